@@ -1,0 +1,167 @@
+"""The ``viz`` command. TensorFlow and matplotlib load inside the commands that need them, so
+``viz --help`` answers at once. A user mistake is one ``Error:`` line: exit 2 for usage, 1 for
+a failure."""
+
+import time
+from pathlib import Path
+
+import click
+
+from viz import __version__
+from viz.optimizers import OptimizerError
+from viz.render import DEFAULT_HOLD, DEFAULT_SIZE, check_options
+from viz.render.writers import DEFAULT_FPS, FORMATS
+from viz.scene import SceneFileError, load_scenes, select
+
+OUTPUT_FOLDER = Path("outputs")
+
+
+def _load(path, scene_name=None, every=False):
+    try:
+        scenes = load_scenes(path)
+    except SceneFileError as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        return select(scenes, path, scene_name, every), len(scenes)
+    except LookupError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _size(ctx, param, value):
+    try:
+        width, height = (int(part) for part in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    return width, height
+
+
+def _output(path, scene_file, scene_name, n_scenes, suffix):
+    """The explicit ``-o`` path, or ``outputs/<file stem>[_<scene>].<suffix>``."""
+    if path is not None:
+        return path
+    stem = Path(scene_file).stem if n_scenes == 1 else f"{Path(scene_file).stem}_{scene_name}"
+    return OUTPUT_FOLDER / f"{stem}.{suffix}"
+
+
+def _prepare_folder(path):
+    """Create the output's folder; fail with one line if it cannot hold the file."""
+    if path.is_dir():
+        raise click.ClickException(f"{path} is a folder; give a file name such as {path / 'lesson.gif'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise click.ClickException(f"cannot create the folder {path.parent}: {error.strerror}") from None
+
+
+def _record(scene, name, seed):
+    from viz.record import record
+
+    try:
+        return record(scene, seed=seed)
+    except OptimizerError as error:
+        raise click.UsageError(f"scene {name!r}: {error}") from None
+
+
+def _seed_option(function):
+    return click.option("--seed", type=int, default=None,
+                        help="Initial weights and batch order [default: the scene's seed, 0].")(function)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="viz")
+def main():
+    """Animate Keras optimizers on a loss landscape, for lectures and slides."""
+
+
+@main.command()
+@click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file; its suffix (.gif, .mp4) picks the format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format [default: gif].")
+@click.option("--fps", type=float, help=f"Frames per second [default: gif {DEFAULT_FPS['gif']}, mp4 {DEFAULT_FPS['mp4']}].")
+@click.option("--size", default="x".join(map(str, DEFAULT_SIZE)), show_default=True, callback=_size,
+              help="WIDTHxHEIGHT in pixels, both even.")
+@click.option("--hold", type=float, default=DEFAULT_HOLD, show_default=True,
+              help="Seconds the last frame stays on screen.")
+@click.option("--scene", "scene_name", help="Render only this scene of the file.")
+@click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
+@_seed_option
+def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
+    """Train the optimizers of SCENE_FILE and write the animation.
+
+    Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
+    scenes).
+    """
+    if output is not None:
+        suffix = output.suffix.lstrip(".").lower()
+        if suffix not in FORMATS:
+            raise click.UsageError(f"cannot tell the format of {output}: use a .gif or .mp4 suffix")
+        if fmt is not None and fmt != suffix:
+            raise click.UsageError(f"--format {fmt} does not match the output {output}")
+        fmt = suffix
+    fmt = fmt or "gif"
+    fps = fps or DEFAULT_FPS[fmt]
+    try:
+        check_options(fmt, size, fps, hold)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    scenes, n_scenes = _load(scene_file, scene_name, every)
+    if output is not None and len(scenes) > 1:
+        raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
+    from viz.render import render as render_recording
+
+    for name, scene in scenes.items():
+        path = _output(output, scene_file, name, n_scenes, fmt)
+        _prepare_folder(path)
+        start = time.perf_counter()
+        click.echo(f"recording {name}: {len(scene.optimizers)} optimizers", err=True)
+        recording = _record(scene, name, seed)
+        click.echo(f"rendering {path}", err=True)
+        try:
+            frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold, fmt=fmt)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+        seconds = time.perf_counter() - start
+        click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames at {fps:g} fps, "
+                   f"{path.stat().st_size / 1e6:.1f} MB, {seconds:.1f} s")
+
+
+@main.command()
+@click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file, .npz or .csv [default: outputs/<file>.npz].")
+@click.option("--scene", "scene_name", help="Export this scene of the file.")
+@_seed_option
+def export(scene_file, output, scene_name, seed):
+    """Train the optimizers of SCENE_FILE and write the recording, without rendering.
+
+    .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1] and more;
+    .csv has one row per optimizer and step.
+    """
+    if output is not None and output.suffix.lower() not in (".npz", ".csv"):
+        raise click.UsageError(f"cannot tell the format of {output}: use a .npz or .csv suffix")
+    scenes, n_scenes = _load(scene_file, scene_name)
+    (name, scene), = scenes.items()
+    path = _output(output, scene_file, name, n_scenes, "npz")
+    _prepare_folder(path)
+    recording = _record(scene, name, seed)
+    try:
+        recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+    click.echo(f"{path}: {len(recording.names)} optimizers x {recording.steps + 1} points")
+
+
+@main.command(name="list")
+@click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def list_scenes(scene_file):
+    """List the scenes of SCENE_FILE: name, title and optimizers."""
+    try:
+        scenes = load_scenes(scene_file)
+    except SceneFileError as error:
+        raise click.ClickException(str(error)) from None
+    if not scenes:
+        raise click.UsageError(f"{scene_file} defines no viz.Scene at module level")
+    for name, scene in scenes.items():
+        click.echo(f"{name}: {scene.title}")
+        click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {scene.learning_rate:g}")

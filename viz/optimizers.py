@@ -1,0 +1,88 @@
+"""The lesson's six optimizers, and turning an optimizer spec into a fresh Keras optimizer.
+
+A spec is what a scene file writes for one optimizer: a Keras name (``"adam"``), a
+``{"class_name": ..., "config": {...}}`` dict, or a Keras optimizer instance. Keras itself is
+imported only when a spec is resolved, so scene files and ``viz --help`` stay fast.
+"""
+
+import copy
+import difflib
+from types import MappingProxyType
+
+SEED_OPTIMIZERS = MappingProxyType({
+    "SGD": "sgd",
+    "SGD momentum=0.3": {"class_name": "SGD", "config": {"momentum": 0.3}},
+    "SGD momentum=0.3 nesterov": {
+        "class_name": "SGD", "config": {"momentum": 0.3, "nesterov": True},
+    },
+    "Adam": "adam",
+    "Adagrad": "adagrad",
+    "RMSprop": "rmsprop",
+})
+"""The "Zero to Deep Learning" lesson's optimizers, in its order, with Keras defaults."""
+
+
+class OptimizerError(ValueError):
+    """An optimizer spec that Keras cannot build; the message names the spec."""
+
+
+def known_names():
+    """The optimizer names Keras accepts as a string, lower case, sorted."""
+    import keras
+
+    names = {
+        name.lower()
+        for name, obj in vars(keras.optimizers).items()
+        if isinstance(obj, type) and issubclass(obj, keras.optimizers.Optimizer)
+        and obj is not keras.optimizers.Optimizer
+        and not name.startswith(("Loss", "Multi"))  # wrappers, not optimizers of their own
+    }
+    return sorted(names)
+
+
+def _unknown(name):
+    names = known_names()
+    near = difflib.get_close_matches(name.lower(), names, n=3)
+    hint = f" Did you mean {' or '.join(map(repr, near))}?" if near else ""
+    return OptimizerError(f"unknown optimizer {name!r}.{hint} Known: {', '.join(names)}")
+
+
+def config_of(spec, learning_rate):
+    """The ``{"class_name", "config"}`` dict that fully describes ``spec``.
+
+    ``learning_rate`` is filled in where the spec does not set its own; ints become floats
+    (Keras rejects ``learning_rate=1``). The spec itself is never modified.
+    """
+    import keras
+
+    if isinstance(spec, keras.optimizers.Optimizer):
+        spec = {"class_name": type(spec).__name__, "config": spec.get_config()}
+    elif isinstance(spec, str):
+        spec = {"class_name": spec, "config": {}}
+    elif not (isinstance(spec, dict) and isinstance(spec.get("class_name"), str)):
+        raise OptimizerError(
+            f"optimizer spec {spec!r} is not a name, a "
+            "{'class_name': ..., 'config': {...}} dict or a Keras optimizer"
+        )
+    spec = copy.deepcopy(spec)
+    config = spec.setdefault("config", {})
+    config.setdefault("learning_rate", learning_rate)
+    for key in ("learning_rate", "momentum"):  # Keras rejects ints here
+        if type(config.get(key)) is int:
+            config[key] = float(config[key])
+    try:
+        keras.optimizers.get(spec["class_name"])
+    except ValueError:
+        raise _unknown(spec["class_name"]) from None
+    return spec
+
+
+def resolve(spec, learning_rate):
+    """A new Keras optimizer for ``spec`` (never the instance that was passed in)."""
+    import keras
+
+    config = config_of(spec, learning_rate)
+    try:
+        return keras.optimizers.deserialize(copy.deepcopy(config))
+    except (TypeError, ValueError) as error:
+        raise OptimizerError(f"optimizer {config['class_name']!r}: {error}") from None

@@ -1,0 +1,86 @@
+"""A 2D view of optimizer paths through a many-weight model, with the true loss on it.
+
+The default plane passes through the point where the paths end best and is spanned by the two
+principal directions of all paths together (Li et al. 2018, "Visualizing the Loss Landscape of
+Neural Nets"). Each axis is labelled with its own share of the paths' variance, so a viewer can
+tell how much of the motion the picture shows.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Plane:
+    """Paths projected on a plane, and the loss evaluated on a square grid of that plane."""
+
+    xy: np.ndarray         # [n_opt, steps+1, 2] path coordinates on the plane
+    grid_x: np.ndarray     # [n] grid coordinates along the first axis
+    grid_y: np.ndarray     # [n] grid coordinates along the second axis
+    grid_loss: np.ndarray  # [n, n] loss at (grid_x[j], grid_y[i]) is grid_loss[i, j]
+    axis_labels: tuple     # (first, second)
+
+
+def _best_end(params, loss):
+    """The last finite point of the path whose last finite loss is lowest."""
+    best_point, best_loss = None, np.inf
+    for path, path_loss in zip(params, loss):
+        finite = np.flatnonzero(np.isfinite(path_loss) & np.isfinite(path).all(axis=-1))
+        if finite.size and path_loss[finite[-1]] < best_loss:
+            best_point, best_loss = path[finite[-1]], path_loss[finite[-1]]
+    if best_point is None:
+        raise ValueError("every path diverged before its first step: nothing to draw")
+    return best_point
+
+
+def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=0.15):
+    """Project ``params`` [n_opt, steps+1, d] onto a plane and evaluate ``loss_fn`` on it.
+
+    Args:
+        params: the recorded weight vectors; NaN rows (diverged steps) are ignored.
+        loss: [n_opt, steps+1] loss at each recorded point; picks the best end point.
+        loss_fn: maps weights [m, d] to loss [m].
+        param_names: the d weight names.
+        axes: ``None`` for the principal plane centred on the best end point, or two names of
+            ``param_names``: those weights become the axes, in their own units, and the others
+            are held at the best end point's values.
+        resolution: grid points along each axis.
+        margin: space around the paths, as a share of their extent.
+
+    Returns:
+        A :class:`Plane`. The grid is a square in plane units, so with equal axis scales
+        distances on screen are distances in weight space.
+    """
+    params = np.asarray(params, dtype=np.float64)
+    points = params.reshape(-1, params.shape[-1])
+    points = points[np.isfinite(points).all(axis=1)]
+    origin = _best_end(params, loss)
+    centred = points - points.mean(axis=0)
+    total = np.sum(centred**2)
+    if axes is None:
+        _, _, vt = np.linalg.svd(centred, full_matrices=False)
+        basis = vt[:2]
+        start_offset = (params[0, 0] - origin) @ basis.T
+        basis = basis * np.where(start_offset > 0, -1.0, 1.0)[:, None]  # paths run left to right
+        names = ("PC1", "PC2")
+    else:
+        index = [param_names.index(name) for name in axes]
+        basis = np.eye(params.shape[-1])[index]
+        origin = origin.copy()
+        origin[index] = 0.0  # coordinates on the plane are the weights themselves
+        names = axes
+    shares = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(2)
+    labels = tuple(f"{name}  ({share:.1%} of the paths' variance)" for name, share in zip(names, shares))
+
+    xy = (params - origin) @ basis.T
+    finite_xy = (points - origin) @ basis.T
+    low, high = finite_xy.min(axis=0), finite_xy.max(axis=0)
+    centre = (low + high) / 2
+    half = max(np.max(high - low) / 2, 1e-3) * (1 + 2 * margin)
+    grid_x = np.linspace(centre[0] - half, centre[0] + half, resolution)
+    grid_y = np.linspace(centre[1] - half, centre[1] + half, resolution)
+    gx, gy = np.meshgrid(grid_x, grid_y)
+    weights = origin + gx.reshape(-1, 1) * basis[0] + gy.reshape(-1, 1) * basis[1]
+    grid_loss = np.asarray(loss_fn(weights)).reshape(resolution, resolution)
+    return Plane(xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss, axis_labels=labels)

@@ -1,0 +1,5 @@
+"""Problems a scene can optimize."""
+
+from viz.problems.logreg import LogReg, logreg
+
+__all__ = ["LogReg", "logreg"]

@@ -1,0 +1,111 @@
+"""Run a scene's optimizers and record every step. Never draws (no matplotlib here)."""
+
+import os
+
+import numpy as np
+
+from viz import optimizers, plane
+from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
+from viz.recording import Recording
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is imported
+
+
+def _finite_prefix(params, loss):
+    """NaN from the first non-finite step on, so a diverged path ends where it diverged."""
+    bad = ~(np.isfinite(loss) & np.isfinite(params).all(axis=-1))
+    after = np.cumsum(bad, axis=-1) > 0
+    return np.where(after[..., None], np.nan, params), np.where(after, np.nan, loss)
+
+
+def _weight_recorder():
+    import keras
+
+    class WeightRecorder(keras.callbacks.Callback):
+        """Keeps the flattened trainable weights at the start and after every batch."""
+
+        def flat_weights(self):
+            return np.concatenate([np.ravel(v.numpy()) for v in self.model.trainable_variables])
+
+        def on_train_begin(self, logs=None):
+            self.points = [self.flat_weights()]
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.points.append(self.flat_weights())
+
+    return WeightRecorder()
+
+
+def record_logreg(scene, seed):
+    """Train one model per optimizer with ``model.fit``, from the same initial weights."""
+    import keras
+
+    problem = scene.problem
+    x_train, y_train, x_test, y_test = lesson_data()
+    keras.utils.set_random_seed(seed)
+    initial = problem.build_model().get_weights()
+    configs, paths, histories = {}, [], []
+    for label, spec in scene.optimizers.items():
+        optimizer = optimizers.resolve(spec, scene.learning_rate)
+        configs[label] = {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+        keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
+        model = problem.build_model()
+        model.set_weights(initial)
+        model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
+        recorder = _weight_recorder()
+        history = model.fit(
+            x_train.astype("float32"), y_train.astype("float32"),
+            batch_size=problem.batch_size, epochs=problem.epochs, shuffle=True, verbose=0,
+            callbacks=[recorder],
+        )
+        paths.append(np.array(recorder.points, dtype=np.float64))
+        histories.append(history.history)
+        keras.backend.clear_session()
+
+    params = np.stack(paths)
+    loss, accuracy = loss_and_accuracy(params, x_train, y_train)
+    params, loss = _finite_prefix(params, loss)
+    accuracy = np.where(np.isnan(loss), np.nan, accuracy)
+    steps_per_epoch = -(-len(x_train) // problem.batch_size)
+    history = {key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]}
+    # What fit's validation_data would add, without its per-epoch evaluate() calls (~40% of
+    # the training time): the epoch-end weights on the test rows.
+    epoch_ends = params[:, steps_per_epoch::steps_per_epoch]
+    history["val_loss"], history["val_accuracy"] = loss_and_accuracy(epoch_ends, x_test, y_test)
+
+    def loss_fn(weights):
+        return loss_and_accuracy(weights, x_train, y_train)[0]
+
+    view = plane.plane(params, loss, loss_fn, PARAM_NAMES, axes=problem.axes)
+    return Recording(
+        names=tuple(scene.optimizers),
+        params=params,
+        loss=loss,
+        param_names=PARAM_NAMES,
+        plane=view,
+        accuracy=accuracy,
+        steps_per_epoch=steps_per_epoch,
+        history=history,
+        meta={
+            "problem": "logreg",
+            "epochs": problem.epochs,
+            "batch_size": problem.batch_size,
+            "train_rows": len(x_train),
+            "test_rows": len(x_test),
+            "learning_rate": scene.learning_rate,
+            "seed": seed,
+            "optimizers": configs,
+            "keras": keras.__version__,
+        },
+    )
+
+
+def record(scene, seed=None):
+    """Run every optimizer of ``scene`` and return the :class:`Recording`.
+
+    ``seed`` overrides ``scene.seed``; the same seed gives the same recording.
+    """
+    seed = scene.seed if seed is None else seed
+    if isinstance(scene.problem, LogReg):
+        return record_logreg(scene, seed)
+    raise TypeError(f"viz cannot record a problem of type {type(scene.problem).__name__}")

@@ -1,0 +1,89 @@
+"""Recording: everything a render needs, as plain arrays; saved as ``.npz`` or exported as CSV.
+
+Shapes: ``params`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
+[n_opt, steps+1], ``xy`` [n_opt, steps+1, 2] (the paths on the 2D view), ``history`` values
+[n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it.
+"""
+
+import csv
+import json
+from dataclasses import dataclass, field, fields
+
+import numpy as np
+
+from viz.atomic import atomic_path
+from viz.plane import Plane
+
+
+@dataclass(frozen=True)
+class Recording:
+    """What the optimizers did: per-step weights and loss, epoch history, and the 2D view."""
+
+    names: tuple               # optimizer labels, in the scene's order
+    params: np.ndarray         # [n_opt, steps+1, d] float64
+    loss: np.ndarray           # [n_opt, steps+1] float64, full training set
+    param_names: tuple         # d names
+    plane: Plane               # the paths on the 2D view and the loss on its grid
+    accuracy: np.ndarray | None = None  # [n_opt, steps+1], full training set
+    steps_per_epoch: int = 0   # 0 when steps are not batches of an epoch
+    history: dict = field(default_factory=dict)  # Keras History: key -> [n_opt, epochs]
+    meta: dict = field(default_factory=dict)     # JSON-able: seed, learning rate, configs...
+
+    @property
+    def steps(self):
+        """Number of optimizer steps (points per path minus one)."""
+        return self.params.shape[1] - 1
+
+    def save(self, path):
+        """Write the recording as ``.npz`` (no pickled objects: loads with plain NumPy)."""
+        arrays = {
+            "names": np.array(self.names, dtype=str),
+            "params": self.params,
+            "loss": self.loss,
+            "param_names": np.array(self.param_names, dtype=str),
+            "steps_per_epoch": np.array(self.steps_per_epoch),
+            "meta": np.array(json.dumps(self.meta, sort_keys=True)),
+        }
+        if self.accuracy is not None:
+            arrays["accuracy"] = self.accuracy
+        for plane_field in fields(Plane):
+            arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
+        for key, values in self.history.items():
+            arrays[f"history_{key}"] = values
+        with atomic_path(path) as temporary, open(temporary, "wb") as out:
+            np.savez_compressed(out, **arrays)
+
+    @classmethod
+    def load(cls, path):
+        """Read a recording written by :meth:`save`."""
+        with np.load(path, allow_pickle=False) as npz:
+            data = {key: npz[key] for key in npz.files}
+        plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
+        plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
+        history = {key[len("history_"):]: data.pop(key) for key in list(data) if key.startswith("history_")}
+        return cls(
+            names=tuple(data["names"].tolist()),
+            params=data["params"],
+            loss=data["loss"],
+            param_names=tuple(data["param_names"].tolist()),
+            plane=Plane(**plane),
+            accuracy=data.get("accuracy"),
+            steps_per_epoch=int(data["steps_per_epoch"]),
+            history=history,
+            meta=json.loads(str(data["meta"])),
+        )
+
+    def to_csv(self, path):
+        """Write one row per optimizer and step: loss, accuracy, view coordinates, weights."""
+        header = ["optimizer", "step", "epoch", "loss", "accuracy", "view_x", "view_y", *self.param_names]
+        with atomic_path(path) as temporary, open(temporary, "w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(header)
+            for i, name in enumerate(self.names):
+                for step in range(self.steps + 1):
+                    epoch = step / self.steps_per_epoch if self.steps_per_epoch else ""
+                    accuracy = float(self.accuracy[i, step]) if self.accuracy is not None else ""
+                    writer.writerow([
+                        name, step, epoch, float(self.loss[i, step]), accuracy,
+                        *self.plane.xy[i, step].tolist(), *self.params[i, step].tolist(),
+                    ])

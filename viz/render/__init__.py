@@ -1,0 +1,44 @@
+"""Recording -> frames -> file."""
+
+from pathlib import Path
+
+from viz.render.writers import DEFAULT_FPS, FORMATS, GIF_MAX_FPS, write_gif, write_mp4
+
+DEFAULT_SIZE = (1280, 720)
+DEFAULT_HOLD = 2.0
+
+
+def check_options(fmt, size, fps, hold):
+    """Raise ``ValueError`` naming the first render option that cannot work."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    width, height = size
+    if width < 160 or height < 90 or width % 2 or height % 2:
+        raise ValueError(f"size {width}x{height}: width and height must be even, at least 160x90")
+    if not fps > 0:
+        raise ValueError(f"fps must be positive, not {fps}")
+    if fmt == "gif" and fps > GIF_MAX_FPS:
+        raise ValueError(f"a GIF cannot play faster than {GIF_MAX_FPS} fps (asked for {fps})")
+    if not hold >= 0:
+        raise ValueError(f"hold must be zero or more seconds, not {hold}")
+
+
+def render(recording, path, title="", size=DEFAULT_SIZE, fps=None, hold=DEFAULT_HOLD, fmt=None):
+    """Animate ``recording`` into ``path`` (GIF or MP4, from ``fmt`` or the suffix).
+
+    One frame per recorded step, then the last frame held for ``hold`` seconds. Returns the
+    number of distinct frames drawn.
+    """
+    from viz.render.frames import Frames
+
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    fps = fps or DEFAULT_FPS.get(fmt)
+    check_options(fmt, size, fps, hold)
+    frames = Frames(recording, title, size)
+    if fmt == "gif":
+        sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
+        write_gif(frames, path, fps, hold, sample)
+    else:
+        write_mp4(frames, path, fps, hold)
+    return len(frames)

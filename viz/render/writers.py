@@ -1,0 +1,84 @@
+"""Encoders: frames go in one at a time and are never all held in memory. Every writer writes
+to a temporary file beside the target and renames it into place only when it is complete."""
+
+import struct
+
+import numpy as np
+from PIL import GifImagePlugin, Image
+
+from viz.atomic import atomic_path
+
+FORMATS = ("gif", "mp4")
+DEFAULT_FPS = {"gif": 25, "mp4": 30}
+GIF_MAX_FPS = 50  # GIF delays are whole 1/100 s; browsers slow delays under 2/100 s to 1/10 s
+TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the last frame"
+
+
+def write_mp4(frames, path, fps, hold_seconds):
+    """H.264 MP4 in yuv420p with the index at the front (``+faststart``): plays in PowerPoint,
+    Keynote and browsers. The size is the frames' size, which must be even."""
+    import imageio_ffmpeg
+
+    height, width = frames[0].shape[:2]
+    with atomic_path(path) as temporary:
+        encoder = imageio_ffmpeg.write_frames(
+            str(temporary), (width, height), pix_fmt_in="rgba", pix_fmt_out="yuv420p", fps=fps,
+            codec="libx264", macro_block_size=1, quality=None, ffmpeg_log_level="error",
+            output_params=["-crf", "20", "-preset", "fast", "-movflags", "+faststart", "-f", "mp4"],
+        )
+        encoder.send(None)
+        for frame in frames:
+            encoder.send(frame)
+        for _ in range(round(hold_seconds * fps)):
+            encoder.send(frame)
+        encoder.close()
+
+
+def gif_palette(sample):
+    """One palette for the whole GIF: 255 colours (index 255 stays free for transparency)
+    chosen from a sample of RGBA frames, e.g. the first, middle and last."""
+    stacked = np.concatenate([frame[..., :3] for frame in sample], axis=0)
+    return Image.fromarray(stacked).quantize(colors=TRANSPARENT, dither=Image.Dither.NONE)
+
+
+def gif_delays(count, fps, hold_seconds):
+    """Frame delays in 1/100 s whose running total stays on the exact time (so 30 fps gives
+    3, 3, 4, 3, 3, 4, ...); the last frame also holds for ``hold_seconds``."""
+    ticks = np.round(np.arange(count + 1) * 100 / fps).astype(int)
+    delays = np.diff(ticks)
+    delays[-1] += round(hold_seconds * 100)
+    return delays
+
+
+def write_gif(frames, path, fps, hold_seconds, palette_sample):
+    """An endlessly looping GIF with one global palette and no dithering. After the first
+    frame, each frame stores only the rectangle that changed, with unchanged pixels
+    transparent, so the file stays small and frames are written as they come."""
+    palette = gif_palette(palette_sample)
+    colours = palette.getpalette()[: 3 * 256]
+    colours += [0] * (3 * 256 - len(colours))
+    height, width = frames[0].shape[:2]
+    delays = gif_delays(len(frames), fps, hold_seconds)
+    with atomic_path(path) as temporary, open(temporary, "wb") as out:
+        out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(colours))
+        out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
+        previous = None
+        for frame, delay in zip(frames, delays):
+            image = Image.fromarray(frame[..., :3]).quantize(palette=palette, dither=Image.Dither.NONE)
+            indexed = np.asarray(image)
+            if previous is None:
+                offset, params = (0, 0), {}
+            else:
+                changed = indexed != previous
+                rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+                if rows.size:
+                    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+                else:
+                    top, bottom, left, right = 0, 1, 0, 1
+                patch = np.where(changed[top:bottom, left:right], indexed[top:bottom, left:right], TRANSPARENT)
+                image = Image.frombytes("P", (right - left, bottom - top), patch.astype(np.uint8).tobytes())
+                offset, params = (int(left), int(top)), {"transparency": TRANSPARENT, "disposal": 1}
+            for chunk in GifImagePlugin.getdata(image, offset, duration=int(delay) * 10, **params):
+                out.write(chunk)
+            previous = indexed
+        out.write(b";")

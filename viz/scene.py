@@ -1,0 +1,103 @@
+"""Scene: what to optimize and with which optimizers; and finding the scenes in a user's file."""
+
+import importlib.util
+import math
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from viz.optimizers import SEED_OPTIMIZERS
+
+
+class SceneFileError(Exception):
+    """A scene file that cannot be loaded; the message says where and why, in one line."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One animation: a problem, the optimizers to compare, and their shared settings.
+
+    Args:
+        title: shown above the animation.
+        problem: what to optimize, e.g. ``problems.logreg(epochs=5, batch_size=16)``.
+        optimizers: label -> optimizer spec (a Keras name, a ``{"class_name", "config"}``
+            dict or a Keras optimizer, which is cloned). Defaults to the lesson's six.
+        learning_rate: for every optimizer whose spec does not set its own. Defaults to 0.01.
+        seed: picks the initial weights (the same for every optimizer) and the batch order.
+            Defaults to 0.
+    """
+
+    title: str
+    problem: object
+    optimizers: dict = field(default_factory=lambda: SEED_OPTIMIZERS)
+    learning_rate: float = 0.01
+    seed: int = 0
+
+    def __post_init__(self):
+        if not isinstance(self.title, str):
+            raise TypeError(f"Scene title must be a string, not {self.title!r}")
+        if not hasattr(self.optimizers, "items") or not self.optimizers:
+            raise ValueError("Scene optimizers must be a non-empty {label: optimizer} dict")
+        rate = self.learning_rate
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
+            raise ValueError(f"Scene learning_rate must be a positive number, not {rate!r}")
+        if type(self.seed) is not int:
+            raise ValueError(f"Scene seed must be an integer, not {self.seed!r}")
+        object.__setattr__(self, "optimizers", MappingProxyType({str(k): v for k, v in self.optimizers.items()}))
+        object.__setattr__(self, "learning_rate", float(rate))
+
+
+def _user_frames_only(error, path):
+    """The traceback lines of ``error`` that point into the user's own file."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
+    where = "; ".join(f"{f.filename}:{f.lineno}: {f.line}" for f in frames)
+    return f"{path}: {type(error).__name__}: {error}" + (f" (at {where})" if where else "")
+
+
+def load_scenes(path):
+    """The :class:`Scene` objects defined at module level in ``path``, by name, in file order.
+
+    Names starting with ``_`` are skipped. Raises :class:`SceneFileError` when the file cannot be
+    run, and ``FileNotFoundError`` when it does not exist.
+    """
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise FileNotFoundError(f"no scene file at {path}")
+    name = f"viz_scene_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    sys.path.insert(0, str(path.parent))
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as error:
+        line = (error.text or "").strip()
+        raise SceneFileError(f"{error.filename}:{error.lineno}: syntax error: {error.msg}: {line}") from None
+    except Exception as error:
+        raise SceneFileError(_user_frames_only(error, path)) from None
+    finally:
+        sys.path.remove(str(path.parent))
+    scenes, seen = {}, {}
+    for var, value in vars(module).items():
+        if isinstance(value, Scene) and not var.startswith("_"):
+            if id(value) in seen:
+                raise SceneFileError(f"{path}: the same scene is named both {seen[id(value)]!r} and {var!r}")
+            seen[id(value)] = var
+            scenes[var] = value
+    return scenes
+
+
+def select(scenes, path, name=None, every=False):
+    """The scenes to render: the named one, all of them, or the only one. Raises ``LookupError``."""
+    listed = ", ".join(scenes) or "none"
+    if not scenes:
+        raise LookupError(f"{path} defines no viz.Scene at module level")
+    if name is not None:
+        if name not in scenes:
+            raise LookupError(f"{path} has no scene {name!r}; its scenes: {listed}")
+        return {name: scenes[name]}
+    if every or len(scenes) == 1:
+        return dict(scenes)
+    raise LookupError(f"{path} defines several scenes ({listed}): pick one with --scene NAME or use --all")
