@@ -100,7 +100,7 @@ def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
             raise click.UsageError(f"--format {fmt} does not match the output {output}")
         fmt = suffix
     fmt = fmt or "gif"
-    fps = fps or DEFAULT_FPS[fmt]
+    fps = DEFAULT_FPS[fmt] if fps is None else fps
     try:
         check_options(fmt, size, fps, hold)
     except ValueError as error:

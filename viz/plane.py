@@ -13,8 +13,13 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Plane:
-    """Paths projected on a plane, and the loss evaluated on a square grid of that plane."""
+    """Paths projected on a plane, and the loss evaluated on a square grid of that plane.
 
+    The point (x, y) of the plane stands for the weights ``origin + x * basis[0] + y * basis[1]``.
+    """
+
+    origin: np.ndarray     # [d]
+    basis: np.ndarray      # [2, d] orthonormal
     xy: np.ndarray         # [n_opt, steps+1, 2] path coordinates on the plane
     grid_x: np.ndarray     # [n] grid coordinates along the first axis
     grid_y: np.ndarray     # [n] grid coordinates along the second axis
@@ -83,4 +88,4 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     gx, gy = np.meshgrid(grid_x, grid_y)
     weights = origin + gx.reshape(-1, 1) * basis[0] + gy.reshape(-1, 1) * basis[1]
     grid_loss = np.asarray(loss_fn(weights)).reshape(resolution, resolution)
-    return Plane(xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss, axis_labels=labels)
+    return Plane(origin=origin, basis=basis, xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss, axis_labels=labels)

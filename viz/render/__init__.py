@@ -33,7 +33,7 @@ def render(recording, path, title="", size=DEFAULT_SIZE, fps=None, hold=DEFAULT_
 
     path = Path(path)
     fmt = fmt or path.suffix.lstrip(".").lower()
-    fps = fps or DEFAULT_FPS.get(fmt)
+    fps = DEFAULT_FPS.get(fmt) if fps is None else fps
     check_options(fmt, size, fps, hold)
     frames = Frames(recording, title, size)
     if fmt == "gif":

@@ -1,0 +1,123 @@
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from conftest import SMALL_SCENE
+from PIL import Image
+
+from viz import cli
+from viz.cli import main
+
+
+@pytest.fixture(autouse=True)
+def outputs(tmp_path, monkeypatch):
+    """Default outputs go to a temporary folder, never into the repository."""
+    folder = tmp_path / "outputs"
+    monkeypatch.setattr(cli, "OUTPUT_FOLDER", folder)
+    return folder
+
+
+@pytest.fixture
+def quick(scene_file):
+    return scene_file(SMALL_SCENE, name="quick.py")
+
+
+def error_line(result):
+    lines = result.output.strip().splitlines()
+    assert "Traceback" not in result.output
+    return lines[-1]
+
+
+@pytest.mark.slow
+def test_render_gif_and_mp4_into_a_folder(runner, quick, tmp_path):
+    gif = tmp_path / "out" / "quick.gif"
+    result = runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180"])
+    assert result.exit_code == 0, result.output
+    with Image.open(gif) as image:
+        assert image.n_frames == 16 and image.size == (320, 180)
+    assert f"{gif}: 320x180, 16 frames at 25 fps" in result.output
+    result = runner.invoke(main, ["render", str(quick), "--format", "mp4", "--size", "320x180"])
+    assert result.exit_code == 0, result.output
+
+
+def test_default_output_is_outputs_file_stem(runner, quick, outputs):
+    result = runner.invoke(main, ["render", str(quick), "--size", "320x180", "--fps", "50", "--hold", "0"])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in outputs.iterdir()] == ["quick.gif"]
+
+
+def test_export_npz_and_csv(runner, quick, tmp_path):
+    npz = tmp_path / "quick.npz"
+    assert runner.invoke(main, ["export", str(quick), "-o", str(npz)]).exit_code == 0
+    with np.load(npz) as data:
+        assert data["names"].tolist() == ["SGD", "Adam"]
+        assert data["params"].shape == (2, 16, 5) and data["loss"].shape == (2, 16)
+    csv = tmp_path / "quick.csv"
+    result = runner.invoke(main, ["export", str(quick), "-o", str(csv), "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert csv.read_text().count("\n") == 1 + 2 * 16
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--size", "0x0"], 2, "size 0x0"),
+    (["--size", "321x180"], 2, "must be even"),
+    (["--size", "big"], 2, "is not WIDTHxHEIGHT"),
+    (["--fps", "0"], 2, "fps must be positive"),
+    (["--fps", "60"], 2, "GIF cannot play faster than 50 fps"),
+    (["--hold", "-1"], 2, "hold must be zero or more"),
+    (["-o", "lesson.txt"], 2, "cannot tell the format"),
+    (["-o", "lesson.gif", "--format", "mp4"], 2, "does not match"),
+    (["--scene", "nope"], 2, "no scene 'nope'; its scenes: quick"),
+])
+def test_bad_options_get_one_line_and_exit_2(runner, quick, args, code, message):
+    result = runner.invoke(main, ["render", str(quick), *args])
+    assert result.exit_code == code
+    assert message in error_line(result)
+
+
+def test_missing_file_and_broken_scene(runner, scene_file, tmp_path):
+    result = runner.invoke(main, ["render", str(tmp_path / "absent.py")])
+    assert result.exit_code == 2 and "does not exist" in error_line(result)
+    broken = scene_file("from viz import Scene\nx = (\n", name="broken.py")
+    result = runner.invoke(main, ["render", str(broken)])
+    assert result.exit_code == 1 and "broken.py:2: syntax error" in error_line(result)
+    empty = scene_file("x = 1\n", name="empty.py")
+    result = runner.invoke(main, ["list", str(empty)])
+    assert result.exit_code == 2 and "defines no viz.Scene" in error_line(result)
+
+
+def test_unknown_optimizer_is_a_usage_error(runner, scene_file, tmp_path):
+    path = scene_file(SMALL_SCENE.replace('"adam"', '"adma"'))
+    result = runner.invoke(main, ["render", str(path), "-o", str(tmp_path / "x.gif")])
+    assert result.exit_code == 2
+    assert "unknown optimizer 'adma'. Did you mean" in error_line(result)
+    assert not (tmp_path / "x.gif").exists()
+
+
+def test_output_that_is_a_folder_or_unwritable(runner, quick, tmp_path):
+    result = runner.invoke(main, ["render", str(quick), "-o", str(tmp_path)  + "/"])
+    assert result.exit_code == 2  # no suffix: no format
+    folder = tmp_path / "taken.gif"
+    folder.mkdir()
+    result = runner.invoke(main, ["render", str(quick), "-o", str(folder)])
+    assert result.exit_code == 1 and "is a folder" in error_line(result)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = runner.invoke(main, ["render", str(quick), "-o", str(blocker / "x.gif")])
+    assert result.exit_code == 1 and "cannot create the folder" in error_line(result)
+
+
+def test_list_shows_scenes(runner, quick):
+    result = runner.invoke(main, ["list", str(quick)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "quick: Quick"
+
+
+def test_help_loads_no_tensorflow_or_matplotlib():
+    code = ("import sys, viz.cli; heavy = [m for m in sys.modules if m.split('.')[0] in "
+            "('tensorflow', 'keras', 'matplotlib')]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+    result = subprocess.run([sys.executable, "-m", "viz", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "render" in result.stdout and "export" in result.stdout

@@ -1,0 +1,42 @@
+import numpy as np
+
+from viz.render.frames import Frames
+
+SIZE = (640, 360)
+
+
+def head_pixel(frames, optimizer, step):
+    """(row, column) in the picture of an optimizer's position after ``step``."""
+    ax = frames.panels[0].lines[0].axes
+    x, y = ax.transData.transform(frames.recording.plane.xy[optimizer, step])
+    return int(round(frames.figure.bbox.height - y)), int(round(x))
+
+
+def test_one_rgba_frame_per_step(small):
+    frames = Frames(small, "small", SIZE)
+    assert len(frames) == small.steps + 1 == 16
+    frame = frames[3]
+    assert frame.shape == (360, 640, 4) and frame.dtype == np.uint8
+
+
+def test_blitted_frame_equals_a_full_redraw(lesson):
+    """Drawing only the moving artists over the saved background gives the same picture as
+    matplotlib's full redraw of that step."""
+    frames = Frames(lesson, "lesson", SIZE)
+    blitted = frames[150].copy()
+    for artist in frames.artists:
+        artist.set_animated(False)
+    frames.canvas.draw()
+    full = np.asarray(frames.canvas.buffer_rgba())
+    differs = np.any(blitted != full, axis=-1)
+    assert differs.mean() < 0.002  # only where a moving line crosses an axis spine
+
+
+def test_static_parts_stay_and_paths_move(lesson):
+    frames = Frames(lesson, "lesson", SIZE)
+    first, middle, last = (frames[i].copy() for i in (0, 150, 300))
+    np.testing.assert_array_equal(first[:40], last[:40])  # title and legend: drawn once, never touched
+    row, col = head_pixel(frames, 5, 300)  # RMSprop's end point
+    window = (slice(row - 2, row + 3), slice(col - 2, col + 3))
+    assert np.abs(first[window].astype(int) - last[window].astype(int)).max() > 60
+    assert not np.array_equal(first, middle) and not np.array_equal(middle, last)

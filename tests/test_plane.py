@@ -1,0 +1,67 @@
+import numpy as np
+import pytest
+
+from viz.plane import plane
+from viz.problems.logreg import PARAM_NAMES, lesson_data, loss_and_accuracy
+
+X_TRAIN, Y_TRAIN, _, _ = lesson_data()
+
+
+def true_loss(weights):
+    return loss_and_accuracy(weights, X_TRAIN, Y_TRAIN)[0]
+
+
+def test_principal_plane_is_centred_on_the_best_end_and_runs_left_to_right(lesson):
+    view = lesson.plane
+    best = np.argmin(lesson.loss[:, -1])
+    np.testing.assert_allclose(view.xy[best, -1], 0, atol=1e-12)
+    assert np.all(view.xy[:, 0, 0] < 0)  # every path starts on the left
+    assert view.xy.shape == (6, 301, 2)
+
+
+def test_axes_carry_their_own_share_of_variance(lesson):
+    first, second = lesson.plane.axis_labels
+    share = [float(label.split("(")[1].split("%")[0]) for label in (first, second)]
+    assert first.startswith("PC1") and second.startswith("PC2")
+    assert share[0] > 90 and 0 < share[1] < share[0] and sum(share) <= 100.05
+
+
+def test_plane_is_spanned_by_the_principal_directions(lesson):
+    view = lesson.plane
+    np.testing.assert_allclose(view.basis @ view.basis.T, np.eye(2), atol=1e-12)
+    points = lesson.params.reshape(-1, 5)
+    principal = np.linalg.svd(points - points.mean(axis=0), full_matrices=False)[2][:2]
+    np.testing.assert_allclose(np.abs(np.sum(principal * view.basis, axis=1)), 1, atol=1e-9)
+    np.testing.assert_allclose(view.xy, (lesson.params - view.origin) @ view.basis.T, atol=1e-12)
+
+
+def test_contours_are_the_true_loss_on_the_plane(lesson):
+    view = lesson.plane
+    for i, j in [(0, 0), (17, 83), (50, 50), (100, 3)]:
+        weights = view.origin + view.grid_x[j] * view.basis[0] + view.grid_y[i] * view.basis[1]
+        assert view.grid_loss[i, j] == pytest.approx(true_loss(weights[None])[0], rel=1e-9)
+
+
+def test_grid_covers_every_path_as_a_square(lesson):
+    view = lesson.plane
+    assert view.grid_x[0] < view.xy[..., 0].min() and view.xy[..., 0].max() < view.grid_x[-1]
+    assert view.grid_y[0] < view.xy[..., 1].min() and view.xy[..., 1].max() < view.grid_y[-1]
+    assert np.ptp(view.grid_x) == pytest.approx(np.ptp(view.grid_y))
+
+
+def test_named_axes_are_the_weights_themselves(lesson):
+    view = plane(lesson.params, lesson.loss, true_loss, PARAM_NAMES, axes=("w_variance", "bias"))
+    np.testing.assert_allclose(view.xy[..., 0], lesson.params[..., 0], atol=1e-12)
+    np.testing.assert_allclose(view.xy[..., 1], lesson.params[..., 4], atol=1e-12)
+    assert view.axis_labels[0].startswith("w_variance")
+
+
+def test_diverged_steps_are_ignored():
+    params = np.zeros((2, 4, 5))
+    params[0, :, 0] = [0, 1, 2, 3]
+    params[1, :, 1] = [0, 1, np.nan, np.nan]
+    loss = true_loss(np.nan_to_num(params))
+    loss[1, 2:] = np.nan
+    view = plane(params, loss, true_loss, PARAM_NAMES)
+    assert np.isfinite(view.grid_loss).all()
+    assert np.isnan(view.xy[1, 2:]).all() and np.isfinite(view.xy[0]).all()

@@ -1,0 +1,73 @@
+import pytest
+
+from viz import SEED_OPTIMIZERS, Scene, problems
+from viz.scene import SceneFileError, load_scenes, select
+
+HEADER = "from viz import Scene, problems\n"
+
+
+def test_scenes_are_found_in_file_order_private_names_skipped(scene_file):
+    path = scene_file(HEADER + """
+zeta = Scene(title="z", problem=problems.logreg())
+alpha = Scene(title="a", problem=problems.logreg(epochs=2))
+_draft = Scene(title="d", problem=problems.logreg())
+not_a_scene = 3
+""")
+    scenes = load_scenes(path)
+    assert list(scenes) == ["zeta", "alpha"]
+    assert scenes["alpha"].problem.epochs == 2
+    assert scenes["zeta"].optimizers == SEED_OPTIMIZERS
+
+
+def test_selection_rules(scene_file):
+    two = load_scenes(scene_file(HEADER + "a = Scene('a', problems.logreg())\nb = Scene('b', problems.logreg())\n"))
+    assert list(select(two, "f.py", every=True)) == ["a", "b"]
+    assert list(select(two, "f.py", name="b")) == ["b"]
+    with pytest.raises(LookupError, match=r"several scenes \(a, b\).*--scene"):
+        select(two, "f.py")
+    with pytest.raises(LookupError, match="no scene 'c'; its scenes: a, b"):
+        select(two, "f.py", name="c")
+    with pytest.raises(LookupError, match="defines no viz.Scene"):
+        select({}, "f.py")
+    one = {"only": two["a"]}
+    assert list(select(one, "f.py")) == ["only"]
+
+
+def test_one_scene_under_two_names_is_rejected(scene_file):
+    path = scene_file(HEADER + "a = Scene('a', problems.logreg())\nb = a\n")
+    with pytest.raises(SceneFileError, match="named both 'a' and 'b'"):
+        load_scenes(path)
+
+
+def test_syntax_error_names_file_line_and_text(scene_file):
+    path = scene_file(HEADER + "a = Scene('a', problems.logreg()\n")
+    with pytest.raises(SceneFileError, match=r"scenes\.py:2: syntax error: .*a = Scene"):
+        load_scenes(path)
+
+
+def test_error_while_loading_shows_only_the_users_frames(scene_file):
+    path = scene_file(HEADER + "\n\nbroken = Scene('b', problems.logreg(epochs=0))\n")
+    with pytest.raises(SceneFileError) as error:
+        load_scenes(path)
+    message = str(error.value)
+    assert "ValueError: logreg epochs must be a positive integer, not 0" in message
+    assert "scenes.py:4" in message and "logreg.py" not in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"learning_rate": 0}, "learning_rate must be a positive number, not 0"),
+    ({"learning_rate": "fast"}, "learning_rate must be a positive number"),
+    ({"optimizers": {}}, "non-empty"),
+    ({"seed": 1.5}, "seed must be an integer"),
+])
+def test_scene_fields_are_checked(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Scene(title="t", problem=problems.logreg(), **kwargs)
+
+
+def test_logreg_arguments_are_checked():
+    with pytest.raises(ValueError, match="batch_size must be a positive integer, not -1"):
+        problems.logreg(batch_size=-1)
+    with pytest.raises(ValueError, match="two different names"):
+        problems.logreg(axes=("bias", "bias"))

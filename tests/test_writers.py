@@ -1,0 +1,86 @@
+import struct
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from PIL import Image
+
+from viz import render
+from viz.render.frames import Frames
+from viz.render.writers import gif_delays
+
+pytestmark = pytest.mark.slow
+SIZE = (320, 180)
+
+
+def gif_blocks(data):
+    """(kind, fields) for each block of a GIF file; checks the structure as it goes."""
+    assert data[:6] == b"GIF89a"
+    flags = data[10]
+    position = 13 + (3 * 2 ** ((flags & 7) + 1) if flags & 0x80 else 0)
+    blocks = [("screen", {"size": struct.unpack("<HH", data[6:10]), "global_table": bool(flags & 0x80)})]
+    while data[position] != 0x3B:
+        if data[position] == 0x21:  # extension
+            label, position = data[position + 1], position + 2
+            body = b""
+            while data[position]:
+                body += data[position + 1: position + 1 + data[position]]
+                position += 1 + data[position]
+            position += 1
+            blocks.append(("extension", {"label": label, "body": body}))
+        else:
+            assert data[position] == 0x2C
+            local = data[position + 9]
+            blocks.append(("image", {"local_table": bool(local & 0x80)}))
+            position += 10 + (3 * 2 ** ((local & 7) + 1) if local & 0x80 else 0) + 1
+            while data[position]:
+                position += 1 + data[position]
+            position += 1
+    return blocks
+
+
+def test_gif_frames_size_timing_and_one_palette(lesson, tmp_path):
+    path = tmp_path / "lesson.gif"
+    assert render(lesson, path, title="lesson", size=SIZE, fps=25, hold=2.0) == 301
+    blocks = gif_blocks(path.read_bytes())
+    assert blocks[0][1] == {"size": SIZE, "global_table": True}
+    images = [fields for kind, fields in blocks if kind == "image"]
+    assert len(images) == 301 and not any(image["local_table"] for image in images)
+    delays = [struct.unpack("<H", f["body"][1:3])[0] for k, f in blocks if k == "extension" and f["label"] == 0xF9]
+    assert delays == [4] * 300 + [4 + 200]  # 25 fps exactly, then the 2 s hold
+    with Image.open(path) as gif:
+        assert gif.n_frames == 301 and gif.size == SIZE
+        gif.seek(300)
+        last = np.asarray(gif.convert("RGB"))
+    frames = Frames(lesson, "lesson", SIZE)
+    expected = frames[300][..., :3].astype(int)
+    # one palette of 255 colours, no dithering: every pixel close to what was drawn
+    assert np.percentile(np.abs(last.astype(int) - expected).max(axis=-1), 99) < 40
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def test_gif_delays_keep_exact_time_at_any_fps():
+    delays = gif_delays(30, 30, 0)
+    assert delays.sum() == 100 and set(delays) == {3, 4}
+    assert gif_delays(10, 20, 1.5).tolist() == [5] * 9 + [155]
+
+
+def test_mp4_is_h264_yuv420p_faststart_with_hold(lesson, tmp_path):
+    path = tmp_path / "lesson.mp4"
+    render(lesson, path, title="lesson", size=SIZE, fps=30, hold=1.0)
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    assert meta["codec"].startswith("h264")
+    assert meta["pix_fmt"].startswith("yuv420p")
+    assert tuple(meta["size"]) == SIZE and meta["fps"] == 30
+    decoded = [np.frombuffer(frame, np.uint8).reshape(SIZE[1], SIZE[0], 3) for frame in reader]
+    assert len(decoded) == 301 + 30
+    data = path.read_bytes()
+    assert data.index(b"moov") < data.index(b"mdat")  # the index comes first: plays while loading
+    frames = Frames(lesson, "lesson", SIZE)
+    first, last = frames[0][..., :3].astype(int), frames[300][..., :3].astype(int)
+    moved = np.abs(first - last).max(axis=-1) > 60  # where the paths and curves were drawn
+    assert moved.sum() > 200
+    assert np.abs(decoded[300].astype(int) - last)[moved].mean() < np.abs(decoded[0].astype(int) - last)[moved].mean() / 3
+    hold_change = np.abs(decoded[-1].astype(int) - decoded[300].astype(int))
+    assert hold_change.mean() < 1  # the hold repeats the last frame (up to H.264's refinement)
