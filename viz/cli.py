@@ -116,14 +116,16 @@ def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
         start = time.perf_counter()
         click.echo(f"recording {name}: {len(scene.optimizers)} optimizers", err=True)
         recording = _record(scene, name, seed)
+        recorded = time.perf_counter()
         click.echo(f"rendering {path}", err=True)
         try:
             frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold, fmt=fmt)
         except OSError as error:
             raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
-        seconds = time.perf_counter() - start
+        done = time.perf_counter()
         click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames at {fps:g} fps, "
-                   f"{path.stat().st_size / 1e6:.1f} MB, {seconds:.1f} s")
+                   f"{path.stat().st_size / 1e6:.1f} MB; recorded in {recorded - start:.1f} s, "
+                   f"rendered in {done - recorded:.1f} s")
 
 
 @main.command()

@@ -45,7 +45,7 @@ class Frames:
                 CurvePanel(loss_ax, recording.loss, recording.history["loss"], spe, "training loss"),
                 CurvePanel(accuracy_ax, recording.accuracy, recording.history["accuracy"], spe, "training accuracy"),
             ]
-            figure.text(right, 0.8, "lines: whole training set after every step   markers: Keras History per epoch",
+            figure.text(right, 0.8, "lines: every step, all training rows    markers: Keras History",
                         fontsize=10, color="#555555", va="bottom")
             self.counter = figure.text(right, 0.84, "", fontsize=14, va="bottom", animated=True)
             self.canvas.draw()  # the static part, once: animated artists are skipped

@@ -118,7 +118,8 @@ class CurvePanel:
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
                             animated=True)
             mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
-                            markeredgecolor="white", markeredgewidth=1.0, linestyle="none", animated=True)
+                            markeredgecolor="white", markeredgewidth=1.0, linestyle="none", clip_on=False,
+                            animated=True)
             self.lines.append(line)
             self.marks.append(mark)
 

@@ -64,7 +64,8 @@ def write_gif(frames, path, fps, hold_seconds, palette_sample):
         out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
         previous = None
         for frame, delay in zip(frames, delays):
-            image = Image.fromarray(frame[..., :3]).quantize(palette=palette, dither=Image.Dither.NONE)
+            rgba = Image.frombuffer("RGBA", (width, height), frame, "raw", "RGBA", 0, 1)
+            image = rgba.convert("RGB").quantize(palette=palette, dither=Image.Dither.NONE)
             indexed = np.asarray(image)
             if previous is None:
                 offset, params = (0, 0), {}
@@ -76,7 +77,7 @@ def write_gif(frames, path, fps, hold_seconds, palette_sample):
                 else:
                     top, bottom, left, right = 0, 1, 0, 1
                 patch = np.where(changed[top:bottom, left:right], indexed[top:bottom, left:right], TRANSPARENT)
-                image = Image.frombytes("P", (right - left, bottom - top), patch.astype(np.uint8).tobytes())
+                image = Image.frombuffer("P", (right - left, bottom - top), np.ascontiguousarray(patch), "raw", "P", 0, 1)
                 offset, params = (int(left), int(top)), {"transparency": TRANSPARENT, "disposal": 1}
             for chunk in GifImagePlugin.getdata(image, offset, duration=int(delay) * 10, **params):
                 out.write(chunk)
