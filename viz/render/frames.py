@@ -28,7 +28,8 @@ class Frames:
         with _text_sizes():
             figure.text(0.5, 0.965, title, ha="center", va="center", fontsize=19, fontweight="bold")
             figure.legend(handles=legend_handles(recording.names), loc="center", bbox_to_anchor=(0.5, 0.895),
-                          ncol=len(recording.names), frameon=False, handlelength=2.6, columnspacing=1.6)
+                          ncol=len(recording.names), frameon=False, handlelength=2.4, columnspacing=1.2,
+                          fontsize=12.5)
             aspect = width / height
             left = 0.06 * 16 / 9 / aspect
             side = 0.72 * HEIGHT_INCHES / (width / dpi)  # the contour panel is square
