@@ -9,6 +9,7 @@ import click
 
 from viz import __version__
 from viz.optimizers import OptimizerError
+from viz.plane import DivergedError
 from viz.render import DEFAULT_HOLD, DEFAULT_SIZE, check_options
 from viz.render.writers import DEFAULT_FPS, FORMATS
 from viz.scene import SceneFileError, load_scenes, select
@@ -60,6 +61,8 @@ def _record(scene, name, seed):
         return record(scene, seed=seed)
     except OptimizerError as error:
         raise click.UsageError(f"scene {name!r}: {error}") from None
+    except DivergedError as error:
+        raise click.ClickException(f"scene {name!r}: {error}") from None
 
 
 def _seed_option(function):
@@ -167,3 +170,30 @@ def list_scenes(scene_file):
     for name, scene in scenes.items():
         click.echo(f"{name}: {scene.title}")
         click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {scene.learning_rate:g}")
+
+
+@main.command(name="surfaces")
+def list_surfaces():
+    """List the 2D test surfaces: domain, global minima and suggested starts."""
+    from viz import surfaces
+
+    for name in surfaces.NAMES:
+        surface = surfaces.get(name)
+        (x_min, x_max), (y_min, y_max) = surface.domain
+        minima = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in surface.minima) or "none (unbounded below)"
+        value = f" = {surface.minimum_value:.6g}" if surface.minimum_value is not None else ""
+        starts = ", ".join(f"({x:g}, {y:g})" for x, y in surface.suggested_starts)
+        click.echo(f"{name}\n    domain x [{x_min:g}, {x_max:g}], y [{y_min:g}, {y_max:g}]; "
+                   f"minima {minima}{value}\n    starts {starts} (default first)")
+
+
+@main.command(name="optimizers")
+def list_optimizers():
+    """List the optimizer names Keras knows, and the lesson's six (SEED_OPTIMIZERS)."""
+    from viz.optimizers import SEED_OPTIMIZERS, known_names
+
+    click.echo("Keras optimizers, by name or as {'class_name': ..., 'config': {...}}:")
+    click.echo("    " + ", ".join(known_names()))
+    click.echo("SEED_OPTIMIZERS, the lesson's six:")
+    for label, spec in SEED_OPTIMIZERS.items():
+        click.echo(f"    {label}: {spec}")

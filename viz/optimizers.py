@@ -6,8 +6,10 @@ imported only when a spec is resolved, so scene files and ``viz --help`` stay fa
 """
 
 import copy
-import difflib
 from types import MappingProxyType
+
+from viz.backend import load_keras
+from viz.names import unknown
 
 SEED_OPTIMIZERS = MappingProxyType({
     "SGD": "sgd",
@@ -28,7 +30,7 @@ class OptimizerError(ValueError):
 
 def known_names():
     """The optimizer names Keras accepts as a string, lower case, sorted."""
-    import keras
+    keras = load_keras()
 
     names = {
         name.lower()
@@ -40,20 +42,13 @@ def known_names():
     return sorted(names)
 
 
-def _unknown(name):
-    names = known_names()
-    near = difflib.get_close_matches(name.lower(), names, n=3)
-    hint = f" Did you mean {' or '.join(map(repr, near))}?" if near else ""
-    return OptimizerError(f"unknown optimizer {name!r}.{hint} Known: {', '.join(names)}")
-
-
 def config_of(spec, learning_rate):
     """The ``{"class_name", "config"}`` dict that fully describes ``spec``.
 
     ``learning_rate`` is filled in where the spec does not set its own; ints become floats
     (Keras rejects ``learning_rate=1``). The spec itself is never modified.
     """
-    import keras
+    keras = load_keras()
 
     if isinstance(spec, keras.optimizers.Optimizer):
         spec = {"class_name": type(spec).__name__, "config": spec.get_config()}
@@ -73,13 +68,13 @@ def config_of(spec, learning_rate):
     try:
         keras.optimizers.get(spec["class_name"])
     except ValueError:
-        raise _unknown(spec["class_name"]) from None
+        raise OptimizerError(unknown("optimizer", spec["class_name"], known_names())) from None
     return spec
 
 
 def resolve(spec, learning_rate):
     """A new Keras optimizer for ``spec`` (never the instance that was passed in)."""
-    import keras
+    keras = load_keras()
 
     config = config_of(spec, learning_rate)
     try:

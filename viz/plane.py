@@ -11,6 +11,10 @@ from dataclasses import dataclass
 import numpy as np
 
 
+class DivergedError(ValueError):
+    """Every path diverged at once: there is nothing to draw."""
+
+
 @dataclass(frozen=True)
 class Plane:
     """Paths projected on a plane, and the loss evaluated on a square grid of that plane.
@@ -20,11 +24,41 @@ class Plane:
 
     origin: np.ndarray     # [d]
     basis: np.ndarray      # [2, d] orthonormal
-    xy: np.ndarray         # [n_opt, steps+1, 2] path coordinates on the plane
-    grid_x: np.ndarray     # [n] grid coordinates along the first axis
-    grid_y: np.ndarray     # [n] grid coordinates along the second axis
-    grid_loss: np.ndarray  # [n, n] loss at (grid_x[j], grid_y[i]) is grid_loss[i, j]
+    xy: np.ndarray         # [n_paths, steps+1, 2] path coordinates on the plane
+    grid_x: np.ndarray     # [nx] grid coordinates along the first axis
+    grid_y: np.ndarray     # [ny] grid coordinates along the second axis
+    grid_loss: np.ndarray  # [ny, nx] loss at (grid_x[j], grid_y[i]) is grid_loss[i, j]
+    levels: np.ndarray     # contour levels, increasing
+    marks: np.ndarray      # [k, 2] points to mark with a star (minima)
+    marks_label: str       # what the stars are, for the legend
     axis_labels: tuple     # (first, second)
+
+
+def quantile_levels(grid_loss, count=12):
+    """Levels at quantiles of the loss in view: every band covers a similar area, so the
+    valley floor gets as many contours as the walls."""
+    finite = grid_loss[np.isfinite(grid_loss)]
+    return _at_least_two(np.unique(np.quantile(finite, np.linspace(0, 1, count + 1))))
+
+
+def log_levels(grid_loss, count=18):
+    """Levels spaced logarithmically above the lowest value in view, for losses that span
+    decades: the contours crowd around the minimum, where the paths end."""
+    finite = grid_loss[np.isfinite(grid_loss)]
+    low, span = finite.min(), np.ptp(finite)
+    above = finite - low
+    smallest = max(np.quantile(above[above > 0], 0.002) if np.any(above > 0) else 1.0, span * 1e-7)
+    return _at_least_two(np.unique(np.concatenate([[low], low + np.geomspace(smallest, max(span, smallest * 10), count)])))
+
+
+def linear_levels(grid_loss, count=16):
+    """Evenly spaced levels from the lowest to the highest value in view."""
+    finite = grid_loss[np.isfinite(grid_loss)]
+    return _at_least_two(np.unique(np.linspace(finite.min(), finite.max(), count + 1)))
+
+
+def _at_least_two(levels):
+    return levels if levels.size > 1 else np.array([levels[0], levels[0] + 1.0])
 
 
 def _best_end(params, loss):
@@ -35,7 +69,7 @@ def _best_end(params, loss):
         if finite.size and path_loss[finite[-1]] < best_loss:
             best_point, best_loss = path[finite[-1]], path_loss[finite[-1]]
     if best_point is None:
-        raise ValueError("every path diverged before its first step: nothing to draw")
+        raise DivergedError("every optimizer diverged in its first step: lower the learning rate")
     return best_point
 
 
@@ -88,4 +122,23 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     gx, gy = np.meshgrid(grid_x, grid_y)
     weights = origin + gx.reshape(-1, 1) * basis[0] + gy.reshape(-1, 1) * basis[1]
     grid_loss = np.asarray(loss_fn(weights)).reshape(resolution, resolution)
-    return Plane(origin=origin, basis=basis, xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss, axis_labels=labels)
+    lowest = np.unravel_index(np.nanargmin(grid_loss), grid_loss.shape)
+    return Plane(origin=origin, basis=basis, xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,
+                 levels=quantile_levels(grid_loss), marks=np.array([[grid_x[lowest[1]], grid_y[lowest[0]]]]),
+                 marks_label="lowest loss in view", axis_labels=labels)
+
+
+def surface_plane(surface, params, resolution=201):
+    """The plane of a 2D surface is the surface itself: paths as they are, the loss on a grid
+    over the surface's domain, its global minima marked."""
+    (x_min, x_max), (y_min, y_max) = surface.domain
+    grid_x = np.linspace(x_min, x_max, resolution)
+    grid_y = np.linspace(y_min, y_max, resolution)
+    gx, gy = np.meshgrid(grid_x, grid_y)
+    grid_loss = surface.values(gx, gy)
+    levels = log_levels(grid_loss) if surface.levels == "log" else linear_levels(grid_loss)
+    marks = np.array(surface.minima, dtype=np.float64).reshape(-1, 2)
+    inside = (marks[:, 0] >= x_min) & (marks[:, 0] <= x_max) & (marks[:, 1] >= y_min) & (marks[:, 1] <= y_max)
+    return Plane(origin=np.zeros(2), basis=np.eye(2), xy=np.asarray(params, dtype=np.float64), grid_x=grid_x,
+                 grid_y=grid_y, grid_loss=grid_loss, levels=levels, marks=marks[inside],
+                 marks_label="global minimum" if len(surface.minima) < 2 else "global minima", axis_labels=("x", "y"))

@@ -1,14 +1,14 @@
 """Run a scene's optimizers and record every step. Never draws (no matplotlib here)."""
 
-import os
-
 import numpy as np
 
 from viz import optimizers, plane
+from viz.backend import load_keras
 from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
 from viz.recording import Recording
+from viz.surfaces import Surface
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # before TensorFlow is imported
+DEFAULT_SURFACE_STEPS = 300
 
 
 def _finite_prefix(params, loss):
@@ -19,7 +19,7 @@ def _finite_prefix(params, loss):
 
 
 def _weight_recorder():
-    import keras
+    keras = load_keras()
 
     class WeightRecorder(keras.callbacks.Callback):
         """Keeps the flattened trainable weights at the start and after every batch."""
@@ -38,7 +38,7 @@ def _weight_recorder():
 
 def record_logreg(scene, seed):
     """Train one model per optimizer with ``model.fit``, from the same initial weights."""
-    import keras
+    keras = load_keras()
 
     problem = scene.problem
     x_train, y_train, x_test, y_test = lesson_data()
@@ -100,6 +100,69 @@ def record_logreg(scene, seed):
     )
 
 
+def _compiled_steps(surface, optimizer_list, starts, steps):
+    """Run every (optimizer, start) pair for ``steps`` steps inside one ``tf.function``:
+    float64 variables, Keras computing the gradients and applying the updates. Returns the
+    points after each step, [n_paths, steps, 2]."""
+    keras = load_keras()
+    import tensorflow as tf  # the compiled loop is a tf.function: Keras runs on TensorFlow here
+
+    variables = [keras.Variable(start, dtype="float64") for start in starts]
+    for optimizer, variable in zip(optimizer_list, variables):
+        optimizer.build([variable])
+
+    @tf.function
+    def run():
+        points = tf.TensorArray(tf.float64, size=steps)
+        for step in tf.range(steps):
+            for optimizer, variable in zip(optimizer_list, variables):
+                with tf.GradientTape() as tape:
+                    value = surface(variable[0], variable[1])
+                optimizer.apply([tape.gradient(value, variable.value)], [variable])
+            points = points.write(step, tf.stack([variable.value for variable in variables]))
+        return points.stack()
+
+    return np.transpose(run().numpy(), (1, 0, 2))
+
+
+def record_surface(scene):
+    """Every optimizer from every start of the surface: one path each, ``scene.steps`` steps."""
+    keras = load_keras()
+
+    surface = scene.problem
+    steps = scene.steps or DEFAULT_SURFACE_STEPS
+    names, optimizer_list, starts, configs = [], [], [], {}
+    for label, spec in scene.optimizers.items():
+        for start in surface.starts:
+            optimizer = optimizers.resolve(spec, scene.learning_rate)
+            configs[label] = {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+            names.append(label)
+            optimizer_list.append(optimizer)
+            starts.append(start)
+    after = _compiled_steps(surface, optimizer_list, starts, steps)
+    params = np.concatenate([np.array(starts, dtype=np.float64)[:, None], after], axis=1)
+    with np.errstate(all="ignore"):
+        loss = surface.values(params[..., 0], params[..., 1])
+    params, loss = _finite_prefix(params, loss)
+    keras.backend.clear_session()
+    return Recording(
+        names=tuple(names),
+        params=params,
+        loss=loss,
+        param_names=("x", "y"),
+        plane=plane.surface_plane(surface, params),
+        meta={
+            "problem": surface.name,
+            "starts": [list(start) for start in surface.starts],
+            "steps": steps,
+            "learning_rate": scene.learning_rate,
+            "optimizers": configs,
+            "dtype": "float64",
+            "keras": keras.__version__,
+        },
+    )
+
+
 def record(scene, seed=None):
     """Run every optimizer of ``scene`` and return the :class:`Recording`.
 
@@ -108,4 +171,6 @@ def record(scene, seed=None):
     seed = scene.seed if seed is None else seed
     if isinstance(scene.problem, LogReg):
         return record_logreg(scene, seed)
+    if isinstance(scene.problem, Surface):
+        return record_surface(scene)
     raise TypeError(f"viz cannot record a problem of type {type(scene.problem).__name__}")

@@ -60,6 +60,7 @@ class Recording:
             data = {key: npz[key] for key in npz.files}
         plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
+        plane["marks_label"] = str(plane["marks_label"])
         history = {key[len("history_"):]: data.pop(key) for key in list(data) if key.startswith("history_")}
         return cls(
             names=tuple(data["names"].tolist()),

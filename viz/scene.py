@@ -25,6 +25,8 @@ class Scene:
         optimizers: label -> optimizer spec (a Keras name, a ``{"class_name", "config"}``
             dict or a Keras optimizer, which is cloned). Defaults to the lesson's six.
         learning_rate: for every optimizer whose spec does not set its own. Defaults to 0.01.
+        steps: optimizer steps on a 2D surface. Defaults to 300. A model problem takes its
+            steps from epochs and batch size instead.
         seed: picks the initial weights (the same for every optimizer) and the batch order.
             Defaults to 0.
     """
@@ -33,6 +35,7 @@ class Scene:
     problem: object
     optimizers: dict = field(default_factory=lambda: SEED_OPTIMIZERS)
     learning_rate: float = 0.01
+    steps: int | None = None
     seed: int = 0
 
     def __post_init__(self):
@@ -43,6 +46,10 @@ class Scene:
         rate = self.learning_rate
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
             raise ValueError(f"Scene learning_rate must be a positive number, not {rate!r}")
+        if self.steps is not None and (type(self.steps) is not int or self.steps <= 0):
+            raise ValueError(f"Scene steps must be a positive integer, not {self.steps!r}")
+        if self.steps is not None and hasattr(self.problem, "epochs"):
+            raise ValueError("Scene steps cannot be set for a model problem: its epochs and batch size set them")
         if type(self.seed) is not int:
             raise ValueError(f"Scene seed must be an integer, not {self.seed!r}")
         object.__setattr__(self, "optimizers", MappingProxyType({str(k): v for k, v in self.optimizers.items()}))

@@ -10,6 +10,8 @@ from importlib import resources
 
 import numpy as np
 
+from viz.backend import load_keras
+
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
 PARAM_NAMES = tuple(f"w_{name}" for name in FEATURES) + ("bias",)
 TEST_SIZE = 412  # ceil(0.3 * 1372), as train_test_split counts it
@@ -89,7 +91,7 @@ class LogReg:
 
     def build_model(self):
         """A fresh, uncompiled Keras model: 4 inputs, one sigmoid unit."""
-        import keras
+        keras = load_keras()
 
         return keras.Sequential([
             keras.Input((len(FEATURES),)),

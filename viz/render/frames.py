@@ -13,7 +13,7 @@ HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size loo
 
 
 class Frames:
-    """The animation of a lesson recording: ``len(frames)`` frames, one per recorded step.
+    """The animation of a recording: ``len(frames)`` frames, one per recorded step.
 
     ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after step ``i``. It is a view of
     the canvas: valid until the next frame is drawn (copy it to keep it).
@@ -27,39 +27,57 @@ class Frames:
         self.recording = recording
         with _text_sizes():
             figure.text(0.5, 0.965, title, ha="center", va="center", fontsize=19, fontweight="bold")
-            figure.legend(handles=legend_handles(recording.names), loc="center", bbox_to_anchor=(0.5, 0.895),
-                          ncol=len(recording.names), frameon=False, handlelength=2.4, columnspacing=1.2,
-                          fontsize=12.5)
+            handles = legend_handles(recording)
+            one_row = len(handles) <= 6 and sum(len(h.get_label()) for h in handles) <= 80
+            figure.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, 0.895 if one_row else 0.892),
+                          ncol=len(handles) if one_row else math.ceil(len(handles) / 2), frameon=False,
+                          handlelength=2.4, columnspacing=1.2, fontsize=12.5 if one_row else 11.5,
+                          labelspacing=0.25)
             aspect = width / height
             left = 0.06 * 16 / 9 / aspect
-            side = 0.72 * HEIGHT_INCHES / (width / dpi)  # the contour panel is square
+            side = 0.72 * HEIGHT_INCHES / (width / dpi)  # the contour panel's room is square
             contour_ax = figure.add_axes((left, 0.09, side, 0.72))
             colorbar_ax = figure.add_axes((left + side + 0.012, 0.09, 0.011, 0.72))
-            right = left + side + 0.15
-            loss_ax = figure.add_axes((right, 0.46, 0.985 - right, 0.33))
-            accuracy_ax = figure.add_axes((right, 0.09, 0.985 - right, 0.33), sharex=loss_ax)
-            loss_ax.tick_params(labelbottom=False)
-            accuracy_ax.set_xlabel("epoch")
-            spe = recording.steps_per_epoch
-            self.panels = [
-                ContourPanel(contour_ax, colorbar_ax, recording),
-                CurvePanel(loss_ax, recording.loss, recording.history["loss"], spe, "training loss"),
-                CurvePanel(accuracy_ax, recording.accuracy, recording.history["accuracy"], spe, "training accuracy"),
-            ]
-            figure.text(right, 0.8, "lines: every step, all training rows    markers: Keras History",
-                        fontsize=10, color="#555555", va="bottom")
-            self.counter = figure.text(right, 0.84, "", fontsize=14, va="bottom", animated=True)
+            right = left + side + 0.165
+            self.panels = [ContourPanel(contour_ax, colorbar_ax, recording)]
+            self.panels += self._curve_panels(figure, (right, 0.09, 0.985 - right, 0.70))
+            self.counter = figure.text(right, 0.835, "", fontsize=14, va="bottom", animated=True)
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
         self.artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
+
+    def _curve_panels(self, figure, box):
+        """The lesson's loss and accuracy against epochs, or the loss per step on a surface."""
+        recording = self.recording
+        left, bottom, width, height = box
+        if not recording.steps_per_epoch:
+            ax = figure.add_axes(box)
+            ax.set_xlabel("step")
+            figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize=10,
+                        color="#555555", va="bottom")
+            return [CurvePanel(ax, recording.names, recording.loss, "f(x, y)")]
+        half = (height - 0.04) / 2
+        loss_ax = figure.add_axes((left, bottom + half + 0.04, width, half))
+        accuracy_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
+        loss_ax.tick_params(labelbottom=False)
+        accuracy_ax.set_xlabel("epoch")
+        figure.text(left, bottom + height + 0.01, "lines: every step, all training rows    markers: Keras History",
+                    fontsize=10, color="#555555", va="bottom")
+        spe, history = recording.steps_per_epoch, recording.history
+        return [
+            CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"], True),
+            CurvePanel(accuracy_ax, recording.names, recording.accuracy, "training accuracy", spe,
+                       history["accuracy"], True),
+        ]
 
     def __len__(self):
         return self.recording.steps + 1
 
     def _counter_text(self, step):
         spe, steps = self.recording.steps_per_epoch, self.recording.steps
-        epochs = math.ceil(steps / spe)
-        return f"epoch {math.ceil(step / spe)} / {epochs}    step {step} / {steps}"
+        if not spe:
+            return f"step {step} / {steps}"
+        return f"epoch {math.ceil(step / spe)} / {math.ceil(steps / spe)}    step {step} / {steps}"
 
     def __getitem__(self, step):
         if not 0 <= step < len(self):

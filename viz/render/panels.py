@@ -3,17 +3,16 @@ animated artists that :meth:`update` moves to a given step with ``set_data``.
 """
 
 import numpy as np
-from matplotlib.colors import BoundaryNorm, ListedColormap
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
 from matplotlib.lines import Line2D
 
 # Okabe & Ito's colour-blind safe palette (without yellow, too faint on light contours),
 # ordered so the lesson's three near-identical SGD paths get the most distinct colours.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 LINESTYLES = ("-", "--", ":", "-", "-.", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)))
-MARKERS = ("o", "s", "^", "D", "v", "P", "X")
-CONTOUR_CMAP = ListedColormap(
-    [tuple(c) for c in np.linspace((1.0, 1.0, 1.0), (0.62, 0.64, 0.68), 12)]
-)  # a light, perceptually even grey ramp: paths stay the saturated thing on the panel
+MARKERS = ("o", "s", "^", "D", "v", "P", "h")
+# A light, perceptually even grey ramp: the paths stay the saturated thing on the panel.
+CONTOUR_CMAP = LinearSegmentedColormap.from_list("viz_light_grey", [(1.0, 1.0, 1.0), (0.62, 0.64, 0.68)])
 
 
 def optimizer_style(index):
@@ -25,11 +24,31 @@ def optimizer_style(index):
     }
 
 
-def legend_handles(names):
-    """One legend entry per optimizer, showing its colour, line style and head marker."""
+def labels_and_styles(names):
+    """The distinct optimizer labels in order, and for each path the index of its label (paths
+    of one optimizer from several starts share a style)."""
+    labels = list(dict.fromkeys(names))
+    return labels, [labels.index(name) for name in names]
+
+
+def divergence_steps(loss):
+    """For each path, the first step whose loss is not finite, or None."""
+    return [int(np.argmax(~np.isfinite(row))) if not np.isfinite(row).all() else None for row in loss]
+
+
+def legend_handles(recording):
+    """One legend entry per optimizer: colour, line style and head marker; an optimizer that
+    diverged says where."""
+    labels, style_of = labels_and_styles(recording.names)
+    diverged = {}
+    for name, step in zip(recording.names, divergence_steps(recording.loss)):
+        if step is not None:
+            diverged.setdefault(name, step)
     return [
-        Line2D([], [], linewidth=2.2, markersize=8, markeredgecolor="white", label=name, **optimizer_style(i))
-        for i, name in enumerate(names)
+        Line2D([], [], linewidth=2.2, markersize=8, markeredgecolor="white",
+               label=f"{label} (diverged at step {diverged[label]})" if label in diverged else label,
+               **optimizer_style(i))
+        for i, label in enumerate(labels)
     ]
 
 
@@ -40,44 +59,43 @@ def last_finite(values):
     return np.maximum.accumulate(steps, axis=-1)
 
 
-def contour_levels(grid_loss, count=12):
-    """Levels at quantiles of the loss in view: every band covers a similar area, so the
-    valley floor gets as many contours as the walls."""
-    finite = grid_loss[np.isfinite(grid_loss)]
-    levels = np.unique(np.quantile(finite, np.linspace(0, 1, count + 1)))
-    return levels if levels.size > 1 else np.array([finite.min(), finite.min() + 1.0])
-
-
 class ContourPanel:
     """Loss contours on the 2D view with the paths growing over them."""
 
     def __init__(self, ax, cax, recording):
         plane = recording.plane
-        levels = contour_levels(plane.grid_loss)
-        norm = BoundaryNorm(levels, CONTOUR_CMAP.N)
-        filled = ax.contourf(plane.grid_x, plane.grid_y, plane.grid_loss, levels=levels, cmap=CONTOUR_CMAP, norm=norm)
-        ax.contour(plane.grid_x, plane.grid_y, plane.grid_loss, levels=levels, colors="#7f8288", linewidths=0.5)
-        colorbar = ax.figure.colorbar(filled, cax=cax, format="%.2f")
-        colorbar.set_label("training loss on this plane")
-        low = np.unravel_index(np.nanargmin(plane.grid_loss), plane.grid_loss.shape)
-        lowest, = ax.plot(plane.grid_x[low[1]], plane.grid_y[low[0]], marker="*", markersize=18, color="white",
-                          markeredgecolor="black", linestyle="none", zorder=4, clip_on=False,
-                          label="lowest loss in view")
-        start, = ax.plot(*plane.xy[0, 0], marker="o", markersize=11, markerfacecolor="none", markeredgecolor="black",
-                         markeredgewidth=2, linestyle="none", zorder=4, label="start")
-        ax.legend(handles=[start, lowest], loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
+        norm = BoundaryNorm(plane.levels, CONTOUR_CMAP.N)
+        filled = ax.contourf(plane.grid_x, plane.grid_y, plane.grid_loss, levels=plane.levels, cmap=CONTOUR_CMAP,
+                             norm=norm, extend="both")
+        ax.contour(plane.grid_x, plane.grid_y, plane.grid_loss, levels=plane.levels, colors="#7f8288", linewidths=0.5)
+        colorbar = ax.figure.colorbar(filled, cax=cax, format=_short_number)
+        colorbar.set_label("training loss on this plane" if recording.steps_per_epoch else "f(x, y)")
+        keys = []
+        starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
+        keys += ax.plot(starts[:, 0], starts[:, 1], marker="o", markersize=11, markerfacecolor="none",
+                        markeredgecolor="black", markeredgewidth=2, linestyle="none", zorder=4,
+                        label="start" if len(starts) == 1 else "starts")
+        if len(plane.marks):
+            keys += ax.plot(plane.marks[:, 0], plane.marks[:, 1], marker="*", markersize=18, color="white",
+                            markeredgecolor="black", linestyle="none", zorder=4, clip_on=False,
+                            label=plane.marks_label)
+        ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
                   borderaxespad=0.2, handletextpad=0.3, fontsize="small")
-        ax.set_aspect("equal", adjustable="box")  # equal scales: the picture does not exaggerate PC2
+        ax.set_aspect("equal", adjustable="box")  # equal scales: distances and angles are true
         ax.set_xlim(plane.grid_x[0], plane.grid_x[-1])
         ax.set_ylim(plane.grid_y[0], plane.grid_y[-1])
         ax.set_xlabel(plane.axis_labels[0])
         ax.set_ylabel(plane.axis_labels[1])
 
         self.xy = plane.xy
+        self.view = (plane.grid_x[[0, -1]], plane.grid_y[[0, -1]])
         self.head_index = last_finite(recording.loss)
+        self.diverged_at = divergence_steps(recording.loss)
+        _, style_of = labels_and_styles(recording.names)
+        self.markers = [optimizer_style(index)["marker"] for index in style_of]
         self.lines, self.heads = [], []
-        for i in range(len(recording.names)):
-            style = optimizer_style(i)
+        for path in range(len(recording.names)):
+            style = optimizer_style(style_of[path])
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
                             zorder=5, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=9,
@@ -91,45 +109,79 @@ class ContourPanel:
         return [*self.lines, *self.heads]
 
     def update(self, step):
-        for i, (line, head) in enumerate(zip(self.lines, self.heads)):
-            line.set_data(self.xy[i, : step + 1, 0], self.xy[i, : step + 1, 1])
-            at = self.head_index[i, step]
-            head.set_data(self.xy[i, at : at + 1, 0], self.xy[i, at : at + 1, 1]) if at >= 0 else head.set_data([], [])
+        for path, (line, head) in enumerate(zip(self.lines, self.heads)):
+            line.set_data(self.xy[path, : step + 1, 0], self.xy[path, : step + 1, 1])
+            x, y = self.xy[path, self.head_index[path, step]]
+            diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
+            if diverged:  # a black-edged cross where the path was last seen, on the border if it flew off
+                x, y = np.clip(x, *self.view[0]), np.clip(y, *self.view[1])
+            head.set_data([x], [y])
+            head.set_marker("X" if diverged else self.markers[path])
+            head.set_markeredgecolor("black" if diverged else "white")
 
 
 class CurvePanel:
-    """One learning curve per optimizer against epochs: the value after every step as a thin
-    line, and Keras' History per epoch as markers at the end of each epoch."""
+    """One learning curve per path, drawn up to the current step: a thin line for the value
+    after every step and, optionally, Keras' History per epoch as markers at epoch ends."""
 
-    def __init__(self, ax, per_step, per_epoch, steps_per_epoch, ylabel):
+    def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False):
         steps = per_step.shape[1] - 1
-        self.epochs_at_step = np.arange(steps + 1) / steps_per_epoch
         self.per_step = per_step
         self.per_epoch = per_epoch
         self.steps_per_epoch = steps_per_epoch
-        ax.set_xlim(0, steps / steps_per_epoch)
-        ax.set_ylim(0, 1)
-        ax.set_xticks(np.arange(0, steps // steps_per_epoch + 1))
+        self.x = np.arange(steps + 1) / (steps_per_epoch or 1)
+        ax.set_xlim(0, self.x[-1])
         ax.set_ylabel(ylabel)
         ax.grid(True, color="#dddddd", linewidth=0.8)
+        if steps_per_epoch:
+            ax.set_xticks(np.arange(0, steps // steps_per_epoch + 1))
+        if unit_range:
+            ax.set_ylim(0, 1)
+        else:
+            _auto_range(ax, per_step)
+        _, style_of = labels_and_styles(names)
         self.lines, self.marks = [], []
-        for i in range(per_step.shape[0]):
-            style = optimizer_style(i)
+        for path in range(per_step.shape[0]):
+            style = optimizer_style(style_of[path])
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
                             animated=True)
-            mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
-                            markeredgecolor="white", markeredgewidth=1.0, linestyle="none", clip_on=False,
-                            animated=True)
             self.lines.append(line)
-            self.marks.append(mark)
+            if per_epoch is not None:
+                mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
+                                markeredgecolor="white", markeredgewidth=1.0, linestyle="none", clip_on=False,
+                                animated=True)
+                self.marks.append(mark)
 
     @property
     def animated_artists(self):
         return [*self.lines, *self.marks]
 
     def update(self, step):
-        epochs_done = step // self.steps_per_epoch
-        ends = np.arange(1, epochs_done + 1)
-        for i, (line, mark) in enumerate(zip(self.lines, self.marks)):
-            line.set_data(self.epochs_at_step[: step + 1], self.per_step[i, : step + 1])
-            mark.set_data(ends, self.per_epoch[i, :epochs_done])
+        for path, line in enumerate(self.lines):
+            line.set_data(self.x[: step + 1], self.per_step[path, : step + 1])
+        if self.marks:
+            epochs_done = step // self.steps_per_epoch
+            for path, mark in enumerate(self.marks):
+                mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
+
+
+def _short_number(value, _position=None):
+    """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def _auto_range(ax, values):
+    """A log scale where the values are positive and span more than two decades, else linear;
+    limits from the finite values with a little room. Values past 10^4 times the largest
+    start value are a divergence: those curves leave the panel at the top."""
+    cap = 1e4 * max(np.nanmax(np.abs(values[:, 0])), 1.0)
+    finite = values[np.isfinite(values) & (np.abs(values) <= cap)]
+    low, high = finite.min(), finite.max()
+    positive = finite[finite > 0]
+    if low >= 0 and positive.size and high / positive.min() > 100:
+        floor = max(np.quantile(positive, 0.01), high * 1e-12)
+        ax.set_yscale("log", nonpositive="clip")  # a path that reached 0 exactly runs along the floor
+        ax.set_ylim(floor / 2, high * 2)
+    else:
+        room = 0.05 * (high - low) or 1.0
+        ax.set_ylim(low - room, high + room)

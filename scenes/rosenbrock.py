@@ -1,0 +1,25 @@
+"""Rosenbrock's banana valley: easy to find, slow to follow.
+
+From the classic start (-1.2, 1), plain gradient steps reach the curved valley floor quickly
+and then crawl along it; at lr 0.003 the adaptive methods (whose steps are about lr long)
+have not even got there after 500 steps. At lr 0.01 the SGD family diverges in the steep
+walls while Adam, Adagrad and RMSprop, whose steps do not grow with the gradient, stay stable.
+"""
+
+from viz import SEED_OPTIMIZERS, Scene, surfaces
+
+rosenbrock = Scene(
+    title="Six optimizers in Rosenbrock's valley (lr 0.003)",
+    problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+    optimizers=SEED_OPTIMIZERS,
+    learning_rate=0.003,
+    steps=500,
+)
+
+too_fast = Scene(
+    title="Rosenbrock at lr 0.01: the SGD family diverges",
+    problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+    optimizers=SEED_OPTIMIZERS,
+    learning_rate=0.01,
+    steps=300,
+)

@@ -1,0 +1,187 @@
+"""Classic 2D test surfaces, written with ``keras.ops`` so Keras computes their gradients.
+
+Each surface carries its domain, its global minima (all of them) with their value, customary
+start points from the literature, and how its contour levels are spaced. Formulas and minima
+follow Surjanovic & Bingham's "Virtual Library of Simulation Experiments" and Jamil & Yang
+(2013), "A literature survey of benchmark functions for global optimization problems".
+"""
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from viz.backend import load_keras
+from viz.names import unknown
+
+
+def _ops():
+    return load_keras().ops
+
+
+def rosenbrock(x, y):
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+def beale(x, y):
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+
+
+def himmelblau(x, y):
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def booth(x, y):
+    return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+
+
+def matyas(x, y):
+    return 0.26 * (x**2 + y**2) - 0.48 * x * y
+
+
+def saddle(x, y):
+    return x**2 - y**2
+
+
+def monkey_saddle(x, y):
+    return x**3 - 3 * x * y**2
+
+
+def valley(x, y):
+    return 0.01 * x**2 + y**2
+
+
+def rastrigin(x, y):
+    ops = _ops()
+    return 20 + x**2 - 10 * ops.cos(2 * math.pi * x) + y**2 - 10 * ops.cos(2 * math.pi * y)
+
+
+def ackley(x, y):
+    ops = _ops()
+    # + 1e-30 under the root: the same values, and a zero (not NaN) gradient at the minimum
+    radius = ops.sqrt(0.5 * (x**2 + y**2) + 1e-30)
+    waves = 0.5 * (ops.cos(2 * math.pi * x) + ops.cos(2 * math.pi * y))
+    return -20 * ops.exp(-0.2 * radius) - ops.exp(waves) + math.e + 20
+
+
+def goldstein_price(x, y):
+    first = 1 + (x + y + 1) ** 2 * (19 - 14 * x + 3 * x**2 - 14 * y + 6 * x * y + 3 * y**2)
+    second = 30 + (2 * x - 3 * y) ** 2 * (18 - 32 * x + 12 * x**2 + 48 * y - 36 * x * y + 27 * y**2)
+    return first * second
+
+
+def six_hump_camel(x, y):
+    return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A function f(x, y) to minimise, with what a picture of it needs.
+
+    Args:
+        name: shown in titles and listings.
+        fn: ``f(x, y)`` written with ``keras.ops`` (or plain arithmetic), elementwise.
+        domain: ``((x_min, x_max), (y_min, y_max))``, the region drawn.
+        starts: the start points the optimizers run from (one path per optimizer and start).
+        minima: the global minima, all of them; empty where there is none.
+        minimum_value: f at the minima.
+        suggested_starts: customary start points from the literature.
+        levels: ``"log"`` (contours spaced logarithmically above the minimum, for values
+            spanning decades) or ``"linear"``.
+    """
+
+    name: str
+    fn: object
+    domain: tuple
+    starts: tuple
+    minima: tuple = ()
+    minimum_value: float | None = None
+    suggested_starts: tuple = ()
+    levels: str = "linear"
+
+    def __post_init__(self):
+        (x_min, x_max), (y_min, y_max) = self.domain
+        if not (x_min < x_max and y_min < y_max and np.isfinite([x_min, x_max, y_min, y_max]).all()):
+            raise ValueError(f"{self.name}: domain {self.domain!r} is not ((x_min, x_max), (y_min, y_max))")
+        starts = np.asarray(self.starts, dtype=np.float64).reshape(-1, 2)
+        if starts.size == 0:
+            raise ValueError(f"{self.name}: needs at least one start point")
+        for x, y in starts:
+            if not np.isfinite([x, y]).all():
+                raise ValueError(f"{self.name}: start ({x}, {y}) is not a finite point")
+            if not (x_min <= x <= x_max and y_min <= y <= y_max):
+                raise ValueError(
+                    f"{self.name}: start ({x:g}, {y:g}) is outside the domain x in [{x_min:g}, {x_max:g}], "
+                    f"y in [{y_min:g}, {y_max:g}]; pass domain=((x_min, x_max), (y_min, y_max)) to widen it"
+                )
+        if self.levels not in ("log", "linear"):
+            raise ValueError(f"{self.name}: levels must be 'log' or 'linear', not {self.levels!r}")
+        object.__setattr__(self, "starts", tuple(map(tuple, starts.tolist())))
+        object.__setattr__(self, "domain", ((float(x_min), float(x_max)), (float(y_min), float(y_max))))
+
+    def __call__(self, x, y):
+        return self.fn(x, y)
+
+    def values(self, x, y):
+        """f at NumPy points, as a float64 array."""
+        ops = load_keras().ops
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        return np.asarray(ops.convert_to_numpy(self.fn(ops.convert_to_tensor(x), ops.convert_to_tensor(y))),
+                          dtype=np.float64)
+
+
+_LIBRARY = {
+    surface.name: surface for surface in [
+        Surface("rosenbrock", rosenbrock, ((-2, 2), (-1, 3)), starts=[(-1.5, 2.0)], minima=[(1, 1)],
+                minimum_value=0, suggested_starts=[(-1.5, 2.0), (-1.2, 1.0), (0.0, 2.5)], levels="log"),
+        Surface("beale", beale, ((-4.5, 4.5), (-4.5, 4.5)), starts=[(1.0, 1.5)], minima=[(3, 0.5)],
+                minimum_value=0, suggested_starts=[(1.0, 1.5), (3.0, 4.0), (-3.0, -3.0)], levels="log"),
+        Surface("himmelblau", himmelblau, ((-5, 5), (-5, 5)), starts=[(0.0, 0.0)],
+                minima=[(3.0, 2.0), (-2.805118086952745, 3.131312518250573),
+                        (-3.779310253377747, -3.283185991286170), (3.584428340330492, -1.848126526964404)],
+                minimum_value=0,
+                suggested_starts=[(0.0, 0.0), (-0.5, 0.5), (-0.5, -1.5), (0.5, -1.5)], levels="log"),
+        Surface("booth", booth, ((-10, 10), (-10, 10)), starts=[(-8.0, -8.0)], minima=[(1, 3)], minimum_value=0,
+                suggested_starts=[(-8.0, -8.0), (8.0, -8.0)], levels="log"),
+        Surface("matyas", matyas, ((-10, 10), (-10, 10)), starts=[(-7.0, 9.0)], minima=[(0, 0)], minimum_value=0,
+                suggested_starts=[(-7.0, 9.0), (8.0, 2.0)], levels="log"),
+        Surface("saddle", saddle, ((-2, 2), (-2, 2)), starts=[(-1.8, 1e-3)],
+                suggested_starts=[(-1.8, 1e-3), (-1.8, 0.2)]),
+        Surface("monkey_saddle", monkey_saddle, ((-2, 2), (-2, 2)), starts=[(-0.2, 1.5)],
+                suggested_starts=[(-0.2, 1.5), (1.5, 0.1)]),
+        Surface("valley", valley, ((-10, 10), (-4, 4)), starts=[(-9.0, 3.0)], minima=[(0, 0)], minimum_value=0,
+                suggested_starts=[(-9.0, 3.0), (8.0, -2.0)], levels="log"),
+        Surface("rastrigin", rastrigin, ((-5.12, 5.12), (-5.12, 5.12)), starts=[(-4.3, 4.2)], minima=[(0, 0)],
+                minimum_value=0, suggested_starts=[(-4.3, 4.2), (2.5, -3.2)]),
+        Surface("ackley", ackley, ((-5, 5), (-5, 5)), starts=[(-4.2, 3.7)], minima=[(0, 0)], minimum_value=0,
+                suggested_starts=[(-4.2, 3.7), (1.5, -2.5)]),
+        Surface("goldstein_price", goldstein_price, ((-2, 2), (-2, 2)), starts=[(-1.5, 1.5)], minima=[(0, -1)],
+                minimum_value=3, suggested_starts=[(-1.5, 1.5), (1.5, 1.0)], levels="log"),
+        Surface("six_hump_camel", six_hump_camel, ((-3, 3), (-2, 2)), starts=[(-2.5, 1.5)],
+                minima=[(0.08984201368301331, -0.7126564032704135), (-0.08984201368301331, 0.7126564032704135)],
+                minimum_value=-1.031628453489877, suggested_starts=[(-2.5, 1.5), (2.0, -1.5)]),
+    ]
+}
+
+NAMES = tuple(_LIBRARY)
+
+
+def get(name, start=None, domain=None):
+    """The named surface, optionally from other start point(s) or over another domain.
+
+    ``start`` is one ``(x, y)`` point or a list of them (one path per optimizer and start).
+    """
+    if name not in _LIBRARY:
+        raise ValueError(unknown("surface", name, NAMES))
+    surface = _LIBRARY[name]
+    changes = {}
+    if start is not None:
+        changes["starts"] = start
+    if domain is not None:
+        changes["domain"] = domain
+    return replace(surface, **changes) if changes else surface
+
+
+def custom(fn, domain, start, name="custom", minima=(), minimum_value=None, levels="linear"):
+    """A surface of your own: ``fn(x, y)`` written with ``keras.ops`` or plain arithmetic."""
+    return Surface(name, fn, domain, starts=start, minima=minima, minimum_value=minimum_value, levels=levels)
