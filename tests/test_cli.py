@@ -121,3 +121,34 @@ def test_help_loads_no_tensorflow_or_matplotlib():
     assert out.strip() == "[]"
     result = subprocess.run([sys.executable, "-m", "viz", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "render" in result.stdout and "export" in result.stdout
+
+
+def test_surfaces_and_optimizers_are_listed(runner):
+    result = runner.invoke(main, ["surfaces"])
+    assert result.exit_code == 0
+    assert "himmelblau" in result.output and "(-2.805, 3.131)" in result.output
+    assert "saddle" in result.output and "none (unbounded below)" in result.output
+    result = runner.invoke(main, ["optimizers"])
+    assert result.exit_code == 0
+    assert "adam" in result.output and "nadam" in result.output and "SGD momentum=0.3 nesterov" in result.output
+
+
+def test_unknown_surface_in_a_scene_names_the_known_ones(runner, scene_file):
+    path = scene_file("from viz import Scene, surfaces\nx = Scene('x', surfaces.get('rosenbrok'))\n")
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 1
+    assert "unknown surface 'rosenbrok'. Did you mean 'rosenbrock'" in error_line(result)
+
+
+def test_surface_export_has_the_design_format(runner, scene_file, tmp_path):
+    path = scene_file("from viz import Scene, surfaces\n"
+                      "s = Scene('s', surfaces.get('rosenbrock', start=(-1.2, 1.0)), learning_rate=0.01, steps=50)\n")
+    out = tmp_path / "s.npz"
+    assert runner.invoke(main, ["export", str(path), "-o", str(out)]).exit_code == 0
+    with np.load(out) as data:
+        assert data["names"].shape == (6,) and data["params"].shape == (6, 51, 2)
+        assert data["params"].dtype == np.float64 and data["loss"].shape == (6, 51)
+        assert np.isnan(data["loss"][0, -1]) and np.isfinite(data["loss"][3]).all()  # SGD diverged, Adam did not
+    csv = tmp_path / "s.csv"
+    assert runner.invoke(main, ["export", str(path), "-o", str(csv)]).exit_code == 0
+    assert csv.read_text().splitlines()[0] == "optimizer,step,epoch,loss,accuracy,view_x,view_y,x,y"

@@ -58,6 +58,10 @@ class Recording:
         """Read a recording written by :meth:`save`."""
         with np.load(path, allow_pickle=False) as npz:
             data = {key: npz[key] for key in npz.files}
+        needed = ["names", "params", "loss", "param_names", "steps_per_epoch", "meta"]
+        missing = [key for key in needed + [f"plane_{f.name}" for f in fields(Plane)] if key not in data]
+        if missing:
+            raise ValueError(f"{path} is not a recording of this viz version (it lacks {', '.join(missing)})")
         plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         plane["marks_label"] = str(plane["marks_label"])

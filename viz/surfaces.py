@@ -117,6 +117,9 @@ class Surface:
         if self.levels not in ("log", "linear"):
             raise ValueError(f"{self.name}: levels must be 'log' or 'linear', not {self.levels!r}")
         object.__setattr__(self, "starts", tuple(map(tuple, starts.tolist())))
+        for field in ("minima", "suggested_starts"):
+            points = np.asarray(getattr(self, field), dtype=np.float64).reshape(-1, 2)
+            object.__setattr__(self, field, tuple(map(tuple, points.tolist())))
         object.__setattr__(self, "domain", ((float(x_min), float(x_max)), (float(y_min), float(y_max))))
 
     def __call__(self, x, y):

@@ -38,7 +38,7 @@ class Frames:
             side = 0.72 * HEIGHT_INCHES / (width / dpi)  # the contour panel's room is square
             contour_ax = figure.add_axes((left, 0.09, side, 0.72))
             colorbar_ax = figure.add_axes((left + side + 0.012, 0.09, 0.011, 0.72))
-            right = left + side + 0.165
+            right = left + side + 0.185
             self.panels = [ContourPanel(contour_ax, colorbar_ax, recording)]
             self.panels += self._curve_panels(figure, (right, 0.09, 0.985 - right, 0.70))
             self.counter = figure.text(right, 0.835, "", fontsize=14, va="bottom", animated=True)

@@ -86,6 +86,11 @@ class ContourPanel:
         ax.set_ylim(plane.grid_y[0], plane.grid_y[-1])
         ax.set_xlabel(plane.axis_labels[0])
         ax.set_ylabel(plane.axis_labels[1])
+        ax.apply_aspect()  # a domain wider than tall shrinks the box: the colour bar follows it
+        box, bar = ax.get_position(), cax.get_position()
+        cax.set_position((box.x1 + 0.012, box.y0, bar.width, box.height))
+        room = max(3, int(12 * box.height / bar.height))  # tick labels that fit the bar's height
+        colorbar.set_ticks(plane.levels[:: -(-len(plane.levels) // room)])
 
         self.xy = plane.xy
         self.view = (plane.grid_x[[0, -1]], plane.grid_y[[0, -1]])
@@ -100,7 +105,7 @@ class ContourPanel:
                             zorder=5, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=9,
                             markeredgecolor="white", markeredgewidth=1.2, linestyle="none", zorder=6,
-                            animated=True)
+                            clip_on=False, animated=True)
             self.lines.append(line)
             self.heads.append(head)
 
@@ -112,10 +117,9 @@ class ContourPanel:
         for path, (line, head) in enumerate(zip(self.lines, self.heads)):
             line.set_data(self.xy[path, : step + 1, 0], self.xy[path, : step + 1, 1])
             x, y = self.xy[path, self.head_index[path, step]]
+            head.set_data([np.clip(x, *self.view[0])], [np.clip(y, *self.view[1])])  # out of view: on the border
             diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
-            if diverged:  # a black-edged cross where the path was last seen, on the border if it flew off
-                x, y = np.clip(x, *self.view[0]), np.clip(y, *self.view[1])
-            head.set_data([x], [y])
+            # a diverged path's head becomes a black-edged cross where it was last seen
             head.set_marker("X" if diverged else self.markers[path])
             head.set_markeredgecolor("black" if diverged else "white")
 

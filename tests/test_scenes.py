@@ -1,0 +1,31 @@
+"""The lecture scenes in scenes/ load, record and render as shipped (small and quick here)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from viz import record, render
+from viz.scene import load_scenes
+
+SCENE_FILES = sorted((Path(__file__).parent.parent / "scenes").glob("*.py"))
+SURFACE_SCENES = [(path, name) for path in SCENE_FILES if path.stem != "logreg" for name in load_scenes(path)]
+
+
+def test_every_scene_file_loads():
+    assert {path.stem for path in SCENE_FILES} >= {"logreg", "rosenbrock", "beale", "saddle", "himmelblau", "valley"}
+    assert list(load_scenes(SCENE_FILES[0].parent / "logreg.py")) == ["logreg"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path, name", SURFACE_SCENES, ids=[f"{p.stem}:{n}" for p, n in SURFACE_SCENES])
+def test_surface_scenes_render_with_every_path_moving(path, name, tmp_path):
+    scene = load_scenes(path)[name]
+    recording = record(scene)
+    moved = np.linalg.norm(np.nan_to_num(recording.params[:, -1] - recording.params[:, 0], nan=1.0), axis=1)
+    assert np.all(moved > 0.05), dict(zip(recording.names, moved))
+    out = tmp_path / f"{name}.gif"
+    frames = render(recording, out, title=scene.title, size=(320, 180), hold=0)
+    with Image.open(out) as gif:
+        assert gif.n_frames == frames == recording.steps + 1
