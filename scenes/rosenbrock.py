@@ -8,9 +8,11 @@ walls while Adam, Adagrad and RMSprop, whose steps do not grow with the gradient
 
 from viz import SEED_OPTIMIZERS, Scene, surfaces
 
+classic_start = surfaces.get("rosenbrock", start=(-1.2, 1.0))
+
 rosenbrock = Scene(
     title="Six optimizers in Rosenbrock's valley (lr 0.003)",
-    problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+    problem=classic_start,
     optimizers=SEED_OPTIMIZERS,
     learning_rate=0.003,
     steps=500,
@@ -18,7 +20,7 @@ rosenbrock = Scene(
 
 too_fast = Scene(
     title="Rosenbrock at lr 0.01: the SGD family diverges",
-    problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+    problem=classic_start,
     optimizers=SEED_OPTIMIZERS,
     learning_rate=0.01,
     steps=300,
