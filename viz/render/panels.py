@@ -39,7 +39,7 @@ def divergence_steps(loss):
 def legend_handles(recording):
     """One legend entry per optimizer: colour, line style and head marker; an optimizer that
     diverged says where."""
-    labels, style_of = labels_and_styles(recording.names)
+    labels, _ = labels_and_styles(recording.names)
     diverged = {}
     for name, step in zip(recording.names, divergence_steps(recording.loss)):
         if step is not None:
