@@ -63,9 +63,13 @@ def test_export_npz_and_csv(runner, quick, tmp_path):
     (["--size", "0x0"], 2, "size 0x0"),
     (["--size", "321x180"], 2, "must be even"),
     (["--size", "big"], 2, "is not WIDTHxHEIGHT"),
-    (["--fps", "0"], 2, "fps must be positive"),
+    (["--fps", "0"], 2, "fps must be between 1 and 120"),
+    (["--fps", "inf", "--format", "mp4"], 2, "fps must be between 1 and 120"),
+    (["--hold", "1000"], 2, "hold must be between 0 and 600 seconds"),
+    (["--size", "720x720"], 2, "width must be at least 1.5 times the height"),
+    (["--seed", "-1"], 2, "-1 is not in the range"),
     (["--fps", "60"], 2, "GIF cannot play faster than 50 fps"),
-    (["--hold", "-1"], 2, "hold must be zero or more"),
+    (["--hold", "-1"], 2, "hold must be between 0 and 600"),
     (["-o", "lesson.txt"], 2, "cannot tell the format"),
     (["-o", "lesson.gif", "--format", "mp4"], 2, "does not match"),
     (["--scene", "nope"], 2, "no scene 'nope'; its scenes: quick"),
@@ -82,6 +86,9 @@ def test_missing_file_and_broken_scene(runner, scene_file, tmp_path):
     broken = scene_file("from viz import Scene\nx = (\n", name="broken.py")
     result = runner.invoke(main, ["render", str(broken)])
     assert result.exit_code == 1 and "broken.py:2: syntax error" in error_line(result)
+    text = scene_file(SMALL_SCENE, name="scene.txt")
+    result = runner.invoke(main, ["list", str(text)])
+    assert result.exit_code == 1 and "a scene file is a Python module ending in .py" in error_line(result)
     empty = scene_file("x = 1\n", name="empty.py")
     result = runner.invoke(main, ["list", str(empty)])
     assert result.exit_code == 2 and "defines no viz.Scene" in error_line(result)
@@ -151,4 +158,11 @@ def test_surface_export_has_the_design_format(runner, scene_file, tmp_path):
         assert np.isnan(data["loss"][0, -1]) and np.isfinite(data["loss"][3]).all()  # SGD diverged, Adam did not
     csv = tmp_path / "s.csv"
     assert runner.invoke(main, ["export", str(path), "-o", str(csv)]).exit_code == 0
-    assert csv.read_text().splitlines()[0] == "optimizer,step,epoch,loss,accuracy,view_x,view_y,x,y"
+    assert csv.read_text().splitlines()[0] == "path,optimizer,step,epoch,loss,accuracy,view_x,view_y,x,y"
+
+
+def test_unwritable_mp4_is_one_line(runner, quick):
+    """/proc takes no new files, even from root: the MP4 fails before ffmpeg starts."""
+    result = runner.invoke(main, ["render", str(quick), "-o", "/proc/viz-test.mp4", "--size", "320x180"])
+    assert result.exit_code == 1 and "cannot write /proc/viz-test.mp4" in error_line(result)
+    assert "FFMPEG" not in result.output

@@ -40,3 +40,11 @@ def test_static_parts_stay_and_paths_move(lesson):
     window = (slice(row - 2, row + 3), slice(col - 2, col + 3))
     assert np.abs(first[window].astype(int) - last[window].astype(int)).max() > 60
     assert not np.array_equal(first, middle) and not np.array_equal(middle, last)
+
+
+def test_eight_optimizers_look_different():
+    from viz.render.panels import optimizer_style
+
+    looks = {tuple(str(v) for v in optimizer_style(i).values()) for i in range(42)}
+    assert len(looks) == 42
+    assert all(optimizer_style(i)["color"] != optimizer_style(0)["color"] for i in range(1, 7))

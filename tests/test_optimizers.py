@@ -43,3 +43,12 @@ def test_unknown_names_list_the_known_and_suggest_the_nearest():
         resolve({"class_name": "SGD", "config": {"momentum": 2.0}}, 0.01)
     with pytest.raises(OptimizerError, match="not a name"):
         config_of(42, 0.01)
+
+
+def test_every_listed_name_can_be_built():
+    from viz.optimizers import known_names
+
+    names = known_names()
+    assert {"sgd", "adam", "nadam", "adadelta"} <= set(names)
+    for name in names:
+        assert resolve(name, 0.01).get_config()["learning_rate"] == pytest.approx(0.01)

@@ -60,6 +60,8 @@ def test_error_while_loading_shows_only_the_users_frames(scene_file):
     ({"learning_rate": "fast"}, "learning_rate must be a positive number"),
     ({"optimizers": {}}, "non-empty"),
     ({"seed": 1.5}, "seed must be an integer"),
+    ({"seed": -1}, "seed must be an integer from 0"),
+    ({"optimizers": {1: "sgd", "1": "adam"}}, "labels must differ as text"),
 ])
 def test_scene_fields_are_checked(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -71,3 +73,8 @@ def test_logreg_arguments_are_checked():
         problems.logreg(batch_size=-1)
     with pytest.raises(ValueError, match="two different names"):
         problems.logreg(axes=("bias", "bias"))
+
+
+def test_problem_must_be_a_problem():
+    with pytest.raises(TypeError, match="problems.logreg"):
+        Scene(title="t", problem="rosenbrock")

@@ -9,7 +9,6 @@ import click
 
 from viz import __version__
 from viz.optimizers import OptimizerError
-from viz.plane import DivergedError
 from viz.render import DEFAULT_HOLD, DEFAULT_SIZE, check_options
 from viz.render.writers import DEFAULT_FPS, FORMATS
 from viz.scene import SceneFileError, load_scenes, select
@@ -61,12 +60,10 @@ def _record(scene, name, seed):
         return record(scene, seed=seed)
     except OptimizerError as error:
         raise click.UsageError(f"scene {name!r}: {error}") from None
-    except DivergedError as error:
-        raise click.ClickException(f"scene {name!r}: {error}") from None
 
 
 def _seed_option(function):
-    return click.option("--seed", type=int, default=None,
+    return click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
                         help="Initial weights and batch order [default: the scene's seed, 0].")(function)
 
 
@@ -124,7 +121,7 @@ def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
         try:
             frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold, fmt=fmt)
         except OSError as error:
-            raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+            raise click.ClickException(f"cannot write {path}: {error.strerror or str(error).splitlines()[0]}") from None
         done = time.perf_counter()
         click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames at {fps:g} fps, "
                    f"{path.stat().st_size / 1e6:.1f} MB; recorded in {recorded - start:.1f} s, "
@@ -154,7 +151,7 @@ def export(scene_file, output, scene_name, seed):
         recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)
     except OSError as error:
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
-    click.echo(f"{path}: {len(recording.names)} optimizers x {recording.steps + 1} points")
+    click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 
 
 @main.command(name="list")

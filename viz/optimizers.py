@@ -39,7 +39,16 @@ def known_names():
         and obj is not keras.optimizers.Optimizer
         and not name.startswith(("Loss", "Multi"))  # wrappers, not optimizers of their own
     }
-    return sorted(names)
+    return sorted(name for name in names if _accepted(keras, name))
+
+
+def _accepted(keras, name):
+    """Whether ``keras.optimizers.get(name)`` builds it (Keras 3.15 exports Lamb but not by name)."""
+    try:
+        keras.optimizers.get(name)
+    except ValueError:
+        return False
+    return True
 
 
 def config_of(spec, learning_rate):

@@ -79,8 +79,9 @@ class Recording:
         )
 
     def to_csv(self, path):
-        """Write one row per optimizer and step: loss, accuracy, view coordinates, weights."""
-        header = ["optimizer", "step", "epoch", "loss", "accuracy", "view_x", "view_y", *self.param_names]
+        """Write one row per path and step: loss, accuracy, view coordinates, weights. ``path``
+        tells apart the paths of one optimizer from several starts."""
+        header = ["path", "optimizer", "step", "epoch", "loss", "accuracy", "view_x", "view_y", *self.param_names]
         with atomic_path(path) as temporary, open(temporary, "w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
@@ -89,6 +90,6 @@ class Recording:
                     epoch = step / self.steps_per_epoch if self.steps_per_epoch else ""
                     accuracy = float(self.accuracy[i, step]) if self.accuracy is not None else ""
                     writer.writerow([
-                        name, step, epoch, float(self.loss[i, step]), accuracy,
+                        i, name, step, epoch, float(self.loss[i, step]), accuracy,
                         *self.plane.xy[i, step].tolist(), *self.params[i, step].tolist(),
                     ])

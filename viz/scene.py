@@ -9,6 +9,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from viz.optimizers import SEED_OPTIMIZERS
+from viz.problems.logreg import LogReg
+from viz.surfaces import Surface
 
 
 class SceneFileError(Exception):
@@ -41,8 +43,12 @@ class Scene:
     def __post_init__(self):
         if not isinstance(self.title, str):
             raise TypeError(f"Scene title must be a string, not {self.title!r}")
+        if not isinstance(self.problem, (LogReg, Surface)):
+            raise TypeError(f"Scene problem must be problems.logreg(...) or surfaces.get(...), not {self.problem!r}")
         if not hasattr(self.optimizers, "items") or not self.optimizers:
             raise ValueError("Scene optimizers must be a non-empty {label: optimizer} dict")
+        if len({str(label) for label in self.optimizers}) < len(self.optimizers):
+            raise ValueError(f"Scene optimizer labels must differ as text: {list(self.optimizers)}")
         rate = self.learning_rate
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
             raise ValueError(f"Scene learning_rate must be a positive number, not {rate!r}")
@@ -50,8 +56,8 @@ class Scene:
             raise ValueError(f"Scene steps must be a positive integer, not {self.steps!r}")
         if self.steps is not None and hasattr(self.problem, "epochs"):
             raise ValueError("Scene steps cannot be set for a model problem: its epochs and batch size set them")
-        if type(self.seed) is not int:
-            raise ValueError(f"Scene seed must be an integer, not {self.seed!r}")
+        if type(self.seed) is not int or not 0 <= self.seed < 2**32:
+            raise ValueError(f"Scene seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
         object.__setattr__(self, "optimizers", MappingProxyType({str(k): v for k, v in self.optimizers.items()}))
         object.__setattr__(self, "learning_rate", float(rate))
 
@@ -72,6 +78,8 @@ def load_scenes(path):
     path = Path(path).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"no scene file at {path}")
+    if path.suffix != ".py":
+        raise SceneFileError(f"{path}: a scene file is a Python module ending in .py")
     name = f"viz_scene_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

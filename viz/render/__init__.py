@@ -1,11 +1,15 @@
 """Recording -> frames -> file."""
 
+import math
 from pathlib import Path
 
 from viz.render.writers import DEFAULT_FPS, FORMATS, GIF_MAX_FPS, write_gif, write_mp4
 
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_HOLD = 2.0
+MIN_ASPECT = 1.5  # the contour panel is square and the curves need the rest of the width
+MAX_FPS = 120
+MAX_HOLD = 600  # seconds; a GIF frame cannot last longer than 655.35 s
 
 
 def check_options(fmt, size, fps, hold):
@@ -15,12 +19,15 @@ def check_options(fmt, size, fps, hold):
     width, height = size
     if width < 160 or height < 90 or width % 2 or height % 2:
         raise ValueError(f"size {width}x{height}: width and height must be even, at least 160x90")
-    if not fps > 0:
-        raise ValueError(f"fps must be positive, not {fps}")
+    if width < MIN_ASPECT * height:
+        raise ValueError(f"size {width}x{height}: the frame is laid out for wide slides; width must be at "
+                         f"least {MIN_ASPECT:g} times the height (16:9 is 1280x720)")
+    if not (math.isfinite(fps) and 1 <= fps <= MAX_FPS):
+        raise ValueError(f"fps must be between 1 and {MAX_FPS}, not {fps}")
     if fmt == "gif" and fps > GIF_MAX_FPS:
         raise ValueError(f"a GIF cannot play faster than {GIF_MAX_FPS} fps (asked for {fps})")
-    if not hold >= 0:
-        raise ValueError(f"hold must be zero or more seconds, not {hold}")
+    if not 0 <= hold <= MAX_HOLD:
+        raise ValueError(f"hold must be between 0 and {MAX_HOLD} seconds, not {hold}")
 
 
 def render(recording, path, title="", size=DEFAULT_SIZE, fps=None, hold=DEFAULT_HOLD, fmt=None):

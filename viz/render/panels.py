@@ -9,8 +9,9 @@ from matplotlib.lines import Line2D
 # Okabe & Ito's colour-blind safe palette (without yellow, too faint on light contours),
 # ordered so the lesson's three near-identical SGD paths get the most distinct colours.
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-LINESTYLES = ("-", "--", ":", "-", "-.", (0, (6, 2)), (0, (3, 1, 1, 1, 1, 1)))
-MARKERS = ("o", "s", "^", "D", "v", "P", "h")
+# Cycles of coprime lengths (7 colours, 6 styles and markers): no two of the first 42 look alike.
+LINESTYLES = ("-", "--", ":", "-", "-.", (0, (6, 2)))
+MARKERS = ("o", "s", "^", "D", "v", "P")
 # A light, perceptually even grey ramp: the paths stay the saturated thing on the panel.
 CONTOUR_CMAP = LinearSegmentedColormap.from_list("viz_light_grey", [(1.0, 1.0, 1.0), (0.62, 0.64, 0.68)])
 

@@ -21,6 +21,7 @@ def write_mp4(frames, path, fps, hold_seconds):
 
     height, width = frames[0].shape[:2]
     with atomic_path(path) as temporary:
+        open(temporary, "wb").close()  # an unwritable folder fails here, in one line, not inside ffmpeg
         encoder = imageio_ffmpeg.write_frames(
             str(temporary), (width, height), pix_fmt_in="rgba", pix_fmt_out="yuv420p", fps=fps,
             codec="libx264", macro_block_size=1, quality=None, ffmpeg_log_level="error",
