@@ -53,6 +53,11 @@ def _prepare_folder(path):
         raise click.ClickException(f"cannot create the folder {path.parent}: {error.strerror}") from None
 
 
+def _cannot_write(path, error):
+    """One line for a failed write: the OS's reason, or the first line of an encoder's report."""
+    return click.ClickException(f"cannot write {path}: {error.strerror or str(error).splitlines()[0]}")
+
+
 def _record(scene, name, seed):
     from viz.record import record
 
@@ -121,7 +126,7 @@ def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
         try:
             frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold, fmt=fmt)
         except OSError as error:
-            raise click.ClickException(f"cannot write {path}: {error.strerror or str(error).splitlines()[0]}") from None
+            raise _cannot_write(path, error) from None
         done = time.perf_counter()
         click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames at {fps:g} fps, "
                    f"{path.stat().st_size / 1e6:.1f} MB; recorded in {recorded - start:.1f} s, "
@@ -150,7 +155,7 @@ def export(scene_file, output, scene_name, seed):
     try:
         recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)
     except OSError as error:
-        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from None
+        raise _cannot_write(path, error) from None
     click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 
 

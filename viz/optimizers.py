@@ -51,6 +51,11 @@ def _accepted(keras, name):
     return True
 
 
+def describe(optimizer):
+    """``{"class_name", "config"}`` of a Keras optimizer instance: its full Keras config."""
+    return {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+
+
 def config_of(spec, learning_rate):
     """The ``{"class_name", "config"}`` dict that fully describes ``spec``.
 
@@ -60,7 +65,7 @@ def config_of(spec, learning_rate):
     keras = load_keras()
 
     if isinstance(spec, keras.optimizers.Optimizer):
-        spec = {"class_name": type(spec).__name__, "config": spec.get_config()}
+        spec = describe(spec)
     elif isinstance(spec, str):
         spec = {"class_name": spec, "config": {}}
     elif not (isinstance(spec, dict) and isinstance(spec.get("class_name"), str)):

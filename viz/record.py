@@ -6,7 +6,6 @@ from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
 from viz.recording import Recording
-from viz.surfaces import Surface
 
 DEFAULT_SURFACE_STEPS = 300
 
@@ -47,7 +46,7 @@ def record_logreg(scene, seed):
     configs, paths, histories = {}, [], []
     for label, spec in scene.optimizers.items():
         optimizer = optimizers.resolve(spec, scene.learning_rate)
-        configs[label] = {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+        configs[label] = optimizers.describe(optimizer)
         keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
         model = problem.build_model()
         model.set_weights(initial)
@@ -135,7 +134,7 @@ def record_surface(scene):
     for label, spec in scene.optimizers.items():
         for start in surface.starts:
             optimizer = optimizers.resolve(spec, scene.learning_rate)
-            configs[label] = {"class_name": type(optimizer).__name__, "config": optimizer.get_config()}
+            configs[label] = optimizers.describe(optimizer)
             names.append(label)
             optimizer_list.append(optimizer)
             starts.append(start)
@@ -171,6 +170,4 @@ def record(scene, seed=None):
     seed = scene.seed if seed is None else seed
     if isinstance(scene.problem, LogReg):
         return record_logreg(scene, seed)
-    if isinstance(scene.problem, Surface):
-        return record_surface(scene)
-    raise TypeError(f"viz cannot record a problem of type {type(scene.problem).__name__}")
+    return record_surface(scene)  # Scene accepts only these two kinds of problem
