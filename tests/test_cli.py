@@ -166,3 +166,57 @@ def test_unwritable_mp4_is_one_line(runner, quick):
     result = runner.invoke(main, ["render", str(quick), "-o", "/proc/viz-test.mp4", "--size", "320x180"])
     assert result.exit_code == 1 and "cannot write /proc/viz-test.mp4" in error_line(result)
     assert "FFMPEG" not in result.output
+
+
+def test_non_terminal_run_prints_only_the_summary_line(runner, quick, outputs):
+    result = runner.invoke(main, ["render", str(quick), "--size", "320x180"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.count("\n") == 1 and result.stdout.startswith(f"{outputs / 'quick.gif'}: 320x180, 16 frames")
+
+
+def run_in_terminal(args):
+    """Run ``python -m viz ARGS`` with stderr on a pseudo-terminal; returns (stdout, stderr)."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "viz", *args], stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    terminal = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        terminal += chunk
+    stdout = process.communicate()[0]
+    os.close(leader)
+    assert process.returncode == 0, terminal
+    return stdout.decode(), terminal.decode()
+
+
+@pytest.mark.slow
+def test_progress_bars_on_a_terminal_and_quiet(quick, tmp_path):
+    gif = tmp_path / "quick.gif"
+    stdout, terminal = run_in_terminal(["render", str(quick), "-o", str(gif), "--size", "320x180"])
+    assert "recording quick" in terminal and "rendering quick.gif" in terminal and "100%" in terminal
+    assert stdout.startswith(f"{gif}: 320x180, 16 frames")
+    stdout, terminal = run_in_terminal(["render", str(quick), "-o", str(gif), "--size", "320x180", "--quiet"])
+    assert terminal == "" and stdout.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_a_long_scene_is_drawn_at_max_frames_steps(runner, scene_file, tmp_path):
+    path = scene_file("from viz import Scene, surfaces\n"
+                      "long = Scene('long', surfaces.get('valley'), optimizers={'Adam': 'adam'}, steps=10000)\n")
+    gif = tmp_path / "long.gif"
+    result = runner.invoke(main, ["render", str(path), "-o", str(gif), "--size", "320x180", "--max-frames", "40"])
+    assert result.exit_code == 0, result.output
+    assert "40 frames (subsampled from 10001)" in result.stdout
+    with Image.open(gif) as image:
+        assert image.n_frames == 40
+    result = runner.invoke(main, ["render", str(path), "--max-frames", "1"])
+    assert result.exit_code == 2 and "max frames must be at least 2" in error_line(result)

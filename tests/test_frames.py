@@ -48,3 +48,20 @@ def test_eight_optimizers_look_different():
     looks = {tuple(str(v) for v in optimizer_style(i).values()) for i in range(42)}
     assert len(looks) == 42
     assert all(optimizer_style(i)["color"] != optimizer_style(0)["color"] for i in range(1, 7))
+
+
+def test_frame_steps_spread_evenly_from_start_to_end():
+    from viz.render.frames import frame_steps
+
+    assert frame_steps(300, 600).tolist() == list(range(301))
+    steps = frame_steps(10000, 600)
+    assert len(steps) == 600 and steps[0] == 0 and steps[-1] == 10000
+    assert set(np.diff(steps)) <= {16, 17}
+
+
+def test_a_subsampled_frame_shows_its_step(small):
+    frames = Frames(small, "small", SIZE, steps=[0, 7, 15])
+    assert len(frames) == 3
+    frames[1]
+    assert frames.counter.get_text().endswith("step 7 / 15")
+    np.testing.assert_array_equal(frames.panels[0].lines[0].get_xdata(), small.plane.xy[0, :8, 0])

@@ -2,14 +2,16 @@
 ``viz --help`` answers at once. A user mistake is one ``Error:`` line: exit 2 for usage, 1 for
 a failure."""
 
+import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from viz import __version__
 from viz.optimizers import OptimizerError
-from viz.render import DEFAULT_HOLD, DEFAULT_SIZE, check_options
+from viz.render import DEFAULT_HOLD, DEFAULT_MAX_FRAMES, DEFAULT_SIZE, check_options
 from viz.render.writers import DEFAULT_FPS, FORMATS
 from viz.scene import SceneFileError, load_scenes, select
 
@@ -58,11 +60,35 @@ def _cannot_write(path, error):
     return click.ClickException(f"cannot write {path}: {error.strerror or str(error).splitlines()[0]}")
 
 
-def _record(scene, name, seed):
+@contextmanager
+def _progress(label, quiet):
+    """A ``progress(done, total)`` callback drawing a bar on stderr when stderr is a terminal
+    (and not ``quiet``); otherwise it does nothing."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    bar = None
+
+    def report(done, total):
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label=label, file=sys.stderr, width=30)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    try:
+        yield report
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _record(scene, name, seed, quiet=True):
     from viz.record import record
 
     try:
-        return record(scene, seed=seed)
+        with _progress(f"recording {name}", quiet) as progress:
+            return record(scene, seed=seed, progress=progress)
     except OptimizerError as error:
         raise click.UsageError(f"scene {name!r}: {error}") from None
 
@@ -88,10 +114,13 @@ def main():
               help="WIDTHxHEIGHT in pixels, both even.")
 @click.option("--hold", type=float, default=DEFAULT_HOLD, show_default=True,
               help="Seconds the last frame stays on screen.")
+@click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True,
+              help="Longer recordings are drawn at this many steps, spread evenly.")
 @click.option("--scene", "scene_name", help="Render only this scene of the file.")
 @click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
 @_seed_option
-def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
+@click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
+def render(scene_file, output, fmt, fps, size, hold, max_frames, scene_name, every, seed, quiet):
     """Train the optimizers of SCENE_FILE and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -107,7 +136,7 @@ def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
     fmt = fmt or "gif"
     fps = DEFAULT_FPS[fmt] if fps is None else fps
     try:
-        check_options(fmt, size, fps, hold)
+        check_options(fmt, size, fps, hold, max_frames)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     scenes, n_scenes = _load(scene_file, scene_name, every)
@@ -119,16 +148,17 @@ def render(scene_file, output, fmt, fps, size, hold, scene_name, every, seed):
         path = _output(output, scene_file, name, n_scenes, fmt)
         _prepare_folder(path)
         start = time.perf_counter()
-        click.echo(f"recording {name}: {len(scene.optimizers)} optimizers", err=True)
-        recording = _record(scene, name, seed)
+        recording = _record(scene, name, seed, quiet)
         recorded = time.perf_counter()
-        click.echo(f"rendering {path}", err=True)
         try:
-            frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold, fmt=fmt)
+            with _progress(f"rendering {path.name}", quiet) as progress:
+                frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold,
+                                          fmt=fmt, max_frames=max_frames, progress=progress)
         except OSError as error:
             raise _cannot_write(path, error) from None
         done = time.perf_counter()
-        click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames at {fps:g} fps, "
+        subsampled = f" (subsampled from {recording.steps + 1})" if frames < recording.steps + 1 else ""
+        click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames{subsampled} at {fps:g} fps, "
                    f"{path.stat().st_size / 1e6:.1f} MB; recorded in {recorded - start:.1f} s, "
                    f"rendered in {done - recorded:.1f} s")
 

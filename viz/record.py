@@ -8,6 +8,7 @@ from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accur
 from viz.recording import Recording
 
 DEFAULT_SURFACE_STEPS = 300
+CHUNK_STEPS = 100  # compiled steps per call: progress is reported (and Ctrl-C heard) between calls
 
 
 def _finite_prefix(params, loss):
@@ -17,11 +18,16 @@ def _finite_prefix(params, loss):
     return np.where(after[..., None], np.nan, params), np.where(after, np.nan, loss)
 
 
-def _weight_recorder():
+def _no_progress(done, total):
+    pass
+
+
+def _weight_recorder(report):
     keras = load_keras()
 
     class WeightRecorder(keras.callbacks.Callback):
-        """Keeps the flattened trainable weights at the start and after every batch."""
+        """Keeps the flattened trainable weights at the start and after every batch, and
+        reports each batch to ``report(batches_done)``."""
 
         def flat_weights(self):
             return np.concatenate([np.ravel(v.numpy()) for v in self.model.trainable_variables])
@@ -31,27 +37,30 @@ def _weight_recorder():
 
         def on_train_batch_end(self, batch, logs=None):
             self.points.append(self.flat_weights())
+            report(len(self.points) - 1)
 
     return WeightRecorder()
 
 
-def record_logreg(scene, seed):
+def record_logreg(scene, seed, progress=_no_progress):
     """Train one model per optimizer with ``model.fit``, from the same initial weights."""
     keras = load_keras()
 
     problem = scene.problem
     x_train, y_train, x_test, y_test = lesson_data()
+    steps_per_epoch = -(-len(x_train) // problem.batch_size)
+    steps, total = steps_per_epoch * problem.epochs, steps_per_epoch * problem.epochs * len(scene.optimizers)
     keras.utils.set_random_seed(seed)
     initial = problem.build_model().get_weights()
     configs, paths, histories = {}, [], []
-    for label, spec in scene.optimizers.items():
+    for index, (label, spec) in enumerate(scene.optimizers.items()):
         optimizer = optimizers.resolve(spec, scene.learning_rate)
         configs[label] = optimizers.describe(optimizer)
         keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
         model = problem.build_model()
         model.set_weights(initial)
         model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
-        recorder = _weight_recorder()
+        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches, total))
         history = model.fit(
             x_train.astype("float32"), y_train.astype("float32"),
             batch_size=problem.batch_size, epochs=problem.epochs, shuffle=True, verbose=0,
@@ -65,7 +74,6 @@ def record_logreg(scene, seed):
     loss, accuracy = loss_and_accuracy(params, x_train, y_train)
     params, loss = _finite_prefix(params, loss)
     accuracy = np.where(np.isnan(loss), np.nan, accuracy)
-    steps_per_epoch = -(-len(x_train) // problem.batch_size)
     history = {key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]}
     # What fit's validation_data would add, without its per-epoch evaluate() calls (~40% of
     # the training time): the epoch-end weights on the test rows.
@@ -99,7 +107,7 @@ def record_logreg(scene, seed):
     )
 
 
-def _compiled_steps(surface, optimizer_list, starts, steps):
+def _compiled_steps(surface, optimizer_list, starts, steps, progress):
     """Run every (optimizer, start) pair for ``steps`` steps inside one ``tf.function``:
     float64 variables, Keras computing the gradients and applying the updates. Returns the
     points after each step, [n_paths, steps, 2]."""
@@ -111,9 +119,9 @@ def _compiled_steps(surface, optimizer_list, starts, steps):
         optimizer.build([variable])
 
     @tf.function
-    def run():
-        points = tf.TensorArray(tf.float64, size=steps)
-        for step in tf.range(steps):
+    def run(count):
+        points = tf.TensorArray(tf.float64, size=count)
+        for step in tf.range(count):
             for optimizer, variable in zip(optimizer_list, variables):
                 with tf.GradientTape() as tape:
                     value = surface(variable[0], variable[1])
@@ -121,10 +129,15 @@ def _compiled_steps(surface, optimizer_list, starts, steps):
             points = points.write(step, tf.stack([variable.value for variable in variables]))
         return points.stack()
 
-    return np.transpose(run().numpy(), (1, 0, 2))
+    chunks = []
+    for done in range(0, steps, CHUNK_STEPS):
+        count = min(CHUNK_STEPS, steps - done)
+        chunks.append(run(tf.constant(count)).numpy())  # a tensor argument: traced once
+        progress(done + count, steps)
+    return np.transpose(np.concatenate(chunks), (1, 0, 2))
 
 
-def record_surface(scene):
+def record_surface(scene, progress=_no_progress):
     """Every optimizer from every start of the surface: one path each, ``scene.steps`` steps."""
     keras = load_keras()
 
@@ -138,7 +151,7 @@ def record_surface(scene):
             names.append(label)
             optimizer_list.append(optimizer)
             starts.append(start)
-    after = _compiled_steps(surface, optimizer_list, starts, steps)
+    after = _compiled_steps(surface, optimizer_list, starts, steps, progress)
     params = np.concatenate([np.array(starts, dtype=np.float64)[:, None], after], axis=1)
     with np.errstate(all="ignore"):
         loss = surface.values(params[..., 0], params[..., 1])
@@ -162,12 +175,13 @@ def record_surface(scene):
     )
 
 
-def record(scene, seed=None):
+def record(scene, seed=None, progress=_no_progress):
     """Run every optimizer of ``scene`` and return the :class:`Recording`.
 
     ``seed`` overrides ``scene.seed``; the same seed gives the same recording.
+    ``progress(done, total)`` is called as training steps complete.
     """
     seed = scene.seed if seed is None else seed
     if isinstance(scene.problem, LogReg):
-        return record_logreg(scene, seed)
-    return record_surface(scene)  # Scene accepts only these two kinds of problem
+        return record_logreg(scene, seed, progress)
+    return record_surface(scene, progress)  # Scene accepts only these two kinds of problem

@@ -12,14 +12,23 @@ from viz.render.panels import ContourPanel, CurvePanel, legend_handles
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
 
 
-class Frames:
-    """The animation of a recording: ``len(frames)`` frames, one per recorded step.
+def frame_steps(steps, max_frames):
+    """The recorded steps that become frames: all ``steps + 1`` of them, or ``max_frames``
+    spread evenly from the start to the last step (both always included)."""
+    if steps + 1 <= max_frames:
+        return np.arange(steps + 1)
+    return np.unique(np.round(np.linspace(0, steps, max_frames)).astype(int))
 
-    ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after step ``i``. It is a view of
-    the canvas: valid until the next frame is drawn (copy it to keep it).
+
+class Frames:
+    """The animation of a recording: one frame per recorded step, or per step of ``steps``.
+
+    ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
+    steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
     """
 
-    def __init__(self, recording, title, size=(1280, 720)):
+    def __init__(self, recording, title, size=(1280, 720), steps=None):
+        self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
         width, height = size
         dpi = height / HEIGHT_INCHES
         self.figure = figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi, facecolor="white")
@@ -40,7 +49,7 @@ class Frames:
             colorbar_ax = figure.add_axes((left + side + 0.012, 0.09, 0.011, 0.72))
             right = left + side + 0.185
             self.panels = [ContourPanel(contour_ax, colorbar_ax, recording)]
-            self.panels += self._curve_panels(figure, (right, 0.09, 0.985 - right, 0.70))
+            self.panels += self._curve_panels(figure, (right, 0.09, 0.97 - right, 0.70))
             self.counter = figure.text(right, 0.835, "", fontsize=14, va="bottom", animated=True)
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
@@ -71,7 +80,7 @@ class Frames:
         ]
 
     def __len__(self):
-        return self.recording.steps + 1
+        return len(self.steps)
 
     def _counter_text(self, step):
         spe, steps = self.recording.steps_per_epoch, self.recording.steps
@@ -79,9 +88,10 @@ class Frames:
             return f"step {step} / {steps}"
         return f"epoch {math.ceil(step / spe)} / {math.ceil(steps / spe)}    step {step} / {steps}"
 
-    def __getitem__(self, step):
-        if not 0 <= step < len(self):
-            raise IndexError(f"frame {step} of {len(self)}")
+    def __getitem__(self, index):
+        if not 0 <= index < len(self):
+            raise IndexError(f"frame {index} of {len(self)}")
+        step = int(self.steps[index])
         self.canvas.restore_region(self.background)
         for panel in self.panels:
             panel.update(step)
@@ -91,7 +101,7 @@ class Frames:
         return np.asarray(self.canvas.buffer_rgba())
 
     def __iter__(self):
-        return (self[step] for step in range(len(self)))
+        return (self[index] for index in range(len(self)))
 
 
 def _text_sizes():

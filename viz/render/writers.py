@@ -16,18 +16,22 @@ TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the la
 
 def write_mp4(frames, path, fps, hold_seconds):
     """H.264 MP4 in yuv420p with the index at the front (``+faststart``): plays in PowerPoint,
-    Keynote and browsers. The size is the frames' size, which must be even."""
+    Keynote and browsers. ``frames`` is an iterable of RGBA arrays of one even size."""
     import imageio_ffmpeg
 
-    height, width = frames[0].shape[:2]
+    frames = iter(frames)
+    frame = next(frames)
+    height, width = frame.shape[:2]
     with atomic_path(path) as temporary:
         open(temporary, "wb").close()  # an unwritable folder fails here, in one line, not inside ffmpeg
         encoder = imageio_ffmpeg.write_frames(
             str(temporary), (width, height), pix_fmt_in="rgba", pix_fmt_out="yuv420p", fps=fps,
             codec="libx264", macro_block_size=1, quality=None, ffmpeg_log_level="error",
-            output_params=["-crf", "20", "-preset", "fast", "-movflags", "+faststart", "-f", "mp4"],
+            # veryfast: a quarter faster than fast and, for these flat pictures, smaller files
+            output_params=["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart", "-f", "mp4"],
         )
         encoder.send(None)
+        encoder.send(frame)
         for frame in frames:
             encoder.send(frame)
         for _ in range(round(hold_seconds * fps)):
@@ -51,15 +55,16 @@ def gif_delays(count, fps, hold_seconds):
     return delays
 
 
-def write_gif(frames, path, fps, hold_seconds, palette_sample):
-    """An endlessly looping GIF with one global palette and no dithering. After the first
-    frame, each frame stores only the rectangle that changed, with unchanged pixels
-    transparent, so the file stays small and frames are written as they come."""
+def write_gif(frames, count, path, fps, hold_seconds, palette_sample):
+    """An endlessly looping GIF of ``count`` RGBA frames (any iterable) with one global palette
+    and no dithering. After the first frame, each frame stores only the rectangle that
+    changed, with unchanged pixels transparent, so the file stays small and frames are
+    written as they come."""
     palette = gif_palette(palette_sample)
     colours = palette.getpalette()[: 3 * 256]
     colours += [0] * (3 * 256 - len(colours))
-    height, width = frames[0].shape[:2]
-    delays = gif_delays(len(frames), fps, hold_seconds)
+    height, width = palette_sample[0].shape[:2]
+    delays = gif_delays(count, fps, hold_seconds)
     with atomic_path(path) as temporary, open(temporary, "wb") as out:
         out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(colours))
         out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
