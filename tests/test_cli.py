@@ -44,7 +44,7 @@ def test_render_gif_and_mp4_into_a_folder(runner, quick, tmp_path):
 def test_default_output_is_outputs_file_stem(runner, quick, outputs):
     result = runner.invoke(main, ["render", str(quick), "--size", "320x180", "--fps", "50", "--hold", "0"])
     assert result.exit_code == 0, result.output
-    assert [p.name for p in outputs.iterdir()] == ["quick.gif"]
+    assert sorted(p.name for p in outputs.iterdir()) == [".cache", "quick.gif"]
 
 
 def test_export_npz_and_csv(runner, quick, tmp_path):
@@ -143,7 +143,7 @@ def test_surfaces_and_optimizers_are_listed(runner):
 def test_unknown_surface_in_a_scene_names_the_known_ones(runner, scene_file):
     path = scene_file("from viz import Scene, surfaces\nx = Scene('x', surfaces.get('rosenbrok'))\n")
     result = runner.invoke(main, ["render", str(path)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown surface 'rosenbrok'. Did you mean 'rosenbrock'" in error_line(result)
 
 
@@ -161,11 +161,12 @@ def test_surface_export_has_the_design_format(runner, scene_file, tmp_path):
     assert csv.read_text().splitlines()[0] == "path,optimizer,step,epoch,loss,accuracy,view_x,view_y,x,y"
 
 
-def test_unwritable_mp4_is_one_line(runner, quick):
-    """/proc takes no new files, even from root: the MP4 fails before ffmpeg starts."""
+def test_unwritable_folder_is_one_line_before_training(runner, quick, monkeypatch):
+    """/proc takes no new files, even from root."""
+    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *args, **kwargs: pytest.fail("trained"))
     result = runner.invoke(main, ["render", str(quick), "-o", "/proc/viz-test.mp4", "--size", "320x180"])
-    assert result.exit_code == 1 and "cannot write /proc/viz-test.mp4" in error_line(result)
-    assert "FFMPEG" not in result.output
+    assert result.exit_code == 1 and error_line(result).startswith("Error: cannot write into /proc: ")
+    assert len(result.output.splitlines()) == 1
 
 
 def test_non_terminal_run_prints_only_the_summary_line(runner, quick, outputs):
@@ -175,13 +176,14 @@ def test_non_terminal_run_prints_only_the_summary_line(runner, quick, outputs):
     assert result.stdout.count("\n") == 1 and result.stdout.startswith(f"{outputs / 'quick.gif'}: 320x180, 16 frames")
 
 
-def run_in_terminal(args):
+def run_in_terminal(args, cwd):
     """Run ``python -m viz ARGS`` with stderr on a pseudo-terminal; returns (stdout, stderr)."""
     import os
     import pty
 
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "viz", *args], stdout=subprocess.PIPE, stderr=follower)
+    process = subprocess.Popen([sys.executable, "-m", "viz", *args], stdout=subprocess.PIPE, stderr=follower,
+                               cwd=cwd)
     os.close(follower)
     terminal = b""
     while True:
@@ -201,10 +203,11 @@ def run_in_terminal(args):
 @pytest.mark.slow
 def test_progress_bars_on_a_terminal_and_quiet(quick, tmp_path):
     gif = tmp_path / "quick.gif"
-    stdout, terminal = run_in_terminal(["render", str(quick), "-o", str(gif), "--size", "320x180"])
+    stdout, terminal = run_in_terminal(["render", str(quick), "-o", str(gif), "--size", "320x180"], tmp_path)
     assert "recording quick" in terminal and "rendering quick.gif" in terminal and "100%" in terminal
     assert stdout.startswith(f"{gif}: 320x180, 16 frames")
-    stdout, terminal = run_in_terminal(["render", str(quick), "-o", str(gif), "--size", "320x180", "--quiet"])
+    stdout, terminal = run_in_terminal(["render", str(quick), "-o", str(gif), "--size", "320x180", "--quiet"],
+                                       tmp_path)
     assert terminal == "" and stdout.count("\n") == 1
 
 

@@ -1,7 +1,8 @@
 import keras
 import pytest
 
-from viz.optimizers import SEED_OPTIMIZERS, OptimizerError, config_of, resolve
+from viz.errors import SpecError
+from viz.optimizers import SEED_OPTIMIZERS, config_of, resolve
 
 
 def test_the_lessons_six_in_order():
@@ -37,11 +38,11 @@ def test_instances_are_cloned_and_dicts_are_not_modified():
 
 
 def test_unknown_names_list_the_known_and_suggest_the_nearest():
-    with pytest.raises(OptimizerError, match=r"unknown optimizer 'adma'\. Did you mean .*'adam'.* Known: .*rmsprop"):
+    with pytest.raises(SpecError, match=r"unknown optimizer 'adma'\. Did you mean .*'adam'.* Known: .*rmsprop"):
         resolve("adma", 0.01)
-    with pytest.raises(OptimizerError, match="momentum"):
+    with pytest.raises(SpecError, match="momentum"):
         resolve({"class_name": "SGD", "config": {"momentum": 2.0}}, 0.01)
-    with pytest.raises(OptimizerError, match="not a name"):
+    with pytest.raises(SpecError, match="not a name"):
         config_of(42, 0.01)
 
 

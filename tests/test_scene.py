@@ -1,6 +1,7 @@
 import pytest
 
 from viz import SEED_OPTIMIZERS, Scene, problems
+from viz.errors import SpecError
 from viz.scene import SceneFileError, load_scenes, select
 
 HEADER = "from viz import Scene, problems\n"
@@ -46,13 +47,22 @@ def test_syntax_error_names_file_line_and_text(scene_file):
 
 
 def test_error_while_loading_shows_only_the_users_frames(scene_file):
-    path = scene_file(HEADER + "\n\nbroken = Scene('b', problems.logreg(epochs=0))\n")
+    path = scene_file(HEADER + "\n\ndef rate():\n    return learning_rat\n\nbroken = Scene('b', problems.logreg(), learning_rate=rate())\n")
     with pytest.raises(SceneFileError) as error:
         load_scenes(path)
     message = str(error.value)
-    assert "ValueError: logreg epochs must be a positive integer, not 0" in message
+    assert "NameError: name 'learning_rat' is not defined" in message
+    assert "scenes.py:7: broken = Scene" in message and "scenes.py:5: return learning_rat" in message
+    assert "scene.py" not in message and "\n" not in message
+
+
+def test_a_field_out_of_range_names_the_field_and_the_users_line(scene_file):
+    path = scene_file(HEADER + "\n\nbroken = Scene('b', problems.logreg(epochs=0))\n")
+    with pytest.raises(SpecError) as error:
+        load_scenes(path)
+    message = str(error.value)
+    assert "logreg epochs must be a positive integer, not 0" in message and "ValueError" not in message
     assert "scenes.py:4" in message and "logreg.py" not in message
-    assert "\n" not in message
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -76,5 +86,5 @@ def test_logreg_arguments_are_checked():
 
 
 def test_problem_must_be_a_problem():
-    with pytest.raises(TypeError, match="problems.logreg"):
+    with pytest.raises(SpecError, match="problems.logreg"):
         Scene(title="t", problem="rosenbrock")

@@ -1,32 +1,95 @@
 """The ``viz`` command. TensorFlow and matplotlib load inside the commands that need them, so
-``viz --help`` answers at once. A user mistake is one ``Error:`` line: exit 2 for usage, 1 for
-a failure."""
+``viz --help`` answers at once. Every error is one ``Error:`` line on stderr: exit 2 for a
+mistake in the command or the scene, 1 for a failure, 130 for Ctrl-C, 143 for SIGTERM; no
+traceback unless ``--debug`` is given."""
 
+import signal
 import sys
+import tempfile
 import time
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from viz import __version__
-from viz.optimizers import OptimizerError
+from viz.errors import SpecError
 from viz.render import DEFAULT_HOLD, DEFAULT_MAX_FRAMES, DEFAULT_SIZE, check_options
 from viz.render.writers import DEFAULT_FPS, FORMATS
 from viz.scene import SceneFileError, load_scenes, select
 
 OUTPUT_FOLDER = Path("outputs")
+CACHE = ".cache"  # under OUTPUT_FOLDER
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised wherever the program is, so that unfinished files are removed on the way out."""
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+class _Viz(click.Group):
+    """click's group with viz's error conventions (see the module docstring)."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in args
+        args = [arg for arg in args if arg != "--debug"]
+        previous = signal.signal(signal.SIGTERM, _terminate)
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.ctx.get_help(), err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            code, message, failure = error.exit_code, error.format_message(), error
+        except (KeyboardInterrupt, click.Abort) as error:
+            code, message, failure = 130, "interrupted; unfinished files were removed", error
+        except Terminated as error:
+            code, message, failure = 143, "terminated; unfinished files were removed", error
+        except Exception as error:
+            code, failure = 1, error
+            message = f"{type(error).__name__}: {error} (viz --debug ... shows the traceback)"
+        else:
+            sys.exit(result if isinstance(result, int) else 0)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        if debug:
+            while failure.__suppress_context__ and failure.__context__ is not None:
+                failure = failure.__context__  # the error behind the one-line message
+            traceback.print_exception(failure)
+        click.echo(f"Error: {message}", err=True)
+        sys.exit(code)
 
 
 def _load(path, scene_name=None, every=False):
-    try:
-        scenes = load_scenes(path)
-    except SceneFileError as error:
-        raise click.ClickException(str(error)) from None
-    try:
-        return select(scenes, path, scene_name, every), len(scenes)
-    except LookupError as error:
-        raise click.UsageError(str(error)) from None
+    """The scenes asked for, as (file, name, scene, how many scenes the file has) tuples. A
+    folder means every scene of every ``.py`` file in it."""
+    files = sorted(f for f in path.glob("*.py") if not f.name.startswith("_")) if path.is_dir() else [path]
+    if path.is_dir() and scene_name is not None:
+        raise click.UsageError("--scene picks a scene of one file; give the file, not the folder")
+    chosen = []
+    for file in files:
+        try:
+            scenes = load_scenes(file)
+        except SpecError as error:
+            raise click.UsageError(str(error)) from None
+        except SceneFileError as error:
+            raise click.ClickException(str(error)) from None
+        if path.is_dir():
+            chosen += [(file, name, scene, len(scenes)) for name, scene in scenes.items()]
+            continue
+        try:
+            selected = select(scenes, file, scene_name, every)
+        except LookupError as error:
+            raise click.UsageError(str(error)) from None
+        chosen += [(file, name, scene, len(scenes)) for name, scene in selected.items()]
+    if not chosen:
+        raise click.UsageError(f"{path} holds no scene files (.py files defining a viz.Scene)")
+    return chosen
 
 
 def _size(ctx, param, value):
@@ -45,19 +108,29 @@ def _output(path, scene_file, scene_name, n_scenes, suffix):
     return OUTPUT_FOLDER / f"{stem}.{suffix}"
 
 
-def _prepare_folder(path):
-    """Create the output's folder; fail with one line if it cannot hold the file."""
+def _prepare_folder(path, overwrite=True):
+    """Create the output's folder and make sure a file can be written there, before any
+    training: fail with one line if it cannot."""
     if path.is_dir():
         raise click.ClickException(f"{path} is a folder; give a file name such as {path / 'lesson.gif'}")
+    if not overwrite and path.exists():
+        raise click.ClickException(f"{path} exists and --no-overwrite was given")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise click.ClickException(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    try:
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as error:
+        raise click.ClickException(f"cannot write into {path.parent}: {error.strerror}") from None
 
 
 def _cannot_write(path, error):
     """One line for a failed write: the OS's reason, or the first line of an encoder's report."""
-    return click.ClickException(f"cannot write {path}: {error.strerror or str(error).splitlines()[0]}")
+    reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+    if "No space left" in str(error):  # ffmpeg's report of a full disk
+        reason = "No space left on device"
+    return click.ClickException(f"cannot write {path}: {reason}")
 
 
 @contextmanager
@@ -83,14 +156,41 @@ def _progress(label, quiet):
             bar.__exit__(None, None, None)
 
 
-def _record(scene, name, seed, quiet=True):
+def _recording(scene, name, seed, cache=True, quiet=True):
+    """The scene's recording, from the cache under ``outputs/.cache`` or trained (and then
+    cached). Returns it and whether it was trained."""
+    from viz import cache as recordings
     from viz.record import record
 
+    folder = OUTPUT_FOLDER / CACHE
+    key = recordings.key(scene, scene.seed if seed is None else seed) if cache else None
+    if key is not None:
+        try:
+            recording = recordings.load(folder, key)
+        except ValueError as error:
+            click.echo(f"warning: {error}; recording again", err=True)
+            recording = None
+        if recording is not None:
+            return recording, False
     try:
         with _progress(f"recording {name}", quiet) as progress:
-            return record(scene, seed=seed, progress=progress)
-    except OptimizerError as error:
+            recording = record(scene, seed=seed, progress=progress)
+    except SpecError as error:
         raise click.UsageError(f"scene {name!r}: {error}") from None
+    if key is not None:
+        try:
+            recordings.store(folder, key, recording)
+        except OSError as error:
+            click.echo(f"warning: cannot cache the recording in {folder}: {error.strerror}", err=True)
+    return recording, True
+
+
+def _warn_if_all_diverged(recording, name):
+    import numpy as np
+
+    if np.isnan(recording.loss[:, -1]).all():
+        click.echo(f"warning: in {name!r} every optimizer diverged (the animation marks where); "
+                   "a smaller learning rate may help", err=True)
 
 
 def _seed_option(function):
@@ -98,14 +198,22 @@ def _seed_option(function):
                         help="Initial weights and batch order [default: the scene's seed, 0].")(function)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _cache_option(function):
+    return click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Train again instead of reusing the recording cached in outputs/.cache.")(function)
+
+
+@click.group(cls=_Viz, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="viz")
 def main():
-    """Animate Keras optimizers on a loss landscape, for lectures and slides."""
+    """Animate Keras optimizers on a loss landscape, for lectures and slides.
+
+    Add --debug to any command to see the full traceback behind an error.
+    """
 
 
 @main.command()
-@click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("scenes", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Output file; its suffix (.gif, .mp4) picks the format.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format [default: gif].")
@@ -119,12 +227,15 @@ def main():
 @click.option("--scene", "scene_name", help="Render only this scene of the file.")
 @click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
 @_seed_option
+@_cache_option
+@click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output file.")
 @click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
-def render(scene_file, output, fmt, fps, size, hold, max_frames, scene_name, every, seed, quiet):
-    """Train the optimizers of SCENE_FILE and write the animation.
+def render(scenes, output, fmt, fps, size, hold, max_frames, scene_name, every, seed, no_cache, no_overwrite,
+           quiet):
+    """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
-    scenes).
+    scenes). A folder renders every scene of every file in it.
     """
     if output is not None:
         suffix = output.suffix.lstrip(".").lower()
@@ -139,17 +250,18 @@ def render(scene_file, output, fmt, fps, size, hold, max_frames, scene_name, eve
         check_options(fmt, size, fps, hold, max_frames)
     except ValueError as error:
         raise click.UsageError(str(error)) from None
-    scenes, n_scenes = _load(scene_file, scene_name, every)
-    if output is not None and len(scenes) > 1:
+    chosen = _load(scenes, scene_name, every)
+    if output is not None and len(chosen) > 1:
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
     from viz.render import render as render_recording
 
-    for name, scene in scenes.items():
+    for scene_file, name, scene, n_scenes in chosen:
         path = _output(output, scene_file, name, n_scenes, fmt)
-        _prepare_folder(path)
+        _prepare_folder(path, overwrite=not no_overwrite)
         start = time.perf_counter()
-        recording = _record(scene, name, seed, quiet)
+        recording, trained = _recording(scene, name, seed, cache=not no_cache, quiet=quiet)
         recorded = time.perf_counter()
+        _warn_if_all_diverged(recording, name)
         try:
             with _progress(f"rendering {path.name}", quiet) as progress:
                 frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold,
@@ -158,9 +270,9 @@ def render(scene_file, output, fmt, fps, size, hold, max_frames, scene_name, eve
             raise _cannot_write(path, error) from None
         done = time.perf_counter()
         subsampled = f" (subsampled from {recording.steps + 1})" if frames < recording.steps + 1 else ""
+        source = f"recorded in {recorded - start:.1f} s" if trained else "recording from the cache"
         click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames{subsampled} at {fps:g} fps, "
-                   f"{path.stat().st_size / 1e6:.1f} MB; recorded in {recorded - start:.1f} s, "
-                   f"rendered in {done - recorded:.1f} s")
+                   f"{path.stat().st_size / 1e6:.1f} MB; {source}, rendered in {done - recorded:.1f} s")
 
 
 @main.command()
@@ -169,7 +281,8 @@ def render(scene_file, output, fmt, fps, size, hold, max_frames, scene_name, eve
               help="Output file, .npz or .csv [default: outputs/<file>.npz].")
 @click.option("--scene", "scene_name", help="Export this scene of the file.")
 @_seed_option
-def export(scene_file, output, scene_name, seed):
+@_cache_option
+def export(scene_file, output, scene_name, seed, no_cache):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
 
     .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1] and more;
@@ -177,11 +290,11 @@ def export(scene_file, output, scene_name, seed):
     """
     if output is not None and output.suffix.lower() not in (".npz", ".csv"):
         raise click.UsageError(f"cannot tell the format of {output}: use a .npz or .csv suffix")
-    scenes, n_scenes = _load(scene_file, scene_name)
-    (name, scene), = scenes.items()
+    (scene_file, name, scene, n_scenes), = _load(scene_file, scene_name)
     path = _output(output, scene_file, name, n_scenes, "npz")
     _prepare_folder(path)
-    recording = _record(scene, name, seed)
+    recording, _ = _recording(scene, name, seed, cache=not no_cache)
+    _warn_if_all_diverged(recording, name)
     try:
         recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)
     except OSError as error:
@@ -193,13 +306,7 @@ def export(scene_file, output, scene_name, seed):
 @click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def list_scenes(scene_file):
     """List the scenes of SCENE_FILE: name, title and optimizers."""
-    try:
-        scenes = load_scenes(scene_file)
-    except SceneFileError as error:
-        raise click.ClickException(str(error)) from None
-    if not scenes:
-        raise click.UsageError(f"{scene_file} defines no viz.Scene at module level")
-    for name, scene in scenes.items():
+    for _, name, scene, _ in _load(scene_file, every=True):
         click.echo(f"{name}: {scene.title}")
         click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {scene.learning_rate:g}")
 

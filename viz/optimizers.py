@@ -9,7 +9,7 @@ import copy
 from types import MappingProxyType
 
 from viz.backend import load_keras
-from viz.names import unknown
+from viz.errors import SpecError, unknown
 
 SEED_OPTIMIZERS = MappingProxyType({
     "SGD": "sgd",
@@ -22,10 +22,6 @@ SEED_OPTIMIZERS = MappingProxyType({
     "RMSprop": "rmsprop",
 })
 """The "Zero to Deep Learning" lesson's optimizers, in its order, with Keras defaults."""
-
-
-class OptimizerError(ValueError):
-    """An optimizer spec that Keras cannot build; the message names the spec."""
 
 
 def known_names():
@@ -69,7 +65,7 @@ def config_of(spec, learning_rate):
     elif isinstance(spec, str):
         spec = {"class_name": spec, "config": {}}
     elif not (isinstance(spec, dict) and isinstance(spec.get("class_name"), str)):
-        raise OptimizerError(
+        raise SpecError(
             f"optimizer spec {spec!r} is not a name, a "
             "{'class_name': ..., 'config': {...}} dict or a Keras optimizer"
         )
@@ -82,7 +78,7 @@ def config_of(spec, learning_rate):
     try:
         keras.optimizers.get(spec["class_name"])
     except ValueError:
-        raise OptimizerError(unknown("optimizer", spec["class_name"], known_names())) from None
+        raise SpecError(unknown("optimizer", spec["class_name"], known_names())) from None
     return spec
 
 
@@ -94,4 +90,4 @@ def resolve(spec, learning_rate):
     try:
         return keras.optimizers.deserialize(copy.deepcopy(config))
     except (TypeError, ValueError) as error:
-        raise OptimizerError(f"optimizer {config['class_name']!r}: {error}") from None
+        raise SpecError(f"optimizer {config['class_name']!r}: {error}") from None

@@ -6,6 +6,7 @@ Shapes: ``params`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accu
 """
 
 import csv
+import hashlib
 import json
 from dataclasses import dataclass, field, fields
 
@@ -34,8 +35,7 @@ class Recording:
         """Number of optimizer steps (points per path minus one)."""
         return self.params.shape[1] - 1
 
-    def save(self, path):
-        """Write the recording as ``.npz`` (no pickled objects: loads with plain NumPy)."""
+    def _arrays(self):
         arrays = {
             "names": np.array(self.names, dtype=str),
             "params": self.params,
@@ -50,18 +50,32 @@ class Recording:
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
             arrays[f"history_{key}"] = values
+        return arrays
+
+    def digest(self):
+        """The sha256 of the recording's content (names, shapes, dtypes and bytes of every
+        array): equal digests, identical recordings."""
+        return _digest(self._arrays())
+
+    def save(self, path):
+        """Write the recording as ``.npz`` (no pickled objects: loads with plain NumPy), with
+        its :meth:`digest`, which :meth:`load` checks."""
+        arrays = self._arrays()
         with atomic_path(path) as temporary, open(temporary, "wb") as out:
-            np.savez_compressed(out, **arrays)
+            np.savez_compressed(out, digest=np.array(_digest(arrays)), **arrays)
 
     @classmethod
     def load(cls, path):
-        """Read a recording written by :meth:`save`."""
+        """Read a recording written by :meth:`save`; ``ValueError`` if it is not one or its
+        content does not match its digest."""
         with np.load(path, allow_pickle=False) as npz:
             data = {key: npz[key] for key in npz.files}
-        needed = ["names", "params", "loss", "param_names", "steps_per_epoch", "meta"]
+        needed = ["names", "params", "loss", "param_names", "steps_per_epoch", "meta", "digest"]
         missing = [key for key in needed + [f"plane_{f.name}" for f in fields(Plane)] if key not in data]
         if missing:
             raise ValueError(f"{path} is not a recording of this viz version (it lacks {', '.join(missing)})")
+        if _digest({key: value for key, value in data.items() if key != "digest"}) != str(data.pop("digest")):
+            raise ValueError(f"{path} is damaged: its content does not match its sha256")
         plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         plane["marks_label"] = str(plane["marks_label"])
@@ -93,3 +107,12 @@ class Recording:
                         i, name, step, epoch, float(self.loss[i, step]), accuracy,
                         *self.plane.xy[i, step].tolist(), *self.params[i, step].tolist(),
                     ])
+
+
+def _digest(arrays):
+    digest = hashlib.sha256()
+    for key in sorted(arrays):
+        value = np.ascontiguousarray(arrays[key])
+        digest.update(f"{key}:{value.dtype.str}:{value.shape};".encode())
+        digest.update(value.tobytes())
+    return digest.hexdigest()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from viz.errors import SpecError
 from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems.logreg import LogReg
 from viz.surfaces import Surface
@@ -42,22 +43,22 @@ class Scene:
 
     def __post_init__(self):
         if not isinstance(self.title, str):
-            raise TypeError(f"Scene title must be a string, not {self.title!r}")
+            raise SpecError(f"Scene title must be a string, not {self.title!r}")
         if not isinstance(self.problem, (LogReg, Surface)):
-            raise TypeError(f"Scene problem must be problems.logreg(...) or surfaces.get(...), not {self.problem!r}")
+            raise SpecError(f"Scene problem must be problems.logreg(...) or surfaces.get(...), not {self.problem!r}")
         if not hasattr(self.optimizers, "items") or not self.optimizers:
-            raise ValueError("Scene optimizers must be a non-empty {label: optimizer} dict")
+            raise SpecError("Scene optimizers must be a non-empty {label: optimizer} dict")
         if len({str(label) for label in self.optimizers}) < len(self.optimizers):
-            raise ValueError(f"Scene optimizer labels must differ as text: {list(self.optimizers)}")
+            raise SpecError(f"Scene optimizer labels must differ as text: {list(self.optimizers)}")
         rate = self.learning_rate
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
-            raise ValueError(f"Scene learning_rate must be a positive number, not {rate!r}")
+            raise SpecError(f"Scene learning_rate must be a positive number, not {rate!r}")
         if self.steps is not None and (type(self.steps) is not int or self.steps <= 0):
-            raise ValueError(f"Scene steps must be a positive integer, not {self.steps!r}")
+            raise SpecError(f"Scene steps must be a positive integer, not {self.steps!r}")
         if self.steps is not None and hasattr(self.problem, "epochs"):
-            raise ValueError("Scene steps cannot be set for a model problem: its epochs and batch size set them")
+            raise SpecError("Scene steps cannot be set for a model problem: its epochs and batch size set them")
         if type(self.seed) is not int or not 0 <= self.seed < 2**32:
-            raise ValueError(f"Scene seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
+            raise SpecError(f"Scene seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
         object.__setattr__(self, "optimizers", MappingProxyType({str(k): v for k, v in self.optimizers.items()}))
         object.__setattr__(self, "learning_rate", float(rate))
 
@@ -66,14 +67,16 @@ def _user_frames_only(error, path):
     """The traceback lines of ``error`` that point into the user's own file."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
     where = "; ".join(f"{f.filename}:{f.lineno}: {f.line}" for f in frames)
-    return f"{path}: {type(error).__name__}: {error}" + (f" (at {where})" if where else "")
+    kind = "" if isinstance(error, SpecError) else f"{type(error).__name__}: "
+    return f"{path}: {kind}{error}" + (f" (at {where})" if where else "")
 
 
 def load_scenes(path):
     """The :class:`Scene` objects defined at module level in ``path``, by name, in file order.
 
-    Names starting with ``_`` are skipped. Raises :class:`SceneFileError` when the file cannot be
-    run, and ``FileNotFoundError`` when it does not exist.
+    Names starting with ``_`` are skipped. Raises :class:`SpecError` when the file asks for
+    something viz cannot do (an unknown name, a field out of range), :class:`SceneFileError`
+    when it cannot be run, and ``FileNotFoundError`` when it does not exist.
     """
     path = Path(path).resolve()
     if not path.is_file():
@@ -90,6 +93,8 @@ def load_scenes(path):
     except SyntaxError as error:
         line = (error.text or "").strip()
         raise SceneFileError(f"{error.filename}:{error.lineno}: syntax error: {error.msg}: {line}") from None
+    except SpecError as error:
+        raise SpecError(_user_frames_only(error, path)) from None
     except Exception as error:
         raise SceneFileError(_user_frames_only(error, path)) from None
     finally:

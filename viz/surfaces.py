@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from viz.backend import load_keras
-from viz.names import unknown
+from viz.errors import SpecError, unknown
 
 
 def _ops():
@@ -102,20 +102,20 @@ class Surface:
     def __post_init__(self):
         (x_min, x_max), (y_min, y_max) = self.domain
         if not (x_min < x_max and y_min < y_max and np.isfinite([x_min, x_max, y_min, y_max]).all()):
-            raise ValueError(f"{self.name}: domain {self.domain!r} is not ((x_min, x_max), (y_min, y_max))")
+            raise SpecError(f"{self.name}: domain {self.domain!r} is not ((x_min, x_max), (y_min, y_max))")
         starts = np.asarray(self.starts, dtype=np.float64).reshape(-1, 2)
         if starts.size == 0:
-            raise ValueError(f"{self.name}: needs at least one start point")
+            raise SpecError(f"{self.name}: needs at least one start point")
         for x, y in starts:
             if not np.isfinite([x, y]).all():
-                raise ValueError(f"{self.name}: start ({x}, {y}) is not a finite point")
+                raise SpecError(f"{self.name}: start ({x}, {y}) is not a finite point")
             if not (x_min <= x <= x_max and y_min <= y <= y_max):
-                raise ValueError(
+                raise SpecError(
                     f"{self.name}: start ({x:g}, {y:g}) is outside the domain x in [{x_min:g}, {x_max:g}], "
                     f"y in [{y_min:g}, {y_max:g}]; pass domain=((x_min, x_max), (y_min, y_max)) to widen it"
                 )
         if self.levels not in ("log", "linear"):
-            raise ValueError(f"{self.name}: levels must be 'log' or 'linear', not {self.levels!r}")
+            raise SpecError(f"{self.name}: levels must be 'log' or 'linear', not {self.levels!r}")
         object.__setattr__(self, "starts", tuple(map(tuple, starts.tolist())))
         for field in ("minima", "suggested_starts"):
             points = np.asarray(getattr(self, field), dtype=np.float64).reshape(-1, 2)
@@ -175,7 +175,7 @@ def get(name, start=None, domain=None):
     ``start`` is one ``(x, y)`` point or a list of them (one path per optimizer and start).
     """
     if name not in _LIBRARY:
-        raise ValueError(unknown("surface", name, NAMES))
+        raise SpecError(unknown("surface", name, NAMES))
     surface = _LIBRARY[name]
     changes = {}
     if start is not None:

@@ -10,6 +10,8 @@ from importlib import resources
 
 import numpy as np
 
+from viz.errors import SpecError
+
 from viz.backend import load_keras
 
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
@@ -78,12 +80,12 @@ class LogReg:
         for field in ("epochs", "batch_size"):
             value = getattr(self, field)
             if type(value) is not int or value <= 0:
-                raise ValueError(f"logreg {field} must be a positive integer, not {value!r}")
+                raise SpecError(f"logreg {field} must be a positive integer, not {value!r}")
         if self.axes is not None:
             axes = tuple(self.axes)
             unknown = [name for name in axes if name not in PARAM_NAMES]
             if len(axes) != 2 or len(set(axes)) != 2 or unknown:
-                raise ValueError(
+                raise SpecError(
                     f"logreg axes must be two different names of {', '.join(PARAM_NAMES)}; "
                     f"got {self.axes!r}"
                 )

@@ -2,11 +2,13 @@
 to a temporary file beside the target and renames it into place only when it is complete."""
 
 import struct
+import tempfile
 
 import numpy as np
 from PIL import GifImagePlugin, Image
 
 from viz.atomic import atomic_path
+from viz.backend import stderr_to
 
 FORMATS = ("gif", "mp4")
 DEFAULT_FPS = {"gif": 25, "mp4": 30}
@@ -16,13 +18,14 @@ TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the la
 
 def write_mp4(frames, path, fps, hold_seconds):
     """H.264 MP4 in yuv420p with the index at the front (``+faststart``): plays in PowerPoint,
-    Keynote and browsers. ``frames`` is an iterable of RGBA arrays of one even size."""
+    Keynote and browsers. ``frames`` is an iterable of RGBA arrays of one even size. If
+    ffmpeg fails, ``OSError`` carries its reason (e.g. no space left on device)."""
     import imageio_ffmpeg
 
     frames = iter(frames)
     frame = next(frames)
     height, width = frame.shape[:2]
-    with atomic_path(path) as temporary:
+    with atomic_path(path) as temporary, tempfile.TemporaryFile("w+") as log:
         open(temporary, "wb").close()  # an unwritable folder fails here, in one line, not inside ffmpeg
         encoder = imageio_ffmpeg.write_frames(
             str(temporary), (width, height), pix_fmt_in="rgba", pix_fmt_out="yuv420p", fps=fps,
@@ -30,13 +33,32 @@ def write_mp4(frames, path, fps, hold_seconds):
             # veryfast: a quarter faster than fast and, for these flat pictures, smaller files
             output_params=["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart", "-f", "mp4"],
         )
-        encoder.send(None)
-        encoder.send(frame)
-        for frame in frames:
+        with stderr_to(log):
+            encoder.send(None)  # starts ffmpeg, which keeps this stderr: its errors go to the log
+        broken = None
+        try:
             encoder.send(frame)
-        for _ in range(round(hold_seconds * fps)):
-            encoder.send(frame)
-        encoder.close()
+            for frame in frames:
+                encoder.send(frame)
+            for _ in range(round(hold_seconds * fps)):
+                encoder.send(frame)
+        except OSError as error:  # ffmpeg stopped reading: its log says why
+            broken = error
+        finally:
+            encoder.close()  # ffmpeg has let go of the file before it is renamed or deleted
+        log.seek(0)
+        errors = [line for line in log.read().splitlines() if line.strip()]
+        if errors:  # with -v error, ffmpeg writes only errors
+            raise OSError(_ffmpeg_reason(errors))
+        if broken:
+            raise broken
+
+
+def _ffmpeg_reason(errors):
+    """The most telling of ffmpeg's error lines, without its ``[component @ address]`` prefix."""
+    telling = [line for line in errors if "No space left" in line] or errors
+    line = telling[-1]
+    return line.split("] ", 1)[-1] if line.startswith("[") else line
 
 
 def gif_palette(sample):

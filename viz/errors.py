@@ -1,6 +1,11 @@
-"""One wording for an unknown name, whatever kind of name it is."""
+"""What a scene can get wrong, and one wording for an unknown name."""
 
 import difflib
+
+
+class SpecError(ValueError):
+    """A scene asks for something that cannot be: an unknown name, or a field out of range.
+    The message names the field and the value."""
 
 
 def unknown(kind, name, known):

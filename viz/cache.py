@@ -1,0 +1,74 @@
+"""The recording cache: one ``<key>.npz`` per recording, keyed by a hash of everything that
+determines the recording (problem, optimizers, learning rate, steps, seed, versions) and of
+nothing that only changes its look (title, theme, size, fps, format)."""
+
+import dataclasses
+import hashlib
+import json
+import marshal
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+
+from viz import __version__
+from viz.recording import Recording
+
+VERSIONED = ("keras", "tensorflow", "numpy")
+
+
+def key(scene, seed):
+    """The cache key of ``scene`` recorded with ``seed``, or None when the scene holds
+    something that cannot be described exactly (such a scene is recorded every time)."""
+    what = {
+        "problem": scene.problem,
+        "optimizers": dict(scene.optimizers),
+        "learning_rate": scene.learning_rate,
+        "steps": scene.steps,
+        "seed": seed,
+        "versions": {"viz": __version__, **{name: metadata.version(name) for name in VERSIONED}},
+    }
+    try:
+        text = json.dumps(what, sort_keys=True, default=_describe)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _describe(value):
+    """JSON for the parts of a scene json cannot write itself; TypeError for the unknown."""
+    if dataclasses.is_dataclass(value):
+        return {"type": type(value).__name__,
+                **{f.name: getattr(value, f.name) for f in dataclasses.fields(value)}}
+    if callable(getattr(value, "get_config", None)):  # Keras optimizers and schedules
+        return {"type": type(value).__name__, "config": value.get_config()}
+    if hasattr(value, "__code__"):  # a surface's function: its compiled code, defaults, closure
+        cells = [cell.cell_contents for cell in value.__closure__ or ()]
+        return {"code": hashlib.sha256(marshal.dumps(value.__code__)).hexdigest(),
+                "defaults": value.__defaults__, "closure": cells}
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    if hasattr(value, "items"):  # read-only mappings
+        return dict(value)
+    raise TypeError(f"cannot describe {type(value).__name__}")
+
+
+def load(folder, cache_key):
+    """The cached recording, or None if there is none. An entry that cannot be read or whose
+    content does not match its sha256 is deleted, never trusted: ``ValueError`` says so."""
+    path = Path(folder) / f"{cache_key}.npz"
+    if not path.exists():
+        return None
+    try:
+        return Recording.load(path)
+    except Exception as error:  # any damage at all (truncated zip, bad digest, missing keys)
+        path.unlink(missing_ok=True)
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise ValueError(f"the cached recording {path} was damaged ({reason})") from None
+
+
+def store(folder, cache_key, recording):
+    """Save ``recording`` under ``cache_key`` (written beside and renamed: all or nothing)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    recording.save(folder / f"{cache_key}.npz")
