@@ -1,0 +1,321 @@
+"""Bad input and faults, through the CLI: one clear line, the right exit code, nothing
+half-written (one test per row of the faults table in the README's Troubleshooting)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from contextlib import contextmanager
+
+import numpy as np
+import pytest
+from conftest import SMALL_SCENE
+from PIL import Image
+
+from viz import cli
+from viz.atomic import atomic_path
+from viz.cli import main
+from viz.recording import Recording
+from viz.render import writers  # noqa: F401  (loaded for the disk-full test)
+
+
+@pytest.fixture(autouse=True)
+def outputs(tmp_path, monkeypatch):
+    """Default outputs (and the cache) go to a temporary folder, never into the repository."""
+    folder = tmp_path / "outputs"
+    monkeypatch.setattr(cli, "OUTPUT_FOLDER", folder)
+    return folder
+
+
+@pytest.fixture
+def quick(scene_file):
+    return scene_file(SMALL_SCENE, name="quick.py")
+
+
+def one_error_line(result):
+    """The run printed exactly one line, ``Error: ...``, and no traceback; returns it."""
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def files_in(folder):
+    return sorted(p.name for p in folder.rglob("*")) if folder.exists() else []
+
+
+def test_missing_scene_file_or_a_folder_without_scenes(runner, tmp_path):
+    result = runner.invoke(main, ["render", str(tmp_path / "lesson.py")])
+    assert result.exit_code == 2 and str(tmp_path / "lesson.py") in one_error_line(result)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("")
+    result = runner.invoke(main, ["render", str(empty)])
+    assert result.exit_code == 2 and f"{empty} holds no scene files" in one_error_line(result)
+
+
+def test_syntax_error_shows_file_line_and_text(runner, scene_file):
+    path = scene_file("from viz import Scene, problems\n\na = Scene('a', problems.logreg()\n")
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 1
+    assert f"{path}:3: syntax error" in one_error_line(result) and "a = Scene('a', problems.logreg()" in result.output
+
+
+@pytest.mark.parametrize("body, error", [
+    ("from viz import Scene, problems\nx = Scene('x', problems.logreg(), learning_rate=rate)\n",
+     "NameError: name 'rate' is not defined"),
+    ("import viz.nothing_here\n", "ModuleNotFoundError: No module named 'viz.nothing_here'"),
+])
+def test_error_while_loading_shows_the_users_frames_only(runner, scene_file, body, error):
+    path = scene_file(body)
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 1
+    line = one_error_line(result)
+    assert error in line and f"{path}:" in line
+    assert "viz/scene.py" not in line and "importlib" not in line
+
+
+def test_debug_shows_the_traceback(runner, scene_file):
+    path = scene_file("from viz import Scene, problems\nx = Scene('x', problems.logreg(), learning_rate=rate)\n")
+    result = runner.invoke(main, ["render", str(path), "--debug"])
+    assert result.exit_code == 1
+    assert "Traceback" in result.output and "NameError" in result.output
+    assert result.output.strip().splitlines()[-1].startswith("Error: ")
+
+
+@pytest.mark.parametrize("body, args, listed", [
+    ("import viz\n", [], "defines no viz.Scene"),
+    (textwrap.dedent(SMALL_SCENE) + "\nother = quick\n", [], "same scene is named both 'quick' and 'other'"),
+    (textwrap.dedent(SMALL_SCENE) + "\nimport dataclasses\nother = dataclasses.replace(quick, title='Other')\n",
+     [], "several scenes (quick, other)"),
+    (SMALL_SCENE, ["--scene", "quik"], "no scene 'quik'; its scenes: quick"),
+], ids=["none", "one-scene-two-names", "several", "unknown"])
+def test_no_scene_several_scenes_or_an_unknown_scene(runner, scene_file, body, args, listed):
+    result = runner.invoke(main, ["render", str(scene_file(body)), *args])
+    assert result.exit_code == (1 if "same scene" in listed else 2)
+    assert listed in one_error_line(result)
+
+
+@pytest.mark.parametrize("problem, optimizers, message", [
+    ("surfaces.get('rosenbrok')", None, "unknown surface 'rosenbrok'. Did you mean 'rosenbrock'? Known: rosenbrock, beale"),
+    ("problems.logreg(epochs=1, batch_size=64)", "{'A': 'adma'}", "unknown optimizer 'adma'. Did you mean"),
+])
+def test_unknown_optimizer_or_surface(runner, scene_file, problem, optimizers, message):
+    extra = f", optimizers={optimizers}" if optimizers else ""
+    path = scene_file(f"from viz import Scene, problems, surfaces\nx = Scene('x', {problem}{extra})\n")
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 2 and message in one_error_line(result)
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ("surfaces.get('beale'), learning_rate=0", "learning_rate must be a positive number, not 0"),
+    ("surfaces.get('beale'), learning_rate=-0.1", "learning_rate must be a positive number, not -0.1"),
+    ("surfaces.get('beale'), learning_rate='fast'", "learning_rate must be a positive number, not 'fast'"),
+    ("surfaces.get('beale'), steps=0", "steps must be a positive integer, not 0"),
+    ("problems.logreg(epochs=0)", "epochs must be a positive integer, not 0"),
+    ("problems.logreg(batch_size=-16)", "batch_size must be a positive integer, not -16"),
+    ("surfaces.get('beale', start=(float('nan'), 1.0))", "start (nan, 1.0) is not a finite point"),
+    ("surfaces.get('beale', start=(9.0, 1.0))", "start (9, 1) is outside the domain"),
+])
+def test_a_field_out_of_range_names_the_field_and_the_value(runner, scene_file, arguments, message):
+    path = scene_file(f"from viz import Scene, problems, surfaces\nx = Scene('x', {arguments})\n")
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert message in line and f"{path}:2" in line
+
+
+def test_a_diverging_optimizer_is_drawn_and_padded(runner, scene_file, tmp_path):
+    path = scene_file("from viz import Scene, surfaces\n"
+                      "x = Scene('x', surfaces.get('rosenbrock', start=(-1.2, 1.0)), "
+                      "optimizers={'SGD': 'sgd', 'Adam': 'adam'}, learning_rate=0.01, steps=40)\n")
+    result = runner.invoke(main, ["render", str(path), "-o", str(tmp_path / "x.gif"), "--size", "320x180"])
+    assert result.exit_code == 0 and result.stderr == ""
+    result = runner.invoke(main, ["export", str(path), "-o", str(tmp_path / "x.npz")])
+    with np.load(tmp_path / "x.npz") as data:
+        first_nan = np.argmax(np.isnan(data["loss"][0]))
+        assert 0 < first_nan and np.isnan(data["params"][0, first_nan:]).all()
+        assert np.isfinite(data["params"][0, :first_nan]).all() and np.isfinite(data["loss"][1]).all()
+
+
+def test_every_optimizer_diverging_is_a_warning(runner, scene_file, tmp_path):
+    path = scene_file("from viz import Scene, surfaces\n"
+                      "x = Scene('x', surfaces.get('rosenbrock', start=(-1.2, 1.0)), "
+                      "optimizers={'SGD': 'sgd', 'momentum': {'class_name': 'SGD', 'config': {'momentum': 0.9}}}, "
+                      "learning_rate=0.01, steps=40)\n")
+    gif = tmp_path / "x.gif"
+    result = runner.invoke(main, ["render", str(path), "-o", str(gif), "--size", "320x180"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("warning: in 'x' every optimizer diverged")
+    with Image.open(gif) as image:
+        assert image.n_frames == 41
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--size", "0x0"], "size 0x0"),
+    (["--size", "641x360"], "must be even"),
+    (["--size", "big"], "'big' is not WIDTHxHEIGHT"),
+    (["--fps", "0"], "fps must be between 1 and 120, not 0"),
+    (["--hold", "-1"], "hold must be between 0 and 600 seconds, not -1"),
+    (["--max-frames", "1"], "max frames must be at least 2"),
+    (["--format", "avi"], "'avi' is not one of"),
+])
+def test_bad_render_options(runner, quick, args, message, monkeypatch):
+    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
+    result = runner.invoke(main, ["render", str(quick), *args])
+    assert result.exit_code == 2 and message in one_error_line(result)
+
+
+def test_output_is_a_folder_or_cannot_be_written(runner, quick, tmp_path, outputs):
+    folder = tmp_path / "taken.gif"
+    folder.mkdir()
+    result = runner.invoke(main, ["render", str(quick), "-o", str(folder)])
+    assert result.exit_code == 1 and "is a folder" in one_error_line(result)
+    result = runner.invoke(main, ["render", str(quick), "-o", "/proc/lesson.gif"])  # /proc takes no new files
+    assert result.exit_code == 1 and "cannot write into /proc" in one_error_line(result)
+    assert files_in(folder) == [] and files_in(outputs) == []
+
+
+@pytest.mark.slow
+def test_existing_output_is_replaced_whole_or_refused(runner, quick, tmp_path):
+    gif = tmp_path / "quick.gif"
+    gif.write_bytes(b"an older animation")
+    result = runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180", "--no-overwrite"])
+    assert result.exit_code == 1 and "exists and --no-overwrite was given" in one_error_line(result)
+    assert gif.read_bytes() == b"an older animation"
+    result = runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180"])
+    assert result.exit_code == 0
+    with Image.open(gif) as image:
+        assert image.n_frames == 16
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+
+
+LONG_SURFACE = """
+from pathlib import Path
+
+from viz import Scene, SEED_OPTIMIZERS, surfaces
+
+
+def bowl(x, y):
+    Path("recording-started").touch()  # runs while the compiled loop is traced
+    return x * x + 3 * y * y
+
+
+long = Scene("long", surfaces.custom(bowl, domain=((-2, 2), (-2, 2)), start=(-1.5, 1.0)),
+             optimizers=SEED_OPTIMIZERS, steps={steps})
+"""
+
+
+def signal_while(tmp_path, scene_file, signum, phase):
+    """Start a render, send ``signum`` while it records or renders, and return the finished
+    process. The scene's surface marks the start of recording; the writer's temporary file
+    marks rendering."""
+    steps = 200_000 if phase == "recording" else 300
+    path = scene_file(LONG_SURFACE.format(steps=steps), name="long.py")
+    output = tmp_path / "out" / "long.mp4"
+    process = subprocess.Popen([sys.executable, "-m", "viz", "render", str(path), "-o", str(output)],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if phase == "recording" and (tmp_path / "recording-started").exists():
+            break
+        if phase == "rendering" and output.parent.exists() and any(output.parent.glob(".long.mp4.*.part")):
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "finished before the signal"
+    time.sleep(0.3)
+    sent = time.monotonic()
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=60)
+    return process, time.monotonic() - sent, stderr, output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+@pytest.mark.parametrize("phase", ["recording", "rendering"])
+def test_interrupt_exits_promptly_and_leaves_nothing(tmp_path, scene_file, signum, code, phase):
+    process, seconds, stderr, output = signal_while(tmp_path, scene_file, signum, phase)
+    assert process.returncode == code, stderr
+    assert seconds < 10
+    assert stderr.strip().splitlines()[-1].startswith("Error: ") and "Traceback" not in stderr
+    assert files_in(output.parent) == []  # no output, no temporary file
+    cached = files_in(tmp_path / "outputs" / ".cache")
+    if phase == "recording":
+        assert cached == []
+    else:  # the recording was complete: it is cached, whole
+        assert len(cached) == 1 and Recording.load(tmp_path / "outputs" / ".cache" / cached[0]).steps == 300
+
+
+@contextmanager
+def full_disk(path):
+    """atomic_path whose temporary file is /dev/full: every write fails with ENOSPC."""
+    with atomic_path(path) as temporary:
+        temporary.symlink_to("/dev/full")
+        yield temporary
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["gif", "mp4"])
+def test_disk_full_while_writing(runner, quick, tmp_path, monkeypatch, fmt):
+    monkeypatch.setattr(sys.modules["viz.render.writers"], "atomic_path", full_disk)
+    output = tmp_path / "out" / f"quick.{fmt}"
+    result = runner.invoke(main, ["render", str(quick), "-o", str(output), "--size", "320x180"])
+    assert result.exit_code == 1
+    assert one_error_line(result) == f"Error: cannot write {output}: No space left on device"
+    assert files_in(output.parent) == []
+
+
+@pytest.mark.slow
+def test_damaged_cache_entry_is_rebuilt(runner, quick, tmp_path, outputs, monkeypatch):
+    gif = tmp_path / "quick.gif"
+    assert runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180"]).exit_code == 0
+    entry, = (outputs / ".cache").iterdir()
+    good = Recording.load(entry)
+    data = bytearray(entry.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    result = runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"warning: the cached recording {entry} was damaged")
+    assert "recorded in" in result.stdout  # trained again, not rendered from the damaged entry
+    assert Recording.load(entry).digest() == good.digest()
+    # a truncated entry is caught as well
+    entry.write_bytes(entry.read_bytes()[:1000])
+    result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / "q.npz")])
+    assert result.exit_code == 0 and "was damaged" in result.stderr
+    assert Recording.load(tmp_path / "q.npz").digest() == good.digest()
+
+
+@pytest.mark.slow
+def test_two_renders_to_the_same_output_at_once(tmp_path, quick):
+    output = tmp_path / "out" / "quick.gif"
+    command = [sys.executable, "-m", "viz", "render", str(quick), "-o", str(output), "--size", "320x180"]
+    processes = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(2)]
+    for process in processes:
+        _, stderr = process.communicate(timeout=120)
+        assert process.returncode == 0, stderr
+    with Image.open(output) as image:
+        assert image.n_frames == 16
+        image.seek(15)
+    assert files_in(output.parent) == ["quick.gif"]
+    assert len(list((tmp_path / "outputs" / ".cache").iterdir())) == 1
+
+
+def test_same_seed_same_recording(runner, quick, tmp_path):
+    for name in ("a.npz", "b.npz"):
+        result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / name), "--no-cache", "--seed", "7"])
+        assert result.exit_code == 0, result.output
+    a, b = Recording.load(tmp_path / "a.npz"), Recording.load(tmp_path / "b.npz")
+    np.testing.assert_array_equal(a.params, b.params)
+    np.testing.assert_array_equal(a.loss, b.loss)
+    assert a.digest() == b.digest()
+
+
+def test_cache_hit_does_not_train(runner, quick, tmp_path, monkeypatch):
+    assert runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / "a.npz")]).exit_code == 0
+    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained again"))
+    result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / "b.npz")])
+    assert result.exit_code == 0, result.output
+    assert Recording.load(tmp_path / "a.npz").digest() == Recording.load(tmp_path / "b.npz").digest()
