@@ -3,10 +3,11 @@ import struct
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
 from viz import render
 from viz.render.frames import Frames
+from viz.render.panels import optimizer_style
 from viz.render.writers import gif_delays
 
 pytestmark = pytest.mark.slow
@@ -50,12 +51,18 @@ def test_gif_frames_size_timing_and_one_palette(lesson, tmp_path):
     assert delays == [4] * 300 + [4 + 200]  # 25 fps exactly, then the 2 s hold
     with Image.open(path) as gif:
         assert gif.n_frames == 301 and gif.size == SIZE
+        palette = {tuple(entry) for entry in np.reshape(gif.getpalette(), (-1, 3)).tolist()}
         gif.seek(300)
         last = np.asarray(gif.convert("RGB"))
     frames = Frames(lesson, "lesson", SIZE)
     expected = frames[300][..., :3].astype(int)
     # one palette of 255 colours, no dithering: every pixel close to what was drawn
     assert np.percentile(np.abs(last.astype(int) - expected).max(axis=-1), 99) < 40
+    # and each optimizer keeps its own colour exactly, though its lines cover few pixels
+    for index in range(6):
+        colour = ImageColor.getrgb(optimizer_style(index)["color"])
+        assert colour in palette
+        assert (last == colour).all(axis=-1).sum() >= (expected == colour).all(axis=-1).sum()
     assert list(tmp_path.iterdir()) == [path]
 
 

@@ -43,6 +43,7 @@ def render(recording, path, title="", size=DEFAULT_SIZE, fps=None, hold=DEFAULT_
     as frames are encoded. Returns the number of distinct frames drawn.
     """
     from viz.render.frames import Frames, frame_steps
+    from viz.render.panels import labels_and_styles, optimizer_style
 
     path = Path(path)
     fmt = fmt or path.suffix.lstrip(".").lower()
@@ -52,7 +53,9 @@ def render(recording, path, title="", size=DEFAULT_SIZE, fps=None, hold=DEFAULT_
     stream = _reporting(frames, progress) if progress else frames
     if fmt == "gif":
         sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
-        write_gif(stream, len(frames), path, fps, hold, sample)
+        labels, _ = labels_and_styles(recording.names)
+        path_colours = [optimizer_style(index)["color"] for index in range(len(labels))]
+        write_gif(stream, len(frames), path, fps, hold, sample, path_colours)
     else:
         write_mp4(stream, path, fps, hold)
     return len(frames)

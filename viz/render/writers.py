@@ -5,7 +5,7 @@ import struct
 import tempfile
 
 import numpy as np
-from PIL import GifImagePlugin, Image
+from PIL import GifImagePlugin, Image, ImageColor
 
 from viz.atomic import atomic_path
 from viz.backend import stderr_to
@@ -61,11 +61,20 @@ def _ffmpeg_reason(errors):
     return line.split("] ", 1)[-1] if line.startswith("[") else line
 
 
-def gif_palette(sample):
-    """One palette for the whole GIF: 255 colours (index 255 stays free for transparency)
-    chosen from a sample of RGBA frames, e.g. the first, middle and last."""
+def gif_palette(sample, exact=()):
+    """One palette for the whole GIF, as a "P" image whose 256 entries are: the ``exact``
+    colours as given (the optimizers' own, which thin lines cover too few pixels of to win a
+    place by count), then the most frequent colours of a sample of RGBA frames (e.g. the
+    first, middle and last) up to 255 in all. Index 255 (transparency) repeats entry 0, so
+    no pixel is mapped to it."""
+    exact = [ImageColor.getrgb(colour)[:3] for colour in dict.fromkeys(exact)]
     stacked = np.concatenate([frame[..., :3] for frame in sample], axis=0)
-    return Image.fromarray(stacked).quantize(colors=TRANSPARENT, dither=Image.Dither.NONE)
+    frequent = Image.fromarray(stacked).quantize(colors=TRANSPARENT - len(exact), dither=Image.Dither.NONE)
+    colours = [value for colour in exact for value in colour] + frequent.getpalette()[: 3 * (TRANSPARENT - len(exact))]
+    colours += colours[:3] * (256 - len(colours) // 3)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(colours)
+    return palette
 
 
 def gif_delays(count, fps, hold_seconds):
@@ -77,14 +86,13 @@ def gif_delays(count, fps, hold_seconds):
     return delays
 
 
-def write_gif(frames, count, path, fps, hold_seconds, palette_sample):
+def write_gif(frames, count, path, fps, hold_seconds, palette_sample, exact_colours=()):
     """An endlessly looping GIF of ``count`` RGBA frames (any iterable) with one global palette
     and no dithering. After the first frame, each frame stores only the rectangle that
     changed, with unchanged pixels transparent, so the file stays small and frames are
     written as they come."""
-    palette = gif_palette(palette_sample)
-    colours = palette.getpalette()[: 3 * 256]
-    colours += [0] * (3 * 256 - len(colours))
+    palette = gif_palette(palette_sample, exact_colours)
+    colours = palette.getpalette()
     height, width = palette_sample[0].shape[:2]
     delays = gif_delays(count, fps, hold_seconds)
     with atomic_path(path) as temporary, open(temporary, "wb") as out:
