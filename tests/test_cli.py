@@ -44,7 +44,7 @@ def test_render_gif_and_mp4_into_a_folder(runner, quick, tmp_path):
 def test_default_output_is_outputs_file_stem(runner, quick, outputs):
     result = runner.invoke(main, ["render", str(quick), "--size", "320x180", "--fps", "50", "--hold", "0"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in outputs.iterdir()) == [".cache", "quick.gif"]
+    assert sorted(p.name for p in outputs.iterdir()) == [".cache", "quick.gif", "quick.gif.json"]
 
 
 def test_export_npz_and_csv(runner, quick, tmp_path):
@@ -66,7 +66,7 @@ def test_export_npz_and_csv(runner, quick, tmp_path):
     (["--fps", "0"], 2, "fps must be between 1 and 120"),
     (["--fps", "inf", "--format", "mp4"], 2, "fps must be between 1 and 120"),
     (["--hold", "1000"], 2, "hold must be between 0 and 600 seconds"),
-    (["--size", "720x720"], 2, "width must be at least 1.5 times the height"),
+    (["--size", "720x720"], 2, "width must be at least 1.3 times the height"),
     (["--seed", "-1"], 2, "-1 is not in the range"),
     (["--fps", "60"], 2, "GIF cannot play faster than 50 fps"),
     (["--hold", "-1"], 2, "hold must be between 0 and 600"),
@@ -103,8 +103,8 @@ def test_unknown_optimizer_is_a_usage_error(runner, scene_file, tmp_path):
 
 
 def test_output_that_is_a_folder_or_unwritable(runner, quick, tmp_path):
-    result = runner.invoke(main, ["render", str(quick), "-o", str(tmp_path)  + "/"])
-    assert result.exit_code == 2  # no suffix: no format
+    result = runner.invoke(main, ["render", str(quick), "-o", str(tmp_path) + "/"])
+    assert result.exit_code == 1 and "holds other files than frames" in error_line(result)  # no suffix: frames
     folder = tmp_path / "taken.gif"
     folder.mkdir()
     result = runner.invoke(main, ["render", str(quick), "-o", str(folder)])

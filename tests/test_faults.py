@@ -299,7 +299,7 @@ def test_two_renders_to_the_same_output_at_once(tmp_path, quick):
     with Image.open(output) as image:
         assert image.n_frames == 16
         image.seek(15)
-    assert files_in(output.parent) == ["quick.gif"]
+    assert files_in(output.parent) == ["quick.gif", "quick.gif.json"]
     assert len(list((tmp_path / "outputs" / ".cache").iterdir())) == 1
 
 

@@ -1,10 +1,12 @@
 """viz: animated optimizer trajectories for lectures and slides."""
 
-from viz import problems, surfaces
-from viz.optimizers import SEED_OPTIMIZERS
-from viz.record import record
-from viz.render import render
-from viz.scene import Scene
-
 __version__ = "0.1.0"
-__all__ = ["Scene", "SEED_OPTIMIZERS", "problems", "surfaces", "record", "render", "__version__"]
+
+from viz import problems, surfaces  # noqa: E402
+from viz.notebook import show  # noqa: E402
+from viz.optimizers import SEED_OPTIMIZERS  # noqa: E402
+from viz.record import record  # noqa: E402
+from viz.render import render  # noqa: E402
+from viz.scene import Scene  # noqa: E402
+
+__all__ = ["Scene", "SEED_OPTIMIZERS", "problems", "surfaces", "record", "render", "show", "__version__"]

@@ -1,6 +1,7 @@
 """Write a file completely or not at all."""
 
 import os
+import shutil
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,3 +18,21 @@ def atomic_path(path):
         os.replace(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_folder(path):
+    """Like :func:`atomic_path` for a folder: yield a new temporary folder beside ``path``;
+    on success it replaces ``path`` (an older folder there is moved aside, then deleted)."""
+    path = Path(path)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
+    old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
+    temporary.mkdir()
+    try:
+        yield temporary
+        if path.exists():
+            path.rename(old)
+        temporary.rename(path)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)

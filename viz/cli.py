@@ -3,6 +3,8 @@
 mistake in the command or the scene, 1 for a failure, 130 for Ctrl-C, 143 for SIGTERM; no
 traceback unless ``--debug`` is given."""
 
+import dataclasses
+import re
 import signal
 import sys
 import tempfile
@@ -15,8 +17,8 @@ import click
 
 from viz import __version__
 from viz.errors import SpecError
-from viz.render import DEFAULT_HOLD, DEFAULT_MAX_FRAMES, DEFAULT_SIZE, check_options
-from viz.render.writers import DEFAULT_FPS, FORMATS
+from viz.render import DEFAULT_FPS, DEFAULT_HOLD, DEFAULT_MAX_FRAMES, FORMATS, STILLS
+from viz.render.writers import GIF_MAX_FPS
 from viz.scene import SceneFileError, load_scenes, select
 
 OUTPUT_FOLDER = Path("outputs")
@@ -93,6 +95,8 @@ def _load(path, scene_name=None, every=False):
 
 
 def _size(ctx, param, value):
+    if value is None:
+        return None
     try:
         width, height = (int(part) for part in value.lower().split("x"))
     except ValueError:
@@ -101,17 +105,22 @@ def _size(ctx, param, value):
 
 
 def _output(path, scene_file, scene_name, n_scenes, suffix):
-    """The explicit ``-o`` path, or ``outputs/<file stem>[_<scene>].<suffix>``."""
+    """The explicit ``-o`` path, or ``outputs/<file stem>[_<scene>].<suffix>`` (a folder
+    ``..._frames`` without a suffix)."""
     if path is not None:
         return path
     stem = Path(scene_file).stem if n_scenes == 1 else f"{Path(scene_file).stem}_{scene_name}"
-    return OUTPUT_FOLDER / f"{stem}.{suffix}"
+    return OUTPUT_FOLDER / (f"{stem}.{suffix}" if suffix else f"{stem}_frames")
 
 
-def _prepare_folder(path, overwrite=True):
+def _prepare_folder(path, overwrite=True, folder=False):
     """Create the output's folder and make sure a file can be written there, before any
-    training: fail with one line if it cannot."""
-    if path.is_dir():
+    training: fail with one line if it cannot. ``folder``: the output is itself a folder."""
+    if folder and path.is_file():
+        raise click.ClickException(f"{path} is a file; frames are written into a folder")
+    if folder and path.is_dir() and any(not re.fullmatch(r"frame_\d+\.png", f.name) for f in path.iterdir()):
+        raise click.ClickException(f"{path} holds other files than frames; name a new folder for the frames")
+    if path.is_dir() and not folder:
         raise click.ClickException(f"{path} is a folder; give a file name such as {path / 'lesson.gif'}")
     if not overwrite and path.exists():
         raise click.ClickException(f"{path} exists and --no-overwrite was given")
@@ -212,67 +221,145 @@ def main():
     """
 
 
+def _budget(ctx, param, value):
+    """``5MB``, ``500KB``, ``2.5M`` or plain bytes -> bytes."""
+    if value is None:
+        return None
+    text = value.strip().upper().removesuffix("B")
+    factor = {"K": 1e3, "M": 1e6, "G": 1e9}.get(text[-1:], 1)
+    try:
+        number = float(text[:-1] if factor != 1 else text)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a size such as 5MB or 800KB") from None
+    if not number * factor >= 10_000:
+        raise click.BadParameter(f"{value!r}: a GIF needs at least 10KB")
+    return int(number * factor)
+
+
+def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, **options):
+    """The format (from -o's suffix, --format or -s) and the render Options; UsageError if
+    they cannot work together."""
+    from viz.render import Options
+    from viz.render.theme import QUALITIES, preset_size
+
+    if output is not None:
+        suffix = output.suffix.lstrip(".").lower() or "frames"  # no suffix: a folder of PNG frames
+        if suffix not in FORMATS:
+            raise click.UsageError(f"cannot tell the format of {output}: use one of the suffixes "
+                                   f"{', '.join('.' + f for f in FORMATS if f != 'frames')}, or none for a frames folder")
+        if fmt is not None and fmt != suffix:
+            raise click.UsageError(f"--format {fmt} does not match the output {output}")
+        fmt = suffix
+    if last_frame:
+        fmt = fmt if fmt in STILLS else ("png" if fmt is None else None)
+        if fmt is None:
+            raise click.UsageError("-s/--last-frame writes one picture: use it with png, svg or pdf")
+    fmt = fmt or "gif"
+    size = size or preset_size(quality or "m", aspect)
+    if fps is None and quality is not None and fmt not in STILLS:
+        fps = QUALITIES[quality][1] if fmt != "gif" else min(QUALITIES[quality][1], GIF_MAX_FPS)
+    options = Options(fmt=fmt, size=size, fps=fps, transparent=transparent, **options)
+    try:
+        options.check()
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+    return options
+
+
 @main.command()
 @click.argument("scenes", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file; its suffix (.gif, .mp4) picks the format.")
+              help="Output file; its suffix (.gif, .mp4, .webm, .png, .svg, .pdf, or none for a folder of "
+                   "frames) picks the format.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format [default: gif].")
-@click.option("--fps", type=float, help=f"Frames per second [default: gif {DEFAULT_FPS['gif']}, mp4 {DEFAULT_FPS['mp4']}].")
-@click.option("--size", default="x".join(map(str, DEFAULT_SIZE)), show_default=True, callback=_size,
-              help="WIDTHxHEIGHT in pixels, both even.")
+@click.option("-q", "--quality", type=click.Choice(["l", "m", "h", "k"]),
+              help="Size and fps: l 480p15, m 720p30, h 1080p60, k 2160p60 [default: 720p; fps by format].")
+@click.option("--aspect", type=click.Choice(["16:9", "4:3"]), default="16:9", show_default=True,
+              help="Shape of the preset sizes (4:3 of 720p is 960x720).")
+@click.option("--size", callback=_size, help="WIDTHxHEIGHT in pixels, both even; overrides -q and --aspect.")
+@click.option("--fps", type=float, help=f"Frames per second [default: gif {DEFAULT_FPS['gif']}, mp4 and webm "
+                                        f"{DEFAULT_FPS['mp4']}].")
+@click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
+              help="dark for dark slide templates.")
+@click.option("--font-scale", type=float, default=1.0, show_default=True,
+              help="Text size factor, 0.75 to 1.5 (larger for the back row).")
+@click.option("-t", "--transparent", is_flag=True, help="See-through background (gif, png, svg, pdf, frames).")
+@click.option("-s", "--last-frame", is_flag=True, help="Write only the final frame (png, or svg/pdf with --format).")
 @click.option("--hold", type=float, default=DEFAULT_HOLD, show_default=True,
               help="Seconds the last frame stays on screen.")
+@click.option("--duration", type=float, help="Seconds for the steps (without the hold): fewer steps are held "
+                                             "longer, more are subsampled.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True,
               help="Longer recordings are drawn at this many steps, spread evenly.")
+@click.option("--max-size", "budget", callback=_budget,
+              help="GIF size budget, e.g. 5MB: fewer colours, then fewer frames, then a smaller size.")
+@click.option("--steps", type=int, help="Optimizer steps of a surface scene, instead of the scene's own.")
 @click.option("--scene", "scene_name", help="Render only this scene of the file.")
 @click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
 @_seed_option
 @_cache_option
-@click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output file.")
+@click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output.")
 @click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
-def render(scenes, output, fmt, fps, size, hold, max_frames, scene_name, every, seed, no_cache, no_overwrite,
-           quiet):
+def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
+           duration, max_frames, budget, steps, scene_name, every, seed, no_cache, no_overwrite, quiet):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
-    scenes). A folder renders every scene of every file in it.
+    scenes), and beside it <name>.json, the manifest: versions, hashes, configs and options.
+    A folder renders every scene of every file in it.
     """
-    if output is not None:
-        suffix = output.suffix.lstrip(".").lower()
-        if suffix not in FORMATS:
-            raise click.UsageError(f"cannot tell the format of {output}: use a .gif or .mp4 suffix")
-        if fmt is not None and fmt != suffix:
-            raise click.UsageError(f"--format {fmt} does not match the output {output}")
-        fmt = suffix
-    fmt = fmt or "gif"
-    fps = DEFAULT_FPS[fmt] if fps is None else fps
-    try:
-        check_options(fmt, size, fps, hold, max_frames)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
+    options = _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, theme=theme,
+                       font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames)
+    if budget is not None and options.fmt != "gif":
+        raise click.UsageError(f"--max-size is a GIF budget; {options.fmt} is not a GIF")
     chosen = _load(scenes, scene_name, every)
     if output is not None and len(chosen) > 1:
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
-    from viz.render import render as render_recording
+    from viz import manifest
+    from viz.render import render as render_recording, render_within
 
     for scene_file, name, scene, n_scenes in chosen:
-        path = _output(output, scene_file, name, n_scenes, fmt)
-        _prepare_folder(path, overwrite=not no_overwrite)
+        if steps is not None:
+            try:
+                scene = dataclasses.replace(scene, steps=steps)
+            except SpecError as error:
+                raise click.UsageError(f"--steps {steps}: {error}") from None
+        suffix = options.fmt if options.fmt != "frames" else ""
+        path = _output(output, scene_file, name, n_scenes, suffix)
+        _prepare_folder(path, overwrite=not no_overwrite, folder=options.fmt == "frames")
         start = time.perf_counter()
         recording, trained = _recording(scene, name, seed, cache=not no_cache, quiet=quiet)
         recorded = time.perf_counter()
         _warn_if_all_diverged(recording, name)
+        changes = []
         try:
             with _progress(f"rendering {path.name}", quiet) as progress:
-                frames = render_recording(recording, path, title=scene.title, size=size, fps=fps, hold=hold,
-                                          fmt=fmt, max_frames=max_frames, progress=progress)
+                if budget is None:
+                    frames = render_recording(recording, path, scene.title, progress, **vars(options))
+                else:
+                    frames, changes = render_within(recording, path, budget, scene.title, progress, **vars(options))
+            written = manifest.write(path, manifest.build(path, scene_file, name, scene, recording, options,
+                                                           frames, changes))
         except OSError as error:
             raise _cannot_write(path, error) from None
+        except ValueError as error:  # no GIF fits the budget
+            raise click.ClickException(str(error)) from None
         done = time.perf_counter()
-        subsampled = f" (subsampled from {recording.steps + 1})" if frames < recording.steps + 1 else ""
-        source = f"recorded in {recorded - start:.1f} s" if trained else "recording from the cache"
-        click.echo(f"{path}: {size[0]}x{size[1]}, {frames} frames{subsampled} at {fps:g} fps, "
-                   f"{path.stat().st_size / 1e6:.1f} MB; {source}, rendered in {done - recorded:.1f} s")
+        click.echo(_summary(path, options, frames, recording, changes, budget) +
+                   f"; {f'recorded in {recorded - start:.1f} s' if trained else 'recording from the cache'}, "
+                   f"rendered in {done - recorded:.1f} s; manifest {written.name}")
+
+
+def _summary(path, options, frames, recording, changes, budget):
+    width, height = options.size
+    what = f"{path}: {width}x{height}"
+    if options.fmt in STILLS:
+        return f"{what}, the last frame (step {recording.steps})"
+    subsampled = f" (subsampled from {recording.steps + 1})" if frames < recording.steps + 1 else ""
+    megabytes = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+    fitted = f" (to fit {budget / 1e6:g} MB: {', '.join(changes)})" if changes else ""
+    return (f"{what}, {frames} frames{subsampled} at {options.frame_rate:g} fps, "
+            f"{megabytes / 1e6:.1f} MB{fitted}")
 
 
 @main.command()

@@ -1,67 +1,163 @@
 """Recording -> frames -> file."""
 
 import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from viz.render.writers import DEFAULT_FPS, FORMATS, GIF_MAX_FPS, write_gif, write_mp4
+import numpy as np
 
+from viz.render.theme import FONT_SCALES, THEMES
+from viz.render.writers import GIF_MAX_FPS, TRANSPARENT
+
+FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames")
+STILLS = ("png", "svg", "pdf")  # the last frame only
+CLEAR_FORMATS = ("gif", "png", "svg", "pdf", "frames")  # formats that can be transparent
+DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25}
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_HOLD = 2.0
-MIN_ASPECT = 1.5  # the contour panel is square and the curves need the rest of the width
+MIN_ASPECT = 1.3  # 4:3 and wider: the contour panel is square and the curves need room beside it
 MAX_FPS = 120
 MAX_HOLD = 600  # seconds; a GIF frame cannot last longer than 655.35 s
+MAX_DURATION = 3600
 DEFAULT_MAX_FRAMES = 600  # 24 s at 25 fps; longer recordings are subsampled evenly
 MIN_FRAMES = 2
+MIN_COLOURS = 16
 
 
-def check_options(fmt, size, fps, hold, max_frames=DEFAULT_MAX_FRAMES):
-    """Raise ``ValueError`` naming the first render option that cannot work."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    width, height = size
-    if width < 160 or height < 90 or width % 2 or height % 2:
-        raise ValueError(f"size {width}x{height}: width and height must be even, at least 160x90")
-    if width < MIN_ASPECT * height:
-        raise ValueError(f"size {width}x{height}: the frame is laid out for wide slides; width must be at "
-                         f"least {MIN_ASPECT:g} times the height (16:9 is 1280x720)")
-    if not (math.isfinite(fps) and 1 <= fps <= MAX_FPS):
-        raise ValueError(f"fps must be between 1 and {MAX_FPS}, not {fps}")
-    if fmt == "gif" and fps > GIF_MAX_FPS:
-        raise ValueError(f"a GIF cannot play faster than {GIF_MAX_FPS} fps (asked for {fps})")
-    if not 0 <= hold <= MAX_HOLD:
-        raise ValueError(f"hold must be between 0 and {MAX_HOLD} seconds, not {hold}")
-    if max_frames < MIN_FRAMES:
-        raise ValueError(f"max frames must be at least {MIN_FRAMES} (the start and the end), not {max_frames}")
+@dataclass(frozen=True)
+class Options:
+    """How to draw and encode an animation: everything but the recording and the file.
 
-
-def render(recording, path, title="", size=DEFAULT_SIZE, fps=None, hold=DEFAULT_HOLD, fmt=None,
-           max_frames=DEFAULT_MAX_FRAMES, progress=None):
-    """Animate ``recording`` into ``path`` (GIF or MP4, from ``fmt`` or the suffix).
-
-    One frame per recorded step (at most ``max_frames``, spread evenly over the steps), then
-    the last frame held for ``hold`` seconds. ``progress(done, total)``, if given, is called
-    as frames are encoded. Returns the number of distinct frames drawn.
+    ``fps`` None is the format's default; ``duration`` (seconds, without the hold) fits the
+    steps into that time, subsampling or holding steps, instead of one frame per step up to
+    ``max_frames``; ``colours`` is the GIF palette's size.
     """
-    from viz.render.frames import Frames, frame_steps
+
+    fmt: str = "gif"
+    size: tuple = DEFAULT_SIZE
+    fps: float | None = None
+    hold: float = DEFAULT_HOLD
+    max_frames: int = DEFAULT_MAX_FRAMES
+    duration: float | None = None
+    theme: str = "light"
+    font_scale: float = 1.0
+    transparent: bool = False
+    colours: int = TRANSPARENT
+
+    @property
+    def frame_rate(self):
+        return DEFAULT_FPS.get(self.fmt, 25) if self.fps is None else self.fps
+
+    def check(self):
+        """Raise ``ValueError`` naming the first option that cannot work."""
+        fmt, (width, height), fps = self.fmt, self.size, self.frame_rate
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if width < 160 or height < 90 or width % 2 or height % 2:
+            raise ValueError(f"size {width}x{height}: width and height must be even, at least 160x90")
+        if width < MIN_ASPECT * height:
+            raise ValueError(f"size {width}x{height}: the frame is laid out for slides, 4:3 or wider; width must "
+                             f"be at least {MIN_ASPECT:g} times the height (16:9 is 1280x720, 4:3 960x720)")
+        if not (math.isfinite(fps) and 1 <= fps <= MAX_FPS):
+            raise ValueError(f"fps must be between 1 and {MAX_FPS}, not {fps:g}")
+        if fmt == "gif" and fps > GIF_MAX_FPS:
+            raise ValueError(f"a GIF cannot play faster than {GIF_MAX_FPS} fps (asked for {fps:g})")
+        if not 0 <= self.hold <= MAX_HOLD:
+            raise ValueError(f"hold must be between 0 and {MAX_HOLD} seconds, not {self.hold:g}")
+        if self.max_frames < MIN_FRAMES:
+            raise ValueError(f"max frames must be at least {MIN_FRAMES} (the start and the end), not {self.max_frames}")
+        if self.duration is not None and not (MIN_FRAMES / fps <= self.duration <= MAX_DURATION):
+            raise ValueError(f"duration must be between {MIN_FRAMES / fps:g} and {MAX_DURATION} seconds, "
+                             f"not {self.duration:g}")
+        if self.theme not in THEMES:
+            raise ValueError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
+        low, high = FONT_SCALES
+        if not low <= self.font_scale <= high:
+            raise ValueError(f"font scale must be between {low:g} and {high:g}, not {self.font_scale:g}")
+        if self.transparent and fmt not in CLEAR_FORMATS:
+            raise ValueError(f"{fmt.upper()} video has no transparency; use gif, png, svg, pdf or frames with "
+                             "--transparent")
+        if not MIN_COLOURS <= self.colours <= TRANSPARENT:
+            raise ValueError(f"a GIF palette has {MIN_COLOURS} to {TRANSPARENT} colours, not {self.colours}")
+
+
+def schedule(steps, options):
+    """The recorded step each frame shows. One frame per step up to ``max_frames`` (more are
+    spread evenly); with a ``duration``, exactly ``duration * fps`` frames: fewer steps are
+    each shown for several frames, more are subsampled. Always from step 0 to the last."""
+    count = options.max_frames if options.duration is None else max(MIN_FRAMES, round(options.duration * options.frame_rate))
+    if options.duration is not None and steps + 1 < count:
+        return np.minimum(np.arange(count) * (steps + 1) // (count - 1), steps)
+    if steps + 1 <= count:
+        return np.arange(steps + 1)
+    return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+def render(recording, path, title="", progress=None, **options):
+    """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
+    format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
+    last frame of an animation is held for ``hold`` seconds. ``progress(done, total)``, if
+    given, is called as frames are encoded. Returns the number of distinct frames drawn."""
+    from viz.render import writers
+    from viz.render.frames import Frames
     from viz.render.panels import labels_and_styles, optimizer_style
 
     path = Path(path)
-    fmt = fmt or path.suffix.lstrip(".").lower()
-    fps = DEFAULT_FPS.get(fmt) if fps is None else fps
-    check_options(fmt, size, fps, hold, max_frames)
-    frames = Frames(recording, title, size, frame_steps(recording.steps, max_frames))
+    options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
+    options.check()
+    theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
+    steps = [recording.steps] if fmt in STILLS else schedule(recording.steps, options)
+    frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent)
+    if fmt in ("svg", "pdf"):
+        frames.save_vector(path, fmt)
+        return 1
+    if fmt == "png":
+        writers.write_png(frames[0], path, options.transparent)
+        return 1
     stream = _reporting(frames, progress) if progress else frames
-    if fmt == "gif":
+    if fmt == "frames":
+        writers.write_frame_folder(stream, path, options.transparent)
+    elif fmt == "gif":
         sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
         labels, _ = labels_and_styles(recording.names)
-        path_colours = [optimizer_style(index)["color"] for index in range(len(labels))]
-        write_gif(stream, len(frames), path, fps, hold, sample, path_colours)
+        path_colours = [optimizer_style(index, theme)["color"] for index in range(len(labels))]
+        writers.write_gif(stream, len(frames), path, fps, options.hold, sample, path_colours, options.colours,
+                          options.transparent)
     else:
-        write_mp4(stream, path, fps, hold)
-    return len(frames)
+        writers.write_video(stream, path, fps, options.hold, fmt)
+    return len(np.unique(steps))
 
 
 def _reporting(frames, progress):
     for done, frame in enumerate(frames, 1):
         yield frame
         progress(done, len(frames))
+
+
+def render_within(recording, path, budget, title="", progress=None, **options):
+    """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
+    fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
+    of frames and what was changed, in words; ``ValueError`` if even the smallest try is too big."""
+    options = Options(**{"fmt": "gif", **options})
+    first = replace(options, max_frames=min(options.max_frames, recording.steps + 1))
+    tries = [(first, [])]
+    tries += [(replace(first, colours=colours), [f"{colours} colours"]) for colours in (128, 64, 32)]
+    for share in (2, 4, 8):
+        if first.duration is None:
+            fewer = replace(first, colours=32, max_frames=max(MIN_FRAMES, first.max_frames // share))
+        else:  # the same duration at a lower frame rate
+            fewer = replace(first, colours=32, fps=max(1.0, first.frame_rate / share))
+        tries.append((fewer, ["32 colours", f"{len(schedule(recording.steps, fewer))} frames"]))
+    (width, height), last = first.size, tries[-1]
+    for factor in (0.75, 0.5):
+        size = (2 * round(width * factor / 2), 2 * round(height * factor / 2))
+        if size[1] >= 90 and size[0] >= 160:
+            tries.append((replace(last[0], size=size), last[1] + [f"{size[0]}x{size[1]}"]))
+    for attempt, changes in tries:
+        frames = render(recording, path, title, progress, **vars(attempt))
+        written = Path(path).stat().st_size
+        if written <= budget:
+            return frames, changes
+    Path(path).unlink()
+    raise ValueError(f"even with {', '.join(tries[-1][1])} the GIF is {written / 1e6:.2f} MB, over the budget of "
+                     f"{budget / 1e6:g} MB; nothing was written")

@@ -3,11 +3,14 @@ animated artists to one step and draws only those (matplotlib's blitting recipe)
 
 import math
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from viz.atomic import atomic_path
 from viz.render.panels import ContourPanel, CurvePanel, legend_handles
+from viz.render.theme import LIGHT
 
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
 
@@ -27,30 +30,40 @@ class Frames:
     steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
     """
 
-    def __init__(self, recording, title, size=(1280, 720), steps=None):
+    def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
+                 transparent=False):
         self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
+        self.recording, self.theme = recording, theme
         width, height = size
         dpi = height / HEIGHT_INCHES
-        self.figure = figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi, facecolor="white")
+        inches = width / dpi  # the figure's width; its height is HEIGHT_INCHES
+        self.figure = figure = Figure(figsize=(inches, HEIGHT_INCHES), dpi=dpi)
         self.canvas = FigureCanvasAgg(figure)
-        self.recording = recording
-        with _text_sizes():
-            figure.text(0.5, 0.965, title, ha="center", va="center", fontsize=19, fontweight="bold")
-            handles = legend_handles(recording)
-            one_row = len(handles) <= 6 and sum(len(h.get_label()) for h in handles) <= 80
-            figure.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, 0.895 if one_row else 0.892),
+        scale = font_scale
+        with _style(theme, scale, transparent):
+            figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
+            figure.text(0.5, 1 - 0.035 * scale, title, ha="center", va="center", fontsize=19 * scale, fontweight="bold")
+            handles = legend_handles(recording, theme)
+            characters = sum(len(h.get_label()) for h in handles) * scale
+            one_row = len(handles) <= 6 and characters <= 80 * inches / 12.8
+            figure.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, (0.895 if one_row else 0.892) - 0.07 * (scale - 1)),
                           ncol=len(handles) if one_row else math.ceil(len(handles) / 2), frameon=False,
-                          handlelength=2.4, columnspacing=1.2, fontsize=12.5 if one_row else 11.5,
+                          handlelength=2.4, columnspacing=1.2, fontsize=(12.5 if one_row else 11.5) * scale,
                           labelspacing=0.25)
-            aspect = width / height
-            left = 0.06 * 16 / 9 / aspect
-            side = 0.72 * HEIGHT_INCHES / (width / dpi)  # the contour panel's room is square
-            contour_ax = figure.add_axes((left, 0.09, side, 0.72))
-            colorbar_ax = figure.add_axes((left + side + 0.012, 0.09, 0.011, 0.72))
-            right = left + side + 0.185
-            self.panels = [ContourPanel(contour_ax, colorbar_ax, recording)]
-            self.panels += self._curve_panels(figure, (right, 0.09, 0.97 - right, 0.70))
-            self.counter = figure.text(right, 0.835, "", fontsize=14, va="bottom", animated=True)
+            # Vertically, fractions of the height; horizontally, inches of room that the text needs
+            # (left of the contours, and between them and the curves), so any aspect ratio works.
+            top, bottom = 0.81 - 0.12 * (scale - 1), 0.09 * scale
+            left, gap = 0.77 * scale, 2.37 * scale
+            tall = (top - bottom) * HEIGHT_INCHES
+            side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's room is square
+            lift = (tall - side) / 2 / HEIGHT_INCHES
+            box = (left / inches, bottom + lift, side / inches, side / HEIGHT_INCHES)
+            contour_ax = figure.add_axes(box)
+            colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
+            right = (left + side + gap) / inches
+            self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
+            self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
+            self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
         self.artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
@@ -62,21 +75,22 @@ class Frames:
         if not recording.steps_per_epoch:
             ax = figure.add_axes(box)
             ax.set_xlabel("step")
-            figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize=10,
-                        color="#555555", va="bottom")
-            return [CurvePanel(ax, recording.names, recording.loss, "f(x, y)")]
+            figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize="small",
+                        color=self.theme.muted, va="bottom")
+            return [CurvePanel(ax, recording.names, recording.loss, "f(x, y)", theme=self.theme)]
         half = (height - 0.04) / 2
         loss_ax = figure.add_axes((left, bottom + half + 0.04, width, half))
         accuracy_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
         loss_ax.tick_params(labelbottom=False)
         accuracy_ax.set_xlabel("epoch")
         figure.text(left, bottom + height + 0.01, "lines: every step, all training rows    markers: Keras History",
-                    fontsize=10, color="#555555", va="bottom")
+                    fontsize="small", color=self.theme.muted, va="bottom")
         spe, history = recording.steps_per_epoch, recording.history
         return [
-            CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"], True),
+            CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"], True,
+                       self.theme),
             CurvePanel(accuracy_ax, recording.names, recording.accuracy, "training accuracy", spe,
-                       history["accuracy"], True),
+                       history["accuracy"], True, self.theme),
         ]
 
     def __len__(self):
@@ -100,14 +114,27 @@ class Frames:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
 
+    def save_vector(self, path, fmt):
+        """Write the last frame as SVG or PDF, every line and letter as vectors (for Beamer and
+        print): the animated artists become ordinary ones for this one full draw."""
+        self[len(self) - 1]
+        for artist in self.artists:
+            artist.set_animated(False)
+        with atomic_path(path) as temporary:
+            self.figure.savefig(temporary, format=fmt, facecolor=self.figure.get_facecolor())
+
     def __iter__(self):
         return (self[index] for index in range(len(self)))
 
 
-def _text_sizes():
-    import matplotlib
-
+def _style(theme, scale, transparent):
+    """matplotlib settings for the static part: the theme's colours, text sizes times
+    ``scale``, and a see-through background if ``transparent``."""
+    clear = (0, 0, 0, 0)
     return matplotlib.rc_context({
-        "font.size": 13, "axes.labelsize": 13, "xtick.labelsize": 12, "ytick.labelsize": 12,
-        "legend.fontsize": 13, "axes.spines.top": False, "axes.spines.right": False,
+        **theme.rc(),
+        **({"figure.facecolor": clear, "axes.facecolor": clear, "savefig.facecolor": clear} if transparent else {}),
+        "font.size": 13 * scale, "axes.labelsize": 13 * scale, "xtick.labelsize": 12 * scale,
+        "ytick.labelsize": 12 * scale, "legend.fontsize": 13 * scale,
+        "axes.spines.top": False, "axes.spines.right": False,
     })

@@ -3,23 +3,20 @@ animated artists that :meth:`update` moves to a given step with ``set_data``.
 """
 
 import numpy as np
-from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
+from matplotlib.colors import BoundaryNorm
 from matplotlib.lines import Line2D
 
-# Okabe & Ito's colour-blind safe palette (without yellow, too faint on light contours),
-# ordered so the lesson's three near-identical SGD paths get the most distinct colours.
-COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+from viz.render.theme import LIGHT
+
 # Cycles of coprime lengths (7 colours, 6 styles and markers): no two of the first 42 look alike.
 LINESTYLES = ("-", "--", ":", "-", "-.", (0, (6, 2)))
 MARKERS = ("o", "s", "^", "D", "v", "P")
-# A light, perceptually even grey ramp: the paths stay the saturated thing on the panel.
-CONTOUR_CMAP = LinearSegmentedColormap.from_list("viz_light_grey", [(1.0, 1.0, 1.0), (0.62, 0.64, 0.68)])
 
 
-def optimizer_style(index):
+def optimizer_style(index, theme=LIGHT):
     """Colour, line style and head marker of the ``index``-th optimizer."""
     return {
-        "color": COLOURS[index % len(COLOURS)],
+        "color": theme.paths[index % len(theme.paths)],
         "linestyle": LINESTYLES[index % len(LINESTYLES)],
         "marker": MARKERS[index % len(MARKERS)],
     }
@@ -37,7 +34,7 @@ def divergence_steps(loss):
     return [int(np.argmax(~np.isfinite(row))) if not np.isfinite(row).all() else None for row in loss]
 
 
-def legend_handles(recording):
+def legend_handles(recording, theme=LIGHT):
     """One legend entry per optimizer: colour, line style and head marker; an optimizer that
     diverged says where."""
     labels, _ = labels_and_styles(recording.names)
@@ -46,9 +43,9 @@ def legend_handles(recording):
         if step is not None:
             diverged.setdefault(name, step)
     return [
-        Line2D([], [], linewidth=2.2, markersize=8, markeredgecolor="white",
+        Line2D([], [], linewidth=2.2, markersize=8, markeredgecolor=theme.halo,
                label=f"{label} (diverged at step {diverged[label]})" if label in diverged else label,
-               **optimizer_style(i))
+               **optimizer_style(i, theme))
         for i, label in enumerate(labels)
     ]
 
@@ -63,22 +60,24 @@ def last_finite(values):
 class ContourPanel:
     """Loss contours on the 2D view with the paths growing over them."""
 
-    def __init__(self, ax, cax, recording):
+    def __init__(self, ax, cax, recording, theme=LIGHT):
         plane = recording.plane
-        norm = BoundaryNorm(plane.levels, CONTOUR_CMAP.N)
-        filled = ax.contourf(plane.grid_x, plane.grid_y, plane.grid_loss, levels=plane.levels, cmap=CONTOUR_CMAP,
+        cmap = theme.contour_cmap
+        norm = BoundaryNorm(plane.levels, cmap.N)
+        filled = ax.contourf(plane.grid_x, plane.grid_y, plane.grid_loss, levels=plane.levels, cmap=cmap,
                              norm=norm, extend="both")
-        ax.contour(plane.grid_x, plane.grid_y, plane.grid_loss, levels=plane.levels, colors="#7f8288", linewidths=0.5)
+        ax.contour(plane.grid_x, plane.grid_y, plane.grid_loss, levels=plane.levels, colors=theme.contour_lines,
+                   linewidths=0.5)
         colorbar = ax.figure.colorbar(filled, cax=cax, format=_short_number)
         colorbar.set_label("training loss on this plane" if recording.steps_per_epoch else "f(x, y)")
         keys = []
         starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
         keys += ax.plot(starts[:, 0], starts[:, 1], marker="o", markersize=11, markerfacecolor="none",
-                        markeredgecolor="black", markeredgewidth=2, linestyle="none", zorder=4,
+                        markeredgecolor=theme.ink, markeredgewidth=2, linestyle="none", zorder=4,
                         label="start" if len(starts) == 1 else "starts")
         if len(plane.marks):
-            keys += ax.plot(plane.marks[:, 0], plane.marks[:, 1], marker="*", markersize=18, color="white",
-                            markeredgecolor="black", linestyle="none", zorder=4, clip_on=False,
+            keys += ax.plot(plane.marks[:, 0], plane.marks[:, 1], marker="*", markersize=18, color=theme.background,
+                            markeredgecolor=theme.ink, linestyle="none", zorder=4, clip_on=False,
                             label=plane.marks_label)
         ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
                   borderaxespad=0.2, handletextpad=0.3, fontsize="small")
@@ -87,9 +86,10 @@ class ContourPanel:
         ax.set_ylim(plane.grid_y[0], plane.grid_y[-1])
         ax.set_xlabel(plane.axis_labels[0])
         ax.set_ylabel(plane.axis_labels[1])
+        offset = cax.get_position().x0 - ax.get_position().x1
         ax.apply_aspect()  # a domain wider than tall shrinks the box: the colour bar follows it
         box, bar = ax.get_position(), cax.get_position()
-        cax.set_position((box.x1 + 0.012, box.y0, bar.width, box.height))
+        cax.set_position((box.x1 + offset, box.y0, bar.width, box.height))
         room = max(3, int(12 * box.height / bar.height))  # tick labels that fit the bar's height
         colorbar.set_ticks(plane.levels[:: -(-len(plane.levels) // room)])
 
@@ -99,13 +99,14 @@ class ContourPanel:
         self.diverged_at = divergence_steps(recording.loss)
         _, style_of = labels_and_styles(recording.names)
         self.markers = [optimizer_style(index)["marker"] for index in style_of]
+        self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
         self.lines, self.heads = [], []
         for path in range(len(recording.names)):
-            style = optimizer_style(style_of[path])
+            style = optimizer_style(style_of[path], theme)
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
                             zorder=5, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=9,
-                            markeredgecolor="white", markeredgewidth=1.2, linestyle="none", zorder=6,
+                            markeredgecolor=theme.halo, markeredgewidth=1.2, linestyle="none", zorder=6,
                             clip_on=False, animated=True)
             self.lines.append(line)
             self.heads.append(head)
@@ -122,14 +123,15 @@ class ContourPanel:
             diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
             # a diverged path's head becomes a black-edged cross where it was last seen
             head.set_marker("X" if diverged else self.markers[path])
-            head.set_markeredgecolor("black" if diverged else "white")
+            head.set_markeredgecolor(self.edges[diverged])
 
 
 class CurvePanel:
     """One learning curve per path, drawn up to the current step: a thin line for the value
     after every step and, optionally, Keras' History per epoch as markers at epoch ends."""
 
-    def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False):
+    def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False,
+                 theme=LIGHT):
         steps = per_step.shape[1] - 1
         self.per_step = per_step
         self.per_epoch = per_epoch
@@ -137,7 +139,7 @@ class CurvePanel:
         self.x = np.arange(steps + 1) / (steps_per_epoch or 1)
         ax.set_xlim(0, self.x[-1])
         ax.set_ylabel(ylabel)
-        ax.grid(True, color="#dddddd", linewidth=0.8)
+        ax.grid(True, color=theme.grid, linewidth=0.8)
         if steps_per_epoch:
             ax.set_xticks(np.arange(0, steps // steps_per_epoch + 1))
         if unit_range:
@@ -147,13 +149,13 @@ class CurvePanel:
         _, style_of = labels_and_styles(names)
         self.lines, self.marks = [], []
         for path in range(per_step.shape[0]):
-            style = optimizer_style(style_of[path])
+            style = optimizer_style(style_of[path], theme)
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
                             animated=True)
             self.lines.append(line)
             if per_epoch is not None:
                 mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
-                                markeredgecolor="white", markeredgewidth=1.0, linestyle="none", clip_on=False,
+                                markeredgecolor=theme.halo, markeredgewidth=1.0, linestyle="none", clip_on=False,
                                 animated=True)
                 self.marks.append(mark)
 

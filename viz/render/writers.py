@@ -1,5 +1,6 @@
 """Encoders: frames go in one at a time and are never all held in memory. Every writer writes
-to a temporary file beside the target and renames it into place only when it is complete."""
+to a temporary file (or folder) beside the target and renames it into place only when it is
+complete."""
 
 import struct
 import tempfile
@@ -7,20 +8,28 @@ import tempfile
 import numpy as np
 from PIL import GifImagePlugin, Image, ImageColor
 
-from viz.atomic import atomic_path
+from viz.atomic import atomic_folder, atomic_path
 from viz.backend import stderr_to
 
-FORMATS = ("gif", "mp4")
-DEFAULT_FPS = {"gif": 25, "mp4": 30}
 GIF_MAX_FPS = 50  # GIF delays are whole 1/100 s; browsers slow delays under 2/100 s to 1/10 s
-TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the last frame"
+TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the last frame" (or "clear")
+VIDEO = {
+    # H.264 in yuv420p with the index at the front: plays in PowerPoint, Keynote and browsers.
+    # veryfast: a quarter faster than fast and, for these flat pictures, smaller files.
+    "mp4": ("libx264", ["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart", "-f", "mp4"]),
+    # VP9 for web pages; realtime with row threads keeps it within a few times H.264's time.
+    "webm": ("libvpx-vp9", ["-crf", "32", "-b:v", "0", "-deadline", "realtime", "-cpu-used", "8",
+                            "-row-mt", "1", "-f", "webm"]),
+}
 
 
-def write_mp4(frames, path, fps, hold_seconds):
-    """H.264 MP4 in yuv420p with the index at the front (``+faststart``): plays in PowerPoint,
-    Keynote and browsers. ``frames`` is an iterable of RGBA arrays of one even size. If
-    ffmpeg fails, ``OSError`` carries its reason (e.g. no space left on device)."""
+def write_video(frames, path, fps, hold_seconds, fmt="mp4"):
+    """An MP4 (H.264) or WebM (VP9) video in yuv420p through one ffmpeg encoder. ``frames`` is
+    an iterable of RGBA arrays of one even size. If ffmpeg fails, ``OSError`` carries its
+    reason (e.g. no space left on device)."""
     import imageio_ffmpeg
+
+    codec, output_params = VIDEO[fmt]
 
     frames = iter(frames)
     frame = next(frames)
@@ -29,9 +38,7 @@ def write_mp4(frames, path, fps, hold_seconds):
         open(temporary, "wb").close()  # an unwritable folder fails here, in one line, not inside ffmpeg
         encoder = imageio_ffmpeg.write_frames(
             str(temporary), (width, height), pix_fmt_in="rgba", pix_fmt_out="yuv420p", fps=fps,
-            codec="libx264", macro_block_size=1, quality=None, ffmpeg_log_level="error",
-            # veryfast: a quarter faster than fast and, for these flat pictures, smaller files
-            output_params=["-crf", "20", "-preset", "veryfast", "-movflags", "+faststart", "-f", "mp4"],
+            codec=codec, macro_block_size=1, quality=None, ffmpeg_log_level="error", output_params=output_params,
         )
         with stderr_to(log):
             encoder.send(None)  # starts ffmpeg, which keeps this stderr: its errors go to the log
@@ -61,16 +68,16 @@ def _ffmpeg_reason(errors):
     return line.split("] ", 1)[-1] if line.startswith("[") else line
 
 
-def gif_palette(sample, exact=()):
+def gif_palette(sample, exact=(), size=TRANSPARENT):
     """One palette for the whole GIF, as a "P" image whose 256 entries are: the ``exact``
     colours as given (the optimizers' own, which thin lines cover too few pixels of to win a
     place by count), then the most frequent colours of a sample of RGBA frames (e.g. the
-    first, middle and last) up to 255 in all. Index 255 (transparency) repeats entry 0, so
-    no pixel is mapped to it."""
+    first, middle and last), ``size`` (at most 255) in all. The entries past them, index 255
+    (transparency) among them, repeat entry 0, so no pixel is mapped to them."""
     exact = [ImageColor.getrgb(colour)[:3] for colour in dict.fromkeys(exact)]
     stacked = np.concatenate([frame[..., :3] for frame in sample], axis=0)
-    frequent = Image.fromarray(stacked).quantize(colors=TRANSPARENT - len(exact), dither=Image.Dither.NONE)
-    colours = [value for colour in exact for value in colour] + frequent.getpalette()[: 3 * (TRANSPARENT - len(exact))]
+    frequent = Image.fromarray(stacked).quantize(colors=size - len(exact), dither=Image.Dither.NONE)
+    colours = [value for colour in exact for value in colour] + frequent.getpalette()[: 3 * (size - len(exact))]
     colours += colours[:3] * (256 - len(colours) // 3)
     palette = Image.new("P", (1, 1))
     palette.putpalette(colours)
@@ -86,25 +93,28 @@ def gif_delays(count, fps, hold_seconds):
     return delays
 
 
-def write_gif(frames, count, path, fps, hold_seconds, palette_sample, exact_colours=()):
+def write_gif(frames, count, path, fps, hold_seconds, palette_sample, exact_colours=(), colours=TRANSPARENT,
+              transparent=False):
     """An endlessly looping GIF of ``count`` RGBA frames (any iterable) with one global palette
-    and no dithering. After the first frame, each frame stores only the rectangle that
-    changed, with unchanged pixels transparent, so the file stays small and frames are
-    written as they come."""
-    palette = gif_palette(palette_sample, exact_colours)
-    colours = palette.getpalette()
+    of ``colours`` colours and no dithering. After the first frame, each frame stores only
+    the rectangle that changed, with unchanged pixels transparent, so the file stays small and
+    frames are written as they come. ``transparent``: pixels under half opaque are clear; as
+    a moving head must be able to clear a pixel again, every frame is then stored whole."""
+    palette = gif_palette(palette_sample, exact_colours, colours)
     height, width = palette_sample[0].shape[:2]
     delays = gif_delays(count, fps, hold_seconds)
     with atomic_path(path) as temporary, open(temporary, "wb") as out:
-        out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(colours))
+        out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(palette.getpalette()))
         out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
         previous = None
         for frame, delay in zip(frames, delays):
             rgba = Image.frombuffer("RGBA", (width, height), frame, "raw", "RGBA", 0, 1)
-            image = rgba.convert("RGB").quantize(palette=palette, dither=Image.Dither.NONE)
-            indexed = np.asarray(image)
-            if previous is None:
-                offset, params = (0, 0), {}
+            indexed = np.asarray(rgba.convert("RGB").quantize(palette=palette, dither=Image.Dither.NONE))
+            if transparent:
+                patch = np.where(np.asarray(frame)[..., 3] < 128, TRANSPARENT, indexed).astype(np.uint8)
+                offset, params = (0, 0), {"transparency": TRANSPARENT, "disposal": 2}
+            elif previous is None:
+                patch, offset, params = indexed, (0, 0), {}
             else:
                 changed = indexed != previous
                 rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
@@ -113,9 +123,29 @@ def write_gif(frames, count, path, fps, hold_seconds, palette_sample, exact_colo
                 else:
                     top, bottom, left, right = 0, 1, 0, 1
                 patch = np.where(changed[top:bottom, left:right], indexed[top:bottom, left:right], TRANSPARENT)
-                image = Image.frombuffer("P", (right - left, bottom - top), np.ascontiguousarray(patch), "raw", "P", 0, 1)
                 offset, params = (int(left), int(top)), {"transparency": TRANSPARENT, "disposal": 1}
+            patch = np.ascontiguousarray(patch, dtype=np.uint8)
+            image = Image.frombuffer("P", patch.shape[::-1], patch, "raw", "P", 0, 1)
             for chunk in GifImagePlugin.getdata(image, offset, duration=int(delay) * 10, **params):
                 out.write(chunk)
             previous = indexed
         out.write(b";")
+
+
+def write_png(frame, path, transparent=False):
+    """One RGBA frame as a PNG: with its alpha channel if ``transparent``, else RGB."""
+    image = Image.fromarray(np.asarray(frame))
+    with atomic_path(path) as temporary:
+        (image if transparent else image.convert("RGB")).save(temporary, format="PNG")
+
+
+def write_frame_folder(frames, path, transparent=False):
+    """Every frame as a numbered PNG in the folder ``path`` (frame_00000.png, ...), for LaTeX's
+    ``\\animategraphics``. Returns the number of files."""
+    count = 0
+    with atomic_folder(path) as folder:
+        for count, frame in enumerate(frames, 1):
+            image = Image.fromarray(np.asarray(frame))
+            (image if transparent else image.convert("RGB")).save(folder / f"frame_{count - 1:05d}.png",
+                                                                   compress_level=1)
+    return count

@@ -1,0 +1,53 @@
+"""The manifest beside every output, ``NAME.json``: what made the file, enough to make it again
+a year later (versions, the scene file's hash, every optimizer's full config, seed, steps, the
+render options and the recording's hash)."""
+
+import dataclasses
+import hashlib
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from viz import __version__
+from viz.atomic import atomic_path
+
+PACKAGES = ("keras", "tensorflow", "numpy", "matplotlib", "imageio-ffmpeg", "pillow")
+
+
+def manifest_path(output):
+    """``lesson.gif`` -> ``lesson.gif.json`` (so lesson.mp4's does not overwrite it); a frames
+    folder ``lesson_frames`` -> ``lesson_frames.json``."""
+    output = Path(output)
+    return output.with_name(f"{output.name}.json")
+
+
+def build(output, scene_file, scene_name, scene, recording, options, frames, changes=()):
+    """The manifest of ``output`` as a JSON-able dict."""
+    meta = recording.meta
+    return {
+        "output": Path(output).name,
+        "frames": frames,
+        "versions": {"viz": __version__, "python": platform.python_version(),
+                     **{name: metadata.version(name) for name in PACKAGES}},
+        "scene_file": str(scene_file),
+        "scene_file_sha256": hashlib.sha256(Path(scene_file).read_bytes()).hexdigest(),
+        "scene": scene_name,
+        "title": scene.title,
+        "problem": {key: value for key, value in meta.items() if key not in ("optimizers", "keras")},
+        "seed": meta.get("seed", scene.seed),
+        "steps": recording.steps,
+        "learning_rate": scene.learning_rate,
+        "optimizers": meta["optimizers"],
+        "render": dataclasses.asdict(options),
+        "budget_changes": list(changes),
+        "recording_sha256": recording.digest(),
+    }
+
+
+def write(output, manifest):
+    """Write ``manifest`` as ``NAME.json`` beside ``output``; returns its path."""
+    path = manifest_path(output)
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(manifest, indent=2, sort_keys=False) + "\n")
+    return path

@@ -1,0 +1,65 @@
+"""How a frame looks: quality presets (size and fps), aspect ratios, and the light and dark
+themes. A theme is plain data; the panels read their colours from it."""
+
+import math
+from dataclasses import dataclass
+
+# manim's quality letters: 480p15, 720p30, 1080p60, 2160p60 (16:9; --aspect 4:3 narrows them)
+QUALITIES = {"l": (480, 15), "m": (720, 30), "h": (1080, 60), "k": (2160, 60)}
+ASPECTS = {"16:9": 16 / 9, "4:3": 4 / 3}
+FONT_SCALES = (0.75, 1.5)
+
+
+def preset_size(quality="m", aspect="16:9"):
+    """(width, height) of a quality preset at an aspect ratio, both even: m at 16:9 is
+    1280x720, at 4:3 960x720; l at 16:9 is 854x480."""
+    height = QUALITIES[quality][0]
+    width = 2 * math.ceil(height * ASPECTS[aspect] / 2)
+    return width, height
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours of a frame. ``paths`` are the optimizers' colours, in order."""
+
+    name: str
+    background: str
+    ink: str          # text, axes, the start circle, a diverged head's edge
+    muted: str        # notes under the panels
+    grid: str
+    paths: tuple
+    contour_low: str  # the contour ramp runs from the lowest loss to the highest
+    contour_high: str
+    contour_lines: str
+    halo: str         # the edge around path heads and markers, to lift them off the lines
+
+    @property
+    def contour_cmap(self):
+        from matplotlib.colors import LinearSegmentedColormap
+
+        return LinearSegmentedColormap.from_list(f"viz_{self.name}", [self.contour_low, self.contour_high])
+
+    def rc(self):
+        """matplotlib settings for the static part of a frame in this theme."""
+        return {
+            "figure.facecolor": self.background, "axes.facecolor": self.background,
+            "savefig.facecolor": self.background, "text.color": self.ink, "axes.labelcolor": self.ink,
+            "axes.edgecolor": self.ink, "xtick.color": self.ink, "ytick.color": self.ink,
+            "legend.labelcolor": self.ink, "grid.color": self.grid,
+        }
+
+
+# Okabe & Ito's colour-blind safe palette. Light: without yellow, too faint on light contours,
+# ordered so the lesson's three near-identical SGD paths get the most distinct colours. Dark:
+# the light members first (blue and vermilion are too dim on a dark ground), yellow included.
+LIGHT = Theme(
+    name="light", background="#ffffff", ink="#000000", muted="#555555", grid="#dddddd",
+    paths=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"),
+    contour_low="#ffffff", contour_high="#9ea3ad", contour_lines="#7f8288", halo="#ffffff",
+)
+DARK = Theme(
+    name="dark", background="#16181d", ink="#e8e8e8", muted="#a8a8a8", grid="#3a3d45",
+    paths=("#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#009E73", "#D55E00", "#ffffff"),
+    contour_low="#16181d", contour_high="#5b606b", contour_lines="#6f7480", halo="#16181d",
+)
+THEMES = {theme.name: theme for theme in (LIGHT, DARK)}
