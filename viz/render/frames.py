@@ -42,7 +42,8 @@ class Frames:
         scale = font_scale
         with _style(theme, scale, transparent):
             figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
-            figure.text(0.5, 1 - 0.035 * scale, title, ha="center", va="center", fontsize=19 * scale, fontweight="bold")
+            _fit(figure.text(0.5, 1 - 0.035 * scale, title, ha="center", va="center", fontsize=19 * scale,
+                             fontweight="bold"), 0.96)
             handles = legend_handles(recording, theme)
             characters = sum(len(h.get_label()) for h in handles) * scale
             one_row = len(handles) <= 6 and characters <= 80 * inches / 12.8
@@ -75,16 +76,16 @@ class Frames:
         if not recording.steps_per_epoch:
             ax = figure.add_axes(box)
             ax.set_xlabel("step")
-            figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize="small",
-                        color=self.theme.muted, va="bottom")
+            _fit(figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize="small",
+                             color=self.theme.muted, va="bottom"), width)
             return [CurvePanel(ax, recording.names, recording.loss, "f(x, y)", theme=self.theme)]
         half = (height - 0.04) / 2
         loss_ax = figure.add_axes((left, bottom + half + 0.04, width, half))
         accuracy_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
         loss_ax.tick_params(labelbottom=False)
         accuracy_ax.set_xlabel("epoch")
-        figure.text(left, bottom + height + 0.01, "lines: every step, all training rows    markers: Keras History",
-                    fontsize="small", color=self.theme.muted, va="bottom")
+        _fit(figure.text(left, bottom + height + 0.01, "lines: every step, all training rows    markers: Keras History",
+                         fontsize="small", color=self.theme.muted, va="bottom"), width)
         spe, history = recording.steps_per_epoch, recording.history
         return [
             CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"], True,
@@ -125,6 +126,15 @@ class Frames:
 
     def __iter__(self):
         return (self[index] for index in range(len(self)))
+
+
+def _fit(text, width):
+    """Shrink ``text``'s font until it is at most ``width`` (a fraction of the figure) wide."""
+    figure = text.get_figure()
+    renderer = figure.canvas.get_renderer()
+    wide = text.get_window_extent(renderer).width / figure.bbox.width
+    if wide > width:
+        text.set_fontsize(text.get_fontsize() * width / wide)
 
 
 def _style(theme, scale, transparent):

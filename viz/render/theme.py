@@ -51,7 +51,8 @@ class Theme:
 
 # Okabe & Ito's colour-blind safe palette. Light: without yellow, too faint on light contours,
 # ordered so the lesson's three near-identical SGD paths get the most distinct colours. Dark:
-# the light members first (blue and vermilion are too dim on a dark ground), yellow included.
+# the light members first (blue is too dim on a dark ground), yellow and white included,
+# vermilion last (next to orange it is hard to tell apart there).
 LIGHT = Theme(
     name="light", background="#ffffff", ink="#000000", muted="#555555", grid="#dddddd",
     paths=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"),
@@ -59,7 +60,7 @@ LIGHT = Theme(
 )
 DARK = Theme(
     name="dark", background="#16181d", ink="#e8e8e8", muted="#a8a8a8", grid="#3a3d45",
-    paths=("#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#009E73", "#D55E00", "#ffffff"),
+    paths=("#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#009E73", "#ffffff", "#D55E00"),
     contour_low="#16181d", contour_high="#5b606b", contour_lines="#6f7480", halo="#16181d",
 )
 THEMES = {theme.name: theme for theme in (LIGHT, DARK)}
