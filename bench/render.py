@@ -56,7 +56,7 @@ def render_baseline(recording, path, fmt, size, fps):
     def update(step):
         for panel in frames.panels:
             panel.update(step)
-        frames.counter.set_text(frames._counter_text(step))
+        frames.counter.set_text(frames.counter_text(step))
         return frames.artists
 
     movie = animation.FuncAnimation(frames.figure, update, frames=len(frames), blit=False)

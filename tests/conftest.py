@@ -8,7 +8,7 @@ import textwrap  # noqa: E402
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from viz import SEED_OPTIMIZERS, Scene, problems, record  # noqa: E402
+from viz import SEED_OPTIMIZERS, Scene, cli, problems, record  # noqa: E402
 
 SMALL_SIZE = (320, 180)
 LESSON_SEED = 0
@@ -62,3 +62,24 @@ SMALL_SCENE = """
         learning_rate=0.05,
     )
 """
+
+
+@pytest.fixture(autouse=True)
+def outputs(tmp_path, monkeypatch):
+    """Default outputs and the recording cache go to a temporary folder, never into the repository."""
+    folder = tmp_path / "outputs"
+    monkeypatch.setattr(cli, "OUTPUT_FOLDER", folder)
+    return folder
+
+
+@pytest.fixture
+def quick(scene_file):
+    """SMALL_SCENE as quick.py: two optimizers, 15 steps."""
+    return scene_file(SMALL_SCENE, name="quick.py")
+
+
+def one_error_line(result):
+    """The run printed exactly one line, ``Error: ...``, and no traceback; returns it."""
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]

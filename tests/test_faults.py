@@ -1,7 +1,6 @@
 """Bad input and faults, through the CLI: one clear line, the right exit code, nothing
 half-written (one test per row of the faults table in the README's Troubleshooting)."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -11,34 +10,13 @@ from contextlib import contextmanager
 
 import numpy as np
 import pytest
-from conftest import SMALL_SCENE
+from conftest import SMALL_SCENE, one_error_line
 from PIL import Image
 
-from viz import cli
-from viz.atomic import atomic_path
+from viz.atomic import atomic_folder, atomic_path
 from viz.cli import main
 from viz.recording import Recording
-from viz.render import writers  # noqa: F401  (loaded for the disk-full test)
-
-
-@pytest.fixture(autouse=True)
-def outputs(tmp_path, monkeypatch):
-    """Default outputs (and the cache) go to a temporary folder, never into the repository."""
-    folder = tmp_path / "outputs"
-    monkeypatch.setattr(cli, "OUTPUT_FOLDER", folder)
-    return folder
-
-
-@pytest.fixture
-def quick(scene_file):
-    return scene_file(SMALL_SCENE, name="quick.py")
-
-
-def one_error_line(result):
-    """The run printed exactly one line, ``Error: ...``, and no traceback; returns it."""
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    return lines[0]
+from viz.render import writers
 
 
 def files_in(folder):
@@ -238,7 +216,7 @@ def test_interrupt_exits_promptly_and_leaves_nothing(tmp_path, scene_file, signu
     process, seconds, stderr, output = signal_while(tmp_path, scene_file, signum, phase)
     assert process.returncode == code, stderr
     assert seconds < 10
-    assert stderr.strip().splitlines()[-1].startswith("Error: ") and "Traceback" not in stderr
+    assert len(stderr.strip().splitlines()) == 1 and stderr.startswith("Error: ")
     assert files_in(output.parent) == []  # no output, no temporary file
     cached = files_in(tmp_path / "outputs" / ".cache")
     if phase == "recording":
@@ -258,7 +236,7 @@ def full_disk(path):
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["gif", "mp4"])
 def test_disk_full_while_writing(runner, quick, tmp_path, monkeypatch, fmt):
-    monkeypatch.setattr(sys.modules["viz.render.writers"], "atomic_path", full_disk)
+    monkeypatch.setattr(writers, "atomic_path", full_disk)
     output = tmp_path / "out" / f"quick.{fmt}"
     result = runner.invoke(main, ["render", str(quick), "-o", str(output), "--size", "320x180"])
     assert result.exit_code == 1
@@ -319,3 +297,70 @@ def test_cache_hit_does_not_train(runner, quick, tmp_path, monkeypatch):
     result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / "b.npz")])
     assert result.exit_code == 0, result.output
     assert Recording.load(tmp_path / "a.npz").digest() == Recording.load(tmp_path / "b.npz").digest()
+
+
+def test_a_frames_folder_is_replaced_only_once_the_new_one_is_in_place(tmp_path, monkeypatch):
+    target = tmp_path / "lesson_frames"
+    target.mkdir()
+    (target / "frame_00000.png").write_bytes(b"old")
+    real_rename = type(target).rename
+
+    def failing(self, destination):  # the new folder cannot take the old one's place
+        if self.name.endswith(".part"):
+            raise OSError(39, "Directory not empty")
+        return real_rename(self, destination)
+
+    monkeypatch.setattr(type(target), "rename", failing)
+    with pytest.raises(OSError):
+        with atomic_folder(target) as folder:
+            (folder / "frame_00000.png").write_bytes(b"new")
+    assert (target / "frame_00000.png").read_bytes() == b"old"
+    assert files_in(tmp_path) == ["frame_00000.png", "lesson_frames"]
+
+
+def test_frames_output_must_be_a_folder(runner, quick, tmp_path):
+    os_fifo = tmp_path / "fifo"
+    __import__("os").mkfifo(os_fifo)
+    result = runner.invoke(main, ["render", str(quick), "-o", str(os_fifo)])
+    assert result.exit_code == 1 and "exists and is not a folder" in one_error_line(result)
+
+
+CUSTOM = """
+from viz import Scene, surfaces
+
+STEEPNESS = {steepness}
+
+
+def bowl(x, y):
+    return STEEPNESS * (x - 1) ** 2 + 3 * y ** 2
+
+
+s = Scene("s", surfaces.custom(bowl, domain=((-2, 2), (-2, 2)), start=(-1.5, 1.0)),
+          optimizers={{"SGD": "sgd"}}, learning_rate=0.05, steps=30)
+"""
+
+
+def test_a_scene_with_its_own_code_records_again_when_the_file_changes(runner, scene_file, tmp_path, monkeypatch):
+    path = scene_file(CUSTOM.format(steepness=1.0), name="custom.py")
+    ok = runner.invoke(main, ["export", str(path), "-o", str(tmp_path / "a.npz")])
+    assert ok.exit_code == 0, ok.output
+    path.write_text(textwrap.dedent(CUSTOM.format(steepness=5.0)))  # the function's code is unchanged
+    assert runner.invoke(main, ["export", str(path), "-o", str(tmp_path / "b.npz")]).exit_code == 0
+    first, second = Recording.load(tmp_path / "a.npz"), Recording.load(tmp_path / "b.npz")
+    assert first.loss[0, -1] != second.loss[0, -1]
+    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained again"))
+    assert runner.invoke(main, ["export", str(path), "-o", str(tmp_path / "c.npz")]).exit_code == 0  # unchanged: cached
+
+
+def test_a_scene_function_that_fails_while_recording_is_one_line(runner, scene_file):
+    path = scene_file(CUSTOM.format(steepness="1.0").replace("3 * y ** 2", "3 * y ** 2 + undefined_name"))
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 1
+    assert "NameError: name 'undefined_name' is not defined" in one_error_line(result)
+
+
+def test_every_scene_is_checked_before_any_trains(runner, quick, scene_file, outputs):
+    scene_file(CUSTOM.format(steepness=1.0), name="custom.py")
+    result = runner.invoke(main, ["render", str(quick.parent), "--steps", "10"])
+    assert result.exit_code == 2 and "steps cannot be set for a model problem" in one_error_line(result)
+    assert files_in(outputs) == []

@@ -50,13 +50,16 @@ def test_eight_optimizers_look_different():
     assert all(optimizer_style(i)["color"] != optimizer_style(0)["color"] for i in range(1, 7))
 
 
-def test_frame_steps_spread_evenly_from_start_to_end():
-    from viz.render.frames import frame_steps
+def test_schedule_spreads_evenly_or_holds_steps():
+    from viz.render import Options, schedule
 
-    assert frame_steps(300, 600).tolist() == list(range(301))
-    steps = frame_steps(10000, 600)
+    assert schedule(300, Options()).tolist() == list(range(301))
+    steps = schedule(10000, Options())
     assert len(steps) == 600 and steps[0] == 0 and steps[-1] == 10000
     assert set(np.diff(steps)) <= {16, 17}
+    held = schedule(15, Options(duration=2, fps=25))  # 16 steps over 50 frames
+    assert len(held) == 50 and held[0] == 0 and held[-1] == 15 and set(np.diff(held)) <= {0, 1}
+    assert np.bincount(held).min() >= 3
 
 
 def test_a_subsampled_frame_shows_its_step(small):

@@ -12,25 +12,13 @@ import pytest
 from conftest import SMALL_SCENE
 from PIL import Image
 
-from viz import cli, show
+from viz import show
 from viz.cli import main
 from viz.recording import Recording
-from viz.render import render_within
+from viz.render import BudgetError, render_within
 
 pytestmark = pytest.mark.slow
 SMALL = ["--size", "320x180"]
-
-
-@pytest.fixture(autouse=True)
-def outputs(tmp_path, monkeypatch):
-    folder = tmp_path / "outputs"
-    monkeypatch.setattr(cli, "OUTPUT_FOLDER", folder)
-    return folder
-
-
-@pytest.fixture
-def quick(scene_file):
-    return scene_file(SMALL_SCENE, name="quick.py")
 
 
 def ok(runner, *args):
@@ -163,9 +151,10 @@ def test_max_size_fits_the_gif_and_says_how(runner, scene_file, tmp_path):
     assert f"(to fit {budget / 1e6:g} MB: " in result.stdout
     manifest = json.loads((tmp_path / "s.gif.json").read_text())
     assert manifest["budget_changes"] and manifest["budget_changes"][0].endswith("colours")
-    with pytest.raises(ValueError, match="over the budget of 0.001 MB; nothing was written"):
+    kept = gif.read_bytes()
+    with pytest.raises(BudgetError, match="over the budget of 0.001 MB; nothing was written"):
         render_within(Recording.load(next((tmp_path / "outputs" / ".cache").iterdir())), gif, 1000, size=(320, 180))
-    assert not gif.exists()
+    assert gif.read_bytes() == kept and sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     result = runner.invoke(main, ["render", str(path), "--format", "mp4", "--max-size", "5MB"])
     assert result.exit_code == 2 and "--max-size is a GIF budget" in result.output
 
@@ -204,7 +193,7 @@ def test_show_returns_inline_video_and_writes_nothing(quick, tmp_path, monkeypat
     data = base64.b64decode(html.split("base64,")[1].split('"')[0])
     assert data == animation.data and b"ftyp" in data[:16] and data.index(b"moov") < data.index(b"mdat")
     assert sorted(tmp_path.iterdir()) == before
-    picture = show(quick, fmt="gif", size=(320, 180), output=tmp_path / "kept.gif")
+    picture = show(quick, size=(320, 180), output=tmp_path / "kept.gif")  # the format from the suffix
     assert picture._repr_html_().startswith('<img src="data:image/gif;base64,R0lGODlh')  # "GIF89a"
     with Image.open(tmp_path / "kept.gif") as gif:
         assert gif.n_frames == 16

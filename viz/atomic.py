@@ -23,16 +23,22 @@ def atomic_path(path):
 @contextmanager
 def atomic_folder(path):
     """Like :func:`atomic_path` for a folder: yield a new temporary folder beside ``path``;
-    on success it replaces ``path`` (an older folder there is moved aside, then deleted)."""
+    on success it takes the place of ``path``. An older folder there is moved aside first and
+    deleted only once the new one is in place (put back if that fails)."""
     path = Path(path)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.part")
     old = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.old")
     temporary.mkdir()
     try:
         yield temporary
-        if path.exists():
-            path.rename(old)
-        temporary.rename(path)
+        try:
+            if path.is_dir() and not path.is_symlink():
+                path.rename(old)
+            temporary.rename(path)
+        except BaseException:
+            if old.exists() and not path.exists():
+                old.rename(path)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)

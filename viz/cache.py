@@ -17,9 +17,12 @@ from viz.recording import Recording
 VERSIONED = ("keras", "tensorflow", "numpy")
 
 
-def key(scene, seed):
+def key(scene, seed, scene_file=None):
     """The cache key of ``scene`` recorded with ``seed``, or None when the scene holds
-    something that cannot be described exactly (such a scene is recorded every time)."""
+    something that cannot be described exactly (such a scene is recorded every time). When
+    the scene runs code of its own (a custom surface function, an optimizer or schedule class
+    that is not Keras'), what that code reads is not all in the description: the sha256 of
+    ``scene_file`` joins the key, so any edit of the file records again."""
     what = {
         "problem": scene.problem,
         "optimizers": dict(scene.optimizers),
@@ -28,11 +31,31 @@ def key(scene, seed):
         "seed": seed,
         "versions": {"viz": __version__, **{name: metadata.version(name) for name in VERSIONED}},
     }
+    if _runs_own_code(scene):
+        if scene_file is None:
+            return None
+        what["scene_file"] = hashlib.sha256(Path(scene_file).read_bytes()).hexdigest()
     try:
         text = json.dumps(what, sort_keys=True, default=_describe)
     except (TypeError, ValueError):
         return None
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _runs_own_code(scene):
+    """Whether the scene's problem or optimizers hold functions or classes from outside viz
+    and Keras."""
+    def foreign(value):
+        if isinstance(value, (str, int, float, bool, type(None))):
+            return False
+        if isinstance(value, (list, tuple)):
+            return any(map(foreign, value))
+        if hasattr(value, "items"):
+            return any(map(foreign, value.values()))
+        return not type(value).__module__.startswith("keras")
+
+    function = getattr(scene.problem, "fn", None)
+    return getattr(function, "__module__", "viz.surfaces") != "viz.surfaces" or foreign(dict(scene.optimizers))
 
 
 def _describe(value):

@@ -4,6 +4,7 @@ mistake in the command or the scene, 1 for a failure, 130 for Ctrl-C, 143 for SI
 traceback unless ``--debug`` is given."""
 
 import dataclasses
+import math
 import re
 import signal
 import sys
@@ -33,8 +34,18 @@ def _terminate(signum, frame):
     raise Terminated
 
 
+class Interrupted(BaseException):
+    """Ctrl-C, raised past click (which would print a blank line and say "Aborted!")."""
+
+
 class _Viz(click.Group):
     """click's group with viz's error conventions (see the module docstring)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted from None
 
     def main(self, args=None, prog_name=None, **extra):
         args = list(sys.argv[1:] if args is None else args)
@@ -48,13 +59,14 @@ class _Viz(click.Group):
             sys.exit(2)
         except click.ClickException as error:
             code, message, failure = error.exit_code, error.format_message(), error
-        except (KeyboardInterrupt, click.Abort) as error:
+        except (Interrupted, KeyboardInterrupt, click.Abort) as error:
             code, message, failure = 130, "interrupted; unfinished files were removed", error
         except Terminated as error:
             code, message, failure = 143, "terminated; unfinished files were removed", error
-        except Exception as error:
+        except Exception as error:  # e.g. a scene's own function failing while it is recorded
             code, failure = 1, error
-            message = f"{type(error).__name__}: {error} (viz --debug ... shows the traceback)"
+            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+            message = f"{type(error).__name__}: {lines[-1] if lines else ''} (add --debug for the traceback)"
         else:
             sys.exit(result if isinstance(result, int) else 0)
         finally:
@@ -116,8 +128,8 @@ def _output(path, scene_file, scene_name, n_scenes, suffix):
 def _prepare_folder(path, overwrite=True, folder=False):
     """Create the output's folder and make sure a file can be written there, before any
     training: fail with one line if it cannot. ``folder``: the output is itself a folder."""
-    if folder and path.is_file():
-        raise click.ClickException(f"{path} is a file; frames are written into a folder")
+    if folder and (path.is_symlink() or (path.exists() and not path.is_dir())):
+        raise click.ClickException(f"{path} exists and is not a folder; frames are written into a folder")
     if folder and path.is_dir() and any(not re.fullmatch(r"frame_\d+\.png", f.name) for f in path.iterdir()):
         raise click.ClickException(f"{path} holds other files than frames; name a new folder for the frames")
     if path.is_dir() and not folder:
@@ -165,14 +177,14 @@ def _progress(label, quiet):
             bar.__exit__(None, None, None)
 
 
-def _recording(scene, name, seed, cache=True, quiet=True):
+def _recording(scene, name, seed, scene_file, cache=True, quiet=True):
     """The scene's recording, from the cache under ``outputs/.cache`` or trained (and then
     cached). Returns it and whether it was trained."""
     from viz import cache as recordings
     from viz.record import record
 
     folder = OUTPUT_FOLDER / CACHE
-    key = recordings.key(scene, scene.seed if seed is None else seed) if cache else None
+    key = recordings.key(scene, scene.seed if seed is None else seed, scene_file) if cache else None
     if key is not None:
         try:
             recording = recordings.load(folder, key)
@@ -231,7 +243,7 @@ def _budget(ctx, param, value):
         number = float(text[:-1] if factor != 1 else text)
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a size such as 5MB or 800KB") from None
-    if not number * factor >= 10_000:
+    if not (math.isfinite(number) and number * factor >= 10_000):
         raise click.BadParameter(f"{value!r}: a GIF needs at least 10KB")
     return int(number * factor)
 
@@ -316,36 +328,39 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     if output is not None and len(chosen) > 1:
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
     from viz import manifest
-    from viz.render import render as render_recording, render_within
+    from viz.render import BudgetError, render as render_recording, render_within
 
+    jobs = []  # every scene and output checked before the first one trains
     for scene_file, name, scene, n_scenes in chosen:
         if steps is not None:
             try:
                 scene = dataclasses.replace(scene, steps=steps)
             except SpecError as error:
-                raise click.UsageError(f"--steps {steps}: {error}") from None
-        suffix = options.fmt if options.fmt != "frames" else ""
-        path = _output(output, scene_file, name, n_scenes, suffix)
+                raise click.UsageError(f"--steps {steps} for {scene_file}, scene {name!r}: {error}") from None
+        path = _output(output, scene_file, name, n_scenes, options.fmt if options.fmt != "frames" else "")
         _prepare_folder(path, overwrite=not no_overwrite, folder=options.fmt == "frames")
+        jobs.append((scene_file, name, scene, path))
+    for scene_file, name, scene, path in jobs:
         start = time.perf_counter()
-        recording, trained = _recording(scene, name, seed, cache=not no_cache, quiet=quiet)
+        recording, trained = _recording(scene, name, seed, scene_file, cache=not no_cache, quiet=quiet)
         recorded = time.perf_counter()
         _warn_if_all_diverged(recording, name)
-        changes = []
+        used, changes = options, []
         try:
             with _progress(f"rendering {path.name}", quiet) as progress:
                 if budget is None:
                     frames = render_recording(recording, path, scene.title, progress, **vars(options))
                 else:
-                    frames, changes = render_within(recording, path, budget, scene.title, progress, **vars(options))
-            written = manifest.write(path, manifest.build(path, scene_file, name, scene, recording, options,
+                    frames, used, changes = render_within(recording, path, budget, scene.title, progress,
+                                                          **vars(options))
+            written = manifest.write(path, manifest.build(path, scene_file, name, scene, recording, used,
                                                            frames, changes))
         except OSError as error:
             raise _cannot_write(path, error) from None
-        except ValueError as error:  # no GIF fits the budget
+        except BudgetError as error:
             raise click.ClickException(str(error)) from None
         done = time.perf_counter()
-        click.echo(_summary(path, options, frames, recording, changes, budget) +
+        click.echo(_summary(path, used, frames, recording, changes, budget) +
                    f"; {f'recorded in {recorded - start:.1f} s' if trained else 'recording from the cache'}, "
                    f"rendered in {done - recorded:.1f} s; manifest {written.name}")
 
@@ -355,11 +370,11 @@ def _summary(path, options, frames, recording, changes, budget):
     what = f"{path}: {width}x{height}"
     if options.fmt in STILLS:
         return f"{what}, the last frame (step {recording.steps})"
-    subsampled = f" (subsampled from {recording.steps + 1})" if frames < recording.steps + 1 else ""
-    megabytes = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
+    points = recording.steps + 1
+    shown = f" (subsampled from {points})" if frames < points else f" (showing {points} steps)" if frames > points else ""
+    size = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
     fitted = f" (to fit {budget / 1e6:g} MB: {', '.join(changes)})" if changes else ""
-    return (f"{what}, {frames} frames{subsampled} at {options.frame_rate:g} fps, "
-            f"{megabytes / 1e6:.1f} MB{fitted}")
+    return f"{what}, {frames} frames{shown} at {options.frame_rate:g} fps, {size / 1e6:.1f} MB{fitted}"
 
 
 @main.command()
@@ -380,7 +395,7 @@ def export(scene_file, output, scene_name, seed, no_cache):
     (scene_file, name, scene, n_scenes), = _load(scene_file, scene_name)
     path = _output(output, scene_file, name, n_scenes, "npz")
     _prepare_folder(path)
-    recording, _ = _recording(scene, name, seed, cache=not no_cache)
+    recording, _ = _recording(scene, name, seed, scene_file, cache=not no_cache)
     _warn_if_all_diverged(recording, name)
     try:
         recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from viz.backend import load_keras
 from viz.errors import SpecError
 from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems.logreg import LogReg
@@ -83,6 +84,8 @@ def load_scenes(path):
         raise FileNotFoundError(f"no scene file at {path}")
     if path.suffix != ".py":
         raise SceneFileError(f"{path}: a scene file is a Python module ending in .py")
+    if "keras" in path.read_text(errors="replace") or "tensorflow" in path.read_text(errors="replace"):
+        load_keras()  # now, without TensorFlow's start-up notices; the file's own import is then quiet
     name = f"viz_scene_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)

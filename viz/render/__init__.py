@@ -6,8 +6,9 @@ from pathlib import Path
 
 import numpy as np
 
-from viz.render.theme import FONT_SCALES, THEMES
-from viz.render.writers import GIF_MAX_FPS, TRANSPARENT
+from viz.atomic import atomic_path
+from viz.render.theme import ASPECTS, FONT_SCALES, THEMES
+from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS
 
 FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames")
 STILLS = ("png", "svg", "pdf")  # the last frame only
@@ -15,13 +16,17 @@ CLEAR_FORMATS = ("gif", "png", "svg", "pdf", "frames")  # formats that can be tr
 DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25}
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_HOLD = 2.0
-MIN_ASPECT = 1.3  # 4:3 and wider: the contour panel is square and the curves need room beside it
+MIN_ASPECT = ASPECTS["4:3"]  # and wider: the contour panel is square and the curves need room beside it
 MAX_FPS = 120
 MAX_HOLD = 600  # seconds; a GIF frame cannot last longer than 655.35 s
-MAX_DURATION = 3600
+MAX_DURATION = 600  # seconds: ten minutes of animation is plenty, and bounds the frame count
 DEFAULT_MAX_FRAMES = 600  # 24 s at 25 fps; longer recordings are subsampled evenly
 MIN_FRAMES = 2
 MIN_COLOURS = 16
+
+
+class BudgetError(ValueError):
+    """No GIF within the size budget could be made."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,12 @@ class Options:
     theme: str = "light"
     font_scale: float = 1.0
     transparent: bool = False
-    colours: int = TRANSPARENT
+    colours: int = MAX_COLOURS
 
     @property
     def frame_rate(self):
-        return DEFAULT_FPS.get(self.fmt, 25) if self.fps is None else self.fps
+        """Frames per second: ``fps``, or the format's default (stills: irrelevant, 1)."""
+        return DEFAULT_FPS.get(self.fmt, 1) if self.fps is None else self.fps
 
     def check(self):
         """Raise ``ValueError`` naming the first option that cannot work."""
@@ -55,9 +61,9 @@ class Options:
             raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if width < 160 or height < 90 or width % 2 or height % 2:
             raise ValueError(f"size {width}x{height}: width and height must be even, at least 160x90")
-        if width < MIN_ASPECT * height:
-            raise ValueError(f"size {width}x{height}: the frame is laid out for slides, 4:3 or wider; width must "
-                             f"be at least {MIN_ASPECT:g} times the height (16:9 is 1280x720, 4:3 960x720)")
+        if 3 * width < 4 * height:
+            raise ValueError(f"size {width}x{height}: the frame is laid out for slides, 4:3 or wider "
+                             "(16:9 is 1280x720, 4:3 960x720)")
         if not (math.isfinite(fps) and 1 <= fps <= MAX_FPS):
             raise ValueError(f"fps must be between 1 and {MAX_FPS}, not {fps:g}")
         if fmt == "gif" and fps > GIF_MAX_FPS:
@@ -72,13 +78,17 @@ class Options:
         if self.theme not in THEMES:
             raise ValueError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
         low, high = FONT_SCALES
+        # the text's room beside the square contour panel shrinks with the width: 4:3 takes up to 1
+        wide = min(1.0, (width / height - MIN_ASPECT) / (ASPECTS["16:9"] - MIN_ASPECT))
+        high = round(1 + (high - 1) * wide, 2)
         if not low <= self.font_scale <= high:
-            raise ValueError(f"font scale must be between {low:g} and {high:g}, not {self.font_scale:g}")
+            raise ValueError(f"font scale must be between {low:g} and {high:g} at {width}x{height}, "
+                             f"not {self.font_scale:g}")
         if self.transparent and fmt not in CLEAR_FORMATS:
             raise ValueError(f"{fmt.upper()} video has no transparency; use gif, png, svg, pdf or frames with "
                              "--transparent")
-        if not MIN_COLOURS <= self.colours <= TRANSPARENT:
-            raise ValueError(f"a GIF palette has {MIN_COLOURS} to {TRANSPARENT} colours, not {self.colours}")
+        if not MIN_COLOURS <= self.colours <= MAX_COLOURS:
+            raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
 
 
 def schedule(steps, options):
@@ -97,7 +107,8 @@ def render(recording, path, title="", progress=None, **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
     last frame of an animation is held for ``hold`` seconds. ``progress(done, total)``, if
-    given, is called as frames are encoded. Returns the number of distinct frames drawn."""
+    given, is called as frames are encoded. Returns the number of frames written (without the
+    hold)."""
     from viz.render import writers
     from viz.render.frames import Frames
     from viz.render.panels import labels_and_styles, optimizer_style
@@ -125,7 +136,7 @@ def render(recording, path, title="", progress=None, **options):
                           options.transparent)
     else:
         writers.write_video(stream, path, fps, options.hold, fmt)
-    return len(np.unique(steps))
+    return len(steps)
 
 
 def _reporting(frames, progress):
@@ -137,8 +148,10 @@ def _reporting(frames, progress):
 def render_within(recording, path, budget, title="", progress=None, **options):
     """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
     fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
-    of frames and what was changed, in words; ``ValueError`` if even the smallest try is too big."""
+    of frames, the :class:`Options` used and what was changed, in words. Raises
+    :class:`BudgetError` if even the smallest try is too big; ``path`` is then left as it was."""
     options = Options(**{"fmt": "gif", **options})
+    options.check()
     first = replace(options, max_frames=min(options.max_frames, recording.steps + 1))
     tries = [(first, [])]
     tries += [(replace(first, colours=colours), [f"{colours} colours"]) for colours in (128, 64, 32)]
@@ -151,13 +164,15 @@ def render_within(recording, path, budget, title="", progress=None, **options):
     (width, height), last = first.size, tries[-1]
     for factor in (0.75, 0.5):
         size = (2 * round(width * factor / 2), 2 * round(height * factor / 2))
-        if size[1] >= 90 and size[0] >= 160:
-            tries.append((replace(last[0], size=size), last[1] + [f"{size[0]}x{size[1]}"]))
-    for attempt, changes in tries:
-        frames = render(recording, path, title, progress, **vars(attempt))
-        written = Path(path).stat().st_size
-        if written <= budget:
-            return frames, changes
-    Path(path).unlink()
-    raise ValueError(f"even with {', '.join(tries[-1][1])} the GIF is {written / 1e6:.2f} MB, over the budget of "
-                     f"{budget / 1e6:g} MB; nothing was written")
+        tries.append((replace(last[0], size=size), last[1] + [f"{size[0]}x{size[1]}"]))
+    with atomic_path(path) as temporary:  # the target changes only when a try fits
+        for attempt, changes in tries:
+            try:
+                attempt.check()
+            except ValueError:
+                continue  # e.g. too small a size, too few frames for the duration
+            frames = render(recording, temporary, title, progress, **vars(attempt))
+            if temporary.stat().st_size <= budget:
+                return frames, attempt, changes
+        raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "
+                          f"the budget of {budget / 1e6:g} MB; nothing was written")

@@ -15,14 +15,6 @@ from viz.render.theme import LIGHT
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
 
 
-def frame_steps(steps, max_frames):
-    """The recorded steps that become frames: all ``steps + 1`` of them, or ``max_frames``
-    spread evenly from the start to the last step (both always included)."""
-    if steps + 1 <= max_frames:
-        return np.arange(steps + 1)
-    return np.unique(np.round(np.linspace(0, steps, max_frames)).astype(int))
-
-
 class Frames:
     """The animation of a recording: one frame per recorded step, or per step of ``steps``.
 
@@ -39,7 +31,7 @@ class Frames:
         inches = width / dpi  # the figure's width; its height is HEIGHT_INCHES
         self.figure = figure = Figure(figsize=(inches, HEIGHT_INCHES), dpi=dpi)
         self.canvas = FigureCanvasAgg(figure)
-        scale = font_scale
+        scale = font_scale  # of every text
         with _style(theme, scale, transparent):
             figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
             _fit(figure.text(0.5, 1 - 0.035 * scale, title, ha="center", va="center", fontsize=19 * scale,
@@ -53,7 +45,7 @@ class Frames:
                           labelspacing=0.25)
             # Vertically, fractions of the height; horizontally, inches of room that the text needs
             # (left of the contours, and between them and the curves), so any aspect ratio works.
-            top, bottom = 0.81 - 0.12 * (scale - 1), 0.09 * scale
+            top, bottom = 0.81 - 0.16 * (scale - 1), 0.09 * scale
             left, gap = 0.77 * scale, 2.37 * scale
             tall = (top - bottom) * HEIGHT_INCHES
             side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's room is square
@@ -63,6 +55,9 @@ class Frames:
             colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
             right = (left + side + gap) / inches
             self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
+            for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
+                _fit(ax.yaxis.label, height=ax.get_position().height)
+            _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
             self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
             self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
             self.canvas.draw()  # the static part, once: animated artists are skipped
@@ -97,7 +92,8 @@ class Frames:
     def __len__(self):
         return len(self.steps)
 
-    def _counter_text(self, step):
+    def counter_text(self, step):
+        """The counter's words at ``step``: "epoch 3 / 5    step 150 / 300" or "step 150 / 300"."""
         spe, steps = self.recording.steps_per_epoch, self.recording.steps
         if not spe:
             return f"step {step} / {steps}"
@@ -110,7 +106,7 @@ class Frames:
         self.canvas.restore_region(self.background)
         for panel in self.panels:
             panel.update(step)
-        self.counter.set_text(self._counter_text(step))
+        self.counter.set_text(self.counter_text(step))
         for artist in self.artists:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
@@ -128,13 +124,15 @@ class Frames:
         return (self[index] for index in range(len(self)))
 
 
-def _fit(text, width):
-    """Shrink ``text``'s font until it is at most ``width`` (a fraction of the figure) wide."""
+def _fit(text, width=None, height=None):
+    """Shrink ``text``'s font until it is at most ``width`` wide and ``height`` high
+    (fractions of the figure)."""
     figure = text.get_figure()
-    renderer = figure.canvas.get_renderer()
-    wide = text.get_window_extent(renderer).width / figure.bbox.width
-    if wide > width:
-        text.set_fontsize(text.get_fontsize() * width / wide)
+    extent = text.get_window_extent(figure.canvas.get_renderer())
+    shares = [extent.width / figure.bbox.width / width if width else 0,
+              extent.height / figure.bbox.height / height if height else 0]
+    if max(shares) > 1:
+        text.set_fontsize(text.get_fontsize() / max(shares))
 
 
 def _style(theme, scale, transparent):

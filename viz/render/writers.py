@@ -13,6 +13,7 @@ from viz.backend import stderr_to
 
 GIF_MAX_FPS = 50  # GIF delays are whole 1/100 s; browsers slow delays under 2/100 s to 1/10 s
 TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the last frame" (or "clear")
+MAX_COLOURS = TRANSPARENT  # the other 255 entries
 VIDEO = {
     # H.264 in yuv420p with the index at the front: plays in PowerPoint, Keynote and browsers.
     # veryfast: a quarter faster than fast and, for these flat pictures, smaller files.
@@ -68,7 +69,7 @@ def _ffmpeg_reason(errors):
     return line.split("] ", 1)[-1] if line.startswith("[") else line
 
 
-def gif_palette(sample, exact=(), size=TRANSPARENT):
+def gif_palette(sample, exact=(), size=MAX_COLOURS):
     """One palette for the whole GIF, as a "P" image whose 256 entries are: the ``exact``
     colours as given (the optimizers' own, which thin lines cover too few pixels of to win a
     place by count), then the most frequent colours of a sample of RGBA frames (e.g. the
@@ -93,7 +94,7 @@ def gif_delays(count, fps, hold_seconds):
     return delays
 
 
-def write_gif(frames, count, path, fps, hold_seconds, palette_sample, exact_colours=(), colours=TRANSPARENT,
+def write_gif(frames, count, path, fps, hold_seconds, palette_sample, exact_colours=(), colours=MAX_COLOURS,
               transparent=False):
     """An endlessly looping GIF of ``count`` RGBA frames (any iterable) with one global palette
     of ``colours`` colours and no dithering. After the first frame, each frame stores only
@@ -141,11 +142,8 @@ def write_png(frame, path, transparent=False):
 
 def write_frame_folder(frames, path, transparent=False):
     """Every frame as a numbered PNG in the folder ``path`` (frame_00000.png, ...), for LaTeX's
-    ``\\animategraphics``. Returns the number of files."""
-    count = 0
+    ``\\animategraphics``."""
     with atomic_folder(path) as folder:
-        for count, frame in enumerate(frames, 1):
+        for index, frame in enumerate(frames):
             image = Image.fromarray(np.asarray(frame))
-            (image if transparent else image.convert("RGB")).save(folder / f"frame_{count - 1:05d}.png",
-                                                                   compress_level=1)
-    return count
+            (image if transparent else image.convert("RGB")).save(folder / f"frame_{index:05d}.png", compress_level=1)
