@@ -10,17 +10,18 @@ from viz import record, render
 from viz.scene import load_scenes
 
 SCENE_FILES = sorted((Path(__file__).parent.parent / "scenes").glob("*.py"))
-SURFACE_SCENES = [(path, name) for path in SCENE_FILES if path.stem != "logreg" for name in load_scenes(path)]
+SCENES_BUT_THE_LESSON = [(path, name) for path in SCENE_FILES if path.stem != "logreg" for name in load_scenes(path)]
 
 
 def test_every_scene_file_loads():
-    assert {path.stem for path in SCENE_FILES} >= {"logreg", "rosenbrock", "beale", "saddle", "himmelblau", "valley"}
+    assert {path.stem for path in SCENE_FILES} >= {"logreg", "rosenbrock", "beale", "saddle", "himmelblau", "valley",
+                                                    "moons_mlp"}
     assert list(load_scenes(SCENE_FILES[0].parent / "logreg.py")) == ["logreg"]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path, name", SURFACE_SCENES, ids=[f"{p.stem}:{n}" for p, n in SURFACE_SCENES])
-def test_surface_scenes_render_with_every_path_moving(path, name, tmp_path):
+@pytest.mark.parametrize("path, name", SCENES_BUT_THE_LESSON, ids=[f"{p.stem}:{n}" for p, n in SCENES_BUT_THE_LESSON])
+def test_scenes_render_with_every_path_moving(path, name, tmp_path):
     scene = load_scenes(path)[name]
     recording = record(scene)
     moved = np.linalg.norm(np.nan_to_num(recording.params[:, -1] - recording.params[:, 0], nan=1.0), axis=1)

@@ -54,7 +54,7 @@ def _runs_own_code(scene):
             return any(map(foreign, value.values()))
         return not type(value).__module__.startswith("keras")
 
-    function = getattr(scene.problem, "fn", None)
+    function = getattr(scene.problem, "fn", None) or getattr(scene.problem, "build", None)
     return getattr(function, "__module__", "viz.surfaces") != "viz.surfaces" or foreign(dict(scene.optimizers))
 
 
@@ -69,8 +69,11 @@ def _describe(value):
         cells = [cell.cell_contents for cell in value.__closure__ or ()]
         return {"code": hashlib.sha256(marshal.dumps(value.__code__)).hexdigest(),
                 "defaults": value.__defaults__, "closure": cells}
-    if isinstance(value, (np.ndarray, np.generic)):
-        return value.tolist()
+    if isinstance(value, np.ndarray):  # data: its hash, not its values
+        return {"shape": value.shape, "dtype": value.dtype.str,
+                "sha256": hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()}
+    if isinstance(value, np.generic):
+        return value.item()
     if hasattr(value, "items"):  # read-only mappings
         return dict(value)
     raise TypeError(f"cannot describe {type(value).__name__}")

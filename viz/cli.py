@@ -209,6 +209,9 @@ def _recording(scene, name, seed, scene_file, cache=True, quiet=True):
 def _warn_if_all_diverged(recording, name):
     import numpy as np
 
+    if recording.every > 1:
+        click.echo(f"note: {name!r} has {recording.params.shape[-1]:,} weights: to keep memory bounded its "
+                   f"weights were recorded every {recording.every} steps (the frame says so)", err=True)
     if np.isnan(recording.loss[:, -1]).all():
         click.echo(f"warning: in {name!r} every optimizer diverged (the animation marks where); "
                    "a smaller learning rate may help", err=True)

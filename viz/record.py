@@ -4,6 +4,7 @@ import numpy as np
 
 from viz import optimizers, plane
 from viz.backend import load_keras
+from viz.problems.model import KerasModel, grid_resolution, loss_evaluator
 from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
 from viz.recording import Recording
 
@@ -22,22 +23,24 @@ def _no_progress(done, total):
     pass
 
 
-def _weight_recorder(report):
+def _weight_recorder(report, every=1):
     keras = load_keras()
 
     class WeightRecorder(keras.callbacks.Callback):
-        """Keeps the flattened trainable weights at the start and after every batch, and
-        reports each batch to ``report(batches_done)``."""
+        """Keeps the flattened trainable weights at the start and after every ``every``-th
+        batch, and reports each batch to ``report(batches_done)``."""
 
         def flat_weights(self):
             return np.concatenate([np.ravel(v.numpy()) for v in self.model.trainable_variables])
 
         def on_train_begin(self, logs=None):
-            self.points = [self.flat_weights()]
+            self.points, self.batches = [self.flat_weights()], 0
 
         def on_train_batch_end(self, batch, logs=None):
-            self.points.append(self.flat_weights())
-            report(len(self.points) - 1)
+            self.batches += 1
+            if self.batches % every == 0:
+                self.points.append(self.flat_weights())
+            report(self.batches)
 
     return WeightRecorder()
 
@@ -99,6 +102,69 @@ def record_logreg(scene, seed, progress=_no_progress):
             "batch_size": problem.batch_size,
             "train_rows": len(x_train),
             "test_rows": len(x_test),
+            "learning_rate": scene.learning_rate,
+            "seed": seed,
+            "optimizers": configs,
+            "keras": keras.__version__,
+        },
+    )
+
+
+def record_model(scene, seed, progress=_no_progress):
+    """Train ``scene.problem`` (a :class:`KerasModel`) once per optimizer with ``model.fit``,
+    from the same initial weights and batch order, keeping the flattened weights after every
+    step (every k-th for big models, see ``KerasModel.every``)."""
+    keras = load_keras()
+
+    problem = scene.problem
+    keras.utils.set_random_seed(seed)
+    first = problem.build()
+    initial = first.get_weights()
+    weights = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
+    every = problem.every(weights, len(scene.optimizers))
+    steps = problem.steps_per_epoch * problem.epochs
+    configs, paths, histories = {}, [], []
+    for index, (label, spec) in enumerate(scene.optimizers.items()):
+        optimizer = optimizers.resolve(spec, scene.learning_rate)
+        configs[label] = optimizers.describe(optimizer)
+        keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
+        model = problem.build()
+        model.set_weights(initial)
+        model.compile(optimizer=optimizer, loss=problem.loss, metrics=list(problem.metrics))
+        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches,
+                                                                                   steps * len(scene.optimizers)),
+                                    every)
+        history = model.fit(problem.x, problem.y, batch_size=problem.batch_size, epochs=problem.epochs,
+                            shuffle=problem.shuffle, verbose=0, callbacks=[recorder],
+                            validation_data=problem.validation)
+        paths.append(np.array(recorder.points, dtype=np.float64))
+        histories.append(history.history)
+        keras.backend.clear_session()
+
+    evaluate = loss_evaluator(first, problem.x, problem.y, problem.loss)
+    params = np.stack(paths)
+    with np.errstate(all="ignore"):
+        loss = np.where(np.isfinite(params).all(axis=-1), evaluate(np.nan_to_num(params)).reshape(params.shape[:2]),
+                        np.nan)
+    params, loss = _finite_prefix(params, loss)
+    names = [f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape)))]
+    view = plane.plane(params, loss, evaluate, names, resolution=grid_resolution(weights, len(problem.x)))
+    return Recording(
+        names=tuple(scene.optimizers),
+        params=params,
+        loss=loss,
+        param_names=tuple(names),
+        plane=view,
+        steps_per_epoch=problem.steps_per_epoch,
+        every=every,
+        history={key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]},
+        meta={
+            "problem": problem.name,
+            "epochs": problem.epochs,
+            "batch_size": problem.batch_size,
+            "train_rows": len(problem.x),
+            "weights": weights,
+            "every": every,
             "learning_rate": scene.learning_rate,
             "seed": seed,
             "optimizers": configs,
@@ -184,4 +250,6 @@ def record(scene, seed=None, progress=_no_progress):
     seed = scene.seed if seed is None else seed
     if isinstance(scene.problem, LogReg):
         return record_logreg(scene, seed, progress)
+    if isinstance(scene.problem, KerasModel):
+        return record_model(scene, seed, progress)
     return record_surface(scene, progress)  # Scene accepts only these two kinds of problem

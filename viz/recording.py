@@ -27,12 +27,14 @@ class Recording:
     plane: Plane               # the paths on the 2D view and the loss on its grid
     accuracy: np.ndarray | None = None  # [n_opt, steps+1], full training set
     steps_per_epoch: int = 0   # 0 when steps are not batches of an epoch
+    every: int = 1             # optimizer steps between recorded points (big models: more than 1)
     history: dict = field(default_factory=dict)  # Keras History: key -> [n_opt, epochs]
     meta: dict = field(default_factory=dict)     # JSON-able: seed, learning rate, configs...
 
     @property
     def steps(self):
-        """Number of optimizer steps (points per path minus one)."""
+        """Number of recorded steps (points per path minus one); optimizer steps are
+        ``steps * every``."""
         return self.params.shape[1] - 1
 
     def _arrays(self):
@@ -42,6 +44,7 @@ class Recording:
             "loss": self.loss,
             "param_names": np.array(self.param_names, dtype=str),
             "steps_per_epoch": np.array(self.steps_per_epoch),
+            "every": np.array(self.every),
             "meta": np.array(json.dumps(self.meta, sort_keys=True)),
         }
         if self.accuracy is not None:
@@ -70,7 +73,7 @@ class Recording:
         content does not match its digest."""
         with np.load(path, allow_pickle=False) as npz:
             data = {key: npz[key] for key in npz.files}
-        needed = ["names", "params", "loss", "param_names", "steps_per_epoch", "meta", "digest"]
+        needed = ["names", "params", "loss", "param_names", "steps_per_epoch", "every", "meta", "digest"]
         missing = [key for key in needed + [f"plane_{f.name}" for f in fields(Plane)] if key not in data]
         if missing:
             raise ValueError(f"{path} is not a recording of this viz version (it lacks {', '.join(missing)})")
@@ -88,6 +91,7 @@ class Recording:
             plane=Plane(**plane),
             accuracy=data.get("accuracy"),
             steps_per_epoch=int(data["steps_per_epoch"]),
+            every=int(data["every"]),
             history=history,
             meta=json.loads(str(data["meta"])),
         )

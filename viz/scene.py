@@ -11,6 +11,7 @@ from types import MappingProxyType
 from viz.backend import load_keras
 from viz.errors import SpecError
 from viz.optimizers import SEED_OPTIMIZERS
+from viz.problems.model import KerasModel
 from viz.problems.logreg import LogReg
 from viz.surfaces import Surface
 
@@ -45,8 +46,9 @@ class Scene:
     def __post_init__(self):
         if not isinstance(self.title, str):
             raise SpecError(f"Scene title must be a string, not {self.title!r}")
-        if not isinstance(self.problem, (LogReg, Surface)):
-            raise SpecError(f"Scene problem must be problems.logreg(...) or surfaces.get(...), not {self.problem!r}")
+        if not isinstance(self.problem, (LogReg, KerasModel, Surface)):
+            raise SpecError("Scene problem must be problems.logreg(...), problems.keras_model(...) or "
+                            f"surfaces.get(...), not {self.problem!r}")
         if not hasattr(self.optimizers, "items") or not self.optimizers:
             raise SpecError("Scene optimizers must be a non-empty {label: optimizer} dict")
         if len({str(label) for label in self.optimizers}) < len(self.optimizers):

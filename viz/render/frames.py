@@ -79,14 +79,18 @@ class Frames:
         accuracy_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
         loss_ax.tick_params(labelbottom=False)
         accuracy_ax.set_xlabel("epoch")
-        _fit(figure.text(left, bottom + height + 0.01, "lines: every step, all training rows    markers: Keras History",
+        lines = "every step" if recording.every == 1 else f"every {recording.every} steps"
+        _fit(figure.text(left, bottom + height + 0.01, f"lines: {lines}, all training rows    markers: Keras History",
                          fontsize="small", color=self.theme.muted, va="bottom"), width)
         spe, history = recording.steps_per_epoch, recording.history
+        # a model's own metrics are known per epoch only: its accuracy panel has the markers alone
+        accuracy = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
         return [
-            CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"], True,
-                       self.theme),
-            CurvePanel(accuracy_ax, recording.names, recording.accuracy, "training accuracy", spe,
-                       history["accuracy"], True, self.theme),
+            CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"],
+                       bool(np.nanmax(recording.loss) <= 1), self.theme, recording.every),
+            CurvePanel(accuracy_ax, recording.names, accuracy, "training accuracy", spe,
+                       history.get("accuracy", np.full_like(history["loss"], np.nan)), True, self.theme,
+                       recording.every),
         ]
 
     def __len__(self):
@@ -94,7 +98,8 @@ class Frames:
 
     def counter_text(self, step):
         """The counter's words at ``step``: "epoch 3 / 5    step 150 / 300" or "step 150 / 300"."""
-        spe, steps = self.recording.steps_per_epoch, self.recording.steps
+        spe, every = self.recording.steps_per_epoch, self.recording.every
+        step, steps = step * every, self.recording.steps * every
         if not spe:
             return f"step {step} / {steps}"
         return f"epoch {math.ceil(step / spe)} / {math.ceil(steps / spe)}    step {step} / {steps}"

@@ -131,17 +131,17 @@ class CurvePanel:
     after every step and, optionally, Keras' History per epoch as markers at epoch ends."""
 
     def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False,
-                 theme=LIGHT):
-        steps = per_step.shape[1] - 1
+                 theme=LIGHT, every=1):
+        points = per_step.shape[1]
         self.per_step = per_step
         self.per_epoch = per_epoch
-        self.steps_per_epoch = steps_per_epoch
-        self.x = np.arange(steps + 1) / (steps_per_epoch or 1)
+        self.steps_per_epoch, self.every = steps_per_epoch, every  # every: steps between recorded points
+        self.x = np.arange(points) * every / (steps_per_epoch or 1)
         ax.set_xlim(0, self.x[-1])
         ax.set_ylabel(ylabel)
         ax.grid(True, color=theme.grid, linewidth=0.8)
         if steps_per_epoch:
-            ax.set_xticks(np.arange(0, steps // steps_per_epoch + 1))
+            ax.set_xticks(np.arange(0, round(self.x[-1]) + 1))
         if unit_range:
             ax.set_ylim(0, 1)
         else:
@@ -167,7 +167,7 @@ class CurvePanel:
         for path, line in enumerate(self.lines):
             line.set_data(self.x[: step + 1], self.per_step[path, : step + 1])
         if self.marks:
-            epochs_done = step // self.steps_per_epoch
+            epochs_done = step * self.every // self.steps_per_epoch
             for path, mark in enumerate(self.marks):
                 mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
 

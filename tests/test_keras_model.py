@@ -1,0 +1,137 @@
+"""Any Keras model: the recorded weights are what model.fit did, the plane's loss is the
+model's own loss, and big models are recorded every k-th step."""
+
+import numpy as np
+import pytest
+
+from viz import Scene, problems, record
+from viz.backend import load_keras
+from viz.problems import model as model_module
+from viz.render.frames import Frames
+
+keras = load_keras()
+ROWS, BATCH, EPOCHS = 64, 16, 3
+
+
+def mlp():
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
+                             keras.layers.Dense(1, activation="sigmoid")])
+
+
+def data():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(ROWS, 2)).astype("float32")
+    return x, (x[:, 0] * x[:, 1] > 0).astype("float32")
+
+
+@pytest.fixture(scope="module")
+def recorded():
+    x, y = data()
+    problem = problems.keras_model(mlp, x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False)
+    scene = Scene("mlp", problem, optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05)
+    return record(scene, seed=1), x, y
+
+
+def forward_loss(flat, x, y):
+    """The 2-4-1 network's binary cross-entropy in NumPy, as Keras computes it (clipped at 1e-7)."""
+    w1, b1, w2, b2 = flat[:8].reshape(2, 4), flat[8:12], flat[12:16].reshape(4, 1), flat[16]
+    p = 1 / (1 + np.exp(-(np.tanh(x @ w1 + b1) @ w2 + b2)[:, 0]))
+    p = np.clip(p, 1e-7, 1 - 1e-7)
+    return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
+
+
+def test_recorded_weights_reproduce_the_history(recorded):
+    """Each batch's loss is the model's loss on that batch at the weights before its step;
+    their mean per epoch is the loss History reports."""
+    recording, x, y = recorded
+    spe = ROWS // BATCH
+    assert recording.params.shape == (2, spe * EPOCHS + 1, 17) and recording.every == 1
+    for path in range(2):
+        batch_losses = [forward_loss(recording.params[path, step], x[step % spe * BATCH:][:BATCH],
+                                     y[step % spe * BATCH:][:BATCH]) for step in range(spe * EPOCHS)]
+        epoch_means = np.mean(np.reshape(batch_losses, (EPOCHS, spe)), axis=1)
+        np.testing.assert_allclose(epoch_means, recording.history["loss"][path], rtol=2e-5)
+        full = [forward_loss(w, x, y) for w in recording.params[path]]
+        np.testing.assert_allclose(recording.loss[path], full, rtol=2e-5)  # the curve: all rows, every step
+
+
+def test_the_plane_holds_the_models_own_loss(recorded):
+    recording, x, y = recorded
+    plane = recording.plane
+    np.testing.assert_allclose(plane.basis @ plane.basis.T, np.eye(2), atol=1e-12)
+    np.testing.assert_allclose(plane.xy, (recording.params - plane.origin) @ plane.basis.T, atol=1e-12)
+    model = mlp()
+    model.compile(loss="binary_crossentropy")
+
+    def evaluate(flat):
+        pieces, start = [], 0
+        for variable in model.trainable_variables:
+            size = int(np.prod(variable.shape))
+            pieces.append(flat[start:start + size].reshape(variable.shape))
+            start += size
+        model.set_weights(pieces)
+        return model.evaluate(x, y, verbose=0, batch_size=ROWS)
+
+    evaluator = model_module.loss_evaluator(model, x, y, "binary_crossentropy")
+    assert evaluator(plane.origin[None])[0] == pytest.approx(evaluate(plane.origin), rel=1e-6)
+    for i, j in [(0, 0), (40, 17), (80, 80)]:
+        weights = plane.origin + plane.grid_x[j] * plane.basis[0] + plane.grid_y[i] * plane.basis[1]
+        assert plane.grid_loss[i, j] == pytest.approx(evaluate(weights), rel=1e-5)
+    assert plane.grid_loss.shape == (81, 81)
+
+
+def test_every_optimizer_starts_from_the_same_weights_per_seed():
+    x, y = data()
+    problem = problems.keras_model(mlp, x, y, batch_size=BATCH, epochs=1)
+    scene = Scene("mlp", problem, optimizers={"SGD": "sgd", "RMSprop": "rmsprop"})
+    one, other = record(scene, seed=1), record(scene, seed=2)
+    np.testing.assert_array_equal(one.params[0, 0], one.params[1, 0])
+    assert not np.array_equal(one.params[0, 0], other.params[0, 0])
+
+
+def test_a_big_model_is_recorded_every_kth_step(monkeypatch):
+    problem = problems.keras_model(mlp, *data(), batch_size=BATCH, epochs=EPOCHS)
+    steps = ROWS // BATCH * EPOCHS
+    assert problem.every(17, 2) == 1
+    assert problem.every(1_000_000, 6) == 3  # 48 MB a point: 5 points, every 3rd of 12 steps
+    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 8 * 17 * 2 * 5)  # room for 5 points each
+    recording = record(Scene("big", problem, optimizers={"SGD": "sgd", "Adam": "adam"}))
+    assert recording.every == 3 and recording.params.shape[1] == steps // 3 + 1 == 5
+    frames = Frames(recording, "big", (320, 180))
+    frames[len(frames) - 1]
+    assert frames.counter.get_text().endswith(f"step {steps} / {steps}")
+    assert frames.panels[1].x[-1] == EPOCHS
+
+
+WIDE = """
+import keras
+import numpy as np
+from viz import Scene, problems
+
+x = np.random.default_rng(0).normal(size=(200, 2)).astype("float32")
+y = (x[:, 0] > 0).astype("float32")
+
+
+def wide():
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(300, activation="relu"),
+                             keras.layers.Dense(300, activation="relu"), keras.layers.Dense(1, activation="sigmoid")])
+
+
+wide_net = Scene("91,501 weights", problems.keras_model(wide, x, y, epochs=2),
+                 optimizers={"SGD": "sgd", "Adam": "adam"})
+"""
+
+
+@pytest.mark.slow
+def test_a_100k_weight_model_renders_and_says_what_was_subsampled(runner, scene_file, tmp_path, monkeypatch):
+    from PIL import Image
+
+    from viz.cli import main
+
+    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 20e6)  # 13 points of 2 x 91,501 float64 weights
+    result = runner.invoke(main, ["render", str(scene_file(WIDE)), "-o", str(tmp_path / "wide.gif"),
+                                  "--size", "320x180"])
+    assert result.exit_code == 0, result.output
+    assert "has 91,501 weights: to keep memory bounded its weights were recorded every 2 steps" in result.stderr
+    with Image.open(tmp_path / "wide.gif") as gif:
+        assert gif.n_frames == 8  # steps 0, 2, ..., 14

@@ -1,0 +1,114 @@
+"""Any Keras model as a problem: viz compiles it with each optimizer and trains it with Keras'
+own ``model.fit``; the loss landscape is evaluated for many weight vectors at once."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from viz.backend import load_keras
+from viz.errors import SpecError
+
+MEMORY_BUDGET = 256e6  # bytes for the recorded weights of all optimizers: past it, every k-th step
+GRID_BUDGET = 4e10     # multiply-adds for the loss grid; bigger models get a coarser grid
+GRID_RESOLUTION = (15, 81)
+CHUNK_FLOATS = 1e7     # floats (weights and activations) of the weight vectors evaluated together
+
+
+@dataclass(frozen=True, eq=False)
+class KerasModel:
+    """A Keras model to train with each optimizer; see :func:`keras_model`."""
+
+    build: object
+    x: np.ndarray
+    y: np.ndarray
+    loss: object = "binary_crossentropy"
+    metrics: tuple = ("accuracy",)
+    batch_size: int = 32
+    epochs: int = 5
+    validation: tuple | None = None
+    shuffle: bool = True
+    name: str = "model"
+
+    def __post_init__(self):
+        if not callable(self.build):
+            raise SpecError(f"keras_model build must be a function returning an uncompiled model, not {self.build!r}")
+        for field in ("epochs", "batch_size"):
+            value = getattr(self, field)
+            if type(value) is not int or value <= 0:
+                raise SpecError(f"keras_model {field} must be a positive integer, not {value!r}")
+        x, y = np.asarray(self.x), np.asarray(self.y)
+        if len(x) == 0 or len(x) != len(y):
+            raise SpecError(f"keras_model x and y must have the same, non-zero number of rows, not {len(x)} and {len(y)}")
+        object.__setattr__(self, "x", x)
+        object.__setattr__(self, "y", y)
+        object.__setattr__(self, "metrics", tuple(self.metrics))
+
+    @property
+    def steps_per_epoch(self):
+        return math.ceil(len(self.x) / self.batch_size)
+
+    def every(self, weights, optimizers):
+        """Record one point per this many steps: 1, unless the weights of all optimizers at
+        every step would pass MEMORY_BUDGET; then the smallest divisor of the step count that
+        keeps them under it (so the last step is always recorded)."""
+        steps = self.steps_per_epoch * self.epochs
+        points = max(2, int(MEMORY_BUDGET / (8 * weights * optimizers)))
+        return next(k for k in range(1, steps + 1) if steps % k == 0 and steps // k + 1 <= points or k == steps)
+
+
+def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,
+                validation=None, shuffle=True, name="model"):
+    """A problem made of your own Keras model.
+
+    Args:
+        build: a function returning a new, uncompiled ``keras.Model`` (called once per
+            optimizer; every optimizer starts from the same weights).
+        x, y: the training data (NumPy arrays).
+        loss, metrics: as for ``model.compile``.
+        batch_size, epochs, shuffle: as for ``model.fit``; one step is one batch.
+        validation: ``(x_val, y_val)``, passed to ``model.fit`` as ``validation_data``.
+        name: shown on the frame.
+    """
+    return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name)
+
+
+def loss_evaluator(model, x, y, loss):
+    """A function mapping flat weight vectors [m, d] to the model's mean loss on (x, y) for
+    each, [m]: batched with ``model.stateless_call`` under ``tf.vectorized_map``, as many
+    vectors at a time as fit CHUNK_FLOATS (activations guessed as two layers of sqrt(d)
+    units per row), in float32 as Keras trains."""
+    keras = load_keras()
+    import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
+
+    shapes = [tuple(v.shape) for v in model.trainable_variables]
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    fixed = [v.value for v in model.non_trainable_variables]
+    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+    inputs, targets = tf.constant(x, tf.float32), tf.constant(y, tf.float32)
+
+    @tf.function
+    def evaluate(flat):
+        def one(vector):
+            pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, sizes), shapes)]
+            outputs, _ = model.stateless_call(pieces, fixed, inputs, training=False)
+            return tf.reduce_mean(loss_fn(tf.reshape(targets, tf.shape(outputs)), outputs))
+
+        return tf.vectorized_map(one, flat)
+
+    count = sum(sizes)
+    chunk = int(np.clip(CHUNK_FLOATS / (count + len(x) * 2 * math.sqrt(count)), 1, 256))
+
+    def losses(weights):
+        weights = np.asarray(weights, dtype=np.float32).reshape(-1, count)
+        chunks = [evaluate(tf.constant(weights[i:i + chunk])).numpy() for i in range(0, len(weights), chunk)]
+        return np.concatenate(chunks).astype(np.float64)
+
+    return losses
+
+
+def grid_resolution(weights, rows):
+    """Grid points along each axis of the plane: 81 for small models, fewer when a forward pass
+    over the data would make the grid cost more than GRID_BUDGET multiply-adds."""
+    low, high = GRID_RESOLUTION
+    return int(np.clip(math.sqrt(GRID_BUDGET / (weights * rows)), low, high))
