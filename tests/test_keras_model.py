@@ -135,3 +135,27 @@ def test_a_100k_weight_model_renders_and_says_what_was_subsampled(runner, scene_
     assert "has 91,501 weights: to keep memory bounded its weights were recorded every 2 steps" in result.stderr
     with Image.open(tmp_path / "wide.gif") as gif:
         assert gif.n_frames == 8  # steps 0, 2, ..., 14
+
+
+def test_the_drawn_decision_boundary_is_where_the_model_says_one_half(recorded):
+    recording, x, y = recorded
+    assert recording.regions["outputs"].shape == (2, recording.steps + 1, 60, 60)
+    frames = Frames(recording, "mlp", (640, 360), boundary=True)
+    panel = frames.panels[-1]
+    for index in (0, 5, recording.steps):
+        frames[index]
+        for path, line in enumerate(panel.lines):
+            points = np.column_stack(line.get_data())
+            points = points[np.isfinite(points).all(axis=1)]
+            assert len(points) > 10
+            flat = recording.params[path, index]
+            w1, b1, w2, b2 = flat[:8].reshape(2, 4), flat[8:12], flat[12:16].reshape(4, 1), flat[16]
+            logits = (np.tanh(points @ w1 + b1) @ w2 + b2)[:, 0]
+            assert np.abs(1 / (1 + np.exp(-logits)) - 0.5).max() < 0.02
+
+
+def test_no_boundary_without_two_input_features(runner, quick):
+    from viz.cli import main
+
+    result = runner.invoke(main, ["render", str(quick), "--boundary"])
+    assert result.exit_code == 2 and "--boundary: scene 'quick' is not a keras_model with two input features" in result.output

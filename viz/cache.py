@@ -29,7 +29,8 @@ def key(scene, seed, scene_file=None):
         "learning_rate": scene.learning_rate,
         "steps": scene.steps,
         "seed": seed,
-        "versions": {"viz": __version__, **{name: metadata.version(name) for name in VERSIONED}},
+        "versions": {"viz": __version__, "recording_code": _recording_code(),
+                     **{name: metadata.version(name) for name in VERSIONED}},
     }
     if _runs_own_code(scene):
         if scene_file is None:
@@ -40,6 +41,18 @@ def key(scene, seed, scene_file=None):
     except (TypeError, ValueError):
         return None
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _recording_code():
+    """The sha256 of viz's own code that makes recordings (everything but rendering and the
+    command line): a changed viz records again, even before its version number changes."""
+    package = Path(__file__).parent
+    files = sorted([*package.glob("*.py"), *package.glob("problems/*.py")])
+    digest = hashlib.sha256()
+    for path in files:
+        if path.name not in ("cli.py", "manifest.py", "notebook.py"):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _runs_own_code(scene):

@@ -309,6 +309,8 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("--max-size", "budget", callback=_budget,
               help="GIF size budget, e.g. 5MB: fewer colours, then fewer frames, then a smaller size.")
 @click.option("--steps", type=int, help="Optimizer steps of a surface scene, instead of the scene's own.")
+@click.option("--boundary", is_flag=True, help="For a model with two inputs: its decision boundaries in the data, "
+                                               "instead of the accuracy panel.")
 @click.option("--scene", "scene_name", help="Render only this scene of the file.")
 @click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
 @_seed_option
@@ -316,7 +318,7 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output.")
 @click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
 def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
-           duration, max_frames, budget, steps, scene_name, every, seed, no_cache, no_overwrite, quiet):
+           duration, max_frames, budget, steps, boundary, scene_name, every, seed, no_cache, no_overwrite, quiet):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -324,7 +326,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     A folder renders every scene of every file in it.
     """
     options = _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, theme=theme,
-                       font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames)
+                       font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary)
     if budget is not None and options.fmt != "gif":
         raise click.UsageError(f"--max-size is a GIF budget; {options.fmt} is not a GIF")
     chosen = _load(scenes, scene_name, every)
@@ -340,6 +342,9 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
                 scene = dataclasses.replace(scene, steps=steps)
             except SpecError as error:
                 raise click.UsageError(f"--steps {steps} for {scene_file}, scene {name!r}: {error}") from None
+        inputs = getattr(scene.problem, "x", None)
+        if boundary and not (inputs is not None and inputs.ndim == 2 and inputs.shape[1] == 2):
+            raise click.UsageError(f"--boundary: scene {name!r} is not a keras_model with two input features")
         path = _output(output, scene_file, name, n_scenes, options.fmt if options.fmt != "frames" else "")
         _prepare_folder(path, overwrite=not no_overwrite, folder=options.fmt == "frames")
         jobs.append((scene_file, name, scene, path))

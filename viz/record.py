@@ -4,7 +4,7 @@ import numpy as np
 
 from viz import optimizers, plane
 from viz.backend import load_keras
-from viz.problems.model import KerasModel, grid_resolution, loss_evaluator
+from viz.problems.model import KerasModel, decision_regions, grid_resolution, loss_evaluator
 from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
 from viz.recording import Recording
 
@@ -149,6 +149,10 @@ def record_model(scene, seed, progress=_no_progress):
     params, loss = _finite_prefix(params, loss)
     names = [f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape)))]
     view = plane.plane(params, loss, evaluate, names, resolution=grid_resolution(weights, len(problem.x)))
+    regions = decision_regions(first, problem.x, params)
+    if regions is not None:
+        regions = dict(zip(("grid_x", "grid_y", "outputs"), regions), data_x=problem.x.astype(np.float64),
+                       data_y=problem.y.astype(np.float64).reshape(len(problem.x), -1)[:, 0])
     return Recording(
         names=tuple(scene.optimizers),
         params=params,
@@ -158,6 +162,7 @@ def record_model(scene, seed, progress=_no_progress):
         steps_per_epoch=problem.steps_per_epoch,
         every=every,
         history={key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]},
+        regions=regions or {},
         meta={
             "problem": problem.name,
             "epochs": problem.epochs,

@@ -30,6 +30,8 @@ class Recording:
     every: int = 1             # optimizer steps between recorded points (big models: more than 1)
     history: dict = field(default_factory=dict)  # Keras History: key -> [n_opt, epochs]
     meta: dict = field(default_factory=dict)     # JSON-able: seed, learning rate, configs...
+    regions: dict = field(default_factory=dict)  # two-input models: grid_x, grid_y, outputs
+                                                 # [n_opt, steps+1, ny, nx], data_x [rows, 2], data_y
 
     @property
     def steps(self):
@@ -53,6 +55,8 @@ class Recording:
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
             arrays[f"history_{key}"] = values
+        for key, values in self.regions.items():
+            arrays[f"regions_{key}"] = values
         return arrays
 
     def digest(self):
@@ -83,6 +87,7 @@ class Recording:
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         plane["marks_label"] = str(plane["marks_label"])
         history = {key[len("history_"):]: data.pop(key) for key in list(data) if key.startswith("history_")}
+        regions = {key[len("regions_"):]: data.pop(key) for key in list(data) if key.startswith("regions_")}
         return cls(
             names=tuple(data["names"].tolist()),
             params=data["params"],
@@ -94,6 +99,7 @@ class Recording:
             every=int(data["every"]),
             history=history,
             meta=json.loads(str(data["meta"])),
+            regions=regions,
         )
 
     def to_csv(self, path):

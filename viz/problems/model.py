@@ -13,6 +13,8 @@ MEMORY_BUDGET = 256e6  # bytes for the recorded weights of all optimizers: past 
 GRID_BUDGET = 4e10     # multiply-adds for the loss grid; bigger models get a coarser grid
 GRID_RESOLUTION = (15, 81)
 CHUNK_FLOATS = 1e7     # floats (weights and activations) of the weight vectors evaluated together
+REGION_RESOLUTION = 60  # input-space grid of the decision regions
+REGION_BUDGET = 100e6   # bytes of model outputs on that grid, all paths and points
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,36 +77,65 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
 
 def loss_evaluator(model, x, y, loss):
     """A function mapping flat weight vectors [m, d] to the model's mean loss on (x, y) for
-    each, [m]: batched with ``model.stateless_call`` under ``tf.vectorized_map``, as many
-    vectors at a time as fit CHUNK_FLOATS (activations guessed as two layers of sqrt(d)
-    units per row), in float32 as Keras trains."""
+    each, [m], in float32 as Keras trains."""
     keras = load_keras()
+    import tensorflow as tf
+
+    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+    targets = tf.constant(y, tf.float32)
+    return _batched(model, x, lambda outputs: tf.reduce_mean(loss_fn(tf.reshape(targets, tf.shape(outputs)), outputs)))
+
+
+def output_evaluator(model, inputs):
+    """A function mapping flat weight vectors [m, d] to the model's outputs on ``inputs``
+    for each, [m, rows] (a one-output model, e.g. a probability)."""
+    import tensorflow as tf
+
+    return _batched(model, inputs, lambda outputs: tf.reshape(outputs, [-1]))
+
+
+def decision_regions(model, x, params, resolution=REGION_RESOLUTION):
+    """The model's output on a grid over the data's two input features for every recorded
+    weight vector: (grid_x [n], grid_y [n], outputs [n_paths, points, n, n] float32), or None
+    when the inputs are not two features or the outputs would pass REGION_BUDGET bytes."""
+    if x.ndim != 2 or x.shape[1] != 2 or params[..., 0].size * resolution**2 * 4 > REGION_BUDGET:
+        return None
+    low, high = x.min(axis=0), x.max(axis=0)
+    low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
+    grid_x, grid_y = np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+    inputs = np.stack(np.meshgrid(grid_x, grid_y), axis=-1).reshape(-1, 2)
+    outputs = output_evaluator(model, inputs)(np.nan_to_num(params.reshape(-1, params.shape[-1])))
+    return grid_x, grid_y, outputs.reshape(*params.shape[:2], resolution, resolution).astype(np.float32)
+
+
+def _batched(model, inputs, reduce):
+    """``reduce(outputs)`` of the model on ``inputs`` for many flat weight vectors: batched
+    with ``model.stateless_call`` under ``tf.vectorized_map``, as many vectors at a time as fit
+    CHUNK_FLOATS (activations guessed as two layers of sqrt(d) units per row)."""
     import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
 
     shapes = [tuple(v.shape) for v in model.trainable_variables]
     sizes = [int(np.prod(shape)) for shape in shapes]
     fixed = [v.value for v in model.non_trainable_variables]
-    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
-    inputs, targets = tf.constant(x, tf.float32), tf.constant(y, tf.float32)
+    inputs = tf.constant(inputs, tf.float32)
+    count = sum(sizes)
+    chunk = int(np.clip(CHUNK_FLOATS / (count + len(inputs) * 2 * math.sqrt(count)), 1, 256))
 
     @tf.function
     def evaluate(flat):
         def one(vector):
             pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, sizes), shapes)]
             outputs, _ = model.stateless_call(pieces, fixed, inputs, training=False)
-            return tf.reduce_mean(loss_fn(tf.reshape(targets, tf.shape(outputs)), outputs))
+            return reduce(outputs)
 
         return tf.vectorized_map(one, flat)
 
-    count = sum(sizes)
-    chunk = int(np.clip(CHUNK_FLOATS / (count + len(x) * 2 * math.sqrt(count)), 1, 256))
-
-    def losses(weights):
+    def evaluated(weights):
         weights = np.asarray(weights, dtype=np.float32).reshape(-1, count)
         chunks = [evaluate(tf.constant(weights[i:i + chunk])).numpy() for i in range(0, len(weights), chunk)]
         return np.concatenate(chunks).astype(np.float64)
 
-    return losses
+    return evaluated
 
 
 def grid_resolution(weights, rows):

@@ -35,7 +35,8 @@ class Options:
 
     ``fps`` None is the format's default; ``duration`` (seconds, without the hold) fits the
     steps into that time, subsampling or holding steps, instead of one frame per step up to
-    ``max_frames``; ``colours`` is the GIF palette's size.
+    ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows a two-input
+    model's decision boundaries instead of its accuracy.
     """
 
     fmt: str = "gif"
@@ -48,6 +49,7 @@ class Options:
     font_scale: float = 1.0
     transparent: bool = False
     colours: int = MAX_COLOURS
+    boundary: bool = False
 
     @property
     def frame_rate(self):
@@ -118,7 +120,8 @@ def render(recording, path, title="", progress=None, **options):
     options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     steps = [recording.steps] if fmt in STILLS else schedule(recording.steps, options)
-    frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent)
+    frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent,
+                    options.boundary)
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)
         return 1

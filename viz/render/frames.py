@@ -9,7 +9,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from viz.atomic import atomic_path
-from viz.render.panels import ContourPanel, CurvePanel, legend_handles
+from viz.errors import SpecError
+from viz.render.panels import BoundaryPanel, ContourPanel, CurvePanel, legend_handles
 from viz.render.theme import LIGHT
 
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
@@ -23,9 +24,12 @@ class Frames:
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
-                 transparent=False):
+                 transparent=False, boundary=False):
         self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
         self.recording, self.theme = recording, theme
+        if boundary and not recording.regions:
+            raise SpecError("this scene has no decision boundary to show: that takes a keras_model with two inputs")
+        self.boundary = boundary  # the lower right panel: decision boundaries instead of accuracy
         width, height = size
         dpi = height / HEIGHT_INCHES
         inches = width / dpi  # the figure's width; its height is HEIGHT_INCHES
@@ -76,7 +80,7 @@ class Frames:
             return [CurvePanel(ax, recording.names, recording.loss, "f(x, y)", theme=self.theme)]
         half = (height - 0.04) / 2
         loss_ax = figure.add_axes((left, bottom + half + 0.04, width, half))
-        accuracy_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
+        accuracy_ax = figure.add_axes((left, bottom, width, half), sharex=None if self.boundary else loss_ax)
         loss_ax.tick_params(labelbottom=False)
         accuracy_ax.set_xlabel("epoch")
         lines = "every step" if recording.every == 1 else f"every {recording.every} steps"
@@ -85,13 +89,15 @@ class Frames:
         spe, history = recording.steps_per_epoch, recording.history
         # a model's own metrics are known per epoch only: its accuracy panel has the markers alone
         accuracy = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
-        return [
-            CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"],
-                       bool(np.nanmax(recording.loss) <= 1), self.theme, recording.every),
-            CurvePanel(accuracy_ax, recording.names, accuracy, "training accuracy", spe,
-                       history.get("accuracy", np.full_like(history["loss"], np.nan)), True, self.theme,
-                       recording.every),
-        ]
+        loss_panel = CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"],
+                                bool(np.nanmax(recording.loss) <= 1), self.theme, recording.every)
+        if self.boundary:
+            accuracy_ax.set_xlabel("")
+            loss_ax.tick_params(labelbottom=True)
+            return [loss_panel, BoundaryPanel(accuracy_ax, recording, self.theme)]
+        return [loss_panel, CurvePanel(accuracy_ax, recording.names, accuracy, "training accuracy", spe,
+                                       history.get("accuracy", np.full_like(history["loss"], np.nan)), True,
+                                       self.theme, recording.every)]
 
     def __len__(self):
         return len(self.steps)

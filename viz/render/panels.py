@@ -3,6 +3,7 @@ animated artists that :meth:`update` moves to a given step with ``set_data``.
 """
 
 import numpy as np
+from contourpy import contour_generator
 from matplotlib.colors import BoundaryNorm
 from matplotlib.lines import Line2D
 
@@ -192,3 +193,46 @@ def _auto_range(ax, values):
     else:
         room = 0.05 * (high - low) or 1.0
         ax.set_ylim(low - room, high + room)
+
+
+class BoundaryPanel:
+    """A two-input model's data in its own two features, with each optimizer's decision
+    boundary (where the model's output crosses 0.5) at the current step."""
+
+    def __init__(self, ax, recording, theme=LIGHT):
+        regions = recording.regions
+        self.grid_x, self.grid_y, self.outputs = regions["grid_x"], regions["grid_y"], regions["outputs"]
+        self.finite = np.isfinite(recording.loss)
+        for label, marker, colour in ((0, "o", theme.contour_high), (1, "^", theme.muted)):
+            chosen = regions["data_y"] == label
+            ax.plot(*regions["data_x"][chosen].T, linestyle="none", marker=marker, markersize=3.5, alpha=0.7,
+                    color=colour, markeredgewidth=0, label=f"class {label}")
+        ax.legend(loc="upper right", ncol=2, frameon=True, facecolor=theme.background, edgecolor=theme.grid,
+                  framealpha=0.85, borderaxespad=0.3, handletextpad=0.2, columnspacing=0.8, fontsize="small")
+        ax.set_xlim(self.grid_x[0], self.grid_x[-1])
+        ax.set_ylim(self.grid_y[0], self.grid_y[-1])
+        ax.set_xlabel("feature 1")
+        ax.set_ylabel("feature 2")
+        _, style_of = labels_and_styles(recording.names)
+        self.lines = []
+        for path in range(len(recording.names)):
+            style = optimizer_style(style_of[path], theme)
+            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.0, animated=True)
+            self.lines.append(line)
+
+    @property
+    def animated_artists(self):
+        return self.lines
+
+    def boundary(self, path, step):
+        """The 0.5 contour of the path's model at ``step`` as one polyline (pieces NaN-separated)."""
+        if not self.finite[path, step]:
+            return np.empty((0, 2))
+        pieces = contour_generator(self.grid_x, self.grid_y, self.outputs[path, step]).lines(0.5)
+        joined = [np.vstack([piece, [np.nan, np.nan]]) for piece in pieces]
+        return np.concatenate(joined) if joined else np.empty((0, 2))
+
+    def update(self, step):
+        for path, line in enumerate(self.lines):
+            points = self.boundary(path, step)
+            line.set_data(points[:, 0], points[:, 1])
