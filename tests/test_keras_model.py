@@ -159,3 +159,41 @@ def test_no_boundary_without_two_input_features(runner, quick):
 
     result = runner.invoke(main, ["render", str(quick), "--boundary"])
     assert result.exit_code == 2 and "--boundary: scene 'quick' is not a keras_model with two input features" in result.output
+
+
+def test_the_landscape_loss_is_the_loss_fit_minimises():
+    """Sparse labels for a softmax model, and an L2 penalty: the recorded loss at the start is
+    what model.evaluate says (evaluate includes the penalty, as fit does)."""
+    x, _ = data()
+    labels = (x[:, 0] > 0).astype("int64") + (x[:, 1] > 0)
+
+    def softmax():
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(
+            3, activation="softmax", kernel_regularizer=keras.regularizers.L2(0.5))])
+
+    problem = problems.keras_model(softmax, x, labels, loss="sparse_categorical_crossentropy", metrics="accuracy",
+                                   batch_size=BATCH, epochs=1)
+    recording = record(Scene("softmax", problem, optimizers={"SGD": "sgd"}), seed=2)
+    keras.utils.set_random_seed(2)
+    model = softmax()
+    model.compile(loss="sparse_categorical_crossentropy")
+    assert recording.loss[0, 0] == pytest.approx(model.evaluate(x, labels, verbose=0, batch_size=ROWS), rel=1e-5)
+    assert recording.meta["no_regions"] == "decision boundaries take a model with one output (a probability)"
+    frames = Frames(recording, "softmax", (320, 180))
+    assert frames.panels[-1].per_epoch.shape == (1, 1)  # the History's accuracy, per epoch
+
+
+@pytest.mark.parametrize("layers, message", [
+    ("[keras.layers.Dense(1)]", "model without weights: start it with keras.Input"),
+    ("[keras.Input((2,)), keras.layers.BatchNormalization(), keras.layers.Dense(1, activation='sigmoid')]",
+     "non-trainable state (batch_normalization) are not supported yet"),
+])
+def test_models_viz_cannot_draw_are_refused_in_one_line(runner, scene_file, layers, message):
+    from viz.cli import main
+
+    path = scene_file("import keras\nimport numpy as np\nfrom viz import Scene, problems\n"
+                      "x = np.zeros((8, 2), 'float32')\ny = np.zeros(8, 'float32')\n"
+                      f"def build():\n    return keras.Sequential({layers})\n"
+                      "s = Scene('s', problems.keras_model(build, x, y), optimizers={'SGD': 'sgd'})\n")
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 2 and message in result.output and len(result.output.splitlines()) == 1

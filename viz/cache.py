@@ -4,6 +4,7 @@ nothing that only changes its look (title, theme, size, fps, format)."""
 
 import dataclasses
 import hashlib
+import inspect
 import json
 import marshal
 from importlib import metadata
@@ -22,7 +23,8 @@ def key(scene, seed, scene_file=None):
     something that cannot be described exactly (such a scene is recorded every time). When
     the scene runs code of its own (a custom surface function, an optimizer or schedule class
     that is not Keras'), what that code reads is not all in the description: the sha256 of
-    ``scene_file`` joins the key, so any edit of the file records again."""
+    ``scene_file`` (and of the file the function comes from) joins the key, so any edit of
+    them records again."""
     what = {
         "problem": scene.problem,
         "optimizers": dict(scene.optimizers),
@@ -35,7 +37,9 @@ def key(scene, seed, scene_file=None):
     if _runs_own_code(scene):
         if scene_file is None:
             return None
-        what["scene_file"] = hashlib.sha256(Path(scene_file).read_bytes()).hexdigest()
+        function = getattr(scene.problem, "fn", None) or getattr(scene.problem, "build", None)
+        sources = {Path(scene_file), *[Path(f) for f in [_source_file(function)] if f]}
+        what["sources"] = sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in sources)
     try:
         text = json.dumps(what, sort_keys=True, default=_describe)
     except (TypeError, ValueError):
@@ -53,6 +57,14 @@ def _recording_code():
         if path.name not in ("cli.py", "manifest.py", "notebook.py"):
             digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _source_file(function):
+    """The file a function was written in, if it is a file (a helper module beside the scene)."""
+    try:
+        return inspect.getsourcefile(function)
+    except TypeError:
+        return None
 
 
 def _runs_own_code(scene):

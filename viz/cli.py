@@ -367,6 +367,8 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
             raise _cannot_write(path, error) from None
         except BudgetError as error:
             raise click.ClickException(str(error)) from None
+        except SpecError as error:  # e.g. --boundary for a model whose outputs are not one probability
+            raise click.UsageError(f"scene {name!r}: {error}") from None
         done = time.perf_counter()
         click.echo(_summary(path, used, frames, recording, changes, budget) +
                    f"; {f'recorded in {recorded - start:.1f} s' if trained else 'recording from the cache'}, "
@@ -377,7 +379,7 @@ def _summary(path, options, frames, recording, changes, budget):
     width, height = options.size
     what = f"{path}: {width}x{height}"
     if options.fmt in STILLS:
-        return f"{what}, the last frame (step {recording.steps})"
+        return f"{what}, the last frame (step {recording.steps * recording.every})"
     points = recording.steps + 1
     shown = f" (subsampled from {points})" if frames < points else f" (showing {points} steps)" if frames > points else ""
     size = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size

@@ -92,8 +92,7 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     centred = points - points.mean(axis=0)
     total = np.sum(centred**2)
     if axes is None:
-        _, _, vt = np.linalg.svd(centred, full_matrices=False)
-        basis = vt[:2]
+        basis = _principal_directions(centred)
         start_offset = (params[0, 0] - origin) @ basis.T
         basis = basis * np.where(start_offset > 0, -1.0, 1.0)[:, None]  # paths run left to right
         names = ("PC1", "PC2")
@@ -120,6 +119,19 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     return Plane(origin=origin, basis=basis, xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,
                  levels=quantile_levels(grid_loss), marks=np.array([[grid_x[lowest[1]], grid_y[lowest[0]]]]),
                  marks_label="lowest loss in view", axis_labels=labels)
+
+
+def _principal_directions(centred):
+    """The two leading right singular vectors of ``centred`` [n, d]. With many more weights
+    than points (big models), through the n x n Gram matrix: no d x d work, no copies of size
+    n x d beyond one."""
+    count, weights = centred.shape
+    if weights <= count:
+        return np.linalg.svd(centred, full_matrices=False)[2][:2]
+    values, vectors = np.linalg.eigh(centred @ centred.T)
+    top = vectors[:, ::-1][:, :2]
+    directions = top.T @ centred
+    return directions / np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-300)
 
 
 def surface_plane(surface, params, resolution=201):

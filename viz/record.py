@@ -4,7 +4,8 @@ import numpy as np
 
 from viz import optimizers, plane
 from viz.backend import load_keras
-from viz.problems.model import KerasModel, decision_regions, grid_resolution, loss_evaluator
+from viz.problems.model import (KerasModel, built_model, decision_regions, grid_resolution, loss_evaluator,
+                                why_no_regions)
 from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
 from viz.recording import Recording
 
@@ -118,7 +119,7 @@ def record_model(scene, seed, progress=_no_progress):
 
     problem = scene.problem
     keras.utils.set_random_seed(seed)
-    first = problem.build()
+    first = built_model(problem)
     initial = first.get_weights()
     weights = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
     every = problem.every(weights, len(scene.optimizers))
@@ -150,6 +151,7 @@ def record_model(scene, seed, progress=_no_progress):
     names = [f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape)))]
     view = plane.plane(params, loss, evaluate, names, resolution=grid_resolution(weights, len(problem.x)))
     regions = decision_regions(first, problem.x, params)
+    no_regions = why_no_regions(first, problem.x, params)
     if regions is not None:
         regions = dict(zip(("grid_x", "grid_y", "outputs"), regions), data_x=problem.x.astype(np.float64),
                        data_y=problem.y.astype(np.float64).reshape(len(problem.x), -1)[:, 0])
@@ -170,6 +172,7 @@ def record_model(scene, seed, progress=_no_progress):
             "train_rows": len(problem.x),
             "weights": weights,
             "every": every,
+            "no_regions": no_regions,
             "learning_rate": scene.learning_rate,
             "seed": seed,
             "optimizers": configs,

@@ -111,10 +111,10 @@ class Recording:
             writer.writerow(header)
             for i, name in enumerate(self.names):
                 for step in range(self.steps + 1):
-                    epoch = step / self.steps_per_epoch if self.steps_per_epoch else ""
+                    epoch = step * self.every / self.steps_per_epoch if self.steps_per_epoch else ""
                     accuracy = float(self.accuracy[i, step]) if self.accuracy is not None else ""
                     writer.writerow([
-                        i, name, step, epoch, float(self.loss[i, step]), accuracy,
+                        i, name, step * self.every, epoch, float(self.loss[i, step]), accuracy,
                         *self.plane.xy[i, step].tolist(), *self.params[i, step].tolist(),
                     ])
 

@@ -44,7 +44,8 @@ class KerasModel:
             raise SpecError(f"keras_model x and y must have the same, non-zero number of rows, not {len(x)} and {len(y)}")
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
-        object.__setattr__(self, "metrics", tuple(self.metrics))
+        metrics = (self.metrics,) if isinstance(self.metrics, str) else tuple(self.metrics)
+        object.__setattr__(self, "metrics", metrics)
 
     @property
     def steps_per_epoch(self):
@@ -57,6 +58,23 @@ class KerasModel:
         steps = self.steps_per_epoch * self.epochs
         points = max(2, int(MEMORY_BUDGET / (8 * weights * optimizers)))
         return next(k for k in range(1, steps + 1) if steps % k == 0 and steps // k + 1 <= points or k == steps)
+
+
+def built_model(problem):
+    """``problem.build()``, checked: a Keras model with trainable weights and no other state
+    (BatchNormalization's moving statistics would make the landscape's loss another model's)."""
+    keras = load_keras()
+
+    model = problem.build()
+    if not isinstance(model, keras.Model):
+        raise SpecError(f"keras_model build() must return a keras.Model, not {type(model).__name__}")
+    if not model.built or not model.trainable_variables:
+        raise SpecError("keras_model build() returned a model without weights: start it with keras.Input(shape)")
+    if model.non_trainable_variables:
+        names = ", ".join(sorted({v.path.split("/")[-2] for v in model.non_trainable_variables}))
+        raise SpecError(f"keras_model: layers with non-trainable state ({names}) are not supported yet: viz draws "
+                        "the loss of the trainable weights alone")
+    return model
 
 
 def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,
@@ -76,29 +94,33 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
 
 
 def loss_evaluator(model, x, y, loss):
-    """A function mapping flat weight vectors [m, d] to the model's mean loss on (x, y) for
-    each, [m], in float32 as Keras trains."""
+    """A function mapping flat weight vectors [m, d] to the model's loss on (x, y) for each,
+    [m] (float64 of a float32 computation, as Keras trains): the mean loss plus the
+    regularization losses, as ``model.fit`` minimises it."""
     keras = load_keras()
     import tensorflow as tf
 
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
-    targets = tf.constant(y, tf.float32)
-    return _batched(model, x, lambda outputs: tf.reduce_mean(loss_fn(tf.reshape(targets, tf.shape(outputs)), outputs)))
+    outputs = model(x[:1])
+    if np.size(y) == len(y) * int(np.prod(outputs.shape[1:])):  # (n,) targets for (n, 1) outputs
+        y = np.reshape(y, (len(y), *outputs.shape[1:]))
+    targets = tf.constant(y, tf.int64 if np.issubdtype(np.asarray(y).dtype, np.integer) else tf.float32)
+    return _batched(model, x, lambda outputs, penalties: tf.reduce_mean(loss_fn(targets, outputs)) + penalties)
 
 
 def output_evaluator(model, inputs):
     """A function mapping flat weight vectors [m, d] to the model's outputs on ``inputs``
-    for each, [m, rows] (a one-output model, e.g. a probability)."""
+    for each, flattened: [m, rows * outputs]."""
     import tensorflow as tf
 
-    return _batched(model, inputs, lambda outputs: tf.reshape(outputs, [-1]))
+    return _batched(model, inputs, lambda outputs, penalties: tf.reshape(outputs, [-1]))
 
 
 def decision_regions(model, x, params, resolution=REGION_RESOLUTION):
     """The model's output on a grid over the data's two input features for every recorded
     weight vector: (grid_x [n], grid_y [n], outputs [n_paths, points, n, n] float32), or None
     when the inputs are not two features or the outputs would pass REGION_BUDGET bytes."""
-    if x.ndim != 2 or x.shape[1] != 2 or params[..., 0].size * resolution**2 * 4 > REGION_BUDGET:
+    if why_no_regions(model, x, params):
         return None
     low, high = x.min(axis=0), x.max(axis=0)
     low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
@@ -108,8 +130,20 @@ def decision_regions(model, x, params, resolution=REGION_RESOLUTION):
     return grid_x, grid_y, outputs.reshape(*params.shape[:2], resolution, resolution).astype(np.float32)
 
 
+def why_no_regions(model, x, params):
+    """Why a model's decision regions cannot be drawn, or "" if they can."""
+    if x.ndim != 2 or x.shape[1] != 2:
+        return "decision boundaries take a model with two input features"
+    if int(np.prod(model.outputs[0].shape[1:])) != 1:
+        return "decision boundaries take a model with one output (a probability)"
+    if params[..., 0].size * REGION_RESOLUTION**2 * 4 > REGION_BUDGET:
+        return "too many recorded steps to keep the model's outputs for decision boundaries"
+    return ""
+
+
 def _batched(model, inputs, reduce):
-    """``reduce(outputs)`` of the model on ``inputs`` for many flat weight vectors: batched
+    """``reduce(outputs, penalties)`` of the model on ``inputs`` (penalties: the sum of its
+    regularization losses) for many flat weight vectors: batched
     with ``model.stateless_call`` under ``tf.vectorized_map``, as many vectors at a time as fit
     CHUNK_FLOATS (activations guessed as two layers of sqrt(d) units per row)."""
     import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
@@ -125,8 +159,8 @@ def _batched(model, inputs, reduce):
     def evaluate(flat):
         def one(vector):
             pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, sizes), shapes)]
-            outputs, _ = model.stateless_call(pieces, fixed, inputs, training=False)
-            return reduce(outputs)
+            outputs, _, losses = model.stateless_call(pieces, fixed, inputs, training=False, return_losses=True)
+            return reduce(outputs, tf.add_n([tf.cast(loss, tf.float32) for loss in losses]) if losses else 0.0)
 
         return tf.vectorized_map(one, flat)
 

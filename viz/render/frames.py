@@ -28,7 +28,7 @@ class Frames:
         self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
         self.recording, self.theme = recording, theme
         if boundary and not recording.regions:
-            raise SpecError("this scene has no decision boundary to show: that takes a keras_model with two inputs")
+            raise SpecError(recording.meta.get("no_regions") or "decision boundaries take a keras_model with two inputs")
         self.boundary = boundary  # the lower right panel: decision boundaries instead of accuracy
         width, height = size
         dpi = height / HEIGHT_INCHES
@@ -69,7 +69,8 @@ class Frames:
         self.artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
 
     def _curve_panels(self, figure, box):
-        """The lesson's loss and accuracy against epochs, or the loss per step on a surface."""
+        """The loss and a metric (the lesson's accuracy) against epochs, the loss and decision
+        boundaries, or the loss per step on a surface."""
         recording = self.recording
         left, bottom, width, height = box
         if not recording.steps_per_epoch:
@@ -78,26 +79,36 @@ class Frames:
             _fit(figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize="small",
                              color=self.theme.muted, va="bottom"), width)
             return [CurvePanel(ax, recording.names, recording.loss, "f(x, y)", theme=self.theme)]
-        half = (height - 0.04) / 2
-        loss_ax = figure.add_axes((left, bottom + half + 0.04, width, half))
-        accuracy_ax = figure.add_axes((left, bottom, width, half), sharex=None if self.boundary else loss_ax)
-        loss_ax.tick_params(labelbottom=False)
-        accuracy_ax.set_xlabel("epoch")
+        spe, history = recording.steps_per_epoch, recording.history
+        # the lesson's per-step accuracy, or a model's first own metric (known per epoch only)
+        metric = "accuracy" if recording.accuracy is not None else next(
+            (key for key in history if key != "loss" and not key.startswith("val_")), None)
         lines = "every step" if recording.every == 1 else f"every {recording.every} steps"
         _fit(figure.text(left, bottom + height + 0.01, f"lines: {lines}, all training rows    markers: Keras History",
                          fontsize="small", color=self.theme.muted, va="bottom"), width)
-        spe, history = recording.steps_per_epoch, recording.history
-        # a model's own metrics are known per epoch only: its accuracy panel has the markers alone
-        accuracy = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
-        loss_panel = CurvePanel(loss_ax, recording.names, recording.loss, "training loss", spe, history["loss"],
-                                bool(np.nanmax(recording.loss) <= 1), self.theme, recording.every)
+        if metric is None and not self.boundary:
+            loss_ax = figure.add_axes(box)
+            loss_ax.set_xlabel("epoch")
+            return [self._loss_panel(loss_ax)]
+        gap = 0.09 if self.boundary else 0.04  # the boundary panel has axes of its own: room for "epoch"
+        half = (height - gap) / 2
+        loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
         if self.boundary:
-            accuracy_ax.set_xlabel("")
-            loss_ax.tick_params(labelbottom=True)
-            return [loss_panel, BoundaryPanel(accuracy_ax, recording, self.theme)]
-        return [loss_panel, CurvePanel(accuracy_ax, recording.names, accuracy, "training accuracy", spe,
-                                       history.get("accuracy", np.full_like(history["loss"], np.nan)), True,
-                                       self.theme, recording.every)]
+            loss_ax.set_xlabel("epoch", labelpad=1)
+            return [self._loss_panel(loss_ax), BoundaryPanel(figure.add_axes((left, bottom, width, half)), recording,
+                                                             self.theme)]
+        lower_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
+        loss_ax.tick_params(labelbottom=False)
+        lower_ax.set_xlabel("epoch")
+        per_step = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
+        return [self._loss_panel(loss_ax),
+                CurvePanel(lower_ax, recording.names, per_step, f"training {metric}", spe, history[metric],
+                           "acc" in metric, self.theme, recording.every)]
+
+    def _loss_panel(self, ax):
+        recording = self.recording
+        return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
+                          recording.history["loss"], recording.accuracy is not None, self.theme, recording.every)
 
     def __len__(self):
         return len(self.steps)
