@@ -46,6 +46,30 @@ def _weight_recorder(report, every=1):
     return WeightRecorder()
 
 
+def _fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_args, every=1):
+    """``model.fit`` once per optimizer of ``scene`` on a fresh ``build()`` set to the
+    ``initial`` weights, with the same seed (so the same batch order) for each. Returns the
+    optimizers' full configs, the recorded paths [n_opt, points, d] and the Histories."""
+    keras = load_keras()
+
+    configs, paths, histories = {}, [], []
+    total = steps * len(scene.optimizers)
+    for index, (label, spec) in enumerate(scene.optimizers.items()):
+        optimizer = optimizers.resolve(spec, scene.learning_rate)
+        configs[label] = optimizers.describe(optimizer)
+        keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
+        model = build()
+        model.set_weights(initial)
+        model.compile(optimizer=optimizer, **compile_args)
+        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches, total), every)
+        history = model.fit(verbose=0, callbacks=[recorder], **fit_args)
+        paths.append(np.array(recorder.points, dtype=np.float64))
+        histories.append(history.history)
+        keras.backend.clear_session()
+    history = {key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]}
+    return configs, np.stack(paths), history
+
+
 def record_logreg(scene, seed, progress=_no_progress):
     """Train one model per optimizer with ``model.fit``, from the same initial weights."""
     keras = load_keras()
@@ -53,32 +77,17 @@ def record_logreg(scene, seed, progress=_no_progress):
     problem = scene.problem
     x_train, y_train, x_test, y_test = lesson_data()
     steps_per_epoch = -(-len(x_train) // problem.batch_size)
-    steps, total = steps_per_epoch * problem.epochs, steps_per_epoch * problem.epochs * len(scene.optimizers)
     keras.utils.set_random_seed(seed)
     initial = problem.build_model().get_weights()
-    configs, paths, histories = {}, [], []
-    for index, (label, spec) in enumerate(scene.optimizers.items()):
-        optimizer = optimizers.resolve(spec, scene.learning_rate)
-        configs[label] = optimizers.describe(optimizer)
-        keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
-        model = problem.build_model()
-        model.set_weights(initial)
-        model.compile(optimizer=optimizer, loss="binary_crossentropy", metrics=["accuracy"])
-        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches, total))
-        history = model.fit(
-            x_train.astype("float32"), y_train.astype("float32"),
-            batch_size=problem.batch_size, epochs=problem.epochs, shuffle=True, verbose=0,
-            callbacks=[recorder],
-        )
-        paths.append(np.array(recorder.points, dtype=np.float64))
-        histories.append(history.history)
-        keras.backend.clear_session()
-
-    params = np.stack(paths)
+    configs, params, history = _fit_each(
+        scene, seed, problem.build_model, initial, steps_per_epoch * problem.epochs, progress,
+        {"loss": "binary_crossentropy", "metrics": ["accuracy"]},
+        {"x": x_train.astype("float32"), "y": y_train.astype("float32"), "batch_size": problem.batch_size,
+         "epochs": problem.epochs, "shuffle": True},
+    )
     loss, accuracy = loss_and_accuracy(params, x_train, y_train)
     params, loss = _finite_prefix(params, loss)
     accuracy = np.where(np.isnan(loss), np.nan, accuracy)
-    history = {key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]}
     # What fit's validation_data would add, without its per-epoch evaluate() calls (~40% of
     # the training time): the epoch-end weights on the test rows.
     epoch_ends = params[:, steps_per_epoch::steps_per_epoch]
@@ -123,27 +132,15 @@ def record_model(scene, seed, progress=_no_progress):
     initial = first.get_weights()
     weights = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
     every = problem.every(weights, len(scene.optimizers))
-    steps = problem.steps_per_epoch * problem.epochs
-    configs, paths, histories = {}, [], []
-    for index, (label, spec) in enumerate(scene.optimizers.items()):
-        optimizer = optimizers.resolve(spec, scene.learning_rate)
-        configs[label] = optimizers.describe(optimizer)
-        keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
-        model = problem.build()
-        model.set_weights(initial)
-        model.compile(optimizer=optimizer, loss=problem.loss, metrics=list(problem.metrics))
-        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches,
-                                                                                   steps * len(scene.optimizers)),
-                                    every)
-        history = model.fit(problem.x, problem.y, batch_size=problem.batch_size, epochs=problem.epochs,
-                            shuffle=problem.shuffle, verbose=0, callbacks=[recorder],
-                            validation_data=problem.validation)
-        paths.append(np.array(recorder.points, dtype=np.float64))
-        histories.append(history.history)
-        keras.backend.clear_session()
+    configs, params, history = _fit_each(
+        scene, seed, problem.build, initial, problem.steps_per_epoch * problem.epochs, progress,
+        {"loss": problem.loss, "metrics": list(problem.metrics)},
+        {"x": problem.x, "y": problem.y, "batch_size": problem.batch_size, "epochs": problem.epochs,
+         "shuffle": problem.shuffle, "validation_data": problem.validation},
+        every,
+    )
 
     evaluate = loss_evaluator(first, problem.x, problem.y, problem.loss)
-    params = np.stack(paths)
     with np.errstate(all="ignore"):
         loss = np.where(np.isfinite(params).all(axis=-1), evaluate(np.nan_to_num(params)).reshape(params.shape[:2]),
                         np.nan)
@@ -163,7 +160,7 @@ def record_model(scene, seed, progress=_no_progress):
         plane=view,
         steps_per_epoch=problem.steps_per_epoch,
         every=every,
-        history={key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]},
+        history=history,
         regions=regions or {},
         meta={
             "problem": problem.name,
