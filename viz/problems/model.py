@@ -88,7 +88,7 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
         loss, metrics: as for ``model.compile``.
         batch_size, epochs, shuffle: as for ``model.fit``; one step is one batch.
         validation: ``(x_val, y_val)``, passed to ``model.fit`` as ``validation_data``.
-        name: shown on the frame.
+        name: what the model is, for the manifest.
     """
     return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name)
 
