@@ -197,3 +197,21 @@ def test_models_viz_cannot_draw_are_refused_in_one_line(runner, scene_file, laye
                       "s = Scene('s', problems.keras_model(build, x, y), optimizers={'SGD': 'sgd'})\n")
     result = runner.invoke(main, ["render", str(path)])
     assert result.exit_code == 2 and message in result.output and len(result.output.splitlines()) == 1
+
+
+def test_a_logits_model_has_its_boundary_at_zero():
+    x, y = data()
+
+    def logits():
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)])
+
+    problem = problems.keras_model(logits, x, y, loss=keras.losses.BinaryCrossentropy(from_logits=True),
+                                   batch_size=BATCH, epochs=1)
+    recording = record(Scene("logits", problem, optimizers={"Adam": "adam"}, learning_rate=0.05), seed=1)
+    frames = Frames(recording, "logits", (320, 180), boundary=True)
+    frames[len(frames) - 1]
+    points = np.column_stack(frames.panels[-1].lines[0].get_data())
+    points = points[np.isfinite(points).all(axis=1)]
+    flat = recording.params[0, -1]
+    w1, b1, w2, b2 = flat[:8].reshape(2, 4), flat[8:12], flat[12:16].reshape(4, 1), flat[16]
+    assert len(points) > 10 and np.abs((np.tanh(points @ w1 + b1) @ w2 + b2)[:, 0]).max() < 0.05

@@ -116,11 +116,16 @@ def output_evaluator(model, inputs):
     return _batched(model, inputs, lambda outputs, penalties: tf.reshape(outputs, [-1]))
 
 
-def decision_regions(model, x, params, resolution=REGION_RESOLUTION):
+def boundary_level(loss):
+    """Where the output changes class: 0 for a loss on logits (``from_logits=True``), else 0.5."""
+    return 0.0 if getattr(loss, "from_logits", False) else 0.5
+
+
+def decision_regions(model, x, y, params, resolution=REGION_RESOLUTION):
     """The model's output on a grid over the data's two input features for every recorded
     weight vector: (grid_x [n], grid_y [n], outputs [n_paths, points, n, n] float32), or None
     when the inputs are not two features or the outputs would pass REGION_BUDGET bytes."""
-    if why_no_regions(model, x, params):
+    if why_no_regions(model, x, y, params):
         return None
     low, high = x.min(axis=0), x.max(axis=0)
     low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
@@ -130,12 +135,14 @@ def decision_regions(model, x, params, resolution=REGION_RESOLUTION):
     return grid_x, grid_y, outputs.reshape(*params.shape[:2], resolution, resolution).astype(np.float32)
 
 
-def why_no_regions(model, x, params):
+def why_no_regions(model, x, y, params):
     """Why a model's decision regions cannot be drawn, or "" if they can."""
     if x.ndim != 2 or x.shape[1] != 2:
         return "decision boundaries take a model with two input features"
     if int(np.prod(model.outputs[0].shape[1:])) != 1:
         return "decision boundaries take a model with one output (a probability)"
+    if not np.isin(y, (0, 1)).all():
+        return "decision boundaries take binary targets, 0 and 1"
     if params[..., 0].size * REGION_RESOLUTION**2 * 4 > REGION_BUDGET:
         return "too many recorded steps to keep the model's outputs for decision boundaries"
     return ""

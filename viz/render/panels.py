@@ -197,11 +197,12 @@ def _auto_range(ax, values):
 
 class BoundaryPanel:
     """A two-input model's data in its own two features, with each optimizer's decision
-    boundary (where the model's output crosses 0.5) at the current step."""
+    boundary (where the model's output crosses 0.5, or 0 for logits) at the current step."""
 
     def __init__(self, ax, recording, theme=LIGHT):
         regions = recording.regions
         self.grid_x, self.grid_y, self.outputs = regions["grid_x"], regions["grid_y"], regions["outputs"]
+        self.level = float(regions["level"])
         self.finite = np.isfinite(recording.loss)
         for label, marker, colour in ((0, "o", theme.contour_high), (1, "^", theme.muted)):
             chosen = regions["data_y"] == label
@@ -225,10 +226,10 @@ class BoundaryPanel:
         return self.lines
 
     def boundary(self, path, step):
-        """The 0.5 contour of the path's model at ``step`` as one polyline (pieces NaN-separated)."""
+        """The boundary of the path's model at ``step`` as one polyline (pieces NaN-separated)."""
         if not self.finite[path, step]:
             return np.empty((0, 2))
-        pieces = contour_generator(self.grid_x, self.grid_y, self.outputs[path, step]).lines(0.5)
+        pieces = contour_generator(self.grid_x, self.grid_y, self.outputs[path, step]).lines(self.level)
         joined = [np.vstack([piece, [np.nan, np.nan]]) for piece in pieces]
         return np.concatenate(joined) if joined else np.empty((0, 2))
 
