@@ -162,7 +162,7 @@ def _batched(model, inputs, reduce):
     count = sum(sizes)
     chunk = int(np.clip(CHUNK_FLOATS / (count + len(inputs) * 2 * math.sqrt(count)), 1, 256))
 
-    @tf.function
+    @tf.function(reduce_retracing=True)  # chunks of two sizes, models recorded one after another
     def evaluate(flat):
         def one(vector):
             pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, sizes), shapes)]
