@@ -206,7 +206,8 @@ def _recording(scene, name, seed, scene_file, cache=True, quiet=True):
     return recording, True
 
 
-def _warn_if_all_diverged(recording, name):
+def _notes(recording, name):
+    """What the user should know about a recording: subsampled weights, every path diverged."""
     import numpy as np
 
     if recording.every > 1:
@@ -352,7 +353,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         start = time.perf_counter()
         recording, trained = _recording(scene, name, seed, scene_file, cache=not no_cache, quiet=quiet)
         recorded = time.perf_counter()
-        _warn_if_all_diverged(recording, name)
+        _notes(recording, name)
         used, changes = options, []
         try:
             with _progress(f"rendering {path.name}", quiet) as progress:
@@ -406,7 +407,7 @@ def export(scene_file, output, scene_name, seed, no_cache):
     path = _output(output, scene_file, name, n_scenes, "npz")
     _prepare_folder(path)
     recording, _ = _recording(scene, name, seed, scene_file, cache=not no_cache)
-    _warn_if_all_diverged(recording, name)
+    _notes(recording, name)
     try:
         recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)
     except OSError as error:
