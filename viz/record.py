@@ -4,8 +4,8 @@ import numpy as np
 
 from viz import optimizers, plane
 from viz.backend import load_keras
-from viz.problems.model import (KerasModel, boundary_level, built_model, decision_regions, grid_resolution,
-                                loss_evaluator, why_no_regions)
+from viz.problems.model import (KerasModel, built_model, decision_regions, grid_resolution, loss_evaluator,
+                                why_no_regions)
 from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
 from viz.recording import Recording
 
@@ -147,12 +147,8 @@ def record_model(scene, seed, progress=_no_progress):
     params, loss = _finite_prefix(params, loss)
     names = [f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape)))]
     view = plane.plane(params, loss, evaluate, names, resolution=grid_resolution(weights, len(problem.x)))
-    regions = decision_regions(first, problem.x, problem.y, params)
     no_regions = why_no_regions(first, problem.x, problem.y, params)
-    if regions is not None:
-        regions = dict(zip(("grid_x", "grid_y", "outputs"), regions), data_x=problem.x.astype(np.float64),
-                       data_y=problem.y.astype(np.float64).reshape(len(problem.x), -1)[:, 0],
-                       level=np.array(boundary_level(problem.loss)))
+    regions = {} if no_regions else decision_regions(first, problem.x, problem.y, params, problem.loss)
     return Recording(
         names=tuple(scene.optimizers),
         params=params,
@@ -162,7 +158,7 @@ def record_model(scene, seed, progress=_no_progress):
         steps_per_epoch=problem.steps_per_epoch,
         every=every,
         history=history,
-        regions=regions or {},
+        regions=regions,
         meta={
             "problem": problem.name,
             "epochs": problem.epochs,

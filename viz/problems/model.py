@@ -121,18 +121,20 @@ def boundary_level(loss):
     return 0.0 if getattr(loss, "from_logits", False) else 0.5
 
 
-def decision_regions(model, x, y, params, resolution=REGION_RESOLUTION):
-    """The model's output on a grid over the data's two input features for every recorded
-    weight vector: (grid_x [n], grid_y [n], outputs [n_paths, points, n, n] float32), or None
-    when the inputs are not two features or the outputs would pass REGION_BUDGET bytes."""
-    if why_no_regions(model, x, y, params):
-        return None
+def decision_regions(model, x, y, params, loss, resolution=REGION_RESOLUTION):
+    """What the decision-boundary panel draws, for a model :func:`why_no_regions` accepts:
+    the model's output on a grid over the data's two input features for every recorded weight
+    vector (grid_x [n], grid_y [n], outputs [n_paths, points, n, n] float32), the data
+    (data_x, data_y) and the output ``level`` where the class changes."""
     low, high = x.min(axis=0), x.max(axis=0)
     low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
     grid_x, grid_y = np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
     inputs = np.stack(np.meshgrid(grid_x, grid_y), axis=-1).reshape(-1, 2)
     outputs = output_evaluator(model, inputs)(np.nan_to_num(params.reshape(-1, params.shape[-1])))
-    return grid_x, grid_y, outputs.reshape(*params.shape[:2], resolution, resolution).astype(np.float32)
+    return {"grid_x": grid_x, "grid_y": grid_y,
+            "outputs": outputs.reshape(*params.shape[:2], resolution, resolution).astype(np.float32),
+            "data_x": x.astype(np.float64), "data_y": y.astype(np.float64).reshape(len(x), -1)[:, 0],
+            "level": np.array(boundary_level(loss))}
 
 
 def why_no_regions(model, x, y, params):
