@@ -32,7 +32,7 @@ def test_csv_has_one_row_per_optimizer_and_step(small, tmp_path):
     with open(path, newline="") as rows:
         table = list(csv.DictReader(rows))
     assert len(table) == 2 * 16
-    assert list(table[0])[:8] == ["path", "optimizer", "step", "epoch", "loss", "accuracy", "view_x", "view_y"]
+    assert list(table[0])[:9] == ["path", "optimizer", "seed", "step", "epoch", "loss", "accuracy", "view_x", "view_y"]
     last_adam = table[-1]
     assert last_adam["optimizer"] == "Adam" and last_adam["step"] == "15" and last_adam["path"] == "1"
     assert float(last_adam["loss"]) == small.loss[1, 15]

@@ -18,9 +18,9 @@ from viz.recording import Recording
 VERSIONED = ("keras", "tensorflow", "numpy")
 
 
-def key(scene, seed, scene_file=None):
-    """The cache key of ``scene`` recorded with ``seed``, or None when the scene holds
-    something that cannot be described exactly (such a scene is recorded every time). When
+def key(scene, seed, scene_file=None, seeds=1):
+    """The cache key of ``scene`` recorded with ``seed`` (and ``seeds`` initializations), or
+    None when the scene holds something that cannot be described exactly (such a scene is recorded every time). When
     the scene runs code of its own (a custom surface function, an optimizer or schedule class
     that is not Keras'), what that code reads is not all in the description: the sha256 of
     ``scene_file`` (and of the file the function comes from) joins the key, so any edit of
@@ -31,6 +31,7 @@ def key(scene, seed, scene_file=None):
         "learning_rate": scene.learning_rate,
         "steps": scene.steps,
         "seed": seed,
+        "seeds": seeds,
         "versions": {"viz": __version__, "recording_code": _recording_code(),
                      **{name: metadata.version(name) for name in VERSIONED}},
     }

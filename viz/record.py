@@ -1,13 +1,17 @@
 """Run a scene's optimizers and record every step. Never draws (no matplotlib here)."""
 
+import dataclasses
+
 import numpy as np
 
 from viz import optimizers, plane
 from viz.backend import load_keras
+from viz.errors import SpecError
 from viz.problems.model import (KerasModel, built_model, decision_regions, grid_resolution, loss_evaluator,
                                 why_no_regions)
-from viz.problems.logreg import PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
+from viz.problems.logreg import FEATURES, PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
 from viz.recording import Recording
+from viz.surfaces import Surface
 
 DEFAULT_SURFACE_STEPS = 300
 CHUNK_STEPS = 100  # compiled steps per call: progress is reported (and Ctrl-C heard) between calls
@@ -70,17 +74,89 @@ def _fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_ar
     return configs, np.stack(paths), history
 
 
-def record_logreg(scene, seed, progress=_no_progress):
-    """Train one model per optimizer with ``model.fit``, from the same initial weights."""
+# Optimizers that update each weight from its own gradient and state alone (no norms across
+# weights): models side by side as the columns of one wide layer then train as separate models.
+PER_WEIGHT = {"SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion"}
+
+
+def _per_weight(config):
+    settings = config["config"]
+    return config["class_name"] in PER_WEIGHT and not settings.get("clipnorm") and not settings.get("global_clipnorm")
+
+
+def _initial_weights(problem, seed):
+    """The lesson model's initial weights for ``seed``: [kernel [4, 1], bias [1]]."""
+    load_keras().utils.set_random_seed(seed)
+    return problem.build_model().get_weights()
+
+
+def _other_seeds(scene, seed, seeds, progress):
+    """The lesson trained from the initial weights of each of ``seeds``, with the batch order of
+    ``seed`` (so only the initialization differs from the main run): the seeds' models side by
+    side as the columns of one ``Dense(len(seeds), sigmoid)`` trained with the sum of their
+    losses, one ``model.fit`` per optimizer; one fit per seed for an optimizer that couples
+    weights (e.g. clipnorm). Returns the paths [n_opt, len(seeds), steps+1, 5]."""
+    keras = load_keras()
+
+    problem = scene.problem
+    x_train, y_train, _, _ = lesson_data()
+    steps = -(-len(x_train) // problem.batch_size) * problem.epochs
+    initials = [_initial_weights(problem, other) for other in seeds]
+    paths = np.empty((len(scene.optimizers), len(seeds), steps + 1, 5))
+    done, total = 0, steps * len(scene.optimizers) * len(seeds)
+    for index, (label, spec) in enumerate(scene.optimizers.items()):
+        one = dataclasses.replace(scene, optimizers={label: spec})
+        together = _per_weight(optimizers.describe(optimizers.resolve(spec, scene.learning_rate)))
+        for group in [list(range(len(seeds)))] if together else [[column] for column in range(len(seeds))]:
+            width = len(group)
+
+            def build(width=width):
+                return keras.Sequential([keras.Input((len(PARAM_NAMES) - 1,)),
+                                         keras.layers.Dense(width, activation="sigmoid")])
+
+            def summed_loss(y_true, y_pred, width=width):  # the mean over columns, times their number
+                return width * keras.losses.binary_crossentropy(y_true, y_pred)
+
+            initial = [np.concatenate([initials[c][0] for c in group], axis=1),
+                       np.concatenate([initials[c][1] for c in group])]
+            _, flat, _ = _fit_each(
+                one, seed, build, initial, steps, lambda batches, _total, before=done: progress(before + batches * width, total),
+                {"loss": summed_loss},
+                {"x": x_train.astype("float32"), "y": np.repeat(y_train[:, None], width, axis=1).astype("float32"),
+                 "batch_size": problem.batch_size, "epochs": problem.epochs, "shuffle": True},
+            )
+            kernel = flat[0, :, : 4 * width].reshape(-1, 4, width)  # Keras' kernel is [inputs, units]
+            bias = flat[0, :, 4 * width:]
+            paths[index, group] = np.concatenate([kernel, bias[:, None, :]], axis=1).transpose(2, 0, 1)
+            done += steps * width
+    return paths
+
+
+def _spread(scene, seed, seeds, main_params, progress):
+    """Every optimizer from ``seeds`` initializations: the main run (``seed``) and ``seeds - 1``
+    more (seed + 1, ...). Returns the recording's ``spread``: seeds, params [n_opt, n_seeds,
+    steps+1, 5], loss and accuracy [n_opt, n_seeds, steps+1] on all training rows."""
+    others = list(range(seed + 1, seed + seeds))
+    params = np.concatenate([main_params[:, None], _other_seeds(scene, seed, others, progress)], axis=1)
+    x_train, y_train, _, _ = lesson_data()
+    loss, accuracy = loss_and_accuracy(params, x_train, y_train)
+    params, loss = _finite_prefix(params, loss)
+    return {"seeds": np.array([seed, *others]), "params": params, "loss": loss,
+            "accuracy": np.where(np.isnan(loss), np.nan, accuracy)}
+
+
+def record_logreg(scene, seed, progress=_no_progress, seeds=1):
+    """Train one model per optimizer with ``model.fit``, from the same initial weights; with
+    ``seeds`` > 1, also from ``seeds - 1`` other initializations (see :func:`_spread`)."""
     keras = load_keras()
 
     problem = scene.problem
     x_train, y_train, x_test, y_test = lesson_data()
     steps_per_epoch = -(-len(x_train) // problem.batch_size)
-    keras.utils.set_random_seed(seed)
-    initial = problem.build_model().get_weights()
+    initial = _initial_weights(problem, seed)
+    main_progress = progress if seeds == 1 else (lambda done, total: progress(done, total * seeds))
     configs, params, history = _fit_each(
-        scene, seed, problem.build_model, initial, steps_per_epoch * problem.epochs, progress,
+        scene, seed, problem.build_model, initial, steps_per_epoch * problem.epochs, main_progress,
         {"loss": "binary_crossentropy", "metrics": ["accuracy"]},
         {"x": x_train.astype("float32"), "y": y_train.astype("float32"), "batch_size": problem.batch_size,
          "epochs": problem.epochs, "shuffle": True},
@@ -97,6 +173,9 @@ def record_logreg(scene, seed, progress=_no_progress):
         return loss_and_accuracy(weights, x_train, y_train)[0]
 
     view = plane.plane(params, loss, loss_fn, PARAM_NAMES, axes=problem.axes)
+    done = steps_per_epoch * problem.epochs * len(scene.optimizers)
+    spread = {} if seeds == 1 else _spread(
+        scene, seed, seeds, params, lambda more, total: progress(done + more, done * seeds))
     return Recording(
         names=tuple(scene.optimizers),
         params=params,
@@ -106,6 +185,8 @@ def record_logreg(scene, seed, progress=_no_progress):
         accuracy=accuracy,
         steps_per_epoch=steps_per_epoch,
         history=history,
+        data={"x": x_train, "y": y_train, "feature_names": np.array(FEATURES)},
+        spread=spread,
         meta={
             "problem": "logreg",
             "epochs": problem.epochs,
@@ -243,15 +324,21 @@ def record_surface(scene, progress=_no_progress):
     )
 
 
-def record(scene, seed=None, progress=_no_progress):
+def record(scene, seed=None, progress=_no_progress, seeds=1):
     """Run every optimizer of ``scene`` and return the :class:`Recording`.
 
     ``seed`` overrides ``scene.seed``; the same seed gives the same recording.
-    ``progress(done, total)`` is called as training steps complete.
+    ``progress(done, total)`` is called as training steps complete. ``seeds`` > 1 (the
+    lesson only) also trains from the next ``seeds - 1`` seeds' initial weights, with the main
+    run's batch order, into ``Recording.spread``.
     """
     seed = scene.seed if seed is None else seed
+    if seeds != 1 and not isinstance(scene.problem, LogReg):
+        raise SpecError("several initializations (seeds) are for the lesson's logistic regression; "
+                        + ("a surface starts where its scene says" if isinstance(scene.problem, Surface)
+                           else "keras_model scenes take one seed at a time (--seed)"))
     if isinstance(scene.problem, LogReg):
-        return record_logreg(scene, seed, progress)
+        return record_logreg(scene, seed, progress, seeds)
     if isinstance(scene.problem, KerasModel):
         return record_model(scene, seed, progress)
     return record_surface(scene, progress)  # Scene accepts only these two kinds of problem

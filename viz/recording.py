@@ -15,6 +15,8 @@ import numpy as np
 from viz.atomic import atomic_path
 from viz.plane import Plane
 
+GROUPS = ("regions", "data", "spread")  # optional dicts of arrays, saved as "<group>_<key>"
+
 
 @dataclass(frozen=True)
 class Recording:
@@ -32,6 +34,10 @@ class Recording:
     meta: dict = field(default_factory=dict)     # JSON-able: seed, learning rate, configs...
     regions: dict = field(default_factory=dict)  # two-input models: grid_x, grid_y, outputs
                                                  # [n_opt, steps+1, ny, nx], data_x [rows, 2], data_y
+    data: dict = field(default_factory=dict)     # the lesson: training rows x [rows, 4], y, feature_names
+    spread: dict = field(default_factory=dict)   # several initializations: seeds [n_seeds] (the main
+                                                 # run's first), params [n_opt, n_seeds, steps+1, d],
+                                                 # loss and accuracy [n_opt, n_seeds, steps+1]
 
     @property
     def steps(self):
@@ -55,8 +61,9 @@ class Recording:
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
             arrays[f"history_{key}"] = values
-        for key, values in self.regions.items():
-            arrays[f"regions_{key}"] = values
+        for group in GROUPS:
+            for key, values in getattr(self, group).items():
+                arrays[f"{group}_{key}"] = values
         return arrays
 
     def digest(self):
@@ -87,7 +94,8 @@ class Recording:
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         plane["marks_label"] = str(plane["marks_label"])
         history = {key[len("history_"):]: data.pop(key) for key in list(data) if key.startswith("history_")}
-        regions = {key[len("regions_"):]: data.pop(key) for key in list(data) if key.startswith("regions_")}
+        groups = {group: {key[len(group) + 1:]: data.pop(key) for key in list(data) if key.startswith(f"{group}_")}
+                  for group in GROUPS}
         return cls(
             names=tuple(data["names"].tolist()),
             params=data["params"],
@@ -99,23 +107,36 @@ class Recording:
             every=int(data["every"]),
             history=history,
             meta=json.loads(str(data["meta"])),
-            regions=regions,
+            **groups,
         )
 
     def to_csv(self, path):
         """Write one row per path and step: loss, accuracy, view coordinates, weights. ``path``
-        tells apart the paths of one optimizer from several starts."""
-        header = ["path", "optimizer", "step", "epoch", "loss", "accuracy", "view_x", "view_y", *self.param_names]
+        tells apart the paths of one optimizer from several starts; with several
+        initializations, every seed's rows are written, ``seed`` telling them apart."""
+        spread = self.spread
+        if spread:  # [n_opt, n_seeds, ...] -> one path per optimizer and seed
+            count = len(spread["seeds"])
+            names = [name for name in self.names for _ in range(count)]
+            seeds = np.tile(spread["seeds"], len(self.names))
+            params = spread["params"].reshape(-1, *spread["params"].shape[2:])
+            loss, accuracy = (spread[key].reshape(-1, spread[key].shape[-1]) for key in ("loss", "accuracy"))
+            xy = (params - self.plane.origin) @ self.plane.basis.T
+        else:
+            names, params, loss, accuracy, xy = self.names, self.params, self.loss, self.accuracy, self.plane.xy
+            seeds = np.full(len(names), self.meta.get("seed", ""))
+        header = ["path", "optimizer", "seed", "step", "epoch", "loss", "accuracy", "view_x", "view_y",
+                  *self.param_names]
         with atomic_path(path) as temporary, open(temporary, "w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
-            for i, name in enumerate(self.names):
+            for i, name in enumerate(names):
                 for step in range(self.steps + 1):
                     epoch = step * self.every / self.steps_per_epoch if self.steps_per_epoch else ""
-                    accuracy = float(self.accuracy[i, step]) if self.accuracy is not None else ""
                     writer.writerow([
-                        i, name, step * self.every, epoch, float(self.loss[i, step]), accuracy,
-                        *self.plane.xy[i, step].tolist(), *self.params[i, step].tolist(),
+                        i, name, seeds[i], step * self.every, epoch, float(loss[i, step]),
+                        float(accuracy[i, step]) if accuracy is not None else "",
+                        *xy[i, step].tolist(), *params[i, step].tolist(),
                     ])
 
 

@@ -35,8 +35,9 @@ class Options:
 
     ``fps`` None is the format's default; ``duration`` (seconds, without the hold) fits the
     steps into that time, subsampling or holding steps, instead of one frame per step up to
-    ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows a two-input
-    model's decision boundaries instead of its accuracy.
+    ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows decision
+    boundaries instead of the accuracy (a two-input model's, or the lesson's on ``features``:
+    two feature names, or ``("pca",)`` for the principal components).
     """
 
     fmt: str = "gif"
@@ -50,6 +51,7 @@ class Options:
     transparent: bool = False
     colours: int = MAX_COLOURS
     boundary: bool = False
+    features: tuple = ("variance", "skewness")
 
     @property
     def frame_rate(self):
@@ -121,7 +123,7 @@ def render(recording, path, title="", progress=None, **options):
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     steps = [recording.steps] if fmt in STILLS else schedule(recording.steps, options)
     frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent,
-                    options.boundary)
+                    options.boundary, options.features)
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)
         return 1

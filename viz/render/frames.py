@@ -10,8 +10,10 @@ from matplotlib.figure import Figure
 
 from viz.atomic import atomic_path
 from viz.errors import SpecError
-from viz.render.panels import BoundaryPanel, ContourPanel, CurvePanel, legend_handles
+from viz.render.panels import (LESSON_FEATURES, BoundaryPanel, ContourPanel, CurvePanel, LinearBoundaryPanel,
+                               SpreadPanel, legend_handles)
 from viz.render.theme import LIGHT
+from viz.spread import BAND_LABEL, claims, summary
 
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
 
@@ -24,12 +26,14 @@ class Frames:
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
-                 transparent=False, boundary=False):
+                 transparent=False, boundary=False, features=LESSON_FEATURES):
         self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
         self.recording, self.theme = recording, theme
-        if boundary and not recording.regions:
-            raise SpecError(recording.meta.get("no_regions") or "decision boundaries take a keras_model with two inputs")
+        if boundary and not (recording.regions or recording.data):
+            raise SpecError(recording.meta.get("no_regions") or
+                            "decision boundaries take the lesson or a keras_model with two inputs")
         self.boundary = boundary  # the lower right panel: decision boundaries instead of accuracy
+        self.features = features  # the lesson's boundary panel: two feature names, or ("pca",)
         width, height = size
         dpi = height / HEIGHT_INCHES
         inches = width / dpi  # the figure's width; its height is HEIGHT_INCHES
@@ -64,9 +68,26 @@ class Frames:
             _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
             self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
             self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
+            for panel in self.panels[1:]:  # long axis labels (a boundary panel's) within their panel
+                for ax in {line.axes for line in panel.lines}:
+                    _fit(ax.yaxis.label, height=ax.get_position().height)
+            self.end_card = self._end_card(contour_ax) if recording.spread else None
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
         self.artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
+        self.artists += [self.end_card] if self.end_card else []
+
+    def _end_card(self, ax):
+        """The last frame's statement of what several initializations showed, at the foot of the
+        contour panel (the principal plane puts the paths along its middle)."""
+        lines = claims(summary(self.recording))
+        text = f"Checked on {len(self.recording.spread['seeds'])} initializations:\n" + "\n".join(lines)
+        card = ax.text(0.97, 0.03, text, transform=ax.transAxes, ha="right", va="bottom", fontsize="small",
+                       multialignment="left", animated=True, visible=False, zorder=10, linespacing=1.35,
+                       bbox={"boxstyle": "round,pad=0.45", "facecolor": self.theme.background,
+                             "edgecolor": self.theme.ink, "alpha": 0.92, "linewidth": 0.8})
+        _fit(card, width=0.9 * ax.get_position().width)
+        return card
 
     def _curve_panels(self, figure, box):
         """The loss and a metric (the lesson's accuracy) against epochs, the loss and decision
@@ -84,8 +105,11 @@ class Frames:
         metric = "accuracy" if recording.accuracy is not None else next(
             (key for key in history if key != "loss" and not key.startswith("val_")), None)
         lines = "every step" if recording.every == 1 else f"every {recording.every} steps"
-        _fit(figure.text(left, bottom + height + 0.01, f"lines: {lines}, all training rows    markers: Keras History",
-                         fontsize="small", color=self.theme.muted, va="bottom"), width)
+        note = f"lines: {lines}, all training rows    markers: Keras History"
+        if recording.spread:
+            note = f"lines: median of {len(recording.spread['seeds'])} initializations    bands: {BAND_LABEL}"
+        _fit(figure.text(left, bottom + height + 0.01, note, fontsize="small", color=self.theme.muted, va="bottom"),
+             width)
         if metric is None and not self.boundary:
             loss_ax = figure.add_axes(box)
             loss_ax.set_xlabel("epoch")
@@ -95,11 +119,17 @@ class Frames:
         loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
         if self.boundary:
             loss_ax.set_xlabel("epoch", labelpad=1)
-            return [self._loss_panel(loss_ax), BoundaryPanel(figure.add_axes((left, bottom, width, half)), recording,
-                                                             self.theme)]
+            boundary_ax = figure.add_axes((left, bottom, width, half))
+            return [self._loss_panel(loss_ax),
+                    BoundaryPanel(boundary_ax, recording, self.theme) if recording.regions
+                    else LinearBoundaryPanel(boundary_ax, recording, self.features, self.theme)]
         lower_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
         loss_ax.tick_params(labelbottom=False)
         lower_ax.set_xlabel("epoch")
+        if recording.spread:
+            return [self._loss_panel(loss_ax),
+                    SpreadPanel(lower_ax, recording.names, recording.spread["accuracy"], "training accuracy", spe, True,
+                                self.theme, recording.every)]
         per_step = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
         return [self._loss_panel(loss_ax),
                 CurvePanel(lower_ax, recording.names, per_step, f"training {metric}", spe, history[metric],
@@ -107,6 +137,9 @@ class Frames:
 
     def _loss_panel(self, ax):
         recording = self.recording
+        if recording.spread:
+            return SpreadPanel(ax, recording.names, recording.spread["loss"], "training loss", recording.steps_per_epoch,
+                               True, self.theme, recording.every)
         return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
                           recording.history["loss"], recording.accuracy is not None, self.theme, recording.every)
 
@@ -129,6 +162,8 @@ class Frames:
         for panel in self.panels:
             panel.update(step)
         self.counter.set_text(self.counter_text(step))
+        if self.end_card:
+            self.end_card.set_visible(index == len(self) - 1)
         for artist in self.artists:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())

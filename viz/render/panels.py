@@ -4,10 +4,13 @@ animated artists that :meth:`update` moves to a given step with ``set_data``.
 
 import numpy as np
 from contourpy import contour_generator
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import BoundaryNorm
 from matplotlib.lines import Line2D
 
+from viz.errors import SpecError
 from viz.render.theme import LIGHT
+from viz.spread import bands
 
 # Cycles of coprime lengths (7 colours, 6 styles and markers): no two of the first 42 look alike.
 LINESTYLES = ("-", "--", ":", "-", "-.", (0, (6, 2)))
@@ -195,6 +198,18 @@ def _auto_range(ax, values):
         ax.set_ylim(low - room, high + room)
 
 
+def scatter_classes(ax, x, y, theme=LIGHT):
+    """The data points [rows, 2] of a binary classification, class 0 as light circles and class 1
+    as dark triangles (greys: the optimizers own the colours), with a small legend."""
+    for label, marker, colour, alpha in ((0, "o", theme.contour_high, 0.55), (1, "^", theme.ink, 0.35)):
+        chosen = y == label
+        ax.plot(*x[chosen].T, linestyle="none", marker=marker, markersize=3.5, alpha=alpha, color=colour,
+                markeredgewidth=0, label=f"class {label}")
+    ax.legend(loc="upper right", ncol=2, frameon=True, facecolor=theme.background, edgecolor=theme.grid,
+              framealpha=0.85, borderaxespad=0.3, handletextpad=0.2, columnspacing=0.8, fontsize="small",
+              markerscale=1.6)
+
+
 class BoundaryPanel:
     """A two-input model's data in its own two features, with each optimizer's decision
     boundary (where the model's output crosses 0.5, or 0 for logits) at the current step."""
@@ -204,12 +219,7 @@ class BoundaryPanel:
         self.grid_x, self.grid_y, self.outputs = regions["grid_x"], regions["grid_y"], regions["outputs"]
         self.level = float(regions["level"])
         self.finite = np.isfinite(recording.loss)
-        for label, marker, colour in ((0, "o", theme.contour_high), (1, "^", theme.muted)):
-            chosen = regions["data_y"] == label
-            ax.plot(*regions["data_x"][chosen].T, linestyle="none", marker=marker, markersize=3.5, alpha=0.7,
-                    color=colour, markeredgewidth=0, label=f"class {label}")
-        ax.legend(loc="upper right", ncol=2, frameon=True, facecolor=theme.background, edgecolor=theme.grid,
-                  framealpha=0.85, borderaxespad=0.3, handletextpad=0.2, columnspacing=0.8, fontsize="small")
+        scatter_classes(ax, regions["data_x"], regions["data_y"], theme)
         ax.set_xlim(self.grid_x[0], self.grid_x[-1])
         ax.set_ylim(self.grid_y[0], self.grid_y[-1])
         ax.set_xlabel("feature 1")
@@ -237,3 +247,129 @@ class BoundaryPanel:
         for path, line in enumerate(self.lines):
             points = self.boundary(path, step)
             line.set_data(points[:, 0], points[:, 1])
+
+
+class SpreadPanel:
+    """A learning curve over several initializations: each optimizer's median as a line and the
+    middle half of the initializations as a band around it, both drawn up to the current step."""
+
+    def __init__(self, ax, names, per_seed, ylabel, steps_per_epoch, unit_range=False, theme=LIGHT, every=1):
+        self.median, self.low, self.high = (np.nan_to_num(values, posinf=1e300) for values in bands(per_seed))
+        self.x = np.arange(per_seed.shape[-1]) * every / steps_per_epoch
+        ax.set_xlim(0, self.x[-1])
+        ax.set_xticks(np.arange(0, round(self.x[-1]) + 1))
+        ax.set_ylabel(ylabel)
+        ax.grid(True, color=theme.grid, linewidth=0.8)
+        if unit_range:
+            ax.set_ylim(0, 1)
+        else:
+            _auto_range(ax, self.median)
+        _, style_of = labels_and_styles(names)
+        self.lines, self.bands = [], []
+        for path in range(per_seed.shape[0]):
+            style = optimizer_style(style_of[path], theme)
+            band = PolyCollection([], facecolors=style["color"], alpha=0.16, linewidths=0, animated=True)
+            ax.add_collection(band, autolim=False)
+            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.8, animated=True)
+            self.bands.append(band)
+            self.lines.append(line)
+
+    @property
+    def animated_artists(self):
+        return [*self.bands, *self.lines]
+
+    def band(self, path, step):
+        """The band's outline up to ``step``: upper quartile forward, lower quartile back."""
+        x = self.x[: step + 1]
+        return np.column_stack([np.concatenate([x, x[::-1]]),
+                                np.concatenate([self.high[path, : step + 1], self.low[path, step::-1]])])
+
+    def update(self, step):
+        for path, (line, band) in enumerate(zip(self.lines, self.bands)):
+            line.set_data(self.x[: step + 1], self.median[path, : step + 1])
+            band.set_verts([self.band(path, step)])
+
+
+LESSON_FEATURES = ("variance", "skewness")  # the pair that separates the banknotes best
+
+
+class LinearBoundaryPanel:
+    """The lesson's training rows on two axes of feature space (two features, or ``("pca",)``
+    for the two principal components of the standardised features) and, per optimizer, the line where its
+    decision boundary w·x + b = 0 crosses that plane (the other directions at 0, the features'
+    mean), moving with the step."""
+
+    def __init__(self, ax, recording, features=LESSON_FEATURES, theme=LIGHT):
+        data = recording.data
+        x, names = data["x"], [str(name) for name in data["feature_names"]]
+        if tuple(features) != ("pca",) and (len(features) != 2 or len(set(features)) != 2 or not set(features) <= set(names)):
+            raise SpecError(f"the boundary panel's features are two different names of {', '.join(names)}, or pca; "
+                            f"not {','.join(features)}")
+        if tuple(features) == ("pca",):
+            self.axes = principal_axes(x)
+            shares = self.axes @ np.cov(x.T) @ self.axes.T
+            share = np.diag(shares) / np.trace(np.cov(x.T))
+            labels = [f"PC{i + 1} of the features ({share[i]:.0%})" for i in range(2)]
+        else:
+            self.axes = np.eye(len(names))[[names.index(name) for name in features]]
+            labels = [f"{name} (standardised)" for name in features]
+        shown = x @ self.axes.T
+        scatter_classes(ax, shown, data["y"], theme)
+        low, high = np.quantile(shown, [0.005, 0.995], axis=0)
+        room = 0.08 * (high - low)
+        self.view = np.stack([low - room, high + room])  # [[x0, y0], [x1, y1]]
+        ax.set_xlim(*self.view[:, 0])
+        ax.set_ylim(*self.view[:, 1])
+        ax.set_xlabel(labels[0], labelpad=1)
+        ax.set_ylabel(labels[1])
+        self.params = recording.params
+        _, style_of = labels_and_styles(recording.names)
+        self.lines = []
+        for path in range(len(recording.names)):
+            style = optimizer_style(style_of[path], theme)
+            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.2, animated=True)
+            self.lines.append(line)
+
+    @property
+    def animated_artists(self):
+        return self.lines
+
+    def boundary(self, path, step):
+        """The two ends [2, 2] of the path's boundary line within the view at ``step`` (empty
+        if it misses the view or the path diverged)."""
+        weights = self.params[path, step]
+        if not np.isfinite(weights).all():
+            return np.empty((0, 2))
+        return clip_line(self.axes @ weights[:-1], weights[-1], self.view)
+
+    def update(self, step):
+        for path, line in enumerate(self.lines):
+            ends = self.boundary(path, step)
+            line.set_data(ends[:, 0], ends[:, 1])
+
+
+def principal_axes(x):
+    """The two principal directions [2, d] of the rows of ``x`` (unit vectors, largest first,
+    each signed so that its largest component is positive)."""
+    _, _, vt = np.linalg.svd(x - x.mean(axis=0), full_matrices=False)
+    axes = vt[:2]
+    return axes * np.sign(axes[np.arange(2), np.argmax(np.abs(axes), axis=1)])[:, None]
+
+
+def clip_line(normal, offset, view):
+    """The segment of the line ``normal · z + offset = 0`` inside the box ``view``
+    [[x0, y0], [x1, y1]], as its two ends [2, 2]; empty [0, 2] if the line misses the box."""
+    (x0, y0), (x1, y1) = view
+    a, b = normal
+    ends = []
+    if b != 0:
+        ends += [(x, -(offset + a * x) / b) for x in (x0, x1)]
+    if a != 0:
+        ends += [(-(offset + b * y) / a, y) for y in (y0, y1)]
+    tolerance = 1e-9 * max(x1 - x0, y1 - y0)
+    inside = [end for end in ends if x0 - tolerance <= end[0] <= x1 + tolerance and y0 - tolerance <= end[1] <= y1 + tolerance]
+    if len(inside) < 2:
+        return np.empty((0, 2))
+    inside = np.array(inside)
+    far = np.argmax(np.linalg.norm(inside - inside[0], axis=1))
+    return inside[[0, far]]

@@ -1,0 +1,78 @@
+"""Statistics over several initializations (a recording's ``spread``): the bands the curves
+draw, and the summary of where each optimizer ends. Plain NumPy, no drawing."""
+
+import csv
+
+import numpy as np
+
+from viz.atomic import atomic_path
+
+BAND = (0.25, 0.75)  # the interquartile range: the middle half of the initializations
+BAND_LABEL = "middle 50% (interquartile range)"
+
+
+def worst_if_diverged(loss):
+    """Loss with a diverged run's NaN as +inf: it ranks last and pulls quantiles up, as it should."""
+    return np.where(np.isnan(loss), np.inf, loss)
+
+
+def bands(per_seed):
+    """Median, lower and upper quartile over the seeds axis (1) of ``per_seed``
+    [n_opt, n_seeds, points]: three arrays [n_opt, points]."""
+    low, median, high = np.quantile(per_seed, [BAND[0], 0.5, BAND[1]], axis=1)
+    return median, low, high
+
+
+def summary(recording):
+    """Per optimizer (in the scene's order): final loss and accuracy over the seeds (median,
+    quartiles, min, max), how many runs diverged, and in how many seeds it had the lowest and
+    the highest final loss of all optimizers."""
+    spread = recording.spread
+    loss = worst_if_diverged(spread["loss"][:, :, -1])  # [n_opt, n_seeds]
+    accuracy = spread["accuracy"][:, :, -1]
+    best, worst = np.argmin(loss, axis=0), np.argmax(loss, axis=0)
+    rows = []
+    for index, name in enumerate(recording.names):
+        row = {"optimizer": name, "seeds": loss.shape[1]}
+        for key, values in (("loss", loss[index]), ("accuracy", accuracy[index])):
+            finite = values[np.isfinite(values)]
+            quartiles = np.quantile(finite, [0.0, BAND[0], 0.5, BAND[1], 1.0]) if finite.size else [np.nan] * 5
+            row.update({f"{key}_{part}": float(value)
+                        for part, value in zip(("min", "q25", "median", "q75", "max"), quartiles)})
+        row.update({"diverged": int(np.isinf(loss[index]).sum()), "lowest_in": int((best == index).sum()),
+                    "highest_in": int((worst == index).sum())})
+        rows.append(row)
+    return rows
+
+
+def claims(rows):
+    """The lesson's claim, checked: which optimizers end lowest and highest (by median final
+    loss), and in how many initializations they really were lowest or highest. Text lines."""
+    ranked = sorted(rows, key=lambda row: row["loss_median"])
+    count = rows[0]["seeds"]
+    winners = ranked[:2] if len(ranked) > 2 else ranked[:1]
+    won = sum(row["lowest_in"] for row in winners)
+    lines = [f"lowest final loss: {' or '.join(row['optimizer'] for row in winners)} in {won} of {count}"]
+    if len(ranked) > 2:
+        lines.append(f"highest: {ranked[-1]['optimizer']} in {ranked[-1]['highest_in']} of {count}")
+    return lines
+
+
+def table(rows):
+    """The summary as aligned text lines, best median final loss first."""
+    width = max(len(row["optimizer"]) for row in rows)
+    lines = [f"{'optimizer':<{width}}  final loss: median [q25, q75] (min-max)    final accuracy: median [q25, q75]"]
+    for row in sorted(rows, key=lambda row: row["loss_median"]):
+        diverged = f"  {row['diverged']} diverged" if row["diverged"] else ""
+        lines.append(f"{row['optimizer']:<{width}}  {row['loss_median']:.4f} [{row['loss_q25']:.4f}, {row['loss_q75']:.4f}] "
+                     f"({row['loss_min']:.4f}-{row['loss_max']:.4f})    {row['accuracy_median']:.3f} "
+                     f"[{row['accuracy_q25']:.3f}, {row['accuracy_q75']:.3f}]{diverged}")
+    return lines
+
+
+def write_csv(rows, path):
+    """The summary rows as CSV, in the scene's optimizer order."""
+    with atomic_path(path) as temporary, open(temporary, "w", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
