@@ -9,6 +9,8 @@ from viz.backend import load_keras
 from viz.problems import model as model_module
 from viz.render.frames import Frames
 
+from conftest import one_error_line
+
 keras = load_keras()
 ROWS, BATCH, EPOCHS = 64, 16, 3
 
@@ -154,11 +156,16 @@ def test_the_drawn_decision_boundary_is_where_the_model_says_one_half(recorded):
             assert np.abs(1 / (1 + np.exp(-logits)) - 0.5).max() < 0.02
 
 
-def test_no_boundary_without_two_input_features(runner, quick):
+def test_no_boundary_without_two_input_features(runner, scene_file):
     from viz.cli import main
 
-    result = runner.invoke(main, ["render", str(quick), "--boundary"])
-    assert result.exit_code == 2 and "--boundary: scene 'quick' is not a keras_model with two input features" in result.output
+    surface = scene_file("""
+        from viz import Scene, surfaces
+        bowl = Scene(title="bowl", problem=surfaces.get("matyas"), optimizers={"SGD": "sgd"}, steps=5)
+    """)
+    result = runner.invoke(main, ["render", str(surface), "--panels", "contour,curves,boundary"])
+    assert result.exit_code == 2
+    assert "scene 'bowl' is neither the lesson nor a keras_model with two input features" in one_error_line(result)
 
 
 def test_the_landscape_loss_is_the_loss_fit_minimises():

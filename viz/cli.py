@@ -177,14 +177,14 @@ def _progress(label, quiet):
             bar.__exit__(None, None, None)
 
 
-def _recording(scene, name, seed, scene_file, cache=True, quiet=True):
-    """The scene's recording, from the cache under ``outputs/.cache`` or trained (and then
-    cached). Returns it and whether it was trained."""
+def _recording(scene, name, seed, scene_file, cache=True, quiet=True, seeds=1):
+    """The scene's recording (from ``seeds`` initializations), from the cache under
+    ``outputs/.cache`` or trained (and then cached). Returns it and whether it was trained."""
     from viz import cache as recordings
     from viz.record import record
 
     folder = OUTPUT_FOLDER / CACHE
-    key = recordings.key(scene, scene.seed if seed is None else seed, scene_file) if cache else None
+    key = recordings.key(scene, scene.seed if seed is None else seed, scene_file, seeds) if cache else None
     if key is not None:
         try:
             recording = recordings.load(folder, key)
@@ -195,7 +195,7 @@ def _recording(scene, name, seed, scene_file, cache=True, quiet=True):
             return recording, False
     try:
         with _progress(f"recording {name}", quiet) as progress:
-            recording = record(scene, seed=seed, progress=progress)
+            recording = record(scene, seed=seed, progress=progress, seeds=seeds)
     except SpecError as error:
         raise click.UsageError(f"scene {name!r}: {error}") from None
     if key is not None:
@@ -204,6 +204,50 @@ def _recording(scene, name, seed, scene_file, cache=True, quiet=True):
         except OSError as error:
             click.echo(f"warning: cannot cache the recording in {folder}: {error.strerror}", err=True)
     return recording, True
+
+
+def _tuning(scene, name, seed, scene_file, cache=True, quiet=True):
+    """Each optimizer's best learning rate on the grid (see viz.tune), from the cache or
+    searched (and then cached as JSON)."""
+    import json
+
+    from viz import cache as recordings
+    from viz.tune import tune
+
+    key = recordings.key(scene, scene.seed if seed is None else seed, scene_file) if cache else None
+    path = OUTPUT_FOLDER / CACHE / f"{key}.tuning.json"
+    if key is not None and path.exists():
+        try:
+            return json.loads(path.read_text()), False
+        except ValueError:
+            path.unlink(missing_ok=True)  # damaged: search again
+    try:
+        with _progress(f"tuning {name}", quiet) as progress:
+            result = tune(scene, scene.seed if seed is None else seed, progress)
+    except SpecError as error:
+        raise click.UsageError(f"--tune-lr, scene {name!r}: {error}") from None
+    if key is not None:
+        from viz.atomic import atomic_path
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(path) as temporary:
+                temporary.write_text(json.dumps(result, indent=1))
+        except OSError as error:
+            click.echo(f"warning: cannot cache the tuning in {path.parent}: {error.strerror}", err=True)
+    return result, True
+
+
+def _spread_summary(recording, table, heading):
+    """Print the summary over several initializations and write it as the CSV ``table``."""
+    from viz import spread
+
+    rows = spread.summary(recording)
+    spread.write_csv(rows, table)
+    click.echo(f"{heading}, {len(recording.spread['seeds'])} initializations (seeds "
+               f"{recording.spread['seeds'][0]}-{recording.spread['seeds'][-1]}), written to {table}:")
+    for line in spread.table(rows) + spread.claims(rows):
+        click.echo("    " + line)
 
 
 def _notes(recording, name):
@@ -250,6 +294,33 @@ def _budget(ctx, param, value):
     if not (math.isfinite(number) and number * factor >= 10_000):
         raise click.BadParameter(f"{value!r}: a GIF needs at least 10KB")
     return int(number * factor)
+
+
+PANELS = ("contour", "curves", "boundary")
+
+
+def _panels(ctx, param, value):
+    """``contour,curves[,boundary]`` -> whether the boundary panel is asked for."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    strange = [name for name in names if name not in PANELS]
+    if strange:
+        raise click.BadParameter(f"unknown panel {strange[0]!r}; the panels are {', '.join(PANELS)}")
+    if not {"contour", "curves"} <= set(names):
+        raise click.BadParameter("the contour and curves panels are always drawn: give contour,curves or "
+                                 "contour,curves,boundary")
+    return "boundary" in names
+
+
+def _features(ctx, param, value):
+    """``variance,skewness`` or ``pca`` -> a tuple of names (``("pca",)``)."""
+    if value is None:
+        return None
+    from viz.problems.logreg import FEATURES
+
+    names = tuple(name.strip() for name in value.split(","))
+    if names != ("pca",) and (len(names) != 2 or len(set(names)) != 2 or not set(names) <= set(FEATURES)):
+        raise click.BadParameter(f"{value!r}: give two of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
+    return names
 
 
 def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, **options):
@@ -310,8 +381,18 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("--max-size", "budget", callback=_budget,
               help="GIF size budget, e.g. 5MB: fewer colours, then fewer frames, then a smaller size.")
 @click.option("--steps", type=int, help="Optimizer steps of a surface scene, instead of the scene's own.")
-@click.option("--boundary", is_flag=True, help="For a model with two inputs: its decision boundaries in the data, "
-                                               "instead of the accuracy panel.")
+@click.option("--panels", "boundary", default="contour,curves", show_default=True, callback=_panels,
+              help="Add boundary (contour,curves,boundary): decision boundaries in the data instead of the "
+                   "accuracy (the lesson, or a keras_model with two inputs).")
+@click.option("--features", callback=_features,
+              help="The lesson's boundary panel axes: two features [default: variance,skewness], or pca for "
+                   "the principal components of the standardised features.")
+@click.option("--seeds", type=click.IntRange(1, 100), default=1, show_default=True,
+              help="The lesson from this many initializations (seed, seed+1, ...): median and interquartile "
+                   "bands, a summary printed and written as <output>.seeds.csv.")
+@click.option("--tune-lr", "tune_lr", type=click.Choice(["tuned", "both"]), is_flag=False, flag_value="tuned",
+              help="Each optimizer at its best learning rate of 9 around the scene's (x0.01 to x100); "
+                   "'--tune-lr both' plays the same-rate run, then the tuned one.")
 @click.option("--scene", "scene_name", help="Render only this scene of the file.")
 @click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
 @_seed_option
@@ -319,7 +400,8 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output.")
 @click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
 def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
-           duration, max_frames, budget, steps, boundary, scene_name, every, seed, no_cache, no_overwrite, quiet):
+           duration, max_frames, budget, steps, boundary, features, seeds, tune_lr, scene_name, every, seed, no_cache,
+           no_overwrite, quiet):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -327,9 +409,12 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     A folder renders every scene of every file in it.
     """
     options = _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, theme=theme,
-                       font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary)
+                       font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary,
+                       **({"features": features} if features else {}))
     if budget is not None and options.fmt != "gif":
         raise click.UsageError(f"--max-size is a GIF budget; {options.fmt} is not a GIF")
+    if features and not boundary:
+        raise click.UsageError("--features sets the boundary panel's axes: add --panels contour,curves,boundary")
     chosen = _load(scenes, scene_name, every)
     if output is not None and len(chosen) > 1:
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
@@ -344,26 +429,53 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
             except SpecError as error:
                 raise click.UsageError(f"--steps {steps} for {scene_file}, scene {name!r}: {error}") from None
         inputs = getattr(scene.problem, "x", None)
-        if boundary and not (inputs is not None and inputs.ndim == 2 and inputs.shape[1] == 2):
-            raise click.UsageError(f"--boundary: scene {name!r} is not a keras_model with two input features")
+        lesson = hasattr(scene.problem, "build_model")
+        if boundary and not (lesson or inputs is not None and inputs.ndim == 2 and inputs.shape[1] == 2):
+            raise click.UsageError(f"--panels ...,boundary: scene {name!r} is neither the lesson nor a keras_model "
+                                   "with two input features")
+        if features and not lesson:
+            raise click.UsageError(f"--features: scene {name!r} is not the lesson (a keras_model's two inputs are its axes)")
+        if seeds > 1 and not lesson:
+            raise click.UsageError(f"--seeds: scene {name!r} is not the lesson; several initializations are for its "
+                                   "logistic regression (use --seed for one other initialization)")
         path = _output(output, scene_file, name, n_scenes, options.fmt if options.fmt != "frames" else "")
         _prepare_folder(path, overwrite=not no_overwrite, folder=options.fmt == "frames")
         jobs.append((scene_file, name, scene, path))
     for scene_file, name, scene, path in jobs:
         start = time.perf_counter()
-        recording, trained = _recording(scene, name, seed, scene_file, cache=not no_cache, quiet=quiet)
+        recording, trained = _recording(scene, name, seed, scene_file, not no_cache, quiet, seeds)
+        parts, extra = [], {}
+        if tune_lr:
+            from viz.tune import tuned_scene
+
+            tuning, searched = _tuning(scene, name, seed, scene_file, not no_cache, quiet)
+            tuned, tuned_trained = _recording(tuned_scene(scene, tuning["chosen"]), name, seed, scene_file,
+                                              not no_cache, quiet, seeds)
+            trained = trained or searched or tuned_trained
+            title = (f"Each optimizer at its best learning rate ({len(tuning['grid'])} tried, "
+                     f"{tuning['grid'][0]:g} to {tuning['grid'][-1]:g})")
+            parts = [(recording, scene.title), (tuned, title)] if tune_lr == "both" else [(tuned, title)]
+            extra = {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}
+        else:
+            parts = [(recording, scene.title)]
         recorded = time.perf_counter()
-        _notes(recording, name)
+        for part, _ in parts:
+            _notes(part, name)
         used, changes = options, []
         try:
             with _progress(f"rendering {path.name}", quiet) as progress:
                 if budget is None:
-                    frames = render_recording(recording, path, scene.title, progress, **vars(options))
+                    frames = render_recording(parts[0][0], path, parts[0][1], progress, then=parts[1:],
+                                              **vars(options))
                 else:
-                    frames, used, changes = render_within(recording, path, budget, scene.title, progress,
-                                                          **vars(options))
-            written = manifest.write(path, manifest.build(path, scene_file, name, scene, recording, used,
-                                                           frames, changes))
+                    frames, used, changes = render_within(parts[0][0], path, budget, parts[0][1], progress,
+                                                          then=parts[1:], **vars(options))
+            written = manifest.write(path, manifest.build(path, scene_file, name, scene, parts[0][0], used,
+                                                           frames, changes, extra))
+            for part, _ in parts if seeds > 1 else ():
+                tuned_part = tune_lr and part is not recording
+                _spread_summary(part, path.with_name(f"{path.stem}{'.tuned' if tuned_part else ''}.seeds.csv"),
+                                "tuned learning rates" if tuned_part else "final training loss and accuracy")
         except OSError as error:
             raise _cannot_write(path, error) from None
         except BudgetError as error:
@@ -394,19 +506,25 @@ def _summary(path, options, frames, recording, changes, budget):
               help="Output file, .npz or .csv [default: outputs/<file>.npz].")
 @click.option("--scene", "scene_name", help="Export this scene of the file.")
 @_seed_option
+@click.option("--seeds", type=click.IntRange(1, 100), default=1, show_default=True,
+              help="The lesson from this many initializations: all of them are written.")
 @_cache_option
-def export(scene_file, output, scene_name, seed, no_cache):
+def export(scene_file, output, scene_name, seed, seeds, no_cache):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
 
-    .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1] and more;
-    .csv has one row per optimizer and step.
+    .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1] and more
+    (with --seeds, spread_params [n_opt, n_seeds, steps+1, d], spread_loss, spread_seeds...);
+    .csv has one row per optimizer, seed and step.
     """
     if output is not None and output.suffix.lower() not in (".npz", ".csv"):
         raise click.UsageError(f"cannot tell the format of {output}: use a .npz or .csv suffix")
     (scene_file, name, scene, n_scenes), = _load(scene_file, scene_name)
     path = _output(output, scene_file, name, n_scenes, "npz")
     _prepare_folder(path)
-    recording, _ = _recording(scene, name, seed, scene_file, cache=not no_cache)
+    if seeds > 1 and not hasattr(scene.problem, "build_model"):
+        raise click.UsageError(f"--seeds: scene {name!r} is not the lesson; several initializations are for its "
+                               "logistic regression")
+    recording, _ = _recording(scene, name, seed, scene_file, cache=not no_cache, seeds=seeds)
     _notes(recording, name)
     try:
         recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)

@@ -22,8 +22,9 @@ def manifest_path(output):
     return output.with_name(f"{output.name}.json")
 
 
-def build(output, scene_file, scene_name, scene, recording, options, frames, changes=()):
-    """The manifest of ``output`` as a JSON-able dict."""
+def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None):
+    """The manifest of ``output`` as a JSON-able dict; ``extra`` adds entries (e.g. the
+    learning-rate search and the tuned recording's hash)."""
     meta = recording.meta
     return {
         "output": Path(output).name,
@@ -43,6 +44,8 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "render": dataclasses.asdict(options),
         "budget_changes": list(changes),
         "recording_sha256": recording.digest(),
+        **({"seeds": recording.spread["seeds"].tolist()} if recording.spread else {}),
+        **(extra or {}),
     }
 
 

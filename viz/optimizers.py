@@ -82,6 +82,16 @@ def config_of(spec, learning_rate):
     return spec
 
 
+def with_rate(spec, learning_rate):
+    """``spec``'s full config with its learning rate replaced by ``learning_rate`` (a
+    :class:`SpecError` if it follows a schedule: there is no one rate to replace)."""
+    config = config_of(spec, learning_rate)
+    if not isinstance(config["config"]["learning_rate"], (int, float)):
+        raise SpecError(f"cannot set one learning rate for {config['class_name']}: it follows a schedule")
+    config["config"]["learning_rate"] = float(learning_rate)
+    return config
+
+
 def resolve(spec, learning_rate):
     """A new Keras optimizer for ``spec`` (never the instance that was passed in)."""
     keras = load_keras()

@@ -145,6 +145,23 @@ def _spread(scene, seed, seeds, main_params, progress):
             "accuracy": np.where(np.isnan(loss), np.nan, accuracy)}
 
 
+def _lesson_args(problem):
+    """``model.compile`` and ``model.fit`` arguments of the lesson, as the course ran it."""
+    x_train, y_train, _, _ = lesson_data()
+    return ({"loss": "binary_crossentropy", "metrics": ["accuracy"]},
+            {"x": x_train.astype("float32"), "y": y_train.astype("float32"), "batch_size": problem.batch_size,
+             "epochs": problem.epochs, "shuffle": True})
+
+
+def _lesson_fit(scene, seed, progress):
+    """``model.fit`` of the lesson once per optimizer from ``seed``'s initial weights: the
+    optimizers' configs, the paths [n_opt, steps+1, 5] and the Histories."""
+    problem = scene.problem
+    steps = -(-len(lesson_data()[0]) // problem.batch_size) * problem.epochs
+    return _fit_each(scene, seed, problem.build_model, _initial_weights(problem, seed), steps, progress,
+                     *_lesson_args(problem))
+
+
 def record_logreg(scene, seed, progress=_no_progress, seeds=1):
     """Train one model per optimizer with ``model.fit``, from the same initial weights; with
     ``seeds`` > 1, also from ``seeds - 1`` other initializations (see :func:`_spread`)."""
@@ -153,14 +170,8 @@ def record_logreg(scene, seed, progress=_no_progress, seeds=1):
     problem = scene.problem
     x_train, y_train, x_test, y_test = lesson_data()
     steps_per_epoch = -(-len(x_train) // problem.batch_size)
-    initial = _initial_weights(problem, seed)
     main_progress = progress if seeds == 1 else (lambda done, total: progress(done, total * seeds))
-    configs, params, history = _fit_each(
-        scene, seed, problem.build_model, initial, steps_per_epoch * problem.epochs, main_progress,
-        {"loss": "binary_crossentropy", "metrics": ["accuracy"]},
-        {"x": x_train.astype("float32"), "y": y_train.astype("float32"), "batch_size": problem.batch_size,
-         "epochs": problem.epochs, "shuffle": True},
-    )
+    configs, params, history = _lesson_fit(scene, seed, main_progress)
     loss, accuracy = loss_and_accuracy(params, x_train, y_train)
     params, loss = _finite_prefix(params, loss)
     accuracy = np.where(np.isnan(loss), np.nan, accuracy)
@@ -201,6 +212,19 @@ def record_logreg(scene, seed, progress=_no_progress, seeds=1):
     )
 
 
+def _first_model(problem, seed):
+    """The problem's model built with ``seed``'s initial weights."""
+    load_keras().utils.set_random_seed(seed)
+    return built_model(problem)
+
+
+def _model_args(problem):
+    """``model.compile`` and ``model.fit`` arguments of a keras_model."""
+    return ({"loss": problem.loss, "metrics": list(problem.metrics)},
+            {"x": problem.x, "y": problem.y, "batch_size": problem.batch_size, "epochs": problem.epochs,
+             "shuffle": problem.shuffle, "validation_data": problem.validation})
+
+
 def record_model(scene, seed, progress=_no_progress):
     """Train ``scene.problem`` (a :class:`KerasModel`) once per optimizer with ``model.fit``,
     from the same initial weights and batch order, keeping the flattened weights after every
@@ -208,19 +232,12 @@ def record_model(scene, seed, progress=_no_progress):
     keras = load_keras()
 
     problem = scene.problem
-    keras.utils.set_random_seed(seed)
-    first = built_model(problem)
-    initial = first.get_weights()
+    first = _first_model(problem, seed)
     weights = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
     every = problem.every(weights, len(scene.optimizers))
-    configs, params, history = _fit_each(
-        scene, seed, problem.build, initial, problem.steps_per_epoch * problem.epochs, progress,
-        {"loss": problem.loss, "metrics": list(problem.metrics)},
-        {"x": problem.x, "y": problem.y, "batch_size": problem.batch_size, "epochs": problem.epochs,
-         "shuffle": problem.shuffle, "validation_data": problem.validation},
-        every,
-    )
-
+    configs, params, history = _fit_each(scene, seed, problem.build, first.get_weights(),
+                                         problem.steps_per_epoch * problem.epochs, progress, *_model_args(problem),
+                                         every)
     evaluate = loss_evaluator(first, problem.x, problem.y, problem.loss)
     with np.errstate(all="ignore"):
         loss = np.where(np.isfinite(params).all(axis=-1), evaluate(np.nan_to_num(params)).reshape(params.shape[:2]),
@@ -286,12 +303,12 @@ def _compiled_steps(surface, optimizer_list, starts, steps, progress):
     return np.transpose(np.concatenate(chunks), (1, 0, 2))
 
 
-def record_surface(scene, progress=_no_progress):
-    """Every optimizer from every start of the surface: one path each, ``scene.steps`` steps."""
+def _surface_paths(scene, progress):
+    """Every optimizer from every start of the surface in one compiled loop: the path labels,
+    the paths [n_paths, steps+1, 2], f along them (NaN after a divergence) and the configs."""
     keras = load_keras()
 
     surface = scene.problem
-    steps = scene.steps or DEFAULT_SURFACE_STEPS
     names, optimizer_list, starts, configs = [], [], [], {}
     for label, spec in scene.optimizers.items():
         for start in surface.starts:
@@ -300,12 +317,71 @@ def record_surface(scene, progress=_no_progress):
             names.append(label)
             optimizer_list.append(optimizer)
             starts.append(start)
-    after = _compiled_steps(surface, optimizer_list, starts, steps, progress)
+    after = _compiled_steps(surface, optimizer_list, starts, scene.steps or DEFAULT_SURFACE_STEPS, progress)
     params = np.concatenate([np.array(starts, dtype=np.float64)[:, None], after], axis=1)
     with np.errstate(all="ignore"):
         loss = surface.values(params[..., 0], params[..., 1])
     params, loss = _finite_prefix(params, loss)
     keras.backend.clear_session()
+    return names, params, loss, configs
+
+
+def _fit_rates(scene, seed, build, initial, rates, progress, compile_args, fit_args):
+    """``model.fit`` for every optimizer of ``scene`` at each of ``rates``, each run exactly as
+    :func:`_fit_each` would do it (``initial`` weights, ``seed``'s batch order), keeping only
+    the end: one model and one compiled training step per optimizer, its weights, optimizer
+    state and rate reset between runs. Returns the final weights [n_opt, n_rates, d]."""
+    keras = load_keras()
+
+    ends = np.empty((len(scene.optimizers), len(rates), sum(np.size(w) for w in initial)))
+    for index, spec in enumerate(scene.optimizers.values()):
+        model = build()
+        optimizer = keras.optimizers.deserialize(optimizers.with_rate(spec, rates[0]))
+        model.compile(optimizer=optimizer, **{**compile_args, "metrics": []})
+        optimizer.build(model.trainable_variables)
+        fresh = [variable.numpy() for variable in optimizer.variables]
+        for column, rate in enumerate(rates):
+            model.set_weights(initial)
+            for variable, value in zip(optimizer.variables, fresh):
+                variable.assign(value)
+            optimizer.learning_rate = rate
+            keras.utils.set_random_seed(seed)
+            model.fit(verbose=0, **fit_args)
+            ends[index, column] = np.concatenate([np.ravel(v.numpy()) for v in model.trainable_variables])
+            progress(index * len(rates) + column + 1, ends.shape[0] * len(rates))
+        keras.backend.clear_session()
+    return ends
+
+
+def final_losses(scene, seed, rates, progress=_no_progress):
+    """The training loss of every optimizer at each of ``rates`` after the scene's steps or
+    epochs (a surface: f at the end, averaged over its starts), +inf where it diverged:
+    [n_opt, n_rates]. Trained as :func:`record` would train them, keeping only the ends."""
+    problem = scene.problem
+    if isinstance(problem, Surface):
+        pairs = {f"{label} @ {rate:g}": optimizers.with_rate(spec, rate)
+                 for label, spec in scene.optimizers.items() for rate in rates}
+        names, _, loss, _ = _surface_paths(dataclasses.replace(scene, optimizers=pairs), progress)
+        final = np.where(np.isnan(loss[:, -1]), np.inf, loss[:, -1])
+        return np.array([final[[name == pair for name in names]].mean() for pair in pairs]).reshape(-1, len(rates))
+    if isinstance(problem, LogReg):
+        ends = _fit_rates(scene, seed, problem.build_model, _initial_weights(problem, seed), rates, progress,
+                          *_lesson_args(problem))
+        x_train, y_train, _, _ = lesson_data()
+        loss = loss_and_accuracy(np.nan_to_num(ends), x_train, y_train)[0]
+    else:
+        first = _first_model(problem, seed)
+        ends = _fit_rates(scene, seed, problem.build, first.get_weights(), rates, progress, *_model_args(problem))
+        loss = loss_evaluator(first, problem.x, problem.y, problem.loss)(np.nan_to_num(ends).reshape(-1, ends.shape[-1]))
+        loss = loss.reshape(ends.shape[:2])
+    return np.where(np.isfinite(ends).all(axis=-1) & np.isfinite(loss), loss, np.inf)
+
+
+def record_surface(scene, progress=_no_progress):
+    """Every optimizer from every start of the surface: one path each, ``scene.steps`` steps."""
+    surface = scene.problem
+    steps = scene.steps or DEFAULT_SURFACE_STEPS
+    names, params, loss, configs = _surface_paths(scene, progress)
     return Recording(
         names=tuple(names),
         params=params,
@@ -319,7 +395,7 @@ def record_surface(scene, progress=_no_progress):
             "learning_rate": scene.learning_rate,
             "optimizers": configs,
             "dtype": "float64",
-            "keras": keras.__version__,
+            "keras": load_keras().__version__,
         },
     )
 

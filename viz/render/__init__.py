@@ -107,23 +107,27 @@ def schedule(steps, options):
     return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
 
 
-def render(recording, path, title="", progress=None, **options):
+def render(recording, path, title="", progress=None, then=(), **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
-    last frame of an animation is held for ``hold`` seconds. ``progress(done, total)``, if
+    last frame of an animation is held for ``hold`` seconds. ``then`` holds more
+    ``(recording, title)`` pairs played after it in the same file, each after the one before
+    has been held (e.g. the same rate for all, then tuned rates). ``progress(done, total)``, if
     given, is called as frames are encoded. Returns the number of frames written (without the
-    hold)."""
+    final hold)."""
     from viz.render import writers
-    from viz.render.frames import Frames
+    from viz.render.frames import Frames, Joined
     from viz.render.panels import labels_and_styles, optimizer_style
 
     path = Path(path)
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
     options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
-    steps = [recording.steps] if fmt in STILLS else schedule(recording.steps, options)
-    frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent,
-                    options.boundary, options.features)
+    parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
+    frames = Joined([Frames(part, part_title, options.size,
+                            [part.steps] if fmt in STILLS else schedule(part.steps, options), theme,
+                            options.font_scale, options.transparent, options.boundary, options.features)
+                     for part, part_title in parts], pause=round(options.hold * fps))
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)
         return 1
@@ -141,7 +145,7 @@ def render(recording, path, title="", progress=None, **options):
                           options.transparent)
     else:
         writers.write_video(stream, path, fps, options.hold, fmt)
-    return len(steps)
+    return len(frames)
 
 
 def _reporting(frames, progress):
@@ -150,7 +154,7 @@ def _reporting(frames, progress):
         progress(done, len(frames))
 
 
-def render_within(recording, path, budget, title="", progress=None, **options):
+def render_within(recording, path, budget, title="", progress=None, then=(), **options):
     """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
     fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
     of frames, the :class:`Options` used and what was changed, in words. Raises
@@ -176,7 +180,7 @@ def render_within(recording, path, budget, title="", progress=None, **options):
                 attempt.check()
             except ValueError:
                 continue  # e.g. too small a size, too few frames for the duration
-            frames = render(recording, temporary, title, progress, **vars(attempt))
+            frames = render(recording, temporary, title, progress, then, **vars(attempt))
             if temporary.stat().st_size <= budget:
                 return frames, attempt, changes
         raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "

@@ -181,6 +181,33 @@ class Frames:
         return (self[index] for index in range(len(self)))
 
 
+class Joined:
+    """Animations (:class:`Frames`) one after the other, each but the last ending with its last
+    frame repeated ``pause`` times; one part behaves as that part alone."""
+
+    def __init__(self, parts, pause=0):
+        self.parts, self.pause = parts, pause
+
+    def __len__(self):
+        return sum(len(part) for part in self.parts) + self.pause * (len(self.parts) - 1)
+
+    def __getitem__(self, index):
+        if not 0 <= index < len(self):
+            raise IndexError(f"frame {index} of {len(self)}")
+        for part in self.parts[:-1]:
+            if index < len(part) + self.pause:
+                return part[min(index, len(part) - 1)]
+            index -= len(part) + self.pause
+        return self.parts[-1][index]
+
+    def __iter__(self):
+        return (self[index] for index in range(len(self)))
+
+    def save_vector(self, path, fmt):
+        """The last part's last frame as SVG or PDF (see :meth:`Frames.save_vector`)."""
+        self.parts[-1].save_vector(path, fmt)
+
+
 def _fit(text, width=None, height=None):
     """Shrink ``text``'s font until it is at most ``width`` wide and ``height`` high
     (fractions of the figure)."""

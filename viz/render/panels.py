@@ -39,19 +39,28 @@ def divergence_steps(loss):
 
 
 def legend_handles(recording, theme=LIGHT):
-    """One legend entry per optimizer: colour, line style and head marker; an optimizer that
-    diverged says where."""
+    """One legend entry per optimizer: colour, line style and head marker; its learning rate
+    when the optimizers' rates differ; where it diverged, if it did."""
     labels, _ = labels_and_styles(recording.names)
     diverged = {}
     for name, step in zip(recording.names, divergence_steps(recording.loss)):
         if step is not None:
             diverged.setdefault(name, step)
+    rates = learning_rates(recording)
+    shown = [label + (f" lr {rates[label]:.3g}" if len(set(rates.values())) > 1 else "") for label in labels]
     return [
         Line2D([], [], linewidth=2.2, markersize=8, markeredgecolor=theme.halo,
-               label=f"{label} (diverged at step {diverged[label]})" if label in diverged else label,
+               label=f"{text} (diverged at step {diverged[label]})" if label in diverged else text,
                **optimizer_style(i, theme))
-        for i, label in enumerate(labels)
+        for i, (label, text) in enumerate(zip(labels, shown))
     ]
+
+
+def learning_rates(recording):
+    """Each optimizer's learning rate, where it is a number (not a schedule)."""
+    configs = recording.meta.get("optimizers", {})
+    rates = {label: configs[label]["config"].get("learning_rate") for label in configs}
+    return {label: rate for label, rate in rates.items() if isinstance(rate, (int, float))}
 
 
 def last_finite(values):

@@ -1,0 +1,62 @@
+"""The lesson's decision boundary panel: lines where w·x + b = 0, on two features or PCs."""
+
+import numpy as np
+import pytest
+
+from viz.problems.logreg import FEATURES, lesson_data
+from viz.render.frames import Frames
+from viz.render.panels import clip_line, principal_axes
+
+from conftest import one_error_line
+
+
+@pytest.mark.parametrize("features", [("variance", "skewness"), ("curtosis", "variance"), ("pca",)])
+def test_the_drawn_line_is_where_the_recorded_weights_say_zero(lesson, features):
+    frames = Frames(lesson, "lesson", (640, 360), boundary=True, features=features)
+    panel = frames.panels[-1]
+    x_train = lesson_data()[0]
+    axes = principal_axes(x_train) if features == ("pca",) else np.eye(4)[[FEATURES.index(f) for f in features]]
+    for step in (0, 37, 300):
+        frames[step]
+        for path, line in enumerate(panel.lines):
+            ends = np.column_stack(line.get_data())
+            assert ends.shape == (2, 2)
+            points = ends @ axes  # back into the four standardised features (the others at 0)
+            weights = lesson.params[path, step]
+            np.testing.assert_allclose(points @ weights[:4] + weights[4], 0, atol=1e-9)
+            (x0, y0), (x1, y1) = panel.view
+            assert np.all((ends[:, 0] >= x0 - 1e-9) & (ends[:, 0] <= x1 + 1e-9))
+            assert np.all((ends[:, 1] >= y0 - 1e-9) & (ends[:, 1] <= y1 + 1e-9))
+    assert panel.lines[0].axes.get_xlabel().startswith("PC1" if features == ("pca",) else features[0])
+
+
+def test_lines_that_miss_the_view_are_not_drawn():
+    view = np.array([[0.0, 0.0], [1.0, 1.0]])
+    assert clip_line(np.array([1.0, 0.0]), -2.0, view).shape == (0, 2)  # x = 2
+    np.testing.assert_allclose(clip_line(np.array([1.0, -1.0]), 0.0, view), [[0, 0], [1, 1]])  # the diagonal
+
+
+def test_principal_axes_are_orthonormal_and_ordered():
+    x_train = lesson_data()[0]
+    axes = principal_axes(x_train)
+    np.testing.assert_allclose(axes @ axes.T, np.eye(2), atol=1e-12)
+    spread = np.var((x_train - x_train.mean(axis=0)) @ axes.T, axis=0)
+    assert spread[0] > spread[1] and spread[0] == pytest.approx(np.linalg.eigvalsh(np.cov(x_train.T, bias=True))[-1])
+
+
+def test_cli_panels_and_features(runner, quick, tmp_path):
+    from viz.cli import main
+
+    out = tmp_path / "boundary.png"
+    result = runner.invoke(main, ["render", str(quick), "--panels", "contour,curves,boundary", "--features", "pca",
+                                  "-o", str(out), "--size", "640x360"])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 10_000
+    for args, message in (
+        (["--panels", "contour,pie"], "unknown panel 'pie'"),
+        (["--panels", "boundary"], "the contour and curves panels are always drawn"),
+        (["--features", "variance,colour", "--panels", "contour,curves,boundary"], "give two of variance, skewness"),
+        (["--features", "variance,skewness"], "add --panels contour,curves,boundary"),
+    ):
+        result = runner.invoke(main, ["render", str(quick), *args, "-o", str(tmp_path / "x.png")])
+        assert result.exit_code == 2 and message in one_error_line(result), (args, result.output)

@@ -1,0 +1,141 @@
+"""Several initializations of the lesson: what is trained, the bands drawn, the summary."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from viz import Scene, problems, record
+from viz.backend import load_keras
+from viz.problems.logreg import lesson_data
+from viz.render.frames import Frames
+from viz.spread import bands, summary
+
+from conftest import one_error_line
+
+SEEDS = 4
+
+
+@pytest.fixture(scope="module")
+def spread_scene():
+    """Two optimizers that update weight by weight (trained side by side) and one with
+    clipnorm, which couples the weights (trained one seed at a time): 15 steps."""
+    return Scene(title="seeds", problem=problems.logreg(epochs=1, batch_size=64),
+                 optimizers={"SGD": "sgd", "Adam": "adam",
+                             "RMSprop clipped": {"class_name": "RMSprop", "config": {"clipnorm": 0.05}}},
+                 learning_rate=0.05, seed=3)
+
+
+@pytest.fixture(scope="module")
+def spread(spread_scene):
+    return record(spread_scene, seeds=SEEDS)
+
+
+def test_seeds_differ_in_their_start_and_share_it_across_optimizers(spread):
+    starts = spread.spread["params"][:, :, 0]  # [n_opt, n_seeds, 5]
+    assert spread.spread["seeds"].tolist() == [3, 4, 5, 6]
+    np.testing.assert_array_equal(starts, np.broadcast_to(starts[0], starts.shape))
+    kernels = starts[0, :, :4]
+    assert min(np.abs(a - b).max() for i, a in enumerate(kernels) for b in kernels[i + 1:]) > 0.01
+    np.testing.assert_array_equal(spread.spread["params"][:, 0], spread.params)  # seed 3 is the main run
+
+
+def test_every_seed_is_what_model_fit_does_from_its_initial_weights(spread, spread_scene):
+    """Plain Keras, one model per seed: initial weights from that seed, batch order from the
+    main run's seed; the same path as the wide model's column (and as the coupled optimizer's
+    one-by-one fits)."""
+    keras = load_keras()
+    x_train, y_train, _, _ = lesson_data()
+    for index, (label, spec) in enumerate(spread_scene.optimizers.items()):
+        for column, seed in enumerate(spread.spread["seeds"][1:3], start=1):
+            keras.utils.set_random_seed(int(seed))
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid")])
+            start = np.concatenate([w.ravel() for w in model.get_weights()])
+            np.testing.assert_array_equal(spread.spread["params"][index, column, 0], start)
+            optimizer = keras.optimizers.get({"class_name": spec, "config": {"learning_rate": 0.05}}
+                                             if isinstance(spec, str) else
+                                             {**spec, "config": {**spec["config"], "learning_rate": 0.05}})
+            model.compile(optimizer=optimizer, loss="binary_crossentropy")
+            keras.utils.set_random_seed(3)
+            model.fit(x_train.astype("float32"), y_train.astype("float32"), batch_size=64, epochs=1, verbose=0)
+            end = np.concatenate([w.ravel() for w in model.get_weights()])
+            np.testing.assert_allclose(spread.spread["params"][index, column, -1], end, rtol=2e-5, atol=2e-6)
+
+
+def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
+    from viz.problems.logreg import loss_and_accuracy
+
+    x_train, y_train, _, _ = lesson_data()
+    loss, accuracy = loss_and_accuracy(spread.spread["params"], x_train, y_train)
+    np.testing.assert_array_equal(spread.spread["loss"], loss)
+    np.testing.assert_array_equal(spread.spread["accuracy"], accuracy)
+
+
+def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
+    frames = Frames(spread, "seeds", (640, 360))
+    loss_panel = frames.panels[1]
+    step = 9
+    frames[step]
+    outline = loss_panel.bands[1].get_paths()[0].vertices  # Adam's band
+    low, high = np.quantile(spread.spread["loss"][1, :, : step + 1], [0.25, 0.75], axis=0)
+    np.testing.assert_allclose(outline[: step + 1, 1], high)
+    np.testing.assert_allclose(outline[step + 1: 2 * (step + 1), 1], low[::-1])
+    np.testing.assert_allclose(outline[: step + 1, 0], np.arange(step + 1) / 15)  # epochs
+    median, _, _ = bands(spread.spread["accuracy"])
+    np.testing.assert_allclose(frames.panels[2].lines[0].get_ydata(), median[0, : step + 1])
+
+
+def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
+    frames = Frames(spread, "seeds", (640, 360))
+    frames[5]
+    assert not frames.end_card.get_visible()
+    frames[len(frames) - 1]
+    assert frames.end_card.get_visible()
+    assert frames.end_card.get_text().startswith(f"Checked on {SEEDS} initializations:")
+    rows = summary(spread)
+    best = min(rows, key=lambda row: row["loss_median"])
+    assert best["optimizer"] in frames.end_card.get_text()
+
+
+def test_summary_is_the_spread_of_the_final_values(spread):
+    rows = summary(spread)
+    final = spread.spread["loss"][:, :, -1]
+    assert [row["optimizer"] for row in rows] == list(spread.names)
+    for row, values in zip(rows, final):
+        assert row["loss_median"] == pytest.approx(np.median(values))
+        assert row["loss_min"] == values.min() and row["loss_max"] == values.max()
+    assert sum(row["lowest_in"] for row in rows) == sum(row["highest_in"] for row in rows) == SEEDS
+
+
+def test_cli_prints_and_writes_the_summary_and_exports_every_seed(runner, quick, tmp_path):
+    from viz.cli import main
+
+    out = tmp_path / "seeds.png"
+    result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "-o", str(out), "--size", "640x360"])
+    assert result.exit_code == 0, result.output
+    assert "3 initializations (seeds 0-2)" in result.output and "lowest final loss:" in result.output
+    with open(tmp_path / "seeds.seeds.csv", newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert [row["optimizer"] for row in rows] == ["SGD", "Adam"] and rows[0]["seeds"] == "3"
+
+    exported = tmp_path / "seeds.csv"
+    result = runner.invoke(main, ["export", str(quick), "--seeds", "3", "-o", str(exported)])
+    assert result.exit_code == 0, result.output
+    with open(exported, newline="") as table:
+        rows = list(csv.DictReader(table))
+    assert len(rows) == 2 * 3 * 16 and {row["seed"] for row in rows} == {"0", "1", "2"}
+    npz = tmp_path / "seeds.npz"
+    assert runner.invoke(main, ["export", str(quick), "--seeds", "3", "-o", str(npz)]).exit_code == 0
+    with np.load(npz) as data:
+        assert data["spread_params"].shape == (2, 3, 16, 5) and data["params"].shape == (2, 16, 5)
+
+
+def test_seeds_are_for_the_lesson(runner, scene_file):
+    from viz.cli import main
+
+    surface = scene_file("""
+        from viz import Scene, surfaces
+        bowl = Scene(title="bowl", problem=surfaces.get("matyas"), optimizers={"SGD": "sgd"}, steps=5)
+    """)
+    result = runner.invoke(main, ["render", str(surface), "--seeds", "3"])
+    assert result.exit_code == 2 and "--seeds: scene 'bowl' is not the lesson" in one_error_line(result)

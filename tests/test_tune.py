@@ -1,0 +1,128 @@
+"""Fair learning rates: the grid search, its tie rule, and tuned renders."""
+
+import json
+
+import numpy as np
+import pytest
+
+from viz import Scene
+from viz.surfaces import Surface
+from viz.tune import best_rate, grid, tune, tuned_scene
+
+BOWL = """
+    from viz import Scene
+    from viz.surfaces import Surface
+
+    bowl = Scene(
+        title="bowl",
+        problem=Surface(name="bowl", fn=lambda x, y: x * x + y * y, domain=((-2, 2), (-2, 2)), starts=((1.5, -1.0),),
+                        minima=((0.0, 0.0),), minimum_value=0.0),
+        optimizers={"SGD": "sgd", "Adam": "adam"},
+        learning_rate=0.5,
+        steps=3,
+    )
+"""
+
+
+def bowl_scene(optimizers):
+    """x² + y²: plain SGD at rate 0.5 lands on the minimum in one step, exactly."""
+    surface = Surface(name="bowl", fn=lambda x, y: x * x + y * y, domain=((-2, 2), (-2, 2)), starts=((1.5, -1.0),),
+                      minima=((0.0, 0.0),), minimum_value=0.0)
+    return Scene(title="bowl", problem=surface, optimizers=optimizers, learning_rate=0.5, steps=3)
+
+
+def test_the_grid_is_nine_rates_around_the_scenes():
+    assert grid(0.01) == [0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0]
+
+
+def test_ties_go_to_the_larger_rate_and_divergence_loses():
+    rates = [0.1, 0.3, 1.0, 3.0]
+    assert best_rate(rates, [0.5, 0.2, 0.3, np.inf]) == 0.3
+    assert best_rate(rates, [0.5, 0.2, 0.2 * (1 + 1e-4), np.inf]) == 1.0  # within 0.1%: tied
+    assert best_rate(rates, [0.5, 0.2, 0.2 * 1.01, np.inf]) == 0.3
+    assert best_rate(rates, [np.inf] * 4) is None
+
+
+def test_the_search_finds_the_known_best_rate_on_a_bowl():
+    """After 3 steps of SGD on x² + y², rate r leaves (1 - 2r)³ of the start: 0.5 is exact,
+    every other rate of the grid (0.005 ... 50) is worse or diverges."""
+    result = tune(bowl_scene({"SGD": "sgd"}), seed=0)
+    assert result["chosen"] == {"SGD": 0.5}
+    trials = result["trials"]["SGD"]
+    assert trials["0.5"] == 0.0
+    start = 1.5**2 + 1.0**2
+    assert trials["0.15"] == pytest.approx(start * (1 - 2 * 0.15) ** 6)
+    assert trials["50.0"] is None or trials["50.0"] > 1e6  # diverged, or far out
+
+
+def test_a_tuned_scene_sets_each_rate():
+    scene = tuned_scene(bowl_scene({"SGD": "sgd", "Adam": "adam"}), {"SGD": 0.5, "Adam": 0.15})
+    assert scene.optimizers["SGD"]["config"]["learning_rate"] == 0.5
+    assert scene.optimizers["Adam"]["config"]["learning_rate"] == 0.15
+
+
+def test_tune_lr_renders_with_the_chosen_rates_in_the_legend_and_manifest(runner, scene_file, tmp_path):
+    from viz.cli import main
+
+    path = scene_file(BOWL)
+    out = tmp_path / "tuned.gif"
+    result = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "640x360"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "tuned.gif.json").read_text())
+    assert manifest["tuning"]["chosen"]["SGD"] == 0.5
+    assert manifest["tuning"]["grid"] == grid(0.5)
+    assert manifest["optimizers"]["SGD"]["config"]["learning_rate"] == 0.5
+    assert manifest["optimizers"]["Adam"]["config"]["learning_rate"] == manifest["tuning"]["chosen"]["Adam"]
+
+    from PIL import Image
+
+    with Image.open(out) as gif:
+        assert gif.n_frames == 4  # 3 steps and the start
+    again = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "640x360"])
+    assert "recording from the cache" in again.output  # the search is cached too
+
+
+def test_both_plays_the_same_rate_then_the_tuned_rates(runner, scene_file, tmp_path):
+    from viz.cli import main
+
+    out = tmp_path / "both.gif"
+    result = runner.invoke(main, ["render", str(scene_file(BOWL)), "--tune-lr", "both", "-o", str(out),
+                                  "--size", "640x360", "--hold", "0.4"])
+    assert result.exit_code == 0, result.output
+    from PIL import Image
+
+    with Image.open(out) as gif:
+        # 4 frames, the first part's end held 0.4 s at 25 fps (10 frames), 4 frames (the last
+        # one lasting the final hold)
+        assert gif.n_frames == 4 + 10 + 4
+        gif.seek(3)
+        first_end = np.asarray(gif.convert("RGB"))
+        gif.seek(13)
+        np.testing.assert_array_equal(np.asarray(gif.convert("RGB")), first_end)
+        gif.seek(14)
+        assert not np.array_equal(np.asarray(gif.convert("RGB")), first_end)  # the tuned part's title
+
+
+def test_the_legend_shows_rates_only_when_they_differ():
+    from viz import record
+    from viz.render.panels import legend_handles
+
+    same = record(bowl_scene({"SGD": "sgd", "Adam": "adam"}))
+    assert [h.get_label() for h in legend_handles(same)] == ["SGD", "Adam"]
+    tuned = record(tuned_scene(bowl_scene({"SGD": "sgd", "Adam": "adam"}), {"SGD": 0.5, "Adam": 0.15}))
+    assert [h.get_label() for h in legend_handles(tuned)] == ["SGD lr 0.5", "Adam lr 0.15"]
+
+
+def test_each_trial_is_the_run_a_render_at_that_rate_would_record():
+    """The search reuses one model per optimizer, resetting weights, optimizer state and rate
+    between rates: every trial's loss equals a fresh recording at that rate."""
+    from viz import problems, record
+
+    scene = Scene(title="small", problem=problems.logreg(epochs=1, batch_size=64),
+                  optimizers={"SGD momentum": {"class_name": "SGD", "config": {"momentum": 0.9}}, "Adam": "adam",
+                              "Adagrad": "adagrad"}, learning_rate=0.03, seed=2)
+    result = tune(scene, seed=2)
+    for rate in (0.003, 0.3):
+        fresh = record(tuned_scene(scene, {label: rate for label in scene.optimizers}), seed=2)
+        for label, loss in zip(fresh.names, fresh.loss[:, -1]):
+            assert result["trials"][label][str(rate)] == pytest.approx(loss, rel=1e-6)
