@@ -318,8 +318,11 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @_cache_option
 @click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output.")
 @click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
+@click.option("--view", type=click.Choice(["2d", "3d"]), default="2d", show_default=True,
+              help="For a surface scene: 3d draws f(x, y) as a 3D surface with the paths on it, instead of contours.")
 def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
-           duration, max_frames, budget, steps, boundary, scene_name, every, seed, no_cache, no_overwrite, quiet):
+           duration, max_frames, budget, steps, boundary, scene_name, every, seed, no_cache, no_overwrite, quiet,
+           view):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -327,7 +330,8 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     A folder renders every scene of every file in it.
     """
     options = _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, theme=theme,
-                       font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary)
+                       font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary,
+                       view=view)
     if budget is not None and options.fmt != "gif":
         raise click.UsageError(f"--max-size is a GIF budget; {options.fmt} is not a GIF")
     chosen = _load(scenes, scene_name, every)
@@ -335,6 +339,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
     from viz import manifest
     from viz.render import BudgetError, render as render_recording, render_within
+    from viz.surfaces import Surface
 
     jobs = []  # every scene and output checked before the first one trains
     for scene_file, name, scene, n_scenes in chosen:
@@ -346,6 +351,9 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         inputs = getattr(scene.problem, "x", None)
         if boundary and not (inputs is not None and inputs.ndim == 2 and inputs.shape[1] == 2):
             raise click.UsageError(f"--boundary: scene {name!r} is not a keras_model with two input features")
+        if view == "3d" and not isinstance(scene.problem, Surface):
+            raise click.UsageError(f"--view 3d: scene {name!r} is not a surface; a model's 2D view is a plane "
+                                   "through its many weights, not its loss surface, so it has no 3D view")
         path = _output(output, scene_file, name, n_scenes, options.fmt if options.fmt != "frames" else "")
         _prepare_folder(path, overwrite=not no_overwrite, folder=options.fmt == "frames")
         jobs.append((scene_file, name, scene, path))

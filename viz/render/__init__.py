@@ -23,6 +23,7 @@ MAX_DURATION = 600  # seconds: ten minutes of animation is plenty, and bounds th
 DEFAULT_MAX_FRAMES = 600  # 24 s at 25 fps; longer recordings are subsampled evenly
 MIN_FRAMES = 2
 MIN_COLOURS = 16
+VIEWS = ("2d", "3d")  # the left panel: contours, or a surface scene in 3D
 
 
 class BudgetError(ValueError):
@@ -36,7 +37,8 @@ class Options:
     ``fps`` None is the format's default; ``duration`` (seconds, without the hold) fits the
     steps into that time, subsampling or holding steps, instead of one frame per step up to
     ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows a two-input
-    model's decision boundaries instead of its accuracy.
+    model's decision boundaries instead of its accuracy; ``view`` "3d" draws a surface scene's
+    f(x, y) as a 3D surface instead of contours.
     """
 
     fmt: str = "gif"
@@ -50,6 +52,7 @@ class Options:
     transparent: bool = False
     colours: int = MAX_COLOURS
     boundary: bool = False
+    view: str = "2d"
 
     @property
     def frame_rate(self):
@@ -91,6 +94,8 @@ class Options:
                              "--transparent")
         if not MIN_COLOURS <= self.colours <= MAX_COLOURS:
             raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
+        if self.view not in VIEWS:
+            raise ValueError(f"unknown view {self.view!r}; choose one of {', '.join(VIEWS)}")
 
 
 def schedule(steps, options):
@@ -121,7 +126,7 @@ def render(recording, path, title="", progress=None, **options):
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     steps = [recording.steps] if fmt in STILLS else schedule(recording.steps, options)
     frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent,
-                    options.boundary)
+                    options.boundary, options.view)
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)
         return 1

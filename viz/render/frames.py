@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from viz.atomic import atomic_path
 from viz.errors import SpecError
 from viz.render.panels import BoundaryPanel, ContourPanel, CurvePanel, legend_handles
+from viz.render.surface3d import SurfacePanel3D, refuse_unless_surface
 from viz.render.theme import LIGHT
 
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
@@ -24,12 +25,14 @@ class Frames:
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
-                 transparent=False, boundary=False):
+                 transparent=False, boundary=False, view="2d"):
         self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
         self.recording, self.theme = recording, theme
         if boundary and not recording.regions:
             raise SpecError(recording.meta.get("no_regions") or "decision boundaries take a keras_model with two inputs")
         self.boundary = boundary  # the lower right panel: decision boundaries instead of accuracy
+        if view == "3d":
+            refuse_unless_surface(recording)
         width, height = size
         dpi = height / HEIGHT_INCHES
         inches = width / dpi  # the figure's width; its height is HEIGHT_INCHES
@@ -55,13 +58,17 @@ class Frames:
             side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's room is square
             lift = (tall - side) / 2 / HEIGHT_INCHES
             box = (left / inches, bottom + lift, side / inches, side / HEIGHT_INCHES)
-            contour_ax = figure.add_axes(box)
-            colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
             right = (left + side + gap) / inches
-            self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
-            for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
-                _fit(ax.yaxis.label, height=ax.get_position().height)
-            _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
+            if view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
+                self.panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 0.5 * scale / inches,
+                                                       top - bottom), recording, theme)]
+            else:
+                contour_ax = figure.add_axes(box)
+                colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
+                self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
+                for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
+                    _fit(ax.yaxis.label, height=ax.get_position().height)
+                _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
             self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
             self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
             self.canvas.draw()  # the static part, once: animated artists are skipped
