@@ -86,9 +86,10 @@ def test_paths_lie_on_the_log_surface(steep):
 def test_a_diverged_head_is_a_cross_on_the_border(steep):
     frames = Frames(steep, "3d", SIZE, view="3d")
     panel = frames.panels[0]
-    frames[3]  # SGD has left the domain (x = -399), not yet diverged
+    frames[3]  # SGD has left the domain (x = -399, y = 43), not yet diverged
     x, y, z = (values[0] for values in panel.heads[0].get_data_3d())
-    assert (x, y, z) == (-2.0, 3.0, panel.ax.get_zlim()[1]) and panel.heads[0].get_marker() == "o"
+    assert (x, y) == (-2.0, 3.0) and panel.heads[0].get_marker() == "o"
+    assert z == pytest.approx(np.log10(109))  # on the surface there: f(-2, 3) = 9 + 100
     frames[STEPS]
     assert panel.heads[0].get_marker() == "X"  # as in the 2D panel
 
@@ -124,3 +125,23 @@ def test_an_unknown_view_is_refused(runner, quick):
     assert "'4d' is not one of '2d', '3d'" in one_error_line(result)
     with pytest.raises(ValueError, match="unknown view '4d'"):
         Options(view="4d").check()
+
+
+def test_a_path_leaving_the_box_is_clipped_at_its_face():
+    from viz.render.surface3d import clipped_polyline
+
+    points = np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.5], [3.0, 0.5, 0.5], [0.5, -0.5, 0.5], [0.5, 0.5, 0.5],
+                       [np.nan, np.nan, np.nan]])
+    vertices, counts = clipped_polyline(points, (0, 0, 0), (1, 1, 1))
+    expected = [[0, 0, 0], [0.5, 0.5, 0.5], [1, 0.5, 0.5],  # leaves through the face x = 1
+                [np.nan] * 3, [0.5, 0, 0.5], [0.5, 0.5, 0.5]]  # a gap, then in again through y = 0
+    np.testing.assert_allclose(vertices, expected)
+    assert counts.tolist() == [1, 2, 3, 3, 6, 6]  # the step out of the box draws nothing; NaN (diverged) neither
+
+
+def test_the_panel_draws_the_clipped_path(steep):
+    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames[2]  # SGD's step 2 is at x = 4.65, out of the domain [-2, 2]
+    xs, ys, zs = frames.panels[0].lines[0].get_data_3d()
+    assert len(xs) == 3 and xs[-1] == 2.0  # stops where the step crosses the border x = 2
+    np.testing.assert_array_equal(xs[:2], steep.plane.xy[0, :2, 0])

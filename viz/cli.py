@@ -116,6 +116,17 @@ def _size(ctx, param, value):
     return width, height
 
 
+def _camera(ctx, param, value):
+    """``35,-120`` -> (35.0, -120.0)."""
+    if value is None:
+        return None
+    try:
+        elevation, azimuth = (float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not ELEV,AZIM in degrees, e.g. 35,-120") from None
+    return elevation, azimuth
+
+
 def _output(path, scene_file, scene_name, n_scenes, suffix):
     """The explicit ``-o`` path, or ``outputs/<file stem>[_<scene>].<suffix>`` (a folder
     ``..._frames`` without a suffix)."""
@@ -320,9 +331,12 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
 @click.option("--view", type=click.Choice(["2d", "3d"]), default="2d", show_default=True,
               help="For a surface scene: 3d draws f(x, y) as a 3D surface with the paths on it, instead of contours.")
+@click.option("--camera", callback=_camera, metavar="ELEV,AZIM",
+              help="With --view 3d: the camera's elevation and azimuth in degrees, e.g. 35,-120 "
+                   "[default: chosen per surface].")
 def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
            duration, max_frames, budget, steps, boundary, scene_name, every, seed, no_cache, no_overwrite, quiet,
-           view):
+           view, camera):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -331,7 +345,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     """
     options = _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, theme=theme,
                        font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary,
-                       view=view)
+                       view=view, camera=camera)
     if budget is not None and options.fmt != "gif":
         raise click.UsageError(f"--max-size is a GIF budget; {options.fmt} is not a GIF")
     chosen = _load(scenes, scene_name, every)

@@ -38,7 +38,8 @@ class Options:
     steps into that time, subsampling or holding steps, instead of one frame per step up to
     ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows a two-input
     model's decision boundaries instead of its accuracy; ``view`` "3d" draws a surface scene's
-    f(x, y) as a 3D surface instead of contours.
+    f(x, y) as a 3D surface instead of contours, seen from ``camera`` (elevation, azimuth in
+    degrees; None: the surface's own default).
     """
 
     fmt: str = "gif"
@@ -53,6 +54,7 @@ class Options:
     colours: int = MAX_COLOURS
     boundary: bool = False
     view: str = "2d"
+    camera: tuple | None = None
 
     @property
     def frame_rate(self):
@@ -96,6 +98,13 @@ class Options:
             raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
         if self.view not in VIEWS:
             raise ValueError(f"unknown view {self.view!r}; choose one of {', '.join(VIEWS)}")
+        if self.camera is not None:
+            elevation, azimuth = self.camera
+            if self.view != "3d":
+                raise ValueError("a camera turns the 3D view; use it with --view 3d")
+            if not (math.isfinite(azimuth) and -90 <= elevation <= 90):
+                raise ValueError(f"camera {elevation:g},{azimuth:g}: the elevation is between -90 and 90 degrees "
+                                 "and the azimuth a finite angle, e.g. 35,-120")
 
 
 def schedule(steps, options):
@@ -126,7 +135,7 @@ def render(recording, path, title="", progress=None, **options):
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     steps = [recording.steps] if fmt in STILLS else schedule(recording.steps, options)
     frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent,
-                    options.boundary, options.view)
+                    options.boundary, options.view, options.camera)
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)
         return 1

@@ -25,7 +25,7 @@ class Frames:
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
-                 transparent=False, boundary=False, view="2d"):
+                 transparent=False, boundary=False, view="2d", camera=None):
         self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
         self.recording, self.theme = recording, theme
         if boundary and not recording.regions:
@@ -60,8 +60,8 @@ class Frames:
             box = (left / inches, bottom + lift, side / inches, side / HEIGHT_INCHES)
             right = (left + side + gap) / inches
             if view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
-                self.panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 0.5 * scale / inches,
-                                                       top - bottom), recording, theme)]
+                self.panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches,
+                                                       top - bottom), recording, theme, camera)]
             else:
                 contour_ax = figure.add_axes(box)
                 colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
