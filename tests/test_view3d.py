@@ -145,3 +145,12 @@ def test_the_panel_draws_the_clipped_path(steep):
     xs, ys, zs = frames.panels[0].lines[0].get_data_3d()
     assert len(xs) == 3 and xs[-1] == 2.0  # stops where the step crosses the border x = 2
     np.testing.assert_array_equal(xs[:2], steep.plane.xy[0, :2, 0])
+
+
+def test_the_camera_turns_the_view_and_needs_it(steep):
+    frames = Frames(steep, "3d", SIZE, view="3d", camera=(20, -30))
+    assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)
+    with pytest.raises(ValueError, match="use it with --view 3d"):
+        Options(camera=(20, -30)).check()
+    with pytest.raises(ValueError, match="elevation is between -90 and 90"):
+        Options(view="3d", camera=(120, 0)).check()
