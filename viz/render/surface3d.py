@@ -147,17 +147,18 @@ def _clip_segment(start, end, low, high):
 
 
 def _keep_within(ax, box):
-    """Narrow the 3D axes until their labels stay inside ``box`` (figure fractions) on the
-    right: a camera that puts the z axis there would otherwise write into the curve panel."""
+    """Narrow the 3D axes until their labels stay inside the figure on the left and inside
+    ``box`` (figure fractions) on the right: depending on the camera the z axis is on one side
+    or the other, and its label would be cut off or written into the curve panel."""
     figure = ax.get_figure()
     renderer = figure.canvas.get_renderer()
     for _ in range(4):
         extent = ax.get_tightbbox(renderer).transformed(figure.transFigure.inverted())
-        over = extent.x1 - (box[0] + box[2])
-        if over <= 0:
+        left, right = max(0.0, 0.005 - extent.x0), max(0.0, extent.x1 - (box[0] + box[2]))
+        if left == right == 0:
             return
         position = ax.get_position(original=True)
-        ax.set_position((position.x0, position.y0, position.width - over, position.height))
+        ax.set_position((position.x0 + left, position.y0, position.width - left - right, position.height))
 
 
 def _power(z):
