@@ -183,7 +183,7 @@ class SurfacePanel3D:
         shaded = LightSource(azdeg=315, altdeg=50).shade_rgb(colours[..., :3], grid_z, blend_mode="soft",
                                                              vert_exag=2 / np.ptp(z.limits))
         ax.plot_surface(gx, gy, grid_z, facecolors=shaded, rcount=GRID_CELLS, ccount=GRID_CELLS, linewidth=0,
-                        antialiased=False, shade=False, zorder=1)
+                        antialiased=False, shade=False, zorder=1, rasterized=True)  # SVG, PDF: one image
         ax.plot_wireframe(gx, gy, grid_z, rcount=MESH_LINES, ccount=MESH_LINES, color=theme.contour_lines,
                           linewidth=0.4, alpha=0.6, zorder=2)
         ax.set_xlim(x0, x1)
