@@ -22,6 +22,8 @@ class Frames:
 
     ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
     steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
+    ``view`` "3d" draws a surface scene's left panel as a 3D surface, from ``camera``
+    (elevation, azimuth; None: the surface's default).
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
