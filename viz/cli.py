@@ -116,6 +116,17 @@ def _size(ctx, param, value):
     return width, height
 
 
+def _camera(ctx, param, value):
+    """``35,-120`` -> (35.0, -120.0)."""
+    if value is None:
+        return None
+    try:
+        elevation, azimuth = (float(part) for part in value.split(","))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not ELEV,AZIM in degrees, e.g. 35,-120") from None
+    return elevation, azimuth
+
+
 def _output(path, scene_file, scene_name, n_scenes, suffix):
     """The explicit ``-o`` path, or ``outputs/<file stem>[_<scene>].<suffix>`` (a folder
     ``..._frames`` without a suffix)."""
@@ -399,9 +410,14 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @_cache_option
 @click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output.")
 @click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
+@click.option("--view", type=click.Choice(["2d", "3d"]), default="2d", show_default=True,
+              help="For a surface scene: 3d draws f(x, y) as a 3D surface with the paths on it, instead of contours.")
+@click.option("--camera", callback=_camera, metavar="ELEV,AZIM",
+              help="With --view 3d: the camera's elevation and azimuth in degrees, e.g. 35,-120 "
+                   "[default: chosen per surface].")
 def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
            duration, max_frames, budget, steps, boundary, features, seeds, tune_lr, scene_name, every, seed, no_cache,
-           no_overwrite, quiet):
+           no_overwrite, quiet, view, camera):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -410,7 +426,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     """
     options = _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, theme=theme,
                        font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary,
-                       **({"features": features} if features else {}))
+                       view=view, camera=camera, **({"features": features} if features else {}))
     if budget is not None and options.fmt != "gif":
         raise click.UsageError(f"--max-size is a GIF budget; {options.fmt} is not a GIF")
     if features and not boundary:
@@ -420,6 +436,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
     from viz import manifest
     from viz.render import BudgetError, render as render_recording, render_within
+    from viz.surfaces import Surface
 
     jobs = []  # every scene and output checked before the first one trains
     for scene_file, name, scene, n_scenes in chosen:
@@ -438,6 +455,9 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         if seeds > 1 and not lesson:
             raise click.UsageError(f"--seeds: scene {name!r} is not the lesson; several initializations are for its "
                                    "logistic regression (use --seed for one other initialization)")
+        if view == "3d" and not isinstance(scene.problem, Surface):
+            raise click.UsageError(f"--view 3d: scene {name!r} is not a surface; a model's 2D view is a plane "
+                                   "through its many weights, not its loss surface, so it has no 3D view")
         path = _output(output, scene_file, name, n_scenes, options.fmt if options.fmt != "frames" else "")
         _prepare_folder(path, overwrite=not no_overwrite, folder=options.fmt == "frames")
         jobs.append((scene_file, name, scene, path))

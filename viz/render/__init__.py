@@ -23,6 +23,7 @@ MAX_DURATION = 600  # seconds: ten minutes of animation is plenty, and bounds th
 DEFAULT_MAX_FRAMES = 600  # 24 s at 25 fps; longer recordings are subsampled evenly
 MIN_FRAMES = 2
 MIN_COLOURS = 16
+VIEWS = ("2d", "3d")  # the left panel: contours, or a surface scene in 3D
 
 
 class BudgetError(ValueError):
@@ -37,7 +38,9 @@ class Options:
     steps into that time, subsampling or holding steps, instead of one frame per step up to
     ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows decision
     boundaries instead of the accuracy (a two-input model's, or the lesson's on ``features``:
-    two feature names, or ``("pca",)`` for the principal components).
+    two feature names, or ``("pca",)`` for the principal components); ``view`` "3d" draws a
+    surface scene's f(x, y) as a 3D surface instead of contours, seen from ``camera``
+    (elevation, azimuth in degrees; None: the surface's own default).
     """
 
     fmt: str = "gif"
@@ -52,6 +55,8 @@ class Options:
     colours: int = MAX_COLOURS
     boundary: bool = False
     features: tuple = ("variance", "skewness")
+    view: str = "2d"
+    camera: tuple | None = None
 
     @property
     def frame_rate(self):
@@ -93,6 +98,15 @@ class Options:
                              "--transparent")
         if not MIN_COLOURS <= self.colours <= MAX_COLOURS:
             raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
+        if self.view not in VIEWS:
+            raise ValueError(f"unknown view {self.view!r}; choose one of {', '.join(VIEWS)}")
+        if self.camera is not None:
+            elevation, azimuth = self.camera
+            if self.view != "3d":
+                raise ValueError("a camera turns the 3D view; use it with --view 3d")
+            if not (math.isfinite(azimuth) and -90 <= elevation <= 90):
+                raise ValueError(f"camera {elevation:g},{azimuth:g}: the elevation is between -90 and 90 degrees "
+                                 "and the azimuth a finite angle, e.g. 35,-120")
 
 
 def schedule(steps, options):
@@ -126,7 +140,8 @@ def render(recording, path, title="", progress=None, then=(), **options):
     parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
     frames = Joined([Frames(part, part_title, options.size,
                             [part.steps] if fmt in STILLS else schedule(part.steps, options), theme,
-                            options.font_scale, options.transparent, options.boundary, options.features)
+                            options.font_scale, options.transparent, options.boundary, options.features, options.view,
+                            options.camera)
                      for part, part_title in parts], pause=round(options.hold * fps))
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)

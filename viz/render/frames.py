@@ -12,6 +12,7 @@ from viz.atomic import atomic_path
 from viz.errors import SpecError
 from viz.render.panels import (LESSON_FEATURES, BoundaryPanel, ContourPanel, CurvePanel, LinearBoundaryPanel,
                                SpreadPanel, legend_handles)
+from viz.render.surface3d import SurfacePanel3D, refuse_unless_surface
 from viz.render.theme import LIGHT
 from viz.spread import BAND_LABEL, claims, summary
 
@@ -23,10 +24,12 @@ class Frames:
 
     ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
     steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
+    ``view`` "3d" draws a surface scene's left panel as a 3D surface, from ``camera``
+    (elevation, azimuth; None: the surface's default).
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
-                 transparent=False, boundary=False, features=LESSON_FEATURES):
+                 transparent=False, boundary=False, features=LESSON_FEATURES, view="2d", camera=None):
         self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
         self.recording, self.theme = recording, theme
         if boundary and not (recording.regions or recording.data):
@@ -34,6 +37,8 @@ class Frames:
                             "decision boundaries take the lesson or a keras_model with two inputs")
         self.boundary = boundary  # the lower right panel: decision boundaries instead of accuracy
         self.features = features  # the lesson's boundary panel: two feature names, or ("pca",)
+        if view == "3d":
+            refuse_unless_surface(recording)
         width, height = size
         dpi = height / HEIGHT_INCHES
         inches = width / dpi  # the figure's width; its height is HEIGHT_INCHES
@@ -59,19 +64,23 @@ class Frames:
             side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's room is square
             lift = (tall - side) / 2 / HEIGHT_INCHES
             box = (left / inches, bottom + lift, side / inches, side / HEIGHT_INCHES)
-            contour_ax = figure.add_axes(box)
-            colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
             right = (left + side + gap) / inches
-            self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
-            for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
-                _fit(ax.yaxis.label, height=ax.get_position().height)
-            _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
+            if view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
+                self.panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches,
+                                                       top - bottom), recording, theme, camera)]
+            else:
+                contour_ax = figure.add_axes(box)
+                colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
+                self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
+                for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
+                    _fit(ax.yaxis.label, height=ax.get_position().height)
+                _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
             self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
             self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
             for panel in self.panels[1:]:  # long axis labels (a boundary panel's) within their panel
                 for ax in {line.axes for line in panel.lines}:
                     _fit(ax.yaxis.label, height=ax.get_position().height)
-            self.end_card = self._end_card(contour_ax) if recording.spread else None
+            self.end_card = self._end_card(self.panels[0].lines[0].axes) if recording.spread else None
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
         self.artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]

@@ -1,0 +1,156 @@
+"""--view 3d: a surface scene's f(x, y) as a 3D surface, the paths on it, blitted like the 2D view."""
+
+import json
+
+import imageio_ffmpeg
+import numpy as np
+import pytest
+from conftest import one_error_line
+from mpl_toolkits.mplot3d import proj3d
+from PIL import Image
+
+from viz import Scene, record, surfaces
+from viz.cli import main
+from viz.errors import SpecError
+from viz.render import Options
+from viz.render.frames import Frames
+
+SIZE = (640, 360)
+STEPS = 20
+# SGD at lr 0.01 leaves Rosenbrock's domain at step 2 and diverges at step 6; Adam stays inside.
+SCENE = f"""
+from viz import Scene, surfaces
+
+steep = Scene(title="Rosenbrock in 3D", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+              optimizers={{"SGD": "sgd", "Adam": "adam"}}, learning_rate=0.01, steps={STEPS})
+"""
+
+
+@pytest.fixture(scope="module")
+def steep():
+    """The recording of SCENE: SGD diverged (leaving the domain first), Adam inside it."""
+    return record(Scene(title="Rosenbrock in 3D", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+                        optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.01, steps=STEPS))
+
+
+def head_pixel(frames, path, step):
+    """(row, column) in the picture of the recorded point of ``path`` at ``step`` on the
+    surface, projected by the 3D axes."""
+    panel = frames.panels[0]
+    x, y = frames.recording.plane.xy[path, step]
+    projected = proj3d.proj_transform(x, y, panel.path_z[path, step], panel.ax.get_proj())
+    column, row = panel.ax.transData.transform(projected[:2])
+    return int(round(frames.figure.bbox.height - row)), int(round(column))
+
+
+def test_blitted_3d_frame_equals_a_full_redraw(steep):
+    """The surface is in the background; the moving 3D lines, drawn alone over it, give the
+    picture matplotlib's full redraw of that step gives."""
+    frames = Frames(steep, "3d", SIZE, view="3d")
+    blitted = frames[12].copy()
+    for artist in frames.artists:
+        artist.set_animated(False)
+    frames.canvas.draw()
+    full = np.asarray(frames.canvas.buffer_rgba())
+    differs = np.any(blitted != full, axis=-1)
+    assert differs.mean() < 0.002
+
+
+def test_a_head_moves_over_the_surface(steep):
+    frames = Frames(steep, "3d", SIZE, view="3d")
+    first, last = frames[0].copy(), frames[STEPS].copy()
+    np.testing.assert_array_equal(first[:40], last[:40])  # title and legend: drawn once
+    start, end = head_pixel(frames, 1, 0), head_pixel(frames, 1, STEPS)  # Adam's
+    assert abs(start[0] - end[0]) + abs(start[1] - end[1]) > 10
+    window = (slice(end[0] - 2, end[0] + 3), slice(end[1] - 2, end[1] + 3))
+    assert np.abs(first[window].astype(int) - last[window].astype(int)).max() > 60
+
+
+def test_paths_lie_on_the_log_surface(steep):
+    """The drawn line holds the recorded points, at z = log10(f - lowest) (floored), and the
+    z axis says so."""
+    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames[STEPS]
+    panel = frames.panels[0]
+    scale = panel.z
+    assert scale.log and scale.low == 0.0 and scale.floor == 0.1  # Rosenbrock's minimum is 0; levels step 0.103
+    assert panel.ax.get_zlabel() == "f(x, y), log scale"
+    xs, ys, zs = panel.lines[1].get_data_3d()  # Adam
+    np.testing.assert_array_equal(xs, steep.plane.xy[1, :, 0])
+    np.testing.assert_array_equal(ys, steep.plane.xy[1, :, 1])
+    np.testing.assert_allclose(10.0**zs, np.maximum(steep.loss[1], 0.1), rtol=1e-12)
+    labels = [panel.ax.zaxis.get_major_formatter()(tick) for tick in panel.ax.get_zticks()]
+    assert labels == ["0.1", "1", "10", "100", "1,000"]
+
+
+def test_a_diverged_head_is_a_cross_on_the_border(steep):
+    frames = Frames(steep, "3d", SIZE, view="3d")
+    panel = frames.panels[0]
+    frames[3]  # SGD has left the domain (x = -399, y = 43), not yet diverged
+    x, y, z = (values[0] for values in panel.heads[0].get_data_3d())
+    assert (x, y) == (-2.0, 3.0) and panel.heads[0].get_marker() == "o"
+    assert z == pytest.approx(np.log10(109))  # on the surface there: f(-2, 3) = 9 + 100
+    frames[STEPS]
+    assert panel.heads[0].get_marker() == "X"  # as in the 2D panel
+
+
+def test_cli_gif_and_mp4_in_3d(runner, scene_file, tmp_path):
+    path = scene_file(SCENE)
+    gif = tmp_path / "steep.gif"
+    result = runner.invoke(main, ["render", str(path), "--view", "3d", "-o", str(gif), "--size", "480x360"])
+    assert result.exit_code == 0, result.output
+    with Image.open(gif) as image:
+        assert image.n_frames == STEPS + 1 and image.size == (480, 360)
+    assert json.loads((tmp_path / "steep.gif.json").read_text())["render"]["view"] == "3d"
+    mp4 = tmp_path / "steep.mp4"
+    result = runner.invoke(main, ["render", str(path), "--view", "3d", "-o", str(mp4), "--size", "640x360",
+                                  "--hold", "0"])
+    assert result.exit_code == 0, result.output
+    reader = imageio_ffmpeg.read_frames(str(mp4))
+    meta = next(reader)
+    assert tuple(meta["size"]) == (640, 360) and sum(1 for _ in reader) == STEPS + 1
+
+
+def test_a_model_has_no_3d_view(runner, quick, small):
+    result = runner.invoke(main, ["render", str(quick), "--view", "3d", "--size", "320x180"])
+    assert result.exit_code == 2
+    assert "not a surface" in one_error_line(result)
+    with pytest.raises(SpecError, match="plane through its many weights"):
+        Frames(small, "small", SIZE, view="3d")
+
+
+def test_an_unknown_view_is_refused(runner, quick):
+    result = runner.invoke(main, ["render", str(quick), "--view", "4d"])
+    assert result.exit_code == 2
+    assert "'4d' is not one of '2d', '3d'" in one_error_line(result)
+    with pytest.raises(ValueError, match="unknown view '4d'"):
+        Options(view="4d").check()
+
+
+def test_a_path_leaving_the_box_is_clipped_at_its_face():
+    from viz.render.surface3d import clipped_polyline
+
+    points = np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.5], [3.0, 0.5, 0.5], [0.5, -0.5, 0.5], [0.5, 0.5, 0.5],
+                       [np.nan, np.nan, np.nan]])
+    vertices, counts = clipped_polyline(points, (0, 0, 0), (1, 1, 1))
+    expected = [[0, 0, 0], [0.5, 0.5, 0.5], [1, 0.5, 0.5],  # leaves through the face x = 1
+                [np.nan] * 3, [0.5, 0, 0.5], [0.5, 0.5, 0.5]]  # a gap, then in again through y = 0
+    np.testing.assert_allclose(vertices, expected)
+    assert counts.tolist() == [1, 2, 3, 3, 6, 6]  # the step out of the box draws nothing; NaN (diverged) neither
+
+
+def test_the_panel_draws_the_clipped_path(steep):
+    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames[2]  # SGD's step 2 is at x = 4.65, out of the domain [-2, 2]
+    xs, ys, zs = frames.panels[0].lines[0].get_data_3d()
+    assert len(xs) == 3 and xs[-1] == 2.0  # stops where the step crosses the border x = 2
+    np.testing.assert_array_equal(xs[:2], steep.plane.xy[0, :2, 0])
+
+
+def test_the_camera_turns_the_view_and_needs_it(steep):
+    frames = Frames(steep, "3d", SIZE, view="3d", camera=(20, -30))
+    assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)
+    with pytest.raises(ValueError, match="use it with --view 3d"):
+        Options(camera=(20, -30)).check()
+    with pytest.raises(ValueError, match="elevation is between -90 and 90"):
+        Options(view="3d", camera=(120, 0)).check()

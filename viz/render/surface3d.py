@@ -1,0 +1,274 @@
+"""The 3D view of a surface scene: f(x, y) as a shaded surface, drawn once, with the paths
+lying on it. Same protocol as the contour panel: static part at construction,
+``animated_artists``, ``update(step)``.
+
+Surfaces that span decades (Rosenbrock: 0 .. 2,509) hide their valley on a linear z axis, so
+where the contour panel spaces its levels logarithmically, z is log10 f with the tick labels
+giving f itself, and values below a floor lie on it (see :class:`ZScale`)."""
+
+import numpy as np
+from matplotlib.colors import LightSource, Normalize
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+
+from viz.errors import SpecError
+from viz.render.panels import (_short_number, divergence_steps, labels_and_styles, last_finite,
+                               optimizer_style)
+from viz.render.theme import LIGHT
+
+# (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
+CAMERAS = {
+    "rosenbrock": (35, -120),
+    "beale": (50, -125),
+    "himmelblau": (55, -120),
+    "saddle": (30, -120),
+    "valley": (35, -60),
+}
+DEFAULT_CAMERA = (45, -115)
+GRID_CELLS = 200  # surface polygons along each axis (the plane's grid): narrow valleys too; drawn once
+MESH_LINES = 21  # mesh lines along each axis, to show the shape
+
+
+def refuse_unless_surface(recording):
+    """Raise :class:`SpecError` unless ``recording`` is of a 2D surface scene."""
+    if recording.steps_per_epoch:
+        raise SpecError("--view 3d draws a surface scene's f(x, y); a model's 2D view is a plane through "
+                        "its many weights, not its loss surface, so it has no 3D view")
+
+
+class ZScale:
+    """Where f goes on the z axis. Surfaces whose contour levels are linear: f itself. Those
+    with log-spaced levels: log10 f, or log10(f - lowest) where the lowest value in view is
+    negative or above the floor; values below the floor (the contour panel's first level
+    step, rounded down to a power of ten) are drawn on it."""
+
+    def __init__(self, plane, loss):
+        gaps = np.diff(plane.levels)
+        self.log = len(gaps) > 1 and gaps[-1] > 10 * gaps[0]  # the contour panel's log levels
+        finite = plane.grid_loss[np.isfinite(plane.grid_loss)]
+        self.low, self.floor = 0.0, None
+        if not self.log:
+            self.limits = (finite.min(), finite.max())
+            return
+        seen = loss[np.isfinite(loss)]
+        lowest = min(finite.min(), seen.min()) if seen.size else finite.min()
+        self.floor = 10.0 ** np.floor(np.log10(gaps[0]))
+        self.low = 0.0 if 0 <= lowest < self.floor else lowest
+        self.limits = (np.log10(self.floor), np.log10(max(finite.max() - self.low, self.floor * 10)))
+
+    def __call__(self, f):
+        """z of the values ``f`` (NaN stays NaN)."""
+        f = np.asarray(f, dtype=np.float64)
+        if not self.log:
+            return f
+        with np.errstate(invalid="ignore"):
+            return np.log10(np.maximum(f - self.low, self.floor))
+
+    @property
+    def quantity(self):
+        """What z shows: f, or f minus the lowest value in view."""
+        if self.low == 0:
+            return "f(x, y)"
+        return f"f(x, y) − {_short_number(self.low)}"
+
+    @property
+    def label(self):
+        return f"{self.quantity}, log scale" if self.log else self.quantity
+
+    def ticks(self):
+        """Tick positions on z and their labels (values of f, or of f - lowest)."""
+        if not self.log:
+            return None, None
+        decades = np.arange(np.ceil(self.limits[0]), np.floor(self.limits[1]) + 1)
+        decades = decades[:: -(-len(decades) // 7)]  # at most 7 labels
+        return decades, FuncFormatter(lambda z, _: _power(z))
+
+
+def surface_cmap(theme):
+    """A grey ramp from light (lowest) to darker (highest), under the saturated path colours;
+    lighter than the contour panel's top so the paths stay clear, darker than the background
+    at the bottom so the valley floor does not vanish into it."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    ends = ("#f3f4f6", "#6f7582") if theme.name == "light" else ("#2c3038", "#7d8492")
+    return LinearSegmentedColormap.from_list(f"viz_surface_{theme.name}", ends)
+
+
+def _nearest(plane, points):
+    """f at the grid points nearest to ``points`` [k, 2]."""
+    columns = np.abs(plane.grid_x[None, :] - points[:, :1]).argmin(axis=1)
+    rows = np.abs(plane.grid_y[None, :] - points[:, 1:]).argmin(axis=1)
+    return plane.grid_loss[rows, columns]
+
+
+def clipped_polyline(points, low, high):
+    """A path's points [n, 3] as a polyline clipped to the box ``low``..``high`` (each [3]), as
+    the contour panel's axes clip a path that leaves the domain: vertices [m, 3], with NaN rows
+    where the path leaves the box, and for each step the number of vertices drawn up to it."""
+    vertices, counts, pen_down = [], [], False
+
+    def move_to(point):  # a new piece of the line
+        if vertices and np.isfinite(vertices[-1]).all():
+            vertices.append(np.full(3, np.nan))
+        vertices.append(point)
+
+    if np.all((points[0] >= low) & (points[0] <= high)):
+        move_to(points[0])
+        pen_down = True
+    counts.append(len(vertices))
+    for start, end in zip(points[:-1], points[1:]):
+        kept = _clip_segment(start, end, low, high)
+        if kept is not None:
+            entry, leave = kept
+            if entry > 0 or not pen_down:
+                move_to(start + entry * (end - start))
+            vertices.append(end if leave == 1 else start + leave * (end - start))
+        pen_down = kept is not None and kept[1] == 1
+        counts.append(len(vertices))
+    return np.array(vertices).reshape(-1, 3), np.array(counts)
+
+
+def _clip_segment(start, end, low, high):
+    """The part (t_entry, t_leave) of the segment start + t (end - start), 0 <= t <= 1, inside
+    the box, or None (Liang and Barsky's clipping)."""
+    if not (np.isfinite(start).all() and np.isfinite(end).all()):
+        return None
+    entry, leave = 0.0, 1.0
+    for a, b, lo, hi in zip(start, end, low, high):
+        delta = b - a
+        if delta == 0:
+            if not lo <= a <= hi:
+                return None
+            continue
+        t0, t1 = sorted(((lo - a) / delta, (hi - a) / delta))
+        entry, leave = max(entry, t0), min(leave, t1)
+        if entry > leave:
+            return None
+    return entry, leave
+
+
+def _keep_within(ax, box):
+    """Narrow the 3D axes until their labels stay inside the figure on the left and inside
+    ``box`` (figure fractions) on the right: depending on the camera the z axis is on one side
+    or the other, and its label would be cut off or written into the curve panel."""
+    figure = ax.get_figure()
+    renderer = figure.canvas.get_renderer()
+    for _ in range(4):
+        extent = ax.get_tightbbox(renderer).transformed(figure.transFigure.inverted())
+        left, right = max(0.0, 0.005 - extent.x0), max(0.0, extent.x1 - (box[0] + box[2]))
+        if left == right == 0:
+            return
+        position = ax.get_position(original=True)
+        ax.set_position((position.x0 + left, position.y0, position.width - left - right, position.height))
+
+
+def _power(z):
+    """10**z as a short number: 0.01, 1, 100, 10,000; 1e-05 below 0.001."""
+    value = 10.0**z
+    return f"{value:.0e}".replace("e-0", "e-") if value < 1e-3 else _short_number(value)
+
+
+class SurfacePanel3D:
+    """A surface scene's f(x, y) as a 3D surface with the optimizers' paths on it."""
+
+    def __init__(self, figure, box, recording, theme=LIGHT, camera=None):
+        refuse_unless_surface(recording)
+        plane = recording.plane
+        self.ax = ax = figure.add_axes(box, projection="3d", computed_zorder=False)
+        ax.set_facecolor((0, 0, 0, 0))
+        self.z = z = ZScale(plane, recording.loss)
+        (x0, x1), (y0, y1) = plane.grid_x[[0, -1]], plane.grid_y[[0, -1]]
+        gx, gy = np.meshgrid(plane.grid_x, plane.grid_y)
+        grid_z = z(plane.grid_loss)
+        colours = surface_cmap(theme)(Normalize(*z.limits, clip=True)(grid_z))
+        shaded = LightSource(azdeg=315, altdeg=50).shade_rgb(colours[..., :3], grid_z, blend_mode="soft",
+                                                             vert_exag=2 / np.ptp(z.limits))
+        ax.plot_surface(gx, gy, grid_z, facecolors=shaded, rcount=GRID_CELLS, ccount=GRID_CELLS, linewidth=0,
+                        antialiased=False, shade=False, zorder=1, rasterized=True)  # SVG, PDF: one image
+        ax.plot_wireframe(gx, gy, grid_z, rcount=MESH_LINES, ccount=MESH_LINES, color=theme.contour_lines,
+                          linewidth=0.4, alpha=0.6, zorder=2)
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_zlim(*z.limits)
+        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10], prune="both"))  # no label at a corner,
+        ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10], prune="both"))  # where x's and y's meet
+        ticks, formatter = z.ticks()
+        if ticks is not None:
+            ax.zaxis.set_major_locator(FixedLocator(ticks))
+            ax.zaxis.set_major_formatter(formatter)
+        span = max(x1 - x0, y1 - y0)
+        ax.set_box_aspect(((x1 - x0) / span, (y1 - y0) / span, 0.8), zoom=1.0)  # x and y to one scale
+        ax.view_init(*(camera or CAMERAS.get(recording.meta.get("problem"), DEFAULT_CAMERA)))
+        ax.set_xlabel(plane.axis_labels[0], labelpad=2)
+        ax.set_ylabel(plane.axis_labels[1], labelpad=2)
+        ax.set_zlabel(z.label, labelpad=6)
+        ax.tick_params(pad=1)
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_pane_color((0, 0, 0, 0))  # the grid lines (the theme's grid colour) without grey walls
+
+        keys = []
+        start_z = z(recording.loss[:, 0])
+        finite = np.isfinite(start_z)
+        count = len(np.unique(plane.xy[finite, 0], axis=0))
+        keys += ax.plot(plane.xy[finite, 0, 0], plane.xy[finite, 0, 1], start_z[finite], marker="o", markersize=11,
+                        markerfacecolor="none", markeredgecolor=theme.ink, markeredgewidth=2, linestyle="none",
+                        zorder=4, label="start" if count == 1 else "starts")
+        if len(plane.marks):
+            marks_z = z(_nearest(plane, plane.marks))  # on the floor of a log scale
+            keys += ax.plot(plane.marks[:, 0], plane.marks[:, 1], marks_z, marker="*", markersize=18,
+                            color=theme.background, markeredgecolor=theme.ink, linestyle="none", zorder=4,
+                            label=plane.marks_label)
+        ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
+                  borderaxespad=0.2, handletextpad=0.3, fontsize="small")
+        _keep_within(ax, box)
+        if z.log:  # what the log scale does below its floor, under the panel
+            floor = _short_number(z.floor)
+            figure.text(box[0] + 0.01, 0.015, f"{z.quantity} below {floor} is drawn at {floor} (log scale)",
+                        fontsize="small", color=theme.muted, va="bottom")
+
+        self.plane, self.xy = plane, plane.xy
+        self.path_z = z(recording.loss)
+        box_low, box_high = (x0, y0, z.limits[0]), (x1, y1, z.limits[1])
+        self.polylines = [clipped_polyline(np.column_stack([self.xy[path], self.path_z[path]]), box_low, box_high)
+                          for path in range(len(recording.names))]
+        self.view = ((x0, x1), (y0, y1))
+        self.head_index = last_finite(recording.loss)
+        self.diverged_at = divergence_steps(recording.loss)
+        _, style_of = labels_and_styles(recording.names)
+        self.markers = [optimizer_style(index)["marker"] for index in style_of]
+        self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
+        self.lines, self.heads = [], []
+        for path in range(len(recording.names)):
+            style = optimizer_style(style_of[path], theme)
+            line, = ax.plot([], [], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
+                            zorder=5, animated=True)
+            head, = ax.plot([], [], [], color=style["color"], marker=style["marker"], markersize=9,
+                            markeredgecolor=theme.halo, markeredgewidth=1.2, linestyle="none", zorder=6,
+                            animated=True)
+            self.lines.append(line)
+            self.heads.append(head)
+
+    @property
+    def animated_artists(self):
+        return [*self.lines, *self.heads]
+
+    def head(self, path, step):
+        """Where the path's head is drawn at ``step``: its last finite point, or, out of the
+        domain, the nearest point of the domain's border, on the surface (as the contour panel
+        puts it on the border)."""
+        last = self.head_index[path, step]
+        x, y = self.xy[path, last]
+        inside = np.clip(x, *self.view[0]), np.clip(y, *self.view[1])
+        if inside == (x, y):
+            return x, y, self.path_z[path, last]
+        return *inside, self.z(_nearest(self.plane, np.array([inside])))[0]
+
+    def update(self, step):
+        for path, (line, head) in enumerate(zip(self.lines, self.heads)):
+            vertices, counts = self.polylines[path]
+            drawn = vertices[: counts[step]]
+            line.set_data_3d(drawn[:, 0], drawn[:, 1], drawn[:, 2])
+            x, y, z = self.head(path, step)
+            head.set_data_3d([x], [y], [z])
+            diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
+            head.set_marker("X" if diverged else self.markers[path])
+            head.set_markeredgecolor(self.edges[diverged])
