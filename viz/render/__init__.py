@@ -10,10 +10,10 @@ from viz.atomic import atomic_path
 from viz.render.theme import ASPECTS, FONT_SCALES, THEMES
 from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS
 
-FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames")
+FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html")
 STILLS = ("png", "svg", "pdf")  # the last frame only
 CLEAR_FORMATS = ("gif", "png", "svg", "pdf", "frames")  # formats that can be transparent
-DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25}
+DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25, "html": 30}
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_HOLD = 2.0
 MIN_ASPECT = ASPECTS["4:3"]  # and wider: the contour panel is square and the curves need room beside it
@@ -108,9 +108,9 @@ def schedule(steps, options):
 def render(recording, path, title="", progress=None, **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
-    last frame of an animation is held for ``hold`` seconds. ``progress(done, total)``, if
-    given, is called as frames are encoded. Returns the number of frames written (without the
-    hold)."""
+    last frame of an animation is held for ``hold`` seconds (not in html: its player stops
+    there). ``progress(done, total)``, if given, is called as frames are encoded. Returns
+    the number of frames written (without the hold)."""
     from viz.render import writers
     from viz.render.frames import Frames
     from viz.render.panels import labels_and_styles, optimizer_style
@@ -137,6 +137,11 @@ def render(recording, path, title="", progress=None, **options):
         path_colours = [optimizer_style(index, theme)["color"] for index in range(len(labels))]
         writers.write_gif(stream, len(frames), path, fps, options.hold, sample, path_colours, options.colours,
                           options.transparent)
+    elif fmt == "html":  # the player pauses on the last frame: no hold
+        from viz.render.player import write_html
+
+        write_html(stream, path, fps, [step * recording.every for step in steps], recording.steps * recording.every,
+                   title, theme)
     else:
         writers.write_video(stream, path, fps, options.hold, fmt)
     return len(steps)
