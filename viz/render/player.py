@@ -26,7 +26,8 @@ TEMPLATE = """<!doctype html>
 <meta name="color-scheme" content="@SCHEME@">
 <title>@TITLE@</title>
 <style>
-:root { --bg: @BACKGROUND@; --ink: @INK@; --muted: @MUTED@; --line: @GRID@; --accent: @ACCENT@; }
+:root { --bg: @BACKGROUND@; --ink: @INK@; --muted: @MUTED@; --line: @GRID@; --track: @TRACK@; --accent: @ACCENT@;
+  --done: 0%; }
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; background: var(--bg); color: var(--ink);
   font: 20px/1.25 system-ui, "Segoe UI", Helvetica, Arial, sans-serif; }
@@ -34,12 +35,14 @@ body { display: flex; flex-direction: column; }
 #stage { flex: 1 1 auto; min-height: 0; }
 video { display: block; width: 100%; height: 100%; object-fit: contain; background: var(--bg); cursor: pointer; }
 #controls { flex: none; padding: 6px 20px 14px; }
-#scrubber { display: block; width: 100%; height: 40px; margin: 0; background: transparent; cursor: pointer;
+#scrubber { display: block; width: 100%; height: 40px; margin: 0 0 8px; background: transparent; cursor: pointer;
   -webkit-appearance: none; appearance: none; }
-#scrubber::-webkit-slider-runnable-track { height: 8px; border-radius: 4px; background: var(--line); }
+#scrubber::-webkit-slider-runnable-track { height: 8px; border-radius: 4px;
+  background: linear-gradient(to right, var(--accent) var(--done), var(--track) var(--done)); }
 #scrubber::-webkit-slider-thumb { -webkit-appearance: none; width: 28px; height: 28px; margin-top: -10px;
   border-radius: 50%; background: var(--accent); border: 3px solid var(--bg); }
-#scrubber::-moz-range-track { height: 8px; border-radius: 4px; background: var(--line); }
+#scrubber::-moz-range-track { height: 8px; border-radius: 4px;
+  background: linear-gradient(to right, var(--accent) var(--done), var(--track) var(--done)); }
 #scrubber::-moz-range-thumb { width: 22px; height: 22px; border-radius: 50%; background: var(--accent);
   border: 3px solid var(--bg); }
 #row { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
@@ -50,8 +53,7 @@ button { display: inline-flex; align-items: center; justify-content: center; gap
   color: var(--ink); font: inherit; font-weight: 600; cursor: pointer; }
 button:hover { background: var(--line); }
 button[aria-pressed="true"] { background: var(--ink); border-color: var(--ink); color: var(--bg); }
-button:focus-visible, #scrubber:focus-visible, video:focus-visible {
-  outline: 4px solid var(--accent); outline-offset: 3px; }
+button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent); outline-offset: 3px; }
 #play { min-width: 84px; }
 .bar { width: 5px; height: 22px; background: currentColor; }
 .left { border-top: 11px solid transparent; border-bottom: 11px solid transparent;
@@ -100,6 +102,7 @@ button:focus-visible, #scrubber:focus-visible, video:focus-visible {
   function show(frame) {
     current = frame;
     scrubber.value = frame;
+    scrubber.style.setProperty("--done", (100 * frame / (count - 1)) + "%");
     stepText.textContent = "step " + data.steps[frame] + " / " + data.lastStep;
     frameText.textContent = "frame " + (frame + 1) + " / " + count;
   }
@@ -201,8 +204,15 @@ def write_html(frames, path, fps, steps, last_step, title, theme):
                      f'{speed:g}&times;</button>' for speed in SPEEDS)
     values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(title),
               "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
-              "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1), "SPEEDS": speeds,
+              "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1), "SPEEDS": speeds,
               "DATA": data.replace("</", "<\\/"), "VIDEO": encoded}
     page = re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], TEMPLATE)  # one pass: values stay as given
     with atomic_path(path) as temporary:
         temporary.write_text(page, encoding="utf-8")
+
+
+def _mix(colour, other):
+    """The colour halfway between two ``#rrggbb`` colours: the scrubber's track, visible on
+    light and dark pages alike."""
+    channels = [(int(colour[i:i + 2], 16) + int(other[i:i + 2], 16)) // 2 for i in (1, 3, 5)]
+    return "#" + "".join(f"{channel:02x}" for channel in channels)
