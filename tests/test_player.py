@@ -187,7 +187,8 @@ def sleep(browser, ms):
 
 def on_screen(browser):
     """The index of the decoded frame that the video element shows now (drawn into a canvas)."""
-    url = browser.js("""(() => { const video = document.querySelector("video"), canvas = document.createElement("canvas");
+    url = browser.js("""(() => { const video = document.querySelector("video");
+        const canvas = document.createElement("canvas");
         canvas.width = video.videoWidth; canvas.height = video.videoHeight;
         canvas.getContext("2d").drawImage(video, 0, 0); return canvas.toDataURL("image/png"); })()""")
     picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"), int)

@@ -75,11 +75,13 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
   <input id="scrubber" type="range" min="0" max="@LAST@" step="1" value="0" aria-label="frame">
   <div id="row">
     <div id="buttons">
-      <button id="first" title="First frame (Home)" aria-label="first frame"><span class="bar"></span><span class="left"></span></button>
+      <button id="first" title="First frame (Home)" aria-label="first frame">
+        <span class="bar"></span><span class="left"></span></button>
       <button id="back" title="One frame back (left arrow)" aria-label="one frame back">&minus;1</button>
       <button id="play" title="Play / pause (space)" aria-label="play"><span class="play"></span></button>
       <button id="forward" title="One frame forward (right arrow)" aria-label="one frame forward">+1</button>
-      <button id="last" title="Last frame (End)" aria-label="last frame"><span class="right"></span><span class="bar"></span></button>
+      <button id="last" title="Last frame (End)" aria-label="last frame">
+        <span class="right"></span><span class="bar"></span></button>
     </div>
     <div id="readout" aria-live="off"><span id="step"></span><span id="frame"></span></div>
     <div id="speeds" role="group" aria-label="speed">@SPEEDS@</div>
@@ -204,8 +206,8 @@ def write_html(frames, path, fps, steps, last_step, title, theme):
                      f'{speed:g}&times;</button>' for speed in SPEEDS)
     values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(title),
               "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
-              "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1), "SPEEDS": speeds,
-              "DATA": data.replace("</", "<\\/"), "VIDEO": encoded}
+              "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1),
+              "SPEEDS": speeds, "DATA": data.replace("</", "<\\/"), "VIDEO": encoded}
     page = re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], TEMPLATE)  # one pass: values stay as given
     with atomic_path(path) as temporary:
         temporary.write_text(page, encoding="utf-8")
