@@ -367,8 +367,8 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @main.command()
 @click.argument("scenes", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file; its suffix (.gif, .mp4, .webm, .png, .svg, .pdf, or none for a folder of "
-                   "frames) picks the format.")
+              help="Output file; its suffix (.gif, .mp4, .webm, .png, .svg, .pdf, .html, or none for a folder "
+                   "of frames) picks the format.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Output format [default: gif].")
 @click.option("-q", "--quality", type=click.Choice(["l", "m", "h", "k"]),
               help="Size and fps: l 480p15, m 720p30, h 1080p60, k 2160p60 [default: 720p; fps by format].")
@@ -376,7 +376,7 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
               help="Shape of the preset sizes (4:3 of 720p is 960x720).")
 @click.option("--size", callback=_size, help="WIDTHxHEIGHT in pixels, both even; overrides -q and --aspect.")
 @click.option("--fps", type=float, help=f"Frames per second [default: gif {DEFAULT_FPS['gif']}, mp4 and webm "
-                                        f"{DEFAULT_FPS['mp4']}].")
+                                        f"{DEFAULT_FPS['mp4']}, html {DEFAULT_FPS['html']}].")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
               help="dark for dark slide templates.")
 @click.option("--font-scale", type=float, default=1.0, show_default=True,

@@ -10,10 +10,10 @@ from viz.atomic import atomic_path
 from viz.render.theme import ASPECTS, FONT_SCALES, THEMES
 from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS
 
-FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames")
+FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html")
 STILLS = ("png", "svg", "pdf")  # the last frame only
 CLEAR_FORMATS = ("gif", "png", "svg", "pdf", "frames")  # formats that can be transparent
-DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25}
+DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25, "html": 30}
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_HOLD = 2.0
 MIN_ASPECT = ASPECTS["4:3"]  # and wider: the contour panel is square and the curves need room beside it
@@ -124,11 +124,11 @@ def schedule(steps, options):
 def render(recording, path, title="", progress=None, then=(), **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
-    last frame of an animation is held for ``hold`` seconds. ``then`` holds more
-    ``(recording, title)`` pairs played after it in the same file, each after the one before
-    has been held (e.g. the same rate for all, then tuned rates). ``progress(done, total)``, if
-    given, is called as frames are encoded. Returns the number of frames written (without the
-    final hold)."""
+    last frame of an animation is held for ``hold`` seconds (not in html: its player stops
+    there). ``then`` holds more ``(recording, title)`` pairs played after it in the same file,
+    each after the one before has been held (e.g. the same rate for all, then tuned rates).
+    ``progress(done, total)``, if given, is called as frames are encoded. Returns the number
+    of frames written (without the final hold)."""
     from viz.render import writers
     from viz.render.frames import Frames, Joined
     from viz.render.panels import labels_and_styles, optimizer_style
@@ -158,6 +158,12 @@ def render(recording, path, title="", progress=None, then=(), **options):
         path_colours = [optimizer_style(index, theme)["color"] for index in range(len(labels))]
         writers.write_gif(stream, len(frames), path, fps, options.hold, sample, path_colours, options.colours,
                           options.transparent)
+    elif fmt == "html":  # the player pauses on the last frame: no hold
+        from viz.render.player import write_html
+
+        last = parts[-1][0]
+        write_html(stream, path, fps, [int(step) * recording.every for step in frames.steps],
+                   last.steps * last.every, title, theme)
     else:
         writers.write_video(stream, path, fps, options.hold, fmt)
     return len(frames)

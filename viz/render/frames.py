@@ -197,6 +197,12 @@ class Joined:
     def __init__(self, parts, pause=0):
         self.parts, self.pause = parts, pause
 
+    @property
+    def steps(self):
+        """The recorded step each frame shows."""
+        held = [np.concatenate([part.steps, np.repeat(part.steps[-1:], self.pause)]) for part in self.parts[:-1]]
+        return np.concatenate([*held, self.parts[-1].steps])
+
     def __len__(self):
         return sum(len(part) for part in self.parts) + self.pause * (len(self.parts) - 1)
 

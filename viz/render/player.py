@@ -1,0 +1,220 @@
+"""The interactive player: one self-contained HTML file that plays the animation's frames,
+encoded once as an H.264 MP4 and embedded as a ``data:`` URI, with controls a lecturer can
+drive from the keyboard (pause, step one frame, scrub, change the speed). Nothing is loaded
+from anywhere else: the page's own Content-Security-Policy forbids it."""
+
+import base64
+import html
+import json
+import re
+import tempfile
+from pathlib import Path
+
+from viz.atomic import atomic_path
+from viz.render.writers import write_video
+
+SPEEDS = (0.25, 0.5, 1, 2)
+
+# @NAME@ placeholders are filled by write_html; CSS and JS keep their braces as they are.
+TEMPLATE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; media-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta name="color-scheme" content="@SCHEME@">
+<title>@TITLE@</title>
+<style>
+:root { --bg: @BACKGROUND@; --ink: @INK@; --muted: @MUTED@; --line: @GRID@; --track: @TRACK@; --accent: @ACCENT@;
+  --done: 0%; }
+* { box-sizing: border-box; }
+html, body { margin: 0; height: 100%; background: var(--bg); color: var(--ink);
+  font: 20px/1.25 system-ui, "Segoe UI", Helvetica, Arial, sans-serif; }
+body { display: flex; flex-direction: column; }
+#stage { flex: 1 1 auto; min-height: 0; }
+video { display: block; width: 100%; height: 100%; object-fit: contain; background: var(--bg); cursor: pointer; }
+#controls { flex: none; padding: 6px 20px 14px; }
+#scrubber { display: block; width: 100%; height: 40px; margin: 0 0 8px; background: transparent; cursor: pointer;
+  -webkit-appearance: none; appearance: none; }
+#scrubber::-webkit-slider-runnable-track { height: 8px; border-radius: 4px;
+  background: linear-gradient(to right, var(--accent) var(--done), var(--track) var(--done)); }
+#scrubber::-webkit-slider-thumb { -webkit-appearance: none; width: 28px; height: 28px; margin-top: -10px;
+  border-radius: 50%; background: var(--accent); border: 3px solid var(--bg); }
+#scrubber::-moz-range-track { height: 8px; border-radius: 4px;
+  background: linear-gradient(to right, var(--accent) var(--done), var(--track) var(--done)); }
+#scrubber::-moz-range-thumb { width: 22px; height: 22px; border-radius: 50%; background: var(--accent);
+  border: 3px solid var(--bg); }
+#row { display: flex; align-items: center; gap: 10px; flex-wrap: wrap; }
+#buttons, #speeds { display: flex; gap: 8px; }
+#speeds { margin-left: auto; }
+button { display: inline-flex; align-items: center; justify-content: center; gap: 3px; min-width: 60px;
+  height: 56px; padding: 0 14px; border: 2px solid var(--muted); border-radius: 10px; background: var(--bg);
+  color: var(--ink); font: inherit; font-weight: 600; cursor: pointer; }
+button:hover { background: var(--line); }
+button[aria-pressed="true"] { background: var(--ink); border-color: var(--ink); color: var(--bg); }
+button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent); outline-offset: 3px; }
+#play { min-width: 84px; }
+.bar { width: 5px; height: 22px; background: currentColor; }
+.left { border-top: 11px solid transparent; border-bottom: 11px solid transparent;
+  border-right: 17px solid currentColor; }
+.right { border-top: 11px solid transparent; border-bottom: 11px solid transparent;
+  border-left: 17px solid currentColor; }
+.play { border-top: 14px solid transparent; border-bottom: 14px solid transparent;
+  border-left: 24px solid currentColor; margin-left: 5px; }
+.pause { width: 22px; height: 26px; border-left: 8px solid currentColor; border-right: 8px solid currentColor; }
+#readout { font-variant-numeric: tabular-nums; margin-left: 10px; white-space: nowrap; }
+#step { font-size: 26px; font-weight: 700; }
+#frame { color: var(--muted); margin-left: 12px; }
+</style>
+</head>
+<body>
+<div id="stage"><video id="video" muted playsinline preload="auto" disablepictureinpicture
+  aria-label="@TITLE@" src="data:video/mp4;base64,@VIDEO@"></video></div>
+<div id="controls">
+  <input id="scrubber" type="range" min="0" max="@LAST@" step="1" value="0" aria-label="frame">
+  <div id="row">
+    <div id="buttons">
+      <button id="first" title="First frame (Home)" aria-label="first frame">
+        <span class="bar"></span><span class="left"></span></button>
+      <button id="back" title="One frame back (left arrow)" aria-label="one frame back">&minus;1</button>
+      <button id="play" title="Play / pause (space)" aria-label="play"><span class="play"></span></button>
+      <button id="forward" title="One frame forward (right arrow)" aria-label="one frame forward">+1</button>
+      <button id="last" title="Last frame (End)" aria-label="last frame">
+        <span class="right"></span><span class="bar"></span></button>
+    </div>
+    <div id="readout" aria-live="off"><span id="step"></span><span id="frame"></span></div>
+    <div id="speeds" role="group" aria-label="speed">@SPEEDS@</div>
+  </div>
+</div>
+<script type="application/json" id="viz-data">@DATA@</script>
+<script>
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("viz-data").textContent);
+  var video = document.getElementById("video"), scrubber = document.getElementById("scrubber");
+  var playButton = document.getElementById("play"), playIcon = playButton.firstElementChild;
+  var stepText = document.getElementById("step"), frameText = document.getElementById("frame");
+  var speedButtons = document.querySelectorAll("#speeds button");
+  var count = data.frames, fps = data.fps, current = 0;
+
+  function frameAt(time) {  // the frame on screen at a media time: frame i lasts from i/fps to (i+1)/fps
+    return Math.min(count - 1, Math.max(0, Math.floor(time * fps + 1e-3)));
+  }
+  function show(frame) {
+    current = frame;
+    scrubber.value = frame;
+    scrubber.style.setProperty("--done", (100 * frame / (count - 1)) + "%");
+    stepText.textContent = "step " + data.steps[frame] + " / " + data.lastStep;
+    frameText.textContent = "frame " + (frame + 1) + " / " + count;
+  }
+  function seek(frame) {  // frame i is shown from the middle of its time, where no rounding can miss it
+    video.pause();
+    frame = Math.min(count - 1, Math.max(0, Math.round(frame)));
+    video.currentTime = (frame + 0.5) / fps;
+    show(frame);
+  }
+  function step(frames) { seek(current + frames); }
+  function play() {
+    if (current >= count - 1) seek(0);  // at the end, play starts again
+    return video.play();
+  }
+  function pause() {
+    video.pause();
+    show(frameAt(video.currentTime));
+  }
+  function toggle() { return video.paused ? play() : pause(); }
+  function speed(rate) {
+    video.playbackRate = video.defaultPlaybackRate = rate;
+    speedButtons.forEach(function (button) {
+      button.setAttribute("aria-pressed", String(Number(button.dataset.speed) === rate));
+    });
+  }
+  function follow() {  // the readout and scrubber follow playback: each frame shown, and at least every timeupdate
+    video.addEventListener("timeupdate", function () { if (!video.paused) show(frameAt(video.currentTime)); });
+    if (video.requestVideoFrameCallback) {
+      video.requestVideoFrameCallback(function presented(now, meta) {
+        if (!video.paused) show(frameAt(meta.mediaTime));
+        video.requestVideoFrameCallback(presented);
+      });
+    } else {
+      (function tick() {
+        if (!video.paused) show(frameAt(video.currentTime));
+        requestAnimationFrame(tick);
+      })();
+    }
+  }
+  function playing(isPlaying) {
+    playIcon.className = isPlaying ? "pause" : "play";
+    playButton.setAttribute("aria-label", isPlaying ? "pause" : "play");
+  }
+
+  video.addEventListener("play", function () { playing(true); });
+  video.addEventListener("pause", function () { playing(false); });
+  // at its end a video may show the frame before the last: go to the last one's middle
+  video.addEventListener("ended", function () { seek(count - 1); });
+  video.addEventListener("click", toggle);
+  playButton.addEventListener("click", toggle);
+  document.getElementById("first").addEventListener("click", function () { seek(0); });
+  document.getElementById("last").addEventListener("click", function () { seek(count - 1); });
+  document.getElementById("back").addEventListener("click", function () { step(-1); });
+  document.getElementById("forward").addEventListener("click", function () { step(1); });
+  scrubber.addEventListener("input", function () { seek(Number(scrubber.value)); });
+  speedButtons.forEach(function (button) {
+    button.addEventListener("click", function () { speed(Number(button.dataset.speed)); });
+  });
+  var keys = {
+    " ": toggle, "k": toggle,
+    "ArrowLeft": function () { step(-1); }, "ArrowRight": function () { step(1); },
+    "Home": function () { seek(0); }, "End": function () { seek(count - 1); }
+  };
+  document.addEventListener("keydown", function (event) {
+    var action = keys[event.key];
+    if (!action || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();  // the focused button or scrubber does not act on the key as well
+    action();
+  });
+  document.addEventListener("keyup", function (event) {
+    if (event.key === " ") event.preventDefault();  // a focused button would click on space's release
+  });
+
+  speed(1);
+  show(0);
+  follow();
+  window.vizPlayer = { play: play, pause: pause, toggle: toggle, seek: seek, step: step, speed: speed,
+                       frame: function () { return current; }, frames: count, fps: fps, steps: data.steps };
+})();
+</script>
+</body>
+</html>
+"""
+
+
+def write_html(frames, path, fps, steps, last_step, title, theme):
+    """The player as one HTML file at ``path``. ``frames`` (RGBA arrays) are encoded once as
+    H.264, without a hold: the player stays on the last frame. ``steps`` is the optimizer
+    step each frame shows (for the readout), ``last_step`` the recording's last; the page
+    takes the ``theme``'s colours so it surrounds the frames seamlessly."""
+    path = Path(path)
+    steps = [int(step) for step in steps]
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
+        video = Path(folder) / "frames.mp4"
+        write_video(frames, video, fps, 0, "mp4")
+        encoded = base64.b64encode(video.read_bytes()).decode("ascii")
+    data = json.dumps({"fps": fps, "frames": len(steps), "steps": steps, "lastStep": int(last_step)})
+    speeds = "".join(f'<button data-speed="{speed:g}" aria-pressed="false" title="Play at {speed:g} times the speed">'
+                     f'{speed:g}&times;</button>' for speed in SPEEDS)
+    values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(title),
+              "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
+              "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1),
+              "SPEEDS": speeds, "DATA": data.replace("</", "<\\/"), "VIDEO": encoded}
+    page = re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], TEMPLATE)  # one pass: values stay as given
+    with atomic_path(path) as temporary:
+        temporary.write_text(page, encoding="utf-8")
+
+
+def _mix(colour, other):
+    """The colour halfway between two ``#rrggbb`` colours: the scrubber's track, visible on
+    light and dark pages alike."""
+    channels = [(int(colour[i:i + 2], 16) + int(other[i:i + 2], 16)) // 2 for i in (1, 3, 5)]
+    return "#" + "".join(f"{channel:02x}" for channel in channels)
