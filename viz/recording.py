@@ -1,6 +1,6 @@
 """Recording: everything a render needs, as plain arrays; saved as ``.npz`` or exported as CSV.
 
-Shapes: ``params`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
+Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
 [n_opt, steps+1], ``xy`` [n_opt, steps+1, 2] (the paths on the 2D view), ``history`` values
 [n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it.
 """
@@ -32,6 +32,7 @@ class Recording:
     meta: dict = field(default_factory=dict)     # JSON-able: seed, learning rate, configs...
     regions: dict = field(default_factory=dict)  # two-input models: grid_x, grid_y, outputs
                                                  # [n_opt, steps+1, ny, nx], data_x [rows, 2], data_y
+    grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
 
     @property
     def steps(self):
@@ -51,6 +52,8 @@ class Recording:
         }
         if self.accuracy is not None:
             arrays["accuracy"] = self.accuracy
+        if self.grads is not None:
+            arrays["grads"] = self.grads
         for plane_field in fields(Plane):
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
@@ -100,6 +103,7 @@ class Recording:
             history=history,
             meta=json.loads(str(data["meta"])),
             regions=regions,
+            grads=data.get("grads"),
         )
 
     def to_csv(self, path):
