@@ -23,6 +23,7 @@ MAX_DURATION = 600  # seconds: ten minutes of animation is plenty, and bounds th
 DEFAULT_MAX_FRAMES = 600  # 24 s at 25 fps; longer recordings are subsampled evenly
 MIN_FRAMES = 2
 MIN_COLOURS = 16
+OVERLAYS = ("gradient", "step")  # arrows at each optimizer's current point: -gradient, next step
 
 
 class BudgetError(ValueError):
@@ -36,7 +37,10 @@ class Options:
     ``fps`` None is the format's default; ``duration`` (seconds, without the hold) fits the
     steps into that time, subsampling or holding steps, instead of one frame per step up to
     ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows a two-input
-    model's decision boundaries instead of its accuracy.
+    model's decision boundaries instead of its accuracy; ``overlays`` draws arrows (-gradient,
+    next step) at each optimizer's current point; ``trail`` fades all but the last ``trail``
+    steps of each path; ``sequence`` lets the optimizers run one after another, each in its
+    share of the frames (see :func:`frame_steps`).
     """
 
     fmt: str = "gif"
@@ -50,6 +54,9 @@ class Options:
     transparent: bool = False
     colours: int = MAX_COLOURS
     boundary: bool = False
+    overlays: tuple = ()
+    trail: int | None = None
+    sequence: bool = False
 
     @property
     def frame_rate(self):
@@ -91,6 +98,11 @@ class Options:
                              "--transparent")
         if not MIN_COLOURS <= self.colours <= MAX_COLOURS:
             raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
+        unknown = [name for name in self.overlays if name not in OVERLAYS]
+        if unknown or len(set(self.overlays)) < len(self.overlays):
+            raise ValueError(f"overlays are {' and '.join(OVERLAYS)}, each at most once, not {','.join(self.overlays)}")
+        if self.trail is not None and (type(self.trail) is not int or self.trail < 1):
+            raise ValueError(f"trail must be a whole number of steps, at least 1, not {self.trail}")
 
 
 def schedule(steps, options):
@@ -103,6 +115,23 @@ def schedule(steps, options):
     if steps + 1 <= count:
         return np.arange(steps + 1)
     return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+def frame_steps(recording, options):
+    """The recorded step each frame shows: :func:`schedule`, or with ``sequence`` per path
+    [frames, n_paths]: the optimizers (labels) in turn, each running through its block of
+    frames while the ones before it stay at their end and the ones after it are hidden (-1).
+    ``max_frames`` and ``duration`` are then for the whole animation, shared evenly: each
+    optimizer gets ``schedule()`` of ``max_frames // labels`` frames, or ``duration / labels``
+    seconds (at least 2 frames), so there are labels x that many frames."""
+    if not options.sequence:
+        return schedule(recording.steps, options)
+    from viz.render.teaching import sequence_steps
+
+    labels = len(set(recording.names))
+    share = replace(options, max_frames=max(MIN_FRAMES, options.max_frames // labels),
+                    duration=None if options.duration is None else options.duration / labels)
+    return sequence_steps(recording.names, schedule(recording.steps, share))
 
 
 def render(recording, path, title="", progress=None, **options):
@@ -119,9 +148,9 @@ def render(recording, path, title="", progress=None, **options):
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
     options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
-    steps = [recording.steps] if fmt in STILLS else schedule(recording.steps, options)
+    steps = [recording.steps] if fmt in STILLS else frame_steps(recording, options)
     frames = Frames(recording, title, options.size, steps, theme, options.font_scale, options.transparent,
-                    options.boundary)
+                    options.boundary, options.overlays, options.trail)
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)
         return 1
@@ -155,7 +184,8 @@ def render_within(recording, path, budget, title="", progress=None, **options):
     :class:`BudgetError` if even the smallest try is too big; ``path`` is then left as it was."""
     options = Options(**{"fmt": "gif", **options})
     options.check()
-    first = replace(options, max_frames=min(options.max_frames, recording.steps + 1))
+    turns = len(set(recording.names)) if options.sequence else 1  # a sequence shows each optimizer in turn
+    first = replace(options, max_frames=min(options.max_frames, (recording.steps + 1) * turns))
     tries = [(first, [])]
     tries += [(replace(first, colours=colours), [f"{colours} colours"]) for colours in (128, 64, 32)]
     for share in (2, 4, 8):
@@ -163,7 +193,7 @@ def render_within(recording, path, budget, title="", progress=None, **options):
             fewer = replace(first, colours=32, max_frames=max(MIN_FRAMES, first.max_frames // share))
         else:  # the same duration at a lower frame rate
             fewer = replace(first, colours=32, fps=max(1.0, first.frame_rate / share))
-        tries.append((fewer, ["32 colours", f"{len(schedule(recording.steps, fewer))} frames"]))
+        tries.append((fewer, ["32 colours", f"{len(frame_steps(recording, fewer))} frames"]))
     (width, height), last = first.size, tries[-1]
     for factor in (0.75, 0.5):
         size = (2 * round(width * factor / 2), 2 * round(height * factor / 2))

@@ -11,21 +11,30 @@ from matplotlib.figure import Figure
 from viz.atomic import atomic_path
 from viz.errors import SpecError
 from viz.render.panels import BoundaryPanel, ContourPanel, CurvePanel, legend_handles
+from viz.render.teaching import OverlayPanel
 from viz.render.theme import LIGHT
 
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
 
 
 class Frames:
-    """The animation of a recording: one frame per recorded step, or per step of ``steps``.
+    """The animation of a recording: one frame per recorded step, or per row of ``steps``:
+    [frames] (every path at that step) or [frames, n_paths] (each path at its own step, -1 for
+    not shown yet: see :func:`viz.render.teaching.sequence_steps`).
 
-    ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
-    steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
+    ``frames[i]`` is the [height, width, 4] uint8 RGBA picture of the ``i``-th row. It is a
+    view of the canvas: valid until the next frame is drawn (copy it to keep it).
+    ``overlays``: arrows on the contour panel ("gradient", "step"); ``trail``: the number of
+    recent steps drawn strong, older parts fading (None: whole paths).
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
-                 transparent=False, boundary=False):
-        self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
+                 transparent=False, boundary=False, overlays=(), trail=None):
+        steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
+        self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
+        if "gradient" in overlays and recording.grads is None:
+            raise SpecError("this recording has no gradients (recorded by an older viz): record it again "
+                            "for --overlays gradient")
         self.recording, self.theme = recording, theme
         if boundary and not recording.regions:
             raise SpecError(recording.meta.get("no_regions") or "decision boundaries take a keras_model with two inputs")
@@ -58,7 +67,9 @@ class Frames:
             contour_ax = figure.add_axes(box)
             colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
             right = (left + side + gap) / inches
-            self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
+            self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, trail)]
+            if overlays:
+                self.panels.append(OverlayPanel(contour_ax, recording, overlays, theme))
             for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
                 _fit(ax.yaxis.label, height=ax.get_position().height)
             _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
@@ -66,7 +77,8 @@ class Frames:
             self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
-        self.artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
+        artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
+        self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
 
     def _curve_panels(self, figure, box):
         """The loss and a metric (the lesson's accuracy) against epochs, the loss and decision
@@ -113,22 +125,28 @@ class Frames:
     def __len__(self):
         return len(self.steps)
 
-    def counter_text(self, step):
-        """The counter's words at ``step``: "epoch 3 / 5    step 150 / 300" or "step 150 / 300"."""
+    def counter_text(self, steps):
+        """The counter's words at ``steps`` (one per path): "epoch 3 / 5    step 150 / 300" or
+        "step 150 / 300"; when the paths are at different steps (a sequence), the step of the
+        last optimizer shown, named: "Adam: step 150 / 300"."""
         spe, every = self.recording.steps_per_epoch, self.recording.every
-        step, steps = step * every, self.recording.steps * every
+        steps = np.atleast_1d(steps)
+        shown = np.flatnonzero(steps >= 0)
+        last = shown[-1] if shown.size else 0
+        name = "" if (steps == steps[0]).all() else f"{self.recording.names[last]}: "
+        step, total = max(int(steps[last]), 0) * every, self.recording.steps * every
         if not spe:
-            return f"step {step} / {steps}"
-        return f"epoch {math.ceil(step / spe)} / {math.ceil(steps / spe)}    step {step} / {steps}"
+            return f"{name}step {step} / {total}"
+        return f"{name}epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    step {step} / {total}"
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
-        step = int(self.steps[index])
+        steps = self.steps[index]
         self.canvas.restore_region(self.background)
         for panel in self.panels:
-            panel.update(step)
-        self.counter.set_text(self.counter_text(step))
+            panel.update(steps)
+        self.counter.set_text(self.counter_text(steps))
         for artist in self.artists:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())

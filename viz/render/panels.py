@@ -1,5 +1,9 @@
 """The panels of a frame. Each draws its static part once, at construction, and owns a few
-animated artists that :meth:`update` moves to a given step with ``set_data``.
+animated artists that :meth:`update` moves with ``set_data``.
+
+The panel protocol: ``animated_artists`` (a list) and ``update(steps)``, where ``steps`` is an
+int array [n_paths], each path's current recorded step; -1: the path is not shown yet (an
+optimizer waiting for its turn in a ``--sequence``).
 """
 
 import numpy as np
@@ -7,6 +11,7 @@ from contourpy import contour_generator
 from matplotlib.colors import BoundaryNorm
 from matplotlib.lines import Line2D
 
+from viz.render.trail import FadingPath
 from viz.render.theme import LIGHT
 
 # Cycles of coprime lengths (7 colours, 6 styles and markers): no two of the first 42 look alike.
@@ -61,7 +66,7 @@ def last_finite(values):
 class ContourPanel:
     """Loss contours on the 2D view with the paths growing over them."""
 
-    def __init__(self, ax, cax, recording, theme=LIGHT):
+    def __init__(self, ax, cax, recording, theme=LIGHT, trail=None):
         plane = recording.plane
         cmap = theme.contour_cmap
         norm = BoundaryNorm(plane.levels, cmap.N)
@@ -102,10 +107,14 @@ class ContourPanel:
         self.markers = [optimizer_style(index)["marker"] for index in style_of]
         self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
         self.lines, self.heads = [], []
+        self.trail = trail  # with a trail length, the paths fade with age (see FadingPath)
         for path in range(len(recording.names)):
             style = optimizer_style(style_of[path], theme)
-            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
-                            zorder=5, animated=True)
+            if trail:
+                line = FadingPath(ax, self.xy[path], trail, style, zorder=5)
+            else:
+                line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
+                                zorder=5, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=9,
                             markeredgecolor=theme.halo, markeredgewidth=1.2, linestyle="none", zorder=6,
                             clip_on=False, animated=True)
@@ -114,11 +123,17 @@ class ContourPanel:
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.heads]
+        return [line.collection if self.trail else line for line in self.lines] + self.heads
 
-    def update(self, step):
-        for path, (line, head) in enumerate(zip(self.lines, self.heads)):
-            line.set_data(self.xy[path, : step + 1, 0], self.xy[path, : step + 1, 1])
+    def update(self, steps):
+        for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
+            if self.trail:
+                line.update(step)
+            else:
+                line.set_data(self.xy[path, : step + 1, 0], self.xy[path, : step + 1, 1])
+            if step < 0:
+                head.set_data([], [])
+                continue
             x, y = self.xy[path, self.head_index[path, step]]
             head.set_data([np.clip(x, *self.view[0])], [np.clip(y, *self.view[1])])  # out of view: on the border
             diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
@@ -164,13 +179,12 @@ class CurvePanel:
     def animated_artists(self):
         return [*self.lines, *self.marks]
 
-    def update(self, step):
-        for path, line in enumerate(self.lines):
+    def update(self, steps):
+        for path, (line, step) in enumerate(zip(self.lines, steps)):
             line.set_data(self.x[: step + 1], self.per_step[path, : step + 1])
-        if self.marks:
-            epochs_done = step * self.every // self.steps_per_epoch
-            for path, mark in enumerate(self.marks):
-                mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
+        for path, (mark, step) in enumerate(zip(self.marks, steps)):
+            epochs_done = max(step * self.every // self.steps_per_epoch, 0)
+            mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
 
 
 def _short_number(value, _position=None):
@@ -227,13 +241,13 @@ class BoundaryPanel:
 
     def boundary(self, path, step):
         """The boundary of the path's model at ``step`` as one polyline (pieces NaN-separated)."""
-        if not self.finite[path, step]:
+        if step < 0 or not self.finite[path, step]:
             return np.empty((0, 2))
         pieces = contour_generator(self.grid_x, self.grid_y, self.outputs[path, step]).lines(self.level)
         joined = [np.vstack([piece, [np.nan, np.nan]]) for piece in pieces]
         return np.concatenate(joined) if joined else np.empty((0, 2))
 
-    def update(self, step):
-        for path, line in enumerate(self.lines):
+    def update(self, steps):
+        for path, (line, step) in enumerate(zip(self.lines, steps)):
             points = self.boundary(path, step)
             line.set_data(points[:, 0], points[:, 1])

@@ -1,0 +1,110 @@
+"""Teaching overlays: arrows for the negative gradient and the next step at each optimizer's
+current point (``--overlays``), and optimizers entering one after another (``--sequence``)."""
+
+import math
+
+import numpy as np
+from matplotlib.legend import Legend
+from matplotlib.legend_handler import HandlerPatch
+from matplotlib.patches import FancyArrow
+
+from viz.render.panels import labels_and_styles, optimizer_style
+from viz.render.theme import LIGHT
+
+LONGEST = 0.2  # the longest arrow of a kind in a frame, as a share of the view's width (at most)
+
+
+def sequence_steps(names, schedule):
+    """Per-frame, per-path steps [labels * len(schedule), n_paths] for optimizers entering one
+    after another: during label k's block its paths follow ``schedule``, the labels before it
+    stay at their last step and the ones after it are not shown yet (-1)."""
+    schedule = np.asarray(schedule)
+    labels, label_of = labels_and_styles(names)
+    label_of = np.asarray(label_of)[None, :]
+    blocks = [np.where(label_of < k, schedule[-1], np.where(label_of == k, schedule[:, None], -1))
+              for k in range(len(labels))]
+    return np.concatenate(blocks)
+
+
+def nice_scale(raw):
+    """The largest 1, 2 or 5 times a power of ten that is at most ``raw`` (> 0): arrow scales
+    that read well in a legend and change only now and then."""
+    power = 10.0 ** math.floor(math.log10(raw))
+    return max(m * power for m in (1, 2, 5) if m * power <= raw * (1 + 1e-12))
+
+
+def _scale_text(scale):
+    return f"×{scale:g}" if 1e-3 <= scale < 1e5 else f"×{scale:.0e}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def _arrow_handle(legend, orig_handle, xdescent, ydescent, width, height, fontsize):
+    return FancyArrow(0, height / 2, width, 0, width=height * 0.28, head_width=height * 0.85,
+                      head_length=height * 0.7, length_includes_head=True)
+
+
+class OverlayPanel:
+    """Arrows on the contour panel at each shown path's current point: the negative gradient
+    of the loss the panel shows (projected on the view) and the step the optimizer takes next.
+    All arrows of a kind in a frame share one scale (:func:`nice_scale` of the one that makes
+    the longest ``LONGEST`` of the view's width), written in the legend above the panel."""
+
+    def __init__(self, ax, recording, kinds, theme=LIGHT):
+        plane = recording.plane
+        self.kinds, self.xy = kinds, plane.xy
+        self.view = np.array([[plane.grid_x[0], plane.grid_y[0]], [plane.grid_x[-1], plane.grid_y[-1]]])
+        self.span = plane.grid_x[-1] - plane.grid_x[0]
+        self.vectors = {}
+        if "gradient" in kinds:
+            self.vectors["gradient"] = -(recording.grads @ plane.basis.T)  # [n_paths, points, 2]
+        if "step" in kinds:
+            after = np.full_like(plane.xy, np.nan)
+            after[:, :-1] = plane.xy[:, 1:] - plane.xy[:, :-1]  # the last point has no next step
+            self.vectors["step"] = after
+        _, style_of = labels_and_styles(recording.names)
+        colours = [optimizer_style(index, theme)["color"] for index in style_of]
+        count = len(recording.names)
+        looks = {  # hollow ink-edged arrows: the landscape's; filled, in the path's colour: the optimizer's
+            "gradient": {"facecolor": theme.halo, "edgecolor": theme.ink, "linewidth": 1.3, "width": 0.009,
+                         "zorder": 5.5},
+            "step": {"facecolor": colours, "edgecolor": theme.ink, "linewidth": 0.6, "width": 0.007, "zorder": 5.6},
+        }
+        self.quivers, self.scales, handles = {}, {}, []
+        for kind in kinds:
+            look = looks[kind]
+            self.quivers[kind] = ax.quiver(np.zeros(count), np.zeros(count), np.zeros(count), np.zeros(count),
+                                           angles="xy", scale_units="xy", scale=1, minlength=0, headwidth=3.2,
+                                           headlength=3.5, headaxislength=3.1, animated=True, **look)
+            handles.append(FancyArrow(0, 0, 1, 0, facecolor=look["facecolor"] if kind == "gradient" else theme.muted,
+                                      edgecolor=theme.ink, linewidth=look["linewidth"]))
+        # above the panel, on the row of its key (start, minimum), right after it
+        key = ax.get_legend().get_window_extent(ax.figure.canvas.get_renderer())
+        after_key = ax.figure.transFigure.inverted().transform((key.x1, key.y0))
+        self.legend = Legend(ax, handles, [""] * len(handles), loc="lower left", bbox_to_anchor=after_key,
+                             bbox_transform=ax.figure.transFigure, ncol=len(handles), frameon=False,
+                             borderaxespad=0, borderpad=0.4, handletextpad=0.4, columnspacing=1.0,
+                             fontsize="small", handlelength=2.0,
+                             handler_map={FancyArrow: HandlerPatch(patch_func=_arrow_handle)})
+        self.legend.set_animated(True)
+        ax.add_artist(self.legend)
+
+    @property
+    def animated_artists(self):
+        return [*self.quivers.values(), self.legend]
+
+    def update(self, steps):
+        paths = np.arange(len(steps))
+        points = self.xy[paths, np.maximum(steps, 0)]
+        with np.errstate(invalid="ignore"):  # paths out of view (on the border) or diverged: no arrows
+            shown = (steps >= 0) & (points >= self.view[0]).all(axis=1) & (points <= self.view[1]).all(axis=1)
+        for kind, text in zip(self.kinds, self.legend.get_texts()):
+            vectors = self.vectors[kind][paths, np.maximum(steps, 0)]
+            visible = shown & np.isfinite(vectors).all(axis=1)
+            longest = np.max(np.hypot(*vectors[visible].T), initial=0.0)
+            self.scales[kind] = nice_scale(LONGEST * self.span / longest) if longest > 0 else 1.0
+            arrows = np.where(visible[:, None], vectors * self.scales[kind], 0.0)
+            quiver = self.quivers[kind]
+            quiver.set_offsets(np.where(visible[:, None], points, 0.0))
+            hidden = np.repeat(~visible[:, None], 2, axis=1)
+            quiver.set_UVC(np.ma.array(arrows[:, 0], mask=hidden[:, 0]), np.ma.array(arrows[:, 1], mask=hidden[:, 1]))
+            label = "−gradient" if kind == "gradient" else "next step"
+            text.set_text(f"{label} {_scale_text(self.scales[kind])}" if visible.any() else label)
