@@ -75,6 +75,9 @@ class Frames:
             _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
             self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
             self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
+            self.counter.set_text(max(map(self.counter_text, self.steps), key=len))  # the longest, to fit once
+            for _ in range(3):  # text width is not quite proportional to the font size: again until it fits
+                _fit(self.counter, 0.98 - right)
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
         artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
@@ -127,17 +130,18 @@ class Frames:
 
     def counter_text(self, steps):
         """The counter's words at ``steps`` (one per path): "epoch 3 / 5    step 150 / 300" or
-        "step 150 / 300"; when the paths are at different steps (a sequence), the step of the
-        last optimizer shown, named: "Adam: step 150 / 300"."""
+        "step 150 / 300"; when the paths are at different steps (a sequence), the last optimizer
+        shown and its step: "Adam: step 150 / 300" (its epoch is where its curve ends)."""
         spe, every = self.recording.steps_per_epoch, self.recording.every
         steps = np.atleast_1d(steps)
         shown = np.flatnonzero(steps >= 0)
         last = shown[-1] if shown.size else 0
-        name = "" if (steps == steps[0]).all() else f"{self.recording.names[last]}: "
         step, total = max(int(steps[last]), 0) * every, self.recording.steps * every
+        if not (steps == steps[0]).all():
+            return f"{self.recording.names[last]}: step {step} / {total}"
         if not spe:
-            return f"{name}step {step} / {total}"
-        return f"{name}epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    step {step} / {total}"
+            return f"step {step} / {total}"
+        return f"epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    step {step} / {total}"
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):
