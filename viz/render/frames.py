@@ -68,12 +68,12 @@ class Frames:
             colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
             right = (left + side + gap) / inches
             self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, trail)]
-            if overlays:
-                self.panels.append(OverlayPanel(contour_ax, recording, overlays, theme))
             for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
                 _fit(ax.yaxis.label, height=ax.get_position().height)
             _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
             self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
+            if overlays:  # placed once the curves are: its legend keeps clear of them
+                self.panels.insert(1, OverlayPanel(contour_ax, recording, overlays, theme))
             self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
             self.counter.set_text(max(map(self.counter_text, self.steps), key=len))  # the longest, to fit once
             for _ in range(3):  # text width is not quite proportional to the font size: again until it fits

@@ -42,6 +42,37 @@ def _arrow_handle(legend, orig_handle, xdescent, ydescent, width, height, fontsi
                       head_length=height * 0.7, length_includes_head=True)
 
 
+def _place_legend(ax, handles):
+    """The arrows' legend above the contour panel ``ax``: on the row of the panel's key (start,
+    minimum) right after it if it fits left of the curves, else in a row above the key if there
+    is room below the optimizers' legend, else after the key in a smaller font."""
+    figure = ax.figure
+    renderer = figure.canvas.get_renderer()
+    key = ax.get_legend().get_window_extent(renderer)
+    curves = [other for other in figure.axes if other.get_position().x0 > ax.get_position().x1 + 0.05]  # not the bar
+    right = min([other.get_tightbbox(renderer).x0 for other in curves] or [figure.bbox.x1]) - 0.01 * figure.bbox.width
+    ceiling = min((legend.get_window_extent(renderer).y0 for legend in figure.legends), default=figure.bbox.y1)
+
+    def legend(anchor, fontsize):
+        made = Legend(ax, handles, ["−gradient ×0.0005", "next step ×5000"][: len(handles)], loc="lower left",
+                      bbox_to_anchor=figure.transFigure.inverted().transform(anchor), bbox_transform=figure.transFigure,
+                      ncol=len(handles), frameon=False, borderaxespad=0, borderpad=0.2, handletextpad=0.4,
+                      columnspacing=1.0, fontsize=fontsize, handlelength=2.0,
+                      handler_map={FancyArrow: HandlerPatch(patch_func=_arrow_handle)})
+        return made, made.get_window_extent(renderer)  # as wide as its widest labels
+
+    beside, extent = legend((key.x1, key.y0), "small")
+    if extent.x1 <= right:
+        return beside
+    fontsize = beside.get_texts()[0].get_fontsize()
+    pad = 0.8 * fontsize * figure.dpi / 72  # the legends' blank borders may overlap
+    above, higher = legend((key.x0, key.y1 - pad / 2), "small")
+    if higher.y1 - pad <= ceiling:  # narrowed to fit left of the curves if need be
+        return above if higher.x1 <= right else legend((key.x0, key.y1 - pad / 2),
+                                                       fontsize * (right - key.x0) / higher.width)[0]
+    return legend((key.x1, key.y0), fontsize * (right - key.x1) / extent.width)[0]
+
+
 class OverlayPanel:
     """Arrows on the contour panel at each shown path's current point: the negative gradient
     of the loss the panel shows (projected on the view) and the step the optimizer takes next.
@@ -76,14 +107,7 @@ class OverlayPanel:
                                            headlength=3.5, headaxislength=3.1, animated=True, **look)
             handles.append(FancyArrow(0, 0, 1, 0, facecolor=look["facecolor"] if kind == "gradient" else theme.muted,
                                       edgecolor=theme.ink, linewidth=look["linewidth"]))
-        # above the panel, on the row of its key (start, minimum), right after it
-        key = ax.get_legend().get_window_extent(ax.figure.canvas.get_renderer())
-        after_key = ax.figure.transFigure.inverted().transform((key.x1, key.y0))
-        self.legend = Legend(ax, handles, [""] * len(handles), loc="lower left", bbox_to_anchor=after_key,
-                             bbox_transform=ax.figure.transFigure, ncol=len(handles), frameon=False,
-                             borderaxespad=0, borderpad=0.4, handletextpad=0.4, columnspacing=1.0,
-                             fontsize="small", handlelength=2.0,
-                             handler_map={FancyArrow: HandlerPatch(patch_func=_arrow_handle)})
+        self.legend = _place_legend(ax, handles)
         self.legend.set_animated(True)
         ax.add_artist(self.legend)
 
