@@ -11,6 +11,8 @@ from matplotlib.patches import FancyArrow
 from viz.render.panels import labels_and_styles, optimizer_style
 from viz.render.theme import LIGHT
 
+LABELS = {"gradient": "−gradient", "step": "next step"}
+SCALE_SAMPLE = "×0.0005"  # about the widest scale written after a label
 LONGEST = 0.2  # the longest arrow of a kind in a frame, as a share of the view's width (at most)
 
 
@@ -42,26 +44,32 @@ def _arrow_handle(legend, orig_handle, xdescent, ydescent, width, height, fontsi
                       head_length=height * 0.7, length_includes_head=True)
 
 
-def _place_legend(ax, handles):
+def _place_legend(ax, handles, labels):
     """The arrows' legend above the contour panel ``ax``: on the row of the panel's key (start,
     minimum) right after it if it fits left of the curves, else in a row above the key if there
-    is room below the optimizers' legend, else after the key in a smaller font."""
+    is room below the optimizers' legend, else after the key in a smaller font. After each
+    label it leaves room for a scale ("×0.0005"), written there frame by frame."""
     figure = ax.figure
     renderer = figure.canvas.get_renderer()
     key = ax.get_legend().get_window_extent(renderer)
     curves = [other for other in figure.axes if other.get_position().x0 > ax.get_position().x1 + 0.05]  # not the bar
     right = min([other.get_tightbbox(renderer).x0 for other in curves] or [figure.bbox.x1]) - 0.01 * figure.bbox.width
     ceiling = min((legend.get_window_extent(renderer).y0 for legend in figure.legends), default=figure.bbox.y1)
+    sample = figure.text(0, 0, f" {SCALE_SAMPLE}", fontsize="small")
+    room = sample.get_window_extent(renderer).width / (sample.get_fontsize() * figure.dpi / 72)  # in font sizes
+    sample.remove()
 
-    def legend(anchor, fontsize):
-        made = Legend(ax, handles, ["−gradient ×0.0005", "next step ×5000"][: len(handles)], loc="lower left",
-                      bbox_to_anchor=figure.transFigure.inverted().transform(anchor), bbox_transform=figure.transFigure,
-                      ncol=len(handles), frameon=False, borderaxespad=0, borderpad=0.2, handletextpad=0.4,
-                      columnspacing=1.0, fontsize=fontsize, handlelength=2.0,
+    def legend(anchor, fontsize, loc="lower left"):
+        made = Legend(ax, handles, labels, loc=loc, bbox_to_anchor=figure.transFigure.inverted().transform(anchor),
+                      bbox_transform=figure.transFigure, ncol=len(handles), frameon=False, borderaxespad=0,
+                      borderpad=0.2, handletextpad=0.4, columnspacing=1.0 + room, fontsize=fontsize, handlelength=2.0,
                       handler_map={FancyArrow: HandlerPatch(patch_func=_arrow_handle)})
-        return made, made.get_window_extent(renderer)  # as wide as its widest labels
+        extent = made.get_window_extent(renderer)
+        extent.x1 += room * made.get_texts()[0].get_fontsize() * figure.dpi / 72  # the last label's scale
+        return made, extent
 
-    beside, extent = legend((key.x1, key.y0), "small")
+    middle = (key.y0 + key.y1) / 2
+    beside, extent = legend((key.x1, middle), "small", "center left")
     if extent.x1 <= right:
         return beside
     fontsize = beside.get_texts()[0].get_fontsize()
@@ -70,14 +78,15 @@ def _place_legend(ax, handles):
     if higher.y1 - pad <= ceiling:  # narrowed to fit left of the curves if need be
         return above if higher.x1 <= right else legend((key.x0, key.y1 - pad / 2),
                                                        fontsize * (right - key.x0) / higher.width)[0]
-    return legend((key.x1, key.y0), fontsize * (right - key.x1) / extent.width)[0]
+    return legend((key.x1, middle), fontsize * (right - key.x1) / extent.width, "center left")[0]
 
 
 class OverlayPanel:
     """Arrows on the contour panel at each shown path's current point: the negative gradient
     of the loss the panel shows (projected on the view) and the step the optimizer takes next.
     All arrows of a kind in a frame share one scale (:func:`nice_scale` of the one that makes
-    the longest ``LONGEST`` of the view's width), written in the legend above the panel."""
+    the longest ``LONGEST`` of the view's width), written after its label in the legend above
+    the panel: the legend is static, only the scales are redrawn."""
 
     def __init__(self, ax, recording, kinds, theme=LIGHT):
         plane = recording.plane
@@ -107,20 +116,23 @@ class OverlayPanel:
                                            headlength=3.5, headaxislength=3.1, animated=True, **look)
             handles.append(FancyArrow(0, 0, 1, 0, facecolor=look["facecolor"] if kind == "gradient" else theme.muted,
                                       edgecolor=theme.ink, linewidth=look["linewidth"]))
-        self.legend = _place_legend(ax, handles)
-        self.legend.set_animated(True)
+        self.legend = _place_legend(ax, handles, [LABELS[kind] for kind in kinds])
         ax.add_artist(self.legend)
+        self.factors = [ax.annotate("", xy=(1, 0), xycoords=label, xytext=(0.25 * label.get_fontsize(), 0),
+                                    textcoords="offset points", va="bottom", fontsize=label.get_fontsize(),
+                                    color=label.get_color(), annotation_clip=False, animated=True)
+                        for label in self.legend.get_texts()]  # placed after the labels when drawn
 
     @property
     def animated_artists(self):
-        return [*self.quivers.values(), self.legend]
+        return [*self.quivers.values(), *self.factors]
 
     def update(self, steps):
         paths = np.arange(len(steps))
         points = self.xy[paths, np.maximum(steps, 0)]
         with np.errstate(invalid="ignore"):  # paths out of view (on the border) or diverged: no arrows
             shown = (steps >= 0) & (points >= self.view[0]).all(axis=1) & (points <= self.view[1]).all(axis=1)
-        for kind, text in zip(self.kinds, self.legend.get_texts()):
+        for kind, factor in zip(self.kinds, self.factors):
             vectors = self.vectors[kind][paths, np.maximum(steps, 0)]
             visible = shown & np.isfinite(vectors).all(axis=1)
             longest = np.max(np.hypot(*vectors[visible].T), initial=0.0)
@@ -130,5 +142,4 @@ class OverlayPanel:
             quiver.set_offsets(np.where(visible[:, None], points, 0.0))
             hidden = np.repeat(~visible[:, None], 2, axis=1)
             quiver.set_UVC(np.ma.array(arrows[:, 0], mask=hidden[:, 0]), np.ma.array(arrows[:, 1], mask=hidden[:, 1]))
-            label = "−gradient" if kind == "gradient" else "next step"
-            text.set_text(f"{label} {_scale_text(self.scales[kind])}" if visible.any() else label)
+            factor.set_text(_scale_text(self.scales[kind]) if visible.any() else "")
