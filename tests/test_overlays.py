@@ -65,6 +65,21 @@ def test_the_lesson_gradient_is_a_finite_difference_of_the_loss(small):
         np.testing.assert_allclose(small.grads[path, step], difference, rtol=1e-6, atol=1e-9)
 
 
+def test_a_keras_model_gradient_is_a_finite_difference_of_its_loss():
+    from test_keras_model import data, forward_loss, mlp
+
+    from viz import problems
+
+    x, y = data()
+    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1, shuffle=False),
+                  optimizers={"Adam": "adam"}, learning_rate=0.05)
+    recording = record(scene, seed=1)
+    weights, h = recording.params[0, 3], 1e-5
+    difference = [(forward_loss(weights + h * e, x, y) - forward_loss(weights - h * e, x, y)) / (2 * h)
+                  for e in np.eye(len(weights))]
+    np.testing.assert_allclose(recording.grads[0, 3], difference, rtol=1e-3, atol=1e-6)  # float32, as Keras trains
+
+
 def test_gradients_are_saved_and_loaded(small, tmp_path):
     small.save(tmp_path / "small.npz")
     loaded = Recording.load(tmp_path / "small.npz")
