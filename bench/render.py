@@ -53,10 +53,10 @@ def render_baseline(recording, path, fmt, size, fps):
     for artist in frames.artists:
         artist.set_animated(False)
 
-    def update(step):
+    def update(index):
         for panel in frames.panels:
-            panel.update(step)
-        frames.counter.set_text(frames.counter_text(step))
+            panel.update(frames.steps[index])
+        frames.counter.set_text(frames.counter_text(frames.steps[index]))
         return frames.artists
 
     movie = animation.FuncAnimation(frames.figure, update, frames=len(frames), blit=False)

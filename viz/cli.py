@@ -18,7 +18,7 @@ import click
 
 from viz import __version__
 from viz.errors import SpecError
-from viz.render import DEFAULT_FPS, DEFAULT_HOLD, DEFAULT_MAX_FRAMES, FORMATS, STILLS
+from viz.render import DEFAULT_FPS, DEFAULT_HOLD, DEFAULT_MAX_FRAMES, FORMATS, OVERLAYS, STILLS
 from viz.render.writers import GIF_MAX_FPS
 from viz.scene import SceneFileError, load_scenes, select
 
@@ -334,6 +334,18 @@ def _features(ctx, param, value):
     return names
 
 
+def _overlays(ctx, param, value):
+    """``gradient,step`` -> ("gradient", "step")."""
+    if value is None:
+        return ()
+    names = tuple(dict.fromkeys(name.strip().lower() for name in value.split(",")))
+    unknown = [name for name in names if name not in OVERLAYS]
+    if unknown:
+        raise click.BadParameter(f"unknown overlay {unknown[0]!r}; choose {', '.join(OVERLAYS)} or both, "
+                                 "comma-separated")
+    return names
+
+
 def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, **options):
     """The format (from -o's suffix, --format or -s) and the render Options; UsageError if
     they cannot work together."""
@@ -415,9 +427,16 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("--camera", callback=_camera, metavar="ELEV,AZIM",
               help="With --view 3d: the camera's elevation and azimuth in degrees, e.g. 35,-120 "
                    "[default: chosen per surface].")
+@click.option("--overlays", callback=_overlays,
+              help="Arrows at each optimizer's current point: gradient (the loss's -gradient), step (the step it "
+                   "takes next), or gradient,step.")
+@click.option("--trail", type=click.IntRange(min=1), help="Draw the last N steps of each path strong, older parts "
+                                                          "fading.")
+@click.option("--sequence", is_flag=True, help="The optimizers one after another, each in its share of the frames "
+                                               "(--max-frames and --duration are for the whole animation).")
 def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
            duration, max_frames, budget, steps, boundary, features, seeds, tune_lr, scene_name, every, seed, no_cache,
-           no_overwrite, quiet, view, camera):
+           no_overwrite, quiet, view, camera, overlays, trail, sequence):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -426,7 +445,8 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     """
     options = _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, theme=theme,
                        font_scale=font_scale, hold=hold, duration=duration, max_frames=max_frames, boundary=boundary,
-                       view=view, camera=camera, **({"features": features} if features else {}))
+                       view=view, camera=camera, overlays=overlays, trail=trail, sequence=sequence,
+                       **({"features": features} if features else {}))
     if budget is not None and options.fmt != "gif":
         raise click.UsageError(f"--max-size is a GIF budget; {options.fmt} is not a GIF")
     if features and not boundary:
@@ -515,6 +535,9 @@ def _summary(path, options, frames, recording, changes, budget):
         return f"{what}, the last frame (step {recording.steps * recording.every})"
     points = recording.steps + 1
     shown = f" (subsampled from {points})" if frames < points else f" (showing {points} steps)" if frames > points else ""
+    if options.sequence:
+        turns = len(set(recording.names))
+        shown = f" ({turns} optimizers in turn, {frames // turns} frames each, of {points} steps)"
     size = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else path.stat().st_size
     fitted = f" (to fit {budget / 1e6:g} MB: {', '.join(changes)})" if changes else ""
     return f"{what}, {frames} frames{shown} at {options.frame_rate:g} fps, {size / 1e6:.1f} MB{fitted}"

@@ -9,7 +9,8 @@ from viz.backend import load_keras
 from viz.errors import SpecError
 from viz.problems.model import (KerasModel, built_model, decision_regions, grid_resolution, loss_evaluator,
                                 why_no_regions)
-from viz.problems.logreg import FEATURES, PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy
+from viz.problems.logreg import (FEATURES, PARAM_NAMES, LogReg, lesson_data, loss_and_accuracy,
+                                 loss_gradient)
 from viz.recording import Recording
 from viz.surfaces import Surface
 
@@ -22,6 +23,33 @@ def _finite_prefix(params, loss):
     bad = ~(np.isfinite(loss) & np.isfinite(params).all(axis=-1))
     after = np.cumsum(bad, axis=-1) > 0
     return np.where(after[..., None], np.nan, params), np.where(after, np.nan, loss)
+
+
+def _masked(values, params):
+    """``values`` [n_paths, points, ...] with NaN wherever the path is NaN (diverged)."""
+    finite = np.isfinite(params).all(axis=-1).reshape(*params.shape[:2], *[1] * (values.ndim - 2))
+    return np.where(finite, values, np.nan)
+
+
+def _surface_gradients(surface, params):
+    """The gradient of ``surface`` at every recorded point [n_paths, points, 2], by
+    TensorFlow's autodiff in float64, all points at once (surfaces are elementwise)."""
+    import tensorflow as tf
+
+    points = tf.constant(np.nan_to_num(params.reshape(-1, 2)), tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        values = surface(points[:, 0], points[:, 1])
+    grads = tape.gradient(values, points, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    return _masked(grads.numpy().reshape(params.shape), params)
+
+
+def _model_gradients(model, problem, params):
+    """The gradient of the training loss (on all of ``problem.x``) at every recorded weight
+    vector [n_paths, points, d]: TensorFlow's autodiff through the model, float32 like training."""
+    flat = np.nan_to_num(params.reshape(-1, params.shape[-1]))
+    grads = loss_evaluator(model, problem.x, problem.y, problem.loss, gradient=True)(flat)
+    return _masked(grads.reshape(params.shape), params)
 
 
 def _no_progress(done, total):
@@ -195,6 +223,7 @@ def record_logreg(scene, seed, progress=_no_progress, seeds=1):
         plane=view,
         accuracy=accuracy,
         steps_per_epoch=steps_per_epoch,
+        grads=loss_gradient(params, x_train, y_train),
         history=history,
         data={"x": x_train, "y": y_train, "feature_names": np.array(FEATURES)},
         spread=spread,
@@ -257,6 +286,7 @@ def record_model(scene, seed, progress=_no_progress):
         every=every,
         history=history,
         regions=regions,
+        grads=_model_gradients(first, problem, params),
         meta={
             "problem": problem.name,
             "epochs": problem.epochs,
@@ -389,6 +419,7 @@ def record_surface(scene, progress=_no_progress):
         loss=loss,
         param_names=("x", "y"),
         plane=plane.surface_plane(surface, params),
+        grads=_surface_gradients(surface, params),
         meta={
             "problem": surface.name,
             "starts": [list(start) for start in surface.starts],

@@ -1,6 +1,6 @@
 """Recording: everything a render needs, as plain arrays; saved as ``.npz`` or exported as CSV.
 
-Shapes: ``params`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
+Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
 [n_opt, steps+1], ``xy`` [n_opt, steps+1, 2] (the paths on the 2D view), ``history`` values
 [n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it.
 """
@@ -38,6 +38,7 @@ class Recording:
     spread: dict = field(default_factory=dict)   # several initializations: seeds [n_seeds] (the main
                                                  # run's first), params [n_opt, n_seeds, steps+1, d],
                                                  # loss and accuracy [n_opt, n_seeds, steps+1]
+    grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
 
     @property
     def steps(self):
@@ -57,6 +58,8 @@ class Recording:
         }
         if self.accuracy is not None:
             arrays["accuracy"] = self.accuracy
+        if self.grads is not None:
+            arrays["grads"] = self.grads
         for plane_field in fields(Plane):
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
@@ -108,6 +111,7 @@ class Recording:
             history=history,
             meta=json.loads(str(data["meta"])),
             **groups,
+            grads=data.get("grads"),
         )
 
     def to_csv(self, path):

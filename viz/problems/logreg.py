@@ -60,6 +60,18 @@ def loss_and_accuracy(weights, features, target):
     return loss.reshape(weights.shape[:-1]), accuracy.reshape(weights.shape[:-1])
 
 
+def loss_gradient(weights, features, target):
+    """The gradient of :func:`loss_and_accuracy`'s loss with respect to each weight vector:
+    ``X^T (sigmoid(X w + b) - y) / n`` for the kernel, ``mean(sigmoid(X w + b) - y)`` for the
+    bias. ``weights`` is [..., 5]; so is the result (float64; NaN where the weights are)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    flat = weights.reshape(-1, weights.shape[-1])
+    logits = features @ flat[:, :-1].T + flat[:, -1]  # [rows, m]
+    error = 0.5 * (1 + np.tanh(logits / 2)) - target[:, None]  # sigmoid(logits) - y, without overflow
+    kernel = features.T @ error / len(features)  # [4, m]
+    return np.concatenate([kernel.T, error.mean(axis=0)[:, None]], axis=1).reshape(weights.shape)
+
+
 @dataclass(frozen=True)
 class LogReg:
     """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features.

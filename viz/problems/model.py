@@ -93,10 +93,11 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
     return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name)
 
 
-def loss_evaluator(model, x, y, loss):
+def loss_evaluator(model, x, y, loss, gradient=False):
     """A function mapping flat weight vectors [m, d] to the model's loss on (x, y) for each,
     [m] (float64 of a float32 computation, as Keras trains): the mean loss plus the
-    regularization losses, as ``model.fit`` minimises it."""
+    regularization losses, as ``model.fit`` minimises it. ``gradient``: that loss's gradient
+    with respect to the weights instead, [m, d]."""
     keras = load_keras()
     import tensorflow as tf
 
@@ -105,7 +106,8 @@ def loss_evaluator(model, x, y, loss):
     if np.size(y) == len(y) * int(np.prod(outputs.shape[1:])):  # (n,) targets for (n, 1) outputs
         y = np.reshape(y, (len(y), *outputs.shape[1:]))
     targets = tf.constant(y, tf.int64 if np.issubdtype(np.asarray(y).dtype, np.integer) else tf.float32)
-    return _batched(model, x, lambda outputs, penalties: tf.reduce_mean(loss_fn(targets, outputs)) + penalties)
+    return _batched(model, x, lambda outputs, penalties: tf.reduce_mean(loss_fn(targets, outputs)) + penalties,
+                    gradient)
 
 
 def output_evaluator(model, inputs):
@@ -150,9 +152,10 @@ def why_no_regions(model, x, y, params):
     return ""
 
 
-def _batched(model, inputs, reduce):
+def _batched(model, inputs, reduce, gradient=False):
     """``reduce(outputs, penalties)`` of the model on ``inputs`` (penalties: the sum of its
-    regularization losses) for many flat weight vectors: batched
+    regularization losses), or with ``gradient`` its gradient with respect to the weights
+    (``reduce`` giving one number), for many flat weight vectors: batched
     with ``model.stateless_call`` under ``tf.vectorized_map``, as many vectors at a time as fit
     CHUNK_FLOATS (activations guessed as two layers of sqrt(d) units per row)."""
     import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
@@ -171,7 +174,13 @@ def _batched(model, inputs, reduce):
             outputs, _, losses = model.stateless_call(pieces, fixed, inputs, training=False, return_losses=True)
             return reduce(outputs, tf.add_n([tf.cast(loss, tf.float32) for loss in losses]) if losses else 0.0)
 
-        return tf.vectorized_map(one, flat)
+        def slope(vector):
+            with tf.GradientTape() as tape:
+                tape.watch(vector)
+                value = one(vector)
+            return tape.gradient(value, vector)
+
+        return tf.vectorized_map(slope if gradient else one, flat)
 
     def evaluated(weights):
         weights = np.asarray(weights, dtype=np.float32).reshape(-1, count)

@@ -24,6 +24,7 @@ DEFAULT_MAX_FRAMES = 600  # 24 s at 25 fps; longer recordings are subsampled eve
 MIN_FRAMES = 2
 MIN_COLOURS = 16
 VIEWS = ("2d", "3d")  # the left panel: contours, or a surface scene in 3D
+OVERLAYS = ("gradient", "step")  # arrows at each optimizer's current point: -gradient, next step
 
 
 class BudgetError(ValueError):
@@ -40,7 +41,10 @@ class Options:
     boundaries instead of the accuracy (a two-input model's, or the lesson's on ``features``:
     two feature names, or ``("pca",)`` for the principal components); ``view`` "3d" draws a
     surface scene's f(x, y) as a 3D surface instead of contours, seen from ``camera``
-    (elevation, azimuth in degrees; None: the surface's own default).
+    (elevation, azimuth in degrees; None: the surface's own default);
+    ``overlays`` draws arrows (-gradient, next step) at each optimizer's current point;
+    ``trail`` fades all but the last ``trail`` steps of each path; ``sequence`` lets the
+    optimizers run one after another, each in its share of the frames (see :func:`frame_steps`).
     """
 
     fmt: str = "gif"
@@ -57,6 +61,9 @@ class Options:
     features: tuple = ("variance", "skewness")
     view: str = "2d"
     camera: tuple | None = None
+    overlays: tuple = ()
+    trail: int | None = None
+    sequence: bool = False
 
     @property
     def frame_rate(self):
@@ -107,6 +114,13 @@ class Options:
             if not (math.isfinite(azimuth) and -90 <= elevation <= 90):
                 raise ValueError(f"camera {elevation:g},{azimuth:g}: the elevation is between -90 and 90 degrees "
                                  "and the azimuth a finite angle, e.g. 35,-120")
+        unknown = [name for name in self.overlays if name not in OVERLAYS]
+        if unknown or len(set(self.overlays)) < len(self.overlays):
+            raise ValueError(f"overlays are {' and '.join(OVERLAYS)}, each at most once, not {','.join(self.overlays)}")
+        if self.trail is not None and (type(self.trail) is not int or self.trail < 1):
+            raise ValueError(f"trail must be a whole number of steps, at least 1, not {self.trail}")
+        if self.view == "3d" and (self.overlays or self.trail is not None):
+            raise ValueError("overlays and trails are drawn on the contour panel: use them without --view 3d")
 
 
 def schedule(steps, options):
@@ -119,6 +133,23 @@ def schedule(steps, options):
     if steps + 1 <= count:
         return np.arange(steps + 1)
     return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+def frame_steps(recording, options):
+    """The recorded step each frame shows: :func:`schedule`, or with ``sequence`` per path
+    [frames, n_paths]: the optimizers (labels) in turn, each running through its block of
+    frames while the ones before it stay at their end and the ones after it are hidden (-1).
+    ``max_frames`` and ``duration`` are then for the whole animation, shared evenly: each
+    optimizer gets ``schedule()`` of ``max_frames // labels`` frames, or ``duration / labels``
+    seconds (at least 2 frames), so there are labels x that many frames."""
+    if not options.sequence:
+        return schedule(recording.steps, options)
+    from viz.render.teaching import sequence_steps
+
+    labels = len(set(recording.names))
+    share = replace(options, max_frames=max(MIN_FRAMES, options.max_frames // labels),
+                    duration=None if options.duration is None else options.duration / labels)
+    return sequence_steps(recording.names, schedule(recording.steps, share))
 
 
 def render(recording, path, title="", progress=None, then=(), **options):
@@ -139,9 +170,9 @@ def render(recording, path, title="", progress=None, then=(), **options):
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
     frames = Joined([Frames(part, part_title, options.size,
-                            [part.steps] if fmt in STILLS else schedule(part.steps, options), theme,
-                            options.font_scale, options.transparent, options.boundary, options.features, options.view,
-                            options.camera)
+                            [part.steps] if fmt in STILLS else frame_steps(part, options), theme,
+                            options.font_scale, options.transparent, options.boundary, features=options.features,
+                            view=options.view, camera=options.camera, overlays=options.overlays, trail=options.trail)
                      for part, part_title in parts], pause=round(options.hold * fps))
     if fmt in ("svg", "pdf"):
         frames.save_vector(path, fmt)
@@ -162,7 +193,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
         from viz.render.player import write_html
 
         last = parts[-1][0]
-        write_html(stream, path, fps, [int(step) * recording.every for step in frames.steps],
+        write_html(stream, path, fps, [int(step) * recording.every for step in frames.steps.max(axis=1)],
                    last.steps * last.every, title, theme)
     else:
         writers.write_video(stream, path, fps, options.hold, fmt)
@@ -182,7 +213,8 @@ def render_within(recording, path, budget, title="", progress=None, then=(), **o
     :class:`BudgetError` if even the smallest try is too big; ``path`` is then left as it was."""
     options = Options(**{"fmt": "gif", **options})
     options.check()
-    first = replace(options, max_frames=min(options.max_frames, recording.steps + 1))
+    turns = len(set(recording.names)) if options.sequence else 1  # a sequence shows each optimizer in turn
+    first = replace(options, max_frames=min(options.max_frames, (recording.steps + 1) * turns))
     tries = [(first, [])]
     tries += [(replace(first, colours=colours), [f"{colours} colours"]) for colours in (128, 64, 32)]
     for share in (2, 4, 8):
@@ -190,7 +222,7 @@ def render_within(recording, path, budget, title="", progress=None, then=(), **o
             fewer = replace(first, colours=32, max_frames=max(MIN_FRAMES, first.max_frames // share))
         else:  # the same duration at a lower frame rate
             fewer = replace(first, colours=32, fps=max(1.0, first.frame_rate / share))
-        tries.append((fewer, ["32 colours", f"{len(schedule(recording.steps, fewer))} frames"]))
+        tries.append((fewer, ["32 colours", f"{len(frame_steps(recording, fewer))} frames"]))
     (width, height), last = first.size, tries[-1]
     for factor in (0.75, 0.5):
         size = (2 * round(width * factor / 2), 2 * round(height * factor / 2))

@@ -13,6 +13,7 @@ from viz.errors import SpecError
 from viz.render.panels import (LESSON_FEATURES, BoundaryPanel, ContourPanel, CurvePanel, LinearBoundaryPanel,
                                SpreadPanel, legend_handles)
 from viz.render.surface3d import SurfacePanel3D, refuse_unless_surface
+from viz.render.teaching import OverlayPanel
 from viz.render.theme import LIGHT
 from viz.spread import BAND_LABEL, claims, summary
 
@@ -20,17 +21,26 @@ HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size loo
 
 
 class Frames:
-    """The animation of a recording: one frame per recorded step, or per step of ``steps``.
+    """The animation of a recording: one frame per recorded step, or per row of ``steps``:
+    [frames] (every path at that step) or [frames, n_paths] (each path at its own step, -1 for
+    not shown yet: see :func:`viz.render.teaching.sequence_steps`).
 
     ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
     steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
-    ``view`` "3d" draws a surface scene's left panel as a 3D surface, from ``camera``
-    (elevation, azimuth; None: the surface's default).
+    ``overlays``: arrows on the contour panel ("gradient", "step"); ``trail``: the number of
+    recent steps drawn strong, older parts fading (None: whole paths). ``view`` "3d" draws a
+    surface scene's left panel as a 3D surface, from ``camera`` (elevation, azimuth; None:
+    the surface's default).
     """
 
     def __init__(self, recording, title, size=(1280, 720), steps=None, theme=LIGHT, font_scale=1.0,
-                 transparent=False, boundary=False, features=LESSON_FEATURES, view="2d", camera=None):
-        self.steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps)
+                 transparent=False, boundary=False, features=LESSON_FEATURES, view="2d", camera=None, overlays=(),
+                 trail=None):
+        steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
+        self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
+        if "gradient" in overlays and recording.grads is None:
+            raise SpecError("this recording has no gradients (recorded by an older viz): record it again "
+                            "for --overlays gradient")
         self.recording, self.theme = recording, theme
         if boundary and not (recording.regions or recording.data):
             raise SpecError(recording.meta.get("no_regions") or
@@ -71,20 +81,27 @@ class Frames:
             else:
                 contour_ax = figure.add_axes(box)
                 colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
-                self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme)]
+                self.panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, trail)]
                 for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
                     _fit(ax.yaxis.label, height=ax.get_position().height)
                 _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
-            self.panels += self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
-            self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
-            for panel in self.panels[1:]:  # long axis labels (a boundary panel's) within their panel
+            curves = self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
+            for panel in curves:  # long axis labels (a boundary panel's) within their panel
                 for ax in {line.axes for line in panel.lines}:
                     _fit(ax.yaxis.label, height=ax.get_position().height)
-            self.end_card = self._end_card(self.panels[0].lines[0].axes) if recording.spread else None
+            self.panels += curves
+            if overlays:  # placed once the curves are: its legend keeps clear of them
+                self.panels.insert(1, OverlayPanel(contour_ax, recording, overlays, theme))
+            self.counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
+            self.end_card = self._end_card(contour_ax) if recording.spread else None  # the lesson: always 2D
+            self.counter.set_text(max(map(self.counter_text, self.steps), key=len))  # the longest, to fit once
+            for _ in range(3):  # text width is not quite proportional to the font size: again until it fits
+                _fit(self.counter, 0.98 - right)
             self.canvas.draw()  # the static part, once: animated artists are skipped
         self.background = self.canvas.copy_from_bbox(figure.bbox)
-        self.artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
-        self.artists += [self.end_card] if self.end_card else []
+        artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
+        artists += [self.end_card] if self.end_card else []
+        self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
 
     def _end_card(self, ax):
         """The last frame's statement of what several initializations showed, at the foot of the
@@ -155,22 +172,29 @@ class Frames:
     def __len__(self):
         return len(self.steps)
 
-    def counter_text(self, step):
-        """The counter's words at ``step``: "epoch 3 / 5    step 150 / 300" or "step 150 / 300"."""
+    def counter_text(self, steps):
+        """The counter's words at ``steps`` (one per path): "epoch 3 / 5    step 150 / 300" or
+        "step 150 / 300"; when the paths are at different steps (a sequence), the last optimizer
+        shown and its step: "Adam: step 150 / 300" (its epoch is where its curve ends)."""
         spe, every = self.recording.steps_per_epoch, self.recording.every
-        step, steps = step * every, self.recording.steps * every
+        steps = np.atleast_1d(steps)
+        shown = np.flatnonzero(steps >= 0)
+        last = shown[-1] if shown.size else 0
+        step, total = max(int(steps[last]), 0) * every, self.recording.steps * every
+        if not (steps == steps[0]).all():
+            return f"{self.recording.names[last]}: step {step} / {total}"
         if not spe:
-            return f"step {step} / {steps}"
-        return f"epoch {math.ceil(step / spe)} / {math.ceil(steps / spe)}    step {step} / {steps}"
+            return f"step {step} / {total}"
+        return f"epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    step {step} / {total}"
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
-        step = int(self.steps[index])
+        steps = self.steps[index]
         self.canvas.restore_region(self.background)
         for panel in self.panels:
-            panel.update(step)
-        self.counter.set_text(self.counter_text(step))
+            panel.update(steps)
+        self.counter.set_text(self.counter_text(steps))
         if self.end_card:
             self.end_card.set_visible(index == len(self) - 1)
         for artist in self.artists:

@@ -1,5 +1,9 @@
 """The panels of a frame. Each draws its static part once, at construction, and owns a few
-animated artists that :meth:`update` moves to a given step with ``set_data``.
+animated artists that :meth:`update` moves with ``set_data``.
+
+The panel protocol: ``animated_artists`` (a list) and ``update(steps)``, where ``steps`` is an
+int array [n_paths], each path's current recorded step; -1: the path is not shown yet (an
+optimizer waiting for its turn in a ``--sequence``).
 """
 
 import numpy as np
@@ -9,6 +13,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.lines import Line2D
 
 from viz.errors import SpecError
+from viz.render.trail import FadingPath
 from viz.render.theme import LIGHT
 from viz.spread import bands
 
@@ -73,7 +78,7 @@ def last_finite(values):
 class ContourPanel:
     """Loss contours on the 2D view with the paths growing over them."""
 
-    def __init__(self, ax, cax, recording, theme=LIGHT):
+    def __init__(self, ax, cax, recording, theme=LIGHT, trail=None):
         plane = recording.plane
         cmap = theme.contour_cmap
         norm = BoundaryNorm(plane.levels, cmap.N)
@@ -114,10 +119,14 @@ class ContourPanel:
         self.markers = [optimizer_style(index)["marker"] for index in style_of]
         self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
         self.lines, self.heads = [], []
+        self.trail = trail  # with a trail length, the paths fade with age (see FadingPath)
         for path in range(len(recording.names)):
             style = optimizer_style(style_of[path], theme)
-            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
-                            zorder=5, animated=True)
+            if trail:
+                line = FadingPath(ax, self.xy[path], trail, style, zorder=5)
+            else:
+                line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
+                                zorder=5, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=9,
                             markeredgecolor=theme.halo, markeredgewidth=1.2, linestyle="none", zorder=6,
                             clip_on=False, animated=True)
@@ -126,11 +135,17 @@ class ContourPanel:
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.heads]
+        return [line.collection if self.trail else line for line in self.lines] + self.heads
 
-    def update(self, step):
-        for path, (line, head) in enumerate(zip(self.lines, self.heads)):
-            line.set_data(self.xy[path, : step + 1, 0], self.xy[path, : step + 1, 1])
+    def update(self, steps):
+        for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
+            if self.trail:
+                line.update(step)
+            else:
+                line.set_data(self.xy[path, : step + 1, 0], self.xy[path, : step + 1, 1])
+            if step < 0:
+                head.set_data([], [])
+                continue
             x, y = self.xy[path, self.head_index[path, step]]
             head.set_data([np.clip(x, *self.view[0])], [np.clip(y, *self.view[1])])  # out of view: on the border
             diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
@@ -176,13 +191,12 @@ class CurvePanel:
     def animated_artists(self):
         return [*self.lines, *self.marks]
 
-    def update(self, step):
-        for path, line in enumerate(self.lines):
+    def update(self, steps):
+        for path, (line, step) in enumerate(zip(self.lines, steps)):
             line.set_data(self.x[: step + 1], self.per_step[path, : step + 1])
-        if self.marks:
-            epochs_done = step * self.every // self.steps_per_epoch
-            for path, mark in enumerate(self.marks):
-                mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
+        for path, (mark, step) in enumerate(zip(self.marks, steps)):
+            epochs_done = max(step * self.every // self.steps_per_epoch, 0)
+            mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
 
 
 def _short_number(value, _position=None):
@@ -246,14 +260,14 @@ class BoundaryPanel:
 
     def boundary(self, path, step):
         """The boundary of the path's model at ``step`` as one polyline (pieces NaN-separated)."""
-        if not self.finite[path, step]:
+        if step < 0 or not self.finite[path, step]:
             return np.empty((0, 2))
         pieces = contour_generator(self.grid_x, self.grid_y, self.outputs[path, step]).lines(self.level)
         joined = [np.vstack([piece, [np.nan, np.nan]]) for piece in pieces]
         return np.concatenate(joined) if joined else np.empty((0, 2))
 
-    def update(self, step):
-        for path, line in enumerate(self.lines):
+    def update(self, steps):
+        for path, (line, step) in enumerate(zip(self.lines, steps)):
             points = self.boundary(path, step)
             line.set_data(points[:, 0], points[:, 1])
 
@@ -288,13 +302,14 @@ class SpreadPanel:
         return [*self.bands, *self.lines]
 
     def band(self, path, step):
-        """The band's outline up to ``step``: upper quartile forward, lower quartile back."""
+        """The band's outline up to ``step``: upper quartile forward, lower quartile back
+        (empty before the start, step -1)."""
         x = self.x[: step + 1]
         return np.column_stack([np.concatenate([x, x[::-1]]),
-                                np.concatenate([self.high[path, : step + 1], self.low[path, step::-1]])])
+                                np.concatenate([self.high[path, : step + 1], self.low[path, : step + 1][::-1]])])
 
-    def update(self, step):
-        for path, (line, band) in enumerate(zip(self.lines, self.bands)):
+    def update(self, steps):
+        for path, (line, band, step) in enumerate(zip(self.lines, self.bands, steps)):
             line.set_data(self.x[: step + 1], self.median[path, : step + 1])
             band.set_verts([self.band(path, step)])
 
@@ -345,14 +360,14 @@ class LinearBoundaryPanel:
 
     def boundary(self, path, step):
         """The two ends [2, 2] of the path's boundary line within the view at ``step`` (empty
-        if it misses the view or the path diverged)."""
+        if it misses the view, the path diverged or is not shown yet, step -1)."""
         weights = self.params[path, step]
-        if not np.isfinite(weights).all():
+        if step < 0 or not np.isfinite(weights).all():
             return np.empty((0, 2))
         return clip_line(self.axes @ weights[:-1], weights[-1], self.view)
 
-    def update(self, step):
-        for path, line in enumerate(self.lines):
+    def update(self, steps):
+        for path, (line, step) in enumerate(zip(self.lines, steps)):
             ends = self.boundary(path, step)
             line.set_data(ends[:, 0], ends[:, 1])
 

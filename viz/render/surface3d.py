@@ -262,8 +262,12 @@ class SurfacePanel3D:
             return x, y, self.path_z[path, last]
         return *inside, self.z(_nearest(self.plane, np.array([inside])))[0]
 
-    def update(self, step):
-        for path, (line, head) in enumerate(zip(self.lines, self.heads)):
+    def update(self, steps):
+        for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
+            if step < 0:  # not shown yet (--sequence)
+                line.set_data_3d([], [], [])
+                head.set_data_3d([], [], [])
+                continue
             vertices, counts = self.polylines[path]
             drawn = vertices[: counts[step]]
             line.set_data_3d(drawn[:, 0], drawn[:, 1], drawn[:, 2])
