@@ -249,6 +249,21 @@ def _tuning(scene, name, seed, scene_file, cache=True, quiet=True):
     return result, True
 
 
+def _tuned(scene, name, seed, scene_file, cache, quiet, seeds):
+    """The scene with each optimizer at its best learning rate: its recording, a title saying
+    so, the manifest's entries and whether anything was trained. Prints the chosen rates."""
+    from viz.tune import tuned_scene
+
+    tuning, searched = _tuning(scene, name, seed, scene_file, cache, quiet)
+    grid = tuning["grid"]
+    click.echo(f"learning rates for {name!r}, the best of {len(grid)} from {grid[0]:g} to {grid[-1]:g}: " +
+               ", ".join(f"{label} {rate:g}" + (" (the grid's edge)" if rate in (grid[0], grid[-1]) else "")
+                         for label, rate in tuning["chosen"].items()))
+    tuned, trained = _recording(tuned_scene(scene, tuning["chosen"]), name, seed, scene_file, cache, quiet, seeds)
+    title = f"Each optimizer at its best learning rate ({len(grid)} tried, {grid[0]:g} to {grid[-1]:g})"
+    return tuned, title, {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}, trained or searched
+
+
 def _spread_summary(recording, table, heading):
     """Print the summary over several initializations and write it as the CSV ``table``."""
     from viz import spread
@@ -483,21 +498,14 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         jobs.append((scene_file, name, scene, path))
     for scene_file, name, scene, path in jobs:
         start = time.perf_counter()
-        recording, trained = _recording(scene, name, seed, scene_file, not no_cache, quiet, seeds)
-        parts, extra = [], {}
+        parts, extra, trained = [], {}, False  # (recording, title) pairs played one after the other
+        if tune_lr != "tuned":
+            recording, trained = _recording(scene, name, seed, scene_file, not no_cache, quiet, seeds)
+            parts.append((recording, scene.title))
         if tune_lr:
-            from viz.tune import tuned_scene
-
-            tuning, searched = _tuning(scene, name, seed, scene_file, not no_cache, quiet)
-            tuned, tuned_trained = _recording(tuned_scene(scene, tuning["chosen"]), name, seed, scene_file,
-                                              not no_cache, quiet, seeds)
-            trained = trained or searched or tuned_trained
-            title = (f"Each optimizer at its best learning rate ({len(tuning['grid'])} tried, "
-                     f"{tuning['grid'][0]:g} to {tuning['grid'][-1]:g})")
-            parts = [(recording, scene.title), (tuned, title)] if tune_lr == "both" else [(tuned, title)]
-            extra = {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}
-        else:
-            parts = [(recording, scene.title)]
+            tuned, title, extra, tuned_trained = _tuned(scene, name, seed, scene_file, not no_cache, quiet, seeds)
+            parts.append((tuned, title))
+            trained = trained or tuned_trained
         recorded = time.perf_counter()
         for part, _ in parts:
             _notes(part, name)
@@ -512,8 +520,8 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
                                                           then=parts[1:], **vars(options))
             written = manifest.write(path, manifest.build(path, scene_file, name, scene, parts[0][0], used,
                                                            frames, changes, extra))
-            for part, _ in parts if seeds > 1 else ():
-                tuned_part = tune_lr and part is not recording
+            for index, (part, _) in enumerate(parts if seeds > 1 else ()):
+                tuned_part = tune_lr == "tuned" or index == 1
                 _spread_summary(part, path.with_name(f"{path.stem}{'.tuned' if tuned_part else ''}.seeds.csv"),
                                 "tuned learning rates" if tuned_part else "final training loss and accuracy")
         except OSError as error:
@@ -523,7 +531,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         except SpecError as error:  # e.g. --boundary for a model whose outputs are not one probability
             raise click.UsageError(f"scene {name!r}: {error}") from None
         done = time.perf_counter()
-        click.echo(_summary(path, used, frames, recording, changes, budget) +
+        click.echo(_summary(path, used, frames, parts[-1][0], changes, budget) +
                    f"; {f'recorded in {recorded - start:.1f} s' if trained else 'recording from the cache'}, "
                    f"rendered in {done - recorded:.1f} s; manifest {written.name}")
 

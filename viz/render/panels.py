@@ -148,7 +148,7 @@ class ContourPanel:
                 continue
             x, y = self.xy[path, self.head_index[path, step]]
             head.set_data([np.clip(x, *self.view[0])], [np.clip(y, *self.view[1])])  # out of view: on the border
-            diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
+            diverged = bool(self.diverged_at[path] is not None and step >= self.diverged_at[path])
             # a diverged path's head becomes a black-edged cross where it was last seen
             head.set_marker("X" if diverged else self.markers[path])
             head.set_markeredgecolor(self.edges[diverged])

@@ -273,6 +273,6 @@ class SurfacePanel3D:
             line.set_data_3d(drawn[:, 0], drawn[:, 1], drawn[:, 2])
             x, y, z = self.head(path, step)
             head.set_data_3d([x], [y], [z])
-            diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
+            diverged = bool(self.diverged_at[path] is not None and step >= self.diverged_at[path])
             head.set_marker("X" if diverged else self.markers[path])
             head.set_markeredgecolor(self.edges[diverged])

@@ -1,0 +1,43 @@
+"""The lesson from several initializations, and the learning-rate search: whole CLI runs.
+
+Each command is run RUNS times in a fresh process with --no-cache (so it trains), best time
+kept: the one-seed render (the lesson as `viz render scenes/logreg.py` makes it), the 10-seed
+render, and the --tune-lr search plus its tuned render. Prints the times and the ratios to the
+one-seed render (the target for 10 seeds: at most 3x).
+
+    python bench/seeds.py
+"""
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RUNS = 2
+SCENE = Path(__file__).resolve().parent.parent / "scenes" / "logreg.py"
+
+
+def best_time(arguments, folder):
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "viz", "render", str(SCENE), "--no-cache", "--quiet", *arguments],
+                       cwd=folder, check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main():
+    with tempfile.TemporaryDirectory() as folder:
+        one = best_time(["-o", "one.gif"], folder)
+        ten = best_time(["-o", "ten.gif", "--seeds", "10"], folder)
+        tuned = best_time(["-o", "tuned.gif", "--tune-lr"], folder)
+    print(f"lesson GIF, 1 seed:            {one:6.1f} s")
+    print(f"lesson GIF, 10 seeds:          {ten:6.1f} s   ratio {ten / one:.2f} (target <= 3)")
+    print(f"lesson GIF, --tune-lr (9x6):   {tuned:6.1f} s   ratio {tuned / one:.2f}")
+    print(f"(best of {RUNS} runs each, fresh process, --no-cache: training, rendering and encoding included)")
+
+
+if __name__ == "__main__":
+    main()
