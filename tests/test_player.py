@@ -273,3 +273,11 @@ def test_keyboard_steps_and_plays(player):
     # a key dispatched by a script on the document works as well
     player.js("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'ArrowRight', bubbles: true}))")
     assert settled(player)["frame"] == paused["frame"] + 1
+
+
+def test_the_readout_follows_the_running_optimizer_in_a_sequence(runner, quick, outputs):
+    ok(runner, "render", quick, "--format", "html", "--sequence", *SMALL)
+    page = (outputs / "quick.html").read_text()
+    data = json.loads(re.search(r'<script type="application/json" id="viz-data">(.*?)</script>', page).group(1))
+    # SGD runs its 16 steps, then Adam its 16 while SGD stays at 15
+    assert data["frames"] == 2 * FRAMES and data["steps"] == list(range(FRAMES)) * 2

@@ -139,3 +139,31 @@ def test_seeds_are_for_the_lesson(runner, scene_file):
     """)
     result = runner.invoke(main, ["render", str(surface), "--seeds", "3"])
     assert result.exit_code == 2 and "--seeds: scene 'bowl' is not the lesson" in one_error_line(result)
+
+
+def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
+    from types import SimpleNamespace
+
+    final = {"A": [0.5, np.nan, 0.4, 0.45], "B": [np.nan] * 4}
+    loss = np.array([[[0.7, value] for value in values] for values in final.values()])  # [2, 4 seeds, 2 points]
+    median, low, high = bands(loss)
+    assert median[0, -1] == pytest.approx(0.475) and high[0, -1] > 1e299  # the diverged seed pulls up
+    assert median[1, -1] > 1e299
+    median, _, _ = bands(np.where(np.isnan(loss), np.nan, 0.9), higher_is_worse=False)
+    assert median[1, -1] < -1e299  # a diverged accuracy is the lowest
+    recording = SimpleNamespace(names=("A", "B"), spread={"seeds": np.arange(4), "loss": loss,
+                                                          "accuracy": np.where(np.isnan(loss), np.nan, 0.9)})
+    rows = summary(recording)
+    assert rows[0]["diverged"] == 1 and rows[0]["loss_median"] == pytest.approx(0.475)
+    assert rows[0]["loss_max"] == np.inf and rows[1]["loss_median"] == np.inf and rows[1]["diverged"] == 4
+    assert np.isnan(rows[1]["accuracy_median"]) and rows[0]["accuracy_median"] == 0.9
+    from viz.spread import claims
+
+    assert claims(rows)[0].startswith("lowest final loss: A")
+
+
+def test_seeds_past_the_largest_seed_are_refused_before_training(runner, quick):
+    from viz.cli import main
+
+    result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "--seed", str(2**32 - 2)])
+    assert result.exit_code == 2 and "goes past the largest seed" in one_error_line(result)

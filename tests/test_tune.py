@@ -9,6 +9,8 @@ from viz import Scene
 from viz.surfaces import Surface
 from viz.tune import best_rate, grid, tune, tuned_scene
 
+from conftest import one_error_line
+
 BOWL = """
     from viz import Scene
     from viz.surfaces import Surface
@@ -126,3 +128,23 @@ def test_each_trial_is_the_run_a_render_at_that_rate_would_record():
         fresh = record(tuned_scene(scene, {label: rate for label in scene.optimizers}), seed=2)
         for label, loss in zip(fresh.names, fresh.loss[:, -1]):
             assert result["trials"][label][str(rate)] == pytest.approx(loss, rel=1e-6)
+
+
+def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, scene_file, tmp_path):
+    from viz.cli import main
+
+    path = scene_file(BOWL)
+    out = tmp_path / "both.html"
+    result = runner.invoke(main, ["render", str(path), "--tune-lr", "both", "-o", str(out), "--size", "320x180",
+                                  "--hold", "0.2"])
+    assert result.exit_code == 0, result.output
+    assert "the best of 9 from 0.005 to 50: SGD 0.5" in result.output
+    scheduled = scene_file("""
+        from viz import Scene, surfaces
+        s = Scene(title="s", problem=surfaces.get("matyas"), steps=5, optimizers={"SGD": {"class_name": "SGD",
+                  "config": {"learning_rate": {"class_name": "ExponentialDecay", "config": {
+                      "initial_learning_rate": 0.1, "decay_steps": 10, "decay_rate": 0.9}}}}})
+    """, name="scheduled.py")
+    result = runner.invoke(main, ["render", str(scheduled), "--tune-lr", "-o", str(tmp_path / "s.gif")])
+    assert result.exit_code == 2 and "it follows a schedule" in one_error_line(result)
+    assert "recorded" not in result.output

@@ -288,6 +288,13 @@ def _notes(recording, name):
                    "a smaller learning rate may help", err=True)
 
 
+def _check_seeds(scene, seed, seeds):
+    """Several initializations take the seeds after the first: all must be valid seeds."""
+    first = scene.seed if seed is None else seed
+    if first + seeds - 1 > 2**32 - 1:
+        raise click.UsageError(f"--seeds {seeds} from seed {first} goes past the largest seed, 2**32 - 1")
+
+
 def _seed_option(function):
     return click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=None,
                         help="Initial weights and batch order [default: the scene's seed, 0].")(function)
@@ -470,6 +477,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     if output is not None and len(chosen) > 1:
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
     from viz import manifest
+    from viz.optimizers import with_rate
     from viz.render import BudgetError, render as render_recording, render_within
     from viz.surfaces import Surface
 
@@ -490,6 +498,13 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         if seeds > 1 and not lesson:
             raise click.UsageError(f"--seeds: scene {name!r} is not the lesson; several initializations are for its "
                                    "logistic regression (use --seed for one other initialization)")
+        _check_seeds(scene, seed, seeds)
+        if tune_lr:
+            try:
+                for spec in scene.optimizers.values():
+                    with_rate(spec, scene.learning_rate)
+            except SpecError as error:
+                raise click.UsageError(f"--tune-lr, scene {name!r}: {error}") from None
         if view == "3d" and not isinstance(scene.problem, Surface):
             raise click.UsageError(f"--view 3d: scene {name!r} is not a surface; a model's 2D view is a plane "
                                    "through its many weights, not its loss surface, so it has no 3D view")
@@ -518,7 +533,8 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
                 else:
                     frames, used, changes = render_within(parts[0][0], path, budget, parts[0][1], progress,
                                                           then=parts[1:], **vars(options))
-            written = manifest.write(path, manifest.build(path, scene_file, name, scene, parts[0][0], used,
+            described = parts[-1][0] if options.fmt in STILLS else parts[0][0]  # a still shows the last part
+            written = manifest.write(path, manifest.build(path, scene_file, name, scene, described, used,
                                                            frames, changes, extra))
             for index, (part, _) in enumerate(parts if seeds > 1 else ()):
                 tuned_part = tune_lr == "tuned" or index == 1
@@ -528,7 +544,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
             raise _cannot_write(path, error) from None
         except BudgetError as error:
             raise click.ClickException(str(error)) from None
-        except SpecError as error:  # e.g. --boundary for a model whose outputs are not one probability
+        except SpecError as error:  # e.g. a boundary panel for a model whose outputs are not one probability
             raise click.UsageError(f"scene {name!r}: {error}") from None
         done = time.perf_counter()
         click.echo(_summary(path, used, frames, parts[-1][0], changes, budget) +
@@ -575,6 +591,7 @@ def export(scene_file, output, scene_name, seed, seeds, no_cache):
     if seeds > 1 and not hasattr(scene.problem, "build_model"):
         raise click.UsageError(f"--seeds: scene {name!r} is not the lesson; several initializations are for its "
                                "logistic regression")
+    _check_seeds(scene, seed, seeds)
     recording, _ = _recording(scene, name, seed, scene_file, cache=not no_cache, seeds=seeds)
     _notes(recording, name)
     try:

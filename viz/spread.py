@@ -11,35 +11,41 @@ BAND = (0.25, 0.75)  # the interquartile range: the middle half of the initializ
 BAND_LABEL = "middle 50% (interquartile range)"
 
 
-def worst_if_diverged(loss):
-    """Loss with a diverged run's NaN as +inf: it ranks last and pulls quantiles up, as it should."""
-    return np.where(np.isnan(loss), np.inf, loss)
+DIVERGED = 1e300  # a diverged run in quantiles: worse than any real value, yet finite (inf - inf is NaN)
 
 
-def bands(per_seed):
+def worst_if_diverged(values, higher_is_worse=True):
+    """``values`` with a diverged run's NaN as the worst there is (±:data:`DIVERGED`): it ranks
+    last and pulls the quantiles its way, as it should."""
+    return np.where(np.isnan(values), DIVERGED if higher_is_worse else -DIVERGED, values)
+
+
+def bands(per_seed, higher_is_worse=True):
     """Median, lower and upper quartile over the seeds axis (1) of ``per_seed``
-    [n_opt, n_seeds, points]: three arrays [n_opt, points]."""
-    low, median, high = np.quantile(per_seed, [BAND[0], 0.5, BAND[1]], axis=1)
+    [n_opt, n_seeds, points], diverged runs counted as the worst: three arrays [n_opt, points]."""
+    low, median, high = np.quantile(worst_if_diverged(per_seed, higher_is_worse), [BAND[0], 0.5, BAND[1]], axis=1)
     return median, low, high
 
 
 def summary(recording):
-    """Per optimizer (in the scene's order): final loss and accuracy over the seeds (median,
-    quartiles, min, max), how many runs diverged, and in how many seeds it had the lowest and
-    the highest final loss of all optimizers."""
+    """Per optimizer (in the scene's order): final loss over the seeds (median, quartiles, min,
+    max; a diverged run is an infinite loss) and accuracy (over the runs that did not
+    diverge), how many diverged, and in how many seeds it had the lowest and the highest final
+    loss of all optimizers."""
     spread = recording.spread
     loss = worst_if_diverged(spread["loss"][:, :, -1])  # [n_opt, n_seeds]
     accuracy = spread["accuracy"][:, :, -1]
     best, worst = np.argmin(loss, axis=0), np.argmax(loss, axis=0)
+    parts = ("min", "q25", "median", "q75", "max")
     rows = []
     for index, name in enumerate(recording.names):
         row = {"optimizer": name, "seeds": loss.shape[1]}
-        for key, values in (("loss", loss[index]), ("accuracy", accuracy[index])):
-            finite = values[np.isfinite(values)]
-            quartiles = np.quantile(finite, [0.0, BAND[0], 0.5, BAND[1], 1.0]) if finite.size else [np.nan] * 5
-            row.update({f"{key}_{part}": float(value)
-                        for part, value in zip(("min", "q25", "median", "q75", "max"), quartiles)})
-        row.update({"diverged": int(np.isinf(loss[index]).sum()), "lowest_in": int((best == index).sum()),
+        quartiles = np.quantile(loss[index], [0.0, BAND[0], 0.5, BAND[1], 1.0])
+        row.update({f"loss_{part}": float(value) if value < DIVERGED else np.inf for part, value in zip(parts, quartiles)})
+        finite = accuracy[index][np.isfinite(accuracy[index])]  # a diverged model has no accuracy
+        quartiles = np.quantile(finite, [0.0, BAND[0], 0.5, BAND[1], 1.0]) if finite.size else [np.nan] * 5
+        row.update({f"accuracy_{part}": float(value) for part, value in zip(parts, quartiles)})
+        row.update({"diverged": int((loss[index] >= DIVERGED).sum()), "lowest_in": int((best == index).sum()),
                     "highest_in": int((worst == index).sum())})
         rows.append(row)
     return rows

@@ -193,7 +193,8 @@ def render(recording, path, title="", progress=None, then=(), **options):
         from viz.render.player import write_html
 
         last = parts[-1][0]
-        write_html(stream, path, fps, [int(step) * recording.every for step in frames.steps.max(axis=1)],
+        shown = [int(row[row >= 0][-1]) for row in frames.steps]  # the running optimizer's step (--sequence)
+        write_html(stream, path, fps, [step * recording.every for step in shown],
                    last.steps * last.every, title, theme)
     else:
         writers.write_video(stream, path, fps, options.hold, fmt)

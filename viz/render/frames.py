@@ -155,7 +155,7 @@ class Frames:
         if recording.spread:
             return [self._loss_panel(loss_ax),
                     SpreadPanel(lower_ax, recording.names, recording.spread["accuracy"], "training accuracy", spe, True,
-                                self.theme, recording.every)]
+                                self.theme, recording.every, higher_is_worse=False)]
         per_step = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
         return [self._loss_panel(loss_ax),
                 CurvePanel(lower_ax, recording.names, per_step, f"training {metric}", spe, history[metric],
@@ -224,7 +224,7 @@ class Joined:
     @property
     def steps(self):
         """The recorded step each frame shows."""
-        held = [np.concatenate([part.steps, np.repeat(part.steps[-1:], self.pause)]) for part in self.parts[:-1]]
+        held = [np.concatenate([part.steps, np.repeat(part.steps[-1:], self.pause, axis=0)]) for part in self.parts[:-1]]
         return np.concatenate([*held, self.parts[-1].steps])
 
     def __len__(self):

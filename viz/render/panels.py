@@ -276,8 +276,10 @@ class SpreadPanel:
     """A learning curve over several initializations: each optimizer's median as a line and the
     middle half of the initializations as a band around it, both drawn up to the current step."""
 
-    def __init__(self, ax, names, per_seed, ylabel, steps_per_epoch, unit_range=False, theme=LIGHT, every=1):
-        self.median, self.low, self.high = (np.nan_to_num(values, posinf=1e300) for values in bands(per_seed))
+    def __init__(self, ax, names, per_seed, ylabel, steps_per_epoch, unit_range=False, theme=LIGHT, every=1,
+                 higher_is_worse=True):
+        # a diverged run is the worst value, drawn off the panel (clipped to stay drawable)
+        self.median, self.low, self.high = (np.clip(values, -1e6, 1e6) for values in bands(per_seed, higher_is_worse))
         self.x = np.arange(per_seed.shape[-1]) * every / steps_per_epoch
         ax.set_xlim(0, self.x[-1])
         ax.set_xticks(np.arange(0, round(self.x[-1]) + 1))
@@ -361,9 +363,9 @@ class LinearBoundaryPanel:
     def boundary(self, path, step):
         """The two ends [2, 2] of the path's boundary line within the view at ``step`` (empty
         if it misses the view, the path diverged or is not shown yet, step -1)."""
-        weights = self.params[path, step]
-        if step < 0 or not np.isfinite(weights).all():
+        if step < 0 or not np.isfinite(self.params[path, step]).all():
             return np.empty((0, 2))
+        weights = self.params[path, step]
         return clip_line(self.axes @ weights[:-1], weights[-1], self.view)
 
     def update(self, steps):

@@ -1,6 +1,6 @@
 """The 3D view of a surface scene: f(x, y) as a shaded surface, drawn once, with the paths
 lying on it. Same protocol as the contour panel: static part at construction,
-``animated_artists``, ``update(step)``.
+``animated_artists``, ``update(steps)``.
 
 Surfaces that span decades (Rosenbrock: 0 .. 2,509) hide their valley on a linear z axis, so
 where the contour panel spaces its levels logarithmically, z is log10 f with the tick labels
