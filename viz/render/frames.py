@@ -85,6 +85,7 @@ class Frames:
                 for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
                     _fit(ax.yaxis.label, height=ax.get_position().height)
                 _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
+                _inside_left(contour_ax, colorbar_ax)
             curves = self._curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02))
             for panel in curves:  # long axis labels (a boundary panel's) within their panel
                 for ax in {line.axes for line in panel.lines}:
@@ -245,6 +246,18 @@ class Joined:
     def save_vector(self, path, fmt):
         """The last part's last frame as SVG or PDF (see :meth:`Frames.save_vector`)."""
         self.parts[-1].save_vector(path, fmt)
+
+
+def _inside_left(ax, *others):
+    """Move ``ax`` (and ``others`` with it) right if wide tick labels push its y label past the
+    figure's left edge."""
+    figure = ax.get_figure()
+    renderer = figure.canvas.get_renderer()
+    overflow = 4 - ax.get_tightbbox(renderer).x0  # pixels short of a small margin
+    if overflow > 0:
+        for each in (ax, *others):
+            box = each.get_position()
+            each.set_position((box.x0 + overflow / figure.bbox.width, box.y0, box.width, box.height))
 
 
 def _fit(text, width=None, height=None):
