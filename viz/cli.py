@@ -418,7 +418,7 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("-t", "--transparent", is_flag=True, help="See-through background (gif, png, svg, pdf, frames).")
 @click.option("-s", "--last-frame", is_flag=True, help="Write only the final frame (png, or svg/pdf with --format).")
 @click.option("--hold", type=float, default=DEFAULT_HOLD, show_default=True,
-              help="Seconds the last frame stays on screen.")
+              help="Seconds the last frame stays on screen (html: the player stops there instead).")
 @click.option("--duration", type=float, help="Seconds for the steps (without the hold): fewer steps are held "
                                              "longer, more are subsampled.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True,
@@ -438,12 +438,6 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
 @click.option("--tune-lr", "tune_lr", type=click.Choice(["tuned", "both"]), is_flag=False, flag_value="tuned",
               help="Each optimizer at its best learning rate of 9 around the scene's (x0.01 to x100); "
                    "'--tune-lr both' plays the same-rate run, then the tuned one.")
-@click.option("--scene", "scene_name", help="Render only this scene of the file.")
-@click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
-@_seed_option
-@_cache_option
-@click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output.")
-@click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
 @click.option("--view", type=click.Choice(["2d", "3d"]), default="2d", show_default=True,
               help="For a surface scene: 3d draws f(x, y) as a 3D surface with the paths on it, instead of contours.")
 @click.option("--camera", callback=_camera, metavar="ELEV,AZIM",
@@ -456,6 +450,12 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
                                                           "fading.")
 @click.option("--sequence", is_flag=True, help="The optimizers one after another, each in its share of the frames "
                                                "(--max-frames and --duration are for the whole animation).")
+@click.option("--scene", "scene_name", help="Render only this scene of the file.")
+@click.option("--all", "every", is_flag=True, help="Render every scene of the file.")
+@_seed_option
+@_cache_option
+@click.option("--no-overwrite", is_flag=True, help="Refuse to replace an existing output.")
+@click.option("--quiet", is_flag=True, help="No progress bars; only the summary line.")
 def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, transparent, last_frame, hold,
            duration, max_frames, budget, steps, boundary, features, seeds, tune_lr, scene_name, every, seed, no_cache,
            no_overwrite, quiet, view, camera, overlays, trail, sequence):
