@@ -83,3 +83,16 @@ def one_error_line(result):
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
     return lines[0]
+
+
+def blit_difference(frames, index):
+    """The share of pixels where the blitted frame ``index`` differs from matplotlib's full
+    redraw of the same step (the animated artists drawn as ordinary ones)."""
+    import numpy as np
+
+    blitted = frames[index].copy()
+    for artist in frames.artists:
+        artist.set_animated(False)
+    frames.canvas.draw()
+    full = np.asarray(frames.canvas.buffer_rgba())
+    return np.any(blitted != full, axis=-1).mean()

@@ -5,7 +5,7 @@ import json
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from conftest import one_error_line
+from conftest import blit_difference, one_error_line
 from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
@@ -47,13 +47,7 @@ def test_blitted_3d_frame_equals_a_full_redraw(steep):
     """The surface is in the background; the moving 3D lines, drawn alone over it, give the
     picture matplotlib's full redraw of that step gives."""
     frames = Frames(steep, "3d", SIZE, view="3d")
-    blitted = frames[12].copy()
-    for artist in frames.artists:
-        artist.set_animated(False)
-    frames.canvas.draw()
-    full = np.asarray(frames.canvas.buffer_rgba())
-    differs = np.any(blitted != full, axis=-1)
-    assert differs.mean() < 0.002
+    assert blit_difference(frames, 12) < 0.002
 
 
 def test_a_head_moves_over_the_surface(steep):

@@ -75,6 +75,24 @@ def last_finite(values):
     return np.maximum.accumulate(steps, axis=-1)
 
 
+class HeadLooks:
+    """Where a path's head is and how it looks at a step: at the path's last finite point, with
+    the optimizer's marker, or a black-edged cross once the path has diverged."""
+
+    def __init__(self, recording, theme=LIGHT):
+        self.index = last_finite(recording.loss)  # [n_paths, steps+1]: the point the head marks
+        self.diverged_at = divergence_steps(recording.loss)
+        _, style_of = labels_and_styles(recording.names)
+        self.markers = [optimizer_style(index)["marker"] for index in style_of]
+        self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
+
+    def apply(self, head, path, step):
+        """Give ``head`` the marker and edge of ``path`` at ``step``."""
+        diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
+        head.set_marker("X" if diverged else self.markers[path])
+        head.set_markeredgecolor(self.edges[1 if diverged else 0])
+
+
 class ContourPanel:
     """Loss contours on the 2D view with the paths growing over them."""
 
@@ -113,11 +131,8 @@ class ContourPanel:
 
         self.xy = plane.xy
         self.view = (plane.grid_x[[0, -1]], plane.grid_y[[0, -1]])
-        self.head_index = last_finite(recording.loss)
-        self.diverged_at = divergence_steps(recording.loss)
+        self.head_looks = HeadLooks(recording, theme)
         _, style_of = labels_and_styles(recording.names)
-        self.markers = [optimizer_style(index)["marker"] for index in style_of]
-        self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
         self.lines, self.heads = [], []
         self.trail = trail  # with a trail length, the paths fade with age (see FadingPath)
         for path in range(len(recording.names)):
@@ -146,12 +161,9 @@ class ContourPanel:
             if step < 0:
                 head.set_data([], [])
                 continue
-            x, y = self.xy[path, self.head_index[path, step]]
+            x, y = self.xy[path, self.head_looks.index[path, step]]
             head.set_data([np.clip(x, *self.view[0])], [np.clip(y, *self.view[1])])  # out of view: on the border
-            diverged = bool(self.diverged_at[path] is not None and step >= self.diverged_at[path])
-            # a diverged path's head becomes a black-edged cross where it was last seen
-            head.set_marker("X" if diverged else self.markers[path])
-            head.set_markeredgecolor(self.edges[diverged])
+            self.head_looks.apply(head, path, step)
 
 
 class CurvePanel:

@@ -11,8 +11,7 @@ from matplotlib.colors import LightSource, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from viz.errors import SpecError
-from viz.render.panels import (_short_number, divergence_steps, labels_and_styles, last_finite,
-                               optimizer_style)
+from viz.render.panels import HeadLooks, _short_number, labels_and_styles, optimizer_style
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
@@ -231,11 +230,8 @@ class SurfacePanel3D:
         self.polylines = [clipped_polyline(np.column_stack([self.xy[path], self.path_z[path]]), box_low, box_high)
                           for path in range(len(recording.names))]
         self.view = ((x0, x1), (y0, y1))
-        self.head_index = last_finite(recording.loss)
-        self.diverged_at = divergence_steps(recording.loss)
+        self.head_looks = HeadLooks(recording, theme)
         _, style_of = labels_and_styles(recording.names)
-        self.markers = [optimizer_style(index)["marker"] for index in style_of]
-        self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
         self.lines, self.heads = [], []
         for path in range(len(recording.names)):
             style = optimizer_style(style_of[path], theme)
@@ -255,7 +251,7 @@ class SurfacePanel3D:
         """Where the path's head is drawn at ``step``: its last finite point, or, out of the
         domain, the nearest point of the domain's border, on the surface (as the contour panel
         puts it on the border)."""
-        last = self.head_index[path, step]
+        last = self.head_looks.index[path, step]
         x, y = self.xy[path, last]
         inside = np.clip(x, *self.view[0]), np.clip(y, *self.view[1])
         if inside == (x, y):
@@ -273,6 +269,4 @@ class SurfacePanel3D:
             line.set_data_3d(drawn[:, 0], drawn[:, 1], drawn[:, 2])
             x, y, z = self.head(path, step)
             head.set_data_3d([x], [y], [z])
-            diverged = bool(self.diverged_at[path] is not None and step >= self.diverged_at[path])
-            head.set_marker("X" if diverged else self.markers[path])
-            head.set_markeredgecolor(self.edges[diverged])
+            self.head_looks.apply(head, path, step)
