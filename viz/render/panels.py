@@ -245,7 +245,32 @@ def scatter_classes(ax, x, y, theme=LIGHT):
               markerscale=1.6)
 
 
-class BoundaryPanel:
+class Boundaries:
+    """What the two boundary panels share: one animated line per path, drawn each step where
+    the panel's ``boundary(path, step)`` puts it ([points, 2], empty to hide it)."""
+
+    @property
+    def animated_artists(self):
+        return self.lines
+
+    def update(self, steps):
+        for path, (line, step) in enumerate(zip(self.lines, steps)):
+            points = self.boundary(path, step)
+            line.set_data(points[:, 0], points[:, 1])
+
+
+def boundary_lines(ax, names, theme, linewidth):
+    """One empty animated line per path, in its optimizer's colour and style."""
+    _, style_of = labels_and_styles(names)
+    lines = []
+    for index in style_of:
+        style = optimizer_style(index, theme)
+        line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=linewidth, animated=True)
+        lines.append(line)
+    return lines
+
+
+class BoundaryPanel(Boundaries):
     """A two-input model's data in its own two features, with each optimizer's decision
     boundary (where the model's output crosses 0.5, or 0 for logits) at the current step."""
 
@@ -259,16 +284,7 @@ class BoundaryPanel:
         ax.set_ylim(self.grid_y[0], self.grid_y[-1])
         ax.set_xlabel("feature 1")
         ax.set_ylabel("feature 2")
-        _, style_of = labels_and_styles(recording.names)
-        self.lines = []
-        for path in range(len(recording.names)):
-            style = optimizer_style(style_of[path], theme)
-            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.0, animated=True)
-            self.lines.append(line)
-
-    @property
-    def animated_artists(self):
-        return self.lines
+        self.lines = boundary_lines(ax, recording.names, theme, linewidth=2.0)
 
     def boundary(self, path, step):
         """The boundary of the path's model at ``step`` as one polyline (pieces NaN-separated)."""
@@ -278,10 +294,6 @@ class BoundaryPanel:
         joined = [np.vstack([piece, [np.nan, np.nan]]) for piece in pieces]
         return np.concatenate(joined) if joined else np.empty((0, 2))
 
-    def update(self, steps):
-        for path, (line, step) in enumerate(zip(self.lines, steps)):
-            points = self.boundary(path, step)
-            line.set_data(points[:, 0], points[:, 1])
 
 
 class SpreadPanel:
@@ -331,7 +343,7 @@ class SpreadPanel:
 LESSON_FEATURES = ("variance", "skewness")  # the pair that separates the banknotes best
 
 
-class LinearBoundaryPanel:
+class LinearBoundaryPanel(Boundaries):
     """The lesson's training rows on two axes of feature space (two features, or ``("pca",)``
     for the two principal components of the standardised features) and, per optimizer, the line where its
     decision boundary w·x + b = 0 crosses that plane (the other directions at 0, the features'
@@ -361,16 +373,7 @@ class LinearBoundaryPanel:
         ax.set_xlabel(labels[0], labelpad=1)
         ax.set_ylabel(labels[1])
         self.params = recording.params
-        _, style_of = labels_and_styles(recording.names)
-        self.lines = []
-        for path in range(len(recording.names)):
-            style = optimizer_style(style_of[path], theme)
-            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.2, animated=True)
-            self.lines.append(line)
-
-    @property
-    def animated_artists(self):
-        return self.lines
+        self.lines = boundary_lines(ax, recording.names, theme, linewidth=2.2)
 
     def boundary(self, path, step):
         """The two ends [2, 2] of the path's boundary line within the view at ``step`` (empty
@@ -380,10 +383,6 @@ class LinearBoundaryPanel:
         weights = self.params[path, step]
         return clip_line(self.axes @ weights[:-1], weights[-1], self.view)
 
-    def update(self, steps):
-        for path, (line, step) in enumerate(zip(self.lines, steps)):
-            ends = self.boundary(path, step)
-            line.set_data(ends[:, 0], ends[:, 1])
 
 
 def principal_axes(x):
