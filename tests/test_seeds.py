@@ -167,3 +167,13 @@ def test_seeds_past_the_largest_seed_are_refused_before_training(runner, quick):
 
     result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "--seed", str(2**32 - 2)])
     assert result.exit_code == 2 and "goes past the largest seed" in one_error_line(result)
+
+
+def test_no_overwrite_keeps_an_existing_summary(runner, quick, tmp_path):
+    from viz.cli import main
+
+    table = tmp_path / "kept.seeds.csv"
+    table.write_text("mine\n")
+    result = runner.invoke(main, ["render", str(quick), "--seeds", "2", "--no-overwrite", "-o", str(tmp_path / "kept.png")])
+    assert result.exit_code == 1 and "kept.seeds.csv exists and --no-overwrite was given" in one_error_line(result)
+    assert table.read_text() == "mine\n" and not (tmp_path / "kept.png").exists()

@@ -264,6 +264,16 @@ def _tuned(scene, name, seed, scene_file, cache, quiet, seeds):
     return tuned, title, {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}, trained or searched
 
 
+def _parts(tune_lr):
+    """Which parts the animation plays, as "is it the tuned one": same rate, tuned, or both."""
+    return {None: [False], "tuned": [True], "both": [False, True]}[tune_lr]
+
+
+def _seeds_table(path, tuned):
+    """The summary CSV of several initializations beside the output ``path``."""
+    return path.with_name(f"{path.stem}{'.tuned' if tuned else ''}.seeds.csv")
+
+
 def _spread_summary(recording, table, heading):
     """Print the summary over several initializations and write it as the CSV ``table``."""
     from viz import spread
@@ -510,6 +520,9 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
                                    "through its many weights, not its loss surface, so it has no 3D view")
         path = _output(output, scene_file, name, n_scenes, options.fmt if options.fmt != "frames" else "")
         _prepare_folder(path, overwrite=not no_overwrite, folder=options.fmt == "frames")
+        for table in (_seeds_table(path, tuned) for tuned in _parts(tune_lr)) if seeds > 1 and no_overwrite else ():
+            if table.exists():
+                raise click.ClickException(f"{table} exists and --no-overwrite was given")
         jobs.append((scene_file, name, scene, path))
     for scene_file, name, scene, path in jobs:
         start = time.perf_counter()
@@ -536,10 +549,9 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
             described = parts[-1][0] if options.fmt in STILLS else parts[0][0]  # a still shows the last part
             written = manifest.write(path, manifest.build(path, scene_file, name, scene, described, used,
                                                            frames, changes, extra))
-            for index, (part, _) in enumerate(parts if seeds > 1 else ()):
-                tuned_part = tune_lr == "tuned" or index == 1
-                _spread_summary(part, path.with_name(f"{path.stem}{'.tuned' if tuned_part else ''}.seeds.csv"),
-                                "tuned learning rates" if tuned_part else "final training loss and accuracy")
+            for (part, _), tuned in zip(parts if seeds > 1 else (), _parts(tune_lr)):
+                _spread_summary(part, _seeds_table(path, tuned),
+                                "tuned learning rates" if tuned else "final training loss and accuracy")
         except OSError as error:
             raise _cannot_write(path, error) from None
         except BudgetError as error:
