@@ -148,3 +148,19 @@ def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, s
     result = runner.invoke(main, ["render", str(scheduled), "--tune-lr", "-o", str(tmp_path / "s.gif")])
     assert result.exit_code == 2 and "it follows a schedule" in one_error_line(result)
     assert "recorded" not in result.output
+
+
+def test_same_rate_and_tuned_parts_share_one_plane(small):
+    """`--tune-lr both` draws both halves on the plane of all their paths together."""
+    from viz import problems, record
+    from viz.record import on_one_plane
+
+    scene = Scene(title="small", problem=problems.logreg(epochs=1, batch_size=64),
+                  optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05)
+    faster = record(tuned_scene(scene, {"SGD": 0.5, "Adam": 0.5}))
+    first, second = on_one_plane(scene, [small, faster])
+    np.testing.assert_array_equal(first.plane.basis, second.plane.basis)
+    np.testing.assert_array_equal(first.plane.grid_loss, second.plane.grid_loss)
+    for part in (first, second):
+        np.testing.assert_allclose(part.plane.xy, (part.params - part.plane.origin) @ part.plane.basis.T)
+    assert first.params is small.params and second.loss is faster.loss  # only the view changes

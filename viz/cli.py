@@ -488,6 +488,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
     from viz import manifest
     from viz.optimizers import with_rate
+    from viz.record import on_one_plane
     from viz.render import BudgetError, render as render_recording, render_within
     from viz.surfaces import Surface
 
@@ -534,18 +535,19 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
             tuned, title, extra, tuned_trained = _tuned(scene, name, seed, scene_file, not no_cache, quiet, seeds)
             parts.append((tuned, title))
             trained = trained or tuned_trained
-        recorded = time.perf_counter()
         for part, _ in parts:
             _notes(part, name)
+        drawn = list(zip(on_one_plane(scene, [part for part, _ in parts]), [title for _, title in parts]))
+        recorded = time.perf_counter()
         used, changes = options, []
         try:
             with _progress(f"rendering {path.name}", quiet) as progress:
                 if budget is None:
-                    frames = render_recording(parts[0][0], path, parts[0][1], progress, then=parts[1:],
+                    frames = render_recording(drawn[0][0], path, drawn[0][1], progress, then=drawn[1:],
                                               **vars(options))
                 else:
-                    frames, used, changes = render_within(parts[0][0], path, budget, parts[0][1], progress,
-                                                          then=parts[1:], **vars(options))
+                    frames, used, changes = render_within(drawn[0][0], path, budget, drawn[0][1], progress,
+                                                          then=drawn[1:], **vars(options))
             described = parts[-1][0] if options.fmt in STILLS else parts[0][0]  # a still shows the last part
             written = manifest.write(path, manifest.build(path, scene_file, name, scene, described, used,
                                                            frames, changes, extra))

@@ -432,6 +432,22 @@ def record_surface(scene, progress=_no_progress):
     )
 
 
+def on_one_plane(scene, recordings):
+    """Recordings of one lesson scene (e.g. at the same rate and at tuned rates) on one plane:
+    the principal plane of all their paths together, so that the parts of one animation share
+    their axes. Surfaces share theirs already (the surface itself); a keras_model's recordings
+    keep their own planes."""
+    if not isinstance(scene.problem, LogReg) or len(recordings) < 2:
+        return recordings
+    x_train, y_train, _, _ = lesson_data()
+    view = plane.plane(np.concatenate([r.params for r in recordings]), np.concatenate([r.loss for r in recordings]),
+                       lambda weights: loss_and_accuracy(weights, x_train, y_train)[0], PARAM_NAMES,
+                       axes=scene.problem.axes)
+    ends = np.cumsum([0] + [len(r.names) for r in recordings])
+    return [dataclasses.replace(r, plane=dataclasses.replace(view, xy=view.xy[a:b]))
+            for r, a, b in zip(recordings, ends[:-1], ends[1:])]
+
+
 def record(scene, seed=None, progress=_no_progress, seeds=1):
     """Run every optimizer of ``scene`` and return the :class:`Recording`.
 
