@@ -65,3 +65,14 @@ def test_diverged_steps_are_ignored():
     view = plane(params, loss, true_loss, PARAM_NAMES)
     assert np.isfinite(view.grid_loss).all()
     assert np.isnan(view.xy[1, 2:]).all() and np.isfinite(view.xy[0]).all()
+
+
+def test_the_star_says_when_the_loss_falls_past_the_view():
+    """A bowl has its lowest point inside the view; a loss that keeps falling (as the
+    lesson's does along its separating direction) has it on the edge, and the label says so."""
+    paths = np.array([[[2.0, 1.0, 0.0], [1.0, 0.5, 0.0], [0.2, 0.1, 0.0]]])
+    bowl = plane(paths, np.ones((1, 3)), lambda w: np.sum((w - [0.6, 0.3, 0.0]) ** 2, axis=1), ("a", "b", "c"),
+                 resolution=21)
+    assert bowl.marks_label == "lowest loss in view"
+    falling = plane(paths, np.ones((1, 3)), lambda w: -w[:, 0], ("a", "b", "c"), resolution=21)
+    assert falling.marks_label == "lowest in view, at edge"

@@ -116,9 +116,10 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     weights = origin + gx.reshape(-1, 1) * basis[0] + gy.reshape(-1, 1) * basis[1]
     grid_loss = np.asarray(loss_fn(weights)).reshape(resolution, resolution)
     lowest = np.unravel_index(np.nanargmin(grid_loss), grid_loss.shape)
+    edge = {0, resolution - 1} & set(lowest)  # the loss still falls past the view: say so
     return Plane(origin=origin, basis=basis, xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,
                  levels=quantile_levels(grid_loss), marks=np.array([[grid_x[lowest[1]], grid_y[lowest[0]]]]),
-                 marks_label="lowest loss in view", axis_labels=labels)
+                 marks_label="lowest in view, at edge" if edge else "lowest loss in view", axis_labels=labels)
 
 
 def _principal_directions(centred):

@@ -253,7 +253,7 @@ def _inside_left(ax, *others):
     figure's left edge."""
     figure = ax.get_figure()
     renderer = figure.canvas.get_renderer()
-    overflow = 4 - ax.get_tightbbox(renderer).x0  # pixels short of a small margin
+    overflow = 4 - ax.get_tightbbox(renderer, bbox_extra_artists=[]).x0  # pixels short of a margin (decorations only)
     if overflow > 0:
         for each in (ax, *others):
             box = each.get_position()

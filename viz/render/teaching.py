@@ -53,7 +53,8 @@ def _place_legend(ax, handles, labels):
     renderer = figure.canvas.get_renderer()
     key = ax.get_legend().get_window_extent(renderer)
     curves = [other for other in figure.axes if other.get_position().x0 > ax.get_position().x1 + 0.05]  # not the bar
-    right = min([other.get_tightbbox(renderer).x0 for other in curves] or [figure.bbox.x1]) - 0.01 * figure.bbox.width
+    right = min([other.get_tightbbox(renderer, bbox_extra_artists=[]).x0 for other in curves]  # axis decorations
+                or [figure.bbox.x1]) - 0.01 * figure.bbox.width
     ceiling = min((legend.get_window_extent(renderer).y0 for legend in figure.legends), default=figure.bbox.y1)
     sample = figure.text(0, 0, f" {SCALE_SAMPLE}", fontsize="small")
     room = sample.get_window_extent(renderer).width / (sample.get_fontsize() * figure.dpi / 72)  # in font sizes
