@@ -189,3 +189,11 @@ def test_the_cli_rejects_bad_values_in_one_line(runner, quick, arguments, words)
 def test_blitted_frame_with_overlays_equals_a_full_redraw(small):
     frames = Frames(small, "small", SIZE, overlays=("gradient", "step"), trail=4)
     assert blit_difference(frames, 9) < 0.002
+
+
+def test_the_arrows_legend_is_readable_beside_the_lessons_curves(lesson):
+    """The lesson's History markers (drawn outside their axes, empty at first) once made the
+    layout think the curves started at the frame's left edge, and the legend shrank to 1 pt."""
+    frames = Frames(lesson, "lesson", (1280, 720), overlays=("gradient", "step"))
+    key = frames.panels[0].lines[0].axes.get_legend().get_texts()[0]  # start, minimum
+    assert min(text.get_fontsize() for text in frames.panels[1].legend.get_texts()) >= 0.8 * key.get_fontsize()
