@@ -91,7 +91,7 @@ def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
     assert not frames.end_card.get_visible()
     frames[len(frames) - 1]
     assert frames.end_card.get_visible()
-    assert frames.end_card.get_text().startswith(f"Checked on {SEEDS} initializations:")
+    assert frames.end_card.get_text().startswith(f"Final loss, {SEEDS} initializations:")
     rows = summary(spread)
     best = min(rows, key=lambda row: row["loss_median"])
     assert best["optimizer"] in frames.end_card.get_text()
@@ -113,7 +113,7 @@ def test_cli_prints_and_writes_the_summary_and_exports_every_seed(runner, quick,
     out = tmp_path / "seeds.png"
     result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "-o", str(out), "--size", "640x360"])
     assert result.exit_code == 0, result.output
-    assert "3 initializations (seeds 0-2)" in result.output and "lowest final loss:" in result.output
+    assert "3 initializations (seeds 0-2)" in result.output and " lowest in " in result.output
     with open(tmp_path / "seeds.seeds.csv", newline="") as table:
         rows = list(csv.DictReader(table))
     assert [row["optimizer"] for row in rows] == ["SGD", "Adam"] and rows[0]["seeds"] == "3"
@@ -159,7 +159,7 @@ def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
     assert np.isnan(rows[1]["accuracy_median"]) and rows[0]["accuracy_median"] == 0.9
     from viz.spread import claims
 
-    assert claims(rows)[0].startswith("lowest final loss: A")
+    assert claims(rows)[0].startswith("A lowest in")
 
 
 def test_seeds_past_the_largest_seed_are_refused_before_training(runner, quick):

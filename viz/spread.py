@@ -58,9 +58,9 @@ def claims(rows):
     count = rows[0]["seeds"]
     winners = ranked[:2] if len(ranked) > 2 else ranked[:1]
     won = sum(row["lowest_in"] for row in winners)
-    lines = [f"lowest final loss: {' or '.join(row['optimizer'] for row in winners)} in {won} of {count}"]
+    lines = [f"{' or '.join(row['optimizer'] for row in winners)} lowest in {won} of {count}"]
     if len(ranked) > 2:
-        lines.append(f"highest: {ranked[-1]['optimizer']} in {ranked[-1]['highest_in']} of {count}")
+        lines.append(f"{ranked[-1]['optimizer']} highest in {ranked[-1]['highest_in']} of {count}")
     return lines
 
 

@@ -108,12 +108,16 @@ class Frames:
         """The last frame's statement of what several initializations showed, at the foot of the
         contour panel (the principal plane puts the paths along its middle)."""
         lines = claims(summary(self.recording))
-        text = f"Checked on {len(self.recording.spread['seeds'])} initializations:\n" + "\n".join(lines)
+        text = f"Final loss, {len(self.recording.spread['seeds'])} initializations:\n" + "\n".join(lines)
         card = ax.text(0.97, 0.03, text, transform=ax.transAxes, ha="right", va="bottom", fontsize="small",
                        multialignment="left", animated=True, visible=False, zorder=10, linespacing=1.35,
                        bbox={"boxstyle": "round,pad=0.45", "facecolor": self.theme.background,
                              "edgecolor": self.theme.ink, "alpha": 0.92, "linewidth": 0.8})
-        _fit(card, width=0.9 * ax.get_position().width)
+        renderer = self.canvas.get_renderer()
+        card.update_bbox_position_size(renderer)
+        share = card.get_bbox_patch().get_window_extent(renderer).width / ax.get_window_extent(renderer).width
+        if share > 0.94:  # the box, frame and padding included, within the panel
+            card.set_fontsize(card.get_fontsize() * 0.94 / share)
         return card
 
     def _curve_panels(self, figure, box):
