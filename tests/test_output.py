@@ -197,3 +197,14 @@ def test_show_returns_inline_video_and_writes_nothing(quick, tmp_path, monkeypat
     assert picture._repr_html_().startswith('<img src="data:image/gif;base64,R0lGODlh')  # "GIF89a"
     with Image.open(tmp_path / "kept.gif") as gif:
         assert gif.n_frames == 16
+
+
+def test_show_html_is_the_player_in_a_frame_of_its_own(quick):
+    """In Jupyter the html player sits in an iframe whose document is the player file itself."""
+    import html as markup
+
+    animation = show(quick, size=(320, 180), fmt="html")
+    frame = animation._repr_html_()
+    assert frame.startswith('<iframe srcdoc="') and "aspect-ratio: 320 / 360" in frame
+    page = markup.unescape(frame.split('srcdoc="')[1].split('" style=')[0])
+    assert page == animation.data.decode() and 'id="viz-data"' in page and "data:video/mp4;base64," in page

@@ -1,24 +1,31 @@
 """Animations inline in Jupyter, without writing into the working folder unless asked."""
 
 import base64
+import html
 import tempfile
 from pathlib import Path
 
 from viz.atomic import atomic_path
-from viz.render import render
+from viz.render import DEFAULT_SIZE, render
 from viz.scene import Scene, load_scenes, select
 
-MIME = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif", "png": "image/png", "svg": "image/svg+xml"}
+MIME = {"mp4": "video/mp4", "webm": "video/webm", "gif": "image/gif", "png": "image/png", "svg": "image/svg+xml",
+        "html": "text/html"}
+CONTROLS = 180  # pixels of the html player's controls under the frame (two rows when narrow)
 
 
 class Animation:
     """A rendered animation held in memory; Jupyter shows it inline (an HTML5 video for MP4
-    and WebM, an image otherwise)."""
+    and WebM, the interactive player for html, an image otherwise)."""
 
-    def __init__(self, data, fmt):
-        self.data, self.fmt = data, fmt
+    def __init__(self, data, fmt, size=DEFAULT_SIZE):
+        self.data, self.fmt, self.size = data, fmt, size
 
     def _repr_html_(self):
+        if self.fmt == "html":  # the self-contained player, in a frame of its own
+            width, height = self.size
+            return (f'<iframe srcdoc="{html.escape(self.data.decode(), quote=True)}" '
+                    f'style="width: 100%; aspect-ratio: {width} / {height + CONTROLS}; border: 0"></iframe>')
         source = f"data:{MIME[self.fmt]};base64,{base64.b64encode(self.data).decode()}"
         if self.fmt in ("mp4", "webm"):
             return (f'<video src="{source}" controls autoplay loop muted playsinline '
@@ -36,9 +43,9 @@ def show(scene_or_file, scene=None, seed=None, output=None, **options):
 
     ``scene_or_file`` is a :class:`Scene` or a scene file (``scene`` names one of several).
     ``options`` are the render options (``fmt``: "mp4" by default or ``output``'s suffix, or
-    "webm", "gif", "png", "svg"; ``size``, ``fps``, ``theme``, ...). Nothing is written into
-    the working folder unless ``output`` names a file to keep as well. Recordings are not
-    cached here.
+    "webm", "html" (the interactive player), "gif", "png", "svg"; ``size``, ``fps``,
+    ``theme``, ...). Nothing is written into the working folder unless ``output`` names a
+    file to keep as well. Recordings are not cached here.
     """
     from viz.record import record
 
@@ -52,7 +59,7 @@ def show(scene_or_file, scene=None, seed=None, output=None, **options):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"animation.{options['fmt']}"
         render(recording, path, scene_or_file.title, **options)
-        animation = Animation(path.read_bytes(), options["fmt"])
+        animation = Animation(path.read_bytes(), options["fmt"], options.get("size", DEFAULT_SIZE))
     if output is not None:
         animation.save(output)
     return animation
