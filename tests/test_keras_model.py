@@ -95,8 +95,8 @@ def test_a_big_model_is_recorded_every_kth_step(monkeypatch):
     problem = problems.keras_model(mlp, *data(), batch_size=BATCH, epochs=EPOCHS)
     steps = ROWS // BATCH * EPOCHS
     assert problem.every(17, 2) == 1
-    assert problem.every(1_000_000, 6) == 3  # 48 MB a point: 5 points, every 3rd of 12 steps
-    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 8 * 17 * 2 * 5)  # room for 5 points each
+    assert problem.every(500_000, 6) == 3  # weights and gradients, 48 MB a point: 5 points, every 3rd of 12 steps
+    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 2 * 8 * 17 * 2 * 5)  # room for 5 points each
     recording = record(Scene("big", problem, optimizers={"SGD": "sgd", "Adam": "adam"}))
     assert recording.every == 3 and recording.params.shape[1] == steps // 3 + 1 == 5
     frames = Frames(recording, "big", (320, 180))
@@ -130,7 +130,7 @@ def test_a_100k_weight_model_renders_and_says_what_was_subsampled(runner, scene_
 
     from viz.cli import main
 
-    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 20e6)  # 13 points of 2 x 91,501 float64 weights
+    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 40e6)  # 13 points of 2 x 91,501 float64 weights and gradients
     result = runner.invoke(main, ["render", str(scene_file(WIDE)), "-o", str(tmp_path / "wide.gif"),
                                   "--size", "320x180"])
     assert result.exit_code == 0, result.output

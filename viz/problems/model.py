@@ -9,7 +9,7 @@ import numpy as np
 from viz.backend import load_keras
 from viz.errors import SpecError
 
-MEMORY_BUDGET = 256e6  # bytes for the recorded weights of all optimizers: past it, every k-th step
+MEMORY_BUDGET = 256e6  # bytes for the recorded weights and gradients of all optimizers: past it, every k-th step
 GRID_BUDGET = 4e10     # multiply-adds for the loss grid; bigger models get a coarser grid
 GRID_RESOLUTION = (15, 81)
 CHUNK_FLOATS = 1e7     # floats (weights and activations) of the weight vectors evaluated together
@@ -52,11 +52,11 @@ class KerasModel:
         return math.ceil(len(self.x) / self.batch_size)
 
     def every(self, weights, optimizers):
-        """Record one point per this many steps: 1, unless the weights of all optimizers at
-        every step would pass MEMORY_BUDGET; then the smallest divisor of the step count that
-        keeps them under it (so the last step is always recorded)."""
+        """Record one point per this many steps: 1, unless the weights and gradients (float64)
+        of all optimizers at every step would pass MEMORY_BUDGET; then the smallest divisor of
+        the step count that keeps them under it (so the last step is always recorded)."""
         steps = self.steps_per_epoch * self.epochs
-        points = max(2, int(MEMORY_BUDGET / (8 * weights * optimizers)))
+        points = max(2, int(MEMORY_BUDGET / (2 * 8 * weights * optimizers)))
         return next(k for k in range(1, steps + 1) if steps % k == 0 and steps // k + 1 <= points or k == steps)
 
 
