@@ -130,7 +130,7 @@ def test_cli_prints_and_writes_the_summary_and_exports_every_seed(runner, quick,
         assert data["spread_params"].shape == (2, 3, 16, 5) and data["params"].shape == (2, 16, 5)
 
 
-def test_seeds_are_for_the_lesson(runner, scene_file):
+def test_seeds_are_for_models(runner, scene_file):
     from viz.cli import main
 
     surface = scene_file("""
@@ -138,7 +138,7 @@ def test_seeds_are_for_the_lesson(runner, scene_file):
         bowl = Scene(title="bowl", problem=surfaces.get("matyas"), optimizers={"SGD": "sgd"}, steps=5)
     """)
     result = runner.invoke(main, ["render", str(surface), "--seeds", "3"])
-    assert result.exit_code == 2 and "--seeds: scene 'bowl' is not the lesson" in one_error_line(result)
+    assert result.exit_code == 2 and "--seeds: scene 'bowl' is a surface" in one_error_line(result)
 
 
 def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
@@ -177,3 +177,38 @@ def test_no_overwrite_keeps_an_existing_summary(runner, quick, tmp_path):
     result = runner.invoke(main, ["render", str(quick), "--seeds", "2", "--no-overwrite", "-o", str(tmp_path / "kept.png")])
     assert result.exit_code == 1 and "kept.seeds.csv exists and --no-overwrite was given" in one_error_line(result)
     assert table.read_text() == "mine\n" and not (tmp_path / "kept.png").exists()
+
+
+def test_a_keras_model_from_several_initializations():
+    """keras_model scenes: one model.fit per seed and optimizer, the main run's batch order;
+    each seed's path is plain Keras from that seed's initial weights; the loss alone (a
+    model's own metric is known per epoch of the main run only)."""
+    keras = load_keras()
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(64, 2)).astype("float32")
+    y = (x[:, 0] * x[:, 1] > 0).astype("float32")
+
+    def mlp():
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
+                                 keras.layers.Dense(1, activation="sigmoid")])
+
+    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=2), optimizers={"Adam": "adam"},
+                  learning_rate=0.05)
+    recording = record(scene, seed=5, seeds=3)
+    spread = recording.spread
+    assert spread["seeds"].tolist() == [5, 6, 7] and spread["params"].shape == (1, 3, 9, 17) and "accuracy" not in spread
+    np.testing.assert_array_equal(spread["params"][:, 0], recording.params)
+    keras.utils.set_random_seed(7)
+    model = mlp()
+    np.testing.assert_array_equal(spread["params"][0, 2, 0], np.concatenate([w.ravel() for w in model.get_weights()]))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="binary_crossentropy")
+    keras.utils.set_random_seed(5)
+    model.fit(x, y, batch_size=16, epochs=2, verbose=0)
+    np.testing.assert_allclose(spread["params"][0, 2, -1], np.concatenate([w.ravel() for w in model.get_weights()]),
+                               rtol=1e-5, atol=1e-6)
+    rows = summary(recording)
+    assert "accuracy_median" not in rows[0] and rows[0]["loss_median"] == pytest.approx(np.median(spread["loss"][0, :, -1]))
+    frames = Frames(recording, "mlp", (640, 360))
+    assert len(frames.panels) == 2 and frames.panels[1].lines[0].axes.get_ylabel() == "training loss"
+    frames[len(frames) - 1]
+    assert frames.end_card.get_visible()

@@ -298,8 +298,14 @@ def _notes(recording, name):
                    "a smaller learning rate may help", err=True)
 
 
-def _check_seeds(scene, seed, seeds):
-    """Several initializations take the seeds after the first: all must be valid seeds."""
+def _check_seeds(scene, name, seed, seeds):
+    """Several initializations are for models (a surface's paths start where the scene says),
+    and take the seeds after the first: all must be valid seeds."""
+    from viz.surfaces import Surface
+
+    if seeds > 1 and isinstance(scene.problem, Surface):
+        raise click.UsageError(f"--seeds: scene {name!r} is a surface; its paths start where the scene says "
+                               "(give it several starts instead)")
     first = scene.seed if seed is None else seed
     if first + seeds - 1 > 2**32 - 1:
         raise click.UsageError(f"--seeds {seeds} from seed {first} goes past the largest seed, 2**32 - 1")
@@ -443,8 +449,8 @@ def _options(output, fmt, quality, aspect, size, fps, last_frame, transparent, *
               help="The lesson's boundary panel axes: two features [default: variance,skewness], or pca for "
                    "the principal components of the standardised features.")
 @click.option("--seeds", type=click.IntRange(1, 100), default=1, show_default=True,
-              help="The lesson from this many initializations (seed, seed+1, ...): median and interquartile "
-                   "bands, a summary printed and written as <output>.seeds.csv.")
+              help="A model (the lesson, a keras_model) from this many initializations (seed, seed+1, ...): "
+                   "median and interquartile bands, a summary printed and written as <output>.seeds.csv.")
 @click.option("--tune-lr", "tune_lr", type=click.Choice(["tuned", "both"]), is_flag=False, flag_value="tuned",
               help="Each optimizer at its best learning rate of 9 around the scene's (x0.01 to x100); "
                    "'--tune-lr both' plays the same-rate run, then the tuned one.")
@@ -506,10 +512,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
                                    "with two input features")
         if features and not lesson:
             raise click.UsageError(f"--features: scene {name!r} is not the lesson (a keras_model's two inputs are its axes)")
-        if seeds > 1 and not lesson:
-            raise click.UsageError(f"--seeds: scene {name!r} is not the lesson; several initializations are for its "
-                                   "logistic regression (use --seed for one other initialization)")
-        _check_seeds(scene, seed, seeds)
+        _check_seeds(scene, name, seed, seeds)
         if tune_lr:
             try:
                 for spec in scene.optimizers.values():
@@ -553,7 +556,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
                                                            frames, changes, extra))
             for (part, _), tuned in zip(parts if seeds > 1 else (), _parts(tune_lr)):
                 _spread_summary(part, _seeds_table(path, tuned),
-                                "tuned learning rates" if tuned else "final training loss and accuracy")
+                                "tuned learning rates" if tuned else "final training loss")
         except OSError as error:
             raise _cannot_write(path, error) from None
         except BudgetError as error:
@@ -588,7 +591,7 @@ def _summary(path, options, frames, recording, changes, budget):
 @click.option("--scene", "scene_name", help="Export this scene of the file.")
 @_seed_option
 @click.option("--seeds", type=click.IntRange(1, 100), default=1, show_default=True,
-              help="The lesson from this many initializations: all of them are written.")
+              help="A model scene from this many initializations: all of them are written.")
 @_cache_option
 def export(scene_file, output, scene_name, seed, seeds, no_cache):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
@@ -602,10 +605,7 @@ def export(scene_file, output, scene_name, seed, seeds, no_cache):
     (scene_file, name, scene, n_scenes), = _load(scene_file, scene_name)
     path = _output(output, scene_file, name, n_scenes, "npz")
     _prepare_folder(path)
-    if seeds > 1 and not hasattr(scene.problem, "build_model"):
-        raise click.UsageError(f"--seeds: scene {name!r} is not the lesson; several initializations are for its "
-                               "logistic regression")
-    _check_seeds(scene, seed, seeds)
+    _check_seeds(scene, name, seed, seeds)
     recording, _ = _recording(scene, name, seed, scene_file, cache=not no_cache, seeds=seeds)
     _notes(recording, name)
     try:

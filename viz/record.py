@@ -254,24 +254,41 @@ def _model_args(problem):
              "shuffle": problem.shuffle, "validation_data": problem.validation})
 
 
-def record_model(scene, seed, progress=_no_progress):
+def _model_paths(scene, seed, initial, every, evaluate, progress):
+    """``model.fit`` of a keras_model once per optimizer from the ``initial`` weights with
+    ``seed``'s batch order: configs, paths [n_opt, points, d] (NaN from a divergence on), the
+    loss on all rows along them, and the Histories."""
+    problem = scene.problem
+    configs, params, history = _fit_each(scene, seed, problem.build, initial, problem.steps_per_epoch * problem.epochs,
+                                         progress, *_model_args(problem), every)
+    with np.errstate(all="ignore"):
+        loss = np.where(np.isfinite(params).all(axis=-1), evaluate(np.nan_to_num(params)).reshape(params.shape[:2]),
+                        np.nan)
+    return (configs, *_finite_prefix(params, loss), history)
+
+
+def record_model(scene, seed, progress=_no_progress, seeds=1):
     """Train ``scene.problem`` (a :class:`KerasModel`) once per optimizer with ``model.fit``,
     from the same initial weights and batch order, keeping the flattened weights after every
-    step (every k-th for big models, see ``KerasModel.every``)."""
+    step (every k-th for big models, see ``KerasModel.every``); with ``seeds`` > 1, also
+    from the initial weights of the next ``seeds - 1`` seeds (one fit per seed and optimizer,
+    the main run's batch order) into ``spread``."""
     keras = load_keras()
 
     problem = scene.problem
     first = _first_model(problem, seed)
     weights = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
-    every = problem.every(weights, len(scene.optimizers))
-    configs, params, history = _fit_each(scene, seed, problem.build, first.get_weights(),
-                                         problem.steps_per_epoch * problem.epochs, progress, *_model_args(problem),
-                                         every)
+    every = problem.every(weights, len(scene.optimizers) * seeds)
     evaluate = loss_evaluator(first, problem.x, problem.y, problem.loss)
-    with np.errstate(all="ignore"):
-        loss = np.where(np.isfinite(params).all(axis=-1), evaluate(np.nan_to_num(params)).reshape(params.shape[:2]),
-                        np.nan)
-    params, loss = _finite_prefix(params, loss)
+    runs = [_model_paths(scene, seed, first.get_weights(), every, evaluate,
+                         lambda done, total: progress(done, total * seeds))]
+    for index, other in enumerate(range(seed + 1, seed + seeds), start=1):
+        runs.append(_model_paths(scene, seed, _first_model(problem, other).get_weights(), every, evaluate,
+                                 lambda done, total, index=index: progress(index * total + done, total * seeds)))
+    configs, params, loss, history = runs[0]
+    spread = {} if seeds == 1 else {"seeds": np.arange(seed, seed + seeds),
+                                    "params": np.stack([run[1] for run in runs], axis=1),
+                                    "loss": np.stack([run[2] for run in runs], axis=1)}
     names = [f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape)))]
     view = plane.plane(params, loss, evaluate, names, resolution=grid_resolution(weights, len(problem.x)))
     no_regions = why_no_regions(first, problem.x, problem.y, params)
@@ -286,6 +303,7 @@ def record_model(scene, seed, progress=_no_progress):
         every=every,
         history=history,
         regions=regions,
+        spread=spread,
         grads=_model_gradients(first, problem, params),
         meta={
             "problem": problem.name,
@@ -452,17 +470,15 @@ def record(scene, seed=None, progress=_no_progress, seeds=1):
     """Run every optimizer of ``scene`` and return the :class:`Recording`.
 
     ``seed`` overrides ``scene.seed``; the same seed gives the same recording.
-    ``progress(done, total)`` is called as training steps complete. ``seeds`` > 1 (the
-    lesson only) also trains from the next ``seeds - 1`` seeds' initial weights, with the main
-    run's batch order, into ``Recording.spread``.
+    ``progress(done, total)`` is called as training steps complete. ``seeds`` > 1 (models
+    only) also trains from the next ``seeds - 1`` seeds' initial weights, with the main run's
+    batch order, into ``Recording.spread``.
     """
     seed = scene.seed if seed is None else seed
-    if seeds != 1 and not isinstance(scene.problem, LogReg):
-        raise SpecError("several initializations (seeds) are for the lesson's logistic regression; "
-                        + ("a surface starts where its scene says" if isinstance(scene.problem, Surface)
-                           else "keras_model scenes take one seed at a time (--seed)"))
+    if seeds != 1 and isinstance(scene.problem, Surface):
+        raise SpecError("several initializations (seeds) are for models; a surface starts where its scene says")
     if isinstance(scene.problem, LogReg):
         return record_logreg(scene, seed, progress, seeds)
     if isinstance(scene.problem, KerasModel):
-        return record_model(scene, seed, progress)
+        return record_model(scene, seed, progress, seeds)
     return record_surface(scene, progress)  # Scene accepts only these two kinds of problem

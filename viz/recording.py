@@ -37,7 +37,7 @@ class Recording:
     data: dict = field(default_factory=dict)     # the lesson: training rows x [rows, 4], y, feature_names
     spread: dict = field(default_factory=dict)   # several initializations: seeds [n_seeds] (the main
                                                  # run's first), params [n_opt, n_seeds, steps+1, d],
-                                                 # loss and accuracy [n_opt, n_seeds, steps+1]
+                                                 # loss and (the lesson) accuracy [n_opt, n_seeds, steps+1]
     grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
 
     @property
@@ -124,7 +124,8 @@ class Recording:
             names = [name for name in self.names for _ in range(count)]
             seeds = np.tile(spread["seeds"], len(self.names))
             params = spread["params"].reshape(-1, *spread["params"].shape[2:])
-            loss, accuracy = (spread[key].reshape(-1, spread[key].shape[-1]) for key in ("loss", "accuracy"))
+            loss, accuracy = (spread[key].reshape(-1, spread[key].shape[-1]) if key in spread else None
+                              for key in ("loss", "accuracy"))
             xy = (params - self.plane.origin) @ self.plane.basis.T
         else:
             names, params, loss, accuracy, xy = self.names, self.params, self.loss, self.accuracy, self.plane.xy

@@ -29,12 +29,11 @@ def bands(per_seed, higher_is_worse=True):
 
 def summary(recording):
     """Per optimizer (in the scene's order): final loss over the seeds (median, quartiles, min,
-    max; a diverged run is an infinite loss) and accuracy (over the runs that did not
-    diverge), how many diverged, and in how many seeds it had the lowest and the highest final
+    max; a diverged run is an infinite loss) and, for the lesson, accuracy (over the runs that
+    did not diverge), how many diverged, and in how many seeds it had the lowest and the highest final
     loss of all optimizers."""
     spread = recording.spread
     loss = worst_if_diverged(spread["loss"][:, :, -1])  # [n_opt, n_seeds]
-    accuracy = spread["accuracy"][:, :, -1]
     best, worst = np.argmin(loss, axis=0), np.argmax(loss, axis=0)
     parts = ("min", "q25", "median", "q75", "max")
     rows = []
@@ -42,9 +41,11 @@ def summary(recording):
         row = {"optimizer": name, "seeds": loss.shape[1]}
         quartiles = np.quantile(loss[index], [0.0, BAND[0], 0.5, BAND[1], 1.0])
         row.update({f"loss_{part}": float(value) if value < DIVERGED else np.inf for part, value in zip(parts, quartiles)})
-        finite = accuracy[index][np.isfinite(accuracy[index])]  # a diverged model has no accuracy
-        quartiles = np.quantile(finite, [0.0, BAND[0], 0.5, BAND[1], 1.0]) if finite.size else [np.nan] * 5
-        row.update({f"accuracy_{part}": float(value) for part, value in zip(parts, quartiles)})
+        if "accuracy" in spread:  # the lesson's; a diverged model has none
+            accuracy = spread["accuracy"][index, :, -1]
+            finite = accuracy[np.isfinite(accuracy)]
+            quartiles = np.quantile(finite, [0.0, BAND[0], 0.5, BAND[1], 1.0]) if finite.size else [np.nan] * 5
+            row.update({f"accuracy_{part}": float(value) for part, value in zip(parts, quartiles)})
         row.update({"diverged": int((loss[index] >= DIVERGED).sum()), "lowest_in": int((best == index).sum()),
                     "highest_in": int((worst == index).sum())})
         rows.append(row)
@@ -67,12 +68,16 @@ def claims(rows):
 def table(rows):
     """The summary as aligned text lines, best median final loss first."""
     width = max(len(row["optimizer"]) for row in rows)
-    lines = [f"{'optimizer':<{width}}  final loss: median [q25, q75] (min-max)    final accuracy: median [q25, q75]"]
+    accuracy = "accuracy_median" in rows[0]
+    lines = [f"{'optimizer':<{width}}  final loss: median [q25, q75] (min-max)"
+             + ("    final accuracy: median [q25, q75]" if accuracy else "")]
     for row in sorted(rows, key=lambda row: row["loss_median"]):
         diverged = f"  {row['diverged']} diverged" if row["diverged"] else ""
-        lines.append(f"{row['optimizer']:<{width}}  {row['loss_median']:.4f} [{row['loss_q25']:.4f}, {row['loss_q75']:.4f}] "
-                     f"({row['loss_min']:.4f}-{row['loss_max']:.4f})    {row['accuracy_median']:.3f} "
-                     f"[{row['accuracy_q25']:.3f}, {row['accuracy_q75']:.3f}]{diverged}")
+        line = (f"{row['optimizer']:<{width}}  {row['loss_median']:.4f} [{row['loss_q25']:.4f}, {row['loss_q75']:.4f}] "
+                f"({row['loss_min']:.4f}-{row['loss_max']:.4f})")
+        if accuracy:
+            line += f"    {row['accuracy_median']:.3f} [{row['accuracy_q25']:.3f}, {row['accuracy_q75']:.3f}]"
+        lines.append(line + diverged)
     return lines
 
 

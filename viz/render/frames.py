@@ -135,6 +135,8 @@ class Frames:
         # the lesson's per-step accuracy, or a model's first own metric (known per epoch only)
         metric = "accuracy" if recording.accuracy is not None else next(
             (key for key in history if key != "loss" and not key.startswith("val_")), None)
+        if recording.spread and "accuracy" not in recording.spread:
+            metric = None  # a model's own metric is known per epoch of the main run only: the loss alone
         lines = "every step" if recording.every == 1 else f"every {recording.every} steps"
         note = f"lines: {lines}, all training rows    markers: Keras History"
         if recording.spread:
@@ -170,7 +172,7 @@ class Frames:
         recording = self.recording
         if recording.spread:
             return SpreadPanel(ax, recording.names, recording.spread["loss"], "training loss", recording.steps_per_epoch,
-                               True, self.theme, recording.every)
+                               recording.accuracy is not None, self.theme, recording.every)
         return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
                           recording.history["loss"], recording.accuracy is not None, self.theme, recording.every)
 
