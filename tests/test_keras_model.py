@@ -222,3 +222,21 @@ def test_a_logits_model_has_its_boundary_at_zero():
     flat = recording.params[0, -1]
     w1, b1, w2, b2 = flat[:8].reshape(2, 4), flat[8:12], flat[12:16].reshape(4, 1), flat[16]
     assert len(points) > 10 and np.abs((np.tanh(points @ w1 + b1) @ w2 + b2)[:, 0]).max() < 0.05
+
+
+def test_a_models_own_metric_is_drawn_per_epoch_as_joined_markers():
+    """A model's metric is known per epoch only (Keras' History): the panel joins the epoch
+    markers with lines, scales to them when the metric is not a 0-1 one, and says "per epoch"."""
+    x, y = data()
+    scene = Scene("mae", problems.keras_model(mlp, x, y, batch_size=BATCH, epochs=EPOCHS, metrics=("mae",)),
+                  optimizers={"SGD": "sgd"}, learning_rate=0.05)
+    recording = record(scene)
+    frames = Frames(recording, "mae", (640, 360))
+    frames[len(frames) - 1]
+    panel = frames.panels[-1]
+    assert panel.lines[0].axes.get_ylabel() == "training mae, per epoch"
+    mark = panel.marks[0]
+    assert mark.get_linestyle() != "None"
+    np.testing.assert_array_equal(mark.get_ydata(), recording.history["mae"][0])
+    low, high = panel.lines[0].axes.get_ylim()
+    assert low <= recording.history["mae"].min() and recording.history["mae"].max() <= high

@@ -8,7 +8,7 @@ import numpy as np
 from viz.atomic import atomic_path
 
 BAND = (0.25, 0.75)  # the interquartile range: the middle half of the initializations
-BAND_LABEL = "middle 50% (interquartile range)"
+BAND_LABEL = "middle 50%"  # the interquartile range, in a lecture's words
 
 
 DIVERGED = 1e300  # a diverged run in quantiles: worse than any real value, yet finite (inf - inf is NaN)

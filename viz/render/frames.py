@@ -140,7 +140,7 @@ class Frames:
         lines = "every step" if recording.every == 1 else f"every {recording.every} steps"
         note = f"lines: {lines}, all training rows    markers: Keras History"
         if recording.spread:
-            note = f"lines: median of {len(recording.spread['seeds'])} initializations    bands: {BAND_LABEL}"
+            note = f"lines: median of {len(recording.spread['seeds'])} initializations, bands: {BAND_LABEL}"
         _fit(figure.text(left, bottom + height + 0.01, note, fontsize="small", color=self.theme.muted, va="bottom"),
              width)
         if metric is None and not self.boundary:
@@ -165,7 +165,9 @@ class Frames:
                                 self.theme, recording.every, higher_is_worse=False)]
         per_step = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
         return [self._loss_panel(loss_ax),
-                CurvePanel(lower_ax, recording.names, per_step, f"training {metric}", spe, history[metric],
+                CurvePanel(lower_ax, recording.names, per_step,
+                           f"training {metric}" + ("" if recording.accuracy is not None else ", per epoch"),
+                           spe, history[metric],
                            "acc" in metric, self.theme, recording.every)]
 
     def _loss_panel(self, ax):

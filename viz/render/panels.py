@@ -168,13 +168,15 @@ class ContourPanel:
 
 class CurvePanel:
     """One learning curve per path, drawn up to the current step: a thin line for the value
-    after every step and, optionally, Keras' History per epoch as markers at epoch ends."""
+    after every step and, optionally, Keras' History per epoch as markers at epoch ends (joined
+    by lines when there is no value per step: a model's own metric)."""
 
     def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False,
                  theme=LIGHT, every=1):
         points = per_step.shape[1]
         self.per_step = per_step
         self.per_epoch = per_epoch
+        by_epoch = per_epoch is not None and not np.isfinite(per_step).any()
         self.steps_per_epoch, self.every = steps_per_epoch, every  # every: steps between recorded points
         self.x = np.arange(points) * every / (steps_per_epoch or 1)
         ax.set_xlim(0, self.x[-1])
@@ -185,7 +187,7 @@ class CurvePanel:
         if unit_range:
             ax.set_ylim(0, 1)
         else:
-            _auto_range(ax, per_step)
+            _auto_range(ax, per_epoch if by_epoch else per_step)
         _, style_of = labels_and_styles(names)
         self.lines, self.marks = [], []
         for path in range(per_step.shape[0]):
@@ -195,8 +197,8 @@ class CurvePanel:
             self.lines.append(line)
             if per_epoch is not None:
                 mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
-                                markeredgecolor=theme.halo, markeredgewidth=1.0, linestyle="none", clip_on=False,
-                                animated=True)
+                                markeredgecolor=theme.halo, markeredgewidth=1.0, clip_on=False, animated=True,
+                                linestyle=style["linestyle"] if by_epoch else "none", linewidth=1.6)
                 self.marks.append(mark)
 
     @property
