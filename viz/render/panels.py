@@ -93,6 +93,29 @@ class HeadLooks:
         head.set_markeredgecolor(self.edges[1 if diverged else 0])
 
 
+def heads_in_view(xy, index, view):
+    """Where each path's head is drawn at each step [n_paths, steps+1, 2]: at its point
+    ``xy[path, index[path, step]]`` when that is in ``view`` ((x0, x1), (y0, y1)); out of it,
+    where the path last crossed the view's border on its way out (or, if it never was inside,
+    the nearest border point)."""
+    (x0, x1), (y0, y1) = view
+    low, high = np.array([x0, y0]), np.array([x1, y1])
+    heads = np.empty(index.shape + (2,))
+    for path, (points, shown) in enumerate(zip(xy, index)):
+        inside = np.all((points >= low) & (points <= high), axis=1)
+        last_inside = np.maximum.accumulate(np.where(inside, np.arange(len(points)), -1))
+        for step, at in enumerate(shown):
+            point, before = points[at], last_inside[at]
+            if inside[at] or before < 0:
+                heads[path, step] = np.clip(point, low, high)
+                continue
+            start, away = points[before], points[before + 1] - points[before]  # the segment that leaves
+            with np.errstate(divide="ignore", invalid="ignore"):
+                reach = np.where(away > 0, (high - start) / away, np.where(away < 0, (low - start) / away, np.inf))
+            heads[path, step] = start + min(1.0, reach.min()) * away
+    return heads
+
+
 class ContourPanel:
     """Loss contours on the 2D view with the paths growing over them."""
 
@@ -132,6 +155,7 @@ class ContourPanel:
         self.xy = plane.xy
         self.view = (plane.grid_x[[0, -1]], plane.grid_y[[0, -1]])
         self.head_looks = HeadLooks(recording, theme)
+        self.head_xy = heads_in_view(self.xy, self.head_looks.index, self.view)
         _, style_of = labels_and_styles(recording.names)
         self.lines, self.heads = [], []
         self.trail = trail  # with a trail length, the paths fade with age (see FadingPath)
@@ -161,8 +185,8 @@ class ContourPanel:
             if step < 0:
                 head.set_data([], [])
                 continue
-            x, y = self.xy[path, self.head_looks.index[path, step]]
-            head.set_data([np.clip(x, *self.view[0])], [np.clip(y, *self.view[1])])  # out of view: on the border
+            x, y = self.head_xy[path, step]
+            head.set_data([x], [y])
             self.head_looks.apply(head, path, step)
 
 
@@ -215,7 +239,8 @@ class CurvePanel:
 
 def _short_number(value, _position=None):
     """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return text.replace("-", "\N{MINUS SIGN}")  # as matplotlib's own tick labels write it
 
 
 def _auto_range(ax, values):
