@@ -133,7 +133,8 @@ class ContourPanel:
         starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
         keys += ax.plot(starts[:, 0], starts[:, 1], marker="o", markersize=11, markerfacecolor="none",
                         markeredgecolor=theme.ink, markeredgewidth=2, linestyle="none", zorder=4,
-                        label="start" if len(starts) == 1 else "starts")
+                        label=("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
+                        + (f", seed {recording.spread['seeds'][0]}" if recording.spread else ""))
         if len(plane.marks):
             keys += ax.plot(plane.marks[:, 0], plane.marks[:, 1], marker="*", markersize=18, color=theme.background,
                             markeredgecolor=theme.ink, linestyle="none", zorder=4, clip_on=False,
