@@ -174,7 +174,8 @@ def test_no_overwrite_keeps_an_existing_summary(runner, quick, tmp_path):
 
     table = tmp_path / "kept.seeds.csv"
     table.write_text("mine\n")
-    result = runner.invoke(main, ["render", str(quick), "--seeds", "2", "--no-overwrite", "-o", str(tmp_path / "kept.png")])
+    result = runner.invoke(main, ["render", str(quick), "--seeds", "2", "--no-overwrite",
+                                  "-o", str(tmp_path / "kept.png")])
     assert result.exit_code == 1 and "kept.seeds.csv exists and --no-overwrite was given" in one_error_line(result)
     assert table.read_text() == "mine\n" and not (tmp_path / "kept.png").exists()
 
@@ -196,7 +197,8 @@ def test_a_keras_model_from_several_initializations():
                   learning_rate=0.05)
     recording = record(scene, seed=5, seeds=3)
     spread = recording.spread
-    assert spread["seeds"].tolist() == [5, 6, 7] and spread["params"].shape == (1, 3, 9, 17) and "accuracy" not in spread
+    assert spread["seeds"].tolist() == [5, 6, 7] and spread["params"].shape == (1, 3, 9, 17)
+    assert "accuracy" not in spread
     np.testing.assert_array_equal(spread["params"][:, 0], recording.params)
     keras.utils.set_random_seed(7)
     model = mlp()

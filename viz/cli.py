@@ -511,7 +511,8 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
             raise click.UsageError(f"--panels ...,boundary: scene {name!r} is neither the lesson nor a keras_model "
                                    "with two input features")
         if features and not lesson:
-            raise click.UsageError(f"--features: scene {name!r} is not the lesson (a keras_model's two inputs are its axes)")
+            raise click.UsageError(f"--features: scene {name!r} is not the lesson "
+                                   "(a keras_model's two inputs are its axes)")
         _check_seeds(scene, name, seed, seeds)
         if tune_lr:
             try:

@@ -148,7 +148,8 @@ def _other_seeds(scene, seed, seeds, progress):
             initial = [np.concatenate([initials[c][0] for c in group], axis=1),
                        np.concatenate([initials[c][1] for c in group])]
             _, flat, _ = _fit_each(
-                one, seed, build, initial, steps, lambda batches, _total, before=done: progress(before + batches * width, total),
+                one, seed, build, initial, steps,
+                lambda batches, _total, before=done: progress(before + batches * width, total),
                 {"loss": summed_loss},
                 {"x": x_train.astype("float32"), "y": np.repeat(y_train[:, None], width, axis=1).astype("float32"),
                  "batch_size": problem.batch_size, "epochs": problem.epochs, "shuffle": True},

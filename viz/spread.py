@@ -40,7 +40,8 @@ def summary(recording):
     for index, name in enumerate(recording.names):
         row = {"optimizer": name, "seeds": loss.shape[1]}
         quartiles = np.quantile(loss[index], [0.0, BAND[0], 0.5, BAND[1], 1.0])
-        row.update({f"loss_{part}": float(value) if value < DIVERGED else np.inf for part, value in zip(parts, quartiles)})
+        row.update({f"loss_{part}": float(value) if value < DIVERGED else np.inf
+                    for part, value in zip(parts, quartiles)})
         if "accuracy" in spread:  # the lesson's; a diverged model has none
             accuracy = spread["accuracy"][index, :, -1]
             finite = accuracy[np.isfinite(accuracy)]

@@ -43,7 +43,8 @@ def tune(scene, seed, progress=None):
     result = {"grid": rates, "criterion": "training loss after the scene's steps or epochs",
               "trials": {}, "chosen": {}}
     for label, row in zip(scene.optimizers, losses):
-        result["trials"][label] = {str(rate): (float(loss) if np.isfinite(loss) else None) for rate, loss in zip(rates, row)}
+        result["trials"][label] = {str(rate): (float(loss) if np.isfinite(loss) else None)
+                                   for rate, loss in zip(rates, row)}
         chosen = best_rate(rates, row)
         if chosen is None:
             raise SpecError(f"{label} diverged at every learning rate from {rates[0]:g} to {rates[-1]:g}")

@@ -173,8 +173,8 @@ class Frames:
     def _loss_panel(self, ax):
         recording = self.recording
         if recording.spread:
-            return SpreadPanel(ax, recording.names, recording.spread["loss"], "training loss", recording.steps_per_epoch,
-                               recording.accuracy is not None, self.theme, recording.every)
+            return SpreadPanel(ax, recording.names, recording.spread["loss"], "training loss",
+                               recording.steps_per_epoch, recording.accuracy is not None, self.theme, recording.every)
         return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
                           recording.history["loss"], recording.accuracy is not None, self.theme, recording.every)
 
@@ -233,7 +233,8 @@ class Joined:
     @property
     def steps(self):
         """The recorded step each frame shows."""
-        held = [np.concatenate([part.steps, np.repeat(part.steps[-1:], self.pause, axis=0)]) for part in self.parts[:-1]]
+        held = [np.concatenate([part.steps, np.repeat(part.steps[-1:], self.pause, axis=0)])
+                for part in self.parts[:-1]]
         return np.concatenate([*held, self.parts[-1].steps])
 
     def __len__(self):

@@ -380,7 +380,8 @@ class LinearBoundaryPanel(Boundaries):
     def __init__(self, ax, recording, features=LESSON_FEATURES, theme=LIGHT):
         data = recording.data
         x, names = data["x"], [str(name) for name in data["feature_names"]]
-        if tuple(features) != ("pca",) and (len(features) != 2 or len(set(features)) != 2 or not set(features) <= set(names)):
+        two_names = len(features) == 2 and len(set(features)) == 2 and set(features) <= set(names)
+        if tuple(features) != ("pca",) and not two_names:
             raise SpecError(f"the boundary panel's features are two different names of {', '.join(names)}, or pca; "
                             f"not {','.join(features)}")
         if tuple(features) == ("pca",):
@@ -432,7 +433,8 @@ def clip_line(normal, offset, view):
     if a != 0:
         ends += [(-(offset + b * y) / a, y) for y in (y0, y1)]
     tolerance = 1e-9 * max(x1 - x0, y1 - y0)
-    inside = [end for end in ends if x0 - tolerance <= end[0] <= x1 + tolerance and y0 - tolerance <= end[1] <= y1 + tolerance]
+    inside = [end for end in ends
+              if x0 - tolerance <= end[0] <= x1 + tolerance and y0 - tolerance <= end[1] <= y1 + tolerance]
     if len(inside) < 2:
         return np.empty((0, 2))
     inside = np.array(inside)
