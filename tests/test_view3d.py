@@ -77,13 +77,15 @@ def test_paths_lie_on_the_log_surface(steep):
     assert labels == ["0.1", "1", "10", "100", "1,000"]
 
 
-def test_a_diverged_head_is_a_cross_on_the_border(steep):
+def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep):
     frames = Frames(steep, "3d", SIZE, view="3d")
     panel = frames.panels[0]
     frames[3]  # SGD has left the domain (x = -399, y = 43), not yet diverged
     x, y, z = (values[0] for values in panel.heads[0].get_data_3d())
-    assert (x, y) == (-2.0, 3.0) and panel.heads[0].get_marker() == "o"
-    assert z == pytest.approx(np.log10(109))  # on the surface there: f(-2, 3) = 9 + 100
+    (x1, y1), (x2, y2) = steep.params[0, 1:3]  # it left through the right edge, x = 2, between steps 1 and 2
+    assert x == 2.0 and y == pytest.approx(y1 + (2.0 - x1) / (x2 - x1) * (y2 - y1))
+    assert panel.heads[0].get_marker() == "o"
+    assert z == pytest.approx(np.log10((1 - x) ** 2 + 100 * (y - x * x) ** 2), abs=0.01)  # on the surface there
     frames[STEPS]
     assert panel.heads[0].get_marker() == "X"  # as in the 2D panel
 

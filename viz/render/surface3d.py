@@ -11,7 +11,7 @@ from matplotlib.colors import LightSource, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from viz.errors import SpecError
-from viz.render.panels import HeadLooks, _short_number, labels_and_styles, optimizer_style
+from viz.render.panels import HeadLooks, _short_number, heads_in_view, labels_and_styles, optimizer_style
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
@@ -231,6 +231,7 @@ class SurfacePanel3D:
                           for path in range(len(recording.names))]
         self.view = ((x0, x1), (y0, y1))
         self.head_looks = HeadLooks(recording, theme)
+        self.head_xy = heads_in_view(self.xy, self.head_looks.index, self.view)
         _, style_of = labels_and_styles(recording.names)
         self.lines, self.heads = [], []
         for path in range(len(recording.names)):
@@ -249,14 +250,13 @@ class SurfacePanel3D:
 
     def head(self, path, step):
         """Where the path's head is drawn at ``step``: its last finite point, or, out of the
-        domain, the nearest point of the domain's border, on the surface (as the contour panel
-        puts it on the border)."""
+        domain, where the path crossed the domain's border on its way out, on the surface (as
+        the contour panel puts it)."""
         last = self.head_looks.index[path, step]
-        x, y = self.xy[path, last]
-        inside = np.clip(x, *self.view[0]), np.clip(y, *self.view[1])
-        if inside == (x, y):
+        x, y = self.head_xy[path, step]
+        if (x, y) == tuple(self.xy[path, last]):
             return x, y, self.path_z[path, last]
-        return *inside, self.z(_nearest(self.plane, np.array([inside])))[0]
+        return x, y, self.z(_nearest(self.plane, np.array([[x, y]])))[0]
 
     def update(self, steps):
         for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
