@@ -263,14 +263,14 @@ def _auto_range(ax, values):
 
 def scatter_classes(ax, x, y, theme=LIGHT):
     """The data points [rows, 2] of a binary classification, class 0 as light circles and class 1
-    as dark triangles (greys: the optimizers own the colours), with a small legend."""
+    as dark triangles (greys: the optimizers own the colours), with a small legend above the
+    panel's right end (inside it would cover points and boundaries)."""
     for label, marker, colour, alpha in ((0, "o", theme.contour_high, 0.55), (1, "^", theme.ink, 0.35)):
         chosen = y == label
         ax.plot(*x[chosen].T, linestyle="none", marker=marker, markersize=3.5, alpha=alpha, color=colour,
                 markeredgewidth=0, label=f"class {label}")
-    ax.legend(loc="upper right", ncol=2, frameon=True, facecolor=theme.background, edgecolor=theme.grid,
-              framealpha=0.85, borderaxespad=0.3, handletextpad=0.2, columnspacing=0.8, fontsize="small",
-              markerscale=1.6)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, borderaxespad=0.1,
+              handletextpad=0.2, columnspacing=0.8, fontsize="small", markerscale=1.6)
 
 
 class Boundaries:
