@@ -364,12 +364,12 @@ def _features(ctx, param, value):
     """``variance,skewness`` or ``pca`` -> a tuple of names (``("pca",)``)."""
     if value is None:
         return None
-    from viz.problems.logreg import FEATURES
+    from viz.problems.logreg import check_feature_axes
 
-    names = tuple(name.strip() for name in value.split(","))
-    if names != ("pca",) and (len(names) != 2 or len(set(names)) != 2 or not set(names) <= set(FEATURES)):
-        raise click.BadParameter(f"{value!r}: give two of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
-    return names
+    try:
+        return check_feature_axes(name.strip() for name in value.split(","))
+    except SpecError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _overlays(ctx, param, value):

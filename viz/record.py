@@ -128,7 +128,7 @@ def _other_seeds(scene, seed, seeds, progress):
 
     problem = scene.problem
     x_train, y_train, _, _ = lesson_data()
-    steps = -(-len(x_train) // problem.batch_size) * problem.epochs
+    steps = problem.steps_per_epoch * problem.epochs
     initials = [_initial_weights(problem, other) for other in seeds]
     paths = np.empty((len(scene.optimizers), len(seeds), steps + 1, 5))
     done, total = 0, steps * len(scene.optimizers) * len(seeds)
@@ -186,8 +186,8 @@ def _lesson_fit(scene, seed, progress):
     """``model.fit`` of the lesson once per optimizer from ``seed``'s initial weights: the
     optimizers' configs, the paths [n_opt, steps+1, 5] and the Histories."""
     problem = scene.problem
-    steps = -(-len(lesson_data()[0]) // problem.batch_size) * problem.epochs
-    return _fit_each(scene, seed, problem.build_model, _initial_weights(problem, seed), steps, progress,
+    return _fit_each(scene, seed, problem.build_model, _initial_weights(problem, seed),
+                     problem.steps_per_epoch * problem.epochs, progress,
                      *_lesson_args(problem))
 
 
@@ -198,7 +198,7 @@ def record_logreg(scene, seed, progress=_no_progress, seeds=1):
 
     problem = scene.problem
     x_train, y_train, x_test, y_test = lesson_data()
-    steps_per_epoch = -(-len(x_train) // problem.batch_size)
+    steps_per_epoch = problem.steps_per_epoch
     main_progress = progress if seeds == 1 else (lambda done, total: progress(done, total * seeds))
     configs, params, history = _lesson_fit(scene, seed, main_progress)
     loss, accuracy = loss_and_accuracy(params, x_train, y_train)

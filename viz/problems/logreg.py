@@ -5,6 +5,7 @@ over the whole data set (``sklearn.preprocessing.scale``), then
 ``train_test_split(test_size=0.3, random_state=42)``, reproduced here without scikit-learn.
 """
 
+import math
 from dataclasses import dataclass
 from importlib import resources
 
@@ -16,6 +17,7 @@ from viz.backend import load_keras
 
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
 PARAM_NAMES = tuple(f"w_{name}" for name in FEATURES) + ("bias",)
+ROWS = 1372  # of the banknote data
 TEST_SIZE = 412  # ceil(0.3 * 1372), as train_test_split counts it
 SPLIT_SEED = 42
 
@@ -72,6 +74,16 @@ def loss_gradient(weights, features, target):
     return np.concatenate([kernel.T, error.mean(axis=0)[:, None]], axis=1).reshape(weights.shape)
 
 
+def check_feature_axes(features):
+    """``features`` as the lesson's boundary panel takes them: two different names of
+    :data:`FEATURES`, or ``("pca",)``; :class:`SpecError` otherwise."""
+    features = tuple(features)
+    two_names = len(features) == 2 and len(set(features)) == 2 and set(features) <= set(FEATURES)
+    if features != ("pca",) and not two_names:
+        raise SpecError(f"{','.join(features)!r}: give two of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
+    return features
+
+
 @dataclass(frozen=True)
 class LogReg:
     """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features.
@@ -102,6 +114,10 @@ class LogReg:
                     f"got {self.axes!r}"
                 )
             object.__setattr__(self, "axes", axes)
+
+    @property
+    def steps_per_epoch(self):
+        return math.ceil((ROWS - TEST_SIZE) / self.batch_size)
 
     def build_model(self):
         """A fresh, uncompiled Keras model: 4 inputs, one sigmoid unit."""

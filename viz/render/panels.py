@@ -12,7 +12,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.colors import BoundaryNorm
 from matplotlib.lines import Line2D
 
-from viz.errors import SpecError
+from viz.problems.logreg import check_feature_axes
 from viz.render.trail import FadingPath
 from viz.render.theme import LIGHT
 from viz.spread import bands
@@ -380,11 +380,7 @@ class LinearBoundaryPanel(Boundaries):
     def __init__(self, ax, recording, features=LESSON_FEATURES, theme=LIGHT):
         data = recording.data
         x, names = data["x"], [str(name) for name in data["feature_names"]]
-        two_names = len(features) == 2 and len(set(features)) == 2 and set(features) <= set(names)
-        if tuple(features) != ("pca",) and not two_names:
-            raise SpecError(f"the boundary panel's features are two different names of {', '.join(names)}, or pca; "
-                            f"not {','.join(features)}")
-        if tuple(features) == ("pca",):
+        if check_feature_axes(features) == ("pca",):
             self.axes = principal_axes(x)
             shares = self.axes @ np.cov(x.T) @ self.axes.T
             share = np.diag(shares) / np.trace(np.cov(x.T))
