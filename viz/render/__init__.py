@@ -161,7 +161,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
     ``progress(done, total)``, if given, is called as frames are encoded. Returns the number
     of frames written (without the final hold)."""
     from viz.render import writers
-    from viz.render.frames import Frames, Joined
+    from viz.render.frames import Frames, Joined, running
     from viz.render.panels import labels_and_styles, optimizer_style
 
     path = Path(path)
@@ -193,8 +193,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
         from viz.render.player import write_html
 
         last = parts[-1][0]
-        shown = [int(row[row >= 0][-1]) for row in frames.steps]  # the running optimizer's step (--sequence)
-        write_html(stream, path, fps, [step * recording.every for step in shown],
+        write_html(stream, path, fps, [running(row)[1] * recording.every for row in frames.steps],
                    last.steps * last.every, title, theme)
     else:
         writers.write_video(stream, path, fps, options.hold, fmt)

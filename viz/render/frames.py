@@ -187,9 +187,8 @@ class Frames:
         shown and its step: "Adam: step 150 / 300" (its epoch is where its curve ends)."""
         spe, every = self.recording.steps_per_epoch, self.recording.every
         steps = np.atleast_1d(steps)
-        shown = np.flatnonzero(steps >= 0)
-        last = shown[-1] if shown.size else 0
-        step, total = max(int(steps[last]), 0) * every, self.recording.steps * every
+        last, step = running(steps)
+        step, total = step * every, self.recording.steps * every
         if not (steps == steps[0]).all():
             return f"{self.recording.names[last]}: step {step} / {total}"
         if not spe:
@@ -221,6 +220,13 @@ class Frames:
 
     def __iter__(self):
         return (self[index] for index in range(len(self)))
+
+
+def running(steps):
+    """The last path shown at ``steps`` (one per path, -1 for not shown yet) and its recorded
+    step: in a sequence, the optimizer that is running; (0, 0) before any is shown."""
+    shown = np.flatnonzero(steps >= 0)
+    return (int(shown[-1]), int(steps[shown[-1]])) if shown.size else (0, 0)
 
 
 class Joined:
