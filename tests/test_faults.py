@@ -13,7 +13,7 @@ import pytest
 from conftest import SMALL_SCENE, one_error_line
 from PIL import Image
 
-from viz.atomic import atomic_folder, atomic_path
+from viz.store.atomic import atomic_folder, atomic_path
 from viz.cli import main
 from viz.recording import Recording
 from viz.render import writers

@@ -191,7 +191,7 @@ def _progress(label, quiet):
 def _recording(scene, name, seed, scene_file, cache=True, quiet=True, seeds=1):
     """The scene's recording (from ``seeds`` initializations), from the cache under
     ``outputs/.cache`` or trained (and then cached). Returns it and whether it was trained."""
-    from viz import cache as recordings
+    from viz.store import cache as recordings
     from viz.record import record
 
     folder = OUTPUT_FOLDER / CACHE
@@ -222,7 +222,7 @@ def _tuning(scene, name, seed, scene_file, cache=True, quiet=True):
     searched (and then cached as JSON)."""
     import json
 
-    from viz import cache as recordings
+    from viz.store import cache as recordings
     from viz.tune import tune
 
     key = recordings.key(scene, scene.seed if seed is None else seed, scene_file) if cache else None
@@ -238,7 +238,7 @@ def _tuning(scene, name, seed, scene_file, cache=True, quiet=True):
     except SpecError as error:
         raise click.UsageError(f"--tune-lr, scene {name!r}: {error}") from None
     if key is not None:
-        from viz.atomic import atomic_path
+        from viz.store.atomic import atomic_path
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -492,7 +492,7 @@ def render(scenes, output, fmt, quality, aspect, size, fps, theme, font_scale, t
     chosen = _load(scenes, scene_name, every)
     if output is not None and len(chosen) > 1:
         raise click.UsageError("-o names one file, but several scenes were asked for; drop -o")
-    from viz import manifest
+    from viz.store import manifest
     from viz.optimizers import with_rate
     from viz.record import on_one_plane
     from viz.render import BudgetError, render as render_recording, render_within

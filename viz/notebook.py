@@ -5,7 +5,7 @@ import html
 import tempfile
 from pathlib import Path
 
-from viz.atomic import atomic_path
+from viz.store.atomic import atomic_path
 from viz.render import DEFAULT_SIZE, render
 from viz.scene import Scene, load_scenes, select
 

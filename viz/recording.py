@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
-from viz.atomic import atomic_path
+from viz.store.atomic import atomic_path
 from viz.plane import Plane
 
 GROUPS = ("regions", "data", "spread")  # optional dicts of arrays, saved as "<group>_<key>"

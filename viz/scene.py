@@ -9,15 +9,11 @@ from pathlib import Path
 from types import MappingProxyType
 
 from viz.backend import load_keras
-from viz.errors import SpecError
+from viz.errors import SceneFileError, SpecError
 from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems.model import KerasModel
 from viz.problems.logreg import LogReg
 from viz.surfaces import Surface
-
-
-class SceneFileError(Exception):
-    """A scene file that cannot be loaded; the message says where and why, in one line."""
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import csv
 
 import numpy as np
 
-from viz.atomic import atomic_path
+from viz.store.atomic import atomic_path
 
 BAND = (0.25, 0.75)  # the interquartile range: the middle half of the initializations
 BAND_LABEL = "middle 50%"  # the interquartile range, in a lecture's words

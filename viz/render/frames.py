@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from viz.atomic import atomic_path
+from viz.store.atomic import atomic_path
 from viz.errors import SpecError
 from viz.render.panels import (LESSON_FEATURES, BoundaryPanel, ContourPanel, CurvePanel, LinearBoundaryPanel,
                                SpreadPanel, legend_handles)

@@ -10,7 +10,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from viz.atomic import atomic_path
+from viz.store.atomic import atomic_path
 from viz.render.writers import write_video
 
 SPEEDS = (0.25, 0.5, 1, 2)

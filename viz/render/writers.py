@@ -8,7 +8,7 @@ import tempfile
 import numpy as np
 from PIL import GifImagePlugin, Image, ImageColor
 
-from viz.atomic import atomic_folder, atomic_path
+from viz.store.atomic import atomic_folder, atomic_path
 from viz.backend import stderr_to
 
 GIF_MAX_FPS = 50  # GIF delays are whole 1/100 s; browsers slow delays under 2/100 s to 1/10 s

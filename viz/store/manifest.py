@@ -10,7 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from viz import __version__
-from viz.atomic import atomic_path
+from viz.store.atomic import atomic_path
 
 PACKAGES = ("keras", "tensorflow", "numpy", "matplotlib", "imageio-ffmpeg", "pillow")
 

@@ -1,0 +1,97 @@
+"""Recording -> frames -> file."""
+
+from dataclasses import replace
+from pathlib import Path
+
+from viz.errors import BudgetError
+from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
+from viz.render.theme import THEMES
+from viz.store.atomic import atomic_path
+
+
+def render(recording, path, title="", progress=None, then=(), **options):
+    """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
+    format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
+    last frame of an animation is held for ``hold`` seconds (not in html: its player stops
+    there). ``then`` holds more ``(recording, title)`` pairs played after it in the same file,
+    each after the one before has been held (e.g. the same rate for all, then tuned rates).
+    ``progress(done, total)``, if given, is called as frames are encoded. Returns the number
+    of frames written (without the final hold)."""
+    from viz.render import writers
+    from viz.render.frames import Frames, Joined, running
+    from viz.render.panels import labels_and_styles, optimizer_style
+
+    path = Path(path)
+    options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
+    options.check()
+    theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
+    parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
+    frames = Joined([Frames(part, part_title, options.size,
+                            [part.steps] if fmt in STILLS else frame_steps(part, options), theme,
+                            options.font_scale, options.transparent, options.boundary, features=options.features,
+                            view=options.view, camera=options.camera, overlays=options.overlays, trail=options.trail)
+                     for part, part_title in parts], pause=round(options.hold * fps))
+    if fmt in ("svg", "pdf"):
+        frames.save_vector(path, fmt)
+        return 1
+    if fmt == "png":
+        writers.write_png(frames[0], path, options.transparent)
+        return 1
+    stream = _reporting(frames, progress) if progress else frames
+    if fmt == "frames":
+        writers.write_frame_folder(stream, path, options.transparent)
+    elif fmt == "gif":
+        sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
+        labels, _ = labels_and_styles(recording.names)
+        path_colours = [optimizer_style(index, theme)["color"] for index in range(len(labels))]
+        writers.write_gif(stream, len(frames), path, fps, options.hold, sample, path_colours, options.colours,
+                          options.transparent)
+    elif fmt == "html":  # the player pauses on the last frame: no hold
+        from viz.render.player import write_html
+
+        last = parts[-1][0]
+        write_html(stream, path, fps, [running(row)[1] * recording.every for row in frames.steps],
+                   last.steps * last.every, title, theme)
+    else:
+        writers.write_video(stream, path, fps, options.hold, fmt)
+    return len(frames)
+
+
+def _reporting(frames, progress):
+    for done, frame in enumerate(frames, 1):
+        yield frame
+        progress(done, len(frames))
+
+
+def render_within(recording, path, budget, title="", progress=None, then=(), **options):
+    """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
+    fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
+    of frames, the :class:`Options` used and what was changed, in words. Raises
+    :class:`BudgetError` if even the smallest try is too big; ``path`` is then left as it was."""
+    options = Options(**{"fmt": "gif", **options})
+    options.check()
+    turns = len(set(recording.names)) if options.sequence else 1  # a sequence shows each optimizer in turn
+    first = replace(options, max_frames=min(options.max_frames, (recording.steps + 1) * turns))
+    tries = [(first, [])]
+    tries += [(replace(first, colours=colours), [f"{colours} colours"]) for colours in (128, 64, 32)]
+    for share in (2, 4, 8):
+        if first.duration is None:
+            fewer = replace(first, colours=32, max_frames=max(MIN_FRAMES, first.max_frames // share))
+        else:  # the same duration at a lower frame rate
+            fewer = replace(first, colours=32, fps=max(1.0, first.frame_rate / share))
+        tries.append((fewer, ["32 colours", f"{len(frame_steps(recording, fewer))} frames"]))
+    (width, height), last = first.size, tries[-1]
+    for factor in (0.75, 0.5):
+        size = (2 * round(width * factor / 2), 2 * round(height * factor / 2))
+        tries.append((replace(last[0], size=size), last[1] + [f"{size[0]}x{size[1]}"]))
+    with atomic_path(path) as temporary:  # the target changes only when a try fits
+        for attempt, changes in tries:
+            try:
+                attempt.check()
+            except ValueError:
+                continue  # e.g. too small a size, too few frames for the duration
+            frames = render(recording, temporary, title, progress, then, **vars(attempt))
+            if temporary.stat().st_size <= budget:
+                return frames, attempt, changes
+        raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "
+                          f"the budget of {budget / 1e6:g} MB; nothing was written")

@@ -1,0 +1,147 @@
+"""How to draw and encode an animation: the render options, checked when they are made, and
+which recorded step each frame shows."""
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from viz.render.theme import ASPECTS, FONT_SCALES, THEMES
+from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS
+
+FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html")
+STILLS = ("png", "svg", "pdf")  # the last frame only
+CLEAR_FORMATS = ("gif", "png", "svg", "pdf", "frames")  # formats that can be transparent
+DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25, "html": 30}
+DEFAULT_SIZE = (1280, 720)
+DEFAULT_HOLD = 2.0
+MIN_ASPECT = ASPECTS["4:3"]  # and wider: the contour panel is square and the curves need room beside it
+MAX_FPS = 120
+MAX_HOLD = 600  # seconds; a GIF frame cannot last longer than 655.35 s
+MAX_DURATION = 600  # seconds: ten minutes of animation is plenty, and bounds the frame count
+DEFAULT_MAX_FRAMES = 600  # 24 s at 25 fps; longer recordings are subsampled evenly
+MIN_FRAMES = 2
+MIN_COLOURS = 16
+VIEWS = ("2d", "3d")  # the left panel: contours, or a surface scene in 3D
+OVERLAYS = ("gradient", "step")  # arrows at each optimizer's current point: -gradient, next step
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to draw and encode an animation: everything but the recording and the file.
+
+    ``fps`` None is the format's default; ``duration`` (seconds, without the hold) fits the
+    steps into that time, subsampling or holding steps, instead of one frame per step up to
+    ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows decision
+    boundaries instead of the accuracy (a two-input model's, or the lesson's on ``features``:
+    two feature names, or ``("pca",)`` for the principal components); ``view`` "3d" draws a
+    surface scene's f(x, y) as a 3D surface instead of contours, seen from ``camera``
+    (elevation, azimuth in degrees; None: the surface's own default);
+    ``overlays`` draws arrows (-gradient, next step) at each optimizer's current point;
+    ``trail`` fades all but the last ``trail`` steps of each path; ``sequence`` lets the
+    optimizers run one after another, each in its share of the frames (see :func:`frame_steps`).
+    """
+
+    fmt: str = "gif"
+    size: tuple = DEFAULT_SIZE
+    fps: float | None = None
+    hold: float = DEFAULT_HOLD
+    max_frames: int = DEFAULT_MAX_FRAMES
+    duration: float | None = None
+    theme: str = "light"
+    font_scale: float = 1.0
+    transparent: bool = False
+    colours: int = MAX_COLOURS
+    boundary: bool = False
+    features: tuple = ("variance", "skewness")
+    view: str = "2d"
+    camera: tuple | None = None
+    overlays: tuple = ()
+    trail: int | None = None
+    sequence: bool = False
+
+    @property
+    def frame_rate(self):
+        """Frames per second: ``fps``, or the format's default (stills: irrelevant, 1)."""
+        return DEFAULT_FPS.get(self.fmt, 1) if self.fps is None else self.fps
+
+    def check(self):
+        """Raise ``ValueError`` naming the first option that cannot work."""
+        fmt, (width, height), fps = self.fmt, self.size, self.frame_rate
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if width < 160 or height < 90 or width % 2 or height % 2:
+            raise ValueError(f"size {width}x{height}: width and height must be even, at least 160x90")
+        if 3 * width < 4 * height:
+            raise ValueError(f"size {width}x{height}: the frame is laid out for slides, 4:3 or wider "
+                             "(16:9 is 1280x720, 4:3 960x720)")
+        if not (math.isfinite(fps) and 1 <= fps <= MAX_FPS):
+            raise ValueError(f"fps must be between 1 and {MAX_FPS}, not {fps:g}")
+        if fmt == "gif" and fps > GIF_MAX_FPS:
+            raise ValueError(f"a GIF cannot play faster than {GIF_MAX_FPS} fps (asked for {fps:g})")
+        if not 0 <= self.hold <= MAX_HOLD:
+            raise ValueError(f"hold must be between 0 and {MAX_HOLD} seconds, not {self.hold:g}")
+        if self.max_frames < MIN_FRAMES:
+            raise ValueError(f"max frames must be at least {MIN_FRAMES} (the start and the end), not {self.max_frames}")
+        if self.duration is not None and not (MIN_FRAMES / fps <= self.duration <= MAX_DURATION):
+            raise ValueError(f"duration must be between {MIN_FRAMES / fps:g} and {MAX_DURATION} seconds, "
+                             f"not {self.duration:g}")
+        if self.theme not in THEMES:
+            raise ValueError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
+        low, high = FONT_SCALES
+        # the text's room beside the square contour panel shrinks with the width: 4:3 takes up to 1
+        wide = min(1.0, (width / height - MIN_ASPECT) / (ASPECTS["16:9"] - MIN_ASPECT))
+        high = round(1 + (high - 1) * wide, 2)
+        if not low <= self.font_scale <= high:
+            raise ValueError(f"font scale must be between {low:g} and {high:g} at {width}x{height}, "
+                             f"not {self.font_scale:g}")
+        if self.transparent and fmt not in CLEAR_FORMATS:
+            raise ValueError(f"{fmt.upper()} video has no transparency; use gif, png, svg, pdf or frames with "
+                             "--transparent")
+        if not MIN_COLOURS <= self.colours <= MAX_COLOURS:
+            raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
+        if self.view not in VIEWS:
+            raise ValueError(f"unknown view {self.view!r}; choose one of {', '.join(VIEWS)}")
+        if self.camera is not None:
+            elevation, azimuth = self.camera
+            if self.view != "3d":
+                raise ValueError("a camera turns the 3D view; use it with --view 3d")
+            if not (math.isfinite(azimuth) and -90 <= elevation <= 90):
+                raise ValueError(f"camera {elevation:g},{azimuth:g}: the elevation is between -90 and 90 degrees "
+                                 "and the azimuth a finite angle, e.g. 35,-120")
+        unknown = [name for name in self.overlays if name not in OVERLAYS]
+        if unknown or len(set(self.overlays)) < len(self.overlays):
+            raise ValueError(f"overlays are {' and '.join(OVERLAYS)}, each at most once, not {','.join(self.overlays)}")
+        if self.trail is not None and (type(self.trail) is not int or self.trail < 1):
+            raise ValueError(f"trail must be a whole number of steps, at least 1, not {self.trail}")
+        if self.view == "3d" and (self.overlays or self.trail is not None):
+            raise ValueError("overlays and trails are drawn on the contour panel: use them without --view 3d")
+
+
+def schedule(steps, options):
+    """The recorded step each frame shows. One frame per step up to ``max_frames`` (more are
+    spread evenly); with a ``duration``, exactly ``duration * fps`` frames: fewer steps are
+    each shown for several frames, more are subsampled. Always from step 0 to the last."""
+    count = options.max_frames if options.duration is None else max(MIN_FRAMES, round(options.duration * options.frame_rate))
+    if options.duration is not None and steps + 1 < count:
+        return np.minimum(np.arange(count) * (steps + 1) // (count - 1), steps)
+    if steps + 1 <= count:
+        return np.arange(steps + 1)
+    return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+def frame_steps(recording, options):
+    """The recorded step each frame shows: :func:`schedule`, or with ``sequence`` per path
+    [frames, n_paths]: the optimizers (labels) in turn, each running through its block of
+    frames while the ones before it stay at their end and the ones after it are hidden (-1).
+    ``max_frames`` and ``duration`` are then for the whole animation, shared evenly: each
+    optimizer gets ``schedule()`` of ``max_frames // labels`` frames, or ``duration / labels``
+    seconds (at least 2 frames), so there are labels x that many frames."""
+    if not options.sequence:
+        return schedule(recording.steps, options)
+    from viz.render.teaching import sequence_steps
+
+    labels = len(set(recording.names))
+    share = replace(options, max_frames=max(MIN_FRAMES, options.max_frames // labels),
+                    duration=None if options.duration is None else options.duration / labels)
+    return sequence_steps(recording.names, schedule(recording.steps, share))
