@@ -3,10 +3,9 @@
 __version__ = "0.1.0"
 
 from viz import problems, surfaces  # noqa: E402
-from viz.notebook import show  # noqa: E402
+from viz.api import render, show  # noqa: E402
 from viz.optimizers import SEED_OPTIMIZERS  # noqa: E402
 from viz.record import record  # noqa: E402
-from viz.render import render  # noqa: E402
 from viz.scene import Scene  # noqa: E402
 
 __all__ = ["Scene", "SEED_OPTIMIZERS", "problems", "surfaces", "record", "render", "show", "__version__"]

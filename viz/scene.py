@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from viz.backend import load_keras
-from viz.errors import SceneFileError, SpecError
+from viz.errors import OptionError, SceneFileError, SpecError
 from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems.model import KerasModel
 from viz.problems.logreg import LogReg
@@ -111,14 +111,15 @@ def load_scenes(path):
 
 
 def select(scenes, path, name=None, every=False):
-    """The scenes to render: the named one, all of them, or the only one. Raises ``LookupError``."""
+    """The scenes to render: the one named ``name``, all of them (``every``), or the only one.
+    Raises :class:`SpecError` when that is not one of them."""
     listed = ", ".join(scenes) or "none"
     if not scenes:
-        raise LookupError(f"{path} defines no viz.Scene at module level")
+        raise SpecError(f"{path} defines no viz.Scene at module level")
     if name is not None:
         if name not in scenes:
-            raise LookupError(f"{path} has no scene {name!r}; its scenes: {listed}")
+            raise OptionError("scene", name, f"{path} has no such scene; its scenes: {listed}")
         return {name: scenes[name]}
     if every or len(scenes) == 1:
         return dict(scenes)
-    raise LookupError(f"{path} defines several scenes ({listed}): pick one with --scene NAME or use --all")
+    raise OptionError("scene", None, f"{path} defines several scenes ({listed}): pick one, or all of them")

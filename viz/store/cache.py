@@ -14,6 +14,7 @@ import numpy as np
 
 from viz import __version__
 from viz.recording import Recording
+from viz.store.atomic import atomic_path
 
 VERSIONED = ("keras", "tensorflow", "numpy")
 DOORS = ("api.py", "pipeline.py", "__main__.py")  # viz's own files that make no recording
@@ -129,3 +130,23 @@ def store(folder, cache_key, recording):
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     recording.save(folder / f"{cache_key}.npz")
+
+
+def load_tuning(folder, cache_key):
+    """The cached learning-rate search of ``cache_key``, or None (a damaged entry is deleted)."""
+    path = Path(folder) / f"{cache_key}.tuning.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text())
+    except ValueError:
+        path.unlink(missing_ok=True)  # damaged: search again
+        return None
+
+
+def store_tuning(folder, cache_key, tuning):
+    """Save a learning-rate search (a JSON-able dict) under ``cache_key``, all or nothing."""
+    path = Path(folder) / f"{cache_key}.tuning.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(tuning, indent=1))

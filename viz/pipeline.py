@@ -1,0 +1,373 @@
+"""A render job, the one pipeline behind ``viz render``, :func:`viz.render` and :func:`viz.show`:
+check everything before any training, then cache, record (or tune), one shared plane, render
+(or fit a size budget), manifest and summaries; each job returns a :class:`Report`.
+
+Options arrive as keywords spelled as on the command line (``tune_lr`` for ``--tune-lr``),
+with the same defaults (:data:`DEFAULTS`); :func:`plan` reads them into checked render
+:class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
+``ValueError``) for what cannot work, before anything is trained or written.
+"""
+
+import dataclasses
+import re
+import tempfile
+import time
+from contextlib import nullcontext
+from pathlib import Path
+
+from viz.errors import OptionError, OutputError, SpecError
+from viz.render.options import STILLS
+from viz.settings import DEFAULTS, MAX_SEEDS, budget, render_options
+from viz.scene import Scene, load_scenes, select
+
+OUTPUT_FOLDER = Path("outputs")
+CACHE = ".cache"  # under OUTPUT_FOLDER
+
+
+def _silent(text, err=False):
+    pass
+
+
+def _no_progress(label):
+    return nullcontext(lambda done, total: None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """What one render wrote: ``path``, its ``frames`` (without the final hold), the render
+    ``options`` used (a size budget may change them: ``changes`` says how, in words), the
+    ``manifest`` beside it, summary ``tables`` of several initializations, whether the
+    recording was ``trained`` (else it came from the cache) and the seconds spent."""
+
+    path: Path
+    scene: str
+    frames: int
+    options: object
+    manifest: Path
+    trained: bool
+    record_seconds: float
+    render_seconds: float
+    changes: tuple = ()
+    tables: tuple = ()
+    steps: int = 0
+    points: int = 0
+    turns: int = 1
+    budget: int | None = None
+
+    @property
+    def seconds(self):
+        return self.record_seconds + self.render_seconds
+
+    def __str__(self):
+        width, height = self.options.size
+        what = f"{self.path}: {width}x{height}"
+        if self.options.fmt in STILLS:
+            return f"{what}, the last frame (step {self.steps})"
+        points = self.points
+        shown = (f" (subsampled from {points})" if self.frames < points else
+                 f" (showing {points} steps)" if self.frames > points else "")
+        if self.options.sequence:
+            shown = f" ({self.turns} optimizers in turn, {self.frames // self.turns} frames each, of {points} steps)"
+        size = (sum(f.stat().st_size for f in self.path.iterdir()) if self.path.is_dir()
+                else self.path.stat().st_size)
+        fitted = f" (to fit {self.budget / 1e6:g} MB: {', '.join(self.changes)})" if self.changes else ""
+        return f"{what}, {self.frames} frames{shown} at {self.options.frame_rate:g} fps, {size / 1e6:.1f} MB{fitted}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Job:
+    """One scene to render into ``path``, checked: :meth:`run` trains (or reads the cache)
+    and writes."""
+
+    scene_file: Path | None
+    name: str
+    scene: Scene
+    path: Path
+    options: object  # viz.render.options.Options
+    settings: dict   # the recording options: seed, seeds, tune_lr, cache, budget, overwrite
+
+    def run(self, progress=_no_progress, say=_silent):
+        """Record (or read the cache), render, write the manifest and summaries. ``progress(label)``
+        gives a context manager yielding a ``(done, total)`` callback; ``say(text, err)``
+        prints what a user should know (chosen rates, summaries, warnings)."""
+        from viz.render.animation import render, render_within
+        from viz.store import manifest
+
+        start = time.perf_counter()
+        parts, extra, trained = [], {}, False  # (recording, title) pairs played one after the other
+        if self.settings["tune_lr"] != "tuned":
+            recording, trained = self._recording(self.scene, progress, say)
+            parts.append((recording, self.scene.title))
+        if self.settings["tune_lr"]:
+            tuned, title, extra, tuned_trained = self._tuned(progress, say)
+            parts.append((tuned, title))
+            trained = trained or tuned_trained
+        for part, _ in parts:
+            _notes(part, self.name, say)
+        drawn = list(zip(self.scene.problem.share_plane([part for part, _ in parts]), [t for _, t in parts]))
+        recorded = time.perf_counter()
+        used, changes, budget = self.options, (), self.settings["max_size"]
+        try:
+            with progress(f"rendering {self.path.name}") as report:
+                if budget is None:
+                    frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:],
+                                    **dataclasses.asdict(self.options))
+                else:
+                    frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
+                                                          then=drawn[1:], **dataclasses.asdict(self.options))
+            described = parts[-1][0] if self.options.fmt in STILLS else parts[0][0]  # a still shows the last part
+            written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
+                                                               described, used, frames, changes, extra))
+            tables = []
+            for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
+                tables.append(_spread_summary(part, seeds_table(self.path, tuned), say,
+                                              "tuned learning rates" if tuned else "final training loss"))
+        except OSError as error:
+            raise _cannot_write(self.path, error) from None
+        except SpecError as error:  # e.g. a boundary panel for a model whose outputs are not one probability
+            raise SpecError(f"scene {self.name!r}: {error}") from None
+        last = parts[-1][0]
+        return Report(self.path, self.name, frames, used, written, trained, recorded - start,
+                      time.perf_counter() - recorded, tuple(changes), tuple(tables), last.steps * last.every,
+                      last.steps + 1, len(set(last.names)), budget)
+
+    def _cache_key(self, scene):
+        from viz.store import cache
+
+        return cache.key(scene, self._seed, self.scene_file, self.settings["seeds"]) if self.settings["cache"] else None
+
+    @property
+    def _seed(self):
+        return self.scene.seed if self.settings["seed"] is None else self.settings["seed"]
+
+    def _recording(self, scene, progress, say):
+        """The scene's recording, from the cache under ``outputs/.cache`` or trained (and then
+        cached). Returns it and whether it was trained."""
+        from viz.record import record
+        from viz.store import cache
+
+        folder, key = OUTPUT_FOLDER / CACHE, self._cache_key(scene)
+        if key is not None:
+            try:
+                recording = cache.load(folder, key)
+            except ValueError as error:
+                say(f"warning: {error}; recording again", err=True)
+                recording = None
+            if recording is not None:
+                return recording, False
+        try:
+            with progress(f"recording {self.name}") as report:
+                recording = record(scene, seed=self._seed, progress=report, seeds=self.settings["seeds"])
+        except SpecError as error:
+            raise SpecError(f"scene {self.name!r}: {error}") from None
+        if key is not None:
+            try:
+                cache.store(folder, key, recording)
+            except OSError as error:
+                say(f"warning: cannot cache the recording in {folder}: {error.strerror}", err=True)
+        return recording, True
+
+    def _tuned(self, progress, say):
+        """The scene with each optimizer at its best learning rate: its recording, a title
+        saying so, the manifest's entries and whether anything was trained."""
+        from viz.store import cache
+        from viz.tune import tune, tuned_scene
+
+        key = self._cache_key(self.scene)
+        tuning = cache.load_tuning(OUTPUT_FOLDER / CACHE, key) if key else None
+        searched = tuning is None
+        if searched:
+            try:
+                with progress(f"tuning {self.name}") as report:
+                    tuning = tune(self.scene, self._seed, report)
+            except SpecError as error:
+                raise OptionError("tune_lr", self.settings["tune_lr"], f"scene {self.name!r}: {error}") from None
+            if key is not None:
+                try:
+                    cache.store_tuning(OUTPUT_FOLDER / CACHE, key, tuning)
+                except OSError as error:
+                    say(f"warning: cannot cache the tuning in {OUTPUT_FOLDER / CACHE}: {error.strerror}", err=True)
+        grid = tuning["grid"]
+        say(f"learning rates for {self.name!r}, the best of {len(grid)} from {grid[0]:g} to {grid[-1]:g}: " +
+            ", ".join(f"{label} {rate:g}" + (" (the grid's edge)" if rate in (grid[0], grid[-1]) else "")
+                      for label, rate in tuning["chosen"].items()))
+        tuned, trained = self._recording(tuned_scene(self.scene, tuning["chosen"]), progress, say)
+        title = f"Each optimizer at its best learning rate ({len(grid)} tried, {grid[0]:g} to {grid[-1]:g})"
+        return tuned, title, {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}, trained or searched
+
+
+def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
+    """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
+    scene files) with the render ``options`` (keywords as in :data:`DEFAULTS`). Everything
+    that can be checked before training is: the scenes, the options, every output's folder.
+    Raises :class:`~viz.errors.SpecError` (``OptionError`` for one option) or
+    :class:`~viz.errors.OutputError`."""
+    unknown = set(options) - set(DEFAULTS)
+    if unknown:
+        raise TypeError(f"unknown render option {sorted(unknown)[0]!r}")
+    options = {**DEFAULTS, **options}
+    output = None if output is None else Path(output)
+    look = render_options(output, options)
+    settings = {key: options[key] for key in ("seed", "seeds", "tune_lr", "cache", "overwrite")}
+    settings["max_size"] = budget(options["max_size"])
+    if settings["tune_lr"] not in (None, "tuned", "both"):
+        raise OptionError("tune_lr", settings["tune_lr"], "is None, 'tuned' or 'both'")
+    chosen = _chosen(scene_or_file, scene, every)
+    if output is not None and len(chosen) > 1:
+        raise OptionError("output", str(output), "names one file, but several scenes were asked for")
+    jobs = []
+    for scene_file, name, picked, n_scenes in chosen:
+        picked = _checked(picked, name, options, look.view, look.boundary)
+        path = output or default_output(scene_file, name, n_scenes, picked, look.fmt)
+        _prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
+        if options["seeds"] > 1 and not options["overwrite"]:
+            for table in (seeds_table(path, tuned) for tuned in _parts(options["tune_lr"])):
+                if table.exists():
+                    raise OutputError(f"{table} exists and overwrite=False")
+        jobs.append(Job(scene_file, name, picked, path, look, settings))
+    return jobs
+
+
+def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, progress=_no_progress,
+           say=_silent):
+    """Record one scene (or read the cache) and write the recording as ``.npz`` or ``.csv``
+    to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering.
+    Returns the path and the :class:`~viz.recording.Recording`."""
+    output = None if output is None else Path(output)
+    if output is not None and output.suffix.lower() not in (".npz", ".csv"):
+        raise OptionError("output", str(output), "cannot tell the format: use a .npz or .csv suffix")
+    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache}
+    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
+        raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
+    chosen = _chosen(scene_or_file, scene, False)
+    if len(chosen) > 1:
+        raise OptionError("scene", scene, "exports one scene: name it")
+    (scene_file, name, picked, n_scenes), = chosen
+    picked = _checked(picked, name, options)
+    path = output or default_output(scene_file, name, n_scenes, picked, "npz")
+    _prepare_folder(path)
+    job = Job(scene_file, name, picked, path, None, {**options, "tune_lr": None, "max_size": None})
+    recording, _ = job._recording(picked, progress, say)
+    _notes(recording, name, say)
+    try:
+        recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)
+    except OSError as error:
+        raise _cannot_write(path, error) from None
+    return path, recording
+
+
+def _chosen(scene_or_file, name, every):
+    """The scenes asked for, as (file or None, name, scene, how many scenes the file has). A
+    folder means every scene of every ``.py`` file in it."""
+    if isinstance(scene_or_file, Scene):
+        return [(None, name or _slug(scene_or_file.title), scene_or_file, 1)]
+    path = Path(scene_or_file)
+    if path.is_dir():
+        if name is not None:
+            raise OptionError("scene", name, "picks a scene of one file; give the file, not the folder")
+        files = sorted(f for f in path.glob("*.py") if not f.name.startswith("_"))
+        chosen = [(f, n, s, len(scenes)) for f in files for scenes in [load_scenes(f)] for n, s in scenes.items()]
+        if not chosen:
+            raise SpecError(f"{path} holds no scene files (.py files defining a viz.Scene)")
+        return chosen
+    scenes = load_scenes(path)
+    return [(path, n, s, len(scenes)) for n, s in select(scenes, path, name, every).items()]
+
+
+def _slug(title):
+    """A file name from a scene's title: ``"Six optimizers!"`` -> ``six_optimizers``."""
+    return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:40] or "scene"
+
+
+def _checked(scene, name, options, view="2d", boundary=False):
+    """``scene`` with the options that change what is recorded (``steps``), after asking its
+    problem whether it can do what the options ask."""
+    seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
+    try:
+        scene.problem.check(seeds=seeds, view=view, boundary=boundary, features=options["features"],
+                            steps=options["steps"])
+        if options["steps"] is not None:
+            scene = dataclasses.replace(scene, steps=options["steps"])
+        if first + seeds - 1 > 2**32 - 1:
+            raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
+        if options["tune_lr"]:
+            from viz.optimizers import with_rate
+
+            for spec in scene.optimizers.values():
+                with_rate(spec, scene.learning_rate)
+    except OptionError as error:
+        raise OptionError(error.keyword, error.value, f"scene {name!r}: {error.reason}") from None
+    except SpecError as error:
+        raise SpecError(f"scene {name!r}: {error}") from None
+    return scene
+
+
+def default_output(scene_file, name, n_scenes, scene, fmt):
+    """``outputs/<file stem>[_<scene>].<format>`` (a folder ``..._frames`` for frames); a
+    :class:`Scene` given directly: ``outputs/<scene name>.<format>``."""
+    stem = name if scene_file is None else Path(scene_file).stem if n_scenes == 1 else f"{Path(scene_file).stem}_{name}"
+    return OUTPUT_FOLDER / (f"{stem}_frames" if fmt == "frames" else f"{stem}.{fmt}")
+
+
+def _prepare_folder(path, overwrite=True, folder=False):
+    """Create the output's folder and make sure a file can be written there, before any
+    training: :class:`OutputError` if it cannot. ``folder``: the output is itself a folder."""
+    if folder and (path.is_symlink() or (path.exists() and not path.is_dir())):
+        raise OutputError(f"{path} exists and is not a folder; frames are written into a folder")
+    if folder and path.is_dir() and any(not re.fullmatch(r"frame_\d+\.png", f.name) for f in path.iterdir()):
+        raise OutputError(f"{path} holds other files than frames; name a new folder for the frames")
+    if path.is_dir() and not folder:
+        raise OutputError(f"{path} is a folder; give a file name such as {path / 'lesson.gif'}")
+    if not overwrite and path.exists():
+        raise OutputError(f"{path} exists and overwrite=False")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create the folder {path.parent}: {error.strerror}") from None
+    try:
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as error:
+        raise OutputError(f"cannot write into {path.parent}: {error.strerror}") from None
+
+
+def _cannot_write(path, error):
+    """One line for a failed write: the OS's reason, or the first line of an encoder's report."""
+    reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
+    if "No space left" in str(error):  # ffmpeg's report of a full disk
+        reason = "No space left on device"
+    return OutputError(f"cannot write {path}: {reason}")
+
+
+def _parts(tune_lr):
+    """Which parts the animation plays, as "is it the tuned one": same rate, tuned, or both."""
+    return {None: [False], "tuned": [True], "both": [False, True]}[tune_lr]
+
+
+def seeds_table(path, tuned):
+    """The summary CSV of several initializations beside the output ``path``."""
+    return path.with_name(f"{path.stem}{'.tuned' if tuned else ''}.seeds.csv")
+
+
+def _spread_summary(recording, table, say, heading):
+    """Say the summary over several initializations and write it as the CSV ``table``."""
+    from viz import spread
+
+    rows = spread.summary(recording)
+    spread.write_csv(rows, table)
+    seeds = recording.spread["seeds"]
+    say(f"{heading}, {len(seeds)} initializations (seeds {seeds[0]}-{seeds[-1]}), written to {table}:")
+    for line in spread.table(rows) + spread.claims(rows):
+        say("    " + line)
+    return table
+
+
+def _notes(recording, name, say):
+    """What the user should know about a recording: subsampled weights, every path diverged."""
+    import numpy as np
+
+    if recording.every > 1:
+        say(f"note: {name!r} has {recording.params.shape[-1]:,} weights: to keep memory bounded its weights "
+            f"were recorded every {recording.every} steps (the frame says so)", err=True)
+    if np.isnan(recording.loss[:, -1]).all():
+        say(f"warning: in {name!r} every optimizer diverged (the animation marks where); "
+            "a smaller learning rate may help", err=True)

@@ -1,0 +1,138 @@
+"""The render keywords every door takes (``viz render`` flags, :func:`viz.render` and
+:func:`viz.show` keywords: one name each, dashes as underscores), their defaults, and reading
+them into checked render :class:`~viz.render.options.Options`. Values may be Python values
+(``size=(1280, 720)``) or the command line's text (``size="1280x720"``)."""
+
+import math
+
+from viz.errors import OptionError, SpecError
+
+DEFAULTS = {
+    # output
+    "format": None, "quality": None, "aspect": "16:9", "size": None, "transparent": False,
+    "last_frame": False, "max_size": None, "overwrite": True,
+    # look
+    "theme": "light", "font_scale": 1.0, "view": "2d", "camera": None, "overlays": None, "trail": None,
+    # timing
+    "fps": None, "hold": 2.0, "duration": None, "max_frames": 600, "sequence": False,
+    # layout
+    "panels": "contour,curves", "features": None,
+    # recording
+    "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
+}
+PANELS = ("contour", "curves", "boundary")
+MAX_SEEDS = 100
+
+
+def _pair(keyword, value, kind, example):
+    """``"1280x720"``, ``"35,-120"`` or a pair of numbers -> a tuple of two ``kind``."""
+    if isinstance(value, str):
+        value = value.lower().replace("x", ",").split(",")
+    try:
+        first, second = (kind(part) for part in value)
+    except (TypeError, ValueError):
+        raise OptionError(keyword, value, f"is not two numbers such as {example}") from None
+    return first, second
+
+
+def _names(keyword, value):
+    """``"a,b"`` or ``("a", "b")`` -> ``("a", "b")`` (stripped, lower case, no repeats)."""
+    parts = value.split(",") if isinstance(value, str) else value
+    return tuple(dict.fromkeys(str(part).strip().lower() for part in parts if str(part).strip()))
+
+
+def panels(value):
+    """``"contour,curves[,boundary]"`` -> whether the boundary panel is asked for."""
+    names = _names("panels", value)
+    strange = [name for name in names if name not in PANELS]
+    if strange:
+        raise OptionError("panels", value, f"unknown panel {strange[0]!r}; the panels are {', '.join(PANELS)}")
+    if not {"contour", "curves"} <= set(names):
+        raise OptionError("panels", value, "the contour and curves panels are always drawn: give contour,curves "
+                                           "or contour,curves,boundary")
+    return "boundary" in names
+
+
+def budget(value):
+    """``"5MB"``, ``"500KB"``, ``"2.5M"``, or a number of bytes -> bytes (at least 10 KB)."""
+    if value is None:
+        return None
+    text = str(value).strip().upper().removesuffix("B")
+    factor = {"K": 1e3, "M": 1e6, "G": 1e9}.get(text[-1:], 1)
+    try:
+        number = float(text[:-1] if factor != 1 else text)
+    except ValueError:
+        raise OptionError("max_size", value, "is not a size such as 5MB or 800KB") from None
+    if not (math.isfinite(number) and number * factor >= 10_000):
+        raise OptionError("max_size", value, "a GIF needs at least 10KB")
+    return int(number * factor)
+
+
+def output_format(output, fmt, last_frame):
+    """The format: ``output``'s suffix (none: a folder of frames), ``fmt``, or gif; with
+    ``last_frame``, a still (png unless svg or pdf is asked for)."""
+    from viz.render.options import FORMATS, STILLS
+
+    if output is not None:
+        suffix = output.suffix.lstrip(".").lower() or "frames"
+        if suffix not in FORMATS:
+            raise OptionError("output", str(output), "cannot tell the format: use one of the suffixes "
+                              f"{', '.join('.' + f for f in FORMATS if f != 'frames')}, or none for a frames folder")
+        if fmt is not None and fmt != suffix:
+            raise OptionError("format", fmt, f"does not match the output {output}")
+        fmt = suffix
+    if fmt is not None and fmt not in FORMATS:
+        raise OptionError("format", fmt, f"choose one of {', '.join(FORMATS)}")
+    if last_frame:
+        if fmt not in (None, *STILLS):
+            raise OptionError("last_frame", True, f"writes one picture: use it with {', '.join(STILLS)}, not {fmt}")
+        fmt = fmt or "png"
+    return fmt or "gif"
+
+
+def render_options(output, options):
+    """Checked render Options from the keywords ``options`` (all of :data:`DEFAULTS`) and the
+    ``output`` path (its suffix picks the format). Raises :class:`OptionError` or
+    :class:`SpecError` naming what cannot work."""
+    from viz.problems.logreg import check_feature_axes
+    from viz.render.options import GIF_MAX_FPS, STILLS, Options
+    from viz.render.theme import ASPECTS, QUALITIES, preset_size
+
+    fmt = output_format(output, options["format"], options["last_frame"])
+    quality, aspect = options["quality"], options["aspect"]
+    if quality is not None and quality not in QUALITIES:
+        raise OptionError("quality", quality, f"choose one of {', '.join(QUALITIES)}")
+    if aspect not in ASPECTS:
+        raise OptionError("aspect", aspect, f"choose one of {', '.join(ASPECTS)}")
+    size = _pair("size", options["size"], int, "1280x720") if options["size"] is not None else None
+    fps = options["fps"]
+    if fps is None and quality is not None and fmt not in STILLS:
+        fps = QUALITIES[quality][1] if fmt != "gif" else min(QUALITIES[quality][1], GIF_MAX_FPS)
+    boundary = panels(options["panels"])
+    features = options["features"]
+    if features is not None:
+        if not boundary:
+            raise OptionError("features", features, "sets the boundary panel's axes: add panels="
+                                                    "'contour,curves,boundary'")
+        try:
+            features = check_feature_axes(_names("features", features))
+        except SpecError as error:
+            raise OptionError("features", options["features"], str(error)) from None
+    camera = options["camera"]
+    overlays = _names("overlays", options["overlays"]) if options["overlays"] is not None else ()
+    seeds, trail = options["seeds"], options["trail"]
+    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
+        raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
+    if options["max_size"] is not None and fmt != "gif":
+        raise OptionError("max_size", options["max_size"], f"is a GIF budget; {fmt} is not a GIF")
+    look = Options(fmt=fmt, size=size or preset_size(quality or "m", aspect), fps=fps,
+                   transparent=options["transparent"], theme=options["theme"], font_scale=options["font_scale"],
+                   hold=options["hold"], duration=options["duration"], max_frames=options["max_frames"],
+                   boundary=boundary, **({"features": features} if features else {}), view=options["view"],
+                   camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
+                   overlays=overlays, trail=trail, sequence=options["sequence"])
+    try:
+        look.check()
+    except ValueError as error:
+        raise SpecError(str(error)) from None
+    return look
