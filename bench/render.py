@@ -35,8 +35,9 @@ import numpy as np
 from matplotlib import animation
 from PIL import Image
 
-from viz import SEED_OPTIMIZERS, Scene, record, render, surfaces
+from viz import SEED_OPTIMIZERS, Scene, record, surfaces
 from viz.recording import Recording
+from viz.render.animation import render
 from viz.render.frames import Frames
 
 RATE = 1e-3

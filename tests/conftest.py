@@ -8,7 +8,7 @@ import textwrap  # noqa: E402
 import pytest  # noqa: E402
 from click.testing import CliRunner  # noqa: E402
 
-from viz import SEED_OPTIMIZERS, Scene, cli, problems, record  # noqa: E402
+from viz import SEED_OPTIMIZERS, Scene, pipeline, problems, record  # noqa: E402
 
 SMALL_SIZE = (320, 180)
 LESSON_SEED = 0
@@ -68,7 +68,7 @@ SMALL_SCENE = """
 def outputs(tmp_path, monkeypatch):
     """Default outputs and the recording cache go to a temporary folder, never into the repository."""
     folder = tmp_path / "outputs"
-    monkeypatch.setattr(cli, "OUTPUT_FOLDER", folder)
+    monkeypatch.setattr(pipeline, "OUTPUT_FOLDER", folder)
     return folder
 
 
