@@ -8,7 +8,9 @@ from PIL import Image, ImageColor
 from viz import render
 from viz.render.frames import Frames
 from viz.render.panels import optimizer_style
-from viz.render.writers import gif_delays
+from viz.render.options import CLEAR_FORMATS, DEFAULT_FPS, FORMATS, STILLS
+from viz.render.writers import WRITERS
+from viz.render.writers.gif import delays as gif_delays
 
 pytestmark = pytest.mark.slow
 SIZE = (320, 180)
@@ -64,6 +66,16 @@ def test_gif_frames_size_timing_and_one_palette(lesson, tmp_path):
         assert colour in palette
         assert (last == colour).all(axis=-1).sum() >= (expected == colour).all(axis=-1).sum()
     assert list(tmp_path.iterdir()) == [path]
+
+
+def test_the_registry_holds_what_each_format_is():
+    """The format tables that options, the CLI and the notebook read all come from the registry."""
+    assert FORMATS == ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html")
+    assert STILLS == ("png", "svg", "pdf") and CLEAR_FORMATS == ("gif", "png", "svg", "pdf", "frames")
+    assert DEFAULT_FPS == {"gif": 25, "mp4": 30, "webm": 30, "frames": 25, "html": 30}
+    assert {fmt: writer.mime for fmt, writer in WRITERS.items()} == {
+        "gif": "image/gif", "mp4": "video/mp4", "webm": "video/webm", "png": "image/png", "svg": "image/svg+xml",
+        "pdf": "application/pdf", "frames": None, "html": "text/html"}
 
 
 def test_gif_delays_keep_exact_time_at_any_fps():

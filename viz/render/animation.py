@@ -6,6 +6,7 @@ from pathlib import Path
 from viz.errors import BudgetError
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
 from viz.render.theme import THEMES
+from viz.render.writers import Context, write
 from viz.store.atomic import atomic_path
 
 
@@ -17,9 +18,8 @@ def render(recording, path, title="", progress=None, then=(), **options):
     each after the one before has been held (e.g. the same rate for all, then tuned rates).
     ``progress(done, total)``, if given, is called as frames are encoded. Returns the number
     of frames written (without the final hold)."""
-    from viz.render import writers
-    from viz.render.frames import Frames, Joined, running
-    from viz.render.panels import labels_and_styles, optimizer_style
+    from viz.render.frames import Frames, Joined
+    from viz.render.panels import optimizer_style
 
     path = Path(path)
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
@@ -31,36 +31,12 @@ def render(recording, path, title="", progress=None, then=(), **options):
                             options.font_scale, options.transparent, options.boundary, features=options.features,
                             view=options.view, camera=options.camera, overlays=options.overlays, trail=options.trail)
                      for part, part_title in parts], pause=round(options.hold * fps))
-    if fmt in ("svg", "pdf"):
-        frames.save_vector(path, fmt)
-        return 1
-    if fmt == "png":
-        writers.write_png(frames[0], path, options.transparent)
-        return 1
-    stream = _reporting(frames, progress) if progress else frames
-    if fmt == "frames":
-        writers.write_frame_folder(stream, path, options.transparent)
-    elif fmt == "gif":
-        sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
-        labels, _ = labels_and_styles(recording.names)
-        path_colours = [optimizer_style(index, theme)["color"] for index in range(len(labels))]
-        writers.write_gif(stream, len(frames), path, fps, options.hold, sample, path_colours, options.colours,
-                          options.transparent)
-    elif fmt == "html":  # the player pauses on the last frame: no hold
-        from viz.render.player import write_html
-
-        last = parts[-1][0]
-        write_html(stream, path, fps, [running(row)[1] * recording.every for row in frames.steps],
-                   last.steps * last.every, title, theme)
-    else:
-        writers.write_video(stream, path, fps, options.hold, fmt)
+    last = parts[-1][0]
+    context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
+                      tuple(optimizer_style(index, theme)["color"] for index in range(len(set(recording.names)))),
+                      recording.every, last.steps * last.every, progress)
+    write(frames, path, context)
     return len(frames)
-
-
-def _reporting(frames, progress):
-    for done, frame in enumerate(frames, 1):
-        yield frame
-        progress(done, len(frames))
 
 
 def render_within(recording, path, budget, title="", progress=None, then=(), **options):

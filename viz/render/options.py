@@ -7,12 +7,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from viz.render.theme import ASPECTS, FONT_SCALES, THEMES
-from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS
+from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS, WRITERS
 
-FORMATS = ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html")
-STILLS = ("png", "svg", "pdf")  # the last frame only
-CLEAR_FORMATS = ("gif", "png", "svg", "pdf", "frames")  # formats that can be transparent
-DEFAULT_FPS = {"gif": 25, "mp4": 30, "webm": 30, "frames": 25, "html": 30}
+FORMATS = tuple(WRITERS)
+STILLS = tuple(fmt for fmt, writer in WRITERS.items() if writer.still)  # the last frame only
+CLEAR_FORMATS = tuple(fmt for fmt, writer in WRITERS.items() if writer.transparent)  # can be transparent
+DEFAULT_FPS = {fmt: writer.fps for fmt, writer in WRITERS.items() if not writer.still}
 DEFAULT_SIZE = (1280, 720)
 DEFAULT_HOLD = 2.0
 MIN_ASPECT = ASPECTS["4:3"]  # and wider: the contour panel is square and the curves need room beside it
@@ -96,8 +96,8 @@ class Options:
             raise ValueError(f"font scale must be between {low:g} and {high:g} at {width}x{height}, "
                              f"not {self.font_scale:g}")
         if self.transparent and fmt not in CLEAR_FORMATS:
-            raise ValueError(f"{fmt.upper()} video has no transparency; use gif, png, svg, pdf or frames with "
-                             "--transparent")
+            raise ValueError(f"{fmt.upper()} video has no transparency; use {', '.join(CLEAR_FORMATS[:-1])} or "
+                             f"{CLEAR_FORMATS[-1]} with --transparent")
         if not MIN_COLOURS <= self.colours <= MAX_COLOURS:
             raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
         if self.view not in VIEWS:

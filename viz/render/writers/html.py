@@ -10,12 +10,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from viz.store.atomic import atomic_path
-from viz.render.writers import write_video
+from viz.render.writers.video import encode
 
 SPEEDS = (0.25, 0.5, 1, 2)
 
-# @NAME@ placeholders are filled by write_html; CSS and JS keep their braces as they are.
+# @NAME@ placeholders are filled by write; CSS and JS keep their braces as they are.
 TEMPLATE = """<!doctype html>
 <html lang="en">
 <head>
@@ -190,27 +189,28 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
 """
 
 
-def write_html(frames, path, fps, steps, last_step, title, theme):
-    """The player as one HTML file at ``path``. ``frames`` (RGBA arrays) are encoded once as
-    H.264, without a hold: the player stays on the last frame. ``steps`` is the optimizer
-    step each frame shows (for the readout), ``last_step`` the recording's last; the page
-    takes the ``theme``'s colours so it surrounds the frames seamlessly."""
-    path = Path(path)
-    steps = [int(step) for step in steps]
+def write(frames, path, context):
+    """The player as one HTML file at ``path``. The frames are encoded once as H.264, without
+    a hold: the player stays on the last frame. Its readout shows the optimizer step of each
+    frame and ``context.last_step``; the page takes ``context.theme``'s colours so it
+    surrounds the frames seamlessly."""
+    from viz.render.frames import running
+
+    path, theme = Path(path), context.theme
+    steps = [int(running(row)[1] * context.every) for row in frames.steps]
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
         video = Path(folder) / "frames.mp4"
-        write_video(frames, video, fps, 0, "mp4")
+        encode(context.stream(frames), video, context.fps, 0, "mp4")
         encoded = base64.b64encode(video.read_bytes()).decode("ascii")
-    data = json.dumps({"fps": fps, "frames": len(steps), "steps": steps, "lastStep": int(last_step)})
+    data = json.dumps({"fps": context.fps, "frames": len(steps), "steps": steps, "lastStep": int(context.last_step)})
     speeds = "".join(f'<button data-speed="{speed:g}" aria-pressed="false" title="Play at {speed:g} times the speed">'
                      f'{speed:g}&times;</button>' for speed in SPEEDS)
-    values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(title),
+    values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(context.title),
               "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
               "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1),
               "SPEEDS": speeds, "DATA": data.replace("</", "<\\/"), "VIDEO": encoded}
     page = re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], TEMPLATE)  # one pass: values stay as given
-    with atomic_path(path) as temporary:
-        temporary.write_text(page, encoding="utf-8")
+    path.write_text(page, encoding="utf-8")
 
 
 def _mix(colour, other):

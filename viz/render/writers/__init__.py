@@ -1,0 +1,79 @@
+"""The output kinds, one module each, and what the rest of viz needs to know about them.
+Adding a format is a module with ``write(frames, path, context)`` and one line in
+:data:`WRITERS`. Frames go in one at a time and are never all held in memory, and every
+output is written to a temporary file (or folder) beside the target, renamed into place
+only when it is complete."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from viz.render.theme import Theme
+from viz.render.writers import frames as folder, gif, html, png, vector, video
+from viz.render.writers.gif import GIF_MAX_FPS, MAX_COLOURS
+from viz.store.atomic import atomic_folder, atomic_path
+
+
+@dataclass(frozen=True)
+class Writer:
+    """One output kind: ``write(frames, path, context)``, its MIME type (None: not one file),
+    its default frames per second (None: a still, the last frame only), whether it can be
+    transparent and whether it is a folder."""
+
+    write: Callable
+    mime: str | None
+    fps: float | None = None
+    transparent: bool = False
+    folder: bool = False
+
+    @property
+    def still(self):
+        """Whether the output is the last frame only."""
+        return self.fps is None
+
+
+WRITERS = {  # in the order the formats are offered
+    "gif": Writer(gif.write, "image/gif", fps=25, transparent=True),
+    "mp4": Writer(video.write, "video/mp4", fps=30),
+    "webm": Writer(video.write, "video/webm", fps=30),
+    "png": Writer(png.write, "image/png", transparent=True),
+    "svg": Writer(vector.write, "image/svg+xml", transparent=True),
+    "pdf": Writer(vector.write, "application/pdf", transparent=True),
+    "frames": Writer(folder.write, None, fps=25, transparent=True, folder=True),
+    "html": Writer(html.write, "text/html", fps=30),
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a writer needs besides the frames: the render's options and what its readout and
+    palette show."""
+
+    fmt: str
+    fps: float
+    hold: float  # seconds the last frame stays on screen (not in html: its player stops there)
+    transparent: bool
+    colours: int  # the GIF palette's size
+    title: str
+    theme: Theme
+    path_colours: tuple  # the optimizers' colours, kept exact in a GIF palette
+    every: int  # optimizer steps per recorded step (the html readout)
+    last_step: int  # the last part's last optimizer step (the html readout)
+    progress: Callable | None = None  # progress(done, total), called as frames are encoded
+
+    def stream(self, frames):
+        """``frames`` in order, each reported to ``progress`` once it has been taken."""
+        for done, frame in enumerate(frames, 1):
+            yield frame
+            if self.progress:
+                self.progress(done, len(frames))
+
+
+def write(frames, path, context):
+    """Write ``frames`` (a :class:`~viz.render.frames.Joined`: sized, indexable, iterable) to
+    ``path`` as ``context.fmt``, whole or not at all."""
+    writer = WRITERS[context.fmt]
+    with (atomic_folder if writer.folder else atomic_path)(path) as temporary:
+        writer.write(frames, temporary, context)
+
+
+__all__ = ["WRITERS", "Writer", "Context", "write", "GIF_MAX_FPS", "MAX_COLOURS"]

@@ -1,0 +1,75 @@
+"""An endlessly looping GIF with one palette for all frames, written frame by frame."""
+
+import struct
+
+import numpy as np
+from PIL import GifImagePlugin, Image, ImageColor
+
+GIF_MAX_FPS = 50  # GIF delays are whole 1/100 s; browsers slow delays under 2/100 s to 1/10 s
+TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the last frame" (or "clear")
+MAX_COLOURS = TRANSPARENT  # the other 255 entries
+
+
+def palette(sample, exact=(), size=MAX_COLOURS):
+    """One palette for the whole GIF, as a "P" image whose 256 entries are: the ``exact``
+    colours as given (the optimizers' own, which thin lines cover too few pixels of to win a
+    place by count), then the most frequent colours of a sample of RGBA frames (e.g. the
+    first, middle and last), ``size`` (at most 255) in all. The entries past them, index 255
+    (transparency) among them, repeat entry 0, so no pixel is mapped to them."""
+    exact = [ImageColor.getrgb(colour)[:3] for colour in dict.fromkeys(exact)]
+    stacked = np.concatenate([frame[..., :3] for frame in sample], axis=0)
+    frequent = Image.fromarray(stacked).quantize(colors=size - len(exact), dither=Image.Dither.NONE)
+    colours = [value for colour in exact for value in colour] + frequent.getpalette()[: 3 * (size - len(exact))]
+    colours += colours[:3] * (256 - len(colours) // 3)
+    table = Image.new("P", (1, 1))
+    table.putpalette(colours)
+    return table
+
+
+def delays(count, fps, hold_seconds):
+    """Frame delays in 1/100 s whose running total stays on the exact time (so 30 fps gives
+    3, 3, 4, 3, 3, 4, ...); the last frame also holds for ``hold_seconds``."""
+    ticks = np.round(np.arange(count + 1) * 100 / fps).astype(int)
+    each = np.diff(ticks)
+    each[-1] += round(hold_seconds * 100)
+    return each
+
+
+def write(frames, path, context):
+    """The frames with one palette of ``context.colours`` colours (the optimizers' own kept
+    exact) from the first, middle and last frame, and no dithering. After the first frame,
+    each frame stores only the rectangle that changed, with unchanged pixels transparent, so
+    the file stays small and frames are written as they come. ``context.transparent``: pixels
+    under half opaque are clear; as a moving head must be able to clear a pixel again, every
+    frame is then stored whole."""
+    sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
+    table = palette(sample, context.path_colours, context.colours)
+    height, width = sample[0].shape[:2]
+    timing = delays(len(frames), context.fps, context.hold)
+    with open(path, "wb") as out:
+        out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(table.getpalette()))
+        out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
+        previous = None
+        for frame, delay in zip(context.stream(frames), timing):
+            rgba = Image.frombuffer("RGBA", (width, height), frame, "raw", "RGBA", 0, 1)
+            indexed = np.asarray(rgba.convert("RGB").quantize(palette=table, dither=Image.Dither.NONE))
+            if context.transparent:
+                patch = np.where(np.asarray(frame)[..., 3] < 128, TRANSPARENT, indexed).astype(np.uint8)
+                offset, params = (0, 0), {"transparency": TRANSPARENT, "disposal": 2}
+            elif previous is None:
+                patch, offset, params = indexed, (0, 0), {}
+            else:
+                changed = indexed != previous
+                rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+                if rows.size:
+                    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+                else:
+                    top, bottom, left, right = 0, 1, 0, 1
+                patch = np.where(changed[top:bottom, left:right], indexed[top:bottom, left:right], TRANSPARENT)
+                offset, params = (int(left), int(top)), {"transparency": TRANSPARENT, "disposal": 1}
+            patch = np.ascontiguousarray(patch, dtype=np.uint8)
+            image = Image.frombuffer("P", patch.shape[::-1], patch, "raw", "P", 0, 1)
+            for chunk in GifImagePlugin.getdata(image, offset, duration=int(delay) * 10, **params):
+                out.write(chunk)
+            previous = indexed
+        out.write(b";")
