@@ -77,9 +77,9 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
     from viz.render.writers import WRITERS
 
     fmt = Path(output).suffix.lstrip(".").lower() if output else (format or "mp4")
-    if WRITERS.get(fmt) is None or WRITERS[fmt].mime is None:
-        raise OptionError("format", fmt, "a notebook shows " +
-                                   ", ".join(name for name, writer in WRITERS.items() if writer.mime))
+    shown = [name for name, writer in WRITERS.items() if (writer.mime or "application/").split("/")[0] != "application"]
+    if fmt not in shown:
+        raise OptionError("format", fmt, f"a notebook shows {', '.join(shown)}")
     with tempfile.TemporaryDirectory() as folder:
         job, = pipeline.plan(scene_or_file, Path(folder) / f"animation.{fmt}", scene=scene,
                              **{**options, "format": fmt})
