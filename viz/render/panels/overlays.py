@@ -8,7 +8,7 @@ from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrow
 
-from viz.render.panels import labels_and_styles, optimizer_style
+from viz.render.panels.paths import labels_and_styles, optimizer_style
 from viz.render.theme import LIGHT
 
 LABELS = {"gradient": "−gradient", "step": "next step"}
