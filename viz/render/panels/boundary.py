@@ -4,7 +4,7 @@ lesson's linear boundary on two axes of its feature space (:class:`LinearBoundar
 import numpy as np
 from contourpy import contour_generator
 
-from viz.render.panels.paths import labels_and_styles, optimizer_style
+from viz.render.panels.paths import path_styles
 from viz.render.theme import LIGHT
 
 
@@ -36,10 +36,8 @@ class Boundaries:
 
 def boundary_lines(ax, names, theme, linewidth):
     """One empty animated line per path, in its optimizer's colour and style."""
-    _, style_of = labels_and_styles(names)
     lines = []
-    for index in style_of:
-        style = optimizer_style(index, theme)
+    for style in path_styles(names, theme):
         line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=linewidth, animated=True)
         lines.append(line)
     return lines

@@ -4,7 +4,7 @@ median and a band over several initializations (:class:`SpreadPanel`)."""
 import numpy as np
 from matplotlib.collections import PolyCollection
 
-from viz.render.panels.paths import labels_and_styles, optimizer_style
+from viz.render.panels.paths import path_styles
 from viz.render.theme import LIGHT
 from viz.spread import bands
 
@@ -22,19 +22,9 @@ class CurvePanel:
         by_epoch = per_epoch is not None and not np.isfinite(per_step).any()
         self.steps_per_epoch, self.every = steps_per_epoch, every  # every: steps between recorded points
         self.x = np.arange(points) * every / (steps_per_epoch or 1)
-        ax.set_xlim(0, self.x[-1])
-        ax.set_ylabel(ylabel)
-        ax.grid(True, color=theme.grid, linewidth=0.8)
-        if steps_per_epoch:
-            ax.set_xticks(np.arange(0, round(self.x[-1]) + 1))
-        if unit_range:
-            ax.set_ylim(0, 1)
-        else:
-            _auto_range(ax, per_epoch if by_epoch else per_step)
-        _, style_of = labels_and_styles(names)
+        _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range, per_epoch if by_epoch else per_step, theme)
         self.lines, self.marks = [], []
-        for path in range(per_step.shape[0]):
-            style = optimizer_style(style_of[path], theme)
+        for style in path_styles(names, theme):
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
                             animated=True)
             self.lines.append(line)
@@ -54,6 +44,20 @@ class CurvePanel:
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
             epochs_done = max(step * self.every // self.steps_per_epoch, 0)
             mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
+
+
+def _curve_axes(ax, x, ylabel, epochs, unit_range, values, theme):
+    """Steps or, with ``epochs`` (steps per epoch), epochs along x up to ``x[-1]``; y from 0 to
+    1 if ``unit_range``, else fitted to ``values`` (see :func:`_auto_range`)."""
+    ax.set_xlim(0, x[-1])
+    ax.set_ylabel(ylabel)
+    ax.grid(True, color=theme.grid, linewidth=0.8)
+    if epochs:
+        ax.set_xticks(np.arange(0, round(x[-1]) + 1))
+    if unit_range:
+        ax.set_ylim(0, 1)
+    else:
+        _auto_range(ax, values)
 
 
 def _auto_range(ax, values):
@@ -82,18 +86,9 @@ class SpreadPanel:
         # a diverged run is the worst value, drawn off the panel (clipped to stay drawable)
         self.median, self.low, self.high = (np.clip(values, -1e6, 1e6) for values in bands(per_seed, higher_is_worse))
         self.x = np.arange(per_seed.shape[-1]) * every / steps_per_epoch
-        ax.set_xlim(0, self.x[-1])
-        ax.set_xticks(np.arange(0, round(self.x[-1]) + 1))
-        ax.set_ylabel(ylabel)
-        ax.grid(True, color=theme.grid, linewidth=0.8)
-        if unit_range:
-            ax.set_ylim(0, 1)
-        else:
-            _auto_range(ax, self.median)
-        _, style_of = labels_and_styles(names)
+        _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range, self.median, theme)
         self.lines, self.bands = [], []
-        for path in range(per_seed.shape[0]):
-            style = optimizer_style(style_of[path], theme)
+        for style in path_styles(names, theme):
             band = PolyCollection([], facecolors=style["color"], alpha=0.16, linewidths=0, animated=True)
             ax.add_collection(band, autolim=False)
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.8, animated=True)

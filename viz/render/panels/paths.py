@@ -29,6 +29,12 @@ def labels_and_styles(names):
     return labels, [labels.index(name) for name in names]
 
 
+def path_styles(names, theme=LIGHT):
+    """Each path's :func:`optimizer_style`, by its optimizer's label."""
+    _, style_of = labels_and_styles(names)
+    return [optimizer_style(index, theme) for index in style_of]
+
+
 def divergence_steps(loss):
     """For each path, the first step whose loss is not finite, or None."""
     return [int(np.argmax(~np.isfinite(row))) if not np.isfinite(row).all() else None for row in loss]
@@ -73,8 +79,7 @@ class HeadLooks:
     def __init__(self, recording, theme=LIGHT):
         self.index = last_finite(recording.loss)  # [n_paths, steps+1]: the point the head marks
         self.diverged_at = divergence_steps(recording.loss)
-        _, style_of = labels_and_styles(recording.names)
-        self.markers = [optimizer_style(index)["marker"] for index in style_of]
+        self.markers = [style["marker"] for style in path_styles(recording.names)]
         self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
 
     def apply(self, head, path, step):
@@ -131,11 +136,9 @@ class PathPanel:
         self.xy = recording.plane.xy
         self.head_looks = HeadLooks(recording, theme)
         self.head_xy = heads_in_view(self.xy, self.head_looks.index, view)
-        _, style_of = labels_and_styles(recording.names)
         empty = [[]] * dims
         self.lines, self.heads = [], []
-        for index in style_of:
-            style = optimizer_style(index, theme)
+        for style in path_styles(recording.names, theme):
             if trail:
                 line = FadingPath(ax, trail, style, zorder=5)
             else:
