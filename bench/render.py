@@ -38,6 +38,7 @@ from PIL import Image
 from viz import SEED_OPTIMIZERS, Scene, record, surfaces
 from viz.recording import Recording
 from viz.render.animation import render
+from viz.render.options import Options
 from viz.render.frames import Frames
 
 RATE = 1e-3
@@ -50,7 +51,7 @@ def render_baseline(recording, path, fmt, size, fps):
     """What a user would write: FuncAnimation moving the same artists, a full redraw per frame,
     saved with matplotlib's own writers."""
     matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
-    frames = Frames(recording, TITLE, size)
+    frames = Frames(recording, TITLE, options=Options(size=size))
     for artist in frames.artists:
         artist.set_animated(False)
 

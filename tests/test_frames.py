@@ -1,5 +1,6 @@
 import numpy as np
 
+from viz.render import Options
 from viz.render.frames import Frames
 
 from conftest import blit_difference
@@ -15,7 +16,7 @@ def head_pixel(frames, optimizer, step):
 
 
 def test_one_rgba_frame_per_step(small):
-    frames = Frames(small, "small", SIZE)
+    frames = Frames(small, "small", options=Options(size=SIZE))
     assert len(frames) == small.steps + 1 == 16
     frame = frames[3]
     assert frame.shape == (360, 640, 4) and frame.dtype == np.uint8
@@ -24,12 +25,12 @@ def test_one_rgba_frame_per_step(small):
 def test_blitted_frame_equals_a_full_redraw(lesson):
     """Drawing only the moving artists over the saved background gives the same picture as
     matplotlib's full redraw of that step."""
-    frames = Frames(lesson, "lesson", SIZE)
+    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
     assert blit_difference(frames, 150) < 0.002  # only where a moving line crosses an axis spine
 
 
 def test_static_parts_stay_and_paths_move(lesson):
-    frames = Frames(lesson, "lesson", SIZE)
+    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
     first, middle, last = (frames[i].copy() for i in (0, 150, 300))
     np.testing.assert_array_equal(first[:40], last[:40])  # title and legend: drawn once, never touched
     row, col = head_pixel(frames, 5, 300)  # RMSprop's end point
@@ -59,7 +60,7 @@ def test_schedule_spreads_evenly_or_holds_steps():
 
 
 def test_a_subsampled_frame_shows_its_step(small):
-    frames = Frames(small, "small", SIZE, steps=[0, 7, 15])
+    frames = Frames(small, "small", [0, 7, 15], Options(size=SIZE))
     assert len(frames) == 3
     frames[1]
     assert frames.counter.get_text().endswith("step 7 / 15")
@@ -67,7 +68,7 @@ def test_a_subsampled_frame_shows_its_step(small):
 
 
 def test_a_head_out_of_view_waits_where_its_path_left():
-    from viz.render.panels import heads_in_view
+    from viz.render.panels.paths import heads_in_view
 
     view = ((0.0, 1.0), (0.0, 1.0))
     xy = np.array([[[0.5, 0.5], [0.5, 0.9], [0.7, 1.3], [2.0, 3.0]],   # leaves through the top at x = 0.55

@@ -4,15 +4,16 @@ import numpy as np
 import pytest
 
 from viz.problems.logreg import FEATURES, lesson_data
+from viz.render import Options
 from viz.render.frames import Frames
-from viz.render.panels import clip_line, principal_axes
+from viz.render.panels.boundary import clip_line, principal_axes
 
 from conftest import one_error_line
 
 
 @pytest.mark.parametrize("features", [("variance", "skewness"), ("curtosis", "variance"), ("pca",)])
 def test_the_drawn_line_is_where_the_recorded_weights_say_zero(lesson, features):
-    frames = Frames(lesson, "lesson", (640, 360), boundary=True, features=features)
+    frames = Frames(lesson, "lesson", options=Options(size=(640, 360), boundary=True, features=features))
     panel = frames.panels[-1]
     x_train = lesson_data()[0]
     axes = principal_axes(x_train) if features == ("pca",) else np.eye(4)[[FEATURES.index(f) for f in features]]

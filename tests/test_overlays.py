@@ -12,7 +12,7 @@ from viz.problems.logreg import lesson_data, loss_and_accuracy
 from viz.recording import Recording
 from viz.render import Options, frame_steps
 from viz.render.frames import Frames
-from viz.render.teaching import LONGEST
+from viz.render.panels.overlays import LONGEST
 
 from conftest import blit_difference, one_error_line
 
@@ -99,7 +99,7 @@ def test_arrows_are_the_scaled_gradient_and_next_step(which, request):
     is at most LONGEST of the view and, scales being 1, 2 or 5 times a power of ten, more than
     LONGEST / 2.5 of it."""
     recording = request.getfixturevalue(which)
-    frames = Frames(recording, "arrows", SIZE, overlays=("gradient", "step"))
+    frames = Frames(recording, "arrows", options=Options(size=SIZE, overlays=("gradient", "step")))
     overlay = frames.panels[1]
     plane = recording.plane
     span = plane.grid_x[-1] - plane.grid_x[0]
@@ -123,11 +123,11 @@ def test_arrows_are_the_scaled_gradient_and_next_step(which, request):
 
 
 def test_trail_alpha_decreases_with_age(rosenbrock):
-    frames = Frames(rosenbrock, "trail", SIZE, trail=2)
+    frames = Frames(rosenbrock, "trail", options=Options(size=SIZE, trail=2))
     frames[11]
     path = frames.panels[0].lines[0]
-    alphas = path.collection.get_colors()[:, 3]
-    bands = path.collection.get_segments()
+    alphas = path.get_colors()[:, 3]
+    bands = path.get_segments()
     assert len(bands) == 6  # 11 steps: five bands of 2 steps, the oldest of 1
     assert alphas[0] == 1 and np.all(np.diff(alphas) <= 0) and alphas[-1] < alphas[1] < alphas[0]
     np.testing.assert_array_equal(bands[0], rosenbrock.plane.xy[0, 9:12])  # the newest: the last 2 steps
@@ -140,7 +140,7 @@ def test_in_a_sequence_the_optimizers_take_turns(rosenbrock):
     options = Options(sequence=True, max_frames=15)  # 5 frames each
     steps = frame_steps(rosenbrock, options)
     assert steps.shape == (15, 6)
-    frames = Frames(rosenbrock, "sequence", SIZE, steps)
+    frames = Frames(rosenbrock, "sequence", steps, Options(size=SIZE))
     frames[7]  # Adam's third frame
     contour, loss = frames.panels[0], frames.panels[1]
     for path in (0, 1):  # SGD, from both starts: whole paths, heads at their ends
@@ -187,13 +187,13 @@ def test_the_cli_rejects_bad_values_in_one_line(runner, quick, arguments, words)
 
 
 def test_blitted_frame_with_overlays_equals_a_full_redraw(small):
-    frames = Frames(small, "small", SIZE, overlays=("gradient", "step"), trail=4)
+    frames = Frames(small, "small", options=Options(size=SIZE, overlays=("gradient", "step"), trail=4))
     assert blit_difference(frames, 9) < 0.002
 
 
 def test_the_arrows_legend_is_readable_beside_the_lessons_curves(lesson):
     """The lesson's History markers (drawn outside their axes, empty at first) once made the
     layout think the curves started at the frame's left edge, and the legend shrank to 1 pt."""
-    frames = Frames(lesson, "lesson", (1280, 720), overlays=("gradient", "step"))
+    frames = Frames(lesson, "lesson", options=Options(size=(1280, 720), overlays=("gradient", "step")))
     key = frames.panels[0].lines[0].axes.get_legend().get_texts()[0]  # start, minimum
     assert min(text.get_fontsize() for text in frames.panels[1].legend.get_texts()) >= 0.8 * key.get_fontsize()

@@ -8,6 +8,7 @@ import pytest
 from viz import Scene, problems, record
 from viz.backend import load_keras
 from viz.problems.logreg import lesson_data
+from viz.render import Options
 from viz.render.frames import Frames
 from viz.spread import bands, summary
 
@@ -72,7 +73,7 @@ def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
 
 
 def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
-    frames = Frames(spread, "seeds", (640, 360))
+    frames = Frames(spread, "seeds", options=Options(size=(640, 360)))
     loss_panel = frames.panels[1]
     step = 9
     frames[step]
@@ -86,7 +87,7 @@ def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
 
 
 def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
-    frames = Frames(spread, "seeds", (640, 360))
+    frames = Frames(spread, "seeds", options=Options(size=(640, 360)))
     frames[5]
     assert not frames.end_card.get_visible()
     frames[len(frames) - 1]
@@ -210,7 +211,7 @@ def test_a_keras_model_from_several_initializations():
                                rtol=1e-5, atol=1e-6)
     rows = summary(recording)
     assert "accuracy_median" not in rows[0] and rows[0]["loss_median"] == pytest.approx(np.median(spread["loss"][0, :, -1]))
-    frames = Frames(recording, "mlp", (640, 360))
+    frames = Frames(recording, "mlp", options=Options(size=(640, 360)))
     assert len(frames.panels) == 2 and frames.panels[1].lines[0].axes.get_ylabel() == "training loss"
     frames[len(frames) - 1]
     assert frames.end_card.get_visible()

@@ -46,12 +46,12 @@ def head_pixel(frames, path, step):
 def test_blitted_3d_frame_equals_a_full_redraw(steep):
     """The surface is in the background; the moving 3D lines, drawn alone over it, give the
     picture matplotlib's full redraw of that step gives."""
-    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     assert blit_difference(frames, 12) < 0.002
 
 
 def test_a_head_moves_over_the_surface(steep):
-    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     first, last = frames[0].copy(), frames[STEPS].copy()
     np.testing.assert_array_equal(first[:40], last[:40])  # title and legend: drawn once
     start, end = head_pixel(frames, 1, 0), head_pixel(frames, 1, STEPS)  # Adam's
@@ -63,7 +63,7 @@ def test_a_head_moves_over_the_surface(steep):
 def test_paths_lie_on_the_log_surface(steep):
     """The drawn line holds the recorded points, at z = log10(f - lowest) (floored), and the
     z axis says so."""
-    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     frames[STEPS]
     panel = frames.panels[0]
     scale = panel.z
@@ -78,7 +78,7 @@ def test_paths_lie_on_the_log_surface(steep):
 
 
 def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep):
-    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     panel = frames.panels[0]
     frames[3]  # SGD has left the domain (x = -399, y = 43), not yet diverged
     x, y, z = (values[0] for values in panel.heads[0].get_data_3d())
@@ -112,7 +112,7 @@ def test_a_model_has_no_3d_view(runner, quick, small):
     assert result.exit_code == 2
     assert "not a surface" in one_error_line(result)
     with pytest.raises(SpecError, match="plane through its many weights"):
-        Frames(small, "small", SIZE, view="3d")
+        Frames(small, "small", options=Options(size=SIZE, view="3d"))
 
 
 def test_an_unknown_view_is_refused(runner, quick):
@@ -124,7 +124,7 @@ def test_an_unknown_view_is_refused(runner, quick):
 
 
 def test_a_path_leaving_the_box_is_clipped_at_its_face():
-    from viz.render.surface3d import clipped_polyline
+    from viz.render.panels.surface3d import clipped_polyline
 
     points = np.array([[0.0, 0.0, 0.0], [0.5, 0.5, 0.5], [3.0, 0.5, 0.5], [0.5, -0.5, 0.5], [0.5, 0.5, 0.5],
                        [np.nan, np.nan, np.nan]])
@@ -136,7 +136,7 @@ def test_a_path_leaving_the_box_is_clipped_at_its_face():
 
 
 def test_the_panel_draws_the_clipped_path(steep):
-    frames = Frames(steep, "3d", SIZE, view="3d")
+    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     frames[2]  # SGD's step 2 is at x = 4.65, out of the domain [-2, 2]
     xs, ys, zs = frames.panels[0].lines[0].get_data_3d()
     assert len(xs) == 3 and xs[-1] == 2.0  # stops where the step crosses the border x = 2
@@ -144,7 +144,7 @@ def test_the_panel_draws_the_clipped_path(steep):
 
 
 def test_the_camera_turns_the_view_and_needs_it(steep):
-    frames = Frames(steep, "3d", SIZE, view="3d", camera=(20, -30))
+    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(20, -30)))
     assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)
     with pytest.raises(ValueError, match="use it with --view 3d"):
         Options(camera=(20, -30)).check()

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image, ImageColor
 
 from viz import render
+from viz.render import Options
 from viz.render.frames import Frames
 from viz.render.panels import optimizer_style
 from viz.render.options import CLEAR_FORMATS, DEFAULT_FPS, FORMATS, STILLS
@@ -56,7 +57,7 @@ def test_gif_frames_size_timing_and_one_palette(lesson, tmp_path):
         palette = {tuple(entry) for entry in np.reshape(gif.getpalette(), (-1, 3)).tolist()}
         gif.seek(300)
         last = np.asarray(gif.convert("RGB"))
-    frames = Frames(lesson, "lesson", SIZE)
+    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
     expected = frames[300][..., :3].astype(int)
     # one palette of 255 colours, no dithering: every pixel close to what was drawn
     assert np.percentile(np.abs(last.astype(int) - expected).max(axis=-1), 99) < 40
@@ -96,7 +97,7 @@ def test_mp4_is_h264_yuv420p_faststart_with_hold(lesson, tmp_path):
     assert len(decoded) == 301 + 30
     data = path.read_bytes()
     assert data.index(b"moov") < data.index(b"mdat")  # the index comes first: plays while loading
-    frames = Frames(lesson, "lesson", SIZE)
+    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
     first, last = frames[0][..., :3].astype(int), frames[300][..., :3].astype(int)
     moved = np.abs(first - last).max(axis=-1) > 60  # where the paths and curves were drawn
     assert moved.sum() > 200

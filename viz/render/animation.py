@@ -26,10 +26,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
     options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
-    frames = Joined([Frames(part, part_title, options.size,
-                            [part.steps] if fmt in STILLS else frame_steps(part, options), theme,
-                            options.font_scale, options.transparent, options.boundary, features=options.features,
-                            view=options.view, camera=options.camera, overlays=options.overlays, trail=options.trail)
+    frames = Joined([Frames(part, part_title, [part.steps] if fmt in STILLS else frame_steps(part, options), options)
                      for part, part_title in parts], pause=round(options.hold * fps))
     last = parts[-1][0]
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,

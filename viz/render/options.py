@@ -139,7 +139,7 @@ def frame_steps(recording, options):
     seconds (at least 2 frames), so there are labels x that many frames."""
     if not options.sequence:
         return schedule(recording.steps, options)
-    from viz.render.teaching import sequence_steps
+    from viz.render.panels.overlays import sequence_steps
 
     labels = len(set(recording.names))
     share = replace(options, max_frames=max(MIN_FRAMES, options.max_frames // labels),

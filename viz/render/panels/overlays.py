@@ -8,7 +8,7 @@ from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrow
 
-from viz.render.panels import labels_and_styles, optimizer_style
+from viz.render.panels.paths import labels_and_styles, path_styles
 from viz.render.theme import LIGHT
 
 LABELS = {"gradient": "−gradient", "step": "next step"}
@@ -101,8 +101,7 @@ class OverlayPanel:
             after = np.full_like(plane.xy, np.nan)
             after[:, :-1] = plane.xy[:, 1:] - plane.xy[:, :-1]  # the last point has no next step
             self.vectors["step"] = after
-        _, style_of = labels_and_styles(recording.names)
-        colours = [optimizer_style(index, theme)["color"] for index in style_of]
+        colours = [style["color"] for style in path_styles(recording.names, theme)]
         count = len(recording.names)
         looks = {  # hollow ink-edged arrows: the landscape's; filled, in the path's colour: the optimizer's
             "gradient": {"facecolor": theme.halo, "edgecolor": theme.ink, "linewidth": 1.3, "width": 0.009,

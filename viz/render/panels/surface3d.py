@@ -11,7 +11,8 @@ from matplotlib.colors import LightSource, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from viz.errors import SpecError
-from viz.render.panels import HeadLooks, _short_number, heads_in_view, labels_and_styles, optimizer_style
+from viz.render.panels.contour import short_number
+from viz.render.panels.paths import PathPanel, add_keys
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
@@ -67,7 +68,7 @@ class ZScale:
         """What z shows: f, or f minus the lowest value in view."""
         if self.low == 0:
             return "f(x, y)"
-        return f"f(x, y) − {_short_number(self.low)}"
+        return f"f(x, y) − {short_number(self.low)}"
 
     @property
     def label(self):
@@ -163,14 +164,13 @@ def _keep_within(ax, box):
 def _power(z):
     """10**z as a short number: 0.01, 1, 100, 10,000; 1e-05 below 0.001."""
     value = 10.0**z
-    return f"{value:.0e}".replace("e-0", "e-") if value < 1e-3 else _short_number(value)
+    return f"{value:.0e}".replace("e-0", "e-") if value < 1e-3 else short_number(value)
 
 
-class SurfacePanel3D:
+class SurfacePanel3D(PathPanel):
     """A surface scene's f(x, y) as a 3D surface with the optimizers' paths on it."""
 
     def __init__(self, figure, box, recording, theme=LIGHT, camera=None):
-        refuse_unless_surface(recording)
         plane = recording.plane
         self.ax = ax = figure.add_axes(box, projection="3d", computed_zorder=False)
         ax.set_facecolor((0, 0, 0, 0))
@@ -204,49 +204,30 @@ class SurfacePanel3D:
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((0, 0, 0, 0))  # the grid lines (the theme's grid colour) without grey walls
 
-        keys = []
         start_z = z(recording.loss[:, 0])
         finite = np.isfinite(start_z)
+        starts = np.column_stack([plane.xy[finite, 0], start_z[finite]])
+        marks = np.column_stack([plane.marks, z(_nearest(plane, plane.marks))])  # on the floor of a log scale
         count = len(np.unique(plane.xy[finite, 0], axis=0))
-        keys += ax.plot(plane.xy[finite, 0, 0], plane.xy[finite, 0, 1], start_z[finite], marker="o", markersize=11,
-                        markerfacecolor="none", markeredgecolor=theme.ink, markeredgewidth=2, linestyle="none",
-                        zorder=4, label="start" if count == 1 else "starts")
-        if len(plane.marks):
-            marks_z = z(_nearest(plane, plane.marks))  # on the floor of a log scale
-            keys += ax.plot(plane.marks[:, 0], plane.marks[:, 1], marks_z, marker="*", markersize=18,
-                            color=theme.background, markeredgecolor=theme.ink, linestyle="none", zorder=4,
-                            label=plane.marks_label)
-        ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
-                  borderaxespad=0.2, handletextpad=0.3, fontsize="small")
+        add_keys(ax, starts, "start" if count == 1 else "starts", marks, plane.marks_label, theme)
         _keep_within(ax, box)
         if z.log:  # what the log scale does below its floor, under the panel
-            floor = _short_number(z.floor)
+            floor = short_number(z.floor)
             figure.text(box[0] + 0.01, 0.015, f"{z.quantity} below {floor} is drawn at {floor} (log scale)",
                         fontsize="small", color=theme.muted, va="bottom")
 
-        self.plane, self.xy = plane, plane.xy
-        self.path_z = z(recording.loss)
+        self.plane, self.path_z = plane, z(recording.loss)
         box_low, box_high = (x0, y0, z.limits[0]), (x1, y1, z.limits[1])
-        self.polylines = [clipped_polyline(np.column_stack([self.xy[path], self.path_z[path]]), box_low, box_high)
-                          for path in range(len(recording.names))]
-        self.view = ((x0, x1), (y0, y1))
-        self.head_looks = HeadLooks(recording, theme)
-        self.head_xy = heads_in_view(self.xy, self.head_looks.index, self.view)
-        _, style_of = labels_and_styles(recording.names)
-        self.lines, self.heads = [], []
-        for path in range(len(recording.names)):
-            style = optimizer_style(style_of[path], theme)
-            line, = ax.plot([], [], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
-                            zorder=5, animated=True)
-            head, = ax.plot([], [], [], color=style["color"], marker=style["marker"], markersize=9,
-                            markeredgecolor=theme.halo, markeredgewidth=1.2, linestyle="none", zorder=6,
-                            animated=True)
-            self.lines.append(line)
-            self.heads.append(head)
+        self.polylines = [clipped_polyline(np.column_stack([xy, path_z]), box_low, box_high)
+                          for xy, path_z in zip(plane.xy, self.path_z)]
+        self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3)
 
-    @property
-    def animated_artists(self):
-        return [*self.lines, *self.heads]
+    def points(self, path, step):
+        """The path's clipped polyline up to ``step`` (empty before it is shown, step -1)."""
+        if step < 0:
+            return np.empty((0, 3))
+        vertices, counts = self.polylines[path]
+        return vertices[: counts[step]]
 
     def head(self, path, step):
         """Where the path's head is drawn at ``step``: its last finite point, or, out of the
@@ -257,16 +238,3 @@ class SurfacePanel3D:
         if (x, y) == tuple(self.xy[path, last]):
             return x, y, self.path_z[path, last]
         return x, y, self.z(_nearest(self.plane, np.array([[x, y]])))[0]
-
-    def update(self, steps):
-        for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
-            if step < 0:  # not shown yet (--sequence)
-                line.set_data_3d([], [], [])
-                head.set_data_3d([], [], [])
-                continue
-            vertices, counts = self.polylines[path]
-            drawn = vertices[: counts[step]]
-            line.set_data_3d(drawn[:, 0], drawn[:, 1], drawn[:, 2])
-            x, y, z = self.head(path, step)
-            head.set_data_3d([x], [y], [z])
-            self.head_looks.apply(head, path, step)
