@@ -131,8 +131,5 @@ def render_options(output, options):
                    boundary=boundary, **({"features": features} if features else {}), view=options["view"],
                    camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
                    overlays=overlays, trail=trail, sequence=options["sequence"])
-    try:
-        look.check()
-    except ValueError as error:
-        raise SpecError(str(error)) from None
+    look.check()
     return look

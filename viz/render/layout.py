@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from viz.errors import SpecError
+from viz.errors import OptionError, SpecError
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
 from viz.render.panels.curves import CurvePanel, SpreadPanel
@@ -96,8 +96,8 @@ def _place(figure, recording, title, options, counter_words):
 def check(recording, options):
     """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw."""
     if "gradient" in options.overlays and recording.grads is None:
-        raise SpecError("this recording has no gradients (recorded by an older viz): record it again "
-                        "for --overlays gradient")
+        raise OptionError("overlays", "gradient", "this recording has no gradients (recorded by an older viz): "
+                          "record it again")
     if options.boundary and not (recording.regions or recording.data):
         raise SpecError(recording.meta.get("no_regions") or
                         "decision boundaries take the lesson or a keras_model with two inputs")

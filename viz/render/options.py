@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from viz.errors import OptionError
 from viz.render.theme import ASPECTS, FONT_SCALES, THEMES
 from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS, WRITERS
 
@@ -66,56 +67,58 @@ class Options:
         return DEFAULT_FPS.get(self.fmt, 1) if self.fps is None else self.fps
 
     def check(self):
-        """Raise ``ValueError`` naming the first option that cannot work."""
+        """Raise :class:`~viz.errors.OptionError` (a ``ValueError``) naming the first option
+        that cannot work, by its keyword."""
         fmt, (width, height), fps = self.fmt, self.size, self.frame_rate
         if fmt not in FORMATS:
-            raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+            raise OptionError("format", fmt, f"choose one of {', '.join(FORMATS)}")
         if width < 160 or height < 90 or width % 2 or height % 2:
-            raise ValueError(f"size {width}x{height}: width and height must be even, at least 160x90")
+            raise OptionError("size", f"{width}x{height}", "width and height must be even, at least 160x90")
         if 3 * width < 4 * height:
-            raise ValueError(f"size {width}x{height}: the frame is laid out for slides, 4:3 or wider "
-                             "(16:9 is 1280x720, 4:3 960x720)")
+            raise OptionError("size", f"{width}x{height}", "the frame is laid out for slides, 4:3 or wider "
+                              "(16:9 is 1280x720, 4:3 960x720)")
         if not (math.isfinite(fps) and 1 <= fps <= MAX_FPS):
-            raise ValueError(f"fps must be between 1 and {MAX_FPS}, not {fps:g}")
+            raise OptionError("fps", fps, f"must be between 1 and {MAX_FPS}")
         if fmt == "gif" and fps > GIF_MAX_FPS:
-            raise ValueError(f"a GIF cannot play faster than {GIF_MAX_FPS} fps (asked for {fps:g})")
+            raise OptionError("fps", fps, f"a GIF cannot play faster than {GIF_MAX_FPS} fps")
         if not 0 <= self.hold <= MAX_HOLD:
-            raise ValueError(f"hold must be between 0 and {MAX_HOLD} seconds, not {self.hold:g}")
+            raise OptionError("hold", self.hold, f"must be between 0 and {MAX_HOLD} seconds")
         if self.max_frames < MIN_FRAMES:
-            raise ValueError(f"max frames must be at least {MIN_FRAMES} (the start and the end), not {self.max_frames}")
+            raise OptionError("max_frames", self.max_frames, f"must be at least {MIN_FRAMES} (the start and the end)")
         if self.duration is not None and not (MIN_FRAMES / fps <= self.duration <= MAX_DURATION):
-            raise ValueError(f"duration must be between {MIN_FRAMES / fps:g} and {MAX_DURATION} seconds, "
-                             f"not {self.duration:g}")
+            raise OptionError("duration", self.duration,
+                              f"must be between {MIN_FRAMES / fps:g} and {MAX_DURATION} seconds")
         if self.theme not in THEMES:
-            raise ValueError(f"unknown theme {self.theme!r}; choose one of {', '.join(THEMES)}")
+            raise OptionError("theme", self.theme, f"choose one of {', '.join(THEMES)}")
         low, high = FONT_SCALES
         # the text's room beside the square contour panel shrinks with the width: 4:3 takes up to 1
         wide = min(1.0, (width / height - MIN_ASPECT) / (ASPECTS["16:9"] - MIN_ASPECT))
         high = round(1 + (high - 1) * wide, 2)
         if not low <= self.font_scale <= high:
-            raise ValueError(f"font scale must be between {low:g} and {high:g} at {width}x{height}, "
-                             f"not {self.font_scale:g}")
+            raise OptionError("font_scale", self.font_scale, f"must be between {low:g} and {high:g} at {width}x{height}")
         if self.transparent and fmt not in CLEAR_FORMATS:
-            raise ValueError(f"{fmt.upper()} video has no transparency; use {', '.join(CLEAR_FORMATS[:-1])} or "
-                             f"{CLEAR_FORMATS[-1]} with --transparent")
+            raise OptionError("transparent", True, f"{fmt.upper()} video has no transparency; use "
+                              f"{', '.join(CLEAR_FORMATS[:-1])} or {CLEAR_FORMATS[-1]}")
         if not MIN_COLOURS <= self.colours <= MAX_COLOURS:
-            raise ValueError(f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours, not {self.colours}")
+            raise OptionError("colours", self.colours, f"a GIF palette has {MIN_COLOURS} to {MAX_COLOURS} colours")
         if self.view not in VIEWS:
-            raise ValueError(f"unknown view {self.view!r}; choose one of {', '.join(VIEWS)}")
+            raise OptionError("view", self.view, f"choose one of {', '.join(VIEWS)}")
         if self.camera is not None:
             elevation, azimuth = self.camera
             if self.view != "3d":
-                raise ValueError("a camera turns the 3D view; use it with --view 3d")
+                raise OptionError("camera", f"{elevation:g},{azimuth:g}", "turns the 3D view: use it with view 3d")
             if not (math.isfinite(azimuth) and -90 <= elevation <= 90):
-                raise ValueError(f"camera {elevation:g},{azimuth:g}: the elevation is between -90 and 90 degrees "
-                                 "and the azimuth a finite angle, e.g. 35,-120")
+                raise OptionError("camera", f"{elevation:g},{azimuth:g}", "the elevation is between -90 and 90 "
+                                  "degrees and the azimuth a finite angle, e.g. 35,-120")
         unknown = [name for name in self.overlays if name not in OVERLAYS]
         if unknown or len(set(self.overlays)) < len(self.overlays):
-            raise ValueError(f"overlays are {' and '.join(OVERLAYS)}, each at most once, not {','.join(self.overlays)}")
+            raise OptionError("overlays", ",".join(self.overlays),
+                              f"choose {' and '.join(OVERLAYS)}, each at most once, comma-separated")
         if self.trail is not None and (type(self.trail) is not int or self.trail < 1):
-            raise ValueError(f"trail must be a whole number of steps, at least 1, not {self.trail}")
+            raise OptionError("trail", self.trail, "must be a whole number of steps, at least 1")
         if self.view == "3d" and (self.overlays or self.trail is not None):
-            raise ValueError("overlays and trails are drawn on the contour panel: use them without --view 3d")
+            raise OptionError("view", "3d", "overlays and trails are drawn on the contour panel: use them "
+                              "with the 2d view")
 
 
 def schedule(steps, options):

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.colors import LightSource, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
-from viz.errors import SpecError
+from viz.errors import OptionError
 from viz.render.panels.contour import short_number
 from viz.render.panels.paths import PathPanel, add_keys
 from viz.render.theme import LIGHT
@@ -29,10 +29,10 @@ MESH_LINES = 21  # mesh lines along each axis, to show the shape
 
 
 def refuse_unless_surface(recording):
-    """Raise :class:`SpecError` unless ``recording`` is of a 2D surface scene."""
+    """Raise :class:`OptionError` unless ``recording`` is of a 2D surface scene."""
     if recording.steps_per_epoch:
-        raise SpecError("--view 3d draws a surface scene's f(x, y); a model's 2D view is a plane through "
-                        "its many weights, not its loss surface, so it has no 3D view")
+        raise OptionError("view", "3d", "draws a surface scene's f(x, y); a model's 2D view is a plane through "
+                          "its many weights, not its loss surface, so it has no 3D view")
 
 
 class ZScale:
