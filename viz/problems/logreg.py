@@ -178,9 +178,11 @@ class Lesson(KerasModel):
                 width, wide = len(group), self.wide(len(group))
                 initial = [np.concatenate([initials[c][0] for c in group], axis=1),
                            np.concatenate([initials[c][1] for c in group])]
-                _, flat, _ = fit_each(one, seed, wide.build, initial, steps,
-                                      lambda batches, _, before=done, width=width: progress(before + batches * width, total),
-                                      *wide.fit_args(), every)
+
+                def report(batches, _, start=done, width=width):
+                    progress(start + batches * width, total)
+
+                _, flat, _ = fit_each(one, seed, wide.build, initial, steps, report, *wide.fit_args(), every)
                 kernel = flat[0, :, : 4 * width].reshape(-1, 4, width)  # Keras' kernel is [inputs, units]
                 bias = flat[0, :, 4 * width:]
                 paths[index, group] = np.concatenate([kernel, bias[:, None, :]], axis=1).transpose(2, 0, 1)

@@ -183,7 +183,7 @@ class KerasModel:
         runs = []
         for index, other in enumerate(others):
             _, params, _ = fit_each(scene, seed, self.build, self.first_model(other).get_weights(), self.total_steps,
-                                    lambda done, total, index=index: progress(index * total + done, total * len(others)),
+                                    lambda done, total, i=index: progress(i * total + done, total * len(others)),
                                     *self.fit_args(), every)
             runs.append(params)
         return np.stack(runs, axis=1)
