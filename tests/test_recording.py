@@ -3,7 +3,7 @@ import json
 
 import numpy as np
 
-from viz.record import _finite_prefix
+from viz.problems.fit import finite_prefix as _finite_prefix
 from viz.recording import Recording
 
 

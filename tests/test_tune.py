@@ -153,12 +153,11 @@ def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, s
 def test_same_rate_and_tuned_parts_share_one_plane(small):
     """`--tune-lr both` draws both halves on the plane of all their paths together."""
     from viz import problems, record
-    from viz.record import on_one_plane
 
     scene = Scene(title="small", problem=problems.logreg(epochs=1, batch_size=64),
                   optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05)
     faster = record(tuned_scene(scene, {"SGD": 0.5, "Adam": 0.5}))
-    first, second = on_one_plane(scene, [small, faster])
+    first, second = scene.problem.share_plane([small, faster])
     np.testing.assert_array_equal(first.plane.basis, second.plane.basis)
     np.testing.assert_array_equal(first.plane.grid_loss, second.plane.grid_loss)
     for part in (first, second):

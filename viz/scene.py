@@ -11,9 +11,7 @@ from types import MappingProxyType
 from viz.backend import load_keras
 from viz.errors import OptionError, SceneFileError, SpecError
 from viz.optimizers import SEED_OPTIMIZERS
-from viz.problems.model import KerasModel
-from viz.problems.logreg import LogReg
-from viz.surfaces import Surface
+from viz.problems import is_problem
 
 
 @dataclass(frozen=True)
@@ -42,7 +40,7 @@ class Scene:
     def __post_init__(self):
         if not isinstance(self.title, str):
             raise SpecError(f"Scene title must be a string, not {self.title!r}")
-        if not isinstance(self.problem, (LogReg, KerasModel, Surface)):
+        if not is_problem(self.problem):
             raise SpecError("Scene problem must be problems.logreg(...), problems.keras_model(...) or "
                             f"surfaces.get(...), not {self.problem!r}")
         if not hasattr(self.optimizers, "items") or not self.optimizers:
@@ -54,7 +52,7 @@ class Scene:
             raise SpecError(f"Scene learning_rate must be a positive number, not {rate!r}")
         if self.steps is not None and (type(self.steps) is not int or self.steps <= 0):
             raise SpecError(f"Scene steps must be a positive integer, not {self.steps!r}")
-        if self.steps is not None and hasattr(self.problem, "epochs"):
+        if self.steps is not None and self.problem.fixed_steps:
             raise SpecError("Scene steps cannot be set for a model problem: its epochs and batch size set them")
         if type(self.seed) is not int or not 0 <= self.seed < 2**32:
             raise SpecError(f"Scene seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")

@@ -7,12 +7,11 @@ follow Surjanovic & Bingham's "Virtual Library of Simulation Experiments" and Ja
 """
 
 import math
-from dataclasses import dataclass, replace
-
-import numpy as np
+from dataclasses import replace
 
 from viz.backend import load_keras
 from viz.errors import SpecError, unknown
+from viz.problems.surface import Surface
 
 
 def _ops():
@@ -72,65 +71,6 @@ def goldstein_price(x, y):
 
 def six_hump_camel(x, y):
     return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
-
-
-@dataclass(frozen=True)
-class Surface:
-    """A function f(x, y) to minimise, with what a picture of it needs.
-
-    Args:
-        name: shown in titles and listings.
-        fn: ``f(x, y)`` written with ``keras.ops`` (or plain arithmetic), elementwise.
-        domain: ``((x_min, x_max), (y_min, y_max))``, the region drawn.
-        starts: the start points the optimizers run from (one path per optimizer and start).
-        minima: the global minima, all of them; empty where there is none.
-        minimum_value: f at the minima.
-        suggested_starts: customary start points from the literature.
-        levels: ``"log"`` (contours spaced logarithmically above the minimum, for values
-            spanning decades) or ``"linear"``.
-    """
-
-    name: str
-    fn: object
-    domain: tuple
-    starts: tuple
-    minima: tuple = ()
-    minimum_value: float | None = None
-    suggested_starts: tuple = ()
-    levels: str = "linear"
-
-    def __post_init__(self):
-        (x_min, x_max), (y_min, y_max) = self.domain
-        if not (x_min < x_max and y_min < y_max and np.isfinite([x_min, x_max, y_min, y_max]).all()):
-            raise SpecError(f"{self.name}: domain {self.domain!r} is not ((x_min, x_max), (y_min, y_max))")
-        starts = np.asarray(self.starts, dtype=np.float64).reshape(-1, 2)
-        if starts.size == 0:
-            raise SpecError(f"{self.name}: needs at least one start point")
-        for x, y in starts:
-            if not np.isfinite([x, y]).all():
-                raise SpecError(f"{self.name}: start ({x}, {y}) is not a finite point")
-            if not (x_min <= x <= x_max and y_min <= y <= y_max):
-                raise SpecError(
-                    f"{self.name}: start ({x:g}, {y:g}) is outside the domain x in [{x_min:g}, {x_max:g}], "
-                    f"y in [{y_min:g}, {y_max:g}]; pass domain=((x_min, x_max), (y_min, y_max)) to widen it"
-                )
-        if self.levels not in ("log", "linear"):
-            raise SpecError(f"{self.name}: levels must be 'log' or 'linear', not {self.levels!r}")
-        object.__setattr__(self, "starts", tuple(map(tuple, starts.tolist())))
-        for field in ("minima", "suggested_starts"):
-            points = np.asarray(getattr(self, field), dtype=np.float64).reshape(-1, 2)
-            object.__setattr__(self, field, tuple(map(tuple, points.tolist())))
-        object.__setattr__(self, "domain", ((float(x_min), float(x_max)), (float(y_min), float(y_max))))
-
-    def __call__(self, x, y):
-        return self.fn(x, y)
-
-    def values(self, x, y):
-        """f at NumPy points, as a float64 array."""
-        ops = load_keras().ops
-        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-        return np.asarray(ops.convert_to_numpy(self.fn(ops.convert_to_tensor(x), ops.convert_to_tensor(y))),
-                          dtype=np.float64)
 
 
 _LIBRARY = {

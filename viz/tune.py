@@ -36,10 +36,8 @@ def tune(scene, seed, progress=None):
     """Search every optimizer's learning rate on :func:`grid`. Returns ``{"grid", "criterion",
     "trials": {label: {rate: final loss}}, "chosen": {label: rate}}``; raises
     :class:`SpecError` when an optimizer diverged at every rate."""
-    from viz.record import final_losses
-
     rates = grid(scene.learning_rate)
-    losses = final_losses(scene, seed, rates, progress or (lambda done, total: None))
+    losses = scene.problem.final_losses(scene, seed, rates, progress or (lambda done, total: None))
     result = {"grid": rates, "criterion": "training loss after the scene's steps or epochs",
               "trials": {}, "chosen": {}}
     for label, row in zip(scene.optimizers, losses):

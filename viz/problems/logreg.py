@@ -5,15 +5,19 @@ over the whole data set (``sklearn.preprocessing.scale``), then
 ``train_test_split(test_size=0.3, random_state=42)``, reproduced here without scikit-learn.
 """
 
+import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
 
-from viz.errors import SpecError
-
+from viz import optimizers, plane
 from viz.backend import load_keras
+from viz.errors import OptionError, SpecError
+from viz.problems.fit import fit_each, no_progress, per_weight
+from viz.problems.model import KerasModel, check_model_options
 
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
 PARAM_NAMES = tuple(f"w_{name}" for name in FEATURES) + ("bias",)
@@ -74,19 +78,133 @@ def loss_gradient(weights, features, target):
     return np.concatenate([kernel.T, error.mean(axis=0)[:, None]], axis=1).reshape(weights.shape)
 
 
-def check_feature_axes(features):
-    """``features`` as the lesson's boundary panel takes them: two different names of
-    :data:`FEATURES`, or ``("pca",)``; :class:`SpecError` otherwise."""
+def feature_axes_ok(features):
+    """Whether ``features`` names the lesson's boundary-panel axes: two different names of
+    :data:`FEATURES`, or ``("pca",)``."""
     features = tuple(features)
-    two_names = len(features) == 2 and len(set(features)) == 2 and set(features) <= set(FEATURES)
-    if features != ("pca",) and not two_names:
+    return features == ("pca",) or len(features) == 2 and len(set(features)) == 2 and set(features) <= set(FEATURES)
+
+
+def check_feature_axes(features):
+    """``features`` as the lesson's boundary panel takes them (see :func:`feature_axes_ok`);
+    :class:`SpecError` otherwise."""
+    features = tuple(features)
+    if not feature_axes_ok(features):
         raise SpecError(f"{','.join(features)!r}: give two of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
     return features
 
 
+def lesson_model(width=1):
+    """A fresh, uncompiled Keras model: 4 inputs, ``width`` sigmoid units (the lesson: one)."""
+    keras = load_keras()
+
+    return keras.Sequential([keras.Input((len(FEATURES),)), keras.layers.Dense(width, activation="sigmoid")])
+
+
+def _summed_loss(width):
+    """Binary cross-entropy of ``width`` models side by side: the mean over columns, times their number."""
+    keras = load_keras()
+
+    def summed_loss(y_true, y_pred):
+        return width * keras.losses.binary_crossentropy(y_true, y_pred)
+
+    return summed_loss
+
+
+@dataclass(frozen=True, eq=False)
+class Lesson(KerasModel):
+    """The lesson as a :class:`KerasModel` preset (see :meth:`LogReg.preset`): the same
+    ``model.fit`` recording, with analytic extras: float64 loss, accuracy and gradient on the
+    training rows, validation from the epoch-end weights on the test rows, the boundary panel's
+    data, several seeds as the columns of one wide layer, and named axes."""
+
+    axes: tuple | None = None
+    rows: tuple = ()  # lesson_data(), float64: x_train, y_train, x_test, y_test
+
+    own_code = None  # viz's own model: nothing of the user's joins the cache key
+
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+        """Raise :class:`OptionError` for a render option the lesson cannot do."""
+        check_model_options(view, steps)
+        if features is not None and not feature_axes_ok(features):
+            raise OptionError("features", features, f"the lesson's boundary panel takes two different names of "
+                                                    f"{', '.join(FEATURES)}, or ('pca',)")
+
+    def share_plane(self, recordings):
+        """Recordings of one lesson scene (e.g. at the same rate and at tuned rates) on the
+        plane of all their paths together, so that the parts of one animation share their axes."""
+        if len(recordings) < 2:
+            return recordings
+        view = self.view(None, np.concatenate([r.params for r in recordings]),
+                         np.concatenate([r.loss for r in recordings]), self.landscape(None))
+        ends = np.cumsum([0] + [len(r.names) for r in recordings])
+        return [dataclasses.replace(r, plane=dataclasses.replace(view, xy=view.xy[a:b]))
+                for r, a, b in zip(recordings, ends[:-1], ends[1:])]
+
+    def landscape(self, first, gradient=False):
+        x_train, y_train = self.rows[:2]
+        if gradient:
+            return lambda weights: loss_gradient(weights, x_train, y_train)
+        return lambda weights: loss_and_accuracy(weights, x_train, y_train)[0]
+
+    def along(self, weights, landscape):
+        return dict(zip(("loss", "accuracy"), loss_and_accuracy(weights, *self.rows[:2])))
+
+    def param_names(self, first):
+        return PARAM_NAMES
+
+    def view(self, first, params, loss, landscape):
+        return plane.plane(params, loss, landscape, PARAM_NAMES, axes=self.axes)
+
+    def wide(self, width):
+        """This preset with ``width`` models side by side as the columns of one Dense layer,
+        trained with the sum of their losses."""
+        return dataclasses.replace(self, build=functools.partial(lesson_model, width), loss=_summed_loss(width),
+                                   y=np.repeat(self.y[:, None], width, axis=1), metrics=())
+
+    def other_paths(self, scene, seed, others, every, progress):
+        """The lesson from each of ``others`` seeds' initial weights with ``seed``'s batch order:
+        the seeds' models as the columns of one :meth:`wide` layer, one ``model.fit`` per
+        optimizer; one fit per seed for an optimizer that couples weights (e.g. clipnorm).
+        Returns the paths [n_opt, len(others), points, 5]."""
+        initials = [self.first_model(other).get_weights() for other in others]
+        steps = self.total_steps
+        paths = np.empty((len(scene.optimizers), len(others), steps // every + 1, len(PARAM_NAMES)))
+        done, total = 0, steps * len(scene.optimizers) * len(others)
+        for index, (label, spec) in enumerate(scene.optimizers.items()):
+            one = dataclasses.replace(scene, optimizers={label: spec})
+            together = per_weight(optimizers.describe(optimizers.resolve(spec, scene.learning_rate)))
+            for group in [list(range(len(others)))] if together else [[column] for column in range(len(others))]:
+                width, wide = len(group), self.wide(len(group))
+                initial = [np.concatenate([initials[c][0] for c in group], axis=1),
+                           np.concatenate([initials[c][1] for c in group])]
+
+                def report(batches, _, start=done, width=width):
+                    progress(start + batches * width, total)
+
+                _, flat, _ = fit_each(one, seed, wide.build, initial, steps, report, *wide.fit_args(), every)
+                kernel = flat[0, :, : 4 * width].reshape(-1, 4, width)  # Keras' kernel is [inputs, units]
+                bias = flat[0, :, 4 * width:]
+                paths[index, group] = np.concatenate([kernel, bias[:, None, :]], axis=1).transpose(2, 0, 1)
+                done += steps * width
+        return paths
+
+    def extras(self, first, fields):
+        """The Recording's fields with what only the lesson adds: validation, the training rows."""
+        x_train, y_train, x_test, y_test = self.rows
+        # What fit's validation_data would add, without its per-epoch evaluate() calls (~40% of
+        # the training time): the epoch-end weights on the test rows.
+        epoch_ends = fields["params"][:, self.steps_per_epoch::self.steps_per_epoch]
+        fields["history"]["val_loss"], fields["history"]["val_accuracy"] = loss_and_accuracy(epoch_ends, x_test, y_test)
+        fields["data"] = {"x": x_train, "y": y_train, "feature_names": np.array(FEATURES)}
+        fields["meta"]["test_rows"] = len(x_test)
+        return fields
+
+
 @dataclass(frozen=True)
 class LogReg:
-    """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features.
+    """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features, recorded as
+    the :class:`Lesson` preset of the keras_model path (see :mod:`viz.problems`).
 
     Args:
         epochs: passes over the 960 training rows. Defaults to 5.
@@ -99,6 +217,9 @@ class LogReg:
     epochs: int = 5
     batch_size: int = 16
     axes: tuple | None = None
+
+    fixed_steps = True
+    own_code = None
 
     def __post_init__(self):
         for field in ("epochs", "batch_size"):
@@ -121,12 +242,27 @@ class LogReg:
 
     def build_model(self):
         """A fresh, uncompiled Keras model: 4 inputs, one sigmoid unit."""
-        keras = load_keras()
+        return lesson_model()
 
-        return keras.Sequential([
-            keras.Input((len(FEATURES),)),
-            keras.layers.Dense(1, activation="sigmoid"),
-        ])
+    def preset(self):
+        """The lesson as a keras_model configuration (its model, data, compile and fit
+        arguments) with its analytic extras: a :class:`Lesson`."""
+        rows = lesson_data()
+        return Lesson(lesson_model, rows[0].astype("float32"), rows[1].astype("float32"), loss="binary_crossentropy",
+                      metrics=("accuracy",), batch_size=self.batch_size, epochs=self.epochs, shuffle=True,
+                      name="logreg", axes=self.axes, rows=rows)
+
+    def record(self, scene, seed, progress=no_progress, seeds=1):
+        return self.preset().record(scene, seed, progress, seeds)
+
+    def final_losses(self, scene, seed, rates, progress=no_progress):
+        return self.preset().final_losses(scene, seed, rates, progress)
+
+    def share_plane(self, recordings):
+        return self.preset().share_plane(recordings)
+
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+        return self.preset().check(seeds=seeds, view=view, boundary=boundary, features=features, steps=steps)
 
 
 def logreg(epochs=5, batch_size=16, axes=None):

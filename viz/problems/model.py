@@ -1,20 +1,30 @@
 """Any Keras model as a problem: viz compiles it with each optimizer and trains it with Keras'
-own ``model.fit``; the loss landscape is evaluated for many weight vectors at once."""
+own ``model.fit``; the loss landscape is evaluated for many weight vectors at once. The lesson
+(:mod:`viz.problems.logreg`) is a preset of this path with analytic extras."""
 
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from viz import plane
 from viz.backend import load_keras
-from viz.errors import SpecError
+from viz.errors import OptionError, SpecError
+from viz.problems.evaluate import decision_regions, grid_resolution, loss_evaluator, why_no_regions
+from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
+from viz.recording import Recording
 
 MEMORY_BUDGET = 256e6  # bytes for the recorded weights and gradients of all optimizers: past it, every k-th step
-GRID_BUDGET = 4e10     # multiply-adds for the loss grid; bigger models get a coarser grid
-GRID_RESOLUTION = (15, 81)
-CHUNK_FLOATS = 1e7     # floats (weights and activations) of the weight vectors evaluated together
-REGION_RESOLUTION = 60  # input-space grid of the decision regions
-REGION_BUDGET = 100e6   # bytes of model outputs on that grid, all paths and points
+
+
+def check_model_options(view, steps):
+    """Refuse what no model can do: a 3D view, a step count of its own (:class:`OptionError`)."""
+    if view == "3d":
+        raise OptionError("view", view, "draws a surface's f(x, y); this scene's problem is a model, whose view "
+                                        "is a plane through its many weights")
+    if steps is not None:
+        raise OptionError("steps", steps, "counts a surface's steps; a model's steps are its epochs x batches "
+                                          "(set epochs or batch_size on the problem)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,6 +42,8 @@ class KerasModel:
     shuffle: bool = True
     name: str = "model"
 
+    fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
+
     def __post_init__(self):
         if not callable(self.build):
             raise SpecError(f"keras_model build must be a function returning an uncompiled model, not {self.build!r}")
@@ -48,16 +60,141 @@ class KerasModel:
         object.__setattr__(self, "metrics", metrics)
 
     @property
+    def own_code(self):
+        return self.build
+
+    @property
     def steps_per_epoch(self):
         return math.ceil(len(self.x) / self.batch_size)
+
+    @property
+    def total_steps(self):
+        return self.steps_per_epoch * self.epochs
 
     def every(self, weights, optimizers):
         """Record one point per this many steps: 1, unless the weights and gradients (float64)
         of all optimizers at every step would pass MEMORY_BUDGET; then the smallest divisor of
         the step count that keeps them under it (so the last step is always recorded)."""
-        steps = self.steps_per_epoch * self.epochs
+        steps = self.total_steps
         points = max(2, int(MEMORY_BUDGET / (2 * 8 * weights * optimizers)))
         return next(k for k in range(1, steps + 1) if steps % k == 0 and steps // k + 1 <= points or k == steps)
+
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+        """Raise :class:`OptionError` for a render option this model cannot do."""
+        check_model_options(view, steps)
+        if features is not None:
+            raise OptionError("features", features, "picks the lesson's boundary-panel axes; a keras_model's "
+                                                    "boundary panel has its two inputs as axes")
+        if boundary and not (self.x.ndim == 2 and self.x.shape[1] == 2):
+            raise OptionError("boundary", boundary, "draws decision boundaries over two input features; this "
+                                                    f"keras_model's inputs have shape {self.x.shape[1:]}")
+
+    def share_plane(self, recordings):
+        """A keras_model's recordings keep their own planes."""
+        return recordings
+
+    def first_model(self, seed):
+        """The model built with ``seed``'s initial weights."""
+        load_keras().utils.set_random_seed(seed)
+        return built_model(self)
+
+    def fit_args(self):
+        """``model.compile`` and ``model.fit`` arguments."""
+        return ({"loss": self.loss, "metrics": list(self.metrics)},
+                {"x": self.x, "y": self.y, "batch_size": self.batch_size, "epochs": self.epochs,
+                 "shuffle": self.shuffle, "validation_data": self.validation})
+
+    def record(self, scene, seed, progress=no_progress, seeds=1):
+        """Train once per optimizer with ``model.fit`` from the same initial weights and batch
+        order, keeping the flattened weights after every step (every k-th for big models, see
+        :meth:`every`); with ``seeds`` > 1, also from the next ``seeds - 1`` seeds' initial
+        weights (the main run's batch order) into ``spread``.
+
+        Returns:
+            The :class:`Recording`.
+        """
+        first = self.first_model(seed)
+        size = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
+        every = self.every(size, len(scene.optimizers) * seeds)
+        landscape = self.landscape(first)
+        configs, params, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
+                                            lambda done, total: progress(done, total * seeds), *self.fit_args(), every)
+        params, along = self.measured(params, landscape)
+        spread = {}
+        if seeds > 1:
+            main = self.total_steps * len(scene.optimizers)
+            others = self.other_paths(scene, seed, list(range(seed + 1, seed + seeds)), every,
+                                      lambda done, total: progress(main + done, main * seeds))
+            every_seed, measures = self.measured(np.concatenate([params[:, None], others], axis=1), landscape)
+            spread = {"seeds": np.arange(seed, seed + seeds), "params": every_seed, **measures}
+        slope = self.landscape(first, gradient=True)
+        fields = dict(
+            names=tuple(scene.optimizers), params=params, **along, param_names=self.param_names(first),
+            plane=self.view(first, params, along["loss"], landscape), steps_per_epoch=self.steps_per_epoch,
+            every=every, history=history, spread=spread,
+            grads=masked(slope(np.nan_to_num(params.reshape(-1, size))).reshape(params.shape), params),
+            meta={"problem": self.name, "epochs": self.epochs, "batch_size": self.batch_size, "train_rows": len(self.x),
+                  "learning_rate": scene.learning_rate, "seed": seed, "optimizers": configs,
+                  "keras": load_keras().__version__})
+        return Recording(**self.extras(first, fields))
+
+    def final_losses(self, scene, seed, rates, progress=no_progress):
+        """The training loss of every optimizer at each of ``rates`` after the scene's epochs,
+        trained as :meth:`record` trains them, keeping only the ends.
+
+        Returns:
+            [n_opt, n_rates], +inf where a run diverged.
+        """
+        first = self.first_model(seed)
+        ends = fit_rates(scene, seed, self.build, first.get_weights(), rates, progress, *self.fit_args())
+        loss = self.landscape(first)(np.nan_to_num(ends).reshape(-1, ends.shape[-1])).reshape(ends.shape[:2])
+        return np.where(np.isfinite(ends).all(axis=-1) & np.isfinite(loss), loss, np.inf)
+
+    def measured(self, params, landscape):
+        """Paths [..., points, d] made NaN from a divergence on, and :meth:`along` them."""
+        with np.errstate(all="ignore"):
+            along = self.along(np.nan_to_num(params), landscape)
+        loss = np.where(np.isfinite(params).all(axis=-1), along["loss"], np.nan)
+        params, loss = finite_prefix(params, loss)
+        return params, {key: loss if key == "loss" else np.where(np.isnan(loss), np.nan, value)
+                        for key, value in along.items()}
+
+    # What the lesson replaces with its analytic versions (viz.problems.logreg.Lesson):
+
+    def landscape(self, first, gradient=False):
+        """Flat weight vectors [m, d] -> the training loss [m] (``gradient``: its gradient [m, d])."""
+        return loss_evaluator(first, self.x, self.y, self.loss, gradient=gradient)
+
+    def along(self, weights, landscape):
+        """What a recording keeps at every point of the paths ``weights`` [..., d]: the loss."""
+        return {"loss": landscape(weights.reshape(-1, weights.shape[-1])).reshape(weights.shape[:-1])}
+
+    def param_names(self, first):
+        return tuple(f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape))))
+
+    def view(self, first, params, loss, landscape):
+        """The 2D view: the principal plane of the paths, as fine a grid as the model affords."""
+        return plane.plane(params, loss, landscape, self.param_names(first),
+                           resolution=grid_resolution(params.shape[-1], len(self.x)))
+
+    def other_paths(self, scene, seed, others, every, progress):
+        """The paths from each of ``others`` seeds' initial weights with ``seed``'s batch order,
+        one fit per seed and optimizer: [n_opt, len(others), points, d] (not yet NaN-cut)."""
+        runs = []
+        for index, other in enumerate(others):
+            _, params, _ = fit_each(scene, seed, self.build, self.first_model(other).get_weights(), self.total_steps,
+                                    lambda done, total, i=index: progress(i * total + done, total * len(others)),
+                                    *self.fit_args(), every)
+            runs.append(params)
+        return np.stack(runs, axis=1)
+
+    def extras(self, first, fields):
+        """The Recording's fields with what only this problem adds: decision regions."""
+        params = fields["params"]
+        no_regions = why_no_regions(first, self.x, self.y, params)
+        fields["regions"] = {} if no_regions else decision_regions(first, self.x, self.y, params, self.loss)
+        fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions)
+        return fields
 
 
 def built_model(problem):
@@ -89,109 +226,8 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
         batch_size, epochs, shuffle: as for ``model.fit``; one step is one batch.
         validation: ``(x_val, y_val)``, passed to ``model.fit`` as ``validation_data``.
         name: what the model is, for the manifest.
+
+    Returns:
+        A :class:`KerasModel`.
     """
     return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name)
-
-
-def loss_evaluator(model, x, y, loss, gradient=False):
-    """A function mapping flat weight vectors [m, d] to the model's loss on (x, y) for each,
-    [m] (float64 of a float32 computation, as Keras trains): the mean loss plus the
-    regularization losses, as ``model.fit`` minimises it. ``gradient``: that loss's gradient
-    with respect to the weights instead, [m, d]."""
-    keras = load_keras()
-    import tensorflow as tf
-
-    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
-    outputs = model(x[:1])
-    if np.size(y) == len(y) * int(np.prod(outputs.shape[1:])):  # (n,) targets for (n, 1) outputs
-        y = np.reshape(y, (len(y), *outputs.shape[1:]))
-    targets = tf.constant(y, tf.int64 if np.issubdtype(np.asarray(y).dtype, np.integer) else tf.float32)
-    return _batched(model, x, lambda outputs, penalties: tf.reduce_mean(loss_fn(targets, outputs)) + penalties,
-                    gradient)
-
-
-def output_evaluator(model, inputs):
-    """A function mapping flat weight vectors [m, d] to the model's outputs on ``inputs``
-    for each, flattened: [m, rows * outputs]."""
-    import tensorflow as tf
-
-    return _batched(model, inputs, lambda outputs, penalties: tf.reshape(outputs, [-1]))
-
-
-def boundary_level(loss):
-    """Where the output changes class: 0 for a loss on logits (``from_logits=True``), else 0.5."""
-    return 0.0 if getattr(loss, "from_logits", False) else 0.5
-
-
-def decision_regions(model, x, y, params, loss, resolution=REGION_RESOLUTION):
-    """What the decision-boundary panel draws, for a model :func:`why_no_regions` accepts:
-    the model's output on a grid over the data's two input features for every recorded weight
-    vector (grid_x [n], grid_y [n], outputs [n_paths, points, n, n] float32), the data
-    (data_x, data_y) and the output ``level`` where the class changes."""
-    low, high = x.min(axis=0), x.max(axis=0)
-    low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
-    grid_x, grid_y = np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
-    inputs = np.stack(np.meshgrid(grid_x, grid_y), axis=-1).reshape(-1, 2)
-    outputs = output_evaluator(model, inputs)(np.nan_to_num(params.reshape(-1, params.shape[-1])))
-    return {"grid_x": grid_x, "grid_y": grid_y,
-            "outputs": outputs.reshape(*params.shape[:2], resolution, resolution).astype(np.float32),
-            "data_x": x.astype(np.float64), "data_y": y.astype(np.float64).reshape(len(x), -1)[:, 0],
-            "level": np.array(boundary_level(loss))}
-
-
-def why_no_regions(model, x, y, params):
-    """Why a model's decision regions cannot be drawn, or "" if they can."""
-    if x.ndim != 2 or x.shape[1] != 2:
-        return "decision boundaries take a model with two input features"
-    if int(np.prod(model.outputs[0].shape[1:])) != 1:
-        return "decision boundaries take a model with one output (a probability)"
-    if not np.isin(y, (0, 1)).all():
-        return "decision boundaries take binary targets, 0 and 1"
-    if params[..., 0].size * REGION_RESOLUTION**2 * 4 > REGION_BUDGET:
-        return "too many recorded steps to keep the model's outputs for decision boundaries"
-    return ""
-
-
-def _batched(model, inputs, reduce, gradient=False):
-    """``reduce(outputs, penalties)`` of the model on ``inputs`` (penalties: the sum of its
-    regularization losses), or with ``gradient`` its gradient with respect to the weights
-    (``reduce`` giving one number), for many flat weight vectors: batched
-    with ``model.stateless_call`` under ``tf.vectorized_map``, as many vectors at a time as fit
-    CHUNK_FLOATS (activations guessed as two layers of sqrt(d) units per row)."""
-    import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
-
-    shapes = [tuple(v.shape) for v in model.trainable_variables]
-    sizes = [int(np.prod(shape)) for shape in shapes]
-    fixed = [v.value for v in model.non_trainable_variables]
-    inputs = tf.constant(inputs, tf.float32)
-    count = sum(sizes)
-    chunk = int(np.clip(CHUNK_FLOATS / (count + len(inputs) * 2 * math.sqrt(count)), 1, 256))
-
-    @tf.function(reduce_retracing=True)  # chunks of two sizes, models recorded one after another
-    def evaluate(flat):
-        def one(vector):
-            pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, sizes), shapes)]
-            outputs, _, losses = model.stateless_call(pieces, fixed, inputs, training=False, return_losses=True)
-            return reduce(outputs, tf.add_n([tf.cast(loss, tf.float32) for loss in losses]) if losses else 0.0)
-
-        def slope(vector):
-            with tf.GradientTape() as tape:
-                tape.watch(vector)
-                value = one(vector)
-            return tape.gradient(value, vector)
-
-        return tf.vectorized_map(slope if gradient else one, flat)
-
-    def evaluated(weights):
-        weights = np.asarray(weights, dtype=np.float32).reshape(-1, count)
-        chunks = [evaluate(tf.constant(weights[i:i + chunk])).numpy() for i in range(0, len(weights), chunk)]
-        return np.concatenate(chunks).astype(np.float64)
-
-    return evaluated
-
-
-def grid_resolution(weights, rows):
-    """Grid points along each axis of the plane: 81 for small models, fewer when a forward pass
-    over the data would make the grid cost more than GRID_BUDGET multiply-adds."""
-    low, high = GRID_RESOLUTION
-    return int(np.clip(math.sqrt(GRID_BUDGET / (weights * rows)), low, high))

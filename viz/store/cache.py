@@ -40,7 +40,7 @@ def key(scene, seed, scene_file=None, seeds=1):
     if _runs_own_code(scene):
         if scene_file is None:
             return None
-        sources = {Path(scene_file), *[Path(f) for f in [_source_file(_problem_function(scene))] if f]}
+        sources = {Path(scene_file), *[Path(f) for f in [_source_file(scene.problem.own_code)] if f]}
         what["sources"] = sorted(hashlib.sha256(path.read_bytes()).hexdigest() for path in sources)
     try:
         text = json.dumps(what, sort_keys=True, default=_describe)
@@ -59,11 +59,6 @@ def _recording_code():
         if path.name not in DOORS:
             digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _problem_function(scene):
-    """The function the problem runs: a surface's ``fn`` or a model's ``build`` (the lesson: None)."""
-    return getattr(scene.problem, "fn", None) or getattr(scene.problem, "build", None)
 
 
 def _source_file(function):
@@ -86,8 +81,7 @@ def _runs_own_code(scene):
             return any(map(foreign, value.values()))
         return not type(value).__module__.startswith("keras")
 
-    function = _problem_function(scene)
-    return getattr(function, "__module__", "viz.surfaces") != "viz.surfaces" or foreign(dict(scene.optimizers))
+    return scene.problem.own_code is not None or foreign(dict(scene.optimizers))
 
 
 def _describe(value):

@@ -1,0 +1,66 @@
+"""The problem interface: what each problem refuses, and that a scene takes any problem."""
+
+import numpy as np
+import pytest
+
+from viz import Scene, problems, surfaces
+from viz.errors import OptionError, SpecError
+
+
+def mlp():
+    import keras
+
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
+
+
+TWO_INPUTS = problems.keras_model(mlp, np.zeros((8, 2)), np.zeros(8))
+FOUR_INPUTS = problems.keras_model(mlp, np.zeros((8, 4)), np.zeros(8))
+
+
+@pytest.mark.parametrize("problem, option, keyword", [
+    (surfaces.get("matyas"), {"seeds": 3}, "seeds"),
+    (surfaces.get("matyas"), {"boundary": True}, "boundary"),
+    (surfaces.get("matyas"), {"features": ("pca",)}, "features"),
+    (problems.logreg(), {"view": "3d"}, "view"),
+    (problems.logreg(), {"steps": 10}, "steps"),
+    (problems.logreg(), {"features": ("variance", "bias")}, "features"),
+    (TWO_INPUTS, {"view": "3d"}, "view"),
+    (TWO_INPUTS, {"features": ("pca",)}, "features"),
+    (FOUR_INPUTS, {"boundary": True}, "boundary"),
+])
+def test_what_a_problem_cannot_do_is_an_option_error(problem, option, keyword):
+    with pytest.raises(OptionError) as raised:
+        problem.check(**option)
+    assert raised.value.keyword == keyword and str(raised.value).startswith(f"{keyword}=")
+
+
+@pytest.mark.parametrize("problem, option", [
+    (surfaces.get("matyas"), {"view": "3d", "steps": 10}),
+    (problems.logreg(), {"seeds": 3, "boundary": True, "features": ("variance", "skewness")}),
+    (problems.logreg(), {"features": ("pca",)}),
+    (TWO_INPUTS, {"seeds": 3, "boundary": True}),
+])
+def test_what_a_problem_can_do_passes(problem, option):
+    problem.check(**option)
+
+
+def test_own_code_is_the_users_function_only():
+    assert surfaces.get("rosenbrock").own_code is None and problems.logreg().own_code is None
+    assert TWO_INPUTS.own_code is mlp
+    custom = surfaces.custom(lambda x, y: x * x + y * y, ((-1, 1), (-1, 1)), (0.5, 0.5))
+    assert custom.own_code is custom.fn
+
+
+def test_a_scene_takes_any_problem_and_refuses_other_objects():
+    class Bowl:
+        fixed_steps = False
+        own_code = None
+
+        def record(self, scene, seed, progress, seeds):
+            pass
+
+        final_losses = share_plane = check = record
+
+    assert Scene("b", Bowl(), steps=3).problem.fixed_steps is False
+    with pytest.raises(SpecError, match="Scene problem must be"):
+        Scene("b", object())

@@ -1,0 +1,118 @@
+"""Evaluating a Keras model for many weight vectors at once: the loss (and its gradient) for
+the landscape and the paths, the outputs for the decision regions."""
+
+import math
+
+import numpy as np
+
+from viz.backend import load_keras
+
+GRID_BUDGET = 4e10     # multiply-adds for the loss grid; bigger models get a coarser grid
+GRID_RESOLUTION = (15, 81)
+CHUNK_FLOATS = 1e7     # floats (weights and activations) of the weight vectors evaluated together
+REGION_RESOLUTION = 60  # input-space grid of the decision regions
+REGION_BUDGET = 100e6   # bytes of model outputs on that grid, all paths and points
+
+
+def loss_evaluator(model, x, y, loss, gradient=False):
+    """A function mapping flat weight vectors [m, d] to the model's loss on (x, y) for each,
+    [m] (float64 of a float32 computation, as Keras trains): the mean loss plus the
+    regularization losses, as ``model.fit`` minimises it. ``gradient``: that loss's gradient
+    with respect to the weights instead, [m, d]."""
+    keras = load_keras()
+    import tensorflow as tf
+
+    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+    outputs = model(x[:1])
+    if np.size(y) == len(y) * int(np.prod(outputs.shape[1:])):  # (n,) targets for (n, 1) outputs
+        y = np.reshape(y, (len(y), *outputs.shape[1:]))
+    targets = tf.constant(y, tf.int64 if np.issubdtype(np.asarray(y).dtype, np.integer) else tf.float32)
+    return _batched(model, x, lambda outputs, penalties: tf.reduce_mean(loss_fn(targets, outputs)) + penalties,
+                    gradient)
+
+
+def output_evaluator(model, inputs):
+    """A function mapping flat weight vectors [m, d] to the model's outputs on ``inputs``
+    for each, flattened: [m, rows * outputs]."""
+    import tensorflow as tf
+
+    return _batched(model, inputs, lambda outputs, penalties: tf.reshape(outputs, [-1]))
+
+
+def boundary_level(loss):
+    """Where the output changes class: 0 for a loss on logits (``from_logits=True``), else 0.5."""
+    return 0.0 if getattr(loss, "from_logits", False) else 0.5
+
+
+def decision_regions(model, x, y, params, loss, resolution=REGION_RESOLUTION):
+    """What the decision-boundary panel draws, for a model :func:`why_no_regions` accepts:
+    the model's output on a grid over the data's two input features for every recorded weight
+    vector (grid_x [n], grid_y [n], outputs [n_paths, points, n, n] float32), the data
+    (data_x, data_y) and the output ``level`` where the class changes."""
+    low, high = x.min(axis=0), x.max(axis=0)
+    low, high = low - 0.1 * (high - low), high + 0.1 * (high - low)
+    grid_x, grid_y = np.linspace(low[0], high[0], resolution), np.linspace(low[1], high[1], resolution)
+    inputs = np.stack(np.meshgrid(grid_x, grid_y), axis=-1).reshape(-1, 2)
+    outputs = output_evaluator(model, inputs)(np.nan_to_num(params.reshape(-1, params.shape[-1])))
+    return {"grid_x": grid_x, "grid_y": grid_y,
+            "outputs": outputs.reshape(*params.shape[:2], resolution, resolution).astype(np.float32),
+            "data_x": x.astype(np.float64), "data_y": y.astype(np.float64).reshape(len(x), -1)[:, 0],
+            "level": np.array(boundary_level(loss))}
+
+
+def why_no_regions(model, x, y, params):
+    """Why a model's decision regions cannot be drawn, or "" if they can."""
+    if x.ndim != 2 or x.shape[1] != 2:
+        return "decision boundaries take a model with two input features"
+    if int(np.prod(model.outputs[0].shape[1:])) != 1:
+        return "decision boundaries take a model with one output (a probability)"
+    if not np.isin(y, (0, 1)).all():
+        return "decision boundaries take binary targets, 0 and 1"
+    if params[..., 0].size * REGION_RESOLUTION**2 * 4 > REGION_BUDGET:
+        return "too many recorded steps to keep the model's outputs for decision boundaries"
+    return ""
+
+
+def _batched(model, inputs, reduce, gradient=False):
+    """``reduce(outputs, penalties)`` of the model on ``inputs`` (penalties: the sum of its
+    regularization losses), or with ``gradient`` its gradient with respect to the weights
+    (``reduce`` giving one number), for many flat weight vectors: batched
+    with ``model.stateless_call`` under ``tf.vectorized_map``, as many vectors at a time as fit
+    CHUNK_FLOATS (activations guessed as two layers of sqrt(d) units per row)."""
+    import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
+
+    shapes = [tuple(v.shape) for v in model.trainable_variables]
+    sizes = [int(np.prod(shape)) for shape in shapes]
+    fixed = [v.value for v in model.non_trainable_variables]
+    inputs = tf.constant(inputs, tf.float32)
+    count = sum(sizes)
+    chunk = int(np.clip(CHUNK_FLOATS / (count + len(inputs) * 2 * math.sqrt(count)), 1, 256))
+
+    @tf.function(reduce_retracing=True)  # chunks of two sizes, models recorded one after another
+    def evaluate(flat):
+        def one(vector):
+            pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, sizes), shapes)]
+            outputs, _, losses = model.stateless_call(pieces, fixed, inputs, training=False, return_losses=True)
+            return reduce(outputs, tf.add_n([tf.cast(loss, tf.float32) for loss in losses]) if losses else 0.0)
+
+        def slope(vector):
+            with tf.GradientTape() as tape:
+                tape.watch(vector)
+                value = one(vector)
+            return tape.gradient(value, vector)
+
+        return tf.vectorized_map(slope if gradient else one, flat)
+
+    def evaluated(weights):
+        weights = np.asarray(weights, dtype=np.float32).reshape(-1, count)
+        chunks = [evaluate(tf.constant(weights[i:i + chunk])).numpy() for i in range(0, len(weights), chunk)]
+        return np.concatenate(chunks).astype(np.float64)
+
+    return evaluated
+
+
+def grid_resolution(weights, rows):
+    """Grid points along each axis of the plane: 81 for small models, fewer when a forward pass
+    over the data would make the grid cost more than GRID_BUDGET multiply-adds."""
+    low, high = GRID_RESOLUTION
+    return int(np.clip(math.sqrt(GRID_BUDGET / (weights * rows)), low, high))

@@ -1,0 +1,203 @@
+"""A 2D test function as a problem: :class:`Surface` (its library is :mod:`viz.surfaces`),
+recorded by running every optimizer's steps in one compiled float64 loop."""
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from viz import optimizers, plane
+from viz.backend import load_keras
+from viz.errors import OptionError, SpecError
+from viz.problems.fit import finite_prefix, masked, no_progress
+from viz.recording import Recording
+
+DEFAULT_STEPS = 300
+CHUNK_STEPS = 100  # compiled steps per call: progress is reported (and Ctrl-C heard) between calls
+LIBRARY = "viz.surfaces"  # the module of viz's own surface functions
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A function f(x, y) to minimise, with what a picture of it needs.
+
+    Args:
+        name: shown in titles and listings.
+        fn: ``f(x, y)`` written with ``keras.ops`` (or plain arithmetic), elementwise.
+        domain: ``((x_min, x_max), (y_min, y_max))``, the region drawn.
+        starts: the start points the optimizers run from (one path per optimizer and start).
+        minima: the global minima, all of them; empty where there is none.
+        minimum_value: f at the minima.
+        suggested_starts: customary start points from the literature.
+        levels: ``"log"`` (contours spaced logarithmically above the minimum, for values
+            spanning decades) or ``"linear"``.
+    """
+
+    name: str
+    fn: object
+    domain: tuple
+    starts: tuple
+    minima: tuple = ()
+    minimum_value: float | None = None
+    suggested_starts: tuple = ()
+    levels: str = "linear"
+
+    def __post_init__(self):
+        (x_min, x_max), (y_min, y_max) = self.domain
+        if not (x_min < x_max and y_min < y_max and np.isfinite([x_min, x_max, y_min, y_max]).all()):
+            raise SpecError(f"{self.name}: domain {self.domain!r} is not ((x_min, x_max), (y_min, y_max))")
+        starts = np.asarray(self.starts, dtype=np.float64).reshape(-1, 2)
+        if starts.size == 0:
+            raise SpecError(f"{self.name}: needs at least one start point")
+        for x, y in starts:
+            if not np.isfinite([x, y]).all():
+                raise SpecError(f"{self.name}: start ({x}, {y}) is not a finite point")
+            if not (x_min <= x <= x_max and y_min <= y <= y_max):
+                raise SpecError(
+                    f"{self.name}: start ({x:g}, {y:g}) is outside the domain x in [{x_min:g}, {x_max:g}], "
+                    f"y in [{y_min:g}, {y_max:g}]; pass domain=((x_min, x_max), (y_min, y_max)) to widen it"
+                )
+        if self.levels not in ("log", "linear"):
+            raise SpecError(f"{self.name}: levels must be 'log' or 'linear', not {self.levels!r}")
+        object.__setattr__(self, "starts", tuple(map(tuple, starts.tolist())))
+        for field in ("minima", "suggested_starts"):
+            points = np.asarray(getattr(self, field), dtype=np.float64).reshape(-1, 2)
+            object.__setattr__(self, field, tuple(map(tuple, points.tolist())))
+        object.__setattr__(self, "domain", ((float(x_min), float(x_max)), (float(y_min), float(y_max))))
+
+    fixed_steps = False  # a scene's ``steps`` sets how far the optimizers go
+
+    @property
+    def own_code(self):
+        """``fn`` when it is the user's (not one of viz.surfaces' library): its file joins the cache key."""
+        return self.fn if getattr(self.fn, "__module__", LIBRARY) != LIBRARY else None
+
+    def __call__(self, x, y):
+        return self.fn(x, y)
+
+    def values(self, x, y):
+        """f at NumPy points, as a float64 array."""
+        ops = load_keras().ops
+        x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        return np.asarray(ops.convert_to_numpy(self.fn(ops.convert_to_tensor(x), ops.convert_to_tensor(y))),
+                          dtype=np.float64)
+
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+        """Raise :class:`OptionError` for a render option a surface cannot do."""
+        if seeds != 1:
+            raise OptionError("seeds", seeds, "starts a model from several initializations; a surface's paths "
+                                              "start where its scene says (give it several starts instead)")
+        if boundary:
+            raise OptionError("boundary", boundary, "draws a model's decision boundaries in its data; a surface "
+                                                    "has no data")
+        if features is not None:
+            raise OptionError("features", features, "picks the lesson's boundary-panel axes; this scene's problem "
+                                                    "is a surface")
+
+    def share_plane(self, recordings):
+        """Recordings on one surface share its plane already (the surface itself)."""
+        return recordings
+
+    def record(self, scene, seed=None, progress=no_progress, seeds=1):
+        """Every optimizer from every start: one path each, ``scene.steps`` steps (``seed``
+        plays no part: a surface's paths start where the scene says).
+
+        Returns:
+            The :class:`Recording`.
+        """
+        self.check(seeds=seeds)
+        names, params, loss, configs = _paths(self, scene, progress)
+        return Recording(
+            names=tuple(names),
+            params=params,
+            loss=loss,
+            param_names=("x", "y"),
+            plane=plane.surface_plane(self, params),
+            grads=_gradients(self, params),
+            meta={
+                "problem": self.name,
+                "starts": [list(start) for start in self.starts],
+                "steps": scene.steps or DEFAULT_STEPS,
+                "learning_rate": scene.learning_rate,
+                "optimizers": configs,
+                "dtype": "float64",
+                "keras": load_keras().__version__,
+            },
+        )
+
+    def final_losses(self, scene, seed, rates, progress=no_progress):
+        """f at the end of every optimizer's paths at each of ``rates``, averaged over the starts.
+
+        Returns:
+            [n_opt, n_rates], +inf where a run diverged.
+        """
+        pairs = {f"{label} @ {rate:g}": optimizers.with_rate(spec, rate)
+                 for label, spec in scene.optimizers.items() for rate in rates}
+        names, _, loss, _ = _paths(self, dataclasses.replace(scene, optimizers=pairs), progress)
+        final = np.where(np.isnan(loss[:, -1]), np.inf, loss[:, -1])
+        return np.array([final[[name == pair for name in names]].mean() for pair in pairs]).reshape(-1, len(rates))
+
+
+def _compiled_steps(surface, optimizer_list, starts, steps, progress):
+    """Run every (optimizer, start) pair for ``steps`` steps inside one ``tf.function``:
+    float64 variables, Keras computing the gradients and applying the updates. Returns the
+    points after each step, [n_paths, steps, 2]."""
+    keras = load_keras()
+    import tensorflow as tf  # the compiled loop is a tf.function: Keras runs on TensorFlow here
+
+    variables = [keras.Variable(start, dtype="float64") for start in starts]
+    for optimizer, variable in zip(optimizer_list, variables):
+        optimizer.build([variable])
+
+    @tf.function
+    def run(count):
+        points = tf.TensorArray(tf.float64, size=count)
+        for step in tf.range(count):
+            for optimizer, variable in zip(optimizer_list, variables):
+                with tf.GradientTape() as tape:
+                    value = surface(variable[0], variable[1])
+                optimizer.apply([tape.gradient(value, variable.value)], [variable])
+            points = points.write(step, tf.stack([variable.value for variable in variables]))
+        return points.stack()
+
+    chunks = []
+    for done in range(0, steps, CHUNK_STEPS):
+        count = min(CHUNK_STEPS, steps - done)
+        chunks.append(run(tf.constant(count)).numpy())  # a tensor argument: traced once
+        progress(done + count, steps)
+    return np.transpose(np.concatenate(chunks), (1, 0, 2))
+
+
+def _paths(surface, scene, progress):
+    """Every optimizer from every start of the surface in one compiled loop: the path labels,
+    the paths [n_paths, steps+1, 2], f along them (NaN after a divergence) and the configs."""
+    keras = load_keras()
+
+    names, optimizer_list, starts, configs = [], [], [], {}
+    for label, spec in scene.optimizers.items():
+        for start in surface.starts:
+            optimizer = optimizers.resolve(spec, scene.learning_rate)
+            configs[label] = optimizers.describe(optimizer)
+            names.append(label)
+            optimizer_list.append(optimizer)
+            starts.append(start)
+    after = _compiled_steps(surface, optimizer_list, starts, scene.steps or DEFAULT_STEPS, progress)
+    params = np.concatenate([np.array(starts, dtype=np.float64)[:, None], after], axis=1)
+    with np.errstate(all="ignore"):
+        loss = surface.values(params[..., 0], params[..., 1])
+    params, loss = finite_prefix(params, loss)
+    keras.backend.clear_session()
+    return names, params, loss, configs
+
+
+def _gradients(surface, params):
+    """The gradient of ``surface`` at every recorded point [n_paths, points, 2], by
+    TensorFlow's autodiff in float64, all points at once (surfaces are elementwise)."""
+    import tensorflow as tf
+
+    points = tf.constant(np.nan_to_num(params.reshape(-1, 2)), tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(points)
+        values = surface(points[:, 0], points[:, 1])
+    grads = tape.gradient(values, points, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+    return masked(grads.numpy().reshape(params.shape), params)
