@@ -217,7 +217,7 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
     jobs = []
     for scene_file, name, picked, n_scenes in chosen:
-        picked = _checked(picked, name, options, look.view, look.boundary)
+        picked = _checked(picked, name, options, look)
         path = output or default_output(scene_file, name, n_scenes, picked, look.fmt)
         _prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
         if options["seeds"] > 1 and not options["overwrite"]:
@@ -279,12 +279,13 @@ def _slug(title):
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:40] or "scene"
 
 
-def _checked(scene, name, options, view="2d", boundary=False):
+def _checked(scene, name, options, look=None):
     """``scene`` with the options that change what is recorded (``steps``), after asking its
-    problem whether it can do what the options ask."""
+    problem whether it can do what the options (and the render options ``look``) ask."""
     seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
     try:
-        scene.problem.check(seeds=seeds, view=view, boundary=boundary, features=options["features"],
+        scene.problem.check(seeds=seeds, view=look.view if look else "2d", boundary=look.boundary if look else False,
+                            features=look.features if look and options["features"] is not None else None,
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])

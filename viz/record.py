@@ -20,7 +20,3 @@ def record(scene, seed=None, progress=None, seeds=1):
     seed = scene.seed if seed is None else seed
     return scene.problem.record(scene, seed, progress or no_progress, seeds)
 
-
-def on_one_plane(scene, recordings):
-    """``scene.problem.share_plane(recordings)``; kept only for ``viz.cli`` until it calls that."""
-    return scene.problem.share_plane(recordings)

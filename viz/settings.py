@@ -5,7 +5,7 @@ them into checked render :class:`~viz.render.options.Options`. Values may be Pyt
 
 import math
 
-from viz.errors import OptionError, SpecError
+from viz.errors import OptionError
 
 DEFAULTS = {
     # output
@@ -93,8 +93,7 @@ def output_format(output, fmt, last_frame):
 def render_options(output, options):
     """Checked render Options from the keywords ``options`` (all of :data:`DEFAULTS`) and the
     ``output`` path (its suffix picks the format). Raises :class:`OptionError` or
-    :class:`SpecError` naming what cannot work."""
-    from viz.problems.logreg import check_feature_axes
+    :class:`~viz.errors.SpecError` naming what cannot work."""
     from viz.render.options import GIF_MAX_FPS, STILLS, Options
     from viz.render.theme import ASPECTS, QUALITIES, preset_size
 
@@ -114,10 +113,7 @@ def render_options(output, options):
         if not boundary:
             raise OptionError("features", features, "sets the boundary panel's axes: add panels="
                                                     "'contour,curves,boundary'")
-        try:
-            features = check_feature_axes(_names("features", features))
-        except SpecError as error:
-            raise OptionError("features", options["features"], str(error)) from None
+        features = _names("features", features)
     camera = options["camera"]
     overlays = _names("overlays", options["overlays"]) if options["overlays"] is not None else ()
     seeds, trail = options["seeds"], options["trail"]

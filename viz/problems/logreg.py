@@ -85,15 +85,6 @@ def feature_axes_ok(features):
     return features == ("pca",) or len(features) == 2 and len(set(features)) == 2 and set(features) <= set(FEATURES)
 
 
-def check_feature_axes(features):
-    """``features`` as the lesson's boundary panel takes them (see :func:`feature_axes_ok`);
-    :class:`SpecError` otherwise."""
-    features = tuple(features)
-    if not feature_axes_ok(features):
-        raise SpecError(f"{','.join(features)!r}: give two of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
-    return features
-
-
 def lesson_model(width=1):
     """A fresh, uncompiled Keras model: 4 inputs, ``width`` sigmoid units (the lesson: one)."""
     keras = load_keras()
@@ -127,8 +118,8 @@ class Lesson(KerasModel):
         """Raise :class:`OptionError` for a render option the lesson cannot do."""
         check_model_options(view, steps)
         if features is not None and not feature_axes_ok(features):
-            raise OptionError("features", features, f"the lesson's boundary panel takes two different names of "
-                                                    f"{', '.join(FEATURES)}, or ('pca',)")
+            raise OptionError("features", ",".join(features), "the lesson's boundary panel takes two different "
+                              f"names of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
 
     def share_plane(self, recordings):
         """Recordings of one lesson scene (e.g. at the same rate and at tuned rates) on the

@@ -86,7 +86,7 @@ class KerasModel:
             raise OptionError("features", features, "picks the lesson's boundary-panel axes; a keras_model's "
                                                     "boundary panel has its two inputs as axes")
         if boundary and not (self.x.ndim == 2 and self.x.shape[1] == 2):
-            raise OptionError("boundary", boundary, "draws decision boundaries over two input features; this "
+            raise OptionError("panels", "contour,curves,boundary", "draws decision boundaries over two input features; this "
                                                     f"keras_model's inputs have shape {self.x.shape[1:]}")
 
     def share_plane(self, recordings):

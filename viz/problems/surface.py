@@ -88,7 +88,7 @@ class Surface:
             raise OptionError("seeds", seeds, "starts a model from several initializations; a surface's paths "
                                               "start where its scene says (give it several starts instead)")
         if boundary:
-            raise OptionError("boundary", boundary, "draws a model's decision boundaries in its data; a surface "
+            raise OptionError("panels", "contour,curves,boundary", "draws a model's decision boundaries in its data; a surface "
                                                     "has no data")
         if features is not None:
             raise OptionError("features", features, "picks the lesson's boundary-panel axes; this scene's problem "
