@@ -141,9 +141,25 @@ def test_seeds_are_for_models(runner, scene_file):
     assert result.exit_code == 2 and "--seeds: scene 'bowl' is a surface" in one_error_line(result)
 
 
-def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
-    from types import SimpleNamespace
+def recording_of(loss):
+    """A real Recording of two 2-weight paths whose seeds reached ``loss`` [2, n_seeds, 2 points]
+    (seed 0 is the main run; a NaN loss is a diverged step, its weights NaN as well)."""
+    from viz.plane import plane
+    from viz.recording import Recording
 
+    main = loss[:, 0]
+    params = np.array([[[0.0, 0.0], [1.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]]])
+    params[np.isnan(main)] = np.nan
+    spread_params = np.repeat(params[:, None], loss.shape[1], axis=1)
+    spread_params[np.isnan(loss)] = np.nan
+    view = plane(params, main, lambda weights: np.sum(weights**2, axis=1), ("a", "b"), resolution=5)
+    return Recording(names=("A", "B"), params=params, loss=main, param_names=("a", "b"), plane=view,
+                     accuracy=np.where(np.isnan(main), np.nan, 0.9),
+                     spread={"seeds": np.arange(loss.shape[1]), "params": spread_params, "loss": loss,
+                             "accuracy": np.where(np.isnan(loss), np.nan, 0.9)})
+
+
+def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
     final = {"A": [0.5, np.nan, 0.4, 0.45], "B": [np.nan] * 4}
     loss = np.array([[[0.7, value] for value in values] for values in final.values()])  # [2, 4 seeds, 2 points]
     median, low, high = bands(loss)
@@ -151,8 +167,7 @@ def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
     assert median[1, -1] > 1e299
     median, _, _ = bands(np.where(np.isnan(loss), np.nan, 0.9), higher_is_worse=False)
     assert median[1, -1] < -1e299  # a diverged accuracy is the lowest
-    recording = SimpleNamespace(names=("A", "B"), spread={"seeds": np.arange(4), "loss": loss,
-                                                          "accuracy": np.where(np.isnan(loss), np.nan, 0.9)})
+    recording = recording_of(loss)
     rows = summary(recording)
     assert rows[0]["diverged"] == 1 and rows[0]["loss_median"] == pytest.approx(0.475)
     assert rows[0]["loss_max"] == np.inf and rows[1]["loss_median"] == np.inf and rows[1]["diverged"] == 4
