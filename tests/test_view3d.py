@@ -73,14 +73,26 @@ def test_paths_lie_on_the_log_surface(steep):
     frames[STEPS]
     panel = frames.panels[0]
     scale = panel.z
-    assert scale.log and scale.low == 0.0 and scale.floor == 0.1  # Rosenbrock's minimum is 0; levels step 0.103
+    # The floor is the power of ten at or below the contour panel's first level step.
+    first_step = np.diff(steep.plane.levels)[0]
+    floor = 10.0 ** np.floor(np.log10(first_step))
+    assert floor <= first_step < 10 * floor
+    assert scale.log and scale.floor == pytest.approx(floor, rel=1e-12)
+    assert scale.low == 0.0  # Rosenbrock's minimum, 0 at (1, 1), lies below the floor: f itself is drawn
     assert panel.ax.get_zlabel() == "f(x, y), log scale"
     xs, ys, zs = panel.lines[1].get_data_3d()  # Adam
     np.testing.assert_array_equal(xs, steep.plane.xy[1, :, 0])
     np.testing.assert_array_equal(ys, steep.plane.xy[1, :, 1])
-    np.testing.assert_allclose(10.0**zs, np.maximum(steep.loss[1], 0.1), rtol=1e-12)
+    x, y = steep.plane.xy[1].T
+    np.testing.assert_allclose(10.0**zs, np.maximum((1 - x) ** 2 + 100 * (y - x * x) ** 2, floor), rtol=1e-9)
+    # One tick per power of ten, from the floor up to the highest f in the domain (a corner:
+    # f(-2, -1) = 9 + 100 * 25 = 2509), labelled with f's value.
+    (x0, x1), (y0, y1) = surfaces.get("rosenbrock").domain
+    highest = max((1 - x) ** 2 + 100 * (y - x * x) ** 2 for x in (x0, x1) for y in (y0, y1))
+    assert highest == 2509
+    powers = range(int(np.log10(floor)), int(np.floor(np.log10(highest))) + 1)
     labels = [panel.ax.zaxis.get_major_formatter()(tick) for tick in panel.ax.get_zticks()]
-    assert labels == ["0.1", "1", "10", "100", "1,000"]
+    assert labels == [f"{10.0**power:,g}" for power in powers]
 
 
 def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep):
