@@ -28,11 +28,16 @@ def lesson(lesson_scene):
 
 
 @pytest.fixture(scope="session")
-def small(tmp_path_factory):
+def small_scene():
+    """The lesson made quick: two optimizers for one epoch of batch size 64 (15 steps)."""
+    return Scene(title="small", problem=problems.logreg(epochs=1, batch_size=64),
+                 optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05)
+
+
+@pytest.fixture(scope="session")
+def small(small_scene):
     """A quick recording: two optimizers for one epoch of batch size 64 (15 steps)."""
-    scene = Scene(title="small", problem=problems.logreg(epochs=1, batch_size=64),
-                  optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05)
-    return record(scene)
+    return record(small_scene)
 
 
 @pytest.fixture

@@ -101,6 +101,18 @@ def test_list_shows_scenes(runner, quick):
     assert result.output.splitlines()[0] == "quick: Quick"
 
 
+def test_python_m_viz_is_the_command(monkeypatch, capsys):
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["viz", "--help"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("viz", run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "render" in out and "export" in out
+
+
+@pytest.mark.slow
 def test_help_loads_no_tensorflow_or_matplotlib():
     code = ("import sys, viz.cli; heavy = [m for m in sys.modules if m.split('.')[0] in "
             "('tensorflow', 'keras', 'matplotlib')]; print(heavy)")

@@ -63,7 +63,7 @@ def test_a_tuned_scene_sets_each_rate():
     assert scene.optimizers["Adam"]["config"]["learning_rate"] == 0.15
 
 
-def test_tune_lr_renders_with_the_chosen_rates_in_the_legend_and_manifest(runner, scene_file, tmp_path):
+def test_tune_lr_renders_with_the_chosen_rates_in_the_manifest_and_caches_the_search(runner, scene_file, tmp_path):
     from viz.cli import main
 
     path = scene_file(BOWL)
@@ -115,6 +115,7 @@ def test_the_legend_shows_rates_only_when_they_differ():
     assert [h.get_label() for h in legend_handles(tuned)] == ["SGD lr 0.5", "Adam lr 0.15"]
 
 
+@pytest.mark.slow
 def test_each_trial_is_the_run_a_render_at_that_rate_would_record():
     """The search reuses one model per optimizer, resetting weights, optimizer state and rate
     between rates: every trial's loss equals a fresh recording at that rate."""
@@ -130,7 +131,8 @@ def test_each_trial_is_the_run_a_render_at_that_rate_would_record():
             assert result["trials"][label][str(rate)] == pytest.approx(loss, rel=1e-6)
 
 
-def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, scene_file, tmp_path):
+@pytest.mark.slow
+def test_both_as_an_html_player(runner, scene_file, tmp_path):
     from viz.cli import main
 
     path = scene_file(BOWL)
@@ -139,6 +141,11 @@ def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, s
                                   "--hold", "0.2"])
     assert result.exit_code == 0, result.output
     assert "the best of 9 from 0.005 to 50: SGD 0.5" in result.output
+
+
+def test_a_schedule_is_refused_before_training(runner, scene_file, tmp_path):
+    from viz.cli import main
+
     scheduled = scene_file("""
         from viz import Scene, surfaces
         s = Scene(title="s", problem=surfaces.get("matyas"), steps=5, optimizers={"SGD": {"class_name": "SGD",

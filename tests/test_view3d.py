@@ -108,6 +108,7 @@ def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep):
     assert panel.heads[0].get_marker() == "X"  # as in the 2D panel
 
 
+@pytest.mark.slow
 def test_cli_gif_and_mp4_in_3d(runner, scene_file, tmp_path):
     path = scene_file(SCENE)
     gif = tmp_path / "steep.gif"
