@@ -25,12 +25,22 @@ def files_in(folder):
 
 def test_missing_scene_file_or_a_folder_without_scenes(runner, tmp_path):
     result = runner.invoke(main, ["render", str(tmp_path / "lesson.py")])
-    assert result.exit_code == 2 and str(tmp_path / "lesson.py") in one_error_line(result)
+    line = one_error_line(result)
+    assert result.exit_code == 2 and str(tmp_path / "lesson.py") in line and "does not exist" in line
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.txt").write_text("")
     result = runner.invoke(main, ["render", str(empty)])
     assert result.exit_code == 2 and f"{empty} holds no scene files" in one_error_line(result)
+
+
+@pytest.mark.parametrize("name, body, code, message", [
+    ("scene.txt", SMALL_SCENE, 1, "a scene file is a Python module ending in .py"),
+    ("empty.py", "x = 1\n", 2, "defines no viz.Scene"),
+])
+def test_list_refuses_what_is_not_a_scene_file(runner, scene_file, name, body, code, message):
+    result = runner.invoke(main, ["list", str(scene_file(body, name=name))])
+    assert result.exit_code == code and message in one_error_line(result)
 
 
 def test_syntax_error_shows_file_line_and_text(runner, scene_file):
@@ -138,6 +148,13 @@ def test_every_optimizer_diverging_is_a_warning(runner, scene_file, tmp_path):
     (["--hold", "-1"], "hold must be between 0 and 600 seconds, not -1"),
     (["--max-frames", "1"], "max frames must be at least 2"),
     (["--format", "avi"], "'avi' is not one of"),
+    (["--fps", "inf", "--format", "mp4"], "fps must be between 1 and 120"),
+    (["--hold", "1000"], "hold must be between 0 and 600 seconds"),
+    (["--size", "720x720"], "the frame is laid out for slides, 4:3 or wider"),
+    (["--seed", "-1"], "-1 is not in the range"),
+    (["--fps", "60"], "GIF cannot play faster than 50 fps"),
+    (["-o", "lesson.txt"], "cannot tell the format"),
+    (["-o", "lesson.gif", "--format", "mp4"], "does not match"),
 ])
 def test_bad_render_options(runner, quick, args, message, monkeypatch):
     monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
@@ -145,14 +162,24 @@ def test_bad_render_options(runner, quick, args, message, monkeypatch):
     assert result.exit_code == 2 and message in one_error_line(result)
 
 
-def test_output_is_a_folder_or_cannot_be_written(runner, quick, tmp_path, outputs):
+def test_output_is_a_folder_or_cannot_be_written_before_training(runner, quick, tmp_path, outputs, monkeypatch):
+    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
     folder = tmp_path / "taken.gif"
     folder.mkdir()
     result = runner.invoke(main, ["render", str(quick), "-o", str(folder)])
     assert result.exit_code == 1 and "is a folder" in one_error_line(result)
     result = runner.invoke(main, ["render", str(quick), "-o", "/proc/lesson.gif"])  # /proc takes no new files
     assert result.exit_code == 1 and "cannot write into /proc" in one_error_line(result)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = runner.invoke(main, ["render", str(quick), "-o", str(blocker / "x.gif")])
+    assert result.exit_code == 1 and "cannot create the folder" in one_error_line(result)
     assert files_in(folder) == [] and files_in(outputs) == []
+
+
+def test_a_frames_folder_output_must_hold_only_frames(runner, quick, tmp_path):
+    result = runner.invoke(main, ["render", str(quick), "-o", str(tmp_path) + "/"])  # no suffix: frames
+    assert result.exit_code == 1 and "holds other files than frames" in one_error_line(result)
 
 
 @pytest.mark.slow
