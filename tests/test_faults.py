@@ -308,14 +308,16 @@ def test_two_renders_to_the_same_output_at_once(tmp_path, quick):
     assert len(list((tmp_path / "outputs" / ".cache").iterdir())) == 1
 
 
-def test_same_seed_same_recording(runner, quick, tmp_path):
-    for name in ("a.npz", "b.npz"):
-        result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / name), "--no-cache", "--seed", "7"])
+def test_same_seed_same_recording_other_seed_other_start(runner, quick, tmp_path):
+    for name, seed in (("a.npz", "7"), ("b.npz", "7"), ("c.npz", "8")):
+        result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / name), "--no-cache", "--seed", seed])
         assert result.exit_code == 0, result.output
-    a, b = Recording.load(tmp_path / "a.npz"), Recording.load(tmp_path / "b.npz")
+    a, b, c = (Recording.load(tmp_path / name) for name in ("a.npz", "b.npz", "c.npz"))
     np.testing.assert_array_equal(a.params, b.params)
     np.testing.assert_array_equal(a.loss, b.loss)
     assert a.digest() == b.digest()
+    assert not np.array_equal(a.params[0, 0], c.params[0, 0])
+    np.testing.assert_array_equal(c.params[0, 0], c.params[1, 0])  # one start for every optimizer
 
 
 def test_cache_hit_does_not_train(runner, quick, tmp_path, monkeypatch):

@@ -83,6 +83,7 @@ def test_the_plane_holds_the_models_own_loss(recorded):
     assert plane.grid_loss.shape == (81, 81)
 
 
+@pytest.mark.slow
 def test_every_optimizer_starts_from_the_same_weights_per_seed():
     x, y = data()
     problem = problems.keras_model(mlp, x, y, batch_size=BATCH, epochs=1)

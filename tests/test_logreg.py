@@ -114,6 +114,7 @@ def test_adam_and_rmsprop_beat_plain_sgd(lesson):
     assert epoch_loss["Adam"] < epoch_loss["SGD"] and epoch_loss["RMSprop"] < epoch_loss["SGD"]
 
 
+@pytest.mark.slow
 def test_same_seed_same_recording_other_seed_other_start(small, small_scene):
     from viz import record
 

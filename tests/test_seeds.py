@@ -31,6 +31,7 @@ def spread(spread_scene):
     return record(spread_scene, seeds=SEEDS)
 
 
+@pytest.mark.slow
 def test_seeds_differ_in_their_start_and_share_it_across_optimizers(spread):
     starts = spread.spread["params"][:, :, 0]  # [n_opt, n_seeds, 5]
     assert spread.spread["seeds"].tolist() == [3, 4, 5, 6]
@@ -40,6 +41,7 @@ def test_seeds_differ_in_their_start_and_share_it_across_optimizers(spread):
     np.testing.assert_array_equal(spread.spread["params"][:, 0], spread.params)  # seed 3 is the main run
 
 
+@pytest.mark.slow
 def test_every_seed_is_what_model_fit_does_from_its_initial_weights(spread, spread_scene):
     """Plain Keras, one model per seed: initial weights from that seed, batch order from the
     main run's seed; the same path as the wide model's column (and as the coupled optimizer's
@@ -62,6 +64,7 @@ def test_every_seed_is_what_model_fit_does_from_its_initial_weights(spread, spre
             np.testing.assert_allclose(spread.spread["params"][index, column, -1], end, rtol=2e-5, atol=2e-6)
 
 
+@pytest.mark.slow
 def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
     from viz.problems.logreg import loss_and_accuracy
 
@@ -71,6 +74,7 @@ def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
     np.testing.assert_array_equal(spread.spread["accuracy"], accuracy)
 
 
+@pytest.mark.slow
 def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
     frames = Frames(spread, "seeds", (640, 360))
     loss_panel = frames.panels[1]
@@ -85,6 +89,7 @@ def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
     np.testing.assert_allclose(frames.panels[2].lines[0].get_ydata(), median[0, : step + 1])
 
 
+@pytest.mark.slow
 def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
     frames = Frames(spread, "seeds", (640, 360))
     frames[5]
@@ -97,6 +102,7 @@ def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
     assert best["optimizer"] in frames.end_card.get_text()
 
 
+@pytest.mark.slow
 def test_summary_is_the_spread_of_the_final_values(spread):
     rows = summary(spread)
     final = spread.spread["loss"][:, :, -1]
@@ -111,7 +117,7 @@ def test_cli_prints_and_writes_the_summary_and_exports_every_seed(runner, quick,
     from viz.cli import main
 
     out = tmp_path / "seeds.png"
-    result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "-o", str(out), "--size", "640x360"])
+    result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "-o", str(out), "--size", "320x180"])
     assert result.exit_code == 0, result.output
     assert "3 initializations (seeds 0-2)" in result.output and " lowest in " in result.output
     with open(tmp_path / "seeds.seeds.csv", newline="") as table:
@@ -195,6 +201,7 @@ def test_no_overwrite_keeps_an_existing_summary(runner, quick, tmp_path):
     assert table.read_text() == "mine\n" and not (tmp_path / "kept.png").exists()
 
 
+@pytest.mark.slow
 def test_a_keras_model_from_several_initializations():
     """keras_model scenes: one model.fit per seed and optimizer, the main run's batch order;
     each seed's path is plain Keras from that seed's initial weights; the loss alone (a

@@ -68,7 +68,7 @@ def test_tune_lr_renders_with_the_chosen_rates_in_the_manifest_and_caches_the_se
 
     path = scene_file(BOWL)
     out = tmp_path / "tuned.gif"
-    result = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "640x360"])
+    result = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "320x180"])
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "tuned.gif.json").read_text())
     assert manifest["tuning"]["chosen"]["SGD"] == 0.5
@@ -80,7 +80,7 @@ def test_tune_lr_renders_with_the_chosen_rates_in_the_manifest_and_caches_the_se
 
     with Image.open(out) as gif:
         assert gif.n_frames == 4  # 3 steps and the start
-    again = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "640x360"])
+    again = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "320x180"])
     assert "recording from the cache" in again.output  # the search is cached too
 
 
@@ -89,7 +89,7 @@ def test_both_plays_the_same_rate_then_the_tuned_rates(runner, scene_file, tmp_p
 
     out = tmp_path / "both.gif"
     result = runner.invoke(main, ["render", str(scene_file(BOWL)), "--tune-lr", "both", "-o", str(out),
-                                  "--size", "640x360", "--hold", "0.4"])
+                                  "--size", "320x180", "--hold", "0.4"])
     assert result.exit_code == 0, result.output
     from PIL import Image
 
@@ -157,6 +157,7 @@ def test_a_schedule_is_refused_before_training(runner, scene_file, tmp_path):
     assert "recorded" not in result.output
 
 
+@pytest.mark.slow
 def test_same_rate_and_tuned_parts_share_one_plane(small):
     """`--tune-lr both` draws both halves on the plane of all their paths together."""
     from viz import problems, record
