@@ -156,7 +156,7 @@ def test_every_optimizer_diverging_is_a_warning(runner, scene_file, tmp_path):
     (["-o", "lesson.txt"], "cannot tell the format"),
     (["-o", "lesson.gif", "--format", "mp4"], "does not match"),
 ])
-def test_bad_render_options(runner, quick, args, message, monkeypatch):
+def test_bad_render_options_are_one_line_before_training(runner, quick, args, message, monkeypatch):
     monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
     result = runner.invoke(main, ["render", str(quick), *args])
     assert result.exit_code == 2 and message in one_error_line(result)

@@ -54,7 +54,7 @@ def test_the_lesson_is_six_optimizers_over_300_steps(lesson):
     assert lesson.params.shape == (6, 301, 5) and lesson.steps_per_epoch == 60
 
 
-def test_every_optimizer_starts_from_the_same_weights(run):
+def test_every_optimizer_starts_from_the_same_weights_and_moves(run):
     scene, recorded = run
     steps_per_epoch = -(-960 // scene.problem.batch_size)
     steps = scene.problem.epochs * steps_per_epoch
