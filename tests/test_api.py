@@ -3,6 +3,7 @@ same options, the same defaults, the same files, errors as Python exceptions."""
 
 import inspect
 import json
+import sys
 
 import click
 import pytest
@@ -22,8 +23,11 @@ CLI_NAMES = {"every": "all"}  # --all is all=True in Python (every in the comman
 def render_flags():
     """The ``viz render`` options as {keyword: default}."""
     command = main.commands["render"]
-    return {CLI_NAMES.get(param.name, param.name): param.default for param in command.params
-            if isinstance(param, click.Option) and param.name not in CLI_ONLY and param.name != "help"}
+    context = click.Context(command)
+    defaults = {CLI_NAMES.get(param.name, param.name): param.get_default(context, call=False)
+                for param in command.params
+                if isinstance(param, click.Option) and param.name not in CLI_ONLY and param.name != "help"}
+    return {name: None if str(value).endswith("UNSET") else value for name, value in defaults.items()}  # no default
 
 
 @pytest.mark.parametrize("door", [viz.render, viz.show])
@@ -74,7 +78,7 @@ def test_library_errors_are_python_exceptions_in_python_terms(quick):
     assert isinstance(caught.value, ValueError) and "--" not in str(caught.value)
     with pytest.raises(OptionError, match="max_size='5MB': is a GIF budget"):
         viz.render(quick, format="mp4", max_size="5MB")
-    with pytest.raises(SpecError, match="size 161x90"):
+    with pytest.raises(SpecError, match="size='161x90'"):
         viz.show(quick, size=(161, 90))
     with pytest.raises(TypeError):
         viz.render(quick, colour="red")  # a misspelt keyword is Python's own error
@@ -106,7 +110,7 @@ def test_record_returns_the_recording_of_several_seeds(quick):
 
 def test_every_check_runs_before_any_training(quick, tmp_path, monkeypatch):
     trained = []
-    monkeypatch.setattr("viz.record.record", lambda *args, **kwargs: trained.append(args))
+    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *args, **kwargs: trained.append(args))
     blocked = tmp_path / "file"
     blocked.write_text("")
     with pytest.raises(viz.errors.OutputError, match="cannot create the folder"):

@@ -3,14 +3,13 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import SMALL_SCENE, one_error_line
 from PIL import Image
 
 from viz.cli import main
 
 
 @pytest.mark.slow
-def test_render_gif_and_mp4_into_a_folder(runner, quick, tmp_path):
+def test_render_gif_into_a_new_folder_and_mp4_by_format(runner, quick, tmp_path):
     gif = tmp_path / "out" / "quick.gif"
     result = runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180"])
     assert result.exit_code == 0, result.output
@@ -39,68 +38,24 @@ def test_export_npz_and_csv(runner, quick, tmp_path):
     assert csv.read_text().count("\n") == 1 + 2 * 16
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["--size", "0x0"], 2, "size 0x0"),
-    (["--size", "321x180"], 2, "must be even"),
-    (["--size", "big"], 2, "is not WIDTHxHEIGHT"),
-    (["--fps", "0"], 2, "fps must be between 1 and 120"),
-    (["--fps", "inf", "--format", "mp4"], 2, "fps must be between 1 and 120"),
-    (["--hold", "1000"], 2, "hold must be between 0 and 600 seconds"),
-    (["--size", "720x720"], 2, "the frame is laid out for slides, 4:3 or wider"),
-    (["--seed", "-1"], 2, "-1 is not in the range"),
-    (["--fps", "60"], 2, "GIF cannot play faster than 50 fps"),
-    (["--hold", "-1"], 2, "hold must be between 0 and 600"),
-    (["-o", "lesson.txt"], 2, "cannot tell the format"),
-    (["-o", "lesson.gif", "--format", "mp4"], 2, "does not match"),
-    (["--scene", "nope"], 2, "no scene 'nope'; its scenes: quick"),
-])
-def test_bad_options_get_one_line_and_exit_2(runner, quick, args, code, message):
-    result = runner.invoke(main, ["render", str(quick), *args])
-    assert result.exit_code == code
-    assert message in one_error_line(result)
-
-
-def test_missing_file_and_broken_scene(runner, scene_file, tmp_path):
-    result = runner.invoke(main, ["render", str(tmp_path / "absent.py")])
-    assert result.exit_code == 2 and "does not exist" in one_error_line(result)
-    broken = scene_file("from viz import Scene\nx = (\n", name="broken.py")
-    result = runner.invoke(main, ["render", str(broken)])
-    assert result.exit_code == 1 and "broken.py:2: syntax error" in one_error_line(result)
-    text = scene_file(SMALL_SCENE, name="scene.txt")
-    result = runner.invoke(main, ["list", str(text)])
-    assert result.exit_code == 1 and "a scene file is a Python module ending in .py" in one_error_line(result)
-    empty = scene_file("x = 1\n", name="empty.py")
-    result = runner.invoke(main, ["list", str(empty)])
-    assert result.exit_code == 2 and "defines no viz.Scene" in one_error_line(result)
-
-
-def test_unknown_optimizer_is_a_usage_error(runner, scene_file, tmp_path):
-    path = scene_file(SMALL_SCENE.replace('"adam"', '"adma"'))
-    result = runner.invoke(main, ["render", str(path), "-o", str(tmp_path / "x.gif")])
-    assert result.exit_code == 2
-    assert "unknown optimizer 'adma'. Did you mean" in one_error_line(result)
-    assert not (tmp_path / "x.gif").exists()
-
-
-def test_output_that_is_a_folder_or_unwritable(runner, quick, tmp_path):
-    result = runner.invoke(main, ["render", str(quick), "-o", str(tmp_path) + "/"])
-    assert result.exit_code == 1 and "holds other files than frames" in one_error_line(result)  # no suffix: frames
-    folder = tmp_path / "taken.gif"
-    folder.mkdir()
-    result = runner.invoke(main, ["render", str(quick), "-o", str(folder)])
-    assert result.exit_code == 1 and "is a folder" in one_error_line(result)
-    blocker = tmp_path / "file"
-    blocker.write_text("")
-    result = runner.invoke(main, ["render", str(quick), "-o", str(blocker / "x.gif")])
-    assert result.exit_code == 1 and "cannot create the folder" in one_error_line(result)
-
-
 def test_list_shows_scenes(runner, quick):
     result = runner.invoke(main, ["list", str(quick)])
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "quick: Quick"
 
 
+def test_python_m_viz_is_the_command(monkeypatch, capsys):
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["viz", "--help"])
+    with pytest.raises(SystemExit) as done:
+        runpy.run_module("viz", run_name="__main__")
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert "render" in out and "export" in out
+
+
+@pytest.mark.slow
 def test_help_loads_no_tensorflow_or_matplotlib():
     code = ("import sys, viz.cli; heavy = [m for m in sys.modules if m.split('.')[0] in "
             "('tensorflow', 'keras', 'matplotlib')]; print(heavy)")
@@ -120,13 +75,6 @@ def test_surfaces_and_optimizers_are_listed(runner):
     assert "adam" in result.output and "nadam" in result.output and "SGD momentum=0.3 nesterov" in result.output
 
 
-def test_unknown_surface_in_a_scene_names_the_known_ones(runner, scene_file):
-    path = scene_file("from viz import Scene, surfaces\nx = Scene('x', surfaces.get('rosenbrok'))\n")
-    result = runner.invoke(main, ["render", str(path)])
-    assert result.exit_code == 2
-    assert "unknown surface 'rosenbrok'. Did you mean 'rosenbrock'" in one_error_line(result)
-
-
 def test_surface_export_has_the_design_format(runner, scene_file, tmp_path):
     path = scene_file("from viz import Scene, surfaces\n"
                       "s = Scene('s', surfaces.get('rosenbrock', start=(-1.2, 1.0)), learning_rate=0.01, steps=50)\n")
@@ -139,14 +87,6 @@ def test_surface_export_has_the_design_format(runner, scene_file, tmp_path):
     csv = tmp_path / "s.csv"
     assert runner.invoke(main, ["export", str(path), "-o", str(csv)]).exit_code == 0
     assert csv.read_text().splitlines()[0] == "path,optimizer,seed,step,epoch,loss,accuracy,view_x,view_y,x,y"
-
-
-def test_unwritable_folder_is_one_line_before_training(runner, quick, monkeypatch):
-    """/proc takes no new files, even from root."""
-    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *args, **kwargs: pytest.fail("trained"))
-    result = runner.invoke(main, ["render", str(quick), "-o", "/proc/viz-test.mp4", "--size", "320x180"])
-    assert result.exit_code == 1 and one_error_line(result).startswith("Error: cannot write into /proc: ")
-    assert len(result.output.splitlines()) == 1
 
 
 def test_non_terminal_run_prints_only_the_summary_line(runner, quick, outputs):
@@ -201,5 +141,3 @@ def test_a_long_scene_is_drawn_at_max_frames_steps(runner, scene_file, tmp_path)
     assert "40 frames (subsampled from 10001)" in result.stdout
     with Image.open(gif) as image:
         assert image.n_frames == 40
-    result = runner.invoke(main, ["render", str(path), "--max-frames", "1"])
-    assert result.exit_code == 2 and "max frames must be at least 2" in one_error_line(result)

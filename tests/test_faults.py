@@ -25,12 +25,22 @@ def files_in(folder):
 
 def test_missing_scene_file_or_a_folder_without_scenes(runner, tmp_path):
     result = runner.invoke(main, ["render", str(tmp_path / "lesson.py")])
-    assert result.exit_code == 2 and str(tmp_path / "lesson.py") in one_error_line(result)
+    line = one_error_line(result)
+    assert result.exit_code == 2 and str(tmp_path / "lesson.py") in line and "does not exist" in line
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "notes.txt").write_text("")
     result = runner.invoke(main, ["render", str(empty)])
     assert result.exit_code == 2 and f"{empty} holds no scene files" in one_error_line(result)
+
+
+@pytest.mark.parametrize("name, body, code, message", [
+    ("scene.txt", SMALL_SCENE, 1, "a scene file is a Python module ending in .py"),
+    ("empty.py", "x = 1\n", 2, "defines no viz.Scene"),
+])
+def test_list_refuses_what_is_not_a_scene_file(runner, scene_file, name, body, code, message):
+    result = runner.invoke(main, ["list", str(scene_file(body, name=name))])
+    assert result.exit_code == code and message in one_error_line(result)
 
 
 def test_syntax_error_shows_file_line_and_text(runner, scene_file):
@@ -67,7 +77,7 @@ def test_debug_shows_the_traceback(runner, scene_file):
     (textwrap.dedent(SMALL_SCENE) + "\nother = quick\n", [], "same scene is named both 'quick' and 'other'"),
     (textwrap.dedent(SMALL_SCENE) + "\nimport dataclasses\nother = dataclasses.replace(quick, title='Other')\n",
      [], "several scenes (quick, other)"),
-    (SMALL_SCENE, ["--scene", "quik"], "no scene 'quik'; its scenes: quick"),
+    (SMALL_SCENE, ["--scene", "quik"], "has no such scene; its scenes: quick"),
 ], ids=["none", "one-scene-two-names", "several", "unknown"])
 def test_no_scene_several_scenes_or_an_unknown_scene(runner, scene_file, body, args, listed):
     result = runner.invoke(main, ["render", str(scene_file(body)), *args])
@@ -133,26 +143,43 @@ def test_every_optimizer_diverging_is_a_warning(runner, scene_file, tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--size", "0x0"], "size 0x0"),
     (["--size", "641x360"], "must be even"),
-    (["--size", "big"], "'big' is not WIDTHxHEIGHT"),
-    (["--fps", "0"], "fps must be between 1 and 120, not 0"),
-    (["--hold", "-1"], "hold must be between 0 and 600 seconds, not -1"),
-    (["--max-frames", "1"], "max frames must be at least 2"),
-    (["--format", "avi"], "'avi' is not one of"),
+    (["--size", "big"], "--size big: is not two numbers"),
+    (["--fps", "0"], "--fps 0: must be between 1 and 120"),
+    (["--hold", "-1"], "--hold -1: must be between 0 and 600 seconds"),
+    (["--max-frames", "1"], "--max-frames 1: must be at least 2"),
+    (["--format", "avi"], "--format avi: choose one of"),
+    (["--fps", "inf", "--format", "mp4"], "--fps inf: must be between 1 and 120"),
+    (["--hold", "1000"], "--hold 1000: must be between 0 and 600 seconds"),
+    (["--size", "720x720"], "the frame is laid out for slides, 4:3 or wider"),
+    (["--seed", "-1"], "-1 is not in the range"),
+    (["--fps", "60"], "GIF cannot play faster than 50 fps"),
+    (["-o", "lesson.txt"], "cannot tell the format"),
+    (["-o", "lesson.gif", "--format", "mp4"], "does not match"),
 ])
-def test_bad_render_options(runner, quick, args, message, monkeypatch):
+def test_bad_render_options_are_one_line_before_training(runner, quick, args, message, monkeypatch):
     monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
     result = runner.invoke(main, ["render", str(quick), *args])
     assert result.exit_code == 2 and message in one_error_line(result)
 
 
-def test_output_is_a_folder_or_cannot_be_written(runner, quick, tmp_path, outputs):
+def test_output_is_a_folder_or_cannot_be_written_before_training(runner, quick, tmp_path, outputs, monkeypatch):
+    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
     folder = tmp_path / "taken.gif"
     folder.mkdir()
     result = runner.invoke(main, ["render", str(quick), "-o", str(folder)])
     assert result.exit_code == 1 and "is a folder" in one_error_line(result)
     result = runner.invoke(main, ["render", str(quick), "-o", "/proc/lesson.gif"])  # /proc takes no new files
     assert result.exit_code == 1 and "cannot write into /proc" in one_error_line(result)
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = runner.invoke(main, ["render", str(quick), "-o", str(blocker / "x.gif")])
+    assert result.exit_code == 1 and "cannot create the folder" in one_error_line(result)
     assert files_in(folder) == [] and files_in(outputs) == []
+
+
+def test_a_frames_folder_output_must_hold_only_frames(runner, quick, tmp_path):
+    result = runner.invoke(main, ["render", str(quick), "-o", str(tmp_path) + "/"])  # no suffix: frames
+    assert result.exit_code == 1 and "holds other files than frames" in one_error_line(result)
 
 
 @pytest.mark.slow
@@ -281,14 +308,16 @@ def test_two_renders_to_the_same_output_at_once(tmp_path, quick):
     assert len(list((tmp_path / "outputs" / ".cache").iterdir())) == 1
 
 
-def test_same_seed_same_recording(runner, quick, tmp_path):
-    for name in ("a.npz", "b.npz"):
-        result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / name), "--no-cache", "--seed", "7"])
+def test_same_seed_same_recording_other_seed_other_start(runner, quick, tmp_path):
+    for name, seed in (("a.npz", "7"), ("b.npz", "7"), ("c.npz", "8")):
+        result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / name), "--no-cache", "--seed", seed])
         assert result.exit_code == 0, result.output
-    a, b = Recording.load(tmp_path / "a.npz"), Recording.load(tmp_path / "b.npz")
+    a, b, c = (Recording.load(tmp_path / name) for name in ("a.npz", "b.npz", "c.npz"))
     np.testing.assert_array_equal(a.params, b.params)
     np.testing.assert_array_equal(a.loss, b.loss)
     assert a.digest() == b.digest()
+    assert not np.array_equal(a.params[0, 0], c.params[0, 0])
+    np.testing.assert_array_equal(c.params[0, 0], c.params[1, 0])  # one start for every optimizer
 
 
 def test_cache_hit_does_not_train(runner, quick, tmp_path, monkeypatch):
@@ -362,5 +391,5 @@ def test_a_scene_function_that_fails_while_recording_is_one_line(runner, scene_f
 def test_every_scene_is_checked_before_any_trains(runner, quick, scene_file, outputs):
     scene_file(CUSTOM.format(steepness=1.0), name="custom.py")
     result = runner.invoke(main, ["render", str(quick.parent), "--steps", "10"])
-    assert result.exit_code == 2 and "steps cannot be set for a model problem" in one_error_line(result)
+    assert result.exit_code == 2 and "--steps 10: scene 'quick': counts a surface's steps" in one_error_line(result)
     assert files_in(outputs) == []

@@ -1,11 +1,18 @@
 import numpy as np
+import pytest
 
-from viz.render import Options
+from viz.render.options import Options
 from viz.render.frames import Frames
 
-from conftest import blit_difference
+from conftest import blit_mismatch, redraw_mismatch
 
 SIZE = (640, 360)
+
+
+@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
+def recorded(request):
+    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full lesson."""
+    return request.getfixturevalue(request.param)
 
 
 def head_pixel(frames, optimizer, step):
@@ -22,24 +29,49 @@ def test_one_rgba_frame_per_step(small):
     assert frame.shape == (360, 640, 4) and frame.dtype == np.uint8
 
 
-def test_blitted_frame_equals_a_full_redraw(lesson):
+LAYERING = pytest.mark.xfail(strict=True, reason=(
+    "library: the curve panels' History markers have the lines' zorder (2); a full redraw layers "
+    "them in the order they were added (line, marker, line, marker...), so a later optimizer's line "
+    "covers an earlier one's marker, while Frames.artists (CurvePanel.animated_artists: all lines, "
+    "then all markers) draws every marker over every line. Remove this mark once the two agree."))
+
+
+@pytest.mark.parametrize("recorded", ["small", pytest.param("lesson", marks=[pytest.mark.slow, LAYERING])],
+                         indirect=True)
+def test_blitted_frame_equals_a_full_redraw(recorded):
     """Drawing only the moving artists over the saved background gives the same picture as
-    matplotlib's full redraw of that step."""
-    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
-    assert blit_difference(frames, 150) < 0.002  # only where a moving line crosses an axis spine
+    matplotlib's full redraw of that step, pixel for pixel away from the axes' frame lines."""
+    frames = Frames(recorded, "recorded", options=Options(size=SIZE))
+    assert blit_mismatch(frames, recorded.steps // 2).tolist() == []
 
 
-def test_static_parts_stay_and_paths_move(lesson):
-    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
-    first, middle, last = (frames[i].copy() for i in (0, 150, 300))
+def test_the_redraw_comparison_catches_a_missing_head(small):
+    """The comparison above is strict enough: one head left out of the blitted frame is found,
+    and found where that head belongs."""
+    frames = Frames(small, "small", options=Options(size=SIZE))
+    step = 9
+    head = frames.panels[0].heads[1]  # Adam's, well inside the panel at step 9
+    head.set_visible(False)
+    blitted = frames[step].copy()
+    head.set_visible(True)
+    missing = redraw_mismatch(frames, blitted)
+    assert len(missing) > 10
+    row, col = head_pixel(frames, 1, step)
+    assert np.abs(missing - [row, col]).max() <= 8  # all of it around the head
+
+
+def test_static_parts_stay_and_paths_move(recorded):
+    frames = Frames(recorded, "recorded", options=Options(size=SIZE))
+    last_step = recorded.steps
+    first, middle, last = (frames[i].copy() for i in (0, last_step // 2, last_step))
     np.testing.assert_array_equal(first[:40], last[:40])  # title and legend: drawn once, never touched
-    row, col = head_pixel(frames, 5, 300)  # RMSprop's end point
+    row, col = head_pixel(frames, len(recorded.names) - 1, last_step)  # the last optimizer's end point
     window = (slice(row - 2, row + 3), slice(col - 2, col + 3))
     assert np.abs(first[window].astype(int) - last[window].astype(int)).max() > 60
     assert not np.array_equal(first, middle) and not np.array_equal(middle, last)
 
 
-def test_eight_optimizers_look_different():
+def test_every_optimizer_has_its_own_look():
     from viz.render.panels import optimizer_style
 
     looks = {tuple(str(v) for v in optimizer_style(i).values()) for i in range(42)}
@@ -48,7 +80,7 @@ def test_eight_optimizers_look_different():
 
 
 def test_schedule_spreads_evenly_or_holds_steps():
-    from viz.render import Options, schedule
+    from viz.render.options import Options, schedule
 
     assert schedule(300, Options()).tolist() == list(range(301))
     steps = schedule(10000, Options())

@@ -4,26 +4,32 @@ import numpy as np
 import pytest
 
 from viz.problems.logreg import FEATURES, lesson_data
-from viz.render import Options
+from viz.render.options import Options
 from viz.render.frames import Frames
 from viz.render.panels.boundary import clip_line, principal_axes
 
 from conftest import one_error_line
 
 
+@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
+def recorded(request):
+    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full lesson."""
+    return request.getfixturevalue(request.param)
+
+
 @pytest.mark.parametrize("features", [("variance", "skewness"), ("curtosis", "variance"), ("pca",)])
-def test_the_drawn_line_is_where_the_recorded_weights_say_zero(lesson, features):
-    frames = Frames(lesson, "lesson", options=Options(size=(640, 360), boundary=True, features=features))
+def test_the_drawn_line_is_where_the_recorded_weights_say_zero(recorded, features):
+    frames = Frames(recorded, "recorded", options=Options(size=(640, 360), boundary=True, features=features))
     panel = frames.panels[-1]
     x_train = lesson_data()[0]
     axes = principal_axes(x_train) if features == ("pca",) else np.eye(4)[[FEATURES.index(f) for f in features]]
-    for step in (0, 37, 300):
+    for step in (0, recorded.steps // 2 - 1, recorded.steps):
         frames[step]
         for path, line in enumerate(panel.lines):
             ends = np.column_stack(line.get_data())
             assert ends.shape == (2, 2)
             points = ends @ axes  # back into the four standardised features (the others at 0)
-            weights = lesson.params[path, step]
+            weights = recorded.params[path, step]
             np.testing.assert_allclose(points @ weights[:4] + weights[4], 0, atol=1e-9)
             (x0, y0), (x1, y1) = panel.view
             assert np.all((ends[:, 0] >= x0 - 1e-9) & (ends[:, 0] <= x1 + 1e-9))
@@ -45,19 +51,42 @@ def test_principal_axes_are_orthonormal_and_ordered():
     assert spread[0] > spread[1] and spread[0] == pytest.approx(np.linalg.eigvalsh(np.cov(x_train.T, bias=True))[-1])
 
 
-def test_cli_panels_and_features(runner, quick, tmp_path):
+def test_cli_draws_the_boundaries_moving_in_their_panel(runner, quick, small, tmp_path):
+    """Decoded frames: each optimizer's colour is drawn in the boundary panel, and the lines
+    move between the first and the last frame."""
+    from PIL import Image, ImageColor
+
+    from viz.cli import main
+    from viz.render.panels import optimizer_style
+
+    folder = tmp_path / "boundary"
+    result = runner.invoke(main, ["render", str(quick), "--panels", "contour,curves,boundary", "--features", "pca",
+                                  "--format", "frames", "-o", str(folder), "--size", "640x360"])
+    assert result.exit_code == 0, result.output
+    pictures = sorted(folder.glob("frame_*.png"))
+    assert len(pictures) == small.steps + 1
+    box = Frames(small, "Quick", options=Options(size=(640, 360), boundary=True, features=("pca",))).panels[-1].lines[0].axes.bbox
+    inside = (slice(int(360 - box.y1) + 4, int(360 - box.y0) - 3), slice(int(box.x0) + 4, int(box.x1) - 3))
+
+    def drawn(picture, index):  # pixels of the index-th optimizer's colour in the panel
+        with Image.open(picture) as image:
+            rgb = np.asarray(image.convert("RGB"), int)[inside]
+        return np.abs(rgb - ImageColor.getrgb(optimizer_style(index)["color"])).max(axis=-1) <= 40
+
+    for index in range(2):
+        assert drawn(pictures[-1], index).sum() > 40, small.names[index]
+    first, last = drawn(pictures[0], 1), drawn(pictures[-1], 1)  # Adam's: drawn over SGD's at the start
+    assert first.sum() > 40 and (last & ~first).sum() > last.sum() / 2  # most of it elsewhere at the end
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--panels", "contour,pie"], "unknown panel 'pie'"),
+    (["--panels", "boundary"], "the contour and curves panels are always drawn"),
+    (["--features", "variance,colour", "--panels", "contour,curves,boundary"], "takes two different names of variance, skewness"),
+    (["--features", "variance,skewness"], "add the boundary panel"),
+])
+def test_cli_refuses_unknown_panels_and_features(runner, quick, tmp_path, args, message):
     from viz.cli import main
 
-    out = tmp_path / "boundary.png"
-    result = runner.invoke(main, ["render", str(quick), "--panels", "contour,curves,boundary", "--features", "pca",
-                                  "-o", str(out), "--size", "640x360"])
-    assert result.exit_code == 0, result.output
-    assert out.stat().st_size > 10_000
-    for args, message in (
-        (["--panels", "contour,pie"], "unknown panel 'pie'"),
-        (["--panels", "boundary"], "the contour and curves panels are always drawn"),
-        (["--features", "variance,colour", "--panels", "contour,curves,boundary"], "give two of variance, skewness"),
-        (["--features", "variance,skewness"], "add --panels contour,curves,boundary"),
-    ):
-        result = runner.invoke(main, ["render", str(quick), *args, "-o", str(tmp_path / "x.png")])
-        assert result.exit_code == 2 and message in one_error_line(result), (args, result.output)
+    result = runner.invoke(main, ["render", str(quick), *args, "-o", str(tmp_path / "x.png")])
+    assert result.exit_code == 2 and message in one_error_line(result), (args, result.output)

@@ -3,10 +3,10 @@
 Keras runs eagerly on a float64 ``keras.Variable``: each step takes the gradient of the surface
 (viz.surfaces, written with keras.ops) with a GradientTape and calls ``optimizer.apply``. The
 reference gets the analytic NumPy gradient. Observed agreement is bit-for-bit or within a few ulps
-(max relative error <= 2e-15 over 60 steps), so the bar is 1e-12 rather than 1e-9. Some of Keras'
-float32 roundings move these paths only a little: leaving out the float32 learning rate shifts
-Adagrad's default path by 7e-10 (under 1e-9), Nadam's and Adamax's float32 betas by 2e-9 to
-4e-9; at 1e-12 every one of them fails. (Adagrad's float32 initial accumulator moves paths by
+(max relative error <= 2e-15 over 60 steps), so the bar is 1e-12: tight enough to catch Keras'
+float32 roundings, which move these paths only a little (leaving out the float32 learning rate
+shifts Adagrad's default path by 7e-10, Nadam's and Adamax's float32 betas by 2e-9 to 4e-9; a
+bar of 1e-9 would miss the first, and at 1e-12 every one of them fails). (Adagrad's float32 initial accumulator moves paths by
 ~1e-14 only, below any safe bar; it is copied from the source.)
 """
 
@@ -20,7 +20,7 @@ from keras import ops
 from numpy_optimizers import DEFAULTS, GRADIENTS, f32, numpy_path
 from viz import surfaces
 
-TOL = 1e-12  # max |keras - numpy| / max(1, |keras|) over the path; the brief asks <= 1e-9
+TOL = 1e-12  # max |keras - numpy| / max(1, |keras|) over the path
 STEPS = 60
 STARTS = {"rosenbrock": [(-1.2, 1.0), (0.0, 2.5)], "himmelblau": [(0.0, 0.0), (-0.5, -1.5)]}
 
@@ -89,7 +89,7 @@ def case_id(case):
     return "-".join([class_name] + [f"{k}={v}" for k, v in options.items()]) if options else f"{class_name}-defaults"
 
 
-@pytest.mark.parametrize("surface", list(STARTS))
+@pytest.mark.parametrize("surface", ["rosenbrock", pytest.param("himmelblau", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("case", CASES, ids=[case_id(c) for c in CASES])
 def test_numpy_reference_equals_keras(case, surface):
     class_name, options = case

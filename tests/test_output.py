@@ -15,7 +15,8 @@ from PIL import Image
 from viz import show
 from viz.cli import main
 from viz.recording import Recording
-from viz.render import BudgetError, render_within
+from viz.errors import BudgetError
+from viz.render.animation import render_within
 
 pytestmark = pytest.mark.slow
 SMALL = ["--size", "320x180"]
@@ -137,7 +138,7 @@ def test_steps_override_for_surfaces_only(runner, quick, scene_file, tmp_path):
     result = ok(runner, "render", surface, "-o", tmp_path / "s.gif", *SMALL, "--steps", "20")
     assert "21 frames at 25 fps" in result.stdout
     result = runner.invoke(main, ["render", str(quick), "--steps", "20"])
-    assert result.exit_code == 2 and "steps cannot be set for a model problem" in result.output
+    assert result.exit_code == 2 and "counts a surface's steps; a model's steps are its epochs x batches" in result.output
 
 
 def test_max_size_fits_the_gif_and_says_how(runner, scene_file, tmp_path):
@@ -203,7 +204,7 @@ def test_show_html_is_the_player_in_a_frame_of_its_own(quick):
     """In Jupyter the html player sits in an iframe whose document is the player file itself."""
     import html as markup
 
-    animation = show(quick, size=(320, 180), fmt="html")
+    animation = show(quick, size=(320, 180), format="html")
     frame = animation._repr_html_()
     assert frame.startswith('<iframe srcdoc="') and "aspect-ratio: 320 / 360" in frame
     page = markup.unescape(frame.split('srcdoc="')[1].split('" style=')[0])

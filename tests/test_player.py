@@ -17,14 +17,15 @@ import pytest
 from PIL import Image
 
 from viz.cli import main
-from viz.render import render
+from viz.render.animation import render
 
-pytestmark = pytest.mark.slow
 SMALL = ["--size", "320x180"]
 FPS = 30
 FRAMES = 16  # the quick scene's 15 steps and its start
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not on PATH: the player is not run")
+NO_CHROMIUM = ("no Chromium binary on PATH (looked for 'chromium' and 'chromium-browser'): the HTML player's "
+               "tests drive it in headless Chromium and cannot run. Install Debian's package "
+               "(apt-get update && apt-get install -y chromium); .ci/run does this when it is missing.")
 
 
 def ok(runner, *args):
@@ -49,6 +50,21 @@ def decoded(path):
     return (width, height), np.stack([np.frombuffer(f, np.uint8).reshape(height, width, 3) for f in reader])
 
 
+def test_a_tiny_player_page_holds_its_frames(small, tmp_path):
+    """The fast tier's check of the player: 160x90, the quick recording's 16 frames."""
+    path = tmp_path / "tiny.html"
+    assert render(small, path, "tiny", size=(160, 90), fps=FPS) == FRAMES
+    page = path.read_text()
+    assert "http://" not in page and "https://" not in page and "default-src 'none'" in page
+    data = json.loads(re.search(r'<script type="application/json" id="viz-data">(.*?)</script>', page).group(1))
+    assert data == {"fps": FPS, "frames": FRAMES, "steps": list(range(FRAMES)), "lastStep": 15}
+    (tmp_path / "embedded.mp4").write_bytes(embedded_video(page))
+    size, frames = decoded(tmp_path / "embedded.mp4")
+    assert size == (160, 90) and len(frames) == FRAMES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["embedded.mp4", "tiny.html"]
+
+
+@pytest.mark.slow
 def test_html_is_one_self_contained_file(runner, quick, outputs):
     result = ok(runner, "render", quick, "--format", "html", *SMALL)
     path = outputs / "quick.html"
@@ -65,6 +81,7 @@ def test_html_is_one_self_contained_file(runner, quick, outputs):
     assert not list(outputs.glob(".*part*")) and not list(outputs.glob(".quick.html.*"))  # no leftovers
 
 
+@pytest.mark.slow
 def test_embedded_video_is_the_mp4_without_its_hold(runner, quick, tmp_path):
     ok(runner, "render", quick, "-o", tmp_path / "q.html", *SMALL, "--theme", "dark")
     ok(runner, "render", quick, "-o", tmp_path / "q.mp4", *SMALL, "--theme", "dark", "--hold", "1")
@@ -156,7 +173,10 @@ class Chromium:
 
 @pytest.fixture(scope="module")
 def player(small, tmp_path_factory):
-    """Chromium with the quick scene's player (320x180, 16 frames at 30 fps), and its decoded frames."""
+    """Chromium with the quick scene's player (320x180, 16 frames at 30 fps), and its decoded
+    frames. Without Chromium the tests that use it fail: they are not skipped."""
+    if CHROMIUM is None:
+        pytest.fail(NO_CHROMIUM, pytrace=False)
     folder = tmp_path_factory.mktemp("player")
     render(small, folder / "quick.html", "quick", size=(320, 180))
     (folder / "embedded.mp4").write_bytes(embedded_video((folder / "quick.html").read_text()))
@@ -196,7 +216,7 @@ def on_screen(browser):
     return int(np.argmin(differences))
 
 
-@needs_chromium
+@pytest.mark.slow
 def test_player_plays_pauses_and_stops_on_the_last_frame(player):
     player.open()
     assert player.js("[vizPlayer.frames, vizPlayer.fps, document.querySelector('video').duration]") == \
@@ -219,7 +239,7 @@ def test_player_plays_pauses_and_stops_on_the_last_frame(player):
     assert on_screen(player) == 15
 
 
-@needs_chromium
+@pytest.mark.slow
 def test_seek_step_and_scrub_are_frame_accurate(player):
     player.open()
     for frame in (7, 0, 15, 3):
@@ -243,7 +263,7 @@ def test_seek_step_and_scrub_are_frame_accurate(player):
     assert shown["time"] == pytest.approx(9.5 / FPS, abs=1e-3)
 
 
-@needs_chromium
+@pytest.mark.slow
 def test_keyboard_steps_and_plays(player):
     player.open()
     player.key("ArrowRight", "ArrowRight", 39)
@@ -275,6 +295,7 @@ def test_keyboard_steps_and_plays(player):
     assert settled(player)["frame"] == paused["frame"] + 1
 
 
+@pytest.mark.slow
 def test_the_readout_follows_the_running_optimizer_in_a_sequence(runner, quick, outputs):
     ok(runner, "render", quick, "--format", "html", "--sequence", *SMALL)
     page = (outputs / "quick.html").read_text()

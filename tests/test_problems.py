@@ -19,14 +19,14 @@ FOUR_INPUTS = problems.keras_model(mlp, np.zeros((8, 4)), np.zeros(8))
 
 @pytest.mark.parametrize("problem, option, keyword", [
     (surfaces.get("matyas"), {"seeds": 3}, "seeds"),
-    (surfaces.get("matyas"), {"boundary": True}, "boundary"),
+    (surfaces.get("matyas"), {"boundary": True}, "panels"),
     (surfaces.get("matyas"), {"features": ("pca",)}, "features"),
     (problems.logreg(), {"view": "3d"}, "view"),
     (problems.logreg(), {"steps": 10}, "steps"),
     (problems.logreg(), {"features": ("variance", "bias")}, "features"),
     (TWO_INPUTS, {"view": "3d"}, "view"),
     (TWO_INPUTS, {"features": ("pca",)}, "features"),
-    (FOUR_INPUTS, {"boundary": True}, "boundary"),
+    (FOUR_INPUTS, {"boundary": True}, "panels"),
 ])
 def test_what_a_problem_cannot_do_is_an_option_error(problem, option, keyword):
     with pytest.raises(OptionError) as raised:

@@ -1,7 +1,7 @@
 import pytest
 
 from viz import SEED_OPTIMIZERS, Scene, problems
-from viz.errors import SpecError
+from viz.errors import OptionError, SpecError
 from viz.scene import SceneFileError, load_scenes, select
 
 HEADER = "from viz import Scene, problems\n"
@@ -24,11 +24,11 @@ def test_selection_rules(scene_file):
     two = load_scenes(scene_file(HEADER + "a = Scene('a', problems.logreg())\nb = Scene('b', problems.logreg())\n"))
     assert list(select(two, "f.py", every=True)) == ["a", "b"]
     assert list(select(two, "f.py", name="b")) == ["b"]
-    with pytest.raises(LookupError, match=r"several scenes \(a, b\).*--scene"):
+    with pytest.raises(OptionError, match=r"scene=None: f.py defines several scenes \(a, b\): pick one"):
         select(two, "f.py")
-    with pytest.raises(LookupError, match="no scene 'c'; its scenes: a, b"):
+    with pytest.raises(OptionError, match="scene='c': f.py has no such scene; its scenes: a, b"):
         select(two, "f.py", name="c")
-    with pytest.raises(LookupError, match="defines no viz.Scene"):
+    with pytest.raises(SpecError, match="defines no viz.Scene"):
         select({}, "f.py")
     one = {"only": two["a"]}
     assert list(select(one, "f.py")) == ["only"]

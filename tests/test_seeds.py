@@ -8,7 +8,7 @@ import pytest
 from viz import Scene, problems, record
 from viz.backend import load_keras
 from viz.problems.logreg import lesson_data
-from viz.render import Options
+from viz.render.options import Options
 from viz.render.frames import Frames
 from viz.spread import bands, summary
 
@@ -32,6 +32,7 @@ def spread(spread_scene):
     return record(spread_scene, seeds=SEEDS)
 
 
+@pytest.mark.slow
 def test_seeds_differ_in_their_start_and_share_it_across_optimizers(spread):
     starts = spread.spread["params"][:, :, 0]  # [n_opt, n_seeds, 5]
     assert spread.spread["seeds"].tolist() == [3, 4, 5, 6]
@@ -41,6 +42,7 @@ def test_seeds_differ_in_their_start_and_share_it_across_optimizers(spread):
     np.testing.assert_array_equal(spread.spread["params"][:, 0], spread.params)  # seed 3 is the main run
 
 
+@pytest.mark.slow
 def test_every_seed_is_what_model_fit_does_from_its_initial_weights(spread, spread_scene):
     """Plain Keras, one model per seed: initial weights from that seed, batch order from the
     main run's seed; the same path as the wide model's column (and as the coupled optimizer's
@@ -63,6 +65,7 @@ def test_every_seed_is_what_model_fit_does_from_its_initial_weights(spread, spre
             np.testing.assert_allclose(spread.spread["params"][index, column, -1], end, rtol=2e-5, atol=2e-6)
 
 
+@pytest.mark.slow
 def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
     from viz.problems.logreg import loss_and_accuracy
 
@@ -72,6 +75,7 @@ def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
     np.testing.assert_array_equal(spread.spread["accuracy"], accuracy)
 
 
+@pytest.mark.slow
 def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
     frames = Frames(spread, "seeds", options=Options(size=(640, 360)))
     loss_panel = frames.panels[1]
@@ -86,6 +90,7 @@ def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
     np.testing.assert_allclose(frames.panels[2].lines[0].get_ydata(), median[0, : step + 1])
 
 
+@pytest.mark.slow
 def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
     frames = Frames(spread, "seeds", options=Options(size=(640, 360)))
     frames[5]
@@ -98,6 +103,7 @@ def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
     assert best["optimizer"] in frames.end_card.get_text()
 
 
+@pytest.mark.slow
 def test_summary_is_the_spread_of_the_final_values(spread):
     rows = summary(spread)
     final = spread.spread["loss"][:, :, -1]
@@ -112,7 +118,7 @@ def test_cli_prints_and_writes_the_summary_and_exports_every_seed(runner, quick,
     from viz.cli import main
 
     out = tmp_path / "seeds.png"
-    result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "-o", str(out), "--size", "640x360"])
+    result = runner.invoke(main, ["render", str(quick), "--seeds", "3", "-o", str(out), "--size", "320x180"])
     assert result.exit_code == 0, result.output
     assert "3 initializations (seeds 0-2)" in result.output and " lowest in " in result.output
     with open(tmp_path / "seeds.seeds.csv", newline="") as table:
@@ -139,12 +145,28 @@ def test_seeds_are_for_models(runner, scene_file):
         bowl = Scene(title="bowl", problem=surfaces.get("matyas"), optimizers={"SGD": "sgd"}, steps=5)
     """)
     result = runner.invoke(main, ["render", str(surface), "--seeds", "3"])
-    assert result.exit_code == 2 and "--seeds: scene 'bowl' is a surface" in one_error_line(result)
+    assert result.exit_code == 2 and "--seeds 3: scene 'bowl': starts a model from several initializations" in one_error_line(result)
+
+
+def recording_of(loss):
+    """A real Recording of two 2-weight paths whose seeds reached ``loss`` [2, n_seeds, 2 points]
+    (seed 0 is the main run; a NaN loss is a diverged step, its weights NaN as well)."""
+    from viz.plane import plane
+    from viz.recording import Recording
+
+    main = loss[:, 0]
+    params = np.array([[[0.0, 0.0], [1.0, 0.0]], [[0.0, 0.0], [0.0, 1.0]]])
+    params[np.isnan(main)] = np.nan
+    spread_params = np.repeat(params[:, None], loss.shape[1], axis=1)
+    spread_params[np.isnan(loss)] = np.nan
+    view = plane(params, main, lambda weights: np.sum(weights**2, axis=1), ("a", "b"), resolution=5)
+    return Recording(names=("A", "B"), params=params, loss=main, param_names=("a", "b"), plane=view,
+                     accuracy=np.where(np.isnan(main), np.nan, 0.9),
+                     spread={"seeds": np.arange(loss.shape[1]), "params": spread_params, "loss": loss,
+                             "accuracy": np.where(np.isnan(loss), np.nan, 0.9)})
 
 
 def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
-    from types import SimpleNamespace
-
     final = {"A": [0.5, np.nan, 0.4, 0.45], "B": [np.nan] * 4}
     loss = np.array([[[0.7, value] for value in values] for values in final.values()])  # [2, 4 seeds, 2 points]
     median, low, high = bands(loss)
@@ -152,8 +174,7 @@ def test_a_diverged_seed_counts_as_the_worst_not_as_zero():
     assert median[1, -1] > 1e299
     median, _, _ = bands(np.where(np.isnan(loss), np.nan, 0.9), higher_is_worse=False)
     assert median[1, -1] < -1e299  # a diverged accuracy is the lowest
-    recording = SimpleNamespace(names=("A", "B"), spread={"seeds": np.arange(4), "loss": loss,
-                                                          "accuracy": np.where(np.isnan(loss), np.nan, 0.9)})
+    recording = recording_of(loss)
     rows = summary(recording)
     assert rows[0]["diverged"] == 1 and rows[0]["loss_median"] == pytest.approx(0.475)
     assert rows[0]["loss_max"] == np.inf and rows[1]["loss_median"] == np.inf and rows[1]["diverged"] == 4
@@ -177,10 +198,11 @@ def test_no_overwrite_keeps_an_existing_summary(runner, quick, tmp_path):
     table.write_text("mine\n")
     result = runner.invoke(main, ["render", str(quick), "--seeds", "2", "--no-overwrite",
                                   "-o", str(tmp_path / "kept.png")])
-    assert result.exit_code == 1 and "kept.seeds.csv exists and --no-overwrite was given" in one_error_line(result)
+    assert result.exit_code == 1 and "kept.seeds.csv exists, and overwriting is turned off" in one_error_line(result)
     assert table.read_text() == "mine\n" and not (tmp_path / "kept.png").exists()
 
 
+@pytest.mark.slow
 def test_a_keras_model_from_several_initializations():
     """keras_model scenes: one model.fit per seed and optimizer, the main run's batch order;
     each seed's path is plain Keras from that seed's initial weights; the loss alone (a

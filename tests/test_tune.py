@@ -63,12 +63,12 @@ def test_a_tuned_scene_sets_each_rate():
     assert scene.optimizers["Adam"]["config"]["learning_rate"] == 0.15
 
 
-def test_tune_lr_renders_with_the_chosen_rates_in_the_legend_and_manifest(runner, scene_file, tmp_path):
+def test_tune_lr_renders_with_the_chosen_rates_in_the_manifest_and_caches_the_search(runner, scene_file, tmp_path):
     from viz.cli import main
 
     path = scene_file(BOWL)
     out = tmp_path / "tuned.gif"
-    result = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "640x360"])
+    result = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "320x180"])
     assert result.exit_code == 0, result.output
     manifest = json.loads((tmp_path / "tuned.gif.json").read_text())
     assert manifest["tuning"]["chosen"]["SGD"] == 0.5
@@ -80,7 +80,7 @@ def test_tune_lr_renders_with_the_chosen_rates_in_the_legend_and_manifest(runner
 
     with Image.open(out) as gif:
         assert gif.n_frames == 4  # 3 steps and the start
-    again = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "640x360"])
+    again = runner.invoke(main, ["render", str(path), "--tune-lr", "-o", str(out), "--size", "320x180"])
     assert "recording from the cache" in again.output  # the search is cached too
 
 
@@ -89,7 +89,7 @@ def test_both_plays_the_same_rate_then_the_tuned_rates(runner, scene_file, tmp_p
 
     out = tmp_path / "both.gif"
     result = runner.invoke(main, ["render", str(scene_file(BOWL)), "--tune-lr", "both", "-o", str(out),
-                                  "--size", "640x360", "--hold", "0.4"])
+                                  "--size", "320x180", "--hold", "0.4"])
     assert result.exit_code == 0, result.output
     from PIL import Image
 
@@ -115,6 +115,7 @@ def test_the_legend_shows_rates_only_when_they_differ():
     assert [h.get_label() for h in legend_handles(tuned)] == ["SGD lr 0.5", "Adam lr 0.15"]
 
 
+@pytest.mark.slow
 def test_each_trial_is_the_run_a_render_at_that_rate_would_record():
     """The search reuses one model per optimizer, resetting weights, optimizer state and rate
     between rates: every trial's loss equals a fresh recording at that rate."""
@@ -130,7 +131,8 @@ def test_each_trial_is_the_run_a_render_at_that_rate_would_record():
             assert result["trials"][label][str(rate)] == pytest.approx(loss, rel=1e-6)
 
 
-def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, scene_file, tmp_path):
+@pytest.mark.slow
+def test_both_as_an_html_player(runner, scene_file, tmp_path):
     from viz.cli import main
 
     path = scene_file(BOWL)
@@ -139,6 +141,11 @@ def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, s
                                   "--hold", "0.2"])
     assert result.exit_code == 0, result.output
     assert "the best of 9 from 0.005 to 50: SGD 0.5" in result.output
+
+
+def test_a_schedule_is_refused_before_training(runner, scene_file, tmp_path):
+    from viz.cli import main
+
     scheduled = scene_file("""
         from viz import Scene, surfaces
         s = Scene(title="s", problem=surfaces.get("matyas"), steps=5, optimizers={"SGD": {"class_name": "SGD",
@@ -150,6 +157,7 @@ def test_both_as_an_html_player_and_a_schedule_refused_before_training(runner, s
     assert "recorded" not in result.output
 
 
+@pytest.mark.slow
 def test_same_rate_and_tuned_parts_share_one_plane(small):
     """`--tune-lr both` draws both halves on the plane of all their paths together."""
     from viz import problems, record
@@ -160,6 +168,11 @@ def test_same_rate_and_tuned_parts_share_one_plane(small):
     first, second = scene.problem.share_plane([small, faster])
     np.testing.assert_array_equal(first.plane.basis, second.plane.basis)
     np.testing.assert_array_equal(first.plane.grid_loss, second.plane.grid_loss)
-    for part in (first, second):
-        np.testing.assert_allclose(part.plane.xy, (part.params - part.plane.origin) @ part.plane.basis.T)
+    np.testing.assert_array_equal(first.plane.origin, second.plane.origin)
+    for part in (first, second):  # each part's points are its weights projected on the shared plane
+        left_out = part.params - (part.plane.origin + part.plane.xy @ part.plane.basis)
+        np.testing.assert_allclose(left_out @ part.plane.basis.T, 0, atol=1e-12 * np.abs(part.params).max())
+    together = np.concatenate([small.params, faster.params]).reshape(-1, 5)
+    principal = np.linalg.svd(together - together.mean(axis=0), full_matrices=False)[2][:2]
+    np.testing.assert_allclose(np.abs(np.sum(principal * first.plane.basis, axis=1)), 1, atol=1e-9)  # of all paths
     assert first.params is small.params and second.loss is faster.loss  # only the view changes

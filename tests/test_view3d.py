@@ -5,14 +5,14 @@ import json
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from conftest import blit_difference, one_error_line
+from conftest import blit_mismatch, one_error_line, redraw_mismatch
 from mpl_toolkits.mplot3d import proj3d
 from PIL import Image
 
 from viz import Scene, record, surfaces
 from viz.cli import main
 from viz.errors import SpecError
-from viz.render import Options
+from viz.render.options import Options
 from viz.render.frames import Frames
 
 SIZE = (640, 360)
@@ -47,7 +47,13 @@ def test_blitted_3d_frame_equals_a_full_redraw(steep):
     """The surface is in the background; the moving 3D lines, drawn alone over it, give the
     picture matplotlib's full redraw of that step gives."""
     frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
-    assert blit_difference(frames, 12) < 0.002
+    assert blit_mismatch(frames, 12).tolist() == []
+    head = frames.panels[0].heads[1]  # Adam's: the comparison finds it missing, where it belongs
+    head.set_visible(False)
+    blitted = frames[12].copy()
+    head.set_visible(True)
+    missing = redraw_mismatch(frames, blitted)
+    assert len(missing) > 10 and np.abs(missing - head_pixel(frames, 1, 12)).max() <= 8
 
 
 def test_a_head_moves_over_the_surface(steep):
@@ -67,14 +73,26 @@ def test_paths_lie_on_the_log_surface(steep):
     frames[STEPS]
     panel = frames.panels[0]
     scale = panel.z
-    assert scale.log and scale.low == 0.0 and scale.floor == 0.1  # Rosenbrock's minimum is 0; levels step 0.103
+    # The floor is the power of ten at or below the contour panel's first level step.
+    first_step = np.diff(steep.plane.levels)[0]
+    floor = 10.0 ** np.floor(np.log10(first_step))
+    assert floor <= first_step < 10 * floor
+    assert scale.log and scale.floor == pytest.approx(floor, rel=1e-12)
+    assert scale.low == 0.0  # Rosenbrock's minimum, 0 at (1, 1), lies below the floor: f itself is drawn
     assert panel.ax.get_zlabel() == "f(x, y), log scale"
     xs, ys, zs = panel.lines[1].get_data_3d()  # Adam
     np.testing.assert_array_equal(xs, steep.plane.xy[1, :, 0])
     np.testing.assert_array_equal(ys, steep.plane.xy[1, :, 1])
-    np.testing.assert_allclose(10.0**zs, np.maximum(steep.loss[1], 0.1), rtol=1e-12)
+    x, y = steep.plane.xy[1].T
+    np.testing.assert_allclose(10.0**zs, np.maximum((1 - x) ** 2 + 100 * (y - x * x) ** 2, floor), rtol=1e-9)
+    # One tick per power of ten, from the floor up to the highest f in the domain (a corner:
+    # f(-2, -1) = 9 + 100 * 25 = 2509), labelled with f's value.
+    (x0, x1), (y0, y1) = surfaces.get("rosenbrock").domain
+    highest = max((1 - x) ** 2 + 100 * (y - x * x) ** 2 for x in (x0, x1) for y in (y0, y1))
+    assert highest == 2509
+    powers = range(int(np.log10(floor)), int(np.floor(np.log10(highest))) + 1)
     labels = [panel.ax.zaxis.get_major_formatter()(tick) for tick in panel.ax.get_zticks()]
-    assert labels == ["0.1", "1", "10", "100", "1,000"]
+    assert labels == [f"{10.0**power:,g}" for power in powers]
 
 
 def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep):
@@ -90,6 +108,7 @@ def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep):
     assert panel.heads[0].get_marker() == "X"  # as in the 2D panel
 
 
+@pytest.mark.slow
 def test_cli_gif_and_mp4_in_3d(runner, scene_file, tmp_path):
     path = scene_file(SCENE)
     gif = tmp_path / "steep.gif"
@@ -110,7 +129,7 @@ def test_cli_gif_and_mp4_in_3d(runner, scene_file, tmp_path):
 def test_a_model_has_no_3d_view(runner, quick, small):
     result = runner.invoke(main, ["render", str(quick), "--view", "3d", "--size", "320x180"])
     assert result.exit_code == 2
-    assert "not a surface" in one_error_line(result)
+    assert "--view 3d: scene 'quick': draws a surface's f(x, y)" in one_error_line(result)
     with pytest.raises(SpecError, match="plane through its many weights"):
         Frames(small, "small", options=Options(size=SIZE, view="3d"))
 
@@ -119,7 +138,7 @@ def test_an_unknown_view_is_refused(runner, quick):
     result = runner.invoke(main, ["render", str(quick), "--view", "4d"])
     assert result.exit_code == 2
     assert "'4d' is not one of '2d', '3d'" in one_error_line(result)
-    with pytest.raises(ValueError, match="unknown view '4d'"):
+    with pytest.raises(ValueError, match="view='4d': choose one of 2d, 3d"):
         Options(view="4d").check()
 
 
@@ -146,7 +165,7 @@ def test_the_panel_draws_the_clipped_path(steep):
 def test_the_camera_turns_the_view_and_needs_it(steep):
     frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(20, -30)))
     assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)
-    with pytest.raises(ValueError, match="use it with --view 3d"):
+    with pytest.raises(ValueError, match="use it with view 3d"):
         Options(camera=(20, -30)).check()
     with pytest.raises(ValueError, match="elevation is between -90 and 90"):
         Options(view="3d", camera=(120, 0)).check()

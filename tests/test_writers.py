@@ -5,16 +5,21 @@ import numpy as np
 import pytest
 from PIL import Image, ImageColor
 
-from viz import render
-from viz.render import Options
+from viz.render.animation import render
+from viz.render.options import Options
 from viz.render.frames import Frames
 from viz.render.panels import optimizer_style
 from viz.render.options import CLEAR_FORMATS, DEFAULT_FPS, FORMATS, STILLS
 from viz.render.writers import WRITERS
 from viz.render.writers.gif import delays as gif_delays
 
-pytestmark = pytest.mark.slow
 SIZE = (320, 180)
+
+
+@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
+def recorded(request):
+    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full lesson."""
+    return request.getfixturevalue(request.param)
 
 
 def gif_blocks(data):
@@ -43,26 +48,27 @@ def gif_blocks(data):
     return blocks
 
 
-def test_gif_frames_size_timing_and_one_palette(lesson, tmp_path):
+def test_gif_frames_size_timing_and_one_palette(recorded, tmp_path):
     path = tmp_path / "lesson.gif"
-    assert render(lesson, path, title="lesson", size=SIZE, fps=25, hold=2.0) == 301
+    count, last_step = recorded.steps + 1, recorded.steps
+    assert render(recorded, path, title="lesson", size=SIZE, fps=25, hold=2.0) == count
     blocks = gif_blocks(path.read_bytes())
     assert blocks[0][1] == {"size": SIZE, "global_table": True}
     images = [fields for kind, fields in blocks if kind == "image"]
-    assert len(images) == 301 and not any(image["local_table"] for image in images)
+    assert len(images) == count and not any(image["local_table"] for image in images)
     delays = [struct.unpack("<H", f["body"][1:3])[0] for k, f in blocks if k == "extension" and f["label"] == 0xF9]
-    assert delays == [4] * 300 + [4 + 200]  # 25 fps exactly, then the 2 s hold
+    assert delays == [4] * last_step + [4 + 200]  # 25 fps exactly, then the 2 s hold
     with Image.open(path) as gif:
-        assert gif.n_frames == 301 and gif.size == SIZE
+        assert gif.n_frames == count and gif.size == SIZE
         palette = {tuple(entry) for entry in np.reshape(gif.getpalette(), (-1, 3)).tolist()}
-        gif.seek(300)
+        gif.seek(last_step)
         last = np.asarray(gif.convert("RGB"))
-    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
-    expected = frames[300][..., :3].astype(int)
+    frames = Frames(recorded, "lesson", options=Options(size=SIZE))
+    expected = frames[last_step][..., :3].astype(int)
     # one palette of 255 colours, no dithering: every pixel close to what was drawn
     assert np.percentile(np.abs(last.astype(int) - expected).max(axis=-1), 99) < 40
     # and each optimizer keeps its own colour exactly, though its lines cover few pixels
-    for index in range(6):
+    for index in range(len(recorded.names)):
         colour = ImageColor.getrgb(optimizer_style(index)["color"])
         assert colour in palette
         assert (last == colour).all(axis=-1).sum() >= (expected == colour).all(axis=-1).sum()
@@ -85,22 +91,33 @@ def test_gif_delays_keep_exact_time_at_any_fps():
     assert gif_delays(10, 20, 1.5).tolist() == [5] * 9 + [155]
 
 
-def test_mp4_is_h264_yuv420p_faststart_with_hold(lesson, tmp_path):
+def test_mp4_is_h264_yuv420p_faststart_with_hold(recorded, tmp_path):
     path = tmp_path / "lesson.mp4"
-    render(lesson, path, title="lesson", size=SIZE, fps=30, hold=1.0)
+    count, last_step = recorded.steps + 1, recorded.steps
+    render(recorded, path, title="lesson", size=SIZE, fps=30, hold=1.0)
     reader = imageio_ffmpeg.read_frames(str(path))
     meta = next(reader)
     assert meta["codec"].startswith("h264")
     assert meta["pix_fmt"].startswith("yuv420p")
     assert tuple(meta["size"]) == SIZE and meta["fps"] == 30
     decoded = [np.frombuffer(frame, np.uint8).reshape(SIZE[1], SIZE[0], 3) for frame in reader]
-    assert len(decoded) == 301 + 30
+    assert len(decoded) == count + 30
     data = path.read_bytes()
     assert data.index(b"moov") < data.index(b"mdat")  # the index comes first: plays while loading
-    frames = Frames(lesson, "lesson", options=Options(size=SIZE))
-    first, last = frames[0][..., :3].astype(int), frames[300][..., :3].astype(int)
+    frames = Frames(recorded, "lesson", options=Options(size=SIZE))
+    first, last = frames[0][..., :3].astype(int), frames[last_step][..., :3].astype(int)
     moved = np.abs(first - last).max(axis=-1) > 60  # where the paths and curves were drawn
     assert moved.sum() > 200
-    assert np.abs(decoded[300].astype(int) - last)[moved].mean() < np.abs(decoded[0].astype(int) - last)[moved].mean() / 3
-    hold_change = np.abs(decoded[-1].astype(int) - decoded[300].astype(int))
+    assert (np.abs(decoded[last_step].astype(int) - last)[moved].mean()
+            < np.abs(decoded[0].astype(int) - last)[moved].mean() / 3)
+    hold_change = np.abs(decoded[-1].astype(int) - decoded[last_step].astype(int))
     assert hold_change.mean() < 1  # the hold repeats the last frame (up to H.264's refinement)
+
+
+def test_mp4_at_a_size_not_a_multiple_of_16_is_that_size(small, tmp_path):
+    """160x90: ffmpeg's writer would rescale to 160x96 unless told not to."""
+    path = tmp_path / "tiny.mp4"
+    render(small, path, title="tiny", size=(160, 90), fps=10, hold=0)
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    assert tuple(meta["size"]) == (160, 90) and sum(1 for _ in reader) == small.steps + 1

@@ -223,7 +223,7 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
         if options["seeds"] > 1 and not options["overwrite"]:
             for table in (seeds_table(path, tuned) for tuned in _parts(options["tune_lr"])):
                 if table.exists():
-                    raise OutputError(f"{table} exists and overwrite=False")
+                    raise OutputError(f"{table} exists, and overwriting is turned off")
         jobs.append(Job(scene_file, name, picked, path, look, settings))
     return jobs
 
@@ -320,7 +320,7 @@ def _prepare_folder(path, overwrite=True, folder=False):
     if path.is_dir() and not folder:
         raise OutputError(f"{path} is a folder; give a file name such as {path / 'lesson.gif'}")
     if not overwrite and path.exists():
-        raise OutputError(f"{path} exists and overwrite=False")
+        raise OutputError(f"{path} exists, and overwriting is turned off")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:

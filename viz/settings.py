@@ -26,10 +26,9 @@ MAX_SEEDS = 100
 
 def _pair(keyword, value, kind, example):
     """``"1280x720"``, ``"35,-120"`` or a pair of numbers -> a tuple of two ``kind``."""
-    if isinstance(value, str):
-        value = value.lower().replace("x", ",").split(",")
+    parts = value.lower().replace("x", ",").split(",") if isinstance(value, str) else value
     try:
-        first, second = (kind(part) for part in value)
+        first, second = (kind(part) for part in parts)
     except (TypeError, ValueError):
         raise OptionError(keyword, value, f"is not two numbers such as {example}") from None
     return first, second
@@ -111,8 +110,8 @@ def render_options(output, options):
     features = options["features"]
     if features is not None:
         if not boundary:
-            raise OptionError("features", features, "sets the boundary panel's axes: add panels="
-                                                    "'contour,curves,boundary'")
+            raise OptionError("features", features, "sets the boundary panel's axes: add the boundary panel "
+                                                    "(panels contour,curves,boundary)")
         features = _names("features", features)
     camera = options["camera"]
     overlays = _names("overlays", options["overlays"]) if options["overlays"] is not None else ()

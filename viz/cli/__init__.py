@@ -35,7 +35,8 @@ def _as_click(error):
     an option named by its flag; anything else viz refuses is a failure (exit 1)."""
     if isinstance(error, OptionError):
         flag = FLAGS.get(error.keyword, "--" + error.keyword.replace("_", "-"))
-        value = "" if error.value in (None, True, False) else f" {error.value}"
+        value = error.value
+        value = "" if value is None or isinstance(value, bool) else f" {value:g}" if isinstance(value, float) else f" {value}"
         return click.UsageError(f"{flag}{value}: {error.reason}")
     if isinstance(error, SpecError):
         return click.UsageError(str(error))
@@ -174,9 +175,9 @@ def export(scene_file, output, scene, seed, seeds, cache):
 @click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def list_scenes(scene_file):
     """List the scenes of SCENE_FILE: name, title and optimizers."""
-    from viz.scene import load_scenes
+    from viz.scene import load_scenes, select
 
-    for name, scene in load_scenes(scene_file).items():
+    for name, scene in select(load_scenes(scene_file), scene_file, every=True).items():
         click.echo(f"{name}: {scene.title}")
         click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {scene.learning_rate:g}")
 

@@ -112,8 +112,9 @@ class Options:
                                   "degrees and the azimuth a finite angle, e.g. 35,-120")
         unknown = [name for name in self.overlays if name not in OVERLAYS]
         if unknown or len(set(self.overlays)) < len(self.overlays):
+            what = f"unknown overlay {unknown[0]!r}" if unknown else "an overlay twice"
             raise OptionError("overlays", ",".join(self.overlays),
-                              f"choose {' and '.join(OVERLAYS)}, each at most once, comma-separated")
+                              f"{what}; choose {', '.join(OVERLAYS)} or both, comma-separated")
         if self.trail is not None and (type(self.trail) is not int or self.trail < 1):
             raise OptionError("trail", self.trail, "must be a whole number of steps, at least 1")
         if self.view == "3d" and (self.overlays or self.trail is not None):

@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import inspect
 import json
-import marshal
 from importlib import metadata
 from pathlib import Path
 
@@ -93,7 +92,7 @@ def _describe(value):
         return {"type": type(value).__name__, "config": value.get_config()}
     if hasattr(value, "__code__"):  # a surface's function: its compiled code, defaults, closure
         cells = [cell.cell_contents for cell in value.__closure__ or ()]
-        return {"code": hashlib.sha256(marshal.dumps(value.__code__)).hexdigest(),
+        return {"code": _code_digest(value.__code__),
                 "defaults": value.__defaults__, "closure": cells}
     if isinstance(value, np.ndarray):  # data: its hash, not its values
         return {"shape": value.shape, "dtype": value.dtype.str,
@@ -103,6 +102,16 @@ def _describe(value):
     if hasattr(value, "items"):  # read-only mappings
         return dict(value)
     raise TypeError(f"cannot describe {type(value).__name__}")
+
+
+def _code_digest(code):
+    """The sha256 of a function's compiled code: its bytecode, names and constants (nested
+    code too). Not ``marshal``, whose bytes change with reference counts once the code has run."""
+    digest = hashlib.sha256(code.co_code)
+    for constant in code.co_consts:
+        digest.update((_code_digest(constant) if inspect.iscode(constant) else repr(constant)).encode())
+    digest.update(repr((code.co_names, code.co_varnames, code.co_freevars)).encode())
+    return digest.hexdigest()
 
 
 def load(folder, cache_key):

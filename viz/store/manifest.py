@@ -31,8 +31,8 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "frames": frames,
         "versions": {"viz": __version__, "python": platform.python_version(),
                      **{name: metadata.version(name) for name in PACKAGES}},
-        "scene_file": str(scene_file),
-        "scene_file_sha256": hashlib.sha256(Path(scene_file).read_bytes()).hexdigest(),
+        "scene_file": None if scene_file is None else str(scene_file),  # None: a Scene given in Python
+        "scene_file_sha256": None if scene_file is None else hashlib.sha256(Path(scene_file).read_bytes()).hexdigest(),
         "scene": scene_name,
         "title": scene.title,
         "problem": {key: value for key, value in meta.items() if key not in ("optimizers", "keras")},

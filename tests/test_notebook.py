@@ -1,0 +1,25 @@
+"""viz.show in the fast tier: a tiny surface scene, a few frames, nothing written unless asked
+(tests/test_output.py checks MP4 and the html player in the slow tier)."""
+
+import base64
+import io
+
+from PIL import Image
+
+from viz import Scene, show, surfaces
+
+
+def test_show_returns_an_inline_gif_and_writes_only_what_is_asked(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    scene = Scene("bowl", surfaces.get("booth"), optimizers={"Adam": "adam"}, learning_rate=0.5, steps=4)
+    animation = show(scene, format="gif", size=(160, 90), hold=0)
+    assert list(tmp_path.iterdir()) == []
+    html = animation._repr_html_()
+    assert html.startswith('<img src="data:image/gif;base64,')
+    data = base64.b64decode(html.split("base64,")[1].split('"')[0])
+    assert data == animation.data
+    with Image.open(io.BytesIO(data)) as gif:
+        assert gif.size == (160, 90) and gif.n_frames == 5
+    kept = tmp_path / "kept.gif"
+    animation.save(kept)
+    assert kept.read_bytes() == data and sorted(p.name for p in tmp_path.iterdir()) == ["kept.gif"]
