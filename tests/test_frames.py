@@ -29,14 +29,7 @@ def test_one_rgba_frame_per_step(small):
     assert frame.shape == (360, 640, 4) and frame.dtype == np.uint8
 
 
-LAYERING = pytest.mark.xfail(strict=True, reason=(
-    "library: the curve panels' History markers have the lines' zorder (2); a full redraw layers "
-    "them in the order they were added (line, marker, line, marker...), so a later optimizer's line "
-    "covers an earlier one's marker, while Frames.artists (CurvePanel.animated_artists: all lines, "
-    "then all markers) draws every marker over every line. Remove this mark once the two agree."))
-
-
-@pytest.mark.parametrize("recorded", ["small", pytest.param("lesson", marks=[pytest.mark.slow, LAYERING])],
+@pytest.mark.parametrize("recorded", ["small", pytest.param("lesson", marks=pytest.mark.slow)],
                          indirect=True)
 def test_blitted_frame_equals_a_full_redraw(recorded):
     """Drawing only the moving artists over the saved background gives the same picture as

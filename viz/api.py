@@ -5,6 +5,7 @@ spelled as on the command line with dashes as underscores and with the same defa
 
 import base64
 import html
+import sys
 import tempfile
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     from viz import pipeline
 
     jobs = pipeline.plan(scene_or_file, output, scene=scene, every=all, **options)
-    reports = [job.run(**({"progress": progress} if progress else {}), say=print) for job in jobs]
+    reports = [job.run(**({"progress": progress} if progress else {}), say=_say) for job in jobs]
     return reports if all or len(reports) > 1 else reports[0]
 
 
@@ -83,11 +84,16 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
     with tempfile.TemporaryDirectory() as folder:
         job, = pipeline.plan(scene_or_file, Path(folder) / f"animation.{fmt}", scene=scene,
                              **{**options, "format": fmt})
-        report = job.run(say=print)
+        report = job.run(say=_say)
         animation = Animation(report.path.read_bytes(), fmt, report.options.size)
     if output is not None:
         animation.save(output)
     return animation
+
+
+def _say(text, err=False):
+    """Print what the pipeline says: results on stdout, warnings and notes on stderr."""
+    print(text, file=sys.stderr if err else sys.stdout)
 
 
 class Animation:

@@ -125,7 +125,7 @@ class Job:
         except OSError as error:
             raise _cannot_write(self.path, error) from None
         except SpecError as error:  # e.g. a boundary panel for a model whose outputs are not one probability
-            raise SpecError(f"scene {self.name!r}: {error}") from None
+            raise _in_scene(error, self.name) from None
         last = parts[-1][0]
         return Report(self.path, self.name, frames, used, written, trained, recorded - start,
                       time.perf_counter() - recorded, tuple(changes), tuple(tables), last.steps * last.every,
@@ -159,7 +159,7 @@ class Job:
             with progress(f"recording {self.name}") as report:
                 recording = record(scene, seed=self._seed, progress=report, seeds=self.settings["seeds"])
         except SpecError as error:
-            raise SpecError(f"scene {self.name!r}: {error}") from None
+            raise _in_scene(error, self.name) from None
         if key is not None:
             try:
                 cache.store(folder, key, recording)
@@ -296,11 +296,17 @@ def _checked(scene, name, options, look=None):
 
             for spec in scene.optimizers.values():
                 with_rate(spec, scene.learning_rate)
-    except OptionError as error:
-        raise OptionError(error.keyword, error.value, f"scene {name!r}: {error.reason}") from None
     except SpecError as error:
-        raise SpecError(f"scene {name!r}: {error}") from None
+        raise _in_scene(error, name) from None
     return scene
+
+
+def _in_scene(error, name):
+    """``error`` (a :class:`SpecError`, or an :class:`OptionError` keeping its keyword) saying
+    which scene it is about."""
+    if isinstance(error, OptionError):
+        return OptionError(error.keyword, error.value, f"scene {name!r}: {error.reason}")
+    return SpecError(f"scene {name!r}: {error}")
 
 
 def default_output(scene_file, name, n_scenes, scene, fmt):

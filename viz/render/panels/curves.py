@@ -31,7 +31,8 @@ class CurvePanel:
             if per_epoch is not None:
                 mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
                                 markeredgecolor=theme.halo, markeredgewidth=1.0, clip_on=False, animated=True,
-                                linestyle=style["linestyle"] if by_epoch else "none", linewidth=1.6)
+                                linestyle=style["linestyle"] if by_epoch else "none", linewidth=1.6,
+                                zorder=2.1)  # over every line, in a full redraw (svg, pdf) as in the animation
                 self.marks.append(mark)
 
     @property
