@@ -187,7 +187,7 @@ def test_existing_output_is_replaced_whole_or_refused(runner, quick, tmp_path):
     gif = tmp_path / "quick.gif"
     gif.write_bytes(b"an older animation")
     result = runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180", "--no-overwrite"])
-    assert result.exit_code == 1 and "exists and --no-overwrite was given" in one_error_line(result)
+    assert result.exit_code == 1 and "exists, and overwriting is turned off" in one_error_line(result)
     assert gif.read_bytes() == b"an older animation"
     result = runner.invoke(main, ["render", str(quick), "-o", str(gif), "--size", "320x180"])
     assert result.exit_code == 0

@@ -110,7 +110,7 @@ def test_font_scale_makes_the_title_bigger(runner, quick, tmp_path):
             inked.append((np.asarray(png)[:45].min(axis=-1) < 128).sum())  # dark title pixels at the top
     assert inked[1] > 1.5 * inked[0]
     result = runner.invoke(main, ["render", str(quick), "--font-scale", "3"])
-    assert result.exit_code == 2 and "font scale must be between 0.75 and 1.5" in result.output
+    assert result.exit_code == 2 and "--font-scale 3: must be between 0.75 and 1.5" in result.output
 
 
 def test_duration_subsamples_or_holds(runner, quick, tmp_path, scene_file):
@@ -157,7 +157,7 @@ def test_max_size_fits_the_gif_and_says_how(runner, scene_file, tmp_path):
         render_within(Recording.load(next((tmp_path / "outputs" / ".cache").iterdir())), gif, 1000, size=(320, 180))
     assert gif.read_bytes() == kept and sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
     result = runner.invoke(main, ["render", str(path), "--format", "mp4", "--max-size", "5MB"])
-    assert result.exit_code == 2 and "--max-size is a GIF budget" in result.output
+    assert result.exit_code == 2 and "--max-size 5MB: is a GIF budget" in result.output
 
 
 def test_manifest_reproduces_the_animation(runner, quick, tmp_path):

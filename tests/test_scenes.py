@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from viz import record, render
+from viz import record
+from viz.render.animation import render
 from viz.scene import load_scenes
 
 SCENE_FILES = sorted((Path(__file__).parent.parent / "scenes").glob("*.py"))
