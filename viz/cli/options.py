@@ -55,7 +55,7 @@ RENDER_OPTIONS = [
     option("Output", "-t", "--transparent", is_flag=True, help="See-through background (gif, png, svg, pdf, frames)."),
     option("Output", "-s", "--last-frame", is_flag=True,
            help="Write only the final frame (png, or svg/pdf with --format)."),
-    option("Output", "--max-size", help="GIF size budget, e.g. 5MB: fewer colours, then fewer frames, then a "
+    option("Output", "--max-size", metavar="SIZE", help="GIF size budget, e.g. 5MB: fewer colours, then fewer frames, then a "
                                         "smaller size."),
     option("Output", "--no-overwrite", "overwrite", is_flag=True, flag_value=False, default=True,
            help="Refuse to replace an existing output."),
@@ -68,7 +68,7 @@ RENDER_OPTIONS = [
     option("Look", "--camera", metavar="ELEV,AZIM",
            help="With --view 3d: the camera's elevation and azimuth in degrees, e.g. 35,-120 "
                 "[default: chosen per surface]."),
-    option("Look", "--overlays", help="Arrows at each optimizer's current point: gradient (the loss's -gradient), "
+    option("Look", "--overlays", metavar="KINDS", help="Arrows at each optimizer's current point: gradient (the loss's -gradient), "
                                       "step (the step it takes next), or gradient,step."),
     option("Look", "--trail", type=click.IntRange(min=1),
            help="Draw the last N steps of each path strong, older parts fading."),
@@ -81,10 +81,10 @@ RENDER_OPTIONS = [
            help="Longer recordings are drawn at this many steps, spread evenly."),
     option("Timing", "--sequence", is_flag=True, help="The optimizers one after another, each in its share of the "
                                                       "frames (--max-frames and --duration are for the whole)."),
-    option("Layout", "--panels", show_default=True,
+    option("Layout", "--panels", metavar="PANELS", show_default=True,
            help="Add boundary (contour,curves,boundary): decision boundaries in the data instead of the accuracy "
                 "(the lesson, or a keras_model with two inputs)."),
-    option("Layout", "--features", help="The lesson's boundary panel axes: two features [default: variance,skewness], "
+    option("Layout", "--features", metavar="A,B|pca", help="The lesson's boundary panel axes: two features [default: variance,skewness], "
                                         "or pca for the principal components of the standardised features."),
     option("Recording", "--steps", type=int, help="Optimizer steps of a surface scene, instead of the scene's own."),
     option("Recording", "--seeds", type=click.IntRange(1, MAX_SEEDS), show_default=True,
@@ -97,7 +97,7 @@ RENDER_OPTIONS = [
            help="Initial weights and batch order [default: the scene's seed, 0]."),
     option("Recording", "--no-cache", "cache", is_flag=True, flag_value=False, default=True,
            help="Train again instead of reusing the recording cached in outputs/.cache."),
-    option("Scenes", "--scene", help="Render only this scene of the file."),
+    option("Scenes", "--scene", metavar="NAME", help="Render only this scene of the file."),
     option("Scenes", "--all", "every", is_flag=True, help="Render every scene of the file."),
     option("Scenes", "--quiet", is_flag=True, help="No progress bars; only the summary line."),
 ]
