@@ -63,9 +63,8 @@ def _place(figure, recording, title, options, counter_words):
     top, bottom = 0.81 - 0.16 * (scale - 1), 0.09 * scale
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
-    side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's room is square
-    lift = (tall - side) / 2 / HEIGHT_INCHES
-    box = (left / inches, bottom + lift, side / inches, side / HEIGHT_INCHES)
+    side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
+    box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
     if options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
