@@ -6,6 +6,7 @@ from matplotlib.colors import BoundaryNorm
 
 from viz.plane import spaced_levels
 from viz.render.framing import add_inset, visited_view, within
+from viz.render.panels.curves import start_groups
 from viz.render.panels.paths import PathPanel, add_keys
 from viz.render.theme import LIGHT
 
@@ -36,6 +37,13 @@ class ContourPanel(PathPanel):
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
                  + (f", seed {recording.spread['seeds'][0]}" if recording.spread else ""))
         add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False)
+        if len(starts) > 1 and not recording.spread:  # numbered as the curves' panels are, one per start
+            for number, group in enumerate(start_groups(recording)):
+                start = plane.xy[group[0], 0]
+                away = np.nan_to_num(np.nanmean(plane.xy[group, 1:20] - start, axis=(0, 1)))  # where its paths go
+                away = -away / (np.hypot(*away) or 1.0)  # the number on the other side, off the paths
+                ax.annotate(str(number + 1), start, xytext=tuple(11 * away), textcoords="offset points", ha="center",
+                            va="center", fontsize="small", fontweight="bold", color=theme.ink, zorder=4)
         ax.set_aspect("equal", adjustable="box")  # equal scales: distances and angles are true
         ax.set_xlim(*self.view[0])
         ax.set_ylim(*self.view[1])
