@@ -8,7 +8,7 @@ from matplotlib.patches import Rectangle
 
 MARGIN = 0.08  # room around the visited region, as a share of its larger side
 SMALLEST = 0.04  # the view spans at least this share of the grid on each side
-ZOOM = 0.85  # a view narrower than this share of the grid on either side is a zoom
+ZOOM = 0.7  # a view of less than this share of the grid's area is a zoom (and gets an inset)
 INSET = 0.3  # the inset's larger side, as a share of the panel's
 
 
@@ -38,7 +38,7 @@ def visited_view(plane, aspect):
         half[1] = half[0] / aspect
     half = np.minimum(half, (high - low) / 2)
     centre = np.clip((lowest + highest) / 2, low + half, high - half)
-    if np.all(2 * half >= ZOOM * (high - low)):
+    if np.prod(2 * half) >= ZOOM * np.prod(high - low):
         return grid_view(plane), False
     (x0, y0), (x1, y1) = centre - half, centre + half
     return ((float(x0), float(x1)), (float(y0), float(y1))), True
@@ -67,8 +67,9 @@ def add_inset(ax, plane, view, cmap, norm, theme):
     w, h = w * scale / width, h * scale / height  # axes fractions
     pad = 0.02
     (x0, x1), (y0, y1) = view
-    points = np.concatenate([plane.xy.reshape(-1, 2), np.repeat(np.asarray(plane.marks, dtype=float).reshape(-1, 2),
-                                                                 50, axis=0)])
+    between = [plane.xy[:, :-1] + share * np.diff(plane.xy, axis=1) for share in (0.25, 0.5, 0.75)]  # the lines too
+    points = np.concatenate([plane.xy.reshape(-1, 2), *(part.reshape(-1, 2) for part in between),
+                             np.repeat(np.asarray(plane.marks, dtype=float).reshape(-1, 2), 50, axis=0)])
     points = points[np.isfinite(points).all(axis=1)]
     fractions = (points - [x0, y0]) / [x1 - x0, y1 - y0]
     corners = [(1 - pad - w, 1 - pad - h), (1 - pad - w, pad), (pad, 1 - pad - h), (pad, pad)]
