@@ -1,8 +1,8 @@
 """Himmelblau's function has four minima of equal depth: where you start decides where you end.
 
-Every optimizer runs from four starts around the central hill. Plain SGD rolls into the nearest
-minimum from each; Adam and RMSprop, with steps of about lr in each coordinate, can take
-another valley from the same start.
+Every optimizer runs from four starts around the central hill. Plain SGD rolls downhill into
+a different minimum from each; Adam and RMSprop, with steps of about lr in each coordinate,
+can take another valley from the same start; Adagrad's shrinking steps stay on the hill.
 """
 
 from viz import SEED_OPTIMIZERS, Scene, surfaces

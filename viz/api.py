@@ -17,7 +17,7 @@ CONTROLS = 180  # pixels of the html player's controls under the frame (two rows
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
-           max_frames=600, sequence=False, panels="contour,curves", features=None, steps=None, seeds=1,
+           max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
            tune_lr=None, seed=None, cache=True, progress=None):
     """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
     ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
@@ -31,7 +31,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
         format, quality, aspect, size, transparent, last_frame, max_size, overwrite: the
             output (``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``).
         theme, font_scale, view, camera, overlays, trail: the look.
-        fps, hold, duration, max_frames, sequence: the timing.
+        fps, hold, duration, max_frames, sequence, time: the timing (``time="log"``: early steps
+            get more frames).
         panels, features: the layout (``panels="contour,curves,boundary"``).
         steps, seeds, tune_lr, seed, cache: the recording.
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
@@ -61,7 +62,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
          transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
-         sequence=False, panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None, seed=None,
+         sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
+         seed=None,
          cache=False):
     """Record a scene and return its animation for Jupyter to display inline: an MP4 by
     default (``format`` or ``output``'s suffix: also webm, html for the interactive player,

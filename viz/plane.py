@@ -28,6 +28,7 @@ class Plane:
     marks: np.ndarray      # [k, 2] points to mark with a star (minima)
     marks_label: str       # what the stars are, for the legend
     axis_labels: tuple     # (first, second)
+    spacing: str = "quantile"  # how ``levels`` are spaced: "quantile", "log" or "linear" (see :func:`spaced_levels`)
 
 
 def quantile_levels(grid_loss, count=12):
@@ -51,6 +52,28 @@ def linear_levels(grid_loss, count=16):
     """Evenly spaced levels from the lowest to the highest value in view."""
     finite = grid_loss[np.isfinite(grid_loss)]
     return _at_least_two(np.unique(np.linspace(finite.min(), finite.max(), count + 1)))
+
+
+DECADES = 50  # "auto": log levels when the highest value is this many times a low one (above the lowest)
+
+
+def spans_decades(grid_loss):
+    """Whether the values above the lowest span decades: the highest is more than
+    :data:`DECADES` times the 5th percentile. A bowl x² + y² does not (about 30); a curved
+    valley whose floor is f < 21 of a range in the thousands does, and so do Rosenbrock and
+    Beale (linear levels there leave the whole valley in one band)."""
+    finite = grid_loss[np.isfinite(grid_loss)]
+    above = finite - finite.min()
+    above = above[above > 0]
+    return bool(above.size) and above.max() > DECADES * np.quantile(above, 0.05)
+
+
+def spaced_levels(grid_loss, spacing):
+    """Contour levels for ``grid_loss``: ``spacing`` "log", "linear", "quantile", or "auto"
+    (log where the values span decades, see :func:`spans_decades`, else linear)."""
+    if spacing == "auto":
+        spacing = "log" if spans_decades(grid_loss) else "linear"
+    return {"log": log_levels, "linear": linear_levels, "quantile": quantile_levels}[spacing](grid_loss)
 
 
 def _at_least_two(levels):
@@ -135,17 +158,21 @@ def _principal_directions(centred):
     return directions / np.maximum(np.linalg.norm(directions, axis=1, keepdims=True), 1e-300)
 
 
-def surface_plane(surface, params, resolution=201):
+def surface_plane(surface, params, resolution=401):
     """The plane of a 2D surface is the surface itself: paths as they are, the loss on a grid
-    over the surface's domain, its global minima marked."""
+    over the surface's domain (fine enough that a view zoomed to the paths, decided when
+    rendering, still has smooth contours), its global minima marked; the levels spaced as the
+    surface says ("auto": log where its values span decades)."""
     (x_min, x_max), (y_min, y_max) = surface.domain
     grid_x = np.linspace(x_min, x_max, resolution)
     grid_y = np.linspace(y_min, y_max, resolution)
     gx, gy = np.meshgrid(grid_x, grid_y)
     grid_loss = surface.values(gx, gy)
-    levels = log_levels(grid_loss) if surface.levels == "log" else linear_levels(grid_loss)
+    spacing = surface.levels if surface.levels != "auto" else "log" if spans_decades(grid_loss) else "linear"
+    levels = spaced_levels(grid_loss, spacing)
     marks = np.array(surface.minima, dtype=np.float64).reshape(-1, 2)
     inside = (marks[:, 0] >= x_min) & (marks[:, 0] <= x_max) & (marks[:, 1] >= y_min) & (marks[:, 1] <= y_max)
     return Plane(origin=np.zeros(2), basis=np.eye(2), xy=np.asarray(params, dtype=np.float64), grid_x=grid_x,
                  grid_y=grid_y, grid_loss=grid_loss, levels=levels, marks=marks[inside],
-                 marks_label="global minimum" if len(surface.minima) < 2 else "global minima", axis_labels=("x", "y"))
+                 marks_label="global minimum" if len(surface.minima) < 2 else "global minima", axis_labels=("x", "y"),
+                 spacing=spacing)

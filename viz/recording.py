@@ -96,6 +96,7 @@ class Recording:
         plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         plane["marks_label"] = str(plane["marks_label"])
+        plane["spacing"] = str(plane["spacing"])
         history = {key[len("history_"):]: data.pop(key) for key in list(data) if key.startswith("history_")}
         groups = {group: {key[len(group) + 1:]: data.pop(key) for key in list(data) if key.startswith(f"{group}_")}
                   for group in GROUPS}

@@ -14,7 +14,7 @@ DEFAULTS = {
     # look
     "theme": "light", "font_scale": 1.0, "view": "2d", "camera": None, "overlays": None, "trail": None,
     # timing
-    "fps": None, "hold": 2.0, "duration": None, "max_frames": 600, "sequence": False,
+    "fps": None, "hold": 2.0, "duration": None, "max_frames": 600, "sequence": False, "time": "linear",
     # layout
     "panels": "contour,curves", "features": None,
     # recording
@@ -125,6 +125,6 @@ def render_options(output, options):
                    hold=options["hold"], duration=options["duration"], max_frames=options["max_frames"],
                    boundary=boundary, **({"features": features} if features else {}), view=options["view"],
                    camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
-                   overlays=overlays, trail=trail, sequence=options["sequence"])
+                   overlays=overlays, trail=trail, sequence=options["sequence"], time=options["time"])
     look.check()
     return look

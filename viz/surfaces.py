@@ -125,6 +125,9 @@ def get(name, start=None, domain=None):
     return replace(surface, **changes) if changes else surface
 
 
-def custom(fn, domain, start, name="custom", minima=(), minimum_value=None, levels="linear"):
-    """A surface of your own: ``fn(x, y)`` written with ``keras.ops`` or plain arithmetic."""
+def custom(fn, domain, start, name="custom", minima=(), minimum_value=None, levels="auto"):
+    """A surface of your own: ``fn(x, y)`` written with ``keras.ops`` or plain arithmetic.
+    ``levels`` "auto" spaces the contours logarithmically where the values span decades
+    (a curved valley whose floor is tiny next to its walls), else evenly; "log" or "linear"
+    decide it yourself."""
     return Surface(name, fn, domain, starts=start, minima=minima, minimum_value=minimum_value, levels=levels)

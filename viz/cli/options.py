@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from viz.render.theme import ASPECTS, QUALITIES, THEMES
+from viz.render.theme import ASPECTS, QUALITIES, THEMES, TIMES
 from viz.settings import DEFAULTS, MAX_SEEDS
 
 
@@ -81,6 +81,9 @@ RENDER_OPTIONS = [
            help="Longer recordings are drawn at this many steps, spread evenly."),
     option("Timing", "--sequence", is_flag=True, help="The optimizers one after another, each in its share of the "
                                                       "frames (--max-frames and --duration are for the whole)."),
+    option("Timing", "--time", type=click.Choice(list(TIMES)), show_default=True,
+           help="log: early steps get more frames (slow motion where most happens), later ones fewer; the "
+                "counter says so."),
     option("Layout", "--panels", metavar="PANELS", show_default=True,
            help="Add boundary (contour,curves,boundary): decision boundaries in the data instead of the accuracy "
                 "(the lesson, or a keras_model with two inputs)."),

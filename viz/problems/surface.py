@@ -30,7 +30,8 @@ class Surface:
         minimum_value: f at the minima.
         suggested_starts: customary start points from the literature.
         levels: ``"log"`` (contours spaced logarithmically above the minimum, for values
-            spanning decades) or ``"linear"``.
+            spanning decades), ``"linear"``, or ``"auto"`` (log where the values over the
+            domain span decades, else linear: see :func:`viz.plane.spans_decades`).
     """
 
     name: str
@@ -40,7 +41,7 @@ class Surface:
     minima: tuple = ()
     minimum_value: float | None = None
     suggested_starts: tuple = ()
-    levels: str = "linear"
+    levels: str = "auto"
 
     def __post_init__(self):
         (x_min, x_max), (y_min, y_max) = self.domain
@@ -57,8 +58,8 @@ class Surface:
                     f"{self.name}: start ({x:g}, {y:g}) is outside the domain x in [{x_min:g}, {x_max:g}], "
                     f"y in [{y_min:g}, {y_max:g}]; pass domain=((x_min, x_max), (y_min, y_max)) to widen it"
                 )
-        if self.levels not in ("log", "linear"):
-            raise SpecError(f"{self.name}: levels must be 'log' or 'linear', not {self.levels!r}")
+        if self.levels not in ("auto", "log", "linear"):
+            raise SpecError(f"{self.name}: levels must be 'auto', 'log' or 'linear', not {self.levels!r}")
         object.__setattr__(self, "starts", tuple(map(tuple, starts.tolist())))
         for field in ("minima", "suggested_starts"):
             points = np.asarray(getattr(self, field), dtype=np.float64).reshape(-1, 2)

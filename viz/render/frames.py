@@ -24,6 +24,7 @@ class Frames:
         steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
         self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
         self.recording = recording
+        self.eased = options.time == "log"
         longest = max(map(self.counter_text, self.steps), key=len)
         self.figure, self.panels, self.counter, self.end_card = lay_out(recording, title, options, longest)
         self.canvas = self.figure.canvas
@@ -43,11 +44,12 @@ class Frames:
         steps = np.atleast_1d(steps)
         last, step = running(steps)
         step, total = step * every, self.recording.steps * every
+        said = f"step {step} / {total}" + (", log time" if self.eased else "")  # early steps slowed: say so
         if not (steps == steps[0]).all():
-            return f"{self.recording.names[last]}: step {step} / {total}"
+            return f"{self.recording.names[last]}: {said}"
         if not spe:
-            return f"step {step} / {total}"
-        return f"epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    step {step} / {total}"
+            return said
+        return f"epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    {said}"
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):

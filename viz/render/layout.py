@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from viz.errors import OptionError, SpecError
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
-from viz.render.panels.curves import CurvePanel, SpreadPanel
+from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
@@ -22,6 +22,7 @@ from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
 
 HEIGHT_INCHES = 7.2  # text sizes are relative to this height, so every size looks the same
+PATH_VALUE = "f along each path"  # the curves' y label: not the colour bar's "f(x, y)" again beside it
 
 
 class Layout(NamedTuple):
@@ -63,9 +64,8 @@ def _place(figure, recording, title, options, counter_words):
     top, bottom = 0.81 - 0.16 * (scale - 1), 0.09 * scale
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
-    side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's room is square
-    lift = (tall - side) / 2 / HEIGHT_INCHES
-    box = (left / inches, bottom + lift, side / inches, side / HEIGHT_INCHES)
+    side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
+    box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
     if options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
@@ -110,11 +110,13 @@ def curve_panels(figure, box, recording, options, theme):
     boundaries (``options.boundary``), or the loss per step on a surface."""
     left, bottom, width, height = box
     if not recording.steps_per_epoch:
-        ax = figure.add_axes(box)
-        ax.set_xlabel("step")
         _fit(figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize="small",
                          color=theme.muted, va="bottom"), width)
-        return [CurvePanel(ax, recording.names, recording.loss, "f(x, y)", theme=theme)]
+        if len(start_groups(recording)) > 1:  # several starts: a panel each, numbered as on the contours
+            return [ByStart(figure, (left, bottom, width, height - 0.03), recording, PATH_VALUE, theme)]
+        ax = figure.add_axes(box)
+        ax.set_xlabel("step")
+        return [CurvePanel(ax, recording.names, recording.loss, PATH_VALUE, theme=theme)]
     spe, history = recording.steps_per_epoch, recording.history
     # the lesson's per-step accuracy, or a model's first own metric (known per epoch only)
     metric = "accuracy" if recording.accuracy is not None else next(

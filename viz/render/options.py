@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from viz.errors import OptionError
-from viz.render.theme import ASPECTS, FONT_SCALES, THEMES
+from viz.render.theme import ASPECTS, FONT_SCALES, THEMES, TIMES
 from viz.render.writers import GIF_MAX_FPS, MAX_COLOURS, WRITERS
 
 FORMATS = tuple(WRITERS)
@@ -40,7 +40,8 @@ class Options:
     (elevation, azimuth in degrees; None: the surface's own default);
     ``overlays`` draws arrows (-gradient, next step) at each optimizer's current point;
     ``trail`` fades all but the last ``trail`` steps of each path; ``sequence`` lets the
-    optimizers run one after another, each in its share of the frames (see :func:`frame_steps`).
+    optimizers run one after another, each in its share of the frames (see :func:`frame_steps`);
+    ``time`` "log" gives early steps more frames (see :func:`eased`).
     """
 
     fmt: str = "gif"
@@ -60,6 +61,7 @@ class Options:
     overlays: tuple = ()
     trail: int | None = None
     sequence: bool = False
+    time: str = "linear"
 
     @property
     def frame_rate(self):
@@ -117,6 +119,8 @@ class Options:
                               f"{what}; choose {', '.join(OVERLAYS)} or both, comma-separated")
         if self.trail is not None and (type(self.trail) is not int or self.trail < 1):
             raise OptionError("trail", self.trail, "must be a whole number of steps, at least 1")
+        if self.time not in TIMES:
+            raise OptionError("time", self.time, f"choose one of {', '.join(TIMES)}")
         if self.view == "3d" and (self.overlays or self.trail is not None):
             raise OptionError("view", "3d", "overlays and trails are drawn on the contour panel: use them "
                               "with the 2d view")
@@ -125,13 +129,35 @@ class Options:
 def schedule(steps, options):
     """The recorded step each frame shows. One frame per step up to ``max_frames`` (more are
     spread evenly); with a ``duration``, exactly ``duration * fps`` frames: fewer steps are
-    each shown for several frames, more are subsampled. Always from step 0 to the last."""
+    each shown for several frames, more are subsampled. Always from step 0 to the last.
+    ``time`` "log": as many frames, spread by :func:`eased`."""
     count = options.max_frames if options.duration is None else max(MIN_FRAMES, round(options.duration * options.frame_rate))
+    if options.time == "log":
+        return eased(count if options.duration is not None else min(count, steps + 1), steps)
     if options.duration is not None and steps + 1 < count:
         return np.minimum(np.arange(count) * (steps + 1) // (count - 1), steps)
     if steps + 1 <= count:
         return np.arange(steps + 1)
     return np.unique(np.round(np.linspace(0, steps, count)).astype(int))
+
+
+EASED_HOLD = 3  # frames at most per step on a log time scale: slow motion, never a standstill
+
+
+def eased(count, steps, hold=EASED_HOLD):
+    """``count`` frames from step 0 to ``steps`` on a log time scale: frame k of count shows
+    step a·((1 + steps/a)^(k/(count-1)) − 1), rounded, so equal times cover equal ratios
+    (steps 10 to 100 as long as 100 to 1,000) once past a; a is the smallest that shows no
+    step for more than ``hold`` frames (few steps for many frames: closer to linear)."""
+    position = np.linspace(0, 1, count)
+    target = (count - 1) / hold  # a·ln(1 + steps/a), the first frames' steps per unit of time, must reach it
+    if steps <= target:
+        return np.round(position * steps).astype(int)
+    low, high = 1e-3, float(steps)  # a·ln(1 + steps/a) grows with a, to steps
+    for _ in range(60):
+        middle = math.sqrt(low * high)
+        low, high = (middle, high) if middle * math.log1p(steps / middle) < target else (low, middle)
+    return np.minimum(np.round(high * np.expm1(position * math.log1p(steps / high))).astype(int), steps)
 
 
 def frame_steps(recording, options):

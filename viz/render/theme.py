@@ -8,6 +8,7 @@ from dataclasses import dataclass
 QUALITIES = {"l": (480, 15), "m": (720, 30), "h": (1080, 60), "k": (2160, 60)}
 ASPECTS = {"16:9": 16 / 9, "4:3": 4 / 3}
 FONT_SCALES = (0.75, 1.5)
+TIMES = ("linear", "log")  # how frames are spread over the steps (see viz.render.options.schedule)
 
 
 def preset_size(quality="m", aspect="16:9"):

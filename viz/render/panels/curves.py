@@ -56,21 +56,45 @@ def _curve_axes(ax, x, ylabel, epochs, unit_range, values, theme):
     if epochs:
         ax.set_xticks(np.arange(0, round(x[-1]) + 1))
     if unit_range:
-        ax.set_ylim(0, 1)
+        ax.set_ylim(*unit_limits(values))
     else:
         _auto_range(ax, values)
 
 
+def unit_limits(values):
+    """A 0-1 axis (the lesson's loss and accuracy), unless after the first 5% of the steps
+    every value keeps to its lowest quarter (a loss at a well-tuned rate) or its highest (an
+    accuracy): then 0 to 0.25 or 0.5, or 0.5 or 0.75 to 1, so the curves are not a line along
+    the bottom or top. The first steps may then leave the panel: its ticks say so."""
+    later = values[..., max(1, values.shape[-1] // 20):]
+    later = later[np.isfinite(later)]
+    if not later.size:
+        return 0, 1
+    high, low = np.quantile(later, 0.99), np.quantile(later, 0.01)
+    for top in (0.25, 0.5):
+        if high < 0.9 * top:
+            return 0, top
+    for bottom in (0.75, 0.5):
+        if low > bottom + 0.1 * (1 - bottom):
+            return bottom, 1
+    return 0, 1
+
+
+FLOOR = 1e-6  # a log axis ends six decades below the highest start: lower is round-off, not progress
+
+
 def _auto_range(ax, values):
     """A log scale where the values are positive and span more than two decades, else linear;
-    limits from the finite values with a little room. Values past 10^4 times the largest
-    start value are a divergence: those curves leave the panel at the top."""
+    limits from the finite values with a little room. The log axis ends at :data:`FLOOR` times
+    the highest start value at the lowest (a curve that goes further runs off its foot). Values
+    past 10^4 times the largest start value are a divergence: those curves leave the panel at
+    the top."""
     cap = 1e4 * max(np.nanmax(np.abs(values[:, 0])), 1.0)
     finite = values[np.isfinite(values) & (np.abs(values) <= cap)]
     low, high = finite.min(), finite.max()
     positive = finite[finite > 0]
     if low >= 0 and positive.size and high / positive.min() > 100:
-        floor = max(np.quantile(positive, 0.01), high * 1e-12)
+        floor = max(np.quantile(positive, 0.01), FLOOR * np.nanmax(np.abs(values[:, 0])))
         ax.set_yscale("log", nonpositive="clip")  # a path that reached 0 exactly runs along the floor
         ax.set_ylim(floor / 2, high * 2)
     else:
@@ -113,3 +137,52 @@ class SpreadPanel:
             band.set_verts([self.band(path, step)])
 
 
+
+
+def start_groups(recording):
+    """The paths from each start point, starts in the order they first appear: [[path, ...], ...]."""
+    starts = recording.params[:, 0]
+    firsts = [index for index, start in enumerate(starts) if not np.any(np.all(starts[:index] == start, axis=1))]
+    return [np.flatnonzero(np.all(starts == starts[first], axis=1)) for first in firsts]
+
+
+class ByStart:
+    """Several starts of a surface: one small curve panel per start (the paths from that start,
+    "from 1 (x, y)" as the contour panel numbers it), side by side in rows of two, sharing
+    their y axis: the curves of one start are told apart by optimizer, the starts by panel."""
+
+    def __init__(self, figure, box, recording, ylabel, theme=LIGHT):
+        left, bottom, width, height = box
+        self.groups = start_groups(recording)
+        columns = min(2, len(self.groups))
+        rows = -(-len(self.groups) // columns)
+        gap_x, gap_y = 0.025, 0.06
+        cell_w, cell_h = (width - gap_x * (columns - 1)) / columns, (height - gap_y * (rows - 1)) / rows
+        self.panels, first = [], None
+        for number, group in enumerate(self.groups):
+            row, column = divmod(number, columns)
+            ax = figure.add_axes((left + column * (cell_w + gap_x), bottom + (rows - 1 - row) * (cell_h + gap_y),
+                                  cell_w, cell_h), sharey=first)
+            first = first or ax
+            x, y = recording.params[group[0], 0]
+            ax.set_title(f"from {number + 1}  ({x:.3g}, {y:.3g})", fontsize="small", loc="left", pad=3)
+            self.panels.append(CurvePanel(ax, [recording.names[i] for i in group], recording.loss[group],
+                                          ylabel if column == 0 else "", theme=theme))
+            ax.set_xlabel("step" if row == rows - 1 else "")
+            ax.tick_params(labelleft=column == 0, labelbottom=row == rows - 1)
+        _auto_range(first, recording.loss)  # one y axis for all starts
+
+    @property
+    def lines(self):
+        """Each path's line, in the recording's order of paths."""
+        by_path = {path: line for panel, group in zip(self.panels, self.groups) for path, line in zip(group, panel.lines)}
+        return [by_path[path] for path in sorted(by_path)]
+
+    @property
+    def animated_artists(self):
+        return [artist for panel in self.panels for artist in panel.animated_artists]
+
+    def update(self, steps):
+        steps = np.asarray(steps)
+        for panel, group in zip(self.panels, self.groups):
+            panel.update(steps[group])

@@ -92,8 +92,9 @@ class OverlayPanel:
     def __init__(self, ax, recording, kinds, theme=LIGHT):
         plane = recording.plane
         self.kinds, self.xy = kinds, plane.xy
-        self.view = np.array([[plane.grid_x[0], plane.grid_y[0]], [plane.grid_x[-1], plane.grid_y[-1]]])
-        self.span = plane.grid_x[-1] - plane.grid_x[0]
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()  # the contour panel's view (zoomed or not)
+        self.view = np.array([[x0, y0], [x1, y1]])
+        self.span = x1 - x0
         self.vectors = {}
         if "gradient" in kinds:
             self.vectors["gradient"] = -(recording.grads @ plane.basis.T)  # [n_paths, points, 2]

@@ -1,0 +1,96 @@
+"""Where the contour panel looks: the region the paths visit (with their starts and the marked
+minima), widened to the panel's shape within the recorded grid. When that is much less than
+the grid, the view is a zoom and a small inset shows the whole grid with the view on it.
+Decided when rendering, from the recording: another framing never trains again."""
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+MARGIN = 0.08  # room around the visited region, as a share of its larger side
+SMALLEST = 0.04  # the view spans at least this share of the grid on each side
+ZOOM = 0.7  # a view of less than this share of the grid's area is a zoom (and gets an inset)
+INSET = 0.3  # the inset's larger side, as a share of the panel's
+
+
+def grid_view(plane):
+    """The whole grid of ``plane``: ((x0, x1), (y0, y1))."""
+    return (float(plane.grid_x[0]), float(plane.grid_x[-1])), (float(plane.grid_y[0]), float(plane.grid_y[-1]))
+
+
+def visited_view(plane, aspect):
+    """The view ((x0, x1), (y0, y1)) of ``plane`` for a panel ``aspect`` (width / height) wide,
+    and whether it zooms in: every finite path point on the grid, the starts and the marks
+    (minima) in view with a margin, widened to ``aspect`` where the grid reaches (equal scales
+    are kept: where it does not, the panel narrows)."""
+    (gx0, gx1), (gy0, gy1) = grid_view(plane)
+    low, high = np.array([gx0, gy0]), np.array([gx1, gy1])
+    points = np.concatenate([plane.xy.reshape(-1, 2), np.asarray(plane.marks, dtype=float).reshape(-1, 2)])
+    points = points[np.isfinite(points).all(axis=1)]
+    points = points[np.all((points >= low) & (points <= high), axis=1)]
+    if not len(points):
+        return grid_view(plane), False
+    lowest, highest = points.min(axis=0), points.max(axis=0)
+    half = np.maximum(highest - lowest, SMALLEST * (high - low)) / 2
+    half = half + MARGIN * 2 * half.max()
+    if half[0] < half[1] * aspect:
+        half[0] = half[1] * aspect
+    else:
+        half[1] = half[0] / aspect
+    half = np.minimum(half, (high - low) / 2)
+    centre = np.clip((lowest + highest) / 2, low + half, high - half)
+    if np.prod(2 * half) >= ZOOM * np.prod(high - low):
+        return grid_view(plane), False
+    (x0, y0), (x1, y1) = centre - half, centre + half
+    return ((float(x0), float(x1)), (float(y0), float(y1))), True
+
+
+def within(plane, view):
+    """The grid's coordinates and loss over ``view``, one grid step beyond it on each side."""
+    (x0, x1), (y0, y1) = view
+    step_x, step_y = np.diff(plane.grid_x[:2])[0], np.diff(plane.grid_y[:2])[0]
+    columns = (plane.grid_x >= x0 - step_x) & (plane.grid_x <= x1 + step_x)
+    rows = (plane.grid_y >= y0 - step_y) & (plane.grid_y <= y1 + step_y)
+    return plane.grid_x[columns], plane.grid_y[rows], plane.grid_loss[np.ix_(rows, columns)]
+
+
+def add_inset(ax, plane, view, cmap, norm, theme):
+    """A small map of the whole grid in the corner of ``ax`` that the paths, starts and marks
+    use least, the ``view`` outlined on it. Returns the inset's axes."""
+    (gx0, gx1), (gy0, gy1) = grid_view(plane)
+    figure = ax.get_figure()
+    box = ax.get_position()
+    width, height = box.width * figure.get_figwidth(), box.height * figure.get_figheight()  # inches
+    shape = (gx1 - gx0) / (gy1 - gy0)
+    w, h = (INSET * max(width, height), INSET * max(width, height) / shape) if shape >= 1 else \
+        (INSET * max(width, height) * shape, INSET * max(width, height))
+    scale = min(1.0, 0.38 * width / w, 0.38 * height / h)
+    w, h = w * scale / width, h * scale / height  # axes fractions
+    pad = 0.02
+    (x0, x1), (y0, y1) = view
+    between = [plane.xy[:, :-1] + share * np.diff(plane.xy, axis=1) for share in (0.25, 0.5, 0.75)]  # the lines too
+    points = np.concatenate([plane.xy.reshape(-1, 2), *(part.reshape(-1, 2) for part in between),
+                             np.repeat(np.asarray(plane.marks, dtype=float).reshape(-1, 2), 50, axis=0)])
+    points = points[np.isfinite(points).all(axis=1)]
+    fractions = (points - [x0, y0]) / [x1 - x0, y1 - y0]
+    corners = [(1 - pad - w, 1 - pad - h), (1 - pad - w, pad), (pad, 1 - pad - h), (pad, pad)]
+
+    def crowding(corner):
+        inside = np.all((fractions >= np.array(corner) - pad) & (fractions <= np.array(corner) + [w + pad, h + pad]),
+                        axis=1)
+        return inside.sum()
+
+    corner = min(corners, key=crowding)
+    inset = ax.inset_axes((*corner, w, h), zorder=4.5)  # under the paths (5), as blitting draws them
+    step = max(1, len(plane.grid_x) // 100)
+    inset.contourf(plane.grid_x[::step], plane.grid_y[::step], plane.grid_loss[::step, ::step], levels=norm.boundaries,
+                   cmap=cmap, norm=norm, extend="both")
+    inset.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=theme.ink, linewidth=1.4))
+    inset.set_xlim(gx0, gx1)
+    inset.set_ylim(gy0, gy1)
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_visible(True)
+        spine.set_edgecolor(theme.ink)
+        spine.set_linewidth(0.9)
+    return inset
