@@ -39,9 +39,6 @@ class ContourPanel(PathPanel):
         colorbar.set_ticks(plane.levels[:: -(-len(plane.levels) // room)])
         self.add_paths(ax, recording, theme, (plane.grid_x[[0, -1]], plane.grid_y[[0, -1]]), trail=trail, clip=False)
 
-    def points(self, path, step):
-        return self.xy[path, : step + 1]
-
     def head(self, path, step):
         return self.head_xy[path, step]
 
