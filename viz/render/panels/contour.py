@@ -5,6 +5,7 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm
 
 from viz.render.panels.paths import PathPanel, add_keys
+from viz.render.panels.seeds import SeedPaths
 from viz.render.theme import LIGHT
 
 
@@ -24,8 +25,11 @@ class ContourPanel(PathPanel):
         colorbar.set_label("training loss on this plane" if recording.steps_per_epoch else "f(x, y)")
         starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
-                 + (f", seed {recording.spread['seeds'][0]}" if recording.spread else ""))
-        add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False)
+                 + (f", seed {recording.spread['seeds'][0]} (in front)" if recording.spread else ""))
+        view = (np.array([plane.grid_x[0], plane.grid_y[0]]), np.array([plane.grid_x[-1], plane.grid_y[-1]]))
+        self.seeds = SeedPaths(ax, recording, theme, view) if recording.spread else None
+        add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False,
+                 extra=[self.seeds.key] if self.seeds else ())
         ax.set_aspect("equal", adjustable="box")  # equal scales: distances and angles are true
         ax.set_xlim(plane.grid_x[0], plane.grid_x[-1])
         ax.set_ylim(plane.grid_y[0], plane.grid_y[-1])
@@ -41,6 +45,15 @@ class ContourPanel(PathPanel):
 
     def head(self, path, step):
         return self.head_xy[path, step]
+
+    @property
+    def animated_artists(self):
+        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists]
+
+    def update(self, steps):
+        if self.seeds:
+            self.seeds.update(steps)
+        super().update(steps)
 
 
 def short_number(value, _position=None):
