@@ -4,13 +4,15 @@ said so (issue 16, points 3, 6, 7)."""
 
 import dataclasses
 import json
+import textwrap
 
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 
 import viz
-from viz import Scene, record, surfaces
+from viz import record
+from viz.scene import load_scenes
 from viz.cli import main
 from viz.divergence import FACTOR, divergence_steps, diverged_by_label
 from viz.render.frames import Frames
@@ -19,19 +21,9 @@ from viz.render.options import Options
 SIZE = (854, 480)
 
 
-def bowl(x, y):
-    return x * x + 5 * y * y
-
-
 # SGD at lr 0.22 on x^2 + 5y^2: y is multiplied by 1 - 0.22 * 10 = -1.2 each step, so it swings
 # across the valley ever wider, out of the view from step 4 on, and its loss grows a
 # trillion-fold while staying finite. Adam converges inside the view.
-BLOWUP = Scene(title="x² + 5y²: SGD at lr 0.22 blows up",
-               problem=surfaces.custom(bowl, domain=((-2, 2), (-2, 2)), start=(-1.5, 1.0)),
-               optimizers={"SGD": {"class_name": "SGD", "config": {"learning_rate": 0.22}}, "Adam": "adam"},
-               learning_rate=0.05, steps=60)
-
-
 BLOWUP_FILE = """
     from viz import Scene, surfaces
 
@@ -46,8 +38,15 @@ BLOWUP_FILE = """
 
 
 @pytest.fixture(scope="module")
-def blowup():
-    return record(BLOWUP)
+def blowup_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("scenes") / "blowup.py"
+    path.write_text(textwrap.dedent(BLOWUP_FILE))
+    return path
+
+
+@pytest.fixture(scope="module")
+def blowup(blowup_file):
+    return record(load_scenes(blowup_file)["blowup"])
 
 
 def zoomed(recording, x_to):
@@ -85,7 +84,7 @@ def test_divergence_is_a_finite_blow_up_too():
 def test_a_blow_up_is_called_diverged_on_the_frame_while_its_numbers_stay(blowup):
     assert np.isfinite(blowup.loss).all() and blowup.loss[0, -1] > 1e9 * blowup.loss[0, 0]
     assert diverged_by_label(blowup) == {"SGD": 39, "Adam": None}
-    frames = Frames(blowup, BLOWUP.title, options=Options(size=SIZE))
+    frames = Frames(blowup, "blowup", options=Options(size=SIZE))
     frames[len(frames) - 1]
     panel = frames.panels[0]
     assert panel.heads[0].get_marker() == "X" and panel.heads[1].get_marker() != "X"
@@ -96,13 +95,13 @@ def test_a_blow_up_is_called_diverged_on_the_frame_while_its_numbers_stay(blowup
     assert curves.lines[0].axes.get_ylim()[1] < 1e6  # the curve axes fit what did not diverge
 
 
-def test_the_manifest_says_diverged_and_the_export_keeps_the_finite_numbers(blowup, scene_file, runner):
-    path = scene_file(BLOWUP_FILE, name="blowup.py")
-    output = path.with_name("blowup.png")
+def test_the_manifest_says_diverged_and_the_export_keeps_the_finite_numbers(blowup, blowup_file, runner, tmp_path):
+    path = blowup_file
+    output = tmp_path / "blowup.png"
     viz.render(path, output, size=SIZE, last_frame=True)
     manifest = json.loads(output.with_name("blowup.png.json").read_text())
     assert manifest["diverged"] == {"SGD": 39, "Adam": None}
-    exported = path.with_name("blowup.npz")
+    exported = tmp_path / "blowup.npz"
     result = runner.invoke(main, ["export", str(path), "-o", str(exported)])
     assert result.exit_code == 0, result.output
     with np.load(exported) as data:
@@ -113,7 +112,7 @@ def test_no_chords_between_points_outside_the_view(blowup):
     """From step 4 on SGD's points lie above and below the view, alternately: the straight lines
     between them would draw a bar through the valley at x ~ -0.1 .. 0; none is drawn, and the
     path's drawn vertices all lie in the view."""
-    frames = Frames(blowup, BLOWUP.title, options=Options(size=SIZE))
+    frames = Frames(blowup, "blowup", options=Options(size=SIZE))
     frame = frames[len(frames) - 1]
     line = frames.panels[0].lines[0]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
