@@ -99,6 +99,6 @@ def test_a_head_out_of_view_waits_where_its_path_left():
     xy = np.array([[[0.5, 0.5], [0.5, 0.9], [0.7, 1.3], [2.0, 3.0]],   # leaves through the top at x = 0.55
                    [[2.0, 0.5], [3.0, 0.5], [0.5, 0.5], [0.5, 0.6]]])  # starts outside, comes in
     index = np.tile(np.arange(4), (2, 1))
-    heads = heads_in_view(xy, index, view)
+    heads, away = heads_in_view(xy, index, view)
     np.testing.assert_allclose(heads[0], [[0.5, 0.5], [0.5, 0.9], [0.55, 1.0], [0.55, 1.0]])
     np.testing.assert_allclose(heads[1], [[1.0, 0.5], [1.0, 0.5], [0.5, 0.5], [0.5, 0.6]])

@@ -237,3 +237,29 @@ def test_a_keras_model_from_several_initializations():
     assert len(frames.panels) == 2 and frames.panels[1].lines[0].axes.get_ylabel() == "training loss"
     frames[len(frames) - 1]
     assert frames.end_card.get_visible()
+
+
+def test_every_seeds_path_is_drawn_faint_on_one_plane_of_all_of_them(spread):
+    """The curves are medians over the seeds, so the contour panel shows every seed's path (on
+    the principal plane of all of them) with the main run's in front, and its key says so."""
+    from viz import plane as planes
+    from viz.problems.logreg import PARAM_NAMES, loss_and_accuracy
+
+    x_train, y_train, _, _ = lesson_data()
+    every = spread.spread["params"]
+    expected = planes.plane(every.reshape(-1, *every.shape[2:]), spread.spread["loss"].reshape(-1, every.shape[2]),
+                            lambda weights: loss_and_accuracy(weights, x_train, y_train)[0], PARAM_NAMES)
+    np.testing.assert_allclose(spread.plane.basis, expected.basis, atol=1e-12)
+    np.testing.assert_allclose(spread.plane.xy, (spread.params - expected.origin) @ expected.basis.T, atol=1e-12)
+
+    frames = Frames(spread, "seeds", options=Options(size=(854, 480)))
+    frames[spread.steps]
+    panel = frames.panels[0]
+    faint, front = panel.seeds.lines, panel.lines
+    assert len(faint) == len(spread.names) * (SEEDS - 1)
+    assert all(line.get_zorder() < front[0].get_zorder() and line.get_alpha() < 0.5 for line in faint)
+    seed = 2  # Adam's path from the main run's seed + 2, read back from its line
+    drawn = np.column_stack(faint[1 * (SEEDS - 1) + seed - 1].get_data())
+    np.testing.assert_allclose(drawn, (every[1, seed] - spread.plane.origin) @ spread.plane.basis.T, atol=1e-12)
+    key = [text.get_text() for text in panel.lines[0].axes.get_legend().get_texts()]
+    assert key[0] == "start, seed 3 (in front)" and "seeds 4–6" in key

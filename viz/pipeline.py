@@ -370,11 +370,11 @@ def _spread_summary(recording, table, say, heading):
 
 def _notes(recording, name, say):
     """What the user should know about a recording: subsampled weights, every path diverged."""
-    import numpy as np
+    from viz.divergence import diverged_steps
 
     if recording.every > 1:
         say(f"note: {name!r} has {recording.params.shape[-1]:,} weights: to keep memory bounded its weights "
             f"were recorded every {recording.every} steps (the frame says so)", err=True)
-    if np.isnan(recording.loss[:, -1]).all():
+    if all(step is not None for step in diverged_steps(recording)):
         say(f"warning: in {name!r} every optimizer diverged (the animation marks where); "
             "a smaller learning rate may help", err=True)

@@ -5,6 +5,7 @@ import csv
 
 import numpy as np
 
+from viz.divergence import divergence_steps, view_range
 from viz.store.atomic import atomic_path
 
 BAND = (0.25, 0.75)  # the interquartile range: the middle half of the initializations
@@ -33,7 +34,8 @@ def summary(recording):
     did not diverge), how many diverged, and in how many seeds it had the lowest and the highest final
     loss of all optimizers."""
     spread = recording.spread
-    loss = worst_if_diverged(spread["loss"][:, :, -1])  # [n_opt, n_seeds]
+    gone = divergence_steps(spread["loss"], view_range(recording.plane)) >= 0  # [n_opt, n_seeds]
+    loss = np.where(gone, DIVERGED, worst_if_diverged(spread["loss"][:, :, -1]))  # a finite blow-up too
     best, worst = np.argmin(loss, axis=0), np.argmax(loss, axis=0)
     parts = ("min", "q25", "median", "q75", "max")
     rows = []

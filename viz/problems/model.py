@@ -3,7 +3,7 @@ own ``model.fit``; the loss landscape is evaluated for many weight vectors at on
 (:mod:`viz.problems.logreg`) is a preset of this path with analytic extras."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -130,7 +130,7 @@ class KerasModel:
         slope = self.landscape(first, gradient=True)
         fields = dict(
             names=tuple(scene.optimizers), params=params, **along, param_names=self.param_names(first),
-            plane=self.view(first, params, along["loss"], landscape), steps_per_epoch=self.steps_per_epoch,
+            plane=self.seeds_view(first, params, along["loss"], spread, landscape), steps_per_epoch=self.steps_per_epoch,
             every=every, history=history, spread=spread,
             grads=masked(slope(np.nan_to_num(params.reshape(-1, size))).reshape(params.shape), params),
             meta={"problem": self.name, "epochs": self.epochs, "batch_size": self.batch_size, "train_rows": len(self.x),
@@ -176,6 +176,16 @@ class KerasModel:
         """The 2D view: the principal plane of the paths, as fine a grid as the model affords."""
         return plane.plane(params, loss, landscape, self.param_names(first),
                            resolution=grid_resolution(params.shape[-1], len(self.x)))
+
+    def seeds_view(self, first, params, loss, spread, landscape):
+        """:meth:`view` of the paths, or with several initializations one plane of every
+        seed's paths (so each can be drawn on it), ``xy`` the main run's."""
+        if not spread:
+            return self.view(first, params, loss, landscape)
+        every = spread["params"]
+        view = self.view(first, every.reshape(-1, *every.shape[2:]), spread["loss"].reshape(-1, every.shape[2]),
+                         landscape)
+        return replace(view, xy=(params - view.origin) @ view.basis.T)
 
     def other_paths(self, scene, seed, others, every, progress):
         """The paths from each of ``others`` seeds' initial weights with ``seed``'s batch order,

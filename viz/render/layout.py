@@ -11,6 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from viz.divergence import diverged_steps
 from viz.errors import OptionError, SpecError
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
@@ -112,11 +113,12 @@ def curve_panels(figure, box, recording, options, theme):
     if not recording.steps_per_epoch:
         _fit(figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize="small",
                          color=theme.muted, va="bottom"), width)
+        diverged = diverged_steps(recording)
         if len(start_groups(recording)) > 1:  # several starts: a panel each, numbered as on the contours
-            return [ByStart(figure, (left, bottom, width, height - 0.03), recording, PATH_VALUE, theme)]
+            return [ByStart(figure, (left, bottom, width, height - 0.03), recording, PATH_VALUE, theme, diverged)]
         ax = figure.add_axes(box)
         ax.set_xlabel("step")
-        return [CurvePanel(ax, recording.names, recording.loss, PATH_VALUE, theme=theme)]
+        return [CurvePanel(ax, recording.names, recording.loss, PATH_VALUE, theme=theme, diverged=diverged)]
     spe, history = recording.steps_per_epoch, recording.history
     # the lesson's per-step accuracy, or a model's first own metric (known per epoch only)
     metric = "accuracy" if recording.accuracy is not None else next(
@@ -152,7 +154,7 @@ def curve_panels(figure, box, recording, options, theme):
     return [_loss_panel(loss_ax, recording, theme),
             CurvePanel(lower_ax, recording.names, per_step,
                        f"training {metric}" + ("" if recording.accuracy is not None else ", per epoch"),
-                       spe, history[metric], "acc" in metric, theme, recording.every)]
+                       spe, history[metric], "acc" in metric, theme, recording.every, diverged_steps(recording))]
 
 
 def _loss_panel(ax, recording, theme):
@@ -161,19 +163,27 @@ def _loss_panel(ax, recording, theme):
         return SpreadPanel(ax, recording.names, recording.spread["loss"], "training loss",
                            recording.steps_per_epoch, recording.accuracy is not None, theme, recording.every)
     return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
-                      recording.history["loss"], recording.accuracy is not None, theme, recording.every)
+                      recording.history["loss"], recording.accuracy is not None, theme, recording.every,
+                      diverged_steps(recording))
 
 
 def _legend(figure, recording, theme, scale):
-    """The optimizers' legend under the title: one row if it fits, else two."""
+    """The optimizers' legend under the title: one row if it fits, else two (three if long
+    labels, e.g. "left the view at step N", need them)."""
     inches = figure.get_figwidth()
     handles = legend_handles(recording, theme)
     characters = sum(len(h.get_label()) for h in handles) * scale
     one_row = len(handles) <= 6 and characters <= 80 * inches / 12.8
-    figure.legend(handles=handles, loc="center", bbox_to_anchor=(0.5, (0.895 if one_row else 0.892) - 0.07 * (scale - 1)),
-                  ncol=len(handles) if one_row else math.ceil(len(handles) / 2), frameon=False,
-                  handlelength=2.4, columnspacing=1.2, fontsize=(12.5 if one_row else 11.5) * scale,
-                  labelspacing=0.25)
+    columns = math.ceil(len(handles) / 2)
+    rows = math.ceil(len(handles) / columns)  # matplotlib fills the legend column by column
+    widest = sum(max(len(h.get_label()) for h in handles[i:i + rows]) + 6 for i in range(0, len(handles), rows)) * scale
+    three = not one_row and widest > 92 * inches / 12.8  # between the title and the counter, packed closer
+    columns = math.ceil(len(handles) / 3) if three else columns
+    figure.legend(handles=handles, loc="center",
+                  bbox_to_anchor=(0.5, (0.895 if one_row else 0.905 if three else 0.892) - 0.07 * (scale - 1)),
+                  ncol=len(handles) if one_row else columns, frameon=False, borderpad=0 if three else 0.4,
+                  handlelength=2.4, columnspacing=1.2, fontsize=(12.5 if one_row else 10.5 if three else 11.5) * scale,
+                  labelspacing=0.15 if three else 0.25)
 
 
 def _end_card(ax, recording, theme):

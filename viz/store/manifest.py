@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from viz import __version__
+from viz.divergence import diverged_by_label
 from viz.store.atomic import atomic_path
 
 PACKAGES = ("keras", "tensorflow", "numpy", "matplotlib", "imageio-ffmpeg", "pillow")
@@ -41,6 +42,7 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "recorded_every": recording.every,
         "learning_rate": scene.learning_rate,
         "optimizers": meta["optimizers"],
+        "diverged": diverged_by_label(recording),  # optimizer step or None, as viz.divergence decides
         "render": dataclasses.asdict(options),
         "budget_changes": list(changes),
         "recording_sha256": recording.digest(),

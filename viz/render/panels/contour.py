@@ -8,6 +8,7 @@ from viz.plane import spaced_levels
 from viz.render.framing import add_inset, visited_view, within
 from viz.render.panels.curves import start_groups
 from viz.render.panels.paths import PathPanel, add_keys
+from viz.render.panels.seeds import SeedPaths
 from viz.render.theme import LIGHT
 
 
@@ -35,8 +36,11 @@ class ContourPanel(PathPanel):
         colorbar.set_label("training loss on this plane" if recording.steps_per_epoch else "f(x, y)")
         starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
-                 + (f", seed {recording.spread['seeds'][0]}" if recording.spread else ""))
-        add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False)
+                 + (f", seed {recording.spread['seeds'][0]} (in front)" if recording.spread else ""))
+        low, high = np.array(self.view).T
+        self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread else None
+        add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False,
+                 extra=[self.seeds.key] if self.seeds else ())
         if len(starts) > 1 and not recording.spread:  # numbered as the curves' panels are, one per start
             for number, group in enumerate(start_groups(recording)):
                 start = plane.xy[group[0], 0]
@@ -59,11 +63,17 @@ class ContourPanel(PathPanel):
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) if zoomed else None
         self.add_paths(ax, recording, theme, self.view, trail=trail, clip=False)
 
-    def points(self, path, step):
-        return self.xy[path, : step + 1]
-
     def head(self, path, step):
         return self.head_xy[path, step]
+
+    @property
+    def animated_artists(self):
+        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists]
+
+    def update(self, steps):
+        if self.seeds:
+            self.seeds.update(steps)
+        super().update(steps)
 
 
 def short_number(value, _position=None):

@@ -12,17 +12,23 @@ from viz.spread import bands
 class CurvePanel:
     """One learning curve per path, drawn up to the current step: a thin line for the value
     after every step and, optionally, Keras' History per epoch as markers at epoch ends (joined
-    by lines when there is no value per step: a model's own metric)."""
+    by lines when there is no value per step: a model's own metric). ``diverged``: each path's
+    divergence step or None (:func:`viz.divergence.diverged_steps`): the axes fit the values
+    before it, and a cross marks it (on the panel's edge if the value is off it)."""
 
     def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False,
-                 theme=LIGHT, every=1):
+                 theme=LIGHT, every=1, diverged=()):
         points = per_step.shape[1]
         self.per_step = per_step
         self.per_epoch = per_epoch
         by_epoch = per_epoch is not None and not np.isfinite(per_step).any()
         self.steps_per_epoch, self.every = steps_per_epoch, every  # every: steps between recorded points
         self.x = np.arange(points) * every / (steps_per_epoch or 1)
-        _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range, per_epoch if by_epoch else per_step, theme)
+        self.diverged = list(diverged) or [None] * len(names)
+        before = np.array([np.arange(points) < (points if step is None else step) for step in self.diverged])
+        _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range,
+                    per_epoch if by_epoch else np.where(before, per_step, np.nan), theme)
+        self.crosses = _crosses(ax, self.x, per_step, self.diverged, path_styles(names, theme), theme)
         self.lines, self.marks = [], []
         for style in path_styles(names, theme):
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
@@ -37,14 +43,32 @@ class CurvePanel:
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.marks]
+        return [*self.lines, *self.marks, *self.crosses.values()]
 
     def update(self, steps):
         for path, (line, step) in enumerate(zip(self.lines, steps)):
             line.set_data(self.x[: step + 1], self.per_step[path, : step + 1])
+        for path, cross in self.crosses.items():
+            cross.set_visible(bool(steps[path] >= self.diverged[path]))
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
             epochs_done = max(step * self.every // self.steps_per_epoch, 0)
             mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
+
+
+def _crosses(ax, x, values, diverged, styles, theme):
+    """A cross per diverged path at its divergence step, at its value or, off the panel, on
+    its edge: {path: artist}."""
+    low, high = ax.get_ylim()
+    crosses = {}
+    for path, (style, step) in enumerate(zip(styles, diverged)):
+        if step is None:
+            continue
+        value = values[path, step]
+        at = high if not np.isfinite(value) or value > high else max(value, low)
+        crosses[path], = ax.plot([x[step]], [at], marker="X", markersize=9, color=style["color"],
+                                 markeredgecolor=theme.ink, linestyle="none", clip_on=False, zorder=2.2,
+                                 animated=True, visible=False)
+    return crosses
 
 
 def _curve_axes(ax, x, ylabel, epochs, unit_range, values, theme):
@@ -151,8 +175,9 @@ class ByStart:
     "from 1 (x, y)" as the contour panel numbers it), side by side in rows of two, sharing
     their y axis: the curves of one start are told apart by optimizer, the starts by panel."""
 
-    def __init__(self, figure, box, recording, ylabel, theme=LIGHT):
+    def __init__(self, figure, box, recording, ylabel, theme=LIGHT, diverged=()):
         left, bottom, width, height = box
+        diverged = list(diverged) or [None] * len(recording.names)
         self.groups = start_groups(recording)
         columns = min(2, len(self.groups))
         rows = -(-len(self.groups) // columns)
@@ -167,7 +192,8 @@ class ByStart:
             x, y = recording.params[group[0], 0]
             ax.set_title(f"from {number + 1}  ({x:.3g}, {y:.3g})", fontsize="small", loc="left", pad=3)
             self.panels.append(CurvePanel(ax, [recording.names[i] for i in group], recording.loss[group],
-                                          ylabel if column == 0 else "", theme=theme))
+                                          ylabel if column == 0 else "", theme=theme,
+                                          diverged=[diverged[i] for i in group]))
             ax.set_xlabel("step" if row == rows - 1 else "")
             ax.tick_params(labelleft=column == 0, labelbottom=row == rows - 1)
         _auto_range(first, recording.loss)  # one y axis for all starts

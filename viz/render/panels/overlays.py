@@ -8,12 +8,16 @@ from matplotlib.legend import Legend
 from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrow
 
+from viz.divergence import diverged_steps
 from viz.render.panels.paths import labels_and_styles, path_styles
 from viz.render.theme import LIGHT
 
 LABELS = {"gradient": "−gradient", "step": "next step"}
 SCALE_SAMPLE = "×0.0005"  # about the widest scale written after a label
-LONGEST = 0.2  # the longest arrow of a kind in a frame, as a share of the view's width (at most)
+LONGEST = 0.2  # the longest arrow of a kind when its scale is set, as a share of the view's width
+KEEP = (LONGEST / 8, 2 * LONGEST)  # a scale stays while the longest arrow is within these shares
+NEAR = 0.04  # heads this near (share of the view's width) with alike gradients share one gradient arrow
+ALIKE = 0.25  # gradients differing by less than this share of one's length are alike
 
 
 def sequence_steps(names, schedule):
@@ -33,6 +37,24 @@ def nice_scale(raw):
     that read well in a legend and change only now and then."""
     power = 10.0 ** math.floor(math.log10(raw))
     return max(m * power for m in (1, 2, 5) if m * power <= raw * (1 + 1e-12))
+
+
+def arrow_scales(longest, span):
+    """One scale per step for a kind of arrow whose longest at each step is ``longest`` [steps]
+    (0 or NaN: none shown) on a view ``span`` wide. Set so that the longest (the largest within
+    a few steps either side) is :data:`LONGEST` of the view (a :func:`nice_scale`), then kept
+    while it stays within :data:`KEEP`: it changes rarely, and the legend writes it."""
+    longest = np.nan_to_num(np.asarray(longest, dtype=np.float64))
+    reach = max(1, len(longest) // 50)
+    padded = np.pad(longest, reach)
+    smooth = np.max([padded[i: i + len(longest)] for i in range(2 * reach + 1)], axis=0)
+    scales, scale = np.full(len(longest), np.nan), None
+    for step, length in enumerate(smooth):
+        if length > 0 and (scale is None or not KEEP[0] * span <= length * scale <= KEEP[1] * span):
+            scale = nice_scale(LONGEST * span / length)
+        scales[step] = np.nan if scale is None else scale
+    first = scales[np.isfinite(scales)]
+    return np.where(np.isfinite(scales), scales, first[0] if first.size else 1.0)
 
 
 def _scale_text(scale):
@@ -85,13 +107,15 @@ def _place_legend(ax, handles, labels):
 class OverlayPanel:
     """Arrows on the contour panel at each shown path's current point: the negative gradient
     of the loss the panel shows (projected on the view) and the step the optimizer takes next.
-    All arrows of a kind in a frame share one scale (:func:`nice_scale` of the one that makes
-    the longest ``LONGEST`` of the view's width), written after its label in the legend above
-    the panel: the legend is static, only the scales are redrawn."""
+    All arrows of a kind share one scale, kept for the whole animation unless the arrows grow
+    or shrink far out of sight (:func:`arrow_scales`), written after its label in the legend
+    above the panel: the legend is static, only the scales are redrawn. Step arrows lie over
+    the heads, gradient arrows under the paths; heads at one spot share one gradient arrow."""
 
     def __init__(self, ax, recording, kinds, theme=LIGHT):
         plane = recording.plane
         self.kinds, self.xy = kinds, plane.xy
+        self.ends = np.array([np.inf if step is None else step for step in diverged_steps(recording)])
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()  # the contour panel's view (zoomed or not)
         self.view = np.array([[x0, y0], [x1, y1]])
         self.span = x1 - x0
@@ -106,9 +130,13 @@ class OverlayPanel:
         count = len(recording.names)
         looks = {  # hollow ink-edged arrows: the landscape's; filled, in the path's colour: the optimizer's
             "gradient": {"facecolor": theme.halo, "edgecolor": theme.ink, "linewidth": 1.3, "width": 0.009,
-                         "zorder": 5.5},
-            "step": {"facecolor": colours, "edgecolor": theme.ink, "linewidth": 0.6, "width": 0.007, "zorder": 5.6},
+                         "zorder": 4.9},  # under the paths and heads: the landscape's
+            "step": {"facecolor": colours, "edgecolor": theme.ink, "linewidth": 0.6, "width": 0.007,
+                     "zorder": 6.2},  # over the heads, whose markers would hide a short step
         }
+        every = np.repeat(np.arange(plane.xy.shape[1])[:, None], count, axis=1)  # each step, every path
+        self.by_step = {kind: arrow_scales([self._lengths(kind, steps).max(initial=0.0) for steps in every], self.span)
+                        for kind in self.vectors}
         self.quivers, self.scales, handles = {}, {}, []
         for kind in kinds:
             look = looks[kind]
@@ -128,16 +156,33 @@ class OverlayPanel:
     def animated_artists(self):
         return [*self.quivers.values(), *self.factors]
 
-    def update(self, steps):
+    def _visible(self, kind, steps):
+        """Which paths show an arrow of ``kind`` at ``steps`` (one per path), and its vectors:
+        paths shown, in view and not diverged, with a finite vector; of heads nearer than
+        :data:`NEAR` of the view to an earlier one, with a gradient :data:`ALIKE` to its, only
+        that one's gradient arrow."""
         paths = np.arange(len(steps))
         points = self.xy[paths, np.maximum(steps, 0)]
+        vectors = self.vectors[kind][paths, np.maximum(steps, 0)]
         with np.errstate(invalid="ignore"):  # paths out of view (on the border) or diverged: no arrows
-            shown = (steps >= 0) & (points >= self.view[0]).all(axis=1) & (points <= self.view[1]).all(axis=1)
+            visible = ((steps >= 0) & (steps < self.ends) & (points >= self.view[0]).all(axis=1) & (points <= self.view[1]).all(axis=1)
+                       & np.isfinite(vectors).all(axis=1))
+        if kind == "gradient":
+            for path in np.flatnonzero(visible):
+                earlier = (visible[:path] & (np.hypot(*(points[:path] - points[path]).T) < NEAR * self.span)
+                           & (np.hypot(*(vectors[:path] - vectors[path]).T) < ALIKE * np.hypot(*vectors[path])))
+                visible[path] = not earlier.any()
+        return visible, points, vectors
+
+    def _lengths(self, kind, steps):
+        visible, _, vectors = self._visible(kind, steps)
+        return np.hypot(*vectors[visible].T)
+
+    def update(self, steps):
+        at = int(np.max(steps))  # a sequence: the running optimizer's step
         for kind, factor in zip(self.kinds, self.factors):
-            vectors = self.vectors[kind][paths, np.maximum(steps, 0)]
-            visible = shown & np.isfinite(vectors).all(axis=1)
-            longest = np.max(np.hypot(*vectors[visible].T), initial=0.0)
-            self.scales[kind] = nice_scale(LONGEST * self.span / longest) if longest > 0 else 1.0
+            visible, points, vectors = self._visible(kind, steps)
+            self.scales[kind] = self.by_step[kind][max(at, 0)]
             arrows = np.where(visible[:, None], vectors * self.scales[kind], 0.0)
             quiver = self.quivers[kind]
             quiver.set_offsets(np.where(visible[:, None], points, 0.0))

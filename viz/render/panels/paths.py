@@ -4,7 +4,12 @@ draw and move (:class:`PathPanel`)."""
 
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.markers import MarkerStyle
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
 
+from viz.divergence import diverged_steps
+from viz.render.panels.clip import clipped_polyline, inside
 from viz.render.panels.trail import FadingPath
 from viz.render.theme import LIGHT
 
@@ -35,27 +40,51 @@ def path_styles(names, theme=LIGHT):
     return [optimizer_style(index, theme) for index in style_of]
 
 
-def divergence_steps(loss):
-    """For each path, the first step whose loss is not finite, or None."""
-    return [int(np.argmax(~np.isfinite(row))) if not np.isfinite(row).all() else None for row in loss]
-
-
 def legend_handles(recording, theme=LIGHT):
     """One legend entry per optimizer: colour, line style and head marker; its learning rate
-    when the optimizers' rates differ; where it diverged, if it did."""
+    when the optimizers' rates differ; where it diverged or left the view, if it did."""
     labels, _ = labels_and_styles(recording.names)
-    diverged = {}
-    for name, step in zip(recording.names, divergence_steps(recording.loss)):
-        if step is not None:
-            diverged.setdefault(name, step)
+    events = path_events(recording)
     rates = learning_rates(recording)
     shown = [label + (f" lr {rates[label]:.3g}" if len(set(rates.values())) > 1 else "") for label in labels]
     return [
         Line2D([], [], linewidth=2.2, markersize=8, markeredgecolor=theme.halo,
-               label=f"{text} (diverged at step {diverged[label]})" if label in diverged else text,
-               **optimizer_style(i, theme))
+               label=f"{text} ({events[label]})" if label in events else text, **optimizer_style(i, theme))
         for i, (label, text) in enumerate(zip(labels, shown))
     ]
+
+
+def path_events(recording):
+    """What the legend says happened to each optimizer's paths, by label: "diverged at step N"
+    (:mod:`viz.divergence` decides), else "left the view at step N" (optimizer steps; the
+    earliest of its paths)."""
+    diverged, left = {}, {}
+    for name, gone, out in zip(recording.names, diverged_steps(recording), left_view_steps(recording)):
+        if gone is not None:
+            diverged[name] = min(diverged.get(name, gone), gone)
+        elif out is not None:
+            left[name] = min(left.get(name, out), out)
+    every = recording.every
+    return {**{name: f"left the view at step {step * every}" for name, step in left.items() if name not in diverged},
+            **{name: f"diverged at step {step * every}" for name, step in diverged.items()}}
+
+
+def view_box(plane):
+    """The contour panel's view: (low, high) corners [2] of the plane's grid."""
+    return np.array([plane.grid_x[0], plane.grid_y[0]]), np.array([plane.grid_x[-1], plane.grid_y[-1]])
+
+
+def left_view_steps(recording):
+    """For each path, the first recorded step at which its point lies outside the view (up to
+    the step it diverged, if it did), or None."""
+    low, high = view_box(recording.plane)
+    out = ~inside(recording.plane.xy, low, high)
+    gone = diverged_steps(recording)
+    steps = []
+    for row, end in zip(out, gone):
+        row = row[: (len(row) if end is None else end + 1)]
+        steps.append(int(row.argmax()) if row.any() else None)
+    return steps
 
 
 def learning_rates(recording):
@@ -73,12 +102,14 @@ def last_finite(values):
 
 
 class HeadLooks:
-    """Where a path's head is and how it looks at a step: at the path's last finite point, with
-    the optimizer's marker, or a black-edged cross once the path has diverged."""
+    """Where a path's head is and how it looks at a step: at the path's last finite point up to
+    the step it diverged (it stays there), with the optimizer's marker, or a black-edged cross
+    once the path has diverged (:func:`viz.divergence.diverged_steps` decides)."""
 
     def __init__(self, recording, theme=LIGHT):
-        self.index = last_finite(recording.loss)  # [n_paths, steps+1]: the point the head marks
-        self.diverged_at = divergence_steps(recording.loss)
+        self.diverged_at = diverged_steps(recording)
+        ends = np.array([len(row) if step is None else step for row, step in zip(recording.loss, self.diverged_at)])
+        self.index = np.minimum(last_finite(recording.loss), ends[:, None])  # [n_paths, steps+1]: the point shown
         self.markers = [style["marker"] for style in path_styles(recording.names)]
         self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
 
@@ -93,51 +124,73 @@ def heads_in_view(xy, index, view):
     """Where each path's head is drawn at each step [n_paths, steps+1, 2]: at its point
     ``xy[path, index[path, step]]`` when that is in ``view`` ((x0, x1), (y0, y1)); out of it,
     where the path last crossed the view's border on its way out (or, if it never was inside,
-    the nearest border point)."""
+    the nearest border point). Also the direction it left in [n_paths, steps+1, 2] (NaN while
+    the head is in view; the segment that left, or towards the point, outside)."""
     (x0, x1), (y0, y1) = view
     low, high = np.array([x0, y0]), np.array([x1, y1])
-    heads = np.empty(index.shape + (2,))
+    heads, away = np.empty(index.shape + (2,)), np.full(index.shape + (2,), np.nan)
     for path, (points, shown) in enumerate(zip(xy, index)):
-        inside = np.all((points >= low) & (points <= high), axis=1)
-        last_inside = np.maximum.accumulate(np.where(inside, np.arange(len(points)), -1))
+        within = inside(points, low, high)
+        last_inside = np.maximum.accumulate(np.where(within, np.arange(len(points)), -1))
         for step, at in enumerate(shown):
             point, before = points[at], last_inside[at]
-            if inside[at] or before < 0:
+            if within[at] or before < 0:
                 heads[path, step] = np.clip(point, low, high)
+                if not within[at]:
+                    away[path, step] = point - heads[path, step]
                 continue
-            start, away = points[before], points[before + 1] - points[before]  # the segment that leaves
+            start, leaving = points[before], points[before + 1] - points[before]  # the segment that leaves
             with np.errstate(divide="ignore", invalid="ignore"):
-                reach = np.where(away > 0, (high - start) / away, np.where(away < 0, (low - start) / away, np.inf))
-            heads[path, step] = start + min(1.0, reach.min()) * away
-    return heads
+                reach = np.where(leaving > 0, (high - start) / leaving,
+                                 np.where(leaving < 0, (low - start) / leaving, np.inf))
+            heads[path, step] = start + min(1.0, reach.min()) * leaving
+            away[path, step] = leaving
+    return heads, away
 
 
-def add_keys(ax, starts, start_label, marks, marks_label, theme, clip=True):
+def exit_marker(direction):
+    """A small arrowhead just beyond a head, pointing in ``direction`` [2] (display = data
+    directions: the contour panel's scales are equal): the path left the view that way."""
+    angle = np.degrees(np.arctan2(direction[1], direction[0]))
+    return MarkerStyle(EXIT_ARROW, transform=Affine2D().rotate_deg(angle))
+
+
+# An arrowhead pointing along +x, off the centre: a marker drawn at the head lies beyond it.
+EXIT_ARROW = Path([(0.45, -0.32), (1.0, 0.0), (0.45, 0.32), (0.45, -0.32)], closed=True)
+
+
+def add_keys(ax, starts, start_label, marks, marks_label, theme, clip=True, extra=()):
     """The key above a paths panel: the start points [k, 2 or 3] as rings and the ``marks``
-    (minima; may be empty) as stars; ``clip`` False draws a star on the border whole."""
+    (minima; may be empty) as stars, then the ``extra`` handles; ``clip`` False draws a star
+    on the border whole."""
     keys = ax.plot(*starts.T, marker="o", markersize=11, markerfacecolor="none", markeredgecolor=theme.ink,
                    markeredgewidth=2, linestyle="none", zorder=4, label=start_label)
     if len(marks):
         keys += ax.plot(*marks.T, marker="*", markersize=18, color=theme.background, markeredgecolor=theme.ink,
                         linestyle="none", zorder=4, clip_on=clip, label=marks_label)
-    ax.legend(handles=keys, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
+    ax.legend(handles=keys + list(extra), loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
               borderaxespad=0.2, handletextpad=0.3, fontsize="small")
 
 
 class PathPanel:
     """What the contour and the 3D panel share: each path's line and head in its optimizer's
-    style, moved to a step by the panel's ``points(path, step)`` (the path drawn up to it,
-    [n, 2 or 3]) and ``head(path, step)`` (where the head is drawn, step >= 0)."""
+    style, moved to a step. The line is the path clipped to the view (``polylines``: see
+    :func:`clipped_polyline`) up to the point the head shows; the head is where
+    ``head(path, step)`` says (step >= 0). A head out of the view waits on its border with an
+    arrowhead beside it, pointing where the path went (2D; in 3D a ring around it)."""
 
-    def add_paths(self, ax, recording, theme, view, dims=2, trail=None, clip=True):
+    def add_paths(self, ax, recording, theme, view, dims=2, trail=None, clip=True, polylines=None):
         """One empty line and head per path on ``ax``. ``view`` ((x0, x1), (y0, y1)): where
-        heads stay (see :func:`heads_in_view`); ``trail``: lines that fade with age (see
+        heads stay (see :func:`heads_in_view`); ``polylines``: each path's clipped polyline
+        (default: the 2D path clipped to ``view``); ``trail``: lines that fade with age (see
         :class:`FadingPath`); ``clip`` False: heads on the border drawn whole."""
         self.xy = recording.plane.xy
         self.head_looks = HeadLooks(recording, theme)
-        self.head_xy = heads_in_view(self.xy, self.head_looks.index, view)
+        self.head_xy, self.away = heads_in_view(self.xy, self.head_looks.index, view)
+        low, high = np.array(view).T
+        self.polylines = polylines or [clipped_polyline(points, low, high) for points in self.xy]
         empty = [[]] * dims
-        self.lines, self.heads = [], []
+        self.lines, self.heads, self.exits = [], [], []
         for style in path_styles(recording.names, theme):
             if trail:
                 line = FadingPath(ax, trail, style, zorder=5)
@@ -147,18 +200,37 @@ class PathPanel:
             head, = ax.plot(*empty, color=style["color"], marker=style["marker"], markersize=9,
                             markeredgecolor=theme.halo, markeredgewidth=1.2, linestyle="none", zorder=6,
                             clip_on=clip, animated=True)
+            gone, = ax.plot(*empty, linestyle="none", zorder=6.1, clip_on=False, animated=True,
+                            **({"marker": "o", "markersize": 17, "markerfacecolor": "none", "markeredgewidth": 1.6,
+                                "markeredgecolor": theme.ink} if dims == 3 else
+                               {"markersize": 30, "color": style["color"], "markeredgecolor": theme.ink,
+                                "markeredgewidth": 0.9}))
             self.lines.append(line)
             self.heads.append(head)
+            self.exits.append(gone)
+        self.directional = dims == 2
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.heads]
+        return [*self.lines, *self.heads, *self.exits]
+
+    def points(self, path, step):
+        """The path's clipped polyline up to the point its head shows (empty before it is
+        shown, step -1)."""
+        if step < 0:
+            return self.polylines[path][0][:0]
+        vertices, counts = self.polylines[path]
+        return vertices[: counts[self.head_looks.index[path, step]]]
 
     def update(self, steps):
-        for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
+        for path, (line, head, gone, step) in enumerate(zip(self.lines, self.heads, self.exits, steps)):
             drawn = self.points(path, step)
             _place(line, drawn)
             _place(head, drawn[:0] if step < 0 else np.array([self.head(path, step)]))
+            out = step >= 0 and np.isfinite(self.away[path, step]).all()
+            _place(gone, np.array([self.head(path, step)]) if out else drawn[:0])
+            if out and self.directional:
+                gone.set_marker(exit_marker(self.away[path, step]))
             if step >= 0:
                 self.head_looks.apply(head, path, step)
 

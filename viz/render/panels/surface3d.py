@@ -11,6 +11,7 @@ from matplotlib.colors import LightSource, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 
 from viz.errors import OptionError
+from viz.render.panels.clip import clipped_polyline
 from viz.render.panels.contour import short_number
 from viz.render.panels.paths import PathPanel, add_keys
 from viz.render.theme import LIGHT
@@ -100,52 +101,6 @@ def _nearest(plane, points):
     return plane.grid_loss[rows, columns]
 
 
-def clipped_polyline(points, low, high):
-    """A path's points [n, 3] as a polyline clipped to the box ``low``..``high`` (each [3]), as
-    the contour panel's axes clip a path that leaves the domain: vertices [m, 3], with NaN rows
-    where the path leaves the box, and for each step the number of vertices drawn up to it."""
-    vertices, counts, pen_down = [], [], False
-
-    def move_to(point):  # a new piece of the line
-        if vertices and np.isfinite(vertices[-1]).all():
-            vertices.append(np.full(3, np.nan))
-        vertices.append(point)
-
-    if np.all((points[0] >= low) & (points[0] <= high)):
-        move_to(points[0])
-        pen_down = True
-    counts.append(len(vertices))
-    for start, end in zip(points[:-1], points[1:]):
-        kept = _clip_segment(start, end, low, high)
-        if kept is not None:
-            entry, leave = kept
-            if entry > 0 or not pen_down:
-                move_to(start + entry * (end - start))
-            vertices.append(end if leave == 1 else start + leave * (end - start))
-        pen_down = kept is not None and kept[1] == 1
-        counts.append(len(vertices))
-    return np.array(vertices).reshape(-1, 3), np.array(counts)
-
-
-def _clip_segment(start, end, low, high):
-    """The part (t_entry, t_leave) of the segment start + t (end - start), 0 <= t <= 1, inside
-    the box, or None (Liang and Barsky's clipping)."""
-    if not (np.isfinite(start).all() and np.isfinite(end).all()):
-        return None
-    entry, leave = 0.0, 1.0
-    for a, b, lo, hi in zip(start, end, low, high):
-        delta = b - a
-        if delta == 0:
-            if not lo <= a <= hi:
-                return None
-            continue
-        t0, t1 = sorted(((lo - a) / delta, (hi - a) / delta))
-        entry, leave = max(entry, t0), min(leave, t1)
-        if entry > leave:
-            return None
-    return entry, leave
-
-
 def _keep_within(ax, box):
     """Narrow the 3D axes until their labels stay inside the figure on the left and inside
     ``box`` (figure fractions) on the right: depending on the camera the z axis is on one side
@@ -218,16 +173,9 @@ class SurfacePanel3D(PathPanel):
 
         self.plane, self.path_z = plane, z(recording.loss)
         box_low, box_high = (x0, y0, z.limits[0]), (x1, y1, z.limits[1])
-        self.polylines = [clipped_polyline(np.column_stack([xy, path_z]), box_low, box_high)
-                          for xy, path_z in zip(plane.xy, self.path_z)]
-        self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3)
-
-    def points(self, path, step):
-        """The path's clipped polyline up to ``step`` (empty before it is shown, step -1)."""
-        if step < 0:
-            return np.empty((0, 3))
-        vertices, counts = self.polylines[path]
-        return vertices[: counts[step]]
+        polylines = [clipped_polyline(np.column_stack([xy, path_z]), box_low, box_high)
+                     for xy, path_z in zip(plane.xy, self.path_z)]
+        self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3, polylines=polylines)
 
     def head(self, path, step):
         """Where the path's head is drawn at ``step``: its last finite point, or, out of the

@@ -4,10 +4,10 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 
-OLDER_ALPHA = 0.55  # the band just before the trail
-FADE = 0.6          # each older band of N steps: its alpha times this
-FLOOR_ALPHA = 0.12  # the oldest parts stay faintly visible: where the path came from
-WIDTHS = (2.6, 1.8)  # the trail's line width, the older parts'
+OLDER_ALPHA = 0.7   # the band just before the trail
+FADE = 0.7          # each older band of N steps: its alpha times this
+FLOOR_ALPHA = 0.35  # the oldest parts stay visible (on a projector too): where the path came from
+WIDTHS = (2.6, 2.0)  # the trail's line width, the older parts'
 
 
 def band_alphas(count):
