@@ -17,14 +17,16 @@ def grid_view(plane):
     return (float(plane.grid_x[0]), float(plane.grid_x[-1])), (float(plane.grid_y[0]), float(plane.grid_y[-1]))
 
 
-def visited_view(plane, aspect):
+def visited_view(plane, aspect, others=()):
     """The view ((x0, x1), (y0, y1)) of ``plane`` for a panel ``aspect`` (width / height) wide,
-    and whether it zooms in: every finite path point on the grid, the starts and the marks
-    (minima) in view with a margin, widened to ``aspect`` where the grid reaches (equal scales
-    are kept: where it does not, the panel narrows)."""
+    and whether it zooms in: every finite path point on the grid (``others``: more points
+    [..., 2], e.g. other seeds' paths), the starts and the marks (minima) in view with a margin,
+    widened to ``aspect`` where the grid reaches (equal scales are kept: where it does not, the
+    panel narrows)."""
     (gx0, gx1), (gy0, gy1) = grid_view(plane)
     low, high = np.array([gx0, gy0]), np.array([gx1, gy1])
-    points = np.concatenate([plane.xy.reshape(-1, 2), np.asarray(plane.marks, dtype=float).reshape(-1, 2)])
+    points = np.concatenate([plane.xy.reshape(-1, 2), np.asarray(others, dtype=float).reshape(-1, 2),
+                             np.asarray(plane.marks, dtype=float).reshape(-1, 2)])
     points = points[np.isfinite(points).all(axis=1)]
     points = points[np.all((points >= low) & (points <= high), axis=1)]
     if not len(points):

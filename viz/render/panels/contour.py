@@ -8,7 +8,7 @@ from viz.plane import spaced_levels
 from viz.render.framing import add_inset, visited_view, within
 from viz.render.panels.curves import start_groups
 from viz.render.panels.paths import PathPanel, add_keys
-from viz.render.panels.seeds import SeedPaths
+from viz.render.panels.seeds import SeedPaths, seed_paths
 from viz.render.theme import LIGHT
 
 
@@ -23,8 +23,9 @@ class ContourPanel(PathPanel):
     def __init__(self, ax, cax, recording, theme=LIGHT, trail=None):
         plane, figure = recording.plane, ax.get_figure()
         room = ax.get_position()
+        others = seed_paths(recording) if recording.spread else ()
         self.view, zoomed = visited_view(plane, room.width * figure.get_figwidth() /
-                                         (room.height * figure.get_figheight()))
+                                         (room.height * figure.get_figheight()), others)
         grid_x, grid_y, grid_loss = within(plane, self.view) if zoomed else (plane.grid_x, plane.grid_y,
                                                                              plane.grid_loss)
         levels = spaced_levels(grid_loss, plane.spacing) if zoomed else plane.levels  # for the loss in view

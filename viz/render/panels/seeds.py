@@ -12,6 +12,12 @@ from viz.render.panels.paths import path_styles
 ALPHA, WIDTH = 0.4, 1.1
 
 
+def seed_paths(recording):
+    """The other seeds' paths on the recording's plane [n_opt, n_seeds - 1, points, 2]."""
+    plane = recording.plane
+    return (recording.spread["params"][:, 1:] - plane.origin) @ plane.basis.T
+
+
 class SeedPaths:
     """The paths of ``recording.spread``'s seeds after the first (the main run, drawn by the
     contour panel), clipped to ``view`` ((low, high) corners) up to where they diverge, each in
@@ -20,7 +26,7 @@ class SeedPaths:
     def __init__(self, ax, recording, theme, view):
         spread, plane = recording.spread, recording.plane
         low, high = view
-        others = (spread["params"][:, 1:] - plane.origin) @ plane.basis.T  # [n_opt, n_seeds - 1, points, 2]
+        others = seed_paths(recording)
         ends = divergence_steps(spread["loss"][:, 1:], view_range(plane))
         self.paths, self.lines = [], []  # (optimizer, clipped polyline, last step shown)
         for optimizer, (style, paths, path_ends) in enumerate(zip(path_styles(recording.names, theme), others, ends)):
