@@ -19,7 +19,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
     ``progress(done, total)``, if given, is called as frames are encoded. Returns the number
     of frames written (without the final hold)."""
     from viz.render.frames import Frames, Joined
-    from viz.render.panels import optimizer_style
+    from viz.render.looks import looks
 
     path = Path(path)
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
@@ -30,7 +30,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
                      for part, part_title in parts], pause=round(options.hold * fps))
     last = parts[-1][0]
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
-                      tuple(optimizer_style(index, theme)["color"] for index in range(len(set(recording.names)))),
+                      tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
                       recording.every, last.steps * last.every, progress)
     write(frames, path, context)
     return len(frames)

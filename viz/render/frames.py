@@ -1,12 +1,11 @@
 """The frame loop: the figure's static part is drawn once; each frame restores it, moves the
 animated artists to one step and draws only those (matplotlib's blitting recipe)."""
 
-import math
-
 import numpy as np
 
 from viz.render.layout import lay_out
 from viz.render.options import Options
+from viz.render.rates import scheduled_rates
 from viz.store.atomic import atomic_path
 
 
@@ -24,6 +23,7 @@ class Frames:
         steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
         self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
         self.recording = recording
+        self.rates = scheduled_rates(recording)  # the rate now, for optimizers following a schedule
         longest = max(map(self.counter_text, self.steps), key=len)
         self.figure, self.panels, self.counter, self.end_card = lay_out(recording, title, options, longest)
         self.canvas = self.figure.canvas
@@ -36,18 +36,27 @@ class Frames:
         return len(self.steps)
 
     def counter_text(self, steps):
-        """The counter's words at ``steps`` (one per path): "epoch 3 / 5    step 150 / 300" or
-        "step 150 / 300"; when the paths are at different steps (a sequence), the last optimizer
-        shown and its step: "Adam: step 150 / 300" (its epoch is where its curve ends)."""
+        """The counter's words at ``steps`` (one per path): "epoch 2.5 / 5    step 150 / 300"
+        (epochs as the curves' axis counts them) or "step 150 / 300"; when the paths are at
+        different steps (a sequence), the last optimizer shown and its step: "Adam: step 150 /
+        300" (its epoch is where its curve ends). Then the rate now of an optimizer following a
+        schedule: "lr now 0.225" (several: "lr now: A 0.225, B 0.1")."""
         spe, every = self.recording.steps_per_epoch, self.recording.every
         steps = np.atleast_1d(steps)
         last, step = running(steps)
         step, total = step * every, self.recording.steps * every
         if not (steps == steps[0]).all():
-            return f"{self.recording.names[last]}: step {step} / {total}"
-        if not spe:
-            return f"step {step} / {total}"
-        return f"epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    step {step} / {total}"
+            words = f"{self.recording.names[last]}: step {step} / {total}"
+        elif not spe:
+            words = f"step {step} / {total}"
+        else:
+            words = f"epoch {step / spe:.1f} / {total / spe:.{0 if total % spe == 0 else 1}f}    step {step} / {total}"
+        now = {label: rates[max(steps[self.recording.names.index(label)], 0)] for label, rates in self.rates.items()}
+        if len(now) == 1:
+            words += f"    lr now {next(iter(now.values())):.3g}"
+        elif now:
+            words += "    lr now: " + ", ".join(f"{label} {rate:.3g}" for label, rate in now.items())
+        return words
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):
