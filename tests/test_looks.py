@@ -169,3 +169,36 @@ def test_heads_show_on_the_lowest_loss_ground():
         assert difference(theme.outline, theme.contour_low) > 10 or all(
             difference(colour, theme.contour_low) > 35 for colour in theme.paths)
     assert difference(LIGHT.outline, LIGHT.contour_low) > 90
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_direct_labels_name_each_head_beside_it_and_cover_no_path(small, theme):
+    """At every frame a shown label says its optimizer's name and loss, sits within a few head
+    sizes of its head, inside the panel, over no drawn path point and no other label; at the end
+    of this roomy scene every optimizer has one."""
+    from viz.render.frames import Frames
+    from viz.render.options import Options
+    from viz.render.panels.labels import dense
+
+    frames = Frames(small, "s", options=Options(size=(854, 480), theme=theme))
+    contour = frames.panels[0]
+    renderer = frames.figure.canvas.get_renderer()
+    for index in range(len(frames)):
+        frames[index]
+        steps = frames.steps[index]
+        drawn = np.concatenate([dense(contour.ax_pixels(path, step)) for path, step in enumerate(steps)])
+        boxes = []
+        for path, text in enumerate(contour.labels.texts):
+            if not text.get_visible():
+                continue
+            assert text.get_text() == f"{small.names[path]}: {small.loss[path, steps[path]]:.3g}"
+            box = text.get_bbox_patch().get_window_extent(renderer)
+            assert contour.heads[0].axes.bbox.contains(box.x0, box.y0) and contour.heads[0].axes.bbox.contains(box.x1, box.y1)
+            inside = (drawn[:, 0] > box.x0) & (drawn[:, 0] < box.x1) & (drawn[:, 1] > box.y0) & (drawn[:, 1] < box.y1)
+            assert not inside.any(), (index, text.get_text())
+            head = contour.heads[0].axes.transData.transform(contour.head(path, steps[path]))
+            reach = np.hypot(max(box.x0 - head[0], 0, head[0] - box.x1), max(box.y0 - head[1], 0, head[1] - box.y1))
+            assert reach < 5 * contour.labels.radius, (index, text.get_text())
+            assert not any(box.overlaps(other) for other in boxes)
+            boxes.append(box)
+    assert len(boxes) == len(small.names)

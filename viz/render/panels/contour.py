@@ -4,6 +4,7 @@ paths growing over them."""
 import numpy as np
 from matplotlib.colors import BoundaryNorm
 
+from viz.render.panels.labels import DirectLabels
 from viz.render.panels.paths import PathPanel, add_keys
 from viz.render.theme import LIGHT
 
@@ -38,9 +39,22 @@ class ContourPanel(PathPanel):
         room = max(3, int(12 * box.height / bar.height))  # tick labels that fit the bar's height
         colorbar.set_ticks(plane.levels[:: -(-len(plane.levels) // room)])
         self.add_paths(ax, recording, theme, (plane.grid_x[[0, -1]], plane.grid_y[[0, -1]]), trail=trail, clip=False)
+        self.labels = DirectLabels(self, recording, theme)
+
+    @property
+    def animated_artists(self):
+        return [*super().animated_artists, *self.labels.animated_artists]
+
+    def update(self, steps):
+        super().update(steps)
+        self.labels.update(steps)
 
     def points(self, path, step):
         return self.xy[path, : step + 1]
+
+    def ax_pixels(self, path, step):
+        """The path drawn up to ``step``, in the panel's pixels."""
+        return self.lines[path].axes.transData.transform(self.points(path, step))
 
     def head(self, path, step):
         return self.head_xy[path, step]
