@@ -191,7 +191,7 @@ def test_direct_labels_name_each_head_beside_it_and_cover_no_path(small, theme):
         for path, text in enumerate(contour.labels.texts):
             if not text.get_visible():
                 continue
-            assert text.get_text() == f"{small.names[path]}: {small.loss[path, steps[path]]:.3g}"
+            assert text.get_text() == f"{small.names[path]}: {small.loss[path, steps[path]]:.3g}".replace("-", "−")
             box = text.get_bbox_patch().get_window_extent(renderer)
             assert contour.heads[0].axes.bbox.contains(box.x0, box.y0) and contour.heads[0].axes.bbox.contains(box.x1, box.y1)
             inside = (drawn[:, 0] > box.x0) & (drawn[:, 0] < box.x1) & (drawn[:, 1] > box.y0) & (drawn[:, 1] < box.y1)

@@ -26,7 +26,9 @@ def render(recording, path, title="", progress=None, then=(), **options):
     options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
-    frames = Joined([Frames(part, part_title, [part.steps] if fmt in STILLS else frame_steps(part, options), options)
+    everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
+    frames = Joined([Frames(part, part_title, [part.steps] if fmt in STILLS else frame_steps(part, options), options,
+                            like=[other for other in everyone if other is not part])
                      for part, part_title in parts], pause=round(options.hold * fps))
     last = parts[-1][0]
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,

@@ -1,10 +1,12 @@
 """The frame loop: the figure's static part is drawn once; each frame restores it, moves the
 animated artists to one step and draws only those (matplotlib's blitting recipe)."""
 
+import matplotlib
 import numpy as np
 
-from viz.render.layout import lay_out
+from viz.render.layout import _style as style, lay_out
 from viz.render.options import Options
+from viz.render.panels.labels import short
 from viz.render.rates import scheduled_rates
 from viz.store.atomic import atomic_path
 
@@ -13,19 +15,20 @@ class Frames:
     """The animation of a recording as the render ``options`` draw it (see
     :func:`viz.render.layout.lay_out`): one frame per recorded step, or per row of ``steps``:
     [frames] (every path at that step) or [frames, n_paths] (each path at its own step, -1 for
-    not shown yet: see :func:`viz.render.panels.overlays.sequence_steps`).
+    not shown yet: see :func:`viz.render.panels.overlays.sequence_steps`). ``like``: the other
+    recordings of the same animation, whose legends this one's is laid out like.
 
     ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
     steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
     """
 
-    def __init__(self, recording, title, steps=None, options=Options()):
+    def __init__(self, recording, title, steps=None, options=Options(), like=()):
         steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
         self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
-        self.recording = recording
+        self.recording, self.options = recording, options
         self.rates = scheduled_rates(recording)  # the rate now, for optimizers following a schedule
         longest = max(map(self.counter_text, self.steps), key=len)
-        self.figure, self.panels, self.counter, self.end_card = lay_out(recording, title, options, longest)
+        self.figure, self.panels, self.counter, self.end_card = lay_out(recording, title, options, longest, like)
         self.canvas = self.figure.canvas
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
@@ -46,7 +49,7 @@ class Frames:
         last, step = running(steps)
         step, total = step * every, self.recording.steps * every
         if not (steps == steps[0]).all():
-            words = f"{self.recording.names[last]}: step {step} / {total}"
+            words = f"{short(self.recording.names[last], 24)}: step {step} / {total}"
         elif not spe:
             words = f"step {step} / {total}"
         else:
@@ -55,7 +58,7 @@ class Frames:
         if len(now) == 1:
             words += f"    lr now {next(iter(now.values())):.3g}"
         elif now:
-            words += "    lr now: " + ", ".join(f"{label} {rate:.3g}" for label, rate in now.items())
+            words += "    lr now: " + ", ".join(f"{short(label, 12)} {rate:.3g}" for label, rate in now.items())
         return words
 
     def __getitem__(self, index):
@@ -78,7 +81,10 @@ class Frames:
         self[len(self) - 1]
         for artist in self.artists:
             artist.set_animated(False)
-        with atomic_path(path) as temporary:
+        # text stays text: selectable and searchable (SVG: <text>, PDF: embedded TrueType)
+        # and in the frame's style, which the tick locators read again (the tick labels' size)
+        with atomic_path(path) as temporary, style(self.options), \
+                matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
             self.figure.savefig(temporary, format=fmt, facecolor=self.figure.get_facecolor())
 
     def __iter__(self):

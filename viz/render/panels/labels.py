@@ -55,7 +55,9 @@ class DirectLabels:
     def words(self, path, step):
         value = self.loss[path, step]
         name = self.texts[self.first.index(path)].name
-        return f"{name}: {value:.3g}" if np.isfinite(value) else name
+        from viz.render.panels.contour import short_number  # (the contour panel imports this module)
+
+        return f"{name}: {short_number(value)}" if np.isfinite(value) else name
 
     def update(self, steps):
         if not self.texts:
