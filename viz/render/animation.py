@@ -29,7 +29,8 @@ def render(recording, path, title="", progress=None, then=(), **options):
     everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
     frames = Joined([Frames(part, part_title, [part.steps] if fmt in STILLS else frame_steps(part, options), options,
                             like=[other for other in everyone if other is not part])
-                     for part, part_title in parts], pause=round(options.hold * fps))
+                     for part, part_title in parts], pause=round(options.hold * fps),
+                    cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])
     last = parts[-1][0]
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),

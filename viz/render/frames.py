@@ -8,6 +8,7 @@ from viz.render.layout import _style as style, lay_out
 from viz.render.options import Options
 from viz.render.panels.labels import short
 from viz.render.rates import scheduled_rates
+from viz.render.text import fit
 from viz.store.atomic import atomic_path
 
 
@@ -75,6 +76,21 @@ class Frames:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
 
+    def with_card(self, words):
+        """The last frame with a card saying ``words`` over its middle (between two parts of one
+        animation: what comes next)."""
+        self[len(self) - 1]
+        if not hasattr(self, "card"):
+            self.card = self.figure.text(0.5, 0.5, "", ha="center", va="center", animated=True, zorder=20,
+                                         fontsize=20 * self.options.font_scale, fontweight="bold", wrap=False,
+                                         color=self.counter.get_color(), multialignment="center",
+                                         bbox={"boxstyle": "round,pad=0.8", "facecolor": self.figure.get_facecolor(),
+                                               "edgecolor": self.counter.get_color(), "linewidth": 1.5})
+            self.card.set_text(words)
+            fit(self.card, 0.8, max_lines=2)
+        self.figure.draw_artist(self.card)
+        return np.asarray(self.canvas.buffer_rgba())
+
     def save_vector(self, path, fmt):
         """Write the last frame as SVG or PDF, every line and letter as vectors (for Beamer and
         print): the animated artists become ordinary ones for this one full draw."""
@@ -100,10 +116,11 @@ def running(steps):
 
 class Joined:
     """Animations (:class:`Frames`) one after the other, each but the last ending with its last
-    frame repeated ``pause`` times; one part behaves as that part alone."""
+    frame repeated ``pause`` times, the second half of them with a card saying what comes next
+    (``cards``: one per part but the last); one part behaves as that part alone."""
 
-    def __init__(self, parts, pause=0):
-        self.parts, self.pause = parts, pause
+    def __init__(self, parts, pause=0, cards=()):
+        self.parts, self.pause, self.cards = parts, pause, list(cards)
 
     @property
     def steps(self):
@@ -118,8 +135,10 @@ class Joined:
     def __getitem__(self, index):
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
-        for part in self.parts[:-1]:
+        for number, part in enumerate(self.parts[:-1]):
             if index < len(part) + self.pause:
+                if number < len(self.cards) and index >= len(part) + self.pause // 2:
+                    return part.with_card(self.cards[number])
                 return part[min(index, len(part) - 1)]
             index -= len(part) + self.pause
         return self.parts[-1][index]

@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from viz.errors import OptionError, SpecError
@@ -178,7 +179,8 @@ def _legend(figure, recording, theme, scale, ceiling, like=None):
     for rows, limit in tries + [(rows, 16) for rows in range(4, len(handles) + 1)]:
         columns = math.ceil(len(handles) / rows)
         for handle, text, long in zip(handles, words, longest):
-            handle.set_label(lines(text, 1 if limit is None else math.ceil(len(long) / limit)))
+            count = 1 if limit is None else math.ceil(len(long) / limit)
+            handle.set_label(_padded(figure, lines(text, count), lines(long, count), fontsize))
         legend = figure.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, ceiling), ncol=columns,
                                frameon=False, handlelength=2.4, columnspacing=1.2, fontsize=fontsize,
                                labelspacing=0.25, borderaxespad=0.0, borderpad=0.1)
@@ -188,6 +190,27 @@ def _legend(figure, recording, theme, scale, ceiling, like=None):
         legend.remove()
     figure.legends.append(legend)  # one optimizer a row and still too wide: as it is
     return box.y0 / figure.bbox.height
+
+
+def _padded(figure, text, longest, fontsize):
+    """``text`` with hair spaces after its longest line, as wide as ``longest`` (to the pixel), so
+    an entry takes the same room whichever part of an animation it is in."""
+    if text == longest:
+        return text
+    renderer = figure.canvas.get_renderer()
+
+    def width(words):
+        return max(renderer.get_text_width_height_descent(line, FontProperties(size=fontsize), False)[0]
+                   for line in words.split("\n"))
+
+    hair = width("x\u200a") - width("x")
+    missing = round((width(longest) - width(text)) / hair) if hair > 0 else 0
+    if missing <= 0:
+        return text
+    rows = text.split("\n")
+    widest = max(range(len(rows)), key=lambda i: width(rows[i]))
+    rows[widest] += "\u200a" * missing
+    return "\n".join(rows)
 
 
 def _rates_shown(recording, like):
