@@ -64,7 +64,9 @@ class DirectLabels:
             return
         to_pixels = self.ax.transData.transform
         inside = self.ax.bbox
-        drawn = [dense(to_pixels(self.paths.points(path, step))) for path, step in enumerate(steps) if step >= 0]
+        box = np.array([[inside.x0, inside.y0], [inside.x1, inside.y1]]) + [[-50], [50]]  # far points: at the border
+        drawn = [dense(np.clip(to_pixels(self.paths.points(path, step)), *box)) for path, step in enumerate(steps)
+                 if step >= 0]
         drawn = np.concatenate(drawn) if drawn else np.empty((0, 2))
         heads = {path: to_pixels(self.paths.head(path, steps[path]))[None][0] for path in self.first if steps[path] >= 0}
         keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
@@ -121,7 +123,7 @@ def dense(points):
     if len(points) < 2:
         return points
     segments = np.diff(points, axis=0)
-    counts = np.clip(np.ceil(np.hypot(*segments.T) / SPACING).astype(int), 1, 400)
+    counts = np.clip(np.ceil(np.hypot(*segments.T) / SPACING).astype(int), 1, 2000)
     starts = np.repeat(points[:-1], counts, axis=0)
     first = np.repeat(np.cumsum(counts) - counts, counts)  # each sample's segment's first sample
     shares = (np.arange(counts.sum()) - first) / np.repeat(counts, counts)
