@@ -102,3 +102,11 @@ def test_the_counter_says_the_epoch_the_axis_shows(small):
     assert small.steps_per_epoch == 15
     assert [frames.counter_text(np.full(2, step)) for step in (0, 7, 15)] == [
         "epoch 0.0 / 1    step 0 / 15", "epoch 0.5 / 1    step 7 / 15", "epoch 1.0 / 1    step 15 / 15"]
+
+
+def test_a_note_breaks_at_its_wide_gap():
+    from viz.render.text import lines
+
+    note = "lines: every step, all training rows    markers: Keras History"
+    assert lines(note, 2) == "lines: every step, all training rows\nmarkers: Keras History"
+    assert lines("a long title that has to go onto two lines", 2) == "a long title that has\nto go onto two lines"

@@ -2,15 +2,20 @@
 never shrunk below :data:`MIN_POINTS`."""
 
 import math
+import re
 import textwrap
 
 MIN_POINTS = 9.0  # the smallest text on a frame: 1.7% of its height, 8 px at 480p, 12 px at 720p
 
 
 def lines(words, count):
-    """``words`` on at most ``count`` lines of about equal length (balanced, not greedy)."""
+    """``words`` on at most ``count`` lines of about equal length (balanced, not greedy); words
+    set apart by a wide gap ("lines: ...    markers: ...") break there first."""
     if count <= 1:
         return words
+    parts = re.split(r" {2,}", words)
+    if 1 < len(parts) <= count:
+        return "\n".join(parts)
     width = math.ceil(len(words) / count)
     while True:
         wrapped = textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False)
@@ -32,7 +37,7 @@ def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS):
     """Make ``text`` at most ``width`` wide and ``height`` high (fractions of the figure): on up
     to ``max_lines`` lines first, then smaller, but not below ``floor`` points (or its own size,
     if already smaller); past that, on as many more lines as it takes."""
-    words = " ".join(text.get_text().split())
+    words = re.sub(r" *\n *", " ", text.get_text())
     floor = min(floor, text.get_fontsize())
     for count in range(1, max_lines + 1):
         text.set_text(lines(words, count))
