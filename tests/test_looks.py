@@ -158,17 +158,26 @@ def test_the_manifest_records_each_look_and_the_gif_keeps_them_exact(tmp_path):
     assert all(ImageColor.getrgb(look["color"]) in palette for look in manifest["looks"].values())
 
 
-def test_heads_show_on_the_lowest_loss_ground():
-    """Every head is outlined in a colour that stands out from the contours' lowest (lightest in
-    the light theme) and is at least 2% of the frame's height."""
-    from viz.render.panels.paths import HEAD_SIZE
-    from viz.render.layout import HEIGHT_INCHES
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_heads_are_outlined_and_big_enough_at_the_smallest_preset(small, theme):
+    """Decoded pixels at -q l (854x480): around each head a ring in the outline colour (it shows
+    on the white low-loss ground) and a filled head at least 9 px across (11 with its outline)."""
+    from viz.render.frames import Frames
+    from viz.render.options import Options
 
-    assert HEAD_SIZE / 72 / HEIGHT_INCHES >= 0.02
-    for theme in THEMES.values():
-        assert difference(theme.outline, theme.contour_low) > 10 or all(
-            difference(colour, theme.contour_low) > 35 for colour in theme.paths)
-    assert difference(LIGHT.outline, LIGHT.contour_low) > 90
+    frames = Frames(small, "s", options=Options(size=(854, 480), theme=theme))
+    picture = frames[len(frames) - 1][..., :3].astype(int)
+    outline, styles = THEMES[theme].outline, looks(small.names, THEMES[theme])
+    ax = frames.panels[0].lines[0].axes
+    for path, name in enumerate(small.names):
+        x, y = ax.transData.transform(frames.panels[0].head(path, small.steps))
+        row, col = int(round(480 - y)), int(round(x))
+        window = picture[row - 12: row + 13, col - 12: col + 13]
+        near = lambda colour: (np.abs(window - ImageColor.getrgb(colour)[:3]).max(axis=-1) <= 30)  # noqa: E731
+        fill = near(styles[name]["color"])
+        assert near(outline).sum() >= 20, name
+        rows, cols = np.nonzero(fill)
+        assert rows.max() - rows.min() + 1 >= 9 and cols.max() - cols.min() + 1 >= 9, name  # was 6 px
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
