@@ -64,14 +64,6 @@ def test_static_parts_stay_and_paths_move(recorded):
     assert not np.array_equal(first, middle) and not np.array_equal(middle, last)
 
 
-def test_every_optimizer_has_its_own_look():
-    from viz.render.panels import optimizer_style
-
-    looks = {tuple(str(v) for v in optimizer_style(i).values()) for i in range(42)}
-    assert len(looks) == 42
-    assert all(optimizer_style(i)["color"] != optimizer_style(0)["color"] for i in range(1, 7))
-
-
 def test_schedule_spreads_evenly_or_holds_steps():
     from viz.render.options import Options, schedule
 

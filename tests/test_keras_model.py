@@ -237,7 +237,7 @@ def test_a_models_own_metric_is_drawn_per_epoch_as_joined_markers():
     frames = Frames(recording, "mae", options=Options(size=(640, 360)))
     frames[len(frames) - 1]
     panel = frames.panels[-1]
-    assert panel.lines[0].axes.get_ylabel() == "training mae, per epoch"
+    assert panel.lines[0].axes.get_ylabel().replace("\n", " ") == "training mae, per epoch"  # wrapped if long
     mark = panel.marks[0]
     assert mark.get_linestyle() != "None"
     np.testing.assert_array_equal(mark.get_ydata(), recording.history["mae"][0])

@@ -57,7 +57,7 @@ def test_cli_draws_the_boundaries_moving_in_their_panel(runner, quick, small, tm
     from PIL import Image, ImageColor
 
     from viz.cli import main
-    from viz.render.panels import optimizer_style
+    from viz.render.panels import path_styles
 
     folder = tmp_path / "boundary"
     result = runner.invoke(main, ["render", str(quick), "--panels", "contour,curves,boundary", "--features", "pca",
@@ -71,7 +71,7 @@ def test_cli_draws_the_boundaries_moving_in_their_panel(runner, quick, small, tm
     def drawn(picture, index):  # pixels of the index-th optimizer's colour in the panel
         with Image.open(picture) as image:
             rgb = np.asarray(image.convert("RGB"), int)[inside]
-        return np.abs(rgb - ImageColor.getrgb(optimizer_style(index)["color"])).max(axis=-1) <= 40
+        return np.abs(rgb - ImageColor.getrgb(path_styles(small.names)[index]["color"])).max(axis=-1) <= 40
 
     for index in range(2):
         assert drawn(pictures[-1], index).sum() > 40, small.names[index]

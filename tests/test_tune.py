@@ -99,8 +99,10 @@ def test_both_plays_the_same_rate_then_the_tuned_rates(runner, scene_file, tmp_p
         assert gif.n_frames == 4 + 10 + 4
         gif.seek(3)
         first_end = np.asarray(gif.convert("RGB"))
-        gif.seek(13)
+        gif.seek(8)  # held, then (the second half of the hold) a card saying what comes next
         np.testing.assert_array_equal(np.asarray(gif.convert("RGB")), first_end)
+        gif.seek(13)
+        assert not np.array_equal(np.asarray(gif.convert("RGB")), first_end)
         gif.seek(14)
         assert not np.array_equal(np.asarray(gif.convert("RGB")), first_end)  # the tuned part's title
 
@@ -176,3 +178,32 @@ def test_same_rate_and_tuned_parts_share_one_plane(small):
     principal = np.linalg.svd(together - together.mean(axis=0), full_matrices=False)[2][:2]
     np.testing.assert_allclose(np.abs(np.sum(principal * first.plane.basis, axis=1)), 1, atol=1e-9)  # of all paths
     assert first.params is small.params and second.loss is faster.loss  # only the view changes
+
+
+def test_both_shows_a_card_between_the_halves_and_keeps_the_legend_in_place(tmp_path):
+    """The held end of the same-rate half ends with a card saying what comes next; both halves'
+    legends have their entries in the same places (no reflow when the rates appear)."""
+    from viz import record
+    from viz.render.animation import render
+    from viz.render.frames import Frames
+
+    same = record(bowl_scene({"SGD": "sgd", "Adam": "adam"}))
+    tuned = record(tuned_scene(bowl_scene({"SGD": "sgd", "Adam": "adam"}), {"SGD": 0.5, "Adam": 0.15}))
+    title = "Each optimizer at its best learning rate (9 tried, 0.0001 to 1)"
+    folder = tmp_path / "both"
+    render(same, folder, "bowl", then=[(tuned, title)], fmt="frames", size=(640, 360), hold=0.4)
+    pictures = sorted(folder.glob("frame_*.png"))
+    assert len(pictures) == 4 + 10 + 4
+    from PIL import Image
+
+    held, carded = (np.asarray(Image.open(pictures[i]).convert("RGB"), int) for i in (8, 13))
+    middle = (slice(150, 210), slice(200, 440))
+    assert np.abs(held - np.asarray(Image.open(pictures[3]).convert("RGB"), int)).max() == 0  # held as it was
+    assert np.abs(carded[middle] - held[middle]).max(axis=-1).mean() > 20  # the card, over the middle
+    parts = [Frames(same, "bowl", like=[tuned]), Frames(tuned, title, like=[same])]
+    legends = [part.figure.legends[0] for part in parts]
+    assert [t.get_text().rstrip("\u200a") for t in legends[0].get_texts()] == ["SGD lr 0.5", "Adam lr 0.5"]  # rates in both
+    renderer = parts[0].figure.canvas.get_renderer()
+    boxes = [np.array([h.get_window_extent(renderer).bounds for h in legend.legend_handles]) for legend in legends]
+    assert np.abs(boxes[0] - boxes[1]).max() <= 1.5  # pixels: no entry moves
+    assert parts[0].with_card("Next: each optimizer at its best learning rate").shape == (720, 1280, 4)

@@ -8,7 +8,7 @@ from PIL import Image, ImageColor
 from viz.render.animation import render
 from viz.render.options import Options
 from viz.render.frames import Frames
-from viz.render.panels import optimizer_style
+from viz.render.panels import path_styles
 from viz.render.options import CLEAR_FORMATS, DEFAULT_FPS, FORMATS, STILLS
 from viz.render.writers import WRITERS
 from viz.render.writers.gif import delays as gif_delays
@@ -69,7 +69,7 @@ def test_gif_frames_size_timing_and_one_palette(recorded, tmp_path):
     assert np.percentile(np.abs(last.astype(int) - expected).max(axis=-1), 99) < 40
     # and each optimizer keeps its own colour exactly, though its lines cover few pixels
     for index in range(len(recorded.names)):
-        colour = ImageColor.getrgb(optimizer_style(index)["color"])
+        colour = ImageColor.getrgb(path_styles(recorded.names)[index]["color"])
         assert colour in palette
         assert (last == colour).all(axis=-1).sum() >= (expected == colour).all(axis=-1).sum()
     assert list(tmp_path.iterdir()) == [path]

@@ -1,12 +1,14 @@
 """The frame loop: the figure's static part is drawn once; each frame restores it, moves the
 animated artists to one step and draws only those (matplotlib's blitting recipe)."""
 
-import math
-
+import matplotlib
 import numpy as np
 
-from viz.render.layout import lay_out
+from viz.render.layout import _style as style, lay_out
 from viz.render.options import Options
+from viz.render.panels.labels import short
+from viz.render.rates import scheduled_rates
+from viz.render.text import fit
 from viz.store.atomic import atomic_path
 
 
@@ -14,19 +16,21 @@ class Frames:
     """The animation of a recording as the render ``options`` draw it (see
     :func:`viz.render.layout.lay_out`): one frame per recorded step, or per row of ``steps``:
     [frames] (every path at that step) or [frames, n_paths] (each path at its own step, -1 for
-    not shown yet: see :func:`viz.render.panels.overlays.sequence_steps`).
+    not shown yet: see :func:`viz.render.panels.overlays.sequence_steps`). ``like``: the other
+    recordings of the same animation, whose legends this one's is laid out like.
 
     ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
     steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
     """
 
-    def __init__(self, recording, title, steps=None, options=Options()):
+    def __init__(self, recording, title, steps=None, options=Options(), like=()):
         steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
         self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
-        self.recording = recording
+        self.recording, self.options = recording, options
         self.eased = options.time == "log"
+        self.rates = scheduled_rates(recording)  # the rate now, for optimizers following a schedule
         longest = max(map(self.counter_text, self.steps), key=len)
-        self.figure, self.panels, self.counter, self.end_card = lay_out(recording, title, options, longest)
+        self.figure, self.panels, self.counter, self.end_card = lay_out(recording, title, options, longest, like)
         self.canvas = self.figure.canvas
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
@@ -37,19 +41,28 @@ class Frames:
         return len(self.steps)
 
     def counter_text(self, steps):
-        """The counter's words at ``steps`` (one per path): "epoch 3 / 5    step 150 / 300" or
-        "step 150 / 300"; when the paths are at different steps (a sequence), the last optimizer
-        shown and its step: "Adam: step 150 / 300" (its epoch is where its curve ends)."""
+        """The counter's words at ``steps`` (one per path): "epoch 2.5 / 5    step 150 / 300"
+        (epochs as the curves' axis counts them) or "step 150 / 300"; when the paths are at
+        different steps (a sequence), the last optimizer shown and its step: "Adam: step 150 /
+        300" (its epoch is where its curve ends). Then the rate now of an optimizer following a
+        schedule: "lr now 0.225" (several: "lr now: A 0.225, B 0.1")."""
         spe, every = self.recording.steps_per_epoch, self.recording.every
         steps = np.atleast_1d(steps)
         last, step = running(steps)
         step, total = step * every, self.recording.steps * every
         said = f"step {step} / {total}" + (", log time" if self.eased else "")  # early steps slowed: say so
         if not (steps == steps[0]).all():
-            return f"{self.recording.names[last]}: {said}"
-        if not spe:
-            return said
-        return f"epoch {math.ceil(step / spe)} / {math.ceil(total / spe)}    {said}"
+            words = f"{short(self.recording.names[last], 24)}: {said}"
+        elif not spe:
+            words = said
+        else:
+            words = f"epoch {step / spe:.1f} / {total / spe:.{0 if total % spe == 0 else 1}f}    {said}"
+        now = {label: rates[max(steps[self.recording.names.index(label)], 0)] for label, rates in self.rates.items()}
+        if len(now) == 1:
+            words += f"    lr now {next(iter(now.values())):.3g}"
+        elif now:
+            words += "    lr now: " + ", ".join(f"{short(label, 12)} {rate:.3g}" for label, rate in now.items())
+        return words
 
     def __getitem__(self, index):
         if not 0 <= index < len(self):
@@ -65,13 +78,31 @@ class Frames:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
 
+    def with_card(self, words):
+        """The last frame with a card saying ``words`` over its middle (between two parts of one
+        animation: what comes next)."""
+        self[len(self) - 1]
+        if not hasattr(self, "card"):
+            self.card = self.figure.text(0.5, 0.5, "", ha="center", va="center", animated=True, zorder=20,
+                                         fontsize=20 * self.options.font_scale, fontweight="bold", wrap=False,
+                                         color=self.counter.get_color(), multialignment="center",
+                                         bbox={"boxstyle": "round,pad=0.8", "facecolor": self.figure.get_facecolor(),
+                                               "edgecolor": self.counter.get_color(), "linewidth": 1.5})
+            self.card.set_text(words)
+            fit(self.card, 0.8, max_lines=2)
+        self.figure.draw_artist(self.card)
+        return np.asarray(self.canvas.buffer_rgba())
+
     def save_vector(self, path, fmt):
         """Write the last frame as SVG or PDF, every line and letter as vectors (for Beamer and
         print): the animated artists become ordinary ones for this one full draw."""
         self[len(self) - 1]
         for artist in self.artists:
             artist.set_animated(False)
-        with atomic_path(path) as temporary:
+        # text stays text: selectable and searchable (SVG: <text>, PDF: embedded TrueType)
+        # and in the frame's style, which the tick locators read again (the tick labels' size)
+        with atomic_path(path) as temporary, style(self.options), \
+                matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
             self.figure.savefig(temporary, format=fmt, facecolor=self.figure.get_facecolor())
 
     def __iter__(self):
@@ -87,10 +118,11 @@ def running(steps):
 
 class Joined:
     """Animations (:class:`Frames`) one after the other, each but the last ending with its last
-    frame repeated ``pause`` times; one part behaves as that part alone."""
+    frame repeated ``pause`` times, the second half of them with a card saying what comes next
+    (``cards``: one per part but the last); one part behaves as that part alone."""
 
-    def __init__(self, parts, pause=0):
-        self.parts, self.pause = parts, pause
+    def __init__(self, parts, pause=0, cards=()):
+        self.parts, self.pause, self.cards = parts, pause, list(cards)
 
     @property
     def steps(self):
@@ -105,8 +137,10 @@ class Joined:
     def __getitem__(self, index):
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
-        for part in self.parts[:-1]:
+        for number, part in enumerate(self.parts[:-1]):
             if index < len(part) + self.pause:
+                if number < len(self.cards) and index >= len(part) + self.pause // 2:
+                    return part.with_card(self.cards[number])
                 return part[min(index, len(part) - 1)]
             index -= len(part) + self.pause
         return self.parts[-1][index]

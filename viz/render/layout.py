@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from viz.divergence import diverged_steps
@@ -18,6 +19,7 @@ from viz.render.panels.contour import ContourPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
+from viz.render.text import MIN_POINTS, fit, lines
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
@@ -36,33 +38,34 @@ class Layout(NamedTuple):
     end_card: Text | None
 
 
-def lay_out(recording, title, options, counter_words):
+def lay_out(recording, title, options, counter_words, like=()):
     """The figure of ``recording`` as the render ``options`` say, its static part drawn (the
     animated artists are left to the frames): on the left the contours (with ``overlays``,
     faded by a ``trail``) or, ``view`` "3d", the surface; on the right :func:`curve_panels`;
     above them the title, the legend and the counter, fitted to ``counter_words`` (the
-    longest it will say)."""
+    longest it will say); the legend is laid out as for the recordings ``like`` too (the other
+    parts of one animation)."""
     check(recording, options)
     width, height = options.size
     dpi = height / HEIGHT_INCHES
     figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
     FigureCanvasAgg(figure)
     with _style(options):
-        layout = _place(figure, recording, title, options, counter_words)
+        layout = _place(figure, recording, title, options, counter_words, like)
         figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
 
 
-def _place(figure, recording, title, options, counter_words):
+def _place(figure, recording, title, options, counter_words, like=()):
     """The panels, title, legend, counter and end card on ``figure`` (see :func:`lay_out`)."""
     theme, scale, inches = THEMES[options.theme], options.font_scale, figure.get_figwidth()
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
-    _fit(figure.text(0.5, 1 - 0.035 * scale, title, ha="center", va="center", fontsize=19 * scale,
-                     fontweight="bold"), 0.96)
-    _legend(figure, recording, theme, scale)
+    heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
+                              fontweight="bold", linespacing=1.1), 0.96, max_lines=2, floor=13)
+    below = _legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
-    top, bottom = 0.81 - 0.16 * (scale - 1), 0.09 * scale
+    top, bottom = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale), 0.09 * scale
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
     side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
@@ -76,21 +79,20 @@ def _place(figure, recording, title, options, counter_words):
         colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
         panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, options.trail)]
         for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
-            _fit(ax.yaxis.label, height=ax.get_position().height)
-        _fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0])
+            fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
+        fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0], max_lines=2)
         _inside_left(contour_ax, colorbar_ax)
     curves = curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02), recording, options, theme)
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
         for ax in {line.axes for line in panel.lines}:
-            _fit(ax.yaxis.label, height=ax.get_position().height)
+            fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves
     if options.overlays:  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.overlays, theme))
     counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
     end_card = _end_card(contour_ax, recording, theme) if recording.spread else None  # the lesson: always 2D
     counter.set_text(counter_words)
-    for _ in range(3):  # text width is not quite proportional to the font size: again until it fits
-        _fit(counter, 0.98 - right)
+    fit(counter, 0.98 - right)
     return Layout(figure, panels, counter, end_card)
 
 
@@ -111,12 +113,11 @@ def curve_panels(figure, box, recording, options, theme):
     boundaries (``options.boundary``), or the loss per step on a surface."""
     left, bottom, width, height = box
     if not recording.steps_per_epoch:
-        _fit(figure.text(left, bottom + height + 0.01, "the value at each step's point", fontsize="small",
-                         color=theme.muted, va="bottom"), width)
         diverged = diverged_steps(recording)
+        height -= _note(figure, box, "the value at each step's point", theme)
         if len(start_groups(recording)) > 1:  # several starts: a panel each, numbered as on the contours
             return [ByStart(figure, (left, bottom, width, height - 0.03), recording, PATH_VALUE, theme, diverged)]
-        ax = figure.add_axes(box)
+        ax = figure.add_axes((left, bottom, width, height))
         ax.set_xlabel("step")
         return [CurvePanel(ax, recording.names, recording.loss, PATH_VALUE, theme=theme, diverged=diverged)]
     spe, history = recording.steps_per_epoch, recording.history
@@ -125,11 +126,12 @@ def curve_panels(figure, box, recording, options, theme):
         (key for key in history if key != "loss" and not key.startswith("val_")), None)
     if recording.spread and "accuracy" not in recording.spread:
         metric = None  # a model's own metric is known per epoch of the main run only: the loss alone
-    lines = "every step" if recording.every == 1 else f"every {recording.every} steps"
-    note = f"lines: {lines}, all training rows    markers: Keras History"
+    drawn = "every step" if recording.every == 1 else f"every {recording.every} steps"
+    note = f"lines: {drawn}, all training rows    markers: Keras History"
     if recording.spread:
         note = f"lines: median of {len(recording.spread['seeds'])} initializations, bands: {BAND_LABEL}"
-    _fit(figure.text(left, bottom + height + 0.01, note, fontsize="small", color=theme.muted, va="bottom"), width)
+    height -= _note(figure, box, note, theme)
+    box = (left, bottom, width, height)
     if metric is None and not options.boundary:
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")
@@ -167,23 +169,68 @@ def _loss_panel(ax, recording, theme):
                       diverged_steps(recording))
 
 
-def _legend(figure, recording, theme, scale):
-    """The optimizers' legend under the title: one row if it fits, else two (three if long
-    labels, e.g. "left the view at step N", need them)."""
-    inches = figure.get_figwidth()
-    handles = legend_handles(recording, theme)
-    characters = sum(len(h.get_label()) for h in handles) * scale
-    one_row = len(handles) <= 6 and characters <= 80 * inches / 12.8
-    columns = math.ceil(len(handles) / 2)
-    rows = math.ceil(len(handles) / columns)  # matplotlib fills the legend column by column
-    widest = sum(max(len(h.get_label()) for h in handles[i:i + rows]) + 6 for i in range(0, len(handles), rows)) * scale
-    three = not one_row and widest > 92 * inches / 12.8  # between the title and the counter, packed closer
-    columns = math.ceil(len(handles) / 3) if three else columns
-    figure.legend(handles=handles, loc="center",
-                  bbox_to_anchor=(0.5, (0.895 if one_row else 0.905 if three else 0.892) - 0.07 * (scale - 1)),
-                  ncol=len(handles) if one_row else columns, frameon=False, borderpad=0 if three else 0.4,
-                  handlelength=2.4, columnspacing=1.2, fontsize=(12.5 if one_row else 10.5 if three else 11.5) * scale,
-                  labelspacing=0.15 if three else 0.25)
+def _legend(figure, recording, theme, scale, ceiling, like=None):
+    """The optimizers' legend from ``ceiling`` (a fraction of the height) down: in as few rows
+    as fit the width, long labels wrapped (never cut, never shrunk below the smallest text),
+    laid out as for the longest of ``like`` (other recordings of the same animation, so it does
+    not reflow between them). Returns its bottom, as a fraction of the height."""
+    shown = _rates_shown(recording, like)
+    handles = legend_handles(recording, theme, show_rates=shown)
+    every = [[h.get_label() for h in legend_handles(r, theme, show_rates=shown)] for r in [recording, *(like or ())]]
+    longest = [max(texts, key=len) for texts in zip(*every)]
+    words = [h.get_label() for h in handles]
+    fontsize = max(MIN_POINTS, 12.5 * scale if sum(map(len, longest)) * scale <= 80 * figure.get_figwidth() / 12.8
+                   else 11.5 * scale)
+    tries = [(rows, limit) for limit in (None, 40, 32, 26, 20, 16) for rows in range(1, min(3, len(handles)) + 1)]
+    for rows, limit in tries + [(rows, 16) for rows in range(4, len(handles) + 1)]:
+        columns = math.ceil(len(handles) / rows)
+        for handle, text, long in zip(handles, words, longest):
+            count = 1 if limit is None else math.ceil(len(long) / limit)
+            handle.set_label(_padded(figure, lines(text, count), lines(long, count), fontsize))
+        legend = figure.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, ceiling), ncol=columns,
+                               frameon=False, handlelength=2.4, columnspacing=1.2, fontsize=fontsize,
+                               labelspacing=0.25, borderaxespad=0.0, borderpad=0.1)
+        box = legend.get_window_extent(figure.canvas.get_renderer())
+        if box.width <= 0.98 * figure.bbox.width:
+            return box.y0 / figure.bbox.height
+        legend.remove()
+    figure.legends.append(legend)  # one optimizer a row and still too wide: as it is
+    return box.y0 / figure.bbox.height
+
+
+def _padded(figure, text, longest, fontsize):
+    """``text`` with hair spaces after its longest line, as wide as ``longest`` (to the pixel), so
+    an entry takes the same room whichever part of an animation it is in."""
+    if text == longest:
+        return text
+    renderer = figure.canvas.get_renderer()
+
+    def width(words):
+        return max(renderer.get_text_width_height_descent(line, FontProperties(size=fontsize), False)[0]
+                   for line in words.split("\n"))
+
+    hair = width("x\u200a") - width("x")
+    missing = round((width(longest) - width(text)) / hair) if hair > 0 else 0
+    if missing <= 0:
+        return text
+    rows = text.split("\n")
+    widest = max(range(len(rows)), key=lambda i: width(rows[i]))
+    rows[widest] += "\u200a" * missing
+    return "\n".join(rows)
+
+
+def _rates_shown(recording, like):
+    """Whether the legend says rates: as :func:`viz.render.rates.legend_texts` decides for
+    ``recording`` or any recording shown with it (``like``)."""
+    from viz.render.rates import legend_texts
+
+    return any(legend_texts(r) != {name: name for name in r.names} for r in [recording, *(like or ())]) or None
+
+
+def _bottom(text):
+    """The bottom of ``text``, as a fraction of the figure's height."""
+    figure = text.get_figure()
+    return text.get_window_extent(figure.canvas.get_renderer()).y0 / figure.bbox.height
 
 
 def _end_card(ax, recording, theme):
@@ -208,22 +255,26 @@ def _inside_left(ax, *others):
     figure's left edge."""
     figure = ax.get_figure()
     renderer = figure.canvas.get_renderer()
-    overflow = 4 - ax.get_tightbbox(renderer, bbox_extra_artists=[]).x0  # pixels short of a margin (decorations only)
+    figure.draw_without_rendering()  # the ticks as drawn (their labels can change from the first guess)
+    margin = 4 + 0.3 * ax.yaxis.label.get_fontsize() * figure.dpi / 72  # a reader's box of a letter is its font's
+    overflow = margin - ax.get_tightbbox(renderer, bbox_extra_artists=[]).x0  # whole height (decorations only)
     if overflow > 0:
         for each in (ax, *others):
             box = each.get_position()
             each.set_position((box.x0 + overflow / figure.bbox.width, box.y0, box.width, box.height))
 
 
-def _fit(text, width=None, height=None):
-    """Shrink ``text``'s font until it is at most ``width`` wide and ``height`` high
-    (fractions of the figure)."""
-    figure = text.get_figure()
-    extent = text.get_window_extent(figure.canvas.get_renderer())
-    shares = [extent.width / figure.bbox.width / width if width else 0,
-              extent.height / figure.bbox.height / height if height else 0]
-    if max(shares) > 1:
-        text.set_fontsize(text.get_fontsize() / max(shares))
+def _note(figure, box, words, theme):
+    """A note above the curve panels' ``box``, wrapped onto two lines rather than shrunk; returns
+    how much lower (a fraction of the height) the panels' top must go for a second line."""
+    left, bottom, width, height = box
+    note = fit(figure.text(left, bottom + height + 0.01, words, fontsize="small", color=theme.muted, va="bottom"),
+               width, max_lines=2)
+    if "\n" not in note.get_text():
+        return 0.0
+    extent = note.get_window_extent(figure.canvas.get_renderer())
+    note.set_y(note.get_position()[1] - extent.height / 2 / figure.bbox.height)
+    return extent.height / 2 / figure.bbox.height
 
 
 def _style(options):

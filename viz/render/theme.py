@@ -21,7 +21,8 @@ def preset_size(quality="m", aspect="16:9"):
 
 @dataclass(frozen=True)
 class Theme:
-    """The colours of a frame. ``paths`` are the optimizers' colours, in order."""
+    """The colours of a frame. ``paths`` are the eight colour slots of the optimizers' looks
+    (see :mod:`viz.render.looks`)."""
 
     name: str
     background: str
@@ -32,7 +33,8 @@ class Theme:
     contour_low: str  # the contour ramp runs from the lowest loss to the highest
     contour_high: str
     contour_lines: str
-    halo: str         # the edge around path heads and markers, to lift them off the lines
+    halo: str         # the edge around markers on the curves, to lift them off the lines
+    outline: str = "#000000"  # the edge of a path's head: it shows on any contour colour
 
     @property
     def contour_cmap(self):
@@ -50,18 +52,20 @@ class Theme:
         }
 
 
-# Okabe & Ito's colour-blind safe palette. Light: without yellow, too faint on light contours,
-# ordered so the lesson's three near-identical SGD paths get the most distinct colours. Dark:
-# the light members first (blue is too dim on a dark ground), yellow and white included,
-# vermilion last (next to orange it is hard to tell apart there).
+# The eight colour slots of viz.render.looks (SGD, momentum, Nesterov, Adam, Adagrad, RMSprop,
+# Nadam, AdamW first). Light: Okabe & Ito's colour-blind safe eight, the yellow darkened a little
+# to read on white. Dark: colours that read on a dark ground (no white: that is the ink), with
+# Nesterov green, not yellow, so that it is told apart from momentum's orange; the eighth a
+# tan that no other is near.
 LIGHT = Theme(
     name="light", background="#ffffff", ink="#000000", muted="#555555", grid="#dddddd",
-    paths=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"),
+    paths=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#C9B800"),
     contour_low="#ffffff", contour_high="#9ea3ad", contour_lines="#7f8288", halo="#ffffff",
 )
 DARK = Theme(
     name="dark", background="#16181d", ink="#e8e8e8", muted="#a8a8a8", grid="#3a3d45",
-    paths=("#56B4E9", "#E69F00", "#F0E442", "#CC79A7", "#009E73", "#ffffff", "#D55E00"),
+    paths=("#56B4E9", "#E69F00", "#3DD6A3", "#E88FC4", "#F0E442", "#A99BFF", "#FF6F61", "#D4A373"),
     contour_low="#16181d", contour_high="#5b606b", contour_lines="#6f7480", halo="#16181d",
+    outline="#050608",
 )
 THEMES = {theme.name: theme for theme in (LIGHT, DARK)}

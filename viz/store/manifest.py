@@ -43,12 +43,21 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "learning_rate": scene.learning_rate,
         "optimizers": meta["optimizers"],
         "diverged": diverged_by_label(recording),  # optimizer step or None, as viz.divergence decides
+        "looks": _looks(recording.names, options.theme),
         "render": dataclasses.asdict(options),
         "budget_changes": list(changes),
         "recording_sha256": recording.digest(),
         **({"seeds": recording.spread["seeds"].tolist()} if recording.spread else {}),
         **(extra or {}),
     }
+
+
+def _looks(names, theme):
+    """Each optimizer's colour, line style and marker in ``theme``, for matching it in slides."""
+    from viz.render.looks import as_json, looks
+    from viz.render.theme import THEMES
+
+    return {label: as_json(style) for label, style in looks(names, THEMES[theme]).items()}
 
 
 def write(output, manifest):

@@ -7,6 +7,6 @@ int array [n_paths], each path's current recorded step; -1: the path is not show
 optimizer waiting for its turn in a ``--sequence``).
 """
 
-from viz.render.panels.paths import labels_and_styles, legend_handles, optimizer_style
+from viz.render.panels.paths import labels_and_styles, legend_handles, path_styles
 
-__all__ = ["labels_and_styles", "legend_handles", "optimizer_style"]
+__all__ = ["labels_and_styles", "legend_handles", "path_styles"]

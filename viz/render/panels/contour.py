@@ -7,6 +7,7 @@ from matplotlib.colors import BoundaryNorm
 from viz.plane import spaced_levels
 from viz.render.framing import add_inset, visited_view, within
 from viz.render.panels.curves import start_groups
+from viz.render.panels.labels import DirectLabels
 from viz.render.panels.paths import PathPanel, add_keys
 from viz.render.panels.seeds import SeedPaths, seed_paths
 from viz.render.theme import LIGHT
@@ -63,18 +64,25 @@ class ContourPanel(PathPanel):
         colorbar.set_ticks(levels[:: -(-len(levels) // room)])
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) if zoomed else None
         self.add_paths(ax, recording, theme, self.view, trail=trail, clip=False)
+        self.labels = DirectLabels(self, recording, theme)
+
+    def ax_pixels(self, path, step):
+        """The path drawn up to ``step``, in the panel's pixels."""
+        return self.lines[path].axes.transData.transform(self.points(path, step))
 
     def head(self, path, step):
         return self.head_xy[path, step]
 
     @property
     def animated_artists(self):
-        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists]
+        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
+                *self.labels.animated_artists]
 
     def update(self, steps):
         if self.seeds:
             self.seeds.update(steps)
         super().update(steps)
+        self.labels.update(steps)
 
 
 def short_number(value, _position=None):

@@ -10,21 +10,13 @@ from matplotlib.transforms import Affine2D
 
 from viz.divergence import diverged_steps
 from viz.render.panels.clip import clipped_polyline, inside
+from viz.render.looks import looks
 from viz.render.panels.trail import FadingPath
+from viz.render.rates import legend_texts
 from viz.render.theme import LIGHT
 
-# Cycles of coprime lengths (7 colours, 6 styles and markers): no two of the first 42 look alike.
-LINESTYLES = ("-", "--", ":", "-", "-.", (0, (6, 2)))
-MARKERS = ("o", "s", "^", "D", "v", "P")
-
-
-def optimizer_style(index, theme=LIGHT):
-    """Colour, line style and head marker of the ``index``-th optimizer."""
-    return {
-        "color": theme.paths[index % len(theme.paths)],
-        "linestyle": LINESTYLES[index % len(LINESTYLES)],
-        "marker": MARKERS[index % len(MARKERS)],
-    }
+HEAD_SIZE = 12  # points: 2.3% of the frame's height (its text sizes scale the same way)
+SLIM = "<>^vPd"  # head markers that leave a bulky one under them visible: drawn on top
 
 
 def labels_and_styles(names):
@@ -35,22 +27,22 @@ def labels_and_styles(names):
 
 
 def path_styles(names, theme=LIGHT):
-    """Each path's :func:`optimizer_style`, by its optimizer's label."""
-    _, style_of = labels_and_styles(names)
-    return [optimizer_style(index, theme) for index in style_of]
+    """Each path's colour, line style and head marker: its optimizer's look (see
+    :func:`viz.render.looks.looks`)."""
+    chosen = looks(names, theme)
+    return [chosen[name] for name in names]
 
 
-def legend_handles(recording, theme=LIGHT):
+def legend_handles(recording, theme=LIGHT, show_rates=None):
     """One legend entry per optimizer: colour, line style and head marker; its learning rate
-    when the optimizers' rates differ; where it diverged or left the view, if it did."""
-    labels, _ = labels_and_styles(recording.names)
+    when the optimizers' rates differ or one follows a schedule (see
+    :func:`viz.render.rates.legend_texts`); where it diverged or left the view, if it did."""
     events = path_events(recording)
-    rates = learning_rates(recording)
-    shown = [label + (f" lr {rates[label]:.3g}" if len(set(rates.values())) > 1 else "") for label in labels]
+    texts = legend_texts(recording, show_rates)
     return [
-        Line2D([], [], linewidth=2.2, markersize=8, markeredgecolor=theme.halo,
-               label=f"{text} ({events[label]})" if label in events else text, **optimizer_style(i, theme))
-        for i, (label, text) in enumerate(zip(labels, shown))
+        Line2D([], [], linewidth=2.2, markersize=9, markeredgecolor=theme.outline, markeredgewidth=1.0,
+               label=f"{text} ({events[label]})" if label in events else text, **style)
+        for (label, style), text in zip(looks(recording.names, theme).items(), texts.values())
     ]
 
 
@@ -87,13 +79,6 @@ def left_view_steps(recording):
     return steps
 
 
-def learning_rates(recording):
-    """Each optimizer's learning rate, where it is a number (not a schedule)."""
-    configs = recording.meta.get("optimizers", {})
-    rates = {label: configs[label]["config"].get("learning_rate") for label in configs}
-    return {label: rate for label, rate in rates.items() if isinstance(rate, (int, float))}
-
-
 def last_finite(values):
     """For each row and step, the index of the last finite value up to that step (-1: none)."""
     finite = np.isfinite(values)
@@ -110,8 +95,8 @@ class HeadLooks:
         self.diverged_at = diverged_steps(recording)
         ends = np.array([len(row) if step is None else step for row, step in zip(recording.loss, self.diverged_at)])
         self.index = np.minimum(last_finite(recording.loss), ends[:, None])  # [n_paths, steps+1]: the point shown
-        self.markers = [style["marker"] for style in path_styles(recording.names)]
-        self.edges = (theme.halo, theme.ink)  # a head's edge, and a diverged head's
+        self.markers = [style["marker"] for style in path_styles(recording.names, theme)]
+        self.edges = (theme.outline, theme.ink)  # a head's edge, and a diverged head's
 
     def apply(self, head, path, step):
         """Give ``head`` the marker and edge of ``path`` at ``step``."""
@@ -197,8 +182,9 @@ class PathPanel:
             else:
                 line, = ax.plot(*empty, color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
                                 zorder=5, animated=True)
-            head, = ax.plot(*empty, color=style["color"], marker=style["marker"], markersize=9,
-                            markeredgecolor=theme.halo, markeredgewidth=1.2, linestyle="none", zorder=6,
+            head, = ax.plot(*empty, color=style["color"], marker=style["marker"], markersize=HEAD_SIZE,
+                            markeredgecolor=theme.outline, markeredgewidth=1.4, linestyle="none",
+                            zorder=6 + 0.01 * SLIM.find(style["marker"]),  # slim markers over bulky ones
                             clip_on=clip, animated=True)
             gone, = ax.plot(*empty, linestyle="none", zorder=6.1, clip_on=False, animated=True,
                             **({"marker": "o", "markersize": 17, "markerfacecolor": "none", "markeredgewidth": 1.6,

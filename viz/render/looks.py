@@ -1,0 +1,87 @@
+"""Who is who on a frame: each optimizer's look (colour, line style, head marker), the same for
+a label in every scene of a theme.
+
+A label's look comes from what it names: the lesson's six labels and Keras' optimizer names
+have a fixed entry (a colour slot of the theme's eight, a line style, a marker), found by the
+words of the label ("Adam lr 0.01" is Adam, "momentum 0.9" is SGD with momentum). A label
+naming nothing known gets a slot from a hash of its text. Within one scene no two labels share
+a colour while there are at most eight: the label a slot belongs to first (the lesson's six,
+then Keras' other names, then the rest, in scene order) keeps it; the others take the next
+free slot, and a marker no other label of the scene has."""
+
+import re
+import zlib
+
+# Line styles and markers: "X" is a diverged head and "*" the minimum, so neither is used here.
+DASHES = ("-", "--", ":", "-.", (0, (6, 2)), (0, (3, 1, 1, 1)))
+MARKERS = ("o", "s", "^", "D", "v", "P", "h", "p", "<", ">", "d", "H", "8")
+
+# what a label names -> (colour slot, line style, marker); earlier entries win a contested slot
+KNOWN = {
+    "sgd": (0, "-", "o"),
+    "momentum": (1, "--", "s"),
+    "nesterov": (2, ":", "^"),
+    "adam": (3, "-", "D"),
+    "adagrad": (4, "-.", "v"),
+    "rmsprop": (5, (0, (6, 2)), "P"),
+    "nadam": (6, "--", "h"),
+    "adamw": (7, "-.", "p"),
+    "adamax": (1, (0, (3, 1, 1, 1)), "<"),
+    "adadelta": (4, ":", "d"),
+    "lion": (2, "-", ">"),
+    "ftrl": (0, "--", "H"),
+    "lamb": (5, ":", "8"),
+    "adafactor": (6, "-", "d"),
+    "muon": (7, ":", "<"),
+}
+
+
+def kind(label):
+    """What ``label`` names, as a :data:`KNOWN` key, or None: "nesterov" and "momentum" first
+    (they are SGD variants), else the first word that is an optimizer's name."""
+    words = re.findall(r"[a-z]+", label.lower())
+    for word in ("nesterov", "momentum", *words):
+        if word in words and word in KNOWN:
+            return word
+    return None
+
+
+def _hashed(label):
+    """A stable (slot, line style, marker) for a label naming no known optimizer."""
+    code = zlib.crc32(label.encode())
+    return code % 8, DASHES[code // 8 % len(DASHES)], MARKERS[code // 48 % len(MARKERS)]
+
+
+def looks(labels, theme):
+    """``{label: {"color", "linestyle", "marker"}}`` for the distinct ``labels`` of one scene
+    (in their order) in ``theme``, whose ``paths`` are the eight colour slots."""
+    labels = list(dict.fromkeys(labels))
+    order = list(KNOWN)
+    first = sorted(range(len(labels)), key=lambda i: (order.index(kind(labels[i])) if kind(labels[i]) else len(order), i))
+    slots, used_markers, chosen = len(theme.paths), set(), {}
+    taken = [0] * slots  # labels on each colour slot so far
+    for i in first:
+        label = labels[i]
+        slot, dash, marker = KNOWN[kind(label)] if kind(label) else _hashed(label)
+        if taken[slot] > min(taken):  # the slot is someone else's: the next of the least used, and
+            slot = next(s % slots for s in range(slot, slot + slots) if taken[s % slots] == min(taken))
+            dashes = [look["linestyle"] for look in chosen.values()]  # a line style of its own if one is left
+            dash = next((d for d in DASHES[DASHES.index(dash):] + DASHES if d not in dashes), dash)
+        if marker in used_markers and len(used_markers) < len(MARKERS):
+            marker = next(m for m in MARKERS[MARKERS.index(marker):] + MARKERS if m not in used_markers)
+        if taken[slot]:  # more labels than colours: a line style this colour does not have yet
+            dashes = {look["linestyle"] for look in chosen.values() if look["color"] == theme.paths[slot]}
+            dash = next((d for d in DASHES if d not in dashes), dash)
+        taken[slot] += 1
+        used_markers.add(marker)
+        chosen[label] = {"color": theme.paths[slot], "linestyle": dash, "marker": marker}
+    return {label: chosen[label] for label in labels}
+
+
+def as_json(style):
+    """A look as the manifest writes it: the colour as "#rrggbb", a dash pattern as a list."""
+    from matplotlib.colors import to_hex
+
+    dash = style["linestyle"]
+    return {"color": to_hex(style["color"]), "linestyle": dash if isinstance(dash, str) else [dash[0], list(dash[1])],
+            "marker": style["marker"]}

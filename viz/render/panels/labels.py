@@ -1,0 +1,137 @@
+"""Direct labels (Distill's "Why Momentum Really Works" style): each optimizer's name and its
+current loss beside its head, where there is room: inside the panel, over no drawn path, no
+head and no other label. Where there is none the label is left out (the legend says it)."""
+
+import numpy as np
+from matplotlib.transforms import IdentityTransform
+
+from viz.render.panels.paths import labels_and_styles, path_styles
+
+GAP = 5  # pixels between a head's edge and its label
+NEAR, FAR = 1.0, 2.6  # candidate distances, in head radii plus the gap
+SPACING = 3  # pixels between the points of a drawn path checked for being under a label
+LONGEST_NAME = 18  # characters of a label's name before it is shortened with "…"
+
+
+def short(name, limit=LONGEST_NAME):
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+class DirectLabels:
+    """A label per optimizer next to the head of its first path on the paths panel ``paths``
+    (a :class:`~viz.render.panels.paths.PathPanel`), moved every frame; none when an optimizer
+    has several paths (several starts: the legend is clearer there)."""
+
+    def __init__(self, paths, recording, theme):
+        self.paths, self.loss = paths, recording.loss
+        labels, label_of = labels_and_styles(recording.names)
+        self.ax = ax = paths.heads[0].axes
+        self.first = [label_of.index(i) for i in range(len(labels))] if len(labels) == len(recording.names) else []
+        styles = path_styles(recording.names, theme)
+        self.texts, self.choice = [], {}
+        for path in self.first:
+            text = ax.text(0, 0, "", fontsize="small", color=theme.ink, animated=True, zorder=7, clip_on=False,
+                           bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "alpha": 0.8,
+                                 "edgecolor": styles[path]["color"], "linewidth": 1.4})
+            text.name = short(recording.names[path])
+            self.texts.append(text)
+        renderer = ax.figure.canvas.get_renderer()
+        self.sizes = []  # each label's box (its frame's padding in) with a 5-character number, and a digit's width
+        for text in self.texts:
+            pad = 0.4 * text.get_fontsize() * ax.figure.dpi / 72
+            widths = []
+            for sample in (f"{text.name}: 0.000", f"{text.name}: 0.0000"):
+                text.set_text(sample)
+                widths.append(text.get_window_extent(renderer).width)
+            self.sizes.append((widths[0] + pad, text.get_window_extent(renderer).height + pad, widths[1] - widths[0]))
+        self.radius = paths.heads[0].get_markersize() * ax.figure.dpi / 72 / 2 if self.texts else 0
+        plane = recording.plane  # the start rings and the minimum's star stay uncovered too
+        self.keys = np.concatenate([plane.xy[:, 0], np.reshape(plane.marks, (-1, 2))]).reshape(-1, 2)
+
+    @property
+    def animated_artists(self):
+        return self.texts
+
+    def words(self, path, step):
+        value = self.loss[path, step]
+        name = self.texts[self.first.index(path)].name
+        from viz.render.panels.contour import short_number  # (the contour panel imports this module)
+
+        return f"{name}: {short_number(value)}" if np.isfinite(value) else name
+
+    def update(self, steps):
+        if not self.texts:
+            return
+        to_pixels = self.ax.transData.transform
+        inside = self.ax.bbox
+        box = np.array([[inside.x0, inside.y0], [inside.x1, inside.y1]]) + [[-50], [50]]  # far points: at the border
+        drawn = [dense(np.clip(to_pixels(self.paths.points(path, step)), *box)) for path, step in enumerate(steps)
+                 if step >= 0]
+        drawn = np.concatenate(drawn) if drawn else np.empty((0, 2))
+        heads = {path: to_pixels(self.paths.head(path, steps[path]))[None][0] for path in self.first if steps[path] >= 0}
+        keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
+        taken = [(x - self.radius, y - self.radius, x + self.radius, y + self.radius)
+                 for x, y in [*heads.values(), *keys]]
+        for path, text in zip(self.first, self.texts):
+            text.set_visible(path in heads)
+            if path not in heads:
+                continue
+            words = self.words(path, steps[path])
+            text.set_text(words)
+            width, height, digit = self.sizes[self.first.index(path)]
+            width += (len(words) - len(text.name) - 7) * digit  # the number's characters past five
+            pad = 0.2 * text.get_fontsize() * self.ax.figure.dpi / 72
+            spot = self._best(path, heads[path], width, height, drawn, taken, inside)
+            if spot is None:
+                text.set_visible(False)
+                continue
+            self.choice[path] = spot[0]
+            x0, y0 = spot[1]
+            taken.append((x0, y0, x0 + width, y0 + height))
+            text.set_transform(IdentityTransform())  # pixels
+            text.set_position((x0 + pad, y0 + pad))
+            text.set_horizontalalignment("left")
+            text.set_verticalalignment("bottom")
+
+    def _best(self, path, head, width, height, drawn, taken, inside):
+        """The free spot (candidate, lower-left corner in pixels) with the fewest path points
+        under it, the last frame's first among equals; None if every spot covers a path point,
+        a head or a label, or leaves the panel."""
+        x, y = head
+        best = None
+        for index, (dx, dy, distance) in enumerate(_candidates()):
+            reach = self.radius + GAP + (distance - 1) * self.radius * 2
+            x0 = x + dx * reach - (width if dx < 0 else 0 if dx > 0 else width / 2)
+            y0 = y + dy * reach - (height if dy < 0 else 0 if dy > 0 else height / 2)
+            x1, y1 = x0 + width, y0 + height
+            if x0 < inside.x0 or x1 > inside.x1 or y0 < inside.y0 or y1 > inside.y1:
+                continue
+            if any(x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1 for bx0, by0, bx1, by1 in taken):
+                continue
+            covered = int(np.count_nonzero((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
+                                           (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)))
+            rank = (covered, index != self.choice.get(path), index)
+            if covered == 0 and (best is None or rank < best[0]):
+                best = (rank, (index, (x0, y0)))
+        return None if best is None else best[1]
+
+
+def dense(points):
+    """The finite pixel points [n, 2] of a polyline with points added along each segment, at
+    most :data:`SPACING` apart, so a label over a long segment covers some of them."""
+    points = points[np.isfinite(points).all(axis=1)]
+    if len(points) < 2:
+        return points
+    segments = np.diff(points, axis=0)
+    counts = np.clip(np.ceil(np.hypot(*segments.T) / SPACING).astype(int), 1, 2000)
+    starts = np.repeat(points[:-1], counts, axis=0)
+    first = np.repeat(np.cumsum(counts) - counts, counts)  # each sample's segment's first sample
+    shares = (np.arange(counts.sum()) - first) / np.repeat(counts, counts)
+    return np.vstack([starts + np.repeat(segments, counts, axis=0) * shares[:, None], points[-1:]])
+
+
+def _candidates():
+    """(dx, dy, distance) of the spots tried around a head: right, left, above, below, the
+    diagonals, near and then farther."""
+    around = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
+    return [(dx, dy, distance) for distance in (NEAR, FAR) for dx, dy in around]

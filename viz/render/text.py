@@ -1,0 +1,54 @@
+"""Text that stays readable and on the frame: wrapped onto more lines before it is shrunk, and
+never shrunk below :data:`MIN_POINTS`."""
+
+import math
+import re
+import textwrap
+
+MIN_POINTS = 9.0  # the smallest text on a frame: 1.7% of its height, 8 px at 480p, 12 px at 720p
+
+
+def lines(words, count):
+    """``words`` on at most ``count`` lines of about equal length (balanced, not greedy); words
+    set apart by a wide gap ("lines: ...    markers: ...") break there first."""
+    if count <= 1:
+        return words
+    parts = re.split(r" {2,}", words)
+    if 1 < len(parts) <= count:
+        return "\n".join(parts)
+    width = math.ceil(len(words) / count)
+    while True:
+        wrapped = textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False)
+        if len(wrapped) <= count or width > len(words):
+            return "\n".join(wrapped)
+        width += 1
+
+
+def overflow(text, width=None, height=None):
+    """How many times too wide or too high ``text`` is for ``width`` and ``height``
+    (fractions of the figure); at most 1 if it fits."""
+    figure = text.get_figure()
+    extent = text.get_window_extent(figure.canvas.get_renderer())
+    return max(extent.width / figure.bbox.width / width if width else 0,
+               extent.height / figure.bbox.height / height if height else 0)
+
+
+def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS):
+    """Make ``text`` at most ``width`` wide and ``height`` high (fractions of the figure): on up
+    to ``max_lines`` lines first, then smaller, but not below ``floor`` points (or its own size,
+    if already smaller); past that, on as many more lines as it takes."""
+    words = re.sub(r" *\n *", " ", text.get_text())
+    floor = min(floor, text.get_fontsize())
+    for count in range(1, max_lines + 1):
+        text.set_text(lines(words, count))
+        if overflow(text, width, height) <= 1:
+            return text
+    for _ in range(3):  # text width is not quite proportional to the font size: again until it fits
+        share = overflow(text, width, height)
+        if share > 1:
+            text.set_fontsize(max(floor, text.get_fontsize() / share))
+    count = max_lines
+    while overflow(text, width, height) > 1 and count < len(words.split()):
+        count += 1
+        text.set_text(lines(words, count))
+    return text
