@@ -94,3 +94,16 @@ def test_a_head_out_of_view_waits_where_its_path_left():
     heads, away = heads_in_view(xy, index, view)
     np.testing.assert_allclose(heads[0], [[0.5, 0.5], [0.5, 0.9], [0.55, 1.0], [0.55, 1.0]])
     np.testing.assert_allclose(heads[1], [[1.0, 0.5], [1.0, 0.5], [0.5, 0.5], [0.5, 0.6]])
+
+
+def test_a_frame_is_the_same_drawn_in_order_or_alone(small):
+    """Direct labels keep their place from frame to frame; a frame drawn alone (a still, a
+    seek) shows them where the animation has them."""
+    in_order = Frames(small, "small", options=Options(size=SIZE))
+    for index in range(len(in_order)):
+        last = in_order[index].copy()
+    alone = Frames(small, "small", options=Options(size=SIZE))
+    assert np.array_equal(alone[len(alone) - 1], last)
+    middle = len(alone) // 2
+    alone[middle]  # back to an earlier frame, after the last
+    assert np.array_equal(alone[middle], Frames(small, "small", options=Options(size=SIZE))[middle])

@@ -67,7 +67,10 @@ def test_last_frame_as_png_svg_and_pdf(runner, quick, outputs):
     ok(runner, "render", quick, "-s", "--format", "svg")
     root = ElementTree.parse(outputs / "quick.svg").getroot()
     assert root.tag.endswith("svg") and root.get("width").startswith("921.6")  # 1280 px at 100 dpi, in points
-    assert len(root.findall(".//{http://www.w3.org/2000/svg}path")) > 100  # lines, glyphs: vectors
+    svg = "{http://www.w3.org/2000/svg}"
+    assert len(root.findall(f".//{svg}path")) > 50  # contours, paths, ticks: vectors, not one picture
+    words = " ".join("".join(text.itertext()) for text in root.iter(f"{svg}text"))
+    assert "Quick" in words and "Adam" in words  # text stays text: it can be selected and searched
     ok(runner, "render", quick, "--format", "pdf")
     data = (outputs / "quick.pdf").read_bytes()
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF") and b"/Type /Page" in data

@@ -36,6 +36,7 @@ class Frames:
         artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
         artists += [self.end_card] if self.end_card else []
         self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
+        self.drawn = -1  # the frame drawn last
 
     def __len__(self):
         return len(self.steps)
@@ -68,6 +69,9 @@ class Frames:
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
         steps = self.steps[index]
+        if not self.drawn <= index <= self.drawn + 1:  # out of order: what a panel remembers (the direct
+            self._replay(index)                         # labels' places) is then as the animation has it
+        self.drawn = index
         self.canvas.restore_region(self.background)
         for panel in self.panels:
             panel.update(steps)
@@ -77,6 +81,14 @@ class Frames:
         for artist in self.artists:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
+
+    def _replay(self, index):
+        """Let the panels see every frame before ``index`` (drawing nothing), from the start."""
+        for panel in self.panels:
+            getattr(panel, "rewind", lambda: None)()
+        for earlier in self.steps[:index]:
+            for panel in self.panels:
+                panel.update(earlier)
 
     def with_card(self, words):
         """The last frame with a card saying ``words`` over its middle (between two parts of one

@@ -78,6 +78,10 @@ class ContourPanel(PathPanel):
         return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
                 *self.labels.animated_artists]
 
+    def rewind(self):
+        """Forget the direct labels' places (frames are drawn again from the first)."""
+        self.labels.choice.clear()
+
     def update(self, steps):
         if self.seeds:
             self.seeds.update(steps)
