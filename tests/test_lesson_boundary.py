@@ -34,7 +34,7 @@ def test_the_drawn_line_is_where_the_recorded_weights_say_zero(recorded, feature
             (x0, y0), (x1, y1) = panel.view
             assert np.all((ends[:, 0] >= x0 - 1e-9) & (ends[:, 0] <= x1 + 1e-9))
             assert np.all((ends[:, 1] >= y0 - 1e-9) & (ends[:, 1] <= y1 + 1e-9))
-    assert panel.lines[0].axes.get_xlabel().startswith("PC1" if features == ("pca",) else features[0])
+    assert panel.lines[0].axes.get_xlabel().startswith("feature PC1" if features == ("pca",) else features[0])
 
 
 def test_lines_that_miss_the_view_are_not_drawn():
@@ -90,3 +90,77 @@ def test_cli_refuses_unknown_panels_and_features(runner, quick, tmp_path, args, 
 
     result = runner.invoke(main, ["render", str(quick), *args, "-o", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and message in one_error_line(result), (args, result.output)
+
+
+def drawn_boundary(recording, **options):
+    """The frames of ``recording`` with the boundary panel at 854x480 (``options`` added), its
+    figure drawn: (frames, the loss panel's axes, the boundary panel's axes)."""
+    frames = Frames(recording, "recorded", options=Options(size=(854, 480), boundary=True, **options))
+    frames[recording.steps]
+    loss_ax, boundary_ax = ({line.axes for line in panel.lines}.pop() for panel in frames.panels[-2:])
+    return frames, loss_ax, boundary_ax
+
+
+@pytest.mark.parametrize("font_scale", [1.0, 1.5])
+def test_the_class_key_keeps_clear_of_the_loss_panels_epoch(small, font_scale):
+    frames, loss_ax, boundary_ax = drawn_boundary(small, font_scale=font_scale)
+    renderer = frames.figure.canvas.get_renderer()
+    key = boundary_ax.get_legend().get_window_extent(renderer)
+    above = [loss_ax.xaxis.label, *loss_ax.get_xticklabels()]
+    assert [text.get_text() for text in above if text.get_window_extent(renderer).overlaps(key)] == []
+    assert key.y0 >= boundary_ax.get_window_extent(renderer).y1 - 1  # and off the points
+
+
+@pytest.mark.parametrize("features", [("variance", "skewness"), ("pca",)])
+def test_the_boundary_panel_has_one_scale_on_both_axes(small, features):
+    """A unit is as many pixels along x as along y: the boundaries' slopes are drawn true."""
+    frames, _, ax = drawn_boundary(small, features=features)
+    box = ax.get_window_extent()
+    per_pixel = np.ptp(ax.get_xlim()) / box.width, np.ptp(ax.get_ylim()) / box.height
+    np.testing.assert_allclose(*per_pixel, rtol=1e-3)
+
+
+def test_the_features_principal_components_are_named_apart_from_the_planes(small):
+    """The contour panel's PC1 is a direction among the weights, the boundary panel's one among
+    the features: on one frame, no two axes say the same "PCn"."""
+    frames, _, _ = drawn_boundary(small, features=("pca",))
+    import re
+
+    named = [match for ax in frames.figure.axes for label in (ax.get_xlabel(), ax.get_ylabel())
+             for match in re.findall(r"(\w+ )?PC(\d)", label)]
+    assert len(named) == 4 and len(set(named)) == 4, named
+
+
+def contrast(first, second):
+    """WCAG's contrast ratio of two sRGB colours [3] in 0..1."""
+    linear = [np.where(c <= 0.03928, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) @ [0.2126, 0.7152, 0.0722]
+              for c in (np.asarray(first), np.asarray(second))]
+    return (max(linear) + 0.05) / (min(linear) + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_each_class_stands_out_from_the_background(theme):
+    """One point of each class, drawn alone: the decoded pixel at its centre is at least 3:1
+    against the background (WCAG's contrast for graphics), and the two classes differ."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.colors import to_rgb
+
+    from viz.render.panels.boundary import scatter_classes
+    from viz.render.theme import THEMES
+
+    chosen = THEMES[theme]
+    figure = Figure(figsize=(2, 2), dpi=100, facecolor=chosen.background)
+    FigureCanvasAgg(figure)
+    ax = figure.add_axes((0, 0, 1, 0.8), facecolor=chosen.background)
+    scatter_classes(ax, np.array([[0.25, 0.5], [0.75, 0.5]]), np.array([0, 1]), chosen)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_axis_off()
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[..., :3] / 255
+    centres = [ax.transData.transform(point) for point in ((0.25, 0.5), (0.75, 0.5))]
+    colours = [pixels[int(figure.bbox.height - y), int(x)] for x, y in centres]
+    background = to_rgb(chosen.background)
+    assert [round(contrast(colour, background), 1) >= 3 for colour in colours] == [True, True], colours
+    assert contrast(*colours) > 1.5

@@ -169,3 +169,58 @@ def test_the_camera_turns_the_view_and_needs_it(steep):
         Options(camera=(20, -30)).check()
     with pytest.raises(ValueError, match="elevation is between -90 and 90"):
         Options(view="3d", camera=(120, 0)).check()
+
+
+@pytest.mark.parametrize("camera", [None, (35, -120), (20, -30)])
+def test_the_z_label_keeps_clear_of_the_z_tick_labels(steep, camera):
+    frames = Frames(steep, "3d", options=Options(size=(854, 480), view="3d", camera=camera))
+    ax = frames.panels[0].ax
+    renderer = frames.figure.canvas.get_renderer()
+    label = ax.zaxis.label.get_window_extent(renderer)
+    assert [tick.get_text() for tick in ax.get_zticklabels()
+            if tick.get_text() and tick.get_window_extent(renderer).overlaps(label)] == []
+
+
+def whole_paths(panel):
+    """Each path's clipped vertices, visible or hidden."""
+    return [np.where(np.isnan(shown), behind, shown)
+            for (shown, _), (behind, _) in zip(panel.polylines, panel.behind)]
+
+
+def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
+    """Seen low from the side of the hill, part of a path lies behind it: those vertices leave
+    the solid line and are on the faint dashed one instead; seen from straight above nothing
+    on the surface is hidden, and a point under it is."""
+    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(10, 150)))
+    panel = frames.panels[0]
+    frames[STEPS]
+    hidden = [panel.hidden(vertices) for vertices in whole_paths(panel)]
+    assert sum(h.sum() for h in hidden) > 0
+    for path, (line, behind) in enumerate(zip(panel.lines, panel.behind_lines)):
+        solid, dashed = np.column_stack(line.get_data_3d()), np.column_stack(behind.get_data_3d())
+        at = hidden[path][: len(solid)]
+        assert np.isnan(solid[at]).all() and np.isfinite(dashed[at]).all()
+    assert behind.get_linestyle() != line.get_linestyle() and behind.get_alpha() < 1
+    assert behind.get_linewidth() < line.get_linewidth()
+    top = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(90, -90))).panels[0]
+    points = np.concatenate([vertices[np.isfinite(vertices).all(axis=1)] for vertices in whole_paths(top)])
+    assert not top.hidden(points).any()
+    under = points[-1] - [0, 0, 1.5]
+    assert top.hidden(under)[0]
+
+
+def test_rosenbrocks_camera_shows_its_valley_floor_and_the_paths(steep):
+    """The chosen camera hides less of the valley floor (the lowest 5% of the grid) and of
+    the paths than the one that looked at the front wing."""
+    plane = steep.plane
+    gx, gy = np.meshgrid(plane.grid_x, plane.grid_y)
+
+    def hidden_share(camera):
+        panel = Frames(steep, "3d", options=Options(size=(854, 480), view="3d", camera=camera)).panels[0]
+        floor = plane.grid_loss < np.quantile(plane.grid_loss, 0.05)
+        points = np.column_stack([gx[floor], gy[floor], panel.z(plane.grid_loss[floor])])
+        path = whole_paths(panel)[1]  # Adam's: SGD's leaves the domain at once
+        return panel.hidden(points).mean(), panel.hidden(path[np.isfinite(path).all(axis=1)]).mean()
+
+    chosen, front = hidden_share(None), hidden_share((35, -120))
+    assert chosen[0] < 0.45 and chosen[0] < front[0] and chosen[1] <= 0.1

@@ -136,7 +136,7 @@ def curve_panels(figure, box, recording, options, theme):
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")
         return [_loss_panel(loss_ax, recording, theme)]
-    gap = 0.09 if options.boundary else 0.04  # the boundary panel has axes of its own: room for "epoch"
+    gap = 0.09 * options.font_scale if options.boundary else 0.04  # the boundary panel has axes of its own: room for "epoch"
     half = (height - gap) / 2
     loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
     if options.boundary:

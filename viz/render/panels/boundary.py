@@ -8,16 +8,41 @@ from viz.render.panels.paths import path_styles
 from viz.render.theme import LIGHT
 
 
+# Each class's (marker, colour, alpha) per theme: class 0 mid-grey circles and class 1 darker
+# triangles on white, lighter ones on the dark ground; alpha for the dense clusters,
+# each point still 3:1 against the background (WCAG's contrast for graphics).
+CLASS_LOOKS = {"light": (("o", "#4a5260", 0.65), ("^", "#000000", 0.7)),
+               "dark": (("o", "#aab0bc", 0.6), ("^", "#e8e8e8", 0.8))}
+
+
 def scatter_classes(ax, x, y, theme=LIGHT):
-    """The data points [rows, 2] of a binary classification, class 0 as light circles and class 1
-    as dark triangles (greys: the optimizers own the colours), with a small legend above the
-    panel's right end (inside it would cover points and boundaries)."""
-    for label, marker, colour, alpha in ((0, "o", theme.contour_high, 0.55), (1, "^", theme.ink, 0.35)):
+    """The data points [rows, 2] of a binary classification in greys (the optimizers own the
+    colours; see ``CLASS_LOOKS``), with a small legend above the panel's right end (inside it
+    would cover points and boundaries): the axes give up the legend's height at their top, so
+    that it stays clear of what lies above the panel (the loss panel's "epoch")."""
+    for label, (marker, colour, alpha) in enumerate(CLASS_LOOKS.get(theme.name, CLASS_LOOKS["light"])):
         chosen = y == label
         ax.plot(*x[chosen].T, linestyle="none", marker=marker, markersize=3.5, alpha=alpha, color=colour,
                 markeredgewidth=0, label=f"class {label}")
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, borderaxespad=0.1,
-              handletextpad=0.2, columnspacing=0.8, fontsize="small", markerscale=1.6)
+    legend = ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, frameon=False, borderaxespad=0.1,
+                       handletextpad=0.2, columnspacing=0.8, fontsize="small", markerscale=1.6)
+    figure = ax.get_figure()
+    tall = legend.get_window_extent(figure.canvas.get_renderer()).height / figure.bbox.height
+    box = ax.get_position()
+    ax.set_position((box.x0, box.y0, box.width, box.height - tall))
+
+
+def equal_scales(ax, view):
+    """``view`` [[x0, y0], [x1, y1]] widened about its centre on one axis so that a unit is as
+    long on x as on y in ``ax`` (slopes drawn true), set as the axes' limits; returns it."""
+    box = ax.get_position()
+    pixels = np.array([box.width * ax.get_figure().bbox.width, box.height * ax.get_figure().bbox.height])
+    per_pixel = (view[1] - view[0]) / pixels
+    centre, half = view.mean(axis=0), per_pixel.max() * pixels / 2
+    view = np.stack([centre - half, centre + half])
+    ax.set_xlim(*view[:, 0])
+    ax.set_ylim(*view[:, 1])
+    return view
 
 
 class Boundaries:
@@ -53,8 +78,7 @@ class BoundaryPanel(Boundaries):
         self.level = float(regions["level"])
         self.finite = np.isfinite(recording.loss)
         scatter_classes(ax, regions["data_x"], regions["data_y"], theme)
-        ax.set_xlim(self.grid_x[0], self.grid_x[-1])
-        ax.set_ylim(self.grid_y[0], self.grid_y[-1])
+        equal_scales(ax, np.array([[self.grid_x[0], self.grid_y[0]], [self.grid_x[-1], self.grid_y[-1]]]))
         ax.set_xlabel("feature 1")
         ax.set_ylabel("feature 2")
         self.lines = boundary_lines(ax, recording.names, theme, linewidth=2.0)
@@ -81,7 +105,8 @@ class LinearBoundaryPanel(Boundaries):
             self.axes = principal_axes(x)
             shares = self.axes @ np.cov(x.T) @ self.axes.T
             share = np.diag(shares) / np.trace(np.cov(x.T))
-            labels = [f"PC{i + 1} of the features ({share[i]:.0%})" for i in range(2)]
+            # "feature PC1": not the contour panel's PC1, a direction in the weights
+            labels = [f"feature PC{i + 1} ({share[i]:.0%} of their variance)" for i in range(2)]
         else:
             self.axes = np.eye(len(names))[[names.index(name) for name in features]]
             labels = [f"{name} (standardised)" for name in features]
@@ -89,9 +114,7 @@ class LinearBoundaryPanel(Boundaries):
         scatter_classes(ax, shown, data["y"], theme)
         low, high = np.quantile(shown, [0.005, 0.995], axis=0)
         room = 0.08 * (high - low)
-        self.view = np.stack([low - room, high + room])  # [[x0, y0], [x1, y1]]
-        ax.set_xlim(*self.view[:, 0])
-        ax.set_ylim(*self.view[:, 1])
+        self.view = equal_scales(ax, np.stack([low - room, high + room]))  # [[x0, y0], [x1, y1]]
         ax.set_xlabel(labels[0], labelpad=1)
         ax.set_ylabel(labels[1])
         self.params = recording.params

@@ -9,16 +9,17 @@ giving f itself, and values below a floor lie on it (see :class:`ZScale`)."""
 import numpy as np
 from matplotlib.colors import LightSource, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from mpl_toolkits.mplot3d import proj3d
 
 from viz.errors import OptionError
 from viz.render.panels.clip import clipped_polyline
 from viz.render.panels.contour import short_number
-from viz.render.panels.paths import PathPanel, add_keys
+from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
 CAMERAS = {
-    "rosenbrock": (35, -120),
+    "rosenbrock": (40, -60),  # into the valley's open side: the fewest floor and path points hidden
     "beale": (50, -125),
     "himmelblau": (55, -120),
     "saddle": (30, -120),
@@ -116,6 +117,71 @@ def _keep_within(ax, box):
         ax.set_position((position.x0 + left, position.y0, position.width - left - right, position.height))
 
 
+class Occlusion:
+    """Which points the surface hides from the camera of ``ax``: a depth buffer of the surface's
+    grid points [rows, columns] each, projected as matplotlib projects them; a point is hidden
+    where the surface is nearer the camera in its cell by more than ``tolerance`` of the
+    surface's depth (a point on the surface does not hide itself)."""
+
+    CELLS = 160  # along each screen axis
+
+    def __init__(self, ax, gx, gy, gz, tolerance=0.02):
+        self.projection = ax.get_proj()
+        finite = np.isfinite(gz)
+        sx, sy, depth = proj3d.proj_transform(gx[finite], gy[finite], gz[finite], self.projection)
+        self.low, self.span = np.array([sx.min(), sy.min()]), np.array([np.ptp(sx), np.ptp(sy)])
+        cells = np.ravel_multi_index(self._cells(sx, sy), (self.CELLS, self.CELLS))
+        order = np.lexsort((depth, cells))  # by cell, nearest first
+        first = order[np.r_[True, np.diff(cells[order]) != 0]]
+        self.nearest = np.full(self.CELLS**2, np.inf)
+        self.nearest[cells[first]] = depth[first]
+        self.owner = np.full((self.CELLS**2, 2), np.nan)  # (x, y) of each cell's nearest surface point
+        self.owner[cells[first]] = np.column_stack([gx[finite], gy[finite]])[first]
+        self.margin = tolerance * np.ptp(depth)
+        self.near = 3 * max(np.ptp(gx) / gx.shape[1], np.ptp(gy) / gy.shape[0])  # the point's own patch
+
+    def _cells(self, sx, sy):
+        scaled = (np.column_stack([sx, sy]) - self.low) / self.span * self.CELLS
+        return tuple(np.clip(scaled.astype(int), 0, self.CELLS - 1).T[::-1])
+
+    def __call__(self, points):
+        """Whether each of ``points`` [n, 3] is hidden (NaN: no): a part of the surface other
+        than the point's own patch is nearer the camera in its cell."""
+        points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+        hidden = np.zeros(len(points), dtype=bool)
+        finite = np.isfinite(points).all(axis=1)
+        if finite.any():
+            sx, sy, depth = proj3d.proj_transform(*points[finite].T, self.projection)
+            cells = np.ravel_multi_index(self._cells(sx, sy), (self.CELLS, self.CELLS))
+            elsewhere = np.abs(self.owner[cells] - points[finite, :2]).max(axis=1) > self.near
+            hidden[finite] = (self.nearest[cells] < depth - self.margin) & elsewhere
+        return hidden
+
+
+def split_hidden(polyline, hidden):
+    """A clipped polyline (vertices [m, 3], counts) as two of the same length: its visible part
+    and the part the surface hides (with the segments into and out of it), NaN elsewhere."""
+    vertices, counts = polyline
+    behind = hidden.copy()
+    behind[1:] |= hidden[:-1]
+    behind[:-1] |= hidden[1:]
+    return ((np.where(hidden[:, None], np.nan, vertices), counts),
+            (np.where(behind[:, None], vertices, np.nan), counts))
+
+
+def clear_z_label(ax):
+    """Move the z label out until it overlaps none of the z tick labels (how far it must go
+    depends on the camera and the labels' widths)."""
+    renderer = ax.get_figure().canvas.get_renderer()
+    for _ in range(8):
+        ax.get_figure().draw_without_rendering()
+        label = ax.zaxis.label.get_window_extent(renderer)
+        if not any(tick.get_text() and tick.get_window_extent(renderer).overlaps(label)
+                   for tick in ax.get_zticklabels()):
+            return
+        ax.zaxis.labelpad += 3
+
+
 def _power(z):
     """10**z as a short number: 0.01, 1, 100, 10,000; 1e-05 below 0.001."""
     value = 10.0**z
@@ -165,6 +231,7 @@ class SurfacePanel3D(PathPanel):
         marks = np.column_stack([plane.marks, z(_nearest(plane, plane.marks))])  # on the floor of a log scale
         count = len(np.unique(plane.xy[finite, 0], axis=0))
         add_keys(ax, starts, "start" if count == 1 else "starts", marks, plane.marks_label, theme)
+        clear_z_label(ax)
         _keep_within(ax, box)
         if z.log:  # what the log scale does below its floor, under the panel
             floor = short_number(z.floor)
@@ -175,7 +242,24 @@ class SurfacePanel3D(PathPanel):
         box_low, box_high = (x0, y0, z.limits[0]), (x1, y1, z.limits[1])
         polylines = [clipped_polyline(np.column_stack([xy, path_z]), box_low, box_high)
                      for xy, path_z in zip(plane.xy, self.path_z)]
-        self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3, polylines=polylines)
+        # Lines drawn over the surface would show through a hill in front of them: where the
+        # surface hides a path it is drawn thin, dashed and faint (and its head faint).
+        self.hidden = Occlusion(ax, gx, gy, grid_z)
+        shown, self.behind = zip(*(split_hidden(line, self.hidden(line[0])) for line in polylines))
+        self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3, polylines=list(shown))
+        self.behind_lines = [ax.plot([], [], [], color=style["color"], linestyle=(0, (2, 2)), linewidth=1.3,
+                                     alpha=0.6, zorder=4, animated=True)[0]
+                             for style in path_styles(recording.names, theme)]
+
+    @property
+    def animated_artists(self):
+        return [*self.behind_lines, *super().animated_artists]
+
+    def update(self, steps):
+        super().update(steps)
+        for path, (line, head, step) in enumerate(zip(self.behind_lines, self.heads, steps)):
+            _place(line, self.behind[path][0][: len(self.points(path, step))])
+            head.set_alpha(0.45 if step >= 0 and self.hidden(self.head(path, step))[0] else 1.0)
 
     def head(self, path, step):
         """Where the path's head is drawn at ``step``: its last finite point, or, out of the
