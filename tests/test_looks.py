@@ -200,8 +200,12 @@ def test_direct_labels_name_each_head_beside_it_and_cover_no_path(small, theme):
         for path, text in enumerate(contour.labels.texts):
             if not text.get_visible():
                 continue
-            assert text.get_text() == f"{small.names[path]}: {small.loss[path, steps[path]]:.3g}".replace("-", "−")
+            loss = float(f"{small.loss[path, steps[path]]:.2g}")  # two significant digits: few wordings to draw
+            assert text.get_text() == f"{small.names[path]}: {loss:.3g}".replace("-", "−")
+            text.update_bbox_position_size(renderer)  # (the text is not drawn in frames: its picture is)
             box = text.get_bbox_patch().get_window_extent(renderer)
+            sprite = contour.labels.sprites[path]  # the label's picture, which the frame shows, is where its text is
+            assert sprite.get_visible() and abs(sprite.x - box.x0) <= 2 and abs(sprite.y - box.y0) <= 2
             assert contour.heads[0].axes.bbox.contains(box.x0, box.y0) and contour.heads[0].axes.bbox.contains(box.x1, box.y1)
             inside = (drawn[:, 0] > box.x0) & (drawn[:, 0] < box.x1) & (drawn[:, 1] > box.y0) & (drawn[:, 1] < box.y1)
             assert not inside.any(), (index, text.get_text())

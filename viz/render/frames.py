@@ -111,6 +111,8 @@ class Frames:
         self[len(self) - 1]
         for artist in self.artists:
             artist.set_animated(False)
+        for panel in self.panels:  # (a panel that draws pictures of text in frames shows the text)
+            getattr(panel, "as_vector", lambda: None)()
         # text stays text: selectable and searchable (SVG: <text>, PDF: embedded TrueType)
         # and in the frame's style, which the tick locators read again (the tick labels' size)
         with atomic_path(path) as temporary, style(self.options), \

@@ -78,6 +78,10 @@ class ContourPanel(PathPanel):
         return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
                 *self.labels.animated_artists]
 
+    def as_vector(self):
+        """The direct labels as text, for an SVG or PDF."""
+        self.labels.as_vector()
+
     def rewind(self):
         """Forget the direct labels' places (frames are drawn again from the first)."""
         self.labels.choice.clear()

@@ -3,6 +3,8 @@ current loss beside its head, where there is room: inside the panel, over no dra
 head and no other label. Where there is none the label is left out (the legend says it)."""
 
 import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.transforms import IdentityTransform
 
 from viz.render.panels.paths import labels_and_styles, path_styles
@@ -20,7 +22,12 @@ def short(name, limit=LONGEST_NAME):
 class DirectLabels:
     """A label per optimizer next to the head of its first path on the paths panel ``paths``
     (a :class:`~viz.render.panels.paths.PathPanel`), moved every frame; none when an optimizer
-    has several paths (several starts: the legend is clearer there)."""
+    has several paths (several starts: the legend is clearer there).
+
+    Drawing text is the dearest thing in a frame, so each label is drawn once per wording into
+    a picture (a sprite) that the frames place as pixels; the loss is written to two
+    significant digits, so there are few wordings. The labels' text artists follow along for
+    the one full draw of an SVG or PDF (:meth:`as_vector`), where text stays text."""
 
     def __init__(self, paths, recording, theme):
         self.paths, self.loss = paths, recording.loss
@@ -45,19 +52,49 @@ class DirectLabels:
                 widths.append(text.get_window_extent(renderer).width)
             self.sizes.append((widths[0] + pad, text.get_window_extent(renderer).height + pad, widths[1] - widths[0]))
         self.radius = paths.heads[0].get_markersize() * ax.figure.dpi / 72 / 2 if self.texts else 0
+        self.sprites = [ax.figure.add_artist(Sprite()) for _ in self.texts]
+        self.drawn = {}  # wording -> its sprite, RGBA
         plane = recording.plane  # the start rings and the minimum's star stay uncovered too
         self.keys = np.concatenate([plane.xy[:, 0], np.reshape(plane.marks, (-1, 2))]).reshape(-1, 2)
 
     @property
     def animated_artists(self):
-        return self.texts
+        return self.sprites
+
+    def as_vector(self):
+        """Show the labels as text, for one full draw (an SVG or PDF)."""
+        for text, sprite in zip(self.texts, self.sprites):
+            text.set_animated(False)
+            text.set_visible(sprite.get_visible())
+            sprite.set_visible(False)
+
+    def sprite(self, text):
+        """``text`` (placed in pixels, left and bottom aligned) drawn alone, cut to what it
+        covers: an RGBA picture [h, w, 4] and where its lower left corner is from the text's
+        position, in pixels."""
+        words = text.get_text()
+        if words not in self.drawn:
+            margin, position = 40, text.get_position()
+            renderer = self.ax.figure.canvas.get_renderer()
+            text.set_position((margin, margin))
+            extent = text.get_window_extent(renderer)
+            scratch = RendererAgg(int(extent.x1) + margin, int(extent.y1) + margin, self.ax.figure.dpi)
+            text.set_animated(False)  # (an animated artist draws only when asked by name)
+            text.draw(scratch)
+            text.set_animated(True)
+            text.set_position(position)
+            picture = np.asarray(scratch.buffer_rgba())
+            rows, columns = np.nonzero(picture[..., 3])
+            cut = picture[rows.min(): rows.max() + 1, columns.min(): columns.max() + 1].copy()
+            self.drawn[words] = cut, columns.min() - margin, len(picture) - 1 - rows.max() - margin
+        return self.drawn[words]
 
     def words(self, path, step):
         value = self.loss[path, step]
         name = self.texts[self.first.index(path)].name
         from viz.render.panels.contour import short_number  # (the contour panel imports this module)
 
-        return f"{name}: {short_number(value)}" if np.isfinite(value) else name
+        return f"{name}: {short_number(float(f'{value:.2g}'))}" if np.isfinite(value) else name
 
     def update(self, steps):
         if not self.texts:
@@ -72,8 +109,9 @@ class DirectLabels:
         keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
         taken = [(x - self.radius, y - self.radius, x + self.radius, y + self.radius)
                  for x, y in [*heads.values(), *keys]]
-        for path, text in zip(self.first, self.texts):
+        for path, text, sprite in zip(self.first, self.texts, self.sprites):
             text.set_visible(path in heads)
+            sprite.set_visible(False)
             if path not in heads:
                 continue
             words = self.words(path, steps[path])
@@ -92,6 +130,8 @@ class DirectLabels:
             text.set_position((x0 + pad, y0 + pad))
             text.set_horizontalalignment("left")
             text.set_verticalalignment("bottom")
+            picture, dx, dy = self.sprite(text)
+            sprite.place(picture, round(x0 + pad + dx), round(y0 + pad + dy))
 
     def _best(self, path, head, width, height, drawn, taken, inside):
         """The free spot (candidate, lower-left corner in pixels) with the fewest path points
@@ -114,6 +154,27 @@ class DirectLabels:
             if covered == 0 and (best is None or rank < best[0]):
                 best = (rank, (index, (x0, y0)))
         return None if best is None else best[1]
+
+
+class Sprite(Artist):
+    """An RGBA picture put on the canvas pixel for pixel, its lower left corner at (x, y) in
+    pixels: no resampling, so it costs a copy."""
+
+    def __init__(self):
+        super().__init__()
+        self.set_animated(True)
+        self.set_zorder(7)
+        self.picture, self.x, self.y = None, 0, 0
+
+    def place(self, picture, x, y):
+        self.picture, self.x, self.y = picture, x, y
+        self.set_visible(True)
+
+    def draw(self, renderer):
+        if self.get_visible() and self.picture is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, self.x, self.y, self.picture[::-1])  # (rows from the bottom up)
+            gc.restore()
 
 
 def dense(points):
