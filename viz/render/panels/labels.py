@@ -54,6 +54,7 @@ class DirectLabels:
         self.radius = paths.heads[0].get_markersize() * ax.figure.dpi / 72 / 2 if self.texts else 0
         self.sprites = [ax.figure.add_artist(Sprite()) for _ in self.texts]
         self.drawn = {}  # wording -> its sprite, RGBA
+        self.pixels = None  # each path's points in pixels, densely, and how many cover its first k vertices
         plane = recording.plane  # the start rings and the minimum's star stay uncovered too
         self.keys = np.concatenate([plane.xy[:, 0], np.reshape(plane.marks, (-1, 2))]).reshape(-1, 2)
 
@@ -101,9 +102,11 @@ class DirectLabels:
             return
         to_pixels = self.ax.transData.transform
         inside = self.ax.bbox
-        box = np.array([[inside.x0, inside.y0], [inside.x1, inside.y1]]) + [[-50], [50]]  # far points: at the border
-        drawn = [dense(np.clip(to_pixels(self.paths.points(path, step)), *box)) for path, step in enumerate(steps)
-                 if step >= 0]
+        if self.pixels is None:  # the paths in pixels, once: they only grow from frame to frame
+            box = np.array([[inside.x0, inside.y0], [inside.x1, inside.y1]]) + [[-50], [50]]  # far: at the border
+            self.pixels = [dense_prefixes(np.clip(to_pixels(vertices), *box)) for vertices, _ in self.paths.polylines]
+        drawn = [samples[: upto[self.paths.shown(path, step)]]
+                 for path, ((samples, upto), step) in enumerate(zip(self.pixels, steps))]
         drawn = np.concatenate(drawn) if drawn else np.empty((0, 2))
         heads = {path: to_pixels(self.paths.head(path, steps[path]))[None][0] for path in self.first if steps[path] >= 0}
         keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
@@ -189,6 +192,17 @@ def dense(points):
     first = np.repeat(np.cumsum(counts) - counts, counts)  # each sample's segment's first sample
     shares = (np.arange(counts.sum()) - first) / np.repeat(counts, counts)
     return np.vstack([starts + np.repeat(segments, counts, axis=0) * shares[:, None], points[-1:]])
+
+
+def dense_prefixes(points):
+    """:func:`dense` of ``points`` [n, 2] and, for each k from 0 to n, how many of its samples
+    are those of ``points[:k]`` (a path drawn up to its k-th vertex)."""
+    finite = np.isfinite(points).all(axis=1)
+    samples = dense(points)
+    kept = points[finite]
+    counts = np.clip(np.ceil(np.hypot(*np.diff(kept, axis=0).T) / SPACING).astype(int), 1, 2000)
+    upto = np.concatenate([[0, 1][: len(kept) + 1], np.cumsum(counts) + 1])  # samples covering kept[:j]
+    return samples, upto[np.concatenate([[0], np.cumsum(finite)])]
 
 
 def _candidates():

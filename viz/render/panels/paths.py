@@ -200,13 +200,14 @@ class PathPanel:
     def animated_artists(self):
         return [*self.lines, *self.heads, *self.exits]
 
+    def shown(self, path, step):
+        """How many vertices of the path's clipped polyline are drawn at ``step`` (0 before it
+        is shown, step -1): up to the point its head shows."""
+        return 0 if step < 0 else self.polylines[path][1][self.head_looks.index[path, step]]
+
     def points(self, path, step):
-        """The path's clipped polyline up to the point its head shows (empty before it is
-        shown, step -1)."""
-        if step < 0:
-            return self.polylines[path][0][:0]
-        vertices, counts = self.polylines[path]
-        return vertices[: counts[self.head_looks.index[path, step]]]
+        """The path's clipped polyline as drawn at ``step``."""
+        return self.polylines[path][0][: self.shown(path, step)]
 
     def update(self, steps):
         for path, (line, head, gone, step) in enumerate(zip(self.lines, self.heads, self.exits, steps)):
