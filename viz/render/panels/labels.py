@@ -137,26 +137,26 @@ class DirectLabels:
             sprite.place(picture, round(x0 + pad + dx), round(y0 + pad + dy))
 
     def _best(self, path, head, width, height, drawn, taken, inside):
-        """The free spot (candidate, lower-left corner in pixels): inside the panel, over no
-        path point, head or label; the last frame's if it is still free, else the first in
-        :func:`_candidates`' order. None if there is none."""
-        dx, dy, distance = np.array(_candidates()).T
-        reach = self.radius + GAP + (distance - 1) * self.radius * 2
-        x0 = head[0] + dx * reach - np.where(dx < 0, width, np.where(dx > 0, 0, width / 2))
-        y0 = head[1] + dy * reach - np.where(dy < 0, height, np.where(dy > 0, 0, height / 2))
-        x1, y1 = x0 + width, y0 + height
-        free = (x0 >= inside.x0) & (x1 <= inside.x1) & (y0 >= inside.y0) & (y1 <= inside.y1)
-        for bx0, by0, bx1, by1 in (np.array(boxes).T for boxes in [taken] if boxes):
-            free &= ~((x0[:, None] < bx1) & (bx0 < x1[:, None]) & (y0[:, None] < by1) & (by0 < y1[:, None])).any(axis=1)
-        near = drawn[(np.abs(drawn[:, 0] - head[0]) < reach.max() + width + height) &
-                     (np.abs(drawn[:, 1] - head[1]) < reach.max() + width + height)]
-        free &= ~((near[:, 0] > x0[:, None] - 1) & (near[:, 0] < x1[:, None] + 1) &
-                  (near[:, 1] > y0[:, None] - 1) & (near[:, 1] < y1[:, None] + 1)).any(axis=1)
-        choices = np.flatnonzero(free)
-        if not choices.size:
-            return None
-        index = self.choice.get(path) if self.choice.get(path) in choices else choices[0]
-        return int(index), (float(x0[index]), float(y0[index]))
+        """The free spot (candidate, lower-left corner in pixels) with the fewest path points
+        under it, the last frame's first among equals; None if every spot covers a path point,
+        a head or a label, or leaves the panel."""
+        x, y = head
+        best = None
+        for index, (dx, dy, distance) in enumerate(_candidates()):
+            reach = self.radius + GAP + (distance - 1) * self.radius * 2
+            x0 = x + dx * reach - (width if dx < 0 else 0 if dx > 0 else width / 2)
+            y0 = y + dy * reach - (height if dy < 0 else 0 if dy > 0 else height / 2)
+            x1, y1 = x0 + width, y0 + height
+            if x0 < inside.x0 or x1 > inside.x1 or y0 < inside.y0 or y1 > inside.y1:
+                continue
+            if any(x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1 for bx0, by0, bx1, by1 in taken):
+                continue
+            covered = int(np.count_nonzero((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
+                                           (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)))
+            rank = (covered, index != self.choice.get(path), index)
+            if covered == 0 and (best is None or rank < best[0]):
+                best = (rank, (index, (x0, y0)))
+        return None if best is None else best[1]
 
 
 class Sprite(Artist):
