@@ -137,12 +137,14 @@ class DirectLabels:
             sprite.place(picture, round(x0 + pad + dx), round(y0 + pad + dy))
 
     def _best(self, path, head, width, height, drawn, taken, inside):
-        """The free spot (candidate, lower-left corner in pixels) with the fewest path points
-        under it, the last frame's first among equals; None if every spot covers a path point,
-        a head or a label, or leaves the panel."""
+        """The free spot (candidate, lower-left corner in pixels): inside the panel, over no
+        path point, head or label; the last frame's if it is still free, else the first in
+        :func:`_candidates`' order. None if there is none."""
         x, y = head
-        best = None
-        for index, (dx, dy, distance) in enumerate(_candidates()):
+        candidates = list(enumerate(_candidates()))
+        if path in self.choice:  # the last frame's spot first: kept while it stays free
+            candidates.insert(0, candidates[self.choice[path]])
+        for index, (dx, dy, distance) in candidates:
             reach = self.radius + GAP + (distance - 1) * self.radius * 2
             x0 = x + dx * reach - (width if dx < 0 else 0 if dx > 0 else width / 2)
             y0 = y + dy * reach - (height if dy < 0 else 0 if dy > 0 else height / 2)
@@ -151,12 +153,10 @@ class DirectLabels:
                 continue
             if any(x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1 for bx0, by0, bx1, by1 in taken):
                 continue
-            covered = int(np.count_nonzero((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
-                                           (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)))
-            rank = (covered, index != self.choice.get(path), index)
-            if covered == 0 and (best is None or rank < best[0]):
-                best = (rank, (index, (x0, y0)))
-        return None if best is None else best[1]
+            if not np.any((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
+                          (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)):
+                return index, (x0, y0)
+        return None
 
 
 class Sprite(Artist):
