@@ -45,6 +45,7 @@ def test_every_render_option_is_an_explicit_keyword_with_the_same_default(door):
     assert set(DEFAULTS) <= set(parameters)
 
 
+@pytest.mark.slow
 def test_the_command_and_viz_render_write_the_same_files(runner, scene_file, tmp_path):
     quick = scene_file(SMALL_SCENE, name="quick.py")
     options = ["--seeds", "2", "--tune-lr", "both", "--theme", "dark", "--size", "320x180", "--max-frames", "6"]
@@ -90,6 +91,7 @@ def test_the_command_words_the_same_error_with_its_flag(runner, quick):
     assert result.output.startswith("Error: --view 3d: scene 'quick': ") and "view='3d'" not in result.output
 
 
+@pytest.mark.slow
 def test_show_writes_nothing_unless_asked_and_can_use_the_cache(quick, tmp_path, monkeypatch, outputs):
     monkeypatch.chdir(tmp_path)
     before = sorted(tmp_path.rglob("*"))
@@ -100,6 +102,7 @@ def test_show_writes_nothing_unless_asked_and_can_use_the_cache(quick, tmp_path,
     assert list((outputs / ".cache").glob("*.npz"))
 
 
+@pytest.mark.slow
 def test_record_returns_the_recording_of_several_seeds(quick):
     scene = pipeline.plan(quick)[0].scene
     recording = viz.record(scene, seeds=2)

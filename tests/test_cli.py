@@ -20,6 +20,7 @@ def test_render_gif_into_a_new_folder_and_mp4_by_format(runner, quick, tmp_path)
     assert result.exit_code == 0, result.output
 
 
+@pytest.mark.slow
 def test_default_output_is_outputs_file_stem(runner, quick, outputs):
     result = runner.invoke(main, ["render", str(quick), "--size", "320x180", "--fps", "50", "--hold", "0"])
     assert result.exit_code == 0, result.output
@@ -89,6 +90,7 @@ def test_surface_export_has_the_design_format(runner, scene_file, tmp_path):
     assert csv.read_text().splitlines()[0] == "path,optimizer,seed,step,epoch,loss,accuracy,view_x,view_y,x,y"
 
 
+@pytest.mark.slow
 def test_non_terminal_run_prints_only_the_summary_line(runner, quick, outputs):
     result = runner.invoke(main, ["render", str(quick), "--size", "320x180"])
     assert result.exit_code == 0, result.output

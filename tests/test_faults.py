@@ -308,6 +308,7 @@ def test_two_renders_to_the_same_output_at_once(tmp_path, quick):
     assert len(list((tmp_path / "outputs" / ".cache").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_same_seed_same_recording_other_seed_other_start(runner, quick, tmp_path):
     for name, seed in (("a.npz", "7"), ("b.npz", "7"), ("c.npz", "8")):
         result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / name), "--no-cache", "--seed", seed])

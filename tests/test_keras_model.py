@@ -94,6 +94,7 @@ def test_every_optimizer_starts_from_the_same_weights_per_seed():
     assert not np.array_equal(one.params[0, 0], other.params[0, 0])
 
 
+@pytest.mark.slow
 def test_a_big_model_is_recorded_every_kth_step(monkeypatch):
     problem = problems.keras_model(mlp, *data(), batch_size=BATCH, epochs=EPOCHS)
     steps = ROWS // BATCH * EPOCHS
@@ -209,6 +210,7 @@ def test_models_viz_cannot_draw_are_refused_in_one_line(runner, scene_file, laye
     assert result.exit_code == 2 and message in result.output and len(result.output.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_logits_model_has_its_boundary_at_zero():
     x, y = data()
 
@@ -227,6 +229,7 @@ def test_a_logits_model_has_its_boundary_at_zero():
     assert len(points) > 10 and np.abs((np.tanh(points @ w1 + b1) @ w2 + b2)[:, 0]).max() < 0.05
 
 
+@pytest.mark.slow
 def test_a_models_own_metric_is_drawn_per_epoch_as_joined_markers():
     """A model's metric is known per epoch only (Keras' History): the panel joins the epoch
     markers with lines, scales to them when the metric is not a 0-1 one, and says "per epoch"."""

@@ -51,6 +51,7 @@ def test_principal_axes_are_orthonormal_and_ordered():
     assert spread[0] > spread[1] and spread[0] == pytest.approx(np.linalg.eigvalsh(np.cov(x_train.T, bias=True))[-1])
 
 
+@pytest.mark.slow
 def test_cli_draws_the_boundaries_moving_in_their_panel(runner, quick, small, tmp_path):
     """Decoded frames: each optimizer's colour is drawn in the boundary panel, and the lines
     move between the first and the last frame."""

@@ -65,6 +65,7 @@ def test_the_lesson_gradient_is_a_finite_difference_of_the_loss(small):
         np.testing.assert_allclose(small.grads[path, step], difference, rtol=1e-6, atol=1e-9)
 
 
+@pytest.mark.slow
 def test_a_keras_model_gradient_is_a_finite_difference_of_its_loss():
     from test_keras_model import data, forward_loss, mlp
 

@@ -50,6 +50,7 @@ def test_beale_sgd_family_and_rmsprop_close_in_adam_on_its_way_adagrad_behind():
     assert np.hypot(*(paths["Adagrad"][0][-1] - [1.0, 1.5])) < 0.5  # near the start
 
 
+@pytest.mark.slow
 def test_himmelblau_sgd_takes_a_different_minimum_from_each_start_adaptive_ones_can_switch():
     scene, _, paths = recorded("himmelblau.py", "himmelblau")
     minima = np.array(scene.problem.minima)

@@ -114,6 +114,7 @@ def test_summary_is_the_spread_of_the_final_values(spread):
     assert sum(row["lowest_in"] for row in rows) == sum(row["highest_in"] for row in rows) == SEEDS
 
 
+@pytest.mark.slow
 def test_cli_prints_and_writes_the_summary_and_exports_every_seed(runner, quick, tmp_path):
     from viz.cli import main
 
@@ -239,6 +240,7 @@ def test_a_keras_model_from_several_initializations():
     assert frames.end_card.get_visible()
 
 
+@pytest.mark.slow
 def test_every_seeds_path_is_drawn_faint_on_one_plane_of_all_of_them(spread):
     """The curves are medians over the seeds, so the contour panel shows every seed's path (on
     the principal plane of all of them) with the main run's in front, and its key says so."""

@@ -63,6 +63,7 @@ def test_a_tuned_scene_sets_each_rate():
     assert scene.optimizers["Adam"]["config"]["learning_rate"] == 0.15
 
 
+@pytest.mark.slow
 def test_tune_lr_renders_with_the_chosen_rates_in_the_manifest_and_caches_the_search(runner, scene_file, tmp_path):
     from viz.cli import main
 
@@ -84,6 +85,7 @@ def test_tune_lr_renders_with_the_chosen_rates_in_the_manifest_and_caches_the_se
     assert "recording from the cache" in again.output  # the search is cached too
 
 
+@pytest.mark.slow
 def test_both_plays_the_same_rate_then_the_tuned_rates(runner, scene_file, tmp_path):
     from viz.cli import main
 

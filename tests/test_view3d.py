@@ -171,7 +171,8 @@ def test_the_camera_turns_the_view_and_needs_it(steep):
         Options(view="3d", camera=(120, 0)).check()
 
 
-@pytest.mark.parametrize("camera", [None, (35, -120), (20, -30)])
+@pytest.mark.parametrize("camera", [None, pytest.param((35, -120), marks=pytest.mark.slow),
+                                    pytest.param((20, -30), marks=pytest.mark.slow)])
 def test_the_z_label_keeps_clear_of_the_z_tick_labels(steep, camera):
     frames = Frames(steep, "3d", options=Options(size=(854, 480), view="3d", camera=camera))
     ax = frames.panels[0].ax
@@ -187,6 +188,7 @@ def whole_paths(panel):
             for (shown, _), (behind, _) in zip(panel.polylines, panel.behind)]
 
 
+@pytest.mark.slow
 def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
     """Seen low from the side of the hill, part of a path lies behind it: those vertices leave
     the solid line and are on the faint dashed one instead; seen from straight above nothing
@@ -209,6 +211,7 @@ def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
     assert top.hidden(under)[0]
 
 
+@pytest.mark.slow
 def test_rosenbrocks_camera_shows_its_valley_floor_and_the_paths(steep):
     """The chosen camera hides less of the valley floor (the lowest 5% of the grid) and of
     the paths than the one that looked at the front wing."""
