@@ -216,6 +216,7 @@ class PathPanel:
             _place(head, drawn[:0] if step < 0 else np.array([self.head(path, step)]))
             out = step >= 0 and np.isfinite(self.away[path, step]).all()
             _place(gone, np.array([self.head(path, step)]) if out else drawn[:0])
+            gone.set_visible(bool(out))  # (an empty line still costs a draw)
             if out and self.directional:
                 gone.set_marker(exit_marker(self.away[path, step]))
             if step >= 0:
