@@ -34,7 +34,7 @@ def _pair(keyword, value, kind, example):
     return first, second
 
 
-def _names(keyword, value):
+def _names(value):
     """``"a,b"`` or ``("a", "b")`` -> ``("a", "b")`` (stripped, lower case, no repeats)."""
     parts = value.split(",") if isinstance(value, str) else value
     return tuple(dict.fromkeys(str(part).strip().lower() for part in parts if str(part).strip()))
@@ -42,7 +42,7 @@ def _names(keyword, value):
 
 def panels(value):
     """``"contour,curves[,boundary]"`` -> whether the boundary panel is asked for."""
-    names = _names("panels", value)
+    names = _names(value)
     strange = [name for name in names if name not in PANELS]
     if strange:
         raise OptionError("panels", value, f"unknown panel {strange[0]!r}; the panels are {', '.join(PANELS)}")
@@ -112,9 +112,9 @@ def render_options(output, options):
         if not boundary:
             raise OptionError("features", features, "sets the boundary panel's axes: add the boundary panel "
                                                     "(panels contour,curves,boundary)")
-        features = _names("features", features)
+        features = _names(features)
     camera = options["camera"]
-    overlays = _names("overlays", options["overlays"]) if options["overlays"] is not None else ()
+    overlays = _names(options["overlays"]) if options["overlays"] is not None else ()
     seeds, trail = options["seeds"], options["trail"]
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")

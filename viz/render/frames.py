@@ -4,11 +4,10 @@ animated artists to one step and draws only those (matplotlib's blitting recipe)
 import matplotlib
 import numpy as np
 
-from viz.render.layout import _style as style, lay_out
+from viz.render.layout import lay_out, style
 from viz.render.options import Options
-from viz.render.panels.labels import short
 from viz.render.rates import scheduled_rates
-from viz.render.text import fit
+from viz.render.text import fit, short
 from viz.store.atomic import atomic_path
 
 

@@ -50,7 +50,7 @@ def lay_out(recording, title, options, counter_words, like=()):
     dpi = height / HEIGHT_INCHES
     figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
     FigureCanvasAgg(figure)
-    with _style(options):
+    with style(options):
         layout = _place(figure, recording, title, options, counter_words, like)
         figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
@@ -277,7 +277,7 @@ def _note(figure, box, words, theme):
     return extent.height / 2 / figure.bbox.height
 
 
-def _style(options):
+def style(options):
     """matplotlib settings to lay out and draw the static part in: the theme's colours, text
     sizes times the font scale, and a see-through background if transparent."""
     scale, clear = options.font_scale, (0, 0, 0, 0)

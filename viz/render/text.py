@@ -6,6 +6,7 @@ import re
 import textwrap
 
 MIN_POINTS = 9.0  # the smallest text on a frame: 1.7% of its height, 8 px at 480p, 12 px at 720p
+LONGEST_NAME = 18  # characters of a name before it is shortened with "…"
 
 
 def lines(words, count):
@@ -52,3 +53,14 @@ def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS):
         count += 1
         text.set_text(lines(words, count))
     return text
+
+
+def short(name, limit=LONGEST_NAME):
+    """``name`` cut to ``limit`` characters, with "…" where it was cut."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def short_number(value, _position=None):
+    """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
+    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    return text.replace("-", "\N{MINUS SIGN}")  # as matplotlib's own tick labels write it

@@ -10,6 +10,7 @@ from viz.render.panels.curves import start_groups
 from viz.render.panels.labels import DirectLabels
 from viz.render.panels.paths import PathPanel, add_keys
 from viz.render.panels.seeds import SeedPaths, seed_paths
+from viz.render.text import short_number
 from viz.render.theme import LIGHT
 
 
@@ -91,9 +92,3 @@ class ContourPanel(PathPanel):
             self.seeds.update(steps)
         super().update(steps)
         self.labels.update(steps)
-
-
-def short_number(value, _position=None):
-    """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
-    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
-    return text.replace("-", "\N{MINUS SIGN}")  # as matplotlib's own tick labels write it

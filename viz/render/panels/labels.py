@@ -8,15 +8,11 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.transforms import IdentityTransform
 
 from viz.render.panels.paths import labels_and_styles, path_styles
+from viz.render.text import short, short_number
 
 GAP = 5  # pixels between a head's edge and its label
 NEAR, FAR = 1.0, 2.6  # candidate distances, in head radii plus the gap
 SPACING = 3  # pixels between the points of a drawn path checked for being under a label
-LONGEST_NAME = 18  # characters of a label's name before it is shortened with "…"
-
-
-def short(name, limit=LONGEST_NAME):
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
 class DirectLabels:
@@ -93,8 +89,6 @@ class DirectLabels:
     def words(self, path, step):
         value = self.loss[path, step]
         name = self.texts[self.first.index(path)].name
-        from viz.render.panels.contour import short_number  # (the contour panel imports this module)
-
         return f"{name}: {short_number(float(f'{value:.2g}'))}" if np.isfinite(value) else name
 
     def update(self, steps):

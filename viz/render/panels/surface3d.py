@@ -13,7 +13,7 @@ from mpl_toolkits.mplot3d import proj3d
 
 from viz.errors import OptionError
 from viz.render.panels.clip import clipped_polyline
-from viz.render.panels.contour import short_number
+from viz.render.text import short_number
 from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
 from viz.render.theme import LIGHT
 
