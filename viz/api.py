@@ -18,7 +18,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
            max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
-           tune_lr=None, seed=None, cache=True, progress=None):
+           tune_lr=None, seed=None, cache=True, plane="pca", progress=None):
     """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
     ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
     ``<output stem>.seeds.csv``.
@@ -33,8 +33,10 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
         theme, font_scale, view, camera, overlays, trail: the look.
         fps, hold, duration, max_frames, sequence, time: the timing (``time="log"``: early steps
             get more frames).
-        panels, features: the layout (``panels="contour,curves,boundary"``).
-        steps, seeds, tune_lr, seed, cache: the recording.
+        panels, features: the layout (``panels="contour,curves,boundary"``; add ``sharpness``,
+            ``rates`` or ``line`` for why the paths move: see docs/howto/why.md).
+        steps, seeds, tune_lr, seed, cache, plane: the recording (``plane="hessian"`` or
+            ``"random"``: a model's view on other directions than its paths' principal ones).
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.
 
@@ -63,8 +65,7 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
          transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
          sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
-         seed=None,
-         cache=False):
+         seed=None, cache=False, plane="pca"):
     """Record a scene and return its animation for Jupyter to display inline: an MP4 by
     default (``format`` or ``output``'s suffix: also webm, html for the interactive player,
     gif, png, svg). The keywords are :func:`render`'s. Nothing is written into the working

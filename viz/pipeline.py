@@ -17,7 +17,7 @@ from pathlib import Path
 
 from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
-from viz.settings import DEFAULTS, MAX_SEEDS, budget, render_options
+from viz.settings import DEFAULTS, MAX_SEEDS, PLANES, budget, render_options
 from viz.scene import Scene, load_scenes, select
 
 OUTPUT_FOLDER = Path("outputs")
@@ -134,7 +134,8 @@ class Job:
     def _cache_key(self, scene):
         from viz.store import cache
 
-        return cache.key(scene, self._seed, self.scene_file, self.settings["seeds"]) if self.settings["cache"] else None
+        return (cache.key(scene, self._seed, self.scene_file, self.settings["seeds"], self.settings["plane"])
+                if self.settings["cache"] else None)
 
     @property
     def _seed(self):
@@ -157,7 +158,8 @@ class Job:
                 return recording, False
         try:
             with progress(f"recording {self.name}") as report:
-                recording = record(scene, seed=self._seed, progress=report, seeds=self.settings["seeds"])
+                recording = record(scene, seed=self._seed, progress=report, seeds=self.settings["seeds"],
+                                   plane=self.settings["plane"])
         except SpecError as error:
             raise _in_scene(error, self.name) from None
         if key is not None:
@@ -208,7 +210,7 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
     options = {**DEFAULTS, **options}
     output = None if output is None else Path(output)
     look = render_options(output, options)
-    settings = {key: options[key] for key in ("seed", "seeds", "tune_lr", "cache", "overwrite")}
+    settings = {key: options[key] for key in ("seed", "seeds", "tune_lr", "cache", "overwrite", "plane")}
     settings["max_size"] = budget(options["max_size"])
     if settings["tune_lr"] not in (None, "tuned", "both"):
         raise OptionError("tune_lr", settings["tune_lr"], "is None, 'tuned' or 'both'")
@@ -228,15 +230,17 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
     return jobs
 
 
-def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, progress=_no_progress,
-           say=_silent):
+def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, plane="pca",
+           progress=_no_progress, say=_silent):
     """Record one scene (or read the cache) and write the recording as ``.npz`` or ``.csv``
     to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering.
     Returns the path and the :class:`~viz.recording.Recording`."""
     output = None if output is None else Path(output)
     if output is not None and output.suffix.lower() not in (".npz", ".csv"):
         raise OptionError("output", str(output), "cannot tell the format: use a .npz or .csv suffix")
-    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache}
+    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache, "plane": plane}
+    if plane not in PLANES:
+        raise OptionError("plane", plane, f"choose one of {', '.join(PLANES)}")
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
     chosen = _chosen(scene_or_file, scene, False)
@@ -291,6 +295,12 @@ def _checked(scene, name, options, look=None):
             scene = dataclasses.replace(scene, steps=options["steps"])
         if first + seeds - 1 > 2**32 - 1:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
+        if options["plane"] != "pca":
+            _check_plane(scene.problem, options["plane"], options["tune_lr"])
+        if look is not None and "rates" in look.extras:
+            from viz.render.panels.range_test import check_scene
+
+            check_scene(scene)
         if options["tune_lr"]:
             from viz.optimizers import with_rate
 
@@ -299,6 +309,19 @@ def _checked(scene, name, options, look=None):
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene
+
+
+def _check_plane(problem, kind, tune_lr):
+    """Refuse a ``plane`` other than pca where there is none to choose: a surface (its view
+    is the surface), the lesson on two named weights, the two parts of ``tune_lr="both"``
+    (they share one principal plane)."""
+    if not problem.fixed_steps:
+        raise OptionError("plane", kind, "chooses a model's plane through its weights; a surface's view is "
+                                         "the surface itself")
+    if getattr(problem, "axes", None):
+        raise OptionError("plane", kind, "the scene's problem draws two named weights as axes (axes=...)")
+    if tune_lr == "both":
+        raise OptionError("plane", kind, "with tune_lr both, the two parts share one principal (pca) plane")
 
 
 def _in_scene(error, name):

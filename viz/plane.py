@@ -6,7 +6,7 @@ Neural Nets"). Each axis is labelled with its own share of the paths' variance, 
 tell how much of the motion the picture shows.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -16,6 +16,10 @@ class Plane:
     """Paths projected on a plane, and the loss evaluated on a square grid of that plane.
 
     The point (x, y) of the plane stands for the weights ``origin + x * basis[0] + y * basis[1]``.
+    For a model, ``offset`` and ``loss`` [n_paths, steps+1] say how honest the picture is:
+    each recorded point's distance from the plane, and the loss exactly at its projection
+    (what the contours show under it); ``explained`` is the share of the paths' variance the
+    plane holds. A surface's plane is the surface: they are empty there.
     """
 
     origin: np.ndarray     # [d]
@@ -29,6 +33,14 @@ class Plane:
     marks_label: str       # what the stars are, for the legend
     axis_labels: tuple     # (first, second)
     spacing: str = "quantile"  # how ``levels`` are spaced: "quantile", "log" or "linear" (see :func:`spaced_levels`)
+    kind: str = "surface"  # "pca", "hessian", "random", "axes" (two named weights) or "surface"
+    explained: float = 1.0  # share of the paths' variance within the plane
+    offset: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # [n_paths, steps+1] distance from the plane
+    loss: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))    # [n_paths, steps+1] loss at the projection
+
+    def paths(self, first, last):
+        """The plane with only the paths ``first:last`` (their xy, offset and loss)."""
+        return replace(self, xy=self.xy[first:last], offset=self.offset[first:last], loss=self.loss[first:last])
 
 
 def quantile_levels(grid_loss, count=12):
@@ -80,7 +92,7 @@ def _at_least_two(levels):
     return levels if levels.size > 1 else np.array([levels[0], levels[0] + 1.0])
 
 
-def _best_end(params, loss):
+def best_end(params, loss):
     """The last finite point of the path whose last finite loss is lowest."""
     best_point, best_loss = None, np.inf
     for path, path_loss in zip(params, loss):
@@ -90,7 +102,70 @@ def _best_end(params, loss):
     return best_point  # never None: every path's start (row 0) is finite
 
 
-def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=0.15):
+def coordinates(params, origin, basis):
+    """Where ``params`` [..., d] project onto the plane through ``origin`` spanned by the rows
+    of ``basis`` [2, d] (not necessarily orthonormal): xy [..., 2] with ``origin + xy @ basis``
+    the nearest point of the plane."""
+    gram = basis @ basis.T
+    return np.linalg.solve(gram, basis @ (np.asarray(params) - origin).reshape(-1, basis.shape[1]).T).T.reshape(
+        *np.shape(params)[:-1], 2)
+
+
+def project(view, params, loss_fn):
+    """``view`` with the paths ``params`` [n, points, d] on it: their coordinates, their
+    distance from the plane and the loss ``loss_fn`` gives exactly at their projections
+    (NaN where a path is)."""
+    params = np.asarray(params, dtype=np.float64)
+    xy = coordinates(params, view.origin, view.basis)
+    projected = view.origin + xy @ view.basis
+    finite = np.isfinite(params).all(axis=-1)
+    at = np.full(finite.shape, np.nan)
+    if finite.any():
+        with np.errstate(all="ignore"):
+            at[finite] = np.asarray(loss_fn(projected[finite]), dtype=np.float64)
+    offset = np.where(finite, np.linalg.norm(params - projected, axis=-1), np.nan)
+    return replace(view, xy=xy, offset=offset, loss=at)
+
+
+def random_directions(origin, shapes, seed=0):
+    """Two random directions through the weights ``origin`` [d], filter-normalized (Li et al.
+    2018): Gaussian, then each filter (a unit's incoming weights: the last axis of a weight
+    tensor indexes the units) scaled to that filter's norm in ``origin``; biases (1-D
+    tensors) get no direction. ``shapes``: the weight tensors' shapes in the flat order.
+
+    Returns:
+        [2, d].
+    """
+    rng = np.random.default_rng(seed)
+    directions = rng.normal(size=(2, origin.size))
+    offset = 0
+    for shape in shapes:
+        size = int(np.prod(shape))
+        piece = slice(offset, offset + size)
+        if len(shape) < 2:
+            directions[:, piece] = 0.0
+        else:
+            units = shape[-1]
+            weights = origin[piece].reshape(-1, units)
+            for row in directions:
+                block = row[piece].reshape(-1, units)
+                block *= np.linalg.norm(weights, axis=0) / np.maximum(np.linalg.norm(block, axis=0), 1e-300)
+                row[piece] = block.ravel()
+        offset += size
+    return directions
+
+
+def explained_share(centred, basis):
+    """The share of the variance of ``centred`` [n, d] that lies in the span of ``basis``."""
+    total = np.sum(centred**2)
+    if total <= 0:
+        return 0.0
+    orthonormal = np.linalg.qr(basis.T)[0]
+    return float(np.sum((centred @ orthonormal) ** 2) / total)
+
+
+def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=0.15, basis=None, kind="pca",
+          names=None):
     """Project ``params`` [n_opt, steps+1, d] onto a plane and evaluate ``loss_fn`` on it.
 
     Args:
@@ -103,6 +178,8 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
             are held at the best end point's values.
         resolution: grid points along each axis.
         margin: space around the paths, as a share of their extent.
+        basis: two directions [2, d] to span the plane with instead (``kind`` "hessian" or
+            "random", ``names`` their axis names), through the best end point.
 
     Returns:
         A :class:`Plane`. The grid is a square in plane units, so with equal axis scales
@@ -111,25 +188,28 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     params = np.asarray(params, dtype=np.float64)
     points = params.reshape(-1, params.shape[-1])
     points = points[np.isfinite(points).all(axis=1)]
-    origin = _best_end(params, loss)
+    origin = best_end(params, loss)
     centred = points - points.mean(axis=0)
     total = np.sum(centred**2)
-    if axes is None:
+    if basis is not None:
+        start_offset = (params[0, 0] - origin) @ basis.T
+        basis = basis * np.where(start_offset > 0, -1.0, 1.0)[:, None]  # paths run left to right
+    elif axes is None:
         basis = _principal_directions(centred)
         start_offset = (params[0, 0] - origin) @ basis.T
         basis = basis * np.where(start_offset > 0, -1.0, 1.0)[:, None]  # paths run left to right
-        names = ("PC1", "PC2")
+        names, kind = ("PC1", "PC2"), "pca"
     else:
         index = [param_names.index(name) for name in axes]
         basis = np.eye(params.shape[-1])[index]
         origin = origin.copy()
         origin[index] = 0.0  # coordinates on the plane are the weights themselves
-        names = axes
-    shares = np.sum((centred @ basis.T) ** 2, axis=0) / total if total > 0 else np.zeros(2)
+        names, kind = axes, "axes"
+    units = basis / np.linalg.norm(basis, axis=1, keepdims=True)
+    shares = np.sum((centred @ units.T) ** 2, axis=0) / total if total > 0 else np.zeros(2)
     labels = tuple(f"{name}  ({share:.1%} of the paths' variance)" for name, share in zip(names, shares))
 
-    xy = (params - origin) @ basis.T
-    finite_xy = (points - origin) @ basis.T
+    finite_xy = coordinates(points, origin, basis)
     low, high = finite_xy.min(axis=0), finite_xy.max(axis=0)
     centre = (low + high) / 2
     half = max(np.max(high - low) / 2, 1e-3) * (1 + 2 * margin)
@@ -140,9 +220,11 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     grid_loss = np.asarray(loss_fn(weights)).reshape(resolution, resolution)
     lowest = np.unravel_index(np.nanargmin(grid_loss), grid_loss.shape)
     edge = {0, resolution - 1} & set(lowest)  # the loss still falls past the view: say so
-    return Plane(origin=origin, basis=basis, xy=xy, grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,
+    view = Plane(origin=origin, basis=basis, xy=np.zeros((0, 0, 2)), grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,
                  levels=quantile_levels(grid_loss), marks=np.array([[grid_x[lowest[1]], grid_y[lowest[0]]]]),
-                 marks_label="lowest in view, at edge" if edge else "lowest loss in view", axis_labels=labels)
+                 marks_label="lowest in view, at edge" if edge else "lowest loss in view", axis_labels=labels,
+                 kind=kind, explained=explained_share(centred, basis))
+    return project(view, params, loss_fn)
 
 
 def _principal_directions(centred):

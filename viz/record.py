@@ -1,10 +1,15 @@
 """Run a scene's optimizers and record every step. Never draws (no matplotlib here): each
-problem records itself (see :mod:`viz.problems`)."""
+problem records itself (see :mod:`viz.problems`); then the problem's curvature adds why the
+paths move as they do: the sharpness at every point, the plane asked for, the loss along
+straight lines from the start."""
 
+import dataclasses
+
+from viz import line, plane as planes
 from viz.problems.fit import no_progress
 
 
-def record(scene, seed=None, progress=None, seeds=1):
+def record(scene, seed=None, progress=None, seeds=1, plane="pca"):
     """Run every optimizer of ``scene`` and record every step.
 
     Args:
@@ -13,10 +18,45 @@ def record(scene, seed=None, progress=None, seeds=1):
         progress: ``progress(done, total)``, called as training steps complete.
         seeds: > 1 (models only) also trains from the next ``seeds - 1`` seeds' initial
             weights, with the main run's batch order, into ``Recording.spread``.
+        plane: a model's 2D view: "pca" (the paths' principal plane), "hessian" (the
+            Hessian's top two eigenvectors at the best end point) or "random" (two
+            filter-normalized random directions, seeded by ``seed``).
 
     Returns:
         The :class:`~viz.recording.Recording`.
     """
     seed = scene.seed if seed is None else seed
-    return scene.problem.record(scene, seed, progress or no_progress, seeds)
+    recording = scene.problem.record(scene, seed, progress or no_progress, seeds)
+    return explained(recording, scene.problem.curvature(seed), plane, seed)
 
+
+def explained(recording, curvature, kind="pca", seed=0):
+    """``recording`` with its sharpness (``meta["sharpness_every"]``: the recorded steps
+    between the points where it was computed), the plane of ``kind`` (``meta["plane"]``) and
+    the loss along straight lines from the start (:mod:`viz.line`), from the problem's
+    ``curvature`` (:mod:`viz.sharpness`)."""
+    sharpness, every = curvature.sharpness(recording.params)
+    view = recording.plane
+    if kind != "pca" and curvature.planes:
+        view = other_plane(recording, curvature, kind, seed)
+    meta = {**recording.meta, "sharpness_every": every, "plane": view.kind}
+    return dataclasses.replace(recording, sharpness=sharpness, plane=view, meta=meta,
+                               line=line.lines(recording.params, curvature.loss, curvature.cost))
+
+
+def other_plane(recording, curvature, kind, seed=0):
+    """The plane of ``kind`` ("hessian" or "random") through the best end point of the paths
+    (every initialization's, with several), the recording's paths projected onto it."""
+    spread = recording.spread
+    params = spread["params"].reshape(-1, *spread["params"].shape[2:]) if spread else recording.params
+    loss = spread["loss"].reshape(-1, spread["loss"].shape[-1]) if spread else recording.loss
+    origin = planes.best_end(params, loss)
+    if kind == "hessian":
+        values, basis = curvature.top_directions(origin)
+        names = tuple(f"Hessian eigenvector {i + 1} (λ {value:.3g})" for i, value in enumerate(values))
+    else:
+        basis = planes.random_directions(origin, curvature.shapes, seed)
+        names = ("random direction 1", "random direction 2")
+    view = planes.plane(params, loss, curvature.loss, recording.param_names, resolution=curvature.resolution,
+                        basis=basis, kind=kind, names=names)
+    return planes.project(view, recording.params, curvature.loss)

@@ -8,14 +8,14 @@ Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start), ``los
 import csv
 import hashlib
 import json
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 
 import numpy as np
 
 from viz.store.atomic import atomic_path
 from viz.plane import Plane
 
-GROUPS = ("regions", "data", "spread")  # optional dicts of arrays, saved as "<group>_<key>"
+GROUPS = ("regions", "data", "spread", "line")  # optional dicts of arrays, saved as "<group>_<key>"
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,10 @@ class Recording:
                                                  # run's first), params [n_opt, n_seeds, steps+1, d],
                                                  # loss and (the lesson) accuracy [n_opt, n_seeds, steps+1]
     grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
+    sharpness: np.ndarray | None = None  # [n_opt, steps+1]: the Hessian's largest eigenvalue at each point
+                                         # (NaN between evenly spread steps: meta["sharpness_every"])
+    line: dict = field(default_factory=dict)  # loss along start -> point -> beyond (viz.line): steps [k],
+                                              # alpha [a], loss [n_opt, k, a]
 
     @property
     def steps(self):
@@ -60,6 +64,8 @@ class Recording:
             arrays["accuracy"] = self.accuracy
         if self.grads is not None:
             arrays["grads"] = self.grads
+        if self.sharpness is not None:
+            arrays["sharpness"] = self.sharpness
         for plane_field in fields(Plane):
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
@@ -88,15 +94,17 @@ class Recording:
         with np.load(path, allow_pickle=False) as npz:
             data = {key: npz[key] for key in npz.files}
         needed = ["names", "params", "loss", "param_names", "steps_per_epoch", "every", "meta", "digest"]
-        missing = [key for key in needed + [f"plane_{f.name}" for f in fields(Plane)] if key not in data]
+        required = [f"plane_{f.name}" for f in fields(Plane) if f.default is MISSING and f.default_factory is MISSING]
+        missing = [key for key in needed + required if key not in data]
         if missing:
             raise ValueError(f"{path} is not a recording of this viz version (it lacks {', '.join(missing)})")
         if _digest({key: value for key, value in data.items() if key != "digest"}) != str(data.pop("digest")):
             raise ValueError(f"{path} is damaged: its content does not match its sha256")
-        plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
+        plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane) if f"plane_{f.name}" in data}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
-        plane["marks_label"] = str(plane["marks_label"])
-        plane["spacing"] = str(plane["spacing"])
+        for name, kind in (("marks_label", str), ("spacing", str), ("kind", str), ("explained", float)):
+            if name in plane:
+                plane[name] = kind(plane[name])
         history = {key[len("history_"):]: data.pop(key) for key in list(data) if key.startswith("history_")}
         groups = {group: {key[len(group) + 1:]: data.pop(key) for key in list(data) if key.startswith(f"{group}_")}
                   for group in GROUPS}
@@ -113,12 +121,15 @@ class Recording:
             meta=json.loads(str(data["meta"])),
             **groups,
             grads=data.get("grads"),
+            sharpness=data.get("sharpness"),
         )
 
     def to_csv(self, path):
-        """Write one row per path and step: loss, accuracy, view coordinates, weights. ``path``
-        tells apart the paths of one optimizer from several starts; with several
-        initializations, every seed's rows are written, ``seed`` telling them apart."""
+        """Write one row per path and step: loss, accuracy, view coordinates, sharpness, the
+        distance from the plane and the loss at the projection onto it (models), weights.
+        ``path`` tells apart the paths of one optimizer from several starts; with several
+        initializations, every seed's rows are written, ``seed`` telling them apart (the
+        sharpness and the plane's honesty are the main run's)."""
         spread = self.spread
         if spread:  # [n_opt, n_seeds, ...] -> one path per optimizer and seed
             count = len(spread["seeds"])
@@ -128,11 +139,18 @@ class Recording:
             loss, accuracy = (spread[key].reshape(-1, spread[key].shape[-1]) if key in spread else None
                               for key in ("loss", "accuracy"))
             xy = (params - self.plane.origin) @ self.plane.basis.T
+            per_path = lambda values: np.repeat(values, count, axis=0) if values.size else values  # noqa: E731
         else:
+            per_path = lambda values: values  # noqa: E731
             names, params, loss, accuracy, xy = self.names, self.params, self.loss, self.accuracy, self.plane.xy
             seeds = np.full(len(names), self.meta.get("seed", ""))
-        header = ["path", "optimizer", "seed", "step", "epoch", "loss", "accuracy", "view_x", "view_y",
-                  *self.param_names]
+        header = ["path", "optimizer", "seed", "step", "epoch", "loss", "accuracy", "view_x", "view_y", "sharpness",
+                  "plane_offset", "plane_loss", *self.param_names]
+        main = [per_path(values) if values is not None else np.zeros((0, 0))
+                for values in (self.sharpness, self.plane.offset, self.plane.loss)]
+        if spread:  # only the main run (each optimizer's first seed) has them
+            first = np.arange(len(names)) % count == 0
+            main = [np.where(first[:, None], values, np.nan) if values.size else values for values in main]
         with atomic_path(path) as temporary, open(temporary, "w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
@@ -142,8 +160,16 @@ class Recording:
                     writer.writerow([
                         i, name, seeds[i], step * self.every, epoch, float(loss[i, step]),
                         float(accuracy[i, step]) if accuracy is not None else "",
-                        *xy[i, step].tolist(), *params[i, step].tolist(),
+                        *xy[i, step].tolist(), *[_cell(values, i, step) for values in main],
+                        *params[i, step].tolist(),
                     ])
+
+
+def _cell(values, path, step):
+    """A CSV cell of a [paths, steps] array: the number, or empty where there is none."""
+    if not values.size or not np.isfinite(values[path, step]):
+        return ""
+    return float(values[path, step])
 
 
 def _digest(arrays):

@@ -18,9 +18,11 @@ DEFAULTS = {
     # layout
     "panels": "contour,curves", "features": None,
     # recording
-    "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
+    "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True, "plane": "pca",
 }
-PANELS = ("contour", "curves", "boundary")
+PANELS = ("contour", "curves", "boundary", "sharpness", "rates", "line")
+EXTRA_PANELS = ("sharpness", "rates", "line")  # beside the curves, in this order
+PLANES = ("pca", "hessian", "random")  # a model's 2D view (see viz.record)
 MAX_SEEDS = 100
 
 
@@ -41,15 +43,16 @@ def _names(value):
 
 
 def panels(value):
-    """``"contour,curves[,boundary]"`` -> whether the boundary panel is asked for."""
+    """``"contour,curves[,boundary][,sharpness][,rates][,line]"`` -> whether the boundary panel
+    is asked for, and the other panels asked for (in :data:`EXTRA_PANELS`' order)."""
     names = _names(value)
     strange = [name for name in names if name not in PANELS]
     if strange:
         raise OptionError("panels", value, f"unknown panel {strange[0]!r}; the panels are {', '.join(PANELS)}")
     if not {"contour", "curves"} <= set(names):
         raise OptionError("panels", value, "the contour and curves panels are always drawn: give contour,curves "
-                                           "or contour,curves,boundary")
-    return "boundary" in names
+                                           "and any of boundary, sharpness, rates, line")
+    return "boundary" in names, tuple(name for name in EXTRA_PANELS if name in names)
 
 
 def budget(value):
@@ -106,7 +109,7 @@ def render_options(output, options):
     fps = options["fps"]
     if fps is None and quality is not None and fmt not in STILLS:
         fps = QUALITIES[quality][1] if fmt != "gif" else min(QUALITIES[quality][1], GIF_MAX_FPS)
-    boundary = panels(options["panels"])
+    boundary, extras = panels(options["panels"])
     features = options["features"]
     if features is not None:
         if not boundary:
@@ -118,12 +121,15 @@ def render_options(output, options):
     seeds, trail = options["seeds"], options["trail"]
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
+    if options["plane"] not in PLANES:
+        raise OptionError("plane", options["plane"], f"choose one of {', '.join(PLANES)}")
     if options["max_size"] is not None and fmt != "gif":
         raise OptionError("max_size", options["max_size"], f"is a GIF budget; {fmt} is not a GIF")
     look = Options(fmt=fmt, size=size or preset_size(quality or "m", aspect), fps=fps,
                    transparent=options["transparent"], theme=options["theme"], font_scale=options["font_scale"],
                    hold=options["hold"], duration=options["duration"], max_frames=options["max_frames"],
-                   boundary=boundary, **({"features": features} if features else {}), view=options["view"],
+                   boundary=boundary, extras=extras, **({"features": features} if features else {}),
+                   view=options["view"],
                    camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
                    overlays=overlays, trail=trail, sequence=options["sequence"], time=options["time"])
     look.check()

@@ -157,17 +157,22 @@ def render(scenes, output, scene, every, quiet, **options):
               help="A model scene from this many initializations: all of them are written.")
 @click.option("--no-cache", "cache", is_flag=True, flag_value=False, default=True,
               help="Train again instead of reusing the recording cached in outputs/.cache.")
-def export(scene_file, output, scene, seed, seeds, cache):
+@click.option("--plane", type=click.Choice(["pca", "hessian", "random"]), default="pca", show_default=True,
+              help="A model's 2D view: the paths' principal plane, the Hessian's top eigenvectors at the best end, "
+                   "or two filter-normalized random directions.")
+def export(scene_file, output, scene, seed, seeds, cache, plane):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
 
-    .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1] and more
-    (with --seeds, spread_params [n_opt, n_seeds, steps+1, d], spread_loss, spread_seeds...);
-    .csv has one row per optimizer, seed and step.
+    .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1], sharpness
+    [n_opt, steps+1], the plane (plane_origin, plane_basis, plane_xy, and for models
+    plane_offset and plane_loss [n_opt, steps+1]) and more (with --seeds, spread_params
+    [n_opt, n_seeds, steps+1, d], spread_loss, spread_seeds...); .csv has one row per
+    optimizer, seed and step.
     """
     from viz import pipeline
 
     path, recording = pipeline.export(scene_file, output, scene=scene, seed=seed, seeds=seeds, cache=cache,
-                                      progress=_progress(True), say=_say)
+                                      plane=plane, progress=_progress(True), say=_say)
     click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 
 

@@ -86,9 +86,14 @@ RENDER_OPTIONS = [
                 "counter says so."),
     option("Layout", "--panels", metavar="PANELS", show_default=True,
            help="Add boundary (contour,curves,boundary): decision boundaries in the data instead of the accuracy "
-                "(the lesson, or a keras_model with two inputs)."),
+                "(the lesson, or a keras_model with two inputs); sharpness: the Hessian's largest eigenvalue "
+                "against step, with each optimizer's stability line 2/lr; rates: loss against learning rate "
+                "(a scene with several rates); line: the loss along the line from the start through each head."),
     option("Layout", "--features", metavar="A,B|pca", help="The lesson's boundary panel axes: two features [default: variance,skewness], "
                                         "or pca for the principal components of the standardised features."),
+    option("Recording", "--plane", type=click.Choice(["pca", "hessian", "random"]), show_default=True,
+           help="A model's 2D view: the paths' principal plane, the Hessian's top two eigenvectors at the best "
+                "end point, or two filter-normalized random directions (Li et al. 2018)."),
     option("Recording", "--steps", type=int, help="Optimizer steps of a surface scene, instead of the scene's own."),
     option("Recording", "--seeds", type=click.IntRange(1, MAX_SEEDS), show_default=True,
            help="A model (the lesson, a keras_model) from this many initializations (seed, seed+1, ...): median "

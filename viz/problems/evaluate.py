@@ -18,7 +18,8 @@ def loss_evaluator(model, x, y, loss, gradient=False):
     """A function mapping flat weight vectors [m, d] to the model's loss on (x, y) for each,
     [m] (float64 of a float32 computation, as Keras trains): the mean loss plus the
     regularization losses, as ``model.fit`` minimises it. ``gradient``: that loss's gradient
-    with respect to the weights instead, [m, d]."""
+    with respect to the weights instead, [m, d]; ``"hessian"``: a function of weight vectors
+    and directions [m, d] giving that loss's Hessian times each direction, [m, d]."""
     keras = load_keras()
     import tensorflow as tf
 
@@ -76,7 +77,9 @@ def why_no_regions(model, x, y, params):
 def _batched(model, inputs, reduce, gradient=False):
     """``reduce(outputs, penalties)`` of the model on ``inputs`` (penalties: the sum of its
     regularization losses), or with ``gradient`` its gradient with respect to the weights
-    (``reduce`` giving one number), for many flat weight vectors: batched
+    (``reduce`` giving one number; ``"hessian"``: its Hessian times a direction given with
+    each vector, by differentiating the gradient's dot product with it), for many flat
+    weight vectors: batched
     with ``model.stateless_call`` under ``tf.vectorized_map``, as many vectors at a time as fit
     CHUNK_FLOATS (activations guessed as two layers of sqrt(d) units per row)."""
     import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
@@ -101,10 +104,19 @@ def _batched(model, inputs, reduce, gradient=False):
                 value = one(vector)
             return tape.gradient(value, vector)
 
-        return tf.vectorized_map(slope if gradient else one, flat)
+        def curvature(pair):
+            vector, direction = tf.unstack(pair)
+            with tf.GradientTape() as tape:
+                tape.watch(vector)
+                along = tf.reduce_sum(slope(vector) * direction)
+            return tape.gradient(along, vector)
 
-    def evaluated(weights):
+        return tf.vectorized_map({False: one, True: slope, "hessian": curvature}[gradient], flat)
+
+    def evaluated(weights, directions=None):
         weights = np.asarray(weights, dtype=np.float32).reshape(-1, count)
+        if directions is not None:  # pairs [m, 2, d]: a weight vector and a direction each
+            weights = np.stack([weights, np.asarray(directions, dtype=np.float32).reshape(-1, count)], axis=1)
         chunks = [evaluate(tf.constant(weights[i:i + chunk])).numpy() for i in range(0, len(weights), chunk)]
         return np.concatenate(chunks).astype(np.float64)
 

@@ -129,8 +129,13 @@ class Lesson(KerasModel):
         view = self.view(None, np.concatenate([r.params for r in recordings]),
                          np.concatenate([r.loss for r in recordings]), self.landscape(None))
         ends = np.cumsum([0] + [len(r.names) for r in recordings])
-        return [dataclasses.replace(r, plane=dataclasses.replace(view, xy=view.xy[a:b]))
-                for r, a, b in zip(recordings, ends[:-1], ends[1:])]
+        return [dataclasses.replace(r, plane=view.paths(a, b)) for r, a, b in zip(recordings, ends[:-1], ends[1:])]
+
+    def curvature(self, seed=None):
+        """The exact 5x5 Hessian of the training loss (:class:`viz.sharpness.LessonCurvature`)."""
+        from viz.sharpness import LessonCurvature
+
+        return LessonCurvature(*self.rows[:2])
 
     def landscape(self, first, gradient=False):
         x_train, y_train = self.rows[:2]
@@ -251,6 +256,9 @@ class LogReg:
 
     def share_plane(self, recordings):
         return self.preset().share_plane(recordings)
+
+    def curvature(self, seed=None):
+        return self.preset().curvature(seed)
 
     def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
         return self.preset().check(seeds=seeds, view=view, boundary=boundary, features=features, steps=steps)

@@ -93,6 +93,16 @@ class KerasModel:
         """A keras_model's recordings keep their own planes."""
         return recordings
 
+    def curvature(self, seed):
+        """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`)."""
+        from viz.sharpness import ModelCurvature
+
+        first = self.first_model(seed)
+        shapes = [tuple(v.shape) for v in first.trainable_variables]
+        size = sum(int(np.prod(shape)) for shape in shapes)
+        return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
+                              shapes, grid_resolution(size, len(self.x)), cost=size * len(self.x))
+
     def first_model(self, seed):
         """The model built with ``seed``'s initial weights."""
         load_keras().utils.set_random_seed(seed)
@@ -185,7 +195,7 @@ class KerasModel:
         every = spread["params"]
         view = self.view(first, every.reshape(-1, *every.shape[2:]), spread["loss"].reshape(-1, every.shape[2]),
                          landscape)
-        return replace(view, xy=(params - view.origin) @ view.basis.T)
+        return plane.project(view, params, landscape)
 
     def other_paths(self, scene, seed, others, every, progress):
         """The paths from each of ``others`` seeds' initial weights with ``seed``'s batch order,

@@ -99,6 +99,12 @@ class Surface:
         """Recordings on one surface share its plane already (the surface itself)."""
         return recordings
 
+    def curvature(self, seed=None):
+        """f's exact Hessians (:class:`viz.sharpness.SurfaceCurvature`)."""
+        from viz.sharpness import SurfaceCurvature
+
+        return SurfaceCurvature(self)
+
     def record(self, scene, seed=None, progress=no_progress, seeds=1):
         """Every optimizer from every start: one path each, ``scene.steps`` steps (``seed``
         plays no part: a surface's paths start where the scene says).

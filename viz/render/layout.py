@@ -17,6 +17,10 @@ from viz.errors import OptionError, SpecError
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
+from viz.render.panels.honesty import PlaneReadout, has_readout
+from viz.render.panels.line import LinePanel
+from viz.render.panels.range_test import RangeTestPanel, fans, refusal
+from viz.render.panels.sharpness import SharpnessPanel
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
 from viz.render.text import MIN_POINTS, fit, lines
@@ -65,10 +69,12 @@ def _place(figure, recording, title, options, counter_words, like=()):
     below = _legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
-    top, bottom = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale), 0.09 * scale
+    readout = options.view == "2d" and has_readout(recording)  # a line under the contours: room for it
+    top, bottom = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale), (0.135 if readout else 0.09) * scale
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
     side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
+    side *= 1 - 0.15 * max(len(options.extras) - 1, 0)  # two or three panels below the curves: room for them
     box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
     if options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
@@ -82,11 +88,20 @@ def _place(figure, recording, title, options, counter_words, like=()):
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
         fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0], max_lines=2)
         _inside_left(contour_ax, colorbar_ax)
-    curves = curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02), recording, options, theme)
+    area = (right, bottom, 0.97 - right, top - bottom - 0.02)
+    if options.extras:  # the curves on top, the other panels in a row below them
+        area, row = _split(area, scale)
+    curves = curve_panels(figure, area, recording, options, theme)
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves
+    if options.extras:
+        panels += extra_panels(figure, row, recording, options.extras, theme, scale)
+    if readout:
+        box = contour_ax.get_position()
+        panels.append(PlaneReadout(figure, box.x0, 0.012, 0.97 - box.x0 if not options.extras else right - box.x0,
+                                   recording, theme))
     if options.overlays:  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.overlays, theme))
     counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
@@ -94,6 +109,32 @@ def _place(figure, recording, title, options, counter_words, like=()):
     counter.set_text(counter_words)
     fit(counter, 0.98 - right)
     return Layout(figure, panels, counter, end_card)
+
+
+EXTRAS = {"sharpness": SharpnessPanel, "rates": RangeTestPanel, "line": LinePanel}
+
+
+def _split(area, scale):
+    """The curves' room ``area`` cut in two: the curves above, a row for the other panels
+    below (their titles, tick labels and the curves' x label between them)."""
+    left, bottom, width, height = area
+    room = 0.15 * scale
+    lower = (height - room) * 0.48
+    return (left, bottom + lower + room, width, height - lower - room), (left, bottom, width, lower)
+
+
+def extra_panels(figure, box, recording, names, theme, scale=1.0):
+    """The panels ``names`` (sharpness, rates, line) side by side in ``box``."""
+    left, bottom, width, height = box
+    gap = 0.85 * scale / figure.get_figwidth()  # inches for the tick labels and y label
+    each = (width - gap * (len(names) - 1)) / len(names)
+    panels = []
+    for index, name in enumerate(names):
+        ax = figure.add_axes((left + index * (each + gap), bottom, each, height))
+        panels.append(EXTRAS[name](ax, recording, theme))
+        fit(ax.yaxis.label, height=height, max_lines=2)
+        fit(ax.xaxis.label, width=each + gap * 0.8, max_lines=2)
+    return panels
 
 
 def check(recording, options):
@@ -106,6 +147,11 @@ def check(recording, options):
                         "decision boundaries take the lesson or a keras_model with two inputs")
     if options.view == "3d":
         refuse_unless_surface(recording)
+    if "sharpness" in options.extras and recording.sharpness is None or "line" in options.extras and not recording.line:
+        raise OptionError("panels", ",".join(("contour", "curves", *options.extras)),
+                          "this recording has no sharpness or lines (recorded by an older viz): record it again")
+    if "rates" in options.extras and refusal(fans(recording)):
+        raise SpecError(refusal(fans(recording)))
 
 
 def curve_panels(figure, box, recording, options, theme):
@@ -132,6 +178,8 @@ def curve_panels(figure, box, recording, options, theme):
         note = f"lines: median of {len(recording.spread['seeds'])} initializations, bands: {BAND_LABEL}"
     height -= _note(figure, box, note, theme)
     box = (left, bottom, width, height)
+    if options.extras:
+        metric = None  # other panels below: the loss alone here
     if metric is None and not options.boundary:
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")

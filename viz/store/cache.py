@@ -19,8 +19,9 @@ VERSIONED = ("keras", "tensorflow", "numpy")
 DOORS = ("api.py", "pipeline.py", "__main__.py")  # viz's own files that make no recording
 
 
-def key(scene, seed, scene_file=None, seeds=1):
-    """The cache key of ``scene`` recorded with ``seed`` (and ``seeds`` initializations), or
+def key(scene, seed, scene_file=None, seeds=1, plane="pca"):
+    """The cache key of ``scene`` recorded with ``seed`` (and ``seeds`` initializations, on
+    the model plane ``plane``), or
     None when the scene holds something that cannot be described exactly (such a scene is recorded every time). When
     the scene runs code of its own (a custom surface function, an optimizer or schedule class
     that is not Keras'), what that code reads is not all in the description: the sha256 of
@@ -33,6 +34,7 @@ def key(scene, seed, scene_file=None, seeds=1):
         "steps": scene.steps,
         "seed": seed,
         "seeds": seeds,
+        "plane": plane,
         "versions": {"viz": __version__, "recording_code": _recording_code(),
                      **{name: metadata.version(name) for name in VERSIONED}},
     }

@@ -1,0 +1,63 @@
+"""How honest a model's plane is, said under the contour panel: how far the paths are from the
+plane (the largest distance so far) and how far the loss the contours show under the heads is
+from the true loss there; a warning when the plane holds less than :data:`VARIANCE` of the
+paths' variance or that gap passes :data:`GAP`."""
+
+import numpy as np
+
+from viz.render.text import fit, short_number
+from viz.render.theme import LIGHT
+
+VARIANCE = 0.8  # below this share of the paths' variance, the plane hides much of the motion
+GAP = 0.05      # the loss under a head on the plane differs from the true loss by more than this share
+
+
+def has_readout(recording):
+    """Whether ``recording``'s plane says how far the paths are from it (a model's does)."""
+    return recording.plane.offset.size > 0
+
+
+class PlaneReadout:
+    """One line of text at ``(x, y)`` (figure fractions), ``width`` wide at most, updated with
+    the steps: "off the plane: up to 0.12 · at the heads, plane vs true loss: up to 3.1%",
+    with a ⚠ warning when the plane explains too little or the gap is too large."""
+
+    def __init__(self, figure, x, y, width, recording, theme=LIGHT):
+        plane = recording.plane
+        self.offset, self.plane_loss, self.loss = plane.offset, plane.loss, recording.loss
+        self.width, self.theme = width, theme
+        self.weak = plane.explained < VARIANCE
+        self.lead = f"⚠ this plane holds only {plane.explained:.0%} of the paths' variance · " if self.weak else ""
+        self.text = figure.text(x, y, "", fontsize="small", color=theme.ink if self.weak else theme.muted,
+                                fontweight="bold" if self.weak else "normal", va="bottom", animated=True)
+        self.longest = self.words(np.full(len(self.loss), self.loss.shape[1] - 1), worst=True)
+        self.text.set_text(self.longest)
+        fit(self.text, width, max_lines=1)  # the font size that fits the longest words
+
+    def gaps(self, steps):
+        """The relative gap between the plane's and the true loss at each head (NaN where none)."""
+        rows = np.arange(len(steps))
+        true, shown = self.loss[rows, steps], self.plane_loss[rows, steps]
+        with np.errstate(all="ignore"):
+            return np.abs(shown - true) / np.maximum(np.abs(true), 1e-12)
+
+    def words(self, steps, worst=False):
+        steps = np.maximum(np.asarray(steps), 0)
+        drawn = np.arange(self.offset.shape[1])[None, :] <= steps[:, None]
+        far = np.nanmax(np.where(drawn, self.offset, np.nan), initial=0.0) if not worst else np.nanmax(self.offset)
+        gap = np.nanmax(self.gaps(steps), initial=0.0) if not worst else max(np.nanmax(self.gaps(steps), initial=0.0),
+                                                                             9.999)
+        warn = "⚠ " if gap > GAP and not self.weak else ""
+        return (f"{self.lead}{warn}off the plane: up to {short_number(far)} · at the heads, plane vs true loss: "
+                f"{gap:.1%} apart")
+
+    @property
+    def animated_artists(self):
+        return [self.text]
+
+    def update(self, steps):
+        words = self.words(steps)
+        self.text.set_text(words)
+        gap_warning = "⚠" in words
+        self.text.set_color(self.theme.ink if gap_warning else self.theme.muted)
+        self.text.set_fontweight("bold" if gap_warning else "normal")

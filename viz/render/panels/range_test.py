@@ -1,0 +1,109 @@
+"""The range-test panel (Smith 2017, "Cyclical learning rates for training neural networks"):
+each optimizer's loss against its learning rate on a log axis, one point per rate of a fan,
+at the current step (the final loss on the last frame), the best rate marked."""
+
+import numpy as np
+
+from viz.divergence import diverged_mask, view_range
+from viz.errors import SpecError
+from viz.render.looks import looks
+from viz.render.path_info import number_rate, paths_of
+from viz.render.text import short_number
+from viz.render.theme import LIGHT
+
+CAP = 1e4  # a loss this many times the highest start is off the panel (drawn on its top edge)
+
+
+def fans(recording):
+    """Each optimizer's paths by learning rate: ``{optimizer: [(rate, path), ...]}``, rates
+    increasing (paths of one optimizer at one rate, e.g. from several starts: the first)."""
+    grouped = {}
+    for index, path in enumerate(paths_of(recording)):
+        rate = number_rate(path["learning_rate"])
+        if rate is not None:
+            grouped.setdefault(path["optimizer"], {}).setdefault(float(rate), index)
+    return {label: sorted(rates.items()) for label, rates in grouped.items()}
+
+
+def refusal(groups):
+    """Why a range test cannot be drawn from ``groups`` (:func:`fans`), or ""."""
+    few = [label for label, rates in groups.items() if len(rates) < 2]
+    if not groups or few:
+        who = f" ({', '.join(few)} has {'one' if few else 'none'})" if few else ""
+        return ("the rates panel plots loss against learning rate: it needs at least two learning rates for every "
+                f"optimizer{who}; give the scene a list, e.g. learning_rate=[0.001, 0.01, 0.1]")
+    return ""
+
+
+def check_scene(scene):
+    """Refuse (:class:`SpecError`) a scene with fewer than two learning rates, before training."""
+    rates = scene.learning_rate if isinstance(scene.learning_rate, (list, tuple)) else [scene.learning_rate]
+    if len(set(rates)) < 2:
+        raise SpecError(refusal({"the scene": [rates]}))
+
+
+class RangeTestPanel:
+    """Loss against learning rate: for each optimizer a line through its rates at the current
+    step, a cross on the top edge for a rate whose run diverged, a star at the best rate with
+    its value written beside it."""
+
+    def __init__(self, ax, recording, theme=LIGHT):
+        self.groups = fans(recording)
+        reason = refusal(self.groups)
+        if reason:
+            raise SpecError(reason)
+        self.loss = recording.loss
+        self.gone = diverged_mask(recording.loss, view_range(recording.plane))
+        rates = [rate for fan in self.groups.values() for rate, _ in fan]
+        ax.set_xscale("log")
+        ax.set_xlim(min(rates) / 1.6, max(rates) * 1.6)
+        ax.set_xlabel("learning rate")
+        ax.set_ylabel("loss at this step")
+        ax.grid(True, color=theme.grid, linewidth=0.8)
+        cap = CAP * max(np.nanmax(np.abs(self.loss[:, 0])), 1.0)
+        finite = self.loss[~self.gone & np.isfinite(self.loss) & (np.abs(self.loss) <= cap)]
+        low, high = finite.min(), finite.max()
+        if low > 0 and high / low > 100:
+            ax.set_yscale("log")
+            ax.set_ylim(low / 2, high * 2)
+        else:
+            room = 0.06 * (high - low) or 1.0
+            ax.set_ylim(low - room, high + room)
+        self.top = ax.get_ylim()[1]
+        chosen = looks(list(self.groups), theme)
+        self.lines, self.crosses, self.bests, self.words = [], [], [], []
+        for label in self.groups:
+            style = chosen[label]
+            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
+                            markersize=5, linewidth=1.6, animated=True)
+            cross, = ax.plot([], [], color=style["color"], marker="X", markersize=8, markeredgecolor=theme.ink,
+                             linestyle="none", clip_on=False, animated=True)
+            best, = ax.plot([], [], color=style["color"], marker="*", markersize=15, markeredgecolor=theme.outline,
+                            markeredgewidth=0.8, linestyle="none", animated=True, zorder=3)
+            word = ax.annotate("", (0, 0), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom",
+                               fontsize="x-small", color=style["color"], fontweight="bold", animated=True)
+            self.lines.append(line)
+            self.crosses.append(cross)
+            self.bests.append(best)
+            self.words.append(word)
+
+    @property
+    def animated_artists(self):
+        return [*self.lines, *self.crosses, *self.bests, *self.words]
+
+    def update(self, steps):
+        for (label, fan), line, cross, best, word in zip(self.groups.items(), self.lines, self.crosses, self.bests,
+                                                         self.words):
+            started = [(rate, path) for rate, path in fan if steps[path] >= 0]
+            live = [(rate, self.loss[path, steps[path]]) for rate, path in started if not self.gone[path, steps[path]]]
+            dead = [rate for rate, path in started if self.gone[path, steps[path]]]
+            line.set_data([rate for rate, _ in live], [value for _, value in live])
+            cross.set_data(dead, [self.top] * len(dead))
+            if live:
+                rate, value = min(live, key=lambda pair: pair[1])
+                best.set_data([rate], [value])
+                word.xy = (rate, value)
+                word.set_text(f"lr {rate:g}: {short_number(value)}")
+            else:
+                best.set_data([], [])
+                word.set_text("")

@@ -1,0 +1,102 @@
+"""The sharpness panel: the largest eigenvalue of the loss's Hessian at each optimizer's
+point against step, with each gradient-descent optimizer's stability limit (2/lr, with
+momentum 2(1+β)/lr) as a dotted line in its colour: a path whose sharpness stays above its
+line cannot settle there (Cohen et al. 2021, "Gradient descent on neural networks typically
+occurs at the edge of stability")."""
+
+import numpy as np
+
+from viz.divergence import diverged_steps
+from viz.render.panels.curves import _crosses
+from viz.render.panels.paths import path_styles
+from viz.render.path_info import number_rate, optimizer_config, paths_of
+from viz.render.text import fit
+from viz.render.theme import LIGHT
+from viz.sharpness import PRECONDITIONED, stability_limit
+
+CAP = 1e4  # the axis ends this many times above the highest start value or limit: higher is a blow-up
+
+
+def limits(recording):
+    """Each path's stability limit (None: no line applies; see :func:`viz.sharpness.stability_limit`)."""
+    return [stability_limit(optimizer_config(recording, path), path["learning_rate"]) for path in paths_of(recording)]
+
+
+class SharpnessPanel:
+    """Sharpness against step (or epoch) for every path, drawn up to the current step, on a
+    log axis where it stays positive; the stability limits as dotted lines in the paths'
+    colours; a note saying which optimizers no such line binds and, when the sharpness was
+    computed at evenly spread steps only (a big model's time budget), how far apart."""
+
+    def __init__(self, ax, recording, theme=LIGHT):
+        values = recording.sharpness
+        points = values.shape[1]
+        spe = recording.steps_per_epoch
+        self.x = np.arange(points) * recording.every / (spe or 1)
+        self.values = values
+        styles = path_styles(recording.names, theme)
+        bounds = limits(recording)
+        found = diverged_steps(recording)
+        diverged = [points if step is None else step for step in found]
+        before = np.array([np.arange(points) <= step for step in diverged])
+        shown = values[before & np.isfinite(values)]
+        lines = [bound for bound in bounds if bound is not None]
+        ax.set_xlim(0, self.x[-1])
+        ax.grid(True, color=theme.grid, linewidth=0.8)
+        ax.set_xlabel("epoch" if spe else "step")
+        ax.set_ylabel("sharpness")
+        if shown.size:
+            starts = values[:, 0][np.isfinite(values[:, 0])]
+            cap = CAP * max(np.abs(np.concatenate([starts, lines])).max(initial=1.0), 1.0)
+            shown = shown[np.abs(shown) <= cap]
+        every_value = np.concatenate([shown, lines]) if shown.size or lines else np.array([1.0])
+        low, high = every_value.min(), every_value.max()
+        if low > 0:
+            ax.set_yscale("log")
+            ax.set_ylim(low / 2, high * 3)
+        else:
+            room = 0.08 * (high - low) or 1.0
+            ax.set_ylim(low - room, high + room)
+        for style, bound in zip(styles, bounds):
+            if bound is not None:
+                ax.axhline(bound, color=style["color"], linestyle=(0, (1.5, 1.5)), linewidth=1.6, zorder=1.5)
+        free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
+                                  if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
+        notes = []
+        if lines:
+            notes.append("dotted: limit 2/lr (momentum β: 2(1+β)/lr)")
+        if free:
+            notes.append(f"not bound (preconditioned): {', '.join(free)}")
+        schedules = [p["optimizer"] for p, bound in zip(paths_of(recording), bounds)
+                     if bound is None and number_rate(p["learning_rate"]) is not None and
+                     not isinstance(p["learning_rate"], (int, float))]
+        if schedules:
+            notes.append(f"no line (scheduled rate): {', '.join(dict.fromkeys(schedules))}")
+        every = int(recording.meta.get("sharpness_every", 1))
+        if every > 1:
+            notes.append(f"computed every {every * recording.every} steps (time budget)")
+        if notes:
+            fit(ax.set_title("    ".join(notes), fontsize="x-small", loc="left", pad=3, color=theme.muted),
+                width=ax.get_position().width, max_lines=len(notes))
+        self.computed = [np.flatnonzero(np.isfinite(row)) for row in values]
+        self.diverged = diverged
+        self.crosses = _crosses(ax, self.x, values, found, styles, theme)
+        self.lines, self.heads = [], []
+        for style in styles:
+            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6, animated=True)
+            head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=6,
+                            markeredgecolor=theme.outline, markeredgewidth=0.8, linestyle="none", animated=True)
+            self.lines.append(line)
+            self.heads.append(head)
+
+    @property
+    def animated_artists(self):
+        return [*self.lines, *self.heads, *self.crosses.values()]
+
+    def update(self, steps):
+        for path, cross in self.crosses.items():
+            cross.set_visible(bool(steps[path] >= self.diverged[path]))
+        for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
+            done = self.computed[path][self.computed[path] <= min(step, self.diverged[path])]
+            line.set_data(self.x[done], self.values[path, done])
+            head.set_data(self.x[done[-1:]], self.values[path, done[-1:]])

@@ -1,0 +1,257 @@
+"""How curved the loss is where the optimizers go: the sharpness (the largest eigenvalue of the
+loss's Hessian) at every recorded point, and the Hessian's top directions for a plane.
+
+Each problem gives its own :class:`Curvature` (its ``curvature(seed)`` hook): a surface's is
+exact (float64 autodiff Hessians, 2x2), the lesson's is exact (its 5x5 logistic-regression
+Hessian in float64 NumPy), any other Keras model's comes from Hessian-vector products by
+Lanczos iteration to a relative accuracy of :data:`TOLERANCE`, within a time budget of
+:data:`SECONDS` (past it, at evenly spread steps: ``every`` says how far apart).
+"""
+
+import time
+
+import numpy as np
+
+SECONDS = 60.0    # a model's sharpness at every recorded point, unless that would take longer
+TOLERANCE = 1e-3  # Lanczos stops when the top Ritz value's residual is this share of it
+MAX_ITERATIONS = 60
+CHUNK = 256       # points whose Lanczos iterations run together (one batched product a step)
+
+
+def largest_symmetric(hessians):
+    """The largest eigenvalue of each symmetric matrix [..., k, k] (NaN where it has NaN)."""
+    hessians = np.asarray(hessians, dtype=np.float64)
+    finite = np.isfinite(hessians).all(axis=(-1, -2))
+    values = np.linalg.eigvalsh(np.where(finite[..., None, None], hessians, 0.0))[..., -1]
+    return np.where(finite, values, np.nan)
+
+
+class Curvature:
+    """What a problem's curvature offers (subclasses fill it in).
+
+    Attributes:
+        planes: the ``plane`` kinds it can draw (``()``: its view is its own, a surface).
+        shapes: the shapes of the model's weight tensors, in the flat vector's order (for
+            filter-normalized random directions).
+        resolution: grid points along each axis of a plane.
+        cost: multiply-adds of one loss evaluation (weights times rows).
+    """
+
+    planes = ("pca", "hessian", "random")
+    shapes = ()
+    resolution = 101
+    cost = 1.0
+
+    def loss(self, weights):
+        """The loss the curves show, for flat weight vectors [m, d] -> [m]."""
+        raise NotImplementedError
+
+    def sharpness(self, params):
+        """The sharpness at every point of the paths ``params`` [n, points, d] (NaN where the
+        path is). Returns the values [n, points] and ``every``: 1, or the recorded steps
+        between the points where it was computed (NaN at the others) when the budget ran out."""
+        raise NotImplementedError
+
+    def top_directions(self, point, count=2):
+        """The Hessian's ``count`` largest eigenvalues at ``point`` [d] and their unit
+        eigenvectors [count, d], largest first."""
+        raise NotImplementedError
+
+
+class SurfaceCurvature(Curvature):
+    """A surface f(x, y): exact float64 Hessians by TensorFlow's autodiff."""
+
+    planes = ()
+
+    def __init__(self, surface):
+        self.surface = surface
+
+    def loss(self, weights):
+        weights = np.asarray(weights, dtype=np.float64)
+        with np.errstate(all="ignore"):
+            return self.surface.values(weights[..., 0], weights[..., 1])
+
+    def hessians(self, points):
+        """f's Hessian at each of ``points`` [m, 2] -> [m, 2, 2], float64 (surfaces are
+        elementwise, so one gradient of the sum gives every point's)."""
+        import tensorflow as tf
+
+        points = tf.constant(np.nan_to_num(np.asarray(points, dtype=np.float64)), tf.float64)
+        with tf.GradientTape(persistent=True) as outer:
+            outer.watch(points)
+            with tf.GradientTape() as inner:
+                inner.watch(points)
+                values = self.surface(points[:, 0], points[:, 1])
+            grads = inner.gradient(values, points, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+            rows = [grads[:, 0], grads[:, 1]]
+        hessian = [outer.gradient(row, points, unconnected_gradients=tf.UnconnectedGradients.ZERO) for row in rows]
+        return np.stack([h.numpy() for h in hessian], axis=1)
+
+    def sharpness(self, params):
+        params = np.asarray(params, dtype=np.float64)
+        hessians = self.hessians(params.reshape(-1, 2)).reshape(*params.shape[:2], 2, 2)
+        finite = np.isfinite(params).all(axis=-1)
+        return np.where(finite, largest_symmetric(hessians), np.nan), 1
+
+    def top_directions(self, point, count=2):
+        values, vectors = np.linalg.eigh(self.hessians(np.reshape(point, (1, 2)))[0])
+        return values[::-1][:count], vectors[:, ::-1].T[:count]
+
+
+class LessonCurvature(Curvature):
+    """The lesson: the Hessian of the mean binary cross-entropy of ``sigmoid(x w + b)`` is
+    ``X^T diag(p (1 - p)) X / n`` with X the rows and a column of ones (no regularization),
+    exact in float64."""
+
+    shapes = ((4, 1), (1,))
+
+    def __init__(self, x, y):
+        self.x, self.y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self.rows = np.concatenate([self.x, np.ones((len(self.x), 1))], axis=1)
+        self.cost = float(self.rows.size)
+
+    def loss(self, weights):
+        from viz.problems.logreg import loss_and_accuracy
+
+        return loss_and_accuracy(weights, self.x, self.y)[0]
+
+    def hessians(self, weights):
+        """The Hessian at each weight vector [m, 5] -> [m, 5, 5]."""
+        weights = np.nan_to_num(np.asarray(weights, dtype=np.float64).reshape(-1, self.rows.shape[1]))
+        logits = self.rows @ weights.T  # [rows, m]
+        p = 0.5 * (1 + np.tanh(logits / 2))
+        curve = p * (1 - p) / len(self.rows)
+        return np.einsum("ri,rm,rj->mij", self.rows, curve, self.rows)
+
+    def sharpness(self, params):
+        params = np.asarray(params, dtype=np.float64)
+        values = largest_symmetric(self.hessians(params.reshape(-1, params.shape[-1]))).reshape(params.shape[:2])
+        return np.where(np.isfinite(params).all(axis=-1), values, np.nan), 1
+
+    def top_directions(self, point, count=2):
+        values, vectors = np.linalg.eigh(self.hessians(point)[0])
+        return values[::-1][:count], vectors[:, ::-1].T[:count]
+
+
+class ModelCurvature(Curvature):
+    """Any Keras model: Hessian-vector products of its training loss (regularization
+    included), batched over points; Lanczos iteration for the top eigenvalues.
+
+    Args:
+        loss: flat weight vectors [m, d] -> the training loss [m].
+        product: (weight vectors, directions) [m, d] each -> Hessian times direction [m, d].
+        shapes: the weight tensors' shapes.
+        resolution: the plane's grid points along each axis.
+        cost: multiply-adds of one loss evaluation.
+        seconds: the time budget for :meth:`sharpness`.
+    """
+
+    def __init__(self, loss, product, shapes, resolution, cost=1.0, seconds=SECONDS):
+        self.loss, self.product = loss, product
+        self.shapes, self.resolution, self.cost, self.seconds = tuple(shapes), resolution, float(cost), seconds
+
+    def sharpness(self, params):
+        params = np.asarray(params, dtype=np.float64)
+        n, points, _ = params.shape
+        values = np.full((n, points), np.nan)
+        self.product(np.nan_to_num(params[:1, 0]), np.ones((1, params.shape[-1])))  # traced before it is timed
+        started = time.perf_counter()
+        first = np.arange(0, points, max(1, points // 8))[:8]  # a first taste: how long one point takes
+        values[:, first] = self._top(params[:, first])
+        each = (time.perf_counter() - started) / max(1, n * len(first))
+        every = max(1, int(np.ceil(each * n * points / self.seconds)))
+        rest = [step for step in range(0, points, every) if step not in set(first)]
+        if (points - 1) % every:
+            rest.append(points - 1)  # the last point always
+        if rest:
+            values[:, rest] = self._top(params[:, rest])
+        if every > 1:  # only the evenly spread steps: the first taste's others are dropped
+            values[:, [step for step in first if step % every and step != points - 1]] = np.nan
+        return values, every
+
+    def _top(self, params):
+        """The largest Hessian eigenvalue at each point of ``params`` [n, k, d] -> [n, k]."""
+        flat = params.reshape(-1, params.shape[-1])
+        finite = np.isfinite(flat).all(axis=1)
+        out = np.full(len(flat), np.nan)
+        index = np.flatnonzero(finite)
+        for start in range(0, len(index), CHUNK):
+            chosen = index[start:start + CHUNK]
+            out[chosen] = lanczos(self.product, flat[chosen], count=1)[0][:, 0]
+        return out.reshape(params.shape[:2])
+
+    def top_directions(self, point, count=2):
+        values, vectors = lanczos(self.product, np.reshape(point, (1, -1)), count=count)
+        return values[0], vectors[0]
+
+
+def lanczos(product, points, count=1, tolerance=TOLERANCE, iterations=MAX_ITERATIONS, seed=0):
+    """The ``count`` largest eigenvalues (and unit eigenvectors) of the Hessian at each of
+    ``points`` [m, d], all points iterating together (one batched Hessian-vector ``product``
+    per iteration), with full reorthogonalization, until every point's top ``count`` Ritz
+    values have residuals below ``tolerance`` times their size.
+
+    Returns:
+        Values [m, count] (largest first) and vectors [m, count, d].
+    """
+    m, d = points.shape
+    steps = min(d, iterations)
+    rng = np.random.default_rng(seed)
+    basis = np.zeros((m, steps, d))
+    alpha, beta = np.zeros((m, steps)), np.zeros((m, steps))
+    vector = rng.normal(size=(m, d))
+    vector /= np.linalg.norm(vector, axis=1, keepdims=True)
+    for j in range(steps):
+        basis[:, j] = vector
+        w = product(points, vector)
+        alpha[:, j] = np.einsum("md,md->m", w, vector)
+        w -= np.einsum("mjd,mj->md", basis[:, :j + 1], np.einsum("mjd,md->mj", basis[:, :j + 1], w))
+        w -= np.einsum("mjd,mj->md", basis[:, :j + 1], np.einsum("mjd,md->mj", basis[:, :j + 1], w))  # twice is enough
+        norm = np.linalg.norm(w, axis=1)
+        exhausted = norm <= 1e-9 * np.maximum(np.abs(alpha[:, :j + 1]).max(axis=1), 1e-300)
+        if exhausted.any():  # an invariant subspace found: carry on in a fresh, orthogonal direction
+            fresh = rng.normal(size=(int(exhausted.sum()), d))
+            for _ in range(2):
+                fresh -= np.einsum("mjd,mj->md", basis[exhausted, :j + 1],
+                                   np.einsum("mjd,md->mj", basis[exhausted, :j + 1], fresh))
+            w[exhausted], norm[exhausted] = fresh, 0.0
+        values, ritz = _ritz(alpha[:, :j + 1], beta[:, :j])
+        top = values[:, -count:]
+        residual = np.abs(norm[:, None] * ritz[:, -1, -count:])
+        if j + 1 == steps or np.all(residual <= tolerance * np.maximum(np.abs(top), 1e-12)) and j + 1 >= count:
+            break
+        beta[:, j] = norm
+        vector = w / np.linalg.norm(w, axis=1, keepdims=True)
+    vectors = np.einsum("mjd,mjc->mcd", basis[:, :j + 1], ritz[:, :, -count:])
+    return top[:, ::-1], vectors[:, ::-1]
+
+
+def _ritz(alpha, beta):
+    """The eigenvalues (ascending) and eigenvectors of each Lanczos tridiagonal matrix."""
+    m, k = alpha.shape
+    tridiagonal = np.zeros((m, k, k))
+    index = np.arange(k)
+    tridiagonal[:, index, index] = alpha
+    tridiagonal[:, index[:-1], index[1:]] = beta
+    tridiagonal[:, index[1:], index[:-1]] = beta
+    return np.linalg.eigh(tridiagonal)
+
+
+PRECONDITIONED = {"Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion", "Lamb",
+                  "Adafactor", "Muon"}  # steps scaled per weight by the gradients' history: no 2/lr line
+
+
+def stability_limit(config, rate):
+    """The largest sharpness at which the optimizer ``config`` (``{"class_name", "config"}``)
+    at learning rate ``rate`` is stable on a quadratic: 2/lr for SGD; 2(1 + β)/lr with
+    momentum β (heavy ball, as Keras' SGD steps it); 2(1 + β)/((1 + 2β) lr) with Nesterov
+    momentum (Keras' form: w += β v - lr g after v = β v - lr g). None where no such line
+    applies: a preconditioned optimizer (Adam, RMSprop, Adagrad, ...), an unknown one, a
+    schedule."""
+    if config.get("class_name") != "SGD" or not isinstance(rate, (int, float)) or rate <= 0:
+        return None
+    settings = config.get("config", {})
+    beta = float(settings.get("momentum") or 0.0)
+    if settings.get("nesterov") and beta:
+        return 2 * (1 + beta) / ((1 + 2 * beta) * rate)
+    return 2 * (1 + beta) / rate
