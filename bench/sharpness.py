@@ -1,0 +1,82 @@
+"""What the sharpness costs: seconds per recorded point, and the recording and the whole render
+with it against without it, in one run.
+
+Two models: the moons scene's 2-16-1 MLP (65 weights, 1000 rows, 6 optimizers x 320 steps;
+scenes/moons_mlp.py) and a 2-300-300-1 MLP (91,501 weights) on 1000 rows of the same moons
+for one epoch of 32-row batches. "Without" is the problem's own recording (weights, loss,
+gradients, the plane); "with" adds what :func:`viz.record.explained` adds: the sharpness at
+every recorded point (Lanczos on batched Hessian-vector products), and the loss along the
+lines from the start. Each whole render writes the last frame only (png), so the drawing cost is
+small and the same on both sides: the ratio is the recording's.
+
+    python bench/sharpness.py
+"""
+
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from viz import Scene, SEED_OPTIMIZERS, problems  # noqa: E402
+from viz.backend import load_keras  # noqa: E402
+from viz import line  # noqa: E402
+from viz.render.animation import render  # noqa: E402
+from viz.scene import load_scenes  # noqa: E402
+
+
+def wide_mlp():
+    keras = load_keras()
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(300, activation="tanh"),
+                             keras.layers.Dense(300, activation="tanh"), keras.layers.Dense(1, activation="sigmoid")])
+
+
+def measure(name, scene, seed=0):
+    """Record ``scene`` without and with the sharpness; render the last frame of each."""
+    problem = scene.problem
+    started = time.perf_counter()
+    plain = problem.record(scene, seed)
+    recorded = time.perf_counter() - started
+    started = time.perf_counter()
+    curvature = problem.curvature(seed)
+    values, every = curvature.sharpness(plain.params)
+    sharp = time.perf_counter() - started
+    along = line.lines(plain.params, curvature.loss, curvature.cost)
+    extras = time.perf_counter() - started
+    full = dataclasses.replace(plain, sharpness=values, line=along, meta={**plain.meta, "sharpness_every": every})
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        render(plain, Path(folder) / "without.png", scene.title, fmt="png", size=(1280, 720))
+        drawn_without = time.perf_counter() - started
+        started = time.perf_counter()
+        render(full, Path(folder) / "with.png", scene.title, fmt="png", size=(1280, 720),
+               extras=("sharpness", "line"))
+        drawn_with = time.perf_counter() - started
+    points = int(np.isfinite(values).sum())
+    lines = extras - sharp
+    print(f"{name}: {plain.params.shape[-1]} weights, {plain.params.shape[0]} paths x {plain.steps + 1} points")
+    print(f"  recording without sharpness: {recorded:.1f} s")
+    print(f"  sharpness: {sharp:.1f} s for {points} points ({sharp / points * 1e3:.2f} ms a point"
+          + (f", every {every} recorded steps: the time budget" if every > 1 else "") + ")")
+    print(f"  lines from the start: {max(lines, 0):.1f} s")
+    print(f"  recording with / without: {(recorded + extras) / recorded:.2f}"
+          f" (sharpness alone: {(recorded + sharp) / recorded:.2f})")
+    print(f"  whole render (record + last frame) with / without: "
+          f"{(recorded + extras + drawn_with) / (recorded + drawn_without):.2f}")
+
+
+def main():
+    moons = load_scenes(Path(__file__).resolve().parent.parent / "scenes" / "moons_mlp.py")["moons_mlp"]
+    measure("moons MLP", moons)
+    x, y = moons.problem.x, moons.problem.y
+    wide = Scene(title="2-300-300-1 MLP on two moons", optimizers=SEED_OPTIMIZERS, learning_rate=0.01,
+                 problem=problems.keras_model(wide_mlp, x, y, batch_size=32, epochs=1, name="2-300-300-1 MLP"))
+    measure("2-300-300-1 MLP", wide)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,252 @@
+"""Why the paths move (issue 19): sharpness against independent Hessians, the stability limits,
+the honest plane against NumPy, other planes, and the sharpness, range-test and line panels."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from viz import Scene, plane, record, surfaces
+from viz.errors import SpecError
+from viz.problems.logreg import lesson_data, loss_and_accuracy, loss_gradient
+from viz.record import explained
+from viz.recording import Recording
+from viz.render.frames import Frames
+from viz.render.options import Options
+from viz.render.panels.honesty import PlaneReadout
+from viz.render.panels.line import LinePanel
+from viz.render.panels.range_test import RangeTestPanel
+from viz.render.panels.sharpness import SharpnessPanel, limits
+from viz.sharpness import LessonCurvature, SurfaceCurvature, stability_limit
+
+from conftest import one_error_line
+
+SIZE = (640, 360)
+
+
+@pytest.fixture(scope="module")
+def too_fast():
+    """Rosenbrock at lr 0.01 from the classic start, 20 steps: the SGD family diverges."""
+    scene = Scene(title="t", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+                  optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.01, steps=20)
+    return record(scene)
+
+
+def test_rosenbrock_sharpness_is_its_analytic_hessians_largest_eigenvalue():
+    rng = np.random.default_rng(0)
+    points = rng.uniform(-2, 2, size=(3, 50, 2))
+    x, y = points[..., 0], points[..., 1]
+    hessian = np.stack([np.stack([2 - 400 * (y - x**2) + 800 * x**2, -400 * x], -1),
+                        np.stack([-400 * x, np.full_like(x, 200.0)], -1)], -2)
+    values, every = SurfaceCurvature(surfaces.get("rosenbrock")).sharpness(points)
+    assert every == 1
+    np.testing.assert_allclose(values, np.linalg.eigvalsh(hessian)[..., -1], rtol=1e-6)
+
+
+def test_the_lessons_sharpness_is_its_hessians_by_finite_differences_of_the_gradient():
+    x, y = lesson_data()[:2]
+    weights = np.random.default_rng(1).normal(size=(4, 5))
+    h = 1e-5
+    for w, value in zip(weights, LessonCurvature(x, y).sharpness(weights[None])[0][0]):
+        columns = [(loss_gradient(w + h * e, x, y) - loss_gradient(w - h * e, x, y)) / (2 * h) for e in np.eye(5)]
+        hessian = np.array(columns)
+        assert value == pytest.approx(np.linalg.eigvalsh((hessian + hessian.T) / 2)[-1], rel=1e-4)
+
+
+@pytest.mark.slow
+def test_an_mlps_lanczos_sharpness_is_its_dense_hessians():
+    """A 2-8-8-1 tanh MLP (105 weights, more than Lanczos' iterations): against the dense
+    Hessian of the same loss written out in float64 TensorFlow."""
+    import tensorflow as tf
+
+    from viz.backend import load_keras
+    from viz.problems import keras_model
+
+    keras = load_keras()
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(200, 2)).astype("float32")
+    y = (x[:, 0] * x[:, 1] > 0).astype("float32")
+
+    def build():
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(8, activation="tanh"),
+                                 keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1, activation="sigmoid")])
+
+    problem = keras_model(build, x, y)
+    curvature = problem.curvature(0)
+    shapes = curvature.shapes
+    weights = np.stack([np.concatenate([v.numpy().ravel() for v in problem.first_model(seed).trainable_variables])
+                        for seed in (0, 1, 2)])
+
+    def loss(flat):
+        pieces = tf.split(flat, [int(np.prod(s)) for s in shapes])
+        (k1, b1, k2, b2, k3, b3) = [tf.reshape(p, s) for p, s in zip(pieces, shapes)]
+        hidden = tf.tanh(tf.tanh(x.astype("float64") @ k1 + b1) @ k2 + b2)
+        logits = tf.squeeze(hidden @ k3 + b3, 1)
+        return tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(y.astype("float64"), logits))
+
+    values = curvature.sharpness(weights[:, None])[0][:, 0]
+    for w, value in zip(weights, values):
+        flat = tf.constant(w, tf.float64)
+        with tf.GradientTape() as outer:
+            outer.watch(flat)
+            with tf.GradientTape() as inner:
+                inner.watch(flat)
+                value_64 = loss(flat)
+            grad = inner.gradient(value_64, flat)
+        dense = outer.jacobian(grad, flat).numpy()
+        assert value == pytest.approx(np.linalg.eigvalsh((dense + dense.T) / 2)[-1], rel=1e-3)
+
+
+@pytest.mark.parametrize("config, factor", [
+    ({"class_name": "SGD", "config": {}}, 1.0),
+    ({"class_name": "SGD", "config": {"momentum": 0.3}}, 1.3),
+    ({"class_name": "SGD", "config": {"momentum": 0.3, "nesterov": True}}, 1.3 / 1.6),
+])
+def test_a_stability_limit_is_where_the_update_on_a_quadratic_turns_unstable(config, factor):
+    """Keras' SGD update rules on f = λ w² / 2 stay bounded just below the limit, grow just above."""
+    rate = 0.01
+    limit = stability_limit(config, rate)
+    assert limit == pytest.approx(2 * factor / rate)
+    beta, nesterov = config["config"].get("momentum", 0.0), config["config"].get("nesterov", False)
+
+    def final(curvature):
+        w, v = 1.0, 0.0
+        for _ in range(3000):
+            g = curvature * w
+            v = beta * v - rate * g
+            w = w + beta * v - rate * g if nesterov else w + v
+        return abs(w)
+
+    assert final(limit * 0.99) < 1 < final(limit * 1.01)
+    assert stability_limit({"class_name": "Adam", "config": {}}, rate) is None
+
+
+def test_the_honest_plane_against_numpy(small):
+    """Offsets and the loss at the projection, recomputed with an orthonormal basis from NumPy's QR."""
+    view = small.plane
+    x, y = lesson_data()[:2]
+    np.testing.assert_allclose(view.basis @ view.basis.T, np.eye(2), atol=1e-10)
+    q = np.linalg.qr(view.basis.T)[0]
+    projected = view.origin + (small.params - view.origin) @ q @ q.T
+    np.testing.assert_allclose(view.origin + view.xy @ view.basis, projected, atol=1e-10)
+    np.testing.assert_allclose(view.offset, np.linalg.norm(small.params - projected, axis=-1), atol=1e-10)
+    np.testing.assert_allclose(view.loss, loss_and_accuracy(projected, x, y)[0], rtol=1e-10)
+    shares = np.sum(((small.params.reshape(-1, 5) - small.params.reshape(-1, 5).mean(0)) @ q) ** 2)
+    assert view.explained == pytest.approx(shares / np.sum((small.params - small.params.reshape(-1, 5).mean(0)) ** 2))
+
+
+def test_the_hessian_and_random_planes(small):
+    x, y = lesson_data()[:2]
+    curvature = LessonCurvature(x, y)
+    hessian = explained(small, curvature, "hessian").plane
+    best = plane.best_end(small.params, small.loss)
+    vectors = np.linalg.eigh(curvature.hessians(best)[0])[1][:, ::-1][:, :2].T
+    np.testing.assert_allclose(np.abs(hessian.basis @ vectors.T), np.eye(2), atol=1e-8)
+    assert hessian.kind == "hessian" and "Hessian eigenvector 1" in hessian.axis_labels[0]
+    random = explained(small, curvature, "random", seed=3).plane
+    assert random.kind == "random" and "random direction" in random.axis_labels[1]
+    assert np.all(random.basis[:, 4] == 0)  # the bias has no direction (Li et al.)
+    np.testing.assert_allclose(np.linalg.norm(random.basis[:, :4], axis=1), np.linalg.norm(best[:4]), rtol=1e-12)
+    np.testing.assert_allclose(random.origin + random.xy @ random.basis,
+                               random.origin + plane.coordinates(small.params, random.origin, random.basis)
+                               @ random.basis)
+    readout = PlaneReadout(Frames(small, "h", options=Options(size=SIZE)).figure, 0.1, 0.0, 0.8,
+                           dataclasses.replace(small, plane=hessian))
+    readout.update(np.full(len(small.names), small.steps))
+    assert hessian.explained < 0.8 and readout.text.get_text().startswith(
+        f"⚠ this plane holds only {hessian.explained:.0%}")
+
+
+def test_sharpness_plane_and_lines_are_saved_loaded_and_exported(small, tmp_path):
+    assert small.sharpness.shape == small.loss.shape and small.meta["sharpness_every"] == 1
+    small.save(tmp_path / "r.npz")
+    loaded = Recording.load(tmp_path / "r.npz")
+    assert loaded.digest() == small.digest()
+    np.testing.assert_array_equal(loaded.sharpness, small.sharpness)
+    assert loaded.plane.kind == "pca" and set(loaded.line) == {"steps", "alpha", "loss"}
+    with np.load(tmp_path / "r.npz") as npz:
+        for key in ("sharpness", "plane_offset", "plane_loss", "plane_origin", "plane_basis", "plane_xy"):
+            assert key in npz.files
+    small.to_csv(tmp_path / "r.csv")
+    import csv
+
+    rows = list(csv.DictReader(open(tmp_path / "r.csv")))
+    assert float(rows[3]["sharpness"]) == pytest.approx(small.sharpness[0, 3])
+    assert float(rows[3]["plane_loss"]) == pytest.approx(small.plane.loss[0, 3])
+
+
+def _colour_pixels(picture, ax, colour, rows):
+    """How many pixels of ``colour`` (a hex) the panel ``ax`` has in the pixel ``rows`` (from the top)."""
+    from matplotlib.colors import to_rgb
+
+    box = ax.get_window_extent()
+    height = picture.shape[0]
+    top, bottom = int(height - box.y1), int(height - box.y0)
+    region = picture[max(top, rows.start):min(bottom, rows.stop), int(box.x0):int(box.x1), :3].astype(int)
+    target = np.array(to_rgb(colour)) * 255
+    return int((np.abs(region - target).sum(axis=-1) < 30).sum())
+
+
+def test_on_rosenbrock_at_lr_001_sgd_is_above_its_line_where_it_diverges(too_fast):
+    frames = Frames(too_fast, "t", options=Options(size=SIZE, extras=("sharpness",)))
+    panel = next(p for p in frames.panels if isinstance(p, SharpnessPanel))
+    first, last = frames[0].copy(), frames[len(frames) - 1].copy()
+    ax = panel.lines[0].axes
+    limit = limits(too_fast)[0]
+    assert limit == pytest.approx(200) and limits(too_fast)[1] is None
+    line_row = int(first.shape[0] - ax.transData.transform((0, limit))[1])
+    sgd = panel.lines[0].get_color()
+    above = range(0, line_row - 3)
+    assert _colour_pixels(last, ax, sgd, above) > _colour_pixels(first, ax, sgd, above) + 10
+    assert np.nanmax(too_fast.sharpness[0]) > 10 * limit  # it shoots through as it diverges
+    assert panel.crosses[0].get_visible()  # and the cross marks where
+
+
+def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
+    rates = (0.0003, 0.001, 0.003)
+    optimizers = {f"{name} lr {rate:g}": {"class_name": name, "config": {"learning_rate": rate}}
+                  for name in ("SGD", "Adam") for rate in rates}
+    scene = Scene(title="fan", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)), optimizers=optimizers, steps=15)
+    recording = record(scene)
+    paths = [{"label": label, "optimizer": label.split()[0], "learning_rate": rate, "batch_size": None,
+              "initializer": None} for label, rate in zip(optimizers, rates * 2)]
+    fan = dataclasses.replace(recording, meta={**recording.meta, "paths": paths})
+    frames = Frames(fan, "fan", options=Options(size=SIZE, extras=("rates",)))
+    panel = next(p for p in frames.panels if isinstance(p, RangeTestPanel))
+    first = frames[0].copy()
+    last = frames[len(frames) - 1].copy()
+    for index, (label, fan_paths) in enumerate(panel.groups.items()):
+        final = fan.loss[[path for _, path in fan_paths], -1]
+        assert panel.bests[index].get_data()[0][0] == rates[int(np.argmin(final))]
+        assert panel.words[index].get_text().startswith(f"lr {rates[int(np.argmin(final))]:g}")
+    box = panel.lines[0].axes.get_window_extent()
+    region = (slice(int(first.shape[0] - box.y1), int(first.shape[0] - box.y0)), slice(int(box.x0), int(box.x1)))
+    assert np.any(first[region] != last[region])
+    with pytest.raises(SpecError, match="at least two learning rates"):
+        Frames(recording, "one", options=Options(size=SIZE, extras=("rates",)))
+
+
+def test_the_line_panel_heads_are_the_recorded_points_and_move(small):
+    frames = Frames(small, "s", options=Options(size=SIZE, extras=("line",)))
+    panel = next(p for p in frames.panels if isinstance(p, LinePanel))
+    step = int(small.line["steps"][-1])
+    frames[len(frames) - 1]
+    for path in range(len(small.names)):
+        x, y = panel.heads[path].get_data()
+        assert y[0] == pytest.approx(small.loss[path, step], rel=1e-12)
+        assert x[0] == pytest.approx(np.linalg.norm(small.params[path, step] - small.params[path, 0]))
+    frames[1]
+    assert panel.heads[0].get_data()[0][0] < np.linalg.norm(small.params[0, step] - small.params[0, 0])
+
+
+def test_bad_panels_and_planes_are_refused_before_training(runner, quick, scene_file):
+    from viz.cli import main
+
+    result = runner.invoke(main, ["render", str(quick), "--panels", "contour,curves,rates"])
+    assert result.exit_code == 2 and "at least two learning rates" in one_error_line(result)
+    surface = scene_file("""
+        from viz import Scene, surfaces
+        s = Scene(title="s", problem=surfaces.get("himmelblau"), optimizers={"SGD": "sgd"}, steps=5)
+    """, name="surface.py")
+    result = runner.invoke(main, ["render", str(surface), "--plane", "hessian"])
+    assert result.exit_code == 2 and "surface's view is the surface itself" in one_error_line(result)
