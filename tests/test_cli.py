@@ -87,7 +87,7 @@ def test_surface_export_has_the_design_format(runner, scene_file, tmp_path):
         assert np.isnan(data["loss"][0, -1]) and np.isfinite(data["loss"][3]).all()  # SGD diverged, Adam did not
     csv = tmp_path / "s.csv"
     assert runner.invoke(main, ["export", str(path), "-o", str(csv)]).exit_code == 0
-    assert csv.read_text().splitlines()[0] == "path,optimizer,seed,step,epoch,loss,accuracy,view_x,view_y,x,y"
+    assert csv.read_text().splitlines()[0] == "path,optimizer,seed,step,epoch,loss,accuracy,view_x,view_y,sharpness,plane_offset,plane_loss,x,y"
 
 
 @pytest.mark.slow

@@ -27,6 +27,8 @@ def record(scene, seed=None, progress=None, seeds=1, plane="pca"):
     """
     seed = scene.seed if seed is None else seed
     recording = scene.problem.record(scene, seed, progress or no_progress, seeds)
+    if not hasattr(scene.problem, "curvature"):  # a problem of the user's own making: as it recorded itself
+        return recording
     return explained(recording, scene.problem.curvature(seed), plane, seed)
 
 

@@ -10,7 +10,7 @@ A problem is any object offering::
         (trained as ``record`` trains; for viz.tune).
     share_plane(recordings) -> list[Recording]
         recordings of one scene on one 2D view (or returned unchanged).
-    curvature(seed) -> viz.sharpness.Curvature
+    curvature(seed) -> viz.sharpness.Curvature   (optional: without it, no sharpness)
         the loss's Hessian (sharpness, top directions) and the loss for weight vectors.
     check(*, seeds=1, view="2d", boundary=False, features=None, steps=None)
         raise ``viz.errors.OptionError`` for a render option this problem cannot do.
@@ -28,7 +28,7 @@ of the keras_model path with analytic extras).
 from viz.problems.model import KerasModel, keras_model
 from viz.problems.logreg import LogReg, logreg
 
-INTERFACE = ("record", "final_losses", "share_plane", "curvature", "check", "own_code", "fixed_steps")
+INTERFACE = ("record", "final_losses", "share_plane", "check", "own_code", "fixed_steps")
 
 __all__ = ["INTERFACE", "KerasModel", "LogReg", "is_problem", "keras_model", "logreg"]
 

@@ -100,7 +100,8 @@ def _place(figure, recording, title, options, counter_words, like=()):
         panels += extra_panels(figure, row, recording, options.extras, theme, scale)
     if readout:
         box = contour_ax.get_position()
-        panels.append(PlaneReadout(figure, box.x0, 0.012, 0.97 - box.x0 if not options.extras else right - box.x0,
+        panels.insert(2 if options.overlays else 1,  # the curves stay last, the overlays second
+                      PlaneReadout(figure, box.x0, 0.012, 0.97 - box.x0 if not options.extras else right - box.x0,
                                    recording, theme))
     if options.overlays:  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.overlays, theme))
