@@ -218,7 +218,7 @@ def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
     for index, (label, fan_paths) in enumerate(panel.groups.items()):
         final = fan.loss[[path for _, path in fan_paths], -1]
         assert panel.bests[index].get_data()[0][0] == rates[int(np.argmin(final))]
-        assert panel.words[index].get_text().startswith(f"lr {rates[int(np.argmin(final))]:g}")
+        assert panel.words[index].get_text() == f"{label} best: lr {rates[int(np.argmin(final))]:g}"
     box = panel.lines[0].axes.get_window_extent()
     region = (slice(int(first.shape[0] - box.y1), int(first.shape[0] - box.y0)), slice(int(box.x0), int(box.x1)))
     assert np.any(first[region] != last[region])

@@ -20,8 +20,9 @@ def paths_of(recording):
 
 def optimizer_config(recording, path):
     """The optimizer config (``{"class_name", "config"}``) of ``path`` (a :func:`paths_of`
-    dict), or {} when the meta does not say."""
-    return recording.meta.get("optimizers", {}).get(path["optimizer"], {})
+    dict), under its optimizer's label or its own, or {} when the meta does not say."""
+    configs = recording.meta.get("optimizers", {})
+    return configs.get(path["optimizer"]) or configs.get(path["label"]) or {}
 
 
 def number_rate(rate):

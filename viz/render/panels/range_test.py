@@ -8,7 +8,6 @@ from viz.divergence import diverged_mask, view_range
 from viz.errors import SpecError
 from viz.render.looks import looks
 from viz.render.path_info import number_rate, paths_of
-from viz.render.text import short_number
 from viz.render.theme import LIGHT
 
 CAP = 1e4  # a loss this many times the highest start is off the panel (drawn on its top edge)
@@ -44,8 +43,8 @@ def check_scene(scene):
 
 class RangeTestPanel:
     """Loss against learning rate: for each optimizer a line through its rates at the current
-    step, a cross on the top edge for a rate whose run diverged, a star at the best rate with
-    its value written beside it."""
+    step, a cross on the top edge for a rate whose run diverged, a star at the best rate, and
+    in the top right corner each optimizer's best rate."""
 
     def __init__(self, ax, recording, theme=LIGHT):
         self.groups = fans(recording)
@@ -72,7 +71,7 @@ class RangeTestPanel:
         self.top = ax.get_ylim()[1]
         chosen = looks(list(self.groups), theme)
         self.lines, self.crosses, self.bests, self.words = [], [], [], []
-        for label in self.groups:
+        for row, label in enumerate(self.groups):
             style = chosen[label]
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
                             markersize=5, linewidth=1.6, animated=True)
@@ -80,8 +79,8 @@ class RangeTestPanel:
                              linestyle="none", clip_on=False, animated=True)
             best, = ax.plot([], [], color=style["color"], marker="*", markersize=15, markeredgecolor=theme.outline,
                             markeredgewidth=0.8, linestyle="none", animated=True, zorder=3)
-            word = ax.annotate("", (0, 0), xytext=(0, 9), textcoords="offset points", ha="center", va="bottom",
-                               fontsize="x-small", color=style["color"], fontweight="bold", animated=True)
+            word = ax.text(0.98, 0.97 - 0.09 * row, "", transform=ax.transAxes, ha="right", va="top",
+                           fontsize="x-small", color=style["color"], fontweight="bold", animated=True)
             self.lines.append(line)
             self.crosses.append(cross)
             self.bests.append(best)
@@ -102,8 +101,7 @@ class RangeTestPanel:
             if live:
                 rate, value = min(live, key=lambda pair: pair[1])
                 best.set_data([rate], [value])
-                word.xy = (rate, value)
-                word.set_text(f"lr {rate:g}: {short_number(value)}")
+                word.set_text(f"{label} best: lr {rate:g}")
             else:
                 best.set_data([], [])
                 word.set_text("")
