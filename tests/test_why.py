@@ -187,6 +187,7 @@ def _colour_pixels(picture, ax, colour, rows):
     return int((np.abs(region - target).sum(axis=-1) < 30).sum())
 
 
+@pytest.mark.slow
 def test_on_rosenbrock_at_lr_001_sgd_is_above_its_line_where_it_diverges(too_fast):
     frames = Frames(too_fast, "t", options=Options(size=SIZE, extras=("sharpness",)))
     panel = next(p for p in frames.panels if isinstance(p, SharpnessPanel))
@@ -202,6 +203,7 @@ def test_on_rosenbrock_at_lr_001_sgd_is_above_its_line_where_it_diverges(too_fas
     assert panel.crosses[0].get_visible()  # and the cross marks where
 
 
+@pytest.mark.slow
 def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
     rates = (0.0003, 0.001, 0.003)
     optimizers = {f"{name} lr {rate:g}": {"class_name": name, "config": {"learning_rate": rate}}

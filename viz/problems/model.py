@@ -3,7 +3,7 @@ own ``model.fit``; the loss landscape is evaluated for many weight vectors at on
 (:mod:`viz.problems.logreg`) is a preset of this path with analytic extras."""
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
