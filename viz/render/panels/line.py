@@ -4,6 +4,7 @@ recording evaluated it (:mod:`viz.line`), the head marked where the line passes 
 
 import numpy as np
 
+from viz.divergence import diverged_steps
 from viz.line import HEAD
 from viz.render.panels.paths import path_styles
 from viz.render.text import fit
@@ -23,7 +24,9 @@ class LinePanel:
         params = recording.params
         distance = np.linalg.norm(params[:, self.steps] - params[:, :1], axis=-1)  # [n, k]
         self.x = alpha[None, None, :] * distance[..., None]  # [n, k, a]
-        usable = np.isfinite(self.values).all(axis=-1)
+        gone = [params.shape[1] if step is None else step for step in diverged_steps(recording)]
+        before = self.steps[None, :] < np.array(gone)[:, None]  # a blow-up's lines would set the scales
+        usable = np.isfinite(self.values).all(axis=-1) & before
         self.usable = usable
         ax.set_xlim(0, np.nanmax(np.where(usable, self.x[..., -1], np.nan), initial=0.0) or 1.0)
         cap = CAP * max(np.nanmax(np.abs(self.values[:, 0, 0])), 1.0)
@@ -36,7 +39,7 @@ class LinePanel:
         else:
             room = 0.06 * (high - low) or 1.0
             ax.set_ylim(low - room, high + room)
-        ax.set_xlabel("distance from the start along the line")
+        ax.set_xlabel("distance from the start")
         ax.set_ylabel("loss on the line")
         ax.grid(True, color=theme.grid, linewidth=0.8)
         counted = f"    at {len(self.steps)} of {params.shape[1]} steps" if len(self.steps) < params.shape[1] else ""

@@ -64,19 +64,19 @@ class SharpnessPanel:
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
         notes = []
         if lines:
-            notes.append("dotted: limit 2/lr (momentum β: 2(1+β)/lr)")
+            notes.append("dotted: stability limits (2/lr)")
         if free:
-            notes.append(f"not bound (preconditioned): {', '.join(free)}")
+            notes.append(f"not bound: {', '.join(free)}")
         schedules = [p["optimizer"] for p, bound in zip(paths_of(recording), bounds)
                      if bound is None and number_rate(p["learning_rate"]) is not None and
                      not isinstance(p["learning_rate"], (int, float))]
         if schedules:
-            notes.append(f"no line (scheduled rate): {', '.join(dict.fromkeys(schedules))}")
+            notes.append(f"scheduled, no line: {', '.join(dict.fromkeys(schedules))}")
         every = int(recording.meta.get("sharpness_every", 1))
         if every > 1:
             notes.append(f"computed every {every * recording.every} steps (time budget)")
         if notes:
-            fit(ax.set_title("    ".join(notes), fontsize="x-small", loc="left", pad=3, color=theme.muted),
+            fit(ax.set_title("; ".join(notes), fontsize="x-small", loc="left", pad=3, color=theme.muted),
                 width=ax.get_position().width, max_lines=len(notes))
         self.computed = [np.flatnonzero(np.isfinite(row)) for row in values]
         self.diverged = diverged
