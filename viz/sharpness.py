@@ -16,6 +16,7 @@ SECONDS = 60.0    # a model's sharpness at every recorded point, unless that wou
 TOLERANCE = 1e-3  # Lanczos stops when the top Ritz value's residual is this share of it
 MAX_ITERATIONS = 60
 CHUNK = 256       # points whose Lanczos iterations run together (one batched product a step)
+SMALL = 1e9       # points x weights x rows up to which a model's sharpness is computed without timing it
 
 
 def largest_symmetric(hessians):
@@ -153,6 +154,8 @@ class ModelCurvature(Curvature):
     def sharpness(self, params):
         params = np.asarray(params, dtype=np.float64)
         n, points, _ = params.shape
+        if n * points * self.cost <= SMALL:  # a small model: every point, no need to time it
+            return self._top(params), 1
         values = np.full((n, points), np.nan)
         self.product(np.nan_to_num(params[:1, 0]), np.ones((1, params.shape[-1])))  # traced before it is timed
         started = time.perf_counter()
