@@ -28,7 +28,7 @@ def largest_symmetric(hessians):
 
 
 class Curvature:
-    """What a problem's curvature offers (subclasses fill it in).
+    """What a problem's curvature offers; each kind below fills it in.
 
     Attributes:
         planes: the ``plane`` kinds it can draw (``()``: its view is its own, a surface).
@@ -36,27 +36,21 @@ class Curvature:
             filter-normalized random directions).
         resolution: grid points along each axis of a plane.
         cost: multiply-adds of one loss evaluation (weights times rows).
+
+    Methods:
+        loss(weights [m, d]) -> [m]: the loss the curves show.
+        sharpness(params [n, points, d]) -> (values [n, points], every): the largest Hessian
+            eigenvalue at every point (NaN where the path is); ``every`` is 1, or the recorded
+            steps between the points where it was computed (NaN at the others) when a time
+            budget ran out.
+        top_directions(point [d], count=2) -> (values [count], vectors [count, d]): the
+            Hessian's largest eigenvalues there and their unit eigenvectors, largest first.
     """
 
     planes = ("pca", "hessian", "random")
     shapes = ()
     resolution = 101
     cost = 1.0
-
-    def loss(self, weights):
-        """The loss the curves show, for flat weight vectors [m, d] -> [m]."""
-        raise NotImplementedError
-
-    def sharpness(self, params):
-        """The sharpness at every point of the paths ``params`` [n, points, d] (NaN where the
-        path is). Returns the values [n, points] and ``every``: 1, or the recorded steps
-        between the points where it was computed (NaN at the others) when the budget ran out."""
-        raise NotImplementedError
-
-    def top_directions(self, point, count=2):
-        """The Hessian's ``count`` largest eigenvalues at ``point`` [d] and their unit
-        eigenvectors [count, d], largest first."""
-        raise NotImplementedError
 
 
 class SurfaceCurvature(Curvature):

@@ -19,20 +19,20 @@ def has_readout(recording):
 
 class PlaneReadout:
     """One line of text at ``(x, y)`` (figure fractions), ``width`` wide at most, updated with
-    the steps: "off the plane: up to 0.12 · at the heads, plane vs true loss: up to 3.1%",
+    the steps: "off the plane: up to 0.12 · at the heads, plane vs true loss: 3.1% apart",
     with a ⚠ warning when the plane explains too little or the gap is too large."""
 
     def __init__(self, figure, x, y, width, recording, theme=LIGHT):
         plane = recording.plane
         self.offset, self.plane_loss, self.loss = plane.offset, plane.loss, recording.loss
-        self.width, self.theme = width, theme
+        self.theme = theme
         self.weak = plane.explained < VARIANCE
         self.lead = f"⚠ this plane holds only {plane.explained:.0%} of the paths' variance · " if self.weak else ""
         self.text = figure.text(x, y, "", fontsize="small", color=theme.ink if self.weak else theme.muted,
                                 fontweight="bold" if self.weak else "normal", va="bottom", animated=True)
-        self.longest = self.words(np.full(len(self.loss), self.loss.shape[1] - 1), worst=True)
-        self.text.set_text(self.longest)
-        fit(self.text, width, max_lines=1)  # the font size that fits the longest words
+        widest = f"{self.lead}⚠ off the plane: up to 8,888 · at the heads, plane vs true loss: 888.8% apart"
+        self.text.set_text(widest)
+        fit(self.text, width, max_lines=1)  # the font size that fits the widest words it will say
 
     def gaps(self, steps):
         """The relative gap between the plane's and the true loss at each head (NaN where none)."""
@@ -41,12 +41,12 @@ class PlaneReadout:
         with np.errstate(all="ignore"):
             return np.abs(shown - true) / np.maximum(np.abs(true), 1e-12)
 
-    def words(self, steps, worst=False):
+    def words(self, steps):
+        """What the line says with the paths drawn up to ``steps``."""
         steps = np.maximum(np.asarray(steps), 0)
         drawn = np.arange(self.offset.shape[1])[None, :] <= steps[:, None]
-        far = np.nanmax(np.where(drawn, self.offset, np.nan), initial=0.0) if not worst else np.nanmax(self.offset)
-        gap = np.nanmax(self.gaps(steps), initial=0.0) if not worst else max(np.nanmax(self.gaps(steps), initial=0.0),
-                                                                             9.999)
+        far = np.nanmax(np.where(drawn, self.offset, np.nan), initial=0.0)
+        gap = np.nanmax(self.gaps(steps), initial=0.0)
         warn = "⚠ " if gap > GAP and not self.weak else ""
         return (f"{self.lead}{warn}off the plane: up to {short_number(far)} · at the heads, plane vs true loss: "
                 f"{gap:.1%} apart")
