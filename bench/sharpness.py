@@ -4,7 +4,7 @@ with it against without it, in one run.
 Two models: the moons scene's 2-16-1 MLP (65 weights, 1000 rows, 6 optimizers x 320 steps;
 scenes/moons_mlp.py) and a 2-300-300-1 MLP (91,501 weights) on 1000 rows of the same moons
 for one epoch of 32-row batches. "Without" is the problem's own recording (weights, loss,
-gradients, the plane); "with" adds what :func:`viz.record.explained` adds: the sharpness at
+gradients, the plane); "with" adds what :func:`viz.record.with_curvature` adds: the sharpness at
 every recorded point (Lanczos on batched Hessian-vector products), and the loss along the
 lines from the start. Each whole render writes the last frame only (png), so the drawing cost is
 small and the same on both sides: the ratio is the recording's.

@@ -9,7 +9,7 @@ import pytest
 from viz import Scene, plane, record, surfaces
 from viz.errors import SpecError
 from viz.problems.logreg import lesson_data, loss_and_accuracy, loss_gradient
-from viz.record import explained
+from viz.record import with_curvature
 from viz.recording import Recording
 from viz.render.frames import Frames
 from viz.render.options import Options
@@ -138,12 +138,12 @@ def test_the_honest_plane_against_numpy(small):
 def test_the_hessian_and_random_planes(small):
     x, y = lesson_data()[:2]
     curvature = LessonCurvature(x, y)
-    hessian = explained(small, curvature, "hessian").plane
+    hessian = with_curvature(small, curvature, "hessian").plane
     best = plane.best_end(small.params, small.loss)
     vectors = np.linalg.eigh(curvature.hessians(best)[0])[1][:, ::-1][:, :2].T
     np.testing.assert_allclose(np.abs(hessian.basis @ vectors.T), np.eye(2), atol=1e-8)
     assert hessian.kind == "hessian" and "Hessian eigenvector 1" in hessian.axis_labels[0]
-    random = explained(small, curvature, "random", seed=3).plane
+    random = with_curvature(small, curvature, "random", seed=3).plane
     assert random.kind == "random" and "random direction" in random.axis_labels[1]
     assert np.all(random.basis[:, 4] == 0)  # the bias has no direction (Li et al.)
     np.testing.assert_allclose(np.linalg.norm(random.basis[:, :4], axis=1), np.linalg.norm(best[:4]), rtol=1e-12)

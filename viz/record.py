@@ -29,10 +29,10 @@ def record(scene, seed=None, progress=None, seeds=1, plane="pca"):
     recording = scene.problem.record(scene, seed, progress or no_progress, seeds)
     if not hasattr(scene.problem, "curvature"):  # a problem of the user's own making: as it recorded itself
         return recording
-    return explained(recording, scene.problem.curvature(seed), plane, seed)
+    return with_curvature(recording, scene.problem.curvature(seed), plane, seed)
 
 
-def explained(recording, curvature, kind="pca", seed=0):
+def with_curvature(recording, curvature, kind="pca", seed=0):
     """``recording`` with its sharpness (``meta["sharpness_every"]``: the recorded steps
     between the points where it was computed), the plane of ``kind`` (``meta["plane"]``) and
     the loss along straight lines from the start (:mod:`viz.line`), from the problem's
