@@ -252,3 +252,16 @@ def test_bad_panels_and_planes_are_refused_before_training(runner, quick, scene_
     """, name="surface.py")
     result = runner.invoke(main, ["render", str(surface), "--plane", "hessian"])
     assert result.exit_code == 2 and "surface's view is the surface itself" in one_error_line(result)
+
+
+def test_blitted_frames_with_the_new_panels_equal_a_full_redraw(small):
+    from conftest import blit_mismatch
+
+    paths = [{"label": name, "optimizer": "Opt", "learning_rate": rate, "batch_size": 64, "initializer": None}
+             for name, rate in zip(small.names, (0.05, 0.5))]
+    fan = dataclasses.replace(small, meta={**small.meta, "paths": paths})
+    from viz.render.layout import style
+
+    frames = Frames(fan, "all", options=Options(size=SIZE, extras=("sharpness", "rates", "line")))
+    with style(frames.options):  # as an SVG is drawn: the tick locators read the tick labels' size again
+        assert len(blit_mismatch(frames, 7)) == 0

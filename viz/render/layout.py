@@ -89,15 +89,16 @@ def _place(figure, recording, title, options, counter_words, like=()):
         fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0], max_lines=2)
         _inside_left(contour_ax, colorbar_ax)
     area = (right, bottom, 0.97 - right, top - bottom - 0.02)
-    if options.extras:  # the curves on top, the other panels in a row below them
-        area, row = _split(area, scale)
+    if options.extras:  # the curves on top, the other panels in rows below them
+        columns, rows = _grid(figure, area, len(options.extras), scale)
+        area, row = _split(area, scale, rows)
     curves = curve_panels(figure, area, recording, options, theme)
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves
     if options.extras:
-        panels += extra_panels(figure, row, recording, options.extras, theme, scale)
+        panels += extra_panels(figure, row, recording, options.extras, theme, scale, columns)
     if readout:
         box = contour_ax.get_position()
         panels.insert(2 if options.overlays else 1,  # the curves stay last, the overlays second
@@ -115,25 +116,41 @@ def _place(figure, recording, title, options, counter_words, like=()):
 EXTRAS = {"sharpness": SharpnessPanel, "rates": RangeTestPanel, "line": LinePanel}
 
 
-def _split(area, scale):
-    """The curves' room ``area`` cut in two: the curves above, a row for the other panels
-    below (their titles, tick labels and the curves' x label between them)."""
+PANEL_INCHES = 1.9  # the narrowest an extra panel gets, its tick labels and y label included
+
+
+def _grid(figure, area, count, scale):
+    """Columns and rows for ``count`` panels below the curves in ``area``: side by side where
+    each gets :data:`PANEL_INCHES`, else in more rows."""
+    columns = max(1, min(count, int(area[2] * figure.get_figwidth() // (PANEL_INCHES * scale))))
+    return columns, math.ceil(count / columns)
+
+
+def _split(area, scale, rows=1):
+    """The curves' room ``area`` cut in two: the curves above, ``rows`` rows for the other
+    panels below (their titles, tick labels and the curves' x label between them)."""
     left, bottom, width, height = area
     room = 0.15 * scale
-    lower = (height - room) * 0.48
+    lower = (height - room) * (0.48 if rows == 1 else 0.66)
     return (left, bottom + lower + room, width, height - lower - room), (left, bottom, width, lower)
 
 
-def extra_panels(figure, box, recording, names, theme, scale=1.0):
-    """The panels ``names`` (sharpness, rates, line) side by side in ``box``."""
+def extra_panels(figure, box, recording, names, theme, scale=1.0, columns=None):
+    """The panels ``names`` (sharpness, rates, line) in ``box``, ``columns`` side by side (all
+    by default), in rows from the top."""
     left, bottom, width, height = box
+    columns = columns or len(names)
+    rows = math.ceil(len(names) / columns)
     gap = 0.85 * scale / figure.get_figwidth()  # inches for the tick labels and y label
-    each = (width - gap * (len(names) - 1)) / len(names)
+    room = 0.12 * scale if rows > 1 else 0.0  # between rows: the x label above, the title below
+    each = (width - gap * (columns - 1)) / columns
+    tall = (height - room * (rows - 1)) / rows
     panels = []
     for index, name in enumerate(names):
-        ax = figure.add_axes((left + index * (each + gap), bottom, each, height))
+        row, column = divmod(index, columns)
+        ax = figure.add_axes((left + column * (each + gap), bottom + (rows - 1 - row) * (tall + room), each, tall))
         panels.append(EXTRAS[name](ax, recording, theme))
-        fit(ax.yaxis.label, height=height, max_lines=2)
+        fit(ax.yaxis.label, height=tall, max_lines=2)
         fit(ax.xaxis.label, width=each + gap * 0.8, max_lines=2)
     return panels
 

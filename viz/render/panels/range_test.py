@@ -3,6 +3,7 @@ each optimizer's loss against its learning rate on a log axis, one point per rat
 at the current step (the final loss on the last frame), the best rate marked."""
 
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
 from viz.divergence import diverged_mask, view_range
 from viz.errors import SpecError
@@ -56,6 +57,10 @@ class RangeTestPanel:
         rates = [rate for fan in self.groups.values() for rate, _ in fan]
         ax.set_xscale("log")
         ax.set_xlim(min(rates) / 1.6, max(rates) * 1.6)
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        every_rate = sorted(set(rates))
+        if len(every_rate) <= 5 or max(rates) / min(rates) < 100:  # the rates themselves as ticks
+            ax.set_xticks(every_rate[:: -(-len(every_rate) // 5)], [f"{rate:g}" for rate in every_rate[:: -(-len(every_rate) // 5)]])
         ax.set_xlabel("learning rate")
         ax.set_ylabel("loss at this step")
         ax.grid(True, color=theme.grid, linewidth=0.8)
@@ -76,7 +81,7 @@ class RangeTestPanel:
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
                             markersize=5, linewidth=1.6, animated=True)
             cross, = ax.plot([], [], color=style["color"], marker="X", markersize=8, markeredgecolor=theme.ink,
-                             linestyle="none", clip_on=False, animated=True)
+                             linestyle="none", clip_on=False, animated=True, zorder=2.2)
             best, = ax.plot([], [], color=style["color"], marker="*", markersize=15, markeredgecolor=theme.outline,
                             markeredgewidth=0.8, linestyle="none", animated=True, zorder=3)
             word = ax.text(0.98, 0.97 - 0.09 * row, "", transform=ax.transAxes, ha="right", va="top",

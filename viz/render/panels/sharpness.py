@@ -85,7 +85,8 @@ class SharpnessPanel:
         for style in styles:
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=6,
-                            markeredgecolor=theme.outline, markeredgewidth=0.8, linestyle="none", animated=True)
+                            markeredgecolor=theme.outline, markeredgewidth=0.8, linestyle="none", animated=True,
+                            zorder=2.1)  # over every line, in a full redraw (svg, pdf) as in the animation
             self.lines.append(line)
             self.heads.append(head)
 
