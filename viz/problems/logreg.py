@@ -257,5 +257,14 @@ class LogReg:
 
 
 def logreg(epochs=5, batch_size=16, axes=None):
-    """The lesson's logistic regression problem (see :class:`LogReg`)."""
+    """The lesson's logistic regression problem.
+
+    Args:
+        epochs: passes over the 960 training rows.
+        batch_size: rows per step.
+        axes: ``None`` for the paths' principal plane, or two weight names as axes.
+
+    Returns:
+        A :class:`LogReg`.
+    """
     return LogReg(epochs=epochs, batch_size=batch_size, axes=axes)
