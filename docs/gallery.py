@@ -78,9 +78,9 @@ def render_all(scenes, out, quality="l", size=None, max_frames=None, root=ROOT):
 
 def page(entries, out):
     """The gallery's Markdown: per scene file its pictures and commands beside its source."""
-    lines = ["# Gallery", "",
+    lines = ["---", "hide:", "  - toc", "---", "", "# Gallery", "",
              "Every scene of every file in `scenes/`, rendered small (`-q l`, 854×480, at most 150 frames) by `docs/gallery.py`: "
-             "a looping MP4 whose poster is its last frame. The commands that made each are written under it; "
+             "a looping MP4 (click a picture to play or pause it) whose poster is its last frame. The commands that made each are written under it; "
              "run them from the repository's root to make them yourself (without `-o`, they go to `outputs/`). "
              "The pictures are regenerated, never edited: after changing a scene, run `python docs/gallery.py` "
              "and commit what it writes.", ""]
@@ -90,8 +90,8 @@ def page(entries, out):
         for name, title, made in rendered:
             (video, make_video), (poster, make_poster) = made["mp4"], made["png"]
             lines += [f'<figure><video src="{video.relative_to(out).as_posix()}" '
-                      f'poster="{poster.relative_to(out).as_posix()}" controls loop muted playsinline '
-                      f'preload="none" title="{html.escape(title, quote=True)}"></video>'
+                      f'poster="{poster.relative_to(out).as_posix()}" loop muted playsinline preload="none" '
+                      f'title="{html.escape(title, quote=True)}: click to play or pause"></video>'
                       f'<figcaption><code>{html.escape(name)}</code>: {html.escape(title)}</figcaption></figure>',
                       "", "```sh", make_video, make_poster, "```", ""]
         lines += ["</div>", "", '<div class="gallery-source" markdown>', "",
