@@ -3,6 +3,8 @@
 - MkDocs hooks: ``<!-- surfaces-table -->`` and ``<!-- render-options-table -->`` in a page are
   replaced by tables generated from ``viz.surfaces`` and the ``viz render`` command, so they
   cannot drift from the code. Nothing here trains or renders.
+- The command-line page: placeholders such as ``<file>`` in click's help texts are shown as
+  text, not dropped as unknown HTML tags.
 - ``SphinxRoles``, a griffe extension for mkdocstrings: the code's docstrings write
   ``:func:`~viz.api.render``` (as Sphinx does); on the site that becomes ``render`` in code.
 """
@@ -91,3 +93,14 @@ def on_page_markdown(markdown, page, config, files):
         if marker in markdown:
             markdown = markdown.replace(marker, table())
     return markdown
+
+
+PLACEHOLDER = re.compile(r"<(file|scene|name|output|format)>")
+
+
+def on_page_content(html, page, config, files):
+    """The click help texts write placeholders as ``<file>``; in the generated command-line page
+    they are text, not HTML tags."""
+    if page.file.src_uri == "reference/cli.md":
+        html = PLACEHOLDER.sub(r"&lt;\1&gt;", html)
+    return html
