@@ -202,12 +202,16 @@ def test_every_python_snippet_runs(where, code, small_runs):
 @pytest.mark.slow
 def test_the_snippet_shrinking_reaches_every_door(small_runs):
     import viz
+    from viz import pipeline
     from viz.scene import load_scenes
 
-    recording = viz.record(load_scenes("scenes/logreg.py")["logreg"], seeds=5)
-    assert recording.steps == 4 and len(recording.spread["seeds"]) == 2
-    report = viz.render("scenes/saddle.py", "outputs/saddle.gif", fps=5)
-    assert report.options.size == (160, 90) and report.points == 13 and report.frames == 4
+    job, = pipeline.plan("scenes/logreg.py", seeds=10, size=(1920, 1080), tune_lr="both")
+    assert job.settings["seeds"] == 2 and job.options.size == (160, 90) and job.options.max_frames == 4
+    assert job.scene.problem.epochs * job.scene.problem.steps_per_epoch == 4 and len(job.scene.optimizers) == 2
+    recording = viz.record(load_scenes("scenes/saddle.py")["saddle"])
+    assert recording.steps == 12 and len(recording.names) == 2
+    report = viz.show("scenes/saddle.py", format="gif")
+    assert report.size == (160, 90)
 
 
 def _build(site):
