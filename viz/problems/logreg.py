@@ -194,8 +194,9 @@ class Lesson(KerasModel):
 
 @dataclass(frozen=True)
 class LogReg:
-    """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features, recorded as
-    the :class:`Lesson` preset of the keras_model path (see :mod:`viz.problems`).
+    """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features.
+
+    Recorded as the :class:`Lesson` preset of the keras_model path (see :mod:`viz.problems`).
 
     Args:
         epochs: passes over the 960 training rows. Defaults to 5.

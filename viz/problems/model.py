@@ -29,8 +29,7 @@ def check_model_options(view, steps):
 
 @dataclass(frozen=True, eq=False)
 class KerasModel:
-    """A Keras model to train with each optimizer; made by :func:`keras_model`, which says
-    what its fields mean."""
+    """A Keras model to train with each optimizer, made by :func:`keras_model` (its arguments are these fields)."""
 
     build: object
     x: np.ndarray
