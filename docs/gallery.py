@@ -76,14 +76,14 @@ def render_all(scenes, out, quality="l", size=None, max_frames=None, root=ROOT):
     return entries
 
 
-def page(entries, out):
+def page(entries, out, max_frames=MAX_FRAMES):
     """The gallery's Markdown: per scene file its pictures and commands beside its source."""
     lines = ["---", "hide:", "  - toc", "---", "", "# Gallery", "",
-             "Every scene of every file in `scenes/`, rendered small (`-q l`, 854×480, at most 150 frames) by `docs/gallery.py`: "
-             "a looping MP4 (click a picture to play or pause it) whose poster is its last frame. The commands that made each are written under it; "
-             "run them from the repository's root to make them yourself (without `-o`, they go to `outputs/`). "
-             "The pictures are regenerated, never edited: after changing a scene, run `python docs/gallery.py` "
-             "and commit what it writes.", ""]
+             f"Every scene of every file in `scenes/`, rendered small (`-q l`, 854×480, at most {max_frames} "
+             "frames) by `docs/gallery.py`: a looping MP4 (click a picture to play or pause it) whose poster is its "
+             "last frame. The commands that made each are written under it; run them from the repository's root to "
+             "make them yourself (without `-o`, they go to `outputs/`). The pictures are regenerated, never edited: "
+             "after changing a scene, run `python docs/gallery.py` and commit what it writes.", ""]
     for shown_file, source, rendered in entries:
         lines += [f"## `{shown_file.as_posix()}`", "", '<div class="gallery-row" markdown>', "",
                   '<div class="gallery-pictures" markdown>', ""]
@@ -110,7 +110,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     scenes, out = args.scenes.resolve(), args.out.resolve()
     entries = render_all(scenes, out, args.quality, args.size, args.max_frames)
-    (out / "index.md").write_text(page(entries, out))
+    (out / "index.md").write_text(page(entries, out, args.max_frames))
     keep = {picture.name for _, _, rendered in entries for _, _, made in rendered for picture, _ in made.values()}
     for old in out.iterdir():
         if old.suffix in (".gif", ".mp4", ".png", ".json") and old.name not in keep:

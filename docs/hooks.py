@@ -81,7 +81,8 @@ def render_options_table():
         groups.setdefault(param.group, []).append(f"| {flags} | {python} | {default} | {text} |")
     parts = []
     for group, rows in groups.items():
-        parts += [f"**{group}**", "", "| flag | Python keyword | default | what it does |", "|---|---|---|---|", *rows, ""]
+        parts += [f"**{group}**", "", "| flag | Python keyword | default | what it does |", "|---|---|---|---|",
+                  *rows, ""]
     return "\n".join(parts)
 
 
