@@ -19,24 +19,25 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
            max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
            tune_lr=None, seed=None, cache=True, plane="pca", progress=None):
-    """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
-    ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
-    ``<output stem>.seeds.csv``.
+    """Write a scene's animation, as ``viz render`` does.
+
+    Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
+    manifest ``<output>.json`` and, with ``seeds`` > 1, ``<output stem>.seeds.csv``. Every other
+    keyword is the ``viz render`` option of the same name, with the same default: the output
+    (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
+    ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``), the look (theme, font_scale,
+    view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
+    the layout (panels, features; ``panels="contour,curves,sharpness,line"`` adds why the paths
+    move, see docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, plane:
+    ``plane="hessian"`` or ``"random"`` views a model on other directions than its paths'
+    principal ones).
 
     Args:
         scene_or_file: a :class:`~viz.Scene`, a scene file, or a folder of scene files.
         output: the file to write; its suffix picks the format. Defaults to
             ``outputs/<file stem>[_<scene>].<format>`` (a Scene object: its title, shortened).
-        scene: which scene of a file with several. all: every scene of the file.
-        format, quality, aspect, size, transparent, last_frame, max_size, overwrite: the
-            output (``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``).
-        theme, font_scale, view, camera, overlays, trail: the look.
-        fps, hold, duration, max_frames, sequence, time: the timing (``time="log"``: early steps
-            get more frames).
-        panels, features: the layout (``panels="contour,curves,boundary"``; add ``sharpness``,
-            ``rates`` or ``line`` for why the paths move: see docs/howto/why.md).
-        steps, seeds, tune_lr, seed, cache, plane: the recording (``plane="hessian"`` or
-            ``"random"``: a model's view on other directions than its paths' principal ones).
+        scene: which scene of a file with several.
+        all: every scene of the file.
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.
 
@@ -66,11 +67,18 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
          sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
          seed=None, cache=False, plane="pca"):
-    """Record a scene and return its animation for Jupyter to display inline: an MP4 by
-    default (``format`` or ``output``'s suffix: also webm, html for the interactive player,
-    gif, png, svg). The keywords are :func:`render`'s. Nothing is written into the working
-    folder unless ``output`` names a file to keep as well, or ``cache=True`` keeps the
-    recording under ``outputs/.cache`` as ``viz render`` does.
+    """Record a scene and return its animation for Jupyter to display inline.
+
+    An MP4 by default (``format`` or ``output``'s suffix: also webm, html for the interactive
+    player, gif, png, svg). The other keywords are :func:`render`'s. Nothing is written into
+    the working folder unless ``output`` names a file to keep as well, or ``cache=True`` keeps
+    the recording under ``outputs/.cache`` as ``viz render`` does.
+
+    Args:
+        scene_or_file: a :class:`~viz.Scene` or a scene file.
+        output: a file to keep a copy in, besides showing it; its suffix picks the format.
+        scene: which scene of a file with several.
+        cache: keep the recording under ``outputs/.cache`` (and reuse it).
 
     Returns:
         An :class:`Animation` (``.data`` the file's bytes, ``.save(path)``).
@@ -100,8 +108,15 @@ def _say(text, err=False):
 
 
 class Animation:
-    """A rendered animation held in memory; Jupyter shows it inline (an HTML5 video for MP4
-    and WebM, the interactive player for html, an image otherwise)."""
+    """A rendered animation held in memory, shown inline by Jupyter.
+
+    MP4 and WebM show as an HTML5 video, html as the interactive player, the rest as an image.
+
+    Args:
+        data: the file's bytes.
+        fmt: its format (``"mp4"``, ``"gif"``, ...).
+        size: ``(width, height)`` in pixels.
+    """
 
     def __init__(self, data, fmt, size=(1280, 720)):
         self.data, self.fmt, self.size = data, fmt, size
@@ -120,6 +135,10 @@ class Animation:
         return f'<img src="{source}" style="max-width: 100%">'
 
     def save(self, path):
-        """Write the animation to ``path`` (whole or not at all)."""
+        """Write the animation to ``path`` (whole or not at all).
+
+        Args:
+            path: the file to write.
+        """
         with atomic_path(path) as temporary:
             temporary.write_bytes(self.data)
