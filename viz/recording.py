@@ -161,10 +161,10 @@ class Recording:
         )
 
     def to_csv(self, path):
-        """Write one CSV row per path and step: loss, accuracy, view coordinates, sharpness,
-        the distance from the plane and the loss at the projection onto it (models), weights.
+        """Write one CSV row per path and step.
 
-        The ``path`` column tells apart the paths of one optimizer from several starts; with
+        The columns: loss, accuracy, view coordinates, sharpness, the distance from the plane
+        and the loss at the projection onto it (models), weights. The ``path`` column tells apart the paths of one optimizer from several starts; with
         several initializations, every seed's rows are written, ``seed`` telling them apart
         (the sharpness and the plane's honesty are the main run's).
 
