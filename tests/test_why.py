@@ -265,3 +265,36 @@ def test_blitted_frames_with_the_new_panels_equal_a_full_redraw(small):
     frames = Frames(fan, "all", options=Options(size=SIZE, extras=("sharpness", "rates", "line")))
     with style(frames.options):  # as an SVG is drawn: the tick locators read the tick labels' size again
         assert len(blit_mismatch(frames, 7)) == 0
+
+
+def test_lanczos_and_the_time_budget_on_known_matrices():
+    """A product by fixed symmetric matrices (one per point, 80 x 80: more than Lanczos'
+    iterations): the top eigenvalues to 1e-3; with no time to spare, evenly spread steps."""
+    from viz.sharpness import ModelCurvature, lanczos
+
+    rng = np.random.default_rng(4)
+    d = 80
+    matrices = []
+    for _ in range(3):
+        q = np.linalg.qr(rng.normal(size=(d, d)))[0]
+        matrices.append(q @ np.diag(np.concatenate([[5.0, 3.0], rng.uniform(-1, 1, d - 2)])) @ q.T)
+    matrices = np.array(matrices)
+
+    def product(points, vectors):
+        return np.einsum("mij,mj->mi", matrices[points[:, 0].astype(int)], vectors)
+
+    points = np.zeros((3, d))
+    points[:, 0] = [0, 1, 2]
+    values, vectors = lanczos(product, points, count=2)
+    np.testing.assert_allclose(values, [[5.0, 3.0]] * 3, rtol=1e-3)
+    np.testing.assert_allclose(np.abs(np.einsum("mcd,mdk->mck", vectors, np.linalg.eigh(matrices)[1][..., ::-1][..., :2])),
+                               np.broadcast_to(np.eye(2), (3, 2, 2)), atol=1e-2)
+    path = np.zeros((1, 41, d))
+    path[0, :, 0] = 1
+    budget = ModelCurvature(None, product, [(d,)], 11, cost=1e12, seconds=1e-9)
+    sharpness, every = budget.sharpness(path)
+    computed = np.flatnonzero(np.isfinite(sharpness[0]))
+    assert every == 40 and computed.tolist() == [0, 40]  # no time at all: the two ends
+    budget.seconds = 60.0
+    assert budget.sharpness(path)[1] == 1
+    np.testing.assert_allclose(sharpness[0, computed], 5.0, rtol=1e-3)

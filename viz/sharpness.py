@@ -156,7 +156,7 @@ class ModelCurvature(Curvature):
         first = np.arange(0, points, max(1, points // 8))[:8]  # a first taste: how long one point takes
         values[:, first] = self._top(params[:, first])
         each = (time.perf_counter() - started) / max(1, n * len(first))
-        every = max(1, int(np.ceil(each * n * points / self.seconds)))
+        every = min(max(1, int(np.ceil(each * n * points / self.seconds))), max(points - 1, 1))  # the ends at least
         rest = [step for step in range(0, points, every) if step not in set(first)]
         if (points - 1) % every:
             rest.append(points - 1)  # the last point always
