@@ -38,7 +38,7 @@ def refusal(groups):
 def check_scene(scene):
     """Refuse (:class:`SpecError`) a scene with fewer than two learning rates, before training."""
     rates = scene.learning_rate if isinstance(scene.learning_rate, (list, tuple)) else [scene.learning_rate]
-    if len(set(rates)) < 2:
+    if len({repr(rate) for rate in rates}) < 2:  # (a schedule is a dict: not hashable)
         raise SpecError(refusal({"the scene": [rates]}))
 
 
