@@ -13,7 +13,7 @@ from dataclasses import MISSING, dataclass, field, fields
 import numpy as np
 
 from viz.store.atomic import atomic_path
-from viz.plane import Plane
+from viz.plane import Plane, coordinates
 
 GROUPS = ("regions", "data", "spread", "line")  # optional dicts of arrays, saved as "<group>_<key>"
 
@@ -179,7 +179,7 @@ class Recording:
             params = spread["params"].reshape(-1, *spread["params"].shape[2:])
             loss, accuracy = (spread[key].reshape(-1, spread[key].shape[-1]) if key in spread else None
                               for key in ("loss", "accuracy"))
-            xy = (params - self.plane.origin) @ self.plane.basis.T
+            xy = coordinates(params, self.plane.origin, self.plane.basis)
             per_path = lambda values: np.repeat(values, count, axis=0) if values.size else values  # noqa: E731
         else:
             per_path = lambda values: values  # noqa: E731

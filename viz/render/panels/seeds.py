@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 
 from viz.divergence import divergence_steps, view_range
+from viz.plane import coordinates
 from viz.render.panels.clip import clipped_polyline
 from viz.render.panels.paths import path_styles
 
@@ -15,7 +16,7 @@ ALPHA, WIDTH = 0.4, 1.1
 def seed_paths(recording):
     """The other seeds' paths on the recording's plane [n_opt, n_seeds - 1, points, 2]."""
     plane = recording.plane
-    return (recording.spread["params"][:, 1:] - plane.origin) @ plane.basis.T
+    return coordinates(recording.spread["params"][:, 1:], plane.origin, plane.basis)
 
 
 class SeedPaths:
