@@ -18,7 +18,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
            max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
-           tune_lr=None, seed=None, cache=True, progress=None):
+           tune_lr=None, seed=None, cache=True, time_budget=None, memory_budget=None, progress=None):
     """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
     ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
     ``<output stem>.seeds.csv``.
@@ -35,6 +35,9 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
             get more frames).
         panels, features: the layout (``panels="contour,curves,boundary"``).
         steps, seeds, tune_lr, seed, cache: the recording.
+        time_budget, memory_budget: a keras_model's budgets: seconds of loss-grid evaluation
+            (default 60) and bytes of recorded weights (``"256MB"``, the default); past them the
+            grid is coarser and every k-th step is recorded (the frame and manifest say so).
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.
 
@@ -63,8 +66,7 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
          transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
          sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
-         seed=None,
-         cache=False):
+         seed=None, cache=False, time_budget=None, memory_budget=None):
     """Record a scene and return its animation for Jupyter to display inline: an MP4 by
     default (``format`` or ``output``'s suffix: also webm, html for the interactive player,
     gif, png, svg). The keywords are :func:`render`'s. Nothing is written into the working

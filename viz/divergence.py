@@ -46,6 +46,6 @@ def diverged_by_label(recording):
     its first path to diverge did so, or None: the manifest's ``"diverged"``."""
     found = {label: None for label in recording.names}
     for label, step in zip(recording.names, diverged_steps(recording)):
-        if step is not None and (found[label] is None or step * recording.every < found[label]):
-            found[label] = step * recording.every
+        if step is not None and (found[label] is None or recording.optimizer_steps[step] < found[label]):
+            found[label] = int(recording.optimizer_steps[step])
     return found

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
-from viz.settings import DEFAULTS, MAX_SEEDS, budget, render_options
+from viz.settings import DEFAULTS, MAX_SEEDS, budget, model_budgets, render_options
 from viz.scene import Scene, load_scenes, select
 
 OUTPUT_FOLDER = Path("outputs")
@@ -128,7 +128,7 @@ class Job:
             raise _in_scene(error, self.name) from None
         last = parts[-1][0]
         return Report(self.path, self.name, frames, used, written, trained, recorded - start,
-                      time.perf_counter() - recorded, tuple(changes), tuple(tables), last.steps * last.every,
+                      time.perf_counter() - recorded, tuple(changes), tuple(tables), int(last.optimizer_steps[-1]),
                       last.steps + 1, len(set(last.names)), budget)
 
     def _cache_key(self, scene):
@@ -284,6 +284,13 @@ def _checked(scene, name, options, look=None):
     problem whether it can do what the options (and the render options ``look``) ask."""
     seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
     try:
+        budgets = model_budgets(options)
+        if budgets is not None:
+            if not hasattr(scene.problem, "budgets"):
+                keyword = "time_budget" if options["time_budget"] is not None else "memory_budget"
+                raise OptionError(keyword, options[keyword], "sets a keras_model's grid and recording stride; this "
+                                  "scene's problem is small enough to be drawn in full")
+            scene = dataclasses.replace(scene, problem=dataclasses.replace(scene.problem, budgets=budgets))
         scene.problem.check(seeds=seeds, view=look.view if look else "2d", boundary=look.boundary if look else False,
                             features=look.features if look and options["features"] is not None else None,
                             steps=options["steps"])

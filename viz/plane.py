@@ -80,7 +80,7 @@ def _at_least_two(levels):
     return levels if levels.size > 1 else np.array([levels[0], levels[0] + 1.0])
 
 
-def _best_end(params, loss):
+def best_end(params, loss):
     """The last finite point of the path whose last finite loss is lowest."""
     best_point, best_loss = None, np.inf
     for path, path_loss in zip(params, loss):
@@ -111,7 +111,7 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     params = np.asarray(params, dtype=np.float64)
     points = params.reshape(-1, params.shape[-1])
     points = points[np.isfinite(points).all(axis=1)]
-    origin = _best_end(params, loss)
+    origin = best_end(params, loss)
     centred = points - points.mean(axis=0)
     total = np.sum(centred**2)
     if axes is None:

@@ -1,6 +1,8 @@
 """Recording: everything a render needs, as plain arrays; saved as ``.npz`` or exported as CSV.
 
-Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
+Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start; big models keep
+``grads_on_plane`` [n_opt, steps+1, 2] instead of ``grads``), ``state`` [n_opt, steps+1, n_state]
+(models with non-trainable state), ``loss`` and ``accuracy``
 [n_opt, steps+1], ``xy`` [n_opt, steps+1, 2] (the paths on the 2D view), ``history`` values
 [n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it.
 """
@@ -15,7 +17,7 @@ import numpy as np
 from viz.store.atomic import atomic_path
 from viz.plane import Plane
 
-GROUPS = ("regions", "data", "spread")  # optional dicts of arrays, saved as "<group>_<key>"
+GROUPS = ("regions", "data", "spread", "samples")  # optional dicts of arrays, saved as "<group>_<key>"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Recording:
     accuracy: np.ndarray | None = None  # [n_opt, steps+1], full training set
     steps_per_epoch: int = 0   # 0 when steps are not batches of an epoch
     every: int = 1             # optimizer steps between recorded points (big models: more than 1)
+    last_step: int = 0         # the last optimizer step, always recorded (0: steps * every)
     history: dict = field(default_factory=dict)  # Keras History: key -> [n_opt, epochs]
     meta: dict = field(default_factory=dict)     # JSON-able: seed, learning rate, configs...
     regions: dict = field(default_factory=dict)  # two-input models: grid_x, grid_y, outputs
@@ -38,13 +41,33 @@ class Recording:
     spread: dict = field(default_factory=dict)   # several initializations: seeds [n_seeds] (the main
                                                  # run's first), params [n_opt, n_seeds, steps+1, d],
                                                  # loss and (the lesson) accuracy [n_opt, n_seeds, steps+1]
+    samples: dict = field(default_factory=dict)  # image classifiers: images [k, h, w], labels [k], and each
+                                                 # path's predicted [n_opt, steps+1, k] class and its
+                                                 # probability confidence [n_opt, steps+1, k]
     grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
+    grads_on_plane: np.ndarray | None = None  # [n_opt, steps+1, 2]: big models keep only the gradient's
+                                              # projection on the plane (for the arrows), not ``grads``
+    state: np.ndarray | None = None  # [n_opt, steps+1, n_state]: non-trainable state (BatchNormalization's
+                                     # moving statistics) in ``model.non_trainable_weights`` order
+
+    def gradient_on_plane(self):
+        """The loss's gradient at each point projected on the plane [n_opt, steps+1, 2], or None."""
+        if self.grads is not None:
+            return self.grads @ self.plane.basis.T
+        return self.grads_on_plane
 
     @property
     def steps(self):
         """Number of recorded steps (points per path minus one); optimizer steps are
         ``steps * every``."""
         return self.params.shape[1] - 1
+
+    @property
+    def optimizer_steps(self):
+        """The optimizer step of each recorded point [steps+1]: 0, every, 2 every, ... and the
+        last step (recorded even when ``every`` does not divide it)."""
+        last = self.last_step or self.steps * self.every
+        return np.minimum(np.arange(self.steps + 1) * self.every, last)
 
     def _arrays(self):
         arrays = {
@@ -54,12 +77,14 @@ class Recording:
             "param_names": np.array(self.param_names, dtype=str),
             "steps_per_epoch": np.array(self.steps_per_epoch),
             "every": np.array(self.every),
+            "last_step": np.array(self.last_step),
             "meta": np.array(json.dumps(self.meta, sort_keys=True)),
         }
         if self.accuracy is not None:
             arrays["accuracy"] = self.accuracy
-        if self.grads is not None:
-            arrays["grads"] = self.grads
+        for optional in ("grads", "grads_on_plane", "state"):
+            if getattr(self, optional) is not None:
+                arrays[optional] = getattr(self, optional)
         for plane_field in fields(Plane):
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
@@ -109,10 +134,13 @@ class Recording:
             accuracy=data.get("accuracy"),
             steps_per_epoch=int(data["steps_per_epoch"]),
             every=int(data["every"]),
+            last_step=int(data.get("last_step", 0)),
             history=history,
             meta=json.loads(str(data["meta"])),
             **groups,
             grads=data.get("grads"),
+            grads_on_plane=data.get("grads_on_plane"),
+            state=data.get("state"),
         )
 
     def to_csv(self, path):
@@ -137,10 +165,10 @@ class Recording:
             writer = csv.writer(out)
             writer.writerow(header)
             for i, name in enumerate(names):
-                for step in range(self.steps + 1):
-                    epoch = step * self.every / self.steps_per_epoch if self.steps_per_epoch else ""
+                for step, optimizer_step in enumerate(self.optimizer_steps.tolist()):
+                    epoch = optimizer_step / self.steps_per_epoch if self.steps_per_epoch else ""
                     writer.writerow([
-                        i, name, seeds[i], step * self.every, epoch, float(loss[i, step]),
+                        i, name, seeds[i], optimizer_step, epoch, float(loss[i, step]),
                         float(accuracy[i, step]) if accuracy is not None else "",
                         *xy[i, step].tolist(), *params[i, step].tolist(),
                     ])

@@ -19,6 +19,7 @@ DEFAULTS = {
     "panels": "contour,curves", "features": None,
     # recording
     "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
+    "time_budget": None, "memory_budget": None,
 }
 PANELS = ("contour", "curves", "boundary")
 MAX_SEEDS = 100
@@ -52,8 +53,8 @@ def panels(value):
     return "boundary" in names
 
 
-def budget(value):
-    """``"5MB"``, ``"500KB"``, ``"2.5M"``, or a number of bytes -> bytes (at least 10 KB)."""
+def budget(value, keyword="max_size", least=10_000, why="a GIF needs at least 10KB"):
+    """``"5MB"``, ``"500KB"``, ``"2.5M"``, or a number of bytes -> bytes (at least ``least``)."""
     if value is None:
         return None
     text = str(value).strip().upper().removesuffix("B")
@@ -61,10 +62,31 @@ def budget(value):
     try:
         number = float(text[:-1] if factor != 1 else text)
     except ValueError:
-        raise OptionError("max_size", value, "is not a size such as 5MB or 800KB") from None
-    if not (math.isfinite(number) and number * factor >= 10_000):
-        raise OptionError("max_size", value, "a GIF needs at least 10KB")
+        raise OptionError(keyword, value, "is not a size such as 5MB or 800KB") from None
+    if not (math.isfinite(number) and number * factor >= least):
+        raise OptionError(keyword, value, why)
     return int(number * factor)
+
+
+def model_budgets(options):
+    """The ``time_budget`` (seconds of grid evaluation) and ``memory_budget`` (bytes of
+    recorded weights) keywords -> a :class:`~viz.problems.cost.Budgets`, or None when neither
+    is given."""
+    from viz.problems.cost import Budgets
+
+    time, memory = options["time_budget"], options["memory_budget"]
+    if time is None and memory is None:
+        return None
+    if time is not None:
+        try:
+            time = float(time)
+        except (TypeError, ValueError):
+            raise OptionError("time_budget", time, "is a number of seconds, such as 60") from None
+        if not (math.isfinite(time) and time > 0):
+            raise OptionError("time_budget", time, "is a positive number of seconds, such as 60")
+    memory = budget(memory, "memory_budget", 1e6, "is at least 1MB")
+    defaults = Budgets()
+    return Budgets(defaults.time if time is None else time, defaults.memory if memory is None else memory)
 
 
 def output_format(output, fmt, last_frame):

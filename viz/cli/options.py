@@ -100,6 +100,11 @@ RENDER_OPTIONS = [
            help="Initial weights and batch order [default: the scene's seed, 0]."),
     option("Recording", "--no-cache", "cache", is_flag=True, flag_value=False, default=True,
            help="Train again instead of reusing the recording cached in outputs/.cache."),
+    option("Recording", "--time-budget", metavar="SECONDS",
+           help="A keras_model's loss grid: at most about this many seconds of evaluation [default: 60]."),
+    option("Recording", "--memory-budget", metavar="BYTES",
+           help="A keras_model's recorded weights: at most this much memory, e.g. 256MB [default]; past it, "
+                "every k-th step is recorded."),
     option("Scenes", "--scene", metavar="NAME", help="Render only this scene of the file."),
     option("Scenes", "--all", "every", is_flag=True, help="Render every scene of the file."),
     option("Scenes", "--quiet", is_flag=True, help="No progress bars; only the summary line."),

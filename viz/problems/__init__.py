@@ -23,12 +23,13 @@ Three kinds implement it: :class:`~viz.problems.surface.Surface` (``viz.surfaces
 of the keras_model path with analytic extras).
 """
 
+from viz.problems.digits import load_digits
 from viz.problems.model import KerasModel, keras_model
 from viz.problems.logreg import LogReg, logreg
 
 INTERFACE = ("record", "final_losses", "share_plane", "check", "own_code", "fixed_steps")
 
-__all__ = ["INTERFACE", "KerasModel", "LogReg", "is_problem", "keras_model", "logreg"]
+__all__ = ["INTERFACE", "KerasModel", "LogReg", "is_problem", "keras_model", "load_digits", "logreg"]
 
 
 def is_problem(value):

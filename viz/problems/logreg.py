@@ -16,7 +16,7 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
-from viz.problems.fit import fit_each, no_progress, per_weight
+from viz.problems.fit import fit_each, masked, no_progress, per_weight
 from viz.problems.model import KerasModel, check_model_options
 
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
@@ -143,6 +143,15 @@ class Lesson(KerasModel):
 
     def param_names(self, first):
         return PARAM_NAMES
+
+    def gradients(self, first, points, view):
+        """The lesson's five-weight gradients in full (float64, analytic)."""
+        return {"grads": masked(self.landscape(first, gradient=True)(np.nan_to_num(points.reshape(-1, 5)))
+                                .reshape(points.shape), points)}
+
+    def reductions(self, first, every):
+        """Nothing: the lesson is drawn in full."""
+        return {}
 
     def view(self, first, params, loss, landscape):
         return plane.plane(params, loss, landscape, PARAM_NAMES, axes=self.axes)

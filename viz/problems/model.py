@@ -10,11 +10,11 @@ import numpy as np
 from viz import plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
-from viz.problems.evaluate import decision_regions, grid_resolution, loss_evaluator, why_no_regions
+from viz.problems.cost import Budgets, forward_cost, grid_points, stride
+from viz.problems.digits import sample_rows
+from viz.problems.evaluate import decision_regions, loss_evaluator, output_evaluator, shaped_like, why_no_regions
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
 from viz.recording import Recording
-
-MEMORY_BUDGET = 256e6  # bytes for the recorded weights and gradients of all optimizers: past it, every k-th step
 
 
 def check_model_options(view, steps):
@@ -41,6 +41,7 @@ class KerasModel:
     validation: tuple | None = None
     shuffle: bool = True
     name: str = "model"
+    budgets: Budgets = Budgets()
 
     fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
 
@@ -54,6 +55,12 @@ class KerasModel:
         x, y = np.asarray(self.x), np.asarray(self.y)
         if len(x) == 0 or len(x) != len(y):
             raise SpecError(f"keras_model x and y must have the same, non-zero number of rows, not {len(x)} and {len(y)}")
+        for what, values in (("x", x), ("y", y)):
+            if not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
+                raise SpecError(f"keras_model {what} must hold numbers, not {values.dtype}")
+            if not np.isfinite(values).all():
+                bad = int((~np.isfinite(values)).reshape(len(values), -1).any(axis=1).sum())
+                raise SpecError(f"keras_model {what} has NaN or infinite values in {bad} of its {len(values)} rows")
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
         metrics = (self.metrics,) if isinstance(self.metrics, str) else tuple(self.metrics)
@@ -71,14 +78,6 @@ class KerasModel:
     def total_steps(self):
         return self.steps_per_epoch * self.epochs
 
-    def every(self, weights, optimizers):
-        """Record one point per this many steps: 1, unless the weights and gradients (float64)
-        of all optimizers at every step would pass MEMORY_BUDGET; then the smallest divisor of
-        the step count that keeps them under it (so the last step is always recorded)."""
-        steps = self.total_steps
-        points = max(2, int(MEMORY_BUDGET / (2 * 8 * weights * optimizers)))
-        return next(k for k in range(1, steps + 1) if steps % k == 0 and steps // k + 1 <= points or k == steps)
-
     def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
         """Raise :class:`OptionError` for a render option this model cannot do."""
         check_model_options(view, steps)
@@ -88,6 +87,7 @@ class KerasModel:
         if boundary and not (self.x.ndim == 2 and self.x.shape[1] == 2):
             raise OptionError("panels", "contour,curves,boundary", "draws decision boundaries over two input features; this "
                                                     f"keras_model's inputs have shape {self.x.shape[1:]}")
+        self.grid_points(self.first_model(0))  # the model fits the data and loss, the grid its budgets
 
     def share_plane(self, recordings):
         """A keras_model's recordings keep their own planes."""
@@ -106,37 +106,62 @@ class KerasModel:
 
     def record(self, scene, seed, progress=no_progress, seeds=1):
         """Train once per optimizer with ``model.fit`` from the same initial weights and batch
-        order, keeping the flattened weights after every step (every k-th for big models, see
-        :meth:`every`); with ``seeds`` > 1, also from the next ``seeds - 1`` seeds' initial
-        weights (the main run's batch order) into ``spread``.
+        order, keeping the flattened weights and non-trainable state after every step (for big
+        models every k-th and the last: :func:`~viz.problems.cost.stride` within the memory
+        budget); with ``seeds`` > 1, also from the next ``seeds - 1`` seeds' initial weights
+        (the main run's batch order) into ``spread``.
 
         Returns:
             The :class:`Recording`.
         """
         first = self.first_model(seed)
-        size = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
-        every = self.every(size, len(scene.optimizers) * seeds)
+        size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
+        every = stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets)
         landscape = self.landscape(first)
-        configs, params, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
+        configs, points, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
                                             lambda done, total: progress(done, total * seeds), *self.fit_args(), every)
-        params, along = self.measured(params, landscape)
+        points, along = self.measured(points, landscape)
+        params = points[..., :size]
         spread = {}
         if seeds > 1:
             main = self.total_steps * len(scene.optimizers)
             others = self.other_paths(scene, seed, list(range(seed + 1, seed + seeds)), every,
                                       lambda done, total: progress(main + done, main * seeds))
-            every_seed, measures = self.measured(np.concatenate([params[:, None], others], axis=1), landscape)
-            spread = {"seeds": np.arange(seed, seed + seeds), "params": every_seed, **measures}
-        slope = self.landscape(first, gradient=True)
+            every_seed, measures = self.measured(np.concatenate([points[:, None], others], axis=1), landscape)
+            spread = {"seeds": np.arange(seed, seed + seeds), "params": every_seed[..., :size], **measures}
+        on_grid = landscape
+        if held:  # the plane's weights with the state of the point it is centred on: the best end
+            state = plane.best_end(points, along["loss"])[size:]
+            on_grid = lambda weights: landscape(np.concatenate([weights, np.broadcast_to(state, (len(weights), held))],  # noqa: E731
+                                                               axis=1))
+        view = self.seeds_view(first, params, along["loss"], spread, on_grid)
         fields = dict(
             names=tuple(scene.optimizers), params=params, **along, param_names=self.param_names(first),
-            plane=self.seeds_view(first, params, along["loss"], spread, landscape), steps_per_epoch=self.steps_per_epoch,
-            every=every, history=history, spread=spread,
-            grads=masked(slope(np.nan_to_num(params.reshape(-1, size))).reshape(params.shape), params),
+            plane=view, steps_per_epoch=self.steps_per_epoch, every=every, last_step=self.total_steps,
+            history=history, spread=spread, state=points[..., size:] if held else None,
+            **self.gradients(first, points, view),
             meta={"problem": self.name, "epochs": self.epochs, "batch_size": self.batch_size, "train_rows": len(self.x),
                   "learning_rate": scene.learning_rate, "seed": seed, "optimizers": configs,
-                  "keras": load_keras().__version__})
+                  "keras": load_keras().__version__, **self.reductions(first, every),
+                  **({"plane_state": "BatchNormalization statistics of the best end point"} if held else {})})
         return Recording(**self.extras(first, fields))
+
+    def gradients(self, first, points, view):
+        """The loss's gradient at the recorded ``points`` for the arrows, projected on the plane
+        of ``view`` (a full gradient per point would grow with the model)."""
+        on_plane = _projected(self.landscape(first, gradient=True), points, view.basis)
+        return {"grads_on_plane": masked(on_plane, points)}
+
+    def reductions(self, first, every):
+        """What the budgets reduced, for the manifest and the frame: the grid's points per axis
+        and the recording stride, each with the budget that set it."""
+        grid = self.grid_points(first)
+        return {"grid": grid, "time_budget": self.budgets.time, "memory_budget": self.budgets.memory,
+                "reduced": [what for what, cut in (("grid", grid < 81), ("stride", every > 1)) if cut]}
+
+    def grid_points(self, first):
+        """Points along each axis of the plane's grid, from the model's cost and the time budget."""
+        return grid_points(forward_cost(first), len(self.x), _count(first.trainable_variables), self.budgets)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
         """The training loss of every optimizer at each of ``rates`` after the scene's epochs,
@@ -147,11 +172,12 @@ class KerasModel:
         """
         first = self.first_model(seed)
         ends = fit_rates(scene, seed, self.build, first.get_weights(), rates, progress, *self.fit_args())
-        loss = self.landscape(first)(np.nan_to_num(ends).reshape(-1, ends.shape[-1])).reshape(ends.shape[:2])
+        with np.errstate(all="ignore"):
+            loss = self.landscape(first)(np.nan_to_num(ends).reshape(-1, ends.shape[-1])).reshape(ends.shape[:2])
         return np.where(np.isfinite(ends).all(axis=-1) & np.isfinite(loss), loss, np.inf)
 
     def measured(self, params, landscape):
-        """Paths [..., points, d] made NaN from a divergence on, and :meth:`along` them."""
+        """Paths [..., points, d (+ state)] made NaN from a divergence on, and :meth:`along` them."""
         with np.errstate(all="ignore"):
             along = self.along(np.nan_to_num(params), landscape)
         loss = np.where(np.isfinite(params).all(axis=-1), along["loss"], np.nan)
@@ -174,8 +200,7 @@ class KerasModel:
 
     def view(self, first, params, loss, landscape):
         """The 2D view: the principal plane of the paths, as fine a grid as the model affords."""
-        return plane.plane(params, loss, landscape, self.param_names(first),
-                           resolution=grid_resolution(params.shape[-1], len(self.x)))
+        return plane.plane(params, loss, landscape, self.param_names(first), resolution=self.grid_points(first))
 
     def seeds_view(self, first, params, loss, spread, landscape):
         """:meth:`view` of the paths, or with several initializations one plane of every
@@ -189,7 +214,7 @@ class KerasModel:
 
     def other_paths(self, scene, seed, others, every, progress):
         """The paths from each of ``others`` seeds' initial weights with ``seed``'s batch order,
-        one fit per seed and optimizer: [n_opt, len(others), points, d] (not yet NaN-cut)."""
+        one fit per seed and optimizer: [n_opt, len(others), points, d + state] (not yet NaN-cut)."""
         runs = []
         for index, other in enumerate(others):
             _, params, _ = fit_each(scene, seed, self.build, self.first_model(other).get_weights(), self.total_steps,
@@ -199,17 +224,51 @@ class KerasModel:
         return np.stack(runs, axis=1)
 
     def extras(self, first, fields):
-        """The Recording's fields with what only this problem adds: decision regions."""
+        """The Recording's fields with what only this problem adds: decision regions (two
+        inputs), sample images with each path's predictions (an image classifier)."""
         params = fields["params"]
         no_regions = why_no_regions(first, self.x, self.y, params)
         fields["regions"] = {} if no_regions else decision_regions(first, self.x, self.y, params, self.loss)
+        points = params if fields["state"] is None else np.concatenate([params, fields["state"]], axis=-1)
+        fields["samples"] = self.samples(first, points)
         fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions)
         return fields
 
+    def samples(self, first, points):
+        """For an image classifier (inputs [h, w] or [h, w, channels], several class outputs,
+        integer labels): one image of each class (from the validation data if given) and every
+        path's prediction for it at each recorded point; {} for other models."""
+        x, y = self.validation if self.validation else (self.x, self.y)
+        x, y = np.asarray(x), np.asarray(y)
+        classes = int(np.prod(first.outputs[0].shape[1:]))
+        if x.ndim not in (3, 4) or classes < 2 or not np.issubdtype(y.dtype, np.integer) or y.size != len(y):
+            return {}
+        rows = sample_rows(y.reshape(-1))
+        with np.errstate(all="ignore"):
+            outputs = output_evaluator(first, x[rows])(np.nan_to_num(points.reshape(-1, points.shape[-1])))
+        outputs = outputs.reshape(*points.shape[:2], len(rows), classes)
+        finite = np.isfinite(points).all(axis=-1)[..., None]
+        return {"images": x[rows].reshape(len(rows), *x.shape[1:3]).astype(np.float32),
+                "labels": y.reshape(-1)[rows],
+                "predicted": np.where(finite, outputs.argmax(axis=-1), -1).astype(np.int8),
+                "confidence": np.where(finite, outputs.max(axis=-1), np.nan).astype(np.float16)}
+
+
+def _count(variables):
+    return sum(int(np.prod(v.shape)) for v in variables)
+
+
+def _projected(slope, points, basis, chunk=4096):
+    """The gradients at ``points`` [n_paths, count, d (+ state)] projected on the plane's
+    ``basis`` [2, d]: [n_paths, count, 2], a chunk at a time (never all full gradients at once)."""
+    flat = np.nan_to_num(points.reshape(-1, points.shape[-1]))
+    on_plane = np.concatenate([slope(flat[i:i + chunk]) @ basis.T for i in range(0, len(flat), chunk)])
+    return on_plane.reshape(*points.shape[:-1], 2)
+
 
 def built_model(problem):
-    """``problem.build()``, checked: a Keras model with trainable weights and no other state
-    (BatchNormalization's moving statistics would make the landscape's loss another model's)."""
+    """``problem.build()``, checked: a Keras model with trainable weights whose output fits the
+    loss and the targets (tried on two rows, before any training)."""
     keras = load_keras()
 
     model = problem.build()
@@ -217,11 +276,26 @@ def built_model(problem):
         raise SpecError(f"keras_model build() must return a keras.Model, not {type(model).__name__}")
     if not model.built or not model.trainable_variables:
         raise SpecError("keras_model build() returned a model without weights: start it with keras.Input(shape)")
-    if model.non_trainable_variables:
-        names = ", ".join(sorted({v.path.split("/")[-2] for v in model.non_trainable_variables}))
-        raise SpecError(f"keras_model: layers with non-trainable state ({names}) are not supported yet: viz draws "
-                        "the loss of the trainable weights alone")
+    try:
+        outputs = model(problem.x[:2], training=False)
+    except Exception as error:  # noqa: BLE001 - the user's model: say what it made of the data
+        raise SpecError(f"keras_model: the model cannot take x of shape {problem.x.shape[1:]} per row: "
+                        f"{_first_line(error)}") from None
+    loss = keras.losses.get(problem.loss) if isinstance(problem.loss, str) else problem.loss
+    try:
+        value = np.asarray(loss(shaped_like(problem.y[:2], outputs), outputs))
+    except Exception as error:  # noqa: BLE001
+        value, why = None, _first_line(error)
+    if value is None or not np.isfinite(value).all():
+        name = problem.loss if isinstance(problem.loss, str) else type(problem.loss).__name__
+        raise SpecError(f"keras_model: the loss {name} does not fit outputs of shape {tuple(outputs.shape[1:])} and "
+                        f"y of shape {problem.y.shape[1:] or '(one value per row)'}"
+                        + (f": {why}" if value is None else ": it is not finite (are the labels in range?)"))
     return model
+
+
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
 def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,

@@ -34,7 +34,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
     last = parts[-1][0]
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
-                      recording.every, last.steps * last.every, progress)
+                      recording.optimizer_steps, last.optimizer_steps[-1], progress)
     write(frames, path, context)
     return len(frames)
 

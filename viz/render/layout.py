@@ -19,6 +19,7 @@ from viz.render.panels.contour import ContourPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
+from viz.render.panels.predictions import PredictionsPanel
 from viz.render.text import MIN_POINTS, fit, lines
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
 from viz.render.theme import THEMES
@@ -82,11 +83,16 @@ def _place(figure, recording, title, options, counter_words, like=()):
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
         fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0], max_lines=2)
         _inside_left(contour_ax, colorbar_ax)
-    curves = curve_panels(figure, (right, bottom, 0.97 - right, top - bottom - 0.02), recording, options, theme)
+    curves_box, strip = (right, bottom, 0.97 - right, top - bottom - 0.02), []
+    if recording.samples:  # an image classifier: its sample images under the curves
+        room = 0.3 * (top - bottom)
+        curves_box = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
+        strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
+    curves = curve_panels(figure, curves_box, recording, options, theme)
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
-    panels += curves
+    panels += curves + strip
     if options.overlays:  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.overlays, theme))
     counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
@@ -98,7 +104,7 @@ def _place(figure, recording, title, options, counter_words, like=()):
 
 def check(recording, options):
     """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw."""
-    if "gradient" in options.overlays and recording.grads is None:
+    if "gradient" in options.overlays and recording.gradient_on_plane() is None:
         raise OptionError("overlays", "gradient", "this recording has no gradients (recorded by an older viz): "
                           "record it again")
     if options.boundary and not (recording.regions or recording.data):
@@ -128,6 +134,8 @@ def curve_panels(figure, box, recording, options, theme):
         metric = None  # a model's own metric is known per epoch of the main run only: the loss alone
     drawn = "every step" if recording.every == 1 else f"every {recording.every} steps"
     note = f"lines: {drawn}, all training rows    markers: Keras History"
+    if "grid" in recording.meta.get("reduced", ()):  # the time budget made the loss grid coarse: say so
+        note += f"    contours: a {recording.meta['grid']}x{recording.meta['grid']} grid (time budget)"
     if recording.spread:
         note = f"lines: median of {len(recording.spread['seeds'])} initializations, bands: {BAND_LABEL}"
     height -= _note(figure, box, note, theme)
@@ -151,21 +159,21 @@ def curve_panels(figure, box, recording, options, theme):
     if recording.spread:
         return [_loss_panel(loss_ax, recording, theme),
                 SpreadPanel(lower_ax, recording.names, recording.spread["accuracy"], "training accuracy", spe, True,
-                            theme, recording.every, higher_is_worse=False)]
+                            theme, recording.optimizer_steps, higher_is_worse=False)]
     per_step = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
     return [_loss_panel(loss_ax, recording, theme),
             CurvePanel(lower_ax, recording.names, per_step,
                        f"training {metric}" + ("" if recording.accuracy is not None else ", per epoch"),
-                       spe, history[metric], "acc" in metric, theme, recording.every, diverged_steps(recording))]
+                       spe, history[metric], "acc" in metric, theme, recording.optimizer_steps, diverged_steps(recording))]
 
 
 def _loss_panel(ax, recording, theme):
     """The training loss per epoch: median and bands over initializations, or one line per path."""
     if recording.spread:
         return SpreadPanel(ax, recording.names, recording.spread["loss"], "training loss",
-                           recording.steps_per_epoch, recording.accuracy is not None, theme, recording.every)
+                           recording.steps_per_epoch, recording.accuracy is not None, theme, recording.optimizer_steps)
     return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
-                      recording.history["loss"], recording.accuracy is not None, theme, recording.every,
+                      recording.history["loss"], recording.accuracy is not None, theme, recording.optimizer_steps,
                       diverged_steps(recording))
 
 

@@ -17,13 +17,14 @@ class CurvePanel:
     before it, and a cross marks it (on the panel's edge if the value is off it)."""
 
     def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False,
-                 theme=LIGHT, every=1, diverged=()):
+                 theme=LIGHT, at=None, diverged=()):
         points = per_step.shape[1]
         self.per_step = per_step
         self.per_epoch = per_epoch
         by_epoch = per_epoch is not None and not np.isfinite(per_step).any()
-        self.steps_per_epoch, self.every = steps_per_epoch, every  # every: steps between recorded points
-        self.x = np.arange(points) * every / (steps_per_epoch or 1)
+        self.steps_per_epoch = steps_per_epoch
+        self.at = np.arange(points) if at is None else np.asarray(at)  # the optimizer step of each point
+        self.x = self.at / (steps_per_epoch or 1)
         self.diverged = list(diverged) or [None] * len(names)
         before = np.array([np.arange(points) < (points if step is None else step) for step in self.diverged])
         _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range,
@@ -51,7 +52,7 @@ class CurvePanel:
         for path, cross in self.crosses.items():
             cross.set_visible(bool(steps[path] >= self.diverged[path]))
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
-            epochs_done = max(step * self.every // self.steps_per_epoch, 0)
+            epochs_done = int(self.at[max(step, 0)] // self.steps_per_epoch) if step >= 0 else 0
             mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
 
 
@@ -130,11 +131,11 @@ class SpreadPanel:
     """A learning curve over several initializations: each optimizer's median as a line and the
     middle half of the initializations as a band around it, both drawn up to the current step."""
 
-    def __init__(self, ax, names, per_seed, ylabel, steps_per_epoch, unit_range=False, theme=LIGHT, every=1,
+    def __init__(self, ax, names, per_seed, ylabel, steps_per_epoch, unit_range=False, theme=LIGHT, at=None,
                  higher_is_worse=True):
         # a diverged run is the worst value, drawn off the panel (clipped to stay drawable)
         self.median, self.low, self.high = (np.clip(values, -1e6, 1e6) for values in bands(per_seed, higher_is_worse))
-        self.x = np.arange(per_seed.shape[-1]) * every / steps_per_epoch
+        self.x = (np.arange(per_seed.shape[-1]) if at is None else np.asarray(at)) / steps_per_epoch
         _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range, self.median, theme)
         self.lines, self.bands = [], []
         for style in path_styles(names, theme):

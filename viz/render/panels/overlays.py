@@ -121,7 +121,7 @@ class OverlayPanel:
         self.span = x1 - x0
         self.vectors = {}
         if "gradient" in kinds:
-            self.vectors["gradient"] = -(recording.grads @ plane.basis.T)  # [n_paths, points, 2]
+            self.vectors["gradient"] = -recording.gradient_on_plane()  # [n_paths, points, 2]
         if "step" in kinds:
             after = np.full_like(plane.xy, np.nan)
             after[:, :-1] = plane.xy[:, 1:] - plane.xy[:, :-1]  # the last point has no next step
