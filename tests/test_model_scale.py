@@ -126,8 +126,10 @@ def test_the_budgets_change_the_grid_and_the_manifest_says_so(tmp_path):
                   optimizers={"SGD": "sgd"}, learning_rate=0.05)
     report = viz.render(scene, tmp_path / "mlp.png", size=(320, 180), time_budget=2e-5, memory_budget="1MB")
     problem = json.loads(report.manifest.read_text())["problem"]
-    # 19 operations a row (12 multiply-adds, 7 activations) on 64 rows: 2e-5 s x 2e9 / 1216 = 32 points, 5x5
-    assert problem["grid"] == 5 and problem["reduced"] == ["grid"] and problem["time_budget"] == 2e-5
+    # 19 operations a row (12 multiply-adds, 7 activations) on 64 rows: half of 2e-5 s x 2e9 / 1216 = 16 points,
+    # 4x4; the other half, at 4 passes a point, 4 points for the 4 steps: every 2nd step (and the last)
+    assert problem["grid"] == 4 and problem["every"] == 2 and problem["reduced"] == ["grid", "stride"]
+    assert problem["time_budget"] == 2e-5 and problem["memory_budget"] == 1e6
     with pytest.raises(OptionError, match="time_budget=1e-09: .*too small for even a 3x3 grid"):
         viz.render(scene, tmp_path / "no.png", time_budget=1e-9)
     with pytest.raises(OptionError, match="memory_budget"):

@@ -14,7 +14,8 @@ from viz.errors import OptionError, SpecError
 # Multiply-adds a second of viz's batched grid evaluator on the 2-core machine viz is measured
 # on (bench/models.py), for turning the time budget into a number of grid points.
 THROUGHPUT = 2e9
-TIME_BUDGET = 60.0         # seconds of grid evaluation
+TIME_BUDGET = 60.0         # seconds of evaluation beyond training: half for the grid, half for the paths
+PATH_PASSES = 4            # a recorded point costs its loss (a forward pass) and its gradient (about three)
 MEMORY_BUDGET = 256e6      # bytes for the recorded weights (and state) of all paths
 GRID_LIMITS = (3, 81)      # grid points along each axis of the plane: fewest allowed, most
 SMALL_MODEL_GRID = 4e10    # multiply-adds (weights x rows per grid point): no grid finer than viz 0.1's
@@ -60,7 +61,8 @@ def forward_cost(model):
 
 @dataclass(frozen=True)
 class Budgets:
-    """A render's budgets: ``time`` seconds of grid evaluation, ``memory`` bytes of recorded
+    """A render's budgets: ``time`` seconds of evaluation besides training (half for the loss
+    grid, half for the loss and gradient at the recorded points), ``memory`` bytes of recorded
     weights and state."""
 
     time: float = TIME_BUDGET
@@ -68,34 +70,46 @@ class Budgets:
 
 
 def grid_points(cost, rows, weights, budgets):
-    """Grid points along each axis of the plane: as many as ``budgets.time`` affords for a
-    forward pass of ``cost`` over ``rows`` rows (at most 81, never finer than viz 0.1's grid for
-    a model of ``weights`` weights). Raises :class:`OptionError` below 3, :class:`SpecError`
+    """Grid points along each axis of the plane: as many as half of ``budgets.time`` affords
+    for a forward pass of ``cost`` over ``rows`` rows (at most 81, never finer than viz 0.1's
+    grid for a model of ``weights`` weights). Raises :class:`OptionError` below 3, :class:`SpecError`
     when one forward pass over the rows would not fit GRID_MEMORY."""
     low, high = GRID_LIMITS
     if rows * cost.activations * 4 > GRID_MEMORY:
         raise SpecError(f"keras_model: the loss grid runs the model on all {rows:,} rows at once, "
                         f"{rows * cost.activations * 4 / 1e9:.3g} GB of activations a grid point (at most "
                         f"{GRID_MEMORY / 1e9:g} GB): use fewer rows")
-    affordable = math.isqrt(int(budgets.time * THROUGHPUT / (rows * cost.per_row)))
-    former = max(15, math.isqrt(int(SMALL_MODEL_GRID / (weights * rows))))
+    affordable = math.isqrt(int(budgets.time / 2 * THROUGHPUT / (rows * cost.per_row)))
     if affordable < low:
-        seconds = low**2 * rows * cost.per_row / THROUGHPUT
+        seconds = 2 * low**2 * rows * cost.per_row / THROUGHPUT
         raise OptionError("time_budget", budgets.time, f"is too small for even a 3x3 grid of this model's loss "
                                                       f"(about {seconds:.3g} s here)")
-    return min(affordable, former, high)
+    return min(affordable, full_grid(rows, weights))
 
 
-def stride(steps, paths, weights, budgets):
+def full_grid(rows, weights):
+    """Grid points along each axis without a time budget, as viz 0.1 chose them: 81, fewer (down
+    to 15) when ``weights`` x ``rows`` per point would pass SMALL_MODEL_GRID multiply-adds."""
+    return min(max(15, math.isqrt(int(SMALL_MODEL_GRID / (weights * rows)))), GRID_LIMITS[1])
+
+
+def stride(steps, paths, weights, budgets, cost=None, rows=0):
     """Optimizer steps between recorded points so that the weights (float64) of ``paths``
-    paths at every recorded point fit ``budgets.memory``: ``ceil(steps / (points - 1))``, the
-    last step always recorded too. Raises :class:`OptionError` when not even the start and
-    the end fit."""
+    paths at every recorded point fit ``budgets.memory`` and (given the model's ``cost`` on
+    ``rows`` rows) their losses and gradients half of ``budgets.time``:
+    ``ceil(steps / (points - 1))``, the last step always recorded too. Raises
+    :class:`OptionError` when not even the start and the end fit."""
     points = int(budgets.memory // (8 * weights * paths))
     if points < 2:
         need = 2 * 8 * weights * paths
         raise OptionError("memory_budget", budgets.memory, f"cannot hold even the start and end of {paths} paths of "
                                                           f"{weights:,} weights ({need / 1e6:.3g} MB)")
+    if cost is not None:
+        per_point = PATH_PASSES * paths * rows * cost.per_row / THROUGHPUT
+        if budgets.time / 2 < 2 * per_point:
+            raise OptionError("time_budget", budgets.time, f"is too small for even the start and end of {paths} "
+                                                          f"paths (about {4 * per_point:.3g} s here)")
+        points = min(points, int(budgets.time / 2 / per_point))
     return max(1, math.ceil(steps / (points - 1)))
 
 

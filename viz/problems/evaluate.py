@@ -91,6 +91,8 @@ def _batched(model, inputs, reduce, gradient=False):
 
     from viz.problems.cost import forward_cost
 
+    keras = load_keras()
+
     shapes = [tuple(v.shape) for v in model.trainable_variables]
     sizes = [int(np.prod(shape)) for shape in shapes]
     held = [any(v is w for w in model.non_trainable_weights) for v in model.non_trainable_variables]
@@ -99,6 +101,9 @@ def _batched(model, inputs, reduce, gradient=False):
     fixed = [v.value for v in model.non_trainable_variables]
     inputs = tf.constant(inputs, tf.float32)
     count = sum(sizes)
+    dense = all(isinstance(layer, keras.layers.Dense) for layer in model._flatten_layers(include_self=False)
+                if any(len(w.shape) >= 2 for w in layer.weights))
+    output_shape = [count] if gradient else reduce(model(inputs, training=False), 0.0).shape
     chunk = int(np.clip(CHUNK_FLOATS / (count + len(inputs) * forward_cost(model).activations), 1, 256))
 
     def call(vector, with_state):
@@ -119,7 +124,12 @@ def _batched(model, inputs, reduce, gradient=False):
                 value = call(vector, with_state)
             return tape.gradient(value, vector)[:count]
 
-        return tf.vectorized_map(slope if gradient else lambda vector: call(vector, with_state), flat)
+        each = slope if gradient else lambda vector: call(vector, with_state)
+        if dense:  # matrix products batch over the weight vectors
+            return tf.vectorized_map(each, flat)
+        # convolutions with a kernel per weight vector: vectorized_map is slower and, for some
+        # batch sizes, wrong (its BiasAdd conversion fails); one vector after another instead
+        return tf.map_fn(each, flat, fn_output_signature=tf.TensorSpec(output_shape, tf.float32))
 
     def evaluated(weights):
         weights = np.asarray(weights, dtype=np.float32)

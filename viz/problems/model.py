@@ -10,7 +10,7 @@ import numpy as np
 from viz import plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
-from viz.problems.cost import Budgets, forward_cost, grid_points, stride
+from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, stride
 from viz.problems.digits import sample_rows
 from viz.problems.evaluate import decision_regions, loss_evaluator, output_evaluator, shaped_like, why_no_regions
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
@@ -116,7 +116,8 @@ class KerasModel:
         """
         first = self.first_model(seed)
         size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
-        every = stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets)
+        every = stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets,
+                       forward_cost(first), len(self.x))
         landscape = self.landscape(first)
         configs, points, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
                                             lambda done, total: progress(done, total * seeds), *self.fit_args(), every)
@@ -155,9 +156,9 @@ class KerasModel:
     def reductions(self, first, every):
         """What the budgets reduced, for the manifest and the frame: the grid's points per axis
         and the recording stride, each with the budget that set it."""
-        grid = self.grid_points(first)
+        grid, full = self.grid_points(first), full_grid(len(self.x), _count(first.trainable_variables))
         return {"grid": grid, "time_budget": self.budgets.time, "memory_budget": self.budgets.memory,
-                "reduced": [what for what, cut in (("grid", grid < 81), ("stride", every > 1)) if cut]}
+                "reduced": [what for what, cut in (("grid", grid < full), ("stride", every > 1)) if cut]}
 
     def grid_points(self, first):
         """Points along each axis of the plane's grid, from the model's cost and the time budget."""
