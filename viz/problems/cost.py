@@ -11,9 +11,10 @@ import numpy as np
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
 
-# Multiply-adds a second of viz's batched grid evaluator on the 2-core machine viz is measured
-# on (bench/models.py), for turning the time budget into a number of grid points.
-THROUGHPUT = 2e9
+# viz's evaluator on the 2-core machine viz is measured on (bench/models.py): operations a
+# second and seconds a weight vector besides them, for turning the time budget into points.
+THROUGHPUT = 1e10
+POINT_OVERHEAD = 2e-3
 TIME_BUDGET = 60.0         # seconds of evaluation beyond training: half for the grid, half for the paths
 PATH_PASSES = 4            # a recorded point costs its loss (a forward pass) and its gradient (about three)
 MEMORY_BUDGET = 256e6      # bytes for the recorded weights (and state) of all paths
@@ -33,6 +34,10 @@ class ForwardCost:
     def per_row(self):
         """Operations per row: multiply-adds plus one per activation (pooling, normalization, ...)."""
         return self.multiply_adds + self.activations
+
+    def seconds(self, rows):
+        """The estimated seconds of one loss evaluation on ``rows`` rows for one weight vector."""
+        return rows * self.per_row / THROUGHPUT + POINT_OVERHEAD
 
 
 def forward_cost(model):
@@ -79,9 +84,9 @@ def grid_points(cost, rows, weights, budgets):
         raise SpecError(f"keras_model: the loss grid runs the model on all {rows:,} rows at once, "
                         f"{rows * cost.activations * 4 / 1e9:.3g} GB of activations a grid point (at most "
                         f"{GRID_MEMORY / 1e9:g} GB): use fewer rows")
-    affordable = math.isqrt(int(budgets.time / 2 * THROUGHPUT / (rows * cost.per_row)))
+    affordable = math.isqrt(int(budgets.time / 2 / cost.seconds(rows)))
     if affordable < low:
-        seconds = 2 * low**2 * rows * cost.per_row / THROUGHPUT
+        seconds = 2 * low**2 * cost.seconds(rows)
         raise OptionError("time_budget", budgets.time, f"is too small for even a 3x3 grid of this model's loss "
                                                       f"(about {seconds:.3g} s here)")
     return min(affordable, full_grid(rows, weights))
@@ -105,7 +110,7 @@ def stride(steps, paths, weights, budgets, cost=None, rows=0):
         raise OptionError("memory_budget", budgets.memory, f"cannot hold even the start and end of {paths} paths of "
                                                           f"{weights:,} weights ({need / 1e6:.3g} MB)")
     if cost is not None:
-        per_point = PATH_PASSES * paths * rows * cost.per_row / THROUGHPUT
+        per_point = PATH_PASSES * paths * cost.seconds(rows)
         if budgets.time / 2 < 2 * per_point:
             raise OptionError("time_budget", budgets.time, f"is too small for even the start and end of {paths} "
                                                           f"paths (about {4 * per_point:.3g} s here)")

@@ -259,10 +259,12 @@ def _count(variables):
     return sum(int(np.prod(v.shape)) for v in variables)
 
 
-def _projected(slope, points, basis, chunk=4096):
+def _projected(slope, points, basis, floats=2e7):
     """The gradients at ``points`` [n_paths, count, d (+ state)] projected on the plane's
-    ``basis`` [2, d]: [n_paths, count, 2], a chunk at a time (never all full gradients at once)."""
+    ``basis`` [2, d]: [n_paths, count, 2], ``floats`` gradient values at a time (never all full
+    gradients at once)."""
     flat = np.nan_to_num(points.reshape(-1, points.shape[-1]))
+    chunk = max(1, int(floats // points.shape[-1]))
     on_plane = np.concatenate([slope(flat[i:i + chunk]) @ basis.T for i in range(0, len(flat), chunk)])
     return on_plane.reshape(*points.shape[:-1], 2)
 
