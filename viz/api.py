@@ -19,25 +19,24 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
            max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
            tune_lr=None, seed=None, cache=True, time_budget=None, memory_budget=None, progress=None):
-    """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
-    ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
-    ``<output stem>.seeds.csv``.
+    """Write a scene's animation, as ``viz render`` does.
+
+    Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
+    manifest ``<output>.json`` and, with ``seeds`` > 1, ``<output stem>.seeds.csv``. Every other
+    keyword is the ``viz render`` option of the same name, with the same default: the output
+    (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
+    ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``), the look (theme, font_scale,
+    view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
+    the layout (panels, features) and the recording (steps, seeds, tune_lr, seed, cache, and a
+    keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
+    60, and bytes of recorded weights, default ``"256MB"``).
 
     Args:
         scene_or_file: a :class:`~viz.Scene`, a scene file, or a folder of scene files.
         output: the file to write; its suffix picks the format. Defaults to
             ``outputs/<file stem>[_<scene>].<format>`` (a Scene object: its title, shortened).
-        scene: which scene of a file with several. all: every scene of the file.
-        format, quality, aspect, size, transparent, last_frame, max_size, overwrite: the
-            output (``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``).
-        theme, font_scale, view, camera, overlays, trail: the look.
-        fps, hold, duration, max_frames, sequence, time: the timing (``time="log"``: early steps
-            get more frames).
-        panels, features: the layout (``panels="contour,curves,boundary"``).
-        steps, seeds, tune_lr, seed, cache: the recording.
-        time_budget, memory_budget: a keras_model's budgets: seconds of loss-grid evaluation
-            (default 60) and bytes of recorded weights (``"256MB"``, the default); past them the
-            grid is coarser and every k-th step is recorded (the frame and manifest say so).
+        scene: which scene of a file with several.
+        all: every scene of the file.
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.
 
@@ -67,11 +66,18 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
          sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
          seed=None, cache=False, time_budget=None, memory_budget=None):
-    """Record a scene and return its animation for Jupyter to display inline: an MP4 by
-    default (``format`` or ``output``'s suffix: also webm, html for the interactive player,
-    gif, png, svg). The keywords are :func:`render`'s. Nothing is written into the working
-    folder unless ``output`` names a file to keep as well, or ``cache=True`` keeps the
-    recording under ``outputs/.cache`` as ``viz render`` does.
+    """Record a scene and return its animation for Jupyter to display inline.
+
+    An MP4 by default (``format`` or ``output``'s suffix: also webm, html for the interactive
+    player, gif, png, svg). The other keywords are :func:`render`'s. Nothing is written into
+    the working folder unless ``output`` names a file to keep as well, or ``cache=True`` keeps
+    the recording under ``outputs/.cache`` as ``viz render`` does.
+
+    Args:
+        scene_or_file: a :class:`~viz.Scene` or a scene file.
+        output: a file to keep a copy in, besides showing it; its suffix picks the format.
+        scene: which scene of a file with several.
+        cache: keep the recording under ``outputs/.cache`` (and reuse it).
 
     Returns:
         An :class:`Animation` (``.data`` the file's bytes, ``.save(path)``).
@@ -101,8 +107,15 @@ def _say(text, err=False):
 
 
 class Animation:
-    """A rendered animation held in memory; Jupyter shows it inline (an HTML5 video for MP4
-    and WebM, the interactive player for html, an image otherwise)."""
+    """A rendered animation held in memory, shown inline by Jupyter.
+
+    MP4 and WebM show as an HTML5 video, html as the interactive player, the rest as an image.
+
+    Args:
+        data: the file's bytes.
+        fmt: its format (``"mp4"``, ``"gif"``, ...).
+        size: ``(width, height)`` in pixels.
+    """
 
     def __init__(self, data, fmt, size=(1280, 720)):
         self.data, self.fmt, self.size = data, fmt, size
@@ -121,6 +134,10 @@ class Animation:
         return f'<img src="{source}" style="max-width: 100%">'
 
     def save(self, path):
-        """Write the animation to ``path`` (whole or not at all)."""
+        """Write the animation to ``path`` (whole or not at all).
+
+        Args:
+            path: the file to write.
+        """
         with atomic_path(path) as temporary:
             temporary.write_bytes(self.data)

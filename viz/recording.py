@@ -22,7 +22,25 @@ GROUPS = ("regions", "data", "spread", "samples")  # optional dicts of arrays, s
 
 @dataclass(frozen=True)
 class Recording:
-    """What the optimizers did: per-step weights and loss, epoch history, and the 2D view."""
+    """What the optimizers did: per-step weights and loss, epoch history, and the 2D view.
+
+    Attributes:
+        names: optimizer labels, in the scene's order (one per path; several starts repeat them).
+        params: [n_opt, steps+1, d] float64 weights; row 0 is the start.
+        loss: [n_opt, steps+1] float64, on the full training set (a surface: f).
+        param_names: the d weights' names.
+        plane: the 2D view: the paths on it and the loss on its grid.
+        accuracy: [n_opt, steps+1] on the full training set, or None.
+        steps_per_epoch: batches an epoch; 0 when steps are not batches.
+        every: optimizer steps between recorded points (big models: more than 1).
+        history: the Keras History, key -> [n_opt, epochs].
+        meta: JSON-able facts: seed, learning rate, every optimizer's config, ...
+        regions: a two-input model's decision regions (grid and outputs per step).
+        data: the lesson's training rows.
+        spread: several initializations: ``seeds`` [n_seeds] (the main run's first),
+            ``params`` [n_opt, n_seeds, steps+1, d], ``loss`` (and the lesson's ``accuracy``).
+        grads: [n_opt, steps+1, d] float64, the loss's gradient at each point, or None.
+    """
 
     names: tuple               # optimizer labels, in the scene's order
     params: np.ndarray         # [n_opt, steps+1, d] float64
@@ -100,16 +118,30 @@ class Recording:
         return _digest(self._arrays())
 
     def save(self, path):
-        """Write the recording as ``.npz`` (no pickled objects: loads with plain NumPy), with
-        its :meth:`digest`, which :meth:`load` checks."""
+        """Write the recording as ``.npz`` with its :meth:`digest`, which :meth:`load` checks.
+
+        No pickled objects: the file loads with plain NumPy.
+
+        Args:
+            path: the ``.npz`` file to write (whole or not at all).
+        """
         arrays = self._arrays()
         with atomic_path(path) as temporary, open(temporary, "wb") as out:
             np.savez_compressed(out, digest=np.array(_digest(arrays)), **arrays)
 
     @classmethod
     def load(cls, path):
-        """Read a recording written by :meth:`save`; ``ValueError`` if it is not one or its
-        content does not match its digest."""
+        """Read a recording written by :meth:`save`.
+
+        Args:
+            path: the ``.npz`` file.
+
+        Returns:
+            The :class:`Recording`.
+
+        Raises:
+            ValueError: the file is not a recording, or its content does not match its digest.
+        """
         with np.load(path, allow_pickle=False) as npz:
             data = {key: npz[key] for key in npz.files}
         needed = ["names", "params", "loss", "param_names", "steps_per_epoch", "every", "meta", "digest"]
@@ -144,9 +176,14 @@ class Recording:
         )
 
     def to_csv(self, path):
-        """Write one row per path and step: loss, accuracy, view coordinates, weights. ``path``
-        tells apart the paths of one optimizer from several starts; with several
-        initializations, every seed's rows are written, ``seed`` telling them apart."""
+        """Write one CSV row per path and step: loss, accuracy, view coordinates, weights.
+
+        The ``path`` column tells apart the paths of one optimizer from several starts; with
+        several initializations, every seed's rows are written, ``seed`` telling them apart.
+
+        Args:
+            path: the ``.csv`` file to write (whole or not at all).
+        """
         spread = self.spread
         if spread:  # [n_opt, n_seeds, ...] -> one path per optimizer and seed
             count = len(spread["seeds"])

@@ -69,11 +69,21 @@ def _user_frames_only(error, path):
 
 
 def load_scenes(path):
-    """The :class:`Scene` objects defined at module level in ``path``, by name, in file order.
+    """The :class:`Scene` objects defined at module level in ``path``, in file order.
 
-    Names starting with ``_`` are skipped. Raises :class:`SpecError` when the file asks for
-    something viz cannot do (an unknown name, a field out of range), :class:`SceneFileError`
-    when it cannot be run, and ``FileNotFoundError`` when it does not exist.
+    Names starting with ``_`` are skipped.
+
+    Args:
+        path: a scene file (a Python module).
+
+    Returns:
+        A dict of scene name (its variable's name) -> :class:`Scene`.
+
+    Raises:
+        SpecError: the file asks for something viz cannot do (an unknown name, a field out of
+            range).
+        SceneFileError: the file cannot be run.
+        FileNotFoundError: there is no such file.
     """
     path = Path(path).resolve()
     if not path.is_file():

@@ -112,7 +112,17 @@ NAMES = tuple(_LIBRARY)
 def get(name, start=None, domain=None):
     """The named surface, optionally from other start point(s) or over another domain.
 
-    ``start`` is one ``(x, y)`` point or a list of them (one path per optimizer and start).
+    Args:
+        name: one of :data:`NAMES` (``viz surfaces`` lists them).
+        start: one ``(x, y)`` point or a list of them (one path per optimizer and start);
+            None keeps the surface's default start.
+        domain: ``((x_min, x_max), (y_min, y_max))``; None keeps the surface's own.
+
+    Returns:
+        A :class:`~viz.problems.surface.Surface`.
+
+    Raises:
+        viz.errors.SpecError: an unknown name (the message suggests the nearest).
     """
     if name not in _LIBRARY:
         raise SpecError(unknown("surface", name, NAMES))
@@ -126,8 +136,20 @@ def get(name, start=None, domain=None):
 
 
 def custom(fn, domain, start, name="custom", minima=(), minimum_value=None, levels="auto"):
-    """A surface of your own: ``fn(x, y)`` written with ``keras.ops`` or plain arithmetic.
-    ``levels`` "auto" spaces the contours logarithmically where the values span decades
-    (a curved valley whose floor is tiny next to its walls), else evenly; "log" or "linear"
-    decide it yourself."""
+    """A surface of your own.
+
+    Args:
+        fn: ``fn(x, y)`` written with ``keras.ops`` or plain arithmetic, elementwise.
+        domain: ``((x_min, x_max), (y_min, y_max))``, the region drawn.
+        start: one ``(x, y)`` point or a list of them, inside the domain.
+        name: shown in titles and listings.
+        minima: the global minima, starred on the picture.
+        minimum_value: f at the minima.
+        levels: "auto" spaces the contours logarithmically where the values span decades (a
+            curved valley whose floor is tiny next to its walls), else evenly; "log" or
+            "linear" decide it yourself.
+
+    Returns:
+        A :class:`~viz.problems.surface.Surface`.
+    """
     return Surface(name, fn, domain, starts=start, minima=minima, minimum_value=minimum_value, levels=levels)

@@ -203,8 +203,9 @@ class Lesson(KerasModel):
 
 @dataclass(frozen=True)
 class LogReg:
-    """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features, recorded as
-    the :class:`Lesson` preset of the keras_model path (see :mod:`viz.problems`).
+    """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features.
+
+    Recorded as the :class:`Lesson` preset of the keras_model path (see :mod:`viz.problems`).
 
     Args:
         epochs: passes over the 960 training rows. Defaults to 5.
@@ -266,5 +267,14 @@ class LogReg:
 
 
 def logreg(epochs=5, batch_size=16, axes=None):
-    """The lesson's logistic regression problem (see :class:`LogReg`)."""
+    """The lesson's logistic regression problem.
+
+    Args:
+        epochs: passes over the 960 training rows.
+        batch_size: rows per step.
+        axes: ``None`` for the paths' principal plane, or two weight names as axes.
+
+    Returns:
+        A :class:`LogReg`.
+    """
     return LogReg(epochs=epochs, batch_size=batch_size, axes=axes)

@@ -29,7 +29,7 @@ def check_model_options(view, steps):
 
 @dataclass(frozen=True, eq=False)
 class KerasModel:
-    """A Keras model to train with each optimizer; see :func:`keras_model`."""
+    """A Keras model to train with each optimizer, made by :func:`keras_model` (its arguments are these fields)."""
 
     build: object
     x: np.ndarray
@@ -308,9 +308,13 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
     Args:
         build: a function returning a new, uncompiled ``keras.Model`` (called once per
             optimizer; every optimizer starts from the same weights).
-        x, y: the training data (NumPy arrays).
-        loss, metrics: as for ``model.compile``.
-        batch_size, epochs, shuffle: as for ``model.fit``; one step is one batch.
+        x: the training inputs (a NumPy array).
+        y: the training targets.
+        loss: as for ``model.compile``.
+        metrics: as for ``model.compile``; the first is drawn per epoch.
+        batch_size: as for ``model.fit``; one step is one batch.
+        epochs: as for ``model.fit``.
+        shuffle: as for ``model.fit``.
         validation: ``(x_val, y_val)``, passed to ``model.fit`` as ``validation_data``.
         name: what the model is, for the manifest.
 
