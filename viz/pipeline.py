@@ -228,15 +228,16 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
     return jobs
 
 
-def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, progress=_no_progress,
-           say=_silent):
+def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, time_budget=None,
+           memory_budget=None, progress=_no_progress, say=_silent):
     """Record one scene (or read the cache) and write the recording as ``.npz`` or ``.csv``
     to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering.
     Returns the path and the :class:`~viz.recording.Recording`."""
     output = None if output is None else Path(output)
     if output is not None and output.suffix.lower() not in (".npz", ".csv"):
         raise OptionError("output", str(output), "cannot tell the format: use a .npz or .csv suffix")
-    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache}
+    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache, "time_budget": time_budget,
+               "memory_budget": memory_budget}
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
     chosen = _chosen(scene_or_file, scene, False)

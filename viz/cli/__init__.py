@@ -157,7 +157,9 @@ def render(scenes, output, scene, every, quiet, **options):
               help="A model scene from this many initializations: all of them are written.")
 @click.option("--no-cache", "cache", is_flag=True, flag_value=False, default=True,
               help="Train again instead of reusing the recording cached in outputs/.cache.")
-def export(scene_file, output, scene, seed, seeds, cache):
+@click.option("--time-budget", metavar="SECONDS", help="As for viz render: a keras_model's evaluation time.")
+@click.option("--memory-budget", metavar="BYTES", help="As for viz render: a keras_model's recorded weights.")
+def export(scene_file, output, scene, seed, seeds, cache, time_budget, memory_budget):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
 
     .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1] and more
@@ -167,6 +169,7 @@ def export(scene_file, output, scene, seed, seeds, cache):
     from viz import pipeline
 
     path, recording = pipeline.export(scene_file, output, scene=scene, seed=seed, seeds=seeds, cache=cache,
+                                      time_budget=time_budget, memory_budget=memory_budget,
                                       progress=_progress(True), say=_say)
     click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 

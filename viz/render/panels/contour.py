@@ -36,7 +36,9 @@ class ContourPanel(PathPanel):
         filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both")
         ax.contour(grid_x, grid_y, grid_loss, levels=levels, colors=theme.contour_lines, linewidths=0.5)
         colorbar = figure.colorbar(filled, cax=cax, format=short_number)
-        colorbar.set_label("training loss on this plane" if recording.steps_per_epoch else "f(x, y)")
+        colorbar.set_label(("training loss on this plane" + (", BatchNorm statistics of the best end"
+                                                             if "plane_state" in recording.meta else ""))
+                           if recording.steps_per_epoch else "f(x, y)")
         starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
                  + (f", seed {recording.spread['seeds'][0]} (in front)" if recording.spread else ""))
