@@ -291,6 +291,7 @@ def _checked(scene, name, options, look=None):
             scene = dataclasses.replace(scene, steps=options["steps"])
         if first + seeds - 1 > 2**32 - 1:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
+        _check_varied(scene, options, look)
         if options["tune_lr"]:
             from viz.optimizers import with_rate
 
@@ -299,6 +300,19 @@ def _checked(scene, name, options, look=None):
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene
+
+
+def _check_varied(scene, options, look):
+    """Refuse what a scene comparing a setting cannot do: tuning its rates, several
+    initializations or a sequence of paths of different lengths (batch sizes)."""
+    if scene.varied and options["tune_lr"]:
+        raise OptionError("tune_lr", options["tune_lr"], f"tunes each optimizer's one rate; this scene compares "
+                          f"{scene.varied.replace('_', ' ')}s across its paths")
+    if scene.varied == "batch_size" and options["seeds"] > 1:
+        raise OptionError("seeds", options["seeds"], "cannot be combined with a list of batch sizes yet")
+    if scene.varied == "batch_size" and look is not None and look.sequence:
+        raise OptionError("sequence", True, "plays optimizers in turn; this scene's batch sizes run side by side, "
+                          "in epochs")
 
 
 def _in_scene(error, name):

@@ -2,7 +2,10 @@
 
 Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
 [n_opt, steps+1], ``xy`` [n_opt, steps+1, 2] (the paths on the 2D view), ``history`` values
-[n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it.
+[n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it. Paths of
+different lengths (batch sizes) are NaN-padded after their ends (``Recording.ends``), and
+``epoch`` says where each of their points lies in epochs. ``meta["paths"]`` describes each path:
+``{"label", "optimizer", "learning_rate", "batch_size", "initializer"}``.
 """
 
 import csv
@@ -39,6 +42,25 @@ class Recording:
                                                  # run's first), params [n_opt, n_seeds, steps+1, d],
                                                  # loss and (the lesson) accuracy [n_opt, n_seeds, steps+1]
     grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
+    epoch: np.ndarray | None = None  # [n_paths, steps+1]: each point's epoch, NaN past its path's end; only
+                                     # when the paths' steps per epoch differ (batch sizes): time in epochs
+
+    @property
+    def ends(self):
+        """Each path's last recorded point [n_paths] (paths of different batch sizes end at
+        different points; the rest is NaN padding, not a divergence)."""
+        if self.epoch is None:
+            return np.full(len(self.names), self.steps)
+        return np.isfinite(self.epoch).sum(axis=1) - 1
+
+    def epochs(self):
+        """Each point's position in epochs [n_paths, steps+1] (NaN past a path's end), or
+        None for a surface."""
+        if self.epoch is not None:
+            return self.epoch
+        if not self.steps_per_epoch:
+            return None
+        return np.tile(np.arange(self.steps + 1) * self.every / self.steps_per_epoch, (len(self.names), 1))
 
     @property
     def steps(self):
@@ -60,6 +82,9 @@ class Recording:
             arrays["accuracy"] = self.accuracy
         if self.grads is not None:
             arrays["grads"] = self.grads
+        arrays["steps"] = self.ends * self.every  # each path's optimizer steps
+        if self.steps_per_epoch:
+            arrays["epoch"] = self.epochs()
         for plane_field in fields(Plane):
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
@@ -93,6 +118,8 @@ class Recording:
             raise ValueError(f"{path} is not a recording of this viz version (it lacks {', '.join(missing)})")
         if _digest({key: value for key, value in data.items() if key != "digest"}) != str(data.pop("digest")):
             raise ValueError(f"{path} is damaged: its content does not match its sha256")
+        epoch = data.pop("epoch", None)
+        data.pop("steps", None)  # each path's steps: from ``epoch``
         plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         plane["marks_label"] = str(plane["marks_label"])
@@ -113,6 +140,7 @@ class Recording:
             meta=json.loads(str(data["meta"])),
             **groups,
             grads=data.get("grads"),
+            epoch=epoch if epoch is not None and np.isnan(epoch).any() else None,
         )
 
     def to_csv(self, path):
@@ -131,14 +159,16 @@ class Recording:
         else:
             names, params, loss, accuracy, xy = self.names, self.params, self.loss, self.accuracy, self.plane.xy
             seeds = np.full(len(names), self.meta.get("seed", ""))
+        ends, epochs = np.repeat(self.ends, len(names) // len(self.names)), self.epochs()
+        epochs = None if epochs is None else np.repeat(epochs, len(names) // len(self.names), axis=0)
         header = ["path", "optimizer", "seed", "step", "epoch", "loss", "accuracy", "view_x", "view_y",
                   *self.param_names]
         with atomic_path(path) as temporary, open(temporary, "w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
             for i, name in enumerate(names):
-                for step in range(self.steps + 1):
-                    epoch = step * self.every / self.steps_per_epoch if self.steps_per_epoch else ""
+                for step in range(ends[i] + 1):  # a path's own steps: no rows for its padding
+                    epoch = float(epochs[i, step]) if epochs is not None else ""
                     writer.writerow([
                         i, name, seeds[i], step * self.every, epoch, float(loss[i, step]),
                         float(accuracy[i, step]) if accuracy is not None else "",

@@ -252,6 +252,9 @@ class LogReg:
     def share_plane(self, recordings):
         return self.preset().share_plane(recordings)
 
+    def vary(self, setting, values):
+        return self.preset().vary(setting, values)
+
     def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
         return self.preset().check(seeds=seeds, view=view, boundary=boundary, features=features, steps=steps)
 

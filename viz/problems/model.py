@@ -9,11 +9,14 @@ import numpy as np
 
 from viz import plane
 from viz.backend import load_keras
-from viz.errors import OptionError, SpecError
+from viz.errors import OptionError, SpecError, unknown
 from viz.problems.evaluate import decision_regions, grid_resolution, loss_evaluator, why_no_regions
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
 from viz.recording import Recording
+from viz.varied import initializer_name, stated_rate
 
+INITIALIZERS = ("zeros", "ones", "uniform", "normal", "glorot_uniform", "glorot_normal", "he_normal",
+                "he_uniform", "lecun_normal", "lecun_uniform", "orthogonal", "truncated_normal")  # in messages
 MEMORY_BUDGET = 256e6  # bytes for the recorded weights and gradients of all optimizers: past it, every k-th step
 
 
@@ -93,6 +96,31 @@ class KerasModel:
         """A keras_model's recordings keep their own planes."""
         return recordings
 
+    def vary(self, setting, values):
+        """Refuse batch sizes larger than the data and initializers Keras does not know."""
+        if setting == "batch_size" and max(values) > len(self.x):
+            raise SpecError(f"Scene batch_size {max(values)} is larger than the {len(self.x)} training rows")
+        if setting == "initializer":
+            keras = load_keras()
+            for value in values:
+                if isinstance(value, str):
+                    try:
+                        keras.initializers.get(value)
+                    except ValueError:
+                        raise SpecError(unknown("initializer", value, INITIALIZERS)) from None
+                elif not isinstance(value, keras.initializers.Initializer):
+                    raise SpecError(f"Scene initializer takes Keras initializer names or instances, not {value!r}")
+
+    def for_path(self, path):
+        """This problem as ``path`` (a :class:`~viz.scene.ScenePath`) trains: at its batch size,
+        its kernels drawn by its initializer."""
+        problem = self
+        if path.batch_size is not None:
+            problem = replace(problem, batch_size=path.batch_size)
+        if path.initializer is not None:
+            problem = replace(problem, build=initialized(self.build, path.initializer))
+        return problem
+
     def first_model(self, seed):
         """The model built with ``seed``'s initial weights."""
         load_keras().utils.set_random_seed(seed)
@@ -110,12 +138,22 @@ class KerasModel:
         :meth:`every`); with ``seeds`` > 1, also from the next ``seeds - 1`` seeds' initial
         weights (the main run's batch order) into ``spread``.
 
+        A scene that compares a setting (:attr:`~viz.scene.Scene.varied`) is recorded one
+        path at a time, each exactly as its one-path scene, and joined (see :meth:`joined`).
+
         Returns:
             The :class:`Recording`.
         """
+        if scene.varied:
+            return self.joined(scene, seed, progress, seeds)
+        return self.plain(scene, seed, progress, seeds)
+
+    def plain(self, scene, seed, progress=no_progress, seeds=1, every=None):
+        """:meth:`record` of a scene whose paths differ by optimizer only (``every``: the
+        recording interval, else :meth:`every`'s)."""
         first = self.first_model(seed)
         size = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
-        every = self.every(size, len(scene.optimizers) * seeds)
+        every = every or self.every(size, len(scene.optimizers) * seeds)
         landscape = self.landscape(first)
         configs, params, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
                                             lambda done, total: progress(done, total * seeds), *self.fit_args(), every)
@@ -135,8 +173,68 @@ class KerasModel:
             grads=masked(slope(np.nan_to_num(params.reshape(-1, size))).reshape(params.shape), params),
             meta={"problem": self.name, "epochs": self.epochs, "batch_size": self.batch_size, "train_rows": len(self.x),
                   "learning_rate": scene.learning_rate, "seed": seed, "optimizers": configs,
+                  "paths": [{"label": label, "optimizer": label, "learning_rate": stated_rate(config["config"]["learning_rate"]),
+                             "batch_size": self.batch_size, "initializer": None} for label, config in configs.items()],
                   "keras": load_keras().__version__})
         return Recording(**self.extras(first, fields))
+
+    def joined(self, scene, seed, progress=no_progress, seeds=1):
+        """A scene comparing a setting: each path recorded as its one-path scene on
+        :meth:`for_path`'s problem, then joined on one plane. Paths of different lengths
+        (batch sizes) are NaN-padded after their ends, with ``epoch`` saying where each point
+        lies in epochs.
+
+        Returns:
+            The :class:`Recording`.
+        """
+        paths = scene.paths()
+        problems = [self.for_path(path) for path in paths]
+        first = self.first_model(seed)
+        size = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
+        every = joint_every([problem.total_steps for problem in problems], size * len(paths) * seeds)
+        total, parts = sum(problem.total_steps for problem in problems) * seeds, []
+        for path, problem in zip(paths, problems):
+            before = sum(part.steps * every for part in parts) * seeds
+            parts.append(problem.plain(scene.one_path(path, problem), seed,
+                                       lambda done, _, before=before: progress(before + done, total), seeds, every))
+        return self.join(scene, paths, parts, first)
+
+    def join(self, scene, paths, parts, first):
+        """One recording of ``parts`` (one-path recordings, in ``paths``' order), on the plane
+        of all their paths."""
+        points = max(part.params.shape[1] for part in parts)
+
+        def stacked(arrays, axis=1):
+            return np.concatenate([_padded(array, points, axis) for array in arrays])
+
+        params, loss = stacked([p.params for p in parts]), stacked([p.loss for p in parts])
+        spread = {}
+        if parts[0].spread:
+            spread = {key: stacked([p.spread[key] for p in parts], 2) for key in parts[0].spread if key != "seeds"}
+            spread["seeds"] = parts[0].spread["seeds"]
+        spes = [part.steps_per_epoch for part in parts]
+        epoch = None
+        if len(set(spes)) > 1:  # time in epochs: each point's step over its path's steps per epoch
+            epoch = stacked([np.arange(p.steps + 1)[None] * p.every / p.steps_per_epoch for p in parts])
+        landscape = self.landscape(first)
+        meta = dict(parts[0].meta, learning_rate=scene.learning_rate, optimizers={}, paths=[])
+        for path, part in zip(paths, parts):
+            meta["optimizers"].update(part.meta["optimizers"])
+            meta["paths"].append(dict(part.meta["paths"][0], optimizer=path.optimizer,
+                                      initializer=None if path.initializer is None else initializer_name(path.initializer)))
+        if scene.batch_size:
+            meta["batch_size"] = list(scene.batch_size)
+        regions = dict(parts[0].regions)
+        if regions:
+            regions["outputs"] = stacked([p.regions["outputs"] for p in parts])
+        history = {key: np.concatenate([p.history[key] for p in parts]) for key in parts[0].history}
+        optional = {key: stacked([getattr(p, key) for p in parts]) if getattr(parts[0], key) is not None else None
+                    for key in ("accuracy", "grads")}
+        return Recording(names=tuple(path.label for path in paths), params=params, loss=loss,
+                         param_names=parts[0].param_names,
+                         plane=self.seeds_view(first, params, loss, spread, landscape),
+                         steps_per_epoch=max(spes), every=parts[0].every, history=history, meta=meta, regions=regions,
+                         data=parts[0].data, spread=spread, epoch=epoch, **optional)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
         """The training loss of every optimizer at each of ``rates`` after the scene's epochs,
@@ -205,6 +303,39 @@ class KerasModel:
         fields["regions"] = {} if no_regions else decision_regions(first, self.x, self.y, params, self.loss)
         fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions)
         return fields
+
+
+def _padded(array, points, axis):
+    """``array`` NaN-padded along ``axis`` to ``points``."""
+    width = [(0, 0)] * array.ndim
+    width[axis] = (0, points - array.shape[axis])
+    return np.pad(array.astype(np.float64 if array.dtype.kind != "f" else array.dtype), width,
+                  constant_values=np.nan)
+
+
+def joint_every(totals, weights):
+    """One recording interval for paths of ``totals`` steps each (``weights``: weights times
+    paths): the smallest divisor of all their step counts that keeps the longest path's
+    points within MEMORY_BUDGET (each path's last step is then recorded)."""
+    common = math.gcd(*totals)
+    points = max(2, int(MEMORY_BUDGET / (2 * 8 * weights)))
+    return next((k for k in range(1, common + 1) if common % k == 0 and max(totals) // k + 1 <= points), common)
+
+
+def initialized(build, initializer):
+    """``build`` with every kernel of the model drawn again by ``initializer`` (a Keras name or
+    instance; a fresh copy each time, so the seed set before decides it), the rest as built."""
+    def build_initialized():
+        keras = load_keras()
+        model = build()
+        fresh = (keras.initializers.get(initializer) if isinstance(initializer, str)
+                 else type(initializer).from_config(initializer.get_config()))
+        for variable in model.trainable_variables:
+            if variable.path.split("/")[-1] == "kernel":
+                variable.assign(fresh(variable.shape, variable.dtype))
+        return model
+
+    return build_initialized
 
 
 def built_model(problem):

@@ -156,7 +156,8 @@ def curve_panels(figure, box, recording, options, theme):
     return [_loss_panel(loss_ax, recording, theme),
             CurvePanel(lower_ax, recording.names, per_step,
                        f"training {metric}" + ("" if recording.accuracy is not None else ", per epoch"),
-                       spe, history[metric], "acc" in metric, theme, recording.every, diverged_steps(recording))]
+                       spe, history[metric], "acc" in metric, theme, recording.every, diverged_steps(recording),
+                       recording.epoch)]
 
 
 def _loss_panel(ax, recording, theme):
@@ -166,7 +167,7 @@ def _loss_panel(ax, recording, theme):
                            recording.steps_per_epoch, recording.accuracy is not None, theme, recording.every)
     return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
                       recording.history["loss"], recording.accuracy is not None, theme, recording.every,
-                      diverged_steps(recording))
+                      diverged_steps(recording), recording.epoch)
 
 
 def _legend(figure, recording, theme, scale, ceiling, like=None):

@@ -167,6 +167,8 @@ def frame_steps(recording, options):
     ``max_frames`` and ``duration`` are then for the whole animation, shared evenly: each
     optimizer gets ``schedule()`` of ``max_frames // labels`` frames, or ``duration / labels``
     seconds (at least 2 frames), so there are labels x that many frames."""
+    if recording.epoch is not None:  # paths of different lengths: time in epochs
+        return in_epochs(recording, schedule(recording.steps, options))
     if not options.sequence:
         return schedule(recording.steps, options)
     from viz.render.panels.overlays import sequence_steps
@@ -175,3 +177,14 @@ def frame_steps(recording, options):
     share = replace(options, max_frames=max(MIN_FRAMES, options.max_frames // labels),
                     duration=None if options.duration is None else options.duration / labels)
     return sequence_steps(recording.names, schedule(recording.steps, share))
+
+
+def in_epochs(recording, longest):
+    """Per-frame, per-path steps [frames, n_paths] that advance every path by the same
+    fraction of an epoch per frame: ``longest``, the steps a path of the most points shows,
+    as epochs; each path at its last point not past that epoch."""
+    epochs = recording.epoch
+    clock = epochs[int(np.argmax(recording.ends))][np.asarray(longest)]  # [frames]
+    with np.errstate(invalid="ignore"):
+        reached = epochs[None, :, :] <= clock[:, None, None] + 1e-9  # [frames, n_paths, points]
+    return reached.sum(axis=2) - 1
