@@ -33,7 +33,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
         theme, font_scale, view, camera, overlays, trail: the look.
         fps, hold, duration, max_frames, sequence, time: the timing (``time="log"``: early steps
             get more frames).
-        panels, features: the layout (``panels="contour,curves,boundary"``).
+        panels, features: the layout (``panels="contour,curves,boundary"``, or
+            ``"contour,curves,hidden"`` for a keras_model's two hidden units).
         steps, seeds, tune_lr, seed, cache: the recording.
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.

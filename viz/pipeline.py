@@ -285,6 +285,7 @@ def _checked(scene, name, options, look=None):
     seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
     try:
         scene.problem.check(seeds=seeds, view=look.view if look else "2d", boundary=look.boundary if look else False,
+                            hidden=look.hidden if look else False,
                             features=look.features if look and options["features"] is not None else None,
                             steps=options["steps"])
         if options["steps"] is not None:

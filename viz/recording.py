@@ -18,7 +18,7 @@ import numpy as np
 from viz.store.atomic import atomic_path
 from viz.plane import Plane
 
-GROUPS = ("regions", "data", "spread")  # optional dicts of arrays, saved as "<group>_<key>"
+GROUPS = ("regions", "data", "spread", "hidden")  # optional dicts of arrays, saved as "<group>_<key>"
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,9 @@ class Recording:
     spread: dict = field(default_factory=dict)   # several initializations: seeds [n_seeds] (the main
                                                  # run's first), params [n_opt, n_seeds, steps+1, d],
                                                  # loss and (the lesson) accuracy [n_opt, n_seeds, steps+1]
+    hidden: dict = field(default_factory=dict)  # a model's two hidden units: outputs [n_paths, steps+1, rows, 2]
+                                                # for rows of class y [rows], the output unit's line
+                                                # [n_paths, steps+1, 3] (w1, w2, b), the layer's name
     grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
     epoch: np.ndarray | None = None  # [n_paths, steps+1]: each point's epoch, NaN past its path's end; only
                                      # when the paths' steps per epoch differ (batch sizes): time in epochs

@@ -10,7 +10,8 @@ import numpy as np
 from viz import plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
-from viz.problems.evaluate import decision_regions, grid_resolution, loss_evaluator, why_no_regions
+from viz.problems.evaluate import (REGION_BUDGET, decision_regions, grid_resolution, hidden_outputs, loss_evaluator,
+                                   why_no_hidden, why_no_regions)
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
 from viz.recording import Recording
 from viz.varied import initializer_name, stated_rate
@@ -44,6 +45,8 @@ class KerasModel:
     validation: tuple | None = None
     shuffle: bool = True
     name: str = "model"
+    hidden_layer: int | str = 0
+    hidden_rows: tuple | None = None
 
     fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
 
@@ -82,9 +85,13 @@ class KerasModel:
         points = max(2, int(MEMORY_BUDGET / (2 * 8 * weights * optimizers)))
         return next(k for k in range(1, steps + 1) if steps % k == 0 and steps // k + 1 <= points or k == steps)
 
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
         """Raise :class:`OptionError` for a render option this model cannot do."""
         check_model_options(view, steps)
+        if hidden:
+            reason = why_no_hidden(self.first_model(0), self.hidden_layer)
+            if reason:
+                raise OptionError("panels", "contour,curves,hidden", reason)
         if features is not None:
             raise OptionError("features", features, "picks the lesson's boundary-panel axes; a keras_model's "
                                                     "boundary panel has its two inputs as axes")
@@ -224,9 +231,12 @@ class KerasModel:
                                       initializer=None if path.initializer is None else initializer_name(path.initializer)))
         if scene.batch_size:
             meta["batch_size"] = list(scene.batch_size)
-        regions = dict(parts[0].regions)
+        regions, hidden = dict(parts[0].regions), dict(parts[0].hidden)
         if regions:
             regions["outputs"] = stacked([p.regions["outputs"] for p in parts])
+        for key in ("outputs", "line") if hidden else ():
+            if key in hidden:
+                hidden[key] = stacked([p.hidden[key] for p in parts])
         history = {key: np.concatenate([p.history[key] for p in parts]) for key in parts[0].history}
         optional = {key: stacked([getattr(p, key) for p in parts]) if getattr(parts[0], key) is not None else None
                     for key in ("accuracy", "grads")}
@@ -234,7 +244,7 @@ class KerasModel:
                          param_names=parts[0].param_names,
                          plane=self.seeds_view(first, params, loss, spread, landscape),
                          steps_per_epoch=max(spes), every=parts[0].every, history=history, meta=meta, regions=regions,
-                         data=parts[0].data, spread=spread, epoch=epoch, **optional)
+                         data=parts[0].data, spread=spread, epoch=epoch, hidden=hidden, **optional)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
         """The training loss of every optimizer at each of ``rates`` after the scene's epochs,
@@ -297,11 +307,20 @@ class KerasModel:
         return np.stack(runs, axis=1)
 
     def extras(self, first, fields):
-        """The Recording's fields with what only this problem adds: decision regions."""
+        """The Recording's fields with what only this problem adds: decision regions, the
+        hidden layer's outputs."""
         params = fields["params"]
         no_regions = why_no_regions(first, self.x, self.y, params)
         fields["regions"] = {} if no_regions else decision_regions(first, self.x, self.y, params, self.loss)
-        fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions)
+        x, y = self.hidden_rows or self.validation or (self.x, self.y)
+        no_hidden = why_no_hidden(first, self.hidden_layer)
+        if not no_hidden and params[..., 0].size * len(x) * 2 * 4 > REGION_BUDGET:
+            no_hidden = "too many recorded steps to keep the hidden layer's outputs for every row"
+        if not no_hidden:
+            fields["hidden"] = {**hidden_outputs(first, self.hidden_layer, np.asarray(x), params),
+                                "y": np.asarray(y, dtype=np.float64).reshape(len(x), -1)[:, 0]}
+        fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions,
+                              no_hidden=no_hidden)
         return fields
 
 
@@ -356,7 +375,7 @@ def built_model(problem):
 
 
 def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,
-                validation=None, shuffle=True, name="model"):
+                validation=None, shuffle=True, name="model", hidden_layer=0, hidden_rows=None):
     """A problem made of your own Keras model.
 
     Args:
@@ -367,8 +386,14 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
         batch_size, epochs, shuffle: as for ``model.fit``; one step is one batch.
         validation: ``(x_val, y_val)``, passed to ``model.fit`` as ``validation_data``.
         name: what the model is, for the manifest.
+        hidden_layer: the layer (index into ``model.layers``, or name) whose two units'
+            outputs the hidden-layer panel (``panels="contour,curves,hidden"``) draws.
+            Defaults to the first.
+        hidden_rows: ``(x, y)``, the rows that panel shows. Defaults to the validation rows,
+            else the training rows.
 
     Returns:
         A :class:`KerasModel`.
     """
-    return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name)
+    return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name, hidden_layer,
+                      hidden_rows)

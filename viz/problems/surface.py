@@ -84,11 +84,13 @@ class Surface:
         return np.asarray(ops.convert_to_numpy(self.fn(ops.convert_to_tensor(x), ops.convert_to_tensor(y))),
                           dtype=np.float64)
 
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
         """Raise :class:`OptionError` for a render option a surface cannot do."""
         if seeds != 1:
             raise OptionError("seeds", seeds, "starts a model from several initializations; a surface's paths "
                                               "start where its scene says (give it several starts instead)")
+        if hidden:
+            raise OptionError("panels", "contour,curves,hidden", "draws a model's hidden layer; a surface has none")
         if boundary:
             raise OptionError("panels", "contour,curves,boundary", "draws a model's decision boundaries in its data; a surface "
                                                     "has no data")

@@ -35,7 +35,8 @@ class Options:
     steps into that time, subsampling or holding steps, instead of one frame per step up to
     ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows decision
     boundaries instead of the accuracy (a two-input model's, or the lesson's on ``features``:
-    two feature names, or ``("pca",)`` for the principal components); ``view`` "3d" draws a
+    two feature names, or ``("pca",)`` for the principal components); ``hidden`` shows a
+    model's two hidden units' outputs for its rows instead; ``view`` "3d" draws a
     surface scene's f(x, y) as a 3D surface instead of contours, seen from ``camera``
     (elevation, azimuth in degrees; None: the surface's own default);
     ``overlays`` draws arrows (-gradient, next step) at each optimizer's current point;
@@ -55,6 +56,7 @@ class Options:
     transparent: bool = False
     colours: int = MAX_COLOURS
     boundary: bool = False
+    hidden: bool = False
     features: tuple = ("variance", "skewness")
     view: str = "2d"
     camera: tuple | None = None

@@ -1,6 +1,8 @@
 """Learning curves against steps or epochs: one line per path (:class:`CurvePanel`), or a
 median and a band over several initializations (:class:`SpreadPanel`)."""
 
+import math
+
 import numpy as np
 from matplotlib.collections import PolyCollection
 
@@ -79,7 +81,7 @@ def _curve_axes(ax, x, ylabel, epochs, unit_range, values, theme):
     ax.set_ylabel(ylabel)
     ax.grid(True, color=theme.grid, linewidth=0.8)
     if epochs:
-        ax.set_xticks(np.arange(0, round(x[-1]) + 1))
+        ax.set_xticks(np.arange(0, round(x[-1]) + 1, max(1, math.ceil(round(x[-1]) / 10))))  # at most 11 ticks
     if unit_range:
         ax.set_ylim(*unit_limits(values))
     else:
