@@ -60,7 +60,7 @@ class Scene:
         rates = self.learning_rate if isinstance(self.learning_rate, (list, tuple)) else [self.learning_rate]
         for rate in rates:
             if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
-                raise SpecError(f"Scene learning_rate must be a positive number or a list of them, not {rate!r}")
+                raise SpecError(f"Scene learning_rate must be a positive number, not {rate!r} (or a list of positive numbers)")
         varied = _varied(self)
         if self.steps is not None and (type(self.steps) is not int or self.steps <= 0):
             raise SpecError(f"Scene steps must be a positive integer, not {self.steps!r}")
@@ -79,6 +79,8 @@ class Scene:
             for spec in self.optimizers.values():
                 for rate in self.learning_rate:
                     optimizers.with_rate(spec, rate)  # a schedule has no one rate to replace
+        if varied and not hasattr(self.problem, "vary"):
+            raise SpecError(f"Scene {varied} is a list, but this problem cannot compare {varied.replace('_', ' ')}s")
         if varied:
             self.problem.vary(varied, list(getattr(self, varied)))
 

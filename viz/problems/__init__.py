@@ -12,7 +12,7 @@ A problem is any object offering::
         recordings of one scene on one 2D view (or returned unchanged).
     check(*, seeds=1, view="2d", boundary=False, features=None, steps=None)
         raise ``viz.errors.OptionError`` for a render option this problem cannot do.
-    vary(setting, values)
+    vary(setting, values)  (optional: without it, a scene's paths differ by optimizer only)
         raise ``viz.errors.SpecError`` if a scene cannot compare these values of ``setting``
         ("learning_rate", "batch_size", "initializer") on this problem.
     own_code
@@ -29,7 +29,7 @@ of the keras_model path with analytic extras).
 from viz.problems.model import KerasModel, keras_model
 from viz.problems.logreg import LogReg, logreg
 
-INTERFACE = ("record", "final_losses", "share_plane", "check", "vary", "own_code", "fixed_steps")
+INTERFACE = ("record", "final_losses", "share_plane", "check", "own_code", "fixed_steps")
 
 __all__ = ["INTERFACE", "KerasModel", "LogReg", "is_problem", "keras_model", "logreg"]
 

@@ -155,9 +155,10 @@ class KerasModel:
             return self.joined(scene, seed, progress, seeds)
         return self.plain(scene, seed, progress, seeds)
 
-    def plain(self, scene, seed, progress=no_progress, seeds=1, every=None):
+    def plain(self, scene, seed, progress=no_progress, seeds=1, every=None, view=True):
         """:meth:`record` of a scene whose paths differ by optimizer only (``every``: the
-        recording interval, else :meth:`every`'s)."""
+        recording interval, else :meth:`every`'s; ``view`` False: no plane yet, None, for
+        :meth:`join` to make one of all paths)."""
         first = self.first_model(seed)
         size = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
         every = every or self.every(size, len(scene.optimizers) * seeds)
@@ -175,13 +176,15 @@ class KerasModel:
         slope = self.landscape(first, gradient=True)
         fields = dict(
             names=tuple(scene.optimizers), params=params, **along, param_names=self.param_names(first),
-            plane=self.seeds_view(first, params, along["loss"], spread, landscape), steps_per_epoch=self.steps_per_epoch,
+            plane=self.seeds_view(first, params, along["loss"], spread, landscape) if view else None,
+            steps_per_epoch=self.steps_per_epoch,
             every=every, history=history, spread=spread,
             grads=masked(slope(np.nan_to_num(params.reshape(-1, size))).reshape(params.shape), params),
             meta={"problem": self.name, "epochs": self.epochs, "batch_size": self.batch_size, "train_rows": len(self.x),
                   "learning_rate": scene.learning_rate, "seed": seed, "optimizers": configs,
-                  "paths": [{"label": label, "optimizer": label, "learning_rate": stated_rate(config["config"]["learning_rate"]),
-                             "batch_size": self.batch_size, "initializer": None} for label, config in configs.items()],
+                  "paths": [{"label": label, "optimizer": label, "batch_size": self.batch_size, "initializer": None,
+                             "learning_rate": stated_rate(config["config"]["learning_rate"])}
+                            for label, config in configs.items()],
                   "keras": load_keras().__version__})
         return Recording(**self.extras(first, fields))
 
@@ -203,7 +206,8 @@ class KerasModel:
         for path, problem in zip(paths, problems):
             before = sum(part.steps * every for part in parts) * seeds
             parts.append(problem.plain(scene.one_path(path, problem), seed,
-                                       lambda done, _, before=before: progress(before + done, total), seeds, every))
+                                       lambda done, _, before=before: progress(before + done, total), seeds, every,
+                                       view=False))
         return self.join(scene, paths, parts, first)
 
     def join(self, scene, paths, parts, first):
