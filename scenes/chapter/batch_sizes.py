@@ -16,5 +16,6 @@ batch_sizes = Scene(
     title="One SGD, four batch sizes (banknotes, lr 0.01, 10 epochs)",
     problem=problems.logreg(epochs=10),
     optimizers={"SGD": "sgd"},
+    learning_rate=0.01,  # optimizer='sgd' runs at Keras' default rate, 0.01
     batch_size=[16, 32, 64, 128],
 )

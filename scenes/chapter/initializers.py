@@ -18,5 +18,6 @@ initializers = Scene(
     title="Five initializations, one RMSprop (banknotes, batch 16, 5 epochs)",
     problem=problems.logreg(epochs=5, batch_size=16),
     optimizers={"RMSprop": "rmsprop"},
+    learning_rate=0.001,  # optimizer='rmsprop' runs at Keras' default rate (a scene's default is 0.01)
     initializer=["zeros", "uniform", "normal", "he_normal", "lecun_uniform"],
 )
