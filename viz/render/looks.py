@@ -53,6 +53,8 @@ def _hashed(label):
 
 
 FAN = re.compile(r"^(?P<base>.+) lr (?P<rate>\d[\d.e+-]*)$")  # "SGD lr 0.01": SGD's learning-rate fan
+FAMILIES = (0, 1, 2, 3, 1, 0, 4, 5)  # each colour slot's hue family: blue, orange, green, pink, grey, yellow
+FAN_SLOTS = (0, 1, 2, 3, 7, 6)  # a fan whose optimizer's hue another fan has takes the first free family here
 FAN_SHADES = (0.45, 0.3)  # a fan's shades mix its optimizer's colour up to this far towards the ink, the ground
 
 
@@ -79,8 +81,14 @@ def looks(labels, theme):
     if fanned:
         members = {member for group in fanned.values() for member in group}
         alone = looks([label for label in labels if label not in members] + list(fanned), theme)
+        families = set()  # two fans in shades of one hue (blue and sky blue) would be one fan to the eye
         for base, group in fanned.items():
             look = alone.pop(base)
+            slot = theme.paths.index(look["color"])
+            if FAMILIES[slot] in families:
+                slot = next((s for s in FAN_SLOTS if FAMILIES[s] not in families), slot)
+                look = dict(look, color=theme.paths[slot])
+            families.add(FAMILIES[slot])
             for rank, member in enumerate(group):
                 toward = 2 * rank / (len(group) - 1) - 1  # -1 (the ink) ... +1 (the ground)
                 colour = mix(look["color"], theme.background if toward > 0 else theme.ink,
