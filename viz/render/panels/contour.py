@@ -46,8 +46,8 @@ class ContourPanel(PathPanel):
                  extra=[self.seeds.key] if self.seeds else ())
         named = [path.get("initializer") for path in recording.meta.get("paths", [])]
         if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
-            ax.annotate("zeros: all weights 0", plane.xy[named.index("zeros"), 0], xytext=(-4, -12),
-                        textcoords="offset points", ha="left", va="top", fontsize="small", fontweight="bold",
+            ax.annotate("zeros: all weights 0", plane.xy[named.index("zeros"), 0], xytext=(-8, -8),
+                        textcoords="offset points", ha="right", va="top", fontsize="small", fontweight="bold",
                         color=theme.ink, zorder=4)
         elif len(starts) > 1 and not recording.spread:  # numbered as the curves' panels are, one per start
             for number, group in enumerate(start_groups(recording)):

@@ -55,7 +55,9 @@ class CurvePanel:
             cross.set_visible(bool(steps[path] >= self.diverged[path]))
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
             epochs_done = int(np.floor(self.x[path, step] + 1e-9)) if step >= 0 else 0
-            mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
+            values = self.per_epoch[path, :epochs_done]
+            low, high = mark.axes.get_ylim()  # a marker off the axis is not drawn over what lies beyond it
+            mark.set_data(np.arange(1, epochs_done + 1), np.where((values >= low) & (values <= high), values, np.nan))
 
 
 def _crosses(ax, x, values, diverged, styles, theme):
