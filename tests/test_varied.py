@@ -99,7 +99,8 @@ def test_a_fan_steps_through_its_optimizers_hue():
 
 def test_tuning_several_initializations_and_a_sequence_are_refused_for_lists(tmp_path):
     scene = Scene("t", LESSON, optimizers={"SGD": "sgd"}, batch_size=[16, 32])
-    for options, keyword in [({"tune_lr": "tuned"}, "tune_lr"), ({"seeds": 3}, "seeds"), ({"sequence": True}, "sequence")]:
+    refused = [({"tune_lr": "tuned"}, "tune_lr"), ({"seeds": 3}, "seeds"), ({"sequence": True}, "sequence")]
+    for options, keyword in refused:
         with pytest.raises(OptionError) as error:
             pipeline.plan(scene, tmp_path / "out.gif", **options)
         assert error.value.keyword == keyword
@@ -149,3 +150,27 @@ def test_a_padded_export_keeps_each_paths_steps(tmp_path):
                                 names=("one",))
     plain.save(tmp_path / "p.npz")
     assert Recording.load(tmp_path / "p.npz").epoch is None
+
+
+def test_the_hidden_panel_is_refused_where_no_layer_has_two_units(tmp_path):
+    import keras
+
+    def wide():
+        return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu"), keras.layers.Dense(1)])
+
+    x, y = np.zeros((8, 4), "float32"), np.zeros(8, "float32")
+    cases = [(Scene("t", problems.keras_model(wide, x, y)), "layer 'dense.*' has outputs of shape \\(3,\\)"),
+             (Scene("t", LESSON), "one sigmoid unit"), (Scene("t", surfaces.get("rosenbrock")), "a surface has none")]
+    for scene, reason in cases:
+        with pytest.raises(OptionError, match=reason):
+            pipeline.plan(scene, tmp_path / "out.gif", panels="contour,curves,hidden")
+    with pytest.raises(OptionError, match="one data panel at a time"):
+        pipeline.plan(Scene("t", LESSON), tmp_path / "out.gif", panels="contour,curves,boundary,hidden")
+
+
+def test_the_cache_tells_lists_apart():
+    from viz.store import cache
+
+    scenes = [Scene("t", LESSON, optimizers={"SGD": "sgd"}, batch_size=sizes) for sizes in ([16, 32], [16, 64])]
+    scenes.append(Scene("t", LESSON, optimizers={"SGD": "sgd"}, initializer=["zeros", "he_normal"]))
+    assert len({cache.key(scene, 0) for scene in scenes}) == 3

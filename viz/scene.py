@@ -60,7 +60,8 @@ class Scene:
         rates = self.learning_rate if isinstance(self.learning_rate, (list, tuple)) else [self.learning_rate]
         for rate in rates:
             if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
-                raise SpecError(f"Scene learning_rate must be a positive number, not {rate!r} (or a list of positive numbers)")
+                raise SpecError(f"Scene learning_rate must be a positive number, not {rate!r} "
+                                "(or a list of positive numbers)")
         varied = _varied(self)
         if self.steps is not None and (type(self.steps) is not int or self.steps <= 0):
             raise SpecError(f"Scene steps must be a positive integer, not {self.steps!r}")

@@ -127,7 +127,8 @@ def render_options(output, options):
     look = Options(fmt=fmt, size=size or preset_size(quality or "m", aspect), fps=fps,
                    transparent=options["transparent"], theme=options["theme"], font_scale=options["font_scale"],
                    hold=options["hold"], duration=options["duration"], max_frames=options["max_frames"],
-                   boundary=boundary, hidden=data_panel == "hidden", **({"features": features} if features else {}), view=options["view"],
+                   boundary=boundary, hidden=data_panel == "hidden", **({"features": features} if features else {}),
+                   view=options["view"],
                    camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
                    overlays=overlays, trail=trail, sequence=options["sequence"], time=options["time"])
     look.check()

@@ -231,8 +231,8 @@ class KerasModel:
         meta = dict(parts[0].meta, learning_rate=scene.learning_rate, optimizers={}, paths=[])
         for path, part in zip(paths, parts):
             meta["optimizers"].update(part.meta["optimizers"])
-            meta["paths"].append(dict(part.meta["paths"][0], optimizer=path.optimizer,
-                                      initializer=None if path.initializer is None else initializer_name(path.initializer)))
+            named = None if path.initializer is None else initializer_name(path.initializer)
+            meta["paths"].append(dict(part.meta["paths"][0], optimizer=path.optimizer, initializer=named))
         if scene.batch_size:
             meta["batch_size"] = list(scene.batch_size)
         regions, hidden = dict(parts[0].regions), dict(parts[0].hidden)
