@@ -16,6 +16,9 @@ from viz import pipeline, record
 from viz.errors import OptionError
 from viz.problems.logreg import lesson_data
 from viz.render.animation import render
+from viz.render.frames import Frames
+from viz.render.options import Options
+from viz.render.panels.hidden import HiddenPanel
 from viz.scene import load_scenes
 
 CHAPTER = Path(__file__).parent.parent / "scenes" / "chapter"
@@ -146,6 +149,13 @@ def test_the_hidden_layer_is_the_notebooks_network_and_separates_the_classes(tmp
     side = hidden["outputs"][0, -1] @ np.array([w1, w2]) + bias > 0
     assert np.mean(side == (y_test == 1)) > 0.95  # the course: the hidden representation separates the classes
     assert frames_decode(recording, tmp_path, hidden=True) == 3
+    frames = Frames(recording, "t", [0, 210], Options(size=(640, 360), hidden=True))
+    panel = next(panel for panel in frames.panels if isinstance(panel, HiddenPanel))
+    x0, y0, x1, y1 = panel.boundary.axes.get_window_extent().extents.astype(int)
+    first = frames[0][360 - y1:360 - y0, x0:x1].copy()
+    assert sum(len(points.get_xdata()) for points in panel.points) == 412
+    last = frames[1][360 - y1:360 - y0, x0:x1]
+    assert np.mean(np.any(first != last, axis=-1)) > 0.01  # the points and the line move
 
 
 def test_the_chapter_renders_as_a_folder_and_refuses_the_hidden_panel_where_there_is_none(tmp_path):

@@ -29,9 +29,8 @@ class HiddenPanel:
         self.view = np.stack([low - room, high + room])
         ax.set_xlim(*self.view[:, 0])
         ax.set_ylim(*self.view[:, 1])
-        layer = str(hidden["layer"])
-        ax.set_xlabel(f"{layer} unit 1", labelpad=1)
-        ax.set_ylabel(f"{layer} unit 2")
+        ax.set_xlabel("hidden unit 1", labelpad=1)  # Keras' layer names change from run to run: not shown
+        ax.set_ylabel("hidden unit 2")
         ax.set_title(f"{recording.names[path]}: hidden layer, {len(y)} rows", fontsize="small", loc="left", pad=2)
         style = path_styles(recording.names, theme)[path]
         self.boundary, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.2,
