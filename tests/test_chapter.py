@@ -60,9 +60,9 @@ def assert_is_fit(recording, path, history, end):
 
 
 def frames_decode(recording, tmp_path, **options):
-    """A 3-frame GIF of ``recording`` (small), decoded: its frame count."""
+    """A 2-frame GIF of ``recording`` (small), decoded: its frame count."""
     out = tmp_path / "scene.gif"
-    render(recording, out, "t", size=(320, 180), max_frames=3, hold=0, **options)
+    render(recording, out, "t", size=(320, 180), max_frames=2, hold=0, **options)
     with Image.open(out) as gif:
         return gif.n_frames
 
@@ -85,15 +85,13 @@ def test_learning_rates_are_the_notebooks_sgd_runs(rates, tmp_path):
     scene, recording = rates
     assert recording.names == ("lr 0.01", "lr 0.05", "lr 0.1", "lr 0.5")
     assert [p["learning_rate"] for p in recording.meta["paths"]] == [0.01, 0.05, 0.1, 0.5]
-    for path in (0, 3):
-        rate = scene.learning_rate[path]
-        history, end = notebook_fit(recording.params[path, 0], keras.optimizers.SGD(learning_rate=rate), 16, 10,
-                                    scene.seed)
-        assert_is_fit(recording, path, history, end)
+    # lr 0.01 is batch_sizes.py's batch 16, checked there
+    history, end = notebook_fit(recording.params[3, 0], keras.optimizers.SGD(learning_rate=0.5), 16, 10, scene.seed)
+    assert_is_fit(recording, 3, history, end)
     final = recording.loss[:, -1]
     assert np.all(np.diff(final) < 0)  # the course: larger rates reach a lower loss in 10 epochs
     assert np.all(recording.params[:, 0] == recording.params[0, 0])  # one start
-    assert frames_decode(recording, tmp_path) == 3
+    assert frames_decode(recording, tmp_path) == 2
 
 
 def test_batch_sizes_run_in_epochs_and_export_each_paths_steps(batches, tmp_path):
@@ -110,7 +108,7 @@ def test_batch_sizes_run_in_epochs_and_export_each_paths_steps(batches, tmp_path
             np.testing.assert_array_equal(npz["epoch"][path, :steps + 1], np.arange(steps + 1) / per_epoch)
             assert np.isnan(npz["epoch"][path, steps + 1:]).all() and np.isnan(npz["params"][path, steps + 1:]).all()
             assert np.isfinite(npz["params"][path, :steps + 1]).all()
-    assert frames_decode(recording, tmp_path) == 3
+    assert frames_decode(recording, tmp_path) == 2
 
 
 def test_initializers_start_where_each_initializer_puts_them(tmp_path):
@@ -125,7 +123,7 @@ def test_initializers_start_where_each_initializer_puts_them(tmp_path):
         history, end = notebook_fit(starts[path], "rmsprop", 16, 1, scene.seed)
         assert_is_fit(recording, path, history, end)
     assert [p["initializer"] for p in recording.meta["paths"]] == list(recording.names)
-    assert frames_decode(recording, tmp_path) == 3
+    assert frames_decode(recording, tmp_path) == 2
 
 
 def test_the_hidden_layer_is_the_notebooks_network_and_separates_the_classes(tmp_path):
@@ -148,7 +146,7 @@ def test_the_hidden_layer_is_the_notebooks_network_and_separates_the_classes(tmp
     w1, w2, bias = hidden["line"][0, -1]
     side = hidden["outputs"][0, -1] @ np.array([w1, w2]) + bias > 0
     assert np.mean(side == (y_test == 1)) > 0.95  # the course: the hidden representation separates the classes
-    assert frames_decode(recording, tmp_path, hidden=True) == 3
+    assert frames_decode(recording, tmp_path, hidden=True) == 2
     frames = Frames(recording, "t", [0, 210], Options(size=(640, 360), hidden=True))
     panel = next(panel for panel in frames.panels if isinstance(panel, HiddenPanel))
     x0, y0, x1, y1 = panel.boundary.axes.get_window_extent().extents.astype(int)
