@@ -293,12 +293,14 @@ def _checked(scene, name, options, look=None):
                                   "scene's problem is small enough to be drawn in full")
             scene = dataclasses.replace(scene, problem=dataclasses.replace(scene.problem, budgets=budgets))
         scene.problem.check(seeds=seeds, view=look.view if look else "2d", boundary=look.boundary if look else False,
+                            hidden=look.hidden if look else False,
                             features=look.features if look and options["features"] is not None else None,
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
         if first + seeds - 1 > 2**32 - 1:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
+        _check_varied(scene, options, look)
         if options["tune_lr"]:
             from viz.optimizers import with_rate
 
@@ -307,6 +309,19 @@ def _checked(scene, name, options, look=None):
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene
+
+
+def _check_varied(scene, options, look):
+    """Refuse what a scene comparing a setting cannot do: tuning its rates, several
+    initializations or a sequence of paths of different lengths (batch sizes)."""
+    if scene.varied and options["tune_lr"]:
+        raise OptionError("tune_lr", options["tune_lr"], f"tunes each optimizer's one rate; this scene compares "
+                          f"{scene.varied.replace('_', ' ')}s across its paths")
+    if scene.varied == "batch_size" and options["seeds"] > 1:
+        raise OptionError("seeds", options["seeds"], "cannot be combined with a list of batch sizes yet")
+    if scene.varied == "batch_size" and look is not None and look.sequence:
+        raise OptionError("sequence", True, "plays optimizers in turn; this scene's batch sizes run side by side, "
+                          "in epochs")
 
 
 def _in_scene(error, name):

@@ -4,7 +4,10 @@ Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start; big mo
 ``grads_on_plane`` [n_opt, steps+1, 2] instead of ``grads``), ``state`` [n_opt, steps+1, n_state]
 (models with non-trainable state), ``loss`` and ``accuracy``
 [n_opt, steps+1], ``xy`` [n_opt, steps+1, 2] (the paths on the 2D view), ``history`` values
-[n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it.
+[n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it. Paths of
+different lengths (batch sizes) are NaN-padded after their ends (``Recording.ends``), and
+``epoch`` says where each of their points lies in epochs. ``meta["paths"]`` describes each path:
+``{"label", "optimizer", "learning_rate", "batch_size", "initializer"}``.
 """
 
 import csv
@@ -17,7 +20,7 @@ import numpy as np
 from viz.store.atomic import atomic_path
 from viz.plane import Plane
 
-GROUPS = ("regions", "data", "spread", "samples")  # optional dicts of arrays, saved as "<group>_<key>"
+GROUPS = ("regions", "data", "spread", "hidden", "samples")  # optional dicts of arrays, saved as "<group>_<key>"
 
 
 @dataclass(frozen=True)
@@ -62,17 +65,46 @@ class Recording:
     samples: dict = field(default_factory=dict)  # image classifiers: images [k, h, w], labels [k], and each
                                                  # path's predicted [n_opt, steps+1, k] class and its
                                                  # probability confidence [n_opt, steps+1, k]
+    hidden: dict = field(default_factory=dict)  # a model's two hidden units: outputs [n_paths, steps+1, rows, 2]
+                                                # for rows of class y [rows], the output unit's line
+                                                # [n_paths, steps+1, 3] (w1, w2, b), the layer's name
     grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
     grads_on_plane: np.ndarray | None = None  # [n_opt, steps+1, 2]: big models keep only the gradient's
                                               # projection on the plane (for the arrows), not ``grads``
     state: np.ndarray | None = None  # [n_opt, steps+1, n_state]: non-trainable state (BatchNormalization's
                                      # moving statistics) in ``model.non_trainable_weights`` order
+    epoch: np.ndarray | None = None  # [n_paths, steps+1]: each point's epoch, NaN past its path's end; only
+                                     # when the paths' steps per epoch differ (batch sizes): time in epochs
+    path_steps: np.ndarray | None = None  # [n_paths] each path's optimizer steps, with ``epoch``
 
     def gradient_on_plane(self):
         """The loss's gradient at each point projected on the plane [n_opt, steps+1, 2], or None."""
         if self.grads is not None:
             return self.grads @ self.plane.basis.T
         return self.grads_on_plane
+
+    @property
+    def ends(self):
+        """Each path's last recorded point [n_paths] (paths of different batch sizes end at
+        different points; the rest is NaN padding, not a divergence)."""
+        if self.epoch is None:
+            return np.full(len(self.names), self.steps)
+        return np.isfinite(self.epoch).sum(axis=1) - 1
+
+    def point_steps(self):
+        """The optimizer step of each path's recorded points [n_paths, steps+1]: 0, every,
+        2 every, ... and the path's last step (recorded even when ``every`` does not divide it)."""
+        last = self.path_steps if self.path_steps is not None else np.full(len(self.names), self.optimizer_steps[-1])
+        return np.minimum(np.arange(self.steps + 1)[None] * self.every, np.asarray(last)[:, None])
+
+    def epochs(self):
+        """Each point's position in epochs [n_paths, steps+1] (NaN past a path's end), or
+        None for a surface."""
+        if self.epoch is not None:
+            return self.epoch
+        if not self.steps_per_epoch:
+            return None
+        return np.tile(self.optimizer_steps / self.steps_per_epoch, (len(self.names), 1))
 
     @property
     def steps(self):
@@ -100,9 +132,12 @@ class Recording:
         }
         if self.accuracy is not None:
             arrays["accuracy"] = self.accuracy
-        for optional in ("grads", "grads_on_plane", "state"):
+        for optional in ("grads", "grads_on_plane", "state", "path_steps"):
             if getattr(self, optional) is not None:
                 arrays[optional] = getattr(self, optional)
+        arrays["steps"] = self.point_steps()[np.arange(len(self.names)), self.ends]  # each path's optimizer steps
+        if self.steps_per_epoch:
+            arrays["epoch"] = self.epochs()
         for plane_field in fields(Plane):
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
@@ -150,6 +185,8 @@ class Recording:
             raise ValueError(f"{path} is not a recording of this viz version (it lacks {', '.join(missing)})")
         if _digest({key: value for key, value in data.items() if key != "digest"}) != str(data.pop("digest")):
             raise ValueError(f"{path} is damaged: its content does not match its sha256")
+        epoch = data.pop("epoch", None)
+        data.pop("steps", None)  # each path's steps: from ``epoch``
         plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane)}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         plane["marks_label"] = str(plane["marks_label"])
@@ -173,6 +210,8 @@ class Recording:
             grads=data.get("grads"),
             grads_on_plane=data.get("grads_on_plane"),
             state=data.get("state"),
+            epoch=epoch if epoch is not None and np.isnan(epoch).any() else None,
+            path_steps=data.get("path_steps"),
         )
 
     def to_csv(self, path):
@@ -196,14 +235,17 @@ class Recording:
         else:
             names, params, loss, accuracy, xy = self.names, self.params, self.loss, self.accuracy, self.plane.xy
             seeds = np.full(len(names), self.meta.get("seed", ""))
+        ends, epochs = np.repeat(self.ends, len(names) // len(self.names)), self.epochs()
+        at = np.repeat(self.point_steps(), len(names) // len(self.names), axis=0)
+        epochs = None if epochs is None else np.repeat(epochs, len(names) // len(self.names), axis=0)
         header = ["path", "optimizer", "seed", "step", "epoch", "loss", "accuracy", "view_x", "view_y",
                   *self.param_names]
         with atomic_path(path) as temporary, open(temporary, "w", newline="") as out:
             writer = csv.writer(out)
             writer.writerow(header)
             for i, name in enumerate(names):
-                for step, optimizer_step in enumerate(self.optimizer_steps.tolist()):
-                    epoch = optimizer_step / self.steps_per_epoch if self.steps_per_epoch else ""
+                for step in range(ends[i] + 1):  # a path's own steps: no rows for its padding
+                    epoch = float(epochs[i, step]) if epochs is not None else ""
                     writer.writerow([
                         i, name, seeds[i], optimizer_step, epoch, float(loss[i, step]),
                         float(accuracy[i, step]) if accuracy is not None else "",

@@ -21,7 +21,7 @@ DEFAULTS = {
     "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
     "time_budget": None, "memory_budget": None,
 }
-PANELS = ("contour", "curves", "boundary")
+PANELS = ("contour", "curves", "boundary", "hidden")
 MAX_SEEDS = 100
 
 
@@ -42,7 +42,8 @@ def _names(value):
 
 
 def panels(value):
-    """``"contour,curves[,boundary]"`` -> whether the boundary panel is asked for."""
+    """``"contour,curves[,boundary|hidden]"`` -> the data panel asked for ("boundary" or
+    "hidden", the hidden layer's outputs), or None."""
     names = _names(value)
     strange = [name for name in names if name not in PANELS]
     if strange:
@@ -50,7 +51,9 @@ def panels(value):
     if not {"contour", "curves"} <= set(names):
         raise OptionError("panels", value, "the contour and curves panels are always drawn: give contour,curves "
                                            "or contour,curves,boundary")
-    return "boundary" in names
+    if {"boundary", "hidden"} <= set(names):
+        raise OptionError("panels", value, "one data panel at a time: boundary or hidden")
+    return next((name for name in ("boundary", "hidden") if name in names), None)
 
 
 def budget(value, keyword="max_size", least=10_000, why="a GIF needs at least 10KB"):
@@ -128,7 +131,8 @@ def render_options(output, options):
     fps = options["fps"]
     if fps is None and quality is not None and fmt not in STILLS:
         fps = QUALITIES[quality][1] if fmt != "gif" else min(QUALITIES[quality][1], GIF_MAX_FPS)
-    boundary = panels(options["panels"])
+    data_panel = panels(options["panels"])
+    boundary = data_panel == "boundary"
     features = options["features"]
     if features is not None:
         if not boundary:
@@ -145,7 +149,8 @@ def render_options(output, options):
     look = Options(fmt=fmt, size=size or preset_size(quality or "m", aspect), fps=fps,
                    transparent=options["transparent"], theme=options["theme"], font_scale=options["font_scale"],
                    hold=options["hold"], duration=options["duration"], max_frames=options["max_frames"],
-                   boundary=boundary, **({"features": features} if features else {}), view=options["view"],
+                   boundary=boundary, hidden=data_panel == "hidden", **({"features": features} if features else {}),
+                   view=options["view"],
                    camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
                    overlays=overlays, trail=trail, sequence=options["sequence"], time=options["time"])
     look.check()

@@ -182,7 +182,11 @@ def list_scenes(scene_file):
 
     for name, scene in select(load_scenes(scene_file), scene_file, every=True).items():
         click.echo(f"{name}: {scene.title}")
-        click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {scene.learning_rate:g}")
+        rate = scene.learning_rate
+        rates = ", ".join(f"{r:g}" for r in rate) if isinstance(rate, tuple) else f"{rate:g}"
+        click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {rates}")
+        if scene.varied in ("batch_size", "initializer"):
+            click.echo(f"    paths: {', '.join(path.label for path in scene.paths())}")
 
 
 @main.command(name="surfaces")

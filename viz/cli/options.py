@@ -86,7 +86,8 @@ RENDER_OPTIONS = [
                 "counter says so."),
     option("Layout", "--panels", metavar="PANELS", show_default=True,
            help="Add boundary (contour,curves,boundary): decision boundaries in the data instead of the accuracy "
-                "(the lesson, or a keras_model with two inputs)."),
+                "(the lesson, or a keras_model with two inputs); or hidden (contour,curves,hidden): a keras_model's "
+                "two hidden units' outputs for its rows, with the output unit's decision line."),
     option("Layout", "--features", metavar="A,B|pca", help="The lesson's boundary panel axes: two features [default: variance,skewness], "
                                         "or pca for the principal components of the standardised features."),
     option("Recording", "--steps", type=int, help="Optimizer steps of a surface scene, instead of the scene's own."),

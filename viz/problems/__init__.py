@@ -12,6 +12,9 @@ A problem is any object offering::
         recordings of one scene on one 2D view (or returned unchanged).
     check(*, seeds=1, view="2d", boundary=False, features=None, steps=None)
         raise ``viz.errors.OptionError`` for a render option this problem cannot do.
+    vary(setting, values)  (optional: without it, a scene's paths differ by optimizer only)
+        raise ``viz.errors.SpecError`` if a scene cannot compare these values of ``setting``
+        ("learning_rate", "batch_size", "initializer") on this problem.
     own_code
         the user's function whose source file joins the cache key, or None.
     fixed_steps

@@ -142,3 +142,45 @@ def _batched(model, inputs, reduce, gradient=False):
         return np.concatenate(chunks).astype(np.float64)
 
     return evaluated
+
+
+def chosen_layer(model, layer):
+    """The model's layer ``layer`` (an index into ``model.layers`` or a name)."""
+    return model.get_layer(layer) if isinstance(layer, str) else model.layers[layer]
+
+
+def why_no_hidden(model, layer):
+    """Why the hidden-layer panel cannot show the model's layer ``layer``, or "" if it can."""
+    try:
+        chosen = chosen_layer(model, layer)
+    except (IndexError, ValueError):
+        return f"the hidden-layer panel's layer {layer!r} is not a layer of this model"
+    shape = tuple(chosen.output.shape[1:])
+    if shape != (2,):
+        return (f"the hidden-layer panel draws a layer of two units; layer {chosen.name!r} has outputs of shape "
+                f"{shape} (pick another with keras_model(..., hidden_layer=...))")
+    return ""
+
+
+def hidden_outputs(model, layer, inputs, params):
+    """What the hidden-layer panel draws, for a model :func:`why_no_hidden` accepts: the two
+    outputs of layer ``layer`` for each row of ``inputs`` at every recorded weight vector
+    (``outputs`` [n_paths, points, rows, 2] float32) and, when that layer feeds the model's
+    one output unit directly (a Dense layer), that unit's weights and bias along the paths
+    (``line`` [n_paths, points, 3]: its decision line w·h + b = 0 in the plane of the two)."""
+    keras = load_keras()
+
+    chosen = chosen_layer(model, layer)
+    sub = keras.Model(model.inputs, chosen.output)
+    starts = np.cumsum([0] + [int(np.prod(v.shape)) for v in model.trainable_variables])
+    where = {id(v): np.arange(a, b) for v, a, b in zip(model.trainable_variables, starts[:-1], starts[1:])}
+    flat = np.nan_to_num(params.reshape(-1, params.shape[-1]))
+    take = np.concatenate([where[id(v)] for v in sub.trainable_variables])
+    outputs = output_evaluator(sub, inputs)(flat[:, take]).reshape(*params.shape[:2], len(inputs), 2)
+    found = {"outputs": outputs.astype(np.float32), "layer": np.array(chosen.name)}
+    last = model.layers[-1]
+    if model.layers.index(chosen) == len(model.layers) - 2 and isinstance(last, keras.layers.Dense) \
+            and last.units == 1:
+        kernel, bias = last.kernel, last.bias
+        found["line"] = np.concatenate([params[..., where[id(kernel)]], params[..., where[id(bias)]]], axis=-1)
+    return found

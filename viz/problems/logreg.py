@@ -114,9 +114,12 @@ class Lesson(KerasModel):
 
     own_code = None  # viz's own model: nothing of the user's joins the cache key
 
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
         """Raise :class:`OptionError` for a render option the lesson cannot do."""
         check_model_options(view, steps)
+        if hidden:
+            raise OptionError("panels", "contour,curves,hidden", "draws a hidden layer of two units; the lesson's "
+                              "model is one sigmoid unit on its four inputs (use a keras_model with a hidden layer)")
         if features is not None and not feature_axes_ok(features):
             raise OptionError("features", ",".join(features), "the lesson's boundary panel takes two different "
                               f"names of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
@@ -262,8 +265,12 @@ class LogReg:
     def share_plane(self, recordings):
         return self.preset().share_plane(recordings)
 
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
-        return self.preset().check(seeds=seeds, view=view, boundary=boundary, features=features, steps=steps)
+    def vary(self, setting, values):
+        return self.preset().vary(setting, values)
+
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
+        return self.preset().check(seeds=seeds, view=view, boundary=boundary, features=features, steps=steps,
+                                   hidden=hidden)
 
 
 def logreg(epochs=5, batch_size=16, axes=None):

@@ -27,7 +27,7 @@ def render(recording, path, title="", progress=None, then=(), **options):
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
     everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
-    frames = Joined([Frames(part, part_title, [part.steps] if fmt in STILLS else frame_steps(part, options), options,
+    frames = Joined([Frames(part, part_title, [part.ends] if fmt in STILLS else frame_steps(part, options), options,
                             like=[other for other in everyone if other is not part])
                      for part, part_title in parts], pause=round(options.hold * fps),
                     cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])

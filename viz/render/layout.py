@@ -16,6 +16,7 @@ from viz.divergence import diverged_steps
 from viz.errors import OptionError, SpecError
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
+from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
@@ -110,6 +111,9 @@ def check(recording, options):
     if options.boundary and not (recording.regions or recording.data):
         raise SpecError(recording.meta.get("no_regions") or
                         "decision boundaries take the lesson or a keras_model with two inputs")
+    if options.hidden and not recording.hidden:
+        raise SpecError(recording.meta.get("no_hidden") or "the hidden-layer panel takes a keras_model whose chosen "
+                        "layer has two units")
     if options.view == "3d":
         refuse_unless_surface(recording)
 
@@ -140,16 +144,19 @@ def curve_panels(figure, box, recording, options, theme):
         note = f"lines: median of {len(recording.spread['seeds'])} initializations, bands: {BAND_LABEL}"
     height -= _note(figure, box, note, theme)
     box = (left, bottom, width, height)
-    if metric is None and not options.boundary:
+    if metric is None and not (options.boundary or options.hidden):
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")
         return [_loss_panel(loss_ax, recording, theme)]
-    gap = 0.09 * options.font_scale if options.boundary else 0.04  # the boundary panel has axes of its own: room for "epoch"
+    data_panel = options.boundary or options.hidden  # a panel with axes of its own below the loss: room for "epoch"
+    gap = 0.09 * options.font_scale if data_panel else 0.04
     half = (height - gap) / 2
     loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
-    if options.boundary:
+    if data_panel:
         loss_ax.set_xlabel("epoch", labelpad=1)
         boundary_ax = figure.add_axes((left, bottom, width, half))
+        if options.hidden:
+            return [_loss_panel(loss_ax, recording, theme), HiddenPanel(boundary_ax, recording, theme)]
         return [_loss_panel(loss_ax, recording, theme),
                 BoundaryPanel(boundary_ax, recording, theme) if recording.regions
                 else LinearBoundaryPanel(boundary_ax, recording, options.features, theme)]
@@ -164,7 +171,8 @@ def curve_panels(figure, box, recording, options, theme):
     return [_loss_panel(loss_ax, recording, theme),
             CurvePanel(lower_ax, recording.names, per_step,
                        f"training {metric}" + ("" if recording.accuracy is not None else ", per epoch"),
-                       spe, history[metric], "acc" in metric, theme, recording.optimizer_steps, diverged_steps(recording))]
+                       spe, history[metric], "acc" in metric, theme, recording.optimizer_steps, diverged_steps(recording),
+                       recording.epoch)]
 
 
 def _loss_panel(ax, recording, theme):
@@ -174,7 +182,7 @@ def _loss_panel(ax, recording, theme):
                            recording.steps_per_epoch, recording.accuracy is not None, theme, recording.optimizer_steps)
     return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
                       recording.history["loss"], recording.accuracy is not None, theme, recording.optimizer_steps,
-                      diverged_steps(recording))
+                      diverged_steps(recording), recording.epoch)
 
 
 def _legend(figure, recording, theme, scale, ceiling, like=None):

@@ -73,8 +73,8 @@ def left_view_steps(recording):
     out = ~inside(recording.plane.xy, low, high)
     gone = diverged_steps(recording)
     steps = []
-    for row, end in zip(out, gone):
-        row = row[: (len(row) if end is None else end + 1)]
+    for row, end, last in zip(out, gone, recording.ends):
+        row = row[: (last + 1 if end is None else end + 1)]
         steps.append(int(row.argmax()) if row.any() else None)
     return steps
 
