@@ -170,7 +170,7 @@ def small_runs(monkeypatch, reader_folder, shared_cache):
     snippets. The snippets stay as a lecturer writes them."""
     import viz
     from viz import pipeline, tune
-    from viz.problems import evaluate
+    from viz.problems import cost
     from viz.record import record
 
     chosen, plan = pipeline._chosen, pipeline.plan
@@ -188,7 +188,7 @@ def small_runs(monkeypatch, reader_folder, shared_cache):
     monkeypatch.setattr(viz, "record", lambda scene, *args, seeds=1, **kwargs:
                         record(small(scene), *args, seeds=min(seeds, 2), **kwargs))
     monkeypatch.setattr(tune, "GRID", (1.0, 3.0))
-    monkeypatch.setattr(evaluate, "GRID_RESOLUTION", (15, 15))
+    monkeypatch.setattr(cost, "GRID_LIMITS", (3, 15))
     monkeypatch.setattr(pipeline, "CACHE", shared_cache)  # OUTPUT_FOLDER / an absolute path is that path
     return reader_folder
 

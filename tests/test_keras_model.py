@@ -1,12 +1,15 @@
 """Any Keras model: the recorded weights are what model.fit did, the plane's loss is the
 model's own loss, and big models are recorded every k-th step."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from viz import Scene, problems, record
 from viz.backend import load_keras
-from viz.problems import model as model_module
+from viz.problems.cost import Budgets, stride
+from viz.problems.evaluate import loss_evaluator
 from viz.render.options import Options
 from viz.render.frames import Frames
 
@@ -76,7 +79,7 @@ def test_the_plane_holds_the_models_own_loss(recorded):
         model.set_weights(pieces)
         return model.evaluate(x, y, verbose=0, batch_size=ROWS)
 
-    evaluator = model_module.loss_evaluator(model, x, y, "binary_crossentropy")
+    evaluator = loss_evaluator(model, x, y, "binary_crossentropy")
     assert evaluator(plane.origin[None])[0] == pytest.approx(evaluate(plane.origin), rel=1e-6)
     for i, j in [(0, 0), (40, 17), (80, 80)]:
         weights = plane.origin + plane.grid_x[j] * plane.basis[0] + plane.grid_y[i] * plane.basis[1]
@@ -95,12 +98,12 @@ def test_every_optimizer_starts_from_the_same_weights_per_seed():
 
 
 @pytest.mark.slow
-def test_a_big_model_is_recorded_every_kth_step(monkeypatch):
-    problem = problems.keras_model(mlp, *data(), batch_size=BATCH, epochs=EPOCHS)
+def test_a_big_model_is_recorded_every_kth_step():
     steps = ROWS // BATCH * EPOCHS
-    assert problem.every(17, 2) == 1
-    assert problem.every(500_000, 6) == 3  # weights and gradients, 48 MB a point: 5 points, every 3rd of 12 steps
-    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 2 * 8 * 17 * 2 * 5)  # room for 5 points each
+    five = Budgets(memory=8 * 17 * 2 * 5)  # room for 5 points of 17 weights on 2 paths
+    assert stride(steps, 2, 17, Budgets()) == 1
+    assert stride(steps, 6, 1_000_000, Budgets()) == 3  # 48 MB a point: 5 points, every 3rd of 12 steps
+    problem = dataclasses.replace(problems.keras_model(mlp, *data(), batch_size=BATCH, epochs=EPOCHS), budgets=five)
     recording = record(Scene("big", problem, optimizers={"SGD": "sgd", "Adam": "adam"}))
     assert recording.every == 3 and recording.params.shape[1] == steps // 3 + 1 == 5
     frames = Frames(recording, "big", options=Options(size=(320, 180)))
@@ -134,9 +137,8 @@ def test_a_100k_weight_model_renders_and_says_what_was_subsampled(runner, scene_
 
     from viz.cli import main
 
-    monkeypatch.setattr(model_module, "MEMORY_BUDGET", 40e6)  # 13 points of 2 x 91,501 float64 weights and gradients
     result = runner.invoke(main, ["render", str(scene_file(WIDE)), "-o", str(tmp_path / "wide.gif"),
-                                  "--size", "320x180"])
+                                  "--size", "320x180", "--memory-budget", "12MB"])  # 8 points of 2 x 91,501 float64
     assert result.exit_code == 0, result.output
     assert "has 91,501 weights: to keep memory bounded its weights were recorded every 2 steps" in result.stderr
     with Image.open(tmp_path / "wide.gif") as gif:
@@ -196,8 +198,8 @@ def test_the_landscape_loss_is_the_loss_fit_minimises():
 
 @pytest.mark.parametrize("layers, message", [
     ("[keras.layers.Dense(1)]", "model without weights: start it with keras.Input"),
-    ("[keras.Input((2,)), keras.layers.BatchNormalization(), keras.layers.Dense(1, activation='sigmoid')]",
-     "non-trainable state (batch_normalization) are not supported yet"),
+    ("[keras.Input((2,)), keras.layers.Dense(3, activation='softmax')]",
+     "the loss binary_crossentropy does not fit outputs of shape (3,)"),
 ])
 def test_models_viz_cannot_draw_are_refused_in_one_line(runner, scene_file, layers, message):
     from viz.cli import main

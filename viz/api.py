@@ -18,7 +18,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
            max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
-           tune_lr=None, seed=None, cache=True, plane="pca", progress=None):
+           tune_lr=None, seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
@@ -28,9 +28,10 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``), the look (theme, font_scale,
     view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
     the layout (panels, features; ``panels="contour,curves,sharpness,line"`` adds why the paths
-    move, see docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, plane:
-    ``plane="hessian"`` or ``"random"`` views a model on other directions than its paths'
-    principal ones).
+    move, see docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
+    keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
+    60, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
+    ``"random"`` views a model on other directions than its paths' principal ones).
 
     Args:
         scene_or_file: a :class:`~viz.Scene`, a scene file, or a folder of scene files.
@@ -66,7 +67,7 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
          transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
          sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
-         seed=None, cache=False, plane="pca"):
+         seed=None, cache=False, time_budget=None, memory_budget=None, plane="pca"):
     """Record a scene and return its animation for Jupyter to display inline.
 
     An MP4 by default (``format`` or ``output``'s suffix: also webm, html for the interactive

@@ -31,8 +31,16 @@ def view_range(plane):
 
 def diverged_steps(recording):
     """For each path of ``recording``, the recorded step at which it diverged, or None."""
-    steps = divergence_steps(recording.loss, view_range(recording.plane))
+    steps = divergence_steps(held_at_end(recording.loss, recording.ends), view_range(recording.plane))
     return [int(step) if step >= 0 else None for step in steps]
+
+
+def held_at_end(values, ends):
+    """``values`` [n_paths, points, ...] with each path's padding (past its end, ``ends``
+    [n_paths]) filled with its value at the end: a path that ended is not a divergence."""
+    past = np.arange(values.shape[1])[None, :] > np.asarray(ends)[:, None]
+    last = values[np.arange(len(values)), np.asarray(ends)]
+    return np.where(past.reshape(*past.shape, *[1] * (values.ndim - 2)), last[:, None], values)
 
 
 def diverged_mask(loss, loss_range=1.0):
@@ -46,6 +54,6 @@ def diverged_by_label(recording):
     its first path to diverge did so, or None: the manifest's ``"diverged"``."""
     found = {label: None for label in recording.names}
     for label, step in zip(recording.names, diverged_steps(recording)):
-        if step is not None and (found[label] is None or step * recording.every < found[label]):
-            found[label] = step * recording.every
+        if step is not None and (found[label] is None or recording.optimizer_steps[step] < found[label]):
+            found[label] = int(recording.optimizer_steps[step])
     return found

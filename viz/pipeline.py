@@ -17,7 +17,7 @@ from pathlib import Path
 
 from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
-from viz.settings import DEFAULTS, MAX_SEEDS, PLANES, budget, render_options
+from viz.settings import DEFAULTS, MAX_SEEDS, PLANES, budget, model_budgets, render_options
 from viz.scene import Scene, load_scenes, select
 
 OUTPUT_FOLDER = Path("outputs")
@@ -128,7 +128,7 @@ class Job:
             raise _in_scene(error, self.name) from None
         last = parts[-1][0]
         return Report(self.path, self.name, frames, used, written, trained, recorded - start,
-                      time.perf_counter() - recorded, tuple(changes), tuple(tables), last.steps * last.every,
+                      time.perf_counter() - recorded, tuple(changes), tuple(tables), int(last.optimizer_steps[-1]),
                       last.steps + 1, len(set(last.names)), budget)
 
     def _cache_key(self, scene):
@@ -230,15 +230,16 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
     return jobs
 
 
-def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, plane="pca",
-           progress=_no_progress, say=_silent):
+def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, time_budget=None,
+           memory_budget=None, plane="pca", progress=_no_progress, say=_silent):
     """Record one scene (or read the cache) and write the recording as ``.npz`` or ``.csv``
     to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering.
     Returns the path and the :class:`~viz.recording.Recording`."""
     output = None if output is None else Path(output)
     if output is not None and output.suffix.lower() not in (".npz", ".csv"):
         raise OptionError("output", str(output), "cannot tell the format: use a .npz or .csv suffix")
-    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache, "plane": plane}
+    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache, "time_budget": time_budget,
+               "memory_budget": memory_budget, "plane": plane}
     if plane not in PLANES:
         raise OptionError("plane", plane, f"choose one of {', '.join(PLANES)}")
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
@@ -288,13 +289,22 @@ def _checked(scene, name, options, look=None):
     problem whether it can do what the options (and the render options ``look``) ask."""
     seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
     try:
+        budgets = model_budgets(options)
+        if budgets is not None:
+            if not hasattr(scene.problem, "budgets"):
+                keyword = "time_budget" if options["time_budget"] is not None else "memory_budget"
+                raise OptionError(keyword, options[keyword], "sets a keras_model's grid and recording stride; this "
+                                  "scene's problem is small enough to be drawn in full")
+            scene = dataclasses.replace(scene, problem=dataclasses.replace(scene.problem, budgets=budgets))
         scene.problem.check(seeds=seeds, view=look.view if look else "2d", boundary=look.boundary if look else False,
+                            hidden=look.hidden if look else False,
                             features=look.features if look and options["features"] is not None else None,
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
         if first + seeds - 1 > 2**32 - 1:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
+        _check_varied(scene, options, look)
         if options["plane"] != "pca":
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
         if look is not None and "rates" in look.extras:
@@ -309,6 +319,19 @@ def _checked(scene, name, options, look=None):
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene
+
+
+def _check_varied(scene, options, look):
+    """Refuse what a scene comparing a setting cannot do: tuning its rates, several
+    initializations or a sequence of paths of different lengths (batch sizes)."""
+    if scene.varied and options["tune_lr"]:
+        raise OptionError("tune_lr", options["tune_lr"], f"tunes each optimizer's one rate; this scene compares "
+                          f"{scene.varied.replace('_', ' ')}s across its paths")
+    if scene.varied == "batch_size" and options["seeds"] > 1:
+        raise OptionError("seeds", options["seeds"], "cannot be combined with a list of batch sizes yet")
+    if scene.varied == "batch_size" and look is not None and look.sequence:
+        raise OptionError("sequence", True, "plays optimizers in turn; this scene's batch sizes run side by side, "
+                          "in epochs")
 
 
 def _check_plane(problem, kind, tune_lr):

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 
+GRID_FLOATS = 1e7  # weight values of the grid's points made at once (80 MB)
+
+
 @dataclass(frozen=True)
 class Plane:
     """Paths projected on a plane, and the loss evaluated on a square grid of that plane.
@@ -215,9 +218,10 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     half = max(np.max(high - low) / 2, 1e-3) * (1 + 2 * margin)
     grid_x = np.linspace(centre[0] - half, centre[0] + half, resolution)
     grid_y = np.linspace(centre[1] - half, centre[1] + half, resolution)
-    gx, gy = np.meshgrid(grid_x, grid_y)
-    weights = origin + gx.reshape(-1, 1) * basis[0] + gy.reshape(-1, 1) * basis[1]
-    grid_loss = np.asarray(loss_fn(weights)).reshape(resolution, resolution)
+    grid_xy = np.stack([g.ravel() for g in np.meshgrid(grid_x, grid_y)], axis=1)
+    chunk = max(1, int(GRID_FLOATS // origin.size))  # the grid's weight vectors a few at a time: big models
+    grid_loss = np.concatenate([np.asarray(loss_fn(origin + grid_xy[i:i + chunk] @ basis))
+                                for i in range(0, len(grid_xy), chunk)]).reshape(resolution, resolution)
     lowest = np.unravel_index(np.nanargmin(grid_loss), grid_loss.shape)
     edge = {0, resolution - 1} & set(lowest)  # the loss still falls past the view: say so
     view = Plane(origin=origin, basis=basis, xy=np.zeros((0, 0, 2)), grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,

@@ -1,8 +1,13 @@
 """Recording: everything a render needs, as plain arrays; saved as ``.npz`` or exported as CSV.
 
-Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start), ``loss`` and ``accuracy``
+Shapes: ``params`` and ``grads`` [n_opt, steps+1, d] (row 0 is the start; big models keep
+``grads_on_plane`` [n_opt, steps+1, 2] instead of ``grads``), ``state`` [n_opt, steps+1, n_state]
+(models with non-trainable state), ``loss`` and ``accuracy``
 [n_opt, steps+1], ``xy`` [n_opt, steps+1, 2] (the paths on the 2D view), ``history`` values
-[n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it.
+[n_opt, epochs]. A diverged run keeps its steps up to the divergence, NaN after it. Paths of
+different lengths (batch sizes) are NaN-padded after their ends (``Recording.ends``), and
+``epoch`` says where each of their points lies in epochs. ``meta["paths"]`` describes each path:
+``{"label", "optimizer", "learning_rate", "batch_size", "initializer"}``.
 """
 
 import csv
@@ -15,7 +20,7 @@ import numpy as np
 from viz.store.atomic import atomic_path
 from viz.plane import Plane, coordinates
 
-GROUPS = ("regions", "data", "spread", "line")  # optional dicts of arrays, saved as "<group>_<key>"
+GROUPS = ("regions", "data", "spread", "hidden", "samples", "line")  # optional dicts of arrays, saved as "<group>_<key>"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class Recording:
     accuracy: np.ndarray | None = None  # [n_opt, steps+1], full training set
     steps_per_epoch: int = 0   # 0 when steps are not batches of an epoch
     every: int = 1             # optimizer steps between recorded points (big models: more than 1)
+    last_step: int = 0         # the last optimizer step, always recorded (0: steps * every)
     history: dict = field(default_factory=dict)  # Keras History: key -> [n_opt, epochs]
     meta: dict = field(default_factory=dict)     # JSON-able: seed, learning rate, configs...
     regions: dict = field(default_factory=dict)  # two-input models: grid_x, grid_y, outputs
@@ -60,17 +66,66 @@ class Recording:
     spread: dict = field(default_factory=dict)   # several initializations: seeds [n_seeds] (the main
                                                  # run's first), params [n_opt, n_seeds, steps+1, d],
                                                  # loss and (the lesson) accuracy [n_opt, n_seeds, steps+1]
+    samples: dict = field(default_factory=dict)  # image classifiers: images [k, h, w], labels [k], and each
+                                                 # path's predicted [n_opt, steps+1, k] class and its
+                                                 # probability confidence [n_opt, steps+1, k]
+    hidden: dict = field(default_factory=dict)  # a model's two hidden units: outputs [n_paths, steps+1, rows, 2]
+                                                # for rows of class y [rows], the output unit's line
+                                                # [n_paths, steps+1, 3] (w1, w2, b), the layer's name
     grads: np.ndarray | None = None  # [n_opt, steps+1, d] float64: the loss's gradient at each point
+    grads_on_plane: np.ndarray | None = None  # [n_opt, steps+1, 2]: big models keep only the gradient's
+                                              # projection on the plane (for the arrows), not ``grads``
+    state: np.ndarray | None = None  # [n_opt, steps+1, n_state]: non-trainable state (BatchNormalization's
+                                     # moving statistics) in ``model.non_trainable_weights`` order
+    epoch: np.ndarray | None = None  # [n_paths, steps+1]: each point's epoch, NaN past its path's end; only
+                                     # when the paths' steps per epoch differ (batch sizes): time in epochs
+    path_steps: np.ndarray | None = None  # [n_paths] each path's optimizer steps, with ``epoch``
     sharpness: np.ndarray | None = None  # [n_opt, steps+1]: the Hessian's largest eigenvalue at each point
                                          # (NaN between evenly spread steps: meta["sharpness_every"])
     line: dict = field(default_factory=dict)  # loss along start -> point -> beyond (viz.line): steps [k],
                                               # alpha [a], loss [n_opt, k, a]
+
+    def gradient_on_plane(self):
+        """The loss's gradient at each point projected on the plane [n_opt, steps+1, 2], or None."""
+        if self.grads is not None:
+            return coordinates(self.grads, 0.0, self.plane.basis)  # least squares: a random plane's basis is skew
+        return self.grads_on_plane
+
+    @property
+    def ends(self):
+        """Each path's last recorded point [n_paths] (paths of different batch sizes end at
+        different points; the rest is NaN padding, not a divergence)."""
+        if self.epoch is None:
+            return np.full(len(self.names), self.steps)
+        return np.isfinite(self.epoch).sum(axis=1) - 1
+
+    def point_steps(self):
+        """The optimizer step of each path's recorded points [n_paths, steps+1]: 0, every,
+        2 every, ... and the path's last step (recorded even when ``every`` does not divide it)."""
+        last = self.path_steps if self.path_steps is not None else np.full(len(self.names), self.optimizer_steps[-1])
+        return np.minimum(np.arange(self.steps + 1)[None] * self.every, np.asarray(last)[:, None])
+
+    def epochs(self):
+        """Each point's position in epochs [n_paths, steps+1] (NaN past a path's end), or
+        None for a surface."""
+        if self.epoch is not None:
+            return self.epoch
+        if not self.steps_per_epoch:
+            return None
+        return np.tile(self.optimizer_steps / self.steps_per_epoch, (len(self.names), 1))
 
     @property
     def steps(self):
         """Number of recorded steps (points per path minus one); optimizer steps are
         ``steps * every``."""
         return self.params.shape[1] - 1
+
+    @property
+    def optimizer_steps(self):
+        """The optimizer step of each recorded point [steps+1]: 0, every, 2 every, ... and the
+        last step (recorded even when ``every`` does not divide it)."""
+        last = self.last_step or self.steps * self.every
+        return np.minimum(np.arange(self.steps + 1) * self.every, last)
 
     def _arrays(self):
         arrays = {
@@ -80,14 +135,17 @@ class Recording:
             "param_names": np.array(self.param_names, dtype=str),
             "steps_per_epoch": np.array(self.steps_per_epoch),
             "every": np.array(self.every),
+            "last_step": np.array(self.last_step),
             "meta": np.array(json.dumps(self.meta, sort_keys=True)),
         }
         if self.accuracy is not None:
             arrays["accuracy"] = self.accuracy
-        if self.grads is not None:
-            arrays["grads"] = self.grads
-        if self.sharpness is not None:
-            arrays["sharpness"] = self.sharpness
+        for optional in ("grads", "grads_on_plane", "state", "path_steps", "sharpness"):
+            if getattr(self, optional) is not None:
+                arrays[optional] = getattr(self, optional)
+        arrays["steps"] = self.point_steps()[np.arange(len(self.names)), self.ends]  # each path's optimizer steps
+        if self.steps_per_epoch:
+            arrays["epoch"] = self.epochs()
         for plane_field in fields(Plane):
             arrays[f"plane_{plane_field.name}"] = np.asarray(getattr(self.plane, plane_field.name))
         for key, values in self.history.items():
@@ -136,6 +194,8 @@ class Recording:
             raise ValueError(f"{path} is not a recording of this viz version (it lacks {', '.join(missing)})")
         if _digest({key: value for key, value in data.items() if key != "digest"}) != str(data.pop("digest")):
             raise ValueError(f"{path} is damaged: its content does not match its sha256")
+        epoch = data.pop("epoch", None)
+        data.pop("steps", None)  # each path's steps: from ``epoch``
         plane = {f.name: data.pop(f"plane_{f.name}") for f in fields(Plane) if f"plane_{f.name}" in data}
         plane["axis_labels"] = tuple(plane["axis_labels"].tolist())
         for name, kind in (("marks_label", str), ("spacing", str), ("kind", str), ("explained", float)):
@@ -153,10 +213,15 @@ class Recording:
             accuracy=data.get("accuracy"),
             steps_per_epoch=int(data["steps_per_epoch"]),
             every=int(data["every"]),
+            last_step=int(data.get("last_step", 0)),
             history=history,
             meta=json.loads(str(data["meta"])),
             **groups,
             grads=data.get("grads"),
+            grads_on_plane=data.get("grads_on_plane"),
+            state=data.get("state"),
+            epoch=epoch if epoch is not None and np.isnan(epoch).any() else None,
+            path_steps=data.get("path_steps"),
             sharpness=data.get("sharpness"),
         )
 
@@ -164,9 +229,10 @@ class Recording:
         """Write one CSV row per path and step.
 
         The columns: loss, accuracy, view coordinates, sharpness, the distance from the plane
-        and the loss at the projection onto it (models), weights. The ``path`` column tells apart the paths of one optimizer from several starts; with
-        several initializations, every seed's rows are written, ``seed`` telling them apart
-        (the sharpness and the plane's honesty are the main run's).
+        and the loss at the projection onto it (models), weights. The ``path`` column tells
+        apart the paths of one optimizer from several starts; with several initializations,
+        every seed's rows are written, ``seed`` telling them apart (the sharpness and the
+        plane's honesty are the main run's).
 
         Args:
             path: the ``.csv`` file to write (whole or not at all).
@@ -185,6 +251,9 @@ class Recording:
             per_path = lambda values: values  # noqa: E731
             names, params, loss, accuracy, xy = self.names, self.params, self.loss, self.accuracy, self.plane.xy
             seeds = np.full(len(names), self.meta.get("seed", ""))
+        ends, epochs = np.repeat(self.ends, len(names) // len(self.names)), self.epochs()
+        at = np.repeat(self.point_steps(), len(names) // len(self.names), axis=0)
+        epochs = None if epochs is None else np.repeat(epochs, len(names) // len(self.names), axis=0)
         header = ["path", "optimizer", "seed", "step", "epoch", "loss", "accuracy", "view_x", "view_y", "sharpness",
                   "plane_offset", "plane_loss", *self.param_names]
         main = [per_path(values) if values is not None else np.zeros((0, 0))
@@ -196,10 +265,10 @@ class Recording:
             writer = csv.writer(out)
             writer.writerow(header)
             for i, name in enumerate(names):
-                for step in range(self.steps + 1):
-                    epoch = step * self.every / self.steps_per_epoch if self.steps_per_epoch else ""
+                for step in range(ends[i] + 1):  # a path's own steps: no rows for its padding
+                    epoch = float(epochs[i, step]) if epochs is not None else ""
                     writer.writerow([
-                        i, name, seeds[i], step * self.every, epoch, float(loss[i, step]),
+                        i, name, seeds[i], int(at[i, step]), epoch, float(loss[i, step]),
                         float(accuracy[i, step]) if accuracy is not None else "",
                         *xy[i, step].tolist(), *[_cell(values, i, step) for values in main],
                         *params[i, step].tolist(),

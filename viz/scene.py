@@ -4,14 +4,16 @@ import importlib.util
 import math
 import sys
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 
 from viz.backend import load_keras
 from viz.errors import OptionError, SceneFileError, SpecError
+from viz import optimizers
 from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems import is_problem
+from viz.varied import SETTINGS, ScenePath, value_words
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,12 @@ class Scene:
         optimizers: label -> optimizer spec (a Keras name, a ``{"class_name", "config"}``
             dict or a Keras optimizer, which is cloned). Defaults to the lesson's six.
         learning_rate: for every optimizer whose spec does not set its own. Defaults to 0.01.
+            A list of rates: every optimizer runs at every rate (optimizer-major order), each
+            path labelled by its rate (see :func:`paths`), whatever rate its spec sets.
+        batch_size: a list of batch sizes to compare (model problems): one path per size
+            and optimizer. None: the problem's own batch size.
+        initializer: a list of kernel initializers to compare (model problems; Keras names
+            such as ``"he_normal"`` or initializer instances). None: the model's own.
         steps: optimizer steps on a 2D surface. Defaults to 300. A model problem takes its
             steps from epochs and batch size instead.
         seed: picks the initial weights (the same for every optimizer) and the batch order.
@@ -33,9 +41,11 @@ class Scene:
     title: str
     problem: object
     optimizers: dict = field(default_factory=lambda: SEED_OPTIMIZERS)
-    learning_rate: float = 0.01
+    learning_rate: float | list = 0.01
     steps: int | None = None
     seed: int = 0
+    batch_size: list | None = None
+    initializer: list | None = None
 
     def __post_init__(self):
         if not isinstance(self.title, str):
@@ -47,9 +57,12 @@ class Scene:
             raise SpecError("Scene optimizers must be a non-empty {label: optimizer} dict")
         if len({str(label) for label in self.optimizers}) < len(self.optimizers):
             raise SpecError(f"Scene optimizer labels must differ as text: {list(self.optimizers)}")
-        rate = self.learning_rate
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
-            raise SpecError(f"Scene learning_rate must be a positive number, not {rate!r}")
+        rates = self.learning_rate if isinstance(self.learning_rate, (list, tuple)) else [self.learning_rate]
+        for rate in rates:
+            if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or rate <= 0:
+                raise SpecError(f"Scene learning_rate must be a positive number, not {rate!r} "
+                                "(or a list of positive numbers)")
+        varied = _varied(self)
         if self.steps is not None and (type(self.steps) is not int or self.steps <= 0):
             raise SpecError(f"Scene steps must be a positive integer, not {self.steps!r}")
         if self.steps is not None and self.problem.fixed_steps:
@@ -57,7 +70,89 @@ class Scene:
         if type(self.seed) is not int or not 0 <= self.seed < 2**32:
             raise SpecError(f"Scene seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
         object.__setattr__(self, "optimizers", MappingProxyType({str(k): v for k, v in self.optimizers.items()}))
-        object.__setattr__(self, "learning_rate", float(rate))
+        rate = self.learning_rate
+        object.__setattr__(self, "learning_rate", tuple(map(float, rate)) if isinstance(rate, (list, tuple))
+                           else float(rate))
+        for setting in ("batch_size", "initializer"):
+            if getattr(self, setting) is not None:
+                object.__setattr__(self, setting, tuple(getattr(self, setting)))
+        if varied == "learning_rate":
+            for spec in self.optimizers.values():
+                for rate in self.learning_rate:
+                    optimizers.with_rate(spec, rate)  # a schedule has no one rate to replace
+        if varied and not hasattr(self.problem, "vary"):
+            raise SpecError(f"Scene {varied} is a list, but this problem cannot compare {varied.replace('_', ' ')}s")
+        if varied:
+            self.problem.vary(varied, list(getattr(self, varied)))
+
+    def optimizer(self, path):
+        """A fresh Keras optimizer for ``path`` (one of :meth:`paths`): at its own rate when the
+        scene compares rates, else its spec's or the scene's."""
+        if path.learning_rate is None:
+            return optimizers.resolve(path.spec, self.learning_rate)
+        return optimizers.resolve(optimizers.with_rate(path.spec, path.learning_rate), path.learning_rate)
+
+    def one_path(self, path, problem=None):
+        """The plain scene (one optimizer, no list) that records exactly ``path``, on
+        ``problem`` (default: this scene's)."""
+        spec, rate = path.spec, self.learning_rate
+        if path.learning_rate is not None:
+            spec, rate = optimizers.with_rate(path.spec, path.learning_rate), path.learning_rate
+        return replace(self, problem=problem or self.problem, optimizers={path.label: spec}, learning_rate=rate,
+                       batch_size=None, initializer=None)
+
+    @property
+    def varied(self):
+        """The setting whose values the paths compare ("learning_rate", "batch_size",
+        "initializer"), or None: the paths differ by optimizer only."""
+        return _varied(self)
+
+    @property
+    def rate(self):
+        """The one learning rate of a scene that does not compare rates (a :class:`SpecError`
+        for a scene that does)."""
+        if isinstance(self.learning_rate, tuple):
+            raise SpecError(f"this scene compares learning rates {list(self.learning_rate)}: it has no one rate")
+        return self.learning_rate
+
+    def paths(self):
+        """What each path of the scene runs, in path order: a :class:`ScenePath` per optimizer, or
+        with a list setting per optimizer and value (optimizer-major), labelled by the value
+        ("lr 0.05", "batch 32", "he_normal"; with several optimizers "SGD lr 0.05")."""
+        setting = self.varied
+        if setting is None:
+            return [ScenePath(label, label, spec) for label, spec in self.optimizers.items()]
+        paths = []
+        for label, spec in self.optimizers.items():
+            for value in getattr(self, setting):
+                words = value_words(setting, value)
+                name = words if len(self.optimizers) == 1 else f"{label} {words}"
+                paths.append(ScenePath(name, label, spec, **{setting: value}))
+        return paths
+
+
+def _varied(scene):
+    """The one setting a scene gives as a list, or None; a :class:`SpecError` for an empty
+    list, a list in two settings, repeated values or a batch size that is not a whole number."""
+    lists = [name for name in SETTINGS if isinstance(getattr(scene, name), (list, tuple))]
+    for name in SETTINGS[1:]:
+        value = getattr(scene, name)
+        if value is not None and name not in lists:
+            raise SpecError(f"Scene {name} is a list of values to compare, not {value!r} (one value: set it "
+                            "on the problem)")
+    if len(lists) > 1:
+        raise SpecError(f"Scene varies one setting across its paths: {' and '.join(lists)} are both lists")
+    if not lists:
+        return None
+    name, values = lists[0], list(getattr(scene, lists[0]))
+    if not values:
+        raise SpecError(f"Scene {name} is an empty list: give at least one value")
+    if name == "batch_size" and any(type(v) is not int or v <= 0 for v in values):
+        raise SpecError(f"Scene batch_size must be a list of positive whole numbers, not {values!r}")
+    words = [value_words(name, value) for value in values]
+    if len(set(words)) < len(words):
+        raise SpecError(f"Scene {name} lists a value twice: {words}")
+    return name
 
 
 def _user_frames_only(error, path):

@@ -18,9 +18,10 @@ DEFAULTS = {
     # layout
     "panels": "contour,curves", "features": None,
     # recording
-    "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True, "plane": "pca",
+    "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
+    "time_budget": None, "memory_budget": None, "plane": "pca",
 }
-PANELS = ("contour", "curves", "boundary", "sharpness", "rates", "line")
+PANELS = ("contour", "curves", "boundary", "hidden", "sharpness", "rates", "line")
 EXTRA_PANELS = ("sharpness", "rates", "line")  # beside the curves, in this order
 PLANES = ("pca", "hessian", "random")  # a model's 2D view (see viz.record)
 MAX_SEEDS = 100
@@ -43,20 +44,24 @@ def _names(value):
 
 
 def panels(value):
-    """``"contour,curves[,boundary][,sharpness][,rates][,line]"`` -> whether the boundary panel
-    is asked for, and the other panels asked for (in :data:`EXTRA_PANELS`' order)."""
+    """``"contour,curves[,boundary|hidden][,sharpness][,rates][,line]"`` -> the data panel asked
+    for ("boundary" or "hidden", the hidden layer's outputs) or None, and the other panels asked
+    for (in :data:`EXTRA_PANELS`' order)."""
     names = _names(value)
     strange = [name for name in names if name not in PANELS]
     if strange:
         raise OptionError("panels", value, f"unknown panel {strange[0]!r}; the panels are {', '.join(PANELS)}")
     if not {"contour", "curves"} <= set(names):
         raise OptionError("panels", value, "the contour and curves panels are always drawn: give contour,curves "
-                                           "and any of boundary, sharpness, rates, line")
-    return "boundary" in names, tuple(name for name in EXTRA_PANELS if name in names)
+                                           "and any of boundary or hidden, sharpness, rates, line")
+    if {"boundary", "hidden"} <= set(names):
+        raise OptionError("panels", value, "one data panel at a time: boundary or hidden")
+    return (next((name for name in ("boundary", "hidden") if name in names), None),
+            tuple(name for name in EXTRA_PANELS if name in names))
 
 
-def budget(value):
-    """``"5MB"``, ``"500KB"``, ``"2.5M"``, or a number of bytes -> bytes (at least 10 KB)."""
+def budget(value, keyword="max_size", least=10_000, why="a GIF needs at least 10KB"):
+    """``"5MB"``, ``"500KB"``, ``"2.5M"``, or a number of bytes -> bytes (at least ``least``)."""
     if value is None:
         return None
     text = str(value).strip().upper().removesuffix("B")
@@ -64,10 +69,31 @@ def budget(value):
     try:
         number = float(text[:-1] if factor != 1 else text)
     except ValueError:
-        raise OptionError("max_size", value, "is not a size such as 5MB or 800KB") from None
-    if not (math.isfinite(number) and number * factor >= 10_000):
-        raise OptionError("max_size", value, "a GIF needs at least 10KB")
+        raise OptionError(keyword, value, "is not a size such as 5MB or 800KB") from None
+    if not (math.isfinite(number) and number * factor >= least):
+        raise OptionError(keyword, value, why)
     return int(number * factor)
+
+
+def model_budgets(options):
+    """The ``time_budget`` (seconds of grid evaluation) and ``memory_budget`` (bytes of
+    recorded weights) keywords -> a :class:`~viz.problems.cost.Budgets`, or None when neither
+    is given."""
+    from viz.problems.cost import Budgets
+
+    time, memory = options["time_budget"], options["memory_budget"]
+    if time is None and memory is None:
+        return None
+    if time is not None:
+        try:
+            time = float(time)
+        except (TypeError, ValueError):
+            raise OptionError("time_budget", time, "is a number of seconds, such as 60") from None
+        if not (math.isfinite(time) and time > 0):
+            raise OptionError("time_budget", time, "is a positive number of seconds, such as 60")
+    memory = budget(memory, "memory_budget", 1e6, "is at least 1MB")
+    defaults = Budgets()
+    return Budgets(defaults.time if time is None else time, defaults.memory if memory is None else memory)
 
 
 def output_format(output, fmt, last_frame):
@@ -109,7 +135,8 @@ def render_options(output, options):
     fps = options["fps"]
     if fps is None and quality is not None and fmt not in STILLS:
         fps = QUALITIES[quality][1] if fmt != "gif" else min(QUALITIES[quality][1], GIF_MAX_FPS)
-    boundary, extras = panels(options["panels"])
+    data_panel, extras = panels(options["panels"])
+    boundary = data_panel == "boundary"
     features = options["features"]
     if features is not None:
         if not boundary:
@@ -128,7 +155,8 @@ def render_options(output, options):
     look = Options(fmt=fmt, size=size or preset_size(quality or "m", aspect), fps=fps,
                    transparent=options["transparent"], theme=options["theme"], font_scale=options["font_scale"],
                    hold=options["hold"], duration=options["duration"], max_frames=options["max_frames"],
-                   boundary=boundary, extras=extras, **({"features": features} if features else {}),
+                   boundary=boundary, hidden=data_panel == "hidden", extras=extras,
+                   **({"features": features} if features else {}),
                    view=options["view"],
                    camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
                    overlays=overlays, trail=trail, sequence=options["sequence"], time=options["time"])

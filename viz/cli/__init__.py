@@ -157,10 +157,12 @@ def render(scenes, output, scene, every, quiet, **options):
               help="A model scene from this many initializations: all of them are written.")
 @click.option("--no-cache", "cache", is_flag=True, flag_value=False, default=True,
               help="Train again instead of reusing the recording cached in outputs/.cache.")
+@click.option("--time-budget", metavar="SECONDS", help="As for viz render: a keras_model's evaluation time.")
+@click.option("--memory-budget", metavar="BYTES", help="As for viz render: a keras_model's recorded weights.")
 @click.option("--plane", type=click.Choice(["pca", "hessian", "random"]), default="pca", show_default=True,
               help="A model's 2D view: the paths' principal plane, the Hessian's top eigenvectors at the best end, "
                    "or two filter-normalized random directions.")
-def export(scene_file, output, scene, seed, seeds, cache, plane):
+def export(scene_file, output, scene, seed, seeds, cache, time_budget, memory_budget, plane):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
 
     .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1], sharpness
@@ -172,7 +174,8 @@ def export(scene_file, output, scene, seed, seeds, cache, plane):
     from viz import pipeline
 
     path, recording = pipeline.export(scene_file, output, scene=scene, seed=seed, seeds=seeds, cache=cache,
-                                      plane=plane, progress=_progress(True), say=_say)
+                                      time_budget=time_budget, memory_budget=memory_budget, plane=plane,
+                                      progress=_progress(True), say=_say)
     click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 
 
@@ -184,7 +187,11 @@ def list_scenes(scene_file):
 
     for name, scene in select(load_scenes(scene_file), scene_file, every=True).items():
         click.echo(f"{name}: {scene.title}")
-        click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {scene.learning_rate:g}")
+        rate = scene.learning_rate
+        rates = ", ".join(f"{r:g}" for r in rate) if isinstance(rate, tuple) else f"{rate:g}"
+        click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {rates}")
+        if scene.varied in ("batch_size", "initializer"):
+            click.echo(f"    paths: {', '.join(path.label for path in scene.paths())}")
 
 
 @main.command(name="surfaces")

@@ -86,9 +86,11 @@ RENDER_OPTIONS = [
                 "counter says so."),
     option("Layout", "--panels", metavar="PANELS", show_default=True,
            help="Add boundary (contour,curves,boundary): decision boundaries in the data instead of the accuracy "
-                "(the lesson, or a keras_model with two inputs); sharpness: the Hessian's largest eigenvalue "
-                "against step, with each optimizer's stability line 2/lr; rates: loss against learning rate "
-                "(a scene with several rates); line: the loss along the line from the start through each head."),
+                "(the lesson, or a keras_model with two inputs); hidden (contour,curves,hidden): a keras_model's "
+                "two hidden units' outputs for its rows, with the output unit's decision line; sharpness: the "
+                "Hessian's largest eigenvalue against step, with each optimizer's stability line 2/lr; rates: loss "
+                "against learning rate (a scene with several rates); line: the loss along the line from the start "
+                "through each head."),
     option("Layout", "--features", metavar="A,B|pca", help="The lesson's boundary panel axes: two features [default: variance,skewness], "
                                         "or pca for the principal components of the standardised features."),
     option("Recording", "--plane", type=click.Choice(["pca", "hessian", "random"]), show_default=True,
@@ -105,6 +107,11 @@ RENDER_OPTIONS = [
            help="Initial weights and batch order [default: the scene's seed, 0]."),
     option("Recording", "--no-cache", "cache", is_flag=True, flag_value=False, default=True,
            help="Train again instead of reusing the recording cached in outputs/.cache."),
+    option("Recording", "--time-budget", metavar="SECONDS",
+           help="A keras_model's loss grid: at most about this many seconds of evaluation [default: 60]."),
+    option("Recording", "--memory-budget", metavar="BYTES",
+           help="A keras_model's recorded weights: at most this much memory, e.g. 256MB [default]; past it, "
+                "every k-th step is recorded."),
     option("Scenes", "--scene", metavar="NAME", help="Render only this scene of the file."),
     option("Scenes", "--all", "every", is_flag=True, help="Render every scene of the file."),
     option("Scenes", "--quiet", is_flag=True, help="No progress bars; only the summary line."),

@@ -14,6 +14,9 @@ A problem is any object offering::
         the loss's Hessian (sharpness, top directions) and the loss for weight vectors.
     check(*, seeds=1, view="2d", boundary=False, features=None, steps=None)
         raise ``viz.errors.OptionError`` for a render option this problem cannot do.
+    vary(setting, values)  (optional: without it, a scene's paths differ by optimizer only)
+        raise ``viz.errors.SpecError`` if a scene cannot compare these values of ``setting``
+        ("learning_rate", "batch_size", "initializer") on this problem.
     own_code
         the user's function whose source file joins the cache key, or None.
     fixed_steps
@@ -25,12 +28,13 @@ Three kinds implement it: :class:`~viz.problems.surface.Surface` (``viz.surfaces
 of the keras_model path with analytic extras).
 """
 
+from viz.problems.digits import load_digits
 from viz.problems.model import KerasModel, keras_model
 from viz.problems.logreg import LogReg, logreg
 
 INTERFACE = ("record", "final_losses", "share_plane", "check", "own_code", "fixed_steps")
 
-__all__ = ["INTERFACE", "KerasModel", "LogReg", "is_problem", "keras_model", "logreg"]
+__all__ = ["INTERFACE", "KerasModel", "LogReg", "is_problem", "keras_model", "load_digits", "logreg"]
 
 
 def is_problem(value):

@@ -34,25 +34,27 @@ def masked(values, params):
     return np.where(finite, values, np.nan)
 
 
-def flat_weights(model):
-    """The model's trainable weights as one float vector."""
-    return np.concatenate([np.ravel(v.numpy()) for v in model.trainable_variables])
+def flat_point(model):
+    """The model's trainable weights, then its non-trainable state (BatchNormalization's moving
+    statistics, in ``model.non_trainable_weights`` order), as one float vector."""
+    return np.concatenate([np.ravel(v.numpy()) for v in [*model.trainable_variables, *model.non_trainable_weights]])
 
 
-def _weight_recorder(report, every=1):
+def _weight_recorder(report, every=1, steps=None):
     keras = load_keras()
 
     class WeightRecorder(keras.callbacks.Callback):
-        """Keeps the flattened trainable weights at the start and after every ``every``-th
-        batch, and reports each batch to ``report(batches_done)``."""
+        """Keeps the flattened weights and state (:func:`flat_point`) at the start, after every
+        ``every``-th batch and after the last (``steps``), and reports each batch to
+        ``report(batches_done)``."""
 
         def on_train_begin(self, logs=None):
-            self.points, self.batches = [flat_weights(self.model)], 0
+            self.points, self.batches = [flat_point(self.model)], 0
 
         def on_train_batch_end(self, batch, logs=None):
             self.batches += 1
-            if self.batches % every == 0:
-                self.points.append(flat_weights(self.model))
+            if self.batches % every == 0 or self.batches == steps:
+                self.points.append(flat_point(self.model))
             report(self.batches)
 
     return WeightRecorder()
@@ -60,10 +62,12 @@ def _weight_recorder(report, every=1):
 
 def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_args, every=1):
     """``model.fit`` once per optimizer of ``scene`` on a fresh ``build()`` set to the
-    ``initial`` weights, with the same seed (so the same batch order) for each.
+    ``initial`` weights, with the same seed (so the same batch order) for each, recording every
+    ``every``-th of the ``steps`` steps and the last.
 
     Returns:
-        The optimizers' full configs, the recorded paths [n_opt, points, d] and the Histories.
+        The optimizers' full configs, the recorded paths [n_opt, points, d + state] (weights,
+        then non-trainable state: :func:`flat_point`) and the Histories.
     """
     keras = load_keras()
 
@@ -76,7 +80,8 @@ def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_arg
         model = build()
         model.set_weights(initial)
         model.compile(optimizer=optimizer, **compile_args)
-        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches, total), every)
+        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches, total), every,
+                                    steps)
         history = model.fit(verbose=0, callbacks=[recorder], **fit_args)
         paths.append(np.array(recorder.points, dtype=np.float64))
         histories.append(history.history)
@@ -92,7 +97,7 @@ def fit_rates(scene, seed, build, initial, rates, progress, compile_args, fit_ar
     state and rate reset between runs.
 
     Returns:
-        The final weights [n_opt, n_rates, d].
+        The final weights and state [n_opt, n_rates, d + state].
     """
     keras = load_keras()
 
@@ -111,7 +116,7 @@ def fit_rates(scene, seed, build, initial, rates, progress, compile_args, fit_ar
             optimizer.learning_rate = rate
             keras.utils.set_random_seed(seed)
             model.fit(verbose=0, **fit_args)
-            ends[index, column] = flat_weights(model)
+            ends[index, column] = flat_point(model)
             progress(index * len(rates) + column + 1, ends.shape[0] * len(rates))
         keras.backend.clear_session()
     return ends

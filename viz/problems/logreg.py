@@ -16,7 +16,7 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
-from viz.problems.fit import fit_each, no_progress, per_weight
+from viz.problems.fit import fit_each, masked, no_progress, per_weight
 from viz.problems.model import KerasModel, check_model_options
 
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
@@ -114,9 +114,12 @@ class Lesson(KerasModel):
 
     own_code = None  # viz's own model: nothing of the user's joins the cache key
 
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
         """Raise :class:`OptionError` for a render option the lesson cannot do."""
         check_model_options(view, steps)
+        if hidden:
+            raise OptionError("panels", "contour,curves,hidden", "draws a hidden layer of two units; the lesson's "
+                              "model is one sigmoid unit on its four inputs (use a keras_model with a hidden layer)")
         if features is not None and not feature_axes_ok(features):
             raise OptionError("features", ",".join(features), "the lesson's boundary panel takes two different "
                               f"names of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
@@ -148,6 +151,15 @@ class Lesson(KerasModel):
 
     def param_names(self, first):
         return PARAM_NAMES
+
+    def gradients(self, first, points, view):
+        """The lesson's five-weight gradients in full (float64, analytic)."""
+        return {"grads": masked(self.landscape(first, gradient=True)(np.nan_to_num(points.reshape(-1, 5)))
+                                .reshape(points.shape), points)}
+
+    def reductions(self, first, every):
+        """Nothing: the lesson is drawn in full."""
+        return {}
 
     def view(self, first, params, loss, landscape):
         return plane.plane(params, loss, landscape, PARAM_NAMES, axes=self.axes)
@@ -258,11 +270,15 @@ class LogReg:
     def share_plane(self, recordings):
         return self.preset().share_plane(recordings)
 
+    def vary(self, setting, values):
+        return self.preset().vary(setting, values)
+
     def curvature(self, seed=None):
         return self.preset().curvature(seed)
 
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
-        return self.preset().check(seeds=seeds, view=view, boundary=boundary, features=features, steps=steps)
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
+        return self.preset().check(seeds=seeds, view=view, boundary=boundary, features=features, steps=steps,
+                                   hidden=hidden)
 
 
 def logreg(epochs=5, batch_size=16, axes=None):

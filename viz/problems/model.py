@@ -3,18 +3,23 @@ own ``model.fit``; the loss landscape is evaluated for many weight vectors at on
 (:mod:`viz.problems.logreg`) is a preset of this path with analytic extras."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from viz import plane
 from viz.backend import load_keras
-from viz.errors import OptionError, SpecError
-from viz.problems.evaluate import decision_regions, grid_resolution, loss_evaluator, why_no_regions
+from viz.errors import OptionError, SpecError, unknown
+from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, stride
+from viz.problems.digits import sample_rows
+from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, output_evaluator,
+                                   shaped_like, why_no_hidden, why_no_regions)
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
 from viz.recording import Recording
+from viz.varied import initializer_name, stated_rate
 
-MEMORY_BUDGET = 256e6  # bytes for the recorded weights and gradients of all optimizers: past it, every k-th step
+INITIALIZERS = ("zeros", "ones", "uniform", "normal", "glorot_uniform", "glorot_normal", "he_normal",
+                "he_uniform", "lecun_normal", "lecun_uniform", "orthogonal", "truncated_normal")  # in messages
 
 
 def check_model_options(view, steps):
@@ -29,7 +34,7 @@ def check_model_options(view, steps):
 
 @dataclass(frozen=True, eq=False)
 class KerasModel:
-    """A Keras model to train with each optimizer, made by :func:`keras_model` (its arguments are these fields)."""
+    """A Keras model to train with each optimizer; see :func:`keras_model`."""
 
     build: object
     x: np.ndarray
@@ -41,6 +46,9 @@ class KerasModel:
     validation: tuple | None = None
     shuffle: bool = True
     name: str = "model"
+    hidden_layer: int | str = 0
+    hidden_rows: tuple | None = None
+    budgets: Budgets = Budgets()
 
     fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
 
@@ -54,6 +62,12 @@ class KerasModel:
         x, y = np.asarray(self.x), np.asarray(self.y)
         if len(x) == 0 or len(x) != len(y):
             raise SpecError(f"keras_model x and y must have the same, non-zero number of rows, not {len(x)} and {len(y)}")
+        for what, values in (("x", x), ("y", y)):
+            if not (np.issubdtype(values.dtype, np.number) or values.dtype == bool):
+                raise SpecError(f"keras_model {what} must hold numbers, not {values.dtype}")
+            if not np.isfinite(values).all():
+                bad = int((~np.isfinite(values)).reshape(len(values), -1).any(axis=1).sum())
+                raise SpecError(f"keras_model {what} has NaN or infinite values in {bad} of its {len(values)} rows")
         object.__setattr__(self, "x", x)
         object.__setattr__(self, "y", y)
         metrics = (self.metrics,) if isinstance(self.metrics, str) else tuple(self.metrics)
@@ -71,23 +85,20 @@ class KerasModel:
     def total_steps(self):
         return self.steps_per_epoch * self.epochs
 
-    def every(self, weights, optimizers):
-        """Record one point per this many steps: 1, unless the weights and gradients (float64)
-        of all optimizers at every step would pass MEMORY_BUDGET; then the smallest divisor of
-        the step count that keeps them under it (so the last step is always recorded)."""
-        steps = self.total_steps
-        points = max(2, int(MEMORY_BUDGET / (2 * 8 * weights * optimizers)))
-        return next(k for k in range(1, steps + 1) if steps % k == 0 and steps // k + 1 <= points or k == steps)
-
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
         """Raise :class:`OptionError` for a render option this model cannot do."""
         check_model_options(view, steps)
+        if hidden:
+            reason = why_no_hidden(self.first_model(0), self.hidden_layer)
+            if reason:
+                raise OptionError("panels", "contour,curves,hidden", reason)
         if features is not None:
             raise OptionError("features", features, "picks the lesson's boundary-panel axes; a keras_model's "
                                                     "boundary panel has its two inputs as axes")
         if boundary and not (self.x.ndim == 2 and self.x.shape[1] == 2):
             raise OptionError("panels", "contour,curves,boundary", "draws decision boundaries over two input features; this "
                                                     f"keras_model's inputs have shape {self.x.shape[1:]}")
+        self.grid_points(self.first_model(0))  # the model fits the data and loss, the grid its budgets
 
     def share_plane(self, recordings):
         """A keras_model's recordings keep their own planes."""
@@ -101,7 +112,32 @@ class KerasModel:
         shapes = [tuple(v.shape) for v in first.trainable_variables]
         size = sum(int(np.prod(shape)) for shape in shapes)
         return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
-                              shapes, grid_resolution(size, len(self.x)), cost=size * len(self.x))
+                              shapes, self.grid_points(first), cost=size * len(self.x))
+
+    def vary(self, setting, values):
+        """Refuse batch sizes larger than the data and initializers Keras does not know."""
+        if setting == "batch_size" and max(values) > len(self.x):
+            raise SpecError(f"Scene batch_size {max(values)} is larger than the {len(self.x)} training rows")
+        if setting == "initializer":
+            keras = load_keras()
+            for value in values:
+                if isinstance(value, str):
+                    try:
+                        keras.initializers.get(value)
+                    except ValueError:
+                        raise SpecError(unknown("initializer", value, INITIALIZERS)) from None
+                elif not isinstance(value, keras.initializers.Initializer):
+                    raise SpecError(f"Scene initializer takes Keras initializer names or instances, not {value!r}")
+
+    def for_path(self, path):
+        """This problem as ``path`` (a :class:`~viz.scene.ScenePath`) trains: at its batch size,
+        its kernels drawn by its initializer."""
+        problem = self
+        if path.batch_size is not None:
+            problem = replace(problem, batch_size=path.batch_size)
+        if path.initializer is not None:
+            problem = replace(problem, build=initialized(self.build, path.initializer))
+        return problem
 
     def first_model(self, seed):
         """The model built with ``seed``'s initial weights."""
@@ -120,33 +156,153 @@ class KerasModel:
         :meth:`every`); with ``seeds`` > 1, also from the next ``seeds - 1`` seeds' initial
         weights (the main run's batch order) into ``spread``.
 
+        A scene that compares a setting (:attr:`~viz.scene.Scene.varied`) is recorded one
+        path at a time, each exactly as its one-path scene, and joined (see :meth:`joined`).
+
         Returns:
             The :class:`Recording`.
         """
+        if scene.varied:
+            return self.joined(scene, seed, progress, seeds)
+        return self.plain(scene, seed, progress, seeds)
+
+    def plain(self, scene, seed, progress=no_progress, seeds=1, every=None, view=True):
+        """:meth:`record` of a scene whose paths differ by optimizer only (``every``: the
+        recording interval, else :func:`~viz.problems.cost.stride`'s within the budgets;
+        ``view`` False: no plane, and no gradients on it, yet, for :meth:`join` to make one of
+        all paths)."""
         first = self.first_model(seed)
-        size = sum(int(np.prod(v.shape)) for v in first.trainable_variables)
-        every = self.every(size, len(scene.optimizers) * seeds)
+        size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
+        every = every or stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets,
+                                forward_cost(first), len(self.x))
         landscape = self.landscape(first)
-        configs, params, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
+        configs, points, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
                                             lambda done, total: progress(done, total * seeds), *self.fit_args(), every)
-        params, along = self.measured(params, landscape)
+        points, along = self.measured(points, landscape)
+        params = points[..., :size]
         spread = {}
         if seeds > 1:
             main = self.total_steps * len(scene.optimizers)
             others = self.other_paths(scene, seed, list(range(seed + 1, seed + seeds)), every,
                                       lambda done, total: progress(main + done, main * seeds))
-            every_seed, measures = self.measured(np.concatenate([params[:, None], others], axis=1), landscape)
-            spread = {"seeds": np.arange(seed, seed + seeds), "params": every_seed, **measures}
-        slope = self.landscape(first, gradient=True)
+            every_seed, measures = self.measured(np.concatenate([points[:, None], others], axis=1), landscape)
+            spread = {"seeds": np.arange(seed, seed + seeds), "params": every_seed[..., :size], **measures}
+        shown = self.state_view(first, points, along["loss"], spread, landscape) if view else None
         fields = dict(
             names=tuple(scene.optimizers), params=params, **along, param_names=self.param_names(first),
-            plane=self.seeds_view(first, params, along["loss"], spread, landscape), steps_per_epoch=self.steps_per_epoch,
-            every=every, history=history, spread=spread,
-            grads=masked(slope(np.nan_to_num(params.reshape(-1, size))).reshape(params.shape), params),
+            plane=shown, steps_per_epoch=self.steps_per_epoch, every=every, last_step=self.total_steps,
+            history=history, spread=spread, state=points[..., size:] if held else None,
+            **(self.gradients(first, points, shown) if view else {}),
             meta={"problem": self.name, "epochs": self.epochs, "batch_size": self.batch_size, "train_rows": len(self.x),
                   "learning_rate": scene.learning_rate, "seed": seed, "optimizers": configs,
-                  "keras": load_keras().__version__})
+                  "paths": [{"label": label, "optimizer": label, "batch_size": self.batch_size, "initializer": None,
+                             "learning_rate": stated_rate(config["config"]["learning_rate"])}
+                            for label, config in configs.items()],
+                  "keras": load_keras().__version__, **self.reductions(first, every),
+                  **({"plane_state": "BatchNormalization statistics of the best end point"} if held else {})})
         return Recording(**self.extras(first, fields))
+
+    def state_view(self, first, points, loss, spread, landscape):
+        """:meth:`seeds_view` of the weights of ``points`` (weights, then non-trainable state),
+        the grid evaluated with the state of the point the plane is centred on (the best end)."""
+        size = _count(first.trainable_variables)
+        held = points.shape[-1] - size
+        on_grid = landscape
+        if held:
+            state = plane.best_end(points, loss)[size:]
+            on_grid = lambda weights: landscape(np.concatenate([weights, np.broadcast_to(state, (len(weights), held))],  # noqa: E731
+                                                               axis=1))
+        return self.seeds_view(first, points[..., :size], loss, spread, on_grid)
+
+    def gradients(self, first, points, view):
+        """The loss's gradient at the recorded ``points`` for the arrows, projected on the plane
+        of ``view`` (a full gradient per point would grow with the model)."""
+        on_plane = _projected(self.landscape(first, gradient=True), points, view.basis)
+        return {"grads_on_plane": masked(on_plane, points)}
+
+    def reductions(self, first, every):
+        """What the budgets reduced, for the manifest and the frame: the grid's points per axis
+        and the recording stride, each with the budget that set it."""
+        grid, full = self.grid_points(first), full_grid(len(self.x), _count(first.trainable_variables))
+        return {"grid": grid, "time_budget": self.budgets.time, "memory_budget": self.budgets.memory,
+                "reduced": [what for what, cut in (("grid", grid < full), ("stride", every > 1)) if cut]}
+
+    def grid_points(self, first):
+        """Points along each axis of the plane's grid, from the model's cost and the time budget."""
+        return grid_points(forward_cost(first), len(self.x), _count(first.trainable_variables), self.budgets)
+
+    def joined(self, scene, seed, progress=no_progress, seeds=1):
+        """A scene comparing a setting: each path recorded as its one-path scene on
+        :meth:`for_path`'s problem, then joined on one plane. Paths of different lengths
+        (batch sizes) are NaN-padded after their ends, with ``epoch`` saying where each point
+        lies in epochs.
+
+        Returns:
+            The :class:`Recording`.
+        """
+        paths = scene.paths()
+        problems = [self.for_path(path) for path in paths]
+        first = self.first_model(seed)
+        size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
+        every = stride(max(problem.total_steps for problem in problems), len(paths) * seeds, size + held, self.budgets,
+                       forward_cost(first), len(self.x))
+        total, parts = sum(problem.total_steps for problem in problems) * seeds, []
+        for path, problem in zip(paths, problems):
+            before = sum(part.steps * every for part in parts) * seeds
+            parts.append(problem.plain(scene.one_path(path, problem), seed,
+                                       lambda done, _, before=before: progress(before + done, total), seeds, every,
+                                       view=False))
+        return self.join(scene, paths, parts, first)
+
+    def join(self, scene, paths, parts, first):
+        """One recording of ``parts`` (one-path recordings, in ``paths``' order), on the plane
+        of all their paths."""
+        points = max(part.params.shape[1] for part in parts)
+
+        def stacked(arrays, axis=1):
+            return np.concatenate([_padded(array, points, axis) for array in arrays])
+
+        params, loss = stacked([p.params for p in parts]), stacked([p.loss for p in parts])
+        spread = {}
+        if parts[0].spread:
+            spread = {key: stacked([p.spread[key] for p in parts], 2) for key in parts[0].spread if key != "seeds"}
+            spread["seeds"] = parts[0].spread["seeds"]
+        spes = [part.steps_per_epoch for part in parts]
+        epoch = None
+        if len(set(spes)) > 1:  # time in epochs: each point's step over its path's steps per epoch
+            epoch = stacked([p.optimizer_steps[None] / p.steps_per_epoch for p in parts])
+        landscape = self.landscape(first)
+        meta = dict(parts[0].meta, learning_rate=scene.learning_rate, optimizers={}, paths=[])
+        for path, part in zip(paths, parts):
+            meta["optimizers"].update(part.meta["optimizers"])
+            named = None if path.initializer is None else initializer_name(path.initializer)
+            meta["paths"].append(dict(part.meta["paths"][0], optimizer=path.optimizer, initializer=named))
+        if scene.batch_size:
+            meta["batch_size"] = list(scene.batch_size)
+        regions, hidden = dict(parts[0].regions), dict(parts[0].hidden)
+        if regions:
+            regions["outputs"] = stacked([p.regions["outputs"] for p in parts])
+        for key in ("outputs", "line") if hidden else ():
+            if key in hidden:
+                hidden[key] = stacked([p.hidden[key] for p in parts])
+        history = {key: np.concatenate([p.history[key] for p in parts]) for key in parts[0].history}
+        samples = dict(parts[0].samples)
+        for key in ("predicted", "confidence") if samples else ():
+            samples[key] = stacked([p.samples[key] for p in parts])
+        if samples:
+            samples["predicted"] = np.nan_to_num(samples["predicted"], nan=-1).astype(np.int8)
+        optional = {key: stacked([getattr(p, key) for p in parts]) if getattr(parts[0], key) is not None else None
+                    for key in ("accuracy", "grads", "state")}
+        points = params if optional["state"] is None else np.concatenate([params, optional["state"]], axis=-1)
+        shown = self.state_view(first, points, loss, spread, landscape)
+        if optional["grads"] is None:  # the lesson keeps its gradients in full; a model, on the plane
+            optional.update(self.gradients(first, points, shown))
+        return Recording(names=tuple(path.label for path in paths), params=params, loss=loss,
+                         param_names=parts[0].param_names, plane=shown, steps_per_epoch=max(spes),
+                         every=parts[0].every, last_step=max(p.last_step for p in parts), history=history, meta=meta,
+                         regions=regions, data=parts[0].data, spread=spread, epoch=epoch, hidden=hidden,
+                         samples=samples, path_steps=None if epoch is None else np.array([p.last_step for p in parts]),
+                         **optional)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
         """The training loss of every optimizer at each of ``rates`` after the scene's epochs,
@@ -157,11 +313,12 @@ class KerasModel:
         """
         first = self.first_model(seed)
         ends = fit_rates(scene, seed, self.build, first.get_weights(), rates, progress, *self.fit_args())
-        loss = self.landscape(first)(np.nan_to_num(ends).reshape(-1, ends.shape[-1])).reshape(ends.shape[:2])
+        with np.errstate(all="ignore"):
+            loss = self.landscape(first)(np.nan_to_num(ends).reshape(-1, ends.shape[-1])).reshape(ends.shape[:2])
         return np.where(np.isfinite(ends).all(axis=-1) & np.isfinite(loss), loss, np.inf)
 
     def measured(self, params, landscape):
-        """Paths [..., points, d] made NaN from a divergence on, and :meth:`along` them."""
+        """Paths [..., points, d (+ state)] made NaN from a divergence on, and :meth:`along` them."""
         with np.errstate(all="ignore"):
             along = self.along(np.nan_to_num(params), landscape)
         loss = np.where(np.isfinite(params).all(axis=-1), along["loss"], np.nan)
@@ -184,8 +341,7 @@ class KerasModel:
 
     def view(self, first, params, loss, landscape):
         """The 2D view: the principal plane of the paths, as fine a grid as the model affords."""
-        return plane.plane(params, loss, landscape, self.param_names(first),
-                           resolution=grid_resolution(params.shape[-1], len(self.x)))
+        return plane.plane(params, loss, landscape, self.param_names(first), resolution=self.grid_points(first))
 
     def seeds_view(self, first, params, loss, spread, landscape):
         """:meth:`view` of the paths, or with several initializations one plane of every
@@ -199,7 +355,7 @@ class KerasModel:
 
     def other_paths(self, scene, seed, others, every, progress):
         """The paths from each of ``others`` seeds' initial weights with ``seed``'s batch order,
-        one fit per seed and optimizer: [n_opt, len(others), points, d] (not yet NaN-cut)."""
+        one fit per seed and optimizer: [n_opt, len(others), points, d + state] (not yet NaN-cut)."""
         runs = []
         for index, other in enumerate(others):
             _, params, _ = fit_each(scene, seed, self.build, self.first_model(other).get_weights(), self.total_steps,
@@ -209,17 +365,85 @@ class KerasModel:
         return np.stack(runs, axis=1)
 
     def extras(self, first, fields):
-        """The Recording's fields with what only this problem adds: decision regions."""
+        """The Recording's fields with what only this problem adds: decision regions, the
+        hidden layer's outputs."""
         params = fields["params"]
         no_regions = why_no_regions(first, self.x, self.y, params)
         fields["regions"] = {} if no_regions else decision_regions(first, self.x, self.y, params, self.loss)
-        fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions)
+        x, y = self.hidden_rows or self.validation or (self.x, self.y)
+        no_hidden = why_no_hidden(first, self.hidden_layer)
+        if not no_hidden and params[..., 0].size * len(x) * 2 * 4 > REGION_BUDGET:
+            no_hidden = "too many recorded steps to keep the hidden layer's outputs for every row"
+        if not no_hidden:
+            fields["hidden"] = {**hidden_outputs(first, self.hidden_layer, np.asarray(x), params),
+                                "y": np.asarray(y, dtype=np.float64).reshape(len(x), -1)[:, 0]}
+        points = params if fields["state"] is None else np.concatenate([params, fields["state"]], axis=-1)
+        fields["samples"] = self.samples(first, points)
+        fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions,
+                              no_hidden=no_hidden)
         return fields
+    def samples(self, first, points):
+        """For an image classifier (inputs [h, w] or [h, w, channels], several class outputs,
+        integer labels): one image of each class (from the validation data if given) and every
+        path's prediction for it at each recorded point; {} for other models."""
+        x, y = self.validation if self.validation else (self.x, self.y)
+        x, y = np.asarray(x), np.asarray(y)
+        classes = int(np.prod(first.outputs[0].shape[1:]))
+        if x.ndim not in (3, 4) or classes < 2 or not np.issubdtype(y.dtype, np.integer) or y.size != len(y):
+            return {}
+        rows = sample_rows(y.reshape(-1))
+        with np.errstate(all="ignore"):
+            outputs = output_evaluator(first, x[rows])(np.nan_to_num(points.reshape(-1, points.shape[-1])))
+        outputs = outputs.reshape(*points.shape[:2], len(rows), classes)
+        finite = np.isfinite(points).all(axis=-1)[..., None]
+        return {"images": x[rows].reshape(len(rows), *x.shape[1:3]).astype(np.float32),
+                "labels": y.reshape(-1)[rows],
+                "predicted": np.where(finite, outputs.argmax(axis=-1), -1).astype(np.int8),
+                "confidence": np.where(finite, outputs.max(axis=-1), np.nan).astype(np.float16)}
+
+
+
+def _padded(array, points, axis):
+    """``array`` NaN-padded along ``axis`` to ``points``."""
+    width = [(0, 0)] * array.ndim
+    width[axis] = (0, points - array.shape[axis])
+    return np.pad(array.astype(np.float64 if array.dtype.kind != "f" else array.dtype), width,
+                  constant_values=np.nan)
+
+
+def initialized(build, initializer):
+    """``build`` with every kernel of the model drawn again by ``initializer`` (a Keras name or
+    instance; a fresh copy each time, so the seed set before decides it), the rest as built."""
+    def build_initialized():
+        keras = load_keras()
+        model = build()
+        fresh = (keras.initializers.get(initializer) if isinstance(initializer, str)
+                 else type(initializer).from_config(initializer.get_config()))
+        for variable in model.trainable_variables:
+            if variable.path.split("/")[-1] == "kernel":
+                variable.assign(fresh(variable.shape, variable.dtype))
+        return model
+
+    return build_initialized
+
+
+def _count(variables):
+    return sum(int(np.prod(v.shape)) for v in variables)
+
+
+def _projected(slope, points, basis, floats=2e7):
+    """The gradients at ``points`` [n_paths, count, d (+ state)] projected on the plane's
+    ``basis`` [2, d]: [n_paths, count, 2], ``floats`` gradient values at a time (never all full
+    gradients at once)."""
+    flat = np.nan_to_num(points.reshape(-1, points.shape[-1]))
+    chunk = max(1, int(floats // points.shape[-1]))
+    on_plane = np.concatenate([slope(flat[i:i + chunk]) @ basis.T for i in range(0, len(flat), chunk)])
+    return on_plane.reshape(*points.shape[:-1], 2)
 
 
 def built_model(problem):
-    """``problem.build()``, checked: a Keras model with trainable weights and no other state
-    (BatchNormalization's moving statistics would make the landscape's loss another model's)."""
+    """``problem.build()``, checked: a Keras model with trainable weights whose output fits the
+    loss and the targets (tried on two rows, before any training)."""
     keras = load_keras()
 
     model = problem.build()
@@ -227,31 +451,48 @@ def built_model(problem):
         raise SpecError(f"keras_model build() must return a keras.Model, not {type(model).__name__}")
     if not model.built or not model.trainable_variables:
         raise SpecError("keras_model build() returned a model without weights: start it with keras.Input(shape)")
-    if model.non_trainable_variables:
-        names = ", ".join(sorted({v.path.split("/")[-2] for v in model.non_trainable_variables}))
-        raise SpecError(f"keras_model: layers with non-trainable state ({names}) are not supported yet: viz draws "
-                        "the loss of the trainable weights alone")
+    try:
+        outputs = model(problem.x[:2], training=False)
+    except Exception as error:  # noqa: BLE001 - the user's model: say what it made of the data
+        raise SpecError(f"keras_model: the model cannot take x of shape {problem.x.shape[1:]} per row: "
+                        f"{_first_line(error)}") from None
+    loss = keras.losses.get(problem.loss) if isinstance(problem.loss, str) else problem.loss
+    try:
+        value = np.asarray(loss(shaped_like(problem.y[:2], outputs), outputs))
+    except Exception as error:  # noqa: BLE001
+        value, why = None, _first_line(error)
+    if value is None or not np.isfinite(value).all():
+        name = problem.loss if isinstance(problem.loss, str) else type(problem.loss).__name__
+        raise SpecError(f"keras_model: the loss {name} does not fit outputs of shape {tuple(outputs.shape[1:])} and "
+                        f"y of shape {problem.y.shape[1:] or '(one value per row)'}"
+                        + (f": {why}" if value is None else ": it is not finite (are the labels in range?)"))
     return model
 
 
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+
+
 def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,
-                validation=None, shuffle=True, name="model"):
+                validation=None, shuffle=True, name="model", hidden_layer=0, hidden_rows=None):
     """A problem made of your own Keras model.
 
     Args:
         build: a function returning a new, uncompiled ``keras.Model`` (called once per
             optimizer; every optimizer starts from the same weights).
-        x: the training inputs (a NumPy array).
-        y: the training targets.
-        loss: as for ``model.compile``.
-        metrics: as for ``model.compile``; the first is drawn per epoch.
-        batch_size: as for ``model.fit``; one step is one batch.
-        epochs: as for ``model.fit``.
-        shuffle: as for ``model.fit``.
+        x, y: the training data (NumPy arrays).
+        loss, metrics: as for ``model.compile``.
+        batch_size, epochs, shuffle: as for ``model.fit``; one step is one batch.
         validation: ``(x_val, y_val)``, passed to ``model.fit`` as ``validation_data``.
         name: what the model is, for the manifest.
+        hidden_layer: the layer (index into ``model.layers``, or name) whose two units'
+            outputs the hidden-layer panel (``panels="contour,curves,hidden"``) draws.
+            Defaults to the first.
+        hidden_rows: ``(x, y)``, the rows that panel shows. Defaults to the validation rows,
+            else the training rows.
 
     Returns:
         A :class:`KerasModel`.
     """
-    return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name)
+    return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name, hidden_layer,
+                      hidden_rows)

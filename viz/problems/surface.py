@@ -11,6 +11,7 @@ from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
 from viz.problems.fit import finite_prefix, masked, no_progress
 from viz.recording import Recording
+from viz.varied import stated_rate
 
 DEFAULT_STEPS = 300
 CHUNK_STEPS = 100  # compiled steps per call: progress is reported (and Ctrl-C heard) between calls
@@ -83,17 +84,25 @@ class Surface:
         return np.asarray(ops.convert_to_numpy(self.fn(ops.convert_to_tensor(x), ops.convert_to_tensor(y))),
                           dtype=np.float64)
 
-    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None):
+    def check(self, *, seeds=1, view="2d", boundary=False, features=None, steps=None, hidden=False):
         """Raise :class:`OptionError` for a render option a surface cannot do."""
         if seeds != 1:
             raise OptionError("seeds", seeds, "starts a model from several initializations; a surface's paths "
                                               "start where its scene says (give it several starts instead)")
+        if hidden:
+            raise OptionError("panels", "contour,curves,hidden", "draws a model's hidden layer; a surface has none")
         if boundary:
             raise OptionError("panels", "contour,curves,boundary", "draws a model's decision boundaries in its data; a surface "
                                                     "has no data")
         if features is not None:
             raise OptionError("features", features, "picks the lesson's boundary-panel axes; this scene's problem "
                                                     "is a surface")
+
+    def vary(self, setting, values):
+        """A surface's paths can compare learning rates; batches and initializers are a model's."""
+        if setting != "learning_rate":
+            raise SpecError(f"Scene {setting} compares a model's {setting.replace('_', ' ')}s; "
+                            f"{self.name} is a surface, which has none")
 
     def share_plane(self, recordings):
         """Recordings on one surface share its plane already (the surface itself)."""
@@ -113,7 +122,7 @@ class Surface:
             The :class:`Recording`.
         """
         self.check(seeds=seeds)
-        names, params, loss, configs = _paths(self, scene, progress)
+        names, params, loss, configs, paths = _paths(self, scene, progress)
         return Recording(
             names=tuple(names),
             params=params,
@@ -127,6 +136,7 @@ class Surface:
                 "steps": scene.steps or DEFAULT_STEPS,
                 "learning_rate": scene.learning_rate,
                 "optimizers": configs,
+                "paths": paths,
                 "dtype": "float64",
                 "keras": load_keras().__version__,
             },
@@ -140,7 +150,7 @@ class Surface:
         """
         pairs = {f"{label} @ {rate:g}": optimizers.with_rate(spec, rate)
                  for label, spec in scene.optimizers.items() for rate in rates}
-        names, _, loss, _ = _paths(self, dataclasses.replace(scene, optimizers=pairs), progress)
+        names, _, loss, _, _ = _paths(self, dataclasses.replace(scene, optimizers=pairs), progress)
         final = np.where(np.isnan(loss[:, -1]), np.inf, loss[:, -1])
         return np.array([final[[name == pair for name in names]].mean() for pair in pairs]).reshape(-1, len(rates))
 
@@ -176,25 +186,29 @@ def _compiled_steps(surface, optimizer_list, starts, steps, progress):
 
 
 def _paths(surface, scene, progress):
-    """Every optimizer from every start of the surface in one compiled loop: the path labels,
-    the paths [n_paths, steps+1, 2], f along them (NaN after a divergence) and the configs."""
+    """Every path of the scene (:meth:`~viz.scene.Scene.paths`) from every start of the surface
+    in one compiled loop: the path labels, the paths [n_paths, steps+1, 2], f along them (NaN
+    after a divergence), the configs by label and ``meta["paths"]``."""
     keras = load_keras()
 
-    names, optimizer_list, starts, configs = [], [], [], {}
-    for label, spec in scene.optimizers.items():
+    names, optimizer_list, starts, configs, described = [], [], [], {}, []
+    for path in scene.paths():
         for start in surface.starts:
-            optimizer = optimizers.resolve(spec, scene.learning_rate)
-            configs[label] = optimizers.describe(optimizer)
-            names.append(label)
+            optimizer = scene.optimizer(path)
+            configs[path.label] = optimizers.describe(optimizer)
+            names.append(path.label)
             optimizer_list.append(optimizer)
             starts.append(start)
+            described.append({"label": path.label, "optimizer": path.optimizer, "batch_size": None,
+                              "learning_rate": stated_rate(configs[path.label]["config"]["learning_rate"]),
+                              "initializer": None})
     after = _compiled_steps(surface, optimizer_list, starts, scene.steps or DEFAULT_STEPS, progress)
     params = np.concatenate([np.array(starts, dtype=np.float64)[:, None], after], axis=1)
     with np.errstate(all="ignore"):
         loss = surface.values(params[..., 0], params[..., 1])
     params, loss = finite_prefix(params, loss)
     keras.backend.clear_session()
-    return names, params, loss, configs
+    return names, params, loss, configs, described
 
 
 def _gradients(surface, params):

@@ -27,14 +27,14 @@ def render(recording, path, title="", progress=None, then=(), **options):
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
     everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
-    frames = Joined([Frames(part, part_title, [part.steps] if fmt in STILLS else frame_steps(part, options), options,
+    frames = Joined([Frames(part, part_title, [part.ends] if fmt in STILLS else frame_steps(part, options), options,
                             like=[other for other in everyone if other is not part])
                      for part, part_title in parts], pause=round(options.hold * fps),
                     cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])
     last = parts[-1][0]
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
-                      recording.every, last.steps * last.every, progress)
+                      recording.optimizer_steps, last.optimizer_steps[-1], progress)
     write(frames, path, context)
     return len(frames)
 

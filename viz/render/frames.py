@@ -46,12 +46,15 @@ class Frames:
         different steps (a sequence), the last optimizer shown and its step: "Adam: step 150 /
         300" (its epoch is where its curve ends). Then the rate now of an optimizer following a
         schedule: "lr now 0.225" (several: "lr now: A 0.225, B 0.1")."""
-        spe, every = self.recording.steps_per_epoch, self.recording.every
+        spe, at = self.recording.steps_per_epoch, self.recording.optimizer_steps
         steps = np.atleast_1d(steps)
         last, step = running(steps)
-        step, total = step * every, self.recording.steps * every
+        step, total = int(at[max(step, 0)]), int(at[-1])
         said = f"step {step} / {total}" + (", log time" if self.eased else "")  # early steps slowed: say so
-        if not (steps == steps[0]).all():
+        if self.recording.epoch is not None:  # paths of different batch sizes: time in epochs
+            clock = self.recording.epoch[int(np.argmax(self.recording.ends))]
+            words = f"epoch {clock[max(int(steps.max()), 0)]:.1f} / {np.nanmax(clock):g}"
+        elif not (steps == steps[0]).all():
             words = f"{short(self.recording.names[last], 24)}: {said}"
         elif not spe:
             words = said

@@ -16,6 +16,7 @@ from viz.divergence import diverged_steps
 from viz.errors import OptionError, SpecError
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
+from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
 from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.line import LinePanel
@@ -23,6 +24,7 @@ from viz.render.panels.range_test import RangeTestPanel, fans, refusal
 from viz.render.panels.sharpness import SharpnessPanel
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
+from viz.render.panels.predictions import PredictionsPanel
 from viz.render.text import MIN_POINTS, fit, lines
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
 from viz.render.theme import THEMES
@@ -88,7 +90,11 @@ def _place(figure, recording, title, options, counter_words, like=()):
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
         fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0], max_lines=2)
         _inside_left(contour_ax, colorbar_ax)
-    area = (right, bottom, 0.97 - right, top - bottom - 0.02)
+    area, strip = (right, bottom, 0.97 - right, top - bottom - 0.02), []
+    if recording.samples:  # an image classifier: its sample images under the curves
+        room = 0.3 * (top - bottom)
+        area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
+        strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
     if options.extras:  # the curves on top, the other panels in rows below them
         columns, rows = _grid(figure, area, len(options.extras), scale)
         area, row = _split(area, scale, rows)
@@ -96,7 +102,7 @@ def _place(figure, recording, title, options, counter_words, like=()):
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
-    panels += curves
+    panels += curves + strip
     if options.extras:
         panels += extra_panels(figure, row, recording, options.extras, theme, scale, columns)
     if readout:
@@ -157,12 +163,15 @@ def extra_panels(figure, box, recording, names, theme, scale=1.0, columns=None):
 
 def check(recording, options):
     """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw."""
-    if "gradient" in options.overlays and recording.grads is None:
+    if "gradient" in options.overlays and recording.gradient_on_plane() is None:
         raise OptionError("overlays", "gradient", "this recording has no gradients (recorded by an older viz): "
                           "record it again")
     if options.boundary and not (recording.regions or recording.data):
         raise SpecError(recording.meta.get("no_regions") or
                         "decision boundaries take the lesson or a keras_model with two inputs")
+    if options.hidden and not recording.hidden:
+        raise SpecError(recording.meta.get("no_hidden") or "the hidden-layer panel takes a keras_model whose chosen "
+                        "layer has two units")
     if options.view == "3d":
         refuse_unless_surface(recording)
     if "sharpness" in options.extras and recording.sharpness is None or "line" in options.extras and not recording.line:
@@ -192,22 +201,27 @@ def curve_panels(figure, box, recording, options, theme):
         metric = None  # a model's own metric is known per epoch of the main run only: the loss alone
     drawn = "every step" if recording.every == 1 else f"every {recording.every} steps"
     note = f"lines: {drawn}, all training rows    markers: Keras History"
+    if "grid" in recording.meta.get("reduced", ()):  # the time budget made the loss grid coarse: say so
+        note += f"    contours: a {recording.meta['grid']}x{recording.meta['grid']} grid (time budget)"
     if recording.spread:
         note = f"lines: median of {len(recording.spread['seeds'])} initializations, bands: {BAND_LABEL}"
     height -= _note(figure, box, note, theme)
     box = (left, bottom, width, height)
     if options.extras:
         metric = None  # other panels below: the loss alone here
-    if metric is None and not options.boundary:
+    if metric is None and not (options.boundary or options.hidden):
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")
         return [_loss_panel(loss_ax, recording, theme)]
-    gap = 0.09 * options.font_scale if options.boundary else 0.04  # the boundary panel has axes of its own: room for "epoch"
+    data_panel = options.boundary or options.hidden  # a panel with axes of its own below the loss: room for "epoch"
+    gap = 0.09 * options.font_scale if data_panel else 0.04
     half = (height - gap) / 2
     loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
-    if options.boundary:
+    if data_panel:
         loss_ax.set_xlabel("epoch", labelpad=1)
         boundary_ax = figure.add_axes((left, bottom, width, half))
+        if options.hidden:
+            return [_loss_panel(loss_ax, recording, theme), HiddenPanel(boundary_ax, recording, theme)]
         return [_loss_panel(loss_ax, recording, theme),
                 BoundaryPanel(boundary_ax, recording, theme) if recording.regions
                 else LinearBoundaryPanel(boundary_ax, recording, options.features, theme)]
@@ -217,22 +231,23 @@ def curve_panels(figure, box, recording, options, theme):
     if recording.spread:
         return [_loss_panel(loss_ax, recording, theme),
                 SpreadPanel(lower_ax, recording.names, recording.spread["accuracy"], "training accuracy", spe, True,
-                            theme, recording.every, higher_is_worse=False)]
+                            theme, recording.optimizer_steps, higher_is_worse=False)]
     per_step = recording.accuracy if recording.accuracy is not None else np.full_like(recording.loss, np.nan)
     return [_loss_panel(loss_ax, recording, theme),
             CurvePanel(lower_ax, recording.names, per_step,
                        f"training {metric}" + ("" if recording.accuracy is not None else ", per epoch"),
-                       spe, history[metric], "acc" in metric, theme, recording.every, diverged_steps(recording))]
+                       spe, history[metric], "acc" in metric, theme, recording.optimizer_steps, diverged_steps(recording),
+                       recording.epoch)]
 
 
 def _loss_panel(ax, recording, theme):
     """The training loss per epoch: median and bands over initializations, or one line per path."""
     if recording.spread:
         return SpreadPanel(ax, recording.names, recording.spread["loss"], "training loss",
-                           recording.steps_per_epoch, recording.accuracy is not None, theme, recording.every)
+                           recording.steps_per_epoch, recording.accuracy is not None, theme, recording.optimizer_steps)
     return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
-                      recording.history["loss"], recording.accuracy is not None, theme, recording.every,
-                      diverged_steps(recording))
+                      recording.history["loss"], recording.accuracy is not None, theme, recording.optimizer_steps,
+                      diverged_steps(recording), recording.epoch)
 
 
 def _legend(figure, recording, theme, scale, ceiling, like=None):

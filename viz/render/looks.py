@@ -52,10 +52,49 @@ def _hashed(label):
     return code % 8, DASHES[code // 8 % len(DASHES)], MARKERS[code // 48 % len(MARKERS)]
 
 
+FAN = re.compile(r"^(?P<base>.+) lr (?P<rate>\d[\d.e+-]*)$")  # "SGD lr 0.01": SGD's learning-rate fan
+FAMILIES = (0, 1, 2, 3, 1, 0, 4, 5)  # each colour slot's hue family: blue, orange, green, pink, grey, yellow
+FAN_SLOTS = (0, 1, 2, 3, 7, 6)  # a fan whose optimizer's hue another fan has takes the first free family here
+FAN_SHADES = (0.45, 0.3)  # a fan's shades mix its optimizer's colour up to this far towards the ink, the ground
+
+
+def fans(labels):
+    """``{optimizer label: [its fan's labels, by rate]}`` for the optimizers that run at
+    several learning rates in ``labels`` ("SGD lr 0.01", "SGD lr 0.1", ...)."""
+    found = {}
+    for label in labels:
+        match = FAN.match(label)
+        if match:
+            found.setdefault(match["base"], []).append(label)
+    return {base: sorted(members, key=lambda m: float(FAN.match(m)["rate"]))
+            for base, members in found.items() if len(members) > 1}
+
+
 def looks(labels, theme):
     """``{label: {"color", "linestyle", "marker"}}`` for the distinct ``labels`` of one scene
-    (in their order) in ``theme``, whose ``paths`` are the eight colour slots."""
+    (in their order) in ``theme``, whose ``paths`` are the eight colour slots. An optimizer's
+    learning-rate fan (:func:`fans`) takes the look its optimizer's label would have, its
+    colour in shades from dark (towards the ink) to light (towards the ground) as the rate
+    grows, each rate a line style of its own."""
     labels = list(dict.fromkeys(labels))
+    fanned = fans(labels)
+    if fanned:
+        members = {member for group in fanned.values() for member in group}
+        alone = looks([label for label in labels if label not in members] + list(fanned), theme)
+        families = set()  # two fans in shades of one hue (blue and sky blue) would be one fan to the eye
+        for base, group in fanned.items():
+            look = alone.pop(base)
+            slot = theme.paths.index(look["color"])
+            if FAMILIES[slot] in families:
+                slot = next((s for s in FAN_SLOTS if FAMILIES[s] not in families), slot)
+                look = dict(look, color=theme.paths[slot])
+            families.add(FAMILIES[slot])
+            for rank, member in enumerate(group):
+                toward = 2 * rank / (len(group) - 1) - 1  # -1 (the ink) ... +1 (the ground)
+                colour = mix(look["color"], theme.background if toward > 0 else theme.ink,
+                             abs(toward) * FAN_SHADES[toward > 0])
+                alone[member] = {"color": colour, "linestyle": DASHES[rank % len(DASHES)], "marker": look["marker"]}
+        return {label: alone[label] for label in labels}
     order = list(KNOWN)
     first = sorted(range(len(labels)), key=lambda i: (order.index(kind(labels[i])) if kind(labels[i]) else len(order), i))
     slots, used_markers, chosen = len(theme.paths), set(), {}
@@ -76,6 +115,13 @@ def looks(labels, theme):
         used_markers.add(marker)
         chosen[label] = {"color": theme.paths[slot], "linestyle": dash, "marker": marker}
     return {label: chosen[label] for label in labels}
+
+
+def mix(colour, other, share):
+    """``colour`` moved ``share`` (0 to 1) of the way towards ``other``, as "#rrggbb"."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    return to_hex([(1 - share) * a + share * b for a, b in zip(to_rgb(colour), to_rgb(other))])
 
 
 def as_json(style):

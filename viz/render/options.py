@@ -35,10 +35,11 @@ class Options:
     steps into that time, subsampling or holding steps, instead of one frame per step up to
     ``max_frames``; ``colours`` is the GIF palette's size; ``boundary`` shows decision
     boundaries instead of the accuracy (a two-input model's, or the lesson's on ``features``:
-    two feature names, or ``("pca",)`` for the principal components); ``extras`` are the
-    panels drawn under the curves: "sharpness" (the Hessian's largest eigenvalue and each
-    optimizer's stability line), "rates" (loss against learning rate), "line" (the loss along
-    the line from the start through each head); ``view`` "3d" draws a
+    two feature names, or ``("pca",)`` for the principal components); ``hidden`` shows a
+    model's two hidden units' outputs for its rows instead; ``extras`` are the panels drawn
+    under the curves: "sharpness" (the Hessian's largest eigenvalue and each optimizer's
+    stability line), "rates" (loss against learning rate), "line" (the loss along the line from
+    the start through each head); ``view`` "3d" draws a
     surface scene's f(x, y) as a 3D surface instead of contours, seen from ``camera``
     (elevation, azimuth in degrees; None: the surface's own default);
     ``overlays`` draws arrows (-gradient, next step) at each optimizer's current point;
@@ -58,6 +59,7 @@ class Options:
     transparent: bool = False
     colours: int = MAX_COLOURS
     boundary: bool = False
+    hidden: bool = False
     extras: tuple = ()
     features: tuple = ("variance", "skewness")
     view: str = "2d"
@@ -171,6 +173,8 @@ def frame_steps(recording, options):
     ``max_frames`` and ``duration`` are then for the whole animation, shared evenly: each
     optimizer gets ``schedule()`` of ``max_frames // labels`` frames, or ``duration / labels``
     seconds (at least 2 frames), so there are labels x that many frames."""
+    if recording.epoch is not None:  # paths of different lengths: time in epochs
+        return in_epochs(recording, schedule(recording.steps, options))
     if not options.sequence:
         return schedule(recording.steps, options)
     from viz.render.panels.overlays import sequence_steps
@@ -179,3 +183,14 @@ def frame_steps(recording, options):
     share = replace(options, max_frames=max(MIN_FRAMES, options.max_frames // labels),
                     duration=None if options.duration is None else options.duration / labels)
     return sequence_steps(recording.names, schedule(recording.steps, share))
+
+
+def in_epochs(recording, longest):
+    """Per-frame, per-path steps [frames, n_paths] that advance every path by the same
+    fraction of an epoch per frame: ``longest``, the steps a path of the most points shows,
+    as epochs; each path at its last point not past that epoch."""
+    epochs = recording.epoch
+    clock = epochs[int(np.argmax(recording.ends))][np.asarray(longest)]  # [frames]
+    with np.errstate(invalid="ignore"):
+        reached = epochs[None, :, :] <= clock[:, None, None] + 1e-9  # [frames, n_paths, points]
+    return reached.sum(axis=2) - 1

@@ -97,7 +97,7 @@ def scheduled_rates(recording):
     from viz.backend import load_keras
 
     keras = load_keras()
-    updates = np.maximum(np.arange(recording.steps + 1) * recording.every - 1, 0)
+    updates = np.maximum(recording.optimizer_steps - 1, 0)
     found = {}
     for label, rate in wanted.items():
         try:

@@ -32,6 +32,8 @@ def key(scene, seed, scene_file=None, seeds=1, plane="pca"):
         "optimizers": dict(scene.optimizers),
         "learning_rate": scene.learning_rate,
         "steps": scene.steps,
+        "batch_size": scene.batch_size,
+        "initializer": scene.initializer,
         "seed": seed,
         "seeds": seeds,
         "plane": plane,
@@ -82,7 +84,7 @@ def _runs_own_code(scene):
             return any(map(foreign, value.values()))
         return not type(value).__module__.startswith("keras")
 
-    return scene.problem.own_code is not None or foreign(dict(scene.optimizers))
+    return scene.problem.own_code is not None or foreign(dict(scene.optimizers)) or foreign(scene.initializer)
 
 
 def _describe(value):

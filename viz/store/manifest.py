@@ -38,7 +38,7 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "title": scene.title,
         "problem": {key: value for key, value in meta.items() if key not in ("optimizers", "keras")},
         "seed": meta.get("seed", scene.seed),
-        "steps": recording.steps * recording.every,
+        "steps": int(recording.optimizer_steps[-1]),
         "recorded_every": recording.every,
         "learning_rate": scene.learning_rate,
         "optimizers": meta["optimizers"],

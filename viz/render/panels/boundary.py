@@ -87,7 +87,7 @@ class BoundaryPanel(Boundaries):
         """The boundary of the path's model at ``step`` as one polyline (pieces NaN-separated)."""
         if step < 0 or not self.finite[path, step]:
             return np.empty((0, 2))
-        pieces = contour_generator(self.grid_x, self.grid_y, self.outputs[path, step]).lines(self.level)
+        pieces = contour_generator(self.grid_x, self.grid_y, self.outputs[path, step].astype(np.float64)).lines(self.level)
         joined = [np.vstack([piece, [np.nan, np.nan]]) for piece in pieces]
         return np.concatenate(joined) if joined else np.empty((0, 2))
 

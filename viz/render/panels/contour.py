@@ -36,7 +36,9 @@ class ContourPanel(PathPanel):
         filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both")
         ax.contour(grid_x, grid_y, grid_loss, levels=levels, colors=theme.contour_lines, linewidths=0.5)
         colorbar = figure.colorbar(filled, cax=cax, format=short_number)
-        colorbar.set_label("training loss on this plane" if recording.steps_per_epoch else "f(x, y)")
+        colorbar.set_label(("training loss on this plane" + (", BatchNorm statistics of the best end"
+                                                             if "plane_state" in recording.meta else ""))
+                           if recording.steps_per_epoch else "f(x, y)")
         starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
                  + (f", seed {recording.spread['seeds'][0]} (in front)" if recording.spread else ""))
@@ -44,7 +46,12 @@ class ContourPanel(PathPanel):
         self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread else None
         add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False,
                  extra=[self.seeds.key] if self.seeds else ())
-        if len(starts) > 1 and not recording.spread:  # numbered as the curves' panels are, one per start
+        named = [path.get("initializer") for path in recording.meta.get("paths", [])]
+        if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
+            ax.annotate("zeros: all weights 0", plane.xy[named.index("zeros"), 0], xytext=(-8, -8),
+                        textcoords="offset points", ha="right", va="top", fontsize="small", fontweight="bold",
+                        color=theme.ink, zorder=4)
+        elif len(starts) > 1 and not recording.spread:  # numbered as the curves' panels are, one per start
             for number, group in enumerate(start_groups(recording)):
                 start = plane.xy[group[0], 0]
                 away = np.nan_to_num(np.nanmean(plane.xy[group, 1:20] - start, axis=(0, 1)))  # where its paths go

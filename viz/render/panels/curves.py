@@ -1,6 +1,8 @@
 """Learning curves against steps or epochs: one line per path (:class:`CurvePanel`), or a
 median and a band over several initializations (:class:`SpreadPanel`)."""
 
+import math
+
 import numpy as np
 from matplotlib.collections import PolyCollection
 
@@ -14,19 +16,21 @@ class CurvePanel:
     after every step and, optionally, Keras' History per epoch as markers at epoch ends (joined
     by lines when there is no value per step: a model's own metric). ``diverged``: each path's
     divergence step or None (:func:`viz.divergence.diverged_steps`): the axes fit the values
-    before it, and a cross marks it (on the panel's edge if the value is off it)."""
+    before it, and a cross marks it (on the panel's edge if the value is off it). ``epochs``:
+    each point's epoch [n_paths, points] where paths differ in steps per epoch (batch sizes)."""
 
     def __init__(self, ax, names, per_step, ylabel, steps_per_epoch=0, per_epoch=None, unit_range=False,
-                 theme=LIGHT, every=1, diverged=()):
+                 theme=LIGHT, at=None, diverged=(), epochs=None):
         points = per_step.shape[1]
         self.per_step = per_step
         self.per_epoch = per_epoch
         by_epoch = per_epoch is not None and not np.isfinite(per_step).any()
-        self.steps_per_epoch, self.every = steps_per_epoch, every  # every: steps between recorded points
-        self.x = np.arange(points) * every / (steps_per_epoch or 1)
+        at = np.arange(points) if at is None else np.asarray(at)  # the optimizer step of each point
+        self.x = epochs if epochs is not None else np.tile(at / (steps_per_epoch or 1),
+                                                           (len(per_step), 1))  # [n_paths, points]
         self.diverged = list(diverged) or [None] * len(names)
         before = np.array([np.arange(points) < (points if step is None else step) for step in self.diverged])
-        _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range,
+        _curve_axes(ax, np.nanmax(self.x, axis=0), ylabel, steps_per_epoch, unit_range,
                     per_epoch if by_epoch else np.where(before, per_step, np.nan), theme)
         self.crosses = _crosses(ax, self.x, per_step, self.diverged, path_styles(names, theme), theme)
         self.lines, self.marks = [], []
@@ -47,12 +51,14 @@ class CurvePanel:
 
     def update(self, steps):
         for path, (line, step) in enumerate(zip(self.lines, steps)):
-            line.set_data(self.x[: step + 1], self.per_step[path, : step + 1])
+            line.set_data(self.x[path, : step + 1], self.per_step[path, : step + 1])
         for path, cross in self.crosses.items():
             cross.set_visible(bool(steps[path] >= self.diverged[path]))
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
-            epochs_done = max(step * self.every // self.steps_per_epoch, 0)
-            mark.set_data(np.arange(1, epochs_done + 1), self.per_epoch[path, :epochs_done])
+            epochs_done = int(np.floor(self.x[path, step] + 1e-9)) if step >= 0 else 0
+            values = self.per_epoch[path, :epochs_done]
+            low, high = mark.axes.get_ylim()  # a marker off the axis is not drawn over what lies beyond it
+            mark.set_data(np.arange(1, epochs_done + 1), np.where((values >= low) & (values <= high), values, np.nan))
 
 
 def _crosses(ax, x, values, diverged, styles, theme):
@@ -65,7 +71,7 @@ def _crosses(ax, x, values, diverged, styles, theme):
             continue
         value = values[path, step]
         at = high if not np.isfinite(value) or value > high else max(value, low)
-        crosses[path], = ax.plot([x[step]], [at], marker="X", markersize=9, color=style["color"],
+        crosses[path], = ax.plot([x[path, step]], [at], marker="X", markersize=9, color=style["color"],
                                  markeredgecolor=theme.ink, linestyle="none", clip_on=False, zorder=2.2,
                                  animated=True, visible=False)
     return crosses
@@ -78,7 +84,7 @@ def _curve_axes(ax, x, ylabel, epochs, unit_range, values, theme):
     ax.set_ylabel(ylabel)
     ax.grid(True, color=theme.grid, linewidth=0.8)
     if epochs:
-        ax.set_xticks(np.arange(0, round(x[-1]) + 1))
+        ax.set_xticks(np.arange(0, round(x[-1]) + 1, max(1, math.ceil(round(x[-1]) / 10))))  # at most 11 ticks
     if unit_range:
         ax.set_ylim(*unit_limits(values))
     else:
@@ -130,11 +136,11 @@ class SpreadPanel:
     """A learning curve over several initializations: each optimizer's median as a line and the
     middle half of the initializations as a band around it, both drawn up to the current step."""
 
-    def __init__(self, ax, names, per_seed, ylabel, steps_per_epoch, unit_range=False, theme=LIGHT, every=1,
+    def __init__(self, ax, names, per_seed, ylabel, steps_per_epoch, unit_range=False, theme=LIGHT, at=None,
                  higher_is_worse=True):
         # a diverged run is the worst value, drawn off the panel (clipped to stay drawable)
         self.median, self.low, self.high = (np.clip(values, -1e6, 1e6) for values in bands(per_seed, higher_is_worse))
-        self.x = np.arange(per_seed.shape[-1]) * every / steps_per_epoch
+        self.x = (np.arange(per_seed.shape[-1]) if at is None else np.asarray(at)) / steps_per_epoch
         _curve_axes(ax, self.x, ylabel, steps_per_epoch, unit_range, self.median, theme)
         self.lines, self.bands = [], []
         for style in path_styles(names, theme):

@@ -9,7 +9,6 @@ from matplotlib.legend_handler import HandlerPatch
 from matplotlib.patches import FancyArrow
 
 from viz.divergence import diverged_steps
-from viz.plane import coordinates
 from viz.render.panels.paths import labels_and_styles, path_styles
 from viz.render.theme import LIGHT
 
@@ -122,7 +121,7 @@ class OverlayPanel:
         self.span = x1 - x0
         self.vectors = {}
         if "gradient" in kinds:
-            self.vectors["gradient"] = -coordinates(recording.grads, 0.0, plane.basis)  # [n_paths, points, 2]
+            self.vectors["gradient"] = -recording.gradient_on_plane()  # [n_paths, points, 2]
         if "step" in kinds:
             after = np.full_like(plane.xy, np.nan)
             after[:, :-1] = plane.xy[:, 1:] - plane.xy[:, :-1]  # the last point has no next step

@@ -56,9 +56,9 @@ def path_events(recording):
             diverged[name] = min(diverged.get(name, gone), gone)
         elif out is not None:
             left[name] = min(left.get(name, out), out)
-    every = recording.every
-    return {**{name: f"left the view at step {step * every}" for name, step in left.items() if name not in diverged},
-            **{name: f"diverged at step {step * every}" for name, step in diverged.items()}}
+    at = recording.optimizer_steps
+    return {**{name: f"left the view at step {at[step]}" for name, step in left.items() if name not in diverged},
+            **{name: f"diverged at step {at[step]}" for name, step in diverged.items()}}
 
 
 def view_box(plane):
@@ -73,8 +73,8 @@ def left_view_steps(recording):
     out = ~inside(recording.plane.xy, low, high)
     gone = diverged_steps(recording)
     steps = []
-    for row, end in zip(out, gone):
-        row = row[: (len(row) if end is None else end + 1)]
+    for row, end, last in zip(out, gone, recording.ends):
+        row = row[: (last + 1 if end is None else end + 1)]
         steps.append(int(row.argmax()) if row.any() else None)
     return steps
 

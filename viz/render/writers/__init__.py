@@ -56,7 +56,7 @@ class Context:
     title: str
     theme: Theme
     path_colours: tuple  # the optimizers' colours, kept exact in a GIF palette
-    every: int  # optimizer steps per recorded step (the html readout)
+    point_steps: object  # [points] the optimizer step of each recorded point (the html readout)
     last_step: int  # the last part's last optimizer step (the html readout)
     progress: Callable | None = None  # progress(done, total), called as frames are encoded
 

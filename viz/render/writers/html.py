@@ -197,7 +197,7 @@ def write(frames, path, context):
     from viz.render.frames import running
 
     path, theme = Path(path), context.theme
-    steps = [int(running(row)[1] * context.every) for row in frames.steps]
+    steps = [int(context.point_steps[running(row)[1]]) for row in frames.steps]
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
         video = Path(folder) / "frames.mp4"
         encode(context.stream(frames), video, context.fps, 0, "mp4")

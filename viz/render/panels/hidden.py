@@ -1,0 +1,56 @@
+"""A model's hidden layer of two units: its outputs for the data's rows as a moving scatter,
+with the output unit's decision line in that plane (:class:`HiddenPanel`)."""
+
+import numpy as np
+
+from viz.render.panels.boundary import clip_line, scatter_classes
+from viz.render.panels.paths import path_styles
+from viz.render.theme import LIGHT
+
+
+class HiddenPanel:
+    """The two hidden units' outputs for each row (a point each, by class) at the current step
+    of the first path, and where that path's output unit changes class in their plane (the
+    line w·h + b = 0), drawn in the path's look. The axes stay fixed over the animation: they
+    hold nearly every point of every step."""
+
+    def __init__(self, ax, recording, theme=LIGHT, path=0):
+        hidden = recording.hidden
+        self.path, self.outputs, self.line = path, hidden["outputs"][path], hidden.get("line")
+        y = hidden["y"]
+        self.classes = [y == 0, y == 1]
+        scatter_classes(ax, self.outputs[0], y, theme)
+        self.points = ax.lines[-2:]
+        for artist in self.points:
+            artist.set_animated(True)
+        shown = self.outputs[np.isfinite(self.outputs).all(axis=-1)]
+        low, high = np.quantile(shown, [0.0, 0.995], axis=0)
+        room = 0.06 * np.maximum(high - low, 1e-6)
+        self.view = np.stack([low - room, high + room])
+        ax.set_xlim(*self.view[:, 0])
+        ax.set_ylim(*self.view[:, 1])
+        ax.set_xlabel("hidden unit 1", labelpad=1)  # Keras' layer names change from run to run: not shown
+        ax.set_ylabel("hidden unit 2")
+        ax.set_title(f"{recording.names[path]}: hidden layer, {len(y)} rows", fontsize="small", loc="left", pad=2)
+        style = path_styles(recording.names, theme)[path]
+        self.boundary, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.2,
+                                 animated=True)
+
+    @property
+    def lines(self):
+        return [self.boundary]
+
+    @property
+    def animated_artists(self):
+        return [*self.points, self.boundary]
+
+    def update(self, steps):
+        step = steps[self.path]
+        shown = step >= 0 and np.isfinite(self.outputs[step]).all()
+        for artist, chosen in zip(self.points, self.classes):
+            artist.set_data(*(self.outputs[step][chosen].T if shown else ([], [])))
+        ends = np.empty((0, 2))
+        if shown and self.line is not None and np.isfinite(self.line[self.path, step]).all():
+            w1, w2, bias = self.line[self.path, step]
+            ends = clip_line(np.array([w1, w2]), bias, self.view)
+        self.boundary.set_data(ends[:, 0], ends[:, 1])
