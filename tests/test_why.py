@@ -205,13 +205,11 @@ def test_on_rosenbrock_at_lr_001_sgd_is_above_its_line_where_it_diverges(too_fas
 @pytest.mark.slow
 def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
     rates = (0.0003, 0.001, 0.003)
-    optimizers = {f"{name} lr {rate:g}": {"class_name": name, "config": {"learning_rate": rate}}
-                  for name in ("SGD", "Adam") for rate in rates}
-    scene = Scene(title="fan", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)), optimizers=optimizers, steps=15)
-    recording = record(scene)
-    paths = [{"label": label, "optimizer": label.split()[0], "learning_rate": rate, "batch_size": None,
-              "initializer": None} for label, rate in zip(optimizers, rates * 2)]
-    fan = dataclasses.replace(recording, meta={**recording.meta, "paths": paths})
+    scene = Scene(title="fan", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+                  optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=list(rates), steps=15)
+    fan = record(scene)
+    assert [path["optimizer"] for path in fan.meta["paths"]] == ["SGD"] * 3 + ["Adam"] * 3
+    recording = dataclasses.replace(fan, meta={key: value for key, value in fan.meta.items() if key != "paths"})
     frames = Frames(fan, "fan", options=Options(size=SIZE, extras=("rates",)))
     panel = next(p for p in frames.panels if isinstance(p, RangeTestPanel))
     first = frames[0].copy()

@@ -59,8 +59,9 @@ class RangeTestPanel:
         ax.set_xlim(min(rates) / 1.6, max(rates) * 1.6)
         ax.xaxis.set_minor_formatter(NullFormatter())
         every_rate = sorted(set(rates))
-        if len(every_rate) <= 5 or max(rates) / min(rates) < 100:  # the rates themselves as ticks
-            ax.set_xticks(every_rate[:: -(-len(every_rate) // 5)], [f"{rate:g}" for rate in every_rate[:: -(-len(every_rate) // 5)]])
+        if len(every_rate) <= 5 or max(rates) / min(rates) < 100:  # the rates themselves as ticks, every
+            skip = -(-len(every_rate) // 3)                          # so many labelled (they are long)
+            ax.set_xticks(every_rate, [f"{rate:g}" if i % skip == 0 else "" for i, rate in enumerate(every_rate)])
         ax.set_xlabel("learning rate")
         ax.set_ylabel("loss at this step")
         ax.grid(True, color=theme.grid, linewidth=0.8)

@@ -32,7 +32,8 @@ class SharpnessPanel:
         values = recording.sharpness
         points = values.shape[1]
         spe = recording.steps_per_epoch
-        self.x = np.arange(points) * recording.every / (spe or 1)
+        epochs = recording.epochs()  # each path's time: epochs (paths of different batch sizes), or steps
+        self.x = epochs if epochs is not None else recording.point_steps().astype(float)  # [n_paths, points]
         self.values = values
         styles = path_styles(recording.names, theme)
         bounds = limits(recording)
@@ -41,7 +42,7 @@ class SharpnessPanel:
         before = np.array([np.arange(points) <= step for step in diverged])
         shown = values[before & np.isfinite(values)]
         lines = [bound for bound in bounds if bound is not None]
-        ax.set_xlim(0, self.x[-1])
+        ax.set_xlim(0, np.nanmax(self.x))
         ax.grid(True, color=theme.grid, linewidth=0.8)
         ax.set_xlabel("epoch" if spe else "step")
         ax.set_ylabel("sharpness")
@@ -99,5 +100,5 @@ class SharpnessPanel:
             cross.set_visible(bool(steps[path] >= self.diverged[path]))
         for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
             done = self.computed[path][self.computed[path] <= min(step, self.diverged[path])]
-            line.set_data(self.x[done], self.values[path, done])
-            head.set_data(self.x[done[-1:]], self.values[path, done[-1:]])
+            line.set_data(self.x[path, done], self.values[path, done])
+            head.set_data(self.x[path, done[-1:]], self.values[path, done[-1:]])
