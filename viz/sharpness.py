@@ -4,8 +4,9 @@ loss's Hessian) at every recorded point, and the Hessian's top directions for a 
 Each problem gives its own :class:`Curvature` (its ``curvature(seed)`` hook): a surface's is
 exact (float64 autodiff Hessians, 2x2), the lesson's is exact (its 5x5 logistic-regression
 Hessian in float64 NumPy), any other Keras model's comes from Hessian-vector products by
-Lanczos iteration to a relative accuracy of :data:`TOLERANCE`, within a time budget of
-:data:`SECONDS` (past it, at evenly spread steps: ``every`` says how far apart).
+Lanczos iteration to a relative accuracy of :data:`TOLERANCE`, within a time budget (the
+model's ``time_budget``, :data:`SECONDS` by default; past it, at evenly spread steps: ``every``
+says how far apart).
 """
 
 import time

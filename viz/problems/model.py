@@ -105,14 +105,15 @@ class KerasModel:
         return recordings
 
     def curvature(self, seed):
-        """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`)."""
+        """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`),
+        its sharpness within the time budget (``time_budget``) again."""
         from viz.sharpness import ModelCurvature
 
         first = self.first_model(seed)
         shapes = [tuple(v.shape) for v in first.trainable_variables]
         size = sum(int(np.prod(shape)) for shape in shapes)
         return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
-                              shapes, self.grid_points(first), cost=size * len(self.x))
+                              shapes, self.grid_points(first), cost=size * len(self.x), seconds=self.budgets.time)
 
     def vary(self, setting, values):
         """Refuse batch sizes larger than the data and initializers Keras does not know."""
