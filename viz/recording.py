@@ -247,7 +247,7 @@ class Recording:
                 for step in range(ends[i] + 1):  # a path's own steps: no rows for its padding
                     epoch = float(epochs[i, step]) if epochs is not None else ""
                     writer.writerow([
-                        i, name, seeds[i], optimizer_step, epoch, float(loss[i, step]),
+                        i, name, seeds[i], int(at[i, step]), epoch, float(loss[i, step]),
                         float(accuracy[i, step]) if accuracy is not None else "",
                         *xy[i, step].tolist(), *params[i, step].tolist(),
                     ])
