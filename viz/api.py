@@ -17,8 +17,9 @@ CONTROLS = 180  # pixels of the html player's controls under the frame (two rows
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
-           max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
-           tune_lr=None, seed=None, cache=True, progress=None):
+           max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
+           panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
+           cache=True, progress=None):
     """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
     ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
     ``<output stem>.seeds.csv``.
@@ -33,7 +34,12 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
         theme, font_scale, view, camera, overlays, trail: the look.
         fps, hold, duration, max_frames, sequence, time: the timing (``time="log"``: early steps
             get more frames).
-        panels, features: the layout (``panels="contour,curves,boundary"``).
+        pause_at, pause, events: the lecture's flow: hold these optimizer steps (``pause_at=[50,
+            120]``, or ``"events"``) for ``pause`` seconds; ``events=True`` adds captions of what
+            happens (divergence, leaving the view, a lead change, settling). The scene's own
+            ``captions`` and ``pauses`` are always shown and held.
+        panels, features, layout: the layout (``panels="contour,curves,boundary"``;
+            ``layout="grid"``: one contour panel per optimizer).
         steps, seeds, tune_lr, seed, cache: the recording.
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.
@@ -62,9 +68,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
          transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
-         sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
-         seed=None,
-         cache=False):
+         sequence=False, time="linear", pause_at=None, pause=1.5, events=False, panels="contour,curves",
+         features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None, cache=False):
     """Record a scene and return its animation for Jupyter to display inline: an MP4 by
     default (``format`` or ``output``'s suffix: also webm, html for the interactive player,
     gif, png, svg). The keywords are :func:`render`'s. Nothing is written into the working

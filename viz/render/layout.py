@@ -14,6 +14,7 @@ from matplotlib.text import Text
 
 from viz.divergence import diverged_steps
 from viz.errors import OptionError, SpecError
+from viz.render.panels.caption import CaptionBand
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
@@ -30,34 +31,37 @@ PATH_VALUE = "f along each path"  # the curves' y label: not the colour bar's "f
 
 class Layout(NamedTuple):
     """A frame's figure with its panels in place (the paths panel first), the counter (its
-    words set per frame) and the end card (shown on the last frame; None without one)."""
+    words set per frame), the end card (shown on the last frame; None without one) and the
+    caption band (None without captions)."""
 
     figure: Figure
     panels: list
     counter: Text
     end_card: Text | None
+    caption: CaptionBand | None = None
 
 
-def lay_out(recording, title, options, counter_words, like=()):
+def lay_out(recording, title, options, counter_words, like=(), captions=()):
     """The figure of ``recording`` as the render ``options`` say, its static part drawn (the
     animated artists are left to the frames): on the left the contours (with ``overlays``,
     faded by a ``trail``) or, ``view`` "3d", the surface; on the right :func:`curve_panels`;
     above them the title, the legend and the counter, fitted to ``counter_words`` (the
     longest it will say); the legend is laid out as for the recordings ``like`` too (the other
-    parts of one animation)."""
+    parts of one animation); under everything a band for the ``captions`` (texts), if any."""
     check(recording, options)
     width, height = options.size
     dpi = height / HEIGHT_INCHES
     figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
     FigureCanvasAgg(figure)
     with style(options):
-        layout = _place(figure, recording, title, options, counter_words, like)
+        layout = _place(figure, recording, title, options, counter_words, like, captions)
         figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
 
 
-def _place(figure, recording, title, options, counter_words, like=()):
-    """The panels, title, legend, counter and end card on ``figure`` (see :func:`lay_out`)."""
+def _place(figure, recording, title, options, counter_words, like=(), captions=()):
+    """The panels, title, legend, counter, end card and caption band on ``figure`` (see
+    :func:`lay_out`)."""
     theme, scale, inches = THEMES[options.theme], options.font_scale, figure.get_figwidth()
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
     heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
@@ -65,7 +69,8 @@ def _place(figure, recording, title, options, counter_words, like=()):
     below = _legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
-    top, bottom = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale), 0.09 * scale
+    band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
+    top, bottom = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale), 0.09 * scale + (band.top if band else 0)
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
     side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
@@ -93,7 +98,7 @@ def _place(figure, recording, title, options, counter_words, like=()):
     end_card = _end_card(contour_ax, recording, theme) if recording.spread else None  # the lesson: always 2D
     counter.set_text(counter_words)
     fit(counter, 0.98 - right)
-    return Layout(figure, panels, counter, end_card)
+    return Layout(figure, panels, counter, end_card, band)
 
 
 def check(recording, options):
