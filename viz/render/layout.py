@@ -17,7 +17,9 @@ from viz.errors import OptionError, SpecError
 from viz.render.panels.caption import CaptionBand
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
+from viz.render.framing import visited_view
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
+from viz.render.panels.grid import GridPanel, grid_shape
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
 from viz.render.text import MIN_POINTS, fit, lines
@@ -76,7 +78,11 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
     box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
-    if options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
+    if options.layout == "grid":
+        right = 0.97 - max(2.3, 0.25 * inches) * scale / inches  # the curves: a narrower column
+        panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
+                                                             top - bottom))]
+    elif options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
                                  recording, theme, options.camera)]
     else:
@@ -92,13 +98,55 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves
-    if options.overlays:  # placed once the curves are: its legend keeps clear of them
+    if options.overlays and options.layout != "grid":  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.overlays, theme))
     counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
-    end_card = _end_card(contour_ax, recording, theme) if recording.spread else None  # the lesson: always 2D
+    end_card = (_end_card(contour_ax, recording, theme)  # the lesson: always 2D
+                if recording.spread and options.layout != "grid" else None)
     counter.set_text(counter_words)
     fit(counter, 0.98 - right)
     return Layout(figure, panels, counter, end_card, band)
+
+
+def _grid(figure, recording, options, theme, box):
+    """Small multiples in ``box`` (fractions of the figure): a contour panel per optimizer on
+    one view (widened to the panels' shape), their titles above them, the key above the
+    first, tick labels on the outer panels only, the colour bar beside the first row's last."""
+    scale, inches = options.font_scale, figure.get_figwidth()
+    left, bottom, width, height = box
+    title, gap = 0.46 * scale / HEIGHT_INCHES, 0.22 / inches  # a title's two lines; between columns
+    labels = list(dict.fromkeys(recording.names))
+    rows, columns = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES, gap * inches,
+                               title * HEIGHT_INCHES)
+    cell_w, cell_h = (width - (columns - 1) * gap) / columns, (height - rows * title) / rows
+    view, _ = visited_view(recording.plane, cell_w * inches / (cell_h * HEIGHT_INCHES))
+    axes = []
+    for k in range(len(labels)):
+        row, column = divmod(k, columns)
+        top = bottom + height - (row + 1) * title - row * cell_h
+        axes.append(figure.add_axes((left + column * (cell_w + gap), top - cell_h, cell_w, cell_h)))
+    cax = figure.add_axes((left + width + 0.15 / inches, bottom, 0.14 / inches, cell_h))
+    panel = GridPanel(axes, cax, recording, theme, view, options.trail, options.overlays, 1 + title / cell_h,
+                      columns)
+    corner = (rows - 1) * columns  # the bottom row's first: the x label, centred under the grid
+    for k, ax in enumerate(axes):
+        if k + columns < len(axes):  # a panel below it: no x tick labels
+            ax.tick_params(labelbottom=False)
+        if k != corner:
+            ax.set_xlabel("")
+        else:
+            ax.xaxis.label.set_x((width / 2 - 0) / cell_w)
+            fit(ax.xaxis.label, width=width, max_lines=2)
+        if k % columns:
+            ax.tick_params(labelleft=False)
+        if k:
+            ax.set_ylabel("")
+        else:  # the y label, centred beside the grid
+            ax.yaxis.label.set_y((bottom + height / 2 - ax.get_position().y0) / cell_h)
+            fit(ax.yaxis.label, height=height, max_lines=2)
+    fit(cax.yaxis.label, height=cax.get_position().height, max_lines=2)
+    _inside_left(axes[0], *axes[1:], cax)
+    return panel
 
 
 def check(recording, options):

@@ -1,0 +1,83 @@
+"""Small multiples: one contour panel per optimizer, all on the same view, colour scale and
+clock, each titled with its optimizer and its loss now (``--layout grid``). What overlapping
+paths hide on one panel, each optimizer's own panel shows."""
+
+import math
+
+import numpy as np
+
+from viz.divergence import diverged_steps
+from viz.render.panels.contour import ContourPanel
+from viz.render.panels.overlays import OverlayPanel
+from viz.render.panels.paths import labels_and_styles
+from viz.render.text import MIN_POINTS, overflow, short, short_number
+
+
+def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0):
+    """(rows, columns) for ``count`` panels in a ``width`` x ``height`` room (any unit), with
+    ``gap_x`` between columns and ``gap_y`` above each row: the shape whose panels' shorter
+    side is longest (six in a wide room: 2 x 3)."""
+    def side(rows):
+        columns = math.ceil(count / rows)
+        return min((width - (columns - 1) * gap_x) / columns, (height - rows * gap_y) / rows)
+
+    rows = max(range(1, count + 1), key=side)
+    return rows, math.ceil(count / rows)
+
+
+class GridPanel:
+    """A :class:`ContourPanel` per optimizer label on ``axes`` (one each, in the scene's
+    order), all showing ``view``; the colour bar on ``cax`` beside the first row's last panel;
+    the key (start, minimum) and the overlays' legend above the first panel, ``keys_at`` its
+    heights up. Each panel's title says its optimizer and loss now (the label's first path;
+    "diverged" once it has)."""
+
+    def __init__(self, axes, cax, recording, theme, view, trail=None, overlays=(), keys_at=1.0, columns=1):
+        labels, label_of = labels_and_styles(recording.names)
+        label_of = np.asarray(label_of)
+        self.cells, self.overlays, self.titles = [], [], []
+        self.loss, self.diverged = recording.loss, diverged_steps(recording)
+        self.first = [int(np.flatnonzero(label_of == k)[0]) for k in range(len(labels))]
+        for k, (ax, label) in enumerate(zip(axes, labels)):
+            paths = np.flatnonzero(label_of == k)
+            self.cells.append(ContourPanel(ax, cax if k == min(columns, len(labels)) - 1 else None, recording, theme,
+                                           trail, view=view, paths=paths, keys_at=keys_at if k == 0 else None))
+            if overlays:
+                self.overlays.append(OverlayPanel(ax, recording, overlays, theme, paths=paths, legend=k == 0))
+            title = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center", va="bottom", fontsize="small",
+                            color=theme.ink, animated=True, clip_on=False, linespacing=1.1)
+            title.name = _fitted(title, label, ax.get_position().width)
+            self.titles.append(title)
+
+    @property
+    def animated_artists(self):
+        return [artist for part in (*self.cells, *self.overlays) for artist in part.animated_artists] + self.titles
+
+    def update(self, steps):
+        for part in (*self.cells, *self.overlays):
+            part.update(steps)
+        for title, path in zip(self.titles, self.first):
+            step, gone = steps[path], self.diverged[path]
+            if step < 0:
+                now = ""
+            elif gone is not None and step >= gone:
+                now = "diverged"
+            else:
+                value = self.loss[path, step]
+                now = f"loss {short_number(value)}" if np.isfinite(value) else ""
+            title.set_text(f"{title.name}\n{now}")
+
+
+def _fitted(text, name, width):
+    """``name`` as ``text`` shows it on one line within ``width`` (a fraction of the figure):
+    smaller, down to the smallest text, then shortened with "…"."""
+    text.set_text(name)
+    for _ in range(3):  # text width is not quite proportional to the font size
+        share = overflow(text, width)
+        if share > 1:
+            text.set_fontsize(max(MIN_POINTS, text.get_fontsize() / share))
+    limit = len(name)
+    while overflow(text, width) > 1 and limit > 4:
+        limit -= 1
+        text.set_text(short(name, limit))
+    return text.get_text()
