@@ -38,7 +38,7 @@ class Frames:
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
         artists += [self.end_card] if self.end_card else []
-        artists += [self.band.artist] if self.band else []
+        artists += [self.band.sprite] if self.band else []
         self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
         self.drawn = -1  # the frame drawn last
 
@@ -117,7 +117,7 @@ class Frames:
         self[len(self) - 1]
         for artist in self.artists:
             artist.set_animated(False)
-        for panel in self.panels:  # (a panel that draws pictures of text in frames shows the text)
+        for panel in [*self.panels, *([self.band] if self.band else [])]:  # (pictures of text: the text)
             getattr(panel, "as_vector", lambda: None)()
         # text stays text: selectable and searchable (SVG: <text>, PDF: embedded TrueType)
         # and in the frame's style, which the tick locators read again (the tick labels' size)

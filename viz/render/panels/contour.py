@@ -95,9 +95,7 @@ class ContourPanel(PathPanel):
 
     @property
     def animated_artists(self):
-        mine = [artist for path in self.shown_paths
-                for artist in (self.lines[path], self.heads[path], self.exits[path])]
-        return [*(self.seeds.animated_artists if self.seeds else ()), *mine,
+        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
                 *(self.labels.animated_artists if self.labels else ())]
 
     def as_vector(self):

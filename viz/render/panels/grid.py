@@ -29,8 +29,8 @@ class GridPanel:
     """A :class:`ContourPanel` per optimizer label on ``axes`` (one each, in the scene's
     order), all showing ``view``; the colour bar on ``cax`` beside the first row's last panel;
     the key (start, minimum) and the overlays' legend above the first panel, ``keys_at`` its
-    heights up. Each panel's title says its optimizer and loss now (the label's first path;
-    "diverged" once it has)."""
+    heights up. Each panel's title says its optimizer (drawn once) and, under it, its loss now
+    (the label's first path; "diverged" once it has)."""
 
     def __init__(self, axes, cax, recording, theme, view, trail=None, overlays=(), keys_at=1.0, columns=1):
         labels, label_of = labels_and_styles(recording.names)
@@ -44,10 +44,12 @@ class GridPanel:
                                            trail, view=view, paths=paths, keys_at=keys_at if k == 0 else None))
             if overlays:
                 self.overlays.append(OverlayPanel(ax, recording, overlays, theme, paths=paths, legend=k == 0))
-            title = ax.text(0.5, 1.0, "", transform=ax.transAxes, ha="center", va="bottom", fontsize="small",
-                            color=theme.ink, animated=True, clip_on=False, linespacing=1.1)
-            title.name = _fitted(title, label, ax.get_position().width)
-            self.titles.append(title)
+            name = ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 13), textcoords="offset points",
+                               ha="center", va="bottom", fontsize="small", color=theme.ink, annotation_clip=False)
+            _fitted(name, label, ax.get_position().width)  # drawn once, with the static part
+            self.titles.append(ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 1.5),
+                                           textcoords="offset points", ha="center", va="bottom", fontsize="small",
+                                           color=theme.ink, annotation_clip=False, animated=True))
 
     @property
     def animated_artists(self):
@@ -58,14 +60,9 @@ class GridPanel:
             part.update(steps)
         for title, path in zip(self.titles, self.first):
             step, gone = steps[path], self.diverged[path]
-            if step < 0:
-                now = ""
-            elif gone is not None and step >= gone:
-                now = "diverged"
-            else:
-                value = self.loss[path, step]
-                now = f"loss {short_number(value)}" if np.isfinite(value) else ""
-            title.set_text(f"{title.name}\n{now}")
+            value = self.loss[path, max(step, 0)]
+            title.set_text("" if step < 0 or not np.isfinite(value) and gone is None else
+                           "diverged" if gone is not None and step >= gone else f"loss {short_number(value)}")
 
 
 def _fitted(text, name, width):

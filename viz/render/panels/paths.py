@@ -197,10 +197,12 @@ class PathPanel:
             self.heads.append(head)
             self.exits.append(gone)
         self.directional = dims == 2
+        self.shown_paths = list(range(len(self.lines)))  # a grid's cell: its optimizer's only
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.heads, *self.exits]
+        shown = self.shown_paths
+        return [*(self.lines[i] for i in shown), *(self.heads[i] for i in shown), *(self.exits[i] for i in shown)]
 
     def shown(self, path, step):
         """How many vertices of the path's clipped polyline are drawn at ``step`` (0 before it
@@ -212,7 +214,8 @@ class PathPanel:
         return self.polylines[path][0][: self.shown(path, step)]
 
     def update(self, steps):
-        for path, (line, head, gone, step) in enumerate(zip(self.lines, self.heads, self.exits, steps)):
+        for path in self.shown_paths:
+            line, head, gone, step = self.lines[path], self.heads[path], self.exits[path], steps[path]
             drawn = self.points(path, step)
             _place(line, drawn)
             _place(head, drawn[:0] if step < 0 else np.array([self.head(path, step)]))
