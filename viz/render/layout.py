@@ -114,18 +114,25 @@ def _grid(figure, recording, options, theme, box):
     first, tick labels on the outer panels only, the colour bar beside the first row's last."""
     scale, inches = options.font_scale, figure.get_figwidth()
     left, bottom, width, height = box
-    title, gap = 0.46 * scale / HEIGHT_INCHES, 0.22 / inches  # a title's two lines; between columns
-    labels = list(dict.fromkeys(recording.names))
-    rows, columns = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES, gap * inches,
-                               title * HEIGHT_INCHES)
-    cell_w, cell_h = (width - (columns - 1) * gap) / columns, (height - rows * title) / rows
-    view, _ = visited_view(recording.plane, cell_w * inches / (cell_h * HEIGHT_INCHES))
+    title, gap = 0.52 * scale / HEIGHT_INCHES, 0.4 * scale / inches  # a title's two lines; between columns
+    labels, plane = list(dict.fromkeys(recording.names)), recording.plane
+
+    def shape_of(aspect):
+        (x0, x1), (y0, y1) = visited_view(plane, aspect)[0]
+        return (x1 - x0) / (y1 - y0)
+
+    rows, columns, cell_w, cell_h = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES, gap * inches,
+                                               title * HEIGHT_INCHES, shape_of)
+    view, _ = visited_view(plane, cell_w / cell_h)
+    cell_w, cell_h = cell_w / inches, cell_h / HEIGHT_INCHES
+    below = bottom + (height - rows * (cell_h + title)) / 2  # the panels' block, centred in the room
     axes = []
     for k in range(len(labels)):
         row, column = divmod(k, columns)
-        top = bottom + height - (row + 1) * title - row * cell_h
+        top = below + rows * (cell_h + title) - (row + 1) * title - row * cell_h
         axes.append(figure.add_axes((left + column * (cell_w + gap), top - cell_h, cell_w, cell_h)))
-    cax = figure.add_axes((left + width + 0.15 / inches, bottom, 0.14 / inches, cell_h))
+    first_row = axes[min(columns, len(axes)) - 1].get_position()  # the colour bar: beside its last panel
+    cax = figure.add_axes((first_row.x1 + 0.15 / inches, first_row.y0, 0.14 / inches, cell_h))
     panel = GridPanel(axes, cax, recording, theme, view, options.trail, options.overlays, 1 + title / cell_h,
                       columns)
     corner = (rows - 1) * columns  # the bottom row's first: the x label, centred under the grid
@@ -135,15 +142,16 @@ def _grid(figure, recording, options, theme, box):
         if k != corner:
             ax.set_xlabel("")
         else:
-            ax.xaxis.label.set_x((width / 2 - 0) / cell_w)
+            ax.xaxis.label.set_x((columns * cell_w + (columns - 1) * gap) / 2 / cell_w)
             fit(ax.xaxis.label, width=width, max_lines=2)
         if k % columns:
             ax.tick_params(labelleft=False)
         if k:
             ax.set_ylabel("")
         else:  # the y label, centred beside the grid
-            ax.yaxis.label.set_y((bottom + height / 2 - ax.get_position().y0) / cell_h)
-            fit(ax.yaxis.label, height=height, max_lines=2)
+            middle = below + (rows * cell_h + (rows - 1) * title) / 2
+            ax.yaxis.label.set_y((middle - ax.get_position().y0) / cell_h)
+            fit(ax.yaxis.label, height=rows * cell_h + (rows - 1) * title, max_lines=2)
     fit(cax.yaxis.label, height=cax.get_position().height, max_lines=2)
     _inside_left(axes[0], *axes[1:], cax)
     return panel

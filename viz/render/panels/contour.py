@@ -83,7 +83,8 @@ class ContourPanel(PathPanel):
         ax.apply_aspect()  # a view wider than tall shrinks the box: the colour bar follows it
         box, bar = ax.get_position(), cax.get_position()
         cax.set_position((box.x1 + offset, box.y0, bar.width, box.height))
-        room = max(3, int(12 * box.height / bar.height))  # tick labels that fit the bar's height
+        tall = box.height * figure.get_figheight() * 72 / cax.yaxis.get_ticklabels()[0].get_fontsize()  # in lines
+        room = max(3, min(int(12 * box.height / bar.height), int(tall / 2.2)))  # tick labels that fit the bar
         colorbar.set_ticks(levels[:: -(-len(levels) // room)])
 
     def ax_pixels(self, path, step):

@@ -13,16 +13,23 @@ from viz.render.panels.paths import labels_and_styles
 from viz.render.text import MIN_POINTS, overflow, short, short_number
 
 
-def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0):
-    """(rows, columns) for ``count`` panels in a ``width`` x ``height`` room (any unit), with
-    ``gap_x`` between columns and ``gap_y`` above each row: the shape whose panels' shorter
-    side is longest (six in a wide room: 2 x 3)."""
-    def side(rows):
+def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room: room):
+    """(rows, columns, panel width, panel height) for ``count`` panels in a ``width`` x
+    ``height`` room (inches), with ``gap_x`` between columns and ``gap_y`` above each row:
+    the arrangement whose panels are largest. ``shape_of(aspect)``: the width / height of
+    what a panel of that aspect shows (a view widened to it as far as it goes), which the
+    panel then takes (six in a wide room: 2 x 3)."""
+    best = None
+    for rows in range(1, count + 1):
         columns = math.ceil(count / rows)
-        return min((width - (columns - 1) * gap_x) / columns, (height - rows * gap_y) / rows)
-
-    rows = max(range(1, count + 1), key=side)
-    return rows, math.ceil(count / rows)
+        room_w, room_h = (width - (columns - 1) * gap_x) / columns, (height - rows * gap_y) / rows
+        if room_w <= 0 or room_h <= 0:
+            continue
+        shape = shape_of(room_w / room_h)
+        panel_w = min(room_w, room_h * shape)
+        if best is None or panel_w * panel_w / shape > best[2] * best[3]:
+            best = (rows, columns, panel_w, panel_w / shape)
+    return best
 
 
 class GridPanel:
@@ -44,8 +51,9 @@ class GridPanel:
                                            trail, view=view, paths=paths, keys_at=keys_at if k == 0 else None))
             if overlays:
                 self.overlays.append(OverlayPanel(ax, recording, overlays, theme, paths=paths, legend=k == 0))
-            name = ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 13), textcoords="offset points",
+            name = ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 0), textcoords="offset points",
                                ha="center", va="bottom", fontsize="small", color=theme.ink, annotation_clip=False)
+            name.set_position((0, 2 + 1.2 * name.get_fontsize()))  # a line above the loss
             _fitted(name, label, ax.get_position().width)  # drawn once, with the static part
             self.titles.append(ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 1.5),
                                            textcoords="offset points", ha="center", va="bottom", fontsize="small",
