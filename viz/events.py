@@ -1,6 +1,7 @@
 """What happens in a recording, as captions a lecturer would say over it: an optimizer
-diverges, leaves or re-enters the view, takes the lead (the lowest loss) from another, or
-settles within 1% of its final loss. Plain NumPy: reads a Recording and the view, draws nothing.
+diverges, leaves or re-enters the view, passes another (and takes the lead, the lowest loss,
+if it is then the lowest of all), or settles within 1% of its final loss. Plain NumPy: reads a
+Recording and the view, draws nothing.
 
 Divergence is :mod:`viz.divergence`'s rule and "in the view" is
 :func:`viz.render.panels.clip.inside` on the view the legend uses (the recorded grid), so the
