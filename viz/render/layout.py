@@ -114,7 +114,7 @@ def _grid(figure, recording, options, theme, box):
     first, tick labels on the outer panels only, the colour bar beside the first row's last."""
     scale, inches = options.font_scale, figure.get_figwidth()
     left, bottom, width, height = box
-    title, gap = 0.52 * scale / HEIGHT_INCHES, 0.4 * scale / inches  # a title's two lines; between columns
+    title, gap = (0.5 * scale + 0.14) / HEIGHT_INCHES, 0.4 * scale / inches  # a title's two lines; between columns
     labels, plane = list(dict.fromkeys(recording.names)), recording.plane
 
     def shape_of(aspect):

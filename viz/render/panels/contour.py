@@ -47,7 +47,7 @@ class ContourPanel(PathPanel):
         chosen = list(range(len(recording.names))) if paths is None else list(paths)
         starts = np.unique(plane.xy[chosen, 0][np.isfinite(plane.xy[chosen, 0]).all(axis=1)], axis=0)
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
-                 + (f", seed {recording.spread['seeds'][0]} (in front)" if recording.spread else ""))
+                 + (f", seed {recording.spread['seeds'][0]}" + ("" if cell else " (in front)") if recording.spread else ""))
         low, high = np.array(self.view).T
         self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread and not cell else None
         add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False,

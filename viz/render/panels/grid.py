@@ -12,6 +12,8 @@ from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import labels_and_styles
 from viz.render.text import MIN_POINTS, overflow, short, short_number
 
+RISE = 10  # points between a panel's top and its title: room for half a star (a minimum on the border)
+
 
 def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room: room):
     """(rows, columns, panel width, panel height) for ``count`` panels in a ``width`` x
@@ -45,6 +47,8 @@ class GridPanel:
         self.cells, self.overlays, self.titles = [], [], []
         self.loss, self.diverged = recording.loss, diverged_steps(recording)
         self.first = [int(np.flatnonzero(label_of == k)[0]) for k in range(len(labels))]
+        for ax in axes:
+            ax.grid_cell = True  # the overlays' legend may run over the panels' row (see overlays)
         for k, (ax, label) in enumerate(zip(axes, labels)):
             paths = np.flatnonzero(label_of == k)
             self.cells.append(ContourPanel(ax, cax if k == min(columns, len(labels)) - 1 else None, recording, theme,
@@ -53,9 +57,9 @@ class GridPanel:
                 self.overlays.append(OverlayPanel(ax, recording, overlays, theme, paths=paths, legend=k == 0))
             name = ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 0), textcoords="offset points",
                                ha="center", va="bottom", fontsize="small", color=theme.ink, annotation_clip=False)
-            name.set_position((0, 2 + 1.2 * name.get_fontsize()))  # a line above the loss
+            name.set_position((0, RISE + 1.2 * name.get_fontsize()))  # a line above the loss
             _fitted(name, label, ax.get_position().width)  # drawn once, with the static part
-            self.titles.append(ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 1.5),
+            self.titles.append(ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, RISE),
                                            textcoords="offset points", ha="center", va="bottom", fontsize="small",
                                            color=theme.ink, annotation_clip=False, animated=True))
 

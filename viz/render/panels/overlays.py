@@ -74,7 +74,8 @@ def _place_legend(ax, handles, labels):
     figure = ax.figure
     renderer = figure.canvas.get_renderer()
     key = ax.get_legend().get_window_extent(renderer)
-    curves = [other for other in figure.axes if other.get_position().x0 > ax.get_position().x1 + 0.05]  # not the bar
+    curves = [other for other in figure.axes if other.get_position().x0 > ax.get_position().x1 + 0.05  # not the bar
+              and not getattr(other, "grid_cell", False)]  # nor the grid's other panels
     right = min([other.get_tightbbox(renderer, bbox_extra_artists=[]).x0 for other in curves]  # axis decorations
                 or [figure.bbox.x1]) - 0.01 * figure.bbox.width
     ceiling = min((legend.get_window_extent(renderer).y0 for legend in figure.legends), default=figure.bbox.y1)
