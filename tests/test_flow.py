@@ -17,7 +17,7 @@ from viz.events import events, lead_hold
 from viz.render.animation import render
 from viz.render.frames import Frames
 from viz.render.options import Options
-from viz.render.story import build
+from viz.render.story import EVENT_SECONDS, build, webvtt
 
 from conftest import one_error_line
 
@@ -90,6 +90,17 @@ def test_rosenbrock_at_a_high_rate_diverges_and_leaves_the_view():
                for earlier, later in zip([c for c in story.cues if c.on_frame], [c for c in story.cues if c.on_frame][1:]))
     assert any(not cue.on_frame for cue in story.cues)  # the rest: WebVTT and chapters only
     assert story.pauses == sorted({e.step for e in found})
+    story = build(recording, Options(fmt="mp4", fps=FPS, events=True, duration=20))  # 200 frames
+    last = max(cue.start for cue in story.cues if cue.on_frame)  # an event's caption leaves the frame after 4 s
+    gone = last + round(EVENT_SECONDS * FPS)
+    assert (story.shown[last:gone] >= 0).all() and (story.shown[gone:] == -1).all() and gone < len(story.shown)
+    times = [line.split(" --> ") for line in webvtt(story.cues, FPS, len(story.steps)).splitlines() if " --> " in line]
+    assert max(_seconds(end) - _seconds(start) for start, end in times) <= EVENT_SECONDS + 1e-9
+
+
+def _seconds(stamp):
+    hours, minutes, seconds = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
 @pytest.mark.slow

@@ -12,6 +12,7 @@ from viz.events import events
 from viz.render.options import frame_steps
 
 SPACING = 0.5  # seconds of animation at least between two captions' appearing on the frame (events only)
+EVENT_SECONDS = 4.0  # an event's caption leaves the frame after this long (a scene caption stays until the next)
 
 
 class Cue(NamedTuple):
@@ -52,18 +53,18 @@ def build(recording, options, captions=None, pauses=()):
     player stops there instead, at ``stops``). A caption or pause at a step between two
     frames' steps moves the first frame after it back to that step. Events appear on the frame
     at most one per :data:`SPACING` seconds, and never within it before a scene caption."""
-    every, fps = recording.every, options.frame_rate
+    fps, at = options.frame_rate, recording.optimizer_steps
     said = [(step, text, "scene") for step, text in sorted((captions or {}).items())]
     found = events(recording) if options.events else []
-    said += [(event.step * every, event.text, event.kind) for event in found]
+    said += [(int(at[event.step]), event.text, event.kind) for event in found]
     held = {*pauses, *(step for step in options.pause_at if step != "events")}
     if "events" in options.pause_at:
-        held |= {event.step * every for event in found}
+        held |= {int(at[event.step]) for event in found}
     steps = np.array(frame_steps(recording, options))
     running = _running(steps)
 
     def first_frame(step):  # the first frame at or past the optimizer step (its recorded step, rounded up)
-        recorded = min(math.ceil(step / every), recording.steps)
+        recorded = min(int(np.searchsorted(at, step)), recording.steps)
         frame = int(np.searchsorted(running, recorded))
         if steps.ndim == 1 and steps[frame] > recorded:
             steps[frame] = running[frame] = recorded
@@ -83,6 +84,8 @@ def build(recording, options, captions=None, pauses=()):
     for index, cue in enumerate(cues):
         if cue.on_frame:
             shown[cue.start:] = index
+            if cue.kind != "scene":
+                shown[cue.start + round(EVENT_SECONDS * fps):] = -1
     return Story(steps, cues, shown, stops, sorted(held))
 
 
@@ -111,14 +114,17 @@ def _on_frame(said, fps):
     return cues
 
 
-def ends(cues, end):
+def ends(cues, end, fps):
     """Each cue's end frame: an on-frame caption's is the next on-frame caption's start (as the
-    frames show it), another's the next later cue's start; ``end`` for the last. Cues may overlap."""
+    frames show it), another's the next later cue's start, an event's at most
+    :data:`EVENT_SECONDS` after its own; ``end`` for the last. Cues may overlap."""
     def after(cue, among):
         return next((other.start for other in among if other.start > cue.start), end)
 
     shown = [cue for cue in cues if cue.on_frame]
-    return [after(cue, shown if cue.on_frame else cues) for cue in cues]
+    lasting = {"scene": math.inf}
+    return [min(after(cue, shown if cue.on_frame else cues), cue.start + lasting.get(cue.kind, round(EVENT_SECONDS * fps)))
+            for cue in cues]
 
 
 def webvtt(cues, fps, end):
@@ -126,7 +132,7 @@ def webvtt(cues, fps, end):
     screen from i / fps); the last lasts until frame ``end`` (the animation's end, its final
     hold included)."""
     blocks = ["WEBVTT"]
-    for number, (cue, stop) in enumerate(zip(cues, ends(cues, end)), 1):
+    for number, (cue, stop) in enumerate(zip(cues, ends(cues, end, fps)), 1):
         blocks.append(f"{number}\n{_time(cue.start / fps)} --> {_time(stop / fps)}\n{cue.text}")
     return "\n\n".join(blocks) + "\n"
 

@@ -44,10 +44,6 @@ class ContourPanel(PathPanel):
         norm = BoundaryNorm(levels, cmap.N)
         filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both")
         ax.contour(grid_x, grid_y, grid_loss, levels=levels, colors=theme.contour_lines, linewidths=0.5)
-        colorbar = figure.colorbar(filled, cax=cax, format=short_number)
-        colorbar.set_label(("training loss on this plane" + (", BatchNorm statistics of the best end"
-                                                             if "plane_state" in recording.meta else ""))
-                           if recording.steps_per_epoch else "f(x, y)")
         chosen = list(range(len(recording.names))) if paths is None else list(paths)
         starts = np.unique(plane.xy[chosen, 0][np.isfinite(plane.xy[chosen, 0]).all(axis=1)], axis=0)
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
@@ -86,7 +82,9 @@ class ContourPanel(PathPanel):
         """The colour bar on ``cax``, beside ``ax`` as its aspect leaves it, with the loss values."""
         figure = ax.get_figure()
         colorbar = figure.colorbar(filled, cax=cax, format=short_number)
-        colorbar.set_label("training loss on this plane" if recording.steps_per_epoch else "f(x, y)")
+        colorbar.set_label(("training loss on this plane" + (", BatchNorm statistics of the best end"
+                                                             if "plane_state" in recording.meta else ""))
+                           if recording.steps_per_epoch else "f(x, y)")
         # room for half a star (the minimum on the border) between the panel and its colour bar
         offset = max(cax.get_position().x0 - ax.get_position().x1, STAR_ROOM / figure.get_figwidth())
         ax.apply_aspect()  # a view wider than tall shrinks the box: the colour bar follows it
