@@ -17,8 +17,9 @@ CONTROLS = 180  # pixels of the html player's controls under the frame (two rows
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
-           max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
-           tune_lr=None, seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", progress=None):
+           max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
+           panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
+           cache=True, time_budget=None, memory_budget=None, plane="pca", progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
@@ -27,8 +28,11 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
     ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``), the look (theme, font_scale,
     view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
-    the layout (panels, features; ``panels="contour,curves,sharpness,line"`` adds why the paths
-    move, see docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
+    the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
+    120]`` or ``"events"``, for ``pause`` seconds; ``events=True`` adds captions of what happens),
+    the layout (panels, features, layout: ``layout="grid"`` draws one contour panel per
+    optimizer; ``panels="contour,curves,sharpness,line"`` adds why the paths move, see
+    docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
     keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
     60, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
     ``"random"`` views a model on other directions than its paths' principal ones).
@@ -66,8 +70,9 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
          transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
-         sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
-         seed=None, cache=False, time_budget=None, memory_budget=None, plane="pca"):
+         sequence=False, time="linear", pause_at=None, pause=1.5, events=False, panels="contour,curves",
+         features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None, cache=False, time_budget=None,
+         memory_budget=None, plane="pca"):
     """Record a scene and return its animation for Jupyter to display inline.
 
     An MP4 by default (``format`` or ``output``'s suffix: also webm, html for the interactive

@@ -31,4 +31,5 @@ def load_keras():
         import tensorflow as tf
 
         tf.config.list_physical_devices()  # the CUDA probe also writes its notice now
+    tf.get_logger().setLevel("ERROR")  # retracing notices: viz makes an evaluator per problem, on purpose
     return keras

@@ -109,12 +109,13 @@ class Job:
         used, changes, budget = self.options, (), self.settings["max_size"]
         try:
             with progress(f"rendering {self.path.name}") as report:
+                story = {"captions": self.scene.captions, "pauses": self.scene.pauses}
                 if budget is None:
-                    frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:],
+                    frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
                                     **dataclasses.asdict(self.options))
                 else:
                     frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
-                                                          then=drawn[1:], **dataclasses.asdict(self.options))
+                                                          then=drawn[1:], **story, **dataclasses.asdict(self.options))
             described = parts[-1][0] if self.options.fmt in STILLS else parts[0][0]  # a still shows the last part
             written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
                                                                described, used, frames, changes, extra))
@@ -302,6 +303,10 @@ def _checked(scene, name, options, look=None):
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
+        beyond = [step for step in (look.pause_at if look else ()) if step != "events" and step > scene.last_step]
+        if beyond:
+            raise OptionError("pause_at", ",".join(map(str, look.pause_at)),
+                              f"step {beyond[0]} is past the scene's last step, {scene.last_step}")
         if first + seeds - 1 > 2**32 - 1:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
         _check_varied(scene, options, look)

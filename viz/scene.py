@@ -36,6 +36,11 @@ class Scene:
             steps from epochs and batch size instead.
         seed: picks the initial weights (the same for every optimizer) and the batch order.
             Defaults to 0.
+        captions: optimizer step -> text, shown under the panels from that step until the
+            next caption's (or the end), e.g. ``{0: "All six start together", 6: "SGD
+            overshoots"}``. Steps are 0 to :attr:`last_step`. Defaults to none.
+        pauses: optimizer steps the animation holds for ``pause`` seconds (the HTML player
+            stops there), e.g. ``[50, 120]``. Defaults to none.
     """
 
     title: str
@@ -46,6 +51,24 @@ class Scene:
     seed: int = 0
     batch_size: list | None = None
     initializer: list | None = None
+    captions: dict = field(default_factory=dict)
+    pauses: tuple = ()
+
+    @property
+    def last_step(self):
+        """The scene's last optimizer step: ``steps`` (or the surface's default), or a model
+        problem's epochs x batches."""
+        from viz.problems.surface import DEFAULT_STEPS
+
+        problem = self.problem
+        return problem.steps_per_epoch * problem.epochs if problem.fixed_steps else self.steps or DEFAULT_STEPS
+
+    def check_steps(self):
+        """Raise :class:`SpecError` for a caption or pause at a step the scene does not have."""
+        for what, steps in (("caption", list(self.captions)), ("pause", list(self.pauses))):
+            beyond = [step for step in steps if step > self.last_step]
+            if beyond:
+                raise SpecError(f"Scene has a {what} at step {beyond[0]}, but its steps are 0 to {self.last_step}")
 
     def __post_init__(self):
         if not isinstance(self.title, str):
@@ -84,6 +107,20 @@ class Scene:
             raise SpecError(f"Scene {varied} is a list, but this problem cannot compare {varied.replace('_', ' ')}s")
         if varied:
             self.problem.vary(varied, list(getattr(self, varied)))
+        if not hasattr(self.captions, "items"):
+            raise SpecError(f"Scene captions must be a {{step: text}} dict, not {self.captions!r}")
+        for step, text in self.captions.items():
+            if type(step) is not int or step < 0:
+                raise SpecError(f"Scene captions' steps must be whole numbers from 0, not {step!r}")
+            if not isinstance(text, str) or not text.strip():
+                raise SpecError(f"Scene caption at step {step} must be some text, not {text!r}")
+        object.__setattr__(self, "captions", MappingProxyType(dict(sorted(
+            (step, " ".join(text.split())) for step, text in self.captions.items()))))
+        if isinstance(self.pauses, (str, bytes)) or not hasattr(self.pauses, "__iter__") or any(
+                type(step) is not int or step < 0 for step in self.pauses):
+            raise SpecError(f"Scene pauses must be a list of steps (whole numbers from 0), not {self.pauses!r}")
+        object.__setattr__(self, "pauses", tuple(sorted(set(self.pauses))))
+        self.check_steps()
 
     def optimizer(self, path):
         """A fresh Keras optimizer for ``path`` (one of :meth:`paths`): at its own rate when the

@@ -15,8 +15,9 @@ DEFAULTS = {
     "theme": "light", "font_scale": 1.0, "view": "2d", "camera": None, "overlays": None, "trail": None,
     # timing
     "fps": None, "hold": 2.0, "duration": None, "max_frames": 600, "sequence": False, "time": "linear",
+    "pause_at": None, "pause": 1.5, "events": False,
     # layout
-    "panels": "contour,curves", "features": None,
+    "panels": "contour,curves", "features": None, "layout": "single",
     # recording
     "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
     "time_budget": None, "memory_budget": None, "plane": "pca",
@@ -58,6 +59,30 @@ def panels(value):
         raise OptionError("panels", value, "one data panel at a time: boundary or hidden")
     return (next((name for name in ("boundary", "hidden") if name in names), None),
             tuple(name for name in EXTRA_PANELS if name in names))
+
+
+def pause_steps(value):
+    """``"50,120"``, ``"events"``, ``[50, "events"]`` -> ``(50, 120)``, ``("events",)``, ...: the
+    optimizer steps to pause at (whole numbers from 0, in order) and "events" for every event."""
+    if value is None:
+        return ()
+    parts = str(value).split(",") if isinstance(value, (str, int)) else value
+    steps = []
+    for part in parts:
+        text = str(part).strip().lower()
+        if text == "events":
+            steps.append("events")
+            continue
+        try:
+            step = int(text) if isinstance(part, str) or float(part) == int(part) else None
+        except (TypeError, ValueError, OverflowError):
+            step = None
+        if step is None or step < 0 or isinstance(part, bool):
+            raise OptionError("pause_at", value, "takes steps (whole numbers from 0) and 'events', comma-separated, "
+                                                 "e.g. 50,120")
+        steps.append(step)
+    numbers = sorted({step for step in steps if step != "events"})
+    return tuple(numbers) + (("events",) if "events" in steps else ())
 
 
 def budget(value, keyword="max_size", least=10_000, why="a GIF needs at least 10KB"):
@@ -159,6 +184,8 @@ def render_options(output, options):
                    **({"features": features} if features else {}),
                    view=options["view"],
                    camera=None if camera is None else _pair("camera", camera, float, "35,-120"),
-                   overlays=overlays, trail=trail, sequence=options["sequence"], time=options["time"])
+                   overlays=overlays, trail=trail, sequence=options["sequence"], time=options["time"],
+                   layout=options["layout"], events=options["events"], pause_at=pause_steps(options["pause_at"]),
+                   pause=options["pause"])
     look.check()
     return look

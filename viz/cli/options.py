@@ -84,6 +84,15 @@ RENDER_OPTIONS = [
     option("Timing", "--time", type=click.Choice(list(TIMES)), show_default=True,
            help="log: early steps get more frames (slow motion where most happens), later ones fewer; the "
                 "counter says so."),
+    option("Timing", "--pause-at", metavar="STEPS", help="Hold these optimizer steps for --pause seconds, e.g. "
+                                                         "50,120; 'events' (with --events) pauses at each event. "
+                                                         "The html player stops there instead."),
+    option("Timing", "--pause", type=float, metavar="SECONDS", show_default=True,
+           help="Seconds each pause (--pause-at, the scene's pauses) holds its step."),
+    option("Timing", "--events", is_flag=True, help="Captions of what happens: an optimizer diverges, leaves or "
+                                                    "re-enters the view, takes the lead, settles at its final loss."),
+    option("Layout", "--layout", type=click.Choice(["single", "grid"]), show_default=True,
+           help="grid: one contour panel per optimizer (same view, colours and clock), the curves beside."),
     option("Layout", "--panels", metavar="PANELS", show_default=True,
            help="Add boundary (contour,curves,boundary): decision boundaries in the data instead of the accuracy "
                 "(the lesson, or a keras_model with two inputs); hidden (contour,curves,hidden): a keras_model's "

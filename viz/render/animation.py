@@ -4,42 +4,64 @@ from dataclasses import replace
 from pathlib import Path
 
 from viz.errors import BudgetError
+import numpy as np
+
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
+from viz.render.story import webvtt
 from viz.render.theme import THEMES
 from viz.render.writers import Context, write
 from viz.store.atomic import atomic_path
 
 
-def render(recording, path, title="", progress=None, then=(), **options):
+def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
     last frame of an animation is held for ``hold`` seconds (not in html: its player stops
     there). ``then`` holds more ``(recording, title)`` pairs played after it in the same file,
     each after the one before has been held (e.g. the same rate for all, then tuned rates).
-    ``progress(done, total)``, if given, is called as frames are encoded. Returns the number
-    of frames written (without the final hold)."""
+    ``captions`` ({optimizer step: text}) and ``pauses`` (optimizer steps) are the scene's,
+    for every part (see :mod:`viz.render.story`); MP4 and WebM get their captions as WebVTT
+    beside them, ``NAME.vtt``. ``progress(done, total)``, if given, is called as frames are
+    encoded. Returns the number of frames written (without the final hold)."""
     from viz.render.frames import Frames, Joined
     from viz.render.looks import looks
+    from viz.render.story import build
 
     path = Path(path)
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
     options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
-    parts = [(recording, title), *then][-1:] if fmt in STILLS else [(recording, title), *then]
+    still = fmt in STILLS
+    parts = [(recording, title), *then][-1:] if still else [(recording, title), *then]
     everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
-    frames = Joined([Frames(part, part_title, [part.ends] if fmt in STILLS else frame_steps(part, options), options,
-                            like=[other for other in everyone if other is not part])
-                     for part, part_title in parts], pause=round(options.hold * fps),
+    stories = [build(part, options, captions, pauses) for part, _ in parts]
+    banded = fmt != "html"  # the player says the caption under the frame instead
+    frames = Joined([Frames(part, part_title, [part.ends] if still else story.steps, options,
+                            like=[other for other in everyone if other is not part],
+                            captions=[story.cues[i].text if i >= 0 and banded else None
+                                      for i in (story.shown[-1:] if still else story.shown)])
+                     for (part, part_title), story in zip(parts, stories)], pause=round(options.hold * fps),
                     cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])
+    offsets = np.cumsum([0] + [len(part) + frames.pause for part in frames.parts[:-1]])
+    cues = [cue._replace(start=cue.start + int(offset)) for story, offset in zip(stories, offsets) for cue in story.cues]
+    stops = [stop + int(offset) for story, offset in zip(stories, offsets) for stop in story.stops]
     last = parts[-1][0]
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
-                      recording.optimizer_steps, last.optimizer_steps[-1], progress)
+                      recording.optimizer_steps, last.optimizer_steps[-1], progress, tuple(cues), tuple(stops))
     write(frames, path, context)
+    if fmt in ("mp4", "webm") and cues:
+        with atomic_path(captions_path(path)) as temporary:
+            temporary.write_text(webvtt(cues, fps, len(frames) + round(options.hold * fps)), encoding="utf-8")
     return len(frames)
 
 
-def render_within(recording, path, budget, title="", progress=None, then=(), **options):
+def captions_path(path):
+    """The WebVTT beside a video: ``talk/lesson.mp4`` -> ``talk/lesson.vtt``."""
+    return Path(path).with_suffix(".vtt")
+
+
+def render_within(recording, path, budget, title="", progress=None, then=(), captions=None, pauses=(), **options):
     """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
     fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
     of frames, the :class:`Options` used and what was changed, in words. Raises
@@ -66,7 +88,7 @@ def render_within(recording, path, budget, title="", progress=None, then=(), **o
                 attempt.check()
             except ValueError:
                 continue  # e.g. too small a size, too few frames for the duration
-            frames = render(recording, temporary, title, progress, then, **vars(attempt))
+            frames = render(recording, temporary, title, progress, then, captions, pauses, **vars(attempt))
             if temporary.stat().st_size <= budget:
                 return frames, attempt, changes
         raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "

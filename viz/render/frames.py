@@ -20,20 +20,25 @@ class Frames:
 
     ``frames[i]`` is the [height, width, 4] uint8 RGBA picture after the ``i``-th of those
     steps. It is a view of the canvas: valid until the next frame is drawn (copy it to keep it).
+    ``captions``: the caption each frame shows (text or None; see :mod:`viz.render.story`).
     """
 
-    def __init__(self, recording, title, steps=None, options=Options(), like=()):
+    def __init__(self, recording, title, steps=None, options=Options(), like=(), captions=None):
         steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
         self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
         self.recording, self.options = recording, options
         self.eased = options.time == "log"
         self.rates = scheduled_rates(recording)  # the rate now, for optimizers following a schedule
         longest = max(map(self.counter_text, self.steps), key=len)
-        self.figure, self.panels, self.counter, self.end_card = lay_out(recording, title, options, longest, like)
+        self.captions = list(captions) if captions is not None else [None] * len(self.steps)
+        said = [text for text in dict.fromkeys(self.captions) if text]
+        self.figure, self.panels, self.counter, self.end_card, self.band = lay_out(recording, title, options, longest,
+                                                                                   like, said)
         self.canvas = self.figure.canvas
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
         artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
         artists += [self.end_card] if self.end_card else []
+        artists += [self.band.sprite] if self.band else []
         self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
         self.drawn = -1  # the frame drawn last
 
@@ -80,6 +85,8 @@ class Frames:
         self.counter.set_text(self.counter_text(steps))
         if self.end_card:
             self.end_card.set_visible(index == len(self) - 1)
+        if self.band:
+            self.band.show(self.captions[index])
         for artist in self.artists:
             self.figure.draw_artist(artist)
         return np.asarray(self.canvas.buffer_rgba())
@@ -113,7 +120,7 @@ class Frames:
         self[len(self) - 1]
         for artist in self.artists:
             artist.set_animated(False)
-        for panel in self.panels:  # (a panel that draws pictures of text in frames shows the text)
+        for panel in [*self.panels, *([self.band] if self.band else [])]:  # (pictures of text: the text)
             getattr(panel, "as_vector", lambda: None)()
         # text stays text: selectable and searchable (SVG: <text>, PDF: embedded TrueType)
         # and in the frame's style, which the tick locators read again (the tick labels' size)

@@ -14,14 +14,17 @@ from matplotlib.text import Text
 
 from viz.divergence import diverged_steps
 from viz.errors import OptionError, SpecError
+from viz.render.panels.caption import CaptionBand
 from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
 from viz.render.panels.contour import ContourPanel
+from viz.render.framing import visited_view
 from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
 from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.line import LinePanel
 from viz.render.panels.range_test import RangeTestPanel, fans, refusal
 from viz.render.panels.sharpness import SharpnessPanel
+from viz.render.panels.grid import GridPanel, grid_shape
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
 from viz.render.panels.predictions import PredictionsPanel
@@ -36,34 +39,37 @@ PATH_VALUE = "f along each path"  # the curves' y label: not the colour bar's "f
 
 class Layout(NamedTuple):
     """A frame's figure with its panels in place (the paths panel first), the counter (its
-    words set per frame) and the end card (shown on the last frame; None without one)."""
+    words set per frame), the end card (shown on the last frame; None without one) and the
+    caption band (None without captions)."""
 
     figure: Figure
     panels: list
     counter: Text
     end_card: Text | None
+    caption: CaptionBand | None = None
 
 
-def lay_out(recording, title, options, counter_words, like=()):
+def lay_out(recording, title, options, counter_words, like=(), captions=()):
     """The figure of ``recording`` as the render ``options`` say, its static part drawn (the
     animated artists are left to the frames): on the left the contours (with ``overlays``,
     faded by a ``trail``) or, ``view`` "3d", the surface; on the right :func:`curve_panels`;
     above them the title, the legend and the counter, fitted to ``counter_words`` (the
     longest it will say); the legend is laid out as for the recordings ``like`` too (the other
-    parts of one animation)."""
+    parts of one animation); under everything a band for the ``captions`` (texts), if any."""
     check(recording, options)
     width, height = options.size
     dpi = height / HEIGHT_INCHES
     figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
     FigureCanvasAgg(figure)
     with style(options):
-        layout = _place(figure, recording, title, options, counter_words, like)
+        layout = _place(figure, recording, title, options, counter_words, like, captions)
         figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
 
 
-def _place(figure, recording, title, options, counter_words, like=()):
-    """The panels, title, legend, counter and end card on ``figure`` (see :func:`lay_out`)."""
+def _place(figure, recording, title, options, counter_words, like=(), captions=()):
+    """The panels, title, legend, counter, end card and caption band on ``figure`` (see
+    :func:`lay_out`)."""
     theme, scale, inches = THEMES[options.theme], options.font_scale, figure.get_figwidth()
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
     heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
@@ -71,15 +77,21 @@ def _place(figure, recording, title, options, counter_words, like=()):
     below = _legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
-    readout = options.view == "2d" and has_readout(recording)  # a line under the contours: room for it
-    top, bottom = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale), (0.135 if readout else 0.09) * scale
+    band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
+    readout = options.view == "2d" and options.layout != "grid" and has_readout(recording)  # under the contours
+    top = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale)
+    bottom = (0.135 if readout else 0.09) * scale + (band.top if band else 0)  # room for the readout and captions
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
     side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
     side *= 1 - 0.15 * max(len(options.extras) - 1, 0)  # two or three panels below the curves: room for them
     box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
-    if options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
+    if options.layout == "grid":
+        right = 0.97 - max(2.3, 0.25 * inches) * scale / inches  # the curves: a narrower column
+        panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
+                                                             top - bottom))]
+    elif options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
                                  recording, theme, options.camera)]
     else:
@@ -96,7 +108,7 @@ def _place(figure, recording, title, options, counter_words, like=()):
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
         strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
     if options.extras:  # the curves on top, the other panels in rows below them
-        columns, rows = _grid(figure, area, len(options.extras), scale)
+        columns, rows = _extra_grid(figure, area, len(options.extras), scale)
         area, row = _split(area, scale, rows)
     curves = curve_panels(figure, area, recording, options, theme)
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
@@ -108,15 +120,65 @@ def _place(figure, recording, title, options, counter_words, like=()):
     if readout:
         box = contour_ax.get_position()
         panels.insert(2 if options.overlays else 1,  # the curves stay last, the overlays second
-                      PlaneReadout(figure, box.x0, 0.012, 0.97 - box.x0 if not options.extras else right - box.x0,
-                                   recording, theme))
-    if options.overlays:  # placed once the curves are: its legend keeps clear of them
+                      PlaneReadout(figure, box.x0, 0.012 + (band.top if band else 0),
+                                   0.97 - box.x0 if not options.extras else right - box.x0, recording, theme))
+    if options.overlays and options.layout != "grid":  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.overlays, theme))
     counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
-    end_card = _end_card(contour_ax, recording, theme) if recording.spread else None  # the lesson: always 2D
+    end_card = (_end_card(contour_ax, recording, theme)  # the lesson: always 2D
+                if recording.spread and options.layout != "grid" else None)
     counter.set_text(counter_words)
     fit(counter, 0.98 - right)
-    return Layout(figure, panels, counter, end_card)
+    return Layout(figure, panels, counter, end_card, band)
+
+
+def _grid(figure, recording, options, theme, box):
+    """Small multiples in ``box`` (fractions of the figure): a contour panel per optimizer on
+    one view (widened to the panels' shape), their titles above them, the key above the
+    first, tick labels on the outer panels only, the colour bar beside the first row's last."""
+    scale, inches = options.font_scale, figure.get_figwidth()
+    left, bottom, width, height = box
+    title, gap = (0.5 * scale + 0.14) / HEIGHT_INCHES, 0.4 * scale / inches  # a title's two lines; between columns
+    labels, plane = list(dict.fromkeys(recording.names)), recording.plane
+
+    def shape_of(aspect):
+        (x0, x1), (y0, y1) = visited_view(plane, aspect)[0]
+        return (x1 - x0) / (y1 - y0)
+
+    rows, columns, cell_w, cell_h = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES, gap * inches,
+                                               title * HEIGHT_INCHES, shape_of)
+    view, _ = visited_view(plane, cell_w / cell_h)
+    cell_w, cell_h = cell_w / inches, cell_h / HEIGHT_INCHES
+    below = bottom + (height - rows * (cell_h + title)) / 2  # the panels' block, centred in the room
+    axes = []
+    for k in range(len(labels)):
+        row, column = divmod(k, columns)
+        top = below + rows * (cell_h + title) - (row + 1) * title - row * cell_h
+        axes.append(figure.add_axes((left + column * (cell_w + gap), top - cell_h, cell_w, cell_h)))
+    first_row = axes[min(columns, len(axes)) - 1].get_position()  # the colour bar: beside its last panel
+    cax = figure.add_axes((first_row.x1 + 0.15 / inches, first_row.y0, 0.14 / inches, cell_h))
+    panel = GridPanel(axes, cax, recording, theme, view, options.trail, options.overlays, 1 + title / cell_h,
+                      columns)
+    corner = (rows - 1) * columns  # the bottom row's first: the x label, centred under the grid
+    for k, ax in enumerate(axes):
+        if k + columns < len(axes):  # a panel below it: no x tick labels
+            ax.tick_params(labelbottom=False)
+        if k != corner:
+            ax.set_xlabel("")
+        else:
+            ax.xaxis.label.set_x((columns * cell_w + (columns - 1) * gap) / 2 / cell_w)
+            fit(ax.xaxis.label, width=width, max_lines=2)
+        if k % columns:
+            ax.tick_params(labelleft=False)
+        if k:
+            ax.set_ylabel("")
+        else:  # the y label, centred beside the grid
+            middle = below + (rows * cell_h + (rows - 1) * title) / 2
+            ax.yaxis.label.set_y((middle - ax.get_position().y0) / cell_h)
+            fit(ax.yaxis.label, height=rows * cell_h + (rows - 1) * title, max_lines=2)
+    fit(cax.yaxis.label, height=cax.get_position().height, max_lines=2)
+    _inside_left(axes[0], *axes[1:], cax)
+    return panel
 
 
 EXTRAS = {"sharpness": SharpnessPanel, "rates": RangeTestPanel, "line": LinePanel}
@@ -125,7 +187,7 @@ EXTRAS = {"sharpness": SharpnessPanel, "rates": RangeTestPanel, "line": LinePane
 PANEL_INCHES = 1.9  # the narrowest an extra panel gets, its tick labels and y label included
 
 
-def _grid(figure, area, count, scale):
+def _extra_grid(figure, area, count, scale):
     """Columns and rows for ``count`` panels below the curves in ``area``: side by side where
     each gets :data:`PANEL_INCHES`, else in more rows."""
     columns = max(1, min(count, int(area[2] * figure.get_figwidth() // (PANEL_INCHES * scale))))

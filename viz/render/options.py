@@ -25,6 +25,8 @@ MIN_FRAMES = 2
 MIN_COLOURS = 16
 VIEWS = ("2d", "3d")  # the left panel: contours, or a surface scene in 3D
 OVERLAYS = ("gradient", "step")  # arrows at each optimizer's current point: -gradient, next step
+LAYOUTS = ("single", "grid")  # every path on one contour panel, or one panel per optimizer
+DEFAULT_PAUSE = 1.5  # seconds an animation holds at a pause step
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,10 @@ class Options:
     ``overlays`` draws arrows (-gradient, next step) at each optimizer's current point;
     ``trail`` fades all but the last ``trail`` steps of each path; ``sequence`` lets the
     optimizers run one after another, each in its share of the frames (see :func:`frame_steps`);
-    ``time`` "log" gives early steps more frames (see :func:`eased`).
+    ``time`` "log" gives early steps more frames (see :func:`eased`); ``layout`` "grid" draws
+    one contour panel per optimizer (small multiples); ``events`` adds captions made from the
+    recording (see :mod:`viz.events`); ``pause_at`` holds those optimizer steps (and, with
+    "events" among them, every event's) for ``pause`` seconds (see :mod:`viz.render.story`).
     """
 
     fmt: str = "gif"
@@ -68,6 +73,10 @@ class Options:
     trail: int | None = None
     sequence: bool = False
     time: str = "linear"
+    layout: str = "single"
+    events: bool = False
+    pause_at: tuple = ()
+    pause: float = DEFAULT_PAUSE
 
     @property
     def frame_rate(self):
@@ -130,6 +139,18 @@ class Options:
         if self.view == "3d" and (self.overlays or self.trail is not None):
             raise OptionError("view", "3d", "overlays and trails are drawn on the contour panel: use them "
                               "with the 2d view")
+        if self.layout not in LAYOUTS:
+            raise OptionError("layout", self.layout, f"choose one of {', '.join(LAYOUTS)}")
+        if self.layout == "grid" and self.view == "3d":
+            raise OptionError("layout", "grid", "the grid is of contour panels: use it with the 2d view")
+        if not (math.isfinite(self.pause) and 0 < self.pause <= MAX_HOLD):
+            raise OptionError("pause", self.pause, f"must be more than 0 and at most {MAX_HOLD} seconds")
+        for step in self.pause_at:
+            if step != "events" and (type(step) is not int or step < 0):
+                raise OptionError("pause_at", ",".join(map(str, self.pause_at)),
+                                  "takes steps (whole numbers from 0) and 'events', comma-separated")
+        if "events" in self.pause_at and not self.events:
+            raise OptionError("pause_at", ",".join(map(str, self.pause_at)), "pauses at events: turn events on too")
 
 
 def schedule(steps, options):

@@ -47,9 +47,25 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "render": dataclasses.asdict(options),
         "budget_changes": list(changes),
         "recording_sha256": recording.digest(),
+        **_story(output, scene, recording, options),
         **({"seeds": recording.spread["seeds"].tolist()} if recording.spread else {}),
         **(extra or {}),
     }
+
+
+def _story(output, scene, recording, options):
+    """The captions (the scene's and the events': step, text, kind, whether drawn on the frame,
+    start in seconds of the first part), the paused steps and the WebVTT file, if any."""
+    from viz.render.animation import captions_path
+    from viz.render.options import STILLS
+    from viz.render.story import build
+
+    story = build(recording, options, scene.captions, scene.pauses)
+    fps = options.frame_rate
+    captions = [{"step": cue.step, "text": cue.text, "kind": cue.kind, "on_frame": cue.on_frame,
+                 **({} if options.fmt in STILLS else {"start": round(cue.start / fps, 3)})} for cue in story.cues]
+    vtt = captions_path(output).name if captions and options.fmt in ("mp4", "webm") else None
+    return {"captions": captions, "pauses": story.pauses, "captions_file": vtt}
 
 
 def _looks(names, theme):

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm
 
 from viz.plane import spaced_levels
-from viz.render.framing import add_inset, visited_view, within
+from viz.render.framing import add_inset, grid_view, visited_view, within
 from viz.render.panels.curves import start_groups
 from viz.render.panels.labels import DirectLabels
 from viz.render.panels.paths import PathPanel, add_keys
@@ -20,14 +20,23 @@ STAR_ROOM = 0.3  # inches between the panel and its colour bar: a star on the bo
 class ContourPanel(PathPanel):
     """Loss contours on the 2D view with the paths growing over them; with a ``trail`` length,
     the paths fade with age. The view is where the paths go (:mod:`viz.render.framing`): zoomed
-    in, with its own levels and an inset of the whole grid, when they use a small part of it."""
+    in, with its own levels and an inset of the whole grid, when they use a small part of it.
 
-    def __init__(self, ax, cax, recording, theme=LIGHT, trail=None):
+    A cell of small multiples (:mod:`viz.render.panels.grid`) gives the ``view`` all cells share
+    and its ``paths`` (indices): only those are drawn, without direct labels, other seeds' paths
+    or an inset; ``cax`` None draws no colour bar, ``keys_at`` None no key (start, minimum)
+    above the panel (else its bottom, in the panel's heights)."""
+
+    def __init__(self, ax, cax, recording, theme=LIGHT, trail=None, view=None, paths=None, keys_at=1.0):
         plane, figure = recording.plane, ax.get_figure()
         room = ax.get_position()
-        others = seed_paths(recording) if recording.spread else ()
-        self.view, zoomed = visited_view(plane, room.width * figure.get_figwidth() /
-                                         (room.height * figure.get_figheight()), others)
+        cell = paths is not None
+        others = seed_paths(recording) if recording.spread and not cell else ()
+        if view is None:
+            self.view, zoomed = visited_view(plane, room.width * figure.get_figwidth() /
+                                             (room.height * figure.get_figheight()), others)
+        else:
+            self.view, zoomed = view, view != grid_view(plane)
         grid_x, grid_y, grid_loss = within(plane, self.view) if zoomed else (plane.grid_x, plane.grid_y,
                                                                              plane.grid_loss)
         levels = spaced_levels(grid_loss, plane.spacing) if zoomed else plane.levels  # for the loss in view
@@ -35,23 +44,20 @@ class ContourPanel(PathPanel):
         norm = BoundaryNorm(levels, cmap.N)
         filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both")
         ax.contour(grid_x, grid_y, grid_loss, levels=levels, colors=theme.contour_lines, linewidths=0.5)
-        colorbar = figure.colorbar(filled, cax=cax, format=short_number)
-        colorbar.set_label(("training loss on this plane" + (", BatchNorm statistics of the best end"
-                                                             if "plane_state" in recording.meta else ""))
-                           if recording.steps_per_epoch else "f(x, y)")
-        starts = np.unique(plane.xy[:, 0][np.isfinite(plane.xy[:, 0]).all(axis=1)], axis=0)
+        chosen = list(range(len(recording.names))) if paths is None else list(paths)
+        starts = np.unique(plane.xy[chosen, 0][np.isfinite(plane.xy[chosen, 0]).all(axis=1)], axis=0)
         label = (("start" if len(starts) == 1 else "starts")  # several seeds: whose paths these are
-                 + (f", seed {recording.spread['seeds'][0]} (in front)" if recording.spread else ""))
+                 + (f", seed {recording.spread['seeds'][0]}" + ("" if cell else " (in front)") if recording.spread else ""))
         low, high = np.array(self.view).T
-        self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread else None
+        self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread and not cell else None
         add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False,
-                 extra=[self.seeds.key] if self.seeds else ())
+                 extra=[self.seeds.key] if self.seeds else (), at=keys_at)
         named = [path.get("initializer") for path in recording.meta.get("paths", [])]
         if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
             ax.annotate("zeros: all weights 0", plane.xy[named.index("zeros"), 0], xytext=(-8, -8),
                         textcoords="offset points", ha="right", va="top", fontsize="small", fontweight="bold",
                         color=theme.ink, zorder=4)
-        elif len(starts) > 1 and not recording.spread:  # numbered as the curves' panels are, one per start
+        elif len(starts) > 1 and not recording.spread and not cell:  # numbered as the curves' panels are, one per start
             for number, group in enumerate(start_groups(recording)):
                 start = plane.xy[group[0], 0]
                 away = np.nan_to_num(np.nanmean(plane.xy[group, 1:20] - start, axis=(0, 1)))  # where its paths go
@@ -63,16 +69,30 @@ class ContourPanel(PathPanel):
         ax.set_ylim(*self.view[1])
         ax.set_xlabel(plane.axis_labels[0])
         ax.set_ylabel(plane.axis_labels[1])
+        if cax is not None:
+            self._colour_bar(ax, cax, filled, levels, recording)
+        self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
+            if zoomed and not cell else None
+        self.add_paths(ax, recording, theme, self.view, trail=trail, clip=False)
+        self.shown_paths = chosen
+        self.labels = DirectLabels(self, recording, theme) if not cell else None
+
+    @staticmethod
+    def _colour_bar(ax, cax, filled, levels, recording):
+        """The colour bar on ``cax``, beside ``ax`` as its aspect leaves it, with the loss values."""
+        figure = ax.get_figure()
+        colorbar = figure.colorbar(filled, cax=cax, format=short_number)
+        colorbar.set_label(("training loss on this plane" + (", BatchNorm statistics of the best end"
+                                                             if "plane_state" in recording.meta else ""))
+                           if recording.steps_per_epoch else "f(x, y)")
         # room for half a star (the minimum on the border) between the panel and its colour bar
         offset = max(cax.get_position().x0 - ax.get_position().x1, STAR_ROOM / figure.get_figwidth())
         ax.apply_aspect()  # a view wider than tall shrinks the box: the colour bar follows it
         box, bar = ax.get_position(), cax.get_position()
         cax.set_position((box.x1 + offset, box.y0, bar.width, box.height))
-        room = max(3, int(12 * box.height / bar.height))  # tick labels that fit the bar's height
+        tall = box.height * figure.get_figheight() * 72 / cax.yaxis.get_ticklabels()[0].get_fontsize()  # in lines
+        room = max(3, min(int(12 * box.height / bar.height), int(tall / 2.2)))  # tick labels that fit the bar
         colorbar.set_ticks(levels[:: -(-len(levels) // room)])
-        self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) if zoomed else None
-        self.add_paths(ax, recording, theme, self.view, trail=trail, clip=False)
-        self.labels = DirectLabels(self, recording, theme)
 
     def ax_pixels(self, path, step):
         """The path drawn up to ``step``, in the panel's pixels."""
@@ -84,18 +104,21 @@ class ContourPanel(PathPanel):
     @property
     def animated_artists(self):
         return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
-                *self.labels.animated_artists]
+                *(self.labels.animated_artists if self.labels else ())]
 
     def as_vector(self):
         """The direct labels as text, for an SVG or PDF."""
-        self.labels.as_vector()
+        if self.labels:
+            self.labels.as_vector()
 
     def rewind(self):
         """Forget the direct labels' places (frames are drawn again from the first)."""
-        self.labels.choice.clear()
+        if self.labels:
+            self.labels.choice.clear()
 
     def update(self, steps):
         if self.seeds:
             self.seeds.update(steps)
         super().update(steps)
-        self.labels.update(steps)
+        if self.labels:
+            self.labels.update(steps)

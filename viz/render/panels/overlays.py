@@ -74,7 +74,8 @@ def _place_legend(ax, handles, labels):
     figure = ax.figure
     renderer = figure.canvas.get_renderer()
     key = ax.get_legend().get_window_extent(renderer)
-    curves = [other for other in figure.axes if other.get_position().x0 > ax.get_position().x1 + 0.05]  # not the bar
+    curves = [other for other in figure.axes if other.get_position().x0 > ax.get_position().x1 + 0.05  # not the bar
+              and not getattr(other, "grid_cell", False)]  # nor the grid's other panels
     right = min([other.get_tightbbox(renderer, bbox_extra_artists=[]).x0 for other in curves]  # axis decorations
                 or [figure.bbox.x1]) - 0.01 * figure.bbox.width
     ceiling = min((legend.get_window_extent(renderer).y0 for legend in figure.legends), default=figure.bbox.y1)
@@ -110,11 +111,14 @@ class OverlayPanel:
     All arrows of a kind share one scale, kept for the whole animation unless the arrows grow
     or shrink far out of sight (:func:`arrow_scales`), written after its label in the legend
     above the panel: the legend is static, only the scales are redrawn. Step arrows lie over
-    the heads, gradient arrows under the paths; heads at one spot share one gradient arrow."""
+    the heads, gradient arrows under the paths; heads at one spot share one gradient arrow.
+    A cell of small multiples draws the arrows of its ``paths`` (indices) only, and the legend
+    only if ``legend`` (the scales are the same in every cell)."""
 
-    def __init__(self, ax, recording, kinds, theme=LIGHT):
+    def __init__(self, ax, recording, kinds, theme=LIGHT, paths=None, legend=True):
         plane = recording.plane
         self.kinds, self.xy = kinds, plane.xy
+        self.mine = np.ones(len(recording.names), dtype=bool)  # the scales: of every path, the same in each cell
         self.ends = np.array([np.inf if step is None else step for step in diverged_steps(recording)])
         (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()  # the contour panel's view (zoomed or not)
         self.view = np.array([[x0, y0], [x1, y1]])
@@ -137,6 +141,8 @@ class OverlayPanel:
         every = np.repeat(np.arange(plane.xy.shape[1])[:, None], count, axis=1)  # each step, every path
         self.by_step = {kind: arrow_scales([self._lengths(kind, steps).max(initial=0.0) for steps in every], self.span)
                         for kind in self.vectors}
+        if paths is not None:
+            self.mine = np.isin(np.arange(len(recording.names)), paths)
         self.quivers, self.scales, handles = {}, {}, []
         for kind in kinds:
             look = looks[kind]
@@ -145,6 +151,9 @@ class OverlayPanel:
                                            headlength=3.5, headaxislength=3.1, animated=True, **look)
             handles.append(FancyArrow(0, 0, 1, 0, facecolor=look["facecolor"] if kind == "gradient" else theme.muted,
                                       edgecolor=theme.ink, linewidth=look["linewidth"]))
+        if not legend:
+            self.factors = []
+            return
         self.legend = _place_legend(ax, handles, [LABELS[kind] for kind in kinds])
         ax.add_artist(self.legend)
         self.factors = [ax.annotate("", xy=(1, 0), xycoords=label, xytext=(0.25 * label.get_fontsize(), 0),
@@ -165,7 +174,7 @@ class OverlayPanel:
         points = self.xy[paths, np.maximum(steps, 0)]
         vectors = self.vectors[kind][paths, np.maximum(steps, 0)]
         with np.errstate(invalid="ignore"):  # paths out of view (on the border) or diverged: no arrows
-            visible = ((steps >= 0) & (steps < self.ends) & (points >= self.view[0]).all(axis=1) & (points <= self.view[1]).all(axis=1)
+            visible = (self.mine & (steps >= 0) & (steps < self.ends) & (points >= self.view[0]).all(axis=1) & (points <= self.view[1]).all(axis=1)
                        & np.isfinite(vectors).all(axis=1))
         if kind == "gradient":
             for path in np.flatnonzero(visible):
@@ -180,7 +189,7 @@ class OverlayPanel:
 
     def update(self, steps):
         at = int(np.max(steps))  # a sequence: the running optimizer's step
-        for kind, factor in zip(self.kinds, self.factors):
+        for number, kind in enumerate(self.kinds):
             visible, points, vectors = self._visible(kind, steps)
             self.scales[kind] = self.by_step[kind][max(at, 0)]
             arrows = np.where(visible[:, None], vectors * self.scales[kind], 0.0)
@@ -188,4 +197,5 @@ class OverlayPanel:
             quiver.set_offsets(np.where(visible[:, None], points, 0.0))
             hidden = np.repeat(~visible[:, None], 2, axis=1)
             quiver.set_UVC(np.ma.array(arrows[:, 0], mask=hidden[:, 0]), np.ma.array(arrows[:, 1], mask=hidden[:, 1]))
-            factor.set_text(_scale_text(self.scales[kind]) if visible.any() else "")
+            if self.factors:
+                self.factors[number].set_text(_scale_text(self.scales[kind]) if visible.any() else "")

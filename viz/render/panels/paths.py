@@ -144,17 +144,19 @@ def exit_marker(direction):
 EXIT_ARROW = Path([(0.45, -0.32), (1.0, 0.0), (0.45, 0.32), (0.45, -0.32)], closed=True)
 
 
-def add_keys(ax, starts, start_label, marks, marks_label, theme, clip=True, extra=()):
+def add_keys(ax, starts, start_label, marks, marks_label, theme, clip=True, extra=(), at=1.0):
     """The key above a paths panel: the start points [k, 2 or 3] as rings and the ``marks``
     (minima; may be empty) as stars, then the ``extra`` handles; ``clip`` False draws a star
-    on the border whole."""
+    on the border whole. ``at``: the key's bottom, in the panel's heights (None: the rings and
+    stars without a key)."""
     keys = ax.plot(*starts.T, marker="o", markersize=11, markerfacecolor="none", markeredgecolor=theme.ink,
                    markeredgewidth=2, linestyle="none", zorder=4, label=start_label)
     if len(marks):
         keys += ax.plot(*marks.T, marker="*", markersize=18, color=theme.background, markeredgecolor=theme.ink,
                         linestyle="none", zorder=4, clip_on=clip, label=marks_label)
-    ax.legend(handles=keys + list(extra), loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, frameon=False,
-              borderaxespad=0.2, handletextpad=0.3, fontsize="small")
+    if at is not None:
+        ax.legend(handles=keys + list(extra), loc="lower left", bbox_to_anchor=(0.0, at), ncol=2, frameon=False,
+                  borderaxespad=0.2, handletextpad=0.3, fontsize="small")
 
 
 class PathPanel:
@@ -195,10 +197,12 @@ class PathPanel:
             self.heads.append(head)
             self.exits.append(gone)
         self.directional = dims == 2
+        self.shown_paths = list(range(len(self.lines)))  # a grid's cell: its optimizer's only
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.heads, *self.exits]
+        shown = self.shown_paths
+        return [*(self.lines[i] for i in shown), *(self.heads[i] for i in shown), *(self.exits[i] for i in shown)]
 
     def shown(self, path, step):
         """How many vertices of the path's clipped polyline are drawn at ``step`` (0 before it
@@ -210,7 +214,8 @@ class PathPanel:
         return self.polylines[path][0][: self.shown(path, step)]
 
     def update(self, steps):
-        for path, (line, head, gone, step) in enumerate(zip(self.lines, self.heads, self.exits, steps)):
+        for path in self.shown_paths:
+            line, head, gone, step = self.lines[path], self.heads[path], self.exits[path], steps[path]
             drawn = self.points(path, step)
             _place(line, drawn)
             _place(head, drawn[:0] if step < 0 else np.array([self.head(path, step)]))

@@ -59,6 +59,8 @@ class Context:
     point_steps: object  # [points] the optimizer step of each recorded point (the html readout)
     last_step: int  # the last part's last optimizer step (the html readout)
     progress: Callable | None = None  # progress(done, total), called as frames are encoded
+    cues: tuple = ()  # the captions (viz.render.story.Cue), by first frame: the html player's chapters
+    stops: tuple = ()  # frames the html player stops at (pauses)
 
     def stream(self, frames):
         """``frames`` in order, each reported to ``progress`` once it has been taken."""

@@ -65,12 +65,18 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
 #readout { font-variant-numeric: tabular-nums; margin-left: 10px; white-space: nowrap; }
 #step { font-size: 26px; font-weight: 700; }
 #frame { color: var(--muted); margin-left: 12px; }
+#caption { flex: none; min-height: 1.25em; margin: 4px 20px 0; text-align: center; font-size: 22px; }
+#chapters { flex: none; margin: 0 20px 14px; color: var(--muted); }
+#chapters ol { margin: 4px 0 0; padding-left: 2.2em; columns: 2 22em; }
+#chapters a { color: var(--ink); text-decoration: none; border-bottom: 1px solid var(--line); }
+#chapters a[aria-current="true"] { font-weight: 700; border-bottom: 2px solid var(--accent); }
+#chapters a:focus-visible { outline: 4px solid var(--accent); outline-offset: 2px; }
 </style>
 </head>
 <body>
 <div id="stage"><video id="video" muted playsinline preload="auto" disablepictureinpicture
   aria-label="@TITLE@" src="data:video/mp4;base64,@VIDEO@"></video></div>
-<div id="controls">
+@CAPTION@<div id="controls">
   <input id="scrubber" type="range" min="0" max="@LAST@" step="1" value="0" aria-label="frame">
   <div id="row">
     <div id="buttons">
@@ -86,7 +92,7 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
     <div id="speeds" role="group" aria-label="speed">@SPEEDS@</div>
   </div>
 </div>
-<script type="application/json" id="viz-data">@DATA@</script>
+@CHAPTERS@<script type="application/json" id="viz-data">@DATA@</script>
 <script>
 (function () {
   "use strict";
@@ -106,6 +112,32 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
     scrubber.style.setProperty("--done", (100 * frame / (count - 1)) + "%");
     stepText.textContent = "step " + data.steps[frame] + " / " + data.lastStep;
     frameText.textContent = "frame " + (frame + 1) + " / " + count;
+    tell(frame);
+  }
+  var cues = data.chapters || [], stops = data.stops || [], from = 0;  // from: the frame playing started at
+  var caption = document.getElementById("caption"), links = document.querySelectorAll("#chapters a");
+  function chapterAt(frame, onFrame) {  // the last caption (on the frame only: onFrame) started by a frame, or -1
+    var found = -1;
+    cues.forEach(function (cue, index) { if (cue.frame <= frame && (!onFrame || cue.shown)) found = index; });
+    return found;
+  }
+  function tell(frame) {  // the caption under the frame, and the current chapter marked
+    if (!caption) return;
+    var said = chapterAt(frame, true), now = chapterAt(frame, false);
+    caption.textContent = said < 0 ? "" : cues[said].text;
+    links.forEach(function (link, index) { link.setAttribute("aria-current", String(index === now)); });
+  }
+  function chapter(delta) {  // to the next (1) or previous (-1) chapter's frame
+    var now = chapterAt(current, false), target = now + delta;
+    if (delta < 0 && now >= 0 && cues[now].frame < current) target = now;  // back: to this chapter's start first
+    if (target >= 0 && target < cues.length) seek(cues[target].frame);
+    else if (target < 0) seek(0);
+  }
+  function reach(frame) {  // playback reached a frame: stop at the first pause passed since play
+    for (var i = 0; i < stops.length; i++) {
+      if (stops[i] > from && stops[i] <= frame) { seek(stops[i]); from = stops[i]; return; }
+    }
+    show(frame);
   }
   function seek(frame) {  // frame i is shown from the middle of its time, where no rounding can miss it
     video.pause();
@@ -116,6 +148,7 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
   function step(frames) { seek(current + frames); }
   function play() {
     if (current >= count - 1) seek(0);  // at the end, play starts again
+    from = current;
     return video.play();
   }
   function pause() {
@@ -130,15 +163,15 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
     });
   }
   function follow() {  // the readout and scrubber follow playback: each frame shown, and at least every timeupdate
-    video.addEventListener("timeupdate", function () { if (!video.paused) show(frameAt(video.currentTime)); });
+    video.addEventListener("timeupdate", function () { if (!video.paused) reach(frameAt(video.currentTime)); });
     if (video.requestVideoFrameCallback) {
       video.requestVideoFrameCallback(function presented(now, meta) {
-        if (!video.paused) show(frameAt(meta.mediaTime));
+        if (!video.paused) reach(frameAt(meta.mediaTime));
         video.requestVideoFrameCallback(presented);
       });
     } else {
       (function tick() {
-        if (!video.paused) show(frameAt(video.currentTime));
+        if (!video.paused) reach(frameAt(video.currentTime));
         requestAnimationFrame(tick);
       })();
     }
@@ -162,10 +195,15 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
   speedButtons.forEach(function (button) {
     button.addEventListener("click", function () { speed(Number(button.dataset.speed)); });
   });
+  links.forEach(function (link, index) {
+    link.addEventListener("click", function (event) { event.preventDefault(); seek(cues[index].frame); });
+  });
   var keys = {
     " ": toggle, "k": toggle,
     "ArrowLeft": function () { step(-1); }, "ArrowRight": function () { step(1); },
-    "Home": function () { seek(0); }, "End": function () { seek(count - 1); }
+    "Home": function () { seek(0); }, "End": function () { seek(count - 1); },
+    "n": function () { chapter(1); }, "p": function () { chapter(-1); },
+    "PageDown": function () { chapter(1); }, "PageUp": function () { chapter(-1); }
   };
   document.addEventListener("keydown", function (event) {
     var action = keys[event.key];
@@ -180,7 +218,7 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
   speed(1);
   show(0);
   follow();
-  window.vizPlayer = { play: play, pause: pause, toggle: toggle, seek: seek, step: step, speed: speed,
+  window.vizPlayer = { play: play, pause: pause, toggle: toggle, seek: seek, step: step, speed: speed, chapter: chapter,
                        frame: function () { return current; }, frames: count, fps: fps, steps: data.steps };
 })();
 </script>
@@ -202,15 +240,30 @@ def write(frames, path, context):
         video = Path(folder) / "frames.mp4"
         encode(context.stream(frames), video, context.fps, 0, "mp4")
         encoded = base64.b64encode(video.read_bytes()).decode("ascii")
-    data = json.dumps({"fps": context.fps, "frames": len(steps), "steps": steps, "lastStep": int(context.last_step)})
+    chapters = [{"frame": cue.start, "step": cue.step, "text": cue.text, "shown": cue.on_frame} for cue in context.cues]
+    data = json.dumps({"fps": context.fps, "frames": len(steps), "steps": steps, "lastStep": int(context.last_step),
+                       **({"chapters": chapters} if chapters else {}),
+                       **({"stops": list(context.stops)} if context.stops else {})})
     speeds = "".join(f'<button data-speed="{speed:g}" aria-pressed="false" title="Play at {speed:g} times the speed">'
                      f'{speed:g}&times;</button>' for speed in SPEEDS)
     values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(context.title),
               "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
               "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1),
-              "SPEEDS": speeds, "DATA": data.replace("</", "<\\/"), "VIDEO": encoded}
+              "SPEEDS": speeds, "DATA": data.replace("</", "<\\/"), "VIDEO": encoded, **_chapters(chapters)}
     page = re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], TEMPLATE)  # one pass: values stay as given
     path.write_text(page, encoding="utf-8")
+
+
+def _chapters(chapters):
+    """The caption line under the frame and the list of chapters (every caption, each a link
+    to its step), as plain HTML; nothing without captions."""
+    if not chapters:
+        return {"CAPTION": "", "CHAPTERS": ""}
+    items = "".join(f'<li><a href="#step-{c["step"]}" data-frame="{c["frame"]}">step {c["step"]}: '
+                    f'{html.escape(c["text"])}</a></li>' for c in chapters)
+    return {"CAPTION": '<p id="caption" aria-live="polite"></p>\n',
+            "CHAPTERS": f'<nav id="chapters" aria-label="chapters">Chapters (n / p: next / previous)'
+                        f'<ol>{items}</ol></nav>\n'}
 
 
 def _mix(colour, other):
