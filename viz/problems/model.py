@@ -481,9 +481,13 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
     Args:
         build: a function returning a new, uncompiled ``keras.Model`` (called once per
             optimizer; every optimizer starts from the same weights).
-        x, y: the training data (NumPy arrays).
-        loss, metrics: as for ``model.compile``.
-        batch_size, epochs, shuffle: as for ``model.fit``; one step is one batch.
+        x: the training inputs (a NumPy array).
+        y: the training targets (a NumPy array).
+        loss: as for ``model.compile``.
+        metrics: as for ``model.compile``.
+        batch_size: as for ``model.fit``; one step is one batch.
+        epochs: as for ``model.fit``.
+        shuffle: as for ``model.fit``.
         validation: ``(x_val, y_val)``, passed to ``model.fit`` as ``validation_data``.
         name: what the model is, for the manifest.
         hidden_layer: the layer (index into ``model.layers``, or name) whose two units'
