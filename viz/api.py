@@ -18,7 +18,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
            font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
            max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
-           tune_lr=None, seed=None, cache=True, progress=None):
+           tune_lr=None, seed=None, cache=True, jobs=1, progress=None):
     """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
     ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
     ``<output stem>.seeds.csv``.
@@ -35,6 +35,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
             get more frames).
         panels, features: the layout (``panels="contour,curves,boundary"``).
         steps, seeds, tune_lr, seed, cache: the recording.
+        jobs: worker processes for a folder or several scenes (the files are the same bytes
+            as with one).
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.
 
@@ -51,12 +53,51 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
         >>> viz.render("scenes/logreg.py", "talk/lesson.mp4", seeds=10, theme="dark")  # doctest: +SKIP
     """
     options = {key: value for key, value in locals().items()
-               if key not in ("scene_or_file", "output", "scene", "all", "progress")}
-    from viz import pipeline
+               if key not in ("scene_or_file", "output", "scene", "all", "jobs", "progress")}
+    from viz import pipeline, workers
 
-    jobs = pipeline.plan(scene_or_file, output, scene=scene, every=all, **options)
-    reports = [job.run(**({"progress": progress} if progress else {}), say=_say) for job in jobs]
+    planned = pipeline.plan(scene_or_file, output, scene=scene, every=all, **options)
+    reports = [report for _, report in workers.run(planned, options, jobs, progress or pipeline._no_progress, _say)]
     return reports if all or len(reports) > 1 else reports[0]
+
+
+def slides(scenes, output, *, title=None, scene=None, format=None, quality=None, aspect="16:9", size=None,
+           transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+           duration=None, max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None,
+           steps=None, seeds=1, tune_lr=None, seed=None, cache=True, jobs=1, progress=None):
+    """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
+    in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
+    as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
+    (each scene's interactive player; arrows and space move, ``n`` shows the notes).
+
+    Args:
+        scenes: a scene file, a folder of scene files, or a :class:`~viz.Scene`.
+        output: the deck, ``.pptx`` or ``.html``; written whole or not at all.
+        title: a title slide first, e.g. ``"Lecture 4: optimizers"``.
+        scene: only this scene of a file (default: every scene).
+        jobs: worker processes rendering the scenes.
+        The others are :func:`render`'s keywords, for every scene; the format follows the
+        deck (MP4 or the player), so the keywords that ask for another (a GIF budget, a still,
+        a transparent background) are refused. ``aspect`` (or ``size``) sets the slide's
+        shape, ``theme="dark"`` its background.
+
+    Returns:
+        The deck's path.
+
+    Raises:
+        viz.errors.SpecError: a scene or an option that cannot work, found before training.
+        viz.errors.VizError: a scene failed (the message names it); the deck was not written.
+
+    Examples:
+        >>> viz.slides("scenes", "lecture.pptx", title="Lecture 4: optimizers", quality="l")  # doctest: +SKIP
+    """
+    options = {key: value for key, value in locals().items()
+               if key not in ("scenes", "output", "title", "scene", "jobs", "progress")}
+    from viz import deck, pipeline
+
+    path, _ = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
+                         progress=progress or pipeline._no_progress, say=_say, **options)
+    return path
 
 
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
