@@ -11,12 +11,15 @@ from pathlib import Path
 
 from viz.store.atomic import atomic_path
 
-CONTROLS = 180  # pixels of the html player's controls under the frame (two rows when narrow)
+CONTROLS = 130  # pixels of the html player's controls under the frame, in one row
+CHROME = 120  # pixels of a notebook's menus and toolbars: the player fits in the window below them
+UNTRUSTED = ("This is the animation's last frame: the notebook is not trusted, so its interactive player is hidden. "
+             "To see it live, trust the notebook (JupyterLab: File &gt; Trust Notebook) and run the cell again.")
 
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
-           size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
-           font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
+           size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
            max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
            tune_lr=None, seed=None, cache=True, jobs=1, progress=None):
     """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
@@ -30,6 +33,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
         scene: which scene of a file with several. all: every scene of the file.
         format, quality, aspect, size, transparent, last_frame, max_size, overwrite: the
             output (``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``).
+        beamer: frames for LaTeX's animate package, with ``NAME.tex`` beside them, small
+            enough for one slide under 10 MB (854x480, 10 fps, at most 80 frames).
         theme, font_scale, view, camera, overlays, trail: the look.
         fps, hold, duration, max_frames, sequence, time: the timing (``time="log"``: early steps
             get more frames).
@@ -62,7 +67,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 
 
 def slides(scenes, output, *, title=None, scene=None, format=None, quality=None, aspect="16:9", size=None,
-           transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+           transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
            duration=None, max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None,
            steps=None, seeds=1, tune_lr=None, seed=None, cache=True, jobs=1, progress=None):
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
@@ -101,7 +106,7 @@ def slides(scenes, output, *, title=None, scene=None, format=None, quality=None,
 
 
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
-         transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
+         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light", font_scale=1.0,
          view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
          sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
          seed=None,
@@ -128,7 +133,8 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
         job, = pipeline.plan(scene_or_file, Path(folder) / f"animation.{fmt}", scene=scene,
                              **{**options, "format": fmt})
         report = job.run(say=_say)
-        animation = Animation(report.path.read_bytes(), fmt, report.options.size)
+        animation = Animation(report.path.read_bytes(), fmt, report.options.size, job.scene.title,
+                              _poster(report.path, fmt))
     if output is not None:
         animation.save(output)
     return animation
@@ -140,26 +146,82 @@ def _say(text, err=False):
 
 
 class Animation:
-    """A rendered animation held in memory; Jupyter shows it inline (an HTML5 video for MP4
-    and WebM, the interactive player for html, an image otherwise)."""
+    """A rendered animation held in memory. Jupyter shows it inline (an HTML5 video for MP4
+    and WebM, the interactive player for html, an image otherwise), and every front end that
+    cannot (nbconvert's PDF and LaTeX, a text console, an untrusted notebook) its last frame,
+    ``poster`` (PNG bytes)."""
 
-    def __init__(self, data, fmt, size=(1280, 720)):
-        self.data, self.fmt, self.size = data, fmt, size
+    def __init__(self, data, fmt, size=(1280, 720), title="", poster=None):
+        self.data, self.fmt, self.size, self.title, self.poster = data, fmt, size, title, poster
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The inline HTML, the still fallbacks (``image/png`` of the last frame; ``image/gif``
+        for a GIF, ``image/svg+xml`` for an SVG) and a line of text."""
+        from viz.render.writers import WRITERS
+
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        if self.fmt in ("gif", "svg"):
+            bundle[WRITERS[self.fmt].mime] = self.data if self.fmt == "svg" else base64.b64encode(self.data).decode()
+        if self.poster is not None:
+            bundle["image/png"] = base64.b64encode(self.poster).decode()
+        return bundle
+
+    def __repr__(self):
+        width, height = self.size
+        return f"<viz animation {self.title!r}: {self.fmt}, {width}x{height}, {len(self.data) / 1e6:.1f} MB>"
 
     def _repr_html_(self):
         from viz.render.writers import WRITERS
 
-        if self.fmt == "html":  # the self-contained player, in a frame of its own
+        alt = html.escape(f"{self.title}: the animation's last frame" if self.title else "the animation's last frame",
+                          quote=True)
+        if self.fmt == "html":  # the self-contained player, in a frame of its own, as tall as the window allows
             width, height = self.size
-            return (f'<iframe srcdoc="{html.escape(self.data.decode(), quote=True)}" '
-                    f'style="width: 100%; aspect-ratio: {width} / {height + CONTROLS}; border: 0"></iframe>')
+            poster = (f'<img src="data:image/png;base64,{base64.b64encode(self.poster).decode()}" alt="{alt}" '
+                      'style="max-width: 100%">' if self.poster else "")
+            # the frame removes the poster once it loads; where a sanitizer removes the frame (an untrusted
+            # notebook), the poster stays, and the line under it says how to see the player live
+            return (f'<iframe srcdoc="{html.escape(self.data.decode(), quote=True)}" title="{alt}" '
+                    'onload="var poster = this.nextElementSibling; if (poster) poster.remove();" '
+                    f'style="display: block; width: 100%; aspect-ratio: {width} / {height + CONTROLS}; '
+                    f'max-height: calc(100vh - {CHROME}px); border: 0"></iframe>'
+                    f'<div class="viz-poster">{poster}<p>{UNTRUSTED}</p></div>')
         source = f"data:{WRITERS[self.fmt].mime};base64,{base64.b64encode(self.data).decode()}"
         if self.fmt in ("mp4", "webm"):
-            return (f'<video src="{source}" controls autoplay loop muted playsinline '
+            return (f'<video src="{source}" controls autoplay loop muted playsinline aria-label="{alt}" '
                     'style="max-width: 100%"></video>')
-        return f'<img src="{source}" style="max-width: 100%">'
+        return f'<img src="{source}" alt="{alt}" style="max-width: 100%">'
 
     def save(self, path):
         """Write the animation to ``path`` (whole or not at all)."""
         with atomic_path(path) as temporary:
             temporary.write_bytes(self.data)
+
+
+def _poster(path, fmt):
+    """The last frame of the rendered file ``path`` as PNG bytes (None for an SVG)."""
+    import io
+    import re
+
+    from PIL import Image
+
+    from viz.render.writers.video import last_frame
+
+    if fmt == "svg":
+        return None
+    if fmt == "png":
+        return path.read_bytes()
+    if fmt == "gif":
+        with Image.open(path) as gif:
+            gif.seek(gif.n_frames - 1)
+            picture = gif.convert("RGB")
+    else:
+        video = path
+        if fmt == "html":  # the player's embedded MP4
+            video = path.with_suffix(".mp4")
+            found = re.search(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"', path.read_text(encoding="utf-8"))
+            video.write_bytes(base64.b64decode(found.group(1)))
+        picture = Image.fromarray(last_frame(video))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()

@@ -68,11 +68,13 @@ def _rendered(jobs, options, workers_count, progress, say):
 
     running = workers.run(jobs, options, workers_count, progress, listen)
     try:
-        for job, report in running:
+        for done, (job, report) in enumerate(running, 1):
             lines = [text for text, err in said if not err]
             said.clear()
             notes = "\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
             slides[job.path] = Slide(job.scene.title, report.path, notes, report)
+            say(f"[{done}/{len(jobs)}] {job.name}: {report.frames} frames at {report.options.frame_rate:g} fps, "
+                f"{'recorded' if report.trained else 'from the cache'}, rendered in {report.render_seconds:.1f} s")
     except Exception as error:  # a scene failed: the deck is not written
         name = getattr(error, "viz_scene", None)
         if isinstance(error, VizError) and (name is None or repr(name) in str(error)):

@@ -5,10 +5,10 @@ print); the notes hold the scene file's docstring. Opens in PowerPoint, Keynote 
 import io
 import zipfile
 
-import numpy as np
 from PIL import Image
 
 from viz.render.theme import THEMES
+from viz.render.writers.video import last_frame
 from viz.store.atomic import atomic_path
 
 HEIGHT = 6858000  # EMU: 7.5 inches, PowerPoint's slide height at 16:9 and 4:3 alike
@@ -64,16 +64,8 @@ def write(slides, path, title, theme):
 
 def poster(video):
     """The last frame of the ``video`` file as PNG bytes."""
-    import imageio_ffmpeg
-
-    reader = imageio_ffmpeg.read_frames(str(video))
-    width, height = next(reader)["size"]
-    last = None
-    for last in reader:
-        pass
-    picture = Image.fromarray(np.frombuffer(last, np.uint8).reshape(height, width, 3))
     out = io.BytesIO()
-    picture.save(out, format="PNG")
+    Image.fromarray(last_frame(video)).save(out, format="PNG")
     return out.getvalue()
 
 
