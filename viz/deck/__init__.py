@@ -73,14 +73,16 @@ def _rendered(jobs, options, workers_count, progress, say):
             said.clear()
             notes = "\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
             slides[job.path] = Slide(job.scene.title, report.path, notes, report)
-            say(f"[{done}/{len(jobs)}] {job.name}: {report.frames} frames at {report.options.frame_rate:g} fps, "
+            say(f"[{done}/{len(jobs)}] {job.path.stem}: {report.frames} frames at {report.options.frame_rate:g} fps, "
                 f"{'recorded' if report.trained else 'from the cache'}, rendered in {report.render_seconds:.1f} s")
     except Exception as error:  # a scene failed: the deck is not written
         name = getattr(error, "viz_scene", None)
         if isinstance(error, VizError) and (name is None or repr(name) in str(error)):
             raise
         lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        what = str(error) if isinstance(error, VizError) else f"{type(error).__name__}: {lines[-1] if lines else ''}"
+        what = lines[-1] if lines else ""
+        what = what if isinstance(error, VizError) or what.startswith(type(error).__name__) else \
+            f"{type(error).__name__}: {what}"
         raise VizError(f"scene {name!r} failed ({what}); the deck was not written") from error
     finally:
         running.close()
