@@ -227,6 +227,9 @@ def test_sigterm_during_parallel_renders_leaves_no_file_and_no_process(folder, t
     _, err = process.communicate(timeout=120)
     assert process.returncode == 143 and err.strip().endswith("Error: terminated; unfinished files were removed")
     assert not list(outputs.glob(".*part*")) and not list(outputs.glob("*.mp4"))
+    deadline = time.monotonic() + 10  # multiprocessing's resource tracker leaves once it sees its parent gone
+    while [pid for pid in workers if alive(pid)] and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert [pid for pid in workers if alive(pid)] == []
 
 
@@ -284,6 +287,7 @@ def test_html_deck_moves_with_keys_plays_and_loads_nothing(folder, tmp_path):
         browser.key("n", "KeyN", 78)
         assert browser.js(notes) == "block"
         assert browser.js("document.querySelector('.slide.current .notes').textContent").startswith("A bowl")
+        assert path.as_uri() in browser.requests  # the requests are watched: the deck's own is one
         requests = [url for url in browser.requests if not url.startswith(("data:", "about:", path.as_uri()))]
         assert requests == []
     finally:

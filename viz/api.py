@@ -13,8 +13,8 @@ from viz.store.atomic import atomic_path
 
 CONTROLS = 130  # pixels of the html player's controls under the frame, in one row
 CHROME = 120  # pixels of a notebook's menus and toolbars: the player fits in the window below them
-UNTRUSTED = ("This is the animation's last frame: the notebook is not trusted, so its interactive player is hidden. "
-             "To see it live, trust the notebook (JupyterLab: File &gt; Trust Notebook) and run the cell again.")
+UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use File &gt; Trust Notebook and run "
+             "the cell again.")
 
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
