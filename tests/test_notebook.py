@@ -4,6 +4,8 @@
 import base64
 import io
 
+import numpy as np
+
 from PIL import Image
 
 from viz import Scene, show, surfaces
@@ -22,7 +24,8 @@ def test_show_returns_an_inline_gif_and_writes_only_what_is_asked(tmp_path, monk
     with Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))) as poster, \
             Image.open(io.BytesIO(animation.data)) as gif:
         gif.seek(gif.n_frames - 1)
-        assert poster.size == (160, 90) and list(poster.convert("RGB").getdata()) == list(gif.convert("RGB").getdata())
+        assert poster.size == (160, 90) and np.array_equal(np.asarray(poster.convert("RGB")),
+                                                           np.asarray(gif.convert("RGB")))
     data = base64.b64decode(html.split("base64,")[1].split('"')[0])
     assert data == animation.data
     with Image.open(io.BytesIO(data)) as gif:
