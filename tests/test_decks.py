@@ -330,3 +330,11 @@ class Watching(_Chromium):
                 if "error" in reply:
                     raise RuntimeError(reply["error"])
                 return reply["result"]
+
+
+@pytest.mark.slow
+def test_notes_add_the_tuning_summary(folder, tmp_path):
+    path = viz.slides(folder / "a_bowl.py", tmp_path / "tuned.html", tune_lr="tuned", **TINY)
+    notes = html.unescape(re.search(r'<aside class="notes">(.*?)</aside>', path.read_text(), re.S).group(1))
+    doc, summary = notes.split("\n\nlearning rates for 'scene', the best of 9 from ")
+    assert doc == SCENES["a_bowl.py"][0] and re.search(r"SGD [0-9.e-]+.*, Adam [0-9.e-]+", summary)

@@ -5,7 +5,6 @@ import base64
 import io
 
 import numpy as np
-
 from PIL import Image
 
 from viz import Scene, show, surfaces

@@ -71,7 +71,7 @@ def _rendered(jobs, options, workers_count, progress, say):
         for done, (job, report) in enumerate(running, 1):
             lines = [text for text, err in said if not err]
             said.clear()
-            notes = "\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
+            notes = "\n\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
             slides[job.path] = Slide(job.scene.title, report.path, notes, report)
             say(f"[{done}/{len(jobs)}] {job.path.stem}: {report.frames} frames at {report.options.frame_rate:g} fps, "
                 f"{'recorded' if report.trained else 'from the cache'}, rendered in {report.render_seconds:.1f} s")
