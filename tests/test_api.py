@@ -14,7 +14,7 @@ from viz import pipeline
 from viz.cli import main
 from viz.errors import OptionError, SpecError
 from viz.recording import Recording
-from viz.settings import DEFAULTS
+from viz.settings import DECKS_DECIDE, DEFAULTS
 
 CLI_ONLY = {"quiet"}  # the command's own: a progress bar is a terminal's
 CLI_NAMES = {"every": "all"}  # --all is all=True in Python (every in the command's code)
@@ -38,13 +38,13 @@ def test_every_render_option_is_an_explicit_keyword_with_the_same_default(door):
     if door is viz.show:  # one animation shown, nothing written unless asked
         flags = {key: value for key, value in flags.items() if key not in ("all", "jobs")}
         flags["cache"] = False
-    if door is viz.slides:  # a deck holds every scene of its files
-        flags = {key: value for key, value in flags.items() if key != "all"}
+    if door is viz.slides:  # a deck holds every scene of its files, and picks their format
+        flags = {key: value for key, value in flags.items() if key not in ("all", *DECKS_DECIDE)}
     for keyword, default in flags.items():
         assert keyword in parameters, keyword
         if keyword != "output":
             assert parameters[keyword].default == default, keyword
-    assert set(DEFAULTS) <= set(parameters)
+    assert set(DEFAULTS) - (set(DECKS_DECIDE) if door is viz.slides else set()) <= set(parameters)
 
 
 @pytest.mark.slow

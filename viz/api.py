@@ -66,8 +66,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     return reports if all or len(reports) > 1 else reports[0]
 
 
-def slides(scenes, output, *, title=None, scene=None, format=None, quality=None, aspect="16:9", size=None,
-           transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9", size=None, overwrite=True,
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
            duration=None, max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None,
            steps=None, seeds=1, tune_lr=None, seed=None, cache=True, jobs=1, progress=None):
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
@@ -81,10 +81,9 @@ def slides(scenes, output, *, title=None, scene=None, format=None, quality=None,
         title: a title slide first, e.g. ``"Lecture 4: optimizers"``.
         scene: only this scene of a file (default: every scene).
         jobs: worker processes rendering the scenes.
-        The others are :func:`render`'s keywords, for every scene; the format follows the
-        deck (MP4 or the player), so the keywords that ask for another (a GIF budget, a still,
-        a transparent background) are refused. ``aspect`` (or ``size``) sets the slide's
-        shape, ``theme="dark"`` its background.
+        The others are :func:`render`'s keywords, for every scene, but for those that pick
+        the format (it follows the deck: MP4 or the player). ``aspect`` (or ``size``) sets
+        the slide's shape, ``theme="dark"`` its background.
 
     Returns:
         The deck's path.

@@ -20,6 +20,7 @@ DEFAULTS = {
     # recording
     "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
 }
+DECKS_DECIDE = ("format", "transparent", "last_frame", "max_size", "beamer")  # a deck's scenes are MP4 or players
 PANELS = ("contour", "curves", "boundary")
 # --beamer: frames for LaTeX's animate package that keep one 16:9 slide of the lesson under 10 MB
 # (a frame of 854x480 is ~95 KB in the PDF); an option given as well wins, --max-frames only lower

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from viz.render.theme import ASPECTS, QUALITIES, THEMES, TIMES
-from viz.settings import DEFAULTS, MAX_SEEDS
+from viz.settings import DECKS_DECIDE, DEFAULTS, MAX_SEEDS
 
 
 class GroupedOption(click.Option):
@@ -116,7 +116,7 @@ DECK_OPTIONS = [  # viz slides: the deck is the output, and it holds every scene
            help="The deck: .pptx (PowerPoint, Keynote, Impress; MP4 per slide) or .html (one self-contained file, "
                 "the interactive player per slide)."),
     option("Output", "--title", help="A title slide first, e.g. \"Lecture 4: optimizers\"."),
-    *(decorate for decorate in RENDER_OPTIONS if decorate.keyword not in ("output", "every")),
+    *(decorate for decorate in RENDER_OPTIONS if decorate.keyword not in ("output", "every", *DECKS_DECIDE)),
 ]
 
 

@@ -35,7 +35,7 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
         title: a title slide first, when given.
         workers_count: worker processes for the renders.
         progress, say: as for :meth:`viz.pipeline.Job.run`.
-        options: the render keywords (``viz.settings.DEFAULTS``); ``format`` follows the deck.
+        options: the render keywords (``viz.settings.DEFAULTS``) but ``DECKS_DECIDE``.
 
     Returns:
         The deck's path and its :class:`Slide` list.
@@ -44,8 +44,6 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
     fmt = KINDS.get(output.suffix.lower())
     if fmt is None:
         raise OptionError("output", str(output), "a deck is a .pptx (PowerPoint, Keynote, Impress) or .html file")
-    if options.get("format") not in (None, fmt):
-        raise OptionError("format", options["format"], f"a {output.suffix} deck holds {fmt}; leave the format out")
     options = {**options, "format": fmt}
     pipeline._prepare_folder(output, options.get("overwrite", True))
     with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as folder:
