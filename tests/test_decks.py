@@ -284,6 +284,8 @@ def test_html_deck_moves_with_keys_plays_and_loads_nothing(folder, tmp_path):
         assert browser.js(notes) == "none"
         browser.key("n", "KeyN", 78)
         assert browser.js(notes) == "block"
+        shown = "[...document.querySelectorAll('.slide.current > *')].map(e => e.getBoundingClientRect().height > 20)"
+        assert browser.js(shown) == [True, True, True]  # title, player and notes all on the page
         assert browser.js("document.querySelector('.slide.current .notes').textContent").startswith("A bowl")
         assert path.as_uri() in browser.requests  # the requests are watched: the deck's own is one
         requests = [url for url in browser.requests if not url.startswith(("data:", "about:", path.as_uri()))]

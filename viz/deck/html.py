@@ -32,7 +32,7 @@ html, body { margin: 0; height: 100%; overflow: hidden; background: @BACKGROUND@
 iframe { flex: 1 1 auto; min-height: 0; width: 100%; border: 0; }
 .notes { display: none; flex: none; max-height: 32%; overflow: auto; margin: 8px 0 0; padding: 8px 0 0;
   border-top: 2px solid @MUTED@; color: @INK@; font-size: 18px; white-space: pre-wrap; }
-body.notes .notes { display: block; }
+body.speaker .notes { display: block; }
 #counter { position: fixed; right: 18px; bottom: 6px; color: @MUTED@; font-size: 16px; }
 </style>
 </head>
@@ -67,7 +67,7 @@ body.notes .notes { display: block; }
   function key(event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     var shown = player(current);
-    if (event.key === "n" || event.key === "N") document.body.classList.toggle("notes");
+    if (event.key === "n" || event.key === "N") document.body.classList.toggle("speaker");
     else if (event.key === "k" && shown) shown.toggle();
     else if (event.key === "Home") go(0);
     else if (event.key === "End") go(slides.length - 1);
