@@ -16,7 +16,7 @@ def test_show_returns_an_inline_gif_and_writes_only_what_is_asked(tmp_path, monk
     animation = show(scene, format="gif", size=(160, 90), hold=0)
     assert list(tmp_path.iterdir()) == []
     html = animation._repr_html_()
-    assert html.startswith('<img src="data:image/gif;base64,') and 'alt="bowl: the animation&#x27;s last frame"' in html
+    assert html.startswith('<img src="data:image/gif;base64,') and 'alt="Animation: bowl"' in html
     bundle = animation._repr_mimebundle_()
     assert bundle["text/html"] == html and bundle["text/plain"].startswith("<viz animation 'bowl': gif, 160x90")
     assert base64.b64decode(bundle["image/gif"]) == animation.data  # nbconvert's exports and text front ends

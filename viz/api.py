@@ -19,9 +19,9 @@ UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
-           max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
-           tune_lr=None, seed=None, cache=True, jobs=1, progress=None):
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+           duration=None, max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None,
+           steps=None, seeds=1, tune_lr=None, seed=None, cache=True, jobs=1, progress=None):
     """Record a scene (or read the cache under ``outputs/.cache``) and write its animation, as
     ``viz render`` does: the output, its manifest ``<output>.json`` and, with ``seeds`` > 1,
     ``<output stem>.seeds.csv``.
@@ -105,11 +105,10 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
 
 
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
-         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light", font_scale=1.0,
-         view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
-         sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1, tune_lr=None,
-         seed=None,
-         cache=False):
+         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light",
+         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
+         max_frames=600, sequence=False, time="linear", panels="contour,curves", features=None, steps=None, seeds=1,
+         tune_lr=None, seed=None, cache=False):
     """Record a scene and return its animation for Jupyter to display inline: an MP4 by
     default (``format`` or ``output``'s suffix: also webm, html for the interactive player,
     gif, png, svg). The keywords are :func:`render`'s. Nothing is written into the working
@@ -160,7 +159,8 @@ class Animation:
 
         bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
         if self.fmt in ("gif", "svg"):
-            bundle[WRITERS[self.fmt].mime] = self.data if self.fmt == "svg" else base64.b64encode(self.data).decode()
+            data = self.data.decode() if self.fmt == "svg" else base64.b64encode(self.data).decode()
+            bundle[WRITERS[self.fmt].mime] = data
         if self.poster is not None:
             bundle["image/png"] = base64.b64encode(self.poster).decode()
         return bundle
@@ -172,11 +172,12 @@ class Animation:
     def _repr_html_(self):
         from viz.render.writers import WRITERS
 
-        alt = html.escape(f"{self.title}: the animation's last frame" if self.title else "the animation's last frame",
-                          quote=True)
+        named = f": {self.title}" if self.title else ""
+        alt, last = (html.escape(text, quote=True)
+                     for text in (f"Animation{named}", f"Last frame of the animation{named}"))
         if self.fmt == "html":  # the self-contained player, in a frame of its own, as tall as the window allows
             width, height = self.size
-            poster = (f'<img src="data:image/png;base64,{base64.b64encode(self.poster).decode()}" alt="{alt}" '
+            poster = (f'<img src="data:image/png;base64,{base64.b64encode(self.poster).decode()}" alt="{last}" '
                       'style="max-width: 100%">' if self.poster else "")
             # the frame removes the poster once it loads; where a sanitizer removes the frame (an untrusted
             # notebook), the poster stays, and the line under it says how to see the player live

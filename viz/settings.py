@@ -105,8 +105,9 @@ def render_options(output, options):
     if options["beamer"]:
         if fmt != "frames":
             raise OptionError("beamer", True, f"writes a folder of frames for LaTeX's animate package, not {fmt}")
-        options = {**options, "quality": options["quality"] or (BEAMER["quality"] if options["size"] is None else None),
-                   "fps": options["fps"] or BEAMER["fps"], "max_frames": min(options["max_frames"], BEAMER["max_frames"])}
+        quality = options["quality"] or (BEAMER["quality"] if options["size"] is None else None)
+        options = {**options, "quality": quality, "fps": options["fps"] or BEAMER["fps"],
+                   "max_frames": min(options["max_frames"], BEAMER["max_frames"])}
     quality, aspect = options["quality"], options["aspect"]
     if quality is not None and quality not in QUALITIES:
         raise OptionError("quality", quality, f"choose one of {', '.join(QUALITIES)}")

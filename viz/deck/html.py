@@ -99,7 +99,8 @@ def write(slides, path, title, theme):
     """Write ``slides`` (:class:`viz.deck.Slide`, each a player page) as one HTML deck at
     ``path``, after a title slide if ``title`` is given, in the colours of ``theme``."""
     colours = THEMES[theme]
-    sections = [f'<section class="slide cover" aria-label="title"><h1>{html.escape(title)}</h1></section>'] if title else []
+    cover = f'<section class="slide cover" aria-label="title"><h1>{html.escape(title)}</h1></section>'
+    sections = [cover] if title else []
     for number, slide in enumerate(slides, 1):
         name = html.escape(slide.title)
         page = html.escape(slide.path.read_text(encoding="utf-8"), quote=True)

@@ -33,8 +33,8 @@ def write(slides, path, title, theme):
     if title:
         page = deck.slides.add_slide(deck.slide_layouts[0])
         heading = page.shapes.title  # the template's box is placed for 4:3: centre it on this width
-        heading.left, heading.top, heading.width, heading.height = (Emu(MARGIN), Emu((HEIGHT - 2 * TITLE) // 2),
-                                                                      Emu(deck.slide_width - 2 * MARGIN), Emu(2 * TITLE))
+        heading.left, heading.top = Emu(MARGIN), Emu((HEIGHT - 2 * TITLE) // 2)
+        heading.width, heading.height = Emu(deck.slide_width - 2 * MARGIN), Emu(2 * TITLE)
         heading.text = title
         heading.text_frame.paragraphs[0].alignment = PP_ALIGN.CENTER
         _colour(page, colours)
@@ -42,8 +42,8 @@ def write(slides, path, title, theme):
     for slide in slides:
         page = deck.slides.add_slide(deck.slide_layouts[5])  # Title Only
         heading = page.shapes.title
-        heading.left, heading.top, heading.width, heading.height = (Emu(MARGIN), Emu(0),
-                                                                      Emu(deck.slide_width - 2 * MARGIN), Emu(TITLE))
+        heading.left, heading.top = Emu(MARGIN), Emu(0)
+        heading.width, heading.height = Emu(deck.slide_width - 2 * MARGIN), Emu(TITLE)
         heading.text = slide.title
         heading.text_frame.paragraphs[0].runs[0].font.size = Pt(TITLE_POINTS)
         _colour(page, colours)
