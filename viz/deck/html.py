@@ -99,8 +99,9 @@ def write(slides, path, title, theme):
     """Write ``slides`` (:class:`viz.deck.Slide`, each a player page) as one HTML deck at
     ``path``, after a title slide if ``title`` is given, in the colours of ``theme``."""
     colours = THEMES[theme]
-    cover = f'<section class="slide cover" aria-label="title"><h1>{html.escape(title)}</h1></section>'
-    sections = [cover] if title else []
+    sections = []
+    if title:
+        sections.append(f'<section class="slide cover" aria-label="title"><h1>{html.escape(title)}</h1></section>')
     for number, slide in enumerate(slides, 1):
         name = html.escape(slide.title)
         page = html.escape(slide.path.read_text(encoding="utf-8"), quote=True)
