@@ -21,6 +21,7 @@ import click
 import numpy as np
 import pytest
 from PIL import Image
+from test_player import Chromium
 
 import viz
 from viz.cli import main
@@ -256,8 +257,6 @@ def alive(pid):
 def test_html_deck_moves_with_keys_plays_and_loads_nothing(folder, tmp_path):
     if CHROMIUM is None:
         pytest.fail("no Chromium on PATH: the html deck is driven in headless Chromium", pytrace=False)
-    from test_player import Chromium
-
     path = viz.slides(folder, tmp_path / "lecture.html", title="Lecture 4", size=(160, 90), hold=0.0)
     page = path.read_text()
     assert "http://" not in page and "https://" not in page and "default-src 'none'" in page
@@ -301,13 +300,7 @@ def wait(browser, condition, seconds=15):
         time.sleep(0.05)
 
 
-try:
-    from test_player import Chromium as _Chromium
-except ImportError:  # pragma: no cover
-    _Chromium = object
-
-
-class Watching(_Chromium):
+class Watching(Chromium):
     """Chromium that keeps the URL of every request the page makes (DevTools Network events)."""
 
     def send(self, method, **params):

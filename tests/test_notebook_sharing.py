@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from PIL import Image
