@@ -14,7 +14,7 @@ from viz import pipeline
 from viz.cli import main
 from viz.errors import OptionError, SpecError
 from viz.recording import Recording
-from viz.settings import DEFAULTS
+from viz.settings import DECKS_DECIDE, DEFAULTS
 
 CLI_ONLY = {"quiet"}  # the command's own: a progress bar is a terminal's
 CLI_NAMES = {"every": "all"}  # --all is all=True in Python (every in the command's code)
@@ -30,19 +30,21 @@ def render_flags():
     return {name: None if str(value).endswith("UNSET") else value for name, value in defaults.items()}  # no default
 
 
-@pytest.mark.parametrize("door", [viz.render, viz.show])
+@pytest.mark.parametrize("door", [viz.render, viz.show, viz.slides])
 def test_every_render_option_is_an_explicit_keyword_with_the_same_default(door):
     parameters = inspect.signature(door).parameters
     assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values())  # no **options catch-all
     flags = render_flags()
     if door is viz.show:  # one animation shown, nothing written unless asked
-        flags = {key: value for key, value in flags.items() if key != "all"}
+        flags = {key: value for key, value in flags.items() if key not in ("all", "jobs")}
         flags["cache"] = False
+    if door is viz.slides:  # a deck holds every scene of its files, and picks their format
+        flags = {key: value for key, value in flags.items() if key not in ("all", *DECKS_DECIDE)}
     for keyword, default in flags.items():
         assert keyword in parameters, keyword
         if keyword != "output":
             assert parameters[keyword].default == default, keyword
-    assert set(DEFAULTS) <= set(parameters)
+    assert set(DEFAULTS) - (set(DECKS_DECIDE) if door is viz.slides else set()) <= set(parameters)
 
 
 @pytest.mark.slow

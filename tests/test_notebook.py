@@ -4,6 +4,7 @@
 import base64
 import io
 
+import numpy as np
 from PIL import Image
 
 from viz import Scene, show, surfaces
@@ -15,7 +16,15 @@ def test_show_returns_an_inline_gif_and_writes_only_what_is_asked(tmp_path, monk
     animation = show(scene, format="gif", size=(160, 90), hold=0)
     assert list(tmp_path.iterdir()) == []
     html = animation._repr_html_()
-    assert html.startswith('<img src="data:image/gif;base64,')
+    assert html.startswith('<img src="data:image/gif;base64,') and 'alt="Animation: bowl"' in html
+    bundle = animation._repr_mimebundle_()
+    assert bundle["text/html"] == html and bundle["text/plain"].startswith("<viz animation 'bowl': gif, 160x90")
+    assert base64.b64decode(bundle["image/gif"]) == animation.data  # nbconvert's exports and text front ends
+    with Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))) as poster, \
+            Image.open(io.BytesIO(animation.data)) as gif:
+        gif.seek(gif.n_frames - 1)
+        assert poster.size == (160, 90) and np.array_equal(np.asarray(poster.convert("RGB")),
+                                                           np.asarray(gif.convert("RGB")))
     data = base64.b64decode(html.split("base64,")[1].split('"')[0])
     assert data == animation.data
     with Image.open(io.BytesIO(data)) as gif:

@@ -11,22 +11,26 @@ from pathlib import Path
 
 from viz.store.atomic import atomic_path
 
-CONTROLS = 180  # pixels of the html player's controls under the frame (two rows when narrow)
+CONTROLS = 130  # pixels of the html player's controls under the frame, in one row
+CHROME = 120  # pixels of a notebook's menus and toolbars: the player fits in the window below them
+UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use File &gt; Trust Notebook and run "
+             "the cell again.")
 
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
-           size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light",
-           font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
-           max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
+           size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+           duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
            panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-           cache=True, time_budget=None, memory_budget=None, plane="pca", progress=None):
+           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
     manifest ``<output>.json`` and, with ``seeds`` > 1, ``<output stem>.seeds.csv``. Every other
     keyword is the ``viz render`` option of the same name, with the same default: the output
     (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
-    ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``), the look (theme, font_scale,
+    ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``; ``beamer=True``: frames for
+    LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB), the look (theme, font_scale,
     view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
     the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
     120]`` or ``"events"``, for ``pause`` seconds; ``events=True`` adds captions of what happens),
@@ -35,7 +39,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
     keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
     60, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
-    ``"random"`` views a model on other directions than its paths' principal ones).
+    ``"random"`` views a model on other directions than its paths' principal ones). ``jobs``
+    renders a folder's scenes in that many worker processes (the same bytes as with one).
 
     Args:
         scene_or_file: a :class:`~viz.Scene`, a scene file, or a folder of scene files.
@@ -59,20 +64,59 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
         >>> viz.render("scenes/logreg.py", "talk/lesson.mp4", seeds=10, theme="dark")  # doctest: +SKIP
     """
     options = {key: value for key, value in locals().items()
-               if key not in ("scene_or_file", "output", "scene", "all", "progress")}
-    from viz import pipeline
+               if key not in ("scene_or_file", "output", "scene", "all", "jobs", "progress")}
+    from viz import pipeline, workers
 
-    jobs = pipeline.plan(scene_or_file, output, scene=scene, every=all, **options)
-    reports = [job.run(**({"progress": progress} if progress else {}), say=_say) for job in jobs]
+    planned = pipeline.plan(scene_or_file, output, scene=scene, every=all, **options)
+    reports = [report for _, report in workers.run(planned, options, jobs, progress or pipeline._no_progress, _say)]
     return reports if all or len(reports) > 1 else reports[0]
 
 
+def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9", size=None, overwrite=True,
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+           duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
+           panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
+           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+    """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
+    in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
+    as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
+    (each scene's interactive player; arrows and space move, ``n`` shows the notes).
+
+    Args:
+        scenes: a scene file, a folder of scene files, or a :class:`~viz.Scene`.
+        output: the deck, ``.pptx`` or ``.html``; written whole or not at all.
+        title: a title slide first, e.g. ``"Lecture 4: optimizers"``.
+        scene: only this scene of a file (default: every scene).
+        jobs: worker processes rendering the scenes.
+        The others are :func:`render`'s keywords, for every scene, but for those that pick
+        the format (it follows the deck: MP4 or the player). ``aspect`` (or ``size``) sets
+        the slide's shape, ``theme="dark"`` its background.
+
+    Returns:
+        The deck's path.
+
+    Raises:
+        viz.errors.SpecError: a scene or an option that cannot work, found before training.
+        viz.errors.VizError: a scene failed (the message names it); the deck was not written.
+
+    Examples:
+        >>> viz.slides("scenes", "lecture.pptx", title="Lecture 4: optimizers", quality="l")  # doctest: +SKIP
+    """
+    options = {key: value for key, value in locals().items()
+               if key not in ("scenes", "output", "title", "scene", "jobs", "progress")}
+    from viz import deck, pipeline
+
+    path, _ = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
+                         progress=progress or pipeline._no_progress, say=_say, **options)
+    return path
+
+
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
-         transparent=False, last_frame=False, max_size=None, overwrite=True, theme="light", font_scale=1.0,
-         view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None, max_frames=600,
-         sequence=False, time="linear", pause_at=None, pause=1.5, events=False, panels="contour,curves",
-         features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None, cache=False, time_budget=None,
-         memory_budget=None, plane="pca"):
+         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light",
+         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
+         max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
+         panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
+         cache=False, time_budget=None, memory_budget=None, plane="pca"):
     """Record a scene and return its animation for Jupyter to display inline.
 
     An MP4 by default (``format`` or ``output``'s suffix: also webm, html for the interactive
@@ -102,7 +146,8 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
         job, = pipeline.plan(scene_or_file, Path(folder) / f"animation.{fmt}", scene=scene,
                              **{**options, "format": fmt})
         report = job.run(say=_say)
-        animation = Animation(report.path.read_bytes(), fmt, report.options.size)
+        animation = Animation(report.path.read_bytes(), fmt, report.options.size, job.scene.title,
+                              _poster(report.path, fmt))
     if output is not None:
         animation.save(output)
     return animation
@@ -116,7 +161,9 @@ def _say(text, err=False):
 class Animation:
     """A rendered animation held in memory, shown inline by Jupyter.
 
-    MP4 and WebM show as an HTML5 video, html as the interactive player, the rest as an image.
+    MP4 and WebM show as an HTML5 video, html as the interactive player, the rest as an image;
+    every front end that cannot show those (nbconvert's PDF and LaTeX, a text console, an
+    untrusted notebook) shows its last frame, ``poster`` (PNG bytes).
 
     Args:
         data: the file's bytes.
@@ -124,21 +171,48 @@ class Animation:
         size: ``(width, height)`` in pixels.
     """
 
-    def __init__(self, data, fmt, size=(1280, 720)):
-        self.data, self.fmt, self.size = data, fmt, size
+    def __init__(self, data, fmt, size=(1280, 720), title="", poster=None):
+        self.data, self.fmt, self.size, self.title, self.poster = data, fmt, size, title, poster
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The inline HTML, the still fallbacks (``image/png`` of the last frame; ``image/gif``
+        for a GIF, ``image/svg+xml`` for an SVG) and a line of text."""
+        from viz.render.writers import WRITERS
+
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        if self.fmt in ("gif", "svg"):
+            data = self.data.decode() if self.fmt == "svg" else base64.b64encode(self.data).decode()
+            bundle[WRITERS[self.fmt].mime] = data
+        if self.poster is not None:
+            bundle["image/png"] = base64.b64encode(self.poster).decode()
+        return bundle
+
+    def __repr__(self):
+        width, height = self.size
+        return f"<viz animation {self.title!r}: {self.fmt}, {width}x{height}, {len(self.data) / 1e6:.1f} MB>"
 
     def _repr_html_(self):
         from viz.render.writers import WRITERS
 
-        if self.fmt == "html":  # the self-contained player, in a frame of its own
+        named = f": {self.title}" if self.title else ""
+        alt, last = (html.escape(text, quote=True)
+                     for text in (f"Animation{named}", f"Last frame of the animation{named}"))
+        if self.fmt == "html":  # the self-contained player, in a frame of its own, as tall as the window allows
             width, height = self.size
-            return (f'<iframe srcdoc="{html.escape(self.data.decode(), quote=True)}" '
-                    f'style="width: 100%; aspect-ratio: {width} / {height + CONTROLS}; border: 0"></iframe>')
+            poster = (f'<img src="data:image/png;base64,{base64.b64encode(self.poster).decode()}" alt="{last}" '
+                      'style="max-width: 100%">' if self.poster else "")
+            # the frame removes the poster once it loads; where a sanitizer removes the frame (an untrusted
+            # notebook), the poster stays, and the line under it says how to see the player live
+            return (f'<iframe srcdoc="{html.escape(self.data.decode(), quote=True)}" title="{alt}" '
+                    'onload="var poster = this.nextElementSibling; if (poster) poster.remove();" '
+                    f'style="display: block; width: 100%; aspect-ratio: {width} / {height + CONTROLS}; '
+                    f'max-height: calc(100vh - {CHROME}px); border: 0"></iframe>'
+                    f'<div class="viz-poster">{poster}<p>{UNTRUSTED}</p></div>')
         source = f"data:{WRITERS[self.fmt].mime};base64,{base64.b64encode(self.data).decode()}"
         if self.fmt in ("mp4", "webm"):
-            return (f'<video src="{source}" controls autoplay loop muted playsinline '
+            return (f'<video src="{source}" controls autoplay loop muted playsinline aria-label="{alt}" '
                     'style="max-width: 100%"></video>')
-        return f'<img src="{source}" style="max-width: 100%">'
+        return f'<img src="{source}" alt="{alt}" style="max-width: 100%">'
 
     def save(self, path):
         """Write the animation to ``path`` (whole or not at all).
@@ -148,3 +222,32 @@ class Animation:
         """
         with atomic_path(path) as temporary:
             temporary.write_bytes(self.data)
+
+
+def _poster(path, fmt):
+    """The last frame of the rendered file ``path`` as PNG bytes (None for an SVG)."""
+    import io
+    import re
+
+    from PIL import Image
+
+    from viz.render.writers.video import last_frame
+
+    if fmt == "svg":
+        return None
+    if fmt == "png":
+        return path.read_bytes()
+    if fmt == "gif":
+        with Image.open(path) as gif:
+            gif.seek(gif.n_frames - 1)
+            picture = gif.convert("RGB")
+    else:
+        video = path
+        if fmt == "html":  # the player's embedded MP4
+            video = path.with_suffix(".mp4")
+            found = re.search(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"', path.read_text(encoding="utf-8"))
+            video.write_bytes(base64.b64decode(found.group(1)))
+        picture = Image.fromarray(last_frame(video))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()

@@ -21,6 +21,9 @@ class OptionError(SpecError):
         self.keyword, self.value, self.reason = keyword, value, reason
         super().__init__(f"{keyword}={value!r}: {reason}")
 
+    def __reduce__(self):  # pickled as its three parts (a worker process sends it back whole)
+        return OptionError, (self.keyword, self.value, self.reason)
+
 
 class SceneFileError(VizError):
     """A scene file that cannot be loaded; the message says where and why, in one line."""

@@ -199,9 +199,10 @@ class Job:
         return tuned, title, {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}, trained or searched
 
 
-def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
+def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
-    scene files) with the render ``options`` (keywords as in :data:`DEFAULTS`). Everything
+    scene files) with the render ``options`` (keywords as in :data:`DEFAULTS`); outputs not
+    named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
     Raises :class:`~viz.errors.SpecError` (``OptionError`` for one option) or
     :class:`~viz.errors.OutputError`."""
@@ -221,7 +222,7 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, **options):
     jobs = []
     for scene_file, name, picked, n_scenes in chosen:
         picked = _checked(picked, name, options, look)
-        path = output or default_output(scene_file, name, n_scenes, picked, look.fmt)
+        path = output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
         _prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
         if options["seeds"] > 1 and not options["overwrite"]:
             for table in (seeds_table(path, tuned) for tuned in _parts(options["tune_lr"])):
@@ -360,11 +361,12 @@ def _in_scene(error, name):
     return SpecError(f"scene {name!r}: {error}")
 
 
-def default_output(scene_file, name, n_scenes, scene, fmt):
+def default_output(scene_file, name, n_scenes, scene, fmt, folder=None):
     """``outputs/<file stem>[_<scene>].<format>`` (a folder ``..._frames`` for frames); a
-    :class:`Scene` given directly: ``outputs/<scene name>.<format>``."""
+    :class:`Scene` given directly: ``outputs/<scene name>.<format>``. ``folder`` replaces
+    ``outputs/``."""
     stem = name if scene_file is None else Path(scene_file).stem if n_scenes == 1 else f"{Path(scene_file).stem}_{name}"
-    return OUTPUT_FOLDER / (f"{stem}_frames" if fmt == "frames" else f"{stem}.{fmt}")
+    return Path(folder or OUTPUT_FOLDER) / (f"{stem}_frames" if fmt == "frames" else f"{stem}.{fmt}")
 
 
 def _prepare_folder(path, overwrite=True, folder=False):

@@ -10,7 +10,7 @@ from viz.errors import OptionError
 DEFAULTS = {
     # output
     "format": None, "quality": None, "aspect": "16:9", "size": None, "transparent": False,
-    "last_frame": False, "max_size": None, "overwrite": True,
+    "last_frame": False, "max_size": None, "overwrite": True, "beamer": False,
     # look
     "theme": "light", "font_scale": 1.0, "view": "2d", "camera": None, "overlays": None, "trail": None,
     # timing
@@ -22,9 +22,13 @@ DEFAULTS = {
     "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
     "time_budget": None, "memory_budget": None, "plane": "pca",
 }
+DECKS_DECIDE = ("format", "transparent", "last_frame", "max_size", "beamer")  # a deck's scenes are MP4 or players
 PANELS = ("contour", "curves", "boundary", "hidden", "sharpness", "rates", "line")
 EXTRA_PANELS = ("sharpness", "rates", "line")  # beside the curves, in this order
 PLANES = ("pca", "hessian", "random")  # a model's 2D view (see viz.record)
+# --beamer: frames for LaTeX's animate package that keep one 16:9 slide of the lesson under 10 MB
+# (a frame of 854x480 is ~95 KB in the PDF); an option given as well wins, --max-frames only lower
+BEAMER = {"quality": "l", "fps": 10.0, "max_frames": 80}
 MAX_SEEDS = 100
 
 
@@ -150,7 +154,14 @@ def render_options(output, options):
     from viz.render.options import GIF_MAX_FPS, STILLS, Options
     from viz.render.theme import ASPECTS, QUALITIES, preset_size
 
-    fmt = output_format(output, options["format"], options["last_frame"])
+    fmt = output_format(output, options["format"] or ("frames" if options["beamer"] and output is None else None),
+                        options["last_frame"])
+    if options["beamer"]:
+        if fmt != "frames":
+            raise OptionError("beamer", True, f"writes a folder of frames for LaTeX's animate package, not {fmt}")
+        quality = options["quality"] or (BEAMER["quality"] if options["size"] is None else None)
+        options = {**options, "quality": quality, "fps": options["fps"] or BEAMER["fps"],
+                   "max_frames": min(options["max_frames"], BEAMER["max_frames"])}
     quality, aspect = options["quality"], options["aspect"]
     if quality is not None and quality not in QUALITIES:
         raise OptionError("quality", quality, f"choose one of {', '.join(QUALITIES)}")

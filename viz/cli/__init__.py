@@ -12,10 +12,11 @@ from pathlib import Path
 import click
 
 from viz import __version__
-from viz.cli.options import GroupedCommand, render_options
+from viz.cli.options import GroupedCommand, deck_options, render_options
 from viz.errors import OptionError, SpecError, VizError
 
-FLAGS = {"cache": "--no-cache", "overwrite": "--no-overwrite", "every": "--all", "max_size": "--max-size"}
+FLAGS = {"cache": "--no-cache", "overwrite": "--no-overwrite", "every": "--all", "max_size": "--max-size",
+         "output": "--output"}
 
 
 class Terminated(BaseException):
@@ -129,7 +130,7 @@ def main():
 @main.command(cls=GroupedCommand)
 @click.argument("scenes", type=click.Path(exists=True, path_type=Path))
 @render_options
-def render(scenes, output, scene, every, quiet, **options):
+def render(scenes, output, scene, every, quiet, jobs, **options):
     """Train the optimizers of SCENES (a scene file, or a folder of them) and write the animation.
 
     Writes outputs/<file>.gif by default (outputs/<file>_<scene>.gif for files with several
@@ -137,13 +138,36 @@ def render(scenes, output, scene, every, quiet, **options):
     A folder renders every scene of every file in it. Every option is also a keyword of
     viz.render() and viz.show() in Python (--tune-lr is tune_lr=...).
     """
-    from viz import pipeline
+    from viz import pipeline, workers
 
-    jobs = pipeline.plan(scenes, output, scene=scene, every=every, **options)  # all checked before any training
-    for job in jobs:
-        report = job.run(_progress(quiet), _say)
+    planned = pipeline.plan(scenes, output, scene=scene, every=every, **options)  # all checked before any training
+    progress = _progress(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
+    for done, (_, report) in enumerate(workers.run(planned, options, jobs, progress, _say), 1):
         how = f"recorded in {report.record_seconds:.1f} s" if report.trained else "recording from the cache"
-        click.echo(f"{report}; {how}, rendered in {report.render_seconds:.1f} s; manifest {report.manifest.name}")
+        counted = f"[{done}/{len(planned)}] " if len(planned) > 1 else ""
+        click.echo(f"{counted}{report}; {how}, rendered in {report.render_seconds:.1f} s; "
+                   f"manifest {report.manifest.name}")
+
+
+@main.command(cls=GroupedCommand)
+@click.argument("scenes", type=click.Path(exists=True, path_type=Path))
+@deck_options
+def slides(scenes, output, title, scene, quiet, jobs, **options):
+    """Render every scene of SCENES (a scene file, or a folder of them) into a lecture deck.
+
+    One slide per scene, in file-name order, with the scene's title. A .pptx embeds each
+    scene's MP4 with its last frame as the poster and the scene file's docstring as speaker
+    notes; an .html deck is one offline file with the interactive player on each slide
+    (arrow keys, space and PageUp/PageDown move, n shows the notes). Every render option
+    applies to every scene; --aspect sets the slide's shape, --theme dark its background.
+    The same as viz.slides() in Python.
+    """
+    from viz import deck
+
+    path, shown = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
+                             progress=_progress(quiet or jobs > 1), say=_say, **options)
+    size = path.stat().st_size / 1e6
+    click.echo(f"{path}: {len(shown)} scenes{' and a title slide' if title else ''}, {size:.1f} MB")
 
 
 @main.command()

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from viz.render.theme import ASPECTS, QUALITIES, THEMES, TIMES
-from viz.settings import DEFAULTS, MAX_SEEDS
+from viz.settings import DECKS_DECIDE, DEFAULTS, MAX_SEEDS
 
 
 class GroupedOption(click.Option):
@@ -39,7 +39,9 @@ def option(group, *names, **kwargs):
     keyword = destination or max(names, key=len).lstrip("-").replace("-", "_")
     if keyword in DEFAULTS and "default" not in kwargs and not kwargs.get("is_flag"):
         kwargs["default"] = DEFAULTS[keyword]
-    return click.option(*names, cls=GroupedOption, group=group, **kwargs)
+    decorate = click.option(*names, cls=GroupedOption, group=group, **kwargs)
+    decorate.keyword = keyword
+    return decorate
 
 
 RENDER_OPTIONS = [
@@ -57,6 +59,9 @@ RENDER_OPTIONS = [
            help="Write only the final frame (png, or svg/pdf with --format)."),
     option("Output", "--max-size", metavar="SIZE", help="GIF size budget, e.g. 5MB: fewer colours, then fewer frames, then a "
                                         "smaller size."),
+    option("Output", "--beamer", is_flag=True,
+           help="Frames for LaTeX's animate package and NAME.tex to \\input beside them, sized for one 16:9 "
+                "slide under 10 MB: -q l, --fps 10, at most 80 frames (options given as well win)."),
     option("Output", "--no-overwrite", "overwrite", is_flag=True, flag_value=False, default=True,
            help="Refuse to replace an existing output."),
     option("Look", "--theme", type=click.Choice(list(THEMES)), show_default=True,
@@ -124,11 +129,27 @@ RENDER_OPTIONS = [
     option("Scenes", "--scene", metavar="NAME", help="Render only this scene of the file."),
     option("Scenes", "--all", "every", is_flag=True, help="Render every scene of the file."),
     option("Scenes", "--quiet", is_flag=True, help="No progress bars; only the summary line."),
+    option("Scenes", "-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+           help="Render the scenes of a folder (or --all) in this many worker processes; the files are the same."),
+]
+DECK_OPTIONS = [  # viz slides: the deck is the output, and it holds every scene
+    option("Output", "-o", "--output", type=click.Path(path_type=Path), required=True,
+           help="The deck: .pptx (PowerPoint, Keynote, Impress; MP4 per slide) or .html (one self-contained file, "
+                "the interactive player per slide)."),
+    option("Output", "--title", help="A title slide first, e.g. \"Lecture 4: optimizers\"."),
+    *(decorate for decorate in RENDER_OPTIONS if decorate.keyword not in ("output", "every", *DECKS_DECIDE)),
 ]
 
 
 def render_options(function):
     """Apply every ``viz render`` option to ``function``."""
     for decorate in reversed(RENDER_OPTIONS):
+        function = decorate(function)
+    return function
+
+
+def deck_options(function):
+    """Apply the ``viz slides`` options to ``function``: the render options, for the deck."""
+    for decorate in reversed(DECK_OPTIONS):
         function = decorate(function)
     return function

@@ -17,13 +17,14 @@ from viz.store.atomic import atomic_folder, atomic_path
 class Writer:
     """One output kind: ``write(frames, path, context)``, its MIME type (None: not one file),
     its default frames per second (None: a still, the last frame only), whether it can be
-    transparent and whether it is a folder."""
+    transparent, whether it is a folder, and what it writes beside it."""
 
     write: Callable
     mime: str | None
     fps: float | None = None
     transparent: bool = False
     folder: bool = False
+    beside: Callable | None = None  # beside(path, frames written, context): a file written next to the output
 
     @property
     def still(self):
@@ -38,7 +39,7 @@ WRITERS = {  # in the order the formats are offered
     "png": Writer(png.write, "image/png", transparent=True),
     "svg": Writer(vector.write, "image/svg+xml", transparent=True),
     "pdf": Writer(vector.write, "application/pdf", transparent=True),
-    "frames": Writer(folder.write, None, fps=25, transparent=True, folder=True),
+    "frames": Writer(folder.write, None, fps=25, transparent=True, folder=True, beside=folder.beside),
     "html": Writer(html.write, "text/html", fps=30),
 }
 
@@ -76,6 +77,8 @@ def write(frames, path, context):
     writer = WRITERS[context.fmt]
     with (atomic_folder if writer.folder else atomic_path)(path) as temporary:
         writer.write(frames, temporary, context)
+    if writer.beside:
+        writer.beside(path, len(frames), context)
 
 
 __all__ = ["WRITERS", "Writer", "Context", "write", "GIF_MAX_FPS", "MAX_COLOURS"]

@@ -55,6 +55,19 @@ def encode(frames, path, fps, hold_seconds, fmt):
             raise broken
 
 
+def last_frame(path):
+    """The last frame of the video file ``path``, decoded: an RGB array [height, width, 3]."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    reader = imageio_ffmpeg.read_frames(str(path))
+    width, height = next(reader)["size"]
+    last = None
+    for last in reader:
+        pass
+    return np.frombuffer(last, np.uint8).reshape(height, width, 3)
+
+
 def _ffmpeg_reason(errors):
     """The most telling of ffmpeg's error lines, without its ``[component @ address]`` prefix."""
     telling = [line for line in errors if "No space left" in line] or errors

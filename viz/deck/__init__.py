@@ -1,0 +1,94 @@
+"""A lecture deck from scenes: one slide per scene, in file-name order, built from the reports
+of ordinary pipeline jobs (:func:`viz.pipeline.plan`, run by :func:`viz.workers.run`). A
+``.pptx`` embeds each scene's MP4 with its last frame as the poster; an ``.html`` deck holds
+each scene's interactive player. The deck is written whole, or not at all."""
+
+import ast
+import dataclasses
+import tempfile
+from pathlib import Path
+
+from viz import pipeline, workers
+from viz.errors import OptionError, VizError
+
+KINDS = {".pptx": "mp4", ".html": "html"}  # the deck's suffix -> the format of its scenes
+
+
+@dataclasses.dataclass(frozen=True)
+class Slide:
+    """One scene on its slide: its title, the rendered file, the speaker notes, the report."""
+
+    title: str
+    path: Path
+    notes: str
+    report: object  # viz.pipeline.Report
+
+
+def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=pipeline._no_progress,
+          say=pipeline._silent, **options):
+    """Render every scene of ``scenes`` (a scene file, a folder of them, or a Scene) and write
+    the deck ``output`` (``.pptx`` or ``.html``).
+
+    Args:
+        scenes, scene: what to put in the deck: every scene, or the one named ``scene``.
+        output: the deck file; its suffix picks the kind.
+        title: a title slide first, when given.
+        workers_count: worker processes for the renders.
+        progress, say: as for :meth:`viz.pipeline.Job.run`.
+        options: the render keywords (``viz.settings.DEFAULTS``) but ``DECKS_DECIDE``.
+
+    Returns:
+        The deck's path and its :class:`Slide` list.
+    """
+    output = Path(output)
+    fmt = KINDS.get(output.suffix.lower())
+    if fmt is None:
+        raise OptionError("output", str(output), "a deck is a .pptx (PowerPoint, Keynote, Impress) or .html file")
+    options = {**options, "format": fmt}
+    pipeline._prepare_folder(output, options.get("overwrite", True))
+    with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as folder:
+        jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
+        slides = _rendered(jobs, options, workers_count, progress, say)
+        from viz.deck import html, pptx
+
+        (pptx if fmt == "mp4" else html).write(slides, output, title, options.get("theme", "light"))
+    return output, slides
+
+
+def _rendered(jobs, options, workers_count, progress, say):
+    """The jobs run, as slides; what each job says goes to ``say`` and (results, not warnings)
+    into its notes. A failing scene stops the deck, with an error naming the scene."""
+    said, slides = [], {}
+
+    def listen(text, err=False):
+        said.append((text, err))
+        say(text, err)
+
+    running = workers.run(jobs, options, workers_count, progress, listen)
+    try:
+        for done, (job, report) in enumerate(running, 1):
+            lines = [text for text, err in said if not err]
+            said.clear()
+            notes = "\n\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
+            slides[job.path] = Slide(job.scene.title, report.path, notes, report)
+            say(f"[{done}/{len(jobs)}] {job.path.stem}: {report.frames} frames at {report.options.frame_rate:g} fps, "
+                f"{'recorded' if report.trained else 'from the cache'}, rendered in {report.render_seconds:.1f} s")
+    except Exception as error:  # a scene failed: the deck is not written
+        name = getattr(error, "viz_scene", None)
+        if isinstance(error, VizError) and (name is None or repr(name) in str(error)):
+            raise
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        what = lines[-1] if lines else ""
+        what = what if isinstance(error, VizError) or what.startswith(type(error).__name__) else \
+            f"{type(error).__name__}: {what}"
+        raise VizError(f"scene {name!r} failed ({what}); the deck was not written") from error
+    finally:
+        running.close()
+    return [slides[job.path] for job in jobs]  # file-name order, whatever order they finished in
+
+
+def _docstring(scene_file):
+    """The scene file's module docstring (the speaker notes), or ''."""
+    if scene_file is None:
+        return ""
+    return ast.get_docstring(ast.parse(Path(scene_file).read_text(encoding="utf-8"))) or ""
