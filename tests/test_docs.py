@@ -141,7 +141,8 @@ def test_the_command_parser_refuses_what_viz_refuses(reader_folder):
 
 def small(scene):
     """``scene`` made quick: its first two optimizers; a surface runs 12 steps, the lesson one
-    epoch of 4 batches, a Keras model one epoch of 4 batches."""
+    epoch of 4 batches, a Keras model one epoch of 4 batches; captions and pauses past its last
+    step moved to it."""
     from viz.problems import KerasModel, LogReg
     from viz.problems.surface import Surface
 
@@ -153,7 +154,10 @@ def small(scene):
     elif isinstance(problem, KerasModel):
         batch = max(1, -(-len(problem.x) // 4))
         changes["problem"] = dataclasses.replace(problem, epochs=1, batch_size=batch)
-    return dataclasses.replace(scene, **changes)
+    shrunk = dataclasses.replace(scene, captions={}, pauses=(), **changes)  # captions and pauses: within its steps
+    last = shrunk.last_step
+    return dataclasses.replace(shrunk, captions={min(step, last): text for step, text in scene.captions.items()},
+                               pauses=sorted({min(step, last) for step in scene.pauses}))
 
 
 @pytest.fixture(scope="session")
@@ -172,6 +176,7 @@ def small_runs(monkeypatch, reader_folder, shared_cache):
     from viz import pipeline, tune
     from viz.problems import cost
     from viz.record import record
+    from viz.settings import pause_steps
 
     chosen, plan = pipeline._chosen, pipeline.plan
 
@@ -180,6 +185,8 @@ def small_runs(monkeypatch, reader_folder, shared_cache):
                        seeds=min(options.get("seeds", 1), 2))
         if options.get("steps"):
             options["steps"] = min(options["steps"], 12)
+        if options.get("pause_at") is not None:  # the shrunk scenes' steps: pause at the first
+            options["pause_at"] = tuple(step if step == "events" else 1 for step in pause_steps(options["pause_at"]))
         return plan(scene_or_file, output, **options)
 
     monkeypatch.setattr(pipeline, "_chosen", lambda *args: [(file, name, small(scene), count)

@@ -86,7 +86,7 @@ def test_transparent_png_gif_and_frames_but_not_mp4(runner, quick, tmp_path):
         assert gif.n_frames == 16
         gif.seek(15)
         last = np.asarray(gif.convert("RGBA"))
-    assert last[0, 0, 3] == 0 and (last[..., 3] == 255).mean() > 0.3
+    assert last[0, 0, 3] == 0 and (last[..., 3] == 255).mean() > 0.25  # solid contours (less room: the plane readout)
     ok(runner, "render", quick, "-o", tmp_path / "frames", "-t", *SMALL)
     pictures = sorted((tmp_path / "frames").iterdir())
     assert [p.name for p in pictures[:2]] == ["frame_00000.png", "frame_00001.png"] and len(pictures) == 16

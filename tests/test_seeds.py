@@ -10,6 +10,7 @@ from viz.backend import load_keras
 from viz.problems.logreg import lesson_data
 from viz.render.options import Options
 from viz.render.frames import Frames
+from viz.render.panels.curves import SpreadPanel
 from viz.spread import bands, summary
 
 from conftest import one_error_line
@@ -78,7 +79,7 @@ def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
 @pytest.mark.slow
 def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
     frames = Frames(spread, "seeds", options=Options(size=(640, 360)))
-    loss_panel = frames.panels[1]
+    loss_panel, accuracy_panel = [panel for panel in frames.panels if isinstance(panel, SpreadPanel)]
     step = 9
     frames[step]
     outline = loss_panel.bands[1].get_paths()[0].vertices  # Adam's band
@@ -87,7 +88,7 @@ def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
     np.testing.assert_allclose(outline[step + 1: 2 * (step + 1), 1], low[::-1])
     np.testing.assert_allclose(outline[: step + 1, 0], np.arange(step + 1) / 15)  # epochs
     median, _, _ = bands(spread.spread["accuracy"])
-    np.testing.assert_allclose(frames.panels[2].lines[0].get_ydata(), median[0, : step + 1])
+    np.testing.assert_allclose(accuracy_panel.lines[0].get_ydata(), median[0, : step + 1])
 
 
 @pytest.mark.slow
@@ -235,7 +236,8 @@ def test_a_keras_model_from_several_initializations():
     rows = summary(recording)
     assert "accuracy_median" not in rows[0] and rows[0]["loss_median"] == pytest.approx(np.median(spread["loss"][0, :, -1]))
     frames = Frames(recording, "mlp", options=Options(size=(640, 360)))
-    assert len(frames.panels) == 2 and frames.panels[1].lines[0].axes.get_ylabel() == "training loss"
+    curves = [panel for panel in frames.panels if isinstance(panel, SpreadPanel)]
+    assert len(curves) == 1 and curves[0].lines[0].axes.get_ylabel() == "training loss"  # the loss alone
     frames[len(frames) - 1]
     assert frames.end_card.get_visible()
 
