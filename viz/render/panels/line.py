@@ -13,6 +13,20 @@ from viz.render.theme import LIGHT
 CAP = 1e4  # losses this many times the highest start value are off the panel
 
 
+def loss_limits(ax, values, starts):
+    """The y limits of a panel of losses ``values`` (finite ones): those within CAP times the
+    highest of ``starts`` shown, on a log axis when they span more than a factor of 100."""
+    cap = CAP * max(np.nanmax(np.abs(starts)), 1.0)
+    shown = values[np.abs(values) <= cap]
+    low, high = (shown.min(), shown.max()) if shown.size else (0.0, 1.0)
+    if low > 0 and high / low > 100:
+        ax.set_yscale("log")
+        ax.set_ylim(low / 2, high * 2)
+    else:
+        room = 0.06 * (high - low) or 1.0
+        ax.set_ylim(low - room, high + room)
+
+
 class LinePanel:
     """One line per path against the distance from its start (weight units), drawn for the
     latest recorded step with a line at or before the current one; the head at distance
@@ -29,16 +43,7 @@ class LinePanel:
         usable = np.isfinite(self.values).all(axis=-1) & before
         self.usable = usable
         ax.set_xlim(0, np.nanmax(np.where(usable, self.x[..., -1], np.nan), initial=0.0) or 1.0)
-        cap = CAP * max(np.nanmax(np.abs(self.values[:, 0, 0])), 1.0)
-        finite = self.values[usable].ravel()
-        shown = finite[np.abs(finite) <= cap]
-        low, high = (shown.min(), shown.max()) if shown.size else (0.0, 1.0)
-        if low > 0 and high / low > 100:
-            ax.set_yscale("log")
-            ax.set_ylim(low / 2, high * 2)
-        else:
-            room = 0.06 * (high - low) or 1.0
-            ax.set_ylim(low - room, high + room)
+        loss_limits(ax, self.values[usable].ravel(), self.values[:, 0, 0])
         ax.set_xlabel("distance from the start")
         ax.set_ylabel("loss on the line")
         ax.grid(True, color=theme.grid, linewidth=0.8)

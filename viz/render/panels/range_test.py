@@ -8,10 +8,9 @@ from matplotlib.ticker import NullFormatter
 from viz.divergence import diverged_mask, view_range
 from viz.errors import SpecError
 from viz.render.looks import looks
+from viz.render.panels.line import loss_limits
 from viz.render.path_info import number_rate, paths_of
 from viz.render.theme import LIGHT
-
-CAP = 1e4  # a loss this many times the highest start is off the panel (drawn on its top edge)
 
 
 def fans(recording):
@@ -65,15 +64,7 @@ class RangeTestPanel:
         ax.set_xlabel("learning rate")
         ax.set_ylabel("loss at this step")
         ax.grid(True, color=theme.grid, linewidth=0.8)
-        cap = CAP * max(np.nanmax(np.abs(self.loss[:, 0])), 1.0)
-        finite = self.loss[~self.gone & np.isfinite(self.loss) & (np.abs(self.loss) <= cap)]
-        low, high = finite.min(), finite.max()
-        if low > 0 and high / low > 100:
-            ax.set_yscale("log")
-            ax.set_ylim(low / 2, high * 2)
-        else:
-            room = 0.06 * (high - low) or 1.0
-            ax.set_ylim(low - room, high + room)
+        loss_limits(ax, self.loss[~self.gone & np.isfinite(self.loss)], self.loss[:, 0])
         self.top = ax.get_ylim()[1]
         chosen = looks(list(self.groups), theme)
         self.lines, self.crosses, self.bests, self.words = [], [], [], []
