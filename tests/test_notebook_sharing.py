@@ -103,3 +103,33 @@ def wait(browser, condition, seconds=15):
     while browser.js(condition) is not True:
         assert time.monotonic() < deadline, condition
         time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_the_notebook_frame_grows_by_the_players_captions_and_chapters(tmp_path):
+    """Captions add a line and a chapter list under the player: the notebook's frame grows by
+    them, so the picture keeps the size it has without captions."""
+    if CHROMIUM is None:
+        pytest.fail("no Chromium on PATH: the notebook player is measured in headless Chromium", pytrace=False)
+    from test_player import Chromium
+
+    bowl = Scene("bowl", surfaces.get("booth"), optimizers={"Adam": "adam"}, learning_rate=0.5, steps=6)
+    told = Scene("bowl", surfaces.get("booth"), optimizers={"Adam": "adam"}, learning_rate=0.5, steps=6,
+                 captions={0: "The start", 2: "Two steps in", 4: "Nearly there", 6: "The end"})
+    widths = []
+    for scene in (bowl, told):
+        shown = viz.show(scene, format="html", size=(640, 360), hold=0)._repr_html_()
+        (tmp_path / "page.html").write_text(f"<!doctype html><html><body style='margin: 0'>{shown}</body></html>")
+        browser = Chromium((tmp_path / "page.html").as_uri())
+        try:
+            browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=1400, deviceScaleFactor=1,
+                         mobile=False)
+            browser.send("Page.navigate", url=browser.url)
+            wait(browser, "document.readyState === 'complete' && !!document.querySelector('iframe').contentWindow"
+                          ".vizPlayer && !document.querySelector('.viz-poster')")
+            time.sleep(0.3)
+            widths.append(browser.js("""(() => { const v = document.querySelector('iframe').contentDocument
+                .querySelector('video').getBoundingClientRect(); return Math.min(v.width, v.height * 16 / 9); })()"""))
+        finally:
+            browser.close()
+    assert widths[1] >= 0.97 * widths[0], widths  # the chapters did not shrink the picture
