@@ -4,10 +4,11 @@ for a wrong one (symbols, not colour alone, tell them apart)."""
 
 import math
 
+import matplotlib
 import numpy as np
 
 from viz.render.panels.paths import path_styles
-from viz.render.text import short
+from viz.render.text import fit, short
 from viz.render.theme import LIGHT
 
 
@@ -25,23 +26,31 @@ class PredictionsPanel:
         columns = min(count, 10 if box[2] / box[3] > 4 else 5)
         rows = math.ceil(count / columns)
         left, bottom, width, height = box
-        heading_room = 0.045
+        wide, tall = figure.get_figwidth(), figure.get_figheight()  # inches: the images stay square
+        points = matplotlib.rcParams["font.size"]
+        heading_room = 1.5 * points / 72 / tall  # a line of "medium" text
+        answer_room = 1.3 * 0.833 * points / 72 / tall  # a line of "small" text under each image
         cell_w, cell_h = width / columns, (height - heading_room) / rows
         self.heading = figure.text(left, bottom + height, "", fontsize="medium", va="top", color=theme.ink,
                                    animated=True)
+        self.heading.set_text(max((self.said(path, count) for path in range(len(self.names))), key=len))
+        fit(self.heading, width, max_lines=1)  # the font size that fits the longest heading it will show
+        self.heading.set_text("")
+        side = max(min(cell_w * 0.8 * wide, (cell_h - answer_room) * 0.92 * tall), 0.05)  # inches
         self.answers = []
         for index, image in enumerate(samples["images"]):
             row, column = divmod(index, columns)
-            x0, y0 = left + column * cell_w, bottom + height - heading_room - (row + 1) * cell_h
-            side = min(cell_w * 0.8 * figure.get_figwidth(), cell_h * 0.55 * figure.get_figheight())
-            ax = figure.add_axes((x0 + (cell_w - side / figure.get_figwidth()) / 2,
-                                  y0 + cell_h - 0.01 - side / figure.get_figheight(),
-                                  side / figure.get_figwidth(), side / figure.get_figheight()))
+            x0, top = left + column * cell_w, bottom + height - heading_room - row * cell_h
+            ax = figure.add_axes((x0 + (cell_w - side / wide) / 2, top - side / tall, side / wide, side / tall))
             ax.imshow(image, cmap="gray_r" if theme.name == "light" else "gray", vmin=0, vmax=1,
                       interpolation="nearest")
             ax.set_axis_off()
-            self.answers.append(figure.text(x0 + cell_w / 2, y0 + 0.005, "", ha="center", va="bottom",
+            self.answers.append(figure.text(x0 + cell_w / 2, top - side / tall, "", ha="center", va="top",
                                             fontsize="small", color=theme.ink, animated=True))
+
+    def said(self, path, right):
+        """The heading: whose readings are shown, and how many are right."""
+        return f"{short(self.names[path], 22)} (lowest loss now): {right} of {len(self.labels)} right"
 
     @property
     def animated_artists(self):
@@ -63,7 +72,7 @@ class PredictionsPanel:
         step = steps[path]
         guesses = self.predicted[path, step]
         right = int((guesses == self.labels).sum())
-        self.heading.set_text(f"{short(self.names[path], 22)} (lowest loss now): {right} of {len(self.labels)} right")
+        self.heading.set_text(self.said(path, right))
         self.heading.set_color(self.colours[path])
         for answer, guess, label in zip(self.answers, guesses, self.labels):
             answer.set_text(f"{guess} \u2713" if guess == label else f"{guess} \u2717 ({label})")
