@@ -288,10 +288,11 @@ def test_lanczos_and_the_time_budget_on_known_matrices():
                                np.broadcast_to(np.eye(2), (3, 2, 2)), atol=1e-2)
     path = np.zeros((1, 41, d))
     path[0, :, 0] = 1
-    budget = ModelCurvature(None, product, [(d,)], 11, cost=1e12, seconds=1e-9)
+    budget = ModelCurvature(None, product, [(d,)], 11, cost=1e12, seconds=1e-9, point_seconds=1.0)
     sharpness, every = budget.sharpness(path)
     computed = np.flatnonzero(np.isfinite(sharpness[0]))
     assert every == 40 and computed.tolist() == [0, 40]  # no time at all: the two ends
+    assert budget.sharpness(path)[0].tobytes() == sharpness.tobytes()  # decided by the estimate: the same every time
     budget.seconds = 60.0
     assert budget.sharpness(path)[1] == 1
     np.testing.assert_allclose(sharpness[0, computed], 5.0, rtol=1e-3)

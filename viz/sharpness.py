@@ -5,11 +5,10 @@ Each problem gives its own :class:`Curvature` (its ``curvature(seed)`` hook): a 
 exact (float64 autodiff Hessians, 2x2), the lesson's is exact (its 5x5 logistic-regression
 Hessian in float64 NumPy), any other Keras model's comes from Hessian-vector products by
 Lanczos iteration to a relative accuracy of :data:`TOLERANCE`, within a time budget (the
-model's ``time_budget``, :data:`SECONDS` by default; past it, at evenly spread steps: ``every``
-says how far apart).
+model's ``time_budget``, :data:`SECONDS` by default, against the cost estimated from the model,
+so the same scene gets the same points on every machine; past it, at evenly spread steps:
+``every`` says how far apart).
 """
-
-import time
 
 import numpy as np
 
@@ -17,7 +16,9 @@ SECONDS = 60.0    # a model's sharpness at every recorded point, unless that wou
 TOLERANCE = 1e-3  # Lanczos stops when the top Ritz value's residual is this share of it
 MAX_ITERATIONS = 60
 CHUNK = 256       # points whose Lanczos iterations run together (one batched product a step)
-SMALL = 1e9       # points x weights x rows up to which a model's sharpness is computed without timing it
+ITERATIONS = 20   # Lanczos iterations a point is expected to take, for the time estimate
+PRODUCT_PASSES = 4  # a Hessian-vector product costs about this many loss evaluations
+MEMORY = 256e6    # bytes of Lanczos vectors held at once (points iterating together x iterations x weights)
 
 
 def largest_symmetric(hessians):
@@ -140,31 +141,21 @@ class ModelCurvature(Curvature):
         resolution: the plane's grid points along each axis.
         cost: multiply-adds of one loss evaluation.
         seconds: the time budget for :meth:`sharpness`.
+        point_seconds: the estimated seconds of one point's sharpness (from the model's cost).
     """
 
-    def __init__(self, loss, product, shapes, resolution, cost=1.0, seconds=SECONDS):
+    def __init__(self, loss, product, shapes, resolution, cost=1.0, seconds=SECONDS, point_seconds=0.0):
         self.loss, self.product = loss, product
         self.shapes, self.resolution, self.cost, self.seconds = tuple(shapes), resolution, float(cost), seconds
+        self.point_seconds = point_seconds
 
     def sharpness(self, params):
         params = np.asarray(params, dtype=np.float64)
         n, points, _ = params.shape
-        if n * points * self.cost <= SMALL:  # a small model: every point, no need to time it
-            return self._top(params), 1
+        every = min(max(1, int(np.ceil(self.point_seconds * n * points / self.seconds))), max(points - 1, 1))
+        chosen = list(range(0, points, every)) + ([points - 1] if (points - 1) % every else [])  # the last always
         values = np.full((n, points), np.nan)
-        self.product(np.nan_to_num(params[:1, 0]), np.ones((1, params.shape[-1])))  # traced before it is timed
-        started = time.perf_counter()
-        first = np.arange(0, points, max(1, points // 8))[:8]  # a first taste: how long one point takes
-        values[:, first] = self._top(params[:, first])
-        each = (time.perf_counter() - started) / max(1, n * len(first))
-        every = min(max(1, int(np.ceil(each * n * points / self.seconds))), max(points - 1, 1))  # the ends at least
-        rest = [step for step in range(0, points, every) if step not in set(first)]
-        if (points - 1) % every:
-            rest.append(points - 1)  # the last point always
-        if rest:
-            values[:, rest] = self._top(params[:, rest])
-        if every > 1:  # only the evenly spread steps: the first taste's others are dropped
-            values[:, [step for step in first if step % every and step != points - 1]] = np.nan
+        values[:, chosen] = self._top(params[:, chosen])
         return values, every
 
     def _top(self, params):
@@ -173,8 +164,9 @@ class ModelCurvature(Curvature):
         finite = np.isfinite(flat).all(axis=1)
         out = np.full(len(flat), np.nan)
         index = np.flatnonzero(finite)
-        for start in range(0, len(index), CHUNK):
-            chosen = index[start:start + CHUNK]
+        chunk = int(np.clip(MEMORY // (8 * MAX_ITERATIONS * flat.shape[-1]), 1, CHUNK))
+        for start in range(0, len(index), chunk):
+            chosen = index[start:start + chunk]
             out[chosen] = lanczos(self.product, flat[chosen], count=1)[0][:, 0]
         return out.reshape(params.shape[:2])
 

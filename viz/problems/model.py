@@ -107,13 +107,14 @@ class KerasModel:
     def curvature(self, seed):
         """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`),
         its sharpness within the time budget (``time_budget``) again."""
-        from viz.sharpness import ModelCurvature
+        from viz.sharpness import ITERATIONS, PRODUCT_PASSES, ModelCurvature
 
         first = self.first_model(seed)
         shapes = [tuple(v.shape) for v in first.trainable_variables]
         size = sum(int(np.prod(shape)) for shape in shapes)
         return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
-                              shapes, self.grid_points(first), cost=size * len(self.x), seconds=self.budgets.time)
+                              shapes, self.grid_points(first), cost=size * len(self.x), seconds=self.budgets.time,
+                              point_seconds=ITERATIONS * PRODUCT_PASSES * forward_cost(first).seconds(len(self.x)))
 
     def vary(self, setting, values):
         """Refuse batch sizes larger than the data and initializers Keras does not know."""
