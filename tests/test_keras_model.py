@@ -141,7 +141,8 @@ def test_a_100k_weight_model_renders_and_says_what_was_subsampled(runner, scene_
     result = runner.invoke(main, ["render", str(scene_file(WIDE)), "-o", str(tmp_path / "wide.gif"),
                                   "--size", "320x180", "--memory-budget", "12MB"])  # 8 points of 2 x 91,501 float64
     assert result.exit_code == 0, result.output
-    assert "has 91,501 weights: to keep memory bounded its weights were recorded every 2 steps" in result.stderr
+    assert "has 91,501 weights: to keep within the time and memory budgets its weights were recorded every 2 steps" \
+        in result.stderr
     with Image.open(tmp_path / "wide.gif") as gif:
         assert gif.n_frames == 8  # steps 0, 2, ..., 14
 

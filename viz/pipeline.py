@@ -426,8 +426,8 @@ def _notes(recording, name, say):
     from viz.divergence import diverged_steps
 
     if recording.every > 1:
-        say(f"note: {name!r} has {recording.params.shape[-1]:,} weights: to keep memory bounded its weights "
-            f"were recorded every {recording.every} steps (the frame says so)", err=True)
+        say(f"note: {name!r} has {recording.params.shape[-1]:,} weights: to keep within the time and memory budgets "
+            f"its weights were recorded every {recording.every} steps (the frame says so)", err=True)
     if all(step is not None for step in diverged_steps(recording)):
         say(f"warning: in {name!r} every optimizer diverged (the animation marks where); "
             "a smaller learning rate may help", err=True)
