@@ -27,12 +27,12 @@ def lines(params, loss_fn, cost=1.0):
     n, points, d = params.shape
     count = int(np.clip(BUDGET / (cost * n * len(ALPHAS)), 2, POINTS))
     steps = np.unique(np.round(np.linspace(0, points - 1, min(count, points))).astype(int))
-    start = params[:, :1, None]  # [n, 1, 1, d]
-    along = start + ALPHAS[None, None, :, None] * (params[:, steps, None] - start)  # [n, k, a, d]
-    flat = along.reshape(-1, d)
-    finite = np.isfinite(flat).all(axis=1)
-    loss = np.full(len(flat), np.nan)
-    if finite.any():
-        with np.errstate(all="ignore"):
-            loss[finite] = np.asarray(loss_fn(flat[finite]), dtype=np.float64)
-    return {"steps": steps, "alpha": ALPHAS.copy(), "loss": loss.reshape(n, len(steps), len(ALPHAS))}
+    loss = np.full((n, len(steps), len(ALPHAS)), np.nan)
+    for path in range(n):  # one path's lines at a time: a big model's weight vectors are not all made at once
+        for at, step in enumerate(steps):
+            along = params[path, 0] + ALPHAS[:, None] * (params[path, step] - params[path, 0])  # [a, d]
+            finite = np.isfinite(along).all(axis=1)
+            if finite.any():
+                with np.errstate(all="ignore"):
+                    loss[path, at, finite] = np.asarray(loss_fn(along[finite]), dtype=np.float64)
+    return {"steps": steps, "alpha": ALPHAS.copy(), "loss": loss}
