@@ -6,7 +6,6 @@ import hashlib
 import html
 import inspect
 import io
-import json
 import os
 import re
 import shutil
@@ -21,7 +20,7 @@ import click
 import numpy as np
 import pytest
 from PIL import Image
-from test_player import Chromium
+from test_player import Chromium, wait
 
 import viz
 from viz.cli import main
@@ -293,36 +292,13 @@ def test_html_deck_moves_with_keys_plays_and_loads_nothing(folder, tmp_path):
         browser.close()
 
 
-def wait(browser, condition, seconds=15):
-    deadline = time.monotonic() + seconds
-    while browser.js(condition) is not True:
-        assert time.monotonic() < deadline, condition
-        time.sleep(0.05)
-
-
 class Watching(Chromium):
     """Chromium that keeps the URL of every request the page makes (DevTools Network events)."""
 
-    def send(self, method, **params):
+    def saw(self, reply):
         self.requests = getattr(self, "requests", [])
-        self.count += 1
-        message = {"id": self.count, "method": method, "params": params,
-                   **({"sessionId": self.session} if self.session else {})}
-        os.write(self.commands, json.dumps(message).encode() + b"\0")
-        while True:
-            while b"\0" not in self.buffer:
-                chunk = os.read(self.replies, 1 << 16)
-                if not chunk:
-                    raise EOFError("chromium closed the DevTools pipe")
-                self.buffer += chunk
-            raw, self.buffer = self.buffer.split(b"\0", 1)
-            reply = json.loads(raw)
-            if reply.get("method") == "Network.requestWillBeSent":
-                self.requests.append(reply["params"]["request"]["url"])
-            if reply.get("id") == self.count:
-                if "error" in reply:
-                    raise RuntimeError(reply["error"])
-                return reply["result"]
+        if reply.get("method") == "Network.requestWillBeSent":
+            self.requests.append(reply["params"]["request"]["url"])
 
 
 @pytest.mark.slow

@@ -62,7 +62,7 @@ def player_html():
 def test_the_notebook_player_fits_the_window_and_an_untrusted_one_shows_the_poster(player_html, window, tmp_path):
     if CHROMIUM is None:
         pytest.fail("no Chromium on PATH: the notebook player is measured in headless Chromium", pytrace=False)
-    from test_player import Chromium
+    from test_player import Chromium, wait
 
     width, height = window
     page = ("<!doctype html><html><body style='margin: 0'><div style='height: 110px'>notebook menus</div>"
@@ -98,20 +98,13 @@ def test_the_notebook_player_fits_the_window_and_an_untrusted_one_shows_the_post
         browser.close()
 
 
-def wait(browser, condition, seconds=15):
-    deadline = time.monotonic() + seconds
-    while browser.js(condition) is not True:
-        assert time.monotonic() < deadline, condition
-        time.sleep(0.05)
-
-
 @pytest.mark.slow
 def test_the_notebook_frame_grows_by_the_players_captions_and_chapters(tmp_path):
     """Captions add a line and a chapter list under the player: the notebook's frame grows by
     them, so the picture keeps the size it has without captions."""
     if CHROMIUM is None:
         pytest.fail("no Chromium on PATH: the notebook player is measured in headless Chromium", pytrace=False)
-    from test_player import Chromium
+    from test_player import Chromium, wait
 
     bowl = Scene("bowl", surfaces.get("booth"), optimizers={"Adam": "adam"}, learning_rate=0.5, steps=6)
     told = Scene("bowl", surfaces.get("booth"), optimizers={"Adam": "adam"}, learning_rate=0.5, steps=6,

@@ -122,6 +122,9 @@ class Chromium:
         self.session = self.send("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
         self.url = url
 
+    def saw(self, reply):
+        """Each DevTools message as it arrives (an event or a reply); a subclass may watch them."""
+
     def send(self, method, **params):
         self.count += 1
         message = {"id": self.count, "method": method, "params": params,
@@ -135,6 +138,7 @@ class Chromium:
                 self.buffer += chunk
             raw, self.buffer = self.buffer.split(b"\0", 1)
             reply = json.loads(raw)
+            self.saw(reply)
             if reply.get("id") == self.count:
                 if "error" in reply:
                     raise RuntimeError(reply["error"])
@@ -302,3 +306,11 @@ def test_the_readout_follows_the_running_optimizer_in_a_sequence(runner, quick, 
     data = json.loads(re.search(r'<script type="application/json" id="viz-data">(.*?)</script>', page).group(1))
     # SGD runs its 16 steps, then Adam its 16 while SGD stays at 15
     assert data["frames"] == 2 * FRAMES and data["steps"] == list(range(FRAMES)) * 2
+
+
+def wait(browser, condition, seconds=15):
+    """Until the page's JavaScript ``condition`` is true (an assertion error after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while browser.js(condition) is not True:
+        assert time.monotonic() < deadline, condition
+        time.sleep(0.05)
