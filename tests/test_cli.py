@@ -27,6 +27,7 @@ def test_default_output_is_outputs_file_stem(runner, quick, outputs):
     assert sorted(p.name for p in outputs.iterdir()) == [".cache", "quick.gif", "quick.gif.json"]
 
 
+@pytest.mark.slow
 def test_export_npz_and_csv(runner, quick, tmp_path):
     npz = tmp_path / "quick.npz"
     assert runner.invoke(main, ["export", str(quick), "-o", str(npz)]).exit_code == 0

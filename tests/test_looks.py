@@ -39,6 +39,7 @@ def difference(a, b):
     return float(np.linalg.norm(lab(a) - lab(b)))
 
 
+@pytest.mark.slow
 def test_a_schedule_beside_constant_rates_renders_and_says_its_rate(tmp_path):
     """The crash of the issue (KeyError in the legend), the legend's words for the schedule and
     the rate now on the counter."""

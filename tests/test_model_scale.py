@@ -64,6 +64,7 @@ def test_a_prime_step_count_keeps_its_last_step():
     assert (next(p for p in frames.panels if isinstance(p, CurvePanel)).x[:, -1] == 1.0).all()  # the curves end at epoch 1
 
 
+@pytest.mark.slow
 def test_memory_does_not_hold_full_gradients():
     x, y = xor(64)
     scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1),
@@ -99,6 +100,7 @@ def batchnorm():
     return record(Scene("bn", problem, optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05), seed=0), x, y
 
 
+@pytest.mark.slow
 def test_batchnorm_state_is_recorded_and_the_loss_is_what_evaluate_says(batchnorm):
     recording, x, y = batchnorm
     model = bn_cnn()
@@ -121,6 +123,7 @@ def test_batchnorm_state_is_recorded_and_the_loss_is_what_evaluate_says(batchnor
         np.testing.assert_allclose(recording.loss[path, step], evaluated, rtol=1e-5)
 
 
+@pytest.mark.slow
 def test_the_budgets_change_the_grid_and_the_manifest_says_so(tmp_path):
     x, y = xor(64)
     scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1),

@@ -51,8 +51,8 @@ def pdf_words(path):
     return words, (page.width, page.height), min(sizes)
 
 
-@pytest.mark.parametrize("size, scales", [pytest.param("1280x720", (0.75, 1.0, 1.5), marks=pytest.mark.slow),
-                                          ("960x720", (0.75, 1.0))])
+@pytest.mark.slow
+@pytest.mark.parametrize("size, scales", [("1280x720", (0.75, 1.0, 1.5)), ("960x720", (0.75, 1.0))])
 def test_long_titles_and_labels_stay_on_the_page_as_text(tmp_path, size, scales):
     """The last frame as PDF: the title's and every label's words are there, as text, each
     inside the page; no letter smaller than the smallest text size (or the scene's own, if

@@ -182,6 +182,7 @@ def test_same_rate_and_tuned_parts_share_one_plane(small):
     assert first.params is small.params and second.loss is faster.loss  # only the view changes
 
 
+@pytest.mark.slow
 def test_both_shows_a_card_between_the_halves_and_keeps_the_legend_in_place(tmp_path):
     """The held end of the same-rate half ends with a card saying what comes next; both halves'
     legends have their entries in the same places (no reflow when the rates appear)."""
