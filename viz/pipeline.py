@@ -10,7 +10,6 @@ with the same defaults (:data:`DEFAULTS`); :func:`plan` reads them into checked 
 
 import dataclasses
 import re
-import tempfile
 import time
 from contextlib import nullcontext
 from pathlib import Path
@@ -19,6 +18,7 @@ from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
 from viz.settings import DEFAULTS, MAX_SEEDS, PLANES, budget, model_budgets, render_options
 from viz.scene import Scene, load_scenes, select
+from viz.store.outputs import cannot_write, prepare_folder
 
 OUTPUT_FOLDER = Path("outputs")
 CACHE = ".cache"  # under OUTPUT_FOLDER
@@ -90,6 +90,7 @@ class Job:
         """Record (or read the cache), render, write the manifest and summaries. ``progress(label)``
         gives a context manager yielding a ``(done, total)`` callback; ``say(text, err)``
         prints what a user should know (chosen rates, summaries, warnings)."""
+        from viz import spread
         from viz.render.animation import render, render_within
         from viz.store import manifest
 
@@ -121,10 +122,10 @@ class Job:
                                                                described, used, frames, changes, extra))
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
-                tables.append(_spread_summary(part, seeds_table(self.path, tuned), say,
+                tables.append(spread.summarize(part, seeds_table(self.path, tuned), say,
                                               "tuned learning rates" if tuned else "final training loss"))
         except OSError as error:
-            raise _cannot_write(self.path, error) from None
+            raise cannot_write(self.path, error) from None
         except SpecError as error:  # e.g. a boundary panel for a model whose outputs are not one probability
             raise _in_scene(error, self.name) from None
         last = parts[-1][0]
@@ -223,7 +224,7 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **
     for scene_file, name, picked, n_scenes in chosen:
         picked = _checked(picked, name, options, look)
         path = output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
-        _prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
+        prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
         if options["seeds"] > 1 and not options["overwrite"]:
             for table in (seeds_table(path, tuned) for tuned in _parts(options["tune_lr"])):
                 if table.exists():
@@ -252,14 +253,14 @@ def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=
     (scene_file, name, picked, n_scenes), = chosen
     picked = _checked(picked, name, options)
     path = output or default_output(scene_file, name, n_scenes, picked, "npz")
-    _prepare_folder(path)
+    prepare_folder(path)
     job = Job(scene_file, name, picked, path, None, {**options, "tune_lr": None, "max_size": None})
     recording, _ = job._recording(picked, progress, say)
     _notes(recording, name, say)
     try:
         recording.to_csv(path) if path.suffix.lower() == ".csv" else recording.save(path)
     except OSError as error:
-        raise _cannot_write(path, error) from None
+        raise cannot_write(path, error) from None
     return path, recording
 
 
@@ -369,35 +370,6 @@ def default_output(scene_file, name, n_scenes, scene, fmt, folder=None):
     return Path(folder or OUTPUT_FOLDER) / (f"{stem}_frames" if fmt == "frames" else f"{stem}.{fmt}")
 
 
-def _prepare_folder(path, overwrite=True, folder=False):
-    """Create the output's folder and make sure a file can be written there, before any
-    training: :class:`OutputError` if it cannot. ``folder``: the output is itself a folder."""
-    if folder and (path.is_symlink() or (path.exists() and not path.is_dir())):
-        raise OutputError(f"{path} exists and is not a folder; frames are written into a folder")
-    if folder and path.is_dir() and any(not re.fullmatch(r"frame_\d+\.png", f.name) for f in path.iterdir()):
-        raise OutputError(f"{path} holds other files than frames; name a new folder for the frames")
-    if path.is_dir() and not folder:
-        raise OutputError(f"{path} is a folder; give a file name such as {path / 'lesson.gif'}")
-    if not overwrite and path.exists():
-        raise OutputError(f"{path} exists, and overwriting is turned off")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise OutputError(f"cannot create the folder {path.parent}: {error.strerror}") from None
-    try:
-        tempfile.TemporaryFile(dir=path.parent).close()
-    except OSError as error:
-        raise OutputError(f"cannot write into {path.parent}: {error.strerror}") from None
-
-
-def _cannot_write(path, error):
-    """One line for a failed write: the OS's reason, or the first line of an encoder's report."""
-    reason = getattr(error, "strerror", None) or str(error).splitlines()[0]
-    if "No space left" in str(error):  # ffmpeg's report of a full disk
-        reason = "No space left on device"
-    return OutputError(f"cannot write {path}: {reason}")
-
-
 def _parts(tune_lr):
     """Which parts the animation plays, as "is it the tuned one": same rate, tuned, or both."""
     return {None: [False], "tuned": [True], "both": [False, True]}[tune_lr]
@@ -406,19 +378,6 @@ def _parts(tune_lr):
 def seeds_table(path, tuned):
     """The summary CSV of several initializations beside the output ``path``."""
     return path.with_name(f"{path.stem}{'.tuned' if tuned else ''}.seeds.csv")
-
-
-def _spread_summary(recording, table, say, heading):
-    """Say the summary over several initializations and write it as the CSV ``table``."""
-    from viz import spread
-
-    rows = spread.summary(recording)
-    spread.write_csv(rows, table)
-    seeds = recording.spread["seeds"]
-    say(f"{heading}, {len(seeds)} initializations (seeds {seeds[0]}-{seeds[-1]}), written to {table}:")
-    for line in spread.table(rows) + spread.claims(rows):
-        say("    " + line)
-    return table
 
 
 def _notes(recording, name, say):

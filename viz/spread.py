@@ -90,3 +90,14 @@ def write_csv(rows, path):
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def summarize(recording, path, say, heading):
+    """Say the summary over several initializations and write it as the CSV ``path``."""
+    rows = summary(recording)
+    write_csv(rows, path)
+    seeds = recording.spread["seeds"]
+    say(f"{heading}, {len(seeds)} initializations (seeds {seeds[0]}-{seeds[-1]}), written to {path}:")
+    for line in table(rows) + claims(rows):
+        say("    " + line)
+    return path

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from viz import pipeline, workers
 from viz.errors import OptionError, VizError
+from viz.store.outputs import prepare_folder
 
 KINDS = {".pptx": "mp4", ".html": "html"}  # the deck's suffix -> the format of its scenes
 
@@ -45,7 +46,7 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
     if fmt is None:
         raise OptionError("output", str(output), "a deck is a .pptx (PowerPoint, Keynote, Impress) or .html file")
     options = {**options, "format": fmt}
-    pipeline._prepare_folder(output, options.get("overwrite", True))
+    prepare_folder(output, options.get("overwrite", True))
     with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as folder:
         jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
         slides = _rendered(jobs, options, workers_count, progress, say)

@@ -1,8 +1,6 @@
 """Evaluating a Keras model for many weight vectors at once: the loss (and its gradient) for
 the landscape and the paths, the outputs for the decision regions."""
 
-import math
-
 import numpy as np
 
 from viz.backend import load_keras

@@ -12,11 +12,13 @@ from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
 from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, stride
 from viz.problems.digits import sample_rows
+from viz.problems.built import built_model, initialized
 from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, output_evaluator,
-                                   shaped_like, why_no_hidden, why_no_regions)
+                                   why_no_hidden, why_no_regions)
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
+from viz.problems.joined import join
 from viz.recording import Recording
-from viz.varied import initializer_name, stated_rate
+from viz.varied import stated_rate
 
 INITIALIZERS = ("zeros", "ones", "uniform", "normal", "glorot_uniform", "glorot_normal", "he_normal",
                 "he_uniform", "lecun_normal", "lecun_uniform", "orthogonal", "truncated_normal")  # in messages
@@ -254,57 +256,7 @@ class KerasModel:
             parts.append(problem.plain(scene.one_path(path, problem), seed,
                                        lambda done, _, before=before: progress(before + done, total), seeds, every,
                                        view=False))
-        return self.join(scene, paths, parts, first)
-
-    def join(self, scene, paths, parts, first):
-        """One recording of ``parts`` (one-path recordings, in ``paths``' order), on the plane
-        of all their paths."""
-        points = max(part.params.shape[1] for part in parts)
-
-        def stacked(arrays, axis=1):
-            return np.concatenate([_padded(array, points, axis) for array in arrays])
-
-        params, loss = stacked([p.params for p in parts]), stacked([p.loss for p in parts])
-        spread = {}
-        if parts[0].spread:
-            spread = {key: stacked([p.spread[key] for p in parts], 2) for key in parts[0].spread if key != "seeds"}
-            spread["seeds"] = parts[0].spread["seeds"]
-        spes = [part.steps_per_epoch for part in parts]
-        epoch = None
-        if len(set(spes)) > 1:  # time in epochs: each point's step over its path's steps per epoch
-            epoch = stacked([p.optimizer_steps[None] / p.steps_per_epoch for p in parts])
-        landscape = self.landscape(first)
-        meta = dict(parts[0].meta, learning_rate=scene.learning_rate, optimizers={}, paths=[])
-        for path, part in zip(paths, parts):
-            meta["optimizers"].update(part.meta["optimizers"])
-            named = None if path.initializer is None else initializer_name(path.initializer)
-            meta["paths"].append(dict(part.meta["paths"][0], optimizer=path.optimizer, initializer=named))
-        if scene.batch_size:
-            meta["batch_size"] = list(scene.batch_size)
-        regions, hidden = dict(parts[0].regions), dict(parts[0].hidden)
-        if regions:
-            regions["outputs"] = stacked([p.regions["outputs"] for p in parts])
-        for key in ("outputs", "line") if hidden else ():
-            if key in hidden:
-                hidden[key] = stacked([p.hidden[key] for p in parts])
-        history = {key: np.concatenate([p.history[key] for p in parts]) for key in parts[0].history}
-        samples = dict(parts[0].samples)
-        for key in ("predicted", "confidence") if samples else ():
-            samples[key] = stacked([p.samples[key] for p in parts])
-        if samples:
-            samples["predicted"] = np.nan_to_num(samples["predicted"], nan=-1).astype(np.int8)
-        optional = {key: stacked([getattr(p, key) for p in parts]) if getattr(parts[0], key) is not None else None
-                    for key in ("accuracy", "grads", "state")}
-        points = params if optional["state"] is None else np.concatenate([params, optional["state"]], axis=-1)
-        shown = self.state_view(first, points, loss, spread, landscape)
-        if optional["grads"] is None:  # the lesson keeps its gradients in full; a model, on the plane
-            optional.update(self.gradients(first, points, shown))
-        return Recording(names=tuple(path.label for path in paths), params=params, loss=loss,
-                         param_names=parts[0].param_names, plane=shown, steps_per_epoch=max(spes),
-                         every=parts[0].every, last_step=max(p.last_step for p in parts), history=history, meta=meta,
-                         regions=regions, data=parts[0].data, spread=spread, epoch=epoch, hidden=hidden,
-                         samples=samples, path_steps=None if epoch is None else np.array([p.last_step for p in parts]),
-                         **optional)
+        return join(self, scene, paths, parts, first)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
         """The training loss of every optimizer at each of ``rates`` after the scene's epochs,
@@ -405,30 +357,6 @@ class KerasModel:
 
 
 
-def _padded(array, points, axis):
-    """``array`` NaN-padded along ``axis`` to ``points``."""
-    width = [(0, 0)] * array.ndim
-    width[axis] = (0, points - array.shape[axis])
-    return np.pad(array.astype(np.float64 if array.dtype.kind != "f" else array.dtype), width,
-                  constant_values=np.nan)
-
-
-def initialized(build, initializer):
-    """``build`` with every kernel of the model drawn again by ``initializer`` (a Keras name or
-    instance; a fresh copy each time, so the seed set before decides it), the rest as built."""
-    def build_initialized():
-        keras = load_keras()
-        model = build()
-        fresh = (keras.initializers.get(initializer) if isinstance(initializer, str)
-                 else type(initializer).from_config(initializer.get_config()))
-        for variable in model.trainable_variables:
-            if variable.path.split("/")[-1] == "kernel":
-                variable.assign(fresh(variable.shape, variable.dtype))
-        return model
-
-    return build_initialized
-
-
 def _count(variables):
     return sum(int(np.prod(v.shape)) for v in variables)
 
@@ -441,38 +369,6 @@ def _projected(slope, points, basis, floats=2e7):
     chunk = max(1, int(floats // points.shape[-1]))
     on_plane = np.concatenate([slope(flat[i:i + chunk]) @ basis.T for i in range(0, len(flat), chunk)])
     return on_plane.reshape(*points.shape[:-1], 2)
-
-
-def built_model(problem):
-    """``problem.build()``, checked: a Keras model with trainable weights whose output fits the
-    loss and the targets (tried on two rows, before any training)."""
-    keras = load_keras()
-
-    model = problem.build()
-    if not isinstance(model, keras.Model):
-        raise SpecError(f"keras_model build() must return a keras.Model, not {type(model).__name__}")
-    if not model.built or not model.trainable_variables:
-        raise SpecError("keras_model build() returned a model without weights: start it with keras.Input(shape)")
-    try:
-        outputs = model(problem.x[:2], training=False)
-    except Exception as error:  # noqa: BLE001 - the user's model: say what it made of the data
-        raise SpecError(f"keras_model: the model cannot take x of shape {problem.x.shape[1:]} per row: "
-                        f"{_first_line(error)}") from None
-    loss = keras.losses.get(problem.loss) if isinstance(problem.loss, str) else problem.loss
-    try:
-        value = np.asarray(loss(shaped_like(problem.y[:2], outputs), outputs))
-    except Exception as error:  # noqa: BLE001
-        value, why = None, _first_line(error)
-    if value is None or not np.isfinite(value).all():
-        name = problem.loss if isinstance(problem.loss, str) else type(problem.loss).__name__
-        raise SpecError(f"keras_model: the loss {name} does not fit outputs of shape {tuple(outputs.shape[1:])} and "
-                        f"y of shape {problem.y.shape[1:] or '(one value per row)'}"
-                        + (f": {why}" if value is None else ": it is not finite (are the labels in range?)"))
-    return model
-
-
-def _first_line(error):
-    return (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
 
 
 def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,

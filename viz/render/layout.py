@@ -14,22 +14,21 @@ from matplotlib.text import Text
 
 from viz.divergence import diverged_steps
 from viz.errors import OptionError, SpecError
-from viz.render.panels.caption import CaptionBand
-from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
-from viz.render.panels.contour import ContourPanel
 from viz.render.framing import visited_view
-from viz.render.panels.hidden import HiddenPanel
+from viz.render.panels.boundary import BoundaryPanel, LinearBoundaryPanel
+from viz.render.panels.caption import CaptionBand
+from viz.render.panels.contour import ContourPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
-from viz.render.panels.honesty import PlaneReadout, has_readout
-from viz.render.panels.line import LinePanel
-from viz.render.panels.range_test import RangeTestPanel, fans, refusal
-from viz.render.panels.sharpness import SharpnessPanel
+from viz.render.panels.extras import extra_grid, extra_panels, split_below
 from viz.render.panels.grid import GridPanel, grid_shape
+from viz.render.panels.hidden import HiddenPanel
+from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import legend_handles
 from viz.render.panels.predictions import PredictionsPanel
-from viz.render.text import MIN_POINTS, fit, lines
+from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
+from viz.render.text import MIN_POINTS, fit, lines
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
 
@@ -108,8 +107,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
         strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
     if options.extras:  # the curves on top, the other panels in rows below them
-        columns, rows = _extra_grid(figure, area, len(options.extras), scale)
-        area, row = _split(area, scale, rows)
+        columns, rows = extra_grid(figure, area, len(options.extras), scale)
+        area, row = split_below(area, scale, rows)
     curves = curve_panels(figure, area, recording, options, theme)
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
         for ax in {line.axes for line in panel.lines}:
@@ -179,48 +178,6 @@ def _grid(figure, recording, options, theme, box):
     fit(cax.yaxis.label, height=cax.get_position().height, max_lines=2)
     _inside_left(axes[0], *axes[1:], cax)
     return panel
-
-
-EXTRAS = {"sharpness": SharpnessPanel, "rates": RangeTestPanel, "line": LinePanel}
-
-
-PANEL_INCHES = 1.9  # the narrowest an extra panel gets, its tick labels and y label included
-
-
-def _extra_grid(figure, area, count, scale):
-    """Columns and rows for ``count`` panels below the curves in ``area``: side by side where
-    each gets :data:`PANEL_INCHES`, else in more rows."""
-    columns = max(1, min(count, int(area[2] * figure.get_figwidth() // (PANEL_INCHES * scale))))
-    return columns, math.ceil(count / columns)
-
-
-def _split(area, scale, rows=1):
-    """The curves' room ``area`` cut in two: the curves above, ``rows`` rows for the other
-    panels below (their titles, tick labels and the curves' x label between them)."""
-    left, bottom, width, height = area
-    room = 0.15 * scale
-    lower = (height - room) * (0.48 if rows == 1 else 0.66)
-    return (left, bottom + lower + room, width, height - lower - room), (left, bottom, width, lower)
-
-
-def extra_panels(figure, box, recording, names, theme, scale=1.0, columns=None):
-    """The panels ``names`` (sharpness, rates, line) in ``box``, ``columns`` side by side (all
-    by default), in rows from the top."""
-    left, bottom, width, height = box
-    columns = columns or len(names)
-    rows = math.ceil(len(names) / columns)
-    gap = 0.85 * scale / figure.get_figwidth()  # inches for the tick labels and y label
-    room = 0.12 * scale if rows > 1 else 0.0  # between rows: the x label above, the title below
-    each = (width - gap * (columns - 1)) / columns
-    tall = (height - room * (rows - 1)) / rows
-    panels = []
-    for index, name in enumerate(names):
-        row, column = divmod(index, columns)
-        ax = figure.add_axes((left + column * (each + gap), bottom + (rows - 1 - row) * (tall + room), each, tall))
-        panels.append(EXTRAS[name](ax, recording, theme))
-        fit(ax.yaxis.label, height=tall, max_lines=2)
-        fit(ax.xaxis.label, width=each + gap * 0.8, max_lines=2)
-    return panels
 
 
 def check(recording, options):

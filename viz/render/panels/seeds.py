@@ -2,7 +2,6 @@
 plane of all of them (the curves beside show medians over all the seeds, so the contour panel
 shows where all of them went, not the main run alone)."""
 
-import numpy as np
 from matplotlib.lines import Line2D
 
 from viz.divergence import divergence_steps, view_range
