@@ -70,8 +70,10 @@ def test_memory_does_not_hold_full_gradients():
     scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1),
                   optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05)
     recording = record(scene, seed=2)
+    random = record(scene, seed=2, plane="random")
     assert recording.grads is None and recording.grads_on_plane.shape == (2, 5, 2)
-    # the arrows: the full gradient of the loss, by TensorFlow, projected on the plane
+    # the arrows: the full gradient of the loss, by TensorFlow, projected on the plane (on a random plane, whose
+    # basis is skew, its least-squares coordinates in it)
     import tensorflow as tf
 
     model = mlp()
@@ -89,6 +91,8 @@ def test_memory_does_not_hold_full_gradients():
         full = np.concatenate([g.numpy().ravel() for g in tape.gradient(loss, model.trainable_variables)])
         np.testing.assert_allclose(recording.grads_on_plane[path, step], full @ recording.plane.basis.T,
                                    rtol=1e-5, atol=1e-6)
+        on_random = np.linalg.lstsq(random.plane.basis.T, full, rcond=None)[0]
+        np.testing.assert_allclose(random.grads_on_plane[path, step], on_random, rtol=1e-5, atol=1e-6)
 
 
 @pytest.fixture(scope="module")
@@ -128,13 +132,17 @@ def test_the_budgets_change_the_grid_and_the_manifest_says_so(tmp_path):
     x, y = xor(64)
     scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1),
                   optimizers={"SGD": "sgd"}, learning_rate=0.05)
-    report = viz.render(scene, tmp_path / "mlp.png", size=(320, 180), time_budget=0.049, memory_budget="1MB")
+    report = viz.render(scene, tmp_path / "mlp.png", size=(320, 180), time_budget=0.04, memory_budget="1MB")
     problem = json.loads(report.manifest.read_text())["problem"]
-    # 19 operations a row (12 multiply-adds, 7 activations) on 64 rows: about 1.5 ms a point (the overhead), so
-    # half of 0.049 s is 16 points, 4x4; the other half, at 4 passes a point, 4 points for the 4 steps: every 2nd
-    assert cost.forward_cost(mlp()).seconds(64) == pytest.approx(1.5e-3, rel=1e-3)
-    assert problem["grid"] == 4 and problem["every"] == 2 and problem["reduced"] == ["grid", "stride"]
-    assert problem["time_budget"] == 0.049 and problem["memory_budget"] == 1e6
+    # 19 operations a row (12 multiply-adds, 7 activations) on 64 rows: about 1 ms a point (the overhead), so the
+    # grid's 30% of 0.04 s is 12 points, 3x3; the paths' 40%, at 4 passes a point, 4 points for the 4 steps: every
+    # 2nd; the sharpness' 20% is not one point's 20 Lanczos products (80 ms), the lines' 10% not one line's 40 points
+    assert cost.forward_cost(mlp()).seconds(64) == pytest.approx(1e-3, rel=1e-3)
+    assert problem["grid"] == 3 and problem["every"] == 2 and problem["reduced"] == ["grid", "stride"]
+    assert problem["time_budget"] == 0.04 and problem["memory_budget"] == 1e6
+    assert problem["sharpness_every"] == 0 and "time_budget=0.04 s" in problem["no_sharpness"] and problem["no_lines"]
+    with pytest.raises(OptionError, match="the sharpness panel: not computed within the time budget"):
+        viz.render(scene, tmp_path / "no.png", time_budget=0.04, panels="contour,curves,sharpness")
     with pytest.raises(OptionError, match="time_budget=1e-09: .*too small for even a 3x3 grid"):
         viz.render(scene, tmp_path / "no.png", time_budget=1e-9)
     with pytest.raises(OptionError, match="memory_budget"):

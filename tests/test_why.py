@@ -266,8 +266,9 @@ def test_blitted_frames_with_the_new_panels_equal_a_full_redraw(small):
 
 def test_lanczos_and_the_time_budget_on_known_matrices():
     """A product by fixed symmetric matrices (one per point, 80 x 80: more than Lanczos'
-    iterations): the top eigenvalues to 1e-3; with no time to spare, evenly spread steps."""
-    from viz.sharpness import ModelCurvature, lanczos
+    iterations): the top eigenvalues to 1e-3; with little time to spare, evenly spread steps,
+    with none, no steps."""
+    from viz.sharpness import ITERATIONS, PRODUCT_PASSES, ModelCurvature, lanczos
 
     rng = np.random.default_rng(4)
     d = 80
@@ -288,11 +289,17 @@ def test_lanczos_and_the_time_budget_on_known_matrices():
                                np.broadcast_to(np.eye(2), (3, 2, 2)), atol=1e-2)
     path = np.zeros((1, 41, d))
     path[0, :, 0] = 1
-    budget = ModelCurvature(None, product, [(d,)], 11, cost=1e12, seconds=1e-9, point_seconds=1.0)
+    point = ITERATIONS * PRODUCT_PASSES * 0.5  # seconds a point's sharpness is estimated at
+    budget = ModelCurvature(None, product, [(d,)], 11, seconds=2.5 * point, loss_seconds=0.5)
     sharpness, every = budget.sharpness(path)
     computed = np.flatnonzero(np.isfinite(sharpness[0]))
-    assert every == 40 and computed.tolist() == [0, 40]  # no time at all: the two ends
+    assert every == 40 and computed.tolist() == [0, 40]  # time for two points: the two ends
     assert budget.sharpness(path)[0].tobytes() == sharpness.tobytes()  # decided by the estimate: the same every time
-    budget.seconds = 60.0
+    budget.seconds = 11 * point
+    assert budget.sharpness(path)[1] == 4  # 11 points afford every 4th step: 0, 4, ..., 40
+    budget.seconds = 1.5 * point
+    nowhere, every = budget.sharpness(path)
+    assert every == 0 and np.isnan(nowhere).all()  # not even the two ends: none
+    budget.seconds = 60 * point
     assert budget.sharpness(path)[1] == 1
     np.testing.assert_allclose(sharpness[0, computed], 5.0, rtol=1e-3)

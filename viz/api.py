@@ -38,7 +38,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     optimizer; ``panels="contour,curves,sharpness,line"`` adds why the paths move, see
     docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
     keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
-    60, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
+    40, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
     ``"random"`` views a model on other directions than its paths' principal ones). ``jobs``
     renders a folder's scenes in that many worker processes (the same bytes as with one).
 

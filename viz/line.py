@@ -7,29 +7,37 @@ import numpy as np
 ALPHAS = np.arange(40) / 30  # 0 (the start) to 1.3; 1 (the point itself) is ALPHAS[30]
 HEAD = 30
 POINTS = 80          # recorded steps with a line, at most (evenly spread; the panel shows the latest)
-BUDGET = 2e10        # multiply-adds of all the lines' loss evaluations: bigger models get fewer steps
 
 
-def lines(params, loss_fn, cost=1.0):
-    """The loss along each path's line at evenly spread recorded steps.
+def lines(params, loss_fn, loss_seconds=0.0, seconds=float("inf")):
+    """The loss along each path's line at evenly spread recorded steps, as many as ``seconds``
+    affords (the first step's line is the start itself: it costs nothing).
 
     Args:
         params: the paths [n, points, d] (NaN after a divergence).
         loss_fn: flat weight vectors [m, d] -> loss [m].
-        cost: multiply-adds of one loss evaluation (weights times training rows), which
-            sets how many steps fit :data:`BUDGET`.
+        loss_seconds: the estimated seconds of one loss evaluation.
+        seconds: the time the lines may take.
 
     Returns:
         ``{"steps": [k] recorded steps, "alpha": ALPHAS, "loss": [n, k, len(ALPHAS)]}``
-        (NaN where the path is).
+        (NaN where the path is), or {} when not even the last step's lines fit ``seconds``.
     """
     params = np.asarray(params, dtype=np.float64)
     n, points, d = params.shape
-    count = int(np.clip(BUDGET / (cost * n * len(ALPHAS)), 2, POINTS))
-    steps = np.unique(np.round(np.linspace(0, points - 1, min(count, points))).astype(int))
+    line_seconds = loss_seconds * n * len(ALPHAS)
+    count = min(POINTS - 1, points - 1, int(seconds / line_seconds) if line_seconds else points)  # after the start
+    if count < 1 and points > 1:
+        return {}
+    steps = np.unique(np.round(np.linspace(0, points - 1, count + 1)).astype(int))
     loss = np.full((n, len(steps), len(ALPHAS)), np.nan)
     for path in range(n):  # one path's lines at a time: a big model's weight vectors are not all made at once
         for at, step in enumerate(steps):
+            if step == 0:  # the start, at every alpha
+                start = params[path, :1]
+                if np.isfinite(start).all():
+                    loss[path, at] = float(np.asarray(loss_fn(start))[0])
+                continue
             along = params[path, 0] + ALPHAS[:, None] * (params[path, step] - params[path, 0])  # [a, d]
             finite = np.isfinite(along).all(axis=1)
             if finite.any():

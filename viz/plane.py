@@ -114,6 +114,20 @@ def coordinates(params, origin, basis):
         *np.shape(params)[:-1], 2)
 
 
+def projected_gradients(slope, points, basis, floats=2e7):
+    """The gradients ``slope`` gives at ``points`` [n_paths, count, d (+ state)] in the plane's
+    ``basis`` [2, d] (least squares, as :func:`viz.plane.coordinates`: a random basis is
+    skew), [n_paths, count, 2], NaN where a point is; ``floats`` gradient values at a time
+    (never all full gradients at once)."""
+    flat = np.nan_to_num(points.reshape(-1, points.shape[-1]))
+    chunk = max(1, int(floats // points.shape[-1]))
+    with np.errstate(all="ignore"):
+        on_plane = np.concatenate([coordinates(slope(flat[i:i + chunk]), 0.0, basis)
+                                   for i in range(0, len(flat), chunk)])
+    finite = np.isfinite(points).all(axis=-1, keepdims=True)
+    return np.where(finite, on_plane.reshape(*points.shape[:-1], 2), np.nan)
+
+
 def project(view, params, loss_fn):
     """``view`` with the paths ``params`` [n, points, d] on it: their coordinates, their
     distance from the plane and the loss ``loss_fn`` gives exactly at their projections

@@ -5,6 +5,8 @@ straight lines from the start."""
 
 import dataclasses
 
+import numpy as np
+
 from viz import line, plane as planes
 from viz.problems.fit import no_progress
 
@@ -36,14 +38,22 @@ def with_curvature(recording, curvature, kind="pca", seed=0):
     """``recording`` with its sharpness (``meta["sharpness_every"]``: the recorded steps
     between the points where it was computed), the plane of ``kind`` (``meta["plane"]``) and
     the loss along straight lines from the start (:mod:`viz.line`), from the problem's
-    ``curvature`` (:mod:`viz.sharpness`)."""
+    ``curvature`` (:mod:`viz.sharpness`). What the time budget left out, ``meta`` says
+    (``no_sharpness``, ``no_lines``)."""
     sharpness, every = curvature.sharpness(recording.params)
-    view = recording.plane
+    view, grads_on_plane = recording.plane, recording.grads_on_plane
     if kind != "pca" and curvature.planes:
         view = other_plane(recording, curvature, kind, seed)
+        if grads_on_plane is not None:  # the arrows: the gradient on this plane, not the principal one's
+            points = recording.params if recording.state is None else np.concatenate(
+                [recording.params, recording.state], axis=-1)
+            grads_on_plane = planes.projected_gradients(curvature.slope, points, view.basis)
+    lines = line.lines(recording.params, curvature.loss, curvature.loss_seconds, curvature.line_seconds)
     meta = {**recording.meta, "sharpness_every": every, "plane": view.kind}
-    return dataclasses.replace(recording, sharpness=sharpness, plane=view, meta=meta,
-                               line=line.lines(recording.params, curvature.loss, curvature.cost))
+    budget = f"not computed within the time budget (time_budget={recording.meta.get('time_budget')} s): raise it"
+    meta.update({key: budget for key, missing in (("no_sharpness", not every), ("no_lines", not lines)) if missing})
+    return dataclasses.replace(recording, sharpness=sharpness, plane=view, meta=meta, line=lines,
+                               grads_on_plane=grads_on_plane)
 
 
 def other_plane(recording, curvature, kind, seed=0):

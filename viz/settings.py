@@ -105,7 +105,7 @@ def budget(value, keyword="max_size", least=10_000, why="a GIF needs at least 10
 
 
 def model_budgets(options):
-    """The ``time_budget`` (seconds of grid evaluation) and ``memory_budget`` (bytes of
+    """The ``time_budget`` (seconds of evaluation besides training) and ``memory_budget`` (bytes of
     recorded weights) keywords -> a :class:`~viz.problems.cost.Budgets`, or None when neither
     is given."""
     from viz.problems.cost import Budgets
@@ -117,9 +117,9 @@ def model_budgets(options):
         try:
             time = float(time)
         except (TypeError, ValueError):
-            raise OptionError("time_budget", time, "is a number of seconds, such as 60") from None
+            raise OptionError("time_budget", time, "is a number of seconds, such as 40") from None
         if not (math.isfinite(time) and time > 0):
-            raise OptionError("time_budget", time, "is a positive number of seconds, such as 60")
+            raise OptionError("time_budget", time, "is a positive number of seconds, such as 40")
     memory = budget(memory, "memory_budget", 1e6, "is at least 1MB")
     defaults = Budgets()
     return Budgets(defaults.time if time is None else time, defaults.memory if memory is None else memory)

@@ -4,15 +4,14 @@ loss's Hessian) at every recorded point, and the Hessian's top directions for a 
 Each problem gives its own :class:`Curvature` (its ``curvature(seed)`` hook): a surface's is
 exact (float64 autodiff Hessians, 2x2), the lesson's is exact (its 5x5 logistic-regression
 Hessian in float64 NumPy), any other Keras model's comes from Hessian-vector products by
-Lanczos iteration to a relative accuracy of :data:`TOLERANCE`, within a time budget (the
-model's ``time_budget``, :data:`SECONDS` by default, against the cost estimated from the model,
-so the same scene gets the same points on every machine; past it, at evenly spread steps:
-``every`` says how far apart).
+Lanczos iteration to a relative accuracy of :data:`TOLERANCE`, within its share of the time
+budget (the model's ``time_budget``, against the cost estimated from the model, so the same
+scene gets the same points on every machine): at every recorded point, or at evenly spread
+steps (``every`` says how far apart), or, when not even each path's start and end fit, at none.
 """
 
 import numpy as np
 
-SECONDS = 60.0    # a model's sharpness at every recorded point, unless that would take longer
 TOLERANCE = 1e-3  # Lanczos stops when the top Ritz value's residual is this share of it
 MAX_ITERATIONS = 60
 CHUNK = 256       # points whose Lanczos iterations run together (one batched product a step)
@@ -37,14 +36,15 @@ class Curvature:
         shapes: the shapes of the model's weight tensors, in the flat vector's order (for
             filter-normalized random directions).
         resolution: grid points along each axis of a plane.
-        cost: multiply-adds of one loss evaluation (weights times rows).
+        loss_seconds: the estimated seconds of one loss evaluation (0: too cheap to count).
+        line_seconds: the seconds the loss along lines may take (:func:`viz.line.lines`).
 
     Methods:
         loss(weights [m, d]) -> [m]: the loss the curves show.
         sharpness(params [n, points, d]) -> (values [n, points], every): the largest Hessian
             eigenvalue at every point (NaN where the path is); ``every`` is 1, or the recorded
             steps between the points where it was computed (NaN at the others) when a time
-            budget ran out.
+            budget ran out, or 0 when it was computed nowhere.
         top_directions(point [d], count=2) -> (values [count], vectors [count, d]): the
             Hessian's largest eigenvalues there and their unit eigenvectors, largest first.
     """
@@ -52,7 +52,8 @@ class Curvature:
     planes = ("pca", "hessian", "random")
     shapes = ()
     resolution = 101
-    cost = 1.0
+    loss_seconds = 0.0
+    line_seconds = float("inf")
 
 
 class SurfaceCurvature(Curvature):
@@ -105,7 +106,6 @@ class LessonCurvature(Curvature):
     def __init__(self, x, y):
         self.x, self.y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
         self.rows = np.concatenate([self.x, np.ones((len(self.x), 1))], axis=1)
-        self.cost = float(self.rows.size)
 
     def loss(self, weights):
         from viz.problems.logreg import loss_and_accuracy
@@ -139,22 +139,31 @@ class ModelCurvature(Curvature):
         product: (weight vectors, directions) [m, d] each -> Hessian times direction [m, d].
         shapes: the weight tensors' shapes.
         resolution: the plane's grid points along each axis.
-        cost: multiply-adds of one loss evaluation.
+        slope: flat weight vectors [m, d] -> the loss's gradient [m, d] (for the arrows on
+            another plane).
         seconds: the time budget for :meth:`sharpness`.
-        point_seconds: the estimated seconds of one point's sharpness (from the model's cost).
+        loss_seconds: the estimated seconds of one loss evaluation (from the model's cost);
+            a point's sharpness is estimated at ITERATIONS x PRODUCT_PASSES of them.
+        line_seconds: the time budget for the loss along lines.
     """
 
-    def __init__(self, loss, product, shapes, resolution, cost=1.0, seconds=SECONDS, point_seconds=0.0):
-        self.loss, self.product = loss, product
-        self.shapes, self.resolution, self.cost, self.seconds = tuple(shapes), resolution, float(cost), seconds
-        self.point_seconds = point_seconds
+    def __init__(self, loss, product, shapes, resolution, slope=None, seconds=60.0, loss_seconds=0.0,
+                 line_seconds=float("inf")):
+        self.loss, self.product, self.slope = loss, product, slope
+        self.shapes, self.resolution, self.seconds = tuple(shapes), resolution, seconds
+        self.loss_seconds, self.line_seconds = loss_seconds, line_seconds
 
     def sharpness(self, params):
         params = np.asarray(params, dtype=np.float64)
         n, points, _ = params.shape
-        every = min(max(1, int(np.ceil(self.point_seconds * n * points / self.seconds))), max(points - 1, 1))
-        chosen = list(range(0, points, every)) + ([points - 1] if (points - 1) % every else [])  # the last always
         values = np.full((n, points), np.nan)
+        point_seconds = ITERATIONS * PRODUCT_PASSES * self.loss_seconds
+        each = int(self.seconds / (point_seconds * n)) if point_seconds else points  # points a path affords
+        affordable = min(each, points)
+        if affordable < min(2, points):  # not even each path's start and end
+            return values, 0
+        every = 1 if affordable == points else int(np.ceil((points - 1) / (affordable - 1)))
+        chosen = list(range(0, points, every)) + ([points - 1] if (points - 1) % every else [])  # the last always
         values[:, chosen] = self._top(params[:, chosen])
         return values, every
 

@@ -122,7 +122,8 @@ RENDER_OPTIONS = [
     option("Recording", "--no-cache", "cache", is_flag=True, flag_value=False, default=True,
            help="Train again instead of reusing the recording cached in outputs/.cache."),
     option("Recording", "--time-budget", metavar="SECONDS",
-           help="A keras_model's loss grid: at most about this many seconds of evaluation [default: 60]."),
+           help="A keras_model's evaluation besides training (loss grid, recorded points, sharpness, lines): about this "
+                "many seconds at most [default: 40]."),
     option("Recording", "--memory-budget", metavar="BYTES",
            help="A keras_model's recorded weights: at most this much memory, e.g. 256MB [default]; past it, "
                 "every k-th step is recorded."),

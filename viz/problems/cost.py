@@ -14,9 +14,10 @@ from viz.errors import OptionError, SpecError
 # viz's evaluator on the 2-core machine viz is measured on (bench/models.py): operations a
 # second and seconds a weight vector besides them, for turning the time budget into points.
 THROUGHPUT = 2.5e10
-POINT_OVERHEAD = 1.5e-3
-TIME_BUDGET = 60.0         # seconds of evaluation beyond training: half for the grid, half for the paths
-PATH_PASSES = 4            # a recorded point costs its loss (a forward pass) and its gradient (about three)
+POINT_OVERHEAD = 1e-3
+TIME_BUDGET = 40.0         # seconds of evaluation beyond training, shared as SHARES says
+SHARES = {"grid": 0.3, "paths": 0.4, "sharpness": 0.2, "lines": 0.1}
+PATH_PASSES = 4            # a recorded point: its loss, its gradient (about two passes), the loss on the plane
 MEMORY_BUDGET = 256e6      # bytes for the recorded weights (and state) of all paths
 GRID_LIMITS = (3, 81)      # grid points along each axis of the plane: fewest allowed, most
 SMALL_MODEL_GRID = 4e10    # multiply-adds (weights x rows per grid point): no grid finer than viz 0.1's
@@ -66,16 +67,21 @@ def forward_cost(model):
 
 @dataclass(frozen=True)
 class Budgets:
-    """A render's budgets: ``time`` seconds of evaluation besides training (half for the loss
-    grid, half for the loss and gradient at the recorded points), ``memory`` bytes of recorded
+    """A render's budgets: ``time`` seconds of evaluation besides training, shared as
+    :data:`SHARES` says between the loss grid, the recorded points (their loss, gradient and
+    loss on the plane), the sharpness and the loss along lines; ``memory`` bytes of recorded
     weights and state."""
 
     time: float = TIME_BUDGET
     memory: float = MEMORY_BUDGET
 
+    def seconds(self, part):
+        """The seconds of ``part`` ("grid", "paths", "sharpness" or "lines")."""
+        return self.time * SHARES[part]
+
 
 def grid_points(cost, rows, weights, budgets):
-    """Grid points along each axis of the plane: as many as half of ``budgets.time`` affords
+    """Grid points along each axis of the plane: as many as the grid's share of the time affords
     for a forward pass of ``cost`` over ``rows`` rows (at most 81, never finer than viz 0.1's
     grid for a model of ``weights`` weights). Raises :class:`OptionError` below 3, :class:`SpecError`
     when one forward pass over the rows would not fit GRID_MEMORY."""
@@ -84,9 +90,9 @@ def grid_points(cost, rows, weights, budgets):
         raise SpecError(f"keras_model: the loss grid runs the model on all {rows:,} rows at once, "
                         f"{rows * cost.activations * 4 / 1e9:.3g} GB of activations a grid point (at most "
                         f"{GRID_MEMORY / 1e9:g} GB): use fewer rows")
-    affordable = math.isqrt(int(budgets.time / 2 / cost.seconds(rows)))
+    affordable = math.isqrt(int(budgets.seconds("grid") / cost.seconds(rows)))
     if affordable < low:
-        seconds = 2 * low**2 * cost.seconds(rows)
+        seconds = low**2 * cost.seconds(rows) / SHARES["grid"]
         raise OptionError("time_budget", budgets.time, f"is too small for even a 3x3 grid of this model's loss "
                                                       f"(about {seconds:.3g} s here)")
     return min(affordable, full_grid(rows, weights))
@@ -111,10 +117,10 @@ def stride(steps, paths, weights, budgets, cost=None, rows=0):
                                                           f"{weights:,} weights ({need / 1e6:.3g} MB)")
     if cost is not None:
         per_point = PATH_PASSES * paths * cost.seconds(rows)
-        if budgets.time / 2 < 2 * per_point:
+        if budgets.seconds("paths") < 2 * per_point:
             raise OptionError("time_budget", budgets.time, f"is too small for even the start and end of {paths} "
-                                                          f"paths (about {4 * per_point:.3g} s here)")
-        points = min(points, int(budgets.time / 2 / per_point))
+                                                          f"paths (about {2 * per_point / SHARES['paths']:.3g} s here)")
+        points = min(points, int(budgets.seconds("paths") / per_point))
     return max(1, math.ceil(steps / (points - 1)))
 
 

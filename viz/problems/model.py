@@ -15,7 +15,7 @@ from viz.problems.digits import sample_rows
 from viz.problems.built import built_model, initialized
 from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, output_evaluator,
                                    why_no_hidden, why_no_regions)
-from viz.problems.fit import finite_prefix, fit_each, fit_rates, masked, no_progress
+from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress
 from viz.problems.joined import join
 from viz.recording import Recording
 from viz.varied import stated_rate
@@ -108,15 +108,15 @@ class KerasModel:
 
     def curvature(self, seed):
         """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`),
-        its sharpness within the time budget (``time_budget``) again."""
-        from viz.sharpness import ITERATIONS, PRODUCT_PASSES, ModelCurvature
+        its sharpness and lines within their shares of the time budget (``time_budget``)."""
+        from viz.sharpness import ModelCurvature
 
         first = self.first_model(seed)
-        shapes = [tuple(v.shape) for v in first.trainable_variables]
-        size = sum(int(np.prod(shape)) for shape in shapes)
         return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
-                              shapes, self.grid_points(first), cost=size * len(self.x), seconds=self.budgets.time,
-                              point_seconds=ITERATIONS * PRODUCT_PASSES * forward_cost(first).seconds(len(self.x)))
+                              [tuple(v.shape) for v in first.trainable_variables], self.grid_points(first),
+                              slope=self.landscape(first, gradient=True), seconds=self.budgets.seconds("sharpness"),
+                              loss_seconds=forward_cost(first).seconds(len(self.x)),
+                              line_seconds=self.budgets.seconds("lines"))
 
     def vary(self, setting, values):
         """Refuse batch sizes larger than the data and initializers Keras does not know."""
@@ -221,8 +221,7 @@ class KerasModel:
     def gradients(self, first, points, view):
         """The loss's gradient at the recorded ``points`` for the arrows, projected on the plane
         of ``view`` (a full gradient per point would grow with the model)."""
-        on_plane = _projected(self.landscape(first, gradient=True), points, view.basis)
-        return {"grads_on_plane": masked(on_plane, points)}
+        return {"grads_on_plane": plane.projected_gradients(self.landscape(first, gradient=True), points, view.basis)}
 
     def reductions(self, first, every):
         """What the budgets reduced, for the manifest and the frame: the grid's points per axis
@@ -359,16 +358,6 @@ class KerasModel:
 
 def _count(variables):
     return sum(int(np.prod(v.shape)) for v in variables)
-
-
-def _projected(slope, points, basis, floats=2e7):
-    """The gradients at ``points`` [n_paths, count, d (+ state)] projected on the plane's
-    ``basis`` [2, d]: [n_paths, count, 2], ``floats`` gradient values at a time (never all full
-    gradients at once)."""
-    flat = np.nan_to_num(points.reshape(-1, points.shape[-1]))
-    chunk = max(1, int(floats // points.shape[-1]))
-    on_plane = np.concatenate([slope(flat[i:i + chunk]) @ basis.T for i in range(0, len(flat), chunk)])
-    return on_plane.reshape(*points.shape[:-1], 2)
 
 
 def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,

@@ -193,9 +193,11 @@ def check(recording, options):
                         "layer has two units")
     if options.view == "3d":
         refuse_unless_surface(recording)
-    if "sharpness" in options.extras and recording.sharpness is None or "line" in options.extras and not recording.line:
-        raise OptionError("panels", ",".join(("contour", "curves", *options.extras)),
-                          "this recording has no sharpness or lines (recorded by an older viz): record it again")
+    for extra, missing, reason in (("sharpness", recording.sharpness is None, "no_sharpness"),
+                                   ("line", not recording.line, "no_lines")):
+        if extra in options.extras and (missing or reason in recording.meta):
+            why = recording.meta.get(reason, "not in this recording (recorded by an older viz): record it again")
+            raise OptionError("panels", ",".join(("contour", "curves", *options.extras)), f"the {extra} panel: {why}")
     if "rates" in options.extras and refusal(fans(recording)):
         raise SpecError(refusal(fans(recording)))
 
