@@ -314,3 +314,21 @@ def wait(browser, condition, seconds=15):
     while browser.js(condition) is not True:
         assert time.monotonic() < deadline, condition
         time.sleep(0.05)
+
+
+@pytest.mark.slow
+def test_the_readout_counts_epochs_for_paths_of_different_batch_sizes(tmp_path):
+    """Paths of 6 and 3 steps over 2 epochs: Chromium shows the frame's epoch, not one path's steps."""
+    from test_varied import padded
+
+    if CHROMIUM is None:
+        pytest.fail(NO_CHROMIUM, pytrace=False)
+    render(padded(), tmp_path / "batches.html", size=(160, 90), max_frames=7)
+    browser = Chromium((tmp_path / "batches.html").as_uri())
+    try:
+        browser.open()
+        assert state(browser)["readout"] == "epoch 0.0 / 2"
+        browser.js("vizPlayer.seek(6)")
+        assert settled(browser)["readout"] == "epoch 2.0 / 2"
+    finally:
+        browser.close()

@@ -174,3 +174,22 @@ def test_the_cache_tells_lists_apart():
     scenes = [Scene("t", LESSON, optimizers={"SGD": "sgd"}, batch_size=sizes) for sizes in ([16, 32], [16, 64])]
     scenes.append(Scene("t", LESSON, optimizers={"SGD": "sgd"}, initializer=["zeros", "he_normal"]))
     assert len({cache.key(scene, 0) for scene in scenes}) == 3
+
+
+def test_the_players_readout_counts_epochs_as_the_frame_does(tmp_path):
+    """Paths of different batch sizes: the HTML player's readout is the frame's epoch counter,
+    not the steps of one path."""
+    import re
+
+    from viz.render.animation import render
+    from viz.render.frames import Frames
+
+    recording = padded()
+    frames = render(recording, tmp_path / "p.html", size=(160, 90), max_frames=7)
+    page = (tmp_path / "p.html").read_text()
+    data = json.loads(re.search(r'<script type="application/json" id="viz-data">(.*?)</script>', page).group(1))
+    assert data["frames"] == frames == 7 and data["lastEpoch"] == 2.0
+    counted = Frames(recording, "p", options=Options(size=(160, 90), max_frames=7))
+    said = [counted.counter_text(row) for row in counted.steps]
+    assert [f"epoch {epoch:.1f} / 2" for epoch in data["epochs"]] == said
+    assert said[0] == "epoch 0.0 / 2" and said[-1] == "epoch 2.0 / 2"

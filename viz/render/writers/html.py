@@ -10,6 +10,8 @@ import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
+
 from viz.render.writers.video import encode
 
 SPEEDS = (0.25, 0.5, 1, 2)
@@ -110,7 +112,8 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
     current = frame;
     scrubber.value = frame;
     scrubber.style.setProperty("--done", (100 * frame / (count - 1)) + "%");
-    stepText.textContent = "step " + data.steps[frame] + " / " + data.lastStep;
+    stepText.textContent = data.epochs ? "epoch " + data.epochs[frame].toFixed(1) + " / " + data.lastEpoch
+                                       : "step " + data.steps[frame] + " / " + data.lastStep;
     frameText.textContent = "frame " + (frame + 1) + " / " + count;
     tell(frame);
   }
@@ -230,7 +233,7 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
 def write(frames, path, context):
     """The player as one HTML file at ``path``. The frames are encoded once as H.264, without
     a hold: the player stays on the last frame. Its readout shows the optimizer step of each
-    frame and ``context.last_step``; the page takes ``context.theme``'s colours so it
+    frame and ``context.last_step`` (the epoch, with a ``context.clock``); the page takes ``context.theme``'s colours so it
     surrounds the frames seamlessly."""
     from viz.render.frames import running
 
@@ -241,7 +244,12 @@ def write(frames, path, context):
         encode(context.stream(frames), video, context.fps, 0, "mp4")
         encoded = base64.b64encode(video.read_bytes()).decode("ascii")
     chapters = [{"frame": cue.start, "step": cue.step, "text": cue.text, "shown": cue.on_frame} for cue in context.cues]
+    clock = context.clock
+    epochs = {} if clock is None else {  # as the frame's counter: the epoch of the path furthest on
+        "epochs": [round(float(clock[max(int(np.max(row)), 0)]), 3) for row in frames.steps],
+        "lastEpoch": float(np.nanmax(clock))}
     data = json.dumps({"fps": context.fps, "frames": len(steps), "steps": steps, "lastStep": int(context.last_step),
+                       **epochs,
                        **({"chapters": chapters} if chapters else {}),
                        **({"stops": list(context.stops)} if context.stops else {})})
     speeds = "".join(f'<button data-speed="{speed:g}" aria-pressed="false" title="Play at {speed:g} times the speed">'
