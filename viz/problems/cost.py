@@ -107,7 +107,7 @@ def full_grid(rows, weights):
 def stride(steps, paths, weights, budgets, cost=None, rows=0):
     """Optimizer steps between recorded points so that the weights (float64) of ``paths``
     paths at every recorded point fit ``budgets.memory`` and (given the model's ``cost`` on
-    ``rows`` rows) their losses and gradients half of ``budgets.time``:
+    ``rows`` rows) their evaluations the paths' share of ``budgets.time``:
     ``ceil(steps / (points - 1))``, the last step always recorded too. Raises
     :class:`OptionError` when not even the start and the end fit."""
     points = int(budgets.memory // (8 * weights * paths))
