@@ -5,10 +5,8 @@ straight lines from the start."""
 
 import dataclasses
 
-import numpy as np
-
 from viz import line, plane as planes
-from viz.problems.fit import no_progress
+from viz.problems.fit import no_progress, with_state
 
 
 def record(scene, seed=None, progress=None, seeds=1, plane="pca"):
@@ -45,9 +43,8 @@ def with_curvature(recording, curvature, kind="pca", seed=0):
     if kind != "pca" and curvature.planes:
         view = other_plane(recording, curvature, kind, seed)
         if grads_on_plane is not None:  # the arrows: the gradient on this plane, not the principal one's
-            points = recording.params if recording.state is None else np.concatenate(
-                [recording.params, recording.state], axis=-1)
-            grads_on_plane = planes.projected_gradients(curvature.slope, points, view.basis)
+            grads_on_plane = planes.projected_gradients(curvature.slope, with_state(recording.params, recording.state),
+                                                        view.basis)
     lines = line.lines(recording.params, curvature.loss, curvature.loss_seconds, curvature.line_seconds)
     meta = {**recording.meta, "sharpness_every": every, "plane": view.kind}
     budget = f"not computed within the time budget (time_budget={recording.meta.get('time_budget')} s): raise it"

@@ -105,6 +105,12 @@ class Recording:
         last = self.path_steps if self.path_steps is not None else np.full(len(self.names), self.optimizer_steps[-1])
         return np.minimum(np.arange(self.steps + 1)[None] * self.every, np.asarray(last)[:, None])
 
+    @property
+    def clock(self):
+        """Each point's epoch on the path of the most points [steps+1], when paths differ in
+        steps per epoch (batch sizes): the time the animation runs on; else None."""
+        return None if self.epoch is None else self.epoch[int(np.argmax(self.ends))]
+
     def epochs(self):
         """Each point's position in epochs [n_paths, steps+1] (NaN past a path's end), or
         None for a surface."""

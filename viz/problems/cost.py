@@ -122,8 +122,3 @@ def stride(steps, paths, weights, budgets, cost=None, rows=0):
                                                           f"paths (about {2 * per_point / SHARES['paths']:.3g} s here)")
         points = min(points, int(budgets.seconds("paths") / per_point))
     return max(1, math.ceil(steps / (points - 1)))
-
-
-def recorded_steps(steps, every):
-    """The optimizer steps at which weights are recorded: 0, every, 2 every, ..., and ``steps``."""
-    return np.unique(np.append(np.arange(0, steps + 1, every), steps))

@@ -34,6 +34,12 @@ def masked(values, params):
     return np.where(finite, values, np.nan)
 
 
+def with_state(params, state):
+    """Weight vectors [..., d] followed by their non-trainable state [..., n_state], or as they
+    are without state (``state`` None): the vectors the loss evaluator takes."""
+    return params if state is None else np.concatenate([params, state], axis=-1)
+
+
 def flat_point(model):
     """The model's trainable weights, then its non-trainable state (BatchNormalization's moving
     statistics, in ``model.non_trainable_weights`` order), as one float vector."""

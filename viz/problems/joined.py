@@ -3,6 +3,7 @@ recording: its paths, each recorded as its own one-path scene, joined on one pla
 
 import numpy as np
 
+from viz.problems.fit import with_state
 from viz.recording import Recording
 from viz.varied import initializer_name
 
@@ -49,7 +50,7 @@ def join(problem, scene, paths, parts, first):
         samples["predicted"] = np.nan_to_num(samples["predicted"], nan=-1).astype(np.int8)
     optional = {key: stacked([getattr(p, key) for p in parts]) if getattr(parts[0], key) is not None else None
                 for key in ("accuracy", "grads", "state")}
-    points = params if optional["state"] is None else np.concatenate([params, optional["state"]], axis=-1)
+    points = with_state(params, optional["state"])
     shown = problem.state_view(first, points, loss, spread, landscape)
     if optional["grads"] is None:  # the lesson keeps its gradients in full; a model, on the plane
         optional.update(problem.gradients(first, points, shown))

@@ -15,7 +15,7 @@ from viz.problems.digits import sample_rows
 from viz.problems.built import built_model, initialized
 from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, output_evaluator,
                                    why_no_hidden, why_no_regions)
-from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress
+from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
 from viz.problems.joined import join
 from viz.recording import Recording
 from viz.varied import stated_rate
@@ -330,7 +330,7 @@ class KerasModel:
         if not no_hidden:
             fields["hidden"] = {**hidden_outputs(first, self.hidden_layer, np.asarray(x), params),
                                 "y": np.asarray(y, dtype=np.float64).reshape(len(x), -1)[:, 0]}
-        points = params if fields["state"] is None else np.concatenate([params, fields["state"]], axis=-1)
+        points = with_state(params, fields["state"])
         fields["samples"] = self.samples(first, points)
         fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions,
                               no_hidden=no_hidden)

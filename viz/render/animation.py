@@ -49,7 +49,7 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
                       recording.optimizer_steps, last.optimizer_steps[-1], progress, tuple(cues), tuple(stops),
-                      None if recording.epoch is None else recording.epoch[int(np.argmax(recording.ends))])
+                      recording.clock)
     write(frames, path, context)
     if fmt in ("mp4", "webm") and cues:
         with atomic_path(captions_path(path)) as temporary:

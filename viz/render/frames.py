@@ -57,7 +57,7 @@ class Frames:
         step, total = int(at[max(step, 0)]), int(at[-1])
         said = f"step {step} / {total}" + (", log time" if self.eased else "")  # early steps slowed: say so
         if self.recording.epoch is not None:  # paths of different batch sizes: time in epochs
-            clock = self.recording.epoch[int(np.argmax(self.recording.ends))]
+            clock = self.recording.clock
             words = f"epoch {clock[max(int(steps.max()), 0)]:.1f} / {np.nanmax(clock):g}"
         elif not (steps == steps[0]).all():
             words = f"{short(self.recording.names[last], 24)}: {said}"

@@ -211,7 +211,7 @@ def in_epochs(recording, longest):
     fraction of an epoch per frame: ``longest``, the steps a path of the most points shows,
     as epochs; each path at its last point not past that epoch."""
     epochs = recording.epoch
-    clock = epochs[int(np.argmax(recording.ends))][np.asarray(longest)]  # [frames]
+    clock = recording.clock[np.asarray(longest)]  # [frames]
     with np.errstate(invalid="ignore"):
         reached = epochs[None, :, :] <= clock[:, None, None] + 1e-9  # [frames, n_paths, points]
     return reached.sum(axis=2) - 1

@@ -62,8 +62,7 @@ class Context:
     progress: Callable | None = None  # progress(done, total), called as frames are encoded
     cues: tuple = ()  # the captions (viz.render.story.Cue), by first frame: the html player's chapters
     stops: tuple = ()  # frames the html player stops at (pauses)
-    clock: object = None  # [points] each recorded point's epoch on the longest path, when paths differ in
-                          # steps per epoch (batch sizes): the html readout counts epochs, as the frames do
+    clock: object = None  # the recording's clock (Recording.clock), if any: the html readout counts epochs
 
     def stream(self, frames):
         """``frames`` in order, each reported to ``progress`` once it has been taken."""
