@@ -83,6 +83,17 @@ def quick(scene_file):
     return scene_file(SMALL_SCENE, name="quick.py")
 
 
+def assign_flat(variables, flat):
+    """Set Keras ``variables`` from one flat vector, in their order (as viz flattens them)."""
+    import numpy as np
+
+    start = 0
+    for variable in variables:
+        size = int(np.prod(variable.shape))
+        variable.assign(np.reshape(flat[start:start + size], variable.shape))
+        start += size
+
+
 def one_error_line(result):
     """The run printed exactly one line, ``Error: ...``, and no traceback; returns it."""
     lines = result.output.strip().splitlines()

@@ -14,7 +14,7 @@ from viz.render.options import Options
 from viz.render.frames import Frames
 from viz.render.panels.curves import CurvePanel
 
-from conftest import one_error_line
+from conftest import assign_flat, one_error_line
 
 keras = load_keras()
 ROWS, BATCH, EPOCHS = 64, 16, 3
@@ -72,12 +72,7 @@ def test_the_plane_holds_the_models_own_loss(recorded):
     model.compile(loss="binary_crossentropy")
 
     def evaluate(flat):
-        pieces, start = [], 0
-        for variable in model.trainable_variables:
-            size = int(np.prod(variable.shape))
-            pieces.append(flat[start:start + size].reshape(variable.shape))
-            start += size
-        model.set_weights(pieces)
+        assign_flat(model.trainable_variables, flat)
         return model.evaluate(x, y, verbose=0, batch_size=ROWS)
 
     evaluator = loss_evaluator(model, x, y, "binary_crossentropy")

@@ -18,6 +18,8 @@ from viz.render.panels.curves import CurvePanel
 from viz.render.options import Options
 from viz.scene import load_scenes
 
+from conftest import assign_flat
+
 keras = load_keras()
 
 
@@ -78,13 +80,7 @@ def test_memory_does_not_hold_full_gradients():
 
     model = mlp()
     for path, step in [(0, 0), (1, 4)]:
-        flat = recording.params[path, step]
-        pieces, start = [], 0
-        for v in model.trainable_variables:
-            size = int(np.prod(v.shape))
-            pieces.append(flat[start:start + size].reshape(v.shape))
-            start += size
-        model.set_weights(pieces)
+        assign_flat(model.trainable_variables, recording.params[path, step])
         with tf.GradientTape() as tape:
             loss = keras.losses.binary_crossentropy(y[:, None], model(x))
             loss = tf.reduce_mean(loss)
@@ -113,16 +109,8 @@ def test_batchnorm_state_is_recorded_and_the_loss_is_what_evaluate_says(batchnor
     assert not np.allclose(recording.state[:, 0], recording.state[:, -1])  # the statistics moved
     model.compile(loss="sparse_categorical_crossentropy")
     for path, step in [(0, 3), (1, 6)]:
-        values, start = recording.params[path, step], 0
-        for v in model.trainable_weights:
-            size = int(np.prod(v.shape))
-            v.assign(values[start:start + size].reshape(v.shape))
-            start += size
-        values, start = recording.state[path, step], 0
-        for v in model.non_trainable_weights:
-            size = int(np.prod(v.shape))
-            v.assign(values[start:start + size].reshape(v.shape))
-            start += size
+        assign_flat(model.trainable_weights, recording.params[path, step])
+        assign_flat(model.non_trainable_weights, recording.state[path, step])
         evaluated = model.evaluate(x, y, batch_size=96, verbose=0)
         np.testing.assert_allclose(recording.loss[path, step], evaluated, rtol=1e-5)
 
