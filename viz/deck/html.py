@@ -5,22 +5,13 @@ plays and pauses. Nothing is loaded from anywhere else: the page's Content-Secur
 which its players inherit, forbids it."""
 
 import html
-import re
 
 from viz.render.theme import THEMES
+from viz.render.writers.html import HEAD, filled
 from viz.store.atomic import atomic_path
 
-# @NAME@ placeholders are filled by write; CSS and JS keep their braces as they are.
-TEMPLATE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; media-src data:; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<meta name="color-scheme" content="@SCHEME@">
-<title>@TITLE@</title>
-<style>
+# The player's head (@NAME@ placeholders filled by write); CSS and JS keep their braces as they are.
+TEMPLATE = HEAD + """<style>
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; overflow: hidden; background: @BACKGROUND@; color: @INK@;
   font: 20px/1.3 system-ui, "Segoe UI", Helvetica, Arial, sans-serif; }
@@ -112,4 +103,4 @@ def write(slides, path, title, theme):
               "BACKGROUND": colours.background, "INK": colours.ink, "MUTED": colours.muted,
               "SLIDES": "\n".join(sections)}
     with atomic_path(path) as temporary:
-        temporary.write_text(re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], TEMPLATE), encoding="utf-8")
+        temporary.write_text(filled(TEMPLATE, {**values, "SOURCES": "media-src data:; img-src data:"}), encoding="utf-8")

@@ -16,17 +16,21 @@ from viz.render.writers.video import encode
 
 SPEEDS = (0.25, 0.5, 1, 2)
 
-# @NAME@ placeholders are filled by write; CSS and JS keep their braces as they are.
-TEMPLATE = """<!doctype html>
+# A page's head, the player's and the deck's: @NAME@ placeholders, filled by :func:`filled`;
+# @SOURCES@ is what its Content-Security-Policy lets it load, data: URIs only.
+HEAD = """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; media-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+      content="default-src 'none'; @SOURCES@; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <meta name="color-scheme" content="@SCHEME@">
 <title>@TITLE@</title>
-<style>
+"""
+
+# CSS and JS keep their braces as they are.
+TEMPLATE = HEAD + """<style>
 :root { --bg: @BACKGROUND@; --ink: @INK@; --muted: @MUTED@; --line: @GRID@; --track: @TRACK@; --accent: @ACCENT@;
   --done: 0%; }
 * { box-sizing: border-box; }
@@ -258,8 +262,14 @@ def write(frames, path, context):
               "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
               "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1),
               "SPEEDS": speeds, "DATA": data.replace("</", "<\\/"), "VIDEO": encoded, **_chapters(chapters)}
-    page = re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], TEMPLATE)  # one pass: values stay as given
+    page = filled(TEMPLATE, {**values, "SOURCES": "media-src data:"})
     path.write_text(page, encoding="utf-8")
+
+
+def filled(template, values):
+    """``template`` with each @NAME@ replaced by ``values[NAME]``, in one pass: values stay as
+    given, even when they hold @...@ themselves."""
+    return re.sub(r"@([A-Z]+)@", lambda match: values[match.group(1)], template)
 
 
 def _chapters(chapters):
