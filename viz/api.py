@@ -231,23 +231,21 @@ def _poster(path, fmt):
 
     from PIL import Image
 
-    from viz.render.writers.video import last_frame
+    from viz.render.writers.video import poster
 
     if fmt == "svg":
         return None
     if fmt == "png":
         return path.read_bytes()
     if fmt == "gif":
+        out = io.BytesIO()
         with Image.open(path) as gif:
             gif.seek(gif.n_frames - 1)
-            picture = gif.convert("RGB")
-    else:
-        video = path
-        if fmt == "html":  # the player's embedded MP4
-            video = path.with_suffix(".mp4")
-            found = re.search(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"', path.read_text(encoding="utf-8"))
-            video.write_bytes(base64.b64decode(found.group(1)))
-        picture = Image.fromarray(last_frame(video))
-    out = io.BytesIO()
-    picture.save(out, format="PNG")
-    return out.getvalue()
+            gif.convert("RGB").save(out, format="PNG")
+        return out.getvalue()
+    video = path
+    if fmt == "html":  # the player's embedded MP4
+        video = path.with_suffix(".mp4")
+        found = re.search(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"', path.read_text(encoding="utf-8"))
+        video.write_bytes(base64.b64decode(found.group(1)))
+    return poster(video)

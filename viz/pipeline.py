@@ -16,7 +16,7 @@ from pathlib import Path
 
 from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
-from viz.settings import DEFAULTS, MAX_SEEDS, PLANES, budget, model_budgets, render_options
+from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, render_options
 from viz.scene import Scene, load_scenes, select
 from viz.store.outputs import cannot_write, prepare_folder
 
@@ -243,8 +243,7 @@ def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=
         raise OptionError("output", str(output), "cannot tell the format: use a .npz or .csv suffix")
     options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache, "time_budget": time_budget,
                "memory_budget": memory_budget, "plane": plane}
-    if plane not in PLANES:
-        raise OptionError("plane", plane, f"choose one of {', '.join(PLANES)}")
+    check_plane(plane)
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
     chosen = _chosen(scene_or_file, scene, False)

@@ -104,6 +104,12 @@ def budget(value, keyword="max_size", least=10_000, why="a GIF needs at least 10
     return int(number * factor)
 
 
+def check_plane(plane):
+    """Refuse (:class:`OptionError`) a ``plane`` that is not one of :data:`PLANES`."""
+    if plane not in PLANES:
+        raise OptionError("plane", plane, f"choose one of {', '.join(PLANES)}")
+
+
 def model_budgets(options):
     """The ``time_budget`` (seconds of evaluation besides training) and ``memory_budget`` (bytes of
     recorded weights) keywords -> a :class:`~viz.problems.cost.Budgets`, or None when neither
@@ -184,8 +190,7 @@ def render_options(output, options):
     seeds, trail = options["seeds"], options["trail"]
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
-    if options["plane"] not in PLANES:
-        raise OptionError("plane", options["plane"], f"choose one of {', '.join(PLANES)}")
+    check_plane(options["plane"])
     if options["max_size"] is not None and fmt != "gif":
         raise OptionError("max_size", options["max_size"], f"is a GIF budget; {fmt} is not a GIF")
     look = Options(fmt=fmt, size=size or preset_size(quality or "m", aspect), fps=fps,

@@ -5,10 +5,8 @@ print); the notes hold the scene file's docstring. Opens in PowerPoint, Keynote 
 import io
 import zipfile
 
-from PIL import Image
-
 from viz.render.theme import THEMES
-from viz.render.writers.video import last_frame
+from viz.render.writers.video import poster
 from viz.store.atomic import atomic_path
 
 HEIGHT = 6858000  # EMU: 7.5 inches, PowerPoint's slide height at 16:9 and 4:3 alike
@@ -60,13 +58,6 @@ def write(slides, path, title, theme):
     deck.save(saved)
     with atomic_path(path) as temporary:
         temporary.write_bytes(_fixed_times(saved.getvalue()))
-
-
-def poster(video):
-    """The last frame of the ``video`` file as PNG bytes."""
-    out = io.BytesIO()
-    Image.fromarray(last_frame(video)).save(out, format="PNG")
-    return out.getvalue()
 
 
 def _colour(page, colours):

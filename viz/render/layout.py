@@ -198,8 +198,9 @@ def check(recording, options):
         if extra in options.extras and (missing or reason in recording.meta):
             why = recording.meta.get(reason, "not in this recording (recorded by an older viz): record it again")
             raise OptionError("panels", ",".join(("contour", "curves", *options.extras)), f"the {extra} panel: {why}")
-    if "rates" in options.extras and refusal(fans(recording)):
-        raise SpecError(refusal(fans(recording)))
+    reason = refusal(fans(recording)) if "rates" in options.extras else ""
+    if reason:
+        raise SpecError(reason)
 
 
 def curve_panels(figure, box, recording, options, theme):

@@ -39,11 +39,6 @@ class Story(NamedTuple):
     stops: list
     pauses: list
 
-    @property
-    def texts(self):
-        """The on-frame captions' texts, in order (each once)."""
-        return list(dict.fromkeys(cue.text for cue in self.cues if cue.on_frame))
-
 
 def build(recording, options, captions=None, pauses=()):
     """The timeline of ``recording`` drawn with the render ``options``: the scene's

@@ -24,7 +24,8 @@ class PlaneReadout:
 
     def __init__(self, figure, x, y, width, recording, theme=LIGHT):
         plane = recording.plane
-        self.offset, self.plane_loss, self.loss = plane.offset, plane.loss, recording.loss
+        self.plane_loss, self.loss = plane.loss, recording.loss
+        self.reach = np.fmax.accumulate(plane.offset, axis=1)  # each path's largest offset up to each point
         self.theme = theme
         self.weak = plane.explained < VARIANCE
         self.lead = f"⚠ this plane holds only {plane.explained:.0%} of the paths' variance · " if self.weak else ""
@@ -44,8 +45,7 @@ class PlaneReadout:
     def words(self, steps):
         """What the line says with the paths drawn up to ``steps``."""
         steps = np.maximum(np.asarray(steps), 0)
-        drawn = np.arange(self.offset.shape[1])[None, :] <= steps[:, None]
-        far = np.nanmax(np.where(drawn, self.offset, np.nan), initial=0.0)
+        far = np.nanmax(self.reach[np.arange(len(steps)), steps], initial=0.0)
         gap = np.nanmax(self.gaps(steps), initial=0.0)
         warn = "⚠ " if gap > GAP and not self.weak else ""
         return (f"{self.lead}{warn}off the plane: up to {short_number(far)} · at the heads, plane vs true loss: "

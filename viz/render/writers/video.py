@@ -55,6 +55,17 @@ def encode(frames, path, fps, hold_seconds, fmt):
             raise broken
 
 
+def poster(path):
+    """The last frame of the video file ``path`` as PNG bytes."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.fromarray(last_frame(path)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def last_frame(path):
     """The last frame of the video file ``path``, decoded: an RGB array [height, width, 3]."""
     import imageio_ffmpeg
