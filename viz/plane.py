@@ -182,7 +182,7 @@ def explained_share(centred, basis):
 
 
 def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=0.15, basis=None, kind="pca",
-          names=None):
+          names=None, shown=None):
     """Project ``params`` [n_opt, steps+1, d] onto a plane and evaluate ``loss_fn`` on it.
 
     Args:
@@ -197,6 +197,8 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
         margin: space around the paths, as a share of their extent.
         basis: two directions [2, d] to span the plane with instead (``kind`` "hessian" or
             "random", ``names`` their axis names), through the best end point.
+        shown: the paths the plane shows (:func:`project`), if not ``params`` (several
+            initializations' paths span it, the main run's are drawn on it).
 
     Returns:
         A :class:`Plane`. The grid is a square in plane units, so with equal axis scales
@@ -208,14 +210,11 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     origin = best_end(params, loss)
     centred = points - points.mean(axis=0)
     total = np.sum(centred**2)
-    if basis is not None:
+    if basis is not None or axes is None:
+        if basis is None:
+            basis, names, kind = _principal_directions(centred), ("PC1", "PC2"), "pca"
         start_offset = (params[0, 0] - origin) @ basis.T
         basis = basis * np.where(start_offset > 0, -1.0, 1.0)[:, None]  # paths run left to right
-    elif axes is None:
-        basis = _principal_directions(centred)
-        start_offset = (params[0, 0] - origin) @ basis.T
-        basis = basis * np.where(start_offset > 0, -1.0, 1.0)[:, None]  # paths run left to right
-        names, kind = ("PC1", "PC2"), "pca"
     else:
         index = [param_names.index(name) for name in axes]
         basis = np.eye(params.shape[-1])[index]
@@ -242,7 +241,7 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
                  levels=quantile_levels(grid_loss), marks=np.array([[grid_x[lowest[1]], grid_y[lowest[0]]]]),
                  marks_label="lowest in view, at edge" if edge else "lowest loss in view", axis_labels=labels,
                  kind=kind, explained=explained_share(centred, basis))
-    return project(view, params, loss_fn)
+    return project(view, params if shown is None else shown, loss_fn)
 
 
 def _principal_directions(centred):

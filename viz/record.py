@@ -66,6 +66,5 @@ def other_plane(recording, curvature, kind, seed=0):
     else:
         basis = planes.random_directions(origin, curvature.shapes, seed)
         names = ("random direction 1", "random direction 2")
-    view = planes.plane(params, loss, curvature.loss, recording.param_names, resolution=curvature.resolution,
-                        basis=basis, kind=kind, names=names)
-    return planes.project(view, recording.params, curvature.loss)
+    return planes.plane(params, loss, curvature.loss, recording.param_names, resolution=curvature.resolution,
+                        basis=basis, kind=kind, names=names, shown=recording.params)

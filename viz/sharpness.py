@@ -56,7 +56,21 @@ class Curvature:
     line_seconds = float("inf")
 
 
-class SurfaceCurvature(Curvature):
+class ExactCurvature(Curvature):
+    """A curvature with exact Hessians, ``hessians(points [m, d]) -> [m, d, d]`` float64: the
+    sharpness at every point and the top directions from them."""
+
+    def sharpness(self, params):
+        params = np.asarray(params, dtype=np.float64)
+        values = largest_symmetric(self.hessians(params.reshape(-1, params.shape[-1]))).reshape(params.shape[:2])
+        return np.where(np.isfinite(params).all(axis=-1), values, np.nan), 1
+
+    def top_directions(self, point, count=2):
+        values, vectors = np.linalg.eigh(self.hessians(np.reshape(point, (1, -1)))[0])
+        return values[::-1][:count], vectors[:, ::-1].T[:count]
+
+
+class SurfaceCurvature(ExactCurvature):
     """A surface f(x, y): exact float64 Hessians by TensorFlow's autodiff."""
 
     planes = ()
@@ -85,18 +99,9 @@ class SurfaceCurvature(Curvature):
         hessian = [outer.gradient(row, points, unconnected_gradients=tf.UnconnectedGradients.ZERO) for row in rows]
         return np.stack([h.numpy() for h in hessian], axis=1)
 
-    def sharpness(self, params):
-        params = np.asarray(params, dtype=np.float64)
-        hessians = self.hessians(params.reshape(-1, 2)).reshape(*params.shape[:2], 2, 2)
-        finite = np.isfinite(params).all(axis=-1)
-        return np.where(finite, largest_symmetric(hessians), np.nan), 1
-
-    def top_directions(self, point, count=2):
-        values, vectors = np.linalg.eigh(self.hessians(np.reshape(point, (1, 2)))[0])
-        return values[::-1][:count], vectors[:, ::-1].T[:count]
 
 
-class LessonCurvature(Curvature):
+class LessonCurvature(ExactCurvature):
     """The lesson: the Hessian of the mean binary cross-entropy of ``sigmoid(x w + b)`` is
     ``X^T diag(p (1 - p)) X / n`` with X the rows and a column of ones (no regularization),
     exact in float64."""
@@ -119,15 +124,6 @@ class LessonCurvature(Curvature):
         p = 0.5 * (1 + np.tanh(logits / 2))
         curve = p * (1 - p) / len(self.rows)
         return np.einsum("ri,rm,rj->mij", self.rows, curve, self.rows)
-
-    def sharpness(self, params):
-        params = np.asarray(params, dtype=np.float64)
-        values = largest_symmetric(self.hessians(params.reshape(-1, params.shape[-1]))).reshape(params.shape[:2])
-        return np.where(np.isfinite(params).all(axis=-1), values, np.nan), 1
-
-    def top_directions(self, point, count=2):
-        values, vectors = np.linalg.eigh(self.hessians(point)[0])
-        return values[::-1][:count], vectors[:, ::-1].T[:count]
 
 
 class ModelCurvature(Curvature):

@@ -103,7 +103,7 @@ def _batched(model, inputs, reduce, gradient=False):
     count = sum(sizes)
     dense = all(isinstance(layer, keras.layers.Dense) for layer in model._flatten_layers(include_self=False)
                 if any(len(w.shape) >= 2 for w in layer.weights))
-    output_shape = [count] if gradient else reduce(model(inputs, training=False), 0.0).shape
+    output_shape = None if dense else [count] if gradient else reduce(model(inputs, training=False), 0.0).shape
     chunk = int(np.clip(CHUNK_FLOATS / (count + len(inputs) * forward_cost(model).activations), 1, 256))
 
     def call(vector, with_state):

@@ -161,8 +161,8 @@ class Lesson(KerasModel):
         """Nothing: the lesson is drawn in full."""
         return {}
 
-    def view(self, first, params, loss, landscape):
-        return plane.plane(params, loss, landscape, PARAM_NAMES, axes=self.axes)
+    def view(self, first, params, loss, landscape, shown=None):
+        return plane.plane(params, loss, landscape, PARAM_NAMES, axes=self.axes, shown=shown)
 
     def wide(self, width):
         """This preset with ``width`` models side by side as the columns of one Dense layer,

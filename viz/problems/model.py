@@ -292,9 +292,11 @@ class KerasModel:
     def param_names(self, first):
         return tuple(f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape))))
 
-    def view(self, first, params, loss, landscape):
-        """The 2D view: the principal plane of the paths, as fine a grid as the model affords."""
-        return plane.plane(params, loss, landscape, self.param_names(first), resolution=self.grid_points(first))
+    def view(self, first, params, loss, landscape, shown=None):
+        """The 2D view: the principal plane of the paths, as fine a grid as the model affords
+        (``shown``: the paths drawn on it, if not ``params``)."""
+        return plane.plane(params, loss, landscape, self.param_names(first), resolution=self.grid_points(first),
+                           shown=shown)
 
     def seeds_view(self, first, params, loss, spread, landscape):
         """:meth:`view` of the paths, or with several initializations one plane of every
@@ -302,9 +304,8 @@ class KerasModel:
         if not spread:
             return self.view(first, params, loss, landscape)
         every = spread["params"]
-        view = self.view(first, every.reshape(-1, *every.shape[2:]), spread["loss"].reshape(-1, every.shape[2]),
-                         landscape)
-        return plane.project(view, params, landscape)
+        return self.view(first, every.reshape(-1, *every.shape[2:]), spread["loss"].reshape(-1, every.shape[2]),
+                         landscape, shown=params)
 
     def other_paths(self, scene, seed, others, every, progress):
         """The paths from each of ``others`` seeds' initial weights with ``seed``'s batch order,
