@@ -192,12 +192,13 @@ def _varied(scene):
     return name
 
 
-def _user_frames_only(error, path):
-    """The traceback lines of ``error`` that point into the user's own file."""
+def _user_frames_only(error, path, what=None):
+    """``path: what (at ...)``: ``what`` (default: the error's type and text) and the traceback
+    lines of ``error`` that point into the user's own file."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
     where = "; ".join(f"{f.filename}:{f.lineno}: {f.line}" for f in frames)
-    kind = "" if isinstance(error, SpecError) else f"{type(error).__name__}: "
-    return f"{path}: {kind}{error}" + (f" (at {where})" if where else "")
+    what = what or (str(error) if isinstance(error, SpecError) else f"{type(error).__name__}: {error}")
+    return f"{path}: {what}" + (f" (at {where})" if where else "")
 
 
 def load_scenes(path):
@@ -236,6 +237,9 @@ def load_scenes(path):
         raise SceneFileError(f"{error.filename}:{error.lineno}: syntax error: {error.msg}: {line}") from None
     except SpecError as error:
         raise SpecError(_user_frames_only(error, path)) from None
+    except SystemExit as error:  # the file's own sys.exit(): its error, not the end of viz
+        raise SceneFileError(_user_frames_only(error, path, f"called sys.exit({error.code!r}) while loading"))\
+            from None
     except Exception as error:
         raise SceneFileError(_user_frames_only(error, path)) from None
     finally:
