@@ -18,3 +18,51 @@ def test_a_scene_file_calling_sys_exit_is_that_files_error(runner, scene_file, t
     line = one_error_line(result)
     assert str(bad) in line and "sys.exit(0)" in line
     assert not (tmp_path / "outputs").exists() and not (tmp_path / "deck.html").exists()
+
+
+TWO_SCENES = """
+    from viz import Scene, surfaces
+
+    x = Scene(title="x of a", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"}, steps=4)
+    y = Scene(title="y of a", problem=surfaces.get("booth"), optimizers={"Adam": "adam"}, steps=4)
+"""
+ONE_SCENE = """
+    from viz import Scene, surfaces
+
+    only = Scene(title="the file a_x", problem=surfaces.get("booth"), optimizers={"RMSprop": "rmsprop"}, steps=4)
+"""
+
+
+def colliding(scene_file):
+    """a.py with scenes x and y, and a_x.py: both default to outputs/a_x.<format>."""
+    scene_file(TWO_SCENES, name="a.py")
+    scene_file(ONE_SCENE, name="a_x.py")
+
+
+def test_colliding_outputs_are_told_apart_when_planning(scene_file, tmp_path, outputs):
+    from viz import pipeline
+
+    colliding(scene_file)
+    jobs = pipeline.plan(tmp_path, format="png", last_frame=True)
+    assert [(job.scene.title, job.path) for job in jobs] == [
+        ("x of a", outputs / "a_x.png"), ("y of a", outputs / "a_y.png"), ("the file a_x", outputs / "a_x_1.png")]
+
+
+def test_colliding_outputs_are_all_written_and_the_renaming_is_said(runner, scene_file, tmp_path, outputs):
+    colliding(scene_file)
+    scene_file(ONE_SCENE.replace("the file a_x", "the file a_x_1"), name="a_x_1.py")
+    result = runner.invoke(main, ["render", str(tmp_path), "-s", "--format", "png", "--size", "160x90"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in outputs.glob("*.png")) == ["a_x.png", "a_x_1.png", "a_x_2.png", "a_y.png"]
+    assert "the file a_x" in (outputs / "a_x_2.png.json").read_text()
+    assert f"{outputs / 'a_x.png'} is also" in result.output and str(outputs / "a_x_2.png") in result.output
+
+
+@pytest.mark.slow
+def test_a_deck_of_colliding_scenes_shows_each_scene_once(runner, scene_file, tmp_path):
+    colliding(scene_file)
+    deck = tmp_path / "deck.html"
+    result = runner.invoke(main, ["slides", str(tmp_path), "-o", str(deck), "-q", "l", "--size", "160x90"])
+    assert result.exit_code == 0, result.output
+    page = deck.read_text()
+    assert all(page.count(title) >= 1 for title in ("x of a", "y of a", "the file a_x"))

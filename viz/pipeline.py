@@ -18,7 +18,7 @@ from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
 from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, render_options
 from viz.scene import Scene, load_scenes, select
-from viz.store.outputs import cannot_write, prepare_folder
+from viz.store.outputs import cannot_write, distinct, prepare_folder
 
 OUTPUT_FOLDER = Path("outputs")
 CACHE = ".cache"  # under OUTPUT_FOLDER
@@ -200,11 +200,13 @@ class Job:
         return tuned, title, {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}, trained or searched
 
 
-def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **options):
+def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, say=_silent, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
     scene files) with the render ``options`` (keywords as in :data:`DEFAULTS`); outputs not
     named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
+    Two scenes whose default outputs would be one file (``a.py``'s scene ``x`` and ``a_x.py``)
+    get distinct names: the later one ``a_x_1``, and ``say(text, err)`` says so.
     Raises :class:`~viz.errors.SpecError` (``OptionError`` for one option) or
     :class:`~viz.errors.OutputError`."""
     unknown = set(options) - set(DEFAULTS)
@@ -220,10 +222,11 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **
     chosen = _chosen(scene_or_file, scene, every)
     if output is not None and len(chosen) > 1:
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
-    jobs = []
-    for scene_file, name, picked, n_scenes in chosen:
-        picked = _checked(picked, name, options, look)
-        path = output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
+    jobs, checked = [], [(scene_file, name, _checked(picked, name, options, look), n_scenes)
+                         for scene_file, name, picked, n_scenes in chosen]
+    paths = [output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
+             for scene_file, name, picked, n_scenes in checked]
+    for (scene_file, name, picked, _), path in zip(checked, distinct(paths, look.fmt, say)):
         prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
         if options["seeds"] > 1 and not options["overwrite"]:
             for table in (seeds_table(path, tuned) for tuned in _parts(options["tune_lr"])):
