@@ -66,3 +66,20 @@ def test_a_deck_of_colliding_scenes_shows_each_scene_once(runner, scene_file, tm
     assert result.exit_code == 0, result.output
     page = deck.read_text()
     assert all(page.count(title) >= 1 for title in ("x of a", "y of a", "the file a_x"))
+
+
+@pytest.mark.parametrize("where", ["option", "scene"])
+def test_a_recording_too_big_for_the_budgets_is_refused_before_training(runner, scene_file, outputs, monkeypatch,
+                                                                         where):
+    from viz.problems import surface
+
+    steps = ", steps=100000000" if where == "scene" else ""
+    path = scene_file("from viz import Scene, SEED_OPTIMIZERS, surfaces\n"
+                      f"huge = Scene('huge', surfaces.get('rosenbrock'), SEED_OPTIMIZERS{steps})\n")
+    monkeypatch.setattr(surface, "_compiled_steps", lambda *args: pytest.fail("trained"))
+    result = runner.invoke(main, ["render", str(path)] + (["--steps", "100000000"] if where == "option" else []))
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert ("--steps 100000000" if where == "option" else "steps=100000000") in line
+    assert "6 paths" in line and "GB" in line and "at most 888,887 steps" in line
+    assert not outputs.exists() or not any(outputs.iterdir())

@@ -307,6 +307,8 @@ def _checked(scene, name, options, look=None):
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
+        if hasattr(scene.problem, "check_size"):  # a surface: the scene's steps set the recording's size
+            scene.problem.check_size(scene, options["tune_lr"], option=options["steps"] is not None)
         beyond = [step for step in (look.pause_at if look else ()) if step != "events" and step > scene.last_step]
         if beyond:
             raise OptionError("pause_at", ",".join(map(str, look.pause_at)),
