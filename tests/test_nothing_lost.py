@@ -2,6 +2,8 @@
 collide, a recording too big for its budgets, text that a subtitle, a page or XML cannot hold
 as it stands, Keras models handed over the wrong way. Each is one clear error or a correct file."""
 
+import re
+
 import pytest
 
 from conftest import SMALL_SCENE, one_error_line
@@ -83,3 +85,23 @@ def test_a_recording_too_big_for_the_budgets_is_refused_before_training(runner, 
     assert ("--steps 100000000" if where == "option" else "steps=100000000") in line
     assert "6 paths" in line and "GB" in line and "at most 888,887 steps" in line
     assert not outputs.exists() or not any(outputs.iterdir())
+
+
+HOSTILE = ["loss --> 0", "x < y & z", "<b>not bold</b> &amp; more", "a <!--<script>alert(1)</script> b"]
+
+
+def test_webvtt_holds_any_caption_as_written(tmp_path):
+    """The WebVTT beside a video, read back by ffmpeg's WebVTT reader (as a player would): every
+    caption whole; a line with "-->" is a cue's timing line and nothing else (the spec)."""
+    import subprocess
+
+    import imageio_ffmpeg
+
+    from viz.render.story import Cue, webvtt
+
+    text = webvtt([Cue(step, words, "scene", True, step * 10) for step, words in enumerate(HOSTILE)], 10, 50)
+    assert all(re.fullmatch(r"[\d:.]+ --> [\d:.]+", line) for line in text.splitlines() if "-->" in line), text
+    (tmp_path / "c.vtt").write_text(text, encoding="utf-8")
+    srt = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(tmp_path / "c.vtt"), "-f", "srt",
+                          "-"], capture_output=True, text=True, check=True).stdout
+    assert [block.splitlines()[2] for block in srt.strip().split("\n\n")] == HOSTILE
