@@ -105,3 +105,44 @@ def test_webvtt_holds_any_caption_as_written(tmp_path):
     srt = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(tmp_path / "c.vtt"), "-f", "srt",
                           "-"], capture_output=True, text=True, check=True).stdout
     assert [block.splitlines()[2] for block in srt.strip().split("\n\n")] == HOSTILE
+
+
+def player_data(page):
+    """The player's inline JSON, as the page holds it."""
+    return re.search(r'<script type="application/json" id="viz-data">(.*?)</script>', page, re.S).group(1)
+
+
+@pytest.fixture(scope="module")
+def hostile_player(small, tmp_path_factory):
+    """A tiny player whose captions hold what ends a script early: ``</``, ``<!--<script>``."""
+    from viz.render.animation import render
+
+    path = tmp_path_factory.mktemp("hostile") / "hostile.html"
+    render(small, path, "hostile", size=(160, 90), captions=dict(enumerate(HOSTILE)))
+    return path
+
+
+def test_inline_json_holds_no_markup(hostile_player):
+    import json
+
+    data = player_data(hostile_player.read_text())
+    assert not set("<>&") & set(data)  # nothing an HTML parser reads inside a script: </, <!--, <script
+    assert [chapter["text"] for chapter in json.loads(data)["chapters"]] == HOSTILE
+
+
+@pytest.mark.slow
+def test_a_hostile_caption_leaves_every_control_of_the_player_working(hostile_player):
+    from test_player import CHROMIUM, NO_CHROMIUM, Chromium
+
+    if CHROMIUM is None:
+        pytest.fail(NO_CHROMIUM, pytrace=False)
+    browser = Chromium(hostile_player.as_uri())
+    try:
+        browser.open()
+        assert browser.js("typeof vizPlayer") == "object"
+        browser.js("vizPlayer.chapter(3)")
+        assert browser.js("[vizPlayer.frame(), document.getElementById('caption').textContent]") == [3, HOSTILE[3]]
+        assert browser.js("[...document.querySelectorAll('#chapters a')].map(a => a.textContent)") == [
+            f"step {step}: {text}" for step, text in enumerate(HOSTILE)]
+    finally:
+        browser.close()
