@@ -3,6 +3,7 @@ collide, a recording too big for its budgets, text that a subtitle, a page or XM
 as it stands, Keras models handed over the wrong way. Each is one clear error or a correct file."""
 
 import re
+import textwrap
 
 import pytest
 
@@ -146,3 +147,25 @@ def test_a_hostile_caption_leaves_every_control_of_the_player_working(hostile_pl
             f"step {step}: {text}" for step, text in enumerate(HOSTILE)]
     finally:
         browser.close()
+
+
+@pytest.mark.parametrize("field, scene", [
+    ("title", "Scene('bad\\x0btitle', surfaces.get('booth'), {'SGD': 'sgd'}, steps=4)"),
+    ("optimizer label", "Scene('t', surfaces.get('booth'), {'SG\\x0bD': 'sgd'}, steps=4)"),
+    ("caption", "Scene('t', surfaces.get('booth'), {'SGD': 'sgd'}, steps=4, captions={0: 'a\\x01b'})"),
+])
+def test_text_that_xml_cannot_hold_is_refused_when_loading(runner, scene_file, field, scene):
+    path = scene_file(f"from viz import Scene, surfaces\ns = {scene}\n")
+    result = runner.invoke(main, ["render", str(path), "-s", "--format", "svg"])
+    assert result.exit_code == 2
+    line = one_error_line(result)
+    assert f"Scene {field}" in line and ("U+000B" in line or "U+0001" in line)
+
+
+def test_a_deck_title_or_notes_that_xml_cannot_hold(runner, scene_file, tmp_path):
+    from viz.deck import _docstring
+
+    path = scene_file('"""Notes\x0c with a form feed and a \x01."""\n' + textwrap.dedent(SMALL_SCENE))
+    assert _docstring(path) == "Notes with a form feed and a ."
+    result = runner.invoke(main, ["slides", str(path), "-o", str(tmp_path / "d.pptx"), "--title", "Lecture\x0b4"])
+    assert result.exit_code == 2 and "--title" in one_error_line(result) and "U+000B" in result.output

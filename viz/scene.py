@@ -2,6 +2,7 @@
 
 import importlib.util
 import math
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,19 @@ from viz import optimizers
 from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems import is_problem
 from viz.varied import SETTINGS, ScenePath, value_words
+
+
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # what XML 1.0 cannot hold
+
+
+def check_text(what, text):
+    """Raise :class:`SpecError` when ``text`` holds a character XML cannot hold (a control
+    character such as a vertical tab): an SVG, a PowerPoint slide or a page could not show it.
+    ``what`` names the text ("Scene title")."""
+    found = NOT_XML.search(text)
+    if found:
+        raise SpecError(f"{what} {text!r} holds U+{ord(found.group()):04X}, a control character that SVG, "
+                        "PowerPoint and web pages cannot hold: remove it")
 
 
 @dataclass(frozen=True)
@@ -73,6 +87,7 @@ class Scene:
     def __post_init__(self):
         if not isinstance(self.title, str):
             raise SpecError(f"Scene title must be a string, not {self.title!r}")
+        check_text("Scene title", self.title)
         if not is_problem(self.problem):
             raise SpecError("Scene problem must be problems.logreg(...), problems.keras_model(...) or "
                             f"surfaces.get(...), not {self.problem!r}")
@@ -93,6 +108,8 @@ class Scene:
         if type(self.seed) is not int or not 0 <= self.seed < 2**32:
             raise SpecError(f"Scene seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
         object.__setattr__(self, "optimizers", MappingProxyType({str(k): v for k, v in self.optimizers.items()}))
+        for label in self.optimizers:
+            check_text("Scene optimizer label", label)
         rate = self.learning_rate
         object.__setattr__(self, "learning_rate", tuple(map(float, rate)) if isinstance(rate, (list, tuple))
                            else float(rate))
@@ -114,6 +131,7 @@ class Scene:
                 raise SpecError(f"Scene captions' steps must be whole numbers from 0, not {step!r}")
             if not isinstance(text, str) or not text.strip():
                 raise SpecError(f"Scene caption at step {step} must be some text, not {text!r}")
+            check_text("Scene caption", text)
         object.__setattr__(self, "captions", MappingProxyType(dict(sorted(
             (step, " ".join(text.split())) for step, text in self.captions.items()))))
         if isinstance(self.pauses, (str, bytes)) or not hasattr(self.pauses, "__iter__") or any(
