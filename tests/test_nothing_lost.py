@@ -169,3 +169,31 @@ def test_a_deck_title_or_notes_that_xml_cannot_hold(runner, scene_file, tmp_path
     assert _docstring(path) == "Notes with a form feed and a ."
     result = runner.invoke(main, ["slides", str(path), "-o", str(tmp_path / "d.pptx"), "--title", "Lecture\x0b4"])
     assert result.exit_code == 2 and "--title" in one_error_line(result) and "U+000B" in result.output
+
+
+KERAS_SCENE = """import keras
+import numpy as np
+from viz import Scene, problems
+x = np.zeros((8, 2), 'float32')
+y = np.zeros(8, 'float32')
+def build():
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation='sigmoid', trainable={trainable})])
+s = Scene('s', problems.keras_model({build}, x, y), optimizers={{'SGD': 'sgd'}})
+"""
+
+
+@pytest.mark.parametrize("trainable, build, message", [
+    (False, "build", "keras_model build() returned a model with no trainable weights (every layer is frozen, "
+                     "trainable=False): nothing would move"),
+    (True, "build()", "keras_model build must be a function that returns a new model, not a built Model "
+                      "(Sequential): pass "
+                      "the function (build, not build())"),
+])
+def test_a_keras_model_viz_cannot_train_is_refused_before_training(runner, scene_file, monkeypatch, trainable, build,
+                                                                    message):
+    from viz.problems import model
+
+    monkeypatch.setattr(model, "fit_each", lambda *args, **kwargs: pytest.fail("trained"))
+    path = scene_file(KERAS_SCENE.format(trainable=trainable, build=build))
+    result = runner.invoke(main, ["render", str(path)])
+    assert result.exit_code == 2 and message in one_error_line(result)
