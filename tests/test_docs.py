@@ -228,23 +228,67 @@ def _build(site):
                           capture_output=True, text=True, timeout=300)
 
 
+SERVE = re.compile(r"`(python -m http\.server --directory site (\d+))`.*?(http://localhost:\2/)", re.S)
+
+
+def test_the_readme_says_how_to_open_the_site_and_serve_its_search():
+    """Opened from its files the site navigates (every link names a page's file, not a folder);
+    its search needs a server, and the README gives the one command that serves it."""
+    readme = (ROOT / "README.md").read_text()
+    assert "open `site/index.html`" in readme and SERVE.search(readme), readme
+    assert re.search(r"^use_directory_urls: false$", (ROOT / "mkdocs.yml").read_text(), re.M)
+
+
 @pytest.mark.slow
 def test_the_site_builds_strict_with_generated_reference(tmp_path):
     site = tmp_path / "site"
     result = _build(site)
     assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
     for page in PAGES:
-        url = page.relative_to(DOCS).with_suffix("")
-        assert (site / (url.parent if url.name == "index" else url) / "index.html").is_file(), page
-    cli = (site / "reference/cli/index.html").read_text()
+        assert (site / page.relative_to(DOCS).with_suffix(".html")).is_file(), page
+    cli = (site / "reference/cli.html").read_text()
     assert "--tune-lr" in cli and "viz export" in cli  # mkdocs-click read the real commands
-    assert "scene_or_file" in (site / "reference/api/index.html").read_text()  # mkdocstrings
-    surfaces = (site / "reference/surfaces/index.html").read_text()
+    assert "scene_or_file" in (site / "reference/api.html").read_text()  # mkdocstrings
+    surfaces = (site / "reference/surfaces.html").read_text()
     assert "six_hump_camel" in surfaces and "(3, 0.5) = 0" in surfaces  # the hook's table
-    assert "<code>--max-frames</code>" in (site / "reference/options/index.html").read_text()
+    assert "<code>--max-frames</code>" in (site / "reference/options.html").read_text()
     gallery = (site / "gallery/index.html").read_text()
     for video in re.findall(r'<video src="([^"]+)"', gallery):
         assert (site / "gallery" / video).is_file()
+    for page in set(site.rglob("*.html")) - {site / "404.html"}:  # from the files: every link names a file
+        for link in re.findall(r'<a [^>]*href="([^"#:?]+)(?:#[^"]*)?"', page.read_text()):
+            assert (page.parent / link).is_file(), f"{page.relative_to(site)} links to {link}, which is no file"
+    _served(site)
+
+
+def _served(site):
+    """The README's command, run beside ``site``, serves the pages and the search index."""
+    import socket
+    import time
+    import urllib.request
+
+    command, port, url = SERVE.search((ROOT / "README.md").read_text()).groups()
+    with socket.socket() as free:
+        free.bind(("localhost", 0))
+        ours = str(free.getsockname()[1])  # the README's port may be taken on a shared machine
+    server = subprocess.Popen([sys.executable if word == "python" else ours if word == port else word
+                               for word in command.split()], cwd=site.parent, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        for attempt in range(100):
+            try:
+                with urllib.request.urlopen(url.replace(port, ours) + "search/search_index.json") as reply:
+                    assert b'"docs"' in reply.read()
+                break
+            except urllib.error.URLError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"{command} served nothing")
+        with urllib.request.urlopen(url.replace(port, ours)) as reply:
+            assert b"viz" in reply.read()
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def scene_files(folder):
