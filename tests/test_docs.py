@@ -122,6 +122,40 @@ def test_every_command_in_the_docs_parses(where, words, reader_folder):
         pytest.fail(f"{where}: {shlex.join(words)}: {error.format_message()}")
 
 
+def test_no_tutorial_command_rewrites_an_earlier_steps_file_with_other_options(reader_folder):
+    """Run in order, the tutorial's renders (its scene file saved as my_scenes.py) never write
+    a file an earlier command wrote with other options: each step's result stays to look at."""
+    from viz import pipeline
+    from viz.cli import render
+
+    tutorial = DOCS / "tutorial.md"
+    (reader_folder / "my_scenes.py").write_text(next(code for _, code in snippets(tutorial) if "my_scenes" not in code
+                                                     and "adam_vs_sgd" in code))
+    written = {}
+    for where, words in commands(tutorial):
+        if words[1:2] != ["render"]:
+            continue
+        params = render.make_context("render", words[2:]).params
+        jobs = pipeline.plan(params.pop("scenes"), params.pop("output"), scene=params.pop("scene"),
+                             every=params.pop("every"), **{k: v for k, v in params.items() if k not in ("quiet", "jobs")})
+        for job in jobs:
+            made = (job.scene, job.options, job.settings)
+            earlier = written.setdefault(job.path.resolve(), (where, made))
+            assert earlier[1] == made, f"{where}: {shlex.join(words)} rewrites {job.path}, written at {earlier[0]}"
+    assert len(written) >= 8
+
+
+def test_the_tutorial_names_the_options_that_take_minutes_and_the_quick_look():
+    """The tutorial promises no "seconds" for every render: it names the options that train or
+    draw many times, and shows ``-s`` (the last frame) as the quick look while writing a scene."""
+    tutorial = (DOCS / "tutorial.md").read_text()
+    opening = tutorial.split("## 1.", 1)[0]
+    assert "each render takes seconds" not in tutorial
+    assert "minutes" in opening and all(f"`{option}`" in opening for option in ("--tune-lr", "--seeds", "--max-size"))
+    assert "`-s`" in opening and any(words[:2] == ["viz", "render"] and "-s" in words
+                                     for _, words in commands(DOCS / "tutorial.md"))
+
+
 def test_commands_named_in_prose_exist():
     from viz.cli import main
 
@@ -236,7 +270,7 @@ def test_the_readme_says_how_to_open_the_site_and_serve_its_search():
     its search needs a server, and the README gives the one command that serves it."""
     readme = (ROOT / "README.md").read_text()
     assert "open `site/index.html`" in readme and SERVE.search(readme), readme
-    assert re.search(r"^use_directory_urls: false$", (ROOT / "mkdocs.yml").read_text(), re.M)
+    assert re.search(r"^use_directory_urls: false\b", (ROOT / "mkdocs.yml").read_text(), re.M)
 
 
 @pytest.mark.slow
