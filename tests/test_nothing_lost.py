@@ -197,3 +197,14 @@ def test_a_keras_model_viz_cannot_train_is_refused_before_training(runner, scene
     path = scene_file(KERAS_SCENE.format(trainable=trainable, build=build))
     result = runner.invoke(main, ["render", str(path)])
     assert result.exit_code == 2 and message in one_error_line(result)
+
+
+@pytest.mark.parametrize("command, named, not_named", [
+    ("render", ["--scene NAME", "--all"], []),
+    ("export", ["--scene NAME"], ["--all"]),
+])
+def test_several_scenes_name_the_options_that_pick_them(runner, scene_file, command, named, not_named):
+    path = scene_file(TWO_SCENES)
+    line = one_error_line(runner.invoke(main, [command, str(path)]))
+    assert "several scenes (x, y)" in line
+    assert all(option in line for option in named) and not any(option in line for option in not_named), line

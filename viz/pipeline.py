@@ -249,7 +249,7 @@ def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=
     check_plane(plane)
     if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
         raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
-    chosen = _chosen(scene_or_file, scene, False)
+    chosen = _chosen(scene_or_file, scene, None)  # None: an export has no "all"
     if len(chosen) > 1:
         raise OptionError("scene", scene, "exports one scene: name it")
     (scene_file, name, picked, n_scenes), = chosen

@@ -273,8 +273,9 @@ def load_scenes(path):
 
 
 def select(scenes, path, name=None, every=False):
-    """The scenes to render: the one named ``name``, all of them (``every``), or the only one.
-    Raises :class:`SpecError` when that is not one of them."""
+    """The scenes to render: the one named ``name``, all of them (``every``; None where all
+    cannot be asked for, as in an export), or the only one. Raises :class:`SpecError` when
+    that is not one of them."""
     listed = ", ".join(scenes) or "none"
     if not scenes:
         raise SpecError(f"{path} defines no viz.Scene at module level")
@@ -284,4 +285,6 @@ def select(scenes, path, name=None, every=False):
         return {name: scenes[name]}
     if every or len(scenes) == 1:
         return dict(scenes)
-    raise OptionError("scene", None, f"{path} defines several scenes ({listed}): pick one, or all of them")
+    how = ("pick one with --scene NAME (scene=NAME in Python)" if every is None else
+           "pick one with --scene NAME, or all of them with --all (scene=NAME or all=True in Python)")
+    raise OptionError("scene", None, f"{path} defines several scenes ({listed}): {how}")
