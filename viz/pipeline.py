@@ -325,8 +325,11 @@ def _checked(scene, name, options, look=None):
         if options["tune_lr"]:
             from viz.optimizers import with_rate
 
-            for spec in scene.optimizers.values():
-                with_rate(spec, scene.learning_rate)
+            try:
+                for spec in scene.optimizers.values():
+                    with_rate(spec, scene.learning_rate)
+            except SpecError as error:  # a schedule: no one rate to tune
+                raise OptionError("tune_lr", options["tune_lr"], str(error)) from None
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene
