@@ -32,10 +32,10 @@ def distinct(paths, fmt, say):
     do) renamed ``<stem>_1``, ``<stem>_2``... to a name no other path has, so that no file (nor
     the manifest, captions or tables named after it) is written twice; ``say`` tells of each."""
     def stem(path):
-        return path.name[:-len("_frames")] if fmt == "frames" else path.stem
+        return path.name.removesuffix("_frames") if fmt == "frames" else path.stem
 
     def key(path):
-        return str(path.with_name(stem(path))).casefold()
+        return str(path.parent / stem(path)).casefold()
 
     taken, seen, named = {key(path) for path in paths}, set(), []
     for path in paths:
