@@ -10,7 +10,7 @@ import signal
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from viz import pipeline
+from viz import pipeline, signals
 
 GRACE = 30  # seconds a stopped worker has to leave (a compiled training loop finishes its call first)
 
@@ -83,14 +83,6 @@ def _stop(started):
         connection.close()
 
 
-class _Stopped(BaseException):
-    """SIGTERM in a worker: unwinds the job it is running, so its unfinished file is removed."""
-
-
-def _stopped(signum, frame):
-    raise _Stopped
-
-
 def _work(connection):
     """A worker: run the tasks that come over ``connection`` until None comes, or SIGTERM.
     Ctrl-C is left to the main process, which stops the workers with SIGTERM."""
@@ -99,12 +91,12 @@ def _work(connection):
     from viz.backend import load_keras
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stopped)
     try:
-        load_keras()  # now, without TensorFlow's start-up notices on the terminal
-        while (task := connection.recv()) is not None:
-            connection.send(_run(task))
-    except (_Stopped, EOFError):
+        with signals.handled():  # SIGTERM unwinds the job it is running, so its unfinished file is removed
+            load_keras()  # now, without TensorFlow's start-up notices on the terminal
+            while (task := connection.recv()) is not None:
+                connection.send(_run(task))
+    except (signals.Terminated, EOFError):
         pass
     connection.close()
     os._exit(0)  # no interpreter shutdown: TensorFlow's threads can hang it after a signal

@@ -3,7 +3,6 @@ matplotlib load inside the commands that need them, so ``viz --help`` answers at
 error is one ``Error:`` line on stderr: exit 2 for a mistake in the command or the scene, 1
 for a failure, 130 for Ctrl-C, 143 for SIGTERM; no traceback unless ``--debug`` is given."""
 
-import signal
 import sys
 import traceback
 from contextlib import contextmanager
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from viz import __version__
+from viz import __version__, signals
 from viz.cli.options import GroupedCommand, deck_options, render_options
 from viz.errors import OptionError, SpecError, VizError
 
@@ -19,12 +18,7 @@ FLAGS = {"cache": "--no-cache", "overwrite": "--no-overwrite", "every": "--all",
          "output": "--output"}
 
 
-class Terminated(BaseException):
-    """SIGTERM, raised wherever the program is, so that unfinished files are removed on the way out."""
-
-
-def _terminate(signum, frame):
-    raise Terminated
+TERMINATED = "terminated; unfinished files were removed"
 
 
 class Interrupted(BaseException):
@@ -59,32 +53,39 @@ class _Viz(click.Group):
         args = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in args
         args = [arg for arg in args if arg != "--debug"]
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        with signals.handled():  # until the last word: a SIGTERM at any moment ends in exit 143
+            try:
+                code, message, failure = self._outcome(args, prog_name, extra)
+                signals.check()  # a SIGTERM whose exception surfaced where it was lost (a finalizer)
+            except signals.Terminated as error:
+                code, message, failure = 143, TERMINATED, error
+            try:
+                if message is not None:
+                    if debug:
+                        while failure.__suppress_context__ and failure.__context__ is not None:
+                            failure = failure.__context__  # the error behind the one-line message
+                        traceback.print_exception(failure)
+                    click.echo(f"Error: {message}", err=True)
+            except signals.Terminated:
+                code = 143
+                click.echo(f"Error: {TERMINATED}", err=True)
+        sys.exit(code)
+
+    def _outcome(self, args, prog_name, extra):
+        """Run the command: (exit code, the ``Error:`` message or None, the error behind it)."""
         try:
             result = super().main(args, prog_name, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as error:
             click.echo(error.ctx.get_help(), err=True)
-            sys.exit(2)
+            return 2, None, None
         except click.ClickException as error:
-            code, message, failure = error.exit_code, error.format_message(), error
+            return error.exit_code, error.format_message(), error
         except (Interrupted, KeyboardInterrupt, click.Abort) as error:
-            code, message, failure = 130, "interrupted; unfinished files were removed", error
-        except Terminated as error:
-            code, message, failure = 143, "terminated; unfinished files were removed", error
+            return 130, "interrupted; unfinished files were removed", error
         except Exception as error:  # e.g. a scene's own function failing while it is recorded
-            code, failure = 1, error
             lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-            message = f"{type(error).__name__}: {lines[-1] if lines else ''} (add --debug for the traceback)"
-        else:
-            sys.exit(result if isinstance(result, int) else 0)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        if debug:
-            while failure.__suppress_context__ and failure.__context__ is not None:
-                failure = failure.__context__  # the error behind the one-line message
-            traceback.print_exception(failure)
-        click.echo(f"Error: {message}", err=True)
-        sys.exit(code)
+            return 1, f"{type(error).__name__}: {lines[-1] if lines else ''} (add --debug for the traceback)", error
+        return (result if isinstance(result, int) else 0), None, None
 
 
 def _progress(quiet):
