@@ -121,7 +121,7 @@ def test_a_failing_scene_names_itself_and_leaves_no_deck(folder, tmp_path):
         broken = Scene(title="Broken", problem=surfaces.custom(lambda x, y: x * x + missing_name * y,
                        domain=((-2, 2), (-2, 2)), start=(1.0, 1.0)), optimizers={"SGD": "sgd"}, steps=3)
     """))
-    with pytest.raises(VizError, match=r"scene 'broken' failed \(NameError: name 'missing_name' is not defined\); "
+    with pytest.raises(VizError, match=r"0_broken.py, scene 'broken': NameError: name 'missing_name' is not defined; "
                                        "the deck was not written"):
         viz.slides(folder, tmp_path / "lecture.pptx", **TINY)
     assert [p.name for p in tmp_path.iterdir() if "lecture" in p.name] == []

@@ -52,7 +52,7 @@ def _quiet(hook):
 @contextmanager
 def handled():
     """Within the block, SIGTERM raises :class:`Terminated`; a stop signal that surfaces in a
-    finalizer is not printed."""
+    finalizer is not printed. What :func:`received` knows is forgotten when the block ends."""
     _received.clear()
     previous, hook = signal.signal(signal.SIGTERM, _terminate), sys.unraisablehook
     sys.unraisablehook = _quiet(hook)
@@ -61,6 +61,7 @@ def handled():
     finally:
         signal.signal(signal.SIGTERM, previous)
         sys.unraisablehook = hook
+        _received.clear()
 
 
 @contextmanager

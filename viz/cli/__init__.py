@@ -12,7 +12,7 @@ import click
 
 from viz import __version__, signals
 from viz.cli.options import GroupedCommand, deck_options, render_options
-from viz.errors import OptionError, SpecError, VizError
+from viz.errors import OptionError, SceneFailed, SpecError, VizError, said
 
 FLAGS = {"cache": "--no-cache", "overwrite": "--no-overwrite", "every": "--all", "max_size": "--max-size",
          "output": "--output"}
@@ -35,6 +35,8 @@ def _as_click(error):
         return click.UsageError(f"{flag}{value}: {error.reason}")
     if isinstance(error, SpecError):
         return click.UsageError(str(error))
+    if isinstance(error, SceneFailed):
+        return click.ClickException(f"{error} (add --debug for the traceback)")
     return click.ClickException(str(error))
 
 
@@ -64,7 +66,8 @@ class _Viz(click.Group):
                     if debug:
                         while failure.__suppress_context__ and failure.__context__ is not None:
                             failure = failure.__context__  # the error behind the one-line message
-                        traceback.print_exception(failure)
+                        click.echo(getattr(failure, "details", "") or "".join(traceback.format_exception(failure)),
+                                   err=True, nl=False)  # details: a worker's traceback
                     click.echo(f"Error: {message}", err=True)
             except signals.Terminated:
                 code = 143
@@ -82,9 +85,8 @@ class _Viz(click.Group):
             return error.exit_code, error.format_message(), error
         except (Interrupted, KeyboardInterrupt, click.Abort) as error:
             return 130, "interrupted; unfinished files were removed", error
-        except Exception as error:  # e.g. a scene's own function failing while it is recorded
-            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-            return 1, f"{type(error).__name__}: {lines[-1] if lines else ''} (add --debug for the traceback)", error
+        except Exception as error:  # e.g. a scene's own function failing while it is drawn
+            return 1, f"{said(error)} (add --debug for the traceback)", error
         return (result if isinstance(result, int) else 0), None, None
 
 

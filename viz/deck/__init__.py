@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from viz import pipeline, workers
-from viz.errors import OptionError, VizError
+from viz.errors import OptionError, SceneFailed, VizError, said
 from viz.store.outputs import prepare_folder
 
 KINDS = {".pptx": "mp4", ".html": "html"}  # the deck's suffix -> the format of its scenes
@@ -76,13 +76,11 @@ def _rendered(jobs, options, workers_count, progress, say):
                 f"{'recorded' if report.trained else 'from the cache'}, rendered in {report.render_seconds:.1f} s")
     except Exception as error:  # a scene failed: the deck is not written
         name = getattr(error, "viz_scene", None)
+        if isinstance(error, SceneFailed):
+            raise VizError(f"{error}; the deck was not written") from error
         if isinstance(error, VizError) and (name is None or repr(name) in str(error)):
             raise
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        what = lines[-1] if lines else ""
-        what = what if isinstance(error, VizError) or what.startswith(type(error).__name__) else \
-            f"{type(error).__name__}: {what}"
-        raise VizError(f"scene {name!r} failed ({what}); the deck was not written") from error
+        raise VizError(f"scene {name!r} failed ({said(error)}); the deck was not written") from error
     finally:
         running.close()
     return [slides[job.path] for job in jobs]  # file-name order, whatever order they finished in
