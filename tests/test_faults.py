@@ -151,7 +151,7 @@ def test_every_optimizer_diverging_is_a_warning(runner, scene_file, tmp_path):
     (["--fps", "inf", "--format", "mp4"], "--fps inf: must be between 1 and 120"),
     (["--hold", "1000"], "--hold 1000: must be between 0 and 600 seconds"),
     (["--size", "720x720"], "the frame is laid out for slides, 4:3 or wider"),
-    (["--seed", "-1"], "-1 is not in the range"),
+    (["--seed", "-1"], "--seed -1: is a whole number from 0 to 4294967295"),
     (["--fps", "60"], "GIF cannot play faster than 50 fps"),
     (["-o", "lesson.txt"], "cannot tell the format"),
     (["-o", "lesson.gif", "--format", "mp4"], "does not match"),

@@ -19,10 +19,10 @@ UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
-           duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
-           panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
+           events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
+           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
@@ -31,7 +31,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
     ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``; ``beamer=True``: frames for
     LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB), the look (theme, font_scale,
-    view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
+    view, camera, overlays, trail, readout: ``readout=False`` leaves out the line under a model's
+    plane that says how honest the plane is), the timing (fps, hold, duration, max_frames, sequence, time),
     the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
     120]`` or ``"events"``, for ``pause`` seconds; ``events=True`` adds captions of what happens),
     the layout (panels, features, layout: ``layout="grid"`` draws one contour panel per
@@ -73,10 +74,10 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 
 
 def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9", size=None, overwrite=True,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
-           duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
-           panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
+           events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
+           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
     in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
     as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
@@ -113,8 +114,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
 
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
          transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light",
-         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
-         max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
+         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None, hold=2.0,
+         duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
          panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
          cache=False, time_budget=None, memory_budget=None, plane="pca"):
     """Record a scene and return its animation for Jupyter to display inline.

@@ -3,7 +3,7 @@ check everything before any training, then cache, record (or tune), one shared p
 (or fit a size budget), manifest and summaries; each job returns a :class:`Report`.
 
 Options arrive as keywords spelled as on the command line (``tune_lr`` for ``--tune-lr``),
-with the same defaults (:data:`DEFAULTS`); :func:`plan` reads them into checked render
+with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked render
 :class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
 ``ValueError``) for what cannot work, before anything is trained or written.
 """
@@ -15,8 +15,10 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from viz.errors import OptionError, OutputError, SpecError
-from viz.render.options import STILLS
-from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, render_options
+from viz.options import LARGEST_SEED, defaults, read
+from viz.render.options import STILLS, Options
+from viz.render.writers import WRITERS
+from viz.settings import combine, model_budgets
 from viz.scene import Scene, load_scenes, select
 from viz.store.outputs import cannot_write, prepare_folder
 
@@ -202,58 +204,60 @@ class Job:
 
 def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
-    scene files) with the render ``options`` (keywords as in :data:`DEFAULTS`); outputs not
+    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`); outputs not
     named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
     Raises :class:`~viz.errors.SpecError` (``OptionError`` for one option) or
     :class:`~viz.errors.OutputError`."""
-    unknown = set(options) - set(DEFAULTS)
-    if unknown:
-        raise TypeError(f"unknown render option {sorted(unknown)[0]!r}")
-    options = {**DEFAULTS, **options}
     output = None if output is None else Path(output)
-    look = render_options(output, options)
-    settings = {key: options[key] for key in ("seed", "seeds", "tune_lr", "cache", "overwrite", "plane")}
-    settings["max_size"] = budget(options["max_size"])
-    if settings["tune_lr"] not in (None, "tuned", "both"):
-        raise OptionError("tune_lr", settings["tune_lr"], "is None, 'tuned' or 'both'")
+    look, settings = checked(output, **options)
     chosen = _chosen(scene_or_file, scene, every)
     if output is not None and len(chosen) > 1:
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
     jobs = []
     for scene_file, name, picked, n_scenes in chosen:
-        picked = _checked(picked, name, options, look)
+        picked = _checked(picked, name, settings, look)
         path = output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
-        prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
-        if options["seeds"] > 1 and not options["overwrite"]:
-            for table in (seeds_table(path, tuned) for tuned in _parts(options["tune_lr"])):
+        prepare_folder(path, settings["overwrite"], folder=look.fmt == "frames")
+        if settings["seeds"] > 1 and not settings["overwrite"]:
+            for table in (seeds_table(path, tuned) for tuned in _parts(settings["tune_lr"])):
                 if table.exists():
                     raise OutputError(f"{table} exists, and overwriting is turned off")
         jobs.append(Job(scene_file, name, picked, path, look, settings))
     return jobs
 
 
-def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, time_budget=None,
-           memory_budget=None, plane="pca", progress=_no_progress, say=_silent):
+def checked(output=None, **options):
+    """The render :class:`~viz.render.options.Options` and the recording settings of the
+    keywords ``options`` (the table's; missing ones take their default) for the ``output``
+    path (its suffix picks the format), every option and rule between them checked (see
+    :func:`viz.settings.combine`). Raises :class:`~viz.errors.OptionError`."""
+    drawn, settings = combine(output, options, WRITERS)
+    return Options(**drawn), settings
+
+
+def export(scene_or_file, output=None, *, scene=None, progress=_no_progress, say=_silent, **options):
     """Record one scene (or read the cache) and write the recording as ``.npz`` or ``.csv``
-    to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering.
-    Returns the path and the :class:`~viz.recording.Recording`."""
+    to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering;
+    ``options`` are the table's recording options that ``viz export`` takes (seed, seeds,
+    cache, time_budget, memory_budget, plane). Returns the path and the
+    :class:`~viz.recording.Recording`."""
     output = None if output is None else Path(output)
     if output is not None and output.suffix.lower() not in (".npz", ".csv"):
         raise OptionError("output", str(output), "cannot tell the format: use a .npz or .csv suffix")
-    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache, "time_budget": time_budget,
-               "memory_budget": memory_budget, "plane": plane}
-    check_plane(plane)
-    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
-        raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
+    offered = defaults("export")
+    strange = set(options) - set(offered)
+    if strange:
+        raise TypeError(f"unknown export option {sorted(strange)[0]!r}")
+    settings = read({**offered, **options})
     chosen = _chosen(scene_or_file, scene, False)
     if len(chosen) > 1:
         raise OptionError("scene", scene, "exports one scene: name it")
     (scene_file, name, picked, n_scenes), = chosen
-    picked = _checked(picked, name, options)
+    picked = _checked(picked, name, settings)
     path = output or default_output(scene_file, name, n_scenes, picked, "npz")
     prepare_folder(path)
-    job = Job(scene_file, name, picked, path, None, {**options, "tune_lr": None, "max_size": None})
+    job = Job(scene_file, name, picked, path, None, {**settings, "max_size": None})
     recording, _ = job._recording(picked, progress, say)
     _notes(recording, name, say)
     try:
@@ -288,7 +292,8 @@ def _slug(title):
 
 def _checked(scene, name, options, look=None):
     """``scene`` with the options that change what is recorded (``steps``), after asking its
-    problem whether it can do what the options (and the render options ``look``) ask."""
+    problem whether it can do what the options (read by the table) and the render options
+    ``look`` ask."""
     seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
     try:
         budgets = model_budgets(options)
@@ -308,7 +313,7 @@ def _checked(scene, name, options, look=None):
         if beyond:
             raise OptionError("pause_at", ",".join(map(str, look.pause_at)),
                               f"step {beyond[0]} is past the scene's last step, {scene.last_step}")
-        if first + seeds - 1 > 2**32 - 1:
+        if first + seeds - 1 > LARGEST_SEED:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
         _check_varied(scene, options, look)
         if options["plane"] != "pca":

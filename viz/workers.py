@@ -20,7 +20,7 @@ def run(jobs, options, workers=1, progress=pipeline._no_progress, say=pipeline._
 
     Args:
         jobs: the planned :class:`~viz.pipeline.Job` list.
-        options: the render keywords they were planned with (as in ``viz.settings.DEFAULTS``).
+        options: the render keywords they were planned with (as in ``viz.options.DEFAULTS``).
         workers: how many processes; 1 runs the jobs here, in order. Jobs of a
             :class:`~viz.Scene` given as an object (no scene file to plan from) run here too.
         progress, say: as for :meth:`~viz.pipeline.Job.run`; a worker shows no progress bar,

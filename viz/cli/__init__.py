@@ -12,11 +12,11 @@ from pathlib import Path
 import click
 
 from viz import __version__
-from viz.cli.options import GroupedCommand, deck_options, render_options
+from viz.cli.options import GroupedCommand, deck_options, export_options, render_options
 from viz.errors import OptionError, SpecError, VizError
+from viz.options import TABLE
 
-FLAGS = {"cache": "--no-cache", "overwrite": "--no-overwrite", "every": "--all", "max_size": "--max-size",
-         "output": "--output"}
+FLAGS = {"every": "--all", "output": "--output", **{row.name: row.spelled[-1] for row in TABLE}}
 
 
 class Terminated(BaseException):
@@ -172,21 +172,8 @@ def slides(scenes, output, title, scene, quiet, jobs, **options):
 
 @main.command()
 @click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file, .npz or .csv [default: outputs/<file>.npz].")
-@click.option("--scene", help="Export this scene of the file.")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Initial weights and batch order [default: the "
-                                                                "scene's seed, 0].")
-@click.option("--seeds", type=click.IntRange(1, 100), default=1, show_default=True,
-              help="A model scene from this many initializations: all of them are written.")
-@click.option("--no-cache", "cache", is_flag=True, flag_value=False, default=True,
-              help="Train again instead of reusing the recording cached in outputs/.cache.")
-@click.option("--time-budget", metavar="SECONDS", help="As for viz render: a keras_model's evaluation time.")
-@click.option("--memory-budget", metavar="BYTES", help="As for viz render: a keras_model's recorded weights.")
-@click.option("--plane", type=click.Choice(["pca", "hessian", "random"]), default="pca", show_default=True,
-              help="A model's 2D view: the paths' principal plane, the Hessian's top eigenvectors at the best end, "
-                   "or two filter-normalized random directions.")
-def export(scene_file, output, scene, seed, seeds, cache, time_budget, memory_budget, plane):
+@export_options
+def export(scene_file, output, scene, **options):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
 
     .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1], sharpness
@@ -197,9 +184,8 @@ def export(scene_file, output, scene, seed, seeds, cache, time_budget, memory_bu
     """
     from viz import pipeline
 
-    path, recording = pipeline.export(scene_file, output, scene=scene, seed=seed, seeds=seeds, cache=cache,
-                                      time_budget=time_budget, memory_budget=memory_budget, plane=plane,
-                                      progress=_progress(True), say=_say)
+    path, recording = pipeline.export(scene_file, output, scene=scene, progress=_progress(True), say=_say,
+                                      **options)
     click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 
 

@@ -36,7 +36,7 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
         title: a title slide first, when given.
         workers_count: worker processes for the renders.
         progress, say: as for :meth:`viz.pipeline.Job.run`.
-        options: the render keywords (``viz.settings.DEFAULTS``) but ``DECKS_DECIDE``.
+        options: the render keywords (``viz.options.DEFAULTS``) but ``DECKS_DECIDE``.
 
     Returns:
         The deck's path and its :class:`Slide` list.

@@ -3,9 +3,11 @@
 from dataclasses import replace
 from pathlib import Path
 
-from viz.errors import BudgetError
 import numpy as np
 
+from viz.errors import BudgetError
+from viz.options import read_size
+from viz.settings import check_duration
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
 from viz.render.story import webvtt
 from viz.render.theme import THEMES
@@ -29,7 +31,6 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
 
     path = Path(path)
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
-    options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     still = fmt in STILLS
     parts = [(recording, title), *then][-1:] if still else [(recording, title), *then]
@@ -68,7 +69,6 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
     of frames, the :class:`Options` used and what was changed, in words. Raises
     :class:`BudgetError` if even the smallest try is too big; ``path`` is then left as it was."""
     options = Options(**{"fmt": "gif", **options})
-    options.check()
     turns = len(set(recording.names)) if options.sequence else 1  # a sequence shows each optimizer in turn
     first = replace(options, max_frames=min(options.max_frames, (recording.steps + 1) * turns))
     tries = [(first, [])]
@@ -86,9 +86,10 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
     with atomic_path(path) as temporary:  # the target changes only when a try fits
         for attempt, changes in tries:
             try:
-                attempt.check()
+                read_size(attempt.size)
+                check_duration(attempt.duration, attempt.frame_rate)
             except ValueError:
-                continue  # e.g. too small a size, too few frames for the duration
+                continue  # too small a size, too few frames for the duration
             frames = render(recording, temporary, title, progress, then, captions, pauses, **vars(attempt))
             if temporary.stat().st_size <= budget:
                 return frames, attempt, changes

@@ -77,7 +77,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
     band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
-    readout = options.view == "2d" and options.layout != "grid" and has_readout(recording)  # under the contours
+    readout = (options.readout and options.view == "2d" and options.layout != "grid"  # under the contours
+               and has_readout(recording))
     top = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale)
     bottom = (0.135 if readout else 0.09) * scale + (band.top if band else 0)  # room for the readout and captions
     left, gap = 0.77 * scale, 2.37 * scale
