@@ -298,7 +298,7 @@ def _checked(scene, name, options, look=None):
     try:
         budgets = model_budgets(options)
         if budgets is not None:
-            if not hasattr(scene.problem, "budgets"):
+            if scene.problem.budgets is None:
                 keyword = "time_budget" if options["time_budget"] is not None else "memory_budget"
                 raise OptionError(keyword, options[keyword], "sets a keras_model's grid and recording stride; this "
                                   "scene's problem is small enough to be drawn in full")
@@ -352,7 +352,7 @@ def _check_plane(problem, kind, tune_lr):
     if not problem.fixed_steps:
         raise OptionError("plane", kind, "chooses a model's plane through its weights; a surface's view is "
                                          "the surface itself")
-    if getattr(problem, "axes", None):
+    if problem.axes:
         raise OptionError("plane", kind, "the scene's problem draws two named weights as axes (axes=...)")
     if tune_lr == "both":
         raise OptionError("plane", kind, "with tune_lr both, the two parts share one principal (pca) plane")

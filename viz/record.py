@@ -27,9 +27,10 @@ def record(scene, seed=None, progress=None, seeds=1, plane="pca"):
     """
     seed = scene.seed if seed is None else seed
     recording = scene.problem.record(scene, seed, progress or no_progress, seeds)
-    if not hasattr(scene.problem, "curvature"):  # a problem of the user's own making: as it recorded itself
+    curvature = scene.problem.curvature(seed)
+    if curvature is None:  # e.g. a problem of the user's own making: as it recorded itself
         return recording
-    return with_curvature(recording, scene.problem.curvature(seed), plane, seed)
+    return with_curvature(recording, curvature, plane, seed)
 
 
 def with_curvature(recording, curvature, kind="pca", seed=0):

@@ -12,7 +12,7 @@ from viz.backend import load_keras
 from viz.errors import OptionError, SceneFileError, SpecError
 from viz import optimizers
 from viz.optimizers import SEED_OPTIMIZERS
-from viz.problems import is_problem
+from viz.problems.base import Problem
 from viz.varied import SETTINGS, ScenePath, value_words
 
 
@@ -73,9 +73,9 @@ class Scene:
     def __post_init__(self):
         if not isinstance(self.title, str):
             raise SpecError(f"Scene title must be a string, not {self.title!r}")
-        if not is_problem(self.problem):
+        if not isinstance(self.problem, Problem):
             raise SpecError("Scene problem must be problems.logreg(...), problems.keras_model(...) or "
-                            f"surfaces.get(...), not {self.problem!r}")
+                            f"surfaces.get(...) (or a viz.problems.Problem of your own), not {self.problem!r}")
         if not hasattr(self.optimizers, "items") or not self.optimizers:
             raise SpecError("Scene optimizers must be a non-empty {label: optimizer} dict")
         if len({str(label) for label in self.optimizers}) < len(self.optimizers):
@@ -103,8 +103,6 @@ class Scene:
             for spec in self.optimizers.values():
                 for rate in self.learning_rate:
                     optimizers.with_rate(spec, rate)  # a schedule has no one rate to replace
-        if varied and not hasattr(self.problem, "vary"):
-            raise SpecError(f"Scene {varied} is a list, but this problem cannot compare {varied.replace('_', ' ')}s")
         if varied:
             self.problem.vary(varied, list(getattr(self, varied)))
         if not hasattr(self.captions, "items"):

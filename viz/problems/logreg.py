@@ -16,6 +16,7 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
+from viz.problems.base import Problem
 from viz.problems.fit import fit_each, masked, no_progress, per_weight
 from viz.problems.model import KerasModel, check_model_options
 
@@ -210,7 +211,7 @@ class Lesson(KerasModel):
 
 
 @dataclass(frozen=True)
-class LogReg:
+class LogReg(Problem):
     """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features.
 
     Recorded as the :class:`Lesson` preset of the keras_model path (see :mod:`viz.problems`).

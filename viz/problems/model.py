@@ -13,6 +13,7 @@ from viz.errors import OptionError, SpecError, unknown
 from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, stride
 from viz.problems.digits import sample_rows
 from viz.problems.built import built_model, initialized
+from viz.problems.base import Problem
 from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, output_evaluator,
                                    why_no_hidden, why_no_regions)
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
@@ -35,7 +36,7 @@ def check_model_options(view, steps):
 
 
 @dataclass(frozen=True, eq=False)
-class KerasModel:
+class KerasModel(Problem):
     """A Keras model to train with each optimizer; see :func:`keras_model`."""
 
     build: object

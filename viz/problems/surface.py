@@ -9,6 +9,7 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
+from viz.problems.base import Problem
 from viz.problems.fit import finite_prefix, masked, no_progress
 from viz.recording import Recording
 from viz.varied import stated_rate
@@ -19,7 +20,7 @@ LIBRARY = "viz.surfaces"  # the module of viz's own surface functions
 
 
 @dataclass(frozen=True)
-class Surface:
+class Surface(Problem):
     """A function f(x, y) to minimise, with what a picture of it needs.
 
     Args:

@@ -41,7 +41,8 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "steps": int(recording.optimizer_steps[-1]),
         "recorded_every": recording.every,
         "learning_rate": scene.learning_rate,
-        "optimizers": meta["optimizers"],
+        "optimizers": meta.get("optimizers") or {  # a problem of the user's may not say: the scene's specs
+            label: spec if isinstance(spec, (str, dict)) else repr(spec) for label, spec in scene.optimizers.items()},
         "diverged": diverged_by_label(recording),  # optimizer step or None, as viz.divergence decides
         "looks": _looks(recording.names, options.theme),
         "render": dataclasses.asdict(options),
