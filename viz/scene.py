@@ -2,6 +2,7 @@
 
 import importlib.util
 import math
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field, replace
@@ -198,6 +199,9 @@ def _user_frames_only(error, path):
     return f"{path}: {kind}{error}" + (f" (at {where})" if where else "")
 
 
+IMPORTS_KERAS = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
+
+
 def load_scenes(path):
     """The :class:`Scene` objects defined at module level in ``path``, in file order.
 
@@ -220,7 +224,7 @@ def load_scenes(path):
         raise FileNotFoundError(f"no scene file at {path}")
     if path.suffix != ".py":
         raise SceneFileError(f"{path}: a scene file is a Python module ending in .py")
-    if "keras" in path.read_text(errors="replace") or "tensorflow" in path.read_text(errors="replace"):
+    if IMPORTS_KERAS.search(path.read_text(errors="replace")):
         load_keras()  # now, without TensorFlow's start-up notices; the file's own import is then quiet
     name = f"viz_scene_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)

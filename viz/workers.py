@@ -96,12 +96,9 @@ def _work(connection):
     Ctrl-C is left to the main process, which stops the workers with SIGTERM."""
     import os
 
-    from viz.backend import load_keras
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stopped)
     try:
-        load_keras()  # now, without TensorFlow's start-up notices on the terminal
         while (task := connection.recv()) is not None:
             connection.send(_run(task))
     except (_Stopped, EOFError):

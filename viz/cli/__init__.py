@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from viz import __version__
+from viz.version import __version__
 from viz.cli.options import GroupedCommand, deck_options, export_options, render_options
 from viz.errors import OptionError, SpecError, VizError
 from viz.options import TABLE

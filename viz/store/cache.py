@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from viz import __version__
+from viz.version import __version__
 from viz.recording import Recording
 from viz.store.atomic import atomic_path
 

@@ -9,7 +9,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from viz import __version__
+from viz.version import __version__
 from viz.divergence import diverged_by_label
 from viz.store.atomic import atomic_path
 
