@@ -3,7 +3,6 @@ same options, the same defaults, the same files, errors as Python exceptions."""
 
 import inspect
 import json
-import sys
 
 import click
 import pytest
@@ -114,7 +113,7 @@ def test_record_returns_the_recording_of_several_seeds(quick):
 
 def test_every_check_runs_before_any_training(quick, tmp_path, monkeypatch):
     trained = []
-    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *args, **kwargs: trained.append(args))
+    monkeypatch.setattr("viz.pipeline.record", lambda *args, **kwargs: trained.append(args))
     blocked = tmp_path / "file"
     blocked.write_text("")
     with pytest.raises(viz.errors.OutputError, match="cannot create the folder"):

@@ -17,7 +17,8 @@ from viz.render.panels.honesty import PlaneReadout
 from viz.render.panels.line import LinePanel
 from viz.render.panels.range_test import RangeTestPanel
 from viz.render.panels.sharpness import SharpnessPanel, limits
-from viz.sharpness import LessonCurvature, SurfaceCurvature, stability_limit
+from viz.problems.logreg import LessonCurvature
+from viz.sharpness import SurfaceCurvature, stability_limit
 
 from conftest import one_error_line
 

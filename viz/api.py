@@ -5,10 +5,13 @@ spelled as on the command line with dashes as underscores and with the same defa
 
 import base64
 import html
+import io
+import re
 import sys
 import tempfile
 from pathlib import Path
 
+from viz.errors import OptionError
 from viz.store.atomic import atomic_path
 
 CONTROLS = 130  # pixels of the html player's controls under the frame, in one row
@@ -66,7 +69,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     """
     options = {key: value for key, value in locals().items()
                if key not in ("scene_or_file", "output", "scene", "all", "jobs", "progress")}
-    from viz import pipeline, workers
+    from viz import pipeline, workers  # NumPy, matplotlib: only when a door is used (import viz stays light)
 
     planned = pipeline.plan(scene_or_file, output, scene=scene, every=all, **options)
     reports = [report for _, report in workers.run(planned, options, jobs, progress or pipeline._no_progress, _say)]
@@ -105,7 +108,7 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
     """
     options = {key: value for key, value in locals().items()
                if key not in ("scenes", "output", "title", "scene", "jobs", "progress")}
-    from viz import deck, pipeline
+    from viz import deck, pipeline  # NumPy, matplotlib: only when a door is used (import viz stays light)
 
     path, _ = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
                          progress=progress or pipeline._no_progress, say=_say, **options)
@@ -135,9 +138,8 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
         An :class:`Animation` (``.data`` the file's bytes, ``.save(path)``).
     """
     options = {key: value for key, value in locals().items() if key not in ("scene_or_file", "output", "scene")}
-    from viz import pipeline
-    from viz.errors import OptionError
-    from viz.render.writers import WRITERS
+    from viz import pipeline  # NumPy, matplotlib: only when a door is used (import viz stays light)
+    from viz.render.writers import WRITERS  # NumPy, Pillow: as above
 
     fmt = Path(output).suffix.lstrip(".").lower() if output else (format or "mp4")
     shown = [name for name, writer in WRITERS.items() if (writer.mime or "application/").split("/")[0] != "application"]
@@ -178,7 +180,7 @@ class Animation:
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The inline HTML, the still fallbacks (``image/png`` of the last frame; ``image/gif``
         for a GIF, ``image/svg+xml`` for an SVG) and a line of text."""
-        from viz.render.writers import WRITERS
+        from viz.render.writers import WRITERS  # NumPy, Pillow: only when an animation is shown
 
         bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
         if self.fmt in ("gif", "svg"):
@@ -193,7 +195,7 @@ class Animation:
         return f"<viz animation {self.title!r}: {self.fmt}, {width}x{height}, {len(self.data) / 1e6:.1f} MB>"
 
     def _repr_html_(self):
-        from viz.render.writers import WRITERS
+        from viz.render.writers import WRITERS  # NumPy, Pillow: only when an animation is shown
 
         named = f": {self.title}" if self.title else ""
         alt, last = (html.escape(text, quote=True)
@@ -227,12 +229,9 @@ class Animation:
 
 def _poster(path, fmt):
     """The last frame of the rendered file ``path`` as PNG bytes (None for an SVG)."""
-    import io
-    import re
+    from PIL import Image  # Pillow: only for a poster
 
-    from PIL import Image
-
-    from viz.render.writers.video import poster
+    from viz.render.writers.video import poster  # NumPy, ffmpeg: only for a poster
 
     if fmt == "svg":
         return None

@@ -14,13 +14,23 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+from viz import spread
+from viz.divergence import diverged_steps
 from viz.errors import OptionError, OutputError, SpecError
+from viz.optimizers import with_rate
 from viz.options import LARGEST_SEED, defaults, read
+from viz.problems.cost import Budgets
+from viz.record import record
+from viz.render.animation import captions_path, render, render_within
+from viz.render.looks import as_json, looks
 from viz.render.options import STILLS, Options
+from viz.render.theme import THEMES
 from viz.render.writers import WRITERS
-from viz.settings import combine, model_budgets
 from viz.scene import Scene, load_scenes, select
+from viz.settings import combine
+from viz.store import cache, manifest
 from viz.store.outputs import cannot_write, prepare_folder
+from viz.tune import tune, tuned_scene
 
 OUTPUT_FOLDER = Path("outputs")
 CACHE = ".cache"  # under OUTPUT_FOLDER
@@ -92,10 +102,6 @@ class Job:
         """Record (or read the cache), render, write the manifest and summaries. ``progress(label)``
         gives a context manager yielding a ``(done, total)`` callback; ``say(text, err)``
         prints what a user should know (chosen rates, summaries, warnings)."""
-        from viz import spread
-        from viz.render.animation import render, render_within
-        from viz.store import manifest
-
         start = time.perf_counter()
         parts, extra, trained = [], {}, False  # (recording, title) pairs played one after the other
         if self.settings["tune_lr"] != "tuned":
@@ -112,16 +118,20 @@ class Job:
         used, changes, budget = self.options, (), self.settings["max_size"]
         try:
             with progress(f"rendering {self.path.name}") as report:
-                story = {"captions": self.scene.captions, "pauses": self.scene.pauses}
+                story, stories = {"captions": self.scene.captions, "pauses": self.scene.pauses}, []
                 if budget is None:
                     frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
-                                    **dataclasses.asdict(self.options))
+                                    stories=stories, **dataclasses.asdict(self.options))
                 else:
                     frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
-                                                          then=drawn[1:], **story, **dataclasses.asdict(self.options))
-            described = parts[-1][0] if self.options.fmt in STILLS else parts[0][0]  # a still shows the last part
+                                                          then=drawn[1:], **story, stories=stories,
+                                                          **dataclasses.asdict(self.options))
+            still = self.options.fmt in STILLS
+            described = parts[-1][0] if still else parts[0][0]  # a still shows the last part
+            told = {"story": stories[0], "looks": {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}, "still": still,
+                    "captions_file": captions_path(self.path).name if used.fmt in ("mp4", "webm") else None}
             written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
-                                                               described, used, frames, changes, extra))
+                                                               described, used, frames, changes, extra, **told))
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
                 tables.append(spread.summarize(part, seeds_table(self.path, tuned), say,
@@ -136,8 +146,6 @@ class Job:
                       last.steps + 1, len(set(last.names)), budget)
 
     def _cache_key(self, scene):
-        from viz.store import cache
-
         return (cache.key(scene, self._seed, self.scene_file, self.settings["seeds"], self.settings["plane"])
                 if self.settings["cache"] else None)
 
@@ -148,9 +156,6 @@ class Job:
     def _recording(self, scene, progress, say):
         """The scene's recording, from the cache under ``outputs/.cache`` or trained (and then
         cached). Returns it and whether it was trained."""
-        from viz.record import record
-        from viz.store import cache
-
         folder, key = OUTPUT_FOLDER / CACHE, self._cache_key(scene)
         if key is not None:
             try:
@@ -176,9 +181,6 @@ class Job:
     def _tuned(self, progress, say):
         """The scene with each optimizer at its best learning rate: its recording, a title
         saying so, the manifest's entries and whether anything was trained."""
-        from viz.store import cache
-        from viz.tune import tune, tuned_scene
-
         key = self._cache_key(self.scene)
         tuning = cache.load_tuning(OUTPUT_FOLDER / CACHE, key) if key else None
         searched = tuning is None
@@ -319,17 +321,26 @@ def _checked(scene, name, options, look=None):
         if options["plane"] != "pca":
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
         if look is not None and "rates" in look.extras:
-            from viz.render.panels.range_test import check_scene
+            from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
 
             check_scene(scene)
         if options["tune_lr"]:
-            from viz.optimizers import with_rate
-
             for spec in scene.optimizers.values():
                 with_rate(spec, scene.learning_rate)
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene
+
+
+def model_budgets(settings):
+    """The ``time_budget`` (seconds of evaluation besides training) and ``memory_budget`` (bytes of
+    recorded weights) settings -> a :class:`~viz.problems.cost.Budgets`, or None when neither
+    is given."""
+    time, memory = settings["time_budget"], settings["memory_budget"]
+    if time is None and memory is None:
+        return None
+    defaults = Budgets()
+    return Budgets(defaults.time if time is None else time, defaults.memory if memory is None else memory)
 
 
 def _check_varied(scene, options, look):
@@ -386,8 +397,6 @@ def seeds_table(path, tuned):
 
 def _notes(recording, name, say):
     """What the user should know about a recording: subsampled weights, every path diverged."""
-    from viz.divergence import diverged_steps
-
     if recording.every > 1:
         say(f"note: {name!r} has {recording.params.shape[-1]:,} weights: to keep within the time and memory budgets "
             f"its weights were recorded every {recording.every} steps (the frame says so)", err=True)

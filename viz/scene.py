@@ -14,6 +14,7 @@ from viz.errors import OptionError, SceneFileError, SpecError
 from viz import optimizers
 from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems.base import Problem
+from viz.problems.surface import DEFAULT_STEPS
 from viz.varied import SETTINGS, ScenePath, value_words
 
 
@@ -59,8 +60,6 @@ class Scene:
     def last_step(self):
         """The scene's last optimizer step: ``steps`` (or the surface's default), or a model
         problem's epochs x batches."""
-        from viz.problems.surface import DEFAULT_STEPS
-
         problem = self.problem
         return problem.steps_per_epoch * problem.epochs if problem.fixed_steps else self.steps or DEFAULT_STEPS
 

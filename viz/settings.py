@@ -111,17 +111,3 @@ def _check_look(values):
         raise OptionError("layout", "grid", "the grid is of contour panels: use it with the 2d view")
     if "events" in values["pause_at"] and not values["events"]:
         raise OptionError("pause_at", ",".join(map(str, values["pause_at"])), "pauses at events: turn events on too")
-
-
-def model_budgets(settings):
-    """The ``time_budget`` (seconds of evaluation besides training) and ``memory_budget`` (bytes of
-    recorded weights) settings -> a :class:`~viz.problems.cost.Budgets`, or None when neither
-    is given."""
-    from viz.problems.cost import Budgets  # NumPy: only when a budget is given
-
-    time, memory = settings["time_budget"], settings["memory_budget"]
-    if time is None and memory is None:
-        return None
-    defaults = Budgets()
-    return Budgets(defaults.time if time is None else time, defaults.memory if memory is None else memory)
-

@@ -5,6 +5,7 @@ what a run one after the other writes. Ctrl-C and SIGTERM stop every worker: eac
 unfinished file on the way out, and one that does not leave in time is killed."""
 
 import multiprocessing
+import os
 import pickle
 import signal
 from multiprocessing.connection import wait
@@ -94,8 +95,6 @@ def _stopped(signum, frame):
 def _work(connection):
     """A worker: run the tasks that come over ``connection`` until None comes, or SIGTERM.
     Ctrl-C is left to the main process, which stops the workers with SIGTERM."""
-    import os
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stopped)
     try:

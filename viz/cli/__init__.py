@@ -14,6 +14,7 @@ import click
 from viz.version import __version__
 from viz.cli.options import GroupedCommand, deck_options, export_options, render_options
 from viz.errors import OptionError, SpecError, VizError
+from viz.optimizers import SEED_OPTIMIZERS, known_names
 from viz.options import TABLE
 
 FLAGS = {"every": "--all", "output": "--output", **{row.name: row.spelled[-1] for row in TABLE}}
@@ -138,7 +139,7 @@ def render(scenes, output, scene, every, quiet, jobs, **options):
     A folder renders every scene of every file in it. Every option is also a keyword of
     viz.render() and viz.show() in Python (--tune-lr is tune_lr=...).
     """
-    from viz import pipeline, workers
+    from viz import pipeline, workers  # NumPy, matplotlib: only when the command runs (--help stays light)
 
     planned = pipeline.plan(scenes, output, scene=scene, every=every, **options)  # all checked before any training
     progress = _progress(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
@@ -162,7 +163,7 @@ def slides(scenes, output, title, scene, quiet, jobs, **options):
     applies to every scene; --aspect sets the slide's shape, --theme dark its background.
     The same as viz.slides() in Python.
     """
-    from viz import deck
+    from viz import deck  # NumPy, matplotlib: only when the command runs
 
     path, shown = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
                              progress=_progress(quiet or jobs > 1), say=_say, **options)
@@ -182,7 +183,7 @@ def export(scene_file, output, scene, **options):
     [n_opt, n_seeds, steps+1, d], spread_loss, spread_seeds...); .csv has one row per
     optimizer, seed and step.
     """
-    from viz import pipeline
+    from viz import pipeline  # NumPy, matplotlib: only when the command runs
 
     path, recording = pipeline.export(scene_file, output, scene=scene, progress=_progress(True), say=_say,
                                       **options)
@@ -193,7 +194,7 @@ def export(scene_file, output, scene, **options):
 @click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def list_scenes(scene_file):
     """List the scenes of SCENE_FILE: name, title and optimizers."""
-    from viz.scene import load_scenes, select
+    from viz.scene import load_scenes, select  # NumPy: only when the command runs
 
     for name, scene in select(load_scenes(scene_file), scene_file, every=True).items():
         click.echo(f"{name}: {scene.title}")
@@ -207,7 +208,7 @@ def list_scenes(scene_file):
 @main.command(name="surfaces")
 def list_surfaces():
     """List the 2D test surfaces: domain, global minima and suggested starts."""
-    from viz import surfaces
+    from viz import surfaces  # NumPy: only when the command runs
 
     for name in surfaces.NAMES:
         surface = surfaces.get(name)
@@ -222,8 +223,6 @@ def list_surfaces():
 @main.command(name="optimizers")
 def list_optimizers():
     """List the optimizer names Keras knows, and the lesson's six (SEED_OPTIMIZERS)."""
-    from viz.optimizers import SEED_OPTIMIZERS, known_names
-
     click.echo("Keras optimizers, by name or as {'class_name': ..., 'config': {...}}:")
     click.echo("    " + ", ".join(known_names()))
     click.echo("SEED_OPTIMIZERS, the lesson's six:")

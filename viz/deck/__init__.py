@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from viz import pipeline, workers
+from viz.deck import html, pptx
 from viz.errors import OptionError, VizError
 from viz.store.outputs import prepare_folder
 
@@ -50,8 +51,6 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
     with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as folder:
         jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
         slides = _rendered(jobs, options, workers_count, progress, say)
-        from viz.deck import html, pptx
-
         (pptx if fmt == "mp4" else html).write(slides, output, title, options.get("theme", "light"))
     return output, slides
 

@@ -19,6 +19,7 @@ from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outpu
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
 from viz.problems.joined import join
 from viz.recording import Recording
+from viz.sharpness import ModelCurvature
 from viz.varied import stated_rate
 
 INITIALIZERS = ("zeros", "ones", "uniform", "normal", "glorot_uniform", "glorot_normal", "he_normal",
@@ -110,8 +111,6 @@ class KerasModel(Problem):
     def curvature(self, seed):
         """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`),
         its sharpness and lines within their shares of the time budget (``time_budget``)."""
-        from viz.sharpness import ModelCurvature
-
         first = self.first_model(seed)
         return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
                               [tuple(v.shape) for v in first.trainable_variables], self.grid_points(first),

@@ -28,6 +28,7 @@ from viz.render.panels.paths import legend_handles
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
+from viz.render.rates import legend_texts
 from viz.render.text import MIN_POINTS, fit, lines
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
@@ -326,8 +327,6 @@ def _padded(figure, text, longest, fontsize):
 def _rates_shown(recording, like):
     """Whether the legend says rates: as :func:`viz.render.rates.legend_texts` decides for
     ``recording`` or any recording shown with it (``like``)."""
-    from viz.render.rates import legend_texts
-
     return any(legend_texts(r) != {name: name for name in r.names} for r in [recording, *(like or ())]) or None
 
 

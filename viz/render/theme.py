@@ -23,7 +23,7 @@ class Theme:
 
     @property
     def contour_cmap(self):
-        from matplotlib.colors import LinearSegmentedColormap
+        from matplotlib.colors import LinearSegmentedColormap  # matplotlib: a theme is plain data until drawn
 
         return LinearSegmentedColormap.from_list(f"viz_{self.name}", [self.contour_low, self.contour_high])
 

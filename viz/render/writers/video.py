@@ -1,6 +1,10 @@
 """MP4 (H.264) and WebM (VP9) through one ffmpeg encoder, fed raw RGBA frames as they come."""
 
+import io
 import tempfile
+
+import numpy as np
+from PIL import Image
 
 from viz.backend import stderr_to
 
@@ -22,7 +26,7 @@ def write(frames, path, context):
 def encode(frames, path, fps, hold_seconds, fmt):
     """Encode ``frames`` (an iterable of RGBA arrays of one even size) as ``fmt`` in yuv420p.
     If ffmpeg fails, ``OSError`` carries its reason (e.g. no space left on device)."""
-    import imageio_ffmpeg
+    import imageio_ffmpeg  # ffmpeg: only when encoding
 
     codec, output_params = CODECS[fmt]
     frames = iter(frames)
@@ -57,10 +61,6 @@ def encode(frames, path, fps, hold_seconds, fmt):
 
 def poster(path):
     """The last frame of the video file ``path`` as PNG bytes."""
-    import io
-
-    from PIL import Image
-
     out = io.BytesIO()
     Image.fromarray(last_frame(path)).save(out, format="PNG")
     return out.getvalue()
@@ -68,8 +68,7 @@ def poster(path):
 
 def last_frame(path):
     """The last frame of the video file ``path``, decoded: an RGB array [height, width, 3]."""
-    import imageio_ffmpeg
-    import numpy as np
+    import imageio_ffmpeg  # ffmpeg: only when decoding
 
     reader = imageio_ffmpeg.read_frames(str(path))
     width, height = next(reader)["size"]
