@@ -56,7 +56,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
             callback, for a progress bar; None shows none.
 
     Returns:
-        A :class:`~viz.pipeline.Report` (path, frames, options used, manifest, seconds), or a
+        A :class:`~viz.pipeline.Report` (path, frames, options used, manifest, the seconds recording and rendering took), or a
         list of them with ``all=True`` or a folder.
 
     Raises:

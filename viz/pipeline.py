@@ -66,10 +66,6 @@ class Report:
     turns: int = 1
     budget: int | None = None
 
-    @property
-    def seconds(self):
-        return self.record_seconds + self.render_seconds
-
     def __str__(self):
         width, height = self.options.size
         what = f"{self.path}: {width}x{height}"
@@ -334,13 +330,11 @@ def _checked(scene, name, options, look=None):
 
 def model_budgets(settings):
     """The ``time_budget`` (seconds of evaluation besides training) and ``memory_budget`` (bytes of
-    recorded weights) settings -> a :class:`~viz.problems.cost.Budgets`, or None when neither
-    is given."""
-    time, memory = settings["time_budget"], settings["memory_budget"]
+    recorded weights) -> a :class:`~viz.problems.cost.Budgets`, or None when neither is given."""
+    time, memory, default = settings["time_budget"], settings["memory_budget"], Budgets()
     if time is None and memory is None:
         return None
-    defaults = Budgets()
-    return Budgets(defaults.time if time is None else time, defaults.memory if memory is None else memory)
+    return Budgets(default.time if time is None else time, default.memory if memory is None else memory)
 
 
 def _check_varied(scene, options, look):

@@ -272,10 +272,6 @@ class LogReg(Problem):
     def steps_per_epoch(self):
         return math.ceil((ROWS - TEST_SIZE) / self.batch_size)
 
-    def build_model(self):
-        """A fresh, uncompiled Keras model: 4 inputs, one sigmoid unit."""
-        return lesson_model()
-
     def preset(self):
         """The lesson as a keras_model configuration (its model, data, compile and fit
         arguments) with its analytic extras: a :class:`Lesson`."""
