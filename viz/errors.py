@@ -2,6 +2,7 @@
 command line turns each into one ``Error:`` line (see ``viz.cli``)."""
 
 import difflib
+import traceback
 
 
 class VizError(Exception):
@@ -45,8 +46,6 @@ class SceneFailed(VizError):
     @classmethod
     def of(cls, error, scene_file, scene):
         """The failure ``error`` of ``scene`` (from ``scene_file``, or None for a Scene object)."""
-        import traceback
-
         where = f"{scene_file}, scene {scene!r}" if scene_file is not None else f"scene {scene!r}"
         return cls(f"{where}: {said(error)}",
                    "".join(traceback.format_exception(error)))

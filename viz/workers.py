@@ -5,6 +5,7 @@ what a run one after the other writes. Ctrl-C and SIGTERM stop every worker: eac
 unfinished file on the way out, and one that does not leave in time is killed."""
 
 import multiprocessing
+import os
 import signal
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -20,7 +21,7 @@ def run(jobs, options, workers=1, progress=pipeline._no_progress, say=pipeline._
 
     Args:
         jobs: the planned :class:`~viz.pipeline.Job` list.
-        options: the render keywords they were planned with (as in ``viz.settings.DEFAULTS``).
+        options: the render keywords they were planned with (as in ``viz.options.DEFAULTS``).
         workers: how many processes; 1 runs the jobs here, in order. Jobs of a
             :class:`~viz.Scene` given as an object (no scene file to plan from) run here too.
         progress, say: as for :meth:`~viz.pipeline.Job.run`; a worker shows no progress bar,
@@ -86,14 +87,9 @@ def _stop(started):
 def _work(connection):
     """A worker: run the tasks that come over ``connection`` until None comes, or SIGTERM.
     Ctrl-C is left to the main process, which stops the workers with SIGTERM."""
-    import os
-
-    from viz.backend import load_keras
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         with signals.handled():  # SIGTERM unwinds the job it is running, so its unfinished file is removed
-            load_keras()  # now, without TensorFlow's start-up notices on the terminal
             while (task := connection.recv()) is not None:
                 connection.send(_run(task))
     except (signals.Terminated, EOFError):

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from viz import pipeline, workers
+from viz.deck import html, pptx
 from viz.errors import OptionError, SceneFailed, VizError, said
 from viz.store.outputs import prepare_folder
 
@@ -36,7 +37,7 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
         title: a title slide first, when given.
         workers_count: worker processes for the renders.
         progress, say: as for :meth:`viz.pipeline.Job.run`.
-        options: the render keywords (``viz.settings.DEFAULTS``) but ``DECKS_DECIDE``.
+        options: the render keywords (``viz.options.DEFAULTS``) but ``DECKS_DECIDE``.
 
     Returns:
         The deck's path and its :class:`Slide` list.
@@ -50,8 +51,6 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
     with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as folder:
         jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
         slides = _rendered(jobs, options, workers_count, progress, say)
-        from viz.deck import html, pptx
-
         (pptx if fmt == "mp4" else html).write(slides, output, title, options.get("theme", "light"))
     return output, slides
 

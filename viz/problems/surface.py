@@ -9,8 +9,10 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
+from viz.problems.base import Problem
 from viz.problems.fit import finite_prefix, masked, no_progress
 from viz.recording import Recording
+from viz.sharpness import SurfaceCurvature
 from viz.varied import stated_rate
 
 DEFAULT_STEPS = 300
@@ -19,7 +21,7 @@ LIBRARY = "viz.surfaces"  # the module of viz's own surface functions
 
 
 @dataclass(frozen=True)
-class Surface:
+class Surface(Problem):
     """A function f(x, y) to minimise, with what a picture of it needs.
 
     Args:
@@ -110,8 +112,6 @@ class Surface:
 
     def curvature(self, seed=None):
         """f's exact Hessians (:class:`viz.sharpness.SurfaceCurvature`)."""
-        from viz.sharpness import SurfaceCurvature
-
         return SurfaceCurvature(self)
 
     def record(self, scene, seed=None, progress=no_progress, seeds=1):
@@ -214,7 +214,7 @@ def _paths(surface, scene, progress):
 def _gradients(surface, params):
     """The gradient of ``surface`` at every recorded point [n_paths, points, 2], by
     TensorFlow's autodiff in float64, all points at once (surfaces are elementwise)."""
-    import tensorflow as tf
+    import tensorflow as tf  # TensorFlow: only when training or evaluating
 
     points = tf.constant(np.nan_to_num(params.reshape(-1, 2)), tf.float64)
     with tf.GradientTape() as tape:

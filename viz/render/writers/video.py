@@ -1,6 +1,12 @@
 """MP4 (H.264) and WebM (VP9) through one ffmpeg encoder, fed raw RGBA frames as they come."""
 
+import io
+import subprocess
 import tempfile
+from fractions import Fraction
+
+import numpy as np
+from PIL import Image
 
 from viz import signals
 
@@ -24,10 +30,7 @@ def encode(frames, path, fps, hold_seconds, fmt):
     If ffmpeg fails, ``OSError`` carries its reason (e.g. no space left on device). However the
     block is left, ffmpeg has ended before this returns, so no file of its appears after the
     unfinished one is removed."""
-    import subprocess
-    from fractions import Fraction
-
-    import imageio_ffmpeg
+    import imageio_ffmpeg  # ffmpeg: only when encoding
 
     codec, output_params = CODECS[fmt]
     frames = iter(frames)
@@ -65,10 +68,6 @@ def encode(frames, path, fps, hold_seconds, fmt):
 
 def poster(path):
     """The last frame of the video file ``path`` as PNG bytes."""
-    import io
-
-    from PIL import Image
-
     out = io.BytesIO()
     Image.fromarray(last_frame(path)).save(out, format="PNG")
     return out.getvalue()
@@ -76,8 +75,7 @@ def poster(path):
 
 def last_frame(path):
     """The last frame of the video file ``path``, decoded: an RGB array [height, width, 3]."""
-    import imageio_ffmpeg
-    import numpy as np
+    import imageio_ffmpeg  # ffmpeg: only when decoding
 
     reader = imageio_ffmpeg.read_frames(str(path))
     width, height = next(reader)["size"]
