@@ -122,6 +122,40 @@ def test_every_command_in_the_docs_parses(where, words, reader_folder):
         pytest.fail(f"{where}: {shlex.join(words)}: {error.format_message()}")
 
 
+def test_no_tutorial_command_rewrites_an_earlier_steps_file_with_other_options(reader_folder):
+    """Run in order, the tutorial's renders (its scene file saved as my_scenes.py) never write
+    a file an earlier command wrote with other options: each step's result stays to look at."""
+    from viz import pipeline
+    from viz.cli import render
+
+    tutorial = DOCS / "tutorial.md"
+    (reader_folder / "my_scenes.py").write_text(next(code for _, code in snippets(tutorial) if "my_scenes" not in code
+                                                     and "adam_vs_sgd" in code))
+    written = {}
+    for where, words in commands(tutorial):
+        if words[1:2] != ["render"]:
+            continue
+        params = render.make_context("render", words[2:]).params
+        jobs = pipeline.plan(params.pop("scenes"), params.pop("output"), scene=params.pop("scene"),
+                             every=params.pop("every"), **{k: v for k, v in params.items() if k not in ("quiet", "jobs")})
+        for job in jobs:
+            made = (job.scene, job.options, job.settings)
+            earlier = written.setdefault(job.path.resolve(), (where, made))
+            assert earlier[1] == made, f"{where}: {shlex.join(words)} rewrites {job.path}, written at {earlier[0]}"
+    assert len(written) >= 8
+
+
+def test_the_tutorial_names_the_options_that_take_minutes_and_the_quick_look():
+    """The tutorial promises no "seconds" for every render: it names the options that train or
+    draw many times, and shows ``-s`` (the last frame) as the quick look while writing a scene."""
+    tutorial = (DOCS / "tutorial.md").read_text()
+    opening = tutorial.split("## 1.", 1)[0]
+    assert "each render takes seconds" not in tutorial
+    assert "minutes" in opening and all(f"`{option}`" in opening for option in ("--tune-lr", "--seeds", "--max-size"))
+    assert "`-s`" in opening and any(words[:2] == ["viz", "render"] and "-s" in words
+                                     for _, words in commands(DOCS / "tutorial.md"))
+
+
 def test_commands_named_in_prose_exist():
     from viz.cli import main
 
@@ -228,23 +262,67 @@ def _build(site):
                           capture_output=True, text=True, timeout=300)
 
 
+SERVE = re.compile(r"`(python -m http\.server --directory site (\d+))`.*?(http://localhost:\2/)", re.S)
+
+
+def test_the_readme_says_how_to_open_the_site_and_serve_its_search():
+    """Opened from its files the site navigates (every link names a page's file, not a folder);
+    its search needs a server, and the README gives the one command that serves it."""
+    readme = (ROOT / "README.md").read_text()
+    assert "open `site/index.html`" in readme and SERVE.search(readme), readme
+    assert re.search(r"^use_directory_urls: false\b", (ROOT / "mkdocs.yml").read_text(), re.M)
+
+
 @pytest.mark.slow
 def test_the_site_builds_strict_with_generated_reference(tmp_path):
     site = tmp_path / "site"
     result = _build(site)
     assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
     for page in PAGES:
-        url = page.relative_to(DOCS).with_suffix("")
-        assert (site / (url.parent if url.name == "index" else url) / "index.html").is_file(), page
-    cli = (site / "reference/cli/index.html").read_text()
+        assert (site / page.relative_to(DOCS).with_suffix(".html")).is_file(), page
+    cli = (site / "reference/cli.html").read_text()
     assert "--tune-lr" in cli and "viz export" in cli  # mkdocs-click read the real commands
-    assert "scene_or_file" in (site / "reference/api/index.html").read_text()  # mkdocstrings
-    surfaces = (site / "reference/surfaces/index.html").read_text()
+    assert "scene_or_file" in (site / "reference/api.html").read_text()  # mkdocstrings
+    surfaces = (site / "reference/surfaces.html").read_text()
     assert "six_hump_camel" in surfaces and "(3, 0.5) = 0" in surfaces  # the hook's table
-    assert "<code>--max-frames</code>" in (site / "reference/options/index.html").read_text()
+    assert "<code>--max-frames</code>" in (site / "reference/options.html").read_text()
     gallery = (site / "gallery/index.html").read_text()
     for video in re.findall(r'<video src="([^"]+)"', gallery):
         assert (site / "gallery" / video).is_file()
+    for page in set(site.rglob("*.html")) - {site / "404.html"}:  # from the files: every link names a file
+        for link in re.findall(r'<a [^>]*href="([^"#:?]+)(?:#[^"]*)?"', page.read_text()):
+            assert (page.parent / link).is_file(), f"{page.relative_to(site)} links to {link}, which is no file"
+    _served(site)
+
+
+def _served(site):
+    """The README's command, run beside ``site``, serves the pages and the search index."""
+    import socket
+    import time
+    import urllib.request
+
+    command, port, url = SERVE.search((ROOT / "README.md").read_text()).groups()
+    with socket.socket() as free:
+        free.bind(("localhost", 0))
+        ours = str(free.getsockname()[1])  # the README's port may be taken on a shared machine
+    server = subprocess.Popen([sys.executable if word == "python" else ours if word == port else word
+                               for word in command.split()], cwd=site.parent, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    try:
+        for attempt in range(100):
+            try:
+                with urllib.request.urlopen(url.replace(port, ours) + "search/search_index.json") as reply:
+                    assert b'"docs"' in reply.read()
+                break
+            except urllib.error.URLError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"{command} served nothing")
+        with urllib.request.urlopen(url.replace(port, ours)) as reply:
+            assert b"viz" in reply.read()
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def scene_files(folder):

@@ -71,7 +71,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
                if key not in ("scene_or_file", "output", "scene", "all", "jobs", "progress")}
     from viz import pipeline, workers  # NumPy, matplotlib: only when a door is used (import viz stays light)
 
-    planned = pipeline.plan(scene_or_file, output, scene=scene, every=all, **options)
+    planned = pipeline.plan(scene_or_file, output, scene=scene, every=all, say=_say, **options)
     reports = [report for _, report in workers.run(planned, options, jobs, progress or pipeline._no_progress, _say)]
     return reports if all or len(reports) > 1 else reports[0]
 

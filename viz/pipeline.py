@@ -29,7 +29,7 @@ from viz.render.writers import WRITERS
 from viz.scene import Scene, load_scenes, select
 from viz.settings import combine
 from viz.store import cache, manifest
-from viz.store.outputs import cannot_write, prepare_folder
+from viz.store.outputs import cannot_write, distinct, prepare_folder
 from viz.tune import tune, tuned_scene
 
 OUTPUT_FOLDER = Path("outputs")
@@ -200,11 +200,13 @@ class Job:
         return tuned, title, {"tuning": tuning, "tuned_recording_sha256": tuned.digest()}, trained or searched
 
 
-def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **options):
+def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, say=_silent, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
     scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`); outputs not
     named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
+    Two scenes whose default outputs would be one file (``a.py``'s scene ``x`` and ``a_x.py``)
+    get distinct names: the later one ``a_x_1``, and ``say(text, err)`` says so.
     Raises :class:`~viz.errors.SpecError` (``OptionError`` for one option) or
     :class:`~viz.errors.OutputError`."""
     output = None if output is None else Path(output)
@@ -212,10 +214,11 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **
     chosen = _chosen(scene_or_file, scene, every)
     if output is not None and len(chosen) > 1:
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
-    jobs = []
-    for scene_file, name, picked, n_scenes in chosen:
-        picked = _checked(picked, name, settings, look)
-        path = output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
+    jobs, scenes = [], [(scene_file, name, _checked(picked, name, settings, look), n_scenes)
+                        for scene_file, name, picked, n_scenes in chosen]
+    paths = [output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
+             for scene_file, name, picked, n_scenes in scenes]
+    for (scene_file, name, picked, _), path in zip(scenes, distinct(paths, look.fmt, say)):
         prepare_folder(path, settings["overwrite"], folder=look.fmt == "frames")
         if settings["seeds"] > 1 and not settings["overwrite"]:
             for table in (seeds_table(path, tuned) for tuned in _parts(settings["tune_lr"])):
@@ -248,7 +251,7 @@ def export(scene_or_file, output=None, *, scene=None, progress=_no_progress, say
     if strange:
         raise TypeError(f"unknown export option {sorted(strange)[0]!r}")
     settings = read({**offered, **options})
-    chosen = _chosen(scene_or_file, scene, False)
+    chosen = _chosen(scene_or_file, scene, None)  # None: an export has no "all"
     if len(chosen) > 1:
         raise OptionError("scene", scene, "exports one scene: name it")
     (scene_file, name, picked, n_scenes), = chosen
@@ -307,6 +310,8 @@ def _checked(scene, name, options, look=None):
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
+        if hasattr(scene.problem, "check_size"):  # a surface: the scene's steps set the recording's size
+            scene.problem.check_size(scene, options["tune_lr"], option=options["steps"] is not None)
         beyond = [step for step in (look.pause_at if look else ()) if step != "events" and step > scene.last_step]
         if beyond:
             raise OptionError("pause_at", ",".join(map(str, look.pause_at)),
@@ -321,8 +326,11 @@ def _checked(scene, name, options, look=None):
 
             check_scene(scene)
         if options["tune_lr"]:
-            for spec in scene.optimizers.values():
-                with_rate(spec, scene.learning_rate)
+            try:
+                for spec in scene.optimizers.values():
+                    with_rate(spec, scene.learning_rate)
+            except SpecError as error:  # a schedule: no one rate to tune
+                raise OptionError("tune_lr", options["tune_lr"], str(error)) from None
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene

@@ -18,6 +18,19 @@ from viz.problems.surface import DEFAULT_STEPS
 from viz.varied import SETTINGS, ScenePath, value_words
 
 
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # what XML 1.0 cannot hold
+
+
+def check_text(what, text):
+    """Raise :class:`SpecError` when ``text`` holds a character XML cannot hold (a control
+    character such as a vertical tab): an SVG, a PowerPoint slide or a page could not show it.
+    ``what`` names the text ("Scene title")."""
+    found = NOT_XML.search(text)
+    if found:
+        raise SpecError(f"{what} {text!r} holds U+{ord(found.group()):04X}, a control character that SVG, "
+                        "PowerPoint and web pages cannot hold: remove it")
+
+
 @dataclass(frozen=True)
 class Scene:
     """One animation: a problem, the optimizers to compare, and their shared settings.
@@ -73,6 +86,7 @@ class Scene:
     def __post_init__(self):
         if not isinstance(self.title, str):
             raise SpecError(f"Scene title must be a string, not {self.title!r}")
+        check_text("Scene title", self.title)
         if not isinstance(self.problem, Problem):
             raise SpecError("Scene problem must be problems.logreg(...), problems.keras_model(...) or "
                             f"surfaces.get(...) (or a viz.problems.Problem of your own), not {self.problem!r}")
@@ -93,6 +107,8 @@ class Scene:
         if type(self.seed) is not int or not 0 <= self.seed < 2**32:
             raise SpecError(f"Scene seed must be an integer from 0 to 2**32 - 1, not {self.seed!r}")
         object.__setattr__(self, "optimizers", MappingProxyType({str(k): v for k, v in self.optimizers.items()}))
+        for label in self.optimizers:
+            check_text("Scene optimizer label", label)
         rate = self.learning_rate
         object.__setattr__(self, "learning_rate", tuple(map(float, rate)) if isinstance(rate, (list, tuple))
                            else float(rate))
@@ -112,6 +128,7 @@ class Scene:
                 raise SpecError(f"Scene captions' steps must be whole numbers from 0, not {step!r}")
             if not isinstance(text, str) or not text.strip():
                 raise SpecError(f"Scene caption at step {step} must be some text, not {text!r}")
+            check_text("Scene caption", text)
         object.__setattr__(self, "captions", MappingProxyType(dict(sorted(
             (step, " ".join(text.split())) for step, text in self.captions.items()))))
         if isinstance(self.pauses, (str, bytes)) or not hasattr(self.pauses, "__iter__") or any(
@@ -190,12 +207,13 @@ def _varied(scene):
     return name
 
 
-def _user_frames_only(error, path):
-    """The traceback lines of ``error`` that point into the user's own file."""
+def _user_frames_only(error, path, what=None):
+    """``path: what (at ...)``: ``what`` (default: the error's type and text) and the traceback
+    lines of ``error`` that point into the user's own file."""
     frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename) == path]
     where = "; ".join(f"{f.filename}:{f.lineno}: {f.line}" for f in frames)
-    kind = "" if isinstance(error, SpecError) else f"{type(error).__name__}: "
-    return f"{path}: {kind}{error}" + (f" (at {where})" if where else "")
+    what = what or (str(error) if isinstance(error, SpecError) else f"{type(error).__name__}: {error}")
+    return f"{path}: {what}" + (f" (at {where})" if where else "")
 
 
 IMPORTS_KERAS = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
@@ -237,6 +255,9 @@ def load_scenes(path):
         raise SceneFileError(f"{error.filename}:{error.lineno}: syntax error: {error.msg}: {line}") from None
     except SpecError as error:
         raise SpecError(_user_frames_only(error, path)) from None
+    except SystemExit as error:  # the file's own sys.exit(): its error, not the end of viz
+        raise SceneFileError(_user_frames_only(error, path, f"called sys.exit({error.code!r}) while loading"))\
+            from None
     except Exception as error:
         raise SceneFileError(_user_frames_only(error, path)) from None
     finally:
@@ -252,8 +273,9 @@ def load_scenes(path):
 
 
 def select(scenes, path, name=None, every=False):
-    """The scenes to render: the one named ``name``, all of them (``every``), or the only one.
-    Raises :class:`SpecError` when that is not one of them."""
+    """The scenes to render: the one named ``name``, all of them (``every``; None where all
+    cannot be asked for, as in an export), or the only one. Raises :class:`SpecError` when
+    that is not one of them."""
     listed = ", ".join(scenes) or "none"
     if not scenes:
         raise SpecError(f"{path} defines no viz.Scene at module level")
@@ -263,4 +285,6 @@ def select(scenes, path, name=None, every=False):
         return {name: scenes[name]}
     if every or len(scenes) == 1:
         return dict(scenes)
-    raise OptionError("scene", None, f"{path} defines several scenes ({listed}): pick one, or all of them")
+    how = ("pick one with --scene NAME (scene=NAME in Python)" if every is None else
+           "pick one with --scene NAME, or all of them with --all (scene=NAME or all=True in Python)")
+    raise OptionError("scene", None, f"{path} defines several scenes ({listed}): {how}")

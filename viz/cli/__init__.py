@@ -145,7 +145,7 @@ def render(scenes, output, scene, every, quiet, jobs, **options):
     """
     from viz import pipeline, workers  # NumPy, matplotlib: only when the command runs (--help stays light)
 
-    planned = pipeline.plan(scenes, output, scene=scene, every=every, **options)  # all checked before any training
+    planned = pipeline.plan(scenes, output, scene=scene, every=every, say=_say, **options)  # all checked before training
     progress = _progress(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
     for done, (_, report) in enumerate(workers.run(planned, options, jobs, progress, _say), 1):
         how = f"recorded in {report.record_seconds:.1f} s" if report.trained else "recording from the cache"

@@ -11,6 +11,7 @@ from pathlib import Path
 from viz import pipeline, workers
 from viz.deck import html, pptx
 from viz.errors import OptionError, SceneFailed, VizError, said
+from viz.scene import NOT_XML
 from viz.store.outputs import prepare_folder
 
 KINDS = {".pptx": "mp4", ".html": "html"}  # the deck's suffix -> the format of its scenes
@@ -43,6 +44,9 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
         The deck's path and its :class:`Slide` list.
     """
     output = Path(output)
+    if title is not None and NOT_XML.search(title):
+        raise OptionError("title", repr(title), f"holds U+{ord(NOT_XML.search(title).group()):04X}, a control character a "
+                                          "slide cannot hold: remove it")
     fmt = KINDS.get(output.suffix.lower())
     if fmt is None:
         raise OptionError("output", str(output), "a deck is a .pptx (PowerPoint, Keynote, Impress) or .html file")
@@ -86,7 +90,8 @@ def _rendered(jobs, options, workers_count, progress, say):
 
 
 def _docstring(scene_file):
-    """The scene file's module docstring (the speaker notes), or ''."""
+    """The scene file's module docstring (the speaker notes), or '', without the characters
+    XML cannot hold (a slide's notes are XML)."""
     if scene_file is None:
         return ""
-    return ast.get_docstring(ast.parse(Path(scene_file).read_text(encoding="utf-8"))) or ""
+    return NOT_XML.sub("", ast.get_docstring(ast.parse(Path(scene_file).read_text(encoding="utf-8"))) or "")

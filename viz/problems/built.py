@@ -16,8 +16,11 @@ def built_model(problem):
     model = problem.build()
     if not isinstance(model, keras.Model):
         raise SpecError(f"keras_model build() must return a keras.Model, not {type(model).__name__}")
-    if not model.built or not model.trainable_variables:
+    if not model.built or not model.weights:
         raise SpecError("keras_model build() returned a model without weights: start it with keras.Input(shape)")
+    if not model.trainable_variables:
+        raise SpecError("keras_model build() returned a model with no trainable weights (every layer is frozen, "
+                        "trainable=False): nothing would move; leave at least one layer trainable")
     try:
         outputs = model(problem.x[:2], training=False)
     except Exception as error:  # noqa: BLE001 - the user's model: say what it made of the data

@@ -57,6 +57,10 @@ class KerasModel(Problem):
     fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
 
     def __post_init__(self):
+        if not isinstance(self.build, type) and hasattr(self.build, "trainable_variables"):  # a model, not a maker
+            raise SpecError(f"keras_model build must be a function that returns a new model, not a built Model "
+                            f"({type(self.build).__name__}): pass the function (build, not build()), so that viz "
+                            "builds the model afresh for every optimizer and seed")
         if not callable(self.build):
             raise SpecError(f"keras_model build must be a function returning an uncompiled model, not {self.build!r}")
         for field in ("epochs", "batch_size"):

@@ -10,13 +10,18 @@ from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
 from viz.problems.base import Problem
+from viz.problems.cost import MEMORY_BUDGET
 from viz.problems.fit import finite_prefix, masked, no_progress
 from viz.recording import Recording
 from viz.sharpness import SurfaceCurvature
+from viz.tune import GRID
 from viz.varied import stated_rate
 
 DEFAULT_STEPS = 300
 CHUNK_STEPS = 100  # compiled steps per call: progress is reported (and Ctrl-C heard) between calls
+POINT_BYTES = 48  # a recorded point of one path: x, y, f, the gradient and the sharpness, float64
+STEP_SECONDS = 1.1e-4  # one step of one path, recorded (Rosenbrock, six optimizers, 100,000 steps: 67 s on 2 cores)
+TIME_LIMIT = 600.0  # seconds of training a surface scene may take (tuning included)
 LIBRARY = "viz.surfaces"  # the module of viz's own surface functions
 
 
@@ -100,6 +105,28 @@ class Surface(Problem):
             raise OptionError("features", features, "picks the lesson's boundary-panel axes; this scene's problem "
                                                     "is a surface")
 
+    def check_size(self, scene, tune_lr=None, option=False):
+        """Refuse a recording of ``scene`` that would not fit in memory or time, before training:
+        its paths' points (with ``tune_lr``, the grid of rates tried at once) past
+        :data:`~viz.problems.cost.MEMORY_BUDGET` bytes, or its steps past :data:`TIME_LIMIT`.
+
+        Raises:
+            OptionError: for the ``steps`` option (``option``), or
+            SpecError: for the scene's own ``steps``; each says how many steps fit.
+        """
+        steps, paths = scene.last_step, len(scene.paths()) * len(self.starts)
+        at_once = paths * (len(GRID) if tune_lr else 1)
+        runs = paths * ({None: 1, "tuned": 1, "both": 2}.get(tune_lr, 1) + (len(GRID) if tune_lr else 0))
+        memory, seconds = at_once * (steps + 1) * POINT_BYTES, runs * steps * STEP_SECONDS
+        if memory <= MEMORY_BUDGET and seconds <= TIME_LIMIT:
+            return
+        fits = min(int(MEMORY_BUDGET // (at_once * POINT_BYTES)) - 1, int(TIME_LIMIT / (runs * STEP_SECONDS)))
+        tried = f" (and {len(GRID)} rates each, to tune them)" if tune_lr else ""
+        reason = (f"{paths} path{'s' if paths > 1 else ''}{tried} of {steps:,} steps would hold {memory / 1e9:.3g} GB and train for about "
+                  f"{_duration(seconds)}, past what viz allows ({MEMORY_BUDGET / 1e6:g} MB, {_duration(TIME_LIMIT)}): "
+                  f"at most {fits:,} steps")
+        raise OptionError("steps", steps, reason) if option else SpecError(f"Scene steps={steps}: {reason}")
+
     def vary(self, setting, values):
         """A surface's paths can compare learning rates; batches and initializers are a model's."""
         if setting != "learning_rate":
@@ -153,6 +180,11 @@ class Surface(Problem):
         names, _, loss, _, _ = _paths(self, dataclasses.replace(scene, optimizers=pairs), progress)
         final = np.where(np.isnan(loss[:, -1]), np.inf, loss[:, -1])
         return np.array([final[[name == pair for name in names]].mean() for pair in pairs]).reshape(-1, len(rates))
+
+
+def _duration(seconds):
+    """``"40 s"``, ``"12 min"``, ``"8.3 h"``."""
+    return f"{seconds:.0f} s" if seconds < 120 else f"{seconds / 60:.0f} min" if seconds < 7200 else f"{seconds / 3600:.2g} h"
 
 
 def _compiled_steps(surface, optimizer_list, starts, steps, progress):

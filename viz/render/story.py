@@ -127,8 +127,14 @@ def webvtt(cues, fps, end):
     hold included)."""
     blocks = ["WEBVTT"]
     for number, (cue, stop) in enumerate(zip(cues, ends(cues, end, fps)), 1):
-        blocks.append(f"{number}\n{_time(cue.start / fps)} --> {_time(stop / fps)}\n{cue.text}")
+        blocks.append(f"{number}\n{_time(cue.start / fps)} --> {_time(stop / fps)}\n{_cue_text(cue.text)}")
     return "\n\n".join(blocks) + "\n"
+
+
+def _cue_text(text):
+    """``text`` as a WebVTT cue's text: one line (a blank one would end the cue), ``&``, ``<``
+    and ``>`` as character references, so no ``-->`` ends it and no ``<`` starts a tag."""
+    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _time(seconds):

@@ -27,6 +27,29 @@ def prepare_folder(path, overwrite=True, folder=False):
         raise OutputError(f"cannot write into {path.parent}: {error.strerror}") from None
 
 
+def distinct(paths, fmt, say):
+    """``paths`` with each one that repeats an earlier one (ignoring case, as some file systems
+    do) renamed ``<stem>_1``, ``<stem>_2``... to a name no other path has, so that no file (nor
+    the manifest, captions or tables named after it) is written twice; ``say`` tells of each."""
+    def stem(path):
+        return path.name.removesuffix("_frames") if fmt == "frames" else path.stem
+
+    def key(path):
+        return str(path.with_name(stem(path))).casefold()
+
+    taken, seen, named = {key(path) for path in paths}, set(), []
+    for path in paths:
+        if key(path) in seen:
+            first, number = path, 1
+            while key(path := first.with_name(first.name.replace(stem(first), f"{stem(first)}_{number}", 1))) in taken:
+                number += 1
+            taken.add(key(path))
+            say(f"note: {first} is also another scene's output; this scene's is {path}", err=True)
+        seen.add(key(path))
+        named.append(path)
+    return named
+
+
 def cannot_write(path, error):
     """One line for a failed write: the OS's reason, or the first line of an encoder's report."""
     reason = getattr(error, "strerror", None) or str(error).splitlines()[0]

@@ -260,9 +260,16 @@ def write(frames, path, context):
     values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(context.title),
               "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
               "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1),
-              "SPEEDS": speeds, "DATA": data.replace("</", "<\\/"), "VIDEO": encoded, **_chapters(chapters)}
+              "SPEEDS": speeds, "DATA": inline_json(data), "VIDEO": encoded, **_chapters(chapters)}
     page = filled(TEMPLATE, {**values, "SOURCES": "media-src data:"})
     path.write_text(page, encoding="utf-8")
+
+
+def inline_json(text):
+    """JSON ``text`` made safe inside a ``<script>`` element: ``<``, ``>`` and ``&`` (which JSON
+    holds only within strings) as ``\\u`` escapes, so no ``</script``, ``<!--`` or ``<script`` in
+    the data ends the element early or hides the rest of the page."""
+    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def filled(template, values):
