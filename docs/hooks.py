@@ -1,7 +1,7 @@
 """Build-time helpers of the docs site (mkdocs.yml names this file twice).
 
 - MkDocs hooks: ``<!-- surfaces-table -->`` and ``<!-- render-options-table -->`` in a page are
-  replaced by tables generated from ``viz.surfaces`` and the ``viz render`` command, so they
+  replaced by tables generated from ``viz.surfaces`` and the option table (``viz.options``), so they
   cannot drift from the code. Nothing here trains or renders.
 - The command-line page: placeholders such as ``<file>`` in click's help texts are shown as
   text, not dropped as unknown HTML tags.
@@ -56,33 +56,24 @@ def surfaces_table():
 
 
 def render_options_table():
-    """The Markdown tables of every ``viz render`` option: flag, Python keyword, default, help."""
-    import click
+    """The Markdown tables of every option of the table (:data:`viz.options.TABLE`), by help
+    group: flag, Python keyword, default, the doors that take it, help."""
+    from viz.options import GROUPS, TABLE
 
-    from viz.cli import main
-    from viz.settings import DEFAULTS
-
-    keywords = {"every": "all", "quiet": None, "output": "output"}
-    groups = {}
-    for param in main.commands["render"].params:
-        if not isinstance(param, click.Option):
-            continue
-        flags = ", ".join(f"`{flag}`" for flag in [*param.opts, *param.secondary_opts])
-        keyword = keywords.get(param.name, param.name)
-        if param.name in ("cache", "overwrite"):
-            python = f"`{param.name}=False`"
-        elif keyword is None:
-            python = "(the command's own)"
-        else:
-            python = f"`{keyword}`"
-        default = DEFAULTS.get(param.name)
-        default = "" if default is None or param.is_flag else f"`{default}`"
-        text = (param.help or "").replace("|", "\\|")
-        groups.setdefault(param.group, []).append(f"| {flags} | {python} | {default} | {text} |")
     parts = []
-    for group, rows in groups.items():
-        parts += [f"**{group}**", "", "| flag | Python keyword | default | what it does |", "|---|---|---|---|",
-                  *rows, ""]
+    for group in GROUPS:
+        rows = []
+        for option in (row for row in TABLE if row.group == group):
+            flags = ", ".join(f"`{flag}`" for flag in option.spelled)
+            off = option.switch and option.spelled[-1].startswith("--no-")
+            python = f"`{option.name}=False`" if off else f"`{option.name}`"
+            default = "" if option.default is None or option.switch else f"`{option.default}`"
+            choices = f" One of {', '.join(f'`{c}`' for c in option.choices)}." if option.choices else ""
+            doors = ", ".join(option.doors)
+            text = (option.help + choices).replace("|", "\\|")
+            rows.append(f"| {flags} | {python} | {default} | {doors} | {text} |")
+        parts += [f"**{group}**", "", "| flag | Python keyword | default | doors | what it does |",
+                  "|---|---|---|---|---|", *rows, ""]
     return "\n".join(parts)
 
 

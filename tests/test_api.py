@@ -3,7 +3,6 @@ same options, the same defaults, the same files, errors as Python exceptions."""
 
 import inspect
 import json
-import sys
 
 import click
 import pytest
@@ -14,15 +13,15 @@ from viz import pipeline
 from viz.cli import main
 from viz.errors import OptionError, SpecError
 from viz.recording import Recording
-from viz.settings import DECKS_DECIDE, DEFAULTS
+from viz.options import defaults
 
+DOORS_OWN = {"scene_or_file", "scenes", "output", "scene", "all", "jobs", "progress", "title"}  # not options
 CLI_ONLY = {"quiet"}  # the command's own: a progress bar is a terminal's
 CLI_NAMES = {"every": "all"}  # --all is all=True in Python (every in the command's code)
 
 
-def render_flags():
-    """The ``viz render`` options as {keyword: default}."""
-    command = main.commands["render"]
+def flags_of(command):
+    """A command's options as {keyword: default}."""
     context = click.Context(command)
     defaults = {CLI_NAMES.get(param.name, param.name): param.get_default(context, call=False)
                 for param in command.params
@@ -30,21 +29,20 @@ def render_flags():
     return {name: None if str(value).endswith("UNSET") else value for name, value in defaults.items()}  # no default
 
 
-@pytest.mark.parametrize("door", [viz.render, viz.show, viz.slides])
-def test_every_render_option_is_an_explicit_keyword_with_the_same_default(door):
-    parameters = inspect.signature(door).parameters
+@pytest.mark.parametrize("door", ["render", "show", "slides"])
+def test_the_explicit_keywords_are_the_option_table(door):
+    function = getattr(viz, door)
+    parameters = inspect.signature(function).parameters
     assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values())  # no **options catch-all
-    flags = render_flags()
-    if door is viz.show:  # one animation shown, nothing written unless asked
-        flags = {key: value for key, value in flags.items() if key not in ("all", "jobs")}
-        flags["cache"] = False
-    if door is viz.slides:  # a deck holds every scene of its files, and picks their format
-        flags = {key: value for key, value in flags.items() if key not in ("all", *DECKS_DECIDE)}
-    for keyword, default in flags.items():
-        assert keyword in parameters, keyword
-        if keyword != "output":
-            assert parameters[keyword].default == default, keyword
-    assert set(DEFAULTS) - (set(DECKS_DECIDE) if door is viz.slides else set()) <= set(parameters)
+    keywords = {name: p.default for name, p in parameters.items() if name not in DOORS_OWN}
+    assert keywords == defaults(door)  # the same names and defaults as the table's rows for this door
+    assert all(p.annotation is inspect.Parameter.empty for p in parameters.values())  # choices: the table's only
+
+
+@pytest.mark.parametrize("door, command", [("render", "render"), ("slides", "slides"), ("export", "export")])
+def test_the_commands_flags_are_the_option_table(door, command):
+    flags = flags_of(main.commands[command])
+    assert {name: value for name, value in flags.items() if name not in DOORS_OWN} == defaults(door)
 
 
 @pytest.mark.slow
@@ -115,7 +113,7 @@ def test_record_returns_the_recording_of_several_seeds(quick):
 
 def test_every_check_runs_before_any_training(quick, tmp_path, monkeypatch):
     trained = []
-    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *args, **kwargs: trained.append(args))
+    monkeypatch.setattr("viz.pipeline.record", lambda *args, **kwargs: trained.append(args))
     blocked = tmp_path / "file"
     blocked.write_text("")
     with pytest.raises(viz.errors.OutputError, match="cannot create the folder"):

@@ -121,7 +121,7 @@ def test_a_failing_scene_names_itself_and_leaves_no_deck(folder, tmp_path):
         broken = Scene(title="Broken", problem=surfaces.custom(lambda x, y: x * x + missing_name * y,
                        domain=((-2, 2), (-2, 2)), start=(1.0, 1.0)), optimizers={"SGD": "sgd"}, steps=3)
     """))
-    with pytest.raises(VizError, match=r"scene 'broken' failed \(NameError: name 'missing_name' is not defined\); "
+    with pytest.raises(VizError, match=r"0_broken.py, scene 'broken': NameError: name 'missing_name' is not defined; "
                                        "the deck was not written"):
         viz.slides(folder, tmp_path / "lecture.pptx", **TINY)
     assert [p.name for p in tmp_path.iterdir() if "lecture" in p.name] == []
@@ -138,14 +138,14 @@ def test_frames_come_with_a_beamer_snippet(small, tmp_path):
 
 
 def test_beamer_preset_is_low_quality_frames_at_10_fps():
-    from viz.settings import DEFAULTS, render_options
+    from viz.pipeline import checked
 
-    look = render_options(None, {**DEFAULTS, "beamer": True})
+    look, _ = checked(None, beamer=True)
     assert (look.fmt, look.size, look.fps, look.max_frames) == ("frames", (854, 480), 10.0, 80)
-    look = render_options(None, {**DEFAULTS, "beamer": True, "fps": 5, "size": "640x360", "max_frames": 40})
+    look, _ = checked(None, beamer=True, fps=5, size="640x360", max_frames=40)
     assert (look.size, look.fps, look.max_frames) == ((640, 360), 5, 40)
     with pytest.raises(OptionError, match="beamer=True: writes a folder of frames"):
-        render_options(Path("a.gif"), {**DEFAULTS, "beamer": True})
+        checked(Path("a.gif"), beamer=True)
 
 
 @pytest.mark.slow

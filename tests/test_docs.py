@@ -210,7 +210,7 @@ def small_runs(monkeypatch, reader_folder, shared_cache):
     from viz import pipeline, tune
     from viz.problems import cost
     from viz.record import record
-    from viz.settings import pause_steps
+    from viz.options import pause_steps
 
     chosen, plan = pipeline._chosen, pipeline.plan
 

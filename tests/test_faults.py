@@ -151,19 +151,19 @@ def test_every_optimizer_diverging_is_a_warning(runner, scene_file, tmp_path):
     (["--fps", "inf", "--format", "mp4"], "--fps inf: must be between 1 and 120"),
     (["--hold", "1000"], "--hold 1000: must be between 0 and 600 seconds"),
     (["--size", "720x720"], "the frame is laid out for slides, 4:3 or wider"),
-    (["--seed", "-1"], "-1 is not in the range"),
+    (["--seed", "-1"], "--seed -1: is a whole number from 0 to 4294967295"),
     (["--fps", "60"], "GIF cannot play faster than 50 fps"),
     (["-o", "lesson.txt"], "cannot tell the format"),
     (["-o", "lesson.gif", "--format", "mp4"], "does not match"),
 ])
 def test_bad_render_options_are_one_line_before_training(runner, quick, args, message, monkeypatch):
-    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr("viz.pipeline.record", lambda *a, **k: pytest.fail("trained"))
     result = runner.invoke(main, ["render", str(quick), *args])
     assert result.exit_code == 2 and message in one_error_line(result)
 
 
 def test_output_is_a_folder_or_cannot_be_written_before_training(runner, quick, tmp_path, outputs, monkeypatch):
-    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained"))
+    monkeypatch.setattr("viz.pipeline.record", lambda *a, **k: pytest.fail("trained"))
     folder = tmp_path / "taken.gif"
     folder.mkdir()
     result = runner.invoke(main, ["render", str(quick), "-o", str(folder)])
@@ -323,7 +323,7 @@ def test_same_seed_same_recording_other_seed_other_start(runner, quick, tmp_path
 
 def test_cache_hit_does_not_train(runner, quick, tmp_path, monkeypatch):
     assert runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / "a.npz")]).exit_code == 0
-    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained again"))
+    monkeypatch.setattr("viz.pipeline.record", lambda *a, **k: pytest.fail("trained again"))
     result = runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / "b.npz")])
     assert result.exit_code == 0, result.output
     assert Recording.load(tmp_path / "a.npz").digest() == Recording.load(tmp_path / "b.npz").digest()
@@ -378,7 +378,7 @@ def test_a_scene_with_its_own_code_records_again_when_the_file_changes(runner, s
     assert runner.invoke(main, ["export", str(path), "-o", str(tmp_path / "b.npz")]).exit_code == 0
     first, second = Recording.load(tmp_path / "a.npz"), Recording.load(tmp_path / "b.npz")
     assert first.loss[0, -1] != second.loss[0, -1]
-    monkeypatch.setattr(sys.modules["viz.record"], "record", lambda *a, **k: pytest.fail("trained again"))
+    monkeypatch.setattr("viz.pipeline.record", lambda *a, **k: pytest.fail("trained again"))
     assert runner.invoke(main, ["export", str(path), "-o", str(tmp_path / "c.npz")]).exit_code == 0  # unchanged: cached
 
 

@@ -52,15 +52,37 @@ def test_own_code_is_the_users_function_only():
 
 
 def test_a_scene_takes_any_problem_and_refuses_other_objects():
-    class Bowl:
-        fixed_steps = False
-        own_code = None
-
+    class Bowl(problems.Problem):
         def record(self, scene, seed, progress, seeds):
             pass
 
-        final_losses = share_plane = check = record
-
     assert Scene("b", Bowl(), steps=3).problem.fixed_steps is False
+    assert Bowl().own_code is Bowl and Bowl().curvature(0) is None and Bowl().budgets is None
     with pytest.raises(SpecError, match="Scene problem must be"):
         Scene("b", object())
+    with pytest.raises(TypeError):  # the contract's one required method
+        type("Half", (problems.Problem,), {})()
+
+
+def test_every_problem_of_viz_keeps_the_contract():
+    for problem in (surfaces.get("beale"), problems.logreg(), TWO_INPUTS):
+        assert isinstance(problem, problems.Problem)
+
+
+def test_a_problem_written_as_the_docs_say_renders(runner, tmp_path):
+    from pathlib import Path
+
+    from viz.cli import main
+
+    page = (Path(__file__).parent.parent / "docs" / "howto" / "own-problem.md").read_text()
+    code = page.split("```python\n", 1)[1].split("```", 1)[0]  # the page's scene file, exactly
+    scene = tmp_path / "line_fit.py"
+    scene.write_text(code)
+    png = tmp_path / "line.png"
+    result = runner.invoke(main, ["render", str(scene), "-s", "-o", str(png), "--size", "320x180"])
+    assert result.exit_code == 0, result.output
+    assert png.stat().st_size > 0 and "recorded in" in result.output
+    again = runner.invoke(main, ["render", str(scene), "-s", "-o", str(png), "--size", "320x180"])
+    assert again.exit_code == 0 and "recording from the cache" in again.output
+    refused = runner.invoke(main, ["render", str(scene), "--seeds", "2"])
+    assert refused.exit_code == 2 and "--seeds 2: scene 'line': this scene's problem records one" in refused.output

@@ -6,6 +6,7 @@ import pytest
 
 from viz.errors import OptionError
 from viz.render.frames import Frames
+from viz.pipeline import checked
 from viz.render.options import Options, frame_steps, schedule
 
 SIZE = (320, 180)
@@ -41,4 +42,4 @@ def test_the_counter_says_log_time(small):
 
 def test_an_unknown_time_scale_is_refused_by_its_keyword():
     with pytest.raises(OptionError, match="time.*choose one of linear, log"):
-        Options(time="cubic").check()
+        checked(time="cubic")

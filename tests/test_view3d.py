@@ -12,6 +12,7 @@ from PIL import Image
 from viz import Scene, record, surfaces
 from viz.cli import main
 from viz.errors import SpecError
+from viz.pipeline import checked
 from viz.render.options import Options
 from viz.render.frames import Frames
 
@@ -137,9 +138,9 @@ def test_a_model_has_no_3d_view(runner, quick, small):
 def test_an_unknown_view_is_refused(runner, quick):
     result = runner.invoke(main, ["render", str(quick), "--view", "4d"])
     assert result.exit_code == 2
-    assert "'4d' is not one of '2d', '3d'" in one_error_line(result)
+    assert "--view 4d: choose one of 2d, 3d" in one_error_line(result)
     with pytest.raises(ValueError, match="view='4d': choose one of 2d, 3d"):
-        Options(view="4d").check()
+        checked(view="4d")
 
 
 def test_a_path_leaving_the_box_is_clipped_at_its_face():
@@ -166,9 +167,9 @@ def test_the_camera_turns_the_view_and_needs_it(steep):
     frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(20, -30)))
     assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)
     with pytest.raises(ValueError, match="use it with view 3d"):
-        Options(camera=(20, -30)).check()
+        checked(camera=(20, -30))
     with pytest.raises(ValueError, match="elevation is between -90 and 90"):
-        Options(view="3d", camera=(120, 0)).check()
+        checked(view="3d", camera=(120, 0))
 
 
 @pytest.mark.parametrize("camera", [None, pytest.param((35, -120), marks=pytest.mark.slow),

@@ -17,7 +17,8 @@ from viz.render.panels.honesty import PlaneReadout
 from viz.render.panels.line import LinePanel
 from viz.render.panels.range_test import RangeTestPanel
 from viz.render.panels.sharpness import SharpnessPanel, limits
-from viz.sharpness import LessonCurvature, SurfaceCurvature, stability_limit
+from viz.problems.logreg import LessonCurvature
+from viz.sharpness import SurfaceCurvature, stability_limit
 
 from conftest import one_error_line
 
@@ -303,3 +304,18 @@ def test_lanczos_and_the_time_budget_on_known_matrices():
     budget.seconds = 60 * point
     assert budget.sharpness(path)[1] == 1
     np.testing.assert_allclose(sharpness[0, computed], 5.0, rtol=1e-3)
+
+
+def test_the_plane_readout_is_drawn_unless_turned_off(small):
+    def words(frames):
+        return [text.get_text() for panel in frames.panels if isinstance(panel, PlaneReadout)
+                for text in panel.animated_artists]
+
+    shown = Frames(small, "on", options=Options(size=SIZE))
+    shown[len(shown) - 1]
+    assert len(words(shown)) == 1 and "off the plane" in words(shown)[0]
+    hidden = Frames(small, "off", options=Options(size=SIZE, readout=False))
+    hidden[len(hidden) - 1]
+    assert words(hidden) == []
+    texts = [text.get_text() for text in hidden.figure.texts]
+    assert not any("off the plane" in text for text in texts)

@@ -1,12 +1,43 @@
-"""viz: animated optimizer trajectories for lectures and slides."""
+"""viz: animated optimizer trajectories for lectures and slides.
 
-__version__ = "0.1.0"
+The public names are loaded when first used, so ``import viz`` (and ``viz --help``) loads
+neither NumPy nor matplotlib. ``viz.render`` is the function :func:`viz.api.render`; the
+rendering package of the same name is reached by importing from it
+(``from viz.render.options import Options``), never as an attribute of ``viz``.
+"""
 
-from viz import problems, surfaces  # noqa: E402
-from viz import render as _render_package  # noqa: E402, F401  (first, so the function keeps the name)
-from viz.api import render, show, slides  # noqa: E402
-from viz.optimizers import SEED_OPTIMIZERS  # noqa: E402
-from viz.record import record  # noqa: E402
-from viz.scene import Scene  # noqa: E402
+import importlib
+import sys
+import types
 
-__all__ = ["Scene", "SEED_OPTIMIZERS", "problems", "surfaces", "record", "render", "show", "slides", "__version__"]
+from viz.version import __version__
+
+PUBLIC = {"Scene": "viz.scene", "SEED_OPTIMIZERS": "viz.optimizers", "problems": None, "surfaces": None,
+          "record": "viz.record", "render": "viz.api", "show": "viz.api", "slides": "viz.api"}
+__all__ = [*PUBLIC, "__version__"]
+
+
+def __getattr__(name):
+    if name not in PUBLIC:
+        raise AttributeError(f"module 'viz' has no attribute {name!r}")
+    home = PUBLIC[name]
+    value = importlib.import_module(f"viz.{name}") if home is None else getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *PUBLIC})
+
+
+class _Viz(types.ModuleType):
+    """The package ``viz``, whose attribute ``render`` stays the function when the subpackage
+    ``viz.render`` is first imported (the import system would set it to the subpackage)."""
+
+    def __setattr__(self, name, value):
+        if name in ("render", "record") and isinstance(value, types.ModuleType):
+            return  # the module stays in sys.modules; viz.render and viz.record are the functions
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Viz

@@ -5,10 +5,13 @@ spelled as on the command line with dashes as underscores and with the same defa
 
 import base64
 import html
+import io
+import re
 import sys
 import tempfile
 from pathlib import Path
 
+from viz.errors import OptionError
 from viz.store.atomic import atomic_path
 
 CONTROLS = 130  # pixels of the html player's controls under the frame, in one row
@@ -19,10 +22,10 @@ UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
-           duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
-           panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
+           events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
+           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
@@ -31,7 +34,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
     ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``; ``beamer=True``: frames for
     LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB), the look (theme, font_scale,
-    view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
+    view, camera, overlays, trail, readout: ``readout=False`` leaves out the line under a model's
+    plane that says how honest the plane is), the timing (fps, hold, duration, max_frames, sequence, time),
     the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
     120]`` or ``"events"``, for ``pause`` seconds; ``events=True`` adds captions of what happens),
     the layout (panels, features, layout: ``layout="grid"`` draws one contour panel per
@@ -52,7 +56,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
             callback, for a progress bar; None shows none.
 
     Returns:
-        A :class:`~viz.pipeline.Report` (path, frames, options used, manifest, seconds), or a
+        A :class:`~viz.pipeline.Report` (path, frames, options used, manifest, the seconds recording and rendering took), or a
         list of them with ``all=True`` or a folder.
 
     Raises:
@@ -65,7 +69,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     """
     options = {key: value for key, value in locals().items()
                if key not in ("scene_or_file", "output", "scene", "all", "jobs", "progress")}
-    from viz import pipeline, workers
+    from viz import pipeline, workers  # NumPy, matplotlib: only when a door is used (import viz stays light)
 
     planned = pipeline.plan(scene_or_file, output, scene=scene, every=all, say=_say, **options)
     reports = [report for _, report in workers.run(planned, options, jobs, progress or pipeline._no_progress, _say)]
@@ -73,10 +77,10 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 
 
 def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9", size=None, overwrite=True,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
-           duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
-           panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
+           events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
+           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
     in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
     as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
@@ -104,7 +108,7 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
     """
     options = {key: value for key, value in locals().items()
                if key not in ("scenes", "output", "title", "scene", "jobs", "progress")}
-    from viz import deck, pipeline
+    from viz import deck, pipeline  # NumPy, matplotlib: only when a door is used (import viz stays light)
 
     path, _ = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
                          progress=progress or pipeline._no_progress, say=_say, **options)
@@ -113,8 +117,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
 
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
          transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light",
-         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
-         max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
+         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None, hold=2.0,
+         duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
          panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
          cache=False, time_budget=None, memory_budget=None, plane="pca"):
     """Record a scene and return its animation for Jupyter to display inline.
@@ -134,9 +138,8 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
         An :class:`Animation` (``.data`` the file's bytes, ``.save(path)``).
     """
     options = {key: value for key, value in locals().items() if key not in ("scene_or_file", "output", "scene")}
-    from viz import pipeline
-    from viz.errors import OptionError
-    from viz.render.writers import WRITERS
+    from viz import pipeline  # NumPy, matplotlib: only when a door is used (import viz stays light)
+    from viz.render.writers import WRITERS  # NumPy, Pillow: as above
 
     fmt = Path(output).suffix.lstrip(".").lower() if output else (format or "mp4")
     shown = [name for name, writer in WRITERS.items() if (writer.mime or "application/").split("/")[0] != "application"]
@@ -177,7 +180,7 @@ class Animation:
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The inline HTML, the still fallbacks (``image/png`` of the last frame; ``image/gif``
         for a GIF, ``image/svg+xml`` for an SVG) and a line of text."""
-        from viz.render.writers import WRITERS
+        from viz.render.writers import WRITERS  # NumPy, Pillow: only when an animation is shown
 
         bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
         if self.fmt in ("gif", "svg"):
@@ -192,7 +195,7 @@ class Animation:
         return f"<viz animation {self.title!r}: {self.fmt}, {width}x{height}, {len(self.data) / 1e6:.1f} MB>"
 
     def _repr_html_(self):
-        from viz.render.writers import WRITERS
+        from viz.render.writers import WRITERS  # NumPy, Pillow: only when an animation is shown
 
         named = f": {self.title}" if self.title else ""
         alt, last = (html.escape(text, quote=True)
@@ -226,12 +229,9 @@ class Animation:
 
 def _poster(path, fmt):
     """The last frame of the rendered file ``path`` as PNG bytes (None for an SVG)."""
-    import io
-    import re
+    from PIL import Image  # Pillow: only for a poster
 
-    from PIL import Image
-
-    from viz.render.writers.video import poster
+    from viz.render.writers.video import poster  # NumPy, ffmpeg: only for a poster
 
     if fmt == "svg":
         return None

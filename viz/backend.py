@@ -27,8 +27,8 @@ def load_keras():
         return sys.modules["keras"]
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     with open(os.devnull, "w") as devnull, stderr_to(devnull):
-        import keras
-        import tensorflow as tf
+        import keras  # TensorFlow and Keras: only when a recording is made (this is the one place)
+        import tensorflow as tf  # as above
 
         tf.config.list_physical_devices()  # the CUDA probe also writes its notice now
     tf.get_logger().setLevel("ERROR")  # retracing notices: viz makes an evaluator per problem, on purpose

@@ -2,6 +2,7 @@
 command line turns each into one ``Error:`` line (see ``viz.cli``)."""
 
 import difflib
+import traceback
 
 
 class VizError(Exception):
@@ -33,6 +34,26 @@ class OutputError(VizError):
     """An output that cannot be written (an unwritable folder, a full disk, a failing encoder)."""
 
 
+class SceneFailed(VizError):
+    """A scene's own code failed while it was recorded or drawn (a NameError in a surface, a
+    model that cannot train): one line naming the file and the scene, then what failed.
+    ``details``: the traceback, as text, where it was raised (possibly a worker process)."""
+
+    def __init__(self, message, details=""):
+        super().__init__(message)
+        self.details = details
+
+    @classmethod
+    def of(cls, error, scene_file, scene):
+        """The failure ``error`` of ``scene`` (from ``scene_file``, or None for a Scene object)."""
+        where = f"{scene_file}, scene {scene!r}" if scene_file is not None else f"scene {scene!r}"
+        return cls(f"{where}: {said(error)}",
+                   "".join(traceback.format_exception(error)))
+
+    def __reduce__(self):  # pickled whole, traceback text included (a worker process sends it back)
+        return SceneFailed, (str(self), self.details)
+
+
 class BudgetError(OutputError):
     """No GIF within the size budget could be made."""
 
@@ -42,3 +63,11 @@ def unknown(kind, name, known):
     near = difflib.get_close_matches(str(name).lower(), known, n=3)
     hint = f" Did you mean {' or '.join(map(repr, near))}?" if near else ""
     return f"unknown {kind} {name!r}.{hint} Known: {', '.join(known)}"
+
+
+def said(error):
+    """What ``error`` says in one line: its last line, led by its type's name once (TensorFlow's
+    traced errors already end in ``NameError: ...``)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    last, name = (lines[-1] if lines else ""), type(error).__name__
+    return last if isinstance(error, VizError) or last.startswith(f"{name}:") else f"{name}: {last}"

@@ -4,7 +4,7 @@ if it is then the lowest of all), or settles within 1% of its final loss. Plain 
 Recording and the view, draws nothing.
 
 Divergence is :mod:`viz.divergence`'s rule and "in the view" is
-:func:`viz.render.panels.clip.inside` on the view the legend uses (the recorded grid), so the
+:func:`viz.plane.inside` on the view the legend uses (the recorded grid), so the
 captions say what the heads and the legend show."""
 
 from itertools import combinations
@@ -13,8 +13,7 @@ from typing import NamedTuple
 import numpy as np
 
 from viz.divergence import diverged_steps
-from viz.render.framing import grid_view
-from viz.render.panels.clip import inside
+from viz.plane import grid_view, inside
 
 SETTLE = 0.01  # within this share of the final loss (or of the whole descent, where that is near 0)
 LATE = 0.9  # settling later than this share of the steps is no news: it only reached the end

@@ -3,7 +3,7 @@ check everything before any training, then cache, record (or tune), one shared p
 (or fit a size budget), manifest and summaries; each job returns a :class:`Report`.
 
 Options arrive as keywords spelled as on the command line (``tune_lr`` for ``--tune-lr``),
-with the same defaults (:data:`DEFAULTS`); :func:`plan` reads them into checked render
+with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked render
 :class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
 ``ValueError``) for what cannot work, before anything is trained or written.
 """
@@ -14,11 +14,23 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
+from viz import spread
+from viz.divergence import diverged_steps
 from viz.errors import OptionError, OutputError, SpecError
-from viz.render.options import STILLS
-from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, render_options
+from viz.optimizers import with_rate
+from viz.options import LARGEST_SEED, defaults, read
+from viz.problems.cost import Budgets
+from viz.record import record
+from viz.render.animation import captions_path, render, render_within
+from viz.render.looks import as_json, looks
+from viz.render.options import STILLS, Options
+from viz.render.theme import THEMES
+from viz.render.writers import WRITERS
 from viz.scene import Scene, load_scenes, select
+from viz.settings import combine
+from viz.store import cache, manifest
 from viz.store.outputs import cannot_write, distinct, prepare_folder
+from viz.tune import tune, tuned_scene
 
 OUTPUT_FOLDER = Path("outputs")
 CACHE = ".cache"  # under OUTPUT_FOLDER
@@ -54,10 +66,6 @@ class Report:
     turns: int = 1
     budget: int | None = None
 
-    @property
-    def seconds(self):
-        return self.record_seconds + self.render_seconds
-
     def __str__(self):
         width, height = self.options.size
         what = f"{self.path}: {width}x{height}"
@@ -90,10 +98,6 @@ class Job:
         """Record (or read the cache), render, write the manifest and summaries. ``progress(label)``
         gives a context manager yielding a ``(done, total)`` callback; ``say(text, err)``
         prints what a user should know (chosen rates, summaries, warnings)."""
-        from viz import spread
-        from viz.render.animation import render, render_within
-        from viz.store import manifest
-
         start = time.perf_counter()
         parts, extra, trained = [], {}, False  # (recording, title) pairs played one after the other
         if self.settings["tune_lr"] != "tuned":
@@ -110,16 +114,20 @@ class Job:
         used, changes, budget = self.options, (), self.settings["max_size"]
         try:
             with progress(f"rendering {self.path.name}") as report:
-                story = {"captions": self.scene.captions, "pauses": self.scene.pauses}
+                story, stories = {"captions": self.scene.captions, "pauses": self.scene.pauses}, []
                 if budget is None:
                     frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
-                                    **dataclasses.asdict(self.options))
+                                    stories=stories, **dataclasses.asdict(self.options))
                 else:
                     frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
-                                                          then=drawn[1:], **story, **dataclasses.asdict(self.options))
-            described = parts[-1][0] if self.options.fmt in STILLS else parts[0][0]  # a still shows the last part
+                                                          then=drawn[1:], **story, stories=stories,
+                                                          **dataclasses.asdict(self.options))
+            still = self.options.fmt in STILLS
+            described = parts[-1][0] if still else parts[0][0]  # a still shows the last part
+            told = {"story": stories[0], "looks": {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}, "still": still,
+                    "captions_file": captions_path(self.path).name if used.fmt in ("mp4", "webm") else None}
             written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
-                                                               described, used, frames, changes, extra))
+                                                               described, used, frames, changes, extra, **told))
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
                 tables.append(spread.summarize(part, seeds_table(self.path, tuned), say,
@@ -134,8 +142,6 @@ class Job:
                       last.steps + 1, len(set(last.names)), budget)
 
     def _cache_key(self, scene):
-        from viz.store import cache
-
         return (cache.key(scene, self._seed, self.scene_file, self.settings["seeds"], self.settings["plane"])
                 if self.settings["cache"] else None)
 
@@ -146,9 +152,6 @@ class Job:
     def _recording(self, scene, progress, say):
         """The scene's recording, from the cache under ``outputs/.cache`` or trained (and then
         cached). Returns it and whether it was trained."""
-        from viz.record import record
-        from viz.store import cache
-
         folder, key = OUTPUT_FOLDER / CACHE, self._cache_key(scene)
         if key is not None:
             try:
@@ -174,9 +177,6 @@ class Job:
     def _tuned(self, progress, say):
         """The scene with each optimizer at its best learning rate: its recording, a title
         saying so, the manifest's entries and whether anything was trained."""
-        from viz.store import cache
-        from viz.tune import tune, tuned_scene
-
         key = self._cache_key(self.scene)
         tuning = cache.load_tuning(OUTPUT_FOLDER / CACHE, key) if key else None
         searched = tuning is None
@@ -202,61 +202,63 @@ class Job:
 
 def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, say=_silent, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
-    scene files) with the render ``options`` (keywords as in :data:`DEFAULTS`); outputs not
+    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`); outputs not
     named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
     Two scenes whose default outputs would be one file (``a.py``'s scene ``x`` and ``a_x.py``)
     get distinct names: the later one ``a_x_1``, and ``say(text, err)`` says so.
     Raises :class:`~viz.errors.SpecError` (``OptionError`` for one option) or
     :class:`~viz.errors.OutputError`."""
-    unknown = set(options) - set(DEFAULTS)
-    if unknown:
-        raise TypeError(f"unknown render option {sorted(unknown)[0]!r}")
-    options = {**DEFAULTS, **options}
     output = None if output is None else Path(output)
-    look = render_options(output, options)
-    settings = {key: options[key] for key in ("seed", "seeds", "tune_lr", "cache", "overwrite", "plane")}
-    settings["max_size"] = budget(options["max_size"])
-    if settings["tune_lr"] not in (None, "tuned", "both"):
-        raise OptionError("tune_lr", settings["tune_lr"], "is None, 'tuned' or 'both'")
+    look, settings = checked(output, **options)
     chosen = _chosen(scene_or_file, scene, every)
     if output is not None and len(chosen) > 1:
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
-    jobs, checked = [], [(scene_file, name, _checked(picked, name, options, look), n_scenes)
-                         for scene_file, name, picked, n_scenes in chosen]
+    jobs, scenes = [], [(scene_file, name, _checked(picked, name, settings, look), n_scenes)
+                        for scene_file, name, picked, n_scenes in chosen]
     paths = [output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
-             for scene_file, name, picked, n_scenes in checked]
-    for (scene_file, name, picked, _), path in zip(checked, distinct(paths, look.fmt, say)):
-        prepare_folder(path, options["overwrite"], folder=look.fmt == "frames")
-        if options["seeds"] > 1 and not options["overwrite"]:
-            for table in (seeds_table(path, tuned) for tuned in _parts(options["tune_lr"])):
+             for scene_file, name, picked, n_scenes in scenes]
+    for (scene_file, name, picked, _), path in zip(scenes, distinct(paths, look.fmt, say)):
+        prepare_folder(path, settings["overwrite"], folder=look.fmt == "frames")
+        if settings["seeds"] > 1 and not settings["overwrite"]:
+            for table in (seeds_table(path, tuned) for tuned in _parts(settings["tune_lr"])):
                 if table.exists():
                     raise OutputError(f"{table} exists, and overwriting is turned off")
         jobs.append(Job(scene_file, name, picked, path, look, settings))
     return jobs
 
 
-def export(scene_or_file, output=None, *, scene=None, seed=None, seeds=1, cache=True, time_budget=None,
-           memory_budget=None, plane="pca", progress=_no_progress, say=_silent):
+def checked(output=None, **options):
+    """The render :class:`~viz.render.options.Options` and the recording settings of the
+    keywords ``options`` (the table's; missing ones take their default) for the ``output``
+    path (its suffix picks the format), every option and rule between them checked (see
+    :func:`viz.settings.combine`). Raises :class:`~viz.errors.OptionError`."""
+    drawn, settings = combine(output, options, WRITERS)
+    return Options(**drawn), settings
+
+
+def export(scene_or_file, output=None, *, scene=None, progress=_no_progress, say=_silent, **options):
     """Record one scene (or read the cache) and write the recording as ``.npz`` or ``.csv``
-    to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering.
-    Returns the path and the :class:`~viz.recording.Recording`."""
+    to ``output`` (default ``outputs/<file stem>[_<scene>].npz``), without rendering;
+    ``options`` are the table's recording options that ``viz export`` takes (seed, seeds,
+    cache, time_budget, memory_budget, plane). Returns the path and the
+    :class:`~viz.recording.Recording`."""
     output = None if output is None else Path(output)
     if output is not None and output.suffix.lower() not in (".npz", ".csv"):
         raise OptionError("output", str(output), "cannot tell the format: use a .npz or .csv suffix")
-    options = {**DEFAULTS, "seed": seed, "seeds": seeds, "cache": cache, "time_budget": time_budget,
-               "memory_budget": memory_budget, "plane": plane}
-    check_plane(plane)
-    if type(seeds) is not int or not 1 <= seeds <= MAX_SEEDS:
-        raise OptionError("seeds", seeds, f"is a whole number from 1 to {MAX_SEEDS}")
+    offered = defaults("export")
+    strange = set(options) - set(offered)
+    if strange:
+        raise TypeError(f"unknown export option {sorted(strange)[0]!r}")
+    settings = read({**offered, **options})
     chosen = _chosen(scene_or_file, scene, None)  # None: an export has no "all"
     if len(chosen) > 1:
         raise OptionError("scene", scene, "exports one scene: name it")
     (scene_file, name, picked, n_scenes), = chosen
-    picked = _checked(picked, name, options)
+    picked = _checked(picked, name, settings)
     path = output or default_output(scene_file, name, n_scenes, picked, "npz")
     prepare_folder(path)
-    job = Job(scene_file, name, picked, path, None, {**options, "tune_lr": None, "max_size": None})
+    job = Job(scene_file, name, picked, path, None, {**settings, "max_size": None})
     recording, _ = job._recording(picked, progress, say)
     _notes(recording, name, say)
     try:
@@ -291,12 +293,13 @@ def _slug(title):
 
 def _checked(scene, name, options, look=None):
     """``scene`` with the options that change what is recorded (``steps``), after asking its
-    problem whether it can do what the options (and the render options ``look``) ask."""
+    problem whether it can do what the options (read by the table) and the render options
+    ``look`` ask."""
     seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
     try:
         budgets = model_budgets(options)
         if budgets is not None:
-            if not hasattr(scene.problem, "budgets"):
+            if scene.problem.budgets is None:
                 keyword = "time_budget" if options["time_budget"] is not None else "memory_budget"
                 raise OptionError(keyword, options[keyword], "sets a keras_model's grid and recording stride; this "
                                   "scene's problem is small enough to be drawn in full")
@@ -313,18 +316,16 @@ def _checked(scene, name, options, look=None):
         if beyond:
             raise OptionError("pause_at", ",".join(map(str, look.pause_at)),
                               f"step {beyond[0]} is past the scene's last step, {scene.last_step}")
-        if first + seeds - 1 > 2**32 - 1:
+        if first + seeds - 1 > LARGEST_SEED:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
         _check_varied(scene, options, look)
         if options["plane"] != "pca":
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
         if look is not None and "rates" in look.extras:
-            from viz.render.panels.range_test import check_scene
+            from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
 
             check_scene(scene)
         if options["tune_lr"]:
-            from viz.optimizers import with_rate
-
             try:
                 for spec in scene.optimizers.values():
                     with_rate(spec, scene.learning_rate)
@@ -333,6 +334,15 @@ def _checked(scene, name, options, look=None):
     except SpecError as error:
         raise _in_scene(error, name) from None
     return scene
+
+
+def model_budgets(settings):
+    """The ``time_budget`` (seconds of evaluation besides training) and ``memory_budget`` (bytes of
+    recorded weights) -> a :class:`~viz.problems.cost.Budgets`, or None when neither is given."""
+    time, memory, default = settings["time_budget"], settings["memory_budget"], Budgets()
+    if time is None and memory is None:
+        return None
+    return Budgets(default.time if time is None else time, default.memory if memory is None else memory)
 
 
 def _check_varied(scene, options, look):
@@ -355,7 +365,7 @@ def _check_plane(problem, kind, tune_lr):
     if not problem.fixed_steps:
         raise OptionError("plane", kind, "chooses a model's plane through its weights; a surface's view is "
                                          "the surface itself")
-    if getattr(problem, "axes", None):
+    if problem.axes:
         raise OptionError("plane", kind, "the scene's problem draws two named weights as axes (axes=...)")
     if tune_lr == "both":
         raise OptionError("plane", kind, "with tune_lr both, the two parts share one principal (pca) plane")
@@ -389,8 +399,6 @@ def seeds_table(path, tuned):
 
 def _notes(recording, name, say):
     """What the user should know about a recording: subsampled weights, every path diverged."""
-    from viz.divergence import diverged_steps
-
     if recording.every > 1:
         say(f"note: {name!r} has {recording.params.shape[-1]:,} weights: to keep within the time and memory budgets "
             f"its weights were recorded every {recording.every} steps (the frame says so)", err=True)

@@ -46,6 +46,17 @@ class Plane:
         return replace(self, xy=self.xy[first:last], offset=self.offset[first:last], loss=self.loss[first:last])
 
 
+def grid_view(plane):
+    """The whole grid of ``plane``: ((x0, x1), (y0, y1))."""
+    return (float(plane.grid_x[0]), float(plane.grid_x[-1])), (float(plane.grid_y[0]), float(plane.grid_y[-1]))
+
+
+def inside(points, low, high):
+    """Whether each of ``points`` [..., k] lies in the box ``low``..``high`` (NaN: no)."""
+    with np.errstate(invalid="ignore"):
+        return np.all((points >= np.asarray(low)) & (points <= np.asarray(high)), axis=-1)
+
+
 def quantile_levels(grid_loss, count=12):
     """Levels at quantiles of the loss in view: every band covers a similar area, so the
     valley floor gets as many contours as the walls."""

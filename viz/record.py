@@ -5,8 +5,12 @@ straight lines from the start."""
 
 import dataclasses
 
+import numpy as np
+
 from viz import line, plane as planes
+from viz.backend import load_keras
 from viz.problems.fit import no_progress, with_state
+from viz.recording import is_schedule, rate_of
 
 
 def record(scene, seed=None, progress=None, seeds=1, plane="pca"):
@@ -26,10 +30,11 @@ def record(scene, seed=None, progress=None, seeds=1, plane="pca"):
         The :class:`~viz.recording.Recording`.
     """
     seed = scene.seed if seed is None else seed
-    recording = scene.problem.record(scene, seed, progress or no_progress, seeds)
-    if not hasattr(scene.problem, "curvature"):  # a problem of the user's own making: as it recorded itself
+    recording = schedule_rates(scene.problem.record(scene, seed, progress or no_progress, seeds))
+    curvature = scene.problem.curvature(seed)
+    if curvature is None:  # e.g. a problem of the user's own making: as it recorded itself
         return recording
-    return with_curvature(recording, scene.problem.curvature(seed), plane, seed)
+    return with_curvature(recording, curvature, plane, seed)
 
 
 def with_curvature(recording, curvature, kind="pca", seed=0):
@@ -68,3 +73,30 @@ def other_plane(recording, curvature, kind, seed=0):
         names = ("random direction 1", "random direction 2")
     return planes.plane(params, loss, curvature.loss, recording.param_names, resolution=curvature.resolution,
                         basis=basis, kind=kind, names=names, shown=recording.params)
+
+
+def schedule_rates(recording):
+    """``recording`` with ``rates`` [n_paths, steps+1] when an optimizer follows a schedule: the
+    rate of the update that led to each recorded step (step 0: the first update's), computed by
+    Keras from the schedule's config (NaN for the other paths, and for a schedule Keras cannot
+    rebuild), so that drawing it needs no Keras. Without schedules, ``recording`` as it is."""
+    wanted = {label: rate for label in dict.fromkeys(recording.names)
+              if is_schedule(rate := rate_of(recording, label))}
+    if not wanted:
+        return recording
+    keras = load_keras()
+    updates = np.maximum(recording.optimizer_steps - 1, 0)
+    rates = np.full((len(recording.names), len(updates)), np.nan)
+    for label, rate in wanted.items():
+        try:
+            schedule, steps = keras.optimizers.schedules.deserialize(rate), np.unique(updates)
+            try:  # the built-in schedules take all steps at once
+                values = np.asarray(keras.ops.convert_to_numpy(schedule(steps.astype("float32"))), float)
+            except Exception:
+                values = np.array([])
+            if values.shape != steps.shape:
+                values = np.array([float(schedule(int(step))) for step in steps])
+        except Exception:  # a custom schedule Keras cannot rebuild: no rate on the frame
+            continue
+        rates[[name == label for name in recording.names]] = values[np.searchsorted(steps, updates)]
+    return dataclasses.replace(recording, rates=rates)

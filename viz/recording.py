@@ -23,6 +23,17 @@ from viz.plane import Plane, coordinates
 GROUPS = ("regions", "data", "spread", "hidden", "samples", "line")  # optional dicts of arrays, saved as "<group>_<key>"
 
 
+def rate_of(recording, label):
+    """The ``learning_rate`` entry of ``label``'s config: a number, a Keras schedule's
+    ``{"class_name", "config"}`` or None (unknown)."""
+    return recording.meta.get("optimizers", {}).get(label, {}).get("config", {}).get("learning_rate")
+
+
+def is_schedule(rate):
+    """Whether a config's ``learning_rate`` is a Keras schedule (``{"class_name", "config"}``)."""
+    return isinstance(rate, dict) and "class_name" in rate
+
+
 @dataclass(frozen=True)
 class Recording:
     """What the optimizers did: per-step weights and loss, epoch history, and the 2D view.
@@ -47,6 +58,8 @@ class Recording:
             point (NaN between evenly spread steps: ``meta["sharpness_every"]``), or None.
         line: the loss along straight lines from the start (:mod:`viz.line`): ``steps`` [k],
             ``alpha`` [a], ``loss`` [n_opt, k, a].
+        rates: [n_paths, steps+1], the learning rate of the update that led to each point, for
+            paths whose optimizer follows a Keras schedule (NaN for the others), or None.
     """
 
     names: tuple               # optimizer labels, in the scene's order
@@ -84,6 +97,7 @@ class Recording:
                                          # (NaN between evenly spread steps: meta["sharpness_every"])
     line: dict = field(default_factory=dict)  # loss along start -> point -> beyond (viz.line): steps [k],
                                               # alpha [a], loss [n_opt, k, a]
+    rates: np.ndarray | None = None  # [n_paths, steps+1]: a scheduled learning rate at each point (NaN: none)
 
     def gradient_on_plane(self):
         """The loss's gradient at each point projected on the plane [n_opt, steps+1, 2], or None."""
@@ -146,7 +160,7 @@ class Recording:
         }
         if self.accuracy is not None:
             arrays["accuracy"] = self.accuracy
-        for optional in ("grads", "grads_on_plane", "state", "path_steps", "sharpness"):
+        for optional in ("grads", "grads_on_plane", "state", "path_steps", "sharpness", "rates"):
             if getattr(self, optional) is not None:
                 arrays[optional] = getattr(self, optional)
         arrays["steps"] = self.point_steps()[np.arange(len(self.names)), self.ends]  # each path's optimizer steps
@@ -229,6 +243,7 @@ class Recording:
             epoch=epoch if epoch is not None and np.isnan(epoch).any() else None,
             path_steps=data.get("path_steps"),
             sharpness=data.get("sharpness"),
+            rates=data.get("rates"),
         )
 
     def to_csv(self, path):

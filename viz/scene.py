@@ -13,7 +13,8 @@ from viz.backend import load_keras
 from viz.errors import OptionError, SceneFileError, SpecError
 from viz import optimizers
 from viz.optimizers import SEED_OPTIMIZERS
-from viz.problems import is_problem
+from viz.problems.base import Problem
+from viz.problems.surface import DEFAULT_STEPS
 from viz.varied import SETTINGS, ScenePath, value_words
 
 
@@ -72,8 +73,6 @@ class Scene:
     def last_step(self):
         """The scene's last optimizer step: ``steps`` (or the surface's default), or a model
         problem's epochs x batches."""
-        from viz.problems.surface import DEFAULT_STEPS
-
         problem = self.problem
         return problem.steps_per_epoch * problem.epochs if problem.fixed_steps else self.steps or DEFAULT_STEPS
 
@@ -88,9 +87,9 @@ class Scene:
         if not isinstance(self.title, str):
             raise SpecError(f"Scene title must be a string, not {self.title!r}")
         check_text("Scene title", self.title)
-        if not is_problem(self.problem):
+        if not isinstance(self.problem, Problem):
             raise SpecError("Scene problem must be problems.logreg(...), problems.keras_model(...) or "
-                            f"surfaces.get(...), not {self.problem!r}")
+                            f"surfaces.get(...) (or a viz.problems.Problem of your own), not {self.problem!r}")
         if not hasattr(self.optimizers, "items") or not self.optimizers:
             raise SpecError("Scene optimizers must be a non-empty {label: optimizer} dict")
         if len({str(label) for label in self.optimizers}) < len(self.optimizers):
@@ -120,8 +119,6 @@ class Scene:
             for spec in self.optimizers.values():
                 for rate in self.learning_rate:
                     optimizers.with_rate(spec, rate)  # a schedule has no one rate to replace
-        if varied and not hasattr(self.problem, "vary"):
-            raise SpecError(f"Scene {varied} is a list, but this problem cannot compare {varied.replace('_', ' ')}s")
         if varied:
             self.problem.vary(varied, list(getattr(self, varied)))
         if not hasattr(self.captions, "items"):
@@ -219,6 +216,9 @@ def _user_frames_only(error, path, what=None):
     return f"{path}: {what}" + (f" (at {where})" if where else "")
 
 
+IMPORTS_KERAS = re.compile(r"^\s*(import|from)\s+(keras|tensorflow)\b", re.MULTILINE)
+
+
 def load_scenes(path):
     """The :class:`Scene` objects defined at module level in ``path``, in file order.
 
@@ -241,7 +241,7 @@ def load_scenes(path):
         raise FileNotFoundError(f"no scene file at {path}")
     if path.suffix != ".py":
         raise SceneFileError(f"{path}: a scene file is a Python module ending in .py")
-    if "keras" in path.read_text(errors="replace") or "tensorflow" in path.read_text(errors="replace"):
+    if IMPORTS_KERAS.search(path.read_text(errors="replace")):
         load_keras()  # now, without TensorFlow's start-up notices; the file's own import is then quiet
     name = f"viz_scene_{path.stem}"
     spec = importlib.util.spec_from_file_location(name, path)

@@ -86,7 +86,7 @@ class SurfaceCurvature(ExactCurvature):
     def hessians(self, points):
         """f's Hessian at each of ``points`` [m, 2] -> [m, 2, 2], float64 (surfaces are
         elementwise, so one gradient of the sum gives every point's)."""
-        import tensorflow as tf
+        import tensorflow as tf  # TensorFlow: only when training or evaluating
 
         points = tf.constant(np.nan_to_num(np.asarray(points, dtype=np.float64)), tf.float64)
         with tf.GradientTape(persistent=True) as outer:
@@ -99,31 +99,6 @@ class SurfaceCurvature(ExactCurvature):
         hessian = [outer.gradient(row, points, unconnected_gradients=tf.UnconnectedGradients.ZERO) for row in rows]
         return np.stack([h.numpy() for h in hessian], axis=1)
 
-
-
-class LessonCurvature(ExactCurvature):
-    """The lesson: the Hessian of the mean binary cross-entropy of ``sigmoid(x w + b)`` is
-    ``X^T diag(p (1 - p)) X / n`` with X the rows and a column of ones (no regularization),
-    exact in float64."""
-
-    shapes = ((4, 1), (1,))
-
-    def __init__(self, x, y):
-        self.x, self.y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-        self.rows = np.concatenate([self.x, np.ones((len(self.x), 1))], axis=1)
-
-    def loss(self, weights):
-        from viz.problems.logreg import loss_and_accuracy
-
-        return loss_and_accuracy(weights, self.x, self.y)[0]
-
-    def hessians(self, weights):
-        """The Hessian at each weight vector [m, 5] -> [m, 5, 5]."""
-        weights = np.nan_to_num(np.asarray(weights, dtype=np.float64).reshape(-1, self.rows.shape[1]))
-        logits = self.rows @ weights.T  # [rows, m]
-        p = 0.5 * (1 + np.tanh(logits / 2))
-        curve = p * (1 - p) / len(self.rows)
-        return np.einsum("ri,rm,rj->mij", self.rows, curve, self.rows)
 
 
 class ModelCurvature(Curvature):

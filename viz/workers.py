@@ -5,12 +5,13 @@ what a run one after the other writes. Ctrl-C and SIGTERM stop every worker: eac
 unfinished file on the way out, and one that does not leave in time is killed."""
 
 import multiprocessing
-import pickle
+import os
 import signal
 from multiprocessing.connection import wait
 from pathlib import Path
 
-from viz import pipeline
+from viz import pipeline, signals
+from viz.errors import SceneFailed, VizError
 
 GRACE = 30  # seconds a stopped worker has to leave (a compiled training loop finishes its call first)
 
@@ -20,7 +21,7 @@ def run(jobs, options, workers=1, progress=pipeline._no_progress, say=pipeline._
 
     Args:
         jobs: the planned :class:`~viz.pipeline.Job` list.
-        options: the render keywords they were planned with (as in ``viz.settings.DEFAULTS``).
+        options: the render keywords they were planned with (as in ``viz.options.DEFAULTS``).
         workers: how many processes; 1 runs the jobs here, in order. Jobs of a
             :class:`~viz.Scene` given as an object (no scene file to plan from) run here too.
         progress, say: as for :meth:`~viz.pipeline.Job.run`; a worker shows no progress bar,
@@ -32,7 +33,7 @@ def run(jobs, options, workers=1, progress=pipeline._no_progress, say=pipeline._
     """
     if workers == 1 or len(jobs) < 2 or any(job.scene_file is None for job in jobs):
         for job in jobs:
-            yield job, _named(job.run, job.name, progress, say)
+            yield job, _named(job.run, job.scene_file, job.name, progress, say)
         return
     waiting = [(index, str(job.scene_file), job.name, str(job.path), options, str(pipeline.OUTPUT_FOLDER))
                for index, job in enumerate(jobs)]
@@ -83,28 +84,15 @@ def _stop(started):
         connection.close()
 
 
-class _Stopped(BaseException):
-    """SIGTERM in a worker: unwinds the job it is running, so its unfinished file is removed."""
-
-
-def _stopped(signum, frame):
-    raise _Stopped
-
-
 def _work(connection):
     """A worker: run the tasks that come over ``connection`` until None comes, or SIGTERM.
     Ctrl-C is left to the main process, which stops the workers with SIGTERM."""
-    import os
-
-    from viz.backend import load_keras
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _stopped)
     try:
-        load_keras()  # now, without TensorFlow's start-up notices on the terminal
-        while (task := connection.recv()) is not None:
-            connection.send(_run(task))
-    except (_Stopped, EOFError):
+        with signals.handled():  # SIGTERM unwinds the job it is running, so its unfinished file is removed
+            while (task := connection.recv()) is not None:
+                connection.send(_run(task))
+    except (signals.Terminated, EOFError):
         pass
     connection.close()
     os._exit(0)  # no interpreter shutdown: TensorFlow's threads can hang it after a signal
@@ -118,21 +106,21 @@ def _run(task):
     said = []
     try:
         job, = pipeline.plan(scene_file, path, scene=name, **options)
-        report = _named(job.run, name, say=lambda text, err=False: said.append((text, err)))
-    except Exception as error:
-        try:
-            pickle.dumps(error)
-        except Exception:  # sent back as words, with the scene's name
-            error, name = RuntimeError(f"{type(error).__name__}: {error}"), getattr(error, "viz_scene", name)
-            error.viz_scene = name
-        return index, None, said, error
+        report = _named(job.run, scene_file, name, say=lambda text, err=False: said.append((text, err)))
+    except Exception as error:  # sent back as viz words it: an error of TensorFlow's would load it here
+        return index, None, said, error if isinstance(error, VizError) else SceneFailed.of(error, scene_file, name)
     return index, report, said, None
 
 
-def _named(run, name, *args, **kwargs):
-    """``run(...)``; an error it raises carries the scene's name as ``viz_scene``."""
+def _named(run, scene_file, name, *args, **kwargs):
+    """``run(...)``; an error it raises carries the scene's name as ``viz_scene``, and one of the
+    scene's own code (not one viz words) becomes a :class:`SceneFailed` naming file and scene."""
     try:
         return run(*args, **kwargs)
-    except Exception as error:
+    except VizError as error:
         error.viz_scene = name
         raise
+    except Exception as error:
+        failed = SceneFailed.of(error, scene_file, name)
+        failed.viz_scene = name
+        raise failed from error

@@ -3,7 +3,6 @@ matplotlib load inside the commands that need them, so ``viz --help`` answers at
 error is one ``Error:`` line on stderr: exit 2 for a mistake in the command or the scene, 1
 for a failure, 130 for Ctrl-C, 143 for SIGTERM; no traceback unless ``--debug`` is given."""
 
-import signal
 import sys
 import traceback
 from contextlib import contextmanager
@@ -11,20 +10,17 @@ from pathlib import Path
 
 import click
 
-from viz import __version__
-from viz.cli.options import GroupedCommand, deck_options, render_options
-from viz.errors import OptionError, SpecError, VizError
+from viz import signals
+from viz.version import __version__
+from viz.cli.options import GroupedCommand, deck_options, export_options, render_options
+from viz.errors import OptionError, SceneFailed, SpecError, VizError, said
+from viz.optimizers import SEED_OPTIMIZERS, known_names
+from viz.options import TABLE
 
-FLAGS = {"cache": "--no-cache", "overwrite": "--no-overwrite", "every": "--all", "max_size": "--max-size",
-         "output": "--output"}
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised wherever the program is, so that unfinished files are removed on the way out."""
+FLAGS = {"every": "--all", "output": "--output", **{row.name: row.spelled[-1] for row in TABLE}}
 
 
-def _terminate(signum, frame):
-    raise Terminated
+TERMINATED = "terminated; unfinished files were removed"
 
 
 class Interrupted(BaseException):
@@ -41,6 +37,8 @@ def _as_click(error):
         return click.UsageError(f"{flag}{value}: {error.reason}")
     if isinstance(error, SpecError):
         return click.UsageError(str(error))
+    if isinstance(error, SceneFailed):
+        return click.ClickException(f"{error} (add --debug for the traceback)")
     return click.ClickException(str(error))
 
 
@@ -59,32 +57,39 @@ class _Viz(click.Group):
         args = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in args
         args = [arg for arg in args if arg != "--debug"]
-        previous = signal.signal(signal.SIGTERM, _terminate)
+        with signals.handled():  # until the last word: a SIGTERM at any moment ends in exit 143
+            try:
+                code, message, failure = self._outcome(args, prog_name, extra)
+                signals.check()  # a SIGTERM whose exception surfaced where it was lost (a finalizer)
+            except signals.Terminated as error:
+                code, message, failure = 143, TERMINATED, error
+            try:
+                if message is not None:
+                    if debug:
+                        while failure.__suppress_context__ and failure.__context__ is not None:
+                            failure = failure.__context__  # the error behind the one-line message
+                        click.echo(getattr(failure, "details", "") or "".join(traceback.format_exception(failure)),
+                                   err=True, nl=False)  # details: a worker's traceback
+                    click.echo(f"Error: {message}", err=True)
+            except signals.Terminated:
+                code = 143
+                click.echo(f"Error: {TERMINATED}", err=True)
+        sys.exit(code)
+
+    def _outcome(self, args, prog_name, extra):
+        """Run the command: (exit code, the ``Error:`` message or None, the error behind it)."""
         try:
             result = super().main(args, prog_name, standalone_mode=False, **extra)
         except click.exceptions.NoArgsIsHelpError as error:
             click.echo(error.ctx.get_help(), err=True)
-            sys.exit(2)
+            return 2, None, None
         except click.ClickException as error:
-            code, message, failure = error.exit_code, error.format_message(), error
+            return error.exit_code, error.format_message(), error
         except (Interrupted, KeyboardInterrupt, click.Abort) as error:
-            code, message, failure = 130, "interrupted; unfinished files were removed", error
-        except Terminated as error:
-            code, message, failure = 143, "terminated; unfinished files were removed", error
-        except Exception as error:  # e.g. a scene's own function failing while it is recorded
-            code, failure = 1, error
-            lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-            message = f"{type(error).__name__}: {lines[-1] if lines else ''} (add --debug for the traceback)"
-        else:
-            sys.exit(result if isinstance(result, int) else 0)
-        finally:
-            signal.signal(signal.SIGTERM, previous)
-        if debug:
-            while failure.__suppress_context__ and failure.__context__ is not None:
-                failure = failure.__context__  # the error behind the one-line message
-            traceback.print_exception(failure)
-        click.echo(f"Error: {message}", err=True)
-        sys.exit(code)
+            return 130, "interrupted; unfinished files were removed", error
+        except Exception as error:  # e.g. a scene's own function failing while it is drawn
+            return 1, f"{said(error)} (add --debug for the traceback)", error
+        return (result if isinstance(result, int) else 0), None, None
 
 
 def _progress(quiet):
@@ -138,7 +143,7 @@ def render(scenes, output, scene, every, quiet, jobs, **options):
     A folder renders every scene of every file in it. Every option is also a keyword of
     viz.render() and viz.show() in Python (--tune-lr is tune_lr=...).
     """
-    from viz import pipeline, workers
+    from viz import pipeline, workers  # NumPy, matplotlib: only when the command runs (--help stays light)
 
     planned = pipeline.plan(scenes, output, scene=scene, every=every, say=_say, **options)  # all checked before training
     progress = _progress(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
@@ -162,7 +167,7 @@ def slides(scenes, output, title, scene, quiet, jobs, **options):
     applies to every scene; --aspect sets the slide's shape, --theme dark its background.
     The same as viz.slides() in Python.
     """
-    from viz import deck
+    from viz import deck  # NumPy, matplotlib: only when the command runs
 
     path, shown = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
                              progress=_progress(quiet or jobs > 1), say=_say, **options)
@@ -172,21 +177,8 @@ def slides(scenes, output, title, scene, quiet, jobs, **options):
 
 @main.command()
 @click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file, .npz or .csv [default: outputs/<file>.npz].")
-@click.option("--scene", help="Export this scene of the file.")
-@click.option("--seed", type=click.IntRange(0, 2**32 - 1), help="Initial weights and batch order [default: the "
-                                                                "scene's seed, 0].")
-@click.option("--seeds", type=click.IntRange(1, 100), default=1, show_default=True,
-              help="A model scene from this many initializations: all of them are written.")
-@click.option("--no-cache", "cache", is_flag=True, flag_value=False, default=True,
-              help="Train again instead of reusing the recording cached in outputs/.cache.")
-@click.option("--time-budget", metavar="SECONDS", help="As for viz render: a keras_model's evaluation time.")
-@click.option("--memory-budget", metavar="BYTES", help="As for viz render: a keras_model's recorded weights.")
-@click.option("--plane", type=click.Choice(["pca", "hessian", "random"]), default="pca", show_default=True,
-              help="A model's 2D view: the paths' principal plane, the Hessian's top eigenvectors at the best end, "
-                   "or two filter-normalized random directions.")
-def export(scene_file, output, scene, seed, seeds, cache, time_budget, memory_budget, plane):
+@export_options
+def export(scene_file, output, scene, **options):
     """Train the optimizers of SCENE_FILE and write the recording, without rendering.
 
     .npz holds names [n_opt], params [n_opt, steps+1, d], loss [n_opt, steps+1], sharpness
@@ -195,11 +187,10 @@ def export(scene_file, output, scene, seed, seeds, cache, time_budget, memory_bu
     [n_opt, n_seeds, steps+1, d], spread_loss, spread_seeds...); .csv has one row per
     optimizer, seed and step.
     """
-    from viz import pipeline
+    from viz import pipeline  # NumPy, matplotlib: only when the command runs
 
-    path, recording = pipeline.export(scene_file, output, scene=scene, seed=seed, seeds=seeds, cache=cache,
-                                      time_budget=time_budget, memory_budget=memory_budget, plane=plane,
-                                      progress=_progress(True), say=_say)
+    path, recording = pipeline.export(scene_file, output, scene=scene, progress=_progress(True), say=_say,
+                                      **options)
     click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 
 
@@ -207,7 +198,7 @@ def export(scene_file, output, scene, seed, seeds, cache, time_budget, memory_bu
 @click.argument("scene_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def list_scenes(scene_file):
     """List the scenes of SCENE_FILE: name, title and optimizers."""
-    from viz.scene import load_scenes, select
+    from viz.scene import load_scenes, select  # NumPy: only when the command runs
 
     for name, scene in select(load_scenes(scene_file), scene_file, every=True).items():
         click.echo(f"{name}: {scene.title}")
@@ -221,7 +212,7 @@ def list_scenes(scene_file):
 @main.command(name="surfaces")
 def list_surfaces():
     """List the 2D test surfaces: domain, global minima and suggested starts."""
-    from viz import surfaces
+    from viz import surfaces  # NumPy: only when the command runs
 
     for name in surfaces.NAMES:
         surface = surfaces.get(name)
@@ -236,8 +227,6 @@ def list_surfaces():
 @main.command(name="optimizers")
 def list_optimizers():
     """List the optimizer names Keras knows, and the lesson's six (SEED_OPTIMIZERS)."""
-    from viz.optimizers import SEED_OPTIMIZERS, known_names
-
     click.echo("Keras optimizers, by name or as {'class_name': ..., 'config': {...}}:")
     click.echo("    " + ", ".join(known_names()))
     click.echo("SEED_OPTIMIZERS, the lesson's six:")

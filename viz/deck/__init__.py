@@ -9,7 +9,8 @@ import tempfile
 from pathlib import Path
 
 from viz import pipeline, workers
-from viz.errors import OptionError, VizError
+from viz.deck import html, pptx
+from viz.errors import OptionError, SceneFailed, VizError, said
 from viz.scene import NOT_XML
 from viz.store.outputs import prepare_folder
 
@@ -37,7 +38,7 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
         title: a title slide first, when given.
         workers_count: worker processes for the renders.
         progress, say: as for :meth:`viz.pipeline.Job.run`.
-        options: the render keywords (``viz.settings.DEFAULTS``) but ``DECKS_DECIDE``.
+        options: the render keywords (``viz.options.DEFAULTS``) but ``DECKS_DECIDE``.
 
     Returns:
         The deck's path and its :class:`Slide` list.
@@ -54,8 +55,6 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
     with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as folder:
         jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
         slides = _rendered(jobs, options, workers_count, progress, say)
-        from viz.deck import html, pptx
-
         (pptx if fmt == "mp4" else html).write(slides, output, title, options.get("theme", "light"))
     return output, slides
 
@@ -80,13 +79,11 @@ def _rendered(jobs, options, workers_count, progress, say):
                 f"{'recorded' if report.trained else 'from the cache'}, rendered in {report.render_seconds:.1f} s")
     except Exception as error:  # a scene failed: the deck is not written
         name = getattr(error, "viz_scene", None)
+        if isinstance(error, SceneFailed):
+            raise VizError(f"{error}; the deck was not written") from error
         if isinstance(error, VizError) and (name is None or repr(name) in str(error)):
             raise
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        what = lines[-1] if lines else ""
-        what = what if isinstance(error, VizError) or what.startswith(type(error).__name__) else \
-            f"{type(error).__name__}: {what}"
-        raise VizError(f"scene {name!r} failed ({what}); the deck was not written") from error
+        raise VizError(f"scene {name!r} failed ({said(error)}); the deck was not written") from error
     finally:
         running.close()
     return [slides[job.path] for job in jobs]  # file-name order, whatever order they finished in

@@ -19,9 +19,9 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # every part's time in the zip: the same sce
 def write(slides, path, title, theme):
     """Write ``slides`` (:class:`viz.deck.Slide`, each an MP4) as a ``.pptx`` at ``path``,
     after a title slide if ``title`` is given, in the colours of ``theme``."""
-    from pptx import Presentation
-    from pptx.enum.text import PP_ALIGN
-    from pptx.util import Emu, Pt
+    from pptx import Presentation  # python-pptx: only for a .pptx deck
+    from pptx.enum.text import PP_ALIGN  # python-pptx: only for a .pptx deck
+    from pptx.util import Emu, Pt  # python-pptx: only for a .pptx deck
 
     colours = THEMES[theme]
     deck = Presentation()
@@ -62,7 +62,7 @@ def write(slides, path, title, theme):
 
 def _colour(page, colours):
     """The slide's background and title in the theme's colours."""
-    from pptx.dml.color import RGBColor
+    from pptx.dml.color import RGBColor  # python-pptx: only for a .pptx deck
 
     page.background.fill.solid()
     page.background.fill.fore_color.rgb = RGBColor.from_string(colours.background[1:])

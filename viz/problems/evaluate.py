@@ -4,6 +4,7 @@ the landscape and the paths, the outputs for the decision regions."""
 import numpy as np
 
 from viz.backend import load_keras
+from viz.problems.cost import forward_cost
 
 CHUNK_FLOATS = 1e7     # floats (weights and activations) of the weight vectors evaluated together
 REGION_RESOLUTION = 60  # input-space grid of the decision regions
@@ -20,7 +21,7 @@ def loss_evaluator(model, x, y, loss, gradient=False):
     instead, [m, d]; ``"hessian"``: a function of weight vectors and directions [m, d] giving
     that loss's Hessian times each direction, [m, d]."""
     keras = load_keras()
-    import tensorflow as tf
+    import tensorflow as tf  # TensorFlow: only when training or evaluating
 
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
     y = shaped_like(y, model(x[:1]))
@@ -40,7 +41,7 @@ def shaped_like(y, outputs):
 def output_evaluator(model, inputs):
     """A function mapping flat weight vectors [m, d] to the model's outputs on ``inputs``
     for each, flattened: [m, rows * outputs]."""
-    import tensorflow as tf
+    import tensorflow as tf  # TensorFlow: only when training or evaluating
 
     return _batched(model, inputs, lambda outputs, penalties: tf.reshape(outputs, [-1]))
 
@@ -88,8 +89,6 @@ def _batched(model, inputs, reduce, gradient=False):
     ``model.stateless_call`` under ``tf.vectorized_map``, as many vectors at a time as fit
     CHUNK_FLOATS (the model's real activations per row, :func:`viz.problems.cost.forward_cost`)."""
     import tensorflow as tf  # vectorized_map: the TensorFlow backend's batched evaluation
-
-    from viz.problems.cost import forward_cost
 
     keras = load_keras()
 

@@ -16,8 +16,10 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
+from viz.problems.base import Problem
 from viz.problems.fit import fit_each, masked, no_progress, per_weight
 from viz.problems.model import KerasModel, check_model_options
+from viz.sharpness import ExactCurvature
 
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
 PARAM_NAMES = tuple(f"w_{name}" for name in FEATURES) + ("bias",)
@@ -102,6 +104,29 @@ def _summed_loss(width):
     return summed_loss
 
 
+class LessonCurvature(ExactCurvature):
+    """The lesson: the Hessian of the mean binary cross-entropy of ``sigmoid(x w + b)`` is
+    ``X^T diag(p (1 - p)) X / n`` with X the rows and a column of ones (no regularization),
+    exact in float64."""
+
+    shapes = ((4, 1), (1,))
+
+    def __init__(self, x, y):
+        self.x, self.y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self.rows = np.concatenate([self.x, np.ones((len(self.x), 1))], axis=1)
+
+    def loss(self, weights):
+        return loss_and_accuracy(weights, self.x, self.y)[0]
+
+    def hessians(self, weights):
+        """The Hessian at each weight vector [m, 5] -> [m, 5, 5]."""
+        weights = np.nan_to_num(np.asarray(weights, dtype=np.float64).reshape(-1, self.rows.shape[1]))
+        logits = self.rows @ weights.T  # [rows, m]
+        p = 0.5 * (1 + np.tanh(logits / 2))
+        curve = p * (1 - p) / len(self.rows)
+        return np.einsum("ri,rm,rj->mij", self.rows, curve, self.rows)
+
+
 @dataclass(frozen=True, eq=False)
 class Lesson(KerasModel):
     """The lesson as a :class:`KerasModel` preset (see :meth:`LogReg.preset`): the same
@@ -135,9 +160,7 @@ class Lesson(KerasModel):
         return [dataclasses.replace(r, plane=view.paths(a, b)) for r, a, b in zip(recordings, ends[:-1], ends[1:])]
 
     def curvature(self, seed=None):
-        """The exact 5x5 Hessian of the training loss (:class:`viz.sharpness.LessonCurvature`)."""
-        from viz.sharpness import LessonCurvature
-
+        """The exact 5x5 Hessian of the training loss (:class:`LessonCurvature`)."""
         return LessonCurvature(*self.rows[:2])
 
     def landscape(self, first, gradient=False):
@@ -210,7 +233,7 @@ class Lesson(KerasModel):
 
 
 @dataclass(frozen=True)
-class LogReg:
+class LogReg(Problem):
     """The lesson's problem: ``Dense(1, sigmoid)`` on 4 standardised features.
 
     Recorded as the :class:`Lesson` preset of the keras_model path (see :mod:`viz.problems`).
@@ -248,10 +271,6 @@ class LogReg:
     @property
     def steps_per_epoch(self):
         return math.ceil((ROWS - TEST_SIZE) / self.batch_size)
-
-    def build_model(self):
-        """A fresh, uncompiled Keras model: 4 inputs, one sigmoid unit."""
-        return lesson_model()
 
     def preset(self):
         """The lesson as a keras_model configuration (its model, data, compile and fit

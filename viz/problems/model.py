@@ -13,11 +13,13 @@ from viz.errors import OptionError, SpecError, unknown
 from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, stride
 from viz.problems.digits import sample_rows
 from viz.problems.built import built_model, initialized
+from viz.problems.base import Problem
 from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, output_evaluator,
                                    why_no_hidden, why_no_regions)
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
 from viz.problems.joined import join
 from viz.recording import Recording
+from viz.sharpness import ModelCurvature
 from viz.varied import stated_rate
 
 INITIALIZERS = ("zeros", "ones", "uniform", "normal", "glorot_uniform", "glorot_normal", "he_normal",
@@ -35,7 +37,7 @@ def check_model_options(view, steps):
 
 
 @dataclass(frozen=True, eq=False)
-class KerasModel:
+class KerasModel(Problem):
     """A Keras model to train with each optimizer; see :func:`keras_model`."""
 
     build: object
@@ -113,8 +115,6 @@ class KerasModel:
     def curvature(self, seed):
         """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`),
         its sharpness and lines within their shares of the time budget (``time_budget``)."""
-        from viz.sharpness import ModelCurvature
-
         first = self.first_model(seed)
         return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
                               [tuple(v.shape) for v in first.trainable_variables], self.grid_points(first),

@@ -9,8 +9,12 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
+from viz.problems.base import Problem
+from viz.problems.cost import MEMORY_BUDGET
 from viz.problems.fit import finite_prefix, masked, no_progress
 from viz.recording import Recording
+from viz.sharpness import SurfaceCurvature
+from viz.tune import GRID
 from viz.varied import stated_rate
 
 DEFAULT_STEPS = 300
@@ -22,7 +26,7 @@ LIBRARY = "viz.surfaces"  # the module of viz's own surface functions
 
 
 @dataclass(frozen=True)
-class Surface:
+class Surface(Problem):
     """A function f(x, y) to minimise, with what a picture of it needs.
 
     Args:
@@ -110,9 +114,6 @@ class Surface:
             OptionError: for the ``steps`` option (``option``), or
             SpecError: for the scene's own ``steps``; each says how many steps fit.
         """
-        from viz.problems.cost import MEMORY_BUDGET
-        from viz.tune import GRID
-
         steps, paths = scene.last_step, len(scene.paths()) * len(self.starts)
         at_once = paths * (len(GRID) if tune_lr else 1)
         runs = paths * ({None: 1, "tuned": 1, "both": 2}.get(tune_lr, 1) + (len(GRID) if tune_lr else 0))
@@ -138,8 +139,6 @@ class Surface:
 
     def curvature(self, seed=None):
         """f's exact Hessians (:class:`viz.sharpness.SurfaceCurvature`)."""
-        from viz.sharpness import SurfaceCurvature
-
         return SurfaceCurvature(self)
 
     def record(self, scene, seed=None, progress=no_progress, seeds=1):
@@ -247,7 +246,7 @@ def _paths(surface, scene, progress):
 def _gradients(surface, params):
     """The gradient of ``surface`` at every recorded point [n_paths, points, 2], by
     TensorFlow's autodiff in float64, all points at once (surfaces are elementwise)."""
-    import tensorflow as tf
+    import tensorflow as tf  # TensorFlow: only when training or evaluating
 
     points = tf.constant(np.nan_to_num(params.reshape(-1, 2)), tf.float64)
     with tf.GradientTape() as tape:

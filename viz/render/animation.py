@@ -3,17 +3,20 @@
 from dataclasses import replace
 from pathlib import Path
 
-from viz.errors import BudgetError
 import numpy as np
 
+from viz.errors import BudgetError
+from viz.options import read_size
+from viz.settings import check_duration
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
-from viz.render.story import webvtt
+from viz.render.looks import looks
+from viz.render.story import build, webvtt
 from viz.render.theme import THEMES
 from viz.render.writers import Context, write
 from viz.store.atomic import atomic_path
 
 
-def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), **options):
+def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), stories=None, **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
     last frame of an animation is held for ``hold`` seconds (not in html: its player stops
@@ -22,19 +25,21 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     ``captions`` ({optimizer step: text}) and ``pauses`` (optimizer steps) are the scene's,
     for every part (see :mod:`viz.render.story`); MP4 and WebM get their captions as WebVTT
     beside them, ``NAME.vtt``. ``progress(done, total)``, if given, is called as frames are
-    encoded. Returns the number of frames written (without the final hold)."""
-    from viz.render.frames import Frames, Joined
-    from viz.render.looks import looks
-    from viz.render.story import build
+    encoded. ``stories``, if a list, is given the :class:`~viz.render.story.Story` of each part
+    drawn (the manifest is handed them). Returns the number of frames written (without the
+    final hold)."""
+    from viz.render.frames import Frames, Joined  # matplotlib: only when frames are drawn
 
     path = Path(path)
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
-    options.check()
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
     still = fmt in STILLS
     parts = [(recording, title), *then][-1:] if still else [(recording, title), *then]
     everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
-    stories = [build(part, options, captions, pauses) for part, _ in parts]
+    built = [build(part, options, captions, pauses) for part, _ in parts]
+    if stories is not None:
+        stories[:] = built
+    stories = built
     banded = fmt != "html"  # the player says the caption under the frame instead
     frames = Joined([Frames(part, part_title, [part.ends] if still else story.steps, options,
                             like=[other for other in everyone if other is not part],
@@ -62,13 +67,13 @@ def captions_path(path):
     return Path(path).with_suffix(".vtt")
 
 
-def render_within(recording, path, budget, title="", progress=None, then=(), captions=None, pauses=(), **options):
+def render_within(recording, path, budget, title="", progress=None, then=(), captions=None, pauses=(), stories=None,
+                  **options):
     """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
     fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
     of frames, the :class:`Options` used and what was changed, in words. Raises
     :class:`BudgetError` if even the smallest try is too big; ``path`` is then left as it was."""
     options = Options(**{"fmt": "gif", **options})
-    options.check()
     turns = len(set(recording.names)) if options.sequence else 1  # a sequence shows each optimizer in turn
     first = replace(options, max_frames=min(options.max_frames, (recording.steps + 1) * turns))
     tries = [(first, [])]
@@ -86,10 +91,11 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
     with atomic_path(path) as temporary:  # the target changes only when a try fits
         for attempt, changes in tries:
             try:
-                attempt.check()
+                read_size(attempt.size)
+                check_duration(attempt.duration, attempt.frame_rate)
             except ValueError:
-                continue  # e.g. too small a size, too few frames for the duration
-            frames = render(recording, temporary, title, progress, then, captions, pauses, **vars(attempt))
+                continue  # too small a size, too few frames for the duration
+            frames = render(recording, temporary, title, progress, then, captions, pauses, stories, **vars(attempt))
             if temporary.stat().st_size <= budget:
                 return frames, attempt, changes
         raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "

@@ -7,6 +7,7 @@ import numpy as np
 from viz.render.layout import lay_out, style
 from viz.render.options import Options
 from viz.render.rates import scheduled_rates
+from viz.render.steps import running
 from viz.render.text import fit, short
 from viz.store.atomic import atomic_path
 
@@ -130,13 +131,6 @@ class Frames:
 
     def __iter__(self):
         return (self[index] for index in range(len(self)))
-
-
-def running(steps):
-    """The last path shown at ``steps`` (one per path, -1 for not shown yet) and its recorded
-    step: in a sequence, the optimizer that is running; (0, 0) before any is shown."""
-    shown = np.flatnonzero(steps >= 0)
-    return (int(shown[-1]), int(steps[shown[-1]])) if shown.size else (0, 0)
 
 
 class Joined:

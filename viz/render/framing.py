@@ -6,15 +6,12 @@ Decided when rendering, from the recording: another framing never trains again."
 import numpy as np
 from matplotlib.patches import Rectangle
 
+from viz.plane import grid_view
+
 MARGIN = 0.08  # room around the visited region, as a share of its larger side
 SMALLEST = 0.04  # the view spans at least this share of the grid on each side
 ZOOM = 0.7  # a view of less than this share of the grid's area is a zoom (and gets an inset)
 INSET = 0.3  # the inset's larger side, as a share of the panel's
-
-
-def grid_view(plane):
-    """The whole grid of ``plane``: ((x0, x1), (y0, y1))."""
-    return (float(plane.grid_x[0]), float(plane.grid_x[-1])), (float(plane.grid_y[0]), float(plane.grid_y[-1]))
 
 
 def visited_view(plane, aspect, others=()):

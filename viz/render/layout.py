@@ -28,6 +28,7 @@ from viz.render.panels.paths import legend_handles
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
+from viz.render.rates import legend_texts
 from viz.render.text import MIN_POINTS, fit, lines
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
@@ -77,7 +78,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
     band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
-    readout = options.view == "2d" and options.layout != "grid" and has_readout(recording)  # under the contours
+    readout = (options.readout and options.view == "2d" and options.layout != "grid"  # under the contours
+               and has_readout(recording))
     top = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale)
     bottom = (0.135 if readout else 0.09) * scale + (band.top if band else 0)  # room for the readout and captions
     left, gap = 0.77 * scale, 2.37 * scale
@@ -325,8 +327,6 @@ def _padded(figure, text, longest, fontsize):
 def _rates_shown(recording, like):
     """Whether the legend says rates: as :func:`viz.render.rates.legend_texts` decides for
     ``recording`` or any recording shown with it (``like``)."""
-    from viz.render.rates import legend_texts
-
     return any(legend_texts(r) != {name: name for name in r.names} for r in [recording, *(like or ())]) or None
 
 

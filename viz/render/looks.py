@@ -119,14 +119,14 @@ def looks(labels, theme):
 
 def mix(colour, other, share):
     """``colour`` moved ``share`` (0 to 1) of the way towards ``other``, as "#rrggbb"."""
-    from matplotlib.colors import to_hex, to_rgb
+    from matplotlib.colors import to_hex, to_rgb  # matplotlib: only when drawing (a look is plain data)
 
     return to_hex([(1 - share) * a + share * b for a, b in zip(to_rgb(colour), to_rgb(other))])
 
 
 def as_json(style):
     """A look as the manifest writes it: the colour as "#rrggbb", a dash pattern as a list."""
-    from matplotlib.colors import to_hex
+    from matplotlib.colors import to_hex  # matplotlib: only when drawing (a look is plain data)
 
     dash = style["linestyle"]
     return {"color": to_hex(style["color"]), "linestyle": dash if isinstance(dash, str) else [dash[0], list(dash[1])],

@@ -5,15 +5,7 @@ import re
 
 import numpy as np
 
-
-def rate_of(recording, label):
-    """The ``learning_rate`` entry of ``label``'s config: a number, a Keras schedule's
-    ``{"class_name", "config"}`` or None (unknown)."""
-    return recording.meta.get("optimizers", {}).get(label, {}).get("config", {}).get("learning_rate")
-
-
-def is_schedule(rate):
-    return isinstance(rate, dict) and "class_name" in rate
+from viz.recording import is_schedule, rate_of  # noqa: F401  (read here by the legend and path_info)
 
 
 def _number(value):
@@ -88,27 +80,9 @@ def legend_texts(recording, show_rates=None):
 
 def scheduled_rates(recording):
     """``{label: rates}`` for the optimizers that follow a schedule: the rate of the update that
-    led to each recorded step ([steps+1]; step 0: the first update's), computed by Keras from the
-    schedule's config; a schedule Keras cannot rebuild is left out."""
-    wanted = {label: rate for label in dict.fromkeys(recording.names)
-              if is_schedule(rate := rate_of(recording, label))}
-    if not wanted:
+    led to each recorded step ([steps+1]), as recorded (:func:`viz.record.schedule_rates`); a
+    schedule Keras could not rebuild is left out."""
+    if recording.rates is None:
         return {}
-    from viz.backend import load_keras
-
-    keras = load_keras()
-    updates = np.maximum(recording.optimizer_steps - 1, 0)
-    found = {}
-    for label, rate in wanted.items():
-        try:
-            schedule, steps = keras.optimizers.schedules.deserialize(rate), np.unique(updates)
-            try:  # the built-in schedules take all steps at once
-                values = np.asarray(keras.ops.convert_to_numpy(schedule(steps.astype("float32"))), float)
-            except Exception:
-                values = np.array([])
-            if values.shape != steps.shape:
-                values = np.array([float(schedule(int(step))) for step in steps])
-            found[label] = values[np.searchsorted(steps, updates)]
-        except Exception:  # a custom schedule this process cannot rebuild: no rate on the frame
-            continue
-    return found
+    return {label: recording.rates[index] for label in dict.fromkeys(recording.names)
+            if np.isfinite(recording.rates[index := recording.names.index(label)]).all()}

@@ -10,6 +10,7 @@ import numpy as np
 
 from viz.events import events
 from viz.render.options import frame_steps
+from viz.render.steps import running
 
 SPACING = 0.5  # seconds of animation at least between two captions' appearing on the frame (events only)
 EVENT_SECONDS = 4.0  # an event's caption leaves the frame after this long (a scene caption stays until the next)
@@ -89,8 +90,6 @@ def _running(steps):
     decreasing (for searching)."""
     if steps.ndim == 1:
         return np.maximum.accumulate(steps)
-    from viz.render.frames import running
-
     return np.maximum.accumulate([running(row)[1] for row in steps])
 
 

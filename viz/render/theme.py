@@ -1,22 +1,7 @@
-"""How a frame looks: quality presets (size and fps), aspect ratios, and the light and dark
-themes. A theme is plain data; the panels read their colours from it."""
+"""How a frame looks: the light and dark themes (their names are the option table's,
+:data:`viz.options.THEMES`). A theme is plain data; the panels read their colours from it."""
 
-import math
 from dataclasses import dataclass
-
-# manim's quality letters: 480p15, 720p30, 1080p60, 2160p60 (16:9; --aspect 4:3 narrows them)
-QUALITIES = {"l": (480, 15), "m": (720, 30), "h": (1080, 60), "k": (2160, 60)}
-ASPECTS = {"16:9": 16 / 9, "4:3": 4 / 3}
-FONT_SCALES = (0.75, 1.5)
-TIMES = ("linear", "log")  # how frames are spread over the steps (see viz.render.options.schedule)
-
-
-def preset_size(quality="m", aspect="16:9"):
-    """(width, height) of a quality preset at an aspect ratio, both even: m at 16:9 is
-    1280x720, at 4:3 960x720; l at 16:9 is 854x480."""
-    height = QUALITIES[quality][0]
-    width = 2 * math.ceil(height * ASPECTS[aspect] / 2)
-    return width, height
 
 
 @dataclass(frozen=True)
@@ -38,7 +23,7 @@ class Theme:
 
     @property
     def contour_cmap(self):
-        from matplotlib.colors import LinearSegmentedColormap
+        from matplotlib.colors import LinearSegmentedColormap  # matplotlib: a theme is plain data until drawn
 
         return LinearSegmentedColormap.from_list(f"viz_{self.name}", [self.contour_low, self.contour_high])
 

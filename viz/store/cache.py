@@ -11,12 +11,19 @@ from pathlib import Path
 
 import numpy as np
 
-from viz import __version__
+from viz.version import __version__
 from viz.recording import Recording
 from viz.store.atomic import atomic_path
 
 VERSIONED = ("keras", "tensorflow", "numpy")
-DOORS = ("api.py", "pipeline.py", "__main__.py")  # viz's own files that make no recording
+PACKAGE = Path(__file__).parent.parent
+# viz's own code that makes recordings, and only that: the problems and the training loop, the
+# optimizers, the scene's paths, the recording format and what is recorded with it (plane,
+# sharpness, lines), the learning-rate search (cached under the same key). Not the renderer,
+# the options, the events, the errors, the pipeline or the command line: editing those
+# re-renders from the cache.
+RECORDING_CODE = ("problems/*.py", "record.py", "recording.py", "optimizers.py", "surfaces.py", "scene.py",
+                  "varied.py", "plane.py", "sharpness.py", "line.py", "tune.py", "backend.py")
 
 
 def key(scene, seed, scene_file=None, seeds=1, plane="pca"):
@@ -37,7 +44,7 @@ def key(scene, seed, scene_file=None, seeds=1, plane="pca"):
         "seed": seed,
         "seeds": seeds,
         "plane": plane,
-        "versions": {"viz": __version__, "recording_code": _recording_code(),
+        "versions": {"viz": __version__, "recording_code": recording_code(),
                      **{name: metadata.version(name) for name in VERSIONED}},
     }
     if _runs_own_code(scene):
@@ -52,15 +59,14 @@ def key(scene, seed, scene_file=None, seeds=1, plane="pca"):
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _recording_code():
-    """The sha256 of viz's own code that makes recordings (everything but rendering and the
-    command line): a changed viz records again, even before its version number changes."""
-    package = Path(__file__).parent.parent
-    files = sorted([*package.glob("*.py"), *package.glob("problems/*.py")])
+def recording_code(package=PACKAGE):
+    """The sha256 of viz's own code that makes recordings (:data:`RECORDING_CODE` under
+    ``package``): a changed recording code records again, even before viz's version number
+    changes; a changed renderer does not."""
+    files = sorted({path for pattern in RECORDING_CODE for path in Path(package).glob(pattern)})
     digest = hashlib.sha256()
     for path in files:
-        if path.name not in DOORS:
-            digest.update(path.read_bytes())
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -9,7 +9,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from viz import __version__
+from viz.version import __version__
 from viz.divergence import diverged_by_label
 from viz.store.atomic import atomic_path
 
@@ -23,9 +23,13 @@ def manifest_path(output):
     return output.with_name(f"{output.name}.json")
 
 
-def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None):
-    """The manifest of ``output`` as a JSON-able dict; ``extra`` adds entries (e.g. the
-    learning-rate search and the tuned recording's hash)."""
+def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None, *, story,
+          looks, still, captions_file=None):
+    """The manifest of ``output`` as a JSON-able dict, handed what the render drew: the
+    ``story`` of ``recording`` (a :class:`~viz.render.story.Story`), each optimizer's ``looks``
+    ({label: JSON}), whether the output is a ``still`` and the name of the WebVTT file written
+    beside it, if any. ``extra`` adds entries (e.g. the learning-rate search and the tuned
+    recording's hash)."""
     meta = recording.meta
     return {
         "output": Path(output).name,
@@ -41,39 +45,25 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "steps": int(recording.optimizer_steps[-1]),
         "recorded_every": recording.every,
         "learning_rate": scene.learning_rate,
-        "optimizers": meta["optimizers"],
+        "optimizers": meta.get("optimizers") or {  # a problem of the user's may not say: the scene's specs
+            label: spec if isinstance(spec, (str, dict)) else repr(spec) for label, spec in scene.optimizers.items()},
         "diverged": diverged_by_label(recording),  # optimizer step or None, as viz.divergence decides
-        "looks": _looks(recording.names, options.theme),
+        "looks": looks,
         "render": dataclasses.asdict(options),
         "budget_changes": list(changes),
         "recording_sha256": recording.digest(),
-        **_story(output, scene, recording, options),
+        **_story(story, options.frame_rate, still, captions_file),
         **({"seeds": recording.spread["seeds"].tolist()} if recording.spread else {}),
         **(extra or {}),
     }
 
 
-def _story(output, scene, recording, options):
+def _story(story, fps, still, captions_file):
     """The captions (the scene's and the events': step, text, kind, whether drawn on the frame,
     start in seconds of the first part), the paused steps and the WebVTT file, if any."""
-    from viz.render.animation import captions_path
-    from viz.render.options import STILLS
-    from viz.render.story import build
-
-    story = build(recording, options, scene.captions, scene.pauses)
-    fps = options.frame_rate
     captions = [{"step": cue.step, "text": cue.text, "kind": cue.kind, "on_frame": cue.on_frame,
-                 **({} if options.fmt in STILLS else {"start": round(cue.start / fps, 3)})} for cue in story.cues]
-    vtt = captions_path(output).name if captions and options.fmt in ("mp4", "webm") else None
-    return {"captions": captions, "pauses": story.pauses, "captions_file": vtt}
-
-
-def _looks(names, theme):
-    """Each optimizer's colour, line style and marker in ``theme``, for matching it in slides."""
-    from viz.render.looks import as_json, looks
-    from viz.render.theme import THEMES
-
-    return {label: as_json(style) for label, style in looks(names, THEMES[theme]).items()}
+                 **({} if still else {"start": round(cue.start / fps, 3)})} for cue in story.cues]
+    return {"captions": captions, "pauses": story.pauses, "captions_file": captions_file if captions else None}
 
 
 def write(output, manifest):

@@ -3,11 +3,7 @@ panel's view, the 3D panel's box), in 2D or 3D."""
 
 import numpy as np
 
-
-def inside(points, low, high):
-    """Whether each of ``points`` [..., k] lies in the box ``low``..``high`` (NaN: no)."""
-    with np.errstate(invalid="ignore"):
-        return np.all((points >= np.asarray(low)) & (points <= np.asarray(high)), axis=-1)
+from viz.plane import inside
 
 
 def clipped_polyline(points, low, high):

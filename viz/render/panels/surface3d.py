@@ -7,7 +7,7 @@ where the contour panel spaces its levels logarithmically, z is log10 f with the
 giving f itself, and values below a floor lie on it (see :class:`ZScale`)."""
 
 import numpy as np
-from matplotlib.colors import LightSource, Normalize
+from matplotlib.colors import LightSource, LinearSegmentedColormap, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from mpl_toolkits.mplot3d import proj3d
 
@@ -89,8 +89,6 @@ def surface_cmap(theme):
     """A grey ramp from light (lowest) to darker (highest), under the saturated path colours;
     lighter than the contour panel's top so the paths stay clear, darker than the background
     at the bottom so the valley floor does not vanish into it."""
-    from matplotlib.colors import LinearSegmentedColormap
-
     ends = ("#f3f4f6", "#6f7582") if theme.name == "light" else ("#2c3038", "#7d8492")
     return LinearSegmentedColormap.from_list(f"viz_surface_{theme.name}", ends)
 

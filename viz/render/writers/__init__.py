@@ -7,6 +7,7 @@ only when it is complete."""
 from dataclasses import dataclass
 from typing import Callable
 
+from viz.options import MAX_FPS
 from viz.render.theme import Theme
 from viz.render.writers import frames as folder, gif, html, png, vector, video
 from viz.render.writers.gif import GIF_MAX_FPS, MAX_COLOURS
@@ -17,7 +18,8 @@ from viz.store.atomic import atomic_folder, atomic_path
 class Writer:
     """One output kind: ``write(frames, path, context)``, its MIME type (None: not one file),
     its default frames per second (None: a still, the last frame only), whether it can be
-    transparent, whether it is a folder, and what it writes beside it."""
+    transparent, whether it is a folder, what it writes beside it and its fastest frame rate.
+    Its key in :data:`WRITERS` is one of the option table's formats (:data:`viz.options.FORMATS`)."""
 
     write: Callable
     mime: str | None
@@ -25,6 +27,7 @@ class Writer:
     transparent: bool = False
     folder: bool = False
     beside: Callable | None = None  # beside(path, frames written, context): a file written next to the output
+    max_fps: float = MAX_FPS  # the fastest it plays
 
     @property
     def still(self):
@@ -33,7 +36,7 @@ class Writer:
 
 
 WRITERS = {  # in the order the formats are offered
-    "gif": Writer(gif.write, "image/gif", fps=25, transparent=True),
+    "gif": Writer(gif.write, "image/gif", fps=25, transparent=True, max_fps=GIF_MAX_FPS),
     "mp4": Writer(video.write, "video/mp4", fps=30),
     "webm": Writer(video.write, "video/webm", fps=30),
     "png": Writer(png.write, "image/png", transparent=True),

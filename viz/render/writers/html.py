@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from viz.render.steps import running
 from viz.render.writers.video import encode
 
 SPEEDS = (0.25, 0.5, 1, 2)
@@ -239,8 +240,6 @@ def write(frames, path, context):
     a hold: the player stays on the last frame. Its readout shows the optimizer step of each
     frame and ``context.last_step`` (the epoch, with a ``context.clock``); the page takes ``context.theme``'s colours so it
     surrounds the frames seamlessly."""
-    from viz.render.frames import running
-
     path, theme = Path(path), context.theme
     steps = [int(context.point_steps[running(row)[1]]) for row in frames.steps]
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:

@@ -1,8 +1,14 @@
 """MP4 (H.264) and WebM (VP9) through one ffmpeg encoder, fed raw RGBA frames as they come."""
 
+import io
+import subprocess
 import tempfile
+from fractions import Fraction
 
-from viz.backend import stderr_to
+import numpy as np
+from PIL import Image
+
+from viz import signals
 
 CODECS = {
     # H.264 in yuv420p with the index at the front: plays in PowerPoint, Keynote and browsers.
@@ -21,46 +27,47 @@ def write(frames, path, context):
 
 def encode(frames, path, fps, hold_seconds, fmt):
     """Encode ``frames`` (an iterable of RGBA arrays of one even size) as ``fmt`` in yuv420p.
-    If ffmpeg fails, ``OSError`` carries its reason (e.g. no space left on device)."""
-    import imageio_ffmpeg
+    If ffmpeg fails, ``OSError`` carries its reason (e.g. no space left on device). However the
+    block is left, ffmpeg has ended before this returns, so no file of its appears after the
+    unfinished one is removed."""
+    import imageio_ffmpeg  # ffmpeg: only when encoding
 
     codec, output_params = CODECS[fmt]
     frames = iter(frames)
     frame = next(frames)
     height, width = frame.shape[:2]
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{width}x{height}",
+               "-pix_fmt", "rgba", "-r", str(Fraction(fps).limit_denominator()), "-i", "-", "-an",
+               "-vcodec", codec, "-pix_fmt", "yuv420p", "-v", "error", *output_params, str(path)]
     with tempfile.TemporaryFile("w+") as log:
         open(path, "wb").close()  # an unwritable folder fails here, in one line, not inside ffmpeg
-        encoder = imageio_ffmpeg.write_frames(
-            str(path), (width, height), pix_fmt_in="rgba", pix_fmt_out="yuv420p", fps=fps,
-            codec=codec, macro_block_size=1, quality=None, ffmpeg_log_level="error", output_params=output_params,
-        )
-        with stderr_to(log):
-            encoder.send(None)  # starts ffmpeg, which keeps this stderr: its errors go to the log
-        broken = None
+        ffmpeg = None
         try:
-            encoder.send(frame)
-            for frame in frames:
-                encoder.send(frame)
-            for _ in range(round(hold_seconds * fps)):
-                encoder.send(frame)
-        except OSError as error:  # ffmpeg stopped reading: its log says why
-            broken = error
+            with signals.held():  # ffmpeg is in hand before a signal can unwind (it inherits the wait: it is killed)
+                ffmpeg = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
+                                          start_new_session=True)  # Ctrl-C at the terminal is ours to handle
+            try:
+                ffmpeg.stdin.write(frame)
+                for frame in frames:
+                    ffmpeg.stdin.write(frame)
+                for _ in range(round(hold_seconds * fps)):
+                    ffmpeg.stdin.write(frame)
+                ffmpeg.stdin.close()
+            except BrokenPipeError:  # ffmpeg stopped reading: its log says why
+                pass
+            ffmpeg.wait()
         finally:
-            encoder.close()  # ffmpeg has let go of the file before it is renamed or deleted
+            if ffmpeg is not None and ffmpeg.poll() is None:  # interrupted: stop ffmpeg before the file goes
+                ffmpeg.kill()
+                ffmpeg.wait()
         log.seek(0)
         errors = [line for line in log.read().splitlines() if line.strip()]
-        if errors:  # with -v error, ffmpeg writes only errors
-            raise OSError(_ffmpeg_reason(errors))
-        if broken:
-            raise broken
+    if errors or ffmpeg.returncode:  # with -v error, ffmpeg writes only errors
+        raise OSError(_ffmpeg_reason(errors) if errors else f"ffmpeg ended with exit code {ffmpeg.returncode}")
 
 
 def poster(path):
     """The last frame of the video file ``path`` as PNG bytes."""
-    import io
-
-    from PIL import Image
-
     out = io.BytesIO()
     Image.fromarray(last_frame(path)).save(out, format="PNG")
     return out.getvalue()
@@ -68,8 +75,7 @@ def poster(path):
 
 def last_frame(path):
     """The last frame of the video file ``path``, decoded: an RGB array [height, width, 3]."""
-    import imageio_ffmpeg
-    import numpy as np
+    import imageio_ffmpeg  # ffmpeg: only when decoding
 
     reader = imageio_ffmpeg.read_frames(str(path))
     width, height = next(reader)["size"]
