@@ -121,7 +121,7 @@ def test_each_row_is_what_viz_says(runner, tmp_path, monkeypatch, start):
 
         monkeypatch.setattr(pipeline, "budget", partial(settings.budget, least=100))
     elif change == "interrupt":
-        monkeypatch.setattr(sys.modules["viz.record"], "record", interrupted)
+        monkeypatch.setattr("viz.pipeline.record", interrupted)
     result = runner.invoke(main, args)
     said = [line.replace(str(tmp_path), "/home/me") for line in result.output.splitlines()]
     pattern = ".*".join(map(re.escape, message.split("...")))
