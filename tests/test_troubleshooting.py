@@ -115,11 +115,9 @@ def test_each_row_is_what_viz_says(runner, tmp_path, monkeypatch, start):
         data[len(data) // 2] ^= 0xFF
         entry.write_bytes(bytes(data))
     elif change == "tiny budget":  # the least budget viz takes, 10KB, is always met by 2 frames at 160x90
-        from functools import partial
+        from viz.options import budget
 
-        from viz import pipeline, settings
-
-        monkeypatch.setattr(pipeline, "budget", partial(settings.budget, least=100))
+        monkeypatch.setattr(budget, "__defaults__", ("max_size", 100, "at least 100 bytes"))
     elif change == "interrupt":
         monkeypatch.setattr("viz.pipeline.record", interrupted)
     result = runner.invoke(main, args)
