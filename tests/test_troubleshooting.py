@@ -115,13 +115,12 @@ def test_each_row_is_what_viz_says(runner, tmp_path, monkeypatch, start):
         data[len(data) // 2] ^= 0xFF
         entry.write_bytes(bytes(data))
     elif change == "tiny budget":  # the least budget viz takes, 10KB, is always met by 2 frames at 160x90
-        from functools import partial
+        from viz import options
 
-        from viz import pipeline, settings
-
-        monkeypatch.setattr(pipeline, "budget", partial(settings.budget, least=100))
+        keyword, _, why = options.budget.__defaults__  # the table's reader of max_size, taking 100 bytes
+        monkeypatch.setattr(options.budget, "__defaults__", (keyword, 100, why))
     elif change == "interrupt":
-        monkeypatch.setattr(sys.modules["viz.record"], "record", interrupted)
+        monkeypatch.setattr(sys.modules["viz.pipeline"], "record", interrupted)
     result = runner.invoke(main, args)
     said = [line.replace(str(tmp_path), "/home/me") for line in result.output.splitlines()]
     pattern = ".*".join(map(re.escape, message.split("...")))
