@@ -53,9 +53,10 @@ def combine(output, keywords, writers):
     """Every option read by its row (:func:`viz.options.read`) and then the rules between them:
     the render fields (``fmt``, ``size``, ``fps``, the data panel and the others, the options
     the renderer reads as they are) and the settings of the recording (the recording group's
-    options, ``overwrite``, ``max_size`` in bytes and ``features``). ``output`` is the path asked for (its suffix picks the format) or None;
-    ``writers`` maps each format to its writer's facts (``still``, ``transparent``, ``fps``,
-    ``max_fps``). Raises :class:`OptionError` naming what cannot work."""
+    options, ``overwrite``, ``max_size`` in bytes and ``features``). ``output`` is the path
+    asked for (its suffix picks the format) or None; ``writers`` maps each format to its
+    writer's facts (``still``, ``transparent``, ``fps``, ``max_fps``). Raises
+    :class:`OptionError` naming what cannot work."""
     values = read(keywords)
     fmt = output_format(output, values["format"] or ("frames" if values["beamer"] and output is None else None),
                         values["last_frame"], writers)
