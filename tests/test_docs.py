@@ -93,6 +93,8 @@ def reader_folder(tmp_path, monkeypatch):
 def parse(words):
     """Parse ``viz ...`` (``words``) with the real click commands, without running them."""
     from viz.cli import main
+    from viz.errors import OptionError
+    from viz.options import OPTIONS, read
 
     args = [word for word in words[1:] if word != "--debug"]  # viz's main() takes --debug anywhere
     try:
@@ -103,9 +105,12 @@ def parse(words):
         command = main.get_command(context, args[0])
         if command is None:
             raise click.UsageError(f"no such command {args[0]!r}")
-        command.make_context(args[0], args[1:], parent=context)
+        given = command.make_context(args[0], args[1:], parent=context).params
+        read({name: value for name, value in given.items() if name in OPTIONS})  # each value, as viz reads it
     except click.exceptions.Exit as done:  # --help, --version
         assert done.exit_code == 0
+    except OptionError as error:  # as the command says it: a usage error
+        raise click.UsageError(str(error)) from None
 
 
 @pytest.mark.parametrize("where, words", COMMANDS, ids=[where for where, _ in COMMANDS])

@@ -11,7 +11,7 @@ its choices from here) and neither NumPy nor matplotlib.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 
 from viz.errors import OptionError
 
@@ -363,13 +363,45 @@ def defaults(door):
     return {option.name: option.door_defaults.get(door, option.default) for option in TABLE if door in option.doors}
 
 
+# one record per help group, its fields the group's rows: OutputOptions, LookOptions, ...
+GROUPED = {group: make_dataclass(f"{group}Options", [row.name for row in TABLE if row.group == group], frozen=True,
+                                 namespace={"__module__": __name__})
+           for group in GROUPS}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option of the table, read and checked, in its help group: ``output``, ``look``,
+    ``timing``, ``layout`` and ``recording`` (``options.look.theme``). Also read as a mapping
+    by keyword (``options["theme"]``), for the rules that cross the groups."""
+
+    output: object
+    look: object
+    timing: object
+    layout: object
+    recording: object
+
+    def __getitem__(self, name):
+        return getattr(getattr(self, OPTIONS[name].group.lower()), name)
+
+    def keys(self):
+        return OPTIONS.keys()
+
+    def group(self, name):
+        """The options of group ``name`` as a dict."""
+        part = getattr(self, name.lower())
+        return {each.name: getattr(part, each.name) for each in fields(part)}
+
+
 def read(keywords):
     """Every option of ``keywords`` (a dict of the table's names; missing ones take their
-    default) read and checked by its own row, once: each value's type and range. Returns the
-    values read (the combinations are checked by :func:`combine`). Raises
+    default) read and checked by its own row, once: each value's type and range. Returns them
+    as :class:`Options` (the rules between them are :func:`viz.settings.combine`'s). Raises
     :class:`~viz.errors.OptionError` naming the first that cannot work, or ``TypeError`` for
     a name the table does not have."""
     unknown = set(keywords) - set(OPTIONS)
     if unknown:
         raise TypeError(f"unknown render option {sorted(unknown)[0]!r}")
-    return {name: option.check(keywords.get(name, option.default)) for name, option in OPTIONS.items()}
+    values = {name: option.check(keywords.get(name, option.default)) for name, option in OPTIONS.items()}
+    return Options(**{group.lower(): kind(**{row.name: values[row.name] for row in TABLE if row.group == group})
+                      for group, kind in GROUPED.items()})
