@@ -51,6 +51,7 @@ def test_colliding_outputs_are_told_apart_when_planning(scene_file, tmp_path, ou
         ("x of a", outputs / "a_x.png"), ("y of a", outputs / "a_y.png"), ("the file a_x", outputs / "a_x_1.png")]
 
 
+@pytest.mark.slow
 def test_colliding_outputs_are_all_written_and_the_renaming_is_said(runner, scene_file, tmp_path, outputs):
     colliding(scene_file)
     scene_file(ONE_SCENE.replace("the file a_x", "the file a_x_1"), name="a_x_1.py")

@@ -120,7 +120,7 @@ def test_each_row_is_what_viz_says(runner, tmp_path, monkeypatch, start):
         keyword, _, why = options.budget.__defaults__  # the table's reader of max_size, taking 100 bytes
         monkeypatch.setattr(options.budget, "__defaults__", (keyword, 100, why))
     elif change == "interrupt":
-        monkeypatch.setattr(sys.modules["viz.pipeline"], "record", interrupted)
+        monkeypatch.setattr("viz.pipeline.record", interrupted)
     result = runner.invoke(main, args)
     said = [line.replace(str(tmp_path), "/home/me") for line in result.output.splitlines()]
     pattern = ".*".join(map(re.escape, message.split("...")))

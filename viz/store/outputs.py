@@ -35,7 +35,7 @@ def distinct(paths, fmt, say):
         return path.name.removesuffix("_frames") if fmt == "frames" else path.stem
 
     def key(path):
-        return str(path.with_name(stem(path))).casefold()
+        return str(path.parent / stem(path)).casefold()
 
     taken, seen, named = {key(path) for path in paths}, set(), []
     for path in paths:
