@@ -53,6 +53,7 @@ class Report:
     points: int = 0
     turns: int = 1
     budget: int | None = None
+    words: object = None  # viz.words.Words: the output's alt text, summary and description
 
     @property
     def seconds(self):
@@ -93,6 +94,7 @@ class Job:
         from viz import spread
         from viz.render.animation import render, render_within
         from viz.store import manifest
+        from viz.words import describe
 
         start = time.perf_counter()
         parts, extra, trained = [], {}, False  # (recording, title) pairs played one after the other
@@ -109,17 +111,18 @@ class Job:
         recorded = time.perf_counter()
         used, changes, budget = self.options, (), self.settings["max_size"]
         try:
+            shown = -1 if self.options.fmt in STILLS else 0  # a still shows the last part
+            words = describe(drawn[shown][0], self.scene.title, self.scene.alt, self.scene.description)
             with progress(f"rendering {self.path.name}") as report:
-                story = {"captions": self.scene.captions, "pauses": self.scene.pauses}
+                story = {"captions": self.scene.captions, "pauses": self.scene.pauses, "words": words}
                 if budget is None:
                     frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
                                     **dataclasses.asdict(self.options))
                 else:
                     frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
                                                           then=drawn[1:], **story, **dataclasses.asdict(self.options))
-            described = parts[-1][0] if self.options.fmt in STILLS else parts[0][0]  # a still shows the last part
             written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
-                                                               described, used, frames, changes, extra))
+                                                               parts[shown][0], used, frames, changes, extra, words))
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
                 tables.append(spread.summarize(part, seeds_table(self.path, tuned), say,
@@ -131,7 +134,7 @@ class Job:
         last = parts[-1][0]
         return Report(self.path, self.name, frames, used, written, trained, recorded - start,
                       time.perf_counter() - recorded, tuple(changes), tuple(tables), int(last.optimizer_steps[-1]),
-                      last.steps + 1, len(set(last.names)), budget)
+                      last.steps + 1, len(set(last.names)), budget, words)
 
     def _cache_key(self, scene):
         from viz.store import cache

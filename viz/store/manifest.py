@@ -23,9 +23,10 @@ def manifest_path(output):
     return output.with_name(f"{output.name}.json")
 
 
-def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None):
+def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None, words=None):
     """The manifest of ``output`` as a JSON-able dict; ``extra`` adds entries (e.g. the
-    learning-rate search and the tuned recording's hash)."""
+    learning-rate search and the tuned recording's hash); ``words`` (:class:`viz.words.Words`)
+    its ``"alt"`` and ``"description"``."""
     meta = recording.meta
     return {
         "output": Path(output).name,
@@ -36,6 +37,8 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "scene_file_sha256": None if scene_file is None else hashlib.sha256(Path(scene_file).read_bytes()).hexdigest(),
         "scene": scene_name,
         "title": scene.title,
+        **({"alt": words.alt, "description": words.description, "transcript_file": _transcript(output, options)}
+           if words else {}),
         "problem": {key: value for key, value in meta.items() if key not in ("optimizers", "keras")},
         "seed": meta.get("seed", scene.seed),
         "steps": int(recording.optimizer_steps[-1]),
@@ -66,6 +69,13 @@ def _story(output, scene, recording, options):
                  **({} if options.fmt in STILLS else {"start": round(cue.start / fps, 3)})} for cue in story.cues]
     vtt = captions_path(output).name if captions and options.fmt in ("mp4", "webm") else None
     return {"captions": captions, "pauses": story.pauses, "captions_file": vtt}
+
+
+def _transcript(output, options):
+    """The transcript's name beside a video (its text alternative), else None."""
+    from viz.render.animation import transcript_path
+
+    return transcript_path(output).name if options.fmt in ("mp4", "webm") else None
 
 
 def _looks(names, theme):

@@ -63,6 +63,8 @@ class Context:
     cues: tuple = ()  # the captions (viz.render.story.Cue), by first frame: the html player's chapters
     stops: tuple = ()  # frames the html player stops at (pauses)
     clock: object = None  # the recording's clock (Recording.clock), if any: the html readout counts epochs
+    words: object = None  # viz.words.Words: the alt text and description each format carries, if any
+    transcript: str = ""  # viz.words.transcript: the captions and events with their times (the html player's)
 
     def stream(self, frames):
         """``frames`` in order, each reported to ``progress`` once it has been taken."""
