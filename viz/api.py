@@ -147,7 +147,7 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
                              **{**options, "format": fmt})
         report = job.run(say=_say)
         animation = Animation(report.path.read_bytes(), fmt, report.options.size, job.scene.title,
-                              _poster(report.path, fmt))
+                              _poster(report.path, fmt), report.words)
     if output is not None:
         animation.save(output)
     return animation
@@ -163,23 +163,27 @@ class Animation:
 
     MP4 and WebM show as an HTML5 video, html as the interactive player, the rest as an image;
     every front end that cannot show those (nbconvert's PDF and LaTeX, a text console, an
-    untrusted notebook) shows its last frame, ``poster`` (PNG bytes).
+    untrusted notebook) shows its last frame, ``poster`` (PNG bytes). The picture carries the
+    short text (``<img alt>``, ``<video aria-label>``) and the description follows it as text.
 
     Args:
         data: the file's bytes.
         fmt: its format (``"mp4"``, ``"gif"``, ...).
         size: ``(width, height)`` in pixels.
+        words: its :class:`viz.words.Words` (alt text and description), if any.
     """
 
-    def __init__(self, data, fmt, size=(1280, 720), title="", poster=None):
+    def __init__(self, data, fmt, size=(1280, 720), title="", poster=None, words=None):
         self.data, self.fmt, self.size, self.title, self.poster = data, fmt, size, title, poster
+        self.words = words
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The inline HTML, the still fallbacks (``image/png`` of the last frame; ``image/gif``
         for a GIF, ``image/svg+xml`` for an SVG) and a line of text."""
         from viz.render.writers import WRITERS
 
-        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        said = f"\n{self.words.alt}\n\n{self.words.description}" if self.words else ""
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self) + said}
         if self.fmt in ("gif", "svg"):
             data = self.data.decode() if self.fmt == "svg" else base64.b64encode(self.data).decode()
             bundle[WRITERS[self.fmt].mime] = data
@@ -192,11 +196,23 @@ class Animation:
         return f"<viz animation {self.title!r}: {self.fmt}, {width}x{height}, {len(self.data) / 1e6:.1f} MB>"
 
     def _repr_html_(self):
-        from viz.render.writers import WRITERS
-
         named = f": {self.title}" if self.title else ""
         alt, last = (html.escape(text, quote=True)
-                     for text in (f"Animation{named}", f"Last frame of the animation{named}"))
+                     for text in (self.words.alt if self.words else f"Animation{named}",
+                                  f"Last frame: {self.words.alt}" if self.words else f"Last frame of the animation{named}"))
+        return self._picture(alt, last) + self._described()
+
+    def _described(self):
+        """The description under the picture, as text a screen reader reads and a reader opens."""
+        if not self.words:
+            return ""
+        paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in self.words.description.split("\n\n"))
+        return f"<details><summary>Description</summary>{paragraphs}</details>"
+
+    def _picture(self, alt, last):
+        """The inline picture (player, video or image) with its short text."""
+        from viz.render.writers import WRITERS
+
         if self.fmt == "html":  # the self-contained player, in a frame of its own, as tall as the window allows
             width, height = self.size
             poster = (f'<img src="data:image/png;base64,{base64.b64encode(self.poster).decode()}" alt="{last}" '

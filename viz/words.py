@@ -130,11 +130,11 @@ def transcript(words, cues=(), title=""):
     """
     parts = [f"Transcript: {title}" if title else "Transcript", words.alt, words.description]
     if cues:
-        parts.append("Captions and events:\n" + "\n".join(f"{_clock(seconds)}  {text}" for seconds, text in cues))
+        parts.append("Captions and events:\n" + "\n".join(f"{clock(seconds)}  {text}" for seconds, text in cues))
     return "\n\n".join(parts) + "\n"
 
 
-def _clock(seconds):
+def clock(seconds):
     """``m:ss.s``."""
     minutes, rest = divmod(max(float(seconds), 0.0), 60)
     return f"{int(minutes)}:{rest:04.1f}"
