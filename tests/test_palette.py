@@ -5,11 +5,13 @@ on rendered pixels."""
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from viz import SEED_OPTIMIZERS, Scene, record, surfaces
 from viz.render.a11y import (GRAPHICS, MIN_DELTA_E, SIMULATIONS, TEXT, along_paths, contrast, lab, linear,
                              min_delta_e, palette, rgb)
 from viz.render.frames import Frames
+from viz.render.panels import paths
 from viz.render.looks import KNOWN, as_json, looks
 from viz.render.options import Options
 from viz.render.theme import THEMES
@@ -57,14 +59,29 @@ SCENES = {
 }
 
 
+def along(recording, name, theme, size, tmp_path):
+    """The contrasts along the paths of the last frame, read back from a PNG of it."""
+    frames = Frames(recording, name, [recording.steps], Options(fmt="png", size=size, theme=theme))
+    Image.fromarray(frames[0]).save(tmp_path / "last.png")
+    measured = along_paths(frames, np.asarray(Image.open(tmp_path / "last.png")), THEMES[theme])
+    return np.concatenate(list(measured.values())), {c: round(float(v.min()), 2) for c, v in measured.items() if len(v)}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", [*SCENES, "lesson"])
-def test_paths_keep_3_to_1_against_the_contours_under_them(name, request):
-    """Sampled along every path line in its halo on the last frame (1280x720), both themes."""
+def test_paths_keep_3_to_1_against_the_contours_under_them(name, request, tmp_path):
+    """Sampled along every path line in its halo on the last frame (1280x720 and 854x480),
+    both themes."""
     recording = request.getfixturevalue("lesson") if name == "lesson" else record(SCENES[name])
     for theme in THEMES:
-        frames = Frames(recording, name, [recording.steps], Options(fmt="png", size=(1280, 720), theme=theme))
-        measured = along_paths(frames, frames[0].copy(), THEMES[theme])
-        samples = np.concatenate(list(measured.values()))
-        assert len(samples) > 50, (name, theme)
-        assert samples.min() >= GRAPHICS, (name, theme, {c: float(v.min()) for c, v in measured.items() if len(v)})
+        for size in ((1280, 720), (854, 480)):
+            samples, lowest = along(recording, name, theme, size, tmp_path)
+            assert len(samples) > 10, (name, theme, size)
+            assert samples.min() >= GRAPHICS, (name, theme, size, lowest)
+
+
+@pytest.mark.slow
+def test_without_the_halo_the_light_paths_fail_on_the_contours(monkeypatch, tmp_path):
+    monkeypatch.setattr(paths, "halo_side", lambda scale: 0.0)
+    samples, lowest = along(record(SCENES["himmelblau"]), "h", "light", (1280, 720), tmp_path)
+    assert samples.min() < 2, lowest

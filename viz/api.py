@@ -19,7 +19,8 @@ UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+           check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None,
+           fps=None, hold=2.0,
            duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
            panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
            cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
@@ -28,9 +29,10 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
     manifest ``<output>.json`` and, with ``seeds`` > 1, ``<output stem>.seeds.csv``. Every other
     keyword is the ``viz render`` option of the same name, with the same default: the output
-    (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
+    (format, quality, aspect, size, transparent, last_frame, max_size, overwrite, check_a11y; e.g.
     ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``; ``beamer=True``: frames for
-    LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB), the look (theme, font_scale,
+    LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB;
+    ``check_a11y=True``: a failing accessibility check is an error, not a warning), the look (theme, font_scale,
     view, camera, overlays, trail), the timing (fps, hold, duration, max_frames, sequence, time),
     the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
     120]`` or ``"events"``, for ``pause`` seconds; ``events=True`` adds captions of what happens),
@@ -73,7 +75,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 
 
 def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9", size=None, overwrite=True,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
+           check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None,
+           fps=None, hold=2.0,
            duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
            panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
            cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
@@ -112,7 +115,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
 
 
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
-         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light",
+         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, check_a11y=False,
+         theme="light",
          font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
          max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
          panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,

@@ -14,7 +14,7 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from viz.errors import OptionError, OutputError, SpecError
+from viz.errors import OptionError, OutputError, SpecError, VizError
 from viz.render.options import STILLS
 from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, render_options
 from viz.scene import Scene, load_scenes, select
@@ -94,6 +94,7 @@ class Job:
         from viz import spread
         from viz.render.animation import render, render_within
         from viz.store import manifest
+        from viz.render.a11y import Meter
         from viz.words import describe
 
         start = time.perf_counter()
@@ -113,16 +114,19 @@ class Job:
         try:
             shown = -1 if self.options.fmt in STILLS else 0  # a still shows the last part
             words = describe(drawn[shown][0], self.scene.title, self.scene.alt, self.scene.description)
+            meter = Meter(self.options.frame_rate or 1)
             with progress(f"rendering {self.path.name}") as report:
-                story = {"captions": self.scene.captions, "pauses": self.scene.pauses, "words": words}
+                story = {"captions": self.scene.captions, "pauses": self.scene.pauses, "words": words, "meter": meter}
                 if budget is None:
                     frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
                                     **dataclasses.asdict(self.options))
                 else:
                     frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
                                                           then=drawn[1:], **story, **dataclasses.asdict(self.options))
-            written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
-                                                               parts[shown][0], used, frames, changes, extra, words))
+            built = manifest.build(self.path, self.scene_file, self.name, self.scene, parts[shown][0], used, frames,
+                                   changes, extra, words, meter)
+            written = manifest.write(self.path, built)
+            _accessible(built["accessibility"], self.path, self.settings["check_a11y"], say)
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
                 tables.append(spread.summarize(part, seeds_table(self.path, tuned), say,
@@ -216,7 +220,7 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **
     options = {**DEFAULTS, **options}
     output = None if output is None else Path(output)
     look = render_options(output, options)
-    settings = {key: options[key] for key in ("seed", "seeds", "tune_lr", "cache", "overwrite", "plane")}
+    settings = {key: options[key] for key in ("seed", "seeds", "tune_lr", "cache", "overwrite", "plane", "check_a11y")}
     settings["max_size"] = budget(options["max_size"])
     if settings["tune_lr"] not in (None, "tuned", "both"):
         raise OptionError("tune_lr", settings["tune_lr"], "is None, 'tuned' or 'both'")
@@ -380,6 +384,18 @@ def _parts(tune_lr):
 def seeds_table(path, tuned):
     """The summary CSV of several initializations beside the output ``path``."""
     return path.with_name(f"{path.stem}{'.tuned' if tuned else ''}.seeds.csv")
+
+
+def _accessible(section, path, strict, say):
+    """Say which accessibility checks of ``path`` failed (its manifest's section): a warning,
+    or with ``strict`` (``check_a11y``) an error, the file and its manifest left for a look."""
+    from viz.render.wcag import failures
+
+    failed = failures(section)
+    if failed and strict:
+        raise VizError(f"{path.name} fails {len(failed)} accessibility check(s): {'; '.join(failed)}")
+    for line in failed:
+        say(f"warning: {path.name}: {line}", True)
 
 
 def _notes(recording, name, say):

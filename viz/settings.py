@@ -10,7 +10,7 @@ from viz.errors import OptionError
 DEFAULTS = {
     # output
     "format": None, "quality": None, "aspect": "16:9", "size": None, "transparent": False,
-    "last_frame": False, "max_size": None, "overwrite": True, "beamer": False,
+    "last_frame": False, "max_size": None, "overwrite": True, "beamer": False, "check_a11y": False,
     # look
     "theme": "light", "font_scale": 1.0, "view": "2d", "camera": None, "overlays": None, "trail": None,
     # timing

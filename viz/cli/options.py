@@ -64,6 +64,10 @@ RENDER_OPTIONS = [
                 "slide under 10 MB: -q l, --fps 10, at most 80 frames (options given as well win)."),
     option("Output", "--no-overwrite", "overwrite", is_flag=True, flag_value=False, default=True,
            help="Refuse to replace an existing output."),
+    option("Output", "--check-a11y", is_flag=True,
+           help="Fail (exit 1) when an accessibility check of the manifest's \"accessibility\" section fails "
+                "(WCAG 2.1 AA: contrast, colour-blind palette, flashes, the 5 s rule, alt text); without it, a "
+                "warning."),
     option("Look", "--theme", type=click.Choice(list(THEMES)), show_default=True,
            help="dark for dark slide templates."),
     option("Look", "--font-scale", type=float, show_default=True,

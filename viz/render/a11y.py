@@ -24,8 +24,14 @@ XYZ = np.array([[0.4124564, 0.3575761, 0.1804375],  # linear sRGB -> CIE XYZ (D6
                 [0.0193339, 0.1191920, 0.9503041]])
 WHITE = XYZ.sum(axis=1)  # D65's XYZ, from sRGB white
 MIN_DELTA_E = 10.0  # colours this far apart (CIE76) read as different at a glance
-HALO = 4.0  # points: a path's halo band is this much wider than its line (2 pt each side)
+HALO = 4.0  # points: a path's halo band is this much wider than its line (2 pt each side, at least 2.5 px)
 GRAPHICS, TEXT = 3.0, 4.5  # WCAG 1.4.11 (non-text) and 1.4.3 (text) contrast minimums
+
+
+def halo_side(pixels_per_point):
+    """Pixels of halo on each side of a path's line: :data:`HALO` / 2 points, at least 2.5 pixels
+    (so that a small frame's halo is still a band, not an antialiased edge)."""
+    return max(HALO / 2 * pixels_per_point, 2.5)
 
 
 def rgb(colour):
@@ -76,46 +82,48 @@ def palette(colours):
             for name in ("normal", *SIMULATIONS)}
 
 
-def flashes_per_second(frames, fps, share=0.25):
-    """The most flashes within any one second of ``frames`` (RGB arrays, in order) at ``fps``
-    (WCAG 2.3.1: at most three): a flash is a pair of opposing changes of relative luminance
-    by at least 0.1 where the darker is below 0.8, over at least ``share`` of... no more than
-    a quarter of the frame is needed for WCAG's "general flash": ``share`` of the frame."""
-    levels = [luminance(np.asarray(frame)) for frame in frames]
-    transitions = []  # (frame index, +1 brighter / -1 darker) of a large-enough area
-    for index, (before, after) in enumerate(zip(levels, levels[1:]), 1):
-        change = after - before
-        darker = np.minimum(before, after) < 0.8
-        for sign in (1, -1):
-            if np.mean((sign * change >= 0.1) & darker) >= share:
-                transitions.append((index, sign))
-    window, most = max(1, round(fps)), 0
-    for start, _ in transitions:
-        signs = [sign for index, sign in transitions if start <= index < start + window]
-        opposing = sum(1 for a, b in zip(signs, signs[1:]) if a != b)
-        most = max(most, (opposing + 1) // 2)
-    return most
+class Meter:
+    """What a render measures for its accessibility report, fed as frames are encoded
+    (:meth:`see`): the most flashes within any one second (WCAG 2.3.1), and, set after the
+    render, each path's contrast along its line on the last frame (``paths``: colour -> the
+    smallest, see :func:`along_paths`).
 
+    A flash is a pair of opposing changes of relative luminance by at least 0.1 (the darker
+    below 0.8) from one frame to the next, over at least a quarter of one quarter of the frame
+    (WCAG's "general flash" area, read on a 1024x768 screen as a quarter of the frame's
+    quarters). Frames are read at every :data:`STRIDE`-th pixel."""
 
-def edge_contrast(image, colour, reach=3, tolerance=10):
-    """How well shapes of ``colour`` stand out where they are drawn in ``image`` (decoded
-    pixels, [height, width, 3+]): for each pixel of that colour on a shape's edge (a neighbour
-    is not of the colour), the best contrast with the pixels ``reach`` pixels away in the
-    eight directions (across a line: its halo, or what lies under it). Returns the contrasts,
-    one per edge pixel (empty if there are none)."""
-    pixels = np.asarray(image)[..., :3].astype(np.int16)
-    core = np.abs(pixels - np.round(rgb(colour) * 255)).max(axis=-1) <= tolerance
-    steps = [(dr, dc) for dr, dc in itertools.product((-1, 0, 1), repeat=2) if dr or dc]
-    inner = core[reach:-reach, reach:-reach].copy()
-    height, width = inner.shape
-    edge = inner & ~np.logical_and.reduce([core[reach + dr:reach + dr + height, reach + dc:reach + dc + width]
-                                           for dr, dc in steps])
-    rows, cols = np.nonzero(edge)
-    rows, cols = rows + reach, cols + reach
-    best = np.zeros(len(rows))
-    for dr, dc in steps:
-        best = np.maximum(best, contrast(rgb(colour), pixels[rows + reach * dr, cols + reach * dc] / 255.0))
-    return best
+    STRIDE = 4
+
+    def __init__(self, fps):
+        self.restart(fps)
+
+    def restart(self, fps):
+        """Forget every frame seen (a render tried again, at ``fps``)."""
+        self.fps, self.frames, self.previous, self.changes, self.paths = fps, 0, None, [], {}
+
+    def see(self, frame):
+        """Take the next frame (RGBA or RGB array)."""
+        level = luminance(np.asarray(frame)[::self.STRIDE, ::self.STRIDE, :3] / 255.0)
+        if self.previous is not None:
+            change, darker = level - self.previous, np.minimum(level, self.previous) < 0.8
+            for sign in (1, -1):
+                moved = (sign * change >= 0.1) & darker
+                half = np.array(moved.shape) // 2
+                tiles = [moved[r:r + half[0], c:c + half[1]] for r in (0, half[0]) for c in (0, half[1])]
+                if any(tile.size and tile.mean() >= 0.25 for tile in tiles):
+                    self.changes.append((self.frames, sign))
+        self.previous, self.frames = level, self.frames + 1
+
+    @property
+    def flashes(self):
+        """The most flashes (pairs of opposing changes) within any one second of the frames."""
+        window, most = max(1, round(self.fps)), 0
+        for start, _ in self.changes:
+            signs = [sign for index, sign in self.changes if start <= index < start + window]
+            turns = sum(1 for a, b in zip(signs, signs[1:]) if a != b)
+            most = max(most, (turns + 1) // 2 if turns else 0)
+        return most
 
 
 def along_paths(frames, image, theme, grey=16):
@@ -133,11 +141,12 @@ def along_paths(frames, image, theme, grey=16):
     found = {}
     for panel in frames.panels:
         for line in getattr(panel, "lines", ()):
-            if not hasattr(line, "get_xydata") or not line.get_path_effects():
+            if not hasattr(line, "get_xydata") or not line.get_path_effects() or line.axes.name == "3d":
                 continue
             points = line.get_transform().transform(line.get_xydata())
             points[:, 1] = height - points[:, 1]  # display coordinates: y up; pixels: rows down
-            offset = (line.get_linewidth() / 2 + HALO / 4) * frames.figure.dpi / 72  # the middle of its halo
+            scale = frames.figure.dpi / 72  # pixels per point
+            offset = line.get_linewidth() / 2 * scale + halo_side(scale) / 2  # the middle of its halo
             points = points[np.isfinite(points).all(axis=1)]
             run = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
             if len(points) < 2 or run[-1] < 8:

@@ -14,7 +14,8 @@ from viz.store.atomic import atomic_path
 from viz.words import transcript
 
 
-def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), words=None, **options):
+def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), words=None, meter=None,
+           **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
     last frame of an animation is held for ``hold`` seconds (not in html: its player stops
@@ -25,7 +26,9 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     beside them, ``NAME.vtt``. ``words`` (:class:`viz.words.Words`), if given, go where each
     format carries them (see :mod:`viz.render.writers`), and a video gets its transcript beside
     it, ``NAME.transcript.txt`` (:func:`transcript_path`). ``progress(done, total)``, if given,
-    is called as frames are encoded. Returns the number of frames written (without the final hold)."""
+    is called as frames are encoded. ``meter`` (:class:`viz.render.a11y.Meter`), if given, sees
+    every frame encoded and then measures the paths' contrast on the last one. Returns the
+    number of frames written (without the final hold)."""
     from viz.render.frames import Frames, Joined
     from viz.render.looks import looks
     from viz.render.story import build
@@ -53,8 +56,10 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
                       recording.optimizer_steps, last.optimizer_steps[-1], progress, tuple(cues), tuple(stops),
                       recording.clock, words,
-                      transcript(words, [(cue.start / fps, cue.text) for cue in cues], title) if words else "")
+                      transcript(words, [(cue.start / fps, cue.text) for cue in cues], title) if words else "", meter)
     write(frames, path, context)
+    if meter is not None:
+        meter.paths = _paths_contrast(frames.parts[-1], theme)
     if fmt in ("mp4", "webm") and cues:
         with atomic_path(captions_path(path)) as temporary:
             temporary.write_text(webvtt(cues, fps, len(frames) + round(options.hold * fps)), encoding="utf-8")
@@ -62,6 +67,15 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
         with atomic_path(transcript_path(path)) as temporary:
             temporary.write_text(context.transcript, encoding="utf-8")
     return len(frames)
+
+
+def _paths_contrast(frames, theme):
+    """Each path's smallest contrast along its line on the last frame of ``frames`` (2D
+    panels; see :func:`viz.render.a11y.along_paths`)."""
+    from viz.render.a11y import along_paths
+
+    image = frames[len(frames) - 1].copy()
+    return {colour: float(found.min()) for colour, found in along_paths(frames, image, theme).items() if found.size}
 
 
 def captions_path(path):
@@ -76,7 +90,7 @@ def transcript_path(path):
 
 
 def render_within(recording, path, budget, title="", progress=None, then=(), captions=None, pauses=(), words=None,
-                  **options):
+                  meter=None, **options):
     """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
     fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
     of frames, the :class:`Options` used and what was changed, in words. Raises
@@ -103,7 +117,9 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
                 attempt.check()
             except ValueError:
                 continue  # e.g. too small a size, too few frames for the duration
-            frames = render(recording, temporary, title, progress, then, captions, pauses, words, **vars(attempt))
+            if meter is not None:
+                meter.restart(attempt.frame_rate)  # only the try kept counts
+            frames = render(recording, temporary, title, progress, then, captions, pauses, words, meter, **vars(attempt))
             if temporary.stat().st_size <= budget:
                 return frames, attempt, changes
         raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "

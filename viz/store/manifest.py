@@ -23,11 +23,16 @@ def manifest_path(output):
     return output.with_name(f"{output.name}.json")
 
 
-def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None, words=None):
+def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None, words=None,
+          meter=None):
     """The manifest of ``output`` as a JSON-able dict; ``extra`` adds entries (e.g. the
     learning-rate search and the tuned recording's hash); ``words`` (:class:`viz.words.Words`)
-    its ``"alt"`` and ``"description"``."""
+    its ``"alt"`` and ``"description"``; with ``meter`` (:class:`viz.render.a11y.Meter`, what
+    the render measured) its ``"accessibility"`` section (:func:`viz.render.wcag.section`)."""
+    from viz.render.wcag import section
+
     meta = recording.meta
+    looks = _looks(recording.names, options.theme)
     return {
         "output": Path(output).name,
         "frames": frames,
@@ -46,12 +51,13 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "learning_rate": scene.learning_rate,
         "optimizers": meta["optimizers"],
         "diverged": diverged_by_label(recording),  # optimizer step or None, as viz.divergence decides
-        "looks": _looks(recording.names, options.theme),
+        "looks": looks,
         "render": dataclasses.asdict(options),
         "budget_changes": list(changes),
         "recording_sha256": recording.digest(),
         **_story(output, scene, recording, options),
         **({"seeds": recording.spread["seeds"].tolist()} if recording.spread else {}),
+        **({"accessibility": section(options, looks, words, meter, frames)} if meter is not None else {}),
         **(extra or {}),
     }
 

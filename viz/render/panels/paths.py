@@ -13,7 +13,7 @@ from viz.render.panels.clip import clipped_polyline, inside
 from viz.render.looks import looks
 from viz.render.panels.trail import FadingPath
 from viz.render.rates import legend_texts
-from viz.render.a11y import HALO
+from viz.render.a11y import halo_side
 from viz.render.theme import LIGHT
 
 HEAD_SIZE = 12  # points: 2.3% of the frame's height (its text sizes scale the same way)
@@ -160,17 +160,19 @@ def add_keys(ax, starts, start_label, marks, marks_label, theme, clip=True, extr
                   borderaxespad=0.2, handletextpad=0.3, fontsize="small")
 
 
-def halo(theme, width=2.6 + HALO):
+def halo(theme):
     """Path effects that draw a path's line over a solid band of the theme's halo colour (its
-    background), ``width`` points wide, dashes or not: the path keeps its own contrast with
-    the background (at least 3:1, WCAG 1.4.11) whatever contour colour lies under it."""
+    background), :func:`~viz.render.a11y.halo_side` wider on each side, dashes or not: the
+    path keeps its own contrast with the background (at least 3:1, WCAG 1.4.11) whatever
+    contour colour lies under it."""
     from matplotlib.patheffects import AbstractPathEffect, Normal
 
     class Band(AbstractPathEffect):
         def draw_path(self, renderer, gc, tpath, affine, rgbFace=None):
+            scale = renderer.points_to_pixels(1.0)
             band = renderer.new_gc()
             band.copy_properties(gc)
-            band.set_linewidth(width)
+            band.set_linewidth(gc.get_linewidth() + 2 * halo_side(scale) / scale)
             band.set_foreground(theme.halo)
             band.set_dashes(0, None)  # solid under a dashed line too: the dashes read on it
             renderer.draw_path(band, tpath, affine, rgbFace)
