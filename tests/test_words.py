@@ -128,3 +128,50 @@ def test_a_video_has_its_transcript_beside_it(tmp_path):
     assert manifest["alt"] in text and manifest["description"] in text
     for caption in manifest["captions"]:
         assert re.search(rf"\d:\d\d\.\d  {re.escape(caption['text'])}", text)
+
+
+def test_a_flash_is_counted_per_second_on_the_frames():
+    from viz.render.a11y import Meter
+
+    def flashes(period, fps=25, frames=50):
+        meter = Meter(fps)
+        for index in range(frames):
+            meter.see(np.full((32, 32, 4), 255 if (index // period) % 2 else 0, np.uint8))
+        return meter.flashes
+
+    assert flashes(1) == 12 and flashes(4) == 3 and flashes(10) == 1
+    meter = Meter(25)
+    for index in range(50):  # a small corner blinking: under WCAG's area, no flash
+        frame = np.zeros((64, 64, 3), np.uint8)
+        frame[:8, :8] = 255 * (index % 2)
+        meter.see(frame)
+    assert meter.flashes == 0
+
+
+def test_the_manifest_checks_accessibility_and_the_flag_makes_a_failure_an_error(runner, scene_file, tmp_path):
+    from viz.cli import main
+
+    from conftest import one_error_line
+
+    path = scene_file('from viz import Scene, surfaces\n\nbowl = Scene(title="Bowl", problem=surfaces.get("booth"), '
+                      'optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05, steps=10)\n')
+    long_gif = tmp_path / "long.gif"
+    result = runner.invoke(main, ["render", str(path), "-o", str(long_gif), "--size", "160x90", "--duration", "6",
+                                  "--max-frames", "6", "--fps", "1"])
+    assert result.exit_code == 0, result.output
+    assert "warning: long.gif: moving for more than 5 s needs a way to pause it" in result.stderr
+    section = json.loads((tmp_path / "long.gif.json").read_text())["accessibility"]
+    motion = next(check for check in section["checks"] if check["criterion"].startswith("2.2.2"))
+    assert motion["value"] == {"seconds": 8.0, "loops": True, "pause_control": False} and not motion["pass"]
+    assert not section["passed"] and section["standard"] == "WCAG 2.1 AA"
+    assert {check["criterion"].split()[0] for check in section["checks"]} == {"1.1.1", "1.4.1", "1.4.11", "1.4.3",
+                                                                             "2.2.2", "2.3.1"}
+    result = runner.invoke(main, ["render", str(path), "-o", str(long_gif), "--size", "160x90", "--duration", "6",
+                                  "--max-frames", "6", "--fps", "1", "--check-a11y"])
+    assert result.exit_code == 1
+    assert one_error_line(result).startswith("Error: long.gif fails 1 accessibility check(s): moving for more than 5 s")
+    result = runner.invoke(main, ["render", str(path), "-o", str(tmp_path / "short.gif"), "--size", "160x90",
+                                  "--max-frames", "6", "--hold", "0", "--check-a11y"])
+    assert result.exit_code == 0 and "warning" not in result.stderr
+    section = json.loads((tmp_path / "short.gif.json").read_text())["accessibility"]
+    assert section["passed"] and all(check["pass"] for check in section["checks"])
