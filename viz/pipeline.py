@@ -14,7 +14,7 @@ import time
 from contextlib import nullcontext
 from pathlib import Path
 
-from viz.errors import OptionError, OutputError, SpecError, VizError
+from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
 from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, render_options
 from viz.scene import Scene, load_scenes, select
@@ -95,6 +95,7 @@ class Job:
         from viz.render.animation import render, render_within
         from viz.store import manifest
         from viz.render.a11y import Meter
+        from viz.render.wcag import enforce
         from viz.words import describe
 
         start = time.perf_counter()
@@ -126,7 +127,7 @@ class Job:
             built = manifest.build(self.path, self.scene_file, self.name, self.scene, parts[shown][0], used, frames,
                                    changes, extra, words, meter)
             written = manifest.write(self.path, built)
-            _accessible(built["accessibility"], self.path, self.settings["check_a11y"], say)
+            enforce(built["accessibility"], self.path, self.settings["check_a11y"], say)
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
                 tables.append(spread.summarize(part, seeds_table(self.path, tuned), say,
@@ -384,18 +385,6 @@ def _parts(tune_lr):
 def seeds_table(path, tuned):
     """The summary CSV of several initializations beside the output ``path``."""
     return path.with_name(f"{path.stem}{'.tuned' if tuned else ''}.seeds.csv")
-
-
-def _accessible(section, path, strict, say):
-    """Say which accessibility checks of ``path`` failed (its manifest's section): a warning,
-    or with ``strict`` (``check_a11y``) an error, the file and its manifest left for a look."""
-    from viz.render.wcag import failures
-
-    failed = failures(section)
-    if failed and strict:
-        raise VizError(f"{path.name} fails {len(failed)} accessibility check(s): {'; '.join(failed)}")
-    for line in failed:
-        say(f"warning: {path.name}: {line}", True)
 
 
 def _notes(recording, name, say):

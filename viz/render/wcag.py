@@ -1,6 +1,7 @@
 """The manifest's ``"accessibility"`` section: what a render measured and wrote, each check
 with the WCAG 2.1 criterion it serves and whether it passes (level AA)."""
 
+from viz.errors import VizError
 from viz.render.a11y import GRAPHICS, MIN_DELTA_E, SIMULATIONS, TEXT, contrast, min_delta_e
 from viz.words import ALT_LIMIT
 
@@ -52,10 +53,20 @@ def section(options, looks, words, meter, frames):
     return {"standard": "WCAG 2.1 AA", "passed": all(check["pass"] for check in checks), "checks": checks}
 
 
-def failures(section):
-    """The failing checks of ``section``, one line each."""
-    return [f"{check['check']}: {check['value']} (WCAG {check['criterion']})"
-            for check in section["checks"] if not check["pass"]]
+def enforce(section, path, strict, say):
+    """Say which checks of ``section`` (the manifest's of ``path``) failed: each a warning
+    through ``say(text, err)``, or with ``strict`` (``check_a11y``) one error for them all (the
+    file and its manifest stay, for a look).
+
+    Raises:
+        VizError: ``strict`` and a check failed.
+    """
+    failed = [f"{check['check']}: {check['value']} (WCAG {check['criterion']})"
+              for check in section["checks"] if not check["pass"]]
+    if failed and strict:
+        raise VizError(f"{path.name} fails {len(failed)} accessibility check(s): {'; '.join(failed)}")
+    for line in failed:
+        say(f"warning: {path.name}: {line}", True)
 
 
 def _check(what, criterion, value, passed, note=None):
