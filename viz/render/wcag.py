@@ -90,14 +90,15 @@ def _motion(options, meter, frames):
     """2.2.2 and 2.3.1 for an animation."""
     fmt = options.fmt
     seconds = round(frames / options.frame_rate + (0 if fmt == "html" else options.hold), 2)
-    loops, control = fmt == "gif", fmt in ("html", *VIDEOS)
+    loops, control = fmt in ("gif", "frames"), fmt in ("html", "frames", *VIDEOS)
     moving = _check(f"moving for more than {MOVING_SECONDS} s needs a way to pause it", "2.2.2 Pause, Stop, Hide",
                     {"seconds": seconds, "loops": loops, "pause_control": control},
                     control or seconds <= MOVING_SECONDS,
                     {"gif": "a GIF loops with no pause control: in a web page or an LMS use the html player or MP4",
                      "html": "the player's Play/Pause button; under reduced motion it starts paused on the last frame",
                      "mp4": "paused by the video player's controls (PowerPoint, the browser)",
-                     "webm": "paused by the video player's controls (the browser)"}.get(fmt))
+                     "webm": "paused by the video player's controls (the browser)",
+                     "frames": "LaTeX animate's controls (NAME.tex asks for them)"}.get(fmt))
     flashes = meter.flashes if meter else None
     flashing = _check(f"at most {MAX_FLASHES} flashes in any one second, measured on the frames",
                       "2.3.1 Three Flashes or Below Threshold", flashes, flashes is not None and flashes <= MAX_FLASHES)
