@@ -369,10 +369,13 @@ def test_the_gallery_script_renders_every_scene_of_every_file(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     gallery.main(["--scenes", str(scenes), "--out", str(out), "--size", "160x90", "--max-frames", "3"])
     made = sorted(path.name for path in out.iterdir())
-    assert made == ["chapter_valley_momentum.mp4", "chapter_valley_momentum.png", "chapter_valley_valley.mp4",
-                    "chapter_valley_valley.png", "index.md", "saddle.mp4", "saddle.png"]
+    assert made == ["chapter_valley_momentum.mp4", "chapter_valley_momentum.png",
+                    "chapter_valley_momentum.transcript.txt", "chapter_valley_valley.mp4", "chapter_valley_valley.png",
+                    "chapter_valley_valley.transcript.txt", "index.md", "saddle.mp4", "saddle.png",
+                    "saddle.transcript.txt"]
     page = (out / "index.md").read_text()
     assert page.count('<video src="') == 3 and page.count("```py\n") == 2
+    assert page.count('aria-label="') == 3 and '(<a href="saddle.transcript.txt">transcript</a>)' in page
     assert "viz render " in page and "--scene momentum -q l --size 160x90 --max-frames 3 -s -o " in page
     with Image.open(out / "saddle.png") as poster:
         assert poster.size == (160, 90)

@@ -269,6 +269,9 @@ TABLE = (
            "smaller size.", budget, metavar="SIZE", doors=("render", "show")),
     Option("overwrite", "Output", True, "Refuse to replace an existing output.", flags=("--no-overwrite",),
            switch=True),
+    Option("check_a11y", "Output", False, "Fail (exit 1) when an accessibility check of the manifest's "
+           "\"accessibility\" section fails (WCAG 2.1 AA: contrast, colour-blind palette, flashes, the 5 s rule, alt "
+           "text); without it, a warning.", switch=True),
     Option("beamer", "Output", False, "Frames for LaTeX's animate package and NAME.tex to \\input beside them, sized "
            "for one 16:9 slide under 10 MB: -q l, --fps 10, at most 80 frames (options given as well win).",
            switch=True, doors=("render", "show")),

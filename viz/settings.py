@@ -96,7 +96,7 @@ def combine(output, keywords, writers):
               "boundary": data_panel == "boundary", "hidden": data_panel == "hidden", "extras": extras,
               **({"features": values["features"]} if values["features"] else {})}
     settings = {**values.group("recording"), "overwrite": values["overwrite"], "max_size": values["max_size"],
-                "features": values["features"]}
+                "features": values["features"], "check_a11y": values["check_a11y"]}
     return render, settings
 
 
