@@ -115,10 +115,9 @@ def test_each_row_is_what_viz_says(runner, tmp_path, monkeypatch, start):
         data[len(data) // 2] ^= 0xFF
         entry.write_bytes(bytes(data))
     elif change == "tiny budget":  # the least budget viz takes, 10KB, is always met by 2 frames at 160x90
-        from viz import options
+        from viz.options import budget
 
-        keyword, _, why = options.budget.__defaults__  # the table's reader of max_size, taking 100 bytes
-        monkeypatch.setattr(options.budget, "__defaults__", (keyword, 100, why))
+        monkeypatch.setattr(budget, "__defaults__", ("max_size", 100, "at least 100 bytes"))
     elif change == "interrupt":
         monkeypatch.setattr("viz.pipeline.record", interrupted)
     result = runner.invoke(main, args)

@@ -122,8 +122,8 @@ class Surface(Problem):
             return
         fits = min(int(MEMORY_BUDGET // (at_once * POINT_BYTES)) - 1, int(TIME_LIMIT / (runs * STEP_SECONDS)))
         tried = f" (and {len(GRID)} rates each, to tune them)" if tune_lr else ""
-        reason = (f"{paths} path{'s' if paths > 1 else ''}{tried} of {steps:,} steps would hold {memory / 1e9:.3g} GB and train for about "
-                  f"{_duration(seconds)}, past what viz allows ({MEMORY_BUDGET / 1e6:g} MB, {_duration(TIME_LIMIT)}): "
+        reason = (f"{paths} path{'s' if paths > 1 else ''}{tried} of {steps:,} steps would hold "
+                  f"{memory / 1e9:.3g} GB and train for about {_duration(seconds)}, past what viz allows ({MEMORY_BUDGET / 1e6:g} MB, {_duration(TIME_LIMIT)}): "
                   f"at most {fits:,} steps")
         raise OptionError("steps", steps, reason) if option else SpecError(f"Scene steps={steps}: {reason}")
 

@@ -28,9 +28,18 @@ def prepare_folder(path, overwrite=True, folder=False):
 
 
 def distinct(paths, fmt, say):
-    """``paths`` with each one that repeats an earlier one (ignoring case, as some file systems
-    do) renamed ``<stem>_1``, ``<stem>_2``... to a name no other path has, so that no file (nor
-    the manifest, captions or tables named after it) is written twice; ``say`` tells of each."""
+    """Outputs told apart, so that no file (nor the manifest, captions or tables named after it)
+    is written twice in a run.
+
+    Args:
+        paths: the outputs of a run's scenes, in order.
+        fmt: their format ("frames": folders named ``<stem>_frames``).
+        say: ``say(text, err)`` tells of each renamed output.
+
+    Returns:
+        ``paths`` with each one that repeats an earlier one (ignoring case, as some file
+        systems do) renamed ``<stem>_1``, ``<stem>_2``... to a name no other path has.
+    """
     def stem(path):
         return path.name.removesuffix("_frames") if fmt == "frames" else path.stem
 
