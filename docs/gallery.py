@@ -5,8 +5,9 @@ Run it from the repository's root whenever a scene changes, and commit what it w
     python docs/gallery.py          # -q l MP4s and posters into docs/gallery/, and its index.md
 
 Each scene becomes ``docs/gallery/<file path with / as _>[_<scene>].mp4`` (a looping video) and
-``.png`` (its last frame, the video's poster); the page shows every scene file's source beside
-its pictures and the commands that made them. The docs build only reads these files: it never
+``.png`` (its last frame, the video's poster), with the video's transcript beside it
+(``.transcript.txt``: its text alternative) and its alt text on the page; the page shows every
+scene file's source beside its pictures and the commands that made them. The docs build only reads these files: it never
 trains or renders.
 """
 
@@ -50,7 +51,7 @@ def command(relative_file, name, count, picture, options):
 
 def render_all(scenes, out, quality="l", size=None, max_frames=None, root=ROOT):
     """Render every scene under ``scenes`` into ``out``, as an MP4 and its last frame. Returns
-    ``[(file, source, [(scene, title, {kind: (picture, command)})])]``, one entry per file."""
+    ``[(file, source, [(scene, title, {kind: (picture, command)}, alt text)])]``, one entry per file."""
     import viz
     from viz.scene import load_scenes
 
@@ -69,15 +70,17 @@ def render_all(scenes, out, quality="l", size=None, max_frames=None, root=ROOT):
             for kind, options in KINDS.items():
                 picture = out / f"{stem(relative, name, len(found))}.{kind}"
                 shown_picture = picture.relative_to(root) if picture.is_relative_to(root) else picture
-                viz.render(path, picture, scene=name, **extra, **options)
+                words = viz.render(path, picture, scene=name, **extra, **options).words
                 made[kind] = (picture, command(shown_file, name, len(found), shown_picture, {**extra, **options}))
-            rendered.append((name, scene.title, made))
+            rendered.append((name, scene.title, made, words.alt))
         entries.append((shown_file, path.read_text(), rendered))
     return entries
 
 
 def page(entries, out, max_frames=MAX_FRAMES):
     """The gallery's Markdown: per scene file its pictures and commands beside its source."""
+    from viz.render.animation import transcript_path
+
     lines = ["---", "hide:", "  - toc", "---", "", "# Gallery", "",
              f"Every scene of every file in `scenes/`, rendered small (`-q l`, 854×480, at most {max_frames} "
              "frames) by `docs/gallery.py`: a looping MP4 (click a picture to play or pause it) whose poster is its "
@@ -87,12 +90,15 @@ def page(entries, out, max_frames=MAX_FRAMES):
     for shown_file, source, rendered in entries:
         lines += [f"## `{shown_file.as_posix()}`", "", '<div class="gallery-row" markdown>', "",
                   '<div class="gallery-pictures" markdown>', ""]
-        for name, title, made in rendered:
+        for name, title, made, alt in rendered:
             (video, make_video), (poster, make_poster) = made["mp4"], made["png"]
+            transcript = transcript_path(video).relative_to(out).as_posix()
             lines += [f'<figure><video src="{video.relative_to(out).as_posix()}" '
                       f'poster="{poster.relative_to(out).as_posix()}" loop muted playsinline preload="none" '
-                      f'title="{html.escape(title, quote=True)}: click to play or pause"></video>'
-                      f'<figcaption><code>{html.escape(name)}</code>: {html.escape(title)}</figcaption></figure>',
+                      f'title="{html.escape(title, quote=True)}: click to play or pause" '
+                      f'aria-label="{html.escape(alt, quote=True)}"></video>'
+                      f'<figcaption><code>{html.escape(name)}</code>: {html.escape(title)} '
+                      f'(<a href="{transcript}">transcript</a>)</figcaption></figure>',
                       "", "```sh", make_video, make_poster, "```", ""]
         lines += ["</div>", "", '<div class="gallery-source" markdown>', "",
                   "```py", source.rstrip("\n"), "```", "", "</div>", "", "</div>", ""]
@@ -111,9 +117,12 @@ def main(argv=None):
     scenes, out = args.scenes.resolve(), args.out.resolve()
     entries = render_all(scenes, out, args.quality, args.size, args.max_frames)
     (out / "index.md").write_text(page(entries, out, args.max_frames))
-    keep = {picture.name for _, _, rendered in entries for _, _, made in rendered for picture, _ in made.values()}
+    from viz.render.animation import transcript_path
+
+    keep = {picture.name for _, _, rendered in entries for _, _, made, _ in rendered for picture, _ in made.values()}
+    keep |= {transcript_path(out / name).name for name in keep if name.endswith(".mp4")}
     for old in out.iterdir():
-        if old.suffix in (".gif", ".mp4", ".png", ".json") and old.name not in keep:
+        if old.suffix in (".gif", ".mp4", ".png", ".json", ".txt") and old.name not in keep:
             old.unlink()  # manifests hold machine paths and timings (the commands are on the page), and old pictures
     total = sum(out.joinpath(name).stat().st_size for name in keep)
     print(f"{out}: {len(keep)} files, {total / 1e6:.1f} MB, index.md", file=sys.stderr)

@@ -40,6 +40,29 @@ def small(small_scene):
     return record(small_scene)
 
 
+@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
+def recorded(request):
+    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full lesson."""
+    return request.getfixturevalue(request.param)
+
+
+def ok(runner, *args):
+    """``viz ARGS`` through ``runner``, which must succeed; its result."""
+    from viz.cli import main
+
+    result = runner.invoke(main, [str(arg) for arg in args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def mlp():
+    """A small Keras classifier of two inputs: 2-4-1, tanh then sigmoid."""
+    import keras
+
+    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
+                             keras.layers.Dense(1, activation="sigmoid")])
+
+
 @pytest.fixture
 def runner():
     return CliRunner()

@@ -93,6 +93,8 @@ def reader_folder(tmp_path, monkeypatch):
 def parse(words):
     """Parse ``viz ...`` (``words``) with the real click commands, without running them."""
     from viz.cli import main
+    from viz.errors import OptionError
+    from viz.options import OPTIONS, read
 
     args = [word for word in words[1:] if word != "--debug"]  # viz's main() takes --debug anywhere
     try:
@@ -103,9 +105,12 @@ def parse(words):
         command = main.get_command(context, args[0])
         if command is None:
             raise click.UsageError(f"no such command {args[0]!r}")
-        command.make_context(args[0], args[1:], parent=context)
+        given = command.make_context(args[0], args[1:], parent=context).params
+        read({name: value for name, value in given.items() if name in OPTIONS})  # each value, as viz reads it
     except click.exceptions.Exit as done:  # --help, --version
         assert done.exit_code == 0
+    except OptionError as error:  # as the command says it: a usage error
+        raise click.UsageError(str(error)) from None
 
 
 @pytest.mark.parametrize("where, words", COMMANDS, ids=[where for where, _ in COMMANDS])
@@ -364,10 +369,13 @@ def test_the_gallery_script_renders_every_scene_of_every_file(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     gallery.main(["--scenes", str(scenes), "--out", str(out), "--size", "160x90", "--max-frames", "3"])
     made = sorted(path.name for path in out.iterdir())
-    assert made == ["chapter_valley_momentum.mp4", "chapter_valley_momentum.png", "chapter_valley_valley.mp4",
-                    "chapter_valley_valley.png", "index.md", "saddle.mp4", "saddle.png"]
+    assert made == ["chapter_valley_momentum.mp4", "chapter_valley_momentum.png",
+                    "chapter_valley_momentum.transcript.txt", "chapter_valley_valley.mp4", "chapter_valley_valley.png",
+                    "chapter_valley_valley.transcript.txt", "index.md", "saddle.mp4", "saddle.png",
+                    "saddle.transcript.txt"]
     page = (out / "index.md").read_text()
     assert page.count('<video src="') == 3 and page.count("```py\n") == 2
+    assert page.count('aria-label="') == 3 and '(<a href="saddle.transcript.txt">transcript</a>)' in page
     assert "viz render " in page and "--scene momentum -q l --size 160x90 --max-frames 3 -s -o " in page
     with Image.open(out / "saddle.png") as poster:
         assert poster.size == (160, 90)

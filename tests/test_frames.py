@@ -9,12 +9,6 @@ from conftest import blit_mismatch, redraw_mismatch
 SIZE = (640, 360)
 
 
-@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
-def recorded(request):
-    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full lesson."""
-    return request.getfixturevalue(request.param)
-
-
 def head_pixel(frames, optimizer, step):
     """(row, column) in the picture of an optimizer's position after ``step``."""
     ax = frames.panels[0].lines[0].axes

@@ -14,15 +14,10 @@ from viz.render.options import Options
 from viz.render.frames import Frames
 from viz.render.panels.curves import CurvePanel
 
-from conftest import assign_flat, one_error_line
+from conftest import assign_flat, mlp, one_error_line
 
 keras = load_keras()
 ROWS, BATCH, EPOCHS = 64, 16, 3
-
-
-def mlp():
-    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
-                             keras.layers.Dense(1, activation="sigmoid")])
 
 
 def data():

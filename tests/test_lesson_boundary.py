@@ -11,12 +11,6 @@ from viz.render.panels.boundary import clip_line, principal_axes
 from conftest import one_error_line
 
 
-@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
-def recorded(request):
-    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full lesson."""
-    return request.getfixturevalue(request.param)
-
-
 @pytest.mark.parametrize("features", [("variance", "skewness"), ("curtosis", "variance"), ("pca",)])
 def test_the_drawn_line_is_where_the_recorded_weights_say_zero(recorded, features):
     frames = Frames(recorded, "recorded", options=Options(size=(640, 360), boundary=True, features=features))

@@ -18,14 +18,9 @@ from viz.render.panels.curves import CurvePanel
 from viz.render.options import Options
 from viz.scene import load_scenes
 
-from conftest import assign_flat
+from conftest import assign_flat, mlp
 
 keras = load_keras()
-
-
-def mlp():
-    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
-                             keras.layers.Dense(1, activation="sigmoid")])
 
 
 def xor(rows):

@@ -16,9 +16,14 @@ def test_show_returns_an_inline_gif_and_writes_only_what_is_asked(tmp_path, monk
     animation = show(scene, format="gif", size=(160, 90), hold=0)
     assert list(tmp_path.iterdir()) == []
     html = animation._repr_html_()
-    assert html.startswith('<img src="data:image/gif;base64,') and 'alt="Animation: bowl"' in html
+    alt, description = animation.words.alt, animation.words.description
+    assert alt.startswith("bowl: one optimizer animated") and "Adam" in alt and "Adam starts at loss" in description
+    assert html.startswith('<img src="data:image/gif;base64,') and f'alt="{alt}"' in html
+    assert "<details><summary>Description</summary><p>bowl. The animation" in html
+    assert html.endswith(f"<p>{description.split(chr(10))[-1]}</p></details>")
     bundle = animation._repr_mimebundle_()
     assert bundle["text/html"] == html and bundle["text/plain"].startswith("<viz animation 'bowl': gif, 160x90")
+    assert bundle["text/plain"].endswith(f"{alt}\n\n{description}")
     assert base64.b64decode(bundle["image/gif"]) == animation.data  # nbconvert's exports and text front ends
     with Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))) as poster, \
             Image.open(io.BytesIO(animation.data)) as gif:

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ElementTree
 import imageio_ffmpeg
 import numpy as np
 import pytest
-from conftest import SMALL_SCENE
+from conftest import SMALL_SCENE, ok
 from PIL import Image
 
 from viz import show
@@ -20,12 +20,6 @@ from viz.render.animation import render_within
 
 pytestmark = pytest.mark.slow
 SMALL = ["--size", "320x180"]
-
-
-def ok(runner, *args):
-    result = runner.invoke(main, [str(arg) for arg in args])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def video(path):

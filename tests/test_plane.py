@@ -11,12 +11,6 @@ def true_loss(weights):
     return loss_and_accuracy(weights, X_TRAIN, Y_TRAIN)[0]
 
 
-@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
-def recorded(request):
-    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full recorded."""
-    return request.getfixturevalue(request.param)
-
-
 def test_principal_plane_is_centred_on_the_best_end_and_runs_left_to_right(recorded):
     view = recorded.plane
     best = np.argmin(recorded.loss[:, -1])

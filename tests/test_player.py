@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 import pytest
+from conftest import ok
 from PIL import Image
 
-from viz.cli import main
 from viz.render.animation import render
 
 SMALL = ["--size", "320x180"]
@@ -26,12 +26,6 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NO_CHROMIUM = ("no Chromium binary on PATH (looked for 'chromium' and 'chromium-browser'): the HTML player's "
                "tests drive it in headless Chromium and cannot run. Install Debian's package "
                "(apt-get update && apt-get install -y chromium); .ci/run does this when it is missing.")
-
-
-def ok(runner, *args):
-    result = runner.invoke(main, [str(arg) for arg in args])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def embedded_video(page):

@@ -1,6 +1,7 @@
 """Fair learning rates: the grid search, its tie rule, and tuned renders."""
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -145,6 +146,12 @@ def test_both_as_an_html_player(runner, scene_file, tmp_path):
                                   "--hold", "0.2"])
     assert result.exit_code == 0, result.output
     assert "the best of 9 from 0.005 to 50: SGD 0.5" in result.output
+    page = out.read_text()
+    data = json.loads(re.search(r'<script type="application/json" id="viz-data">(.*?)</script>', page).group(1))
+    steps = data["steps"]  # the player's readout, frame by frame: the same-rate run, its hold, then the tuned run
+    restart = next(i for i in range(1, len(steps)) if steps[i] < steps[i - 1])
+    assert steps[0] == steps[restart] == 0 and steps[restart - 1] == steps[-1] == data["lastStep"]
+    assert data["frames"] == len(steps) and sorted(steps[:restart]) == steps[:restart]
 
 
 def test_a_schedule_is_refused_before_training(runner, scene_file, tmp_path):

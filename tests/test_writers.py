@@ -2,7 +2,6 @@ import struct
 
 import imageio_ffmpeg
 import numpy as np
-import pytest
 from PIL import Image, ImageColor
 
 from viz.render.animation import render
@@ -16,12 +15,6 @@ from viz.render.writers import WRITERS
 from viz.render.writers.gif import delays as gif_delays
 
 SIZE = (320, 180)
-
-
-@pytest.fixture(params=["small", pytest.param("lesson", marks=pytest.mark.slow)])
-def recorded(request):
-    """The quick recording (2 optimizers, 15 steps) and, in the slow tier, the full lesson."""
-    return request.getfixturevalue(request.param)
 
 
 def gif_blocks(data):

@@ -22,7 +22,7 @@ UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
            seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
@@ -31,9 +31,10 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
     manifest ``<output>.json`` and, with ``seeds`` > 1, ``<output stem>.seeds.csv``. Every other
     keyword is the ``viz render`` option of the same name, with the same default: the output
-    (format, quality, aspect, size, transparent, last_frame, max_size, overwrite; e.g.
+    (format, quality, aspect, size, transparent, last_frame, max_size, overwrite, check_a11y; e.g.
     ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``; ``beamer=True``: frames for
-    LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB), the look (theme, font_scale,
+    LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB;
+    ``check_a11y=True``: a failing accessibility check is an error, not a warning), the look (theme, font_scale,
     view, camera, overlays, trail, readout: ``readout=False`` leaves out the line under a model's
     plane that says how honest the plane is), the timing (fps, hold, duration, max_frames, sequence, time),
     the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
@@ -77,7 +78,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 
 
 def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9", size=None, overwrite=True,
-           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
            seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
@@ -116,7 +117,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
 
 
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
-         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, theme="light",
+         transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, check_a11y=False,
+         theme="light",
          font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None, hold=2.0,
          duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
          panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
@@ -150,7 +152,7 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
                              **{**options, "format": fmt})
         report = job.run(say=_say)
         animation = Animation(report.path.read_bytes(), fmt, report.options.size, job.scene.title,
-                              _poster(report.path, fmt))
+                              _poster(report.path, fmt), report.words)
     if output is not None:
         animation.save(output)
     return animation
@@ -166,23 +168,27 @@ class Animation:
 
     MP4 and WebM show as an HTML5 video, html as the interactive player, the rest as an image;
     every front end that cannot show those (nbconvert's PDF and LaTeX, a text console, an
-    untrusted notebook) shows its last frame, ``poster`` (PNG bytes).
+    untrusted notebook) shows its last frame, ``poster`` (PNG bytes). The picture carries the
+    short text (``<img alt>``, ``<video aria-label>``) and the description follows it as text.
 
     Args:
         data: the file's bytes.
         fmt: its format (``"mp4"``, ``"gif"``, ...).
         size: ``(width, height)`` in pixels.
+        words: its :class:`viz.words.Words` (alt text and description), if any.
     """
 
-    def __init__(self, data, fmt, size=(1280, 720), title="", poster=None):
+    def __init__(self, data, fmt, size=(1280, 720), title="", poster=None, words=None):
         self.data, self.fmt, self.size, self.title, self.poster = data, fmt, size, title, poster
+        self.words = words
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The inline HTML, the still fallbacks (``image/png`` of the last frame; ``image/gif``
         for a GIF, ``image/svg+xml`` for an SVG) and a line of text."""
         from viz.render.writers import WRITERS  # NumPy, Pillow: only when an animation is shown
 
-        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self)}
+        said = f"\n{self.words.alt}\n\n{self.words.description}" if self.words else ""
+        bundle = {"text/html": self._repr_html_(), "text/plain": repr(self) + said}
         if self.fmt in ("gif", "svg"):
             data = self.data.decode() if self.fmt == "svg" else base64.b64encode(self.data).decode()
             bundle[WRITERS[self.fmt].mime] = data
@@ -195,11 +201,23 @@ class Animation:
         return f"<viz animation {self.title!r}: {self.fmt}, {width}x{height}, {len(self.data) / 1e6:.1f} MB>"
 
     def _repr_html_(self):
-        from viz.render.writers import WRITERS  # NumPy, Pillow: only when an animation is shown
-
         named = f": {self.title}" if self.title else ""
         alt, last = (html.escape(text, quote=True)
-                     for text in (f"Animation{named}", f"Last frame of the animation{named}"))
+                     for text in (self.words.alt if self.words else f"Animation{named}",
+                                  f"Last frame: {self.words.alt}" if self.words else f"Last frame of the animation{named}"))
+        return self._picture(alt, last) + self._described()
+
+    def _described(self):
+        """The description under the picture, as text a screen reader reads and a reader opens."""
+        if not self.words:
+            return ""
+        paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in self.words.description.split("\n\n"))
+        return f"<details><summary>Description</summary>{paragraphs}</details>"
+
+    def _picture(self, alt, last):
+        """The inline picture (player, video or image) with its short text."""
+        from viz.render.writers import WRITERS  # NumPy, Pillow: only when an animation is shown
+
         if self.fmt == "html":  # the self-contained player, in a frame of its own, as tall as the window allows
             width, height = self.size
             poster = (f'<img src="data:image/png;base64,{base64.b64encode(self.poster).decode()}" alt="{last}" '

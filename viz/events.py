@@ -23,11 +23,13 @@ KINDS = ("diverged", "leaves", "re-enters", "lead", "settles")  # the order of e
 
 class Event(NamedTuple):
     """Something that happened at a recorded ``step``, said in ``text``; ``kind`` is one of
-    :data:`KINDS`."""
+    :data:`KINDS`; ``who``: the path (its caption name) or optimizer label it happened to (the
+    one that passes, for "lead")."""
 
     step: int
     text: str
     kind: str
+    who: str = ""
 
 
 def events(recording, view=None):
@@ -39,7 +41,7 @@ def events(recording, view=None):
     return sorted(found, key=lambda event: (event.step, KINDS.index(event.kind)))
 
 
-def _names(recording):
+def names(recording):
     """Each path's name in the captions: its label, or with several paths of one label (several
     starts) the label and its start's number."""
     names = list(recording.names)
@@ -54,8 +56,8 @@ def _names(recording):
 
 def _diverged(recording):
     every = recording.every
-    return [Event(step, f"{name} diverged at step {step * every}", "diverged")
-            for name, step in zip(_names(recording), diverged_steps(recording)) if step is not None]
+    return [Event(step, f"{name} diverged at step {step * every}", "diverged", name)
+            for name, step in zip(names(recording), diverged_steps(recording)) if step is not None]
 
 
 def _view_changes(recording, view):
@@ -63,11 +65,11 @@ def _view_changes(recording, view):
     (x0, x1), (y0, y1) = view
     within = inside(recording.plane.xy, (x0, y0), (x1, y1))
     found, every = [], recording.every
-    for name, row, gone in zip(_names(recording), within, diverged_steps(recording)):
+    for name, row, gone in zip(names(recording), within, diverged_steps(recording)):
         row = row[: len(row) if gone is None else gone]
         for step in np.flatnonzero(np.diff(row.astype(int))) + 1:
             kind = "re-enters" if row[step] else "leaves"
-            found.append(Event(int(step), f"{name} {kind} the view at step {int(step) * every}", kind))
+            found.append(Event(int(step), f"{name} {kind} the view at step {int(step) * every}", kind, name))
     return found
 
 
@@ -100,7 +102,8 @@ def _lead_changes(recording):
         for step, sign in _passes(ahead, hold):
             winner, loser = (a, b) if sign > 0 else (b, a)
             words = "takes the lead from" if lowest[min(step + hold - 1, len(lowest) - 1)] == winner else "overtakes"
-            found.append(Event(step, f"{labels[winner]} {words} {labels[loser]} at step {step * every}", "lead"))
+            found.append(Event(step, f"{labels[winner]} {words} {labels[loser]} at step {step * every}", "lead",
+                               labels[winner]))
     return found
 
 
@@ -141,5 +144,5 @@ def _settled(recording):
         away = np.flatnonzero(np.abs(row - final) > tolerance)
         step = int(away[-1]) + 1 if away.size else 0
         if 0 < step <= LATE * (len(row) - 1):
-            found.append(Event(step, f"{label} settles at step {step * every}", "settles"))
+            found.append(Event(step, f"{label} settles at step {step * every}", "settles", label))
     return found

@@ -11,7 +11,7 @@ its choices from here) and neither NumPy nor matplotlib.
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, make_dataclass
 
 from viz.errors import OptionError
 
@@ -269,6 +269,9 @@ TABLE = (
            "smaller size.", budget, metavar="SIZE", doors=("render", "show")),
     Option("overwrite", "Output", True, "Refuse to replace an existing output.", flags=("--no-overwrite",),
            switch=True),
+    Option("check_a11y", "Output", False, "Fail (exit 1) when an accessibility check of the manifest's "
+           "\"accessibility\" section fails (WCAG 2.1 AA: contrast, colour-blind palette, flashes, the 5 s rule, alt "
+           "text); without it, a warning.", switch=True),
     Option("beamer", "Output", False, "Frames for LaTeX's animate package and NAME.tex to \\input beside them, sized "
            "for one 16:9 slide under 10 MB: -q l, --fps 10, at most 80 frames (options given as well win).",
            switch=True, doors=("render", "show")),
@@ -363,13 +366,45 @@ def defaults(door):
     return {option.name: option.door_defaults.get(door, option.default) for option in TABLE if door in option.doors}
 
 
+# one record per help group, its fields the group's rows: OutputOptions, LookOptions, ...
+GROUPED = {group: make_dataclass(f"{group}Options", [row.name for row in TABLE if row.group == group], frozen=True,
+                                 namespace={"__module__": __name__})
+           for group in GROUPS}
+
+
+@dataclass(frozen=True)
+class Options:
+    """Every option of the table, read and checked, in its help group: ``output``, ``look``,
+    ``timing``, ``layout`` and ``recording`` (``options.look.theme``). Also read as a mapping
+    by keyword (``options["theme"]``), for the rules that cross the groups."""
+
+    output: object
+    look: object
+    timing: object
+    layout: object
+    recording: object
+
+    def __getitem__(self, name):
+        return getattr(getattr(self, OPTIONS[name].group.lower()), name)
+
+    def keys(self):
+        return OPTIONS.keys()
+
+    def group(self, name):
+        """The options of group ``name`` as a dict."""
+        part = getattr(self, name.lower())
+        return {each.name: getattr(part, each.name) for each in fields(part)}
+
+
 def read(keywords):
     """Every option of ``keywords`` (a dict of the table's names; missing ones take their
-    default) read and checked by its own row, once: each value's type and range. Returns the
-    values read (the combinations are checked by :func:`combine`). Raises
+    default) read and checked by its own row, once: each value's type and range. Returns them
+    as :class:`Options` (the rules between them are :func:`viz.settings.combine`'s). Raises
     :class:`~viz.errors.OptionError` naming the first that cannot work, or ``TypeError`` for
     a name the table does not have."""
     unknown = set(keywords) - set(OPTIONS)
     if unknown:
         raise TypeError(f"unknown render option {sorted(unknown)[0]!r}")
-    return {name: option.check(keywords.get(name, option.default)) for name, option in OPTIONS.items()}
+    values = {name: option.check(keywords.get(name, option.default)) for name, option in OPTIONS.items()}
+    return Options(**{group.lower(): kind(**{row.name: values[row.name] for row in TABLE if row.group == group})
+                      for group, kind in GROUPED.items()})

@@ -21,16 +21,19 @@ from viz.optimizers import with_rate
 from viz.options import LARGEST_SEED, defaults, read
 from viz.problems.cost import Budgets
 from viz.record import record
-from viz.render.animation import captions_path, render, render_within
+from viz.render.a11y import Meter
+from viz.render.animation import captions_path, render, render_within, transcript_path
 from viz.render.looks import as_json, looks
 from viz.render.options import STILLS, Options
 from viz.render.theme import THEMES
+from viz.render.wcag import enforce, section
 from viz.render.writers import WRITERS
 from viz.scene import Scene, load_scenes, select
 from viz.settings import combine
 from viz.store import cache, manifest
 from viz.store.outputs import cannot_write, distinct, prepare_folder
 from viz.tune import tune, tuned_scene
+from viz.words import describe
 
 OUTPUT_FOLDER = Path("outputs")
 CACHE = ".cache"  # under OUTPUT_FOLDER
@@ -65,6 +68,7 @@ class Report:
     points: int = 0
     turns: int = 1
     budget: int | None = None
+    words: object = None  # viz.words.Words: the output's alt text, summary and description
 
     def __str__(self):
         width, height = self.options.size
@@ -113,8 +117,13 @@ class Job:
         recorded = time.perf_counter()
         used, changes, budget = self.options, (), self.settings["max_size"]
         try:
+            still = self.options.fmt in STILLS
+            shown = -1 if still else 0  # a still shows the last part
+            words = describe(drawn[shown][0], self.scene.title, self.scene.alt, self.scene.description)
+            meter = Meter(self.options.frame_rate or 1)
             with progress(f"rendering {self.path.name}") as report:
-                story, stories = {"captions": self.scene.captions, "pauses": self.scene.pauses}, []
+                story = {"captions": self.scene.captions, "pauses": self.scene.pauses, "words": words, "meter": meter}
+                stories = []
                 if budget is None:
                     frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
                                     stories=stories, **dataclasses.asdict(self.options))
@@ -122,12 +131,16 @@ class Job:
                     frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
                                                           then=drawn[1:], **story, stories=stories,
                                                           **dataclasses.asdict(self.options))
-            still = self.options.fmt in STILLS
-            described = parts[-1][0] if still else parts[0][0]  # a still shows the last part
-            told = {"story": stories[0], "looks": {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}, "still": still,
-                    "captions_file": captions_path(self.path).name if used.fmt in ("mp4", "webm") else None}
-            written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
-                                                               described, used, frames, changes, extra, **told))
+            described, video = parts[shown][0], used.fmt in ("mp4", "webm")
+            styles = {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}
+            told = {"story": stories[0], "looks": styles, "still": still, "words": words,
+                    "captions_file": captions_path(self.path).name if video else None,
+                    "transcript_file": transcript_path(self.path).name if video else None,
+                    "accessibility": section(used, styles, words, meter, frames)}
+            built = manifest.build(self.path, self.scene_file, self.name, self.scene, described, used, frames,
+                                   changes, extra, **told)
+            written = manifest.write(self.path, built)
+            enforce(built["accessibility"], self.path, self.settings["check_a11y"], say)
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
                 tables.append(spread.summarize(part, seeds_table(self.path, tuned), say,
@@ -139,7 +152,7 @@ class Job:
         last = parts[-1][0]
         return Report(self.path, self.name, frames, used, written, trained, recorded - start,
                       time.perf_counter() - recorded, tuple(changes), tuple(tables), int(last.optimizer_steps[-1]),
-                      last.steps + 1, len(set(last.names)), budget)
+                      last.steps + 1, len(set(last.names)), budget, words)
 
     def _cache_key(self, scene):
         return (cache.key(scene, self._seed, self.scene_file, self.settings["seeds"], self.settings["plane"])

@@ -16,6 +16,7 @@ from viz.optimizers import SEED_OPTIMIZERS
 from viz.problems.base import Problem
 from viz.problems.surface import DEFAULT_STEPS
 from viz.varied import SETTINGS, ScenePath, value_words
+from viz.words import ALT_LIMIT
 
 
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # what XML 1.0 cannot hold
@@ -56,6 +57,9 @@ class Scene:
             overshoots"}``. Steps are 0 to :attr:`last_step`. Defaults to none.
         pauses: optimizer steps the animation holds for ``pause`` seconds (the HTML player
             stops there), e.g. ``[50, 120]``. Defaults to none.
+        alt: the short text alternative of every output (at most 250 characters), instead of
+            the one viz writes from the recording (:mod:`viz.words`). Defaults to None.
+        description: the long description of every output, instead of viz's. Defaults to None.
     """
 
     title: str
@@ -68,6 +72,8 @@ class Scene:
     initializer: list | None = None
     captions: dict = field(default_factory=dict)
     pauses: tuple = ()
+    alt: str | None = None
+    description: str | None = None
 
     @property
     def last_step(self):
@@ -135,6 +141,13 @@ class Scene:
                 type(step) is not int or step < 0 for step in self.pauses):
             raise SpecError(f"Scene pauses must be a list of steps (whole numbers from 0), not {self.pauses!r}")
         object.__setattr__(self, "pauses", tuple(sorted(set(self.pauses))))
+        for name in ("alt", "description"):
+            text = getattr(self, name)
+            if text is not None and (not isinstance(text, str) or not text.strip()):
+                raise SpecError(f"Scene {name} must be some text (or None: viz writes it), not {text!r}")
+        if self.alt is not None and len(self.alt) > ALT_LIMIT:
+            raise SpecError(f"Scene alt is {len(self.alt)} characters: keep it to {ALT_LIMIT} (the description "
+                            "takes the rest)")
         self.check_steps()
 
     def optimizer(self, path):

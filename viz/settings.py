@@ -14,7 +14,6 @@ from viz.options import ASPECTS, FONT_SCALES, MAX_DURATION, MIN_FRAMES, QUALITIE
 BEAMER = {"quality": "l", "fps": 10.0, "max_frames": 80}
 MIN_ASPECT = ASPECTS["4:3"]  # and wider: the contour panel is square and the curves need room beside it
 DRAWN = tuple(option.name for option in TABLE if option.drawn)  # the renderer reads them as read
-SETTINGS = ("seed", "seeds", "tune_lr", "cache", "overwrite", "plane", "steps", "time_budget", "memory_budget")
 
 
 def preset_size(quality="m", aspect="16:9"):
@@ -53,10 +52,11 @@ def check_duration(duration, fps):
 def combine(output, keywords, writers):
     """Every option read by its row (:func:`viz.options.read`) and then the rules between them:
     the render fields (``fmt``, ``size``, ``fps``, the data panel and the others, the options
-    the renderer reads as they are) and the recording settings (:data:`SETTINGS`, ``max_size``
-    in bytes). ``output`` is the path asked for (its suffix picks the format) or None;
-    ``writers`` maps each format to its writer's facts (``still``, ``transparent``, ``fps``,
-    ``max_fps``). Raises :class:`OptionError` naming what cannot work."""
+    the renderer reads as they are) and the settings of the recording (the recording group's
+    options, ``overwrite``, ``max_size`` in bytes and ``features``). ``output`` is the path
+    asked for (its suffix picks the format) or None; ``writers`` maps each format to its
+    writer's facts (``still``, ``transparent``, ``fps``, ``max_fps``). Raises
+    :class:`OptionError` naming what cannot work."""
     values = read(keywords)
     fmt = output_format(output, values["format"] or ("frames" if values["beamer"] and output is None else None),
                         values["last_frame"], writers)
@@ -95,8 +95,8 @@ def combine(output, keywords, writers):
     render = {**drawn, "fmt": fmt, "size": size, "fps": fps, "max_frames": max_frames,
               "boundary": data_panel == "boundary", "hidden": data_panel == "hidden", "extras": extras,
               **({"features": values["features"]} if values["features"] else {})}
-    settings = {name: values[name] for name in SETTINGS}
-    settings["max_size"], settings["features"] = values["max_size"], values["features"]
+    settings = {**values.group("recording"), "overwrite": values["overwrite"], "max_size": values["max_size"],
+                "features": values["features"], "check_a11y": values["check_a11y"]}
     return render, settings
 
 

@@ -51,9 +51,10 @@ body.speaker .notes { display: block; }
     counter.textContent = (current + 1) + " / " + slides.length;
     start(current);
   }
-  function start(index) {  // a slide's animation plays from its start when the slide is shown
-    var shown = player(index);
-    if (shown) { shown.seek(0); shown.play(); }
+  function start(index) {  // a slide's animation plays from its start when the slide is shown, but for a
+    var shown = player(index);  // viewer who prefers reduced motion: it waits on its last frame (the poster) for Play
+    if (shown && shown.reducedMotion) shown.seek(shown.frames - 1);
+    else if (shown) { shown.seek(0); shown.play(); }
   }
   function key(event) {
     if (event.altKey || event.ctrlKey || event.metaKey) return;

@@ -1,6 +1,8 @@
 """The deck as a PowerPoint file (python-pptx): per scene a slide with its title and its MP4,
 whose poster is the last frame, so the slide looks right before it plays and in exports (PDF,
-print); the notes hold the scene file's docstring. Opens in PowerPoint, Keynote and Impress."""
+print); the video's alt text (``descr``) names every optimizer and its final value, and the
+notes hold the scene file's docstring and the long description (:mod:`viz.words`). Opens in
+PowerPoint, Keynote and Impress."""
 
 import io
 import zipfile
@@ -49,11 +51,15 @@ def write(slides, path, title, theme):
         w, h = slide.report.options.size
         scale = min(box_width / w, box_height / h)
         movie_width, movie_height = round(w * scale), round(h * scale)
-        page.shapes.add_movie(str(slide.path), Emu((deck.slide_width - movie_width) // 2), Emu(TITLE),
-                              Emu(movie_width), Emu(movie_height), poster_frame_image=io.BytesIO(poster(slide.path)),
-                              mime_type="video/mp4")
-        if slide.notes:
-            page.notes_slide.notes_text_frame.text = slide.notes
+        movie = page.shapes.add_movie(str(slide.path), Emu((deck.slide_width - movie_width) // 2), Emu(TITLE),
+                                      Emu(movie_width), Emu(movie_height),
+                                      poster_frame_image=io.BytesIO(poster(slide.path)), mime_type="video/mp4")
+        words = slide.report.words
+        if words:  # the movie and its poster are one picture element: its alt text serves both
+            movie._element._nvXxPr.cNvPr.set("descr", words.summary)
+        notes = "\n\n".join(part for part in (slide.notes, words.description if words else "") if part)
+        if notes:
+            page.notes_slide.notes_text_frame.text = notes
     saved = io.BytesIO()
     deck.save(saved)
     with atomic_path(path) as temporary:

@@ -8,15 +8,18 @@ import numpy as np
 from viz.errors import BudgetError
 from viz.options import read_size
 from viz.settings import check_duration
+from viz.render.a11y import along_paths
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
 from viz.render.looks import looks
 from viz.render.story import build, webvtt
 from viz.render.theme import THEMES
 from viz.render.writers import Context, write
 from viz.store.atomic import atomic_path
+from viz.words import transcript
 
 
-def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), stories=None, **options):
+def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), stories=None, words=None,
+           meter=None, **options):
     """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
     format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
     last frame of an animation is held for ``hold`` seconds (not in html: its player stops
@@ -24,10 +27,13 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     each after the one before has been held (e.g. the same rate for all, then tuned rates).
     ``captions`` ({optimizer step: text}) and ``pauses`` (optimizer steps) are the scene's,
     for every part (see :mod:`viz.render.story`); MP4 and WebM get their captions as WebVTT
-    beside them, ``NAME.vtt``. ``progress(done, total)``, if given, is called as frames are
-    encoded. ``stories``, if a list, is given the :class:`~viz.render.story.Story` of each part
-    drawn (the manifest is handed them). Returns the number of frames written (without the
-    final hold)."""
+    beside them, ``NAME.vtt``. ``words`` (:class:`viz.words.Words`), if given, go where each
+    format carries them (see :mod:`viz.render.writers`), and a video gets its transcript beside
+    it, ``NAME.transcript.txt`` (:func:`transcript_path`). ``progress(done, total)``, if given,
+    is called as frames are encoded. ``meter`` (:class:`viz.render.a11y.Meter`), if given, sees
+    every frame encoded and then measures the paths' contrast on the last one. ``stories``, if
+    a list, is given the :class:`~viz.render.story.Story` of each part drawn (the manifest is
+    handed them). Returns the number of frames written (without the final hold)."""
     from viz.render.frames import Frames, Joined  # matplotlib: only when frames are drawn
 
     path = Path(path)
@@ -54,12 +60,26 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
                       recording.optimizer_steps, last.optimizer_steps[-1], progress, tuple(cues), tuple(stops),
-                      recording.clock)
+                      recording.clock, words,
+                      transcript(words, [(cue.start / fps, cue.text) for cue in cues], title) if words else "", meter)
     write(frames, path, context)
+    if meter is not None:
+        meter.paths = _paths_contrast(frames.parts[-1], theme)
     if fmt in ("mp4", "webm") and cues:
         with atomic_path(captions_path(path)) as temporary:
             temporary.write_text(webvtt(cues, fps, len(frames) + round(options.hold * fps)), encoding="utf-8")
+    if fmt in ("mp4", "webm") and words:
+        with atomic_path(transcript_path(path)) as temporary:
+            temporary.write_text(context.transcript, encoding="utf-8")
     return len(frames)
+
+
+def _paths_contrast(frames, theme):
+    """Each path's smallest contrast along its line on the last frame of ``frames`` (2D
+    panels; see :func:`viz.render.a11y.along_paths`)."""
+
+    image = frames[len(frames) - 1].copy()
+    return {colour: float(found.min()) for colour, found in along_paths(frames, image, theme).items() if found.size}
 
 
 def captions_path(path):
@@ -67,8 +87,14 @@ def captions_path(path):
     return Path(path).with_suffix(".vtt")
 
 
+def transcript_path(path):
+    """The transcript beside a video, its text alternative: ``talk/lesson.mp4`` ->
+    ``talk/lesson.transcript.txt``."""
+    return Path(path).with_suffix(".transcript.txt")
+
+
 def render_within(recording, path, budget, title="", progress=None, then=(), captions=None, pauses=(), stories=None,
-                  **options):
+                  words=None, meter=None, **options):
     """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
     fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
     of frames, the :class:`Options` used and what was changed, in words. Raises
@@ -95,7 +121,10 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
                 check_duration(attempt.duration, attempt.frame_rate)
             except ValueError:
                 continue  # too small a size, too few frames for the duration
-            frames = render(recording, temporary, title, progress, then, captions, pauses, stories, **vars(attempt))
+            if meter is not None:
+                meter.restart(attempt.frame_rate)  # only the try kept counts
+            frames = render(recording, temporary, title, progress, then, captions, pauses, stories, words, meter,
+                            **vars(attempt))
             if temporary.stat().st_size <= budget:
                 return frames, attempt, changes
         raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "

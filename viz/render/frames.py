@@ -115,9 +115,10 @@ class Frames:
         self.figure.draw_artist(self.card)
         return np.asarray(self.canvas.buffer_rgba())
 
-    def save_vector(self, path, fmt):
+    def save_vector(self, path, fmt, metadata=None):
         """Write the last frame as SVG or PDF, every line and letter as vectors (for Beamer and
-        print): the animated artists become ordinary ones for this one full draw."""
+        print): the animated artists become ordinary ones for this one full draw. ``metadata``:
+        matplotlib's ``savefig`` metadata (title, description)."""
         self[len(self) - 1]
         for artist in self.artists:
             artist.set_animated(False)
@@ -127,7 +128,7 @@ class Frames:
         # and in the frame's style, which the tick locators read again (the tick labels' size)
         with atomic_path(path) as temporary, style(self.options), \
                 matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-            self.figure.savefig(temporary, format=fmt, facecolor=self.figure.get_facecolor())
+            self.figure.savefig(temporary, format=fmt, facecolor=self.figure.get_facecolor(), metadata=metadata)
 
     def __iter__(self):
         return (self[index] for index in range(len(self)))
@@ -165,6 +166,6 @@ class Joined:
     def __iter__(self):
         return (self[index] for index in range(len(self)))
 
-    def save_vector(self, path, fmt):
+    def save_vector(self, path, fmt, metadata=None):
         """The last part's last frame as SVG or PDF (see :meth:`Frames.save_vector`)."""
-        self.parts[-1].save_vector(path, fmt)
+        self.parts[-1].save_vector(path, fmt, metadata)

@@ -24,12 +24,14 @@ def manifest_path(output):
 
 
 def build(output, scene_file, scene_name, scene, recording, options, frames, changes=(), extra=None, *, story,
-          looks, still, captions_file=None):
+          looks, still, captions_file=None, words=None, transcript_file=None, accessibility=None):
     """The manifest of ``output`` as a JSON-able dict, handed what the render drew: the
     ``story`` of ``recording`` (a :class:`~viz.render.story.Story`), each optimizer's ``looks``
-    ({label: JSON}), whether the output is a ``still`` and the name of the WebVTT file written
-    beside it, if any. ``extra`` adds entries (e.g. the learning-rate search and the tuned
-    recording's hash)."""
+    ({label: JSON}), whether the output is a ``still`` and the names of the WebVTT file and of
+    the transcript written beside it, if any; ``words`` (:class:`viz.words.Words`) give its
+    ``"alt"`` and ``"description"``, ``accessibility`` its section of checks
+    (:func:`viz.render.wcag.section`). ``extra`` adds entries (e.g. the learning-rate search and
+    the tuned recording's hash)."""
     meta = recording.meta
     return {
         "output": Path(output).name,
@@ -40,6 +42,8 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "scene_file_sha256": None if scene_file is None else hashlib.sha256(Path(scene_file).read_bytes()).hexdigest(),
         "scene": scene_name,
         "title": scene.title,
+        **({"alt": words.alt, "description": words.description, "transcript_file": transcript_file}
+           if words else {}),
         "problem": {key: value for key, value in meta.items() if key not in ("optimizers", "keras")},
         "seed": meta.get("seed", scene.seed),
         "steps": int(recording.optimizer_steps[-1]),
@@ -54,6 +58,7 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "recording_sha256": recording.digest(),
         **_story(story, options.frame_rate, still, captions_file),
         **({"seeds": recording.spread["seeds"].tolist()} if recording.spread else {}),
+        **({"accessibility": accessibility} if accessibility is not None else {}),
         **(extra or {}),
     }
 

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 from matplotlib.path import Path
+from matplotlib.patheffects import AbstractPathEffect, Normal
 from matplotlib.transforms import Affine2D
 
 from viz.divergence import diverged_steps
@@ -13,6 +14,7 @@ from viz.render.panels.clip import clipped_polyline, inside
 from viz.render.looks import looks
 from viz.render.panels.trail import FadingPath
 from viz.render.rates import legend_texts
+from viz.render.a11y import halo_side
 from viz.render.theme import LIGHT
 
 HEAD_SIZE = 12  # points: 2.3% of the frame's height (its text sizes scale the same way)
@@ -159,6 +161,26 @@ def add_keys(ax, starts, start_label, marks, marks_label, theme, clip=True, extr
                   borderaxespad=0.2, handletextpad=0.3, fontsize="small")
 
 
+def halo(theme):
+    """Path effects that draw a path's line over a solid band of the theme's halo colour (its
+    background), :func:`~viz.render.a11y.halo_side` wider on each side, dashes or not: the
+    path keeps its own contrast with the background (at least 3:1, WCAG 1.4.11) whatever
+    contour colour lies under it."""
+
+    class Band(AbstractPathEffect):
+        def draw_path(self, renderer, gc, tpath, affine, rgbFace=None):
+            scale = renderer.points_to_pixels(1.0)
+            band = renderer.new_gc()
+            band.copy_properties(gc)
+            band.set_linewidth(gc.get_linewidth() + 2 * halo_side(scale) / scale)
+            band.set_foreground(theme.halo)
+            band.set_dashes(0, None)  # solid under a dashed line too: the dashes read on it
+            renderer.draw_path(band, tpath, affine, rgbFace)
+            band.restore()
+
+    return [Band(), Normal()]
+
+
 class PathPanel:
     """What the contour and the 3D panel share: each path's line and head in its optimizer's
     style, moved to a step. The line is the path clipped to the view (``polylines``: see
@@ -183,7 +205,7 @@ class PathPanel:
                 line = FadingPath(ax, trail, style, zorder=5)
             else:
                 line, = ax.plot(*empty, color=style["color"], linestyle=style["linestyle"], linewidth=2.6,
-                                zorder=5, animated=True)
+                                zorder=5, animated=True, path_effects=halo(theme))
             head, = ax.plot(*empty, color=style["color"], marker=style["marker"], markersize=HEAD_SIZE,
                             markeredgecolor=theme.outline, markeredgewidth=1.4, linestyle="none",
                             zorder=6 + 0.01 * SLIM.find(style["marker"]),  # slim markers over bulky ones

@@ -66,10 +66,15 @@ class Context:
     cues: tuple = ()  # the captions (viz.render.story.Cue), by first frame: the html player's chapters
     stops: tuple = ()  # frames the html player stops at (pauses)
     clock: object = None  # the recording's clock (Recording.clock), if any: the html readout counts epochs
+    words: object = None  # viz.words.Words: the alt text and description each format carries, if any
+    transcript: str = ""  # viz.words.transcript: the captions and events with their times (the html player's)
+    meter: object = None  # viz.render.a11y.Meter: sees every frame as it is encoded (flashes)
 
     def stream(self, frames):
         """``frames`` in order, each reported to ``progress`` once it has been taken."""
         for done, frame in enumerate(frames, 1):
+            if self.meter:
+                self.meter.see(frame)
             yield frame
             if self.progress:
                 self.progress(done, len(frames))

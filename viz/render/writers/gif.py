@@ -49,6 +49,10 @@ def write(frames, path, context):
     with open(path, "wb") as out:
         out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(table.getpalette()))
         out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
+        if context.words:  # the short text as a comment extension, in blocks of at most 255 bytes
+            text = context.words.alt.encode("utf-8")
+            out.write(b"!\xfe" + b"".join(bytes([len(text[i:i + 255])]) + text[i:i + 255]
+                                           for i in range(0, len(text), 255)) + b"\x00")
         previous = None
         for frame, delay in zip(context.stream(frames), timing):
             rgba = Image.frombuffer("RGBA", (width, height), frame, "raw", "RGBA", 0, 1)

@@ -14,6 +14,7 @@ import numpy as np
 
 from viz.render.steps import running
 from viz.render.writers.video import encode
+from viz.words import clock
 
 SPEEDS = (0.25, 0.5, 1, 2)
 
@@ -78,11 +79,16 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
 #chapters a { color: var(--ink); text-decoration: none; border-bottom: 1px solid var(--line); }
 #chapters a[aria-current="true"] { font-weight: 700; border-bottom: 2px solid var(--accent); }
 #chapters a:focus-visible { outline: 4px solid var(--accent); outline-offset: 2px; }
+#about { flex: none; margin: 0 20px 14px; }
+#about summary { cursor: pointer; }
+#about summary:focus-visible { outline: 4px solid var(--accent); outline-offset: 2px; }
+#about h2 { font-size: 20px; margin: 10px 0 4px; }
+#about p, #about li { max-width: 60em; }
 </style>
 </head>
 <body>
-<div id="stage"><video id="video" muted playsinline preload="auto" disablepictureinpicture
-  aria-label="@TITLE@" src="data:video/mp4;base64,@VIDEO@"></video></div>
+<main id="stage"><video id="video" muted playsinline preload="auto" disablepictureinpicture
+  aria-label="@ALT@" aria-describedby="description" src="data:video/mp4;base64,@VIDEO@"></video></main>
 @CAPTION@<div id="controls">
   <input id="scrubber" type="range" min="0" max="@LAST@" step="1" value="0" aria-label="frame">
   <div id="row">
@@ -90,7 +96,7 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
       <button id="first" title="First frame (Home)" aria-label="first frame">
         <span class="bar"></span><span class="left"></span></button>
       <button id="back" title="One frame back (left arrow)" aria-label="one frame back">&minus;1</button>
-      <button id="play" title="Play / pause (space)" aria-label="play"><span class="play"></span></button>
+      <button id="play" title="Play / pause (space)" aria-label="Play"><span class="play"></span></button>
       <button id="forward" title="One frame forward (right arrow)" aria-label="one frame forward">+1</button>
       <button id="last" title="Last frame (End)" aria-label="last frame">
         <span class="right"></span><span class="bar"></span></button>
@@ -99,7 +105,7 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
     <div id="speeds" role="group" aria-label="speed">@SPEEDS@</div>
   </div>
 </div>
-@CHAPTERS@<script type="application/json" id="viz-data">@DATA@</script>
+@CHAPTERS@@ABOUT@<script type="application/json" id="viz-data">@DATA@</script>
 <script>
 (function () {
   "use strict";
@@ -186,7 +192,7 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
   }
   function playing(isPlaying) {
     playIcon.className = isPlaying ? "pause" : "play";
-    playButton.setAttribute("aria-label", isPlaying ? "pause" : "play");
+    playButton.setAttribute("aria-label", isPlaying ? "Pause" : "Play");
   }
 
   video.addEventListener("play", function () { playing(true); });
@@ -223,11 +229,15 @@ button:focus-visible, #scrubber:focus-visible { outline: 4px solid var(--accent)
     if (event.key === " ") event.preventDefault();  // a focused button would click on space's release
   });
 
+  // a reader who asked for less motion (WCAG 2.3.3) starts on the last frame, the poster: nothing moves until Play
+  var still = !!(window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches);
   speed(1);
   show(0);
+  if (still) seek(count - 1);
   follow();
   window.vizPlayer = { play: play, pause: pause, toggle: toggle, seek: seek, step: step, speed: speed, chapter: chapter,
-                       frame: function () { return current; }, frames: count, fps: fps, steps: data.steps };
+                       frame: function () { return current; }, frames: count, fps: fps, steps: data.steps,
+                       reducedMotion: still };
 })();
 </script>
 </body>
@@ -260,7 +270,9 @@ def write(frames, path, context):
     values = {"SCHEME": "dark" if theme.name == "dark" else "light", "TITLE": html.escape(context.title),
               "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
               "TRACK": _mix(theme.background, theme.muted), "ACCENT": theme.paths[0], "LAST": str(len(steps) - 1),
-              "SPEEDS": speeds, "DATA": inline_json(data), "VIDEO": encoded, **_chapters(chapters)}
+              "SPEEDS": speeds, "DATA": inline_json(data), "VIDEO": encoded, **_chapters(chapters),
+              "ALT": html.escape(context.words.alt if context.words else context.title),
+              "ABOUT": about(context.words, [(cue.start / context.fps, cue.text) for cue in context.cues])}
     page = filled(TEMPLATE, {**values, "SOURCES": "media-src data:"})
     path.write_text(page, encoding="utf-8")
 
@@ -288,6 +300,20 @@ def _chapters(chapters):
     return {"CAPTION": '<p id="caption" aria-live="polite"></p>\n',
             "CHAPTERS": f'<nav id="chapters" aria-label="chapters">Chapters (n / p: next / previous)'
                         f'<ol>{items}</ol></nav>\n'}
+
+
+def about(words, cues):
+    """The section under the player that the video's ``aria-describedby`` points to: the
+    description (``words``, a :class:`viz.words.Words`) and the transcript, every caption and
+    event with its time (``cues``: (seconds, text) pairs), in a ``<details>`` a sighted reader
+    opens and a screen reader reaches."""
+
+    paragraphs = "".join(f"<p>{html.escape(part)}</p>" for part in (words.description if words else "").split("\n\n")
+                         if part)
+    said = "".join(f"<li>{clock(seconds)} {html.escape(text)}</li>" for seconds, text in cues)
+    listed = f'<h2>Transcript</h2><ol id="transcript">{said}</ol>' if said else ""
+    return (f'<details id="about"><summary>Description and transcript</summary>'
+            f'<div id="description">{paragraphs}</div>{listed}</details>\n')
 
 
 def _mix(colour, other):
