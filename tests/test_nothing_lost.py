@@ -209,3 +209,14 @@ def test_several_scenes_name_the_options_that_pick_them(runner, scene_file, comm
     line = one_error_line(runner.invoke(main, [command, str(path)]))
     assert "several scenes (x, y)" in line
     assert all(option in line for option in named) and not any(option in line for option in not_named), line
+
+
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.slow)])  # 2: worker processes
+def test_a_scene_function_calling_sys_exit_while_recording_is_that_scenes_error(runner, scene_file, outputs, jobs):
+    path = scene_file("import sys\nfrom viz import Scene, surfaces\n\ndef f(x, y):\n    sys.exit(0)\n\n"
+                      "x = Scene('x', surfaces.custom(f, domain=((-2, 2), (-2, 2)), start=(1.0, 1.0)), steps=4)\n"
+                      "y = Scene('y', surfaces.get('booth'), steps=4)\n")
+    result = runner.invoke(main, ["render", str(path), "--all", "-s", "--format", "png", "--size", "160x90",
+                                  "--jobs", jobs])
+    assert result.exit_code == 1
+    assert f"Error: {path}, scene 'x': SystemExit: 0" in result.output
