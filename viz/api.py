@@ -22,7 +22,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
            duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
            panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None, batch_size=None, start=None, jobs=1,
+           progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
@@ -39,7 +40,9 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
     keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
     40, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
-    ``"random"`` views a model on other directions than its paths' principal ones). ``jobs``
+    ``"random"`` views a model on other directions than its paths' principal ones; learning_rate,
+    momentum, batch_size and start: one value in place of the scene's own, as the explorer's
+    command says, e.g. ``learning_rate=0.1, start=(-1, 2)``). ``jobs``
     renders a folder's scenes in that many worker processes (the same bytes as with one).
 
     Args:
@@ -76,7 +79,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
            theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0,
            duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
            panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-           cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None, batch_size=None, start=None, jobs=1,
+           progress=None):
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
     in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
     as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
@@ -116,7 +120,8 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
          font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, fps=None, hold=2.0, duration=None,
          max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
          panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-         cache=False, time_budget=None, memory_budget=None, plane="pca"):
+         cache=False, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
+         batch_size=None, start=None):
     """Record a scene and return its animation for Jupyter to display inline.
 
     An MP4 by default (``format`` or ``output``'s suffix: also webm, html for the interactive

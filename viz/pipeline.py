@@ -16,7 +16,7 @@ from pathlib import Path
 
 from viz.errors import OptionError, OutputError, SpecError
 from viz.render.options import STILLS
-from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, render_options
+from viz.settings import DEFAULTS, MAX_SEEDS, budget, check_plane, model_budgets, one_values, render_options
 from viz.scene import Scene, load_scenes, select
 from viz.store.outputs import cannot_write, prepare_folder
 
@@ -304,6 +304,11 @@ def _checked(scene, name, options, look=None):
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
+        values = one_values(options)
+        if values:
+            from viz.varied import with_values
+
+            scene = with_values(scene, **values)
         beyond = [step for step in (look.pause_at if look else ()) if step != "events" and step > scene.last_step]
         if beyond:
             raise OptionError("pause_at", ",".join(map(str, look.pause_at)),

@@ -21,6 +21,7 @@ DEFAULTS = {
     # recording
     "steps": None, "seeds": 1, "tune_lr": None, "seed": None, "cache": True,
     "time_budget": None, "memory_budget": None, "plane": "pca",
+    "learning_rate": None, "momentum": None, "batch_size": None, "start": None,
 }
 DECKS_DECIDE = ("format", "transparent", "last_frame", "max_size", "beamer")  # a deck's scenes are MP4 or players
 PANELS = ("contour", "curves", "boundary", "hidden", "sharpness", "rates", "line")
@@ -87,6 +88,35 @@ def pause_steps(value):
         steps.append(step)
     numbers = sorted({step for step in steps if step != "events"})
     return tuple(numbers) + (("events",) if "events" in steps else ())
+
+
+def one_values(options):
+    """The render options that set one value of a scene's setting (``learning_rate``,
+    ``momentum``, ``batch_size``, ``start``; None: the scene's own), read and checked, as
+    keywords of :func:`viz.varied.with_values`."""
+    values = {}
+    for keyword, kind, least, most in (("learning_rate", float, 0.0, math.inf), ("momentum", float, 0.0, 1.0),
+                                       ("batch_size", int, 1, math.inf)):
+        value = options[keyword]
+        if value is None:
+            continue
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or isinstance(value, bool) or (kind is int and number != float(value)) or not (
+                least < number if keyword == "learning_rate" else least <= number) or not number <= most \
+                or not math.isfinite(number):
+            bounds = {"learning_rate": "a positive number", "momentum": "a number from 0 to 1",
+                      "batch_size": "a positive whole number"}[keyword]
+            raise OptionError(keyword, value, f"is {bounds}")
+        values[keyword] = number
+    if options["start"] is not None:
+        start = _pair("start", options["start"], float, "-1.5,2")
+        if not all(map(math.isfinite, start)):
+            raise OptionError("start", options["start"], "is two finite numbers such as -1.5,2")
+        values["start"] = start
+    return values
 
 
 def budget(value, keyword="max_size", least=10_000, why="a GIF needs at least 10KB"):
