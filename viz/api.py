@@ -158,6 +158,48 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
     return animation
 
 
+def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light", steps=None, cache=True,
+            overwrite=True, progress=None):
+    """Record every combination of the ``vary`` values for one scene and write the "What if?"
+    explorer page, as ``viz explore`` does; with no ``output``, return it for Jupyter to show
+    inline (nothing written but the recording cache).
+
+    Args:
+        scene_or_file: a :class:`~viz.Scene` or a scene file.
+        output: the page, ``.html``. None: shown inline in Jupyter.
+        scene: which scene of a file with several.
+        vary: the settings and their values: ``{"learning_rate": "1e-3:1:13", "momentum": [0, 0.9]}`` or
+            ``["learning_rate=1e-3:1:13", "momentum=0,0.9"]`` (learning_rate, momentum, and for
+            models batch_size and seed; ``a:b:n`` is n rates from a to b spaced in log).
+        theme: "light" or "dark".
+        steps: a surface scene's steps instead of its own.
+        cache: reuse the recordings cached under ``outputs/.cache``.
+        overwrite: replace an existing page.
+        progress: ``progress(label)`` -> a context manager yielding a ``(done, total)`` callback.
+
+    Returns:
+        A :class:`viz.explore.Explorer` (the page's path, size, runs), or with no ``output`` an
+        :class:`Animation` that Jupyter shows.
+
+    Raises:
+        viz.errors.SpecError: a scene or option that cannot work (``OptionError`` names it).
+        viz.errors.OutputError: the page cannot be written.
+
+    Examples:
+        >>> viz.explore("scenes/logreg.py", "lesson.html", vary={"learning_rate": "1e-3:1:13"})  # doctest: +SKIP
+    """
+    from viz.explore import build
+
+    if output is not None:
+        return build(scene_or_file, output, scene=scene, vary=vary, theme=theme, steps=steps, cache=cache,
+                     overwrite=overwrite, progress=progress, say=_say)
+    with tempfile.TemporaryDirectory() as folder:
+        made = build(scene_or_file, Path(folder) / "explore.html", scene=scene, vary=vary, theme=theme, steps=steps,
+                     cache=cache, progress=progress, say=_say)
+        text = made.path.read_bytes()
+    return Animation(text, "html", (1000, 900), "explorer")
+
+
 def _say(text, err=False):
     """Print what the pipeline says: results on stdout, warnings and notes on stderr."""
     print(text, file=sys.stderr if err else sys.stdout)

@@ -243,3 +243,8 @@ def list_optimizers():
     click.echo("SEED_OPTIMIZERS, the lesson's six:")
     for label, spec in SEED_OPTIMIZERS.items():
         click.echo(f"    {label}: {spec}")
+
+
+from viz.cli.explore import explore  # noqa: E402  (its own module: the command and its few options)
+
+main.add_command(explore)
