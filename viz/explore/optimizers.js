@@ -187,7 +187,8 @@ var VizOptimizers = (function () {
   function run(surface, configs, start, steps, noise) {
     // Every optimizer of configs from start for steps steps on a built-in surface: per optimizer
     // {xy: [x0, y0, ...], loss, steps}, null from the first non-finite point on (as viz records).
-    // noise: a relative size of random noise added to each gradient (tests of chaos), else none.
+    // noise: random noise of this size times (|g| + 1) added to each gradient component, the
+    // size of rounding in a gradient whose terms cancel (tests of chaos), else none.
     var f = SURFACES[surface][0], grad = SURFACES[surface][1];
     return configs.map(function (config) {
       var why = ported(config);
@@ -197,7 +198,7 @@ var VizOptimizers = (function () {
       for (var t = 1; t <= steps; t++) {
         if (!bad) {
           var g = grad(w[0], w[1]);
-          if (noise) g = g.map(function (v) { return v * (1 + noise * (2 * Math.random() - 1)); });
+          if (noise) g = g.map(function (v) { return v + noise * (Math.abs(v) + 1) * (2 * Math.random() - 1); });
           step(w, g, t);
           var value = f(w[0], w[1]);
           bad = !(isFinite(w[0]) && isFinite(w[1]) && isFinite(value));
