@@ -58,6 +58,7 @@ def test_the_explore_command_refuses_in_one_line(runner, scene_file, outputs):
         assert result.exit_code == 2 and says in result.output, result.output
 
 
+@pytest.mark.slow
 def test_one_value_render_options_record_what_the_grid_records(scene_file, outputs):
     """A grid cell's runs are the ones viz render records with --learning-rate and --momentum."""
     path = scene_file(SURFACE, name="beale.py")
@@ -171,3 +172,41 @@ scene = Scene(title="port", problem=surfaces.get({surface!r}), optimizers={PORTE
         assert np.nanmax(np.abs(mine - recording.params[o]) / scale) <= 1e-9, label
         checked.append(label)
     assert len(checked) >= len(PORTED) - 2, checked
+
+
+@pytest.mark.slow
+def test_the_lesson_grid_over_rates_batch_sizes_and_seeds_is_what_viz_record_records(browser, scene_file, outputs):
+    """Every cell of the lesson's grid shows viz.record of the lesson at those values, on the
+    page's one plane (1e-5: model.fit's float32 weights)."""
+    from viz.plane import coordinates
+
+    path = scene_file("""
+from viz import Scene, problems
+lesson = Scene(title="lesson", problem=problems.logreg(epochs=1, batch_size=32),
+               optimizers={"SGD momentum=0.3": {"class_name": "SGD", "config": {"momentum": 0.3}}, "Adam": "adam"},
+               learning_rate=0.01)
+""", name="lesson.py")
+    scene = viz.scene.load_scenes(path)["lesson"]
+    made = build(path, outputs / "lesson.html", vary={"learning_rate": [0.05, 0.5], "batch_size": "32,64",
+                                                       "seed": [0, 1]})
+    manifest = json.loads((outputs / "lesson.html.json").read_text())
+    assert manifest["vary"] == {"learning_rate": [0.05, 0.5], "batch_size": [32, 64], "seed": [0, 1]}
+    assert len(manifest["recordings_sha256"]) == 4 and manifest["click_to_start"] is None
+    plane = page_data(made.path)["plane"]
+    origin, basis = np.array(plane["origin"]), np.array(plane["basis"])
+    load(browser, made.path)
+    assert "built-in surfaces only" in browser.js("document.body.textContent")
+    with pytest.raises(RuntimeError, match="built-in surfaces"):
+        browser.js("viz.startAt(0, 0)")
+    for rate in (0.05, 0.5):
+        for batch in (32, 64):
+            for seed in (0, 1):
+                browser.js(f"viz.set({{learning_rate: {rate}, batch_size: {batch}, seed: {seed}}})")
+                recording = viz.record(with_values(scene, learning_rate=rate, batch_size=batch), seed=seed)
+                expected = coordinates(recording.params, origin, basis)
+                shown = np.array(browser.js("viz.paths()"), dtype=float)
+                assert shown.shape == expected.shape
+                scale = np.abs(expected).max()
+                assert np.abs(shown - expected).max() <= 1e-5 * scale, (rate, batch, seed)
+                command = browser.js("viz.command()")
+                assert f"--learning-rate {rate:g} --batch-size {batch} --seed {seed}" in command

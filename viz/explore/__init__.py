@@ -47,6 +47,7 @@ def build(scene_or_file, output=None, *, scene=None, vary=None, theme="light", s
     from viz.explore import grid, page
     from viz.render.theme import THEMES
     from viz.settings import DEFAULTS
+    from viz.store import manifest
     from viz.store.atomic import atomic_path
     from viz.store.outputs import cannot_write, prepare_folder
     from viz.surfaces import NAMES
@@ -78,9 +79,40 @@ def build(scene_or_file, output=None, *, scene=None, vary=None, theme="light", s
     try:
         with atomic_path(output) as temporary:
             temporary.write_text(text)
+        manifest.write(output, _manifest(output, scene_file, name, picked, recorded, surface))
     except OSError as error:
         raise cannot_write(output, error) from None
     return Explorer(output, output.stat().st_size, len(recorded.xy), len(recorded.runs), seconds, recorded.trained)
+
+
+def _manifest(output, scene_file, name, scene, recorded, surface):
+    """What the page holds and what made it, for ``<page>.json``."""
+    import hashlib
+    import platform
+    from importlib import metadata
+
+    from viz import __version__
+    from viz.store.manifest import PACKAGES
+
+    points = sum(len(loss) for loss in recorded.loss)
+    return {
+        "output": output.name,
+        "bytes": output.stat().st_size,
+        "holds": f"{len(recorded.runs)} combinations of {', '.join(recorded.values)}; {len(recorded.xy)} recorded runs "
+                 f"({len(recorded.labels)} optimizers), every recorded step: {points} points, each its plane "
+                 "coordinates and loss in float64; the contour panel as one PNG; "
+                 + ("the optimizers' update rules and the surface in JavaScript, for click to start"
+                    if surface else "no click to start (a custom surface or a model: the recorded grid only)"),
+        "versions": {"viz": __version__, "python": platform.python_version(),
+                     **{package: metadata.version(package) for package in PACKAGES}},
+        "scene_file": None if scene_file is None else str(scene_file),
+        "scene_file_sha256": None if scene_file is None else hashlib.sha256(Path(scene_file).read_bytes()).hexdigest(),
+        "scene": name,
+        "title": scene.title,
+        "vary": {key: list(values) for key, values in recorded.values.items()},
+        "click_to_start": surface,
+        "recordings_sha256": [recording.digest() for recording in recorded.recordings],
+    }
 
 
 def _check(scene, values, name):
