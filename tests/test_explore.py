@@ -109,6 +109,11 @@ def test_paths_on_the_page_are_the_recordings_at_each_value(browser, scene_file,
     scene = viz.scene.load_scenes(path)["beale"]
     made = build(path, outputs / "beale.html", vary=["learning_rate=0.001:0.1:3", "momentum=0,0.5"])
     page = made.path.read_text()
+    inline = viz.explore(path, vary={"learning_rate": "0.001:0.1:3", "momentum": [0, 0.5]})  # Jupyter: from the cache
+    assert inline.fmt == "html" and "srcdoc=" in inline._repr_html_()
+    shown_inline = json.loads(re.search(r'id="viz-data">(.*?)</script>', inline.data.decode(), re.S).group(1))
+    for key, value in page_data(made.path).items():
+        assert shown_inline[key] == value, (key, str(value)[:300], str(shown_inline[key])[:300])
     assert "http://" not in page and "https://" not in page and "default-src 'none'" in page
     browser.asked = ()
     load(browser, made.path)

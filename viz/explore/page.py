@@ -35,7 +35,8 @@ def page(grid, scene, name, scene_file, theme, surface=None):
         "paths": [{"xy": _numbers(xy.ravel()), "loss": _numbers(loss), "steps": _numbers(steps),
                    "diverged": None if diverged is None else int(diverged), "left": left}
                   for xy, loss, steps, diverged, left in zip(grid.xy, grid.loss, grid.steps, grid.diverged, grid.left)],
-        "configs": grid.configs,
+        "configs": [{**config, "config": {k: v for k, v in config["config"].items() if k != "name"}}
+                    for config in grid.configs],  # Keras' own names (sgd_29) are counters, not settings
         "view": _view(grid.plane, theme),
         "surface": surface,
         "steps": int(scene.last_step),
