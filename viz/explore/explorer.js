@@ -49,8 +49,9 @@
   var picture = new Image();
   picture.onload = function () { later(); };
   picture.src = view.image;
-  function px(x) { return (x - view.x[0]) / (view.x[1] - view.x[0]) * view.width; }
-  function py(y) { return (1 - (y - view.y[0]) / (view.y[1] - view.y[0])) * view.height; }
+  function clamp(v) { return Math.max(-1e4, Math.min(1e4, v)); }  // far outside the canvas: drawn at its edge's side
+  function px(x) { return clamp((x - view.x[0]) / (view.x[1] - view.x[0]) * view.width); }
+  function py(y) { return clamp((1 - (y - view.y[0]) / (view.y[1] - view.y[0])) * view.height); }
   function upTo(path) {  // how many of the path's points are at or before the current step
     var steps = path.steps, n = 0;
     while (n < steps.length && steps[n] <= step) n++;
@@ -202,6 +203,9 @@
       for (k in c.at) { saved[k] = chosen[k]; chosen[k] = c.at[k]; }
       var run = data.runs[cell()][c.o], path = data.paths[run], now = true;
       for (k in c.at) { if (saved[k] !== c.at[k]) now = false; chosen[k] = saved[k]; }
+      var drawn = run + (now && !clicked ? "now" : "");
+      if (c.drawn === drawn) return;  // touch only the cells that change: a swap moves the mark of two
+      c.drawn = drawn;
       c.td.style.background = shade(finals[run]);
       c.td.className = (path.diverged !== null ? "diverged " : "") + (path.left ? "left " : "") + (now && !clicked ? "now" : "");
       c.td.title = data.labels[c.o] + " " + describe(c.at) + ": final loss " +
