@@ -13,7 +13,7 @@ import types
 from viz.version import __version__
 
 PUBLIC = {"Scene": "viz.scene", "SEED_OPTIMIZERS": "viz.optimizers", "problems": None, "surfaces": None,
-          "record": "viz.record", "render": "viz.api", "show": "viz.api", "slides": "viz.api"}
+          "record": "viz.record", "render": "viz.api", "show": "viz.api", "slides": "viz.api", "explore": "viz.api"}
 __all__ = [*PUBLIC, "__version__"]
 
 
@@ -31,12 +31,13 @@ def __dir__():
 
 
 class _Viz(types.ModuleType):
-    """The package ``viz``, whose attribute ``render`` stays the function when the subpackage
-    ``viz.render`` is first imported (the import system would set it to the subpackage)."""
+    """The package ``viz``, whose attributes ``render`` and ``explore`` stay the functions when
+    the subpackages ``viz.render`` and ``viz.explore`` are first imported (the import system
+    would set them to the subpackages)."""
 
     def __setattr__(self, name, value):
-        if name in ("render", "record") and isinstance(value, types.ModuleType):
-            return  # the module stays in sys.modules; viz.render and viz.record are the functions
+        if name in ("render", "record", "explore") and isinstance(value, types.ModuleType):
+            return  # the module stays in sys.modules; viz.render, viz.record, viz.explore are the functions
         super().__setattr__(name, value)
 
 

@@ -25,7 +25,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
-           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
+           batch_size=None, start=None, jobs=1, progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
@@ -44,7 +45,9 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
     keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
     40, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
-    ``"random"`` views a model on other directions than its paths' principal ones). ``jobs``
+    ``"random"`` views a model on other directions than its paths' principal ones; learning_rate,
+    momentum, batch_size and start: one value in place of the scene's own, as the explorer's
+    command says, e.g. ``learning_rate=0.1, start=(-1, 2)``). ``jobs``
     renders a folder's scenes in that many worker processes (the same bytes as with one).
 
     Args:
@@ -81,7 +84,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
            check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
-           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", jobs=1, progress=None):
+           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
+           batch_size=None, start=None, jobs=1, progress=None):
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
     in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
     as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
@@ -122,7 +126,8 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
          font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None, hold=2.0,
          duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
          panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
-         cache=False, time_budget=None, memory_budget=None, plane="pca"):
+         cache=False, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
+         batch_size=None, start=None):
     """Record a scene and return its animation for Jupyter to display inline.
 
     An MP4 by default (``format`` or ``output``'s suffix: also webm, html for the interactive
@@ -156,6 +161,48 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
     if output is not None:
         animation.save(output)
     return animation
+
+
+def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light", steps=None, cache=True,
+            overwrite=True, progress=None):
+    """Record every combination of the ``vary`` values for one scene and write the "What if?"
+    explorer page, as ``viz explore`` does; with no ``output``, return it for Jupyter to show
+    inline (nothing written but the recording cache).
+
+    Args:
+        scene_or_file: a :class:`~viz.Scene` or a scene file.
+        output: the page, ``.html``. None: shown inline in Jupyter.
+        scene: which scene of a file with several.
+        vary: the settings and their values: ``{"learning_rate": "1e-3:1:13", "momentum": [0, 0.9]}`` or
+            ``["learning_rate=1e-3:1:13", "momentum=0,0.9"]`` (learning_rate, momentum, and for
+            models batch_size and seed; ``a:b:n`` is n rates from a to b spaced in log).
+        theme: "light" or "dark".
+        steps: a surface scene's steps instead of its own.
+        cache: reuse the recordings cached under ``outputs/.cache``.
+        overwrite: replace an existing page.
+        progress: ``progress(label)`` -> a context manager yielding a ``(done, total)`` callback.
+
+    Returns:
+        A :class:`viz.explore.Explorer` (the page's path, size, runs), or with no ``output`` an
+        :class:`Animation` that Jupyter shows.
+
+    Raises:
+        viz.errors.SpecError: a scene or option that cannot work (``OptionError`` names it).
+        viz.errors.OutputError: the page cannot be written.
+
+    Examples:
+        >>> viz.explore("scenes/logreg.py", "lesson.html", vary={"learning_rate": "1e-3:1:13"})  # doctest: +SKIP
+    """
+    from viz.explore import build  # PIL, numpy: only when this runs
+
+    if output is not None:
+        return build(scene_or_file, output, scene=scene, vary=vary, theme=theme, steps=steps, cache=cache,
+                     overwrite=overwrite, progress=progress, say=_say)
+    with tempfile.TemporaryDirectory() as folder:
+        made = build(scene_or_file, Path(folder) / "explore.html", scene=scene, vary=vary, theme=theme, steps=steps,
+                     cache=cache, progress=progress, say=_say)
+        text = made.path.read_bytes()
+    return Animation(text, "html", (1000, 900), "explorer")
 
 
 def _say(text, err=False):

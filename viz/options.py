@@ -139,6 +139,16 @@ def pair(name, kind, example):
     return read
 
 
+def point(name):
+    """A reader of a finite point such as ``"-1.5,2"`` or ``(-1.5, 2)`` -> two floats."""
+    def read(value):
+        xy = pair(name, float, "-1.5,2")(value)
+        if xy is not None and not all(map(math.isfinite, xy)):
+            raise OptionError(name, value, "is two finite numbers such as -1.5,2")
+        return xy
+    return read
+
+
 def names(value):
     """``"a,b"`` or ``("a", "b")`` -> ``("a", "b")`` (stripped, lower case, no repeats)."""
     parts = value.split(",") if isinstance(value, str) else value
@@ -331,6 +341,16 @@ TABLE = (
     Option("plane", "Recording", "pca", "A model's 2D view: the paths' principal plane, the Hessian's top two "
            "eigenvectors at the best end point, or two filter-normalized random directions (Li et al. 2018).",
            one_of("plane", PLANES), PLANES, doors=DOORS, records=True),
+    Option("learning_rate", "Recording", None, "Every optimizer at this learning rate (its own replaced too) "
+           "[default: the scene's].", number("learning_rate", 0, None, low_open=True, words="is a positive number"),
+           kind=float, records=True),
+    Option("momentum", "Recording", None, "Every optimizer that has a momentum (SGD, RMSprop) at this one "
+           "[default: each its own].", number("momentum", 0, 1, words="is a number from 0 to 1"), kind=float,
+           records=True),
+    Option("batch_size", "Recording", None, "A model's batch size [default: the scene's].",
+           number("batch_size", 1, None, int, words="is a positive whole number"), kind=int, records=True),
+    Option("start", "Recording", None, "A surface's paths start at this point, e.g. -1.5,2.", point("start"),
+           metavar="X,Y", records=True),
     Option("steps", "Recording", None, "Optimizer steps of a surface scene, instead of the scene's own.",
            number("steps", 1, None, int, words="must be a whole number of steps, at least 1"), kind=int,
            records=True),

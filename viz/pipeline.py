@@ -33,10 +33,12 @@ from viz.settings import combine
 from viz.store import cache, manifest
 from viz.store.outputs import cannot_write, distinct, prepare_folder
 from viz.tune import tune, tuned_scene
+from viz.varied import with_values
 from viz.words import describe
 
 OUTPUT_FOLDER = Path("outputs")
 CACHE = ".cache"  # under OUTPUT_FOLDER
+ONE_VALUES = ("learning_rate", "momentum", "batch_size", "start")  # options setting one value of a scene's setting
 
 
 def _silent(text, err=False):
@@ -323,8 +325,10 @@ def _checked(scene, name, options, look=None):
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
-        if hasattr(scene.problem, "check_size"):  # a surface: the scene's steps set the recording's size
-            scene.problem.check_size(scene, options["tune_lr"], option=options["steps"] is not None)
+        scene.problem.check_size(scene, options["tune_lr"], option=options["steps"] is not None)
+        values = {name: options[name] for name in ONE_VALUES if options[name] is not None}
+        if values:
+            scene = with_values(scene, **values)
         beyond = [step for step in (look.pause_at if look else ()) if step != "events" and step > scene.last_step]
         if beyond:
             raise OptionError("pause_at", ",".join(map(str, look.pause_at)),

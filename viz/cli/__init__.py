@@ -5,13 +5,13 @@ for a failure, 130 for Ctrl-C, 143 for SIGTERM; no traceback unless ``--debug`` 
 
 import sys
 import traceback
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from viz import signals
 from viz.version import __version__
+from viz.cli.terminal import progress_bars, say
 from viz.cli.options import GroupedCommand, deck_options, export_options, render_options
 from viz.errors import OptionError, SceneFailed, SpecError, VizError, said
 from viz.optimizers import SEED_OPTIMIZERS, known_names
@@ -92,37 +92,6 @@ class _Viz(click.Group):
         return (result if isinstance(result, int) else 0), None, None
 
 
-def _progress(quiet):
-    """``progress(label)``: a context manager yielding a ``(done, total)`` callback that draws a
-    bar on stderr when stderr is a terminal (and not ``quiet``); otherwise it does nothing."""
-
-    @contextmanager
-    def progress(label):
-        if quiet or not sys.stderr.isatty():
-            yield lambda done, total: None
-            return
-        bar = None
-
-        def report(done, total):
-            nonlocal bar
-            if bar is None:
-                bar = click.progressbar(length=total, label=label, file=sys.stderr, width=30)
-                bar.__enter__()
-            bar.update(done - bar.pos)
-
-        try:
-            yield report
-        finally:
-            if bar is not None:
-                bar.__exit__(None, None, None)
-
-    return progress
-
-
-def _say(text, err=False):
-    click.echo(text, err=err)
-
-
 @click.group(cls=_Viz, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="viz")
 def main():
@@ -145,9 +114,9 @@ def render(scenes, output, scene, every, quiet, jobs, **options):
     """
     from viz import pipeline, workers  # NumPy, matplotlib: only when the command runs (--help stays light)
 
-    planned = pipeline.plan(scenes, output, scene=scene, every=every, say=_say, **options)  # all checked before training
-    progress = _progress(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
-    for done, (_, report) in enumerate(workers.run(planned, options, jobs, progress, _say), 1):
+    planned = pipeline.plan(scenes, output, scene=scene, every=every, say=say, **options)  # all checked before training
+    progress = progress_bars(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
+    for done, (_, report) in enumerate(workers.run(planned, options, jobs, progress, say), 1):
         how = f"recorded in {report.record_seconds:.1f} s" if report.trained else "recording from the cache"
         counted = f"[{done}/{len(planned)}] " if len(planned) > 1 else ""
         click.echo(f"{counted}{report}; {how}, rendered in {report.render_seconds:.1f} s; "
@@ -170,7 +139,7 @@ def slides(scenes, output, title, scene, quiet, jobs, **options):
     from viz import deck  # NumPy, matplotlib: only when the command runs
 
     path, shown = deck.build(scenes, output, title=title, scene=scene, workers_count=jobs,
-                             progress=_progress(quiet or jobs > 1), say=_say, **options)
+                             progress=progress_bars(quiet or jobs > 1), say=say, **options)
     size = path.stat().st_size / 1e6
     click.echo(f"{path}: {len(shown)} scenes{' and a title slide' if title else ''}, {size:.1f} MB")
 
@@ -189,7 +158,7 @@ def export(scene_file, output, scene, **options):
     """
     from viz import pipeline  # NumPy, matplotlib: only when the command runs
 
-    path, recording = pipeline.export(scene_file, output, scene=scene, progress=_progress(True), say=_say,
+    path, recording = pipeline.export(scene_file, output, scene=scene, progress=progress_bars(True), say=say,
                                       **options)
     click.echo(f"{path}: {len(recording.names)} paths x {recording.steps + 1} points")
 
@@ -232,3 +201,8 @@ def list_optimizers():
     click.echo("SEED_OPTIMIZERS, the lesson's six:")
     for label, spec in SEED_OPTIMIZERS.items():
         click.echo(f"    {label}: {spec}")
+
+
+from viz.cli.explore import explore  # noqa: E402  (its own module: the command and its few options)
+
+main.add_command(explore)

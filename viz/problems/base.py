@@ -98,6 +98,12 @@ class Problem(ABC):
         Default: as they are."""
         return recordings
 
+    def check_size(self, scene, tune_lr=None, option=False):
+        """Raise :class:`~viz.errors.SpecError` (:class:`~viz.errors.OptionError` for the
+        ``steps`` option, when ``option``) before training if recording ``scene`` (with
+        ``tune_lr``, its grid of rates as well) would not fit in memory or time. Default:
+        nothing to refuse (a model's budgets subsample its recording instead)."""
+
     def curvature(self, seed):
         """The loss's Hessian (sharpness, top directions) and the loss for weight vectors, as a
         :class:`viz.sharpness.Curvature`; None (the default) records no sharpness."""

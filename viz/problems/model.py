@@ -174,18 +174,19 @@ class KerasModel(Problem):
             return self.joined(scene, seed, progress, seeds)
         return self.plain(scene, seed, progress, seeds)
 
-    def plain(self, scene, seed, progress=no_progress, seeds=1, every=None, view=True):
+    def plain(self, scene, seed, progress=no_progress, seeds=1, every=None, view=True, reuse=None):
         """:meth:`record` of a scene whose paths differ by optimizer only (``every``: the
         recording interval, else :func:`~viz.problems.cost.stride`'s within the budgets;
         ``view`` False: no plane, and no gradients on it, yet, for :meth:`join` to make one of
-        all paths)."""
+        all paths; ``reuse``: :func:`~viz.problems.fit.fit_each`'s compiled models)."""
         first = self.first_model(seed)
         size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
         every = every or stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets,
                                 forward_cost(first), len(self.x))
         landscape = self.landscape(first)
         configs, points, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
-                                            lambda done, total: progress(done, total * seeds), *self.fit_args(), every)
+                                            lambda done, total: progress(done, total * seeds), *self.fit_args(), every,
+                                            reuse)
         points, along = self.measured(points, landscape)
         params = points[..., :size]
         spread = {}
@@ -254,11 +255,12 @@ class KerasModel(Problem):
         every = stride(max(problem.total_steps for problem in problems), len(paths) * seeds, size + held, self.budgets,
                        forward_cost(first), len(self.x))
         total, parts = sum(problem.total_steps for problem in problems) * seeds, []
+        reuse = {} if scene.varied == "learning_rate" else None  # one compiled model per optimizer for its rates
         for path, problem in zip(paths, problems):
             before = sum(part.steps * every for part in parts) * seeds
             parts.append(problem.plain(scene.one_path(path, problem), seed,
                                        lambda done, _, before=before: progress(before + done, total), seeds, every,
-                                       view=False))
+                                       view=False, reuse=reuse))
         return join(self, scene, paths, parts, first)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
