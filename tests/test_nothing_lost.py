@@ -220,3 +220,16 @@ def test_a_scene_function_calling_sys_exit_while_recording_is_that_scenes_error(
                                   "--jobs", jobs])
     assert result.exit_code == 1
     assert f"Error: {path}, scene 'x': SystemExit: 0" in result.output
+
+
+@pytest.mark.slow  # builds an explorer grid
+def test_the_explorers_inline_json_holds_no_markup(scene_file, outputs):
+    import json
+
+    from viz.explore import build
+
+    title = "a <!--<script> b </script> & c"
+    path = scene_file(f"from viz import Scene, surfaces\nx = Scene({title!r}, surfaces.get('booth'), "
+                      "{'SGD': 'sgd', 'Adam': 'adam'}, steps=4)\n")
+    data = player_data(build(path, outputs / "x.html", vary=["learning_rate=0.01,0.05"]).path.read_text())
+    assert not set("<>&") & set(data) and json.loads(data)["title"] == title

@@ -13,7 +13,7 @@ from importlib import resources
 import numpy as np
 
 from viz.render.looks import looks
-from viz.render.writers.html import HEAD, filled
+from viz.render.writers.html import HEAD, filled, inline_json
 
 PIXELS = 560  # the contour picture's longer side, in CSS pixels (drawn at twice that)
 
@@ -46,7 +46,7 @@ def page(grid, scene, name, scene_file, theme, surface=None):
                                                            "basis": [_numbers(b) for b in grid.plane.basis]},
     }
     script = resources.files("viz.explore")
-    text = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    text = inline_json(json.dumps(data, separators=(",", ":"), allow_nan=False))
     return filled(HEAD + (script / "explorer.html").read_text(), {
         "SOURCES": "img-src data:", "SCHEME": theme.name, "TITLE": html.escape(scene.title),
         "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,
