@@ -3,8 +3,8 @@ check everything before any training, then cache, record (or tune), one shared p
 (or fit a size budget), manifest and summaries; each job returns a :class:`Report`.
 
 Options arrive as keywords spelled as on the command line (``tune_lr`` for ``--tune-lr``),
-with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked render
-:class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
+with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked
+render :class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
 ``ValueError``) for what cannot work, before anything is trained or written.
 """
 
@@ -124,8 +124,9 @@ class Job:
                                                           **dataclasses.asdict(self.options))
             still = self.options.fmt in STILLS
             described = parts[-1][0] if still else parts[0][0]  # a still shows the last part
-            told = {"story": stories[0], "looks": {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}, "still": still,
-                    "captions_file": captions_path(self.path).name if used.fmt in ("mp4", "webm") else None}
+            vtt = captions_path(self.path).name if used.fmt in ("mp4", "webm") else None
+            looked = {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}
+            told = {"story": stories[0], "looks": looked, "still": still, "captions_file": vtt}
             written = manifest.write(self.path, manifest.build(self.path, self.scene_file, self.name, self.scene,
                                                                described, used, frames, changes, extra, **told))
             tables = []
@@ -202,8 +203,8 @@ class Job:
 
 def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
-    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`); outputs not
-    named by ``output`` go into ``folder`` (default ``outputs/``). Everything
+    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`);
+    outputs not named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
     Raises :class:`~viz.errors.SpecError` (``OptionError`` for one option) or
     :class:`~viz.errors.OutputError`."""
