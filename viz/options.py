@@ -356,7 +356,6 @@ TABLE = (
 OPTIONS = {option.name: option for option in TABLE}
 DEFAULTS = {option.name: option.default for option in TABLE}
 DECKS_DECIDE = tuple(option.name for option in TABLE if "slides" not in option.doors)  # a deck's: MP4s or players
-RECORDING = tuple(option.name for option in TABLE if option.records)
 
 
 def defaults(door):
