@@ -204,8 +204,8 @@ def sleep(browser, ms):
 
 
 def until(browser, condition):
-    """Wait until the page's ``condition`` (JavaScript, with ``video`` the player's) holds: no
-    guess at how long playback takes."""
+    """Wait until the page's ``condition`` (JavaScript, with ``video`` the player's video and
+    ``vizPlayer`` its controls) holds: no guess at how long playback takes."""
     browser.js(f"""new Promise(done => {{ const video = document.querySelector("video");
         (function wait() {{ ({condition}) ? done() : setTimeout(wait, 5); }})(); }})""")
 
@@ -228,7 +228,7 @@ def test_player_plays_pauses_and_stops_on_the_last_frame(player):
         [FRAMES, FPS, pytest.approx(FRAMES / FPS, abs=0.01)]
     assert state(player) == {"frame": 0, "time": 0, "paused": True, "readout": "step 0 / 15", "scrubber": 0}
     player.js("vizPlayer.speed(0.25); vizPlayer.play()")
-    until(player, "video.currentTime > 2.5 / vizPlayer.fps")  # frame 2 or later: playing, not yet at the end
+    until(player, "vizPlayer.frame() >= 2")  # the player has shown frame 2: playing, not yet at the end
     playing = state(player)
     assert not playing["paused"] and playing["time"] < FRAMES / FPS
     assert 0 < playing["frame"] and playing["scrubber"] == playing["frame"]  # the scrubber follows playback
