@@ -47,7 +47,8 @@ def imports(name, path, known):
             elif isinstance(child, ast.ImportFrom):
                 base = child.module or ""
                 if child.level:
-                    base = ".".join(package.split(".")[:len(package.split(".")) - child.level + 1] + [base][:bool(base)])
+                    parts = package.split(".")
+                    base = ".".join(parts[:len(parts) - child.level + 1] + [base][:bool(base)])
                 targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in child.names]
             else:
                 visit(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))

@@ -189,7 +189,8 @@ def read_overlays(value):
     unknown = [name for name in chosen if name not in OVERLAYS]
     if unknown or len(set(chosen)) < len(chosen):
         what = f"unknown overlay {unknown[0]!r}" if unknown else "an overlay twice"
-        raise OptionError("overlays", ",".join(chosen), f"{what}; choose {', '.join(OVERLAYS)} or both, comma-separated")
+        raise OptionError("overlays", ",".join(chosen),
+                          f"{what}; choose {', '.join(OVERLAYS)} or both, comma-separated")
     return tuple(chosen)
 
 
@@ -377,8 +378,7 @@ TABLE = (
 )
 OPTIONS = {option.name: option for option in TABLE}
 DEFAULTS = {option.name: option.default for option in TABLE}
-DECKS_DECIDE = tuple(option.name for option in TABLE if "slides" not in option.doors)  # a deck's scenes: MP4s or players
-RECORDING = tuple(option.name for option in TABLE if option.records)
+DECKS_DECIDE = tuple(option.name for option in TABLE if "slides" not in option.doors)  # a deck's: MP4s or players
 
 
 def defaults(door):

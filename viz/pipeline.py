@@ -3,8 +3,8 @@ check everything before any training, then cache, record (or tune), one shared p
 (or fit a size budget), manifest and summaries; each job returns a :class:`Report`.
 
 Options arrive as keywords spelled as on the command line (``tune_lr`` for ``--tune-lr``),
-with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked render
-:class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
+with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked
+render :class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
 ``ValueError``) for what cannot work, before anything is trained or written.
 """
 
@@ -217,8 +217,8 @@ class Job:
 
 def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, say=_silent, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
-    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`); outputs not
-    named by ``output`` go into ``folder`` (default ``outputs/``). Everything
+    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`);
+    outputs not named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
     Two scenes whose default outputs would be one file (``a.py``'s scene ``x`` and ``a_x.py``)
     get distinct names: the later one ``a_x_1``, and ``say(text, err)`` says so.

@@ -79,7 +79,8 @@ def combine(output, keywords, writers):
     low, high = FONT_SCALES
     high = round(1 + (high - 1) * min(1.0, (width / height - MIN_ASPECT) / (ASPECTS["16:9"] - MIN_ASPECT)), 2)
     if values["font_scale"] > high:
-        raise OptionError("font_scale", values["font_scale"], f"must be between {low:g} and {high:g} at {width}x{height}")
+        raise OptionError("font_scale", values["font_scale"],
+                          f"must be between {low:g} and {high:g} at {width}x{height}")
     if values["transparent"] and not writer.transparent:
         clear = [name for name, each in writers.items() if each.transparent]
         raise OptionError("transparent", True, f"{fmt.upper()} video has no transparency; use "
