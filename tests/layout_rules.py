@@ -64,7 +64,7 @@ def read_pdf(path, width_px):
             box = tuple(scale * v for v in (min(c.x0 for c in inked), min(c.y0 for c in inked),
                                             max(c.x1 for c in inked), max(c.y1 for c in inked)))
             lines.append(Line("".join(c.get_text() for c in chars).strip(), box, inked[0].size,
-                              inked[0].fontname))
+                              inked[0].fontname.split("+")[-1]))  # (the subset's tag differs by script)
     for o in objects[: starts[0] if starts else len(objects)] + objects:
         if isinstance(o, LTCurve) and o.pts:
             curves.append([(scale * x, scale * y) for x, y in o.pts])
@@ -72,17 +72,20 @@ def read_pdf(path, width_px):
 
 
 def texts(lines):
-    """The lines grouped into texts: a line directly under the one drawn before it, in the same
-    font and size and aligned with it (left or centre), continues it. [(words, [lines])]."""
+    """The lines grouped into texts: a line drawn right after another in the same font and
+    size, aligned with it (left or centre) and just under it (or, turned, just beside it),
+    continues it. [(words, [lines])]."""
     groups = []
     for line in lines:
         if groups:
             before = groups[-1][1][-1]
-            x0, y0, x1, _ = line.box
-            bx0, by0, bx1, _ = before.box
-            aligned = abs(x0 - bx0) < 0.5 or abs((x0 + x1) - (bx0 + bx1)) < 1
-            if (line.font, line.size) == (before.font, before.size) and aligned and 0 <= by0 - line.box[3] < \
-                    0.6 * (before.box[3] - by0):
+            x0, y0, x1, y1 = line.box
+            bx0, by0, bx1, by1 = before.box
+            size = (line.font, line.size) == (before.font, before.size)
+            under = (abs(x0 - bx0) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 1) and 0 <= by0 - y1 < 0.6 * (by1 - by0)
+            beside = (abs(y0 - by0) < 0.5 or abs(y0 + y1 - by0 - by1) < 1) and 0 <= x0 - bx1 < 0.6 * (bx1 - bx0) \
+                and y1 - y0 > x1 - x0
+            if size and (under or beside):
                 groups[-1][1].append(line)
                 continue
         groups.append([line.text, [line]])
@@ -146,24 +149,34 @@ def says_value(words, value):
 
 
 def _names(words, labels):
-    """The labels ``words`` name: in full, or shortened with "…" and then only one."""
-    head = words.split(": ")[0] if ": " in words else words
-    full = [label for label in labels if label in words]
-    if full:
-        return [max(full, key=len)]
-    if "…" in head:
-        return [label for label in labels if consistent(head, label)]
-    return []
+    """The labels a shortened text (its name before ": ") can be: those it is consistent with."""
+    head = words.split(": ")[0]
+    return [label for label in labels if consistent(head, label)] if "…" in head else []
+
+
+def _mentions(words, labels):
+    """[(label, what follows it up to the next label)] for each label named in full in
+    ``words`` (a label inside a longer one's mention is that one's)."""
+    found = sorted(((at, -len(label), label) for label in labels for at in
+                    [i for i in range(len(words)) if words.startswith(label, i)]))
+    kept, end = [], -1
+    for at, _, label in found:
+        if at >= end:
+            kept.append((at, label))
+            end = at + len(label)
+    return [(label, words[at + len(label): (kept[k + 1][0] if k + 1 < len(kept) else len(words))])
+            for k, (at, label) in enumerate(kept)]
 
 
 def rule_3(lines, labels, finals):
     """Each path's final value (``finals``: its label -> the value, NaN for diverged) stated
-    by a text that names it: a list of what breaks it."""
+    by a text that names it, in full or shortened: a list of what breaks it."""
     stated = set()
     for words, _ in texts(lines):
-        names = _names(words, labels)
-        if len(names) == 1 and says_value(words[words.find(": ") + 1:] if ": " in words else words,
-                                          finals[names[0]]):
+        stated |= {label for label, rest in _mentions(words, labels) if says_value(rest, finals[label])}
+    for line in lines:
+        names = _names(line.text, labels)
+        if len(names) == 1 and ": " in line.text and says_value(line.text.split(": ", 1)[1], finals[names[0]]):
             stated.add(names[0])
     return [f"{label!r}'s final value {finals[label]:.3g} is on neither its label nor the legend"
             for label in labels if label not in stated]
@@ -173,9 +186,9 @@ def rule_5(lines, labels):
     """No text shortened to something two labels could be, no two labels shown alike: a list of
     what breaks it."""
     broken = []
-    for words, _ in texts(lines):
-        if "…" in words:
-            names = _names(words, labels)
+    for line in lines:
+        if "…" in line.text:
+            names, words = _names(line.text, labels), line.text
             if len(names) > 1:
                 broken.append(f"{words!r} could be any of {names}")
     return broken

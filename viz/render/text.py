@@ -64,3 +64,15 @@ def short_number(value, _position=None):
     """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
     text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
     return text.replace("-", "\N{MINUS SIGN}")  # as matplotlib's own tick labels write it
+
+
+def value_words(value):
+    """A path's value as the frame says it: two significant digits, one format for every
+    value (0.60 beside 0.55, 1,200), "<0.001" below a thousandth, "diverged" if not finite."""
+    if not math.isfinite(value):
+        return "diverged"
+    if 0 < value < 0.001:
+        return "<0.001"
+    rounded = float(f"{value:.2g}")
+    decimals = max(0, 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+    return f"{rounded:,.{decimals}f}".replace("-", "\N{MINUS SIGN}")
