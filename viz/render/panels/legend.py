@@ -8,6 +8,7 @@ import math
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.font_manager import FontProperties
+from matplotlib.text import Text
 
 from viz.divergence import diverged_steps
 from viz.render.panels.clip import inside
@@ -104,29 +105,40 @@ class LiveLegend:
     def animated_artists(self):
         return self.artists
 
+    @property
+    def said(self):
+        """What each entry says now."""
+        return [text.get_text() for text in self.artists[0].shown]
+
     def update(self, steps):
-        for entry, (text, count) in enumerate(zip(self.artists[0].texts, self.counts)):
+        for entry, (text, count) in enumerate(zip(self.artists[0].shown, self.counts)):
             words = self.say(entry, steps)
             text.set_text(self.words.setdefault(words, lines(words, count)))
 
 
 class _Texts(Artist):
-    """Texts of a legend drawn by this artist (animated) rather than by the legend (static):
-    they change from frame to frame; the legend keeps them hidden."""
+    """Texts drawn over a legend's own ``texts`` (which stay hidden, saying what the legend is
+    laid out for, so that a full redraw puts its columns where the first did): the same
+    look and place, their words set frame by frame (:attr:`shown`)."""
 
     def __init__(self, texts, zorder):
         super().__init__()
-        self.texts = texts
         self.set_animated(True)
         self.set_zorder(zorder)
+        self.shown = []
         for text in texts:
             text.set_visible(False)
+            shown = Text()
+            shown.update_from(text)
+            shown.set_figure(text.get_figure())
+            shown.set_transform(text.get_transform())  # the legend's own, moved when it is drawn
+            shown.set_position(text.get_position())
+            shown.set_text(text.get_text())
+            self.shown.append(shown)
 
     def draw(self, renderer):
-        for text in self.texts:
-            text.set_visible(True)
+        for text in self.shown:
             text.draw(renderer)
-            text.set_visible(False)
 
 
 def _padded(figure, text, longest, fontsize):
