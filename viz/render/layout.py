@@ -27,6 +27,7 @@ from viz.render.panels.legend import place_legend
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
+from viz.render.spacing import clear_corners, clear_of, clear_stacked
 from viz.render.text import fit
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
@@ -90,6 +91,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         right = 0.97 - max(2.3, 0.25 * inches) * scale / inches  # the curves: a narrower column
         panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
                                                              top - bottom))]
+        bar = panels[0].bar
     elif options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
                                  recording, theme, options.camera)]
@@ -97,6 +99,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         contour_ax = figure.add_axes(box)
         colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
         panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, options.trail)]
+        bar = colorbar_ax
         for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
         fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0], max_lines=2)
@@ -114,6 +117,10 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves + strip
+    column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
+    if options.view == "2d":  # the curves' labels clear of the colour bar's
+        clear_of(figure, [bar], column)
+    clear_stacked(figure, column)
     if options.extras:
         panels += extra_panels(figure, row, recording, options.extras, theme, scale, columns)
     if readout:
@@ -128,6 +135,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
                 if recording.spread and options.layout != "grid" else None)
     counter.set_text(counter_words)
     fit(counter, 0.98 - right)
+    clear_corners(figure)
     return Layout(figure, panels, counter, end_card, band, legend)
 
 

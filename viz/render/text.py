@@ -60,6 +60,33 @@ def short(name, limit=LONGEST_NAME):
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
+def shortened(name, others=(), limit=LONGEST_NAME):
+    """``name`` in at most ``limit`` characters, with "…" where it was cut, and never to
+    something one of ``others`` could be too: the words that tell it apart (often its end:
+    "SGD mom…nesterov" beside "SGD momentum=0.3") are kept."""
+    if len(name) <= limit:
+        return name
+    rivals = [other for other in others if other != name]
+    words = [name[i:] for i in range(len(name) - 1, 0, -1) if name[i - 1] == " "]  # whole last words first
+    for tail in ["", *words, *(name[-k:] for k in range(1, limit - 3))]:
+        head = name[: max(limit - 1 - len(tail), 0)].rstrip()
+        cut = f"{head}…{tail}"
+        if len(head) >= 3 and len(cut) <= limit and not any(_could_be(cut, other) for other in rivals):
+            return cut
+    return short(name, limit)
+
+
+def _could_be(cut, name):
+    """Whether ``cut`` (a name shortened with "…") could be ``name``: its pieces in order."""
+    at = 0
+    for piece in cut.split("…"):
+        found = name.find(piece.strip(), at)
+        if found < 0:
+            return False
+        at = found + len(piece.strip())
+    return True
+
+
 def short_number(value, _position=None):
     """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
     text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"

@@ -8,7 +8,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.transforms import IdentityTransform
 
 from viz.render.panels.paths import labels_and_styles, path_styles
-from viz.render.text import short, value_words
+from viz.render.text import shortened, value_words
 
 GAP = 5  # pixels between a head's edge and its label
 APART = 3  # pixels between two labels, or a label and another head
@@ -37,7 +37,7 @@ class DirectLabels:
             text = ax.text(0, 0, "", fontsize="small", color=theme.ink, animated=True, zorder=7, clip_on=False,
                            bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "alpha": 0.8,
                                  "edgecolor": styles[path]["color"], "linewidth": 1.4})
-            text.name = short(recording.names[path])
+            text.name = shortened(recording.names[path], labels)
             self.texts.append(text)
         renderer = ax.figure.canvas.get_renderer()
         self.sizes = []  # each label's box (its frame's padding in) with a 5-character number, and a digit's width

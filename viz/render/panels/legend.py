@@ -134,6 +134,7 @@ class _Texts(Artist):
             shown.set_transform(text.get_transform())  # the legend's own, moved when it is drawn
             shown.set_position(text.get_position())
             shown.set_text(text.get_text())
+            shown.set_visible(True)
             self.shown.append(shown)
 
     def draw(self, renderer):
