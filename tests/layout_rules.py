@@ -83,8 +83,8 @@ def texts(lines):
             x0, y0, x1, y1 = line.box
             bx0, by0, bx1, by1 = before.box
             size = (line.font, line.size) == (before.font, before.size)
-            under = (abs(x0 - bx0) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 3) and 0 <= by0 - y1 < 0.6 * (by1 - by0)
-            beside = (abs(y0 - by0) < 0.5 or abs(y0 + y1 - by0 - by1) < 3) and 0 <= x0 - bx1 < 0.6 * (bx1 - bx0) \
+            under = (abs(x0 - bx0) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 3) and -1 < by0 - y1 < 0.6 * (by1 - by0)
+            beside = (abs(y0 - by0) < 0.5 or abs(y0 + y1 - by0 - by1) < 3) and -1 < x0 - bx1 < 0.6 * (bx1 - bx0) \
                 and y1 - y0 > x1 - x0
             if size and (under or beside):
                 groups[-1][1].append(line)
@@ -262,12 +262,12 @@ def generated(seed, quick=False):
     """A scene and render keywords drawn from ``seed``: a surface (mostly) or a tiny Keras
     model, 1–8 optimizers (now and then one optimizer's learning-rate fan) labelled in several
     scripts, 16:9 or 4:3, either theme, a font scale from 0.75 to 1.5, now and then other
-    panels or the grid. ``quick``: surfaces only, at most 4 optimizers and 10 steps."""
+    panels or the grid. ``quick``: surfaces only, at most 3 optimizers and 10 steps."""
     from viz import Scene, surfaces
 
     rng = random.Random(seed)
-    model = not quick and rng.random() < 0.08  # (a model costs seconds an optimizer to trace)
-    count = rng.randint(1, 3 if model else 4 if quick else 8)
+    model = not quick and rng.random() < 0.04  # (a model costs seconds an optimizer to trace)
+    count = rng.randint(1, 3 if model or quick else 8)
     optimizers = {}
     if count >= 3 and rng.random() < 0.2:  # a fan: "SGD lr 0.01", "SGD lr 0.1", ...
         kind = rng.choice(OPTIMIZERS[:4])
@@ -289,7 +289,7 @@ def generated(seed, quick=False):
         if rng.random() < 0.4:
             keywords["panels"] = "contour,curves,boundary"
     else:
-        problem, steps = surfaces.get(rng.choice(SURFACES)), rng.randint(6, 10 if quick else 30)
+        problem, steps = surfaces.get(rng.choice(SURFACES)), rng.randint(6, 10 if quick else 16)
         chosen = rng.random()  # (not yet the 3D view: its tick labels crowd, see the report of issue 28)
         if chosen < 0.1 and len(optimizers) > 1:
             keywords["layout"] = "grid"

@@ -31,7 +31,7 @@ def clear_corners(figure, room=2 * ROOM):
     and the y tick labels left out that would touch an x tick label of their axes (at the
     corner both axes start from); a PDF draws text a little larger than the frame, hence the
     wider room. 3D axes get four ticks an axis."""
-    from matplotlib.ticker import AutoLocator, MaxNLocator
+    from matplotlib.ticker import AutoLocator, MaxNLocator, NullFormatter
 
     for ax in figure.axes:
         if ax.name == "3d":
@@ -50,6 +50,11 @@ def clear_corners(figure, room=2 * ROOM):
                 break
             ax.xaxis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
             ax.xaxis._update_ticks()
+        minor = [t.label1.get_window_extent(renderer) for t in ax.yaxis.get_minor_ticks()
+                 if t.label1.get_visible() and t.label1.get_text()]
+        every = sorted(minor + [t.get_window_extent(renderer) for t in _shown(ax.yaxis)], key=lambda box: box.y0)
+        if minor and any(_apart(a, b) < room for a, b in zip(every, every[1:])):
+            ax.yaxis.set_minor_formatter(NullFormatter())  # a log axis' in-between labels: only the decades
         xs = [t.get_window_extent(renderer) for t in _shown(ax.xaxis)]
         for label in _shown(ax.yaxis):
             if any(_apart(box, label.get_window_extent(renderer)) < room for box in xs):
