@@ -7,6 +7,7 @@ import pytest
 import viz
 from tests.layout_rules import finals, generated, read_pdf, rule_1, rule_3, rule_5
 from viz import pipeline
+from viz.errors import SpecError
 
 FAST, SLOW = 20, 200
 
@@ -24,6 +25,13 @@ def rendered(seed, tmp_path, monkeypatch, quick=False):
 
 
 def check(seed, tmp_path, monkeypatch, quick=False):
+    scene, keywords = generated(seed, quick)
+    cjk = sorted({c for text in [scene.title, *scene.optimizers] for c in text if "\u3040" <= c <= "\u9fff"})
+    if cjk:  # rule 6: refused before training, naming the characters
+        with pytest.raises(SpecError) as error:
+            viz.render(scene, tmp_path / "frame.pdf", last_frame=True, **keywords)
+        assert all(f"{c} (U+{ord(c):04X})" in str(error.value).splitlines()[-1] for c in cjk[:8])
+        return
     scene, keywords, recording, lines, curves, page = rendered(seed, tmp_path, monkeypatch, quick)
     labels = list(recording.names)
     broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_5(lines, labels)
@@ -39,3 +47,17 @@ def test_rules_hold(seed, tmp_path, monkeypatch):
 @pytest.mark.parametrize("seed", range(FAST, FAST + SLOW))
 def test_rules_hold_on_many(seed, tmp_path, monkeypatch):
     check(seed, tmp_path, monkeypatch)
+
+
+def test_text_the_font_cannot_draw_is_refused_before_training(tmp_path, monkeypatch):
+    """Rule 6: a label in Japanese would be empty boxes: refused before anything is trained,
+    the message naming the characters and their codes."""
+    from viz import Scene, surfaces
+    from viz.errors import SpecError
+
+    scene = Scene(title="Größe über Täler", problem=surfaces.get("booth"), optimizers={"SGD": "sgd", "最適化 Adam": "adam"},
+                  steps=5)
+    with pytest.raises(SpecError) as error:
+        viz.render(scene, tmp_path / "x.png", last_frame=True)
+    last = str(error.value).splitlines()[-1]
+    assert "最 (U+6700)" in last and "適 (U+9069)" in last and "化 (U+5316)" in last and "Ö" not in last

@@ -313,6 +313,10 @@ def _checked(scene, name, options, look=None):
         _check_varied(scene, options, look)
         if options["plane"] != "pca":
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
+        if look is not None:
+            from viz.render.text import check_glyphs
+
+            check_glyphs([scene.title, *scene.optimizers, *(scene.captions or {}).values()])
         if look is not None and "rates" in look.extras:
             from viz.render.panels.range_test import check_scene
 

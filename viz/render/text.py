@@ -103,3 +103,20 @@ def value_words(value):
     rounded = float(f"{value:.2g}")
     decimals = max(0, 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
     return f"{rounded:,.{decimals}f}".replace("-", "\N{MINUS SIGN}")
+
+
+def check_glyphs(texts):
+    """Raise :class:`~viz.errors.SpecError` if any of ``texts`` (a scene's title, labels,
+    captions) has a character the frame's font (DejaVu Sans, matplotlib's) has no glyph for:
+    it would be drawn as an empty box. The message ends with the characters and their codes."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from viz.errors import SpecError
+
+    drawn = set(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+    missing = sorted({c for text in texts for c in str(text) if ord(c) not in drawn and not c.isspace()})
+    if missing:
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8]) + (", ..." if len(missing) > 8 else "")
+        raise SpecError("the frame's font, DejaVu Sans, has no glyph for these characters (Chinese, Japanese and "
+                        f"Korean among them), which would be drawn as empty boxes: use other words for {shown}")
