@@ -117,3 +117,18 @@ def test_mp4_at_a_size_not_a_multiple_of_16_is_that_size(small, tmp_path):
     reader = imageio_ffmpeg.read_frames(str(path))
     meta = next(reader)
     assert tuple(meta["size"]) == (160, 90) and sum(1 for _ in reader) == small.steps + 1
+
+
+def test_the_gif_palette_keeps_white_and_greys_exactly(recorded):
+    """Point 25 of issue 28: a median cut averaged the contours' greys into tinted ones and
+    Pillow's lookup took white for 252 grey: the colours that cover a frame stay as they are."""
+    from viz.render.frames import Frames
+    from viz.render.options import Options
+    from viz.render.writers.gif import indices, palette
+
+    frame = Frames(recorded, "gif", options=Options(size=(320, 180)))[0].copy()
+    table = palette([frame], ["#0072b2"])
+    back = np.reshape(table.getpalette(), (-1, 3))[indices(np.ascontiguousarray(frame[..., :3]), table)]
+    colours, counts = np.unique(frame[..., :3].reshape(-1, 3), axis=0, return_counts=True)
+    for colour in colours[counts >= 0.001 * counts.sum()]:  # the ground, the contours' fills
+        assert (back[(frame[..., :3] == colour).all(axis=-1)] == colour).all(), colour

@@ -25,6 +25,7 @@ from viz.render.a11y import Meter
 from viz.render.animation import captions_path, render, render_within, transcript_path
 from viz.render.looks import as_json, looks
 from viz.render.options import STILLS, Options
+from viz.render.text import check_glyphs
 from viz.render.theme import THEMES
 from viz.render.wcag import enforce, section
 from viz.render.writers import WRITERS
@@ -338,6 +339,9 @@ def _checked(scene, name, options, look=None):
         _check_varied(scene, options, look)
         if options["plane"] != "pca":
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
+        if look is not None:
+
+            check_glyphs([scene.title, *scene.optimizers, *(scene.captions or {}).values()])
         if look is not None and "rates" in look.extras:
             from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
 
