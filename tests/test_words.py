@@ -31,6 +31,7 @@ def test_numbers_keep_two_significant_digits_and_never_read_zero():
     assert [number(v) for v in (0.14, 2.93e-05, 0.0, 123.4, 0.001234, 9.99, 0.996, 12345.0, float("nan"))] == \
         ["0.14", "2.9e-05", "0", "120", "0.0012", "10", "1.0", "1.2e+04", "not a number"]
     assert all(number(v) not in ("0.00", "0.0") for v in (1e-9, 4e-4, 1e-3))
+    assert [number(v) for v in (0.0009996, 9999.9, -0.0347)] == ["0.0010", "1.0e+04", "-0.035"]
 
 
 def test_the_words_say_what_the_recording_holds(wild):
