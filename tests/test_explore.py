@@ -240,3 +240,22 @@ def test_the_page_works_in_firefox_too(scene_file, outputs):
         assert firefox.js("location.hash") == "#learning_rate=0.001&momentum=0.5&step=7&start=-1,2"
     finally:
         firefox.close()
+
+
+@pytest.mark.slow
+def test_a_surface_with_several_starts_shows_each_optimizer_from_each(scene_file, outputs):
+    path = scene_file("""
+from viz import Scene, surfaces
+two = Scene(title="two", problem=surfaces.get("himmelblau", start=[(0.0, 0.0), (-0.5, -1.5)]),
+            optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.01, steps=10)
+""", name="two.py")
+    scene = viz.scene.load_scenes(path)["two"]
+    data = page_data(build(path, outputs / "two.html", vary=["learning_rate=0.01,0.02"]).path)
+    assert data["labels"] == ["SGD, start 1", "SGD, start 2", "Adam, start 1", "Adam, start 2"]
+    assert data["optimizers"] == ["SGD", "SGD", "Adam", "Adam"]
+    for cell, rate in enumerate((0.01, 0.02)):
+        recording = viz.record(with_values(scene, learning_rate=rate))
+        assert len(recording.names) == 4
+        for o, run in enumerate(data["runs"][cell]):
+            xy = np.array(data["paths"][run]["xy"], dtype=float).reshape(-1, 2)
+            np.testing.assert_allclose(xy, recording.params[o], rtol=1e-12, atol=1e-15)

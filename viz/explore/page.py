@@ -22,14 +22,15 @@ def page(grid, scene, name, scene_file, theme, surface=None):
     """The page's HTML for ``grid`` (:class:`viz.explore.grid.Grid`) of ``scene`` (named
     ``name``, from ``scene_file`` or a Scene object when None) in ``theme``; ``surface`` the
     built-in surface's name when clicks can start the optimizers there."""
-    styles = looks(grid.labels, theme)
+    styles = looks(grid.optimizers, theme)  # an optimizer's look on every start's path
     data = {
         "title": scene.title,
         "settings": [{"name": key, "values": list(values), "own": _own(scene, key)}
                      for key, values in grid.values.items()],
         "labels": list(grid.labels),
+        "optimizers": list(grid.optimizers),
         "looks": [{"color": styles[label]["color"], "dash": _dash(styles[label]["linestyle"])}
-                  for label in grid.labels],
+                  for label in grid.optimizers],
         "runs": grid.runs,
         "paths": [{"xy": _numbers(xy.ravel()), "loss": _numbers(loss), "steps": _numbers(steps),
                    "diverged": None if diverged is None else int(diverged), "left": left}
