@@ -215,7 +215,7 @@ def small_runs(monkeypatch, reader_folder, shared_cache):
     from viz import pipeline, tune
     from viz.problems import cost
     from viz.record import record
-    from viz.options import pause_steps
+    from viz.choices import pause_steps
 
     chosen, plan = pipeline._chosen, pipeline.plan
 

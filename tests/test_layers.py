@@ -14,7 +14,7 @@ LAYERS = {  # module (or package prefix) -> layer; higher imports lower, never t
     "viz.tune": 4,
     "viz.recording": 3, "viz.plane": 3, "viz.events": 3, "viz.sharpness": 3, "viz.line": 3, "viz.optimizers": 3,
     "viz.varied": 3, "viz.divergence": 3, "viz.spread": 3, "viz.words": 3,
-    "viz.options": 2, "viz.settings": 2,
+    "viz.options": 2, "viz.choices": 2, "viz.settings": 2,
     "viz.errors": 1, "viz.version": 1, "viz.backend": 1, "viz.signals": 1, "viz.store.atomic": 1,  # utilities every layer uses
 }
 APART = [("viz.store", "viz.render"), ("viz.store", "viz.problems"), ("viz.problems", "viz.render"),

@@ -9,7 +9,7 @@ from viz.render.options import Options
 from viz.render.frames import Frames
 from viz.render.panels import path_styles
 from viz.render.options import CLEAR_FORMATS, DEFAULT_FPS, FORMATS, STILLS
-from viz import options
+from viz import choices
 from viz.render.theme import THEMES
 from viz.render.writers import WRITERS
 from viz.render.writers.gif import delays as gif_delays
@@ -72,8 +72,8 @@ def test_gif_frames_size_timing_and_one_palette(recorded, tmp_path):
 
 def test_the_registry_holds_what_each_format_is():
     """The format tables that options, the CLI and the notebook read all come from the registry."""
-    assert FORMATS == ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html") == options.FORMATS  # the table's
-    assert tuple(THEMES) == options.THEMES
+    assert FORMATS == ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html") == choices.FORMATS  # the table's
+    assert tuple(THEMES) == choices.THEMES
     assert STILLS == ("png", "svg", "pdf") and CLEAR_FORMATS == ("gif", "png", "svg", "pdf", "frames")
     assert DEFAULT_FPS == {"gif": 25, "mp4": 30, "webm": 30, "frames": 25, "html": 30}
     assert {fmt: writer.mime for fmt, writer in WRITERS.items()} == {

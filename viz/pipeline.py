@@ -18,7 +18,8 @@ from viz import spread
 from viz.divergence import diverged_steps
 from viz.errors import OptionError, OutputError, SpecError
 from viz.optimizers import with_rate
-from viz.options import LARGEST_SEED, defaults, read
+from viz.choices import LARGEST_SEED
+from viz.options import defaults, read
 from viz.problems.cost import Budgets
 from viz.record import record
 from viz.render.a11y import Meter

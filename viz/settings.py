@@ -7,7 +7,8 @@ settings. Plain Python: the writers' facts are handed in, so nothing here import
 import math
 
 from viz.errors import OptionError
-from viz.options import ASPECTS, FONT_SCALES, MAX_DURATION, MIN_FRAMES, QUALITIES, TABLE, read
+from viz.choices import ASPECTS, FONT_SCALES, MAX_DURATION, MIN_FRAMES, QUALITIES
+from viz.options import TABLE, read
 
 # --beamer: frames for LaTeX's animate package that keep one 16:9 slide of the lesson under 10 MB
 # (a frame of 854x480 is ~95 KB in the PDF); an option given as well wins, --max-frames only lower
