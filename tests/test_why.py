@@ -153,7 +153,9 @@ def test_the_hessian_and_random_planes(small):
                            dataclasses.replace(small, plane=hessian))
     readout.update(np.full(len(small.names), small.steps))
     assert hessian.explained < 0.8 and readout.text.get_text().startswith(
-        f"⚠ this plane holds only {hessian.explained:.0%}")
+        f"⚠ this view shows only {hessian.explained:.0%}")
+    words = readout.text.get_text()  # in a student's words (issue 28, point 23): no "plane", no "variance", not bold
+    assert "plane" not in words and "variance" not in words and readout.text.get_fontweight() == "normal"
 
 
 def test_sharpness_plane_and_lines_are_saved_loaded_and_exported(small, tmp_path):
