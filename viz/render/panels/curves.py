@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from viz.render.panels.paths import path_styles
-from viz.render.text import value_words
+from viz.render.text import fit, lines, value_words
 from viz.render.theme import LIGHT
 from viz.spread import bands
 
@@ -82,6 +82,18 @@ class OffScale:
             with np.errstate(invalid="ignore"):
                 self.peak = np.fmax.accumulate(np.where(self.values > high, self.values, np.nan), axis=1)
                 self.trough = np.fmin.accumulate(np.where(self.values < low, self.values, np.nan), axis=1)
+            self.count = 1
+            words = self.words(np.full(len(self.peak), self.peak.shape[1] - 1))  # the most it says: at the end
+            if words:
+                self.text.set_text(words)
+                fit(self.text, self.ax.get_position().width * 0.96, max_lines=2)  # within its panel
+                self.count = self.text.get_text().count("\n") + 1
+        words = self.words(steps)
+        self.text.set_text(lines(words, self.count))
+        self.text.set_visible(bool(words))
+
+    def words(self, steps):
+        """What the text says with the curves drawn up to ``steps``."""
         paths = np.arange(len(self.peak))
         at = np.clip(np.asarray(steps), 0, self.peak.shape[1] - 1)
         shown = np.asarray(steps) >= 0
@@ -91,8 +103,7 @@ class OffScale:
             said.append(f"\N{UPWARDS ARROW} off scale: up to {value_words(np.nanmax(peak))}")
         if np.isfinite(trough).any():
             said.append(f"\N{DOWNWARDS ARROW} off scale: down to {value_words(np.nanmin(trough))}")
-        self.text.set_text("\n".join(said))
-        self.text.set_visible(bool(said))
+        return "  ".join(said)
 
 
 def _crosses(ax, x, values, diverged, styles, theme):
