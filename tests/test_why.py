@@ -4,6 +4,7 @@ the honest plane against NumPy, other planes, and the sharpness, range-test and 
 import dataclasses
 
 import numpy as np
+from matplotlib.colors import to_rgba
 import pytest
 
 from viz import Scene, plane, record, surfaces
@@ -220,6 +221,9 @@ def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
         final = fan.loss[[path for _, path in fan_paths], -1]
         assert panel.bests[index].get_data()[0][0] == rates[int(np.argmin(final))]
         assert panel.words[index].get_text() == f"{label} best: lr {rates[int(np.argmin(final))]:g}"
+        shown = [tuple(colour) for colour in panel.points[index].get_facecolors()]  # each rate in its path's colour
+        assert len(set(shown)) == len(fan_paths) == 3 and shown == [tuple(to_rgba(panel.colours[path]))
+                                                                    for _, path in fan_paths]
     box = panel.lines[0].axes.get_window_extent()
     region = (slice(int(first.shape[0] - box.y1), int(first.shape[0] - box.y0)), slice(int(box.x0), int(box.x1)))
     assert np.any(first[region] != last[region])
