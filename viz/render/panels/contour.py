@@ -50,7 +50,9 @@ class ContourPanel(PathPanel):
                  + (f", seed {recording.spread['seeds'][0]}" + ("" if cell else " (in front)") if recording.spread else ""))
         low, high = np.array(self.view).T
         self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread and not cell else None
-        add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False,
+        marks, marks_label = _marks_in_view(plane, self.view, grid_x, grid_y, grid_loss) if zoomed else \
+            (plane.marks, plane.marks_label)
+        add_keys(ax, starts, label, marks, marks_label, theme, clip=False,
                  extra=[self.seeds.key] if self.seeds else (), at=keys_at)
         named = [path.get("initializer") for path in recording.meta.get("paths", [])]
         if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
@@ -125,3 +127,20 @@ class ContourPanel(PathPanel):
         super().update(steps)
         if self.labels:
             self.labels.update(steps)
+
+
+def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
+    """The marks a zoomed contour panel shows, and their key's words: the lowest loss of the
+    view's own grid (``grid_*``) where the plane marks its lowest point, else the plane's
+    marks (a surface's minima) that lie in ``view``: nothing is drawn outside the panel."""
+    if plane.marks_label.startswith("lowest"):
+        row, column = np.unravel_index(np.nanargmin(grid_loss), grid_loss.shape)
+        (x0, x1), (y0, y1) = view
+        x, y = np.clip(grid_x[column], x0, x1), np.clip(grid_y[row], y0, y1)
+        edge = row in (0, len(grid_y) - 1) or column in (0, len(grid_x) - 1) or (x, y) != (grid_x[column],
+                                                                                      grid_y[row])
+        return np.array([[x, y]]), "lowest in view, at edge" if edge else "lowest loss in view"
+    marks = np.reshape(plane.marks, (-1, 2))
+    (x0, x1), (y0, y1) = view
+    inside = (marks[:, 0] >= x0) & (marks[:, 0] <= x1) & (marks[:, 1] >= y0) & (marks[:, 1] <= y1)
+    return marks[inside], plane.marks_label
