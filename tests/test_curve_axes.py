@@ -96,3 +96,22 @@ def test_a_curve_off_its_panel_is_said_with_its_value():
     assert not panel.off.text.get_visible()  # not yet: nothing tells the future
     panel.update([60, 60])
     assert panel.off.text.get_visible() and panel.off.text.get_text() == "\N{UPWARDS ARROW} off scale: up to 40"
+
+
+def test_long_runs_thin_the_history_markers():
+    """Issue 28, point 11: 2,000 epochs of one step each draw no History markers (the line
+    says the same), 200 epochs of five steps at most 40 (one every fifth epoch)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from viz.render.panels.curves import MARKS, CurvePanel
+
+    loss = np.exp(-np.arange(2001) / 500)[None]
+    ax = FigureCanvasAgg(Figure()).figure.add_subplot()
+    panel = CurvePanel(ax, ["GD"], loss, "training loss", steps_per_epoch=1, per_epoch=loss[:, 1:])
+    assert panel.marks == []
+    ax = FigureCanvasAgg(Figure()).figure.add_subplot()
+    panel = CurvePanel(ax, ["SGD"], loss[:, :1001], "training loss", steps_per_epoch=5, per_epoch=loss[:, 5:1001:5])
+    panel.update([1000])
+    epochs = panel.marks[0].get_xdata()
+    assert len(epochs) == MARKS and list(epochs[:2]) == [5, 10]

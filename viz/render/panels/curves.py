@@ -12,6 +12,9 @@ from viz.render.theme import LIGHT
 from viz.spread import bands
 
 
+MARKS = 40  # Keras History markers on a curve at most: more would bury the lines (every n-th epoch's)
+
+
 class CurvePanel:
     """One learning curve per path, drawn up to the current step: a thin line for the value
     after every step and, optionally, Keras' History per epoch as markers at epoch ends (joined
@@ -40,7 +43,7 @@ class CurvePanel:
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
                             animated=True)
             self.lines.append(line)
-            if per_epoch is not None:
+            if per_epoch is not None and (by_epoch or steps_per_epoch != 1):  # (an epoch of one step: the line says it)
                 mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
                                 markeredgecolor=theme.halo, markeredgewidth=1.0, clip_on=False, animated=True,
                                 linestyle=style["linestyle"] if by_epoch else "none", linewidth=1.6,
@@ -57,11 +60,14 @@ class CurvePanel:
             line.set_data(self.x[path, : step + 1], self.per_step[path, : step + 1])
         for path, cross in self.crosses.items():
             cross.set_visible(bool(steps[path] >= self.diverged[path]))
+        every = max(1, math.ceil(self.per_epoch.shape[1] / MARKS)) if self.marks else 1
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
             epochs_done = int(np.floor(self.x[path, step] + 1e-9)) if step >= 0 else 0
             values = self.per_epoch[path, :epochs_done]
             low, high = mark.axes.get_ylim()  # a marker off the axis is not drawn over what lies beyond it
-            mark.set_data(np.arange(1, epochs_done + 1), np.where((values >= low) & (values <= high), values, np.nan))
+            shown = np.where((values >= low) & (values <= high), values, np.nan)
+            epochs = np.arange(1, epochs_done + 1)
+            mark.set_data(epochs[every - 1::every], shown[every - 1::every])  # at most MARKS of them
 
 
 class OffScale:
