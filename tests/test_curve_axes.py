@@ -4,6 +4,7 @@ twice side by side."""
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from viz import Scene, record, surfaces
@@ -76,10 +77,6 @@ def test_a_curve_off_its_panel_is_said_with_its_value():
     """Rule 2 of the layout: a loss above 1 on the lesson's 0-1 axes (an initializer's outlier,
     1.77 -> 1.36) widens the axis; a curve that still runs off it (a first step at 40) gets
     "off scale" and its value at the panel's top, from the step it does."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from viz.render.panels.curves import CurvePanel
 
     steps = np.arange(61)
     outlier = 1.36 + 0.41 * np.exp(-steps / 20)
@@ -101,10 +98,7 @@ def test_a_curve_off_its_panel_is_said_with_its_value():
 def test_long_runs_thin_the_history_markers():
     """Issue 28, point 11: 2,000 epochs of one step each draw no History markers (the line
     says the same), 200 epochs of five steps at most 40 (one every fifth epoch)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    from viz.render.panels.curves import MARKS, CurvePanel
+    from viz.render.panels.curves import MARKS
 
     loss = np.exp(-np.arange(2001) / 500)[None]
     ax = FigureCanvasAgg(Figure()).figure.add_subplot()

@@ -18,6 +18,7 @@ from viz.render.panels.honesty import PlaneReadout
 from viz.render.panels.line import LinePanel
 from viz.render.panels.range_test import RangeTestPanel
 from viz.render.panels.sharpness import SharpnessPanel, limits
+from viz.render.text import short_number
 from viz.sharpness import LessonCurvature, SurfaceCurvature, stability_limit
 
 from conftest import one_error_line
@@ -309,3 +310,18 @@ def test_lanczos_and_the_time_budget_on_known_matrices():
     budget.seconds = 60 * point
     assert budget.sharpness(path)[1] == 1
     np.testing.assert_allclose(sharpness[0, computed], 5.0, rtol=1e-3)
+
+
+def test_stability_limits_look_like_no_path_and_say_their_value(small):
+    """Issue 28, point 12: a path on its limit must stay visible, so the limit's line style is
+    none of the paths' own, and its value is written beside it."""
+    from viz.render.looks import DASHES
+    from viz.render.panels.sharpness import LIMIT_DASH
+
+    frames = Frames(small, "s", options=Options(size=SIZE, extras=("sharpness",)))
+    panel = next(p for p in frames.panels if isinstance(p, SharpnessPanel))
+    ax = panel.lines[0].axes
+    bounds = [bound for bound in limits(small) if bound is not None]
+    assert LIMIT_DASH not in DASHES and bounds
+    said = {text.get_text() for text in ax.texts}
+    assert all(short_number(bound) in said for bound in bounds[:1])

@@ -10,10 +10,11 @@ from viz.divergence import diverged_steps
 from viz.render.panels.curves import _crosses
 from viz.render.panels.paths import path_styles
 from viz.render.path_info import number_rate, optimizer_config, paths_of
-from viz.render.text import fit
+from viz.render.text import fit, short_number
 from viz.render.theme import LIGHT
 from viz.sharpness import PRECONDITIONED, stability_limit
 
+LIMIT_DASH = (0, (1, 4))  # the stability limits' dots: no path's line style (viz.render.looks.DASHES)
 CAP = 1e4  # the axis ends this many times above the highest start value or limit: higher is a blow-up
 
 
@@ -58,14 +59,20 @@ class SharpnessPanel:
         else:
             room = 0.08 * (high - low) or 1.0
             ax.set_ylim(low - room, high + room)
+        labelled = []
         for style, bound in zip(styles, bounds):
-            if bound is not None:
-                ax.axhline(bound, color=style["color"], linestyle=(0, (1.5, 1.5)), linewidth=1.6, zorder=1.5)
+            if bound is not None:  # thin and sparsely dotted: no path's style (a path on its limit stays seen)
+                ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
+                if not any(abs(bound - other) <= 0.15 * max(abs(other), 1e-12) for other in labelled):
+                    labelled.append(bound)
+                    ax.annotate(short_number(bound), (1, bound), xycoords=("axes fraction", "data"), xytext=(-3, 1),
+                                textcoords="offset points", va="bottom", ha="right", fontsize="x-small",
+                                color=style["color"])  # inside its panel, over its line's right end
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
         notes = []
         if lines:
-            notes.append("dotted: stability limits (2/lr)")
+            notes.append("sparse dots: stability limits (2/lr), valued at the right")
         if free:
             notes.append(f"not bound: {', '.join(free)}")
         schedules = [p["optimizer"] for p, bound in zip(paths_of(recording), bounds)
