@@ -148,6 +148,10 @@ def test_the_hessian_and_random_planes(small):
     random = with_curvature(small, curvature, "random", seed=3).plane
     assert random.kind == "random" and "random direction" in random.axis_labels[1]
     assert np.all(random.basis[:, 4] == 0)  # the bias has no direction (Li et al.)
+    from viz.render.panels.contour import overlapping  # shares that do not add up say so (issue 28, point 8)
+    said = Frames(dataclasses.replace(small, plane=random), "r", options=Options(size=SIZE)).panels[0].lines[0].axes
+    assert overlapping(random) and not overlapping(hessian)
+    assert "do not add up" in said.get_ylabel().replace("\n", " ")
     np.testing.assert_allclose(np.linalg.norm(random.basis[:, :4], axis=1), np.linalg.norm(best[:4]), rtol=1e-12)
     least = np.linalg.lstsq(random.basis.T, (small.params - random.origin).reshape(-1, 5).T, rcond=None)[0].T
     np.testing.assert_allclose(random.xy.reshape(-1, 2), least, rtol=1e-8, atol=1e-12)  # not orthonormal: least squares

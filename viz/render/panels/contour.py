@@ -70,7 +70,7 @@ class ContourPanel(PathPanel):
         ax.set_xlim(*self.view[0])
         ax.set_ylim(*self.view[1])
         ax.set_xlabel(plane.axis_labels[0])
-        ax.set_ylabel(plane.axis_labels[1])
+        ax.set_ylabel(plane.axis_labels[1] + (OVERLAP if overlapping(plane) else ""))
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
@@ -144,3 +144,16 @@ def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
     (x0, x1), (y0, y1) = view
     inside = (marks[:, 0] >= x0) & (marks[:, 0] <= x1) & (marks[:, 1] >= y0) & (marks[:, 1] <= y1)
     return marks[inside], plane.marks_label
+
+
+OVERLAP = "; the two directions overlap: their shares do not add up"
+
+
+def overlapping(plane):
+    """Whether ``plane``'s directions are not at right angles (random ones), so that its axes'
+    shares of the variance count some of it twice."""
+    basis = getattr(plane, "basis", None)
+    if basis is None or np.size(basis) == 0 or plane.kind == "surface":
+        return False
+    units = basis / np.linalg.norm(basis, axis=1, keepdims=True)
+    return abs(float(units[0] @ units[1])) > 1e-6
