@@ -248,7 +248,7 @@ def curve_panels(figure, box, recording, options, theme):
     half = (height - gap) / 2
     loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
     if data_panel:
-        loss_ax.set_xlabel("epoch", labelpad=1)
+        loss_ax.set_xlabel("epoch", labelpad=4)  # (clear of its tick labels, in a PDF too)
         boundary_ax = figure.add_axes((left, bottom, width, half))
         if options.hidden:
             return [_loss_panel(loss_ax, recording, theme), HiddenPanel(boundary_ax, recording, theme)]
