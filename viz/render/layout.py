@@ -117,12 +117,12 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves + strip
-    column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
-    if options.view == "2d":  # the curves' labels clear of the colour bar's
-        clear_of(figure, [bar], column)
-    clear_stacked(figure, column)
     if options.extras:
         panels += extra_panels(figure, row, recording, options.extras, theme, scale, columns)
+    column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
+    if options.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
+        clear_of(figure, [bar], column)
+    clear_stacked(figure, column)
     if readout:
         box = contour_ax.get_position()
         panels.insert(2 if options.overlays else 1,  # the curves stay last, the overlays second

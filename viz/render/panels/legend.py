@@ -49,7 +49,8 @@ def place_legend(figure, recording, theme, scale, ceiling, like=None):
         legend.remove()
     else:
         figure.legends.append(legend)  # one optimizer a row and still too wide: as it is
-    live.attach(legend, counts)
+        legend.set_figure(figure)
+    live.attach(figure, legend, counts)
     return box.y0 / figure.bbox.height, live
 
 
@@ -95,11 +96,11 @@ class LiveLegend:
             words += ": " + ", ".join(value_words(self.loss[p, self.ends[p]]) for p in paths)
         return words
 
-    def attach(self, legend, counts):
+    def attach(self, figure, legend, counts):
         """Word ``legend``'s texts from the first frame on, each on its ``counts`` lines (until
         then they say the longest, which the legend is drawn for: its columns do not move)."""
         self.counts = counts
-        self.artists = [legend.figure.add_artist(_Texts(legend.get_texts(), legend.get_zorder() + 0.1))]
+        self.artists = [figure.add_artist(_Texts(legend.get_texts(), legend.get_zorder() + 0.1))]
 
     @property
     def animated_artists(self):

@@ -4,6 +4,7 @@ momentum 2(1+β)/lr) as a dotted line in its colour: a path whose sharpness stay
 line cannot settle there (Cohen et al. 2021, "Gradient descent on neural networks typically
 occurs at the edge of stability")."""
 
+import matplotlib
 import numpy as np
 
 from viz.divergence import diverged_steps
@@ -63,8 +64,10 @@ class SharpnessPanel:
         for style, bound in zip(styles, bounds):
             if bound is not None:  # thin and sparsely dotted: no path's style (a path on its limit stays seen)
                 ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
-                if not any(abs(bound - other) <= 0.15 * max(abs(other), 1e-12) for other in labelled):
-                    labelled.append(bound)
+                at = ax.transData.transform((0, bound))[1]  # a value a line of text from another's: unsaid
+                line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
+                if not any(abs(at - other) < line for other in labelled):
+                    labelled.append(at)
                     ax.annotate(short_number(bound), (1, bound), xycoords=("axes fraction", "data"), xytext=(-3, 1),
                                 textcoords="offset points", va="bottom", ha="right", fontsize="x-small",
                                 color=style["color"])  # inside its panel, over its line's right end
@@ -72,7 +75,7 @@ class SharpnessPanel:
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
         notes = []
         if lines:
-            notes.append("sparse dots: stability limits (2/lr), valued at the right")
+            notes.append("dots: limits 2/lr")
         if free:
             notes.append(f"not bound: {', '.join(free)}")
         schedules = [p["optimizer"] for p, bound in zip(paths_of(recording), bounds)
