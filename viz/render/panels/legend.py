@@ -81,7 +81,8 @@ class LiveLegend:
         if steps is None:
             away = self.left[paths].max()
             sayings = [words + (f" (left the view at step {self.at[away]})" if away > 0 else "")]
-            sayings[0] += ": " + ", ".join(value_words(self.loss[p, self.ends[p]]) for p in paths)
+            if all(self.diverged[p] is None for p in paths):  # (a diverged one says so instead)
+                sayings[0] += ": " + ", ".join(value_words(self.loss[p, self.ends[p]]) for p in paths)
             sayings += [f"{words} (diverged at step {self.at[self.diverged[p]]})" for p in paths
                         if self.diverged[p] is not None]
             return max(sayings, key=len)
