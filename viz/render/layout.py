@@ -2,7 +2,6 @@
 optimizers' legend, the counter and the end card. The one place that decides: a new panel is
 a class in :mod:`viz.render.panels` and a line here."""
 
-import math
 from typing import NamedTuple
 
 import matplotlib
