@@ -4,6 +4,7 @@ twice side by side."""
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from viz import Scene, record, surfaces
@@ -15,7 +16,7 @@ SIZE = (854, 480)
 
 
 def drawn(values, unit_range=False):
-    ax = Figure().add_subplot()
+    ax = FigureCanvasAgg(Figure()).figure.add_subplot()
     CurvePanel(ax, [f"p{i}" for i in range(len(values))], np.asarray(values, dtype=float), "loss", 0, None, unit_range)
     return ax
 
@@ -76,25 +77,35 @@ def test_a_curve_off_its_panel_is_said_with_its_value():
     """Rule 2 of the layout: a loss above 1 on the lesson's 0-1 axes (an initializer's outlier,
     1.77 -> 1.36) widens the axis; a curve that still runs off it (a first step at 40) gets
     "off scale" and its value at the panel's top, from the step it does."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    from viz.render.panels.curves import CurvePanel
 
     steps = np.arange(61)
     outlier = 1.36 + 0.41 * np.exp(-steps / 20)
-    ax = Figure().add_subplot()
+    ax = FigureCanvasAgg(Figure()).figure.add_subplot()
     panel = CurvePanel(ax, ["glorot", "he_normal"], np.array([0.7 - 0.004 * steps, outlier]), "training loss",
                        steps_per_epoch=12, unit_range=True)
     assert ax.get_ylim()[1] >= outlier.max()  # all of he_normal's curve is drawn
     assert "loss" in ax.get_ylabel()
     spike = np.array([0.7 - 0.004 * steps, outlier])
     spike[0, 2] = 40.0
-    ax = Figure().add_subplot()
+    ax = FigureCanvasAgg(Figure()).figure.add_subplot()
     panel = CurvePanel(ax, ["glorot", "he_normal"], spike, "training loss", steps_per_epoch=12, unit_range=True)
     panel.update([1, 1])
     assert not panel.off.text.get_visible()  # not yet: nothing tells the future
     panel.update([60, 60])
     assert panel.off.text.get_visible() and panel.off.text.get_text() == "\N{UPWARDS ARROW} off scale: up to 40"
+
+
+def test_long_runs_thin_the_history_markers():
+    """Issue 28, point 11: 2,000 epochs of one step each draw no History markers (the line
+    says the same), 200 epochs of five steps at most 40 (one every fifth epoch)."""
+    from viz.render.panels.curves import MARKS
+
+    loss = np.exp(-np.arange(2001) / 500)[None]
+    ax = FigureCanvasAgg(Figure()).figure.add_subplot()
+    panel = CurvePanel(ax, ["GD"], loss, "training loss", steps_per_epoch=1, per_epoch=loss[:, 1:])
+    assert panel.marks == []
+    ax = FigureCanvasAgg(Figure()).figure.add_subplot()
+    panel = CurvePanel(ax, ["SGD"], loss[:, :1001], "training loss", steps_per_epoch=5, per_epoch=loss[:, 5:1001:5])
+    panel.update([1000])
+    epochs = panel.marks[0].get_xdata()
+    assert len(epochs) == MARKS and list(epochs[:2]) == [5, 10]

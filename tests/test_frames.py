@@ -51,7 +51,8 @@ def test_static_parts_stay_and_paths_move(recorded):
     frames = Frames(recorded, "recorded", options=Options(size=SIZE))
     last_step = recorded.steps
     first, middle, last = (frames[i].copy() for i in (0, last_step // 2, last_step))
-    np.testing.assert_array_equal(first[:40], last[:40])  # title and legend: drawn once, never touched
+    np.testing.assert_array_equal(first[:40], middle[:40])  # title and legend: drawn once, untouched until the
+    assert not np.array_equal(middle[:40], last[:40])       # paths arrive; then the legend says their values
     row, col = head_pixel(frames, len(recorded.names) - 1, last_step)  # the last optimizer's end point
     window = (slice(row - 2, row + 3), slice(col - 2, col + 3))
     assert np.abs(first[window].astype(int) - last[window].astype(int)).max() > 60

@@ -11,6 +11,7 @@ from PIL import Image
 
 from viz import Scene, record, surfaces
 from viz.cli import main
+from viz.divergence import diverged_steps
 from viz.errors import SpecError
 from viz.pipeline import checked
 from viz.render.options import Options
@@ -60,7 +61,13 @@ def test_blitted_3d_frame_equals_a_full_redraw(steep):
 def test_a_head_moves_over_the_surface(steep):
     frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     first, last = frames[0].copy(), frames[STEPS].copy()
-    np.testing.assert_array_equal(first[:40], last[:40])  # title and legend: drawn once
+    np.testing.assert_array_equal(first[:20], last[:20])  # the title: drawn once
+    gone = diverged_steps(steep)[0]
+    frames[gone - 1]
+    assert "diverged" not in frames.legend.said[0]  # the legend tells no future
+    frames[gone]
+    assert frames.legend.said[0] == f"SGD (diverged at step {gone})"
+    frames[STEPS]
     start, end = head_pixel(frames, 1, 0), head_pixel(frames, 1, STEPS)  # Adam's
     assert abs(start[0] - end[0]) + abs(start[1] - end[1]) > 10
     window = (slice(end[0] - 2, end[0] + 3), slice(end[1] - 2, end[1] + 3))

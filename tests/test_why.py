@@ -4,6 +4,7 @@ the honest plane against NumPy, other planes, and the sharpness, range-test and 
 import dataclasses
 
 import numpy as np
+from matplotlib.colors import to_rgba
 import pytest
 
 from viz import Scene, plane, record, surfaces
@@ -18,6 +19,7 @@ from viz.render.panels.line import LinePanel
 from viz.render.panels.range_test import RangeTestPanel
 from viz.render.panels.sharpness import SharpnessPanel, limits
 from viz.problems.logreg import LessonCurvature
+from viz.render.text import short_number
 from viz.sharpness import SurfaceCurvature, stability_limit
 
 from conftest import one_error_line
@@ -148,6 +150,10 @@ def test_the_hessian_and_random_planes(small):
     random = with_curvature(small, curvature, "random", seed=3).plane
     assert random.kind == "random" and "random direction" in random.axis_labels[1]
     assert np.all(random.basis[:, 4] == 0)  # the bias has no direction (Li et al.)
+    from viz.render.panels.contour import overlapping  # shares that do not add up say so (issue 28, point 8)
+    said = Frames(dataclasses.replace(small, plane=random), "r", options=Options(size=SIZE)).panels[0].lines[0].axes
+    assert overlapping(random) and not overlapping(hessian)
+    assert "do not add up" in said.get_ylabel().replace("\n", " ")
     np.testing.assert_allclose(np.linalg.norm(random.basis[:, :4], axis=1), np.linalg.norm(best[:4]), rtol=1e-12)
     least = np.linalg.lstsq(random.basis.T, (small.params - random.origin).reshape(-1, 5).T, rcond=None)[0].T
     np.testing.assert_allclose(random.xy.reshape(-1, 2), least, rtol=1e-8, atol=1e-12)  # not orthonormal: least squares
@@ -155,7 +161,9 @@ def test_the_hessian_and_random_planes(small):
                            dataclasses.replace(small, plane=hessian))
     readout.update(np.full(len(small.names), small.steps))
     assert hessian.explained < 0.8 and readout.text.get_text().startswith(
-        f"⚠ this plane holds only {hessian.explained:.0%}")
+        f"⚠ this view shows only {hessian.explained:.0%}")
+    words = readout.text.get_text()  # in a student's words (issue 28, point 23): no "plane", no "variance", not bold
+    assert "plane" not in words and "variance" not in words and readout.text.get_fontweight() == "normal"
 
 
 def test_sharpness_plane_and_lines_are_saved_loaded_and_exported(small, tmp_path):
@@ -220,6 +228,9 @@ def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
         final = fan.loss[[path for _, path in fan_paths], -1]
         assert panel.bests[index].get_data()[0][0] == rates[int(np.argmin(final))]
         assert panel.words[index].get_text() == f"{label} best: lr {rates[int(np.argmin(final))]:g}"
+        shown = [tuple(colour) for colour in panel.points[index].get_facecolors()]  # each rate in its path's colour
+        assert len(set(shown)) == len(fan_paths) == 3 and shown == [tuple(to_rgba(panel.colours[path]))
+                                                                    for _, path in fan_paths]
     box = panel.lines[0].axes.get_window_extent()
     region = (slice(int(first.shape[0] - box.y1), int(first.shape[0] - box.y0)), slice(int(box.x0), int(box.x1)))
     assert np.any(first[region] != last[region])
@@ -317,9 +328,24 @@ def test_the_plane_readout_is_drawn_unless_turned_off(small):
 
     shown = Frames(small, "on", options=Options(size=SIZE))
     shown[len(shown) - 1]
-    assert len(words(shown)) == 1 and "off the plane" in words(shown)[0]
+    assert len(words(shown)) == 1 and "off this flat view" in words(shown)[0]
     hidden = Frames(small, "off", options=Options(size=SIZE, readout=False))
     hidden[len(hidden) - 1]
     assert words(hidden) == []
     texts = [text.get_text() for text in hidden.figure.texts]
-    assert not any("off the plane" in text for text in texts)
+    assert not any("off this flat view" in text for text in texts)
+
+
+def test_stability_limits_look_like_no_path_and_say_their_value(small):
+    """Issue 28, point 12: a path on its limit must stay visible, so the limit's line style is
+    none of the paths' own, and its value is written beside it."""
+    from viz.render.looks import DASHES
+    from viz.render.panels.sharpness import LIMIT_DASH
+
+    frames = Frames(small, "s", options=Options(size=SIZE, extras=("sharpness",)))
+    panel = next(p for p in frames.panels if isinstance(p, SharpnessPanel))
+    ax = panel.lines[0].axes
+    bounds = [bound for bound in limits(small) if bound is not None]
+    assert LIMIT_DASH not in DASHES and bounds
+    said = {text.get_text() for text in ax.texts}
+    assert all(short_number(bound) in said for bound in bounds[:1])

@@ -2,7 +2,6 @@
 optimizers' legend, the counter and the end card. The one place that decides: a new panel is
 a class in :mod:`viz.render.panels` and a line here."""
 
-import math
 from typing import NamedTuple
 
 import matplotlib
@@ -118,12 +117,12 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves + strip
-    column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
-    if options.view == "2d":  # the curves' labels clear of the colour bar's
-        clear_of(figure, [bar], column)
-    clear_stacked(figure, column)
     if options.extras:
         panels += extra_panels(figure, row, recording, options.extras, theme, scale, columns)
+    column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
+    if options.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
+        clear_of(figure, [bar], column)
+    clear_stacked(figure, column)
     if readout:
         box = contour_ax.get_position()
         panels.insert(2 if options.overlays else 1,  # the curves stay last, the overlays second
@@ -249,7 +248,7 @@ def curve_panels(figure, box, recording, options, theme):
     half = (height - gap) / 2
     loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
     if data_panel:
-        loss_ax.set_xlabel("epoch", labelpad=1)
+        loss_ax.set_xlabel("epoch", labelpad=4)  # (clear of its tick labels, in a PDF too)
         boundary_ax = figure.add_axes((left, bottom, width, half))
         if options.hidden:
             return [_loss_panel(loss_ax, recording, theme), HiddenPanel(boundary_ax, recording, theme)]

@@ -31,7 +31,7 @@ def clear_corners(figure, room=2 * ROOM):
     and the y tick labels left out that would touch an x tick label of their axes (at the
     corner both axes start from); a PDF draws text a little larger than the frame, hence the
     wider room. 3D axes get four ticks an axis."""
-    from matplotlib.ticker import AutoLocator, MaxNLocator, NullFormatter  # matplotlib: only when this runs
+    from matplotlib.ticker import AutoLocator, FixedLocator, MaxNLocator, NullFormatter  # matplotlib: only when this runs
 
     for ax in figure.axes:
         if ax.name == "3d":
@@ -45,10 +45,14 @@ def clear_corners(figure, room=2 * ROOM):
         for bins in (6, 4, 3, 2):
             labels = _shown(ax.xaxis)
             boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda box: box.x0)
+            locator = ax.xaxis.get_major_locator()
             if all(_apart(a, b) >= room for a, b in zip(boxes, boxes[1:])) or \
-                    type(ax.xaxis.get_major_locator()) not in (AutoLocator, MaxNLocator):
+                    type(locator) not in (AutoLocator, MaxNLocator, FixedLocator):
                 break
-            ax.xaxis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
+            if type(locator) is FixedLocator:  # (epochs: every other, every third... of them)
+                ax.xaxis.set_major_locator(FixedLocator(locator.locs[:: 8 // bins]))
+            else:
+                ax.xaxis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
             ax.xaxis._update_ticks()
         minor = [t.label1.get_window_extent(renderer) for t in ax.yaxis.get_minor_ticks()
                  if t.label1.get_visible() and t.label1.get_text()]

@@ -103,6 +103,8 @@ def value_words(value):
     if 0 < value < 0.001:
         return "<0.001"
     rounded = float(f"{value:.2g}")
+    if abs(rounded) >= 1e6:  # a blow-up's: 2.3e+12, not thirteen digits
+        return f"{rounded:.2g}".replace("-", "\N{MINUS SIGN}")
     decimals = max(0, 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
     return f"{rounded:,.{decimals}f}".replace("-", "\N{MINUS SIGN}")
 

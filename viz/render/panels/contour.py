@@ -50,7 +50,9 @@ class ContourPanel(PathPanel):
                  + (f", seed {recording.spread['seeds'][0]}" + ("" if cell else " (in front)") if recording.spread else ""))
         low, high = np.array(self.view).T
         self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread and not cell else None
-        add_keys(ax, starts, label, plane.marks, plane.marks_label, theme, clip=False,
+        marks, marks_label = _marks_in_view(plane, self.view, grid_x, grid_y, grid_loss) if zoomed else \
+            (plane.marks, plane.marks_label)
+        add_keys(ax, starts, label, marks, marks_label, theme, clip=False,
                  extra=[self.seeds.key] if self.seeds else (), at=keys_at)
         named = [path.get("initializer") for path in recording.meta.get("paths", [])]
         if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
@@ -68,7 +70,7 @@ class ContourPanel(PathPanel):
         ax.set_xlim(*self.view[0])
         ax.set_ylim(*self.view[1])
         ax.set_xlabel(plane.axis_labels[0])
-        ax.set_ylabel(plane.axis_labels[1])
+        ax.set_ylabel(plane.axis_labels[1] + (OVERLAP if overlapping(plane) else ""))
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
@@ -125,3 +127,33 @@ class ContourPanel(PathPanel):
         super().update(steps)
         if self.labels:
             self.labels.update(steps)
+
+
+def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
+    """The marks a zoomed contour panel shows, and their key's words: the lowest loss of the
+    view's own grid (``grid_*``) where the plane marks its lowest point, else the plane's
+    marks (a surface's minima) that lie in ``view``: nothing is drawn outside the panel."""
+    if plane.marks_label.startswith("lowest"):
+        row, column = np.unravel_index(np.nanargmin(grid_loss), grid_loss.shape)
+        (x0, x1), (y0, y1) = view
+        x, y = np.clip(grid_x[column], x0, x1), np.clip(grid_y[row], y0, y1)
+        edge = row in (0, len(grid_y) - 1) or column in (0, len(grid_x) - 1) or (x, y) != (grid_x[column],
+                                                                                      grid_y[row])
+        return np.array([[x, y]]), "lowest in view, at edge" if edge else "lowest loss in view"
+    marks = np.reshape(plane.marks, (-1, 2))
+    (x0, x1), (y0, y1) = view
+    inside = (marks[:, 0] >= x0) & (marks[:, 0] <= x1) & (marks[:, 1] >= y0) & (marks[:, 1] <= y1)
+    return marks[inside], plane.marks_label
+
+
+OVERLAP = "; the two directions overlap: their shares do not add up"
+
+
+def overlapping(plane):
+    """Whether ``plane``'s directions are not at right angles (random ones), so that its axes'
+    shares of the variance count some of it twice."""
+    basis = getattr(plane, "basis", None)
+    if basis is None or np.size(basis) == 0 or plane.kind == "surface":
+        return False
+    units = basis / np.linalg.norm(basis, axis=1, keepdims=True)
+    return abs(float(units[0] @ units[1])) > 1e-6

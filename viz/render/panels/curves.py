@@ -7,9 +7,12 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from viz.render.panels.paths import path_styles
-from viz.render.text import value_words
+from viz.render.text import fit, lines, value_words
 from viz.render.theme import LIGHT
 from viz.spread import bands
+
+
+MARKS = 40  # Keras History markers on a curve at most: more would bury the lines (every n-th epoch's)
 
 
 class CurvePanel:
@@ -40,7 +43,7 @@ class CurvePanel:
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
                             animated=True)
             self.lines.append(line)
-            if per_epoch is not None:
+            if per_epoch is not None and (by_epoch or steps_per_epoch != 1):  # (an epoch of one step: the line says it)
                 mark, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=7,
                                 markeredgecolor=theme.halo, markeredgewidth=1.0, clip_on=False, animated=True,
                                 linestyle=style["linestyle"] if by_epoch else "none", linewidth=1.6,
@@ -57,11 +60,14 @@ class CurvePanel:
             line.set_data(self.x[path, : step + 1], self.per_step[path, : step + 1])
         for path, cross in self.crosses.items():
             cross.set_visible(bool(steps[path] >= self.diverged[path]))
+        every = max(1, math.ceil(self.per_epoch.shape[1] / MARKS)) if self.marks else 1
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
             epochs_done = int(np.floor(self.x[path, step] + 1e-9)) if step >= 0 else 0
             values = self.per_epoch[path, :epochs_done]
             low, high = mark.axes.get_ylim()  # a marker off the axis is not drawn over what lies beyond it
-            mark.set_data(np.arange(1, epochs_done + 1), np.where((values >= low) & (values <= high), values, np.nan))
+            shown = np.where((values >= low) & (values <= high), values, np.nan)
+            epochs = np.arange(1, epochs_done + 1)
+            mark.set_data(epochs[every - 1::every], shown[every - 1::every])  # at most MARKS of them
 
 
 class OffScale:
@@ -82,6 +88,18 @@ class OffScale:
             with np.errstate(invalid="ignore"):
                 self.peak = np.fmax.accumulate(np.where(self.values > high, self.values, np.nan), axis=1)
                 self.trough = np.fmin.accumulate(np.where(self.values < low, self.values, np.nan), axis=1)
+            self.count = 1
+            words = self.words(np.full(len(self.peak), self.peak.shape[1] - 1))  # the most it says: at the end
+            if words:
+                self.text.set_text(words)
+                fit(self.text, self.ax.get_position().width * 0.96, max_lines=2)  # within its panel
+                self.count = self.text.get_text().count("\n") + 1
+        words = self.words(steps)
+        self.text.set_text(lines(words, self.count))
+        self.text.set_visible(bool(words))
+
+    def words(self, steps):
+        """What the text says with the curves drawn up to ``steps``."""
         paths = np.arange(len(self.peak))
         at = np.clip(np.asarray(steps), 0, self.peak.shape[1] - 1)
         shown = np.asarray(steps) >= 0
@@ -91,8 +109,7 @@ class OffScale:
             said.append(f"\N{UPWARDS ARROW} off scale: up to {value_words(np.nanmax(peak))}")
         if np.isfinite(trough).any():
             said.append(f"\N{DOWNWARDS ARROW} off scale: down to {value_words(np.nanmin(trough))}")
-        self.text.set_text("\n".join(said))
-        self.text.set_visible(bool(said))
+        return "  ".join(said)
 
 
 def _crosses(ax, x, values, diverged, styles, theme):

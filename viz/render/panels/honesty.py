@@ -19,8 +19,9 @@ def has_readout(recording):
 
 class PlaneReadout:
     """One line of text at ``(x, y)`` (figure fractions), ``width`` wide at most, updated with
-    the steps: "off the plane: up to 0.12 · at the heads, plane vs true loss: 3.1% apart",
-    with a ⚠ warning when the plane explains too little or the gap is too large."""
+    the steps, in a student's words: "the paths run up to 0.12 off this flat view · at the
+    heads, the contours are 3% off" (the loss the contours show there, against the true one),
+    with a ⚠ warning when the view shows too little of the motion or the gap is too large."""
 
     def __init__(self, figure, x, y, width, recording, theme=LIGHT):
         plane = recording.plane
@@ -28,10 +29,10 @@ class PlaneReadout:
         self.reach = np.fmax.accumulate(plane.offset, axis=1)  # each path's largest offset up to each point
         self.theme = theme
         self.weak = plane.explained < VARIANCE
-        self.lead = f"⚠ this plane holds only {plane.explained:.0%} of the paths' variance · " if self.weak else ""
+        self.lead = f"⚠ this view shows only {plane.explained:.0%} of how the paths move · " if self.weak else ""
         self.text = figure.text(x, y, "", fontsize="small", color=theme.ink if self.weak else theme.muted,
-                                fontweight="bold" if self.weak else "normal", va="bottom", animated=True)
-        widest = f"{self.lead}⚠ off the plane: up to 8,888 · at the heads, plane vs true loss: 888.8% apart"
+                                va="bottom", animated=True)
+        widest = f"{self.lead}⚠ the paths run up to 8,888 off this flat view · at the heads, the contours are 888% off"
         self.text.set_text(widest)
         fit(self.text, width, max_lines=1)  # the font size that fits the widest words it will say
 
@@ -48,8 +49,8 @@ class PlaneReadout:
         far = np.nanmax(self.reach[np.arange(len(steps)), steps], initial=0.0)
         gap = np.nanmax(self.gaps(steps), initial=0.0)
         warn = "⚠ " if gap > GAP and not self.weak else ""
-        return (f"{self.lead}{warn}off the plane: up to {short_number(far)} · at the heads, plane vs true loss: "
-                f"{gap:.1%} apart")
+        return (f"{self.lead}{warn}the paths run up to {short_number(far)} off this flat view · at the heads, "
+                f"the contours are {gap:.0%} off")
 
     @property
     def animated_artists(self):
@@ -58,6 +59,4 @@ class PlaneReadout:
     def update(self, steps):
         words = self.words(steps)
         self.text.set_text(words)
-        gap_warning = "⚠" in words
-        self.text.set_color(self.theme.ink if gap_warning else self.theme.muted)
-        self.text.set_fontweight("bold" if gap_warning else "normal")
+        self.text.set_color(self.theme.ink if "⚠" in words else self.theme.muted)  # a warning: darker, not bold

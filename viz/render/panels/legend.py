@@ -50,7 +50,8 @@ def place_legend(figure, recording, theme, scale, ceiling, like=None):
         legend.remove()
     else:
         figure.legends.append(legend)  # one optimizer a row and still too wide: as it is
-    live.attach(legend, counts)
+        legend.set_figure(figure)
+    live.attach(figure, legend, counts)
     return box.y0 / figure.bbox.height, live
 
 
@@ -81,7 +82,8 @@ class LiveLegend:
         if steps is None:
             away = self.left[paths].max()
             sayings = [words + (f" (left the view at step {self.at[away]})" if away > 0 else "")]
-            sayings[0] += ": " + ", ".join(value_words(self.loss[p, self.ends[p]]) for p in paths)
+            if all(self.diverged[p] is None for p in paths):  # (a diverged one says so instead)
+                sayings[0] += ": " + ", ".join(value_words(self.loss[p, self.ends[p]]) for p in paths)
             sayings += [f"{words} (diverged at step {self.at[self.diverged[p]]})" for p in paths
                         if self.diverged[p] is not None]
             return max(sayings, key=len)
@@ -96,11 +98,11 @@ class LiveLegend:
             words += ": " + ", ".join(value_words(self.loss[p, self.ends[p]]) for p in paths)
         return words
 
-    def attach(self, legend, counts):
+    def attach(self, figure, legend, counts):
         """Word ``legend``'s texts from the first frame on, each on its ``counts`` lines (until
         then they say the longest, which the legend is drawn for: its columns do not move)."""
         self.counts = counts
-        self.artists = [legend.figure.add_artist(_Texts(legend.get_texts(), legend.get_zorder() + 0.1))]
+        self.artists = [figure.add_artist(_Texts(legend.get_texts(), legend.get_zorder() + 0.1))]
 
     @property
     def animated_artists(self):

@@ -9,6 +9,7 @@ from viz.divergence import diverged_mask, view_range
 from viz.errors import SpecError
 from viz.render.looks import looks
 from viz.render.panels.line import loss_limits
+from viz.render.panels.paths import path_styles
 from viz.render.path_info import number_rate, paths_of
 from viz.render.theme import LIGHT
 
@@ -64,11 +65,13 @@ class RangeTestPanel:
         loss_limits(ax, self.loss[~self.gone & np.isfinite(self.loss)], self.loss[:, 0])
         self.top = ax.get_ylim()[1]
         chosen = looks(list(self.groups), theme)
-        self.lines, self.crosses, self.bests, self.words = [], [], [], []
+        self.colours = [style["color"] for style in path_styles(recording.names, theme)]  # each rate's, as its path
+        self.lines, self.points, self.crosses, self.bests, self.words = [], [], [], [], []
         for row, label in enumerate(self.groups):
             style = chosen[label]
-            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], marker=style["marker"],
-                            markersize=5, linewidth=1.6, animated=True)
+            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6, animated=True)
+            self.points.append(ax.scatter([], [], s=30, marker=style["marker"], edgecolors=theme.outline,
+                                          linewidths=0.6, animated=True, zorder=2.1))
             cross, = ax.plot([], [], color=style["color"], marker="X", markersize=8, markeredgecolor=theme.ink,
                              linestyle="none", clip_on=False, animated=True, zorder=2.2)
             best, = ax.plot([], [], color=style["color"], marker="*", markersize=15, markeredgecolor=theme.outline,
@@ -82,13 +85,16 @@ class RangeTestPanel:
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.crosses, *self.bests, *self.words]
+        return [*self.lines, *self.points, *self.crosses, *self.bests, *self.words]
 
     def update(self, steps):
-        for (label, fan), line, cross, best, word in zip(self.groups.items(), self.lines, self.crosses, self.bests,
-                                                         self.words):
+        for (label, fan), line, points, cross, best, word in zip(self.groups.items(), self.lines, self.points,
+                                                                 self.crosses, self.bests, self.words):
             started = [(rate, path) for rate, path in fan if steps[path] >= 0]
             live = [(rate, self.loss[path, steps[path]]) for rate, path in started if not self.gone[path, steps[path]]]
+            paths = [path for rate, path in started if not self.gone[path, steps[path]]]
+            points.set_offsets(np.reshape(live, (-1, 2)))
+            points.set_facecolors([self.colours[path] for path in paths] or "none")  # the paths' own colours
             dead = [rate for rate, path in started if self.gone[path, steps[path]]]
             line.set_data([rate for rate, _ in live], [value for _, value in live])
             cross.set_data(dead, [self.top] * len(dead))

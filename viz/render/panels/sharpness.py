@@ -4,16 +4,18 @@ momentum 2(1+β)/lr) as a dotted line in its colour: a path whose sharpness stay
 line cannot settle there (Cohen et al. 2021, "Gradient descent on neural networks typically
 occurs at the edge of stability")."""
 
+import matplotlib
 import numpy as np
 
 from viz.divergence import diverged_steps
 from viz.render.panels.curves import _crosses
 from viz.render.panels.paths import path_styles
 from viz.render.path_info import number_rate, optimizer_config, paths_of
-from viz.render.text import fit
+from viz.render.text import fit, short_number
 from viz.render.theme import LIGHT
 from viz.sharpness import PRECONDITIONED, stability_limit
 
+LIMIT_DASH = (0, (1, 4))  # the stability limits' dots: no path's line style (viz.render.looks.DASHES)
 CAP = 1e4  # the axis ends this many times above the highest start value or limit: higher is a blow-up
 
 
@@ -58,14 +60,22 @@ class SharpnessPanel:
         else:
             room = 0.08 * (high - low) or 1.0
             ax.set_ylim(low - room, high + room)
+        labelled = []
         for style, bound in zip(styles, bounds):
-            if bound is not None:
-                ax.axhline(bound, color=style["color"], linestyle=(0, (1.5, 1.5)), linewidth=1.6, zorder=1.5)
+            if bound is not None:  # thin and sparsely dotted: no path's style (a path on its limit stays seen)
+                ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
+                at = ax.transData.transform((0, bound))[1]  # a value a line of text from another's: unsaid
+                line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
+                if not any(abs(at - other) < line for other in labelled):
+                    labelled.append(at)
+                    ax.annotate(short_number(bound), (1, bound), xycoords=("axes fraction", "data"), xytext=(-3, 1),
+                                textcoords="offset points", va="bottom", ha="right", fontsize="x-small",
+                                color=style["color"])  # inside its panel, over its line's right end
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
         notes = []
         if lines:
-            notes.append("dotted: stability limits (2/lr)")
+            notes.append("dots: limits 2/lr")
         if free:
             notes.append(f"not bound: {', '.join(free)}")
         schedules = [p["optimizer"] for p, bound in zip(paths_of(recording), bounds)
