@@ -203,6 +203,8 @@ def list_optimizers():
         click.echo(f"    {label}: {spec}")
 
 
+from viz.cli.course import course  # noqa: E402  (its own module: the command and its options)
 from viz.cli.explore import explore  # noqa: E402  (its own module: the command and its few options)
 
+main.add_command(course)
 main.add_command(explore)
