@@ -118,9 +118,9 @@ def render(scenes, output, scene, every, quiet, jobs, **options):
     progress = progress_bars(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
     for done, (_, report) in enumerate(workers.run(planned, options, jobs, progress, say), 1):
         how = f"recorded in {report.record_seconds:.1f} s" if report.trained else "recording from the cache"
+        made = "the rendered file reused" if report.reused else f"rendered in {report.render_seconds:.1f} s"
         counted = f"[{done}/{len(planned)}] " if len(planned) > 1 else ""
-        click.echo(f"{counted}{report}; {how}, rendered in {report.render_seconds:.1f} s; "
-                   f"manifest {report.manifest.name}")
+        click.echo(f"{counted}{report}; {how}, {made}; manifest {report.manifest.name}")
 
 
 @main.command(cls=GroupedCommand)
