@@ -71,6 +71,11 @@ def test_chapters_are_named_by_their_toml_or_their_folder(tmp_path):
     with pytest.raises(SpecError, match="chapter.toml: title must be"):
         chapters(tmp_path / "course")
     assert [c.name for c in chapters(tmp_path / "course" / "01_bowls")] == ["Bowls"]  # one folder: one chapter
+    (tmp_path / "course" / "02_valleys" / "chapter.toml").unlink()
+    (tmp_path / "course" / "02 valleys").mkdir()
+    (tmp_path / "course" / "02 valleys" / "x.py").write_text("")
+    with pytest.raises(SpecError, match="two chapters would share the site's folder '02_valleys'"):
+        chapters(tmp_path / "course")
 
 
 def test_a_folder_without_scene_files_is_one_error_line(tmp_path):

@@ -59,7 +59,13 @@ def chapters(folder):
              if any(not f.name.startswith("_") for f in path.glob("*.py"))]
     if not found:
         raise SpecError(f"{folder} holds no chapters (folders of scene files)")
-    return [Chapter(path, _name(path), _slug(path.name)) for path in found]
+    listed = [Chapter(path, _name(path), _slug(path.resolve().name)) for path in found]
+    slugs = [chapter.slug.casefold() for chapter in listed]
+    for chapter, slug in zip(listed, slugs):
+        if slugs.count(slug) > 1:
+            raise SpecError(f"two chapters would share the site's folder {chapter.slug!r}: rename one of "
+                            f"{', '.join(str(c.folder) for c, s in zip(listed, slugs) if s == slug)}")
+    return listed
 
 
 def _name(folder):
