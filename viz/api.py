@@ -173,13 +173,15 @@ def course(folder, site, *, quality=None, aspect="16:9", size=None, overwrite=Tr
     ``.html``, the scenes in file-name order after a title slide with the chapter's name), every
     scene's clips, an index page and a manifest. Unchanged scenes are neither recorded nor
     rendered again (the recording cache and the rendered-output store under ``outputs/``).
+    The other keywords are :func:`slides`' (the ``viz slides`` options), for every scene.
 
     Args:
         folder: a folder of chapter folders, each a folder of scene files (a ``chapter.toml``
             with ``title = "..."`` names a chapter; else its folder's name does).
         site: the site's folder: ``index.html``, ``course.json`` and a folder per chapter.
         jobs: worker processes rendering the scenes.
-        The others are :func:`slides`' keywords, for every scene.
+        progress: a ``progress(label)`` context manager yielding a ``(done, total)`` callback,
+            or None.
 
     Returns:
         The path of the index page.
