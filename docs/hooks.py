@@ -69,7 +69,7 @@ def render_options_table():
             python = f"`{option.name}=False`" if off else f"`{option.name}`"
             default = "" if option.default is None or option.switch else f"`{option.default}`"
             choices = f" One of {', '.join(f'`{c}`' for c in option.choices)}." if option.choices else ""
-            doors = ", ".join(option.doors)
+            doors = ", ".join(option.doors) + ("; records again" if option.records else "")
             text = (option.help + choices).replace("|", "\\|")
             rows.append(f"| {flags} | {python} | {default} | {doors} | {text} |")
         parts += [f"**{group}**", "", "| flag | Python keyword | default | doors | what it does |",

@@ -68,3 +68,38 @@ def test_editing_a_panel_renders_from_the_cache_and_editing_the_loop_records_aga
     assert _cache_files(work) == cached  # the cache folder is left as it was
     edit(copy, "problems/fit.py")
     assert "recorded in" in _render(copy, work)
+
+
+OTHER_VALUES = {"format": "gif", "quality": "l", "aspect": "4:3", "size": "640x360", "transparent": True,
+                "last_frame": False, "max_size": "5MB", "overwrite": False, "beamer": False, "theme": "dark",
+                "font_scale": 1.2, "view": "2d", "camera": None, "overlays": "gradient", "trail": 5, "readout": False,
+                "fps": 10, "hold": 1.0, "duration": 3, "max_frames": 50, "sequence": True, "time": "log",
+                "pause_at": 2, "pause": 1.0, "events": True, "layout": "grid", "panels": "contour,curves,sharpness",
+                "features": None, "plane": "hessian", "steps": None, "seeds": 2, "tune_lr": None, "seed": 7,
+                "cache": True, "time_budget": 20, "memory_budget": "100MB", "check_a11y": True,
+                "learning_rate": 0.05, "momentum": 0.5, "batch_size": 2, "start": None}  # start: a surface's
+
+
+def test_the_options_that_change_the_recording_are_the_ones_the_table_says(tmp_path):
+    """Each option given another value (one that a model scene takes) changes the recording
+    cache's key exactly when its row says it changes the recording."""
+    from viz import pipeline
+    from viz.options import TABLE
+
+    scene = tmp_path / "model.py"
+    scene.write_text("import keras\nimport numpy as np\nfrom viz import Scene, problems\n"
+                     "def mlp():\n    return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+                     "model = Scene('mlp', problems.keras_model(mlp, np.zeros((8, 2)), np.zeros(8), batch_size=4, "
+                     "epochs=1, loss='mse'), optimizers={'SGD': 'sgd'}, learning_rate=0.1)\n")
+
+    def key(**options):
+        job, = pipeline.plan(scene, tmp_path / "x.gif", **options)
+        return job._cache_key(job.scene)
+
+    plain = key()
+    assert plain is not None
+    for row in TABLE:
+        other = OTHER_VALUES[row.name]
+        if other == row.default:  # no other value a model's GIF takes (or one that the key reads elsewhere)
+            continue
+        assert (key(**{row.name: other}) != plain) == row.records, row.name

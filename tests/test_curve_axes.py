@@ -68,5 +68,33 @@ def test_f_x_y_is_not_written_twice_side_by_side(starts):
                        steps=20))
     frames = Frames(one, "one", options=Options(size=SIZE))
     bar, curves = frames.figure.axes[1], frames.panels[-1].lines[0].axes
-    assert bar.get_ylabel() == "f(x, y)"
+    assert bar.get_xlabel() == "f(x, y)" and not bar.get_ylabel()  # under the bar, not beside the curves
     assert "f(x, y)" not in curves.get_ylabel() and curves.get_ylabel()
+
+
+def test_a_curve_off_its_panel_is_said_with_its_value():
+    """Rule 2 of the layout: a loss above 1 on the lesson's 0-1 axes (an initializer's outlier,
+    1.77 -> 1.36) widens the axis; a curve that still runs off it (a first step at 40) gets
+    "off scale" and its value at the panel's top, from the step it does."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from viz.render.panels.curves import CurvePanel
+
+    steps = np.arange(61)
+    outlier = 1.36 + 0.41 * np.exp(-steps / 20)
+    ax = Figure().add_subplot()
+    panel = CurvePanel(ax, ["glorot", "he_normal"], np.array([0.7 - 0.004 * steps, outlier]), "training loss",
+                       steps_per_epoch=12, unit_range=True)
+    assert ax.get_ylim()[1] >= outlier.max()  # all of he_normal's curve is drawn
+    assert "loss" in ax.get_ylabel()
+    spike = np.array([0.7 - 0.004 * steps, outlier])
+    spike[0, 2] = 40.0
+    ax = Figure().add_subplot()
+    panel = CurvePanel(ax, ["glorot", "he_normal"], spike, "training loss", steps_per_epoch=12, unit_range=True)
+    panel.update([1, 1])
+    assert not panel.off.text.get_visible()  # not yet: nothing tells the future
+    panel.update([60, 60])
+    assert panel.off.text.get_visible() and panel.off.text.get_text() == "\N{UPWARDS ARROW} off scale: up to 40"

@@ -215,7 +215,7 @@ def small_runs(monkeypatch, reader_folder, shared_cache):
     from viz import pipeline, tune
     from viz.problems import cost
     from viz.record import record
-    from viz.options import pause_steps
+    from viz.choices import pause_steps
 
     chosen, plan = pipeline._chosen, pipeline.plan
 
@@ -290,7 +290,9 @@ def test_the_site_builds_strict_with_generated_reference(tmp_path):
     assert "scene_or_file" in (site / "reference/api.html").read_text()  # mkdocstrings
     surfaces = (site / "reference/surfaces.html").read_text()
     assert "six_hump_camel" in surfaces and "(3, 0.5) = 0" in surfaces  # the hook's table
-    assert "<code>--max-frames</code>" in (site / "reference/options.html").read_text()
+    options = (site / "reference/options.html").read_text()
+    assert "<code>--max-frames</code>" in options and "<code>--no-readout</code>" in options  # from the table
+    assert "fixed_steps" in (site / "reference/problems.html").read_text()  # the Problem contract
     gallery = (site / "gallery/index.html").read_text()
     for video in re.findall(r'<video src="([^"]+)"', gallery):
         assert (site / "gallery" / video).is_file()

@@ -215,3 +215,47 @@ lesson = Scene(title="lesson", problem=problems.logreg(epochs=1, batch_size=32),
                 assert np.abs(shown - expected).max() <= 1e-5 * scale, (rate, batch, seed)
                 command = browser.js("viz.command()")
                 assert f"--learning-rate {rate:g} --batch-size {batch} --seed {seed}" in command
+
+
+@pytest.mark.slow
+def test_the_page_works_in_firefox_too(scene_file, outputs):
+    """Firefox (WebDriver BiDi): the recorded paths at a value, click to start and the fragment."""
+    from firefox import FIREFOX, NO_FIREFOX, Firefox
+
+    if FIREFOX is None:
+        pytest.fail(NO_FIREFOX, pytrace=False)
+    path = scene_file(SURFACE, name="beale.py")
+    scene = viz.scene.load_scenes(path)["beale"]
+    made = build(path, outputs / "beale.html", vary=["learning_rate=0.001,0.01", "momentum=0,0.5"])
+    firefox = Firefox()
+    try:
+        firefox.open(made.path.as_uri() + "#learning_rate=0.001&momentum=0.5&step=7")
+        assert firefox.js("viz.settings()") == {"learning_rate": 0.001, "momentum": 0.5}
+        assert firefox.js("viz.step()") == 7
+        recording = viz.record(with_values(scene, learning_rate=0.001, momentum=0.5))
+        assert np.allclose(np.array(firefox.js("viz.paths()"), dtype=float), recording.params, rtol=1e-9, atol=1e-12)
+        shown = np.array(firefox.js("viz.startAt(-1, 2)"), dtype=float)
+        started = viz.record(with_values(scene, learning_rate=0.001, momentum=0.5, start=(-1, 2)))
+        assert np.allclose(shown, started.params, rtol=1e-9, atol=1e-12)  # 30 steps: none of them chaotic
+        assert firefox.js("location.hash") == "#learning_rate=0.001&momentum=0.5&step=7&start=-1,2"
+    finally:
+        firefox.close()
+
+
+@pytest.mark.slow
+def test_a_surface_with_several_starts_shows_each_optimizer_from_each(scene_file, outputs):
+    path = scene_file("""
+from viz import Scene, surfaces
+two = Scene(title="two", problem=surfaces.get("himmelblau", start=[(0.0, 0.0), (-0.5, -1.5)]),
+            optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.01, steps=10)
+""", name="two.py")
+    scene = viz.scene.load_scenes(path)["two"]
+    data = page_data(build(path, outputs / "two.html", vary=["learning_rate=0.01,0.02"]).path)
+    assert data["labels"] == ["SGD, start 1", "SGD, start 2", "Adam, start 1", "Adam, start 2"]
+    assert data["optimizers"] == ["SGD", "SGD", "Adam", "Adam"]
+    for cell, rate in enumerate((0.01, 0.02)):
+        recording = viz.record(with_values(scene, learning_rate=rate))
+        assert len(recording.names) == 4
+        for o, run in enumerate(data["runs"][cell]):
+            xy = np.array(data["paths"][run]["xy"], dtype=float).reshape(-1, 2)
+            np.testing.assert_allclose(xy, recording.params[o], rtol=1e-12, atol=1e-15)

@@ -209,7 +209,7 @@ def test_mp4_with_captions_events_and_pauses(runner, quick, outputs):
 def test_the_player_lists_chapters_jumps_and_stops_at_pauses(small, tmp_path):
     """In headless Chromium: the chapters are links in the page; clicking one shows its step's
     frame, n and p go to the next and previous; playing stops at the pause, then goes on."""
-    from test_player import CHROMIUM, NO_CHROMIUM, Chromium, embedded_video, on_screen, settled, sleep, state
+    from test_player import CHROMIUM, NO_CHROMIUM, Chromium, embedded_video, on_screen, settled, state, until
 
     if CHROMIUM is None:
         pytest.fail(NO_CHROMIUM, pytrace=False)
@@ -238,11 +238,11 @@ def test_the_player_lists_chapters_jumps_and_stops_at_pauses(small, tmp_path):
         browser.key("p", "KeyP", 80)
         assert settled(browser)["frame"] == 0
         browser.js("vizPlayer.speed(0.5); vizPlayer.play()")
-        sleep(browser, 900)  # 0.45 s of video: past frame 4, where the pause stops it
+        until(browser, "video.paused")  # the pause at step 4 stops it
         stopped = settled(browser)
         assert stopped["paused"] and stopped["frame"] == 4 and on_screen(browser) == 4
         browser.key(" ", "Space", 32)  # continue, as a slide step would
-        sleep(browser, 500)
+        until(browser, "vizPlayer.frame() > 4")  # playing on past the pause
         assert state(browser)["frame"] > 4
     finally:
         browser.close()

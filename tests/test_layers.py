@@ -9,12 +9,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "viz"
 LAYERS = {  # module (or package prefix) -> layer; higher imports lower, never the reverse
     "viz": 6, "viz.__main__": 6, "viz.cli": 6, "viz.api": 6,
-    "viz.pipeline": 5, "viz.workers": 5, "viz.deck": 5,
+    "viz.pipeline": 5, "viz.checks": 5, "viz.workers": 5, "viz.deck": 5,
     "viz.store": 4, "viz.render": 4, "viz.problems": 4, "viz.record": 4, "viz.scene": 4, "viz.surfaces": 4,
     "viz.tune": 4,
     "viz.recording": 3, "viz.plane": 3, "viz.events": 3, "viz.sharpness": 3, "viz.line": 3, "viz.optimizers": 3,
     "viz.varied": 3, "viz.divergence": 3, "viz.spread": 3, "viz.words": 3,
-    "viz.options": 2, "viz.settings": 2,
+    "viz.options": 2, "viz.choices": 2, "viz.settings": 2,
     "viz.errors": 1, "viz.version": 1, "viz.backend": 1, "viz.signals": 1, "viz.store.atomic": 1,  # utilities every layer uses
 }
 APART = [("viz.store", "viz.render"), ("viz.store", "viz.problems"), ("viz.problems", "viz.render"),
@@ -47,7 +47,8 @@ def imports(name, path, known):
             elif isinstance(child, ast.ImportFrom):
                 base = child.module or ""
                 if child.level:
-                    base = ".".join(package.split(".")[:len(package.split(".")) - child.level + 1] + [base][:bool(base)])
+                    parts = package.split(".")
+                    base = ".".join(parts[:len(parts) - child.level + 1] + [base][:bool(base)])
                 targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in child.names]
             else:
                 visit(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))

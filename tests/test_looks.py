@@ -2,6 +2,7 @@
 in every scene, eight distinct colours, heads that show on any ground."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -202,7 +203,7 @@ def test_direct_labels_name_each_head_beside_it_and_cover_no_path(small, theme):
             if not text.get_visible():
                 continue
             loss = float(f"{small.loss[path, steps[path]]:.2g}")  # two significant digits: few wordings to draw
-            assert text.get_text() == f"{small.names[path]}: {loss:.3g}".replace("-", "−")
+            assert text.get_text() == f"{small.names[path]}: {loss:.{max(0, 1 - math.floor(math.log10(loss)))}f}"
             text.update_bbox_position_size(renderer)  # (the text is not drawn in frames: its picture is)
             box = text.get_bbox_patch().get_window_extent(renderer)
             sprite = contour.labels.sprites[path]  # the label's picture, which the frame shows, is where its text is

@@ -209,3 +209,27 @@ def test_several_scenes_name_the_options_that_pick_them(runner, scene_file, comm
     line = one_error_line(runner.invoke(main, [command, str(path)]))
     assert "several scenes (x, y)" in line
     assert all(option in line for option in named) and not any(option in line for option in not_named), line
+
+
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.slow)])  # 2: worker processes
+def test_a_scene_function_calling_sys_exit_while_recording_is_that_scenes_error(runner, scene_file, outputs, jobs):
+    path = scene_file("import sys\nfrom viz import Scene, surfaces\n\ndef f(x, y):\n    sys.exit(0)\n\n"
+                      "x = Scene('x', surfaces.custom(f, domain=((-2, 2), (-2, 2)), start=(1.0, 1.0)), steps=4)\n"
+                      "y = Scene('y', surfaces.get('booth'), steps=4)\n")
+    result = runner.invoke(main, ["render", str(path), "--all", "-s", "--format", "png", "--size", "160x90",
+                                  "--jobs", jobs])
+    assert result.exit_code == 1
+    assert f"Error: {path}, scene 'x': SystemExit: 0" in result.output
+
+
+@pytest.mark.slow  # builds an explorer grid
+def test_the_explorers_inline_json_holds_no_markup(scene_file, outputs):
+    import json
+
+    from viz.explore import build
+
+    title = "a <!--<script> b </script> & c"
+    path = scene_file(f"from viz import Scene, surfaces\nx = Scene({title!r}, surfaces.get('booth'), "
+                      "{'SGD': 'sgd', 'Adam': 'adam'}, steps=4)\n")
+    data = player_data(build(path, outputs / "x.html", vary=["learning_rate=0.01,0.05"]).path.read_text())
+    assert not set("<>&") & set(data) and json.loads(data)["title"] == title

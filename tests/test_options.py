@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from viz import options
+from viz import choices, options
 from viz.errors import OptionError
 from viz.options import GROUPS, OPTIONS, TABLE, read
 
@@ -50,8 +50,9 @@ def test_read_options_come_in_their_groups():
         read({"colour": "red"})
 
 
-def test_the_table_imports_nothing_of_the_renderer():
-    tree = ast.parse(Path(options.__file__).read_text())
+@pytest.mark.parametrize("module", [options, choices], ids=["options", "choices"])
+def test_the_table_imports_nothing_of_the_renderer(module):
+    tree = ast.parse(Path(module.__file__).read_text())
     imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     assert not [name for name in imported if name.startswith(("viz.render", "numpy", "matplotlib"))]

@@ -203,6 +203,6 @@ def test_show_html_is_the_player_in_a_frame_of_its_own(quick):
 
     animation = show(quick, size=(320, 180), format="html")
     frame = animation._repr_html_()
-    assert frame.startswith('<iframe srcdoc="') and "aspect-ratio: 320 / 310" in frame
+    assert frame.startswith('<iframe srcdoc="') and "aspect-ratio: 320 / 345" in frame  # 180 + the controls, 165
     page = markup.unescape(frame.split('srcdoc="')[1].split('" title=')[0])
     assert page == animation.data.decode() and 'id="viz-data"' in page and "data:video/mp4;base64," in page

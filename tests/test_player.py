@@ -203,6 +203,13 @@ def sleep(browser, ms):
     browser.js(f"new Promise(done => setTimeout(done, {ms}))")
 
 
+def until(browser, condition):
+    """Wait until the page's ``condition`` (JavaScript, with ``video`` the player's video and
+    ``vizPlayer`` its controls) holds: no guess at how long playback takes."""
+    browser.js(f"""new Promise(done => {{ const video = document.querySelector("video");
+        (function wait() {{ ({condition}) ? done() : setTimeout(wait, 5); }})(); }})""")
+
+
 def on_screen(browser):
     """The index of the decoded frame that the video element shows now (drawn into a canvas)."""
     url = browser.js("""(() => { const video = document.querySelector("video");
@@ -221,9 +228,9 @@ def test_player_plays_pauses_and_stops_on_the_last_frame(player):
         [FRAMES, FPS, pytest.approx(FRAMES / FPS, abs=0.01)]
     assert state(player) == {"frame": 0, "time": 0, "paused": True, "readout": "step 0 / 15", "scrubber": 0}
     player.js("vizPlayer.speed(0.25); vizPlayer.play()")
-    sleep(player, 700)  # at a quarter speed: about 0.17 s of video, frame 5
+    until(player, "vizPlayer.frame() >= 2")  # the player has shown frame 2: playing, not yet at the end
     playing = state(player)
-    assert not playing["paused"] and 0.08 < playing["time"] < 0.4
+    assert not playing["paused"] and playing["time"] < FRAMES / FPS
     assert 0 < playing["frame"] and playing["scrubber"] == playing["frame"]  # the scrubber follows playback
     player.js("vizPlayer.pause()")
     paused = state(player)
@@ -231,7 +238,7 @@ def test_player_plays_pauses_and_stops_on_the_last_frame(player):
     assert state(player) == paused and paused["paused"]  # pause holds
     assert paused["frame"] == int(paused["time"] * FPS) and paused["readout"] == f"step {paused['frame']} / 15"
     player.js("vizPlayer.speed(1); vizPlayer.play()")
-    sleep(player, 800)  # the rest of the 0.53 s
+    until(player, "video.paused")  # it stops by itself, on the last frame
     assert settled(player) == {"frame": 15, "time": pytest.approx(15.5 / FPS, abs=1e-3), "paused": True,
                                "readout": "step 15 / 15", "scrubber": 15}
     assert on_screen(player) == 15
@@ -275,7 +282,7 @@ def test_keyboard_steps_and_plays(player):
     assert settled(player)["frame"] == 0
     player.js("vizPlayer.speed(0.25)")
     player.key(" ", "Space", 32)
-    sleep(player, 300)
+    until(player, "video.currentTime > 0")
     assert not state(player)["paused"]
     player.key(" ", "Space", 32)
     paused = state(player)
@@ -283,7 +290,7 @@ def test_keyboard_steps_and_plays(player):
     # a focused button takes space as play/pause only once (not as a click as well)
     player.js("document.getElementById('forward').focus()")
     player.key(" ", "Space", 32)
-    sleep(player, 200)
+    until(player, f"video.currentTime > {paused['time']}")
     assert not state(player)["paused"]
     player.key(" ", "Space", 32)
     paused = state(player)

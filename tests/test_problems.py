@@ -86,3 +86,14 @@ def test_a_problem_written_as_the_docs_say_renders(runner, tmp_path):
     assert again.exit_code == 0 and "recording from the cache" in again.output
     refused = runner.invoke(main, ["render", str(scene), "--seeds", "2"])
     assert refused.exit_code == 2 and "--seeds 2: scene 'line': this scene's problem records one" in refused.output
+
+
+def test_a_boundary_panel_for_a_model_of_several_outputs_is_refused_before_training():
+    def three():
+        import keras
+
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="softmax")])
+
+    with pytest.raises(OptionError, match="one output"):
+        problems.keras_model(three, np.zeros((8, 2)), np.zeros(8), loss="sparse_categorical_crossentropy").check(
+            boundary=True)

@@ -115,7 +115,7 @@ def test_each_row_is_what_viz_says(runner, tmp_path, monkeypatch, start):
         data[len(data) // 2] ^= 0xFF
         entry.write_bytes(bytes(data))
     elif change == "tiny budget":  # the least budget viz takes, 10KB, is always met by 2 frames at 160x90
-        from viz.options import budget
+        from viz.choices import budget
 
         monkeypatch.setattr(budget, "__defaults__", ("max_size", 100, "at least 100 bytes"))
     elif change == "interrupt":

@@ -88,8 +88,11 @@ def test_a_blow_up_is_called_diverged_on_the_frame_while_its_numbers_stay(blowup
     frames[len(frames) - 1]
     panel = frames.panels[0]
     assert panel.heads[0].get_marker() == "X" and panel.heads[1].get_marker() != "X"
-    labels = [text.get_text() for text in frames.figure.legends[0].get_texts()]
+    labels = frames.legend.said
     assert labels[0].endswith("(diverged at step 39)") and "diverged" not in labels[1]
+    frames[38]  # the legend tells no future: nothing diverged yet
+    assert "diverged" not in frames.legend.said[0]
+    frames[len(frames) - 1]
     curves = frames.panels[1]
     assert curves.crosses[0].get_visible() and 1 not in curves.crosses
     assert curves.lines[0].axes.get_ylim()[1] < 1e6  # the curve axes fit what did not diverge
@@ -135,7 +138,8 @@ def test_a_head_that_left_the_view_waits_on_its_border_with_a_mark_and_says_so(b
     assert head[0] == pytest.approx(narrow.plane.grid_x[-1])  # on the right border
     mark = panel.exits[1].get_xydata()
     np.testing.assert_allclose(mark, [head])  # the mark beside it
-    labels = [text.get_text() for text in frames.figure.legends[0].get_texts()]
-    assert labels[1].endswith(f"(left the view at step {out})")
+    labels = frames.legend.said
+    assert f"(left the view at step {out})" in labels[1]
     frames[out - 1]
     assert len(panel.exits[1].get_xydata()) == 0  # no mark while it is inside
+    assert "left the view" not in frames.legend.said[1]  # nor words: no future

@@ -9,7 +9,7 @@ from viz.render.options import Options
 from viz.render.frames import Frames
 from viz.render.panels import path_styles
 from viz.render.options import CLEAR_FORMATS, DEFAULT_FPS, FORMATS, STILLS
-from viz import options
+from viz import choices
 from viz.render.theme import THEMES
 from viz.render.writers import WRITERS
 from viz.render.writers.gif import delays as gif_delays
@@ -72,8 +72,8 @@ def test_gif_frames_size_timing_and_one_palette(recorded, tmp_path):
 
 def test_the_registry_holds_what_each_format_is():
     """The format tables that options, the CLI and the notebook read all come from the registry."""
-    assert FORMATS == ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html") == options.FORMATS  # the table's
-    assert tuple(THEMES) == options.THEMES
+    assert FORMATS == ("gif", "mp4", "webm", "png", "svg", "pdf", "frames", "html") == choices.FORMATS  # the table's
+    assert tuple(THEMES) == choices.THEMES
     assert STILLS == ("png", "svg", "pdf") and CLEAR_FORMATS == ("gif", "png", "svg", "pdf", "frames")
     assert DEFAULT_FPS == {"gif": 25, "mp4": 30, "webm": 30, "frames": 25, "html": 30}
     assert {fmt: writer.mime for fmt, writer in WRITERS.items()} == {
@@ -117,3 +117,18 @@ def test_mp4_at_a_size_not_a_multiple_of_16_is_that_size(small, tmp_path):
     reader = imageio_ffmpeg.read_frames(str(path))
     meta = next(reader)
     assert tuple(meta["size"]) == (160, 90) and sum(1 for _ in reader) == small.steps + 1
+
+
+def test_the_gif_palette_keeps_white_and_greys_exactly(recorded):
+    """Point 25 of issue 28: a median cut averaged the contours' greys into tinted ones and
+    Pillow's lookup took white for 252 grey: the colours that cover a frame stay as they are."""
+    from viz.render.frames import Frames
+    from viz.render.options import Options
+    from viz.render.writers.gif import indices, palette
+
+    frame = Frames(recorded, "gif", options=Options(size=(320, 180)))[0].copy()
+    table = palette([frame], ["#0072b2"])
+    back = np.reshape(table.getpalette(), (-1, 3))[indices(np.ascontiguousarray(frame[..., :3]), table)]
+    colours, counts = np.unique(frame[..., :3].reshape(-1, 3), axis=0, return_counts=True)
+    for colour in colours[counts >= 0.001 * counts.sum()]:  # the ground, the contours' fills
+        assert (back[(frame[..., :3] == colour).all(axis=-1)] == colour).all(), colour

@@ -14,7 +14,7 @@ from pathlib import Path
 from viz.errors import OptionError
 from viz.store.atomic import atomic_path
 
-CONTROLS = 130  # pixels of the html player's controls under the frame, in one row
+CONTROLS = 165  # pixels under the html player's frame: its controls in one row, its "Description and transcript"
 CHROME = 120  # pixels of a notebook's menus and toolbars: the player fits in the window below them
 UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use File &gt; Trust Notebook and run "
              "the cell again.")

@@ -3,8 +3,8 @@ check everything before any training, then cache, record (or tune), one shared p
 (or fit a size budget), manifest and summaries; each job returns a :class:`Report`.
 
 Options arrive as keywords spelled as on the command line (``tune_lr`` for ``--tune-lr``),
-with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked render
-:class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
+with the same defaults (:data:`viz.options.DEFAULTS`); :func:`plan` reads them into checked
+render :class:`~viz.render.options.Options` and raises :class:`~viz.errors.OptionError` (a
 ``ValueError``) for what cannot work, before anything is trained or written.
 """
 
@@ -15,11 +15,10 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from viz import spread
+from viz.checks import checked_scene, in_scene
 from viz.divergence import diverged_steps
 from viz.errors import OptionError, OutputError, SpecError
-from viz.optimizers import with_rate
-from viz.options import LARGEST_SEED, defaults, read
-from viz.problems.cost import Budgets
+from viz.options import defaults, read
 from viz.record import record
 from viz.render.a11y import Meter
 from viz.render.animation import captions_path, render, render_within, transcript_path
@@ -33,13 +32,11 @@ from viz.settings import combine
 from viz.store import cache, manifest, rendered
 from viz.store.outputs import cannot_write, distinct, prepare_folder
 from viz.tune import tune, tuned_scene
-from viz.varied import with_values
 from viz.words import describe
 
 OUTPUT_FOLDER = Path("outputs")
 CACHE = ".cache"  # under OUTPUT_FOLDER: the recordings
 RENDERED = ".rendered"  # under OUTPUT_FOLDER: the rendered outputs
-ONE_VALUES = ("learning_rate", "momentum", "batch_size", "start")  # options setting one value of a scene's setting
 
 
 def _silent(text, err=False):
@@ -147,7 +144,7 @@ class Job:
         except OSError as error:
             raise cannot_write(self.path, error) from None
         except SpecError as error:  # e.g. a boundary panel for a model whose outputs are not one probability
-            raise _in_scene(error, self.name) from None
+            raise in_scene(error, self.name) from None
         last = parts[-1][0]
         return Report(self.path, self.name, frames, used, written, trained, recorded - start,
                       time.perf_counter() - recorded, tuple(changes), tuple(tables), int(last.optimizer_steps[-1]),
@@ -211,7 +208,7 @@ class Job:
                 recording = record(scene, seed=self._seed, progress=report, seeds=self.settings["seeds"],
                                    plane=self.settings["plane"])
         except SpecError as error:
-            raise _in_scene(error, self.name) from None
+            raise in_scene(error, self.name) from None
         if key is not None:
             try:
                 cache.store(folder, key, recording)
@@ -247,8 +244,8 @@ class Job:
 
 def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, say=_silent, **options):
     """The checked jobs for ``scene_or_file`` (a :class:`Scene`, a scene file, or a folder of
-    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`); outputs not
-    named by ``output`` go into ``folder`` (default ``outputs/``). Everything
+    scene files) with the render ``options`` (keywords as in :data:`viz.options.DEFAULTS`);
+    outputs not named by ``output`` go into ``folder`` (default ``outputs/``). Everything
     that can be checked before training is: the scenes, the options, every output's folder.
     Two scenes whose default outputs would be one file (``a.py``'s scene ``x`` and ``a_x.py``)
     get distinct names: the later one ``a_x_1``, and ``say(text, err)`` says so.
@@ -259,7 +256,7 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, sa
     chosen = _chosen(scene_or_file, scene, every)
     if output is not None and len(chosen) > 1:
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
-    jobs, scenes = [], [(scene_file, name, _checked(picked, name, settings, look), n_scenes)
+    jobs, scenes = [], [(scene_file, name, checked_scene(picked, name, settings, look), n_scenes)
                         for scene_file, name, picked, n_scenes in chosen]
     paths = [output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
              for scene_file, name, picked, n_scenes in scenes]
@@ -300,7 +297,7 @@ def export(scene_or_file, output=None, *, scene=None, progress=_no_progress, say
     if len(chosen) > 1:
         raise OptionError("scene", scene, "exports one scene: name it")
     (scene_file, name, picked, n_scenes), = chosen
-    picked = _checked(picked, name, settings)
+    picked = checked_scene(picked, name, settings)
     path = output or default_output(scene_file, name, n_scenes, picked, "npz")
     prepare_folder(path)
     job = Job(scene_file, name, picked, path, None, {**settings, "max_size": None})
@@ -334,96 +331,6 @@ def _chosen(scene_or_file, name, every):
 def _slug(title):
     """A file name from a scene's title: ``"Six optimizers!"`` -> ``six_optimizers``."""
     return re.sub(r"[^a-z0-9]+", "_", title.lower()).strip("_")[:40] or "scene"
-
-
-def _checked(scene, name, options, look=None):
-    """``scene`` with the options that change what is recorded (``steps``), after asking its
-    problem whether it can do what the options (read by the table) and the render options
-    ``look`` ask."""
-    seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
-    try:
-        budgets = model_budgets(options)
-        if budgets is not None:
-            if scene.problem.budgets is None:
-                keyword = "time_budget" if options["time_budget"] is not None else "memory_budget"
-                raise OptionError(keyword, options[keyword], "sets a keras_model's grid and recording stride; this "
-                                  "scene's problem is small enough to be drawn in full")
-            scene = dataclasses.replace(scene, problem=dataclasses.replace(scene.problem, budgets=budgets))
-        scene.problem.check(seeds=seeds, view=look.view if look else "2d", boundary=look.boundary if look else False,
-                            hidden=look.hidden if look else False,
-                            features=look.features if look and options["features"] is not None else None,
-                            steps=options["steps"])
-        if options["steps"] is not None:
-            scene = dataclasses.replace(scene, steps=options["steps"])
-        scene.problem.check_size(scene, options["tune_lr"], option=options["steps"] is not None)
-        values = {name: options[name] for name in ONE_VALUES if options[name] is not None}
-        if values:
-            scene = with_values(scene, **values)
-        beyond = [step for step in (look.pause_at if look else ()) if step != "events" and step > scene.last_step]
-        if beyond:
-            raise OptionError("pause_at", ",".join(map(str, look.pause_at)),
-                              f"step {beyond[0]} is past the scene's last step, {scene.last_step}")
-        if first + seeds - 1 > LARGEST_SEED:
-            raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
-        _check_varied(scene, options, look)
-        if options["plane"] != "pca":
-            _check_plane(scene.problem, options["plane"], options["tune_lr"])
-        if look is not None and "rates" in look.extras:
-            from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
-
-            check_scene(scene)
-        if options["tune_lr"]:
-            try:
-                for spec in scene.optimizers.values():
-                    with_rate(spec, scene.learning_rate)
-            except SpecError as error:  # a schedule: no one rate to tune
-                raise OptionError("tune_lr", options["tune_lr"], str(error)) from None
-    except SpecError as error:
-        raise _in_scene(error, name) from None
-    return scene
-
-
-def model_budgets(settings):
-    """The ``time_budget`` (seconds of evaluation besides training) and ``memory_budget`` (bytes of
-    recorded weights) -> a :class:`~viz.problems.cost.Budgets`, or None when neither is given."""
-    time, memory, default = settings["time_budget"], settings["memory_budget"], Budgets()
-    if time is None and memory is None:
-        return None
-    return Budgets(default.time if time is None else time, default.memory if memory is None else memory)
-
-
-def _check_varied(scene, options, look):
-    """Refuse what a scene comparing a setting cannot do: tuning its rates, several
-    initializations or a sequence of paths of different lengths (batch sizes)."""
-    if scene.varied and options["tune_lr"]:
-        raise OptionError("tune_lr", options["tune_lr"], f"tunes each optimizer's one rate; this scene compares "
-                          f"{scene.varied.replace('_', ' ')}s across its paths")
-    if scene.varied == "batch_size" and options["seeds"] > 1:
-        raise OptionError("seeds", options["seeds"], "cannot be combined with a list of batch sizes yet")
-    if scene.varied == "batch_size" and look is not None and look.sequence:
-        raise OptionError("sequence", True, "plays optimizers in turn; this scene's batch sizes run side by side, "
-                          "in epochs")
-
-
-def _check_plane(problem, kind, tune_lr):
-    """Refuse a ``plane`` other than pca where there is none to choose: a surface (its view
-    is the surface), the lesson on two named weights, the two parts of ``tune_lr="both"``
-    (they share one principal plane)."""
-    if not problem.fixed_steps:
-        raise OptionError("plane", kind, "chooses a model's plane through its weights; a surface's view is "
-                                         "the surface itself")
-    if problem.axes:
-        raise OptionError("plane", kind, "the scene's problem draws two named weights as axes (axes=...)")
-    if tune_lr == "both":
-        raise OptionError("plane", kind, "with tune_lr both, the two parts share one principal (pca) plane")
-
-
-def _in_scene(error, name):
-    """``error`` (a :class:`SpecError`, or an :class:`OptionError` keeping its keyword) saying
-    which scene it is about."""
-    if isinstance(error, OptionError):
-        return OptionError(error.keyword, error.value, f"scene {name!r}: {error.reason}")
-    return SpecError(f"scene {name!r}: {error}")
 
 
 def default_output(scene_file, name, n_scenes, scene, fmt, folder=None):

@@ -7,7 +7,8 @@ settings. Plain Python: the writers' facts are handed in, so nothing here import
 import math
 
 from viz.errors import OptionError
-from viz.options import ASPECTS, FONT_SCALES, MAX_DURATION, MIN_FRAMES, QUALITIES, TABLE, read
+from viz.choices import ASPECTS, FONT_SCALES, MAX_DURATION, MIN_FRAMES, QUALITIES
+from viz.options import TABLE, read
 
 # --beamer: frames for LaTeX's animate package that keep one 16:9 slide of the lesson under 10 MB
 # (a frame of 854x480 is ~95 KB in the PDF); an option given as well wins, --max-frames only lower
@@ -79,7 +80,8 @@ def combine(output, keywords, writers):
     low, high = FONT_SCALES
     high = round(1 + (high - 1) * min(1.0, (width / height - MIN_ASPECT) / (ASPECTS["16:9"] - MIN_ASPECT)), 2)
     if values["font_scale"] > high:
-        raise OptionError("font_scale", values["font_scale"], f"must be between {low:g} and {high:g} at {width}x{height}")
+        raise OptionError("font_scale", values["font_scale"],
+                          f"must be between {low:g} and {high:g} at {width}x{height}")
     if values["transparent"] and not writer.transparent:
         clear = [name for name, each in writers.items() if each.transparent]
         raise OptionError("transparent", True, f"{fmt.upper()} video has no transparency; use "

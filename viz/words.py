@@ -31,8 +31,8 @@ def number(value):
         return "not a number" if math.isnan(value) else ("infinite" if value > 0 else "minus infinite")
     if value == 0:
         return "0"
+    value = float(f"{value:.1e}")  # two significant digits first: 9.99 -> 10, 0.0009996 -> 0.0010
     if 1e-3 <= abs(value) < 1e4:
-        value = float(f"{value:.1e}")  # two significant digits: 9.99 -> 10
         digits = 1 - math.floor(math.log10(abs(value)))
         return f"{round(value, digits):.{max(digits, 0)}f}"
     return f"{value:.1e}"

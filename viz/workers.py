@@ -120,7 +120,7 @@ def _named(run, scene_file, name, *args, **kwargs):
     except VizError as error:
         error.viz_scene = name
         raise
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # sys.exit() in the scene's own code is its failure, not viz's end
         failed = SceneFailed.of(error, scene_file, name)
         failed.viz_scene = name
         raise failed from error

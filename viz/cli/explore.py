@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from viz.cli.terminal import progress_bars, say
-from viz.options import THEMES
+from viz.choices import THEMES
 
 
 @click.command()

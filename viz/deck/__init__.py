@@ -59,14 +59,17 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, clips=None
                                                                                    dir=output.parent)
     with kept as folder:
         jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
-        slides = _rendered(jobs, options, workers_count, progress, say)
+        titles = {job.path: job.scene.title for job in jobs}  # the slide's own title says it: not the video too
+        jobs = [dataclasses.replace(job, scene=dataclasses.replace(job.scene, title="")) for job in jobs]
+        slides = _rendered(jobs, options, workers_count, progress, say, titles)
         (pptx if fmt == "mp4" else html).write(slides, output, title, options.get("theme", "light"))
     return output, slides
 
 
-def _rendered(jobs, options, workers_count, progress, say):
-    """The jobs run, as slides; what each job says goes to ``say`` and (results, not warnings)
-    into its notes. A failing scene stops the deck, with an error naming the scene."""
+def _rendered(jobs, options, workers_count, progress, say, titles):
+    """The jobs run, as slides titled ``titles[job.path]``; what each job says goes to ``say``
+    and (results, not warnings) into its notes. A failing scene stops the deck, with an error
+    naming the scene."""
     said, slides = [], {}
 
     def listen(text, err=False):
@@ -79,7 +82,7 @@ def _rendered(jobs, options, workers_count, progress, say):
             lines = [text for text, err in said if not err]
             said.clear()
             notes = "\n\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
-            slides[job.path] = Slide(job.scene.title, report.path, notes, report)
+            slides[job.path] = Slide(titles[job.path], report.path, notes, report)
             made = "reused" if report.reused else f"rendered in {report.render_seconds:.1f} s"
             say(f"[{done}/{len(jobs)}] {job.path.stem}: {report.frames} frames at {report.options.frame_rate:g} fps, "
                 f"{'recorded' if report.trained else 'from the cache'}, {made}")

@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 
 from viz import pipeline
+from viz.checks import checked_scene
 from viz.errors import OptionError
 from viz.explore import grid, page
 from viz.options import read
@@ -66,7 +67,7 @@ def build(scene_or_file, output=None, *, scene=None, vary=None, theme="light", s
     if len(chosen) > 1:
         raise OptionError("scene", scene, "explores one scene: name it")
     (scene_file, name, picked, n_scenes), = chosen
-    picked = pipeline._checked(picked, name, options)
+    picked = checked_scene(picked, name, options)
     _check(picked, values, name)
     output = Path(output) if output is not None else \
         pipeline.default_output(scene_file, name, n_scenes, picked, "explore.html")

@@ -80,10 +80,11 @@
         g.beginPath(); g.arc(px(lastX), py(lastY), 6, 0, 2 * Math.PI); g.fill(); g.stroke();
       }
     });
-    if (runs[0] && runs[0].xy[0] !== null) {
-      g.strokeStyle = getComputedStyle(document.body).color; g.lineWidth = 2;
-      g.beginPath(); g.arc(px(runs[0].xy[0]), py(runs[0].xy[1]), 8, 0, 2 * Math.PI); g.stroke();
-    }
+    g.strokeStyle = getComputedStyle(document.body).color; g.lineWidth = 2;
+    runs.forEach(function (path) {  // the start(s)
+      if (path.xy[0] === null) return;
+      g.beginPath(); g.arc(px(path.xy[0]), py(path.xy[1]), 8, 0, 2 * Math.PI); g.stroke();
+    });
   }
   function star(g, x, y) {
     g.fillStyle = "#fff"; g.strokeStyle = "#000"; g.lineWidth = 1;
@@ -95,7 +96,7 @@
     g.closePath(); g.fill(); g.stroke();
   }
   function drawCurves(runs) {
-    var g = curves.context, w = curves.width, h = curves.height, left = 50, bottom = 26, top = 8, right = 8;
+    var g = curves.context, w = curves.width, h = curves.height, left = 64, bottom = 26, top = 8, right = 8;
     var low = Infinity, high = -Infinity, ink = getComputedStyle(document.body).color;
     runs.forEach(function (path) {
       path.loss.forEach(function (v) { if (v !== null && isFinite(v)) { low = Math.min(low, v); high = Math.max(high, v); } });
@@ -344,11 +345,12 @@
   };
 
   document.getElementById("title").textContent = data.title;
-  document.getElementById("legend").innerHTML = data.labels.map(function (label, o) {
-    return '<span><i style="background:' + data.looks[o].color + '"></i></span>';
-  }).join("");
-  Array.prototype.forEach.call(document.querySelectorAll("#legend span"), function (span, o) {
-    span.appendChild(document.createTextNode(data.labels[o]));
+  var legend = document.getElementById("legend");
+  data.optimizers.forEach(function (label, o) {  // each optimizer once, however many starts
+    if (data.optimizers.indexOf(label) !== o) return;
+    var span = document.createElement("span"), key = document.createElement("i");
+    key.style.background = data.looks[o].color;
+    span.appendChild(key); span.appendChild(document.createTextNode(label)); legend.appendChild(span);
   });
   document.getElementById("view-note").textContent = view.axes.join(" \u00d7 ") +
     (view.stretched ? " (stretched: the axes have different scales)" : "");

@@ -90,7 +90,8 @@ _RULES = {
 
 @dataclasses.dataclass(frozen=True)
 class Grid:
-    """The recorded runs: ``values`` {setting: values}; ``labels`` the scene's optimizers;
+    """The recorded runs: ``values`` {setting: values}; ``labels`` the paths shown (the scene's
+    optimizers, each once per start of a surface with several) and ``optimizers`` their optimizers;
     ``runs[cell][o]`` the index into ``xy``/``loss``/... of optimizer ``o``'s run in ``cell``
     (cells in the row-major order of ``values``); each run's ``xy`` [points, 2] on one
     ``plane``, ``loss`` [points], ``accuracy`` or None, ``steps`` (the optimizer step of
@@ -99,6 +100,7 @@ class Grid:
 
     values: dict
     labels: tuple
+    optimizers: tuple
     runs: list
     xy: list
     loss: list
@@ -157,24 +159,29 @@ def record(job, values, progress, say):
         trained = trained or fresh
     ordered = list(recordings.values())
     xy = _one_plane(scene.problem, ordered, job)
-    index, runs_of = {}, {}
-    offset = 0
+    starts = len(getattr(scene.problem, "starts", ())) or 1  # a surface's paths: each optimizer from each start
+    index, offset = {}, 0
     for (batch, seed), recording in recordings.items():
         for i, path in enumerate(planned[batch, seed].paths()):
             label, _, momentum = path.optimizer.partition(MOMENTUM)
-            index[batch, seed, label, float(momentum) if momentum else None, path.learning_rate] = offset + i
+            for start in range(starts):
+                index[batch, seed, label, float(momentum) if momentum else None, path.learning_rate, start] = \
+                    offset + i * starts + start
         offset += len(recording.names)
     flat = _flat(ordered, xy)
     diverged = [step for recording in ordered for step in diverged_steps(recording)]
-    labels = tuple(scene.optimizers)
+    optimizers = [label for label in scene.optimizers for _ in range(starts)]
+    labels = tuple(optimizers if starts == 1 else
+                   [f"{label}, start {start + 1}" for label in scene.optimizers for start in range(starts)])
     names = list(values)
     runs = []
     for cell in itertools.product(*values.values()):
         given = dict(zip(names, cell))
         row = []
-        for label in labels:
+        for number, label in enumerate(optimizers):
             momentum = given.get("momentum")
-            key = (given.get("batch_size"), given.get("seed"), label, momentum, given.get("learning_rate"))
+            key = (given.get("batch_size"), given.get("seed"), label, momentum, given.get("learning_rate"),
+                   number % starts)
             if key not in index:  # an optimizer without a momentum: its one run
                 key = key[:3] + (None,) + key[4:]
             row.append(index[key])
@@ -182,7 +189,7 @@ def record(job, values, progress, say):
     configs = [config for recording in ordered for config in
                (recording.meta["optimizers"][name] for name in recording.names)]
     first = ordered[0]
-    return Grid(values, labels, runs, flat["xy"], flat["loss"], flat["accuracy"], flat["steps"], diverged,
+    return Grid(values, labels, tuple(optimizers), runs, flat["xy"], flat["loss"], flat["accuracy"], flat["steps"], diverged,
                 flat["left"], configs, first.plane if len(ordered) == 1 else xy.plane, ordered,
                 first.steps_per_epoch, trained)
 

@@ -13,7 +13,7 @@ from importlib import resources
 import numpy as np
 
 from viz.render.looks import looks
-from viz.render.writers.html import HEAD, filled
+from viz.render.writers.html import HEAD, filled, inline_json
 
 PIXELS = 560  # the contour picture's longer side, in CSS pixels (drawn at twice that)
 
@@ -22,14 +22,15 @@ def page(grid, scene, name, scene_file, theme, surface=None):
     """The page's HTML for ``grid`` (:class:`viz.explore.grid.Grid`) of ``scene`` (named
     ``name``, from ``scene_file`` or a Scene object when None) in ``theme``; ``surface`` the
     built-in surface's name when clicks can start the optimizers there."""
-    styles = looks(grid.labels, theme)
+    styles = looks(grid.optimizers, theme)  # an optimizer's look on every start's path
     data = {
         "title": scene.title,
         "settings": [{"name": key, "values": list(values), "own": _own(scene, key)}
                      for key, values in grid.values.items()],
         "labels": list(grid.labels),
+        "optimizers": list(grid.optimizers),
         "looks": [{"color": styles[label]["color"], "dash": _dash(styles[label]["linestyle"])}
-                  for label in grid.labels],
+                  for label in grid.optimizers],
         "runs": grid.runs,
         "paths": [{"xy": _numbers(xy.ravel()), "loss": _numbers(loss), "steps": _numbers(steps),
                    "diverged": None if diverged is None else int(diverged), "left": left}
@@ -46,7 +47,7 @@ def page(grid, scene, name, scene_file, theme, surface=None):
                                                            "basis": [_numbers(b) for b in grid.plane.basis]},
     }
     script = resources.files("viz.explore")
-    text = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    text = inline_json(json.dumps(data, separators=(",", ":"), allow_nan=False))
     return filled(HEAD + (script / "explorer.html").read_text(), {
         "SOURCES": "img-src data:", "SCHEME": theme.name, "TITLE": html.escape(scene.title),
         "BACKGROUND": theme.background, "INK": theme.ink, "MUTED": theme.muted, "GRID": theme.grid,

@@ -106,6 +106,9 @@ class KerasModel(Problem):
         if boundary and not (self.x.ndim == 2 and self.x.shape[1] == 2):
             raise OptionError("panels", "contour,curves,boundary", "draws decision boundaries over two input features; this "
                                                     f"keras_model's inputs have shape {self.x.shape[1:]}")
+        reason = why_no_regions(self.first_model(0), self.x, self.y, np.empty((0, 1))) if boundary else ""
+        if reason:  # its output and targets, before training (how many steps fit is known once recorded)
+            raise OptionError("panels", "contour,curves,boundary", reason)
         self.grid_points(self.first_model(0))  # the model fits the data and loss, the grid its budgets
 
     def share_plane(self, recordings):

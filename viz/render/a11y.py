@@ -129,10 +129,10 @@ class Meter:
 def along_paths(frames, image, theme, grey=16):
     """Each path line's contrast with what lies beside it, on ``image`` (the decoded last frame
     of ``frames``, a :class:`~viz.render.frames.Frames`, [height, width, 3+]): sampled every 2
-    pixels along each line, on both sides, in the middle of its halo, where the pixel there
-    could be the contours' (grey, within the luminance of ``theme``'s contour colours and halo:
-    not another path, a head's outline or a mark in ink). Returns {path colour: the better
-    side's contrast at each sample}. Samples near a marker (heads, the start, the minimum) or
+    pixels along each line, on both sides, across its halo (the best of three pixels there),
+    where the pixel could be the contours' (grey, within the luminance of ``theme``'s contour
+    colours and halo: not another path, a head's outline or a mark in ink). Returns {path
+    colour: the better side's contrast at each sample}. Samples near a marker (heads, the start, the minimum) or
     on a text's box (labels) are left out: their edges blend to greys too."""
     fills = luminance(np.array([rgb(c) for c in (theme.contour_low, theme.contour_high, theme.contour_lines,
                                                  theme.halo)]))
@@ -146,7 +146,7 @@ def along_paths(frames, image, theme, grey=16):
             points = line.get_transform().transform(line.get_xydata())
             points[:, 1] = height - points[:, 1]  # display coordinates: y up; pixels: rows down
             scale = frames.figure.dpi / 72  # pixels per point
-            offset = line.get_linewidth() / 2 * scale + halo_side(scale) / 2  # the middle of its halo
+            offset = line.get_linewidth() / 2 * scale + halo_side(scale)  # the halo's outer edge
             points = points[np.isfinite(points).all(axis=1)]
             run = np.concatenate([[0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
             if len(points) < 2 or run[-1] < 8:
@@ -167,19 +167,28 @@ def along_paths(frames, image, theme, grey=16):
             middle, normal, centre = middle[inside], normal[inside], centre[inside]
             shown = np.abs(pixels[centre[:, 1], centre[:, 0]] - colour * 255).max(axis=1) <= 40  # not under another
             middle, normal = middle[shown], normal[shown]
-            sides = []
-            for sign in (1, -1):
-                at = np.round(middle + sign * offset * normal).astype(int)
-                inside = (at[:, 0] >= 0) & (at[:, 0] < width) & (at[:, 1] >= 0) & (at[:, 1] < height)
-                seen = np.zeros((len(at), 3))
-                seen[inside] = pixels[at[inside, 1], at[inside, 0]] / 255
-                level = luminance(seen)
-                plain = inside & (np.ptp(seen * 255, axis=1) <= grey) & (level >= fills.min() - 0.01) & \
-                    (level <= fills.max() + 0.01)
-                sides.append(np.where(plain, contrast(colour, seen), np.nan))
-            best = np.fmax(*sides)
+            half, side = line.get_linewidth() / 2 * scale, halo_side(scale)
+            best = _beside(pixels, middle, normal, half + np.array([0.75, side / 2, side - 0.75]), colour, fills, grey)
             found[line.get_color()] = best[np.isfinite(best)]
     return found
+
+
+def _beside(pixels, middle, normal, offsets, colour, fills, grey):
+    """At each sample (``middle``, ``normal``), the best contrast of ``colour`` with the pixels
+    ``offsets`` away on either side that could be the contours' (NaN where none could)."""
+    height, width = pixels.shape[:2]
+    best = np.full(len(middle), np.nan)
+    for offset in offsets:
+        for sign in (1, -1):
+            at = np.round(middle + sign * offset * normal).astype(int)
+            inside = (at[:, 0] >= 0) & (at[:, 0] < width) & (at[:, 1] >= 0) & (at[:, 1] < height)
+            seen = np.zeros((len(at), 3))
+            seen[inside] = pixels[at[inside, 1], at[inside, 0]] / 255
+            level = luminance(seen)
+            plain = inside & (np.ptp(seen * 255, axis=1) <= grey) & (level >= fills.min() - 0.01) & \
+                (level <= fills.max() + 0.01)
+            best = np.fmax(best, np.where(plain, contrast(colour, seen), np.nan))
+    return best
 
 
 def _clear_of_marks(line, middle, normal, height, offset):

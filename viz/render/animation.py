@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 from viz.errors import BudgetError
-from viz.options import read_size
+from viz.choices import read_size
 from viz.settings import check_duration
 from viz.render.a11y import along_paths
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps

@@ -33,11 +33,12 @@ class Frames:
         longest = max(map(self.counter_text, self.steps), key=len)
         self.captions = list(captions) if captions is not None else [None] * len(self.steps)
         said = [text for text in dict.fromkeys(self.captions) if text]
-        self.figure, self.panels, self.counter, self.end_card, self.band = lay_out(recording, title, options, longest,
-                                                                                   like, said)
+        layout = lay_out(recording, title, options, longest, like, said)
+        self.figure, self.panels, self.counter, self.end_card, self.band, self.legend = layout
         self.canvas = self.figure.canvas
         self.background = self.canvas.copy_from_bbox(self.figure.bbox)
-        artists = [artist for panel in self.panels for artist in panel.animated_artists] + [self.counter]
+        artists = [artist for panel in [*self.panels, self.legend] for artist in panel.animated_artists]
+        artists += [self.counter]
         artists += [self.end_card] if self.end_card else []
         artists += [self.band.sprite] if self.band else []
         self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
@@ -81,7 +82,7 @@ class Frames:
             self._replay(index)                         # labels' places) is then as the animation has it
         self.drawn = index
         self.canvas.restore_region(self.background)
-        for panel in self.panels:
+        for panel in [*self.panels, self.legend]:
             panel.update(steps)
         self.counter.set_text(self.counter_text(steps))
         if self.end_card:

@@ -9,7 +9,6 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 
 from viz.divergence import diverged_steps
@@ -24,12 +23,12 @@ from viz.render.panels.grid import GridPanel, grid_shape
 from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
-from viz.render.panels.paths import legend_handles
+from viz.render.panels.legend import place_legend
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
-from viz.render.rates import legend_texts
-from viz.render.text import MIN_POINTS, fit, lines
+from viz.render.spacing import clear_corners, clear_of, clear_stacked
+from viz.render.text import fit
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
 
@@ -39,14 +38,15 @@ PATH_VALUE = "f along each path"  # the curves' y label: not the colour bar's "f
 
 class Layout(NamedTuple):
     """A frame's figure with its panels in place (the paths panel first), the counter (its
-    words set per frame), the end card (shown on the last frame; None without one) and the
-    caption band (None without captions)."""
+    words set per frame), the end card (shown on the last frame; None without one), the
+    caption band (None without captions) and the legend's words (set per frame)."""
 
     figure: Figure
     panels: list
     counter: Text
     end_card: Text | None
-    caption: CaptionBand | None = None
+    caption: CaptionBand | None
+    legend: object
 
 
 def lay_out(recording, title, options, counter_words, like=(), captions=()):
@@ -74,7 +74,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
     heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
                               fontweight="bold", linespacing=1.1), 0.96, max_lines=2, floor=13)
-    below = _legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
+    below, legend = place_legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
     band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
@@ -92,6 +92,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         right = 0.97 - max(2.3, 0.25 * inches) * scale / inches  # the curves: a narrower column
         panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
                                                              top - bottom))]
+        bar = panels[0].bar
     elif options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
                                  recording, theme, options.camera)]
@@ -99,6 +100,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         contour_ax = figure.add_axes(box)
         colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
         panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, options.trail)]
+        bar = colorbar_ax
         for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
         fit(contour_ax.xaxis.label, width=contour_ax.get_position().width + box[0], max_lines=2)
@@ -116,6 +118,10 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves + strip
+    column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
+    if options.view == "2d":  # the curves' labels clear of the colour bar's
+        clear_of(figure, [bar], column)
+    clear_stacked(figure, column)
     if options.extras:
         panels += extra_panels(figure, row, recording, options.extras, theme, scale, columns)
     if readout:
@@ -130,7 +136,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
                 if recording.spread and options.layout != "grid" else None)
     counter.set_text(counter_words)
     fit(counter, 0.98 - right)
-    return Layout(figure, panels, counter, end_card, band)
+    clear_corners(figure)
+    return Layout(figure, panels, counter, end_card, band, legend)
 
 
 def _grid(figure, recording, options, theme, box):
@@ -272,62 +279,6 @@ def _loss_panel(ax, recording, theme):
     return CurvePanel(ax, recording.names, recording.loss, "training loss", recording.steps_per_epoch,
                       recording.history["loss"], recording.accuracy is not None, theme, recording.optimizer_steps,
                       diverged_steps(recording), recording.epoch)
-
-
-def _legend(figure, recording, theme, scale, ceiling, like=None):
-    """The optimizers' legend from ``ceiling`` (a fraction of the height) down: in as few rows
-    as fit the width, long labels wrapped (never cut, never shrunk below the smallest text),
-    laid out as for the longest of ``like`` (other recordings of the same animation, so it does
-    not reflow between them). Returns its bottom, as a fraction of the height."""
-    shown = _rates_shown(recording, like)
-    handles = legend_handles(recording, theme, show_rates=shown)
-    every = [[h.get_label() for h in legend_handles(r, theme, show_rates=shown)] for r in [recording, *(like or ())]]
-    longest = [max(texts, key=len) for texts in zip(*every)]
-    words = [h.get_label() for h in handles]
-    fontsize = max(MIN_POINTS, 12.5 * scale if sum(map(len, longest)) * scale <= 80 * figure.get_figwidth() / 12.8
-                   else 11.5 * scale)
-    tries = [(rows, limit) for limit in (None, 40, 32, 26, 20, 16) for rows in range(1, min(3, len(handles)) + 1)]
-    for rows, limit in tries + [(rows, 16) for rows in range(4, len(handles) + 1)]:
-        columns = math.ceil(len(handles) / rows)
-        for handle, text, long in zip(handles, words, longest):
-            count = 1 if limit is None else math.ceil(len(long) / limit)
-            handle.set_label(_padded(figure, lines(text, count), lines(long, count), fontsize))
-        legend = figure.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, ceiling), ncol=columns,
-                               frameon=False, handlelength=2.4, columnspacing=1.2, fontsize=fontsize,
-                               labelspacing=0.25, borderaxespad=0.0, borderpad=0.1)
-        box = legend.get_window_extent(figure.canvas.get_renderer())
-        if box.width <= 0.98 * figure.bbox.width:
-            return box.y0 / figure.bbox.height
-        legend.remove()
-    figure.legends.append(legend)  # one optimizer a row and still too wide: as it is
-    return box.y0 / figure.bbox.height
-
-
-def _padded(figure, text, longest, fontsize):
-    """``text`` with hair spaces after its longest line, as wide as ``longest`` (to the pixel), so
-    an entry takes the same room whichever part of an animation it is in."""
-    if text == longest:
-        return text
-    renderer = figure.canvas.get_renderer()
-
-    def width(words):
-        return max(renderer.get_text_width_height_descent(line, FontProperties(size=fontsize), False)[0]
-                   for line in words.split("\n"))
-
-    hair = width("x\u200a") - width("x")
-    missing = round((width(longest) - width(text)) / hair) if hair > 0 else 0
-    if missing <= 0:
-        return text
-    rows = text.split("\n")
-    widest = max(range(len(rows)), key=lambda i: width(rows[i]))
-    rows[widest] += "\u200a" * missing
-    return "\n".join(rows)
-
-
-def _rates_shown(recording, like):
-    """Whether the legend says rates: as :func:`viz.render.rates.legend_texts` decides for
-    ``recording`` or any recording shown with it (``like``)."""
-    return any(legend_texts(r) != {name: name for name in r.names} for r in [recording, *(like or ())]) or None
 
 
 def _bottom(text):

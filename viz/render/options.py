@@ -6,7 +6,8 @@ from dataclasses import field, make_dataclass, replace
 
 import numpy as np
 
-from viz.options import MIN_FRAMES, TABLE
+from viz.choices import MIN_FRAMES
+from viz.options import TABLE
 from viz.render.writers import MAX_COLOURS, WRITERS
 
 FORMATS = tuple(WRITERS)

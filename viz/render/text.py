@@ -5,6 +5,8 @@ import math
 import re
 import textwrap
 
+from viz.errors import SpecError
+
 MIN_POINTS = 9.0  # the smallest text on a frame: 1.7% of its height, 8 px at 480p, 12 px at 720p
 LONGEST_NAME = 18  # characters of a name before it is shortened with "…"
 
@@ -60,7 +62,62 @@ def short(name, limit=LONGEST_NAME):
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
+def shortened(name, others=(), limit=LONGEST_NAME):
+    """``name`` in at most ``limit`` characters, with "…" where it was cut, and never to
+    something one of ``others`` could be too: the words that tell it apart (often its end:
+    "SGD mom…nesterov" beside "SGD momentum=0.3") are kept."""
+    if len(name) <= limit:
+        return name
+    rivals = [other for other in others if other != name]
+    words = [name[i:] for i in range(len(name) - 1, 0, -1) if name[i - 1] == " "]  # whole last words first
+    for tail in ["", *words, *(name[-k:] for k in range(1, limit - 3))]:
+        head = name[: max(limit - 1 - len(tail), 0)].rstrip()
+        cut = f"{head}…{tail}"
+        if len(head) >= 3 and len(cut) <= limit and not any(_could_be(cut, other) for other in rivals):
+            return cut
+    return short(name, limit)
+
+
+def _could_be(cut, name):
+    """Whether ``cut`` (a name shortened with "…") could be ``name``: its pieces in order."""
+    at = 0
+    for piece in cut.split("…"):
+        found = name.find(piece.strip(), at)
+        if found < 0:
+            return False
+        at = found + len(piece.strip())
+    return True
+
+
 def short_number(value, _position=None):
     """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
     text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
     return text.replace("-", "\N{MINUS SIGN}")  # as matplotlib's own tick labels write it
+
+
+def value_words(value):
+    """A path's value as the frame says it: two significant digits, one format for every
+    value (0.60 beside 0.55, 1,200), "<0.001" below a thousandth, "diverged" if not finite."""
+    if not math.isfinite(value):
+        return "diverged"
+    if 0 < value < 0.001:
+        return "<0.001"
+    rounded = float(f"{value:.2g}")
+    decimals = max(0, 1 - math.floor(math.log10(abs(rounded)))) if rounded else 0
+    return f"{rounded:,.{decimals}f}".replace("-", "\N{MINUS SIGN}")
+
+
+def check_glyphs(texts):
+    """Raise :class:`~viz.errors.SpecError` if any of ``texts`` (a scene's title, labels,
+    captions) has a character the frame's font (DejaVu Sans, matplotlib's) has no glyph for:
+    it would be drawn as an empty box. The message ends with the characters and their codes."""
+    from matplotlib import font_manager  # matplotlib: only when this runs
+    from matplotlib.ft2font import FT2Font  # matplotlib: only when this runs
+
+
+    drawn = set(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+    missing = sorted({c for text in texts for c in str(text) if ord(c) not in drawn and not c.isspace()})
+    if missing:
+        shown = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:8]) + (", ..." if len(missing) > 8 else "")
+        raise SpecError("the frame's font, DejaVu Sans, has no glyph for these characters (Chinese, Japanese and "
+                        f"Korean among them), which would be drawn as empty boxes: use other words for {shown}")

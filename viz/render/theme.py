@@ -1,5 +1,5 @@
 """How a frame looks: the light and dark themes (their names are the option table's,
-:data:`viz.options.THEMES`). A theme is plain data; the panels read their colours from it."""
+:data:`viz.choices.THEMES`). A theme is plain data; the panels read their colours from it."""
 
 from dataclasses import dataclass
 

@@ -61,7 +61,7 @@ def enforce(section, path, strict, say):
     Raises:
         VizError: ``strict`` and a check failed.
     """
-    failed = [f"{check['check']}: {check['value']} (WCAG {check['criterion']})"
+    failed = [f"{check['check']} (WCAG {check['criterion']}): {check.get('note') or check['value']}"
               for check in section["checks"] if not check["pass"]]
     if failed and strict:
         raise VizError(f"{path.name} fails {len(failed)} accessibility check(s): {'; '.join(failed)}")

@@ -82,9 +82,12 @@ class ContourPanel(PathPanel):
         """The colour bar on ``cax``, beside ``ax`` as its aspect leaves it, with the loss values."""
         figure = ax.get_figure()
         colorbar = figure.colorbar(filled, cax=cax, format=short_number)
-        colorbar.set_label(("training loss on this plane" + (", BatchNorm statistics of the best end"
-                                                             if "plane_state" in recording.meta else ""))
-                           if recording.steps_per_epoch else "f(x, y)")
+        if recording.steps_per_epoch:
+            colorbar.set_label("training loss on this plane" + (", BatchNorm statistics of the best end"
+                                                                if "plane_state" in recording.meta else ""))
+        else:  # under the bar, level: beside it, it would read as a second y label of the curves
+            size = cax.yaxis.get_ticklabels()[0].get_fontsize()  # the lowest tick label reaches half a line below
+            cax.set_xlabel("f(x, y)", fontsize="small", loc="left", labelpad=0.8 * size + 3)
         # room for half a star (the minimum on the border) between the panel and its colour bar
         offset = max(cax.get_position().x0 - ax.get_position().x1, STAR_ROOM / figure.get_figwidth())
         ax.apply_aspect()  # a view wider than tall shrinks the box: the colour bar follows it

@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from viz.render.panels.paths import path_styles
+from viz.render.text import value_words
 from viz.render.theme import LIGHT
 from viz.spread import bands
 
@@ -33,6 +34,7 @@ class CurvePanel:
         _curve_axes(ax, np.nanmax(self.x, axis=0), ylabel, steps_per_epoch, unit_range,
                     per_epoch if by_epoch else np.where(before, per_step, np.nan), theme)
         self.crosses = _crosses(ax, self.x, per_step, self.diverged, path_styles(names, theme), theme)
+        self.off = OffScale(ax, np.where(before, per_step if not by_epoch else np.nan, np.nan), theme)
         self.lines, self.marks = [], []
         for style in path_styles(names, theme):
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
@@ -47,9 +49,10 @@ class CurvePanel:
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.marks, *self.crosses.values()]
+        return [*self.lines, *self.marks, *self.crosses.values(), self.off.text]
 
     def update(self, steps):
+        self.off.update(steps)
         for path, (line, step) in enumerate(zip(self.lines, steps)):
             line.set_data(self.x[path, : step + 1], self.per_step[path, : step + 1])
         for path, cross in self.crosses.items():
@@ -59,6 +62,37 @@ class CurvePanel:
             values = self.per_epoch[path, :epochs_done]
             low, high = mark.axes.get_ylim()  # a marker off the axis is not drawn over what lies beyond it
             mark.set_data(np.arange(1, epochs_done + 1), np.where((values >= low) & (values <= high), values, np.nan))
+
+
+class OffScale:
+    """Where a curve runs off its panel (above its top, below its foot), the panel says so
+    and how far, in one text at its upper right: "↑ off scale: up to 1.8", from the step the
+    curve first does (rule 2 of the layout)."""
+
+    def __init__(self, ax, values, theme):
+        self.ax, self.values, self.peak = ax, values, None
+        self.text = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
+                            color=theme.ink, animated=True, zorder=3, visible=False,
+                            bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "edgecolor": "none",
+                                  "alpha": 0.85})
+
+    def update(self, steps):
+        if self.peak is None:  # the panel's limits as drawn (several panels may share them: set later)
+            low, high = self.ax.get_ylim()
+            with np.errstate(invalid="ignore"):
+                self.peak = np.fmax.accumulate(np.where(self.values > high, self.values, np.nan), axis=1)
+                self.trough = np.fmin.accumulate(np.where(self.values < low, self.values, np.nan), axis=1)
+        paths = np.arange(len(self.peak))
+        at = np.clip(np.asarray(steps), 0, self.peak.shape[1] - 1)
+        shown = np.asarray(steps) >= 0
+        peak, trough = self.peak[paths, at][shown], self.trough[paths, at][shown]
+        said = []
+        if np.isfinite(peak).any():
+            said.append(f"\N{UPWARDS ARROW} off scale: up to {value_words(np.nanmax(peak))}")
+        if np.isfinite(trough).any():
+            said.append(f"\N{DOWNWARDS ARROW} off scale: down to {value_words(np.nanmin(trough))}")
+        self.text.set_text("\n".join(said))
+        self.text.set_visible(bool(said))
 
 
 def _crosses(ax, x, values, diverged, styles, theme):
@@ -107,7 +141,9 @@ def unit_limits(values):
     for bottom in (0.75, 0.5):
         if low > bottom + 0.1 * (1 - bottom):
             return bottom, 1
-    return 0, 1
+    every = values[np.isfinite(values)]
+    top = every[every <= 1.5 * max(high, 1)].max()  # a first spike may run off (and says so)
+    return 0, max(1, math.ceil(top * 4) / 4)  # a loss above 1 (an outlier's) stays in view
 
 
 FLOOR = 1e-6  # a log axis ends six decades below the highest start: lower is round-off, not progress

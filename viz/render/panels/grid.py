@@ -10,7 +10,7 @@ from viz.divergence import diverged_steps
 from viz.render.panels.contour import ContourPanel
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import labels_and_styles
-from viz.render.text import MIN_POINTS, overflow, short, short_number
+from viz.render.text import overflow, shortened, value_words
 
 RISE = 10  # points between a panel's top and its title: room for half a star (a minimum on the border)
 
@@ -44,7 +44,7 @@ class GridPanel:
     def __init__(self, axes, cax, recording, theme, view, trail=None, overlays=(), keys_at=1.0, columns=1):
         labels, label_of = labels_and_styles(recording.names)
         label_of = np.asarray(label_of)
-        self.cells, self.overlays, self.titles = [], [], []
+        self.cells, self.overlays, self.titles, self.bar = [], [], [], cax
         self.loss, self.diverged = recording.loss, diverged_steps(recording)
         self.first = [int(np.flatnonzero(label_of == k)[0]) for k in range(len(labels))]
         for ax in axes:
@@ -57,8 +57,8 @@ class GridPanel:
                 self.overlays.append(OverlayPanel(ax, recording, overlays, theme, paths=paths, legend=k == 0))
             name = ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, 0), textcoords="offset points",
                                ha="center", va="bottom", fontsize="small", color=theme.ink, annotation_clip=False)
-            name.set_position((0, RISE + 1.2 * name.get_fontsize()))  # a line above the loss
-            _fitted(name, label, ax.get_position().width)  # drawn once, with the static part
+            name.set_position((0, RISE + 1.45 * name.get_fontsize()))  # a line above the loss
+            _fitted(name, label, ax.get_position().width, labels)  # drawn once, with the static part
             self.titles.append(ax.annotate("", (0.5, 1.0), xycoords="axes fraction", xytext=(0, RISE),
                                            textcoords="offset points", ha="center", va="bottom", fontsize="small",
                                            color=theme.ink, annotation_clip=False, animated=True))
@@ -74,19 +74,16 @@ class GridPanel:
             step, gone = steps[path], self.diverged[path]
             value = self.loss[path, max(step, 0)]
             title.set_text("" if step < 0 or not np.isfinite(value) and gone is None else
-                           "diverged" if gone is not None and step >= gone else f"loss {short_number(value)}")
+                           "diverged" if gone is not None and step >= gone else f"loss {value_words(value)}")
 
 
-def _fitted(text, name, width):
-    """``name`` as ``text`` shows it on one line within ``width`` (a fraction of the figure):
-    smaller, down to the smallest text, then shortened with "…"."""
-    text.set_text(name)
-    for _ in range(3):  # text width is not quite proportional to the font size
-        share = overflow(text, width)
-        if share > 1:
-            text.set_fontsize(max(MIN_POINTS, text.get_fontsize() / share))
+def _fitted(text, name, width, labels):
+    """``name`` as ``text`` shows it on one line within ``width`` (a fraction of the figure),
+    at the size of every other cell's title: shortened with "…" as far as it must, never to
+    what another of ``labels`` could be."""
     limit = len(name)
+    text.set_text(name)
     while overflow(text, width) > 1 and limit > 4:
         limit -= 1
-        text.set_text(short(name, limit))
+        text.set_text(shortened(name, labels, limit))
     return text.get_text()

@@ -8,9 +8,10 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.transforms import IdentityTransform
 
 from viz.render.panels.paths import labels_and_styles, path_styles
-from viz.render.text import short, short_number
+from viz.render.text import shortened, value_words
 
 GAP = 5  # pixels between a head's edge and its label
+APART = 3  # pixels between two labels, or a label and another head
 NEAR, FAR = 1.0, 2.6  # candidate distances, in head radii plus the gap
 SPACING = 3  # pixels between the points of a drawn path checked for being under a label
 
@@ -36,7 +37,7 @@ class DirectLabels:
             text = ax.text(0, 0, "", fontsize="small", color=theme.ink, animated=True, zorder=7, clip_on=False,
                            bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "alpha": 0.8,
                                  "edgecolor": styles[path]["color"], "linewidth": 1.4})
-            text.name = short(recording.names[path])
+            text.name = shortened(recording.names[path], labels)
             self.texts.append(text)
         renderer = ax.figure.canvas.get_renderer()
         self.sizes = []  # each label's box (its frame's padding in) with a 5-character number, and a digit's width
@@ -60,7 +61,11 @@ class DirectLabels:
 
     def as_vector(self):
         """Show the labels as text, for one full draw (an SVG or PDF)."""
-        for text, sprite in zip(self.texts, self.sprites):
+        figure = self.ax.figure
+        for text, sprite in zip(self.texts, self.sprites):  # pixels of this frame -> shares of the figure, as
+            x, y = text.get_position()                       # a PDF is drawn at 72 dpi, not the frame's
+            text.set_transform(figure.transFigure)
+            text.set_position((x / figure.bbox.width, y / figure.bbox.height))
             text.set_animated(False)
             text.set_visible(sprite.get_visible())
             sprite.set_visible(False)
@@ -89,7 +94,7 @@ class DirectLabels:
     def words(self, path, step):
         value = self.loss[path, step]
         name = self.texts[self.first.index(path)].name
-        return f"{name}: {short_number(float(f'{value:.2g}'))}" if np.isfinite(value) else name
+        return f"{name}: {value_words(value)}" if np.isfinite(value) else name
 
     def update(self, steps):
         if not self.texts:
@@ -116,7 +121,8 @@ class DirectLabels:
             width, height, digit = self.sizes[self.first.index(path)]
             width += (len(words) - len(text.name) - 7) * digit  # the number's characters past five
             pad = 0.2 * text.get_fontsize() * self.ax.figure.dpi / 72
-            spot = self._best(path, heads[path], width, height, drawn, taken, inside)
+            others = np.array([xy for other, xy in heads.items() if other != path]).reshape(-1, 2)
+            spot = self._best(path, heads[path], width, height, drawn, taken, inside, others)
             if spot is None:
                 text.set_visible(False)
                 continue
@@ -130,10 +136,11 @@ class DirectLabels:
             picture, dx, dy = self.sprite(text)
             sprite.place(picture, round(x0 + pad + dx), round(y0 + pad + dy))
 
-    def _best(self, path, head, width, height, drawn, taken, inside):
+    def _best(self, path, head, width, height, drawn, taken, inside, others):
         """The free spot (candidate, lower-left corner in pixels): inside the panel, over no
-        path point, head or label; the last frame's if it is still free, else the first in
-        :func:`_candidates`' order. None if there is none."""
+        path point, head or label, nearer its own head than any of the ``others`` [n, 2]; the
+        last frame's if it is still free, else the first in :func:`_candidates`' order. None
+        if there is none."""
         x, y = head
         candidates = list(enumerate(_candidates()))
         if path in self.choice:  # the last frame's spot first: kept while it stays free
@@ -145,7 +152,11 @@ class DirectLabels:
             x1, y1 = x0 + width, y0 + height
             if x0 < inside.x0 or x1 > inside.x1 or y0 < inside.y0 or y1 > inside.y1:
                 continue
-            if any(x0 < bx1 and bx0 < x1 and y0 < by1 and by0 < y1 for bx0, by0, bx1, by1 in taken):
+            if any(x0 < bx1 + APART and bx0 < x1 + APART and y0 < by1 + APART and by0 < y1 + APART
+                   for bx0, by0, bx1, by1 in taken):  # a gap from every other label and head
+                continue
+            if len(others) and _reach(others, (x0, y0, x1, y1)).min() <= _reach(np.array([head]), (x0, y0, x1, y1))[0]:
+                continue  # nearer another head than its own: it would name that one
                 continue
             if not np.any((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
                           (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)):
@@ -172,6 +183,13 @@ class Sprite(Artist):
             gc = renderer.new_gc()
             renderer.draw_image(gc, self.x, self.y, self.picture[::-1])  # (rows from the bottom up)
             gc.restore()
+
+
+def _reach(points, box):
+    """How far each of ``points`` [n, 2] is from ``box`` (x0, y0, x1, y1), in pixels."""
+    x0, y0, x1, y1 = box
+    return np.hypot(np.maximum(np.maximum(x0 - points[:, 0], points[:, 0] - x1), 0),
+                    np.maximum(np.maximum(y0 - points[:, 1], points[:, 1] - y1), 0))
 
 
 def dense(points):

@@ -38,47 +38,19 @@ def path_styles(names, theme=LIGHT):
 def legend_handles(recording, theme=LIGHT, show_rates=None):
     """One legend entry per optimizer: colour, line style and head marker; its learning rate
     when the optimizers' rates differ or one follows a schedule (see
-    :func:`viz.render.rates.legend_texts`); where it diverged or left the view, if it did."""
-    events = path_events(recording)
+    :func:`viz.render.rates.legend_texts`). What happened to it is said frame by frame (see
+    :mod:`viz.render.panels.legend`)."""
     texts = legend_texts(recording, show_rates)
     return [
         Line2D([], [], linewidth=2.2, markersize=9, markeredgecolor=theme.outline, markeredgewidth=1.0,
-               label=f"{text} ({events[label]})" if label in events else text, **style)
-        for (label, style), text in zip(looks(recording.names, theme).items(), texts.values())
+               label=text, **style)
+        for style, text in zip(looks(recording.names, theme).values(), texts.values())
     ]
-
-
-def path_events(recording):
-    """What the legend says happened to each optimizer's paths, by label: "diverged at step N"
-    (:mod:`viz.divergence` decides), else "left the view at step N" (optimizer steps; the
-    earliest of its paths)."""
-    diverged, left = {}, {}
-    for name, gone, out in zip(recording.names, diverged_steps(recording), left_view_steps(recording)):
-        if gone is not None:
-            diverged[name] = min(diverged.get(name, gone), gone)
-        elif out is not None:
-            left[name] = min(left.get(name, out), out)
-    at = recording.optimizer_steps
-    return {**{name: f"left the view at step {at[step]}" for name, step in left.items() if name not in diverged},
-            **{name: f"diverged at step {at[step]}" for name, step in diverged.items()}}
 
 
 def view_box(plane):
     """The contour panel's view: (low, high) corners [2] of the plane's grid."""
     return np.array([plane.grid_x[0], plane.grid_y[0]]), np.array([plane.grid_x[-1], plane.grid_y[-1]])
-
-
-def left_view_steps(recording):
-    """For each path, the first recorded step at which its point lies outside the view (up to
-    the step it diverged, if it did), or None."""
-    low, high = view_box(recording.plane)
-    out = ~inside(recording.plane.xy, low, high)
-    gone = diverged_steps(recording)
-    steps = []
-    for row, end, last in zip(out, gone, recording.ends):
-        row = row[: (last + 1 if end is None else end + 1)]
-        steps.append(int(row.argmax()) if row.any() else None)
-    return steps
 
 
 def last_finite(values):

@@ -7,7 +7,7 @@ only when it is complete."""
 from dataclasses import dataclass
 from typing import Callable
 
-from viz.options import MAX_FPS
+from viz.choices import MAX_FPS
 from viz.render.theme import Theme
 from viz.render.writers import frames as folder, gif, html, png, vector, video
 from viz.render.writers.gif import GIF_MAX_FPS, MAX_COLOURS
@@ -19,7 +19,7 @@ class Writer:
     """One output kind: ``write(frames, path, context)``, its MIME type (None: not one file),
     its default frames per second (None: a still, the last frame only), whether it can be
     transparent, whether it is a folder, what it writes beside it and its fastest frame rate.
-    Its key in :data:`WRITERS` is one of the option table's formats (:data:`viz.options.FORMATS`)."""
+    Its key in :data:`WRITERS` is one of the option table's formats (:data:`viz.choices.FORMATS`)."""
 
     write: Callable
     mime: str | None

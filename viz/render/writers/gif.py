@@ -13,17 +13,41 @@ MAX_COLOURS = TRANSPARENT  # the other 255 entries
 def palette(sample, exact=(), size=MAX_COLOURS):
     """One palette for the whole GIF, as a "P" image whose 256 entries are: the ``exact``
     colours as given (the optimizers' own, which thin lines cover too few pixels of to win a
-    place by count), then the most frequent colours of a sample of RGBA frames (e.g. the
-    first, middle and last), ``size`` (at most 255) in all. The entries past them, index 255
-    (transparency) among them, repeat entry 0, so no pixel is mapped to them."""
+    place by count), then the colours that cover most of a sample of RGBA frames (e.g. the
+    first, middle and last) exactly as they are (the ground, the contours' greys: a median
+    cut would average them into tinted ones, white into 252 grey), then a median cut of the
+    rest, ``size`` (at most 255) in all. The entries past them, index 255 (transparency)
+    among them, repeat entry 0, so no pixel is mapped to them."""
     exact = [ImageColor.getrgb(colour)[:3] for colour in dict.fromkeys(exact)]
     stacked = np.concatenate([frame[..., :3] for frame in sample], axis=0)
-    frequent = Image.fromarray(stacked).quantize(colors=size - len(exact), dither=Image.Dither.NONE)
-    colours = [value for colour in exact for value in colour] + frequent.getpalette()[: 3 * (size - len(exact))]
+    packed = (stacked.astype(np.uint32) << np.array([16, 8, 0], np.uint32)).sum(axis=-1).ravel()
+    values, counts = np.unique(packed, return_counts=True)
+    common = values[np.argsort(-counts, kind="stable")][: size // 2]
+    common = common[np.sort(counts)[::-1][: len(common)] >= 0.0005 * packed.size]  # each over 0.05% of the pixels
+    exact += [c for c in ((int(v) >> 16, (int(v) >> 8) & 255, int(v) & 255) for v in common) if c not in exact]
+    exact = exact[:size - 1]
+    colours = [value for colour in exact for value in colour]
+    if size - len(exact) > 0:
+        frequent = Image.fromarray(stacked).quantize(colors=size - len(exact), dither=Image.Dither.NONE)
+        colours += frequent.getpalette()[: 3 * (size - len(exact))]
     colours += colours[:3] * (256 - len(colours) // 3)
     table = Image.new("P", (1, 1))
     table.putpalette(colours)
     return table
+
+
+def indices(rgb, table):
+    """The palette index of each pixel of ``rgb`` [h, w, 3] in the palette image ``table``: a
+    colour that is in the palette, its own entry (Pillow's lookup alone may pick a near one:
+    white as 252 grey), any other the nearest Pillow finds."""
+    nearest = np.asarray(Image.fromarray(rgb).quantize(palette=table, dither=Image.Dither.NONE))
+    entries = np.reshape(table.getpalette()[: 3 * MAX_COLOURS], (-1, 3)).astype(np.uint32)
+    keys = (entries << np.array([16, 8, 0], np.uint32)).sum(axis=1)
+    order = np.unique(keys, return_index=True)[1]  # each colour's first entry
+    known, where = keys[order], order
+    packed = (rgb.astype(np.uint32) << np.array([16, 8, 0], np.uint32)).sum(axis=-1)
+    at = np.clip(np.searchsorted(known, packed), 0, len(known) - 1)
+    return np.where(known[at] == packed, where[at], nearest).astype(np.uint8)
 
 
 def delays(count, fps, hold_seconds):
@@ -56,7 +80,7 @@ def write(frames, path, context):
         previous = None
         for frame, delay in zip(context.stream(frames), timing):
             rgba = Image.frombuffer("RGBA", (width, height), frame, "raw", "RGBA", 0, 1)
-            indexed = np.asarray(rgba.convert("RGB").quantize(palette=table, dither=Image.Dither.NONE))
+            indexed = indices(np.asarray(rgba.convert("RGB")), table)
             if context.transparent:
                 patch = np.where(np.asarray(frame)[..., 3] < 128, TRANSPARENT, indexed).astype(np.uint8)
                 offset, params = (0, 0), {"transparency": TRANSPARENT, "disposal": 2}

@@ -1,0 +1,300 @@
+"""The layout rules (DESIGN.md, "Layout rules") checked on what a render wrote: the PDF's text
+boxes (pdfminer.six, one box per line of text as the PDF draws it) and the recording's numbers,
+never the layout code's own; and a seeded generator of the scenes to check them over."""
+
+import math
+import random
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTCurve
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+
+GAP_PX = 2  # the least room between two texts, in pixels of the frame
+
+
+@dataclass
+class Line:
+    """One line of text as the PDF draws it: its words, its box (x0, y0, x1, y1, in pixels of
+    the frame, y upwards; the box from the font's descent to its ascent, as pdfminer measures
+    it), its font size in points and its font's name."""
+
+    text: str
+    box: tuple
+    size: float
+    font: str
+
+
+class _Marking(PDFPageInterpreter):
+    """The PDF's interpreter, noting where each text object (BT ... ET) starts."""
+
+    def do_BT(self):
+        self.starts.append(len(self.device.cur_item._objs))
+        super().do_BT()
+
+
+def pdf_page(path):
+    """The first page of the PDF at ``path``: its text lines (:class:`Line`), its drawn curves
+    (pdfminer objects, in pixels as the lines) and its size (width, height) in pixels, given
+    that the frame's height in pixels is ``height``."""
+    manager = PDFResourceManager()
+    device = PDFPageAggregator(manager, laparams=None)
+    interpreter = _Marking(manager, device)
+    interpreter.starts = []
+    with open(path, "rb") as file:
+        page = next(PDFPage.get_pages(file))
+        interpreter.process_page(page)
+    objects = device.get_result()._objs
+    return objects, interpreter.starts, page.mediabox
+
+
+def read_pdf(path, width_px):
+    """(text lines, curves' point lists, page size) of the PDF frame at ``path``, in pixels of
+    a frame ``width_px`` wide."""
+    objects, starts, (_, _, width, height) = pdf_page(path)
+    scale = width_px / width
+    lines, curves = [], []
+    for first, last in zip(starts, [*starts[1:], len(objects)]):
+        chars = [o for o in objects[first:last] if isinstance(o, LTChar)]
+        inked = [c for c in chars if c.get_text().strip()]
+        if inked:
+            box = tuple(scale * v for v in (min(c.x0 for c in inked), min(c.y0 for c in inked),
+                                            max(c.x1 for c in inked), max(c.y1 for c in inked)))
+            size = round(inked[0].size if inked[0].upright else inked[0].x1 - inked[0].x0, 1)  # (turned: its width)
+            lines.append(Line("".join(c.get_text() for c in chars).strip(), box, size,
+                              inked[0].fontname.split("+")[-1]))  # (the subset's tag differs by script)
+    for o in objects[: starts[0] if starts else len(objects)] + objects:
+        if isinstance(o, LTCurve) and o.pts:
+            curves.append([(scale * x, scale * y) for x, y in o.pts])
+    return lines, curves, (width * scale, height * scale)
+
+
+def texts(lines):
+    """The lines grouped into texts: a line drawn right after another in the same font and
+    size, aligned with it (left or centre) and just under it (or, turned, just beside it),
+    continues it. [(words, [lines])]."""
+    groups = []
+    for line in lines:
+        if groups:
+            before = groups[-1][1][-1]
+            x0, y0, x1, y1 = line.box
+            bx0, by0, bx1, by1 = before.box
+            size = (line.font, line.size) == (before.font, before.size)
+            under = (abs(x0 - bx0) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 3) and -1 < by0 - y1 < 0.6 * (by1 - by0)
+            beside = (abs(y0 - by0) < 0.5 or abs(y0 + y1 - by0 - by1) < 3) and -1 < x0 - bx1 < 0.6 * (bx1 - bx0) \
+                and y1 - y0 > x1 - x0
+            if size and (under or beside):
+                groups[-1][1].append(line)
+                continue
+        groups.append([line.text, [line]])
+    return [(" ".join(line.text for line in group), group) for _, group in groups]
+
+
+def apart(a, b):
+    """The room between boxes ``a`` and ``b`` in pixels (negative: they overlap)."""
+    return max(b[0] - a[2], a[0] - b[2], b[1] - a[3], a[1] - b[3])
+
+
+def rule_1(lines, page):
+    """Every line inside the frame, and any two texts at least :data:`GAP_PX` apart: a list of
+    what breaks it."""
+    width, height = page
+    broken = [f"{line.text!r} leaves the frame {tuple(round(v) for v in line.box)}" for line in lines
+              if line.box[0] < -0.5 or line.box[1] < -0.5 or line.box[2] > width + 0.5 or line.box[3] > height + 0.5]
+    grouped = texts(lines)
+    for i, (words, group) in enumerate(grouped):
+        for other, others in grouped[i + 1:]:
+            for a in group:
+                for b in others:
+                    if apart(a.box, b.box) < GAP_PX:
+                        broken.append(f"{a.text!r} and {b.text!r} {apart(a.box, b.box):.1f} px apart")
+    return broken
+
+
+def consistent(shown, label):
+    """Whether ``shown`` (a text with "…" where it was shortened) can be ``label``: its pieces
+    appear in ``label`` in order."""
+    at = 0
+    for piece in (p.strip() for p in shown.split("…")):
+        found = label.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
+
+
+NUMBER = re.compile(r"(<\s?)?[−-]?\d[\d,]*(\.\d+)?(e[−+-]?\d+)?")
+
+
+def _numbers(words):
+    return [(bool(m.group(1)), float(m.group(0).lstrip("<").strip().replace("−", "-").replace(",", "")))
+            for m in NUMBER.finditer(words)]
+
+
+def says_value(words, value):
+    """Whether ``words`` state ``value`` to 2–3 significant digits (or "<0.001" for a smaller one)."""
+    if not math.isfinite(value):
+        return "diverged" in words
+    for below, number in _numbers(words):
+        if below:
+            if value < number:
+                return True
+            continue
+        for digits in (2, 3):
+            if value == 0 and number == 0 or value and float(f"{value:.{digits}g}") == number:
+                return True
+    return False
+
+
+def _names(words, labels):
+    """The labels a shortened text (its name before ": ") can be: those it is consistent with."""
+    head = words.split(": ")[0]
+    return [label for label in labels if consistent(head, label)] if "…" in head else []
+
+
+def _mentions(words, labels):
+    """[(label, what follows it up to the next label)] for each label named in full in
+    ``words`` (a label inside a longer one's mention is that one's)."""
+    found = sorted(((at, -len(label), label) for label in labels for at in
+                    [i for i in range(len(words)) if words.startswith(label, i)]))
+    kept, end = [], -1
+    for at, _, label in found:
+        if at >= end:
+            kept.append((at, label))
+            end = at + len(label)
+    return [(label, words[at + len(label): (kept[k + 1][0] if k + 1 < len(kept) else len(words))])
+            for k, (at, label) in enumerate(kept)]
+
+
+def rule_3(lines, labels, finals):
+    """Each path's final value (``finals``: its label -> the value, NaN for diverged) stated
+    by a text that names it, in full or shortened: a list of what breaks it."""
+    stated = set()
+    for words, _ in texts(lines):
+        stated |= {label for label, rest in _mentions(words, labels) if says_value(rest, finals[label])}
+    for line in lines:
+        names = _names(line.text, labels)
+        if len(names) == 1 and ": " in line.text and says_value(line.text.split(": ", 1)[1], finals[names[0]]):
+            stated.add(names[0])
+    return [f"{label!r}'s final value {finals[label]:.3g} is on neither its label nor the legend"
+            for label in labels if label not in stated]
+
+
+def rule_5(lines, labels):
+    """No text shortened to something two labels could be, no two labels shown alike: a list of
+    what breaks it."""
+    broken = []
+    for line in lines:
+        if "…" in line.text:
+            names, words = _names(line.text, labels), line.text
+            if len(names) > 1:
+                broken.append(f"{words!r} could be any of {names}")
+    return broken
+
+
+def finals(recording, step=None):
+    """{label: the value its last frame shows (NaN if it diverged)} of a surface's or model's
+    recording at the end."""
+    from viz.divergence import diverged_steps
+
+    out = {}
+    for path, (label, gone) in enumerate(zip(recording.names, diverged_steps(recording))):
+        values = recording.loss[path]
+        out[label] = float("nan") if gone is not None else float(values[np.isfinite(values)][-1])
+    return out
+
+
+WORDS = {
+    "latin": "fast slow small step warm restart valley run trial baseline tuned default".split(),
+    "german": "schnell Größe Täler über grün Schrittweite Übung Lösung äußerst".split(),
+    "greek": "βήμα ταχύ αργό κλίση".split(),
+    "cyrillic": "шаг быстро медленно долина".split(),
+    "japanese": "最適化 学習率 谷 速い".split(),  # no glyphs in DejaVu Sans: refused (rule 6)
+}
+OPTIMIZERS = ["sgd", "adam", "rmsprop", "adagrad", "nadam", "adamax", "adamw", "lion", "momentum"]
+SURFACES = ["rosenbrock", "beale", "himmelblau", "booth", "matyas", "saddle", "valley", "rastrigin", "ackley"]
+
+
+def _label(rng, kind, taken):
+    """A label of 3 to 60 characters naming ``kind``, in a script drawn by ``rng``."""
+    name = {"sgd": "SGD", "momentum": "SGD momentum=0.9", "rmsprop": "RMSprop"}.get(kind, kind.capitalize())
+    script = rng.choice(list(WORDS)[:-1] * 6 + ["japanese"])
+    while True:
+        words = [name, *rng.sample(WORDS[script], rng.randint(0, 3))] if rng.random() < 0.8 else [name]
+        if rng.random() < 0.25:  # long labels
+            words += rng.choices(WORDS[script], k=rng.randint(3, 8))
+        label = " ".join(words)[:60].rstrip()
+        if len(label) < 3:
+            label += " run"
+        if label not in taken:
+            return label
+        words.append(str(len(taken)))
+
+
+def _spec(kind, rate):
+    config = {"learning_rate": rate}
+    if kind == "momentum":
+        return {"class_name": "SGD", "config": {**config, "momentum": 0.9}}
+    return {"class_name": {"sgd": "SGD", "rmsprop": "RMSprop", "adamw": "AdamW"}.get(kind, kind.capitalize()),
+            "config": config}
+
+
+def tiny_model(seed):
+    """A tiny Keras problem: a 2-2-1 network on 64 points of two blobs, 4 steps."""
+    import keras
+
+    from viz import problems
+
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.normal(-1, 0.6, (32, 2)), rng.normal(1, 0.6, (32, 2))]).astype("float32")
+    y = np.repeat([0.0, 1.0], 32).astype("float32")
+
+    def build():
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="tanh"),
+                                 keras.layers.Dense(1, activation="sigmoid")])
+
+    return problems.keras_model(build, x, y, batch_size=32, epochs=2, name="2-2-1 on two blobs")
+
+
+def generated(seed, quick=False):
+    """A scene and render keywords drawn from ``seed``: a surface (mostly) or a tiny Keras
+    model, 1–8 optimizers (now and then one optimizer's learning-rate fan) labelled in several
+    scripts, 16:9 or 4:3, either theme, a font scale from 0.75 to 1.5, now and then other
+    panels or the grid. ``quick``: surfaces only, at most 3 optimizers and 10 steps."""
+    from viz import Scene, surfaces
+
+    rng = random.Random(seed)
+    model = not quick and rng.random() < 0.04  # (a model costs seconds an optimizer to trace)
+    count = rng.randint(1, 3 if model or quick else 8)
+    optimizers = {}
+    if count >= 3 and rng.random() < 0.2:  # a fan: "SGD lr 0.01", "SGD lr 0.1", ...
+        kind = rng.choice(OPTIMIZERS[:4])
+        for rate in sorted(rng.sample([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], min(count, 6))):
+            optimizers[f"{_label(rng, kind, optimizers).split()[0]} lr {rate:g}"] = _spec(kind, rate)
+    else:
+        for _ in range(count):
+            kind = rng.choice(OPTIMIZERS)
+            optimizers[_label(rng, kind, optimizers)] = _spec(kind, rng.choice([1e-3, 1e-2, 0.05]))
+    script = rng.choice(list(WORDS)[:-1] * 6 + ["japanese"])
+    title = " ".join(rng.choices(WORDS[script], k=rng.randint(1, 14)))
+    aspect = rng.choice(["16:9", "4:3"])
+    keywords = {"aspect": aspect, "size": (640, 360) if aspect == "16:9" else (640, 480),
+                "theme": rng.choice(["light", "dark"]),
+                "font_scale": round(rng.uniform(0.75, 1.5 if aspect == "16:9" else 1.0), 2)}
+    if model:
+        problem, steps = tiny_model(seed), None
+        keywords["time_budget"] = 1  # a coarse loss grid: the text is what is checked
+        if rng.random() < 0.4:
+            keywords["panels"] = "contour,curves,boundary"
+    else:
+        problem, steps = surfaces.get(rng.choice(SURFACES)), rng.randint(6, 10 if quick else 16)
+        chosen = rng.random()  # (not yet the 3D view: its tick labels crowd, see the report of issue 28)
+        if chosen < 0.1 and len(optimizers) > 1:
+            keywords["layout"] = "grid"
+        elif chosen < 0.2:
+            keywords["panels"] = rng.choice(["contour,curves,sharpness", "contour,curves,line"])
+    scene = Scene(title=title, problem=problem, optimizers=optimizers, learning_rate=0.01, steps=steps)
+    return scene, keywords

@@ -1,0 +1,63 @@
+"""The layout rules hold on generated scenes: each is rendered to a PDF still (its last frame)
+and checked from the PDF's text boxes and the recording's numbers (see tests/layout_rules.py).
+20 scenes in the fast tier, 200 more in the slow one."""
+
+import pytest
+
+import viz
+from tests.layout_rules import finals, generated, read_pdf, rule_1, rule_3, rule_5
+from viz import pipeline
+from viz.errors import SpecError
+
+FAST, SLOW = 20, 200
+
+
+def rendered(seed, tmp_path, monkeypatch, quick=False):
+    """A generated scene's last frame as a PDF: its text lines, curves, page size and the
+    recording it drew (as the pipeline passed it on: the render is not told)."""
+    scene, keywords = generated(seed, quick)
+    path, seen = tmp_path / "frame.pdf", []
+    notes = pipeline._notes
+    monkeypatch.setattr(pipeline, "_notes", lambda recording, *rest: (seen.append(recording), notes(recording, *rest)))
+    viz.render(scene, path, last_frame=True, **keywords)
+    lines, curves, page = read_pdf(path, keywords["size"][0])
+    return scene, keywords, seen[-1], lines, curves, page
+
+
+def check(seed, tmp_path, monkeypatch, quick=False):
+    scene, keywords = generated(seed, quick)
+    cjk = sorted({c for text in [scene.title, *scene.optimizers] for c in text if "\u3040" <= c <= "\u9fff"})
+    if cjk:  # rule 6: refused before training, naming the characters
+        with pytest.raises(SpecError) as error:
+            viz.render(scene, tmp_path / "frame.pdf", last_frame=True, **keywords)
+        assert all(f"{c} (U+{ord(c):04X})" in str(error.value).splitlines()[-1] for c in cjk[:8])
+        return
+    scene, keywords, recording, lines, curves, page = rendered(seed, tmp_path, monkeypatch, quick)
+    labels = list(recording.names)
+    broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_5(lines, labels)
+    assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
+
+
+@pytest.mark.parametrize("seed", range(FAST))
+def test_rules_hold(seed, tmp_path, monkeypatch):
+    check(seed, tmp_path, monkeypatch, quick=True)  # (surfaces, few steps: a Keras model takes seconds)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(FAST, FAST + SLOW))
+def test_rules_hold_on_many(seed, tmp_path, monkeypatch):
+    check(seed, tmp_path, monkeypatch)
+
+
+def test_text_the_font_cannot_draw_is_refused_before_training(tmp_path, monkeypatch):
+    """Rule 6: a label in Japanese would be empty boxes: refused before anything is trained,
+    the message naming the characters and their codes."""
+    from viz import Scene, surfaces
+    from viz.errors import SpecError
+
+    scene = Scene(title="Größe über Täler", problem=surfaces.get("booth"), optimizers={"SGD": "sgd", "最適化 Adam": "adam"},
+                  steps=5)
+    with pytest.raises(SpecError) as error:
+        viz.render(scene, tmp_path / "x.png", last_frame=True)
+    last = str(error.value).splitlines()[-1]
+    assert "最 (U+6700)" in last and "適 (U+9069)" in last and "化 (U+5316)" in last and "Ö" not in last

@@ -1,0 +1,82 @@
+"""Room between texts, made after the panels are placed (rule 1 of the layout: no two texts
+touch): a panel moved off its left neighbour's labels, a tick label at an axes' corner left
+out where it would touch the other axis' first one."""
+
+ROOM = 4  # pixels kept between two texts
+
+
+def _apart(a, b):
+    """The room between boxes ``a`` and ``b`` in pixels (negative: they overlap)."""
+    return max(b.x0 - a.x1, a.x0 - b.x1, b.y0 - a.y1, a.y0 - b.y1)
+
+
+def clear_of(figure, left, right, room=ROOM):
+    """Move the axes ``right`` (a column of panels) right, keeping their right edges, until
+    their labels keep ``room`` pixels from everything ``left`` draws (a colour bar's label)."""
+    if not left or not right:
+        return
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    reach = max(ax.get_tightbbox(renderer, bbox_extra_artists=[]).x1 for ax in left)  # its decorations only
+    start = min(ax.get_tightbbox(renderer, bbox_extra_artists=[]).x0 for ax in right)
+    shift = (reach + room - start) / figure.bbox.width
+    if shift > 0:
+        for ax in right:
+            box = ax.get_position()
+            ax.set_position((box.x0 + shift, box.y0, box.width - shift, box.height))
+
+
+def clear_corners(figure, room=2 * ROOM):
+    """Fewer ticks on an axis whose tick labels come within ``room`` pixels of each other,
+    and the y tick labels left out that would touch an x tick label of their axes (at the
+    corner both axes start from); a PDF draws text a little larger than the frame, hence the
+    wider room. 3D axes get four ticks an axis."""
+    from matplotlib.ticker import AutoLocator, MaxNLocator, NullFormatter  # matplotlib: only when this runs
+
+    for ax in figure.axes:
+        if ax.name == "3d":
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_locator(MaxNLocator(4))
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    for ax in figure.axes:
+        if ax.name != "rectilinear":
+            continue
+        for bins in (6, 4, 3, 2):
+            labels = _shown(ax.xaxis)
+            boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda box: box.x0)
+            if all(_apart(a, b) >= room for a, b in zip(boxes, boxes[1:])) or \
+                    type(ax.xaxis.get_major_locator()) not in (AutoLocator, MaxNLocator):
+                break
+            ax.xaxis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
+            ax.xaxis._update_ticks()
+        minor = [t.label1.get_window_extent(renderer) for t in ax.yaxis.get_minor_ticks()
+                 if t.label1.get_visible() and t.label1.get_text()]
+        every = sorted(minor + [t.get_window_extent(renderer) for t in _shown(ax.yaxis)], key=lambda box: box.y0)
+        if minor and any(_apart(a, b) < room for a, b in zip(every, every[1:])):
+            ax.yaxis.set_minor_formatter(NullFormatter())  # a log axis' in-between labels: only the decades
+        xs = [t.get_window_extent(renderer) for t in _shown(ax.xaxis)]
+        for label in _shown(ax.yaxis):
+            if any(_apart(box, label.get_window_extent(renderer)) < room for box in xs):
+                label.set_visible(False)
+
+
+def _shown(axis):
+    """The tick labels ``axis`` shows."""
+    return [t.label1 for t in axis.get_major_ticks() if t.label1.get_visible() and t.label1.get_text()
+            and t.get_visible()]
+
+
+def clear_stacked(figure, axes, room=ROOM):
+    """Lower the tops of the ``axes`` stacked in one column until each keeps ``room`` pixels
+    below the labels of the one above it (its x tick labels, its x label)."""
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()
+    ordered = sorted(axes, key=lambda ax: -ax.get_position().y1)
+    for upper, lower in zip(ordered, ordered[1:]):
+        high, low = upper.get_tightbbox(renderer, bbox_extra_artists=[]), lower.get_tightbbox(renderer,
+                                                                                              bbox_extra_artists=[])
+        short = (low.y1 + room - high.y0) / figure.bbox.height
+        if short > 0 and low.x0 < high.x1 and high.x0 < low.x1:
+            box = lower.get_position()
+            lower.set_position((box.x0, box.y0, box.width, max(box.height - short, 0.02)))
