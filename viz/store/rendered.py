@@ -25,7 +25,7 @@ ENTRY = "manifest.json"  # the stored manifest, in each entry's folder
 # and the modules it reads, the pipeline's render step and the manifest. Editing any of them
 # renders again (from the cached recording).
 RENDERING_CODE = ("render/**/*.py", "render/**/*.html", "render/**/*.js", "render/**/*.css", "pipeline.py",
-                  "settings.py", "options.py", "words.py", "events.py", "divergence.py", "spread.py", "plane.py",
+                  "settings.py", "options.py", "choices.py", "words.py", "events.py", "divergence.py", "spread.py", "plane.py",
                   "line.py", "sharpness.py", "recording.py", "errors.py", "store/manifest.py", "store/atomic.py",
                   "problems/*.py")
 
