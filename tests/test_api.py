@@ -15,7 +15,8 @@ from viz.errors import OptionError, SpecError
 from viz.recording import Recording
 from viz.options import defaults
 
-DOORS_OWN = {"scene_or_file", "scenes", "output", "scene", "all", "jobs", "progress", "title"}  # not options
+DOORS_OWN = {"scene_or_file", "scenes", "output", "scene", "all", "jobs", "progress", "title", "folder", "site"}  # not options
+DOOR_OF = {"course": "slides"}  # a course takes the slides' options
 CLI_ONLY = {"quiet"}  # the command's own: a progress bar is a terminal's
 CLI_NAMES = {"every": "all"}  # --all is all=True in Python (every in the command's code)
 
@@ -29,17 +30,18 @@ def flags_of(command):
     return {name: None if str(value).endswith("UNSET") else value for name, value in defaults.items()}  # no default
 
 
-@pytest.mark.parametrize("door", ["render", "show", "slides"])
+@pytest.mark.parametrize("door", ["render", "show", "slides", "course"])
 def test_the_explicit_keywords_are_the_option_table(door):
     function = getattr(viz, door)
     parameters = inspect.signature(function).parameters
     assert not any(p.kind is p.VAR_KEYWORD for p in parameters.values())  # no **options catch-all
     keywords = {name: p.default for name, p in parameters.items() if name not in DOORS_OWN}
-    assert keywords == defaults(door)  # the same names and defaults as the table's rows for this door
+    assert keywords == defaults(DOOR_OF.get(door, door))  # the same names and defaults as the table's rows
     assert all(p.annotation is inspect.Parameter.empty for p in parameters.values())  # choices: the table's only
 
 
-@pytest.mark.parametrize("door, command", [("render", "render"), ("slides", "slides"), ("export", "export")])
+@pytest.mark.parametrize("door, command", [("render", "render"), ("slides", "slides"), ("slides", "course"),
+                                           ("export", "export")])
 def test_the_commands_flags_are_the_option_table(door, command):
     flags = flags_of(main.commands[command])
     assert {name: value for name, value in flags.items() if name not in DOORS_OWN} == defaults(door)

@@ -24,7 +24,7 @@ def test_render_gif_into_a_new_folder_and_mp4_by_format(runner, quick, tmp_path)
 def test_default_output_is_outputs_file_stem(runner, quick, outputs):
     result = runner.invoke(main, ["render", str(quick), "--size", "320x180", "--fps", "50", "--hold", "0"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in outputs.iterdir()) == [".cache", "quick.gif", "quick.gif.json"]
+    assert sorted(p.name for p in outputs.iterdir()) == [".cache", ".rendered", "quick.gif", "quick.gif.json"]
 
 
 @pytest.mark.slow

@@ -46,7 +46,8 @@ def test_import_viz_loads_neither_numpy_nor_matplotlib():
     assert modules == set()
 
 
-@pytest.mark.parametrize("args", [["--help"], ["render", "--help"], ["slides", "--help"], ["export", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["render", "--help"], ["slides", "--help"], ["export", "--help"],
+                                  ["course", "--help"]])
 def test_help_loads_neither_numpy_nor_matplotlib(args):
     modules, _ = loaded(CLI.format(args=args))
     assert modules == set()

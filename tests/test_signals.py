@@ -4,6 +4,7 @@ write of the same output. The signal is sent at many points of a render, spread 
 length (loading, drawing, encoding, the manifest, the rename), not at one."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +32,7 @@ ENV = {**os.environ, "PYTHONPATH": str(Path(viz.__file__).parents[1])}
 
 def start(folder, *options):
     (folder / "loaded").unlink(missing_ok=True)
+    shutil.rmtree(folder / "outputs" / ".rendered", ignore_errors=True)  # a render that draws, not a stored copy
     return subprocess.Popen([sys.executable, "-m", "viz", "render", str(folder / "bowl.py"), *options], cwd=folder,
                             env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 

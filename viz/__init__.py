@@ -13,7 +13,8 @@ import types
 from viz.version import __version__
 
 PUBLIC = {"Scene": "viz.scene", "SEED_OPTIMIZERS": "viz.optimizers", "problems": None, "surfaces": None,
-          "record": "viz.record", "render": "viz.api", "show": "viz.api", "slides": "viz.api", "explore": "viz.api"}
+          "record": "viz.record", "render": "viz.api", "show": "viz.api", "slides": "viz.api", "explore": "viz.api",
+          "course": "viz.api"}
 __all__ = [*PUBLIC, "__version__"]
 
 

@@ -163,6 +163,46 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
     return animation
 
 
+def course(folder, site, *, quality=None, aspect="16:9", size=None, overwrite=True, check_a11y=False,
+           theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
+           events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
+           seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
+           batch_size=None, start=None, jobs=1, progress=None):
+    """Build a whole course, as ``viz course`` does: one deck per chapter folder (``.pptx`` and
+    ``.html``, the scenes in file-name order after a title slide with the chapter's name), every
+    scene's clips, an index page and a manifest. Unchanged scenes are neither recorded nor
+    rendered again (the recording cache and the rendered-output store under ``outputs/``).
+    The other keywords are :func:`slides`' (the ``viz slides`` options), for every scene.
+
+    Args:
+        folder: a folder of chapter folders, each a folder of scene files (a ``chapter.toml``
+            with ``title = "..."`` names a chapter; else its folder's name does).
+        site: the site's folder: ``index.html``, ``course.json`` and a folder per chapter.
+        jobs: worker processes rendering the scenes.
+        progress: a ``progress(label)`` context manager yielding a ``(done, total)`` callback,
+            or None.
+
+    Returns:
+        The path of the index page.
+
+    Raises:
+        viz.errors.SpecError: no chapters, a bad ``chapter.toml``, a scene or an option that
+            cannot work, found before training.
+        viz.errors.VizError: a scene failed (the message names it).
+
+    Examples:
+        >>> viz.course("scenes", "site", quality="l")  # doctest: +SKIP
+    """
+    options = {key: value for key, value in locals().items() if key not in ("folder", "site", "jobs", "progress")}
+    from viz import pipeline  # NumPy, matplotlib: only when a door is used (import viz stays light)
+    from viz.deck.course import build  # NumPy, matplotlib: only when a door is used
+
+    index, _ = build(folder, site, workers_count=jobs, progress=progress or pipeline._no_progress, say=_say,
+                     **options)
+    return index
+
+
 def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light", steps=None, cache=True,
             overwrite=True, progress=None):
     """Record every combination of the ``vary`` values for one scene and write the "What if?"

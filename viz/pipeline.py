@@ -29,13 +29,14 @@ from viz.render.wcag import enforce, section
 from viz.render.writers import WRITERS
 from viz.scene import Scene, load_scenes, select
 from viz.settings import combine
-from viz.store import cache, manifest
+from viz.store import cache, manifest, rendered
 from viz.store.outputs import cannot_write, distinct, prepare_folder
 from viz.tune import tune, tuned_scene
 from viz.words import describe
 
 OUTPUT_FOLDER = Path("outputs")
-CACHE = ".cache"  # under OUTPUT_FOLDER
+CACHE = ".cache"  # under OUTPUT_FOLDER: the recordings
+RENDERED = ".rendered"  # under OUTPUT_FOLDER: the rendered outputs
 
 
 def _silent(text, err=False):
@@ -68,6 +69,7 @@ class Report:
     turns: int = 1
     budget: int | None = None
     words: object = None  # viz.words.Words: the output's alt text, summary and description
+    reused: bool = False  # the rendered output was copied from the store (viz.store.rendered), not drawn
 
     def __str__(self):
         width, height = self.options.size
@@ -114,31 +116,26 @@ class Job:
             _notes(part, self.name, say)
         drawn = list(zip(self.scene.problem.share_plane([part for part, _ in parts]), [t for _, t in parts]))
         recorded = time.perf_counter()
-        used, changes, budget = self.options, (), self.settings["max_size"]
+        budget = self.settings["max_size"]
         try:
             still = self.options.fmt in STILLS
             shown = -1 if still else 0  # a still shows the last part
             words = describe(drawn[shown][0], self.scene.title, self.scene.alt, self.scene.description)
-            meter = Meter(self.options.frame_rate or 1)
-            with progress(f"rendering {self.path.name}") as report:
-                story = {"captions": self.scene.captions, "pauses": self.scene.pauses, "words": words, "meter": meter}
-                stories = []
-                if budget is None:
-                    frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
-                                    stories=stories, **dataclasses.asdict(self.options))
-                else:
-                    frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
-                                                          then=drawn[1:], **story, stories=stories,
-                                                          **dataclasses.asdict(self.options))
-            described, video = parts[shown][0], used.fmt in ("mp4", "webm")
-            styles = {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}
-            told = {"story": stories[0], "looks": styles, "still": still, "words": words,
-                    "captions_file": captions_path(self.path).name if video else None,
-                    "transcript_file": transcript_path(self.path).name if video else None,
-                    "accessibility": section(used, styles, words, meter, frames)}
-            built = manifest.build(self.path, self.scene_file, self.name, self.scene, described, used, frames,
-                                   changes, extra, **told)
+            output_key = self._output_key(drawn, extra)
+            stored = rendered.reuse(OUTPUT_FOLDER / RENDERED, output_key, self.path) if output_key else None
+            if stored is not None:  # the same recordings, options and code: the stored file, not drawn again
+                frames, used, changes = stored["frames"], _as_options(self.options, stored["render"]), \
+                    stored["budget_changes"]
+                built = {**stored, **manifest.source(self.scene_file), "reused": True}
+            else:
+                frames, used, changes, built = self._render(drawn, parts[shown][0], words, extra, still, progress)
             written = manifest.write(self.path, built)
+            if stored is None and output_key is not None:
+                try:
+                    rendered.store(OUTPUT_FOLDER / RENDERED, output_key, self.path, built)
+                except OSError as error:
+                    say(f"warning: cannot keep the rendered output in {OUTPUT_FOLDER / RENDERED}: {error.strerror}",
+                        err=True)
             enforce(built["accessibility"], self.path, self.settings["check_a11y"], say)
             tables = []
             for (part, _), tuned in zip(parts if self.settings["seeds"] > 1 else (), _parts(self.settings["tune_lr"])):
@@ -151,7 +148,40 @@ class Job:
         last = parts[-1][0]
         return Report(self.path, self.name, frames, used, written, trained, recorded - start,
                       time.perf_counter() - recorded, tuple(changes), tuple(tables), int(last.optimizer_steps[-1]),
-                      last.steps + 1, len(set(last.names)), budget, words)
+                      last.steps + 1, len(set(last.names)), budget, words, stored is not None)
+
+    def _render(self, drawn, described, words, extra, still, progress):
+        """Draw and write the output of the ``drawn`` (recording, title) parts: the frames
+        written, the options used and what a size budget changed, and the manifest (a dict)."""
+        used, changes, budget = self.options, (), self.settings["max_size"]
+        meter = Meter(self.options.frame_rate or 1)
+        with progress(f"rendering {self.path.name}") as report:
+            story = {"captions": self.scene.captions, "pauses": self.scene.pauses, "words": words, "meter": meter}
+            stories = []
+            if budget is None:
+                frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
+                                stories=stories, **dataclasses.asdict(self.options))
+            else:
+                frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
+                                                      then=drawn[1:], **story, stories=stories,
+                                                      **dataclasses.asdict(self.options))
+        video = used.fmt in ("mp4", "webm")
+        styles = {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}
+        told = {"story": stories[0], "looks": styles, "still": still, "words": words,
+                "captions_file": captions_path(self.path).name if video else None,
+                "transcript_file": transcript_path(self.path).name if video else None,
+                "accessibility": section(used, styles, words, meter, frames)}
+        built = manifest.build(self.path, self.scene_file, self.name, self.scene, described, used, frames,
+                               changes, extra, **told)
+        return frames, used, list(changes), {**built, "reused": False}
+
+    def _output_key(self, drawn, extra):
+        """The rendered output's key (:func:`viz.store.rendered.key`), or None when it is not
+        kept: no cache, a frames folder, several initializations (their tables are written too)."""
+        if not self.settings["cache"] or self.options.fmt == "frames" or self.settings["seeds"] > 1:
+            return None
+        return rendered.key([part for part, _ in drawn], [title for _, title in drawn], self.scene, self.options,
+                            (self.name, self.path.name), self.settings["max_size"], extra)
 
     def _cache_key(self, scene):
         return (cache.key(scene, self._seed, self.scene_file, self.settings["seeds"], self.settings["plane"])
@@ -319,6 +349,16 @@ def _parts(tune_lr):
 def seeds_table(path, tuned):
     """The summary CSV of several initializations beside the output ``path``."""
     return path.with_name(f"{path.stem}{'.tuned' if tuned else ''}.seeds.csv")
+
+
+def _as_options(options, drawn):
+    """``options`` with the values a stored manifest's ``"render"`` entry (``drawn``, as JSON)
+    gives: the options a size budget chose."""
+    def tupled(value):
+        return tuple(map(tupled, value)) if isinstance(value, list) else value
+
+    return dataclasses.replace(options, **{name: tupled(value) for name, value in drawn.items()
+                                           if tupled(value) != getattr(options, name)})
 
 
 def _notes(recording, name, say):

@@ -118,9 +118,9 @@ def render(scenes, output, scene, every, quiet, jobs, **options):
     progress = progress_bars(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
     for done, (_, report) in enumerate(workers.run(planned, options, jobs, progress, say), 1):
         how = f"recorded in {report.record_seconds:.1f} s" if report.trained else "recording from the cache"
+        made = "the rendered file reused" if report.reused else f"rendered in {report.render_seconds:.1f} s"
         counted = f"[{done}/{len(planned)}] " if len(planned) > 1 else ""
-        click.echo(f"{counted}{report}; {how}, rendered in {report.render_seconds:.1f} s; "
-                   f"manifest {report.manifest.name}")
+        click.echo(f"{counted}{report}; {how}, {made}; manifest {report.manifest.name}")
 
 
 @main.command(cls=GroupedCommand)
@@ -203,6 +203,8 @@ def list_optimizers():
         click.echo(f"    {label}: {spec}")
 
 
+from viz.cli.course import course  # noqa: E402  (its own module: the command and its options)
 from viz.cli.explore import explore  # noqa: E402  (its own module: the command and its few options)
 
+main.add_command(course)
 main.add_command(explore)

@@ -6,6 +6,7 @@ each scene's interactive player. The deck is written whole, or not at all."""
 import ast
 import dataclasses
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 from viz import pipeline, workers
@@ -27,7 +28,7 @@ class Slide:
     report: object  # viz.pipeline.Report
 
 
-def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=pipeline._no_progress,
+def build(scenes, output, *, title=None, scene=None, workers_count=1, clips=None, progress=pipeline._no_progress,
           say=pipeline._silent, **options):
     """Render every scene of ``scenes`` (a scene file, a folder of them, or a Scene) and write
     the deck ``output`` (``.pptx`` or ``.html``).
@@ -37,6 +38,8 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
         output: the deck file; its suffix picks the kind.
         title: a title slide first, when given.
         workers_count: worker processes for the renders.
+        clips: a folder to keep the scenes' rendered files in (a course links them); None:
+            a temporary one, deleted with the deck written.
         progress, say: as for :meth:`viz.pipeline.Job.run`.
         options: the render keywords (``viz.options.DEFAULTS``) but ``DECKS_DECIDE``.
 
@@ -52,7 +55,9 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, progress=p
         raise OptionError("output", str(output), "a deck is a .pptx (PowerPoint, Keynote, Impress) or .html file")
     options = {**options, "format": fmt}
     prepare_folder(output, options.get("overwrite", True))
-    with tempfile.TemporaryDirectory(prefix=f".{output.name}.", dir=output.parent) as folder:
+    kept = nullcontext(clips) if clips is not None else tempfile.TemporaryDirectory(prefix=f".{output.name}.",
+                                                                                   dir=output.parent)
+    with kept as folder:
         jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
         titles = {job.path: job.scene.title for job in jobs}  # the slide's own title says it: not the video too
         jobs = [dataclasses.replace(job, scene=dataclasses.replace(job.scene, title="")) for job in jobs]
@@ -78,8 +83,9 @@ def _rendered(jobs, options, workers_count, progress, say, titles):
             said.clear()
             notes = "\n\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
             slides[job.path] = Slide(titles[job.path], report.path, notes, report)
+            made = "reused" if report.reused else f"rendered in {report.render_seconds:.1f} s"
             say(f"[{done}/{len(jobs)}] {job.path.stem}: {report.frames} frames at {report.options.frame_rate:g} fps, "
-                f"{'recorded' if report.trained else 'from the cache'}, rendered in {report.render_seconds:.1f} s")
+                f"{'recorded' if report.trained else 'from the cache'}, {made}")
     except Exception as error:  # a scene failed: the deck is not written
         name = getattr(error, "viz_scene", None)
         if isinstance(error, SceneFailed):

@@ -38,8 +38,7 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         "frames": frames,
         "versions": {"viz": __version__, "python": platform.python_version(),
                      **{name: metadata.version(name) for name in PACKAGES}},
-        "scene_file": None if scene_file is None else str(scene_file),  # None: a Scene given in Python
-        "scene_file_sha256": None if scene_file is None else hashlib.sha256(Path(scene_file).read_bytes()).hexdigest(),
+        **source(scene_file),
         "scene": scene_name,
         "title": scene.title,
         **({"alt": words.alt, "description": words.description, "transcript_file": transcript_file}
@@ -61,6 +60,12 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
         **({"accessibility": accessibility} if accessibility is not None else {}),
         **(extra or {}),
     }
+
+
+def source(scene_file):
+    """The manifest's ``scene_file`` (None: a Scene given in Python) and its sha256."""
+    return {"scene_file": None if scene_file is None else str(scene_file),
+            "scene_file_sha256": None if scene_file is None else hashlib.sha256(Path(scene_file).read_bytes()).hexdigest()}
 
 
 def _story(story, fps, still, captions_file):
