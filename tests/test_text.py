@@ -112,3 +112,15 @@ def test_a_note_breaks_at_its_wide_gap():
     note = "lines: every step, all training rows    markers: Keras History"
     assert lines(note, 2) == "lines: every step, all training rows\nmarkers: Keras History"
     assert lines("a long title that has to go onto two lines", 2) == "a long title that has\nto go onto two lines"
+
+
+def test_dejavu_sans_draws_every_latin_character_the_glyph_check_skips():
+    import unicodedata
+
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    from viz.render.text import COVERED
+
+    drawn = set(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
+    assert [hex(c) for c in range(0x20, COVERED) if c not in drawn and unicodedata.category(chr(c)) != "Cc"] == []

@@ -22,7 +22,8 @@ UNTRUSTED = ("The last frame only: this notebook is not trusted. To play it, use
 
 def render(scene_or_file, output=None, *, scene=None, all=False, format=None, quality=None, aspect="16:9",
            size=None, transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False,
-           check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None,
+           check_a11y=False, theme="light", font_scale=1.0, view="2d", camera=None, overlays=None, trail=None,
+           show_title=True, readout=True, fps=None,
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
            seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
@@ -36,7 +37,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``; ``beamer=True``: frames for
     LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB;
     ``check_a11y=True``: a failing accessibility check is an error, not a warning), the look (theme, font_scale,
-    view, camera, overlays, trail, readout: ``readout=False`` leaves out the line under a model's
+    view, camera, overlays, trail, show_title: ``show_title=False`` leaves the title off the frame for a
+    slide that has its own, readout: ``readout=False`` leaves out the line under a model's
     plane that says how honest the plane is), the timing (fps, hold, duration, max_frames, sequence, time),
     the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
     120]`` or ``"events"``, for ``pause`` seconds; ``events=True`` adds captions of what happens),
@@ -123,7 +125,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
 def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, aspect="16:9", size=None,
          transparent=False, last_frame=False, max_size=None, overwrite=True, beamer=False, check_a11y=False,
          theme="light",
-         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, readout=True, fps=None, hold=2.0,
+         font_scale=1.0, view="2d", camera=None, overlays=None, trail=None, show_title=True, readout=True, fps=None,
+         hold=2.0,
          duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5, events=False,
          panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None, seed=None,
          cache=False, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,

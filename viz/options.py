@@ -113,6 +113,9 @@ TABLE = (
            "step (the step it takes next), or gradient,step.", read_overlays, OVERLAYS, metavar="KINDS", drawn=True),
     Option("trail", "Look", None, "Draw the last N steps of each path strong, older parts fading.",
            number("trail", 1, None, int, words="must be a whole number of steps, at least 1"), kind=int, drawn=True),
+    Option("show_title", "Look", True, "Leave the scene's title off the frame, for a slide whose own title says it "
+           "(the manifest, alt text and description keep it).", flags=("--no-title",), switch=True,
+           doors=("render", "show"), drawn=True),
     Option("readout", "Look", True, "Leave out the line under a model's plane that says how far the paths are "
            "from it and how far its contours are from the true loss.", flags=("--no-readout",), switch=True,
            drawn=True),

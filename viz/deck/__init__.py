@@ -58,16 +58,15 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, clips=None
     kept = nullcontext(clips) if clips is not None else tempfile.TemporaryDirectory(prefix=f".{output.name}.",
                                                                                    dir=output.parent)
     with kept as folder:
+        options = {**options, "show_title": False}  # the slide's own title says it: not the video too
         jobs = pipeline.plan(scenes, scene=scene, every=True, folder=folder, **options)
-        titles = {job.path: job.scene.title for job in jobs}  # the slide's own title says it: not the video too
-        jobs = [dataclasses.replace(job, scene=dataclasses.replace(job.scene, title="")) for job in jobs]
-        slides = _rendered(jobs, options, workers_count, progress, say, titles)
+        slides = _rendered(jobs, options, workers_count, progress, say)
         (pptx if fmt == "mp4" else html).write(slides, output, title, options.get("theme", "light"))
     return output, slides
 
 
-def _rendered(jobs, options, workers_count, progress, say, titles):
-    """The jobs run, as slides titled ``titles[job.path]``; what each job says goes to ``say``
+def _rendered(jobs, options, workers_count, progress, say):
+    """The jobs run, as slides titled with their scenes' titles; what each job says goes to ``say``
     and (results, not warnings) into its notes. A failing scene stops the deck, with an error
     naming the scene."""
     said, slides = [], {}
@@ -82,7 +81,7 @@ def _rendered(jobs, options, workers_count, progress, say, titles):
             lines = [text for text, err in said if not err]
             said.clear()
             notes = "\n\n".join(part for part in (_docstring(job.scene_file), "\n".join(lines)) if part)
-            slides[job.path] = Slide(titles[job.path], report.path, notes, report)
+            slides[job.path] = Slide(job.scene.title, report.path, notes, report)
             made = "reused" if report.reused else f"rendered in {report.render_seconds:.1f} s"
             say(f"[{done}/{len(jobs)}] {job.path.stem}: {report.frames} frames at {report.options.frame_rate:g} fps, "
                 f"{'recorded' if report.trained else 'from the cache'}, {made}")

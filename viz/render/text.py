@@ -8,6 +8,7 @@ import textwrap
 from viz.errors import SpecError
 
 MIN_POINTS = 9.0  # the smallest text on a frame: 1.7% of its height, 8 px at 480p, 12 px at 720p
+COVERED = 0x0250  # DejaVu Sans draws every character below (the Latin scripts): checked by a test
 LONGEST_NAME = 18  # characters of a name before it is shortened with "…"
 
 
@@ -112,10 +113,12 @@ def value_words(value):
 def check_glyphs(texts):
     """Raise :class:`~viz.errors.SpecError` if any of ``texts`` (a scene's title, labels,
     captions) has a character the frame's font (DejaVu Sans, matplotlib's) has no glyph for:
-    it would be drawn as an empty box. The message ends with the characters and their codes."""
-    from matplotlib import font_manager  # matplotlib: only when this runs
-    from matplotlib.ft2font import FT2Font  # matplotlib: only when this runs
-
+    it would be drawn as an empty box. The message ends with the characters and their codes.
+    Text in Latin letters only (below :data:`COVERED`) needs no look: matplotlib is not loaded."""
+    if all(ord(c) < COVERED for text in texts for c in str(text)):
+        return
+    from matplotlib import font_manager  # matplotlib: only for text past the scripts DejaVu Sans covers
+    from matplotlib.ft2font import FT2Font  # matplotlib: only for text past the scripts DejaVu Sans covers
 
     drawn = set(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
     missing = sorted({c for text in texts for c in str(text) if ord(c) not in drawn and not c.isspace()})
