@@ -18,6 +18,7 @@ from viz.render.animation import render
 from viz.render.frames import Frames
 from viz.render.options import Options
 from viz.render.story import EVENT_SECONDS, build, webvtt
+from viz.render.text import value_words
 
 from conftest import one_error_line
 
@@ -155,7 +156,7 @@ def test_small_multiples_give_each_optimizer_a_moving_panel(small, tmp_path):
         head = ax.transData.transform(cell.head(path_index, small.steps))  # where the layout says it ends
         assert box.x0 <= head[0] <= box.x1 and box.y0 <= head[1] <= box.y1
     frames[len(frames) - 1]
-    losses = [f"loss {value:.3g}" for value in small.loss[:, -1]]
+    losses = [f"loss {value_words(value)}" for value in small.loss[:, -1]]  # the one format of a scene's values
     assert [title.get_text() for title in grid.titles] == losses  # under each name, the loss now
     assert [[t.get_text() for t in cell.lines[0].axes.texts if t.get_text()][0] for cell in grid.cells] == ["SGD", "Adam"]
 
