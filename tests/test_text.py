@@ -126,3 +126,19 @@ def test_dejavu_sans_draws_every_latin_character_the_glyph_check_skips():
 
     drawn = set(FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap())
     assert [hex(c) for c in range(0x20, COVERED) if c not in drawn and unicodedata.category(chr(c)) != "Cc"] == []
+
+
+def test_no_title_leaves_the_title_off_the_frame_and_keeps_it_in_the_words(tmp_path):
+    import json
+
+    import viz
+
+    scene = Scene(title="A bowl for the slide", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"},
+                  learning_rate=0.05, steps=5)
+    for shown in (True, False):
+        path = tmp_path / f"bowl_{shown}.pdf"
+        viz.render(scene, path, size="640x360", show_title=shown, cache=False)
+        found = [word for word, _ in pdf_words(str(path))[0]]
+        assert ("slide" in found) == shown
+        manifest = json.loads(path.with_name(path.name + ".json").read_text())
+        assert manifest["title"] == "A bowl for the slide" and "bowl for the slide" in manifest["alt"]

@@ -115,8 +115,6 @@ class Job:
         for part, _ in parts:
             _notes(part, self.name, say)
         drawn = list(zip(self.scene.problem.share_plane([part for part, _ in parts]), [t for _, t in parts]))
-        if not self.options.show_title:  # the slide it goes on says the scene's title
-            drawn = [(part, "" if title == self.scene.title else title) for part, title in drawn]
         recorded = time.perf_counter()
         budget = self.settings["max_size"]
         try:

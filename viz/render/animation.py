@@ -47,7 +47,8 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
         stories[:] = built
     stories = built
     banded = fmt != "html"  # the player says the caption under the frame instead
-    frames = Joined([Frames(part, part_title, [part.ends] if still else story.steps, options,
+    heading = {title: title if options.show_title else ""}  # --no-title: the slide's own title says it
+    frames = Joined([Frames(part, heading.get(part_title, part_title), [part.ends] if still else story.steps, options,
                             like=[other for other in everyone if other is not part],
                             captions=[story.cues[i].text if i >= 0 and banded else None
                                       for i in (story.shown[-1:] if still else story.shown)])
