@@ -140,7 +140,7 @@ def test_steps_override_for_surfaces_only(runner, quick, scene_file, tmp_path):
 
 def test_max_size_fits_the_gif_and_says_how(runner, scene_file, tmp_path):
     path = scene_file("from viz import Scene, SEED_OPTIMIZERS, surfaces\n"
-                      "s = Scene('s', surfaces.get('himmelblau'), learning_rate=0.01, steps=150)\n")
+                      "s = Scene('s', surfaces.get('himmelblau'), learning_rate=0.01, steps=60)\n")
     gif = tmp_path / "s.gif"
     ok(runner, "render", path, "-o", gif, "--size", "640x360")
     budget = gif.stat().st_size // 3

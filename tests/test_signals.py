@@ -59,12 +59,12 @@ def test_sigterm_at_many_points_of_a_render(tmp_path):
     previous, manifest = output.read_bytes(), output.with_name(output.name + ".json").read_bytes()  # to keep
     assert length > 1.0, f"the render is too short ({length:.2f} s after loading) to be caught at many points"
     caught = 0
-    for point in range(10):
+    for point in range(8):
         process = start(tmp_path, *command)
         while not (tmp_path / "loaded").exists():
             assert process.poll() is None, process.communicate()
             time.sleep(0.005)
-        time.sleep(length * point / 9)
+        time.sleep(length * point / 7)
         if process.poll() is not None:  # finished first: the last points may come after the end
             assert process.returncode == 0
             continue
@@ -74,7 +74,7 @@ def test_sigterm_at_many_points_of_a_render(tmp_path):
         assert process.returncode == 143 and err.strip() == TERMINATED, (point, process.returncode, err)
         assert leftovers(tmp_path) == [], point
         assert output.read_bytes() == previous and output.with_name(output.name + ".json").read_bytes() == manifest
-    assert caught >= 7, f"only {caught} of 10 signals came before the render ended ({time.monotonic() - began:.0f} s)"
+    assert caught >= 6, f"only {caught} of 8 signals came before the render ended ({time.monotonic() - began:.0f} s)"
 
 
 @pytest.mark.slow
