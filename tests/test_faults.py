@@ -114,6 +114,7 @@ def test_a_field_out_of_range_names_the_field_and_the_value(runner, scene_file, 
     assert message in line and f"{path}:2" in line
 
 
+@pytest.mark.slow  # (the padding: test_recording.py and test_record_surfaces.py, fast)
 def test_a_diverging_optimizer_is_drawn_and_padded(runner, scene_file, tmp_path):
     path = scene_file("from viz import Scene, surfaces\n"
                       "x = Scene('x', surfaces.get('rosenbrock', start=(-1.2, 1.0)), "
@@ -127,6 +128,7 @@ def test_a_diverging_optimizer_is_drawn_and_padded(runner, scene_file, tmp_path)
         assert np.isfinite(data["params"][0, :first_nan]).all() and np.isfinite(data["loss"][1]).all()
 
 
+@pytest.mark.slow  # (the warning's words: tests/test_troubleshooting.py, fast)
 def test_every_optimizer_diverging_is_a_warning(runner, scene_file, tmp_path):
     path = scene_file("from viz import Scene, surfaces\n"
                       "x = Scene('x', surfaces.get('rosenbrock', start=(-1.2, 1.0)), "

@@ -149,7 +149,7 @@ def test_the_manifest_records_each_look_and_the_gif_keeps_them_exact(tmp_path):
 
     scene = Scene(title="eight", problem=surfaces.get("booth"), steps=6, learning_rate=0.05,
                   optimizers={label.split()[0]: label.split()[0].lower() for label in CUSTOM})
-    report = viz.render(scene, tmp_path / "e.gif", size="480x270", theme="dark")
+    report = viz.render(scene, tmp_path / "e.gif", size="320x180", theme="dark")
     manifest = json.loads(report.manifest.read_text())
     assert manifest["looks"] == {label: {"color": look["color"].lower(), "linestyle": look["linestyle"]
                                          if isinstance(look["linestyle"], str) else [0, list(look["linestyle"][1])],

@@ -168,6 +168,7 @@ def test_in_a_sequence_the_optimizers_take_turns(rosenbrock):
     assert all(len(line.get_xdata()) == rosenbrock.steps + 1 for line in contour.lines)
 
 
+@pytest.mark.slow  # (the turns: test_in_a_sequence_the_optimizers_take_turns, fast)
 def test_sequence_frame_count_and_manifest_through_the_cli(runner, scene_file, tmp_path):
     from viz.cli import main
 

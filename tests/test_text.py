@@ -137,7 +137,7 @@ def test_no_title_leaves_the_title_off_the_frame_and_keeps_it_in_the_words(tmp_p
                   learning_rate=0.05, steps=5)
     for shown in (True, False):
         path = tmp_path / f"bowl_{shown}.pdf"
-        viz.render(scene, path, size="640x360", show_title=shown, cache=False)
+        viz.render(scene, path, size="640x360", show_title=shown)  # (the second reuses the recording)
         found = [word for word, _ in pdf_words(str(path))[0]]
         assert ("slide" in found) == shown
         manifest = json.loads(path.with_name(path.name + ".json").read_text())

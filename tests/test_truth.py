@@ -81,10 +81,16 @@ def test_divergence_is_a_finite_blow_up_too():
     assert divergence_steps(loss, loss_range=10.0).tolist() == [2, 2, -1, 3]
 
 
-def test_a_blow_up_is_called_diverged_on_the_frame_while_its_numbers_stay(blowup):
+@pytest.fixture(scope="module")
+def blowup_frames(blowup):
+    """``blowup`` laid out once at SIZE for the tests that only show its frames."""
+    return Frames(blowup, "blowup", options=Options(size=SIZE))
+
+
+def test_a_blow_up_is_called_diverged_on_the_frame_while_its_numbers_stay(blowup, blowup_frames):
     assert np.isfinite(blowup.loss).all() and blowup.loss[0, -1] > 1e9 * blowup.loss[0, 0]
     assert diverged_by_label(blowup) == {"SGD": 39, "Adam": None}
-    frames = Frames(blowup, "blowup", options=Options(size=SIZE))
+    frames = blowup_frames
     frames[len(frames) - 1]
     panel = frames.panels[0]
     assert panel.heads[0].get_marker() == "X" and panel.heads[1].get_marker() != "X"
@@ -111,11 +117,11 @@ def test_the_manifest_says_diverged_and_the_export_keeps_the_finite_numbers(blow
         np.testing.assert_array_equal(data["loss"], blowup.loss)  # finite stays finite: not NaN after 39
 
 
-def test_no_chords_between_points_outside_the_view(blowup):
+def test_no_chords_between_points_outside_the_view(blowup_frames):
     """From step 4 on SGD's points lie above and below the view, alternately: the straight lines
     between them would draw a bar through the valley at x ~ -0.1 .. 0; none is drawn, and the
     path's drawn vertices all lie in the view."""
-    frames = Frames(blowup, "blowup", options=Options(size=SIZE))
+    frames = blowup_frames
     frame = frames[len(frames) - 1]
     line = frames.panels[0].lines[0]
     x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())

@@ -35,6 +35,13 @@ def steep():
                         optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.01, steps=STEPS))
 
 
+@pytest.fixture(scope="module")
+def frames(steep):
+    """The 3D view of ``steep`` at SIZE, laid out once for the tests that only show its frames
+    (a frame drawn alone is the frame drawn in order: tests/test_frames.py)."""
+    return Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
+
+
 def head_pixel(frames, path, step):
     """(row, column) in the picture of the recorded point of ``path`` at ``step`` on the
     surface, projected by the 3D axes."""
@@ -45,10 +52,9 @@ def head_pixel(frames, path, step):
     return int(round(frames.figure.bbox.height - row)), int(round(column))
 
 
-def test_blitted_3d_frame_equals_a_full_redraw(steep):
+def test_blitted_3d_frame_equals_a_full_redraw(steep, frames):
     """The surface is in the background; the moving 3D lines, drawn alone over it, give the
     picture matplotlib's full redraw of that step gives."""
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     assert blit_mismatch(frames, 12).tolist() == []
     head = frames.panels[0].heads[1]  # Adam's: the comparison finds it missing, where it belongs
     head.set_visible(False)
@@ -58,8 +64,7 @@ def test_blitted_3d_frame_equals_a_full_redraw(steep):
     assert len(missing) > 10 and np.abs(missing - head_pixel(frames, 1, 12)).max() <= 8
 
 
-def test_a_head_moves_over_the_surface(steep):
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
+def test_a_head_moves_over_the_surface(steep, frames):
     first, last = frames[0].copy(), frames[STEPS].copy()
     np.testing.assert_array_equal(first[:20], last[:20])  # the title: drawn once
     gone = diverged_steps(steep)[0]
@@ -74,10 +79,9 @@ def test_a_head_moves_over_the_surface(steep):
     assert np.abs(first[window].astype(int) - last[window].astype(int)).max() > 60
 
 
-def test_paths_lie_on_the_log_surface(steep):
+def test_paths_lie_on_the_log_surface(steep, frames):
     """The drawn line holds the recorded points, at z = log10(f - lowest) (floored), and the
     z axis says so."""
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
     frames[STEPS]
     panel = frames.panels[0]
     scale = panel.z
@@ -103,8 +107,7 @@ def test_paths_lie_on_the_log_surface(steep):
     assert labels == [f"{10.0**power:,g}" for power in powers]
 
 
-def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep):
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
+def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep, frames):
     panel = frames.panels[0]
     frames[2]  # SGD has left the domain (x = 4.65), not yet diverged (its loss passes 10^6 times its start at 3)
     x, y, z = (values[0] for values in panel.heads[0].get_data_3d())
@@ -162,8 +165,7 @@ def test_a_path_leaving_the_box_is_clipped_at_its_face():
     assert counts.tolist() == [1, 2, 3, 3, 6, 6]  # the step out of the box draws nothing; NaN (diverged) neither
 
 
-def test_the_panel_draws_the_clipped_path(steep):
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
+def test_the_panel_draws_the_clipped_path(steep, frames):
     frames[2]  # SGD's step 2 is at x = 4.65, out of the domain [-2, 2]
     xs, ys, zs = frames.panels[0].lines[0].get_data_3d()
     assert len(xs) == 3 and xs[-1] == 2.0  # stops where the step crosses the border x = 2
