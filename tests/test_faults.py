@@ -323,6 +323,7 @@ def test_same_seed_same_recording_other_seed_other_start(runner, quick, tmp_path
     np.testing.assert_array_equal(c.params[0, 0], c.params[1, 0])  # one start for every optimizer
 
 
+@pytest.mark.slow  # (a cached recording is not trained again: tests/test_rendered.py, fast)
 def test_cache_hit_does_not_train(runner, quick, tmp_path, monkeypatch):
     assert runner.invoke(main, ["export", str(quick), "-o", str(tmp_path / "a.npz")]).exit_code == 0
     monkeypatch.setattr("viz.pipeline.record", lambda *a, **k: pytest.fail("trained again"))
