@@ -114,7 +114,11 @@ def test_a_head_out_of_the_domain_waits_where_it_left_then_crosses(steep, frames
     (x1, y1), (x2, y2) = steep.params[0, 1:3]  # it left through the right edge, x = 2, between steps 1 and 2
     assert x == 2.0 and y == pytest.approx(y1 + (2.0 - x1) / (x2 - x1) * (y2 - y1))
     assert panel.heads[0].get_marker() == "o"
-    assert z == pytest.approx(np.log10((1 - x) ** 2 + 100 * (y - x * x) ** 2), abs=0.01)  # on the surface there
+    # on the surface there, as drawn: f (Rosenbrock's, by hand) at the grid's node nearest the crossing
+    grid_x, grid_y = steep.plane.grid_x, steep.plane.grid_y
+    node_x, node_y = grid_x[np.abs(grid_x - x).argmin()], grid_y[np.abs(grid_y - y).argmin()]
+    assert node_x == x and abs(node_y - y) <= (grid_y[1] - grid_y[0]) / 2
+    assert z == pytest.approx(np.log10((1 - node_x) ** 2 + 100 * (node_y - node_x**2) ** 2), rel=1e-12)
     frames[STEPS]
     assert panel.heads[0].get_marker() == "X"  # as in the 2D panel
 
