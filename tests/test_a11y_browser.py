@@ -3,11 +3,11 @@ npm: ``.ci/run`` installs it into ``.ci/node``) for WCAG 2.1 A and AA, and under
 ``prefers-reduced-motion: reduce``."""
 
 import json
-import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from test_player import Chromium, wait
+from browser import chromium, wait
 
 import viz
 from viz import Scene, surfaces
@@ -20,22 +20,30 @@ SCENE = Scene(title="Two on Beale", problem=surfaces.get("beale"), optimizers={"
               learning_rate=0.01, steps=12, captions={0: "Both start together"})
 
 
-def browser_for(path, reduced=False):
+@contextmanager
+def opened(path, reduced=False):
     """Chromium on ``path`` with the page's CSP bypassed (so axe can be evaluated in its frames),
-    optionally preferring reduced motion; loaded, every player ready."""
-    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
-        pytest.fail("no Chromium on PATH: .ci/run installs Debian's chromium", pytrace=False)
+    optionally preferring reduced motion; loaded, every player ready; closed afterwards."""
     if not AXE.is_file():
         pytest.fail(NO_AXE, pytrace=False)
-    browser = Chromium(Path(path).as_uri())
-    browser.send("Page.enable")
-    browser.send("Page.setBypassCSP", enabled=True)
-    if reduced:
-        browser.send("Emulation.setEmulatedMedia", features=[{"name": "prefers-reduced-motion", "value": "reduce"}])
-    browser.send("Page.navigate", url=browser.url)
-    wait(browser, "document.readyState === 'complete' && (window.vizPlayer !== undefined || "
-                  "[...document.querySelectorAll('iframe')].every(f => f.contentWindow.vizPlayer))")
-    return browser
+    browser = chromium(Path(path).as_uri())
+    try:
+        browser.send("Page.enable")
+        browser.send("Page.setBypassCSP", enabled=True)
+        if reduced:
+            browser.send("Emulation.setEmulatedMedia", features=[{"name": "prefers-reduced-motion", "value": "reduce"}])
+        browser.send("Page.navigate", url=browser.url)
+        wait(browser, "document.readyState === 'complete' && (window.vizPlayer !== undefined || "
+                      "[...document.querySelectorAll('iframe')].every(f => f.contentWindow.vizPlayer))")
+        yield browser
+    finally:
+        browser.close()
+
+
+def on_its_poster(browser, window="window"):
+    """Whether the player in ``window`` (a JS expression) waits on its last frame, paused."""
+    return browser.js(f"[{window}.vizPlayer.frame() === {window}.vizPlayer.frames - 1, "
+                      f"{window}.document.getElementById('video').paused]") == [True, True]
 
 
 def violations(browser, frame=None):
@@ -61,8 +69,7 @@ def pages(tmp_path_factory):
 @pytest.mark.slow
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_player_passes_axe_and_says_what_it_shows(pages, theme):
-    browser = browser_for(pages / f"{theme}.html")
-    try:
+    with opened(pages / f"{theme}.html") as browser:
         assert violations(browser) == []
         manifest = json.loads((pages / f"{theme}.html.json").read_text())
         video = "document.getElementById('video')"
@@ -74,16 +81,12 @@ def test_the_player_passes_axe_and_says_what_it_shows(pages, theme):
         items = browser.js("[...document.querySelectorAll('#transcript li')].map(li => li.textContent)")
         assert [item.split(" ", 1)[1] for item in items] == [c["text"] for c in manifest["captions"]]
         assert browser.js("[vizPlayer.frame(), document.getElementById('video').paused]") == [0, True]
-    finally:
-        browser.close()
 
 
 @pytest.mark.slow
 def test_under_reduced_motion_the_player_waits_on_its_poster_for_play(pages):
-    browser = browser_for(pages / "light.html", reduced=True)
-    try:
-        assert browser.js("[vizPlayer.reducedMotion, vizPlayer.frame() === vizPlayer.frames - 1, "
-                          "document.getElementById('video').paused]") == [True, True, True]
+    with opened(pages / "light.html", reduced=True) as browser:
+        assert browser.js("vizPlayer.reducedMotion") is True and on_its_poster(browser)
         for _ in range(4):  # Play/Pause is reached by Tab (after the scrubber and two buttons)
             browser.key("Tab", "Tab", 9)
             if browser.js("document.activeElement.id") == "play":
@@ -94,20 +97,13 @@ def test_under_reduced_motion_the_player_waits_on_its_poster_for_play(pages):
             browser.send("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13,
                          **({"text": "\r"} if kind == "keyDown" else {}))
         wait(browser, "document.getElementById('video').played.length > 0")
-    finally:
-        browser.close()
 
 
 @pytest.mark.slow
 def test_the_deck_passes_axe_and_waits_under_reduced_motion(pages):
-    browser = browser_for(pages / "deck.html", reduced=True)
-    try:
+    with opened(pages / "deck.html", reduced=True) as browser:
         assert violations(browser) == []
         browser.js("vizDeck.go(1)")
         frame = "document.querySelector('.slide.current iframe')"
         assert violations(browser, frame) == []
-        player = f"({frame}).contentWindow.vizPlayer"
-        assert browser.js(f"[{player}.frame() === {player}.frames - 1, "
-                          f"({frame}).contentDocument.getElementById('video').paused]") == [True, True]
-    finally:
-        browser.close()
+        assert on_its_poster(browser, f"({frame}).contentWindow")

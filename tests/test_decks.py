@@ -20,7 +20,7 @@ import click
 import numpy as np
 import pytest
 from PIL import Image
-from test_player import Chromium, wait
+from browser import CHROMIUM, Chromium, wait
 
 import viz
 from viz.cli import main
@@ -37,7 +37,6 @@ SCENES = {  # file name -> (docstring, scene title); two files, given in reverse
     "a_bowl.py": ("A bowl: every optimizer finds the bottom.\n\nSay: Adam's steps are alike.", "The bowl"),
 }
 SOFFICE = shutil.which("soffice")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from viz.errors import OptionError
 from viz.explore import build, grid
 from viz.varied import with_values
 
-from test_player import CHROMIUM, NO_CHROMIUM, Chromium
+from browser import CHROMIUM, NO_CHROMIUM, Chromium
 
 SURFACE = """
 from viz import Scene, surfaces

@@ -20,6 +20,7 @@ from viz.render.options import Options
 from viz.render.story import EVENT_SECONDS, build, webvtt
 from viz.render.text import value_words
 
+from browser import chromium, decoded, embedded_video, on_screen, settled, state, until
 from conftest import one_error_line
 
 CAPTIONS = {0: "All start at the same point", 7: "Adam pulls ahead of plain SGD on these batches", 15: "The end"}
@@ -180,8 +181,6 @@ def test_the_lesson_has_a_lead_change():
 def test_mp4_with_captions_events_and_pauses(runner, quick, outputs):
     """The CLI door: the MP4's decoded frame count holds the pause and the hold; the WebVTT
     beside it parses, its cue times are the frames' times; the manifest lists the captions."""
-    from test_player import decoded
-
     text = quick.read_text().replace('learning_rate=0.05,', 'learning_rate=0.05, captions={0: "Off they go", '
                                      '10: "Nearly there"}, pauses=[4],')
     quick.write_text(text)
@@ -210,19 +209,14 @@ def test_mp4_with_captions_events_and_pauses(runner, quick, outputs):
 def test_the_player_lists_chapters_jumps_and_stops_at_pauses(small, tmp_path):
     """In headless Chromium: the chapters are links in the page; clicking one shows its step's
     frame, n and p go to the next and previous; playing stops at the pause, then goes on."""
-    from test_player import CHROMIUM, NO_CHROMIUM, Chromium, embedded_video, on_screen, settled, state, until
-
-    if CHROMIUM is None:
-        pytest.fail(NO_CHROMIUM, pytrace=False)
     path = tmp_path / "chapters.html"
     render(small, path, "chapters", size=(320, 180), captions=CAPTIONS, pauses=[4], fps=30)
     page = path.read_text()
     assert re.findall(r'<a href="#step-(\d+)"[^>]*>step \d+: ([^<]+)</a>', page) == \
         [(str(step), text) for step, text in CAPTIONS.items()]
     (tmp_path / "embedded.mp4").write_bytes(embedded_video(page))
-    browser = Chromium(path.as_uri())
+    browser = chromium(path.as_uri())
     try:
-        from test_player import decoded
 
         browser.frames = decoded(tmp_path / "embedded.mp4")[1]
         browser.open()

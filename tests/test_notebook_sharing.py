@@ -7,16 +7,15 @@ import base64
 import io
 import os
 import re
-import shutil
 import time
 
 import pytest
+from browser import chromium, wait
 from PIL import Image
 
 import viz
 from viz import Scene, surfaces
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CELL = """
 import viz
 from viz import Scene, surfaces
@@ -60,16 +59,12 @@ def player_html():
 @pytest.mark.slow
 @pytest.mark.parametrize("window", [(1280, 800), (1920, 1080)])
 def test_the_notebook_player_fits_the_window_and_an_untrusted_one_shows_the_poster(player_html, window, tmp_path):
-    if CHROMIUM is None:
-        pytest.fail("no Chromium on PATH: the notebook player is measured in headless Chromium", pytrace=False)
-    from test_player import Chromium, wait
-
     width, height = window
     page = ("<!doctype html><html><body style='margin: 0'><div style='height: 110px'>notebook menus</div>"
             "<div style='margin: 0 40px 0 90px'>{}</div></body></html>")
     (tmp_path / "trusted.html").write_text(page.format(player_html))
     (tmp_path / "untrusted.html").write_text(page.format(sanitized(player_html)))
-    browser = Chromium((tmp_path / "trusted.html").as_uri())
+    browser = chromium((tmp_path / "trusted.html").as_uri())
     try:
         browser.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                      mobile=False)
@@ -102,10 +97,6 @@ def test_the_notebook_player_fits_the_window_and_an_untrusted_one_shows_the_post
 def test_the_notebook_frame_grows_by_the_players_captions_and_chapters(tmp_path):
     """Captions add a line and a chapter list under the player: the notebook's frame grows by
     them, so the picture keeps the size it has without captions."""
-    if CHROMIUM is None:
-        pytest.fail("no Chromium on PATH: the notebook player is measured in headless Chromium", pytrace=False)
-    from test_player import Chromium, wait
-
     bowl = Scene("bowl", surfaces.get("booth"), optimizers={"Adam": "adam"}, learning_rate=0.5, steps=6)
     told = Scene("bowl", surfaces.get("booth"), optimizers={"Adam": "adam"}, learning_rate=0.5, steps=6,
                  captions={0: "The start", 2: "Two steps in", 4: "Nearly there", 6: "The end"})
@@ -113,7 +104,7 @@ def test_the_notebook_frame_grows_by_the_players_captions_and_chapters(tmp_path)
     for scene in (bowl, told):
         shown = viz.show(scene, format="html", size=(640, 360), hold=0)._repr_html_()
         (tmp_path / "page.html").write_text(f"<!doctype html><html><body style='margin: 0'>{shown}</body></html>")
-        browser = Chromium((tmp_path / "page.html").as_uri())
+        browser = chromium((tmp_path / "page.html").as_uri())
         try:
             browser.send("Emulation.setDeviceMetricsOverride", width=1280, height=1400, deviceScaleFactor=1,
                          mobile=False)

@@ -134,11 +134,9 @@ def test_inline_json_holds_no_markup(hostile_player):
 
 @pytest.mark.slow
 def test_a_hostile_caption_leaves_every_control_of_the_player_working(hostile_player):
-    from test_player import CHROMIUM, NO_CHROMIUM, Chromium
+    from browser import chromium
 
-    if CHROMIUM is None:
-        pytest.fail(NO_CHROMIUM, pytrace=False)
-    browser = Chromium(hostile_player.as_uri())
+    browser = chromium(hostile_player.as_uri())
     try:
         browser.open()
         assert browser.js("typeof vizPlayer") == "object"

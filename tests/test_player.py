@@ -2,46 +2,19 @@
 as the MP4 render, driven in headless Chromium (real time, through the DevTools pipe) by its
 public ``window.vizPlayer`` API and by real key presses."""
 
-import base64
-import io
 import json
-import os
 import re
-import shutil
-import subprocess
-import tempfile
-import time
 
 import numpy as np
 import pytest
+from browser import chromium, decoded, embedded_video, frames_drawn, on_screen, settled, state, until
 from conftest import ok
-from PIL import Image
 
 from viz.render.animation import render
 
 SMALL = ["--size", "320x180"]
 FPS = 30
 FRAMES = 16  # the quick scene's 15 steps and its start
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-NO_CHROMIUM = ("no Chromium binary on PATH (looked for 'chromium' and 'chromium-browser'): the HTML player's "
-               "tests drive it in headless Chromium and cannot run. Install Debian's package "
-               "(apt-get update && apt-get install -y chromium); .ci/run does this when it is missing.")
-
-
-def embedded_video(page):
-    """The MP4 inside the player's page, as bytes."""
-    match = re.search(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"', page)
-    assert match, "no embedded MP4"
-    return base64.b64decode(match.group(1))
-
-
-def decoded(path):
-    """(size, frames [n, height, width, 3] uint8) of a video file, decoded by ffmpeg."""
-    import imageio_ffmpeg
-
-    reader = imageio_ffmpeg.read_frames(str(path))
-    width, height = next(reader)["size"]
-    return (width, height), np.stack([np.frombuffer(f, np.uint8).reshape(height, width, 3) for f in reader])
 
 
 def test_a_tiny_player_page_holds_its_frames(small, tmp_path):
@@ -89,136 +62,17 @@ def test_embedded_video_is_the_mp4_without_its_hold(runner, quick, tmp_path):
     assert (tmp_path / "q.html").read_text().count("--bg: #16181d;") == 1  # the page is the dark frame's colour
 
 
-class Chromium:
-    """Headless Chromium driven through ``--remote-debugging-pipe`` (DevTools messages on fds 3
-    and 4): playback runs in real time, unlike under ``--virtual-time-budget``."""
-
-    def __init__(self, url):
-        commands_read, self.commands = os.pipe()
-        self.replies, replies_write = os.pipe()
-        self.profile = tempfile.mkdtemp()
-
-        def pipes_on_3_and_4():
-            command_end, reply_end = os.dup(commands_read), os.dup(replies_write)
-            os.dup2(command_end, 3)
-            os.dup2(reply_end, 4)
-
-        self.process = subprocess.Popen(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={self.profile}", "--autoplay-policy=no-user-gesture-required",
-             "--remote-debugging-pipe", "--window-size=800,500", "about:blank"],
-            preexec_fn=pipes_on_3_and_4, close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(commands_read)
-        os.close(replies_write)
-        self.count, self.buffer, self.session = 0, b"", None
-        page = next(t for t in self.send("Target.getTargets")["targetInfos"] if t["type"] == "page")
-        self.session = self.send("Target.attachToTarget", targetId=page["targetId"], flatten=True)["sessionId"]
-        self.url = url
-
-    def saw(self, reply):
-        """Each DevTools message as it arrives (an event or a reply); a subclass may watch them."""
-
-    def send(self, method, **params):
-        self.count += 1
-        message = {"id": self.count, "method": method, "params": params,
-                   **({"sessionId": self.session} if self.session else {})}
-        os.write(self.commands, json.dumps(message).encode() + b"\0")
-        while True:
-            while b"\0" not in self.buffer:
-                chunk = os.read(self.replies, 1 << 16)
-                if not chunk:
-                    raise EOFError("chromium closed the DevTools pipe")
-                self.buffer += chunk
-            raw, self.buffer = self.buffer.split(b"\0", 1)
-            reply = json.loads(raw)
-            self.saw(reply)
-            if reply.get("id") == self.count:
-                if "error" in reply:
-                    raise RuntimeError(reply["error"])
-                return reply["result"]
-
-    def js(self, expression):
-        """The value of a JavaScript expression in the page (a promise is awaited)."""
-        result = self.send("Runtime.evaluate", expression=expression, awaitPromise=True, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(result["exceptionDetails"]["exception"]["description"])
-        return result["result"].get("value")
-
-    def open(self):
-        """Load the page afresh and wait until its first frame can be shown."""
-        self.send("Page.navigate", url=self.url)
-        deadline = time.monotonic() + 10
-        while self.js("location.href === %s && document.readyState === 'complete' && "
-                      "document.querySelector('video').readyState >= 2" % json.dumps(self.url)) is not True:
-            assert time.monotonic() < deadline, "the player did not load"
-            time.sleep(0.02)
-
-    def key(self, key, code, keycode):
-        """A real key press (down and up), as the keyboard makes it."""
-        for kind in ("keyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key=key, code=code, windowsVirtualKeyCode=keycode,
-                      **({"text": key} if kind == "keyDown" and len(key) == 1 else {}))
-
-    def close(self):
-        try:
-            self.send("Browser.close")
-            self.process.wait(10)
-        finally:
-            self.process.kill()
-            shutil.rmtree(self.profile, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def player(small, tmp_path_factory):
     """Chromium with the quick scene's player (320x180, 16 frames at 30 fps), and its decoded
     frames. Without Chromium the tests that use it fail: they are not skipped."""
-    if CHROMIUM is None:
-        pytest.fail(NO_CHROMIUM, pytrace=False)
     folder = tmp_path_factory.mktemp("player")
     render(small, folder / "quick.html", "quick", size=(320, 180))
     (folder / "embedded.mp4").write_bytes(embedded_video((folder / "quick.html").read_text()))
-    browser = Chromium((folder / "quick.html").as_uri())
+    browser = chromium((folder / "quick.html").as_uri())
     browser.frames = decoded(folder / "embedded.mp4")[1]
     yield browser
     browser.close()
-
-
-def state(browser):
-    """What the page shows: frame index, media time, readout, scrubber, paused."""
-    return browser.js("""(() => { const video = document.querySelector("video");
-        return {frame: vizPlayer.frame(), time: video.currentTime, paused: video.paused,
-                readout: document.getElementById("step").textContent,
-                scrubber: Number(document.getElementById("scrubber").value)}; })()""")
-
-
-def settled(browser):
-    """Wait until a seek has finished; then the page's state."""
-    browser.js("""new Promise(done => { const video = document.querySelector("video");
-        (function wait() { video.seeking ? setTimeout(wait, 10) : done(); })(); })""")
-    return state(browser)
-
-
-def sleep(browser, ms):
-    browser.js(f"new Promise(done => setTimeout(done, {ms}))")
-
-
-def until(browser, condition):
-    """Wait until the page's ``condition`` (JavaScript, with ``video`` the player's video and
-    ``vizPlayer`` its controls) holds: no guess at how long playback takes."""
-    browser.js(f"""new Promise(done => {{ const video = document.querySelector("video");
-        (function wait() {{ ({condition}) ? done() : setTimeout(wait, 5); }})(); }})""")
-
-
-def on_screen(browser):
-    """The index of the decoded frame that the video element shows now (drawn into a canvas)."""
-    url = browser.js("""(() => { const video = document.querySelector("video");
-        const canvas = document.createElement("canvas");
-        canvas.width = video.videoWidth; canvas.height = video.videoHeight;
-        canvas.getContext("2d").drawImage(video, 0, 0); return canvas.toDataURL("image/png"); })()""")
-    picture = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGB"), int)
-    differences = np.abs(browser.frames.astype(int) - picture).mean(axis=(1, 2, 3))
-    return int(np.argmin(differences))
 
 
 @pytest.mark.slow
@@ -234,7 +88,7 @@ def test_player_plays_pauses_and_stops_on_the_last_frame(player):
     assert 0 < playing["frame"] and playing["scrubber"] == playing["frame"]  # the scrubber follows playback
     player.js("vizPlayer.pause()")
     paused = state(player)
-    sleep(player, 300)
+    frames_drawn(player, 30)
     assert state(player) == paused and paused["paused"]  # pause holds
     assert paused["frame"] == int(paused["time"] * FPS) and paused["readout"] == f"step {paused['frame']} / 15"
     player.js("vizPlayer.speed(1); vizPlayer.play()")
@@ -309,23 +163,13 @@ def test_the_readout_follows_the_running_optimizer_in_a_sequence(runner, quick, 
     assert data["frames"] == 2 * FRAMES and data["steps"] == list(range(FRAMES)) * 2
 
 
-def wait(browser, condition, seconds=15):
-    """Until the page's JavaScript ``condition`` is true (an assertion error after ``seconds``)."""
-    deadline = time.monotonic() + seconds
-    while browser.js(condition) is not True:
-        assert time.monotonic() < deadline, condition
-        time.sleep(0.05)
-
-
 @pytest.mark.slow
 def test_the_readout_counts_epochs_for_paths_of_different_batch_sizes(tmp_path):
     """Paths of 6 and 3 steps over 2 epochs: Chromium shows the frame's epoch, not one path's steps."""
     from test_varied import padded
 
-    if CHROMIUM is None:
-        pytest.fail(NO_CHROMIUM, pytrace=False)
     render(padded(), tmp_path / "batches.html", size=(160, 90), max_frames=7)
-    browser = Chromium((tmp_path / "batches.html").as_uri())
+    browser = chromium((tmp_path / "batches.html").as_uri())
     try:
         browser.open()
         assert state(browser)["readout"] == "epoch 0.0 / 2"
