@@ -27,7 +27,8 @@ def data():
 
 
 @pytest.fixture(scope="module")
-def recorded():
+def fitted():
+    """The 2-4-1 network's recording (SGD and Adam, seed 1) and its data."""
     x, y = data()
     problem = problems.keras_model(mlp, x, y, batch_size=BATCH, epochs=EPOCHS, shuffle=False)
     scene = Scene("mlp", problem, optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05)
@@ -42,10 +43,10 @@ def forward_loss(flat, x, y):
     return float(np.mean(-(y * np.log(p) + (1 - y) * np.log(1 - p))))
 
 
-def test_recorded_weights_reproduce_the_history(recorded):
+def test_recorded_weights_reproduce_the_history(fitted):
     """Each batch's loss is the model's loss on that batch at the weights before its step;
     their mean per epoch is the loss History reports."""
-    recording, x, y = recorded
+    recording, x, y = fitted
     spe = ROWS // BATCH
     assert recording.params.shape == (2, spe * EPOCHS + 1, 17) and recording.every == 1
     for path in range(2):
@@ -57,8 +58,8 @@ def test_recorded_weights_reproduce_the_history(recorded):
         np.testing.assert_allclose(recording.loss[path], full, rtol=2e-5)  # the curve: all rows, every step
 
 
-def test_the_plane_holds_the_models_own_loss(recorded):
-    recording, x, y = recorded
+def test_the_plane_holds_the_models_own_loss(fitted):
+    recording, x, y = fitted
     plane = recording.plane
     np.testing.assert_allclose(plane.basis @ plane.basis.T, np.eye(2), atol=1e-12)
     left_out = recording.params - (plane.origin + plane.xy @ plane.basis)  # what the drawn point leaves out
@@ -137,8 +138,8 @@ def test_a_100k_weight_model_renders_and_says_what_was_subsampled(runner, scene_
         assert gif.n_frames == 8  # steps 0, 2, ..., 14
 
 
-def test_the_drawn_decision_boundary_is_where_the_model_says_one_half(recorded):
-    recording, x, y = recorded
+def test_the_drawn_decision_boundary_is_where_the_model_says_one_half(fitted):
+    recording, x, y = fitted
     assert recording.regions["outputs"].shape == (2, recording.steps + 1, 60, 60)
     frames = Frames(recording, "mlp", options=Options(size=(640, 360), boundary=True))
     panel = frames.panels[-1]

@@ -67,7 +67,8 @@ def test_the_lesson_gradient_is_a_finite_difference_of_the_loss(small):
 
 @pytest.mark.slow
 def test_a_keras_model_gradient_is_a_finite_difference_of_its_loss():
-    from test_keras_model import data, forward_loss, mlp
+    from conftest import mlp
+    from test_keras_model import data, forward_loss
 
     from viz import problems
 

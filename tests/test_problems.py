@@ -7,14 +7,15 @@ from viz import Scene, problems, surfaces
 from viz.errors import OptionError, SpecError
 
 
-def mlp():
+def logistic():
+    """Logistic regression on two inputs, as a Keras model."""
     import keras
 
     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="sigmoid")])
 
 
-TWO_INPUTS = problems.keras_model(mlp, np.zeros((8, 2)), np.zeros(8))
-FOUR_INPUTS = problems.keras_model(mlp, np.zeros((8, 4)), np.zeros(8))
+TWO_INPUTS = problems.keras_model(logistic, np.zeros((8, 2)), np.zeros(8))
+FOUR_INPUTS = problems.keras_model(logistic, np.zeros((8, 4)), np.zeros(8))
 
 
 @pytest.mark.parametrize("problem, option, keyword", [
@@ -46,7 +47,7 @@ def test_what_a_problem_can_do_passes(problem, option):
 
 def test_own_code_is_the_users_function_only():
     assert surfaces.get("rosenbrock").own_code is None and problems.logreg().own_code is None
-    assert TWO_INPUTS.own_code is mlp
+    assert TWO_INPUTS.own_code is logistic
     custom = surfaces.custom(lambda x, y: x * x + y * y, ((-1, 1), (-1, 1)), (0.5, 0.5))
     assert custom.own_code is custom.fn
 

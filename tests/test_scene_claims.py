@@ -11,7 +11,8 @@ from viz.scene import load_scenes
 SCENES = Path(__file__).parent.parent / "scenes"
 
 
-def recorded(file, name):
+def shipped(file, name):
+    """A shipped scene, its paths by label and its recording."""
     scene = load_scenes(SCENES / file)[name]
     paths = record(scene)
     return scene, {name: (paths.params[i], paths.loss[i]) for i, name in enumerate(paths.names)}, paths
@@ -22,7 +23,7 @@ def sign_changes(values):
 
 
 def test_valley_sgd_zig_zags_and_creeps_while_momentum_speeds_along():
-    scene, paths, _ = recorded("valley.py", "valley")
+    scene, paths, _ = shipped("valley.py", "valley")
     assert "lr 0.8" in scene.title
     sgd, momentum = paths["SGD"][0], paths["SGD momentum=0.3"][0]
     assert sign_changes(sgd[:10, 1]) == 9  # y flips sign at every one of the first steps: a zig-zag
@@ -33,7 +34,7 @@ def test_valley_sgd_zig_zags_and_creeps_while_momentum_speeds_along():
 
 
 def test_momentum_scene_plain_sgd_is_smooth_and_momentum_swings():
-    _, paths, _ = recorded("valley.py", "momentum")
+    _, paths, _ = shipped("valley.py", "momentum")
     assert sign_changes(paths["SGD"][0][:, 1]) == 0  # no zig-zag at lr 0.3
     for label in ("momentum 0.5", "momentum 0.9", "Nesterov 0.9"):
         assert sign_changes(paths[label][0][:30, 1]) >= 5
@@ -42,7 +43,7 @@ def test_momentum_scene_plain_sgd_is_smooth_and_momentum_swings():
 
 
 def test_beale_sgd_family_and_rmsprop_close_in_adam_on_its_way_adagrad_behind():
-    _, paths, _ = recorded("beale.py", "beale")
+    _, paths, _ = shipped("beale.py", "beale")
     distance = {label: np.hypot(*(points[-1] - [3.0, 0.5])) for label, (points, _) in paths.items()}
     for label in ("SGD", "SGD momentum=0.3", "SGD momentum=0.3 nesterov", "RMSprop"):
         assert distance[label] < 0.3
@@ -52,7 +53,7 @@ def test_beale_sgd_family_and_rmsprop_close_in_adam_on_its_way_adagrad_behind():
 
 @pytest.mark.slow
 def test_himmelblau_sgd_takes_a_different_minimum_from_each_start_adaptive_ones_can_switch():
-    scene, _, paths = recorded("himmelblau.py", "himmelblau")
+    scene, _, paths = shipped("himmelblau.py", "himmelblau")
     minima = np.array(scene.problem.minima)
 
     def basin(point):
@@ -69,7 +70,7 @@ def test_himmelblau_sgd_takes_a_different_minimum_from_each_start_adaptive_ones_
 
 
 def test_rosenbrock_sgd_reaches_the_floor_and_crawls_adaptive_ones_lag():
-    _, paths, _ = recorded("rosenbrock.py", "rosenbrock")
+    _, paths, _ = shipped("rosenbrock.py", "rosenbrock")
     start = np.array([-1.2, 1.0])
     for label in ("SGD", "SGD momentum=0.3", "SGD momentum=0.3 nesterov"):
         points = paths[label][0]
@@ -82,7 +83,7 @@ def test_rosenbrock_sgd_reaches_the_floor_and_crawls_adaptive_ones_lag():
 
 
 def test_rosenbrock_too_fast_the_sgd_family_diverges_the_adaptive_ones_do_not():
-    _, paths, _ = recorded("rosenbrock.py", "too_fast")
+    _, paths, _ = shipped("rosenbrock.py", "too_fast")
     for label in ("SGD", "SGD momentum=0.3", "SGD momentum=0.3 nesterov"):
         assert not np.isfinite(paths[label][1][:11]).all()
     for label in ("Adam", "Adagrad", "RMSprop"):
@@ -90,7 +91,7 @@ def test_rosenbrock_too_fast_the_sgd_family_diverges_the_adaptive_ones_do_not():
 
 
 def test_saddle_sgd_lingers_momentum_slowly_adam_rmsprop_escape_adagrad_stalls():
-    _, paths, _ = recorded("saddle.py", "saddle")
+    _, paths, _ = shipped("saddle.py", "saddle")
 
     def escape(label):
         away = np.abs(paths[label][0][:, 1]) > 0.5

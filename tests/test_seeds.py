@@ -13,7 +13,7 @@ from viz.render.frames import Frames
 from viz.render.panels.curves import SpreadPanel
 from viz.spread import bands, summary
 
-from conftest import one_error_line
+from conftest import mlp, one_error_line
 
 SEEDS = 4
 
@@ -213,10 +213,6 @@ def test_a_keras_model_from_several_initializations():
     rng = np.random.default_rng(3)
     x = rng.normal(size=(64, 2)).astype("float32")
     y = (x[:, 0] * x[:, 1] > 0).astype("float32")
-
-    def mlp():
-        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="tanh"),
-                                 keras.layers.Dense(1, activation="sigmoid")])
 
     scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=2), optimizers={"Adam": "adam"},
                   learning_rate=0.05)
