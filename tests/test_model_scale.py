@@ -129,8 +129,6 @@ def test_the_budgets_change_the_grid_and_the_manifest_says_so(tmp_path):
     assert problem["time_budget"] == budget and problem["memory_budget"] == 1e6
     assert problem["sharpness_every"] == 0 and f"time_budget={budget} s" in problem["no_sharpness"]
     assert problem["no_lines"]
-    with pytest.raises(OptionError, match="the sharpness panel: not computed within the time budget"):
-        viz.render(scene, tmp_path / "no.png", time_budget=budget, panels="contour,curves,sharpness")
     with pytest.raises(OptionError, match="time_budget=1e-09: .*too small for even a 3x3 grid"):
         viz.render(scene, tmp_path / "no.png", time_budget=1e-9)
     with pytest.raises(OptionError, match="memory_budget"):
@@ -138,6 +136,23 @@ def test_the_budgets_change_the_grid_and_the_manifest_says_so(tmp_path):
     with pytest.raises(OptionError, match="time_budget=.*keras_model"):
         viz.render("scenes/saddle.py", tmp_path / "no.png", time_budget=10)
     assert not (tmp_path / "no.png").exists()
+
+
+def test_panels_the_budget_cannot_fill_are_refused_before_training(monkeypatch, tmp_path):
+    """The sharpness and line panels a time budget affords at no point are refused before
+    anything is trained (the recording decides from the same estimate: tests/test_why.py)."""
+    from viz import pipeline
+
+    x, y = xor(64)
+    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1), optimizers={"SGD": "sgd"},
+                  learning_rate=0.05)
+    budget = 3.5**2 * cost.forward_cost(mlp()).seconds(64) / cost.SHARES["grid"]  # a 3x3 grid, no sharpness, no lines
+    monkeypatch.setattr(pipeline, "record", lambda *args, **kwargs: pytest.fail("trained before refusing"))
+    for panel in ("sharpness", "line"):
+        with pytest.raises(OptionError, match=f"the {panel} panel: not computed within the time budget "
+                                              rf"\(time_budget={budget} s\): raise it"):
+            viz.render(scene, tmp_path / "no.png", time_budget=budget, panels=f"contour,curves,{panel}")
+    assert not (tmp_path / "no.png").exists() and not (tmp_path / "outputs").exists()
 
 
 def test_bad_data_is_refused_in_one_line(monkeypatch, tmp_path):

@@ -49,6 +49,8 @@ def checked_scene(scene, name, options, look=None):
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
         if look is not None:
             check_glyphs([scene.title, *scene.optimizers, *(scene.captions or {}).values()])
+        if look is not None:
+            scene.problem.check_panels(scene, look.extras)
         if look is not None and "rates" in look.extras:
             from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
 

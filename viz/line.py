@@ -9,6 +9,14 @@ HEAD = 30
 POINTS = 80          # recorded steps with a line, at most (evenly spread; the panel shows the latest)
 
 
+def affordable(paths, loss_seconds, seconds, points=POINTS):
+    """How many recorded steps' lines of ``paths`` paths ``seconds`` affords at ``loss_seconds``
+    an evaluation (``points`` when they cost nothing); under 1: none (decided before training
+    as well, from the same estimate)."""
+    line_seconds = loss_seconds * paths * len(ALPHAS)
+    return int(seconds / line_seconds) if line_seconds else points
+
+
 def lines(params, loss_fn, loss_seconds=0.0, seconds=float("inf")):
     """The loss along each path's line at evenly spread recorded steps, as many as ``seconds``
     affords (the first step's line is the start itself: it costs nothing).
@@ -25,8 +33,7 @@ def lines(params, loss_fn, loss_seconds=0.0, seconds=float("inf")):
     """
     params = np.asarray(params, dtype=np.float64)
     n, points, d = params.shape
-    line_seconds = loss_seconds * n * len(ALPHAS)
-    count = min(POINTS - 1, points - 1, int(seconds / line_seconds) if line_seconds else points)  # after the start
+    count = min(POINTS - 1, points - 1, affordable(n, loss_seconds, seconds, points))  # after the start
     if count < 1 and points > 1:
         return {}
     steps = np.unique(np.round(np.linspace(0, points - 1, count + 1)).astype(int))

@@ -12,6 +12,8 @@ steps (``every`` says how far apart), or, when not even each path's start and en
 
 import numpy as np
 
+from viz.line import affordable
+
 TOLERANCE = 1e-3  # Lanczos stops when the top Ritz value's residual is this share of it
 MAX_ITERATIONS = 60
 CHUNK = 256       # points whose Lanczos iterations run together (one batched product a step)
@@ -54,6 +56,18 @@ class Curvature:
     resolution = 101
     loss_seconds = 0.0
     line_seconds = float("inf")
+
+    def short_of(self, paths):
+        """The panels ("sharpness", "line") whose values the time budget affords at no point
+        of ``paths`` paths: known before training, from the same estimates the recording
+        uses. Default: none."""
+        return [name for name, count in (("sharpness", self._points(paths)),
+                                         ("line", affordable(paths, self.loss_seconds, self.line_seconds))) if count < 1]
+
+    def _points(self, paths, points=2):
+        """Points of each path whose sharpness the budget affords (``points`` when free); 0
+        when not even a path's start and end."""
+        return points
 
 
 class ExactCurvature(Curvature):
@@ -124,14 +138,17 @@ class ModelCurvature(Curvature):
         self.shapes, self.resolution, self.seconds = tuple(shapes), resolution, seconds
         self.loss_seconds, self.line_seconds = loss_seconds, line_seconds
 
+    def _points(self, paths, points=2):
+        point_seconds = ITERATIONS * PRODUCT_PASSES * self.loss_seconds
+        each = int(self.seconds / (point_seconds * paths)) if point_seconds else points  # points a path affords
+        return min(each, points) if min(each, points) >= min(2, points) else 0  # not even a path's start and end
+
     def sharpness(self, params):
         params = np.asarray(params, dtype=np.float64)
         n, points, _ = params.shape
         values = np.full((n, points), np.nan)
-        point_seconds = ITERATIONS * PRODUCT_PASSES * self.loss_seconds
-        each = int(self.seconds / (point_seconds * n)) if point_seconds else points  # points a path affords
-        affordable = min(each, points)
-        if affordable < min(2, points):  # not even each path's start and end
+        affordable = self._points(n, points)
+        if not affordable:
             return values, 0
         every = 1 if affordable == points else int(np.ceil((points - 1) / (affordable - 1)))
         chosen = list(range(0, points, every)) + ([points - 1] if (points - 1) % every else [])  # the last always

@@ -109,6 +109,22 @@ class Problem(ABC):
         :class:`viz.sharpness.Curvature`; None (the default) records no sharpness."""
         return None
 
+    def check_panels(self, scene, extras):
+        """Raise :class:`~viz.errors.OptionError` before training when the recording of
+        ``scene`` would hold nothing for a panel of ``extras`` ("sharpness", "line"): the
+        problem has no :meth:`curvature`, or its time budget affords not one point (the
+        recording decides from the same estimate). Default: asks :meth:`curvature`."""
+        wanted = [extra for extra in extras if extra in ("sharpness", "line")]
+        if not wanted:
+            return
+        curvature = self.curvature(0)
+        short = wanted if curvature is None else [extra for extra in curvature.short_of(len(scene.paths()))
+                                                  if extra in wanted]
+        if short:
+            why = ("this scene's problem has no curvature (Problem.curvature)" if curvature is None else
+                   f"not computed within the time budget (time_budget={self.budgets.time} s): raise it")
+            raise OptionError("panels", ",".join(("contour", "curves", *extras)), f"the {short[0]} panel: {why}")
+
     def vary(self, setting, values):
         """Raise :class:`~viz.errors.SpecError` if a scene cannot compare these ``values`` of
         ``setting`` ("learning_rate", "batch_size", "initializer"). Default: it cannot compare

@@ -25,7 +25,7 @@ from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.legend import place_legend
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
-from viz.render.panels.surface3d import SurfacePanel3D, refuse_unless_surface
+from viz.render.panels.surface3d import SurfacePanel3D
 from viz.render.spacing import clear_corners, clear_of, clear_stacked
 from viz.render.text import fit
 from viz.render.theme import THEMES
@@ -189,25 +189,21 @@ def _grid(figure, recording, options, theme, box):
 
 
 def check(recording, options):
-    """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw."""
+    """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw and what
+    could not be known before it was recorded: a problem of the user's own that records no
+    gradients; a model's decision regions or hidden layer over more recorded steps than they
+    may keep; a rates panel for an optimizer that set its own one rate. (Every other refusal comes before training: the problems' ``check`` and
+    ``check_panels``, :mod:`viz.checks`.)"""
     if "gradient" in options.overlays and recording.gradient_on_plane() is None:
-        raise OptionError("overlays", "gradient", "this recording has no gradients (recorded by an older viz): "
-                          "record it again")
+        raise OptionError("overlays", "gradient", "this recording has no gradients (its problem records none)")
     if options.boundary and not (recording.regions or recording.data):
         raise SpecError(recording.meta.get("no_regions") or
                         "decision boundaries take the lesson or a keras_model with two inputs")
     if options.hidden and not recording.hidden:
         raise SpecError(recording.meta.get("no_hidden") or "the hidden-layer panel takes a keras_model whose chosen "
                         "layer has two units")
-    if options.view == "3d":
-        refuse_unless_surface(recording)
-    for extra, missing, reason in (("sharpness", recording.sharpness is None, "no_sharpness"),
-                                   ("line", not recording.line, "no_lines")):
-        if extra in options.extras and (missing or reason in recording.meta):
-            why = recording.meta.get(reason, "not in this recording (recorded by an older viz): record it again")
-            raise OptionError("panels", ",".join(("contour", "curves", *options.extras)), f"the {extra} panel: {why}")
     reason = refusal(fans(recording)) if "rates" in options.extras else ""
-    if reason:
+    if reason:  # (a scene of fewer than two rates is refused before training: an optimizer setting its own, here)
         raise SpecError(reason)
 
 

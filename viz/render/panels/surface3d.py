@@ -11,7 +11,6 @@ from matplotlib.colors import LightSource, LinearSegmentedColormap, Normalize
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from mpl_toolkits.mplot3d import proj3d
 
-from viz.errors import OptionError
 from viz.render.panels.clip import clipped_polyline
 from viz.render.text import short_number
 from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
@@ -28,13 +27,6 @@ CAMERAS = {
 DEFAULT_CAMERA = (45, -115)
 GRID_CELLS = 200  # surface polygons along each axis (the plane's grid): narrow valleys too; drawn once
 MESH_LINES = 21  # mesh lines along each axis, to show the shape
-
-
-def refuse_unless_surface(recording):
-    """Raise :class:`OptionError` unless ``recording`` is of a 2D surface scene."""
-    if recording.steps_per_epoch:
-        raise OptionError("view", "3d", "draws a surface scene's f(x, y); a model's 2D view is a plane through "
-                          "its many weights, not its loss surface, so it has no 3D view")
 
 
 class ZScale:
