@@ -195,6 +195,114 @@ def rule_5(lines, labels):
     return broken
 
 
+@dataclass
+class Shape:
+    """A shape the PDF draws: its box (x0, y0, x1, y1, pixels, y upwards), its fill colour
+    (an RGB tuple, None if not filled), its stroke colour (likewise) and its points."""
+
+    box: tuple
+    fill: tuple
+    stroke: tuple
+    pts: list
+
+
+def _colour(value, drawn):
+    """A PDF colour as an RGB tuple (a grey's too), None where it is not drawn."""
+    if not drawn:
+        return None
+    value = value if isinstance(value, (tuple, list)) else (value,) * 3
+    return tuple(round(float(v), 3) for v in value) if len(value) == 3 else None
+
+
+def shapes(path, width_px):
+    """The shapes of the PDF frame at ``path`` (:class:`Shape`), in pixels of a frame
+    ``width_px`` wide: markers, label frames, lines."""
+    objects, _, (_, _, width, _) = pdf_page(path)
+    scale = width_px / width
+    return [Shape(tuple(scale * v for v in o.bbox), _colour(o.non_stroking_color, o.fill),
+                  _colour(o.stroking_color, o.stroke), [(scale * x, scale * y) for x, y in o.pts])
+            for o in objects if isinstance(o, LTCurve) and o.pts]
+
+
+def _inside(box, outer):
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
+def heads(drawn):
+    """The heads of the paths among ``drawn`` (:func:`shapes`): small markers filled in a
+    path's colour, the colours the legend's keys show (a key: a marker on the middle of a
+    short level line of its colour), the keys left out."""
+    small = [s for s in drawn if s.fill and s.box[2] - s.box[0] < 25 and s.box[3] - s.box[1] < 25]
+    lines = [s for s in drawn if s.stroke and not s.fill and len(s.pts) <= 3 and abs(s.box[1] - s.box[3]) < 0.5]
+    keys = [s for s in small if any(k.stroke == s.fill and _inside(s.box, (k.box[0], k.box[1] - 1, k.box[2],
+                                                                            k.box[3] + 1)) for k in lines)]
+    colours = {k.fill for k in keys}
+    return [s for s in small if s.fill in colours and s not in keys]
+
+
+def rule_4(lines, drawn):
+    """Each direct label (a text in a frame stroked in its path's colour) nearer its own head
+    (a marker filled in that colour) than any other, within a pixel: a list of what breaks it.
+    (viz draws no leader lines: a label must be nearest its own head.)"""
+    marks, broken = heads(drawn), []
+    colours = {m.fill for m in marks}
+    frames = [s for s in drawn if s.fill and s.stroke in colours and s.stroke != s.fill and s.box[2] - s.box[0] > 25]
+    centres = np.array([((m.box[0] + m.box[2]) / 2, (m.box[1] + m.box[3]) / 2) for m in marks]).reshape(-1, 2)
+    for line in lines:
+        frame = next((f for f in frames if _inside(line.box, f.box)), None)
+        if frame is None:
+            continue
+        x0, y0, x1, y1 = frame.box
+        far = np.hypot(np.maximum(np.maximum(x0 - centres[:, 0], centres[:, 0] - x1), 0),
+                       np.maximum(np.maximum(y0 - centres[:, 1], centres[:, 1] - y1), 0))
+        own = np.array([m.fill == frame.stroke for m in marks], dtype=bool)
+        if (~own).any() and far[~own].min() < far[own].min() - 1:
+            broken.append(f"{line.text!r} is {far[~own].min():.0f} px from another head, {far[own].min():.0f} px "
+                          "from its own")
+    return broken
+
+
+def significant(number):
+    """The significant digits a number as written can have: (fewest, most); an integer's
+    trailing zeros may or may not count (1,600: 2 to 4)."""
+    digits = number.lstrip("<−-").replace(",", "").split("e")[0]
+    if "." in digits:
+        return (len(digits.replace(".", "").lstrip("0")),) * 2 if digits.strip("0.") else (1, 1)
+    whole = digits.lstrip("0")
+    return (len(whole.rstrip("0")), len(whole)) if whole else (1, 1)
+
+
+def rule_7(lines, labels):
+    """A colour bar's ticks (a column of numbers aligned on their left, not on their right
+    too, as a y axis' are) at most 3 significant digits, none repeated, and the paths' values (after "label: ") all in one format
+    (the same significant digits): a list of what breaks it."""
+    broken, columns = [], {}
+    for line in lines:
+        if NUMBER.fullmatch(line.text):
+            columns.setdefault(round(line.box[0]), []).append(line)
+    for column in columns.values():
+        said = [line.text for line in column]
+        right = max(line.box[2] for line in column) - min(line.box[2] for line in column) < 0.5
+        if len(said) < 3 or right:
+            continue
+        repeated = sorted({text for text in said if said.count(text) > 1})
+        if repeated:
+            broken.append(f"colour-bar ticks repeat {repeated} in {said}")
+        broken += [f"colour-bar tick {text!r} has more than 3 significant digits" for text in said
+                   if significant(text)[0] > 3]
+    values = []
+    for words, _ in texts(lines):
+        for label, rest in _mentions(words, labels):
+            found = NUMBER.match(rest.lstrip(": ")) if rest.startswith(": ") else None
+            if found and not found.group(1):
+                values.append(found.group(0))
+    ranges = [significant(v) for v in values]
+    if ranges and max(low for low, _ in ranges) > min(high for _, high in ranges):
+        broken.append(f"values in different formats: {values}")
+    return broken
+
+
 def finals(recording, step=None):
     """{label: the value its last frame shows (NaN if it diverged)} of a surface's or model's
     recording at the end."""

@@ -5,7 +5,7 @@ and checked from the PDF's text boxes and the recording's numbers (see tests/lay
 import pytest
 
 import viz
-from tests.layout_rules import finals, generated, read_pdf, rule_1, rule_3, rule_5
+from tests.layout_rules import finals, generated, read_pdf, rule_1, rule_3, rule_4, rule_5, rule_7, shapes
 from viz import pipeline
 from viz.errors import SpecError
 
@@ -37,7 +37,8 @@ def check(seed, tmp_path, monkeypatch, quick=False):
         return
     scene, keywords, recording, lines, curves, page = rendered(seed, tmp_path, monkeypatch, quick)
     labels = list(recording.names)
-    broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_5(lines, labels)
+    broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_4(lines, shapes(
+        tmp_path / "frame.pdf", keywords["size"][0])) + rule_5(lines, labels) + rule_7(lines, labels)
     assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
 
 

@@ -157,7 +157,6 @@ class DirectLabels:
                 continue
             if len(others) and _reach(others, (x0, y0, x1, y1)).min() <= _reach(np.array([head]), (x0, y0, x1, y1))[0]:
                 continue  # nearer another head than its own: it would name that one
-                continue
             if not np.any((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
                           (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)):
                 return index, (x0, y0)
