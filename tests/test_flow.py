@@ -251,3 +251,35 @@ def test_the_player_lists_chapters_jumps_and_stops_at_pauses(small, tmp_path):
         assert state(browser)["frame"] > 4
     finally:
         browser.close()
+
+
+def _cue_times(vtt):
+    return [(_seconds(start), _seconds(end)) for start, end in
+            (line.split(" --> ") for line in vtt.splitlines() if " --> " in line)]
+
+
+def test_webvtt_cues_never_overlap(small):
+    """Cues that start together become one cue; each ends by the next one's start."""
+    story = build(small, Options(fmt="mp4", fps=FPS, events=True), captions={0: "Off", 7: "Mid"})
+    cues = [*story.cues, story.cues[-1]._replace(text="at once", kind="scene")]  # two at one frame
+    vtt = webvtt(sorted(cues, key=lambda cue: cue.start), FPS, len(story.steps) + 20)
+    times = _cue_times(vtt)
+    assert len(times) == len({cue.start for cue in cues}) and "· at once" in vtt
+    assert all(end <= later for (_, end), (later, _) in zip(times, times[1:])) and all(s < e for s, e in times)
+
+
+@pytest.mark.slow
+def test_the_lessons_events_say_who_leads_and_pause_only_for_those(lesson):
+    """Issue 28, point 24: the lesson's events are ranked (the leader first, not three times
+    "X overtakes Adagrad"), one per EVENT_SECONDS, and --pause-at events holds only those; the
+    WebVTT read back has no two cues at once."""
+    story = build(lesson, Options(fmt="mp4", fps=30, events=True, pause_at=("events",), pause=1.0))
+    chosen = [cue for cue in story.cues if cue.kind != "scene"]
+    leader = lesson.names[int(np.argmin(lesson.loss[:, -1]))]
+    assert chosen and chosen[0].kind == "lead" and any(f"{name} leads at step" in cue.text for cue in chosen
+                                                       for name in ("Adam", "RMSprop"))
+    assert len(chosen) <= len(story.steps) / 30 / EVENT_SECONDS + 1 and leader in {"Adam", "RMSprop"}
+    assert sum("overtakes Adagrad" in cue.text for cue in chosen) <= 1
+    assert story.pauses == sorted({cue.step for cue in chosen})
+    times = _cue_times(webvtt(story.cues, 30, len(story.steps)))
+    assert all(end <= later for (_, end), (later, _) in zip(times, times[1:]))
