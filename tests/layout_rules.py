@@ -303,6 +303,60 @@ def rule_7(lines, labels):
     return broken
 
 
+SHARE = re.compile(r"\+?(\d+(?:\.\d+)?)%")
+
+
+def rule_8(lines):
+    """Shares that look like they add up do: the axes' shares of the paths' variance add up to
+    no more than 100%, and to what the readout says the view shows ("shows only 80%") when it
+    says it: a list of what breaks it."""
+    words = [words for words, _ in texts(lines)]
+    axes = [float(n) for text in words if "of the paths' variance" in text or "not at right angles" in text
+            for n in SHARE.findall(text)]
+    said = [float(n) for text in words for n in re.findall(r"shows only (\d+)%", text)]
+    broken = []
+    if sum(axes) > 100.1:
+        broken.append(f"the axes' shares {axes} add up to {sum(axes):.1f}%")
+    if len(axes) == 2 and said and abs(sum(axes) - said[0]) > 0.6:
+        broken.append(f"the axes' shares {axes} add up to {sum(axes):.1f}%, the view says {said[0]:g}%")
+    return broken
+
+
+def rule_9(recording, said, steps):
+    """Nothing tells the future: each legend entry says "diverged at step N" only from that
+    step on (and then says it), "left the view at step N" only while its head is out of the
+    recorded view (and then says it), on the frames just before and at each such change and
+    the last. ``said(index)``: the legend's entries at frame ``index``; ``steps``: each
+    frame's recorded step. A list of what breaks it."""
+    from viz.divergence import diverged_steps
+
+    plane, labels = recording.plane, list(recording.names)
+    with np.errstate(invalid="ignore"):
+        x, y = plane.xy[..., 0], plane.xy[..., 1]
+        out = ~((x >= plane.grid_x[0]) & (x <= plane.grid_x[-1]) & (y >= plane.grid_y[0]) & (y <= plane.grid_y[-1]))
+    gone = diverged_steps(recording)
+    changes = {int(s) for row in out for s in np.flatnonzero(np.diff(row.astype(int))) + 1}
+    changes |= {g for g in gone if g is not None}
+    frames = {len(steps) - 1}
+    for change in changes:
+        at = int(np.searchsorted(steps, change))
+        frames |= {f for f in (at - 1, at) if 0 <= f < len(steps)}
+    broken, at_steps = [], recording.optimizer_steps
+    for index in sorted(frames):
+        step, words = int(steps[index]), said(index)
+        for path, label in enumerate(labels):
+            if labels.count(label) > 1:
+                continue  # (several starts share an entry)
+            text = words[list(dict.fromkeys(labels)).index(label)]
+            dead = gone[path] is not None and step >= gone[path]
+            if ("diverged at step" in text) != dead or dead and f"diverged at step {at_steps[gone[path]]}" not in text:
+                broken.append(f"frame {index} (step {step}): {text!r}, diverged at {gone[path]}")
+            away = bool(out[path, step]) and not dead
+            if ("left the view" in text) != away:
+                broken.append(f"frame {index} (step {step}): {text!r}, {'out of' if away else 'in'} the view")
+    return broken
+
+
 def finals(recording, step=None):
     """{label: the value its last frame shows (NaN if it diverged)} of a surface's or model's
     recording at the end."""

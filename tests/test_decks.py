@@ -326,3 +326,13 @@ def test_notes_add_the_tuning_summary(folder, tmp_path):
     notes = html.unescape(re.search(r'<aside class="notes">(.*?)</aside>', path.read_text(), re.S).group(1))
     doc, summary = notes.split("\n\nlearning rates for 'scene', the best of 9 from ")
     assert doc == re.sub(r"``(.+?)``", r"<code>\1</code>", SCENES["a_bowl.py"][0]) and re.search(r"SGD [0-9.e-]+.*, Adam [0-9.e-]+", summary)
+
+
+@pytest.mark.slow
+def test_the_hidden_layer_scene_is_shown_with_its_panel_on_a_slide(tmp_path):
+    """Issue 28, point 22: the chapter's hidden_layer scene says its panels, and a deck's job
+    (no title drawn in the video: the slide's own says it) shows them."""
+    from viz.pipeline import plan
+
+    job, = plan(Path("scenes/chapter/hidden_layer.py"), every=True, folder=tmp_path, format="mp4", show_title=False)
+    assert job.options.hidden and not job.options.show_title
