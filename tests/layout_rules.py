@@ -243,7 +243,7 @@ def heads(drawn):
 
 def rule_4(lines, drawn):
     """Each direct label (a text in a frame stroked in its path's colour) nearer its own head
-    (a marker filled in that colour) than any other, within a pixel: a list of what breaks it.
+    (a marker filled in that colour) than any other: a list of what breaks it.
     (viz draws no leader lines: a label must be nearest its own head.)"""
     marks, broken = heads(drawn), []
     colours = {m.fill for m in marks}
@@ -257,7 +257,7 @@ def rule_4(lines, drawn):
         far = np.hypot(np.maximum(np.maximum(x0 - centres[:, 0], centres[:, 0] - x1), 0),
                        np.maximum(np.maximum(y0 - centres[:, 1], centres[:, 1] - y1), 0))
         own = np.array([m.fill == frame.stroke for m in marks], dtype=bool)
-        if (~own).any() and far[~own].min() < far[own].min() - 1:
+        if (~own).any() and far[~own].min() <= far[own].min():
             broken.append(f"{line.text!r} is {far[~own].min():.0f} px from another head, {far[own].min():.0f} px "
                           "from its own")
     return broken

@@ -164,13 +164,13 @@ def test_the_hessian_and_random_planes(small):
                            dataclasses.replace(small, plane=hessian))
     readout.update(np.full(len(small.names), small.steps))
     assert hessian.explained < 0.8 and readout.text.get_text().startswith(
-        f"⚠ this view shows only {hessian.explained:.0%}")
+        f"⚠ this view shows only {percent(hessian.explained)}")
     words = readout.text.get_text()  # in a student's words (issue 28, point 23): no "plane", no "variance", not bold
     assert "plane" not in words and "variance" not in words and readout.text.get_fontweight() == "normal"
     pca = PlaneReadout(readout.text.get_figure(), 0.1, 0.0, 0.8, small)
     said = [pca.words(np.full(len(small.names), step)) for step in range(small.steps + 1)]
     assert any(words.endswith("the contours are <1% off") for words in said) and not any(" 0% off" in w for w in said)
-    assert (percent(0.004), percent(0.0), percent(0.034)) == ("<1%", "<1%", "3%")
+    assert (percent(0.004), percent(0.0), percent(0.034)) == ("<1%", "<1%", "3%")  # (the Hessian plane's 0.3%)
 
 
 def test_sharpness_plane_and_lines_are_saved_loaded_and_exported(small, tmp_path):

@@ -34,7 +34,7 @@ class PlaneReadout:
         self.reach = np.fmax.accumulate(plane.offset, axis=1)  # each path's largest offset up to each point
         self.theme = theme
         self.weak = plane.explained < VARIANCE
-        self.lead = f"⚠ this view shows only {plane.explained:.0%} of how the paths move · " if self.weak else ""
+        self.lead = f"⚠ this view shows only {percent(plane.explained)} of how the paths move · " if self.weak else ""
         self.text = figure.text(x, y, "", fontsize="small", color=theme.ink if self.weak else theme.muted,
                                 va="bottom", animated=True)
         widest = f"{self.lead}⚠ the paths run up to 8,888 off this flat view · at the heads, the contours are 888% off"
