@@ -322,6 +322,19 @@ def rule_8(lines):
     return broken
 
 
+def changes(recording):
+    """Where each head is out of the recorded view [n_paths, steps+1], and the recorded steps
+    at which a head leaves or comes back or a path diverges."""
+    from viz.divergence import diverged_steps
+
+    plane = recording.plane
+    with np.errstate(invalid="ignore"):
+        x, y = plane.xy[..., 0], plane.xy[..., 1]
+        out = ~((x >= plane.grid_x[0]) & (x <= plane.grid_x[-1]) & (y >= plane.grid_y[0]) & (y <= plane.grid_y[-1]))
+    happened = {int(s) for row in out for s in np.flatnonzero(np.diff(row.astype(int))) + 1}
+    return out, happened | {g for g in diverged_steps(recording) if g is not None}
+
+
 def rule_9(recording, said, steps):
     """Nothing tells the future: each legend entry says "diverged at step N" only from that
     step on (and then says it), "left the view at step N" only while its head is out of the
@@ -330,15 +343,10 @@ def rule_9(recording, said, steps):
     frame's recorded step. A list of what breaks it."""
     from viz.divergence import diverged_steps
 
-    plane, labels = recording.plane, list(recording.names)
-    with np.errstate(invalid="ignore"):
-        x, y = plane.xy[..., 0], plane.xy[..., 1]
-        out = ~((x >= plane.grid_x[0]) & (x <= plane.grid_x[-1]) & (y >= plane.grid_y[0]) & (y <= plane.grid_y[-1]))
-    gone = diverged_steps(recording)
-    changes = {int(s) for row in out for s in np.flatnonzero(np.diff(row.astype(int))) + 1}
-    changes |= {g for g in gone if g is not None}
+    labels, gone = list(recording.names), diverged_steps(recording)
+    out, happened = changes(recording)
     frames = {len(steps) - 1}
-    for change in changes:
+    for change in happened:
         at = int(np.searchsorted(steps, change))
         frames |= {f for f in (at - 1, at) if 0 <= f < len(steps)}
     broken, at_steps = [], recording.optimizer_steps
