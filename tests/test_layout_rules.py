@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import viz
-from tests.layout_rules import (changes, finals, generated, read_pdf, rule_1, rule_3, rule_4, rule_5, rule_7, rule_8,
-                                rule_9, shapes)
+from tests.generated_scenes import generated
+from tests.layout_rules import (changes, finals, read_pdf, rule_1, rule_3, rule_4, rule_5, rule_7, rule_8, rule_9,
+                                shapes)
 from viz import pipeline
 from viz.divergence import diverged_steps
 from viz.errors import SpecError
