@@ -1,9 +1,8 @@
 """The layout rules (DESIGN.md, "Layout rules") checked on what a render wrote: the PDF's text
-boxes (pdfminer.six, one box per line of text as the PDF draws it) and the recording's numbers,
-never the layout code's own; and a seeded generator of the scenes to check them over."""
+boxes (pdfminer.six, one box per line of text as the PDF draws it), its drawn shapes and the
+recording's numbers, never the layout code's own (the scenes: tests/generated_scenes.py)."""
 
 import math
-import random
 import re
 from dataclasses import dataclass
 
@@ -195,6 +194,176 @@ def rule_5(lines, labels):
     return broken
 
 
+@dataclass
+class Shape:
+    """A shape the PDF draws: its box (x0, y0, x1, y1, pixels, y upwards), its fill colour
+    (an RGB tuple, None if not filled), its stroke colour (likewise) and its points."""
+
+    box: tuple
+    fill: tuple
+    stroke: tuple
+    pts: list
+
+
+def _colour(value, drawn):
+    """A PDF colour as an RGB tuple (a grey's too), None where it is not drawn."""
+    if not drawn:
+        return None
+    value = value if isinstance(value, (tuple, list)) else (value,) * 3
+    return tuple(round(float(v), 3) for v in value) if len(value) == 3 else None
+
+
+def shapes(path, width_px):
+    """The shapes of the PDF frame at ``path`` (:class:`Shape`), in pixels of a frame
+    ``width_px`` wide: markers, label frames, lines."""
+    objects, _, (_, _, width, _) = pdf_page(path)
+    scale = width_px / width
+    return [Shape(tuple(scale * v for v in o.bbox), _colour(o.non_stroking_color, o.fill),
+                  _colour(o.stroking_color, o.stroke), [(scale * x, scale * y) for x, y in o.pts])
+            for o in objects if isinstance(o, LTCurve) and o.pts]
+
+
+def _inside(box, outer):
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return outer[0] <= x <= outer[2] and outer[1] <= y <= outer[3]
+
+
+def heads(drawn):
+    """The heads of the paths among ``drawn`` (:func:`shapes`): small markers filled in a
+    path's colour, the colours the legend's keys show (a key: a marker on the middle of a
+    short level line of its colour), the keys left out."""
+    small = [s for s in drawn if s.fill and s.box[2] - s.box[0] < 25 and s.box[3] - s.box[1] < 25]
+    lines = [s for s in drawn if s.stroke and not s.fill and len(s.pts) <= 3 and abs(s.box[1] - s.box[3]) < 0.5]
+    keys = [s for s in small if any(k.stroke == s.fill and _inside(s.box, (k.box[0], k.box[1] - 1, k.box[2],
+                                                                            k.box[3] + 1)) for k in lines)]
+    colours = {k.fill for k in keys}
+    return [s for s in small if s.fill in colours and s not in keys]
+
+
+def rule_4(lines, drawn):
+    """Each direct label (a text in a frame stroked in its path's colour) nearer its own head
+    (a marker filled in that colour) than any other: a list of what breaks it.
+    (viz draws no leader lines: a label must be nearest its own head.)"""
+    marks, broken = heads(drawn), []
+    colours = {m.fill for m in marks}
+    frames = [s for s in drawn if s.fill and s.stroke in colours and s.stroke != s.fill and s.box[2] - s.box[0] > 25]
+    centres = np.array([((m.box[0] + m.box[2]) / 2, (m.box[1] + m.box[3]) / 2) for m in marks]).reshape(-1, 2)
+    for line in lines:
+        frame = next((f for f in frames if _inside(line.box, f.box)), None)
+        if frame is None:
+            continue
+        x0, y0, x1, y1 = frame.box
+        far = np.hypot(np.maximum(np.maximum(x0 - centres[:, 0], centres[:, 0] - x1), 0),
+                       np.maximum(np.maximum(y0 - centres[:, 1], centres[:, 1] - y1), 0))
+        own = np.array([m.fill == frame.stroke for m in marks], dtype=bool)
+        if (~own).any() and far[~own].min() <= far[own].min():
+            broken.append(f"{line.text!r} is {far[~own].min():.0f} px from another head, {far[own].min():.0f} px "
+                          "from its own")
+    return broken
+
+
+def significant(number):
+    """The significant digits a number as written can have: (fewest, most); an integer's
+    trailing zeros may or may not count (1,600: 2 to 4)."""
+    digits = number.lstrip("<−-").replace(",", "").split("e")[0]
+    if "." in digits:
+        return (len(digits.replace(".", "").lstrip("0")),) * 2 if digits.strip("0.") else (1, 1)
+    whole = digits.lstrip("0")
+    return (len(whole.rstrip("0")), len(whole)) if whole else (1, 1)
+
+
+def rule_7(lines, labels):
+    """A colour bar's ticks (a column of numbers aligned on their left, not on their right
+    too, as a y axis' are) at most 3 significant digits, none repeated, and the paths' values (after "label: ") all in one format
+    (the same significant digits): a list of what breaks it."""
+    broken, columns = [], {}
+    for line in lines:
+        if NUMBER.fullmatch(line.text):
+            columns.setdefault(round(line.box[0]), []).append(line)
+    for column in columns.values():
+        said = [line.text for line in column]
+        right = max(line.box[2] for line in column) - min(line.box[2] for line in column) < 0.5
+        if len(said) < 3 or right:
+            continue
+        repeated = sorted({text for text in said if said.count(text) > 1})
+        if repeated:
+            broken.append(f"colour-bar ticks repeat {repeated} in {said}")
+        broken += [f"colour-bar tick {text!r} has more than 3 significant digits" for text in said
+                   if significant(text)[0] > 3]
+    values = []
+    for words, _ in texts(lines):
+        for label, rest in _mentions(words, labels):
+            found = NUMBER.match(rest.lstrip(": ")) if rest.startswith(": ") else None
+            if found and not found.group(1):
+                values.append(found.group(0))
+    ranges = [significant(v) for v in values]
+    if ranges and max(low for low, _ in ranges) > min(high for _, high in ranges):
+        broken.append(f"values in different formats: {values}")
+    return broken
+
+
+SHARE = re.compile(r"\+?(\d+(?:\.\d+)?)%")
+
+
+def rule_8(lines):
+    """Shares that look like they add up do: the axes' shares of the paths' variance add up to
+    no more than 100%, and to what the readout says the view shows ("shows only 80%") when it
+    says it: a list of what breaks it."""
+    words = [words for words, _ in texts(lines)]
+    axes = [float(n) for text in words if "of the paths' variance" in text or "not at right angles" in text
+            for n in SHARE.findall(text)]
+    said = [float(n) for text in words for n in re.findall(r"shows only (\d+)%", text)]
+    broken = []
+    if sum(axes) > 100.1:
+        broken.append(f"the axes' shares {axes} add up to {sum(axes):.1f}%")
+    if len(axes) == 2 and said and abs(sum(axes) - said[0]) > 0.6:
+        broken.append(f"the axes' shares {axes} add up to {sum(axes):.1f}%, the view says {said[0]:g}%")
+    return broken
+
+
+def changes(recording):
+    """Where each head is out of the recorded view [n_paths, steps+1], and the recorded steps
+    at which a head leaves or comes back or a path diverges."""
+    from viz.divergence import diverged_steps
+
+    plane = recording.plane
+    with np.errstate(invalid="ignore"):
+        x, y = plane.xy[..., 0], plane.xy[..., 1]
+        out = ~((x >= plane.grid_x[0]) & (x <= plane.grid_x[-1]) & (y >= plane.grid_y[0]) & (y <= plane.grid_y[-1]))
+    happened = {int(s) for row in out for s in np.flatnonzero(np.diff(row.astype(int))) + 1}
+    return out, happened | {g for g in diverged_steps(recording) if g is not None}
+
+
+def rule_9(recording, said, steps):
+    """Nothing tells the future: each legend entry says "diverged at step N" only from that
+    step on (and then says it), "left the view at step N" only while its head is out of the
+    recorded view (and then says it), on the frames just before and at each such change and
+    the last. ``said(index)``: the legend's entries at frame ``index``; ``steps``: each
+    frame's recorded step. A list of what breaks it."""
+    from viz.divergence import diverged_steps
+
+    labels, gone = list(recording.names), diverged_steps(recording)
+    out, happened = changes(recording)
+    frames = {len(steps) - 1}
+    for change in happened:
+        at = int(np.searchsorted(steps, change))
+        frames |= {f for f in (at - 1, at) if 0 <= f < len(steps)}
+    broken, at_steps = [], recording.optimizer_steps
+    for index in sorted(frames):
+        step, words = int(steps[index]), said(index)
+        for path, label in enumerate(labels):
+            if labels.count(label) > 1:
+                continue  # (several starts share an entry)
+            text = words[list(dict.fromkeys(labels)).index(label)]
+            dead = gone[path] is not None and step >= gone[path]
+            if ("diverged at step" in text) != dead or dead and f"diverged at step {at_steps[gone[path]]}" not in text:
+                broken.append(f"frame {index} (step {step}): {text!r}, diverged at {gone[path]}")
+            away = bool(out[path, step]) and not dead
+            if ("left the view" in text) != away:
+                broken.append(f"frame {index} (step {step}): {text!r}, {'out of' if away else 'in'} the view")
+    return broken
+
+
 def finals(recording, step=None):
     """{label: the value its last frame shows (NaN if it diverged)} of a surface's or model's
     recording at the end."""
@@ -205,96 +374,3 @@ def finals(recording, step=None):
         values = recording.loss[path]
         out[label] = float("nan") if gone is not None else float(values[np.isfinite(values)][-1])
     return out
-
-
-WORDS = {
-    "latin": "fast slow small step warm restart valley run trial baseline tuned default".split(),
-    "german": "schnell Größe Täler über grün Schrittweite Übung Lösung äußerst".split(),
-    "greek": "βήμα ταχύ αργό κλίση".split(),
-    "cyrillic": "шаг быстро медленно долина".split(),
-    "japanese": "最適化 学習率 谷 速い".split(),  # no glyphs in DejaVu Sans: refused (rule 6)
-}
-OPTIMIZERS = ["sgd", "adam", "rmsprop", "adagrad", "nadam", "adamax", "adamw", "lion", "momentum"]
-SURFACES = ["rosenbrock", "beale", "himmelblau", "booth", "matyas", "saddle", "valley", "rastrigin", "ackley"]
-
-
-def _label(rng, kind, taken):
-    """A label of 3 to 60 characters naming ``kind``, in a script drawn by ``rng``."""
-    name = {"sgd": "SGD", "momentum": "SGD momentum=0.9", "rmsprop": "RMSprop"}.get(kind, kind.capitalize())
-    script = rng.choice(list(WORDS)[:-1] * 6 + ["japanese"])
-    while True:
-        words = [name, *rng.sample(WORDS[script], rng.randint(0, 3))] if rng.random() < 0.8 else [name]
-        if rng.random() < 0.25:  # long labels
-            words += rng.choices(WORDS[script], k=rng.randint(3, 8))
-        label = " ".join(words)[:60].rstrip()
-        if len(label) < 3:
-            label += " run"
-        if label not in taken:
-            return label
-        words.append(str(len(taken)))
-
-
-def _spec(kind, rate):
-    config = {"learning_rate": rate}
-    if kind == "momentum":
-        return {"class_name": "SGD", "config": {**config, "momentum": 0.9}}
-    return {"class_name": {"sgd": "SGD", "rmsprop": "RMSprop", "adamw": "AdamW"}.get(kind, kind.capitalize()),
-            "config": config}
-
-
-def tiny_model(seed):
-    """A tiny Keras problem: a 2-2-1 network on 64 points of two blobs, 4 steps."""
-    import keras
-
-    from viz import problems
-
-    rng = np.random.default_rng(seed)
-    x = np.concatenate([rng.normal(-1, 0.6, (32, 2)), rng.normal(1, 0.6, (32, 2))]).astype("float32")
-    y = np.repeat([0.0, 1.0], 32).astype("float32")
-
-    def build():
-        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="tanh"),
-                                 keras.layers.Dense(1, activation="sigmoid")])
-
-    return problems.keras_model(build, x, y, batch_size=32, epochs=2, name="2-2-1 on two blobs")
-
-
-def generated(seed, quick=False):
-    """A scene and render keywords drawn from ``seed``: a surface (mostly) or a tiny Keras
-    model, 1–8 optimizers (now and then one optimizer's learning-rate fan) labelled in several
-    scripts, 16:9 or 4:3, either theme, a font scale from 0.75 to 1.5, now and then other
-    panels or the grid. ``quick``: surfaces only, at most 3 optimizers and 10 steps."""
-    from viz import Scene, surfaces
-
-    rng = random.Random(seed)
-    model = not quick and rng.random() < 0.04  # (a model costs seconds an optimizer to trace)
-    count = rng.randint(1, 3 if model or quick else 8)
-    optimizers = {}
-    if count >= 3 and rng.random() < 0.2:  # a fan: "SGD lr 0.01", "SGD lr 0.1", ...
-        kind = rng.choice(OPTIMIZERS[:4])
-        for rate in sorted(rng.sample([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], min(count, 6))):
-            optimizers[f"{_label(rng, kind, optimizers).split()[0]} lr {rate:g}"] = _spec(kind, rate)
-    else:
-        for _ in range(count):
-            kind = rng.choice(OPTIMIZERS)
-            optimizers[_label(rng, kind, optimizers)] = _spec(kind, rng.choice([1e-3, 1e-2, 0.05]))
-    script = rng.choice(list(WORDS)[:-1] * 6 + ["japanese"])
-    title = " ".join(rng.choices(WORDS[script], k=rng.randint(1, 14)))
-    aspect = rng.choice(["16:9", "4:3"])
-    keywords = {"aspect": aspect, "size": (640, 360) if aspect == "16:9" else (640, 480),
-                "theme": rng.choice(["light", "dark"]),
-                "font_scale": round(rng.uniform(0.75, 1.5 if aspect == "16:9" else 1.0), 2)}
-    if model:
-        problem, steps = tiny_model(seed), None
-        keywords["time_budget"] = 1  # a coarse loss grid: the text is what is checked
-        if rng.random() < 0.4:
-            keywords["panels"] = "contour,curves,boundary"
-    else:
-        problem, steps = surfaces.get(rng.choice(SURFACES)), rng.randint(6, 10 if quick else 16)
-        chosen = rng.random()  # (not yet the 3D view: its tick labels crowd, see the report of issue 28)
-        if chosen < 0.1 and len(optimizers) > 1:
-            keywords["layout"] = "grid"
-        elif chosen < 0.2:
-            keywords["panels"] = rng.choice(["contour,curves,sharpness", "contour,curves,line"])
-    scene = Scene(title=title, problem=problem, optimizers=optimizers, learning_rate=0.01, steps=steps)
-    return scene, keywords

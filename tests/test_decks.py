@@ -34,7 +34,7 @@ from viz.words import number
 TINY = {"size": (160, 90), "hold": 0.0}
 SCENES = {  # file name -> (docstring, scene title); two files, given in reverse order of their names
     "b_valley.py": ("Rosenbrock's valley: momentum helps.", "The valley"),
-    "a_bowl.py": ("A bowl: every optimizer finds the bottom.\n\nSay: Adam's steps are alike.", "The bowl"),
+    "a_bowl.py": ("A bowl: every optimizer finds the bottom.\n\nSay: ``Adam``'s steps are alike.", "The bowl"),
 }
 SOFFICE = shutil.which("soffice")
 
@@ -91,7 +91,8 @@ def test_a_pptx_deck_has_a_slide_per_scene_with_title_video_poster_and_notes(fol
         scene, = load_scenes(folder / name).values()
         recording = viz.record(scene)
         notes = page.notes_slide.notes_text_frame.text
-        assert notes.startswith(SCENES[name][0] + "\n\n" + f"{scene.title}. The animation shows 2 optimizers")
+        doc = SCENES[name][0].replace("``", "")  # (plain text: the code's backticks left out)
+        assert notes.startswith(doc + "\n\n" + f"{scene.title}. The animation shows 2 optimizers")
         movie, = [shape for shape in page.shapes if shape.shape_type == MSO_SHAPE_TYPE.MEDIA]
         alt = movie._element._nvXxPr.cNvPr.get("descr")  # the video's and its poster's alt text
         for label, loss, gone in zip(recording.names, recording.loss, diverged_steps(recording)):
@@ -297,6 +298,11 @@ def test_html_deck_moves_with_keys_plays_and_loads_nothing(folder, tmp_path):
         shown = "[...document.querySelectorAll('.slide.current > *')].map(e => e.getBoundingClientRect().height > 20)"
         assert browser.js(shown) == [True, True, True]  # title, player and notes all on the page
         assert browser.js("document.querySelector('.slide.current .notes').textContent").startswith("A bowl")
+        assert browser.js("document.querySelector('.slide.current .notes code').textContent") == "Adam"
+        assert "``" not in browser.js("document.querySelector('.slide.current .notes').textContent")
+        below = "document.querySelector('.slide.current .notes').getBoundingClientRect().bottom"
+        assert browser.js(below) <= browser.js("document.getElementById('counter').getBoundingClientRect().top")
+        assert browser.js("document.querySelector('.slide.current h1').textContent") == "The bowl"  # the title as text
         assert path.as_uri() in browser.requests  # the requests are watched: the deck's own is one
         requests = [url for url in browser.requests if not url.startswith(("data:", "about:", path.as_uri()))]
         assert requests == []
@@ -318,4 +324,14 @@ def test_notes_add_the_tuning_summary(folder, tmp_path):
     path = viz.slides(folder / "a_bowl.py", tmp_path / "tuned.html", tune_lr="tuned", **TINY)
     notes = html.unescape(re.search(r'<aside class="notes">(.*?)</aside>', path.read_text(), re.S).group(1))
     doc, summary = notes.split("\n\nlearning rates for 'scene', the best of 9 from ")
-    assert doc == SCENES["a_bowl.py"][0] and re.search(r"SGD [0-9.e-]+.*, Adam [0-9.e-]+", summary)
+    assert doc == re.sub(r"``(.+?)``", r"<code>\1</code>", SCENES["a_bowl.py"][0]) and re.search(r"SGD [0-9.e-]+.*, Adam [0-9.e-]+", summary)
+
+
+@pytest.mark.slow
+def test_the_hidden_layer_scene_is_shown_with_its_panel_on_a_slide(tmp_path):
+    """Issue 28, point 22: the chapter's hidden_layer scene says its panels, and a deck's job
+    (no title drawn in the video: the slide's own says it) shows them."""
+    from viz.pipeline import plan
+
+    job, = plan(Path("scenes/chapter/hidden_layer.py"), every=True, folder=tmp_path, format="mp4", show_title=False)
+    assert job.options.hidden and not job.options.show_title

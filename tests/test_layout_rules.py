@@ -2,11 +2,15 @@
 and checked from the PDF's text boxes and the recording's numbers (see tests/layout_rules.py).
 20 scenes in the fast tier, 200 more in the slow one."""
 
+import numpy as np
 import pytest
 
 import viz
-from tests.layout_rules import finals, generated, read_pdf, rule_1, rule_3, rule_5
+from tests.generated_scenes import generated
+from tests.layout_rules import (changes, finals, read_pdf, rule_1, rule_3, rule_4, rule_5, rule_7, rule_8, rule_9,
+                                shapes)
 from viz import pipeline
+from viz.divergence import diverged_steps
 from viz.errors import SpecError
 
 FAST, SLOW = 20, 200
@@ -37,8 +41,30 @@ def check(seed, tmp_path, monkeypatch, quick=False):
         return
     scene, keywords, recording, lines, curves, page = rendered(seed, tmp_path, monkeypatch, quick)
     labels = list(recording.names)
-    broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_5(lines, labels)
+    broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_4(lines, shapes(
+        tmp_path / "frame.pdf", keywords["size"][0])) + rule_5(lines, labels) + rule_7(lines, labels) \
+        + rule_8(lines) + told(scene, keywords, recording, tmp_path)
     assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
+
+
+def told(scene, keywords, recording, tmp_path):
+    """Rule 9 on the frames around each divergence and each head leaving or coming back, as
+    the legend words them frame by frame (the frames drawn as the render draws them); none
+    where nothing happens (the fast tier stays cheap)."""
+    from viz.render.frames import Frames
+
+    if not changes(recording)[1]:
+        return []
+    options = pipeline.checked(tmp_path / "frame.pdf", last_frame=True, **keywords)[0]
+    frames = Frames(recording, scene.title, options=options)
+    if frames.legend is None:
+        return []
+
+    def said(index):
+        frames[index]
+        return frames.legend.said
+
+    return rule_9(recording, said, frames.steps[:, 0])
 
 
 @pytest.mark.parametrize("seed", range(FAST))
@@ -65,3 +91,38 @@ def test_text_the_font_cannot_draw_is_refused_before_training(tmp_path, monkeypa
         viz.render(scene, tmp_path / "x.png", last_frame=True)
     last = str(error.value).splitlines()[-1]
     assert "最 (U+6700)" in last and "適 (U+9069)" in last and "化 (U+5316)" in last and "Ö" not in last
+
+
+def test_the_checks_catch_what_breaks_the_rules(tmp_path):
+    """The checks of rules 4, 7, 8 and 9 fail on frames that break them: heads' colours swapped
+    (each label then beside another's head), a colour bar reading 0.139 twice, axes' shares of
+    103%, a legend that says at step 1 what happens at step 2."""
+    import dataclasses
+
+    from tests.layout_rules import Line, heads
+    from viz import Scene, surfaces
+
+    scene = Scene(title="t", problem=surfaces.get("booth"), optimizers={"SGD": "sgd", "Adam": "adam"},
+                  learning_rate=0.05, steps=10)
+    path = tmp_path / "frame.pdf"
+    viz.render(scene, path, last_frame=True, size=(640, 360))
+    lines, _, _ = read_pdf(path, 640)
+    drawn = shapes(path, 640)
+    assert rule_4(lines, drawn) == []
+    a, b = [head.fill for head in heads(drawn)][:2]
+    swapped = [dataclasses.replace(s, fill={a: b, b: a}[s.fill]) if s in heads(drawn) else s for s in drawn]
+    assert len(rule_4(lines, swapped)) == 2
+    bar = [Line(text, (300, 20 * i, 300 + 5 * len(text), 20 * i + 8), 8.0, "DejaVuSans") for i, text in
+           enumerate(["0.139", "0.139", "0.2", "12,345"])]
+    assert rule_7(bar, []) == ["colour-bar ticks repeat ['0.139'] in ['0.139', '0.139', '0.2', '12,345']",
+                               "colour-bar tick '12,345' has more than 3 significant digits"]
+    values = [Line("SGD: 0.60", (0, 0, 40, 8), 8.0, "D"), Line("Adam: 0.551", (0, 100, 40, 108), 8.0, "D")]
+    assert rule_7(values, ["SGD", "Adam"]) == ["values in different formats: ['0.60', '0.551']"]
+    axes = [Line("PC1  (33.3% of the paths' variance)", (0, 0, 90, 8), 8.0, "D"),
+            Line("PC2  (70.0% of the paths' variance)", (0, 100, 90, 108), 8.0, "D")]
+    assert rule_8(axes)
+    recording = viz.record(Scene(title="d", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"},
+                                 learning_rate=5.0, steps=6))
+    gone, = diverged_steps(recording)
+    steps = np.arange(recording.steps + 1)
+    assert 0 < gone < recording.steps and rule_9(recording, lambda index: [f"SGD (diverged at step {gone})"], steps)

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from viz import SEED_OPTIMIZERS, Scene, problems
@@ -88,3 +90,23 @@ def test_logreg_arguments_are_checked():
 def test_problem_must_be_a_problem():
     with pytest.raises(SpecError, match="problems.logreg"):
         Scene(title="t", problem="rosenbrock")
+
+
+def test_a_scene_says_which_panels_it_is_shown_with(tmp_path):
+    """Issue 28, point 22: a scene's ``panels`` are its default; --panels with more still wins;
+    a wrong one is refused when the scene is made."""
+    from viz import Scene, surfaces
+    from viz.errors import SpecError
+    from viz.pipeline import plan
+
+    scene = Scene(title="s", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"}, steps=5,
+                  panels="contour,curves,line")
+    job, = plan(scene, tmp_path / "s.gif")
+    assert job.options.extras == ("line",)
+    job, = plan(scene, tmp_path / "s.gif", panels="contour,curves,sharpness")
+    assert job.options.extras == ("sharpness",)
+    job, = plan(dataclasses.replace(scene, panels=None), tmp_path / "s.gif")
+    assert job.options.extras == ()
+    for wrong in ("contour,lines", ["contour", "curves"], "curves"):
+        with pytest.raises(SpecError, match="Scene panels"):
+            Scene(title="s", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"}, panels=wrong)

@@ -1,6 +1,8 @@
 """An eased time scale: ``time="log"`` gives the early steps, where most happens, more frames,
 and the counter says so."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -43,3 +45,45 @@ def test_the_counter_says_log_time(small):
 def test_an_unknown_time_scale_is_refused_by_its_keyword():
     with pytest.raises(OptionError, match="time.*choose one of linear, log"):
         checked(time="cubic")
+
+
+def test_a_quality_preset_draws_more_frames_not_a_longer_animation():
+    """Rule 10: at -q h (60 fps) the steps take as long as at the format's own 30 fps, each
+    drawn twice; at -q l (15 fps) every other step; the default is one frame a step."""
+    from viz.settings import combine
+    from viz.render.writers import WRITERS
+
+    def frames(quality):
+        render, _ = combine(Path("x.mp4"), {"quality": quality} if quality else {}, WRITERS)
+        options = Options(**{key: value for key, value in render.items() if key in Options.__dataclass_fields__})
+        return len(schedule(300, options)), options.frame_rate
+
+    (default, rate), (high, high_rate), (low, low_rate) = frames(None), frames("h"), frames("l")
+    assert default == 301 and (rate, high_rate, low_rate) == (30, 60, 15)
+    assert default / rate == pytest.approx(high / high_rate, abs=1 / high_rate)
+    assert default / rate == pytest.approx(low / low_rate, abs=1 / low_rate)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["mp4", "gif"])
+def test_the_same_animation_lasts_as_long_at_every_quality(fmt, tmp_path):
+    """Rule 10, read back from the files: ffmpeg's count of an MP4's seconds, the sum of a
+    GIF's frame durations (Pillow), at -q l and -q h."""
+    import imageio_ffmpeg
+    from PIL import Image
+
+    import viz
+    from viz import Scene, surfaces
+
+    scene = Scene(title="t", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"}, learning_rate=0.05, steps=40)
+    seconds = {}
+    for quality in ("l", "h"):
+        path = tmp_path / f"{quality}.{fmt}"
+        viz.render(scene, path, quality=quality, size=(160, 90), hold=0.5)
+        if fmt == "mp4":
+            seconds[quality] = imageio_ffmpeg.count_frames_and_secs(str(path))[1]
+        else:
+            with Image.open(path) as gif:
+                seconds[quality] = sum(gif.seek(i) or gif.info["duration"] for i in range(gif.n_frames)) / 1000
+    assert seconds["l"] == pytest.approx(seconds["h"], abs=0.08), seconds
+    assert seconds["h"] == pytest.approx(41 / {"mp4": 30, "gif": 25}[fmt] + 0.5, abs=0.08), seconds

@@ -2,6 +2,7 @@
 the honest plane against NumPy, other planes, and the sharpness, range-test and line panels."""
 
 import dataclasses
+import re
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -14,7 +15,7 @@ from viz.record import with_curvature
 from viz.recording import Recording
 from viz.render.frames import Frames
 from viz.render.options import Options
-from viz.render.panels.honesty import PlaneReadout
+from viz.render.panels.honesty import PlaneReadout, percent
 from viz.render.panels.line import LinePanel
 from viz.render.panels.range_test import RangeTestPanel
 from viz.render.panels.sharpness import SharpnessPanel, limits
@@ -151,10 +152,12 @@ def test_the_hessian_and_random_planes(small):
     random = with_curvature(small, curvature, "random", seed=3).plane
     assert random.kind == "random" and "random direction" in random.axis_labels[1]
     assert np.all(random.basis[:, 4] == 0)  # the bias has no direction (Li et al.)
-    from viz.render.panels.contour import overlapping  # shares that do not add up say so (issue 28, point 8)
     said = Frames(dataclasses.replace(small, plane=random), "r", options=Options(size=SIZE)).panels[0].lines[0].axes
-    assert overlapping(random) and not overlapping(hessian)
-    assert "do not add up" in said.get_ylabel().replace("\n", " ")
+    shares = [float(s) for s in re.findall(r"\+?(\d+\.\d)%", said.get_xlabel() + said.get_ylabel())]
+    assert len(shares) == 2 and abs(sum(shares) - 100 * random.explained) <= 0.11  # shares add up (rule 8)
+    assert "not at right angles" in said.get_ylabel().replace("\n", " ")
+    hessian_shares = [float(s) for s in re.findall(r"(\d+\.\d)%", " ".join(hessian.axis_labels))]
+    assert abs(sum(hessian_shares) - 100 * hessian.explained) <= 0.11  # at right angles: each its own share
     np.testing.assert_allclose(np.linalg.norm(random.basis[:, :4], axis=1), np.linalg.norm(best[:4]), rtol=1e-12)
     least = np.linalg.lstsq(random.basis.T, (small.params - random.origin).reshape(-1, 5).T, rcond=None)[0].T
     np.testing.assert_allclose(random.xy.reshape(-1, 2), least, rtol=1e-8, atol=1e-12)  # not orthonormal: least squares
@@ -162,9 +165,13 @@ def test_the_hessian_and_random_planes(small):
                            dataclasses.replace(small, plane=hessian))
     readout.update(np.full(len(small.names), small.steps))
     assert hessian.explained < 0.8 and readout.text.get_text().startswith(
-        f"⚠ this view shows only {hessian.explained:.0%}")
+        f"⚠ this view shows only {percent(hessian.explained)}")
     words = readout.text.get_text()  # in a student's words (issue 28, point 23): no "plane", no "variance", not bold
     assert "plane" not in words and "variance" not in words and readout.text.get_fontweight() == "normal"
+    pca = PlaneReadout(readout.text.get_figure(), 0.1, 0.0, 0.8, small)
+    said = [pca.words(np.full(len(small.names), step)) for step in range(small.steps + 1)]
+    assert any(words.endswith("the contours are <1% off") for words in said) and not any(" 0% off" in w for w in said)
+    assert (percent(0.004), percent(0.0), percent(0.034)) == ("<1%", "<1%", "3%")  # (the Hessian plane's 0.3%)
 
 
 def test_sharpness_plane_and_lines_are_saved_loaded_and_exported(small, tmp_path):

@@ -1,6 +1,7 @@
 """What happens in a recording, as captions a lecturer would say over it: an optimizer
-diverges, leaves or re-enters the view, passes another (and takes the lead, the lowest loss,
-if it is then the lowest of all), or settles within 1% of its final loss. Plain NumPy: reads a
+diverges, leaves or re-enters the view, leads (the lowest loss, once the paths part), passes
+another (and takes the lead, if it is then the lowest of all), or settles within 1% of its
+final loss; :func:`ranked` keeps those that matter most. Plain NumPy: reads a
 Recording and the view, draws nothing.
 
 Divergence is :mod:`viz.divergence`'s rule and "in the view" is
@@ -18,7 +19,8 @@ from viz.plane import grid_view, inside
 SETTLE = 0.01  # within this share of the final loss (or of the whole descent, where that is near 0)
 LATE = 0.9  # settling later than this share of the steps is no news: it only reached the end
 TIE = 1e-3  # losses nearer than this share of their range are level
-KINDS = ("diverged", "leaves", "re-enters", "lead", "settles")  # the order of events at one step
+KINDS = ("diverged", "leaves", "re-enters", "lead", "overtakes", "settles")  # the order of events at one step
+RANK = ("diverged", "lead", "leaves", "re-enters", "overtakes", "settles")  # what matters most first
 
 
 class Event(NamedTuple):
@@ -101,10 +103,41 @@ def _lead_changes(recording):
             ahead = np.where(~np.isfinite(diff), 0, np.where(diff < -gap, 1, np.where(diff > gap, -1, 0)))
         for step, sign in _passes(ahead, hold):
             winner, loser = (a, b) if sign > 0 else (b, a)
-            words = "takes the lead from" if lowest[min(step + hold - 1, len(lowest) - 1)] == winner else "overtakes"
-            found.append(Event(step, f"{labels[winner]} {words} {labels[loser]} at step {step * every}", "lead",
-                               labels[winner]))
+            leads = lowest[min(step + hold - 1, len(lowest) - 1)] == winner
+            words = "takes the lead from" if leads else "overtakes"
+            found.append(Event(step, f"{labels[winner]} {words} {labels[loser]} at step {step * every}",
+                               "lead" if leads else "overtakes", labels[winner]))
+    first = _first_leader(loss, gap, hold)
+    if first is not None and len(labels) > 1:
+        step, leader = first
+        found.append(Event(step, f"{labels[leader]} leads at step {step * every}", "lead", labels[leader]))
     return found
+
+
+def _first_leader(loss, gap, hold):
+    """(step, label index) where one optimizer first has the lowest loss by more than ``gap``
+    and keeps it for ``hold`` steps (the paths part: at the start they are level), or None."""
+    if len(loss) < 2:
+        return None
+    ordered = np.sort(np.where(np.isfinite(loss), loss, np.inf), axis=0)
+    with np.errstate(invalid="ignore"):
+        clear = ordered[1] - ordered[0] > gap
+    leader = np.where(clear, loss.argmin(axis=0), -1)
+    for step in range(1, len(leader) - hold + 1):
+        if leader[step] >= 0 and (leader[step: step + hold] == leader[step]).all():
+            return step, int(leader[step])
+    return None
+
+
+def ranked(found, room):
+    """The events of ``found`` that matter most (:data:`RANK`: divergence, the leader, leaving
+    the view, then the rest; earlier first among equals), taken while ``room(event, taken)``
+    says there is room for one more beside those ``taken``; in step order."""
+    taken = []
+    for event in sorted(found, key=lambda event: (RANK.index(event.kind), event.step)):
+        if room(event, taken):
+            taken.append(event)
+    return sorted(taken, key=lambda event: (event.step, KINDS.index(event.kind)))
 
 
 def _passes(ahead, hold):

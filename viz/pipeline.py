@@ -16,6 +16,7 @@ from pathlib import Path
 
 from viz import spread
 from viz.checks import checked_scene, in_scene
+from viz.choices import read_panels
 from viz.divergence import diverged_steps
 from viz.errors import OptionError, OutputError, SpecError
 from viz.options import defaults, read
@@ -256,11 +257,12 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, sa
     chosen = _chosen(scene_or_file, scene, every)
     if output is not None and len(chosen) > 1:
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
-    jobs, scenes = [], [(scene_file, name, checked_scene(picked, name, settings, look), n_scenes)
-                        for scene_file, name, picked, n_scenes in chosen]
+    looks = [scene_look(look, picked, output, options) for _, _, picked, _ in chosen]
+    jobs, scenes = [], [(scene_file, name, checked_scene(picked, name, settings, own), n_scenes)
+                        for (scene_file, name, picked, n_scenes), own in zip(chosen, looks)]
     paths = [output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
              for scene_file, name, picked, n_scenes in scenes]
-    for (scene_file, name, picked, _), path in zip(scenes, distinct(paths, look.fmt, say)):
+    for (scene_file, name, picked, _), path, look in zip(scenes, distinct(paths, look.fmt, say), looks):
         prepare_folder(path, settings["overwrite"], folder=look.fmt == "frames")
         if settings["seeds"] > 1 and not settings["overwrite"]:
             for table in (seeds_table(path, tuned) for tuned in _parts(settings["tune_lr"])):
@@ -268,6 +270,14 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, sa
                     raise OutputError(f"{table} exists, and overwriting is turned off")
         jobs.append(Job(scene_file, name, picked, path, look, settings))
     return jobs
+
+
+def scene_look(look, scene, output, options):
+    """The render options ``look`` for ``scene``: with the scene's own ``panels`` where the
+    ``options`` ask for no panels beyond the contour and curves."""
+    if scene.panels is None or read_panels(options.get("panels") or "contour,curves") != (None, ()):
+        return look
+    return checked(output, **{**options, "panels": scene.panels})[0]
 
 
 def checked(output=None, **options):

@@ -233,8 +233,8 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
         origin[index] = 0.0  # coordinates on the plane are the weights themselves
         names, kind = axes, "axes"
     units = basis / np.linalg.norm(basis, axis=1, keepdims=True)
-    shares = np.sum((centred @ units.T) ** 2, axis=0) / total if total > 0 else np.zeros(2)
-    labels = tuple(f"{name}  ({share:.1%} of the paths' variance)" for name, share in zip(names, shares))
+    explained = explained_share(centred, basis)
+    labels = share_labels(names, centred, units, explained)
 
     finite_xy = coordinates(points, origin, basis)
     low, high = finite_xy.min(axis=0), finite_xy.max(axis=0)
@@ -251,8 +251,30 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     view = Plane(origin=origin, basis=basis, xy=np.zeros((0, 0, 2)), grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,
                  levels=quantile_levels(grid_loss), marks=np.array([[grid_x[lowest[1]], grid_y[lowest[0]]]]),
                  marks_label="lowest in view, at edge" if edge else "lowest loss in view", axis_labels=labels,
-                 kind=kind, explained=explained_share(centred, basis))
+                 kind=kind, explained=explained)
     return project(view, params if shown is None else shown, loss_fn)
+
+
+def share_labels(names, centred, units, explained):
+    """The two axes' labels, each with its share of the paths' variance, shares that add up to
+    ``explained`` (the plane's): where the directions ``units`` [2, d] are not at right angles
+    (random ones), the second says what it adds to the first ("+46.7%"), and that they are not.
+
+    Args:
+        names: the two axes' names.
+        centred: the paths' points, centred [n, d].
+        units: the plane's two directions, unit length.
+        explained: the share of the variance the plane holds (:func:`explained_share`).
+
+    Returns:
+        The two labels.
+    """
+    total = np.sum(centred**2)
+    shares = np.sum((centred @ units.T) ** 2, axis=0) / total if total > 0 else np.zeros(2)
+    first = f"{names[0]}  ({shares[0]:.1%} of the paths' variance)"
+    if abs(float(units[0] @ units[1])) <= 1e-6:
+        return first, f"{names[1]}  ({shares[1]:.1%} of the paths' variance)"
+    return first, f"{names[1]}  (+{max(explained - shares[0], 0):.1%}: not at right angles to the first)"
 
 
 def _principal_directions(centred):

@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from viz.backend import load_keras
+from viz.choices import read_panels
 from viz.errors import OptionError, SceneFileError, SpecError
 from viz import optimizers
 from viz.optimizers import SEED_OPTIMIZERS
@@ -60,6 +61,9 @@ class Scene:
         alt: the short text alternative of every output (at most 250 characters), instead of
             the one viz writes from the recording (:mod:`viz.words`). Defaults to None.
         description: the long description of every output, instead of viz's. Defaults to None.
+        panels: the panels the scene is shown with when the command asks for none beyond the
+            contour and curves (``viz slides`` included), e.g. ``"contour,curves,hidden"``
+            for a scene whose notes talk about the hidden layer. Defaults to None (those two).
     """
 
     title: str
@@ -74,6 +78,7 @@ class Scene:
     pauses: tuple = ()
     alt: str | None = None
     description: str | None = None
+    panels: str | None = None
 
     @property
     def last_step(self):
@@ -92,6 +97,13 @@ class Scene:
     def __post_init__(self):
         if not isinstance(self.title, str):
             raise SpecError(f"Scene title must be a string, not {self.title!r}")
+        if self.panels is not None and not isinstance(self.panels, str):
+            raise SpecError(f"Scene panels must be a string such as 'contour,curves,hidden', not {self.panels!r}")
+        if self.panels is not None:
+            try:
+                read_panels(self.panels)
+            except OptionError as error:
+                raise SpecError(f"Scene panels {self.panels!r}: {error.reason}") from None
         check_text("Scene title", self.title)
         if not isinstance(self.problem, Problem):
             raise SpecError("Scene problem must be problems.logreg(...), problems.keras_model(...) or "

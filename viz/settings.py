@@ -68,8 +68,10 @@ def combine(output, keywords, writers):
             raise OptionError("beamer", True, f"writes a folder of frames for LaTeX's animate package, not {fmt}")
         quality = quality or (BEAMER["quality"] if values["size"] is None else None)
         fps, max_frames = fps or BEAMER["fps"], min(max_frames, BEAMER["max_frames"])
+    pace = None  # a preset's fps draws more or fewer frames, not a longer or shorter animation
     if fps is None and quality is not None and not writer.still:
         fps = min(QUALITIES[quality][1], writer.max_fps)
+        pace = writer.fps if writer.fps != fps else None
     size = values["size"] or preset_size(quality or "m", values["aspect"])
     rate = writer.fps or 1 if fps is None else fps
     if rate > writer.max_fps:
@@ -94,7 +96,7 @@ def combine(output, keywords, writers):
         raise OptionError("max_size", keywords["max_size"], f"is a GIF budget; {fmt} is not a GIF")
     _check_look(values)
     drawn = {name: values[name] for name in DRAWN}
-    render = {**drawn, "fmt": fmt, "size": size, "fps": fps, "max_frames": max_frames,
+    render = {**drawn, "fmt": fmt, "size": size, "fps": fps, "pace": pace, "max_frames": max_frames,
               "boundary": data_panel == "boundary", "hidden": data_panel == "hidden", "extras": extras,
               **({"features": values["features"]} if values["features"] else {})}
     settings = {**values.group("recording"), "overwrite": values["overwrite"], "max_size": values["max_size"],

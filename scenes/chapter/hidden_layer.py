@@ -3,9 +3,10 @@
 The notebook's code: ``Dense(2, input_shape=(4,), activation='relu')`` then ``Dense(1,
 activation='sigmoid')``, ``RMSprop(learning_rate=0.01)``, binary cross-entropy, batch size 16,
 20 epochs, ``validation_split=0.3`` (Keras trains on the first 672 of the 960 training rows and
-validates on the last 288; here the same split is given as validation data). Render it with
-``--panels contour,curves,hidden``: the two hidden units' outputs for the 412 test rows, by
-class, moving with training, and the output unit's decision line in their plane.
+validates on the last 288; here the same split is given as validation data). The scene is
+shown with the hidden panel (its ``panels`` setting, also on a slide): the two hidden units'
+outputs for the 412 test rows, by class, moving with training, and the output unit's decision
+line in their plane.
 
 Point at: the hidden layer turns the four features into two new ones in which the two classes
 lie on either side of one straight line: the output unit is a logistic regression on the
@@ -39,4 +40,5 @@ hidden_layer = Scene(
                                  hidden_rows=(X_test, y_test)),
     optimizers={"RMSprop": "rmsprop"},
     learning_rate=0.01,
+    panels="contour,curves,hidden",  # what the notes talk about, on a slide too
 )

@@ -5,6 +5,7 @@ plays and pauses. Nothing is loaded from anywhere else: the page's Content-Secur
 which its players inherit, forbids it."""
 
 import html
+import re
 
 from viz.render.theme import THEMES
 from viz.render.writers.html import HEAD, filled
@@ -15,7 +16,7 @@ TEMPLATE = HEAD + """<style>
 * { box-sizing: border-box; }
 html, body { margin: 0; height: 100%; overflow: hidden; background: @BACKGROUND@; color: @INK@;
   font: 20px/1.3 system-ui, "Segoe UI", Helvetica, Arial, sans-serif; }
-.slide { display: none; position: absolute; inset: 0; flex-direction: column; padding: 14px 24px 10px; }
+.slide { display: none; position: absolute; inset: 0; flex-direction: column; padding: 14px 24px 36px; }
 .slide.current { display: flex; }
 .slide h1 { flex: none; margin: 0 0 8px; font-size: 30px; }
 .slide.cover { justify-content: center; align-items: center; text-align: center; }
@@ -24,6 +25,7 @@ iframe { flex: 1 1 auto; min-height: 0; width: 100%; border: 0; }
 .notes { display: none; flex: none; max-height: 32%; overflow: auto; margin: 8px 0 0; padding: 8px 0 0;
   border-top: 2px solid @MUTED@; color: @INK@; font-size: 18px; white-space: pre-wrap; }
 body.speaker .notes { display: block; }
+.notes code { font: 0.9em ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
 #counter { position: fixed; right: 18px; bottom: 6px; color: @MUTED@; font-size: 16px; }
 </style>
 </head>
@@ -87,6 +89,14 @@ body.speaker .notes { display: block; }
 """
 
 
+CODE = re.compile(r"``(.+?)``", re.S)  # reStructuredText's inline code, as docstrings write it
+
+
+def notes_html(text):
+    """Speaker notes as HTML: escaped, ``double backticks`` as <code>."""
+    return CODE.sub(r"<code>\1</code>", html.escape(text))
+
+
 def write(slides, path, title, theme):
     """Write ``slides`` (:class:`viz.deck.Slide`, each a player page) as one HTML deck at
     ``path``, after a title slide if ``title`` is given, in the colours of ``theme``."""
@@ -97,7 +107,7 @@ def write(slides, path, title, theme):
     for number, slide in enumerate(slides, 1):
         name = html.escape(slide.title)
         page = html.escape(slide.path.read_text(encoding="utf-8"), quote=True)
-        notes = f'<aside class="notes">{html.escape(slide.notes)}</aside>' if slide.notes else ""
+        notes = f'<aside class="notes">{notes_html(slide.notes)}</aside>' if slide.notes else ""
         sections.append(f'<section class="slide" aria-label="slide {number}: {name}"><h1>{name}</h1>'
                         f'<iframe title="{name}" srcdoc="{page}"></iframe>{notes}</section>')
     values = {"SCHEME": "dark" if theme == "dark" else "light", "TITLE": html.escape(title or slides[0].title),

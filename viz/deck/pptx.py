@@ -7,6 +7,7 @@ PowerPoint, Keynote and Impress."""
 import io
 import zipfile
 
+from viz.deck.html import CODE
 from viz.render.theme import THEMES
 from viz.render.writers.video import poster
 from viz.store.atomic import atomic_path
@@ -59,7 +60,7 @@ def write(slides, path, title, theme):
             movie._element._nvXxPr.cNvPr.set("descr", words.summary)
         notes = "\n\n".join(part for part in (slide.notes, words.description if words else "") if part)
         if notes:
-            page.notes_slide.notes_text_frame.text = notes
+            page.notes_slide.notes_text_frame.text = CODE.sub(r"\1", notes)  # (plain text: no ``backticks``)
     saved = io.BytesIO()
     deck.save(saved)
     with atomic_path(path) as temporary:

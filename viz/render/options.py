@@ -23,7 +23,7 @@ def _frame_rate(self):
 
 
 Options = make_dataclass("Options", [
-    ("fmt", str, "gif"), ("size", tuple, DEFAULT_SIZE), ("fps", float | None, None),
+    ("fmt", str, "gif"), ("size", tuple, DEFAULT_SIZE), ("fps", float | None, None), ("pace", float | None, None),
     ("colours", int, MAX_COLOURS),  # the GIF palette's size
     ("boundary", bool, False), ("hidden", bool, False), ("extras", tuple, ()),
     ("features", tuple, ("variance", "skewness")),
@@ -31,7 +31,9 @@ Options = make_dataclass("Options", [
 ], frozen=True, namespace={"frame_rate": property(_frame_rate), "__module__": __name__})
 Options.__doc__ = """How to draw and encode an animation: everything but the recording and the file.
 
-``fmt``, ``size`` and ``fps`` (None: the format's default) are the output's; ``colours`` is
+``fmt``, ``size`` and ``fps`` (None: the format's default) are the output's; ``pace``, when
+the fps is a quality preset's, the format's own fps, at which the steps move (the animation
+lasts as long at every quality: the preset draws more or fewer frames); ``colours`` is
 the GIF palette's size; ``boundary`` shows decision boundaries instead of the accuracy (a
 two-input model's, or the lesson's on ``features``: two feature names, or ``("pca",)`` for the
 principal components); ``hidden`` shows a model's two hidden units' outputs for its rows
@@ -47,7 +49,10 @@ def schedule(steps, options):
     """The recorded step each frame shows. One frame per step up to ``max_frames`` (more are
     spread evenly); with a ``duration``, exactly ``duration * fps`` frames: fewer steps are
     each shown for several frames, more are subsampled. Always from step 0 to the last.
-    ``time`` "log": as many frames, spread by :func:`eased`."""
+    ``time`` "log": as many frames, spread by :func:`eased`. With a ``pace`` (a quality
+    preset's fps) and no ``duration``, the duration one frame per step at that pace takes."""
+    if options.duration is None and options.pace and options.pace != options.frame_rate:
+        options = replace(options, duration=min(steps + 1, options.max_frames) / options.pace)
     count = options.max_frames if options.duration is None else max(MIN_FRAMES, round(options.duration * options.frame_rate))
     if options.time == "log":
         return eased(count if options.duration is not None else min(count, steps + 1), steps)

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from viz.events import events
+from viz.events import events, ranked
 from viz.render.options import frame_steps
 from viz.render.steps import running
 
@@ -44,20 +44,22 @@ class Story(NamedTuple):
 def build(recording, options, captions=None, pauses=()):
     """The timeline of ``recording`` drawn with the render ``options``: the scene's
     ``captions`` ({optimizer step: text}) and, with ``options.events``, the recording's events
-    (:func:`viz.events.events`); the scene's ``pauses`` and ``options.pause_at`` (optimizer
-    steps; "events": each event's) each held ``options.pause`` seconds, except in html (the
-    player stops there instead, at ``stops``). A caption or pause at a step between two
-    frames' steps moves the first frame after it back to that step. Events appear on the frame
-    at most one per :data:`SPACING` seconds, and never within it before a scene caption."""
+    that matter most (:func:`viz.events.events`, ranked: one per :data:`EVENT_SECONDS`); the
+    scene's ``pauses`` and ``options.pause_at`` (optimizer steps; "events": each of those
+    events') each held ``options.pause`` seconds, except in html (the player stops there
+    instead, at ``stops``). A caption or pause at a step between two frames' steps moves the
+    first frame after it back to that step. Events appear on the frame at most one per
+    :data:`SPACING` seconds, and never within it before a scene caption."""
     fps, at = options.frame_rate, recording.optimizer_steps
     said = [(step, text, "scene") for step, text in sorted((captions or {}).items())]
-    found = events(recording) if options.events else []
+    steps = np.array(frame_steps(recording, options))
+    running = _running(steps)
+    found = _chosen(events(recording), running, [first for first, _, _ in said], recording, fps) \
+        if options.events else []
     said += [(int(at[event.step]), event.text, event.kind) for event in found]
     held = {*pauses, *(step for step in options.pause_at if step != "events")}
     if "events" in options.pause_at:
         held |= {int(at[event.step]) for event in found}
-    steps = np.array(frame_steps(recording, options))
-    running = _running(steps)
 
     def first_frame(step):  # the first frame at or past the optimizer step (its recorded step, rounded up)
         recorded = min(int(np.searchsorted(at, step)), recording.steps)
@@ -85,6 +87,25 @@ def build(recording, options, captions=None, pauses=()):
     return Story(steps, cues, shown, stops, sorted(held))
 
 
+def _chosen(found, running, scene_steps, recording, fps):
+    """The events of ``found`` worth a caption (:func:`viz.events.ranked`): each
+    :data:`EVENT_SECONDS` of animation from every other chosen one (their captions never
+    overlap) and :data:`SPACING` from the scene's captions (at ``scene_steps``)."""
+    at = recording.optimizer_steps
+
+    def frame(recorded):
+        return int(np.searchsorted(running, min(recorded, recording.steps)))
+
+    scene = [frame(int(np.searchsorted(at, step))) for step in scene_steps]
+
+    def room(event, taken):
+        start = frame(event.step)
+        return all(abs(start - frame(other.step)) >= EVENT_SECONDS * fps for other in taken) and \
+            all(abs(start - other) >= SPACING * fps for other in scene)
+
+    return ranked(found, room)
+
+
 def _running(steps):
     """The recorded step of each frame's running optimizer (a sequence: the one moving), never
     decreasing (for searching)."""
@@ -109,25 +130,25 @@ def _on_frame(said, fps):
 
 
 def ends(cues, end, fps):
-    """Each cue's end frame: an on-frame caption's is the next on-frame caption's start (as the
-    frames show it), another's the next later cue's start, an event's at most
-    :data:`EVENT_SECONDS` after its own; ``end`` for the last. Cues may overlap."""
-    def after(cue, among):
-        return next((other.start for other in among if other.start > cue.start), end)
+    """Each cue's end frame: the next later cue's start, an event's at most
+    :data:`EVENT_SECONDS` after its own; ``end`` for the last. Cues never overlap (cues that
+    start together end together: WebVTT gets them as one)."""
+    def after(cue):
+        return next((other.start for other in cues if other.start > cue.start), end)
 
-    shown = [cue for cue in cues if cue.on_frame]
     lasting = {"scene": math.inf}
-    return [min(after(cue, shown if cue.on_frame else cues), cue.start + lasting.get(cue.kind, round(EVENT_SECONDS * fps)))
-            for cue in cues]
+    return [min(after(cue), cue.start + lasting.get(cue.kind, round(EVENT_SECONDS * fps))) for cue in cues]
 
 
 def webvtt(cues, fps, end):
     """The ``cues`` as a WebVTT file's text, times from their frames at ``fps`` (frame i is on
     screen from i / fps); the last lasts until frame ``end`` (the animation's end, its final
     hold included)."""
-    blocks = ["WEBVTT"]
-    for number, (cue, stop) in enumerate(zip(cues, ends(cues, end, fps)), 1):
-        blocks.append(f"{number}\n{_time(cue.start / fps)} --> {_time(stop / fps)}\n{_cue_text(cue.text)}")
+    blocks, together = ["WEBVTT"], {}
+    for cue, stop in zip(cues, ends(cues, end, fps)):  # (cues that start together: one cue, never two at once)
+        together.setdefault(cue.start, [stop, []])[1].append(_cue_text(cue.text))
+    for number, (start, (stop, texts)) in enumerate(sorted(together.items()), 1):
+        blocks.append(f"{number}\n{_time(start / fps)} --> {_time(stop / fps)}\n{' · '.join(texts)}")
     return "\n\n".join(blocks) + "\n"
 
 

@@ -91,8 +91,9 @@ def _could_be(cut, name):
 
 
 def short_number(value, _position=None):
-    """Three significant digits, without exponents: 0.187, 21.6, 765, 2,509."""
-    text = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+    """Three significant digits, without exponents: 0.187, 21.6, 765, 2,510."""
+    rounded = float(f"{value:.3g}")
+    text = f"{rounded:,.0f}" if abs(rounded) >= 1000 else f"{rounded:.3g}"
     return text.replace("-", "\N{MINUS SIGN}")  # as matplotlib's own tick labels write it
 
 

@@ -70,7 +70,7 @@ class ContourPanel(PathPanel):
         ax.set_xlim(*self.view[0])
         ax.set_ylim(*self.view[1])
         ax.set_xlabel(plane.axis_labels[0])
-        ax.set_ylabel(plane.axis_labels[1] + (OVERLAP if overlapping(plane) else ""))
+        ax.set_ylabel(plane.axis_labels[1])
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
@@ -97,7 +97,7 @@ class ContourPanel(PathPanel):
         cax.set_position((box.x1 + offset, box.y0, bar.width, box.height))
         tall = box.height * figure.get_figheight() * 72 / cax.yaxis.get_ticklabels()[0].get_fontsize()  # in lines
         room = max(3, min(int(12 * box.height / bar.height), int(tall / 2.2)))  # tick labels that fit the bar
-        colorbar.set_ticks(levels[:: -(-len(levels) // room)])
+        colorbar.set_ticks(distinct_ticks(levels[:: -(-len(levels) // room)]))
 
     def ax_pixels(self, path, step):
         """The path drawn up to ``step``, in the panel's pixels."""
@@ -146,14 +146,10 @@ def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
     return marks[inside], plane.marks_label
 
 
-OVERLAP = "; the two directions overlap: their shares do not add up"
-
-
-def overlapping(plane):
-    """Whether ``plane``'s directions are not at right angles (random ones), so that its axes'
-    shares of the variance count some of it twice."""
-    basis = getattr(plane, "basis", None)
-    if basis is None or np.size(basis) == 0 or plane.kind == "surface":
-        return False
-    units = basis / np.linalg.norm(basis, axis=1, keepdims=True)
-    return abs(float(units[0] @ units[1])) > 1e-6
+def distinct_ticks(levels):
+    """``levels`` without those whose tick label (:func:`short_number`, three significant
+    digits) repeats an earlier one's: levels a hair apart (0.1391, 0.1393) would read 0.139 twice."""
+    said = {}
+    for level in levels:
+        said.setdefault(short_number(level), level)
+    return list(said.values())

@@ -17,6 +17,11 @@ def has_readout(recording):
     return recording.plane.offset.size > 0
 
 
+def percent(share):
+    """A share as a whole percentage, "<1%" below one (not "0%" for 0.4%)."""
+    return "<1%" if share < 0.01 else f"{share:.0%}"
+
+
 class PlaneReadout:
     """One line of text at ``(x, y)`` (figure fractions), ``width`` wide at most, updated with
     the steps, in a student's words: "the paths run up to 0.12 off this flat view · at the
@@ -29,7 +34,7 @@ class PlaneReadout:
         self.reach = np.fmax.accumulate(plane.offset, axis=1)  # each path's largest offset up to each point
         self.theme = theme
         self.weak = plane.explained < VARIANCE
-        self.lead = f"⚠ this view shows only {plane.explained:.0%} of how the paths move · " if self.weak else ""
+        self.lead = f"⚠ this view shows only {percent(plane.explained)} of how the paths move · " if self.weak else ""
         self.text = figure.text(x, y, "", fontsize="small", color=theme.ink if self.weak else theme.muted,
                                 va="bottom", animated=True)
         widest = f"{self.lead}⚠ the paths run up to 8,888 off this flat view · at the heads, the contours are 888% off"
@@ -50,7 +55,7 @@ class PlaneReadout:
         gap = np.nanmax(self.gaps(steps), initial=0.0)
         warn = "⚠ " if gap > GAP and not self.weak else ""
         return (f"{self.lead}{warn}the paths run up to {short_number(far)} off this flat view · at the heads, "
-                f"the contours are {gap:.0%} off")
+                f"the contours are {percent(gap)} off")
 
     @property
     def animated_artists(self):

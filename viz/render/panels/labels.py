@@ -13,6 +13,7 @@ from viz.render.text import shortened, value_words
 GAP = 5  # pixels between a head's edge and its label
 APART = 3  # pixels between two labels, or a label and another head
 NEAR, FAR = 1.0, 2.6  # candidate distances, in head radii plus the gap
+CLEAR = 1.5  # every other head at least this many times as far from a label as its own (plus APART)
 SPACING = 3  # pixels between the points of a drawn path checked for being under a label
 
 
@@ -138,9 +139,9 @@ class DirectLabels:
 
     def _best(self, path, head, width, height, drawn, taken, inside, others):
         """The free spot (candidate, lower-left corner in pixels): inside the panel, over no
-        path point, head or label, nearer its own head than any of the ``others`` [n, 2]; the
-        last frame's if it is still free, else the first in :func:`_candidates`' order. None
-        if there is none."""
+        path point, head or label, clearly nearer its own head than any of the ``others``
+        [n, 2] (:data:`CLEAR`); the last frame's if it is still free, else the first in
+        :func:`_candidates`' order. None if there is none."""
         x, y = head
         candidates = list(enumerate(_candidates()))
         if path in self.choice:  # the last frame's spot first: kept while it stays free
@@ -155,9 +156,9 @@ class DirectLabels:
             if any(x0 < bx1 + APART and bx0 < x1 + APART and y0 < by1 + APART and by0 < y1 + APART
                    for bx0, by0, bx1, by1 in taken):  # a gap from every other label and head
                 continue
-            if len(others) and _reach(others, (x0, y0, x1, y1)).min() <= _reach(np.array([head]), (x0, y0, x1, y1))[0]:
-                continue  # nearer another head than its own: it would name that one
-                continue
+            own = _reach(np.array([head]), (x0, y0, x1, y1))[0]
+            if len(others) and _reach(others, (x0, y0, x1, y1)).min() <= CLEAR * own + APART:
+                continue  # not clearly nearer its own head than another: it could name that one
             if not np.any((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
                           (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)):
                 return index, (x0, y0)
