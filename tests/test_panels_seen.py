@@ -1,0 +1,68 @@
+"""What issue 28 saw on the panels' frames (points 11 to 21), pinned on what a render wrote:
+the decoded pixels of a PNG or the text boxes of a PDF (tests/layout_rules.py), never the
+layout code's own numbers."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from viz import Scene, record, surfaces
+from viz.render.a11y import GRAPHICS, SIMULATIONS, contrast, lab, linear
+from viz.render.a11y import rgb as a11y_rgb
+from viz.render.animation import render
+from viz.render.looks import looks
+from viz.render.panels.boundary import CLASS_LOOKS
+from viz.render.theme import THEMES
+
+
+def pixels(path):
+    """The RGB pixels [height, width, 3] of the PNG at ``path`` (ints)."""
+    return np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+
+def rgb(colour):
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+
+
+def count(picture, colour, alpha=1.0, background="#ffffff", within=14):
+    """How many pixels of ``picture`` are ``colour`` (drawn with ``alpha`` over ``background``)."""
+    seen = alpha * rgb(colour) + (1 - alpha) * rgb(background)
+    return int((np.abs(picture - seen).max(axis=-1) <= within).sum())
+
+
+@pytest.fixture(scope="module")
+def fan():
+    """SGD at four rates on Himmelblau, 30 steps."""
+    return record(Scene(title="fan", problem=surfaces.get("himmelblau"), optimizers={"SGD": "sgd"},
+                        learning_rate=[0.001, 0.003, 0.01, 0.03], steps=30))
+
+
+def test_the_rates_panel_colours_each_rate_as_its_path(fan, tmp_path):
+    """Point 21: each rate's point, the best one's star included, in its path's colour; the line
+    joining them in none of them."""
+    theme = THEMES["light"]
+    render(fan, tmp_path / "f.png", "fan", size=(960, 540), extras=("rates",))
+    picture = pixels(tmp_path / "f.png")
+    panel = picture[int(0.62 * 540):, int(0.58 * 960):]  # the rates panel, under the curves
+    colours = [look["color"] for look in looks(list(fan.names), theme).values()]
+    assert len(set(colours)) == 4
+    for label, colour in zip(fan.names, colours):
+        assert count(panel, colour, within=12) >= 5, label
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_two_classes_have_colours_of_their_own(small, tmp_path, theme):
+    """Point 14: the boundary panel's classes in two colours (their shapes kept) that no path
+    has, both on the frame."""
+    render(small, tmp_path / "b.png", "b", size=(640, 360), boundary=True, theme=theme)
+    picture = pixels(tmp_path / "b.png")
+    ground = THEMES[theme].background
+    drawn = [count(picture, colour, alpha, ground, within=10) for _, colour, alpha in CLASS_LOOKS[theme]]
+    assert min(drawn) >= 20, drawn
+    for _, colour, _ in CLASS_LOOKS[theme]:  # colours, not greys, and none a path's
+        assert np.ptp(rgb(colour)) >= 0.3 * 255 and contrast(colour, ground) >= GRAPHICS
+    classes = [colour for _, colour, _ in CLASS_LOOKS[theme]]
+    for simulation in [None, *SIMULATIONS]:  # far from every path colour and from each other, for every eye
+        seen = {c: lab(linear(np.array(a11y_rgb(c))) @ (SIMULATIONS[simulation].T if simulation else np.eye(3)))
+                for c in [*classes, *THEMES[theme].paths]}
+        assert min(np.linalg.norm(seen[c] - seen[other]) for c in classes for other in seen if other != c) > 25
