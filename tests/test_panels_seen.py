@@ -66,3 +66,28 @@ def test_the_two_classes_have_colours_of_their_own(small, tmp_path, theme):
         seen = {c: lab(linear(np.array(a11y_rgb(c))) @ (SIMULATIONS[simulation].T if simulation else np.eye(3)))
                 for c in [*classes, *THEMES[theme].paths]}
         assert min(np.linalg.norm(seen[c] - seen[other]) for c in classes for other in seen if other != c) > 25
+
+
+def test_the_rate_now_is_said_in_full_at_the_counters_size(tmp_path):
+    """Point 18: each scheduled optimizer's rate now, on a line of its own under the clock, in
+    the frame, at a size the back row reads (it was 7 px and cut off at 4:3)."""
+    import keras
+
+    from viz.render.rates import scheduled_rates
+    from tests.layout_rules import read_pdf, rule_1
+
+    decay = keras.optimizers.schedules.ExponentialDecay
+    recording = record(Scene(title="Two schedules", problem=surfaces.get("rosenbrock", start=(-1.5, 2.0)), steps=12,
+                             optimizers={"SGD momentum decayed": keras.optimizers.SGD(momentum=0.9,
+                                                                                      learning_rate=decay(0.001, 5, 0.5)),
+                                         "Adam decayed slowly": keras.optimizers.Adam(learning_rate=decay(0.05, 10, 0.7)),
+                                         "RMSprop": "rmsprop"}))
+    render(recording, tmp_path / "s.pdf", "Two schedules", size=(640, 480))
+    lines, _, page = read_pdf(tmp_path / "s.pdf", 640)
+    assert not rule_1(lines, page)
+    rates = scheduled_rates(recording)
+    assert len(rates) == 2
+    for label, values in rates.items():
+        said = [line for line in lines if f"{values[-1]:.3g}" in line.text and label[:10] in line.text]
+        assert len(said) == 1, (label, [line.text for line in lines])
+        assert said[0].box[3] - said[0].box[1] >= 0.02 * 480, said  # (the clock's own: 0.027)
