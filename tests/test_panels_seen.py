@@ -91,3 +91,23 @@ def test_the_rate_now_is_said_in_full_at_the_counters_size(tmp_path):
         said = [line for line in lines if f"{values[-1]:.3g}" in line.text and label[:10] in line.text]
         assert len(said) == 1, (label, [line.text for line in lines])
         assert said[0].box[3] - said[0].box[1] >= 0.02 * 480, said  # (the clock's own: 0.027)
+
+
+def test_the_sharpness_axis_fits_the_data_and_names_its_limits(tmp_path):
+    """Point 12: the sharpness panel's axis fits the sharpness (2 on this valley), not a
+    limit 100 times above it; a limit near it is a line labelled "2/lr" with its value, one far
+    off is named in the note above the panel."""
+    from tests.layout_rules import NUMBER, read_pdf, rule_1
+
+    recording = record(Scene(title="Limits", problem=surfaces.get("valley"), steps=8,
+                             optimizers={"SGD lr 0.5": {"class_name": "SGD", "config": {"learning_rate": 0.5}},
+                                         "SGD lr 0.01": {"class_name": "SGD", "config": {"learning_rate": 0.01}}}))
+    render(recording, tmp_path / "s.pdf", "Limits", size=(640, 360), extras=("sharpness",))
+    lines, _, page = read_pdf(tmp_path / "s.pdf", 640)
+    assert not rule_1(lines, page)
+    words = [line.text for line in lines]
+    assert "2/lr 4" in words and any("off this scale: 200" in text for text in words), words
+    label = next(line for line in lines if line.text == "sharpness")
+    ticks = [float(line.text.replace("−", "-")) for line in lines if NUMBER.fullmatch(line.text)
+             and label.box[2] < line.box[0] < label.box[2] + 40 and line.box[3] < label.box[3] + 20]
+    assert ticks and max(ticks) <= 10 and min(ticks) >= 0, ticks  # the sharpness (2) and its limit (4) in view
