@@ -111,3 +111,63 @@ def test_the_sharpness_axis_fits_the_data_and_names_its_limits(tmp_path):
     ticks = [float(line.text.replace("−", "-")) for line in lines if NUMBER.fullmatch(line.text)
              and label.box[2] < line.box[0] < label.box[2] + 40 and line.box[3] < label.box[3] + 20]
     assert ticks and max(ticks) <= 10 and min(ticks) >= 0, ticks  # the sharpness (2) and its limit (4) in view
+
+
+def _spine(curves, width):
+    """The contour panel's bottom spine (the lowest long level line in the frame's left half)
+    as (x0, x1, y)."""
+    flat = [(min(x for x, _ in c), max(x for x, _ in c), c[0][1]) for c in curves
+            if len(c) == 2 and abs(c[0][1] - c[1][1]) < 0.1 and abs(c[0][0] - c[1][0]) > 0.3 * width
+            and min(x for x, _ in c) < 0.5 * width]
+    return min(flat, key=lambda line: line[2])
+
+
+def test_the_lowest_in_view_star_is_inside_the_panel(small, tmp_path):
+    """Point 19: the lesson's lowest loss in view lies on the panel's right edge; its star is
+    drawn whole inside the panel, not half over the border."""
+    from tests.layout_rules import read_pdf
+
+    render(small, tmp_path / "l.pdf", "l", size=(640, 360))
+    lines, curves, _ = read_pdf(tmp_path / "l.pdf", 640)
+    assert any("lowest" in line.text for line in lines)
+    x0, x1, _ = _spine(curves, 640)
+    size = 18 / 72 * 360 / 7.2  # a star marker's 18 points, in pixels of this frame
+    stars = [c for c in curves if len(c) in (10, 11) and  # its ten tips and notches
+             0.6 * size < np.ptp([x for x, _ in c]) < 1.2 * size and 0.6 * size < np.ptp([y for _, y in c]) < 1.2 * size]
+    assert stars and all(x0 <= x <= x1 + 0.5 for star in stars for x, _ in star), (x0, x1, stars)
+
+
+def test_the_inset_says_what_it_shows_and_only_comes_when_it_shows_more(tmp_path):
+    """Point 19: a zoomed view's inset is labelled "whole domain"; a view of most of the domain
+    (where Nesterov flies at lr 0.01) gets none."""
+    from tests.layout_rules import read_pdf
+
+    nesterov = {"class_name": "SGD", "config": {"momentum": 0.3, "nesterov": True}}
+    for optimizers, expected in (({"Adam": "adam", "SGD": "sgd"}, True),
+                                 ({"Adam": "adam", "SGD": "sgd", "Nesterov": nesterov}, False)):  # (it flies far)
+        scene = Scene(title="Inset", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)), optimizers=optimizers,
+                      learning_rate=0.01, steps=12)
+        render(record(scene), tmp_path / "i.pdf", "Inset", size=(640, 360))
+        lines, _, _ = read_pdf(tmp_path / "i.pdf", 640)
+        assert any(line.text == "whole domain" for line in lines) == expected, [line.text for line in lines]
+
+
+def test_a_head_that_left_by_the_top_does_not_cover_the_key(tmp_path):
+    """Point 19: a path that diverges out of the panel's top waits on the border under the key
+    ("start", "global minimum"): the key's words stay clear of its colour."""
+    from tests.layout_rules import read_pdf
+
+    saddle = surfaces.custom(lambda x, y: (x + 1.8) ** 2 - y**2, domain=((-2, 2), (-2, 2)), start=[(-1.82, 0.4)],
+                             minima=[(-1.8, 0.0)], name="saddle up")
+    scene = Scene(title="Up and away", problem=saddle, optimizers={"SGD": "sgd"}, learning_rate=0.45, steps=12)
+    recording = record(scene)
+    colour = looks(list(recording.names), THEMES["light"])["SGD"]["color"]
+    for fmt in ("pdf", "png"):
+        render(recording, tmp_path / f"u.{fmt}", "Up and away", size=(640, 360))
+    lines, _, (width, height) = read_pdf(tmp_path / "u.pdf", 640)
+    picture = pixels(tmp_path / "u.png")
+    key = [line for line in lines if line.text in ("start", "global minimum")]
+    assert len(key) == 2
+    for line in key:
+        x0, y0, x1, y1 = (round(v) for v in line.box)
+        assert count(picture[int(height) - y1: int(height) - y0, x0: x1], colour, within=40) == 0, line.text
