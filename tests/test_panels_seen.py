@@ -171,3 +171,42 @@ def test_a_head_that_left_by_the_top_does_not_cover_the_key(tmp_path):
     for line in key:
         x0, y0, x1, y1 = (round(v) for v in line.box)
         assert count(picture[int(height) - y1: int(height) - y0, x0: x1], colour, within=40) == 0, line.text
+
+
+def bright_spikes(picture):
+    """Pixels of the frame's left half (the 3D panel) a floor-white one pixel wide: brighter
+    than both neighbours on their row by more than 30 levels of grey."""
+    grey = picture[int(0.2 * len(picture)): int(0.9 * len(picture)), : picture.shape[1] // 2].mean(axis=-1)
+    middle = grey[:, 1:-1]
+    return int(((middle - grey[:, :-2] > 30) & (middle - grey[:, 2:] > 30) & (middle >= 230)).sum())
+
+
+@pytest.fixture(scope="module")
+def valley3d():
+    """Adam for 4 steps in Rosenbrock's valley."""
+    return record(Scene(title="Rosenbrock in 3D", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+                        optimizers={"Adam": "adam"}, learning_rate=0.01, steps=4))
+
+
+def test_rosenbrocks_valley_floor_in_3d_is_not_a_comb_of_spikes(valley3d, tmp_path):
+    """Point 17: under a floor the grid resolves only as single points, the narrow valley was a
+    comb of one-pixel white spikes (about 100 at 640x360); the floor is now one the grid
+    resolves (below 1, drawn at 1)."""
+    render(valley3d, tmp_path / "v.png", "3d", size=(640, 360), view="3d")
+    assert bright_spikes(pixels(tmp_path / "v.png")) < 60  # (40 now: the mesh lines' crossings, the path)
+
+
+def test_the_3d_view_has_one_y_label_beside_the_curves(valley3d, tmp_path):
+    """Point 20: the surface's height is said under the 3D panel, not by a turned z label that
+    reads as a second y label of the curves beside it; that note and the curves' label overlap
+    nothing (the 3D axes' own tick labels still crowd at this size: not checked here)."""
+    from tests.layout_rules import read_pdf, rule_1
+
+    for size in ((640, 360), (640, 480)):
+        render(valley3d, tmp_path / "v.pdf", "3d", size=size, view="3d")
+        lines, _, page = read_pdf(tmp_path / "v.pdf", size[0])
+        turned = [line.text for line in lines if line.box[3] - line.box[1] > 2 * (line.box[2] - line.box[0])
+                  and len(line.text) > 3]
+        assert turned == ["f along each path"], turned
+        assert any(line.text.startswith("height: f(x, y), log scale") for line in lines)
+        assert not [broken for broken in rule_1(lines, page) if "height" in broken or "f along" in broken]
