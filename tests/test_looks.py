@@ -57,8 +57,8 @@ def test_a_schedule_beside_constant_rates_renders_and_says_its_rate(tmp_path):
         "SGD halving lr 0.9 → halved every 50 steps", "SGD fast lr 0.9", "SGD slow lr 0.3"]
     frames = Frames(recording, "s", [0, 50, 51, 120])
     words = [frames.counter_text(np.full(3, step)) for step in (0, 50, 51, 120)]
-    assert words == ["step 0 / 120    lr now 0.9", "step 50 / 120    lr now 0.9", "step 51 / 120    lr now 0.45",
-                     "step 120 / 120    lr now 0.225"]
+    assert words == ["step 0 / 120\nlr now 0.9", "step 50 / 120\nlr now 0.9", "step 51 / 120\nlr now 0.45",
+                     "step 120 / 120\nlr now 0.225"]
 
 
 @pytest.mark.parametrize("rate, words", [

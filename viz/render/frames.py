@@ -8,7 +8,7 @@ from viz.render.layout import lay_out, style
 from viz.render.options import Options
 from viz.render.rates import scheduled_rates
 from viz.render.steps import running
-from viz.render.text import fit, short
+from viz.render.text import fit, short, shortened
 from viz.store.atomic import atomic_path
 
 
@@ -52,7 +52,8 @@ class Frames:
         (epochs as the curves' axis counts them) or "step 150 / 300"; when the paths are at
         different steps (a sequence), the last optimizer shown and its step: "Adam: step 150 /
         300" (its epoch is where its curve ends). Then the rate now of an optimizer following a
-        schedule: "lr now 0.225" (several: "lr now: A 0.225, B 0.1")."""
+        schedule, on a line of its own under the clock: "lr now 0.225" (several: "lr now:", then one
+        line each, "A 0.225", "B 0.1")."""
         spe, at = self.recording.steps_per_epoch, self.recording.optimizer_steps
         steps = np.atleast_1d(steps)
         last, step = running(steps)
@@ -69,9 +70,10 @@ class Frames:
             words = f"epoch {step / spe:.1f} / {total / spe:.{0 if total % spe == 0 else 1}f}    {said}"
         now = {label: rates[max(steps[self.recording.names.index(label)], 0)] for label, rates in self.rates.items()}
         if len(now) == 1:
-            words += f"    lr now {next(iter(now.values())):.3g}"
+            words += f"\nlr now {next(iter(now.values())):.3g}"
         elif now:
-            words += "    lr now: " + ", ".join(f"{short(label, 12)} {rate:.3g}" for label, rate in now.items())
+            words += "\nlr now:\n" + "\n".join(f"{shortened(label, self.recording.names, 18)} {rate:.3g}"
+                                                for label, rate in now.items())
         return words
 
     def __getitem__(self, index):

@@ -12,6 +12,7 @@ MARGIN = 0.08  # room around the visited region, as a share of its larger side
 SMALLEST = 0.04  # the view spans at least this share of the grid on each side
 ZOOM = 0.7  # a view of less than this share of the grid's area is a zoom (and gets an inset)
 INSET = 0.3  # the inset's larger side, as a share of the panel's
+OVERVIEW = 0.45  # a view of at least this share of the grid's area gets no inset: it would show little else
 
 
 def visited_view(plane, aspect, others=()):
@@ -52,9 +53,17 @@ def within(plane, view):
     return plane.grid_x[columns], plane.grid_y[rows], plane.grid_loss[np.ix_(rows, columns)]
 
 
+def wants_inset(plane, view):
+    """Whether a zoomed ``view`` leaves out enough of ``plane``'s grid for an inset to show it."""
+    (gx0, gx1), (gy0, gy1) = grid_view(plane)
+    (x0, x1), (y0, y1) = view
+    return (x1 - x0) * (y1 - y0) < OVERVIEW * (gx1 - gx0) * (gy1 - gy0)
+
+
 def add_inset(ax, plane, view, cmap, norm, theme):
     """A small map of the whole grid in the corner of ``ax`` that the paths, starts and marks
-    use least, the ``view`` outlined on it. Returns the inset's axes."""
+    use least, the ``view`` outlined on it, labelled ("whole domain", or for a model's plane
+    "whole plane") on its side towards the panel's middle. Returns the inset's axes."""
     (gx0, gx1), (gy0, gy1) = grid_view(plane)
     figure = ax.get_figure()
     box = ax.get_position()
@@ -92,4 +101,9 @@ def add_inset(ax, plane, view, cmap, norm, theme):
         spine.set_visible(True)
         spine.set_edgecolor(theme.ink)
         spine.set_linewidth(0.9)
+    top = corner[1] > 0.5
+    inset.text(0.5, -0.03 if top else 1.03, "whole domain" if plane.kind == "surface" else "whole plane",
+               transform=inset.transAxes, ha="center", va="top" if top else "bottom", fontsize="x-small",
+               color=theme.ink, bbox={"boxstyle": "round,pad=0.15", "facecolor": theme.background,
+                                      "edgecolor": "none", "alpha": 0.85})
     return inset

@@ -27,7 +27,7 @@ from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
 from viz.render.spacing import clear_corners, clear_of, clear_stacked
-from viz.render.text import fit
+from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
 
@@ -79,7 +79,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
     readout = (options.readout and options.view == "2d" and options.layout != "grid"  # under the contours
                and has_readout(recording))
-    top = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale)
+    lines = counter_words.count("\n") + 1  # the clock, and a scheduled rate now under it (one line each)
+    top = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale - 0.034 * scale * (lines - 1))
     bottom = (0.135 if readout else 0.09) * scale + (band.top if band else 0)  # room for the readout and captions
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
@@ -134,7 +135,10 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     end_card = (_end_card(contour_ax, recording, theme)  # the lesson: always 2D
                 if recording.spread and options.layout != "grid" else None)
     counter.set_text(counter_words)
-    fit(counter, 0.98 - right)
+    if lines == 1:
+        fit(counter, 0.98 - right)
+    for _ in range(3):  # the rates' lines as they are, smaller if they must be (their labels are cut short)
+        counter.set_fontsize(counter.get_fontsize() / max(1.0, overflow(counter, 0.98 - right)))
     clear_corners(figure)
     return Layout(figure, panels, counter, end_card, band, legend)
 

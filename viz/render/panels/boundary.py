@@ -8,16 +8,19 @@ from viz.render.panels.paths import path_styles
 from viz.render.theme import LIGHT
 
 
-# Each class's (marker, colour, alpha) per theme: class 0 mid-grey circles and class 1 darker
-# triangles on white, lighter ones on the dark ground; alpha for the dense clusters,
-# each point still 3:1 against the background (WCAG's contrast for graphics).
-CLASS_LOOKS = {"light": (("o", "#4a5260", 0.65), ("^", "#000000", 0.7)),
-               "dark": (("o", "#aab0bc", 0.6), ("^", "#e8e8e8", 0.8))}
+# Each class's (marker, colour, alpha) per theme: circles and triangles in two colours of their
+# own, chosen by a search over sRGB for the largest distance from the eight path colours and
+# from each other in normal vision and under simulated protanopia, deuteranopia and tritanopia
+# (CIE76 ΔE*ab, as viz.render.a11y measures the palette: light at least 30.9, dark 29.4) among
+# chromatic colours (channels 30% apart) at least 3:1 against the background (WCAG's contrast
+# for graphics). The data does not say which class is which (viz/data/README.md): "class 0", "class 1".
+CLASS_LOOKS = {"light": (("o", "#8800FF", 0.6), ("^", "#662200", 0.75)),
+               "dark": (("o", "#9900EE", 0.8), ("^", "#AA3399", 0.85))}
 
 
 def scatter_classes(ax, x, y, theme=LIGHT):
-    """The data points [rows, 2] of a binary classification in greys (the optimizers own the
-    colours; see ``CLASS_LOOKS``), with a small legend above the panel's right end (inside it
+    """The data points [rows, 2] of a binary classification, each class in its shape and a
+    colour no path uses (see ``CLASS_LOOKS``), with a small legend above the panel's right end (inside it
     would cover points and boundaries): the axes give up the legend's height at their top, so
     that it stays clear of what lies above the panel (the loss panel's "epoch")."""
     for label, (marker, colour, alpha) in enumerate(CLASS_LOOKS.get(theme.name, CLASS_LOOKS["light"])):
@@ -112,8 +115,8 @@ class LinearBoundaryPanel(Boundaries):
             labels = [f"{name} (standardised)" for name in features]
         shown = x @ self.axes.T
         scatter_classes(ax, shown, data["y"], theme)
-        low, high = np.quantile(shown, [0.005, 0.995], axis=0)
-        room = 0.08 * (high - low)
+        low, high = shown.min(axis=0), shown.max(axis=0)  # every row inside the panel
+        room = 0.05 * (high - low)
         self.view = equal_scales(ax, np.stack([low - room, high + room]))  # [[x0, y0], [x1, y1]]
         ax.set_xlabel(labels[0], labelpad=1)
         ax.set_ylabel(labels[1])

@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm
 
 from viz.plane import spaced_levels
-from viz.render.framing import add_inset, grid_view, visited_view, within
+from viz.render.framing import add_inset, grid_view, visited_view, wants_inset, within
 from viz.render.panels.curves import start_groups
 from viz.render.panels.labels import DirectLabels
 from viz.render.panels.paths import PathPanel, add_keys
@@ -14,6 +14,7 @@ from viz.render.text import short_number
 from viz.render.theme import LIGHT
 
 
+STAR_HALF = 10  # points from a star's centre to its tips (its marker is 18 points, edge included)
 STAR_ROOM = 0.3  # inches between the panel and its colour bar: a star on the border stays clear of it
 
 
@@ -52,8 +53,16 @@ class ContourPanel(PathPanel):
         self.seeds = SeedPaths(ax, recording, theme, (low, high)) if recording.spread and not cell else None
         marks, marks_label = _marks_in_view(plane, self.view, grid_x, grid_y, grid_loss) if zoomed else \
             (plane.marks, plane.marks_label)
+        if marks_label.startswith("lowest") and len(marks):  # the star whole inside the panel, not over its border
+            per_point = max(np.ptp(self.view[0]) / (room.width * figure.get_figwidth()),  # equal scales: the larger
+                            np.ptp(self.view[1]) / (room.height * figure.get_figheight())) / 72
+            marks = np.clip(marks, low + STAR_HALF * per_point, high - STAR_HALF * per_point)
         add_keys(ax, starts, label, marks, marks_label, theme, clip=False,
                  extra=[self.seeds.key] if self.seeds else (), at=keys_at)
+        self.key = ax.get_legend() if keys_at is not None else None
+        if self.key:  # over the heads: a head that left the view by the top does not cover the key's words
+            self.key.set(zorder=7, animated=True)
+            self.key.get_frame().set(visible=True, facecolor=theme.background, edgecolor="none", alpha=1.0)
         named = [path.get("initializer") for path in recording.meta.get("paths", [])]
         if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
             ax.annotate("zeros: all weights 0", plane.xy[named.index("zeros"), 0], xytext=(-8, -8),
@@ -74,7 +83,7 @@ class ContourPanel(PathPanel):
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
-            if zoomed and not cell else None
+            if zoomed and not cell and wants_inset(plane, self.view) else None
         self.add_paths(ax, recording, theme, self.view, trail=trail, clip=False)
         self.shown_paths = chosen
         self.labels = DirectLabels(self, recording, theme) if not cell else None
@@ -109,7 +118,7 @@ class ContourPanel(PathPanel):
     @property
     def animated_artists(self):
         return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
-                *(self.labels.animated_artists if self.labels else ())]
+                *(self.labels.animated_artists if self.labels else ()), *([self.key] if self.key else [])]
 
     def as_vector(self):
         """The direct labels as text, for an SVG or PDF."""

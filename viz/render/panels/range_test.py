@@ -11,6 +11,7 @@ from viz.render.looks import looks
 from viz.render.panels.line import loss_limits
 from viz.render.panels.paths import path_styles
 from viz.render.path_info import number_rate, paths_of
+from viz.render.text import fit, lines
 from viz.render.theme import LIGHT
 
 
@@ -43,9 +44,10 @@ def check_scene(scene):
 
 
 class RangeTestPanel:
-    """Loss against learning rate: for each optimizer a line through its rates at the current
-    step, a cross on the top edge for a rate whose run diverged, a star at the best rate, and
-    in the top right corner each optimizer's best rate."""
+    """Loss against learning rate: for each optimizer a grey line (in its line style) through
+    its rates at the current step, each rate's point (and the star at the best rate) in the
+    colour of that rate's path, a cross on the top edge for a rate whose run diverged, and
+    above the panel each optimizer's best rate."""
 
     def __init__(self, ax, recording, theme=LIGHT):
         self.groups = fans(recording)  # one rate an optimizer is refused before (render.layout.check)
@@ -69,27 +71,31 @@ class RangeTestPanel:
         self.lines, self.points, self.crosses, self.bests, self.words = [], [], [], [], []
         for row, label in enumerate(self.groups):
             style = chosen[label]
-            line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6, animated=True)
+            line, = ax.plot([], [], color=theme.muted, linestyle=style["linestyle"], linewidth=1.4, animated=True)
             self.points.append(ax.scatter([], [], s=30, marker=style["marker"], edgecolors=theme.outline,
                                           linewidths=0.6, animated=True, zorder=2.1))
-            cross, = ax.plot([], [], color=style["color"], marker="X", markersize=8, markeredgecolor=theme.ink,
+            cross, = ax.plot([], [], color=theme.muted, marker="X", markersize=8, markeredgecolor=theme.ink,
                              linestyle="none", clip_on=False, animated=True, zorder=2.2)
-            best, = ax.plot([], [], color=style["color"], marker="*", markersize=15, markeredgecolor=theme.outline,
+            best, = ax.plot([], [], color=theme.muted, marker="*", markersize=15, markeredgecolor=theme.outline,
                             markeredgewidth=0.8, linestyle="none", animated=True, zorder=3)
-            word = ax.text(0.98, 0.97 - 0.09 * row, "", transform=ax.transAxes, ha="right", va="top",
-                           fontsize="x-small", color=style["color"], fontweight="bold", animated=True)
             self.lines.append(line)
             self.crosses.append(cross)
             self.bests.append(best)
-            self.words.append(word)
+        self.word = ax.text(0, 1.02, "", transform=ax.transAxes, ha="left", va="bottom", fontsize="x-small",
+                            color=theme.ink, animated=True)  # above the points, never over one
+        widest = max((f"{rate:g}" for rate in rates), key=len)
+        self.word.set_text(";  ".join(f"{label} best: lr {widest}" for label in self.groups))
+        fit(self.word, ax.get_position().width, max_lines=2)  # its size for the longest it may say
+        self.count = self.word.get_text().count("\n") + 1
 
     @property
     def animated_artists(self):
-        return [*self.lines, *self.points, *self.crosses, *self.bests, *self.words]
+        return [*self.lines, *self.points, *self.crosses, *self.bests, self.word]
 
     def update(self, steps):
-        for (label, fan), line, points, cross, best, word in zip(self.groups.items(), self.lines, self.points,
-                                                                 self.crosses, self.bests, self.words):
+        said = []
+        for (label, fan), line, points, cross, best in zip(self.groups.items(), self.lines, self.points, self.crosses,
+                                                           self.bests):
             started = [(rate, path) for rate, path in fan if steps[path] >= 0]
             live = [(rate, self.loss[path, steps[path]]) for rate, path in started if not self.gone[path, steps[path]]]
             paths = [path for rate, path in started if not self.gone[path, steps[path]]]
@@ -99,9 +105,10 @@ class RangeTestPanel:
             line.set_data([rate for rate, _ in live], [value for _, value in live])
             cross.set_data(dead, [self.top] * len(dead))
             if live:
-                rate, value = min(live, key=lambda pair: pair[1])
-                best.set_data([rate], [value])
-                word.set_text(f"{label} best: lr {rate:g}")
+                at = min(range(len(live)), key=lambda i: live[i][1])
+                best.set_data([live[at][0]], [live[at][1]])
+                best.set_markerfacecolor(self.colours[paths[at]])  # the best rate's path's colour
+                said.append(f"{label} best: lr {live[at][0]:g}")
             else:
                 best.set_data([], [])
-                word.set_text("")
+        self.word.set_text(lines(";  ".join(said), self.count))

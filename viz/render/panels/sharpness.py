@@ -1,8 +1,9 @@
 """The sharpness panel: the largest eigenvalue of the loss's Hessian at each optimizer's
 point against step, with each gradient-descent optimizer's stability limit (2/lr, with
-momentum 2(1+β)/lr) as a dotted line in its colour: a path whose sharpness stays above its
-line cannot settle there (Cohen et al. 2021, "Gradient descent on neural networks typically
-occurs at the edge of stability")."""
+momentum 2(1+β)/lr) as a dotted line in its colour, its value beside it (a limit far off the
+sharpness drawn is named in the note above the panel instead): a path whose sharpness stays
+above its line cannot settle there (Cohen et al. 2021, "Gradient descent on neural networks
+typically occurs at the edge of stability")."""
 
 import matplotlib
 import numpy as np
@@ -16,6 +17,7 @@ from viz.render.theme import LIGHT
 from viz.sharpness import PRECONDITIONED, stability_limit
 
 LIMIT_DASH = (0, (1, 4))  # the stability limits' dots: no path's line style (viz.render.looks.DASHES)
+NEAR = 2  # a limit this many times beyond the sharpness drawn is off the axis (named in the note)
 CAP = 1e4  # the axis ends this many times above the highest start value or limit: higher is a blow-up
 
 
@@ -52,30 +54,34 @@ class SharpnessPanel:
             starts = values[:, 0][np.isfinite(values[:, 0])]
             cap = CAP * max(np.abs(np.concatenate([starts, lines])).max(initial=1.0), 1.0)
             shown = shown[np.abs(shown) <= cap]
-        every_value = np.concatenate([shown, lines]) if shown.size or lines else np.array([1.0])
-        low, high = every_value.min(), every_value.max()
-        if low > 0:
+        near = [bound for bound in lines if not shown.size or shown.min() / NEAR <= bound <= shown.max() * NEAR]
+        every_value = np.concatenate([shown, near]) if shown.size or near else np.array([1.0])
+        low, high = every_value.min(), every_value.max()  # the data, and the limits near it
+        if low > 0 and high / low > 10:
             ax.set_yscale("log")
-            ax.set_ylim(low / 2, high * 3)
+            ax.set_ylim(low / 1.5, high * 1.5)
         else:
-            room = 0.08 * (high - low) or 1.0
+            room = 0.08 * (high - low) or 0.1 * abs(high) or 1.0
             ax.set_ylim(low - room, high + room)
-        labelled = []
+        labelled, bottom, top = [], *ax.get_ylim()
         for style, bound in zip(styles, bounds):
-            if bound is not None:  # thin and sparsely dotted: no path's style (a path on its limit stays seen)
+            if bound is not None and bottom <= bound <= top:  # thin and sparsely dotted: no path's style
                 ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
                 at = ax.transData.transform((0, bound))[1]  # a value a line of text from another's: unsaid
                 line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
                 if not any(abs(at - other) < line for other in labelled):
                     labelled.append(at)
-                    ax.annotate(short_number(bound), (1, bound), xycoords=("axes fraction", "data"), xytext=(-3, 1),
-                                textcoords="offset points", va="bottom", ha="right", fontsize="x-small",
-                                color=style["color"])  # inside its panel, over its line's right end
+                    ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
+                                xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
+                                fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
+        away = list(dict.fromkeys(short_number(bound) for bound in sorted(lines) if not bottom <= bound <= top))
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
         notes = []
-        if lines:
+        if len(away) < len(lines):
             notes.append("dots: limits 2/lr")
+        if away:
+            notes.append(f"limits 2/lr off this scale: {', '.join(away)}")
         if free:
             notes.append(f"not bound: {', '.join(free)}")
         schedules = [p["optimizer"] for p, bound in zip(paths_of(recording), bounds)

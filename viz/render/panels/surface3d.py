@@ -12,13 +12,13 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
 from mpl_toolkits.mplot3d import proj3d
 
 from viz.render.panels.clip import clipped_polyline
-from viz.render.text import short_number
+from viz.render.text import fit, short_number
 from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
 CAMERAS = {
-    "rosenbrock": (40, -60),  # into the valley's open side: the fewest floor and path points hidden
+    "rosenbrock": (50, -60),  # into the valley's open side, from above its walls: few floor and path points hidden
     "beale": (50, -125),
     "himmelblau": (55, -120),
     "saddle": (30, -120),
@@ -33,7 +33,8 @@ class ZScale:
     """Where f goes on the z axis. Surfaces whose contour levels are linear: f itself. Those
     with log-spaced levels: log10 f, or log10(f - lowest) where the lowest value in view is
     negative or above the floor; values below the floor (the contour panel's first level
-    step, rounded down to a power of ten) are drawn on it."""
+    step, rounded down to a power of ten, or a higher power where the grid resolves the
+    region under it only as a comb of single points: see :func:`thick_floor`) are drawn on it."""
 
     def __init__(self, plane, loss):
         gaps = np.diff(plane.levels)
@@ -45,7 +46,7 @@ class ZScale:
             return
         seen = loss[np.isfinite(loss)]
         lowest = min(finite.min(), seen.min()) if seen.size else finite.min()
-        self.floor = 10.0 ** np.floor(np.log10(gaps[0]))
+        self.floor = thick_floor(plane.grid_loss, 10.0 ** np.floor(np.log10(gaps[0])))
         self.low = 0.0 if 0 <= lowest < self.floor else lowest
         self.limits = (np.log10(self.floor), np.log10(max(finite.max() - self.low, self.floor * 10)))
 
@@ -75,6 +76,22 @@ class ZScale:
         decades = np.arange(np.ceil(self.limits[0]), np.floor(self.limits[1]) + 1)
         decades = decades[:: -(-len(decades) // 7)]  # at most 7 labels
         return decades, FuncFormatter(lambda z, _: _power(z))
+
+
+THICK = 0.5  # the share of the floor's grid points whose neighbours are all on it too, at the least
+
+
+def thick_floor(grid_loss, floor):
+    """The lowest of ``floor`` and the powers of ten above it (three at most) under which the
+    grid's points make a region at least three points across (:data:`THICK` of them with their
+    four neighbours under it too): a narrow valley (Rosenbrock's) below a lower floor is a comb
+    of single grid points, drawn as white spikes."""
+    for power in range(4):
+        under = grid_loss < floor * 10.0**power
+        inner = under[1:-1, 1:-1] & under[:-2, 1:-1] & under[2:, 1:-1] & under[1:-1, :-2] & under[1:-1, 2:]
+        if under.sum() and inner.sum() >= THICK * under.sum():
+            return floor * 10.0**power
+    return floor * 10.0**3
 
 
 def surface_cmap(theme):
@@ -159,19 +176,6 @@ def split_hidden(polyline, hidden):
             (np.where(behind[:, None], vertices, np.nan), counts))
 
 
-def clear_z_label(ax):
-    """Move the z label out until it overlaps none of the z tick labels (how far it must go
-    depends on the camera and the labels' widths)."""
-    renderer = ax.get_figure().canvas.get_renderer()
-    for _ in range(8):
-        ax.get_figure().draw_without_rendering()
-        label = ax.zaxis.label.get_window_extent(renderer)
-        if not any(tick.get_text() and tick.get_window_extent(renderer).overlaps(label)
-                   for tick in ax.get_zticklabels()):
-            return
-        ax.zaxis.labelpad += 3
-
-
 def _power(z):
     """10**z as a short number: 0.01, 1, 100, 10,000; 1e-05 below 0.001."""
     value = 10.0**z
@@ -210,7 +214,6 @@ class SurfacePanel3D(PathPanel):
         ax.view_init(*(camera or CAMERAS.get(recording.meta.get("problem"), DEFAULT_CAMERA)))
         ax.set_xlabel(plane.axis_labels[0], labelpad=2)
         ax.set_ylabel(plane.axis_labels[1], labelpad=2)
-        ax.set_zlabel(z.label, labelpad=6)
         ax.tick_params(pad=1)
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((0, 0, 0, 0))  # the grid lines (the theme's grid colour) without grey walls
@@ -221,12 +224,13 @@ class SurfacePanel3D(PathPanel):
         marks = np.column_stack([plane.marks, z(_nearest(plane, plane.marks))])  # on the floor of a log scale
         count = len(np.unique(plane.xy[finite, 0], axis=0))
         add_keys(ax, starts, "start" if count == 1 else "starts", marks, plane.marks_label, theme)
-        clear_z_label(ax)
         _keep_within(ax, box)
-        if z.log:  # what the log scale does below its floor, under the panel
-            floor = short_number(z.floor)
-            figure.text(box[0] + 0.01, 0.015, f"{z.quantity} below {floor} is drawn at {floor} (log scale)",
-                        fontsize="small", color=theme.muted, va="bottom")
+        # What the height is, under the panel: a z label would stand beside the curves' y label
+        # and read as a second one of theirs ("f(x, y)" by "f along each path").
+        floor = short_number(z.floor) if z.log else ""
+        height = f"height: {z.label}" + (f"; below {floor} drawn at {floor}" if z.log else "")
+        fit(figure.text(box[0] + 0.01, 0.015, height, fontsize="small", color=theme.muted, va="bottom"),
+            width=box[2] - 0.01, max_lines=2)
 
         self.plane, self.path_z = plane, z(recording.loss)
         box_low, box_high = (x0, y0, z.limits[0]), (x1, y1, z.limits[1])

@@ -1,0 +1,212 @@
+"""What issue 28 saw on the panels' frames (points 11 to 21), pinned on what a render wrote:
+the decoded pixels of a PNG or the text boxes of a PDF (tests/layout_rules.py), never the
+layout code's own numbers."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from viz import Scene, record, surfaces
+from viz.render.a11y import GRAPHICS, SIMULATIONS, contrast, lab, linear
+from viz.render.a11y import rgb as a11y_rgb
+from viz.render.animation import render
+from viz.render.looks import looks
+from viz.render.panels.boundary import CLASS_LOOKS
+from viz.render.theme import THEMES
+
+
+def pixels(path):
+    """The RGB pixels [height, width, 3] of the PNG at ``path`` (ints)."""
+    return np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+
+def rgb(colour):
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+
+
+def count(picture, colour, alpha=1.0, background="#ffffff", within=14):
+    """How many pixels of ``picture`` are ``colour`` (drawn with ``alpha`` over ``background``)."""
+    seen = alpha * rgb(colour) + (1 - alpha) * rgb(background)
+    return int((np.abs(picture - seen).max(axis=-1) <= within).sum())
+
+
+@pytest.fixture(scope="module")
+def fan():
+    """SGD at four rates on Himmelblau, 30 steps."""
+    return record(Scene(title="fan", problem=surfaces.get("himmelblau"), optimizers={"SGD": "sgd"},
+                        learning_rate=[0.001, 0.003, 0.01, 0.03], steps=30))
+
+
+def test_the_rates_panel_colours_each_rate_as_its_path(fan, tmp_path):
+    """Point 21: each rate's point, the best one's star included, in its path's colour; the line
+    joining them in none of them."""
+    theme = THEMES["light"]
+    render(fan, tmp_path / "f.png", "fan", size=(960, 540), extras=("rates",))
+    picture = pixels(tmp_path / "f.png")
+    panel = picture[int(0.62 * 540):, int(0.58 * 960):]  # the rates panel, under the curves
+    colours = [look["color"] for look in looks(list(fan.names), theme).values()]
+    assert len(set(colours)) == 4
+    for label, colour in zip(fan.names, colours):
+        assert count(panel, colour, within=12) >= 5, label
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_two_classes_have_colours_of_their_own(small, tmp_path, theme):
+    """Point 14: the boundary panel's classes in two colours (their shapes kept) that no path
+    has, both on the frame."""
+    render(small, tmp_path / "b.png", "b", size=(640, 360), boundary=True, theme=theme)
+    picture = pixels(tmp_path / "b.png")
+    ground = THEMES[theme].background
+    drawn = [count(picture, colour, alpha, ground, within=10) for _, colour, alpha in CLASS_LOOKS[theme]]
+    assert min(drawn) >= 20, drawn
+    for _, colour, _ in CLASS_LOOKS[theme]:  # colours, not greys, and none a path's
+        assert np.ptp(rgb(colour)) >= 0.3 * 255 and contrast(colour, ground) >= GRAPHICS
+    classes = [colour for _, colour, _ in CLASS_LOOKS[theme]]
+    for simulation in [None, *SIMULATIONS]:  # far from every path colour and from each other, for every eye
+        seen = {c: lab(linear(np.array(a11y_rgb(c))) @ (SIMULATIONS[simulation].T if simulation else np.eye(3)))
+                for c in [*classes, *THEMES[theme].paths]}
+        assert min(np.linalg.norm(seen[c] - seen[other]) for c in classes for other in seen if other != c) > 25
+
+
+def test_the_rate_now_is_said_in_full_at_the_counters_size(tmp_path):
+    """Point 18: each scheduled optimizer's rate now, on a line of its own under the clock, in
+    the frame, at a size the back row reads (it was 7 px and cut off at 4:3)."""
+    import keras
+
+    from viz.render.rates import scheduled_rates
+    from tests.layout_rules import read_pdf, rule_1
+
+    decay = keras.optimizers.schedules.ExponentialDecay
+    recording = record(Scene(title="Two schedules", problem=surfaces.get("rosenbrock", start=(-1.5, 2.0)), steps=12,
+                             optimizers={"SGD momentum decayed": keras.optimizers.SGD(momentum=0.9,
+                                                                                      learning_rate=decay(0.001, 5, 0.5)),
+                                         "Adam decayed slowly": keras.optimizers.Adam(learning_rate=decay(0.05, 10, 0.7)),
+                                         "RMSprop": "rmsprop"}))
+    render(recording, tmp_path / "s.pdf", "Two schedules", size=(640, 480))
+    lines, _, page = read_pdf(tmp_path / "s.pdf", 640)
+    assert not rule_1(lines, page)
+    rates = scheduled_rates(recording)
+    assert len(rates) == 2
+    for label, values in rates.items():
+        said = [line for line in lines if f"{values[-1]:.3g}" in line.text and label[:10] in line.text]
+        assert len(said) == 1, (label, [line.text for line in lines])
+        assert said[0].box[3] - said[0].box[1] >= 0.02 * 480, said  # (the clock's own: 0.027)
+
+
+def test_the_sharpness_axis_fits_the_data_and_names_its_limits(tmp_path):
+    """Point 12: the sharpness panel's axis fits the sharpness (2 on this valley), not a
+    limit 100 times above it; a limit near it is a line labelled "2/lr" with its value, one far
+    off is named in the note above the panel."""
+    from tests.layout_rules import NUMBER, read_pdf, rule_1
+
+    recording = record(Scene(title="Limits", problem=surfaces.get("valley"), steps=8,
+                             optimizers={"SGD lr 0.5": {"class_name": "SGD", "config": {"learning_rate": 0.5}},
+                                         "SGD lr 0.01": {"class_name": "SGD", "config": {"learning_rate": 0.01}}}))
+    render(recording, tmp_path / "s.pdf", "Limits", size=(640, 360), extras=("sharpness",))
+    lines, _, page = read_pdf(tmp_path / "s.pdf", 640)
+    assert not rule_1(lines, page)
+    words = [line.text for line in lines]
+    assert "2/lr 4" in words and any("off this scale: 200" in text for text in words), words
+    label = next(line for line in lines if line.text == "sharpness")
+    ticks = [float(line.text.replace("−", "-")) for line in lines if NUMBER.fullmatch(line.text)
+             and label.box[2] < line.box[0] < label.box[2] + 40 and line.box[3] < label.box[3] + 20]
+    assert ticks and max(ticks) <= 10 and min(ticks) >= 0, ticks  # the sharpness (2) and its limit (4) in view
+
+
+def _spine(curves, width):
+    """The contour panel's bottom spine (the lowest long level line in the frame's left half)
+    as (x0, x1, y)."""
+    flat = [(min(x for x, _ in c), max(x for x, _ in c), c[0][1]) for c in curves
+            if len(c) == 2 and abs(c[0][1] - c[1][1]) < 0.1 and abs(c[0][0] - c[1][0]) > 0.3 * width
+            and min(x for x, _ in c) < 0.5 * width]
+    return min(flat, key=lambda line: line[2])
+
+
+def test_the_lowest_in_view_star_is_inside_the_panel(small, tmp_path):
+    """Point 19: the lesson's lowest loss in view lies on the panel's right edge; its star is
+    drawn whole inside the panel, not half over the border."""
+    from tests.layout_rules import read_pdf
+
+    render(small, tmp_path / "l.pdf", "l", size=(640, 360))
+    lines, curves, _ = read_pdf(tmp_path / "l.pdf", 640)
+    assert any("lowest" in line.text for line in lines)
+    x0, x1, _ = _spine(curves, 640)
+    size = 18 / 72 * 360 / 7.2  # a star marker's 18 points, in pixels of this frame
+    stars = [c for c in curves if len(c) in (10, 11) and  # its ten tips and notches
+             0.6 * size < np.ptp([x for x, _ in c]) < 1.2 * size and 0.6 * size < np.ptp([y for _, y in c]) < 1.2 * size]
+    assert stars and all(x0 <= x <= x1 + 0.5 for star in stars for x, _ in star), (x0, x1, stars)
+
+
+def test_the_inset_says_what_it_shows_and_only_comes_when_it_shows_more(tmp_path):
+    """Point 19: a zoomed view's inset is labelled "whole domain"; a view of most of the domain
+    (where Nesterov flies at lr 0.01) gets none."""
+    from tests.layout_rules import read_pdf
+
+    nesterov = {"class_name": "SGD", "config": {"momentum": 0.3, "nesterov": True}}
+    for optimizers, expected in (({"Adam": "adam", "SGD": "sgd"}, True),
+                                 ({"Adam": "adam", "SGD": "sgd", "Nesterov": nesterov}, False)):  # (it flies far)
+        scene = Scene(title="Inset", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)), optimizers=optimizers,
+                      learning_rate=0.01, steps=12)
+        render(record(scene), tmp_path / "i.pdf", "Inset", size=(640, 360))
+        lines, _, _ = read_pdf(tmp_path / "i.pdf", 640)
+        assert any(line.text == "whole domain" for line in lines) == expected, [line.text for line in lines]
+
+
+def test_a_head_that_left_by_the_top_does_not_cover_the_key(tmp_path):
+    """Point 19: a path that diverges out of the panel's top waits on the border under the key
+    ("start", "global minimum"): the key's words stay clear of its colour."""
+    from tests.layout_rules import read_pdf
+
+    saddle = surfaces.custom(lambda x, y: (x + 1.8) ** 2 - y**2, domain=((-2, 2), (-2, 2)), start=[(-1.82, 0.4)],
+                             minima=[(-1.8, 0.0)], name="saddle up")
+    scene = Scene(title="Up and away", problem=saddle, optimizers={"SGD": "sgd"}, learning_rate=0.45, steps=12)
+    recording = record(scene)
+    colour = looks(list(recording.names), THEMES["light"])["SGD"]["color"]
+    for fmt in ("pdf", "png"):
+        render(recording, tmp_path / f"u.{fmt}", "Up and away", size=(640, 360))
+    lines, _, (width, height) = read_pdf(tmp_path / "u.pdf", 640)
+    picture = pixels(tmp_path / "u.png")
+    key = [line for line in lines if line.text in ("start", "global minimum")]
+    assert len(key) == 2
+    for line in key:
+        x0, y0, x1, y1 = (round(v) for v in line.box)
+        assert count(picture[int(height) - y1: int(height) - y0, x0: x1], colour, within=40) == 0, line.text
+
+
+def bright_spikes(picture):
+    """Pixels of the frame's left half (the 3D panel) a floor-white one pixel wide: brighter
+    than both neighbours on their row by more than 30 levels of grey."""
+    grey = picture[int(0.2 * len(picture)): int(0.9 * len(picture)), : picture.shape[1] // 2].mean(axis=-1)
+    middle = grey[:, 1:-1]
+    return int(((middle - grey[:, :-2] > 30) & (middle - grey[:, 2:] > 30) & (middle >= 230)).sum())
+
+
+@pytest.fixture(scope="module")
+def valley3d():
+    """Adam for 4 steps in Rosenbrock's valley."""
+    return record(Scene(title="Rosenbrock in 3D", problem=surfaces.get("rosenbrock", start=(-1.2, 1.0)),
+                        optimizers={"Adam": "adam"}, learning_rate=0.01, steps=4))
+
+
+def test_rosenbrocks_valley_floor_in_3d_is_not_a_comb_of_spikes(valley3d, tmp_path):
+    """Point 17: under a floor the grid resolves only as single points, the narrow valley was a
+    comb of one-pixel white spikes (about 100 at 640x360); the floor is now one the grid
+    resolves (below 1, drawn at 1)."""
+    render(valley3d, tmp_path / "v.png", "3d", size=(640, 360), view="3d")
+    assert bright_spikes(pixels(tmp_path / "v.png")) < 60  # (40 now: the mesh lines' crossings, the path)
+
+
+def test_the_3d_view_has_one_y_label_beside_the_curves(valley3d, tmp_path):
+    """Point 20: the surface's height is said under the 3D panel, not by a turned z label that
+    reads as a second y label of the curves beside it; that note and the curves' label overlap
+    nothing (the 3D axes' own tick labels still crowd at this size: not checked here)."""
+    from tests.layout_rules import read_pdf, rule_1
+
+    for size in ((640, 360), (640, 480)):
+        render(valley3d, tmp_path / "v.pdf", "3d", size=size, view="3d")
+        lines, _, page = read_pdf(tmp_path / "v.pdf", size[0])
+        turned = [line.text for line in lines if line.box[3] - line.box[1] > 2 * (line.box[2] - line.box[0])
+                  and len(line.text) > 3]
+        assert turned == ["f along each path"], turned
+        assert any(line.text.startswith("height: f(x, y), log scale") for line in lines)
+        assert not [broken for broken in rule_1(lines, page) if "height" in broken or "f along" in broken]
