@@ -6,6 +6,7 @@ import numpy as np
 
 from viz.render.layout import lay_out, style
 from viz.render.options import Options
+from viz.render.pictures import TextPictures
 from viz.render.rates import scheduled_rates
 from viz.render.steps import running
 from viz.render.text import fit, short
@@ -43,6 +44,7 @@ class Frames:
         artists += [self.band.sprite] if self.band else []
         self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
         self.drawn = -1  # the frame drawn last
+        self.pictures = TextPictures(self.figure)  # texts drawn once per wording, then placed as pixels
 
     def __len__(self):
         return len(self.steps)
@@ -89,8 +91,9 @@ class Frames:
             self.end_card.set_visible(index == len(self) - 1)
         if self.band:
             self.band.show(self.captions[index])
+        renderer = self.canvas.get_renderer()
         for artist in self.artists:
-            self.figure.draw_artist(artist)
+            self.pictures.draw(artist, renderer)
         return np.asarray(self.canvas.buffer_rgba())
 
     def _replay(self, index):

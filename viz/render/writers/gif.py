@@ -60,7 +60,7 @@ def delays(count, fps, hold_seconds):
 
 
 class Indexer:
-    """Palette indices of RGB pixels through a table of every colour met so far (2^24 entries,
+    """Palette indices of colours through a table of every colour met so far (2^24 entries,
     touched only where a colour is met): each new colour is looked up once, with
     :func:`indices`, so a frame costs a table read, however many frames there are."""
 
@@ -68,16 +68,22 @@ class Indexer:
         self.table = table
         self.known = np.zeros(1 << 24, np.uint16)  # a colour's index + 1; 0: not met yet
 
-    def __call__(self, rgb):
-        """The palette index of each pixel of ``rgb`` [h, w, 3], as :func:`indices` gives it."""
-        packed = _packed(rgb)
-        found = self.known[packed]
+    def __call__(self, keys):
+        """The palette index of each colour of ``keys`` (:func:`colour_keys`), as
+        :func:`indices` gives it."""
+        found = self.known[keys]
         if not found.all():
-            new = np.unique(packed[found == 0])
-            colours = np.stack([new >> 16, (new >> 8) & 255, new & 255], axis=-1).astype(np.uint8)[None]
+            new = np.unique(keys[found == 0])
+            colours = np.stack([new & 255, (new >> 8) & 255, new >> 16], axis=-1).astype(np.uint8)[None]
             self.known[new] = indices(colours, self.table)[0].astype(np.uint16) + 1
-            found = self.known[packed]
+            found = self.known[keys]
         return (found - 1).astype(np.uint8)
+
+
+def colour_keys(rgba):
+    """Each pixel of ``rgba`` [h, w, 4] (uint8, each pixel's 4 bytes together) as one number
+    of its colour, without its opacity: 0xBBGGRR."""
+    return rgba.view("<u4")[..., 0] & np.uint32(0xFFFFFF)
 
 
 def _packed(rgb):
@@ -114,27 +120,30 @@ def write(frames, path, context):
             text = context.words.alt.encode("utf-8")
             out.write(b"!\xfe" + b"".join(bytes([len(text[i:i + 255])]) + text[i:i + 255]
                                            for i in range(0, len(text), 255)) + b"\x00")
-        pixels = previous = None  # the frame before, as RGBA and as palette indices
+        keys = previous = None  # the frame before: its colours (colour_keys) and palette indices
         for frame, delay in zip(context.stream(frames), timing):
             frame = np.asarray(frame)
             if context.transparent:
-                patch = np.where(frame[..., 3] < 128, TRANSPARENT, lookup(frame[..., :3]))
+                patch = np.where(frame[..., 3] < 128, TRANSPARENT, lookup(colour_keys(frame)))
                 offset, params = (0, 0), {"transparency": TRANSPARENT, "disposal": 2}
             elif previous is None:
-                pixels, previous = frame.copy(), lookup(frame[..., :3])
+                keys = colour_keys(frame)
+                previous = lookup(keys)
                 patch, offset, params = previous, (0, 0), {}
             else:
-                box = changed_box((frame.view(np.uint32) != pixels.view(np.uint32))[..., 0])
-                top, bottom, left, right = box or (0, 1, 0, 1)
-                now = lookup(frame[top:bottom, left:right, :3])
-                changed = now != previous[top:bottom, left:right]
+                now_keys = colour_keys(frame)
+                moved = now_keys != keys
+                top, bottom, left, right = changed_box(moved) or (0, 1, 0, 1)
+                window = np.s_[top:bottom, left:right]
+                now = previous[window].copy()
+                now[moved[window]] = lookup(now_keys[window][moved[window]])
+                changed = now != previous[window]
                 inner = changed_box(changed) or (0, 1, 0, 1)  # (the colours changed, the indices may not)
                 rows, cols = slice(inner[0], inner[1]), slice(inner[2], inner[3])
                 patch = np.where(changed[rows, cols], now[rows, cols], TRANSPARENT)
                 offset = (int(left + inner[2]), int(top + inner[0]))
                 params = {"transparency": TRANSPARENT, "disposal": 1}
-                pixels[top:bottom, left:right] = frame[top:bottom, left:right]
-                previous[top:bottom, left:right] = now
+                keys, previous[window] = now_keys, now
             patch = np.ascontiguousarray(patch, dtype=np.uint8)
             image = Image.frombuffer("P", patch.shape[::-1], patch, "raw", "P", 0, 1)
             for chunk in GifImagePlugin.getdata(image, offset, duration=int(delay) * 10, **params):
