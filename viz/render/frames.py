@@ -12,6 +12,8 @@ from viz.render.steps import running
 from viz.render.text import fit, short
 from viz.store.atomic import atomic_path
 
+COUNTER_RATE = 5  # the counter's words change at most this often a second: readable, and fewer GIF bytes
+
 
 class Frames:
     """The animation of a recording as the render ``options`` draw it (see
@@ -76,6 +78,16 @@ class Frames:
             words += "    lr now: " + ", ".join(f"{short(label, 12)} {rate:.3g}" for label, rate in now.items())
         return words
 
+    def counter_frame(self, index):
+        """The frame whose steps the counter says at frame ``index``: the latest up to it on the
+        counter's beat (:data:`COUNTER_RATE` a second), where a hold begins or the last frame,
+        so a held step and the end are said exactly."""
+        every = max(1, round((self.options.frame_rate or COUNTER_RATE) / COUNTER_RATE))
+        for frame in range(index, max(index - every, -1), -1):
+            if frame % every == 0 or frame == len(self) - 1 or (self.steps[frame] == self.steps[frame + 1]).all():
+                return frame
+        return index
+
     def __getitem__(self, index):
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
@@ -86,7 +98,7 @@ class Frames:
         self.canvas.restore_region(self.background)
         for panel in [*self.panels, self.legend]:
             panel.update(steps)
-        self.counter.set_text(self.counter_text(steps))
+        self.counter.set_text(self.counter_text(self.steps[self.counter_frame(index)]))
         if self.end_card:
             self.end_card.set_visible(index == len(self) - 1)
         if self.band:
@@ -97,10 +109,13 @@ class Frames:
         return np.asarray(self.canvas.buffer_rgba())
 
     def _replay(self, index):
-        """Let the panels see every frame before ``index`` (drawing nothing), from the start."""
-        for panel in self.panels:
-            getattr(panel, "rewind", lambda: None)()
-        for earlier in self.steps[:index]:
+        """Let the panels see every frame before ``index`` (drawing nothing): on from the frame
+        drawn last if ``index`` comes after it, else from the start."""
+        start = self.drawn + 1 if index > self.drawn else 0
+        if start == 0:
+            for panel in self.panels:
+                getattr(panel, "rewind", lambda: None)()
+        for earlier in self.steps[start:index]:
             for panel in self.panels:
                 panel.update(earlier)
 
