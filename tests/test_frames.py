@@ -72,11 +72,23 @@ def test_schedule_spreads_evenly_or_holds_steps():
 
 
 def test_a_subsampled_frame_shows_its_step(small):
-    frames = Frames(small, "small", [0, 7, 15], Options(size=SIZE))
+    frames = Frames(small, "small", [0, 7, 15], Options(size=SIZE, fps=5))  # 5 fps: the counter's every beat
     assert len(frames) == 3
     frames[1]
     assert frames.counter.get_text().endswith("step 7 / 15")
     np.testing.assert_array_equal(frames.panels[0].lines[0].get_xdata(), small.plane.xy[0, :8, 0])
+
+
+def test_the_counter_changes_five_times_a_second_and_says_holds_and_the_end_exactly(small):
+    """At 25 fps the counter says a new step every fifth frame (a readout, not a flicker, and
+    fewer GIF bytes); where the animation holds a step and on the last frame it says that step."""
+    steps = [0, 1, 2, 3, 4, 5, 6, 7, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15]
+    frames = Frames(small, "small", steps, Options(size=SIZE, fps=25))
+    said = []
+    for index in range(len(frames)):
+        frames[index]
+        said.append(int(frames.counter.get_text().split("step ")[1].split(" /")[0]))
+    assert said == [0, 0, 0, 0, 0, 5, 5, 7, 7, 7, 8, 8, 8, 8, 8, 13, 13, 15]
 
 
 def test_a_head_out_of_view_waits_where_its_path_left():

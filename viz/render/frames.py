@@ -6,10 +6,13 @@ import numpy as np
 
 from viz.render.layout import lay_out, style
 from viz.render.options import Options
+from viz.render.pictures import TextPictures
 from viz.render.rates import scheduled_rates
 from viz.render.steps import running
 from viz.render.text import fit, short, shortened
 from viz.store.atomic import atomic_path
+
+COUNTER_RATE = 5  # the counter's words change at most this often a second: readable, and fewer GIF bytes
 
 
 class Frames:
@@ -43,6 +46,7 @@ class Frames:
         artists += [self.band.sprite] if self.band else []
         self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
         self.drawn = -1  # the frame drawn last
+        self.pictures = TextPictures(self.figure)  # texts drawn once per wording, then placed as pixels
 
     def __len__(self):
         return len(self.steps)
@@ -76,6 +80,16 @@ class Frames:
                                                 for label, rate in now.items())
         return words
 
+    def counter_frame(self, index):
+        """The frame whose steps the counter says at frame ``index``: the latest up to it on the
+        counter's beat (:data:`COUNTER_RATE` a second), where a hold begins or the last frame,
+        so a held step and the end are said exactly."""
+        every = max(1, round((self.options.frame_rate or COUNTER_RATE) / COUNTER_RATE))
+        for frame in range(index, max(index - every, -1), -1):
+            if frame % every == 0 or frame == len(self) - 1 or (self.steps[frame] == self.steps[frame + 1]).all():
+                return frame
+        return index
+
     def __getitem__(self, index):
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
@@ -86,20 +100,24 @@ class Frames:
         self.canvas.restore_region(self.background)
         for panel in [*self.panels, self.legend]:
             panel.update(steps)
-        self.counter.set_text(self.counter_text(steps))
+        self.counter.set_text(self.counter_text(self.steps[self.counter_frame(index)]))
         if self.end_card:
             self.end_card.set_visible(index == len(self) - 1)
         if self.band:
             self.band.show(self.captions[index])
+        renderer = self.canvas.get_renderer()
         for artist in self.artists:
-            self.figure.draw_artist(artist)
+            self.pictures.draw(artist, renderer)
         return np.asarray(self.canvas.buffer_rgba())
 
     def _replay(self, index):
-        """Let the panels see every frame before ``index`` (drawing nothing), from the start."""
-        for panel in self.panels:
-            getattr(panel, "rewind", lambda: None)()
-        for earlier in self.steps[:index]:
+        """Let the panels see every frame before ``index`` (drawing nothing): on from the frame
+        drawn last if ``index`` comes after it, else from the start."""
+        start = self.drawn + 1 if index > self.drawn else 0
+        if start == 0:
+            for panel in self.panels:
+                getattr(panel, "rewind", lambda: None)()
+        for earlier in self.steps[start:index]:
             for panel in self.panels:
                 panel.update(earlier)
 

@@ -129,6 +129,7 @@ class ContourPanel(PathPanel):
         """Forget the direct labels' places (frames are drawn again from the first)."""
         if self.labels:
             self.labels.choice.clear()
+            self.labels.anchors.clear()
 
     def update(self, steps):
         if self.seeds:

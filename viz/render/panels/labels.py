@@ -15,6 +15,7 @@ APART = 3  # pixels between two labels, or a label and another head
 NEAR, FAR = 1.0, 2.6  # candidate distances, in head radii plus the gap
 CLEAR = 1.5  # every other head at least this many times as far from a label as its own (plus APART)
 SPACING = 3  # pixels between the points of a drawn path checked for being under a label
+STILL = 9  # pixels a head moves before its label follows (a label that moves every frame costs GIF bytes)
 
 
 class DirectLabels:
@@ -33,7 +34,7 @@ class DirectLabels:
         self.ax = ax = paths.heads[0].axes
         self.first = [label_of.index(i) for i in range(len(labels))] if len(labels) == len(recording.names) else []
         styles = path_styles(recording.names, theme)
-        self.texts, self.choice = [], {}
+        self.texts, self.choice, self.anchors = [], {}, {}  # (anchors: where each label was placed from)
         for path in self.first:
             text = ax.text(0, 0, "", fontsize="small", color=theme.ink, animated=True, zorder=7, clip_on=False,
                            bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "alpha": 0.8,
@@ -123,7 +124,14 @@ class DirectLabels:
             width += (len(words) - len(text.name) - 7) * digit  # the number's characters past five
             pad = 0.2 * text.get_fontsize() * self.ax.figure.dpi / 72
             others = np.array([xy for other, xy in heads.items() if other != path]).reshape(-1, 2)
-            spot = self._best(path, heads[path], width, height, drawn, taken, inside, others)
+            anchor = self.anchors.get(path)
+            if anchor is None or np.abs(heads[path] - anchor).max() > STILL:
+                anchor = heads[path]
+            spot = self._best(path, anchor, width, height, drawn, taken, inside, others, heads[path])
+            if spot is None and anchor is not heads[path]:
+                anchor = heads[path]
+                spot = self._best(path, anchor, width, height, drawn, taken, inside, others, heads[path])
+            self.anchors[path] = anchor
             if spot is None:
                 text.set_visible(False)
                 continue
@@ -137,12 +145,13 @@ class DirectLabels:
             picture, dx, dy = self.sprite(text)
             sprite.place(picture, round(x0 + pad + dx), round(y0 + pad + dy))
 
-    def _best(self, path, head, width, height, drawn, taken, inside, others):
-        """The free spot (candidate, lower-left corner in pixels): inside the panel, over no
-        path point, head or label, clearly nearer its own head than any of the ``others``
-        [n, 2] (:data:`CLEAR`); the last frame's if it is still free, else the first in
+    def _best(self, path, anchor, width, height, drawn, taken, inside, others, head):
+        """The free spot (candidate around ``anchor``, the head's place when the label was
+        last moved; lower-left corner in pixels): inside the panel, over no path point, head
+        or label, clearly nearer its own ``head`` than any of the ``others`` [n, 2]
+        (:data:`CLEAR`); the last frame's if it is still free, else the first in
         :func:`_candidates`' order. None if there is none."""
-        x, y = head
+        x, y = anchor
         candidates = list(enumerate(_candidates()))
         if path in self.choice:  # the last frame's spot first: kept while it stays free
             candidates.insert(0, candidates[self.choice[path]])

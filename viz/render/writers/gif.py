@@ -45,7 +45,7 @@ def indices(rgb, table):
     keys = (entries << np.array([16, 8, 0], np.uint32)).sum(axis=1)
     order = np.unique(keys, return_index=True)[1]  # each colour's first entry
     known, where = keys[order], order
-    packed = (rgb.astype(np.uint32) << np.array([16, 8, 0], np.uint32)).sum(axis=-1)
+    packed = _packed(rgb)
     at = np.clip(np.searchsorted(known, packed), 0, len(known) - 1)
     return np.where(known[at] == packed, where[at], nearest).astype(np.uint8)
 
@@ -59,15 +59,58 @@ def delays(count, fps, hold_seconds):
     return each
 
 
+class Indexer:
+    """Palette indices of colours through a table of every colour met so far (2^24 entries,
+    touched only where a colour is met): each new colour is looked up once, with
+    :func:`indices`, so a frame costs a table read, however many frames there are."""
+
+    def __init__(self, table):
+        self.table = table
+        self.known = np.zeros(1 << 24, np.uint16)  # a colour's index + 1; 0: not met yet
+
+    def __call__(self, keys):
+        """The palette index of each colour of ``keys`` (:func:`colour_keys`), as
+        :func:`indices` gives it."""
+        found = self.known[keys]
+        if not found.all():
+            new = np.unique(keys[found == 0])
+            colours = np.stack([new & 255, (new >> 8) & 255, new >> 16], axis=-1).astype(np.uint8)[None]
+            self.known[new] = indices(colours, self.table)[0].astype(np.uint16) + 1
+            found = self.known[keys]
+        return (found - 1).astype(np.uint8)
+
+
+def colour_keys(rgba):
+    """Each pixel of ``rgba`` [h, w, 4] (uint8, each pixel's 4 bytes together) as one number
+    of its colour, without its opacity: 0xBBGGRR."""
+    return rgba.view("<u4")[..., 0] & np.uint32(0xFFFFFF)
+
+
+def _packed(rgb):
+    """Each pixel of ``rgb`` [..., 3] as one number, 0xRRGGBB."""
+    return (rgb.astype(np.uint32) << np.array([16, 8, 0], np.uint32)).sum(axis=-1, dtype=np.uint32)
+
+
+def changed_box(changed):
+    """The rows and columns (top, bottom, left, right; end exclusive) that hold every True of
+    the [h, w] mask ``changed``, or None if it holds none."""
+    rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+    if not rows.size:
+        return None
+    return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+
+
 def write(frames, path, context):
     """The frames with one palette of ``context.colours`` colours (the optimizers' own kept
     exact) from the first, middle and last frame, and no dithering. After the first frame,
     each frame stores only the rectangle that changed, with unchanged pixels transparent, so
-    the file stays small and frames are written as they come. ``context.transparent``: pixels
+    the file stays small and frames are written as they come; only the pixels that changed
+    since the frame before are looked up in the palette. ``context.transparent``: pixels
     under half opaque are clear; as a moving head must be able to clear a pixel again, every
     frame is then stored whole."""
     sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
     table = palette(sample, context.path_colours, context.colours)
+    lookup = Indexer(table)
     height, width = sample[0].shape[:2]
     timing = delays(len(frames), context.fps, context.hold)
     with open(path, "wb") as out:
@@ -77,27 +120,32 @@ def write(frames, path, context):
             text = context.words.alt.encode("utf-8")
             out.write(b"!\xfe" + b"".join(bytes([len(text[i:i + 255])]) + text[i:i + 255]
                                            for i in range(0, len(text), 255)) + b"\x00")
-        previous = None
+        keys = previous = None  # the frame before: its colours (colour_keys) and palette indices
         for frame, delay in zip(context.stream(frames), timing):
-            rgba = Image.frombuffer("RGBA", (width, height), frame, "raw", "RGBA", 0, 1)
-            indexed = indices(np.asarray(rgba.convert("RGB")), table)
+            frame = np.asarray(frame)
             if context.transparent:
-                patch = np.where(np.asarray(frame)[..., 3] < 128, TRANSPARENT, indexed).astype(np.uint8)
+                patch = np.where(frame[..., 3] < 128, TRANSPARENT, lookup(colour_keys(frame)))
                 offset, params = (0, 0), {"transparency": TRANSPARENT, "disposal": 2}
             elif previous is None:
-                patch, offset, params = indexed, (0, 0), {}
+                keys = colour_keys(frame)
+                previous = lookup(keys)
+                patch, offset, params = previous, (0, 0), {}
             else:
-                changed = indexed != previous
-                rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-                if rows.size:
-                    top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-                else:
-                    top, bottom, left, right = 0, 1, 0, 1
-                patch = np.where(changed[top:bottom, left:right], indexed[top:bottom, left:right], TRANSPARENT)
-                offset, params = (int(left), int(top)), {"transparency": TRANSPARENT, "disposal": 1}
+                now_keys = colour_keys(frame)
+                moved = now_keys != keys
+                top, bottom, left, right = changed_box(moved) or (0, 1, 0, 1)
+                window = np.s_[top:bottom, left:right]
+                now = previous[window].copy()
+                now[moved[window]] = lookup(now_keys[window][moved[window]])
+                changed = now != previous[window]
+                inner = changed_box(changed) or (0, 1, 0, 1)  # (the colours changed, the indices may not)
+                rows, cols = slice(inner[0], inner[1]), slice(inner[2], inner[3])
+                patch = np.where(changed[rows, cols], now[rows, cols], TRANSPARENT)
+                offset = (int(left + inner[2]), int(top + inner[0]))
+                params = {"transparency": TRANSPARENT, "disposal": 1}
+                keys, previous[window] = now_keys, now
             patch = np.ascontiguousarray(patch, dtype=np.uint8)
             image = Image.frombuffer("P", patch.shape[::-1], patch, "raw", "P", 0, 1)
             for chunk in GifImagePlugin.getdata(image, offset, duration=int(delay) * 10, **params):
                 out.write(chunk)
-            previous = indexed
         out.write(b";")
