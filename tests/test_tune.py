@@ -122,18 +122,20 @@ def test_the_legend_shows_rates_only_when_they_differ():
 
 @pytest.mark.slow
 def test_each_trial_is_the_run_a_render_at_that_rate_would_record():
-    """The search reuses one model per optimizer, resetting weights, optimizer state and rate
-    between rates: every trial's loss equals a fresh recording at that rate."""
+    """The lesson's search trains each optimizer's rates as the columns of one wide layer (the
+    coupled ones, one model reset between rates): every trial's loss is a fresh recording's at
+    that rate, to the wide layer's float32 rounding (as the seeds' columns, test_seeds)."""
     from viz import problems, record
 
     scene = Scene(title="small", problem=problems.logreg(epochs=1, batch_size=64),
                   optimizers={"SGD momentum": {"class_name": "SGD", "config": {"momentum": 0.9}}, "Adam": "adam",
-                              "Adagrad": "adagrad"}, learning_rate=0.03, seed=2)
+                              "Adagrad": "adagrad", "clipped": {"class_name": "SGD", "config": {"clipnorm": 0.1}}},
+                  learning_rate=0.03, seed=2)
     result = tune(scene, seed=2)
     for rate in (0.003, 0.3):
         fresh = record(tuned_scene(scene, {label: rate for label in scene.optimizers}), seed=2)
         for label, loss in zip(fresh.names, fresh.loss[:, -1]):
-            assert result["trials"][label][str(rate)] == pytest.approx(loss, rel=1e-6)
+            assert result["trials"][label][str(rate)] == pytest.approx(loss, rel=2e-5)
 
 
 @pytest.mark.slow

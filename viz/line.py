@@ -4,6 +4,8 @@ and a little beyond, evaluated exactly, for the 1-D interpolation panel."""
 
 import numpy as np
 
+from viz.plane import GRID_FLOATS
+
 ALPHAS = np.arange(40) / 30  # 0 (the start) to 1.3; 1 (the point itself) is ALPHAS[30]
 HEAD = 30
 POINTS = 80          # recorded steps with a line, at most (evenly spread; the panel shows the latest)
@@ -38,16 +40,19 @@ def lines(params, loss_fn, loss_seconds=0.0, seconds=float("inf")):
         return {}
     steps = np.unique(np.round(np.linspace(0, points - 1, count + 1)).astype(int))
     loss = np.full((n, len(steps), len(ALPHAS)), np.nan)
-    for path in range(n):  # one path's lines at a time: a big model's weight vectors are not all made at once
-        for at, step in enumerate(steps):
-            if step == 0:  # the start, at every alpha
-                start = params[path, :1]
-                if np.isfinite(start).all():
-                    loss[path, at] = float(np.asarray(loss_fn(start))[0])
-                continue
-            along = params[path, 0] + ALPHAS[:, None] * (params[path, step] - params[path, 0])  # [a, d]
+    together = max(1, int(GRID_FLOATS // (len(ALPHAS) * d)))  # lines evaluated at once: few for a big model
+    for path in range(n):
+        start = params[path, :1]
+        if steps[0] == 0 and np.isfinite(start).all():  # the start's line is the start, at every alpha
+            loss[path, 0] = float(np.asarray(loss_fn(start))[0])
+        later = np.flatnonzero(steps)
+        for group in np.array_split(later, max(1, -(-len(later) // together))):
+            along = params[path, 0] + ALPHAS[None, :, None] * (params[path, steps[group]] - params[path, 0])[:, None]
+            along = along.reshape(-1, d)  # [lines * a, d]
             finite = np.isfinite(along).all(axis=1)
             if finite.any():
+                values = np.full(len(along), np.nan)
                 with np.errstate(all="ignore"):
-                    loss[path, at, finite] = np.asarray(loss_fn(along[finite]), dtype=np.float64)
+                    values[finite] = np.asarray(loss_fn(along[finite]), dtype=np.float64)
+                loss[path, group] = values.reshape(len(group), len(ALPHAS))
     return {"steps": steps, "alpha": ALPHAS.copy(), "loss": loss}

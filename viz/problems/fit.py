@@ -48,24 +48,65 @@ def flat_point(model):
     return np.concatenate([np.ravel(v.numpy()) for v in [*model.trainable_variables, *model.non_trainable_weights]])
 
 
-def _weight_recorder(report, every=1, steps=None):
+class _Recorder:
+    """The model's weights and state (:func:`flat_point`) at the start, after every ``every``-th
+    of ``steps`` batches and after the last, written by the compiled training step itself into
+    buffers that ``model.fit`` never sees: no callback reads the weights between batches (such a
+    batch-end hook makes Keras wait for every batch's logs, a third of a small model's training
+    time), and the numbers are those the step computed, bit for bit."""
+
+    def __init__(self, model, steps, every):
+        import tensorflow as tf  # the Keras back end: only when training
+
+        self.variables = [*model.trainable_variables, *model.non_trainable_weights]
+        rows = steps // every + 1 + (steps % every > 0)
+        self.buffers = [tf.Variable(tf.zeros((rows, *v.shape), v.dtype), trainable=False) for v in self.variables]
+        self.count = tf.Variable(0, dtype="int64", trainable=False)
+        step = model.train_step
+
+        def write(row):
+            for buffer, variable in zip(self.buffers, self.variables):
+                buffer[row].assign(variable.value)
+            return row
+
+        def train_step(data):
+            logs = step(data)
+            count = self.count.assign_add(1)
+            tf.cond((count % every == 0) | (count == steps), lambda: write((count + every - 1) // every),
+                    lambda: count)
+            return logs
+
+        model.train_step = train_step  # before fit traces it; a model fitted again keeps its trace
+
+    def start(self):
+        """Back to no batches done, the model's current weights and state as the first point."""
+        self.count.assign(0)
+        for buffer, variable in zip(self.buffers, self.variables):
+            buffer[0].assign(variable.value)
+
+    def points(self):
+        """The recorded points [rows, d + state], float64."""
+        values = [buffer.numpy() for buffer in self.buffers]
+        return np.concatenate([np.reshape(value, (len(value), -1)).astype(np.float64) for value in values], axis=1)
+
+
+def _batches_reported(report, steps_per_epoch, steps):
     keras = load_keras()
 
-    class WeightRecorder(keras.callbacks.Callback):
-        """Keeps the flattened weights and state (:func:`flat_point`) at the start, after every
-        ``every``-th batch and after the last (``steps``), and reports each batch to
-        ``report(batches_done)``."""
+    class Batches(keras.callbacks.Callback):
+        """``report(batches_done)`` as each batch begins and when training ends: a batch-begin
+        hook, which Keras calls without waiting for the previous batch to finish."""
 
-        def on_train_begin(self, logs=None):
-            self.points, self.batches = [flat_point(self.model)], 0
+        def on_epoch_begin(self, epoch, logs=None):
+            self.epoch = epoch
 
-        def on_train_batch_end(self, batch, logs=None):
-            self.batches += 1
-            if self.batches % every == 0 or self.batches == steps:
-                self.points.append(flat_point(self.model))
-            report(self.batches)
+        def on_train_batch_begin(self, batch, logs=None):
+            report(self.epoch * steps_per_epoch + batch)
 
-    return WeightRecorder()
+        def on_train_end(self, logs=None):
+            report(steps)
+
+    return Batches()
 
 
 def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_args, every=1, reuse=None):
@@ -89,9 +130,9 @@ def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_arg
     for index, (label, spec) in enumerate(scene.optimizers.items()):
         optimizer = optimizers.resolve(spec, scene.learning_rate)
         configs[label] = optimizers.describe(optimizer)
-        key = _rateless(configs[label]) if reuse is not None else None
+        key = _rateless(configs[label], steps, every) if reuse is not None else None
         if key in (reuse or {}):
-            model, optimizer, fresh = reuse[key]
+            model, optimizer, fresh, recorder = reuse[key]
             model.set_weights(initial)
             for variable, value in zip(optimizer.variables, fresh):
                 variable.assign(value)
@@ -103,25 +144,28 @@ def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_arg
             model = build()
             model.set_weights(initial)
             model.compile(optimizer=optimizer, **compile_args)
+            recorder = _Recorder(model, steps, every)
             if key is not None:
                 optimizer.build(model.trainable_variables)
-                reuse[key] = (model, optimizer, [variable.numpy() for variable in optimizer.variables])
-        recorder = _weight_recorder(lambda batches, before=index * steps: progress(before + batches, total), every,
-                                    steps)
-        history = model.fit(verbose=0, callbacks=[recorder], **fit_args)
-        paths.append(np.array(recorder.points, dtype=np.float64))
+                reuse[key] = (model, optimizer, [variable.numpy() for variable in optimizer.variables], recorder)
+        recorder.start()
+        batches = _batches_reported(lambda done, before=index * steps: progress(before + done, total),
+                                    steps // fit_args["epochs"], steps)
+        history = model.fit(verbose=0, callbacks=[batches], **fit_args)
+        paths.append(recorder.points())
         histories.append(history.history)
         if reuse is None:
-            keras.backend.clear_session()
+            keras.backend.clear_session(free_memory=False)  # its garbage collection: 0.4 s a fit, for nothing
     history = {key: np.array([h[key] for h in histories], dtype=np.float64) for key in histories[0]}
     return configs, np.stack(paths), history
 
 
-def _rateless(config):
-    """An optimizer's config without its learning rate, as text: the models it may train again."""
+def _rateless(config, *recorded):
+    """An optimizer's config without its learning rate (and what the model records, ``recorded``),
+    as text: the models it may train again."""
+    return json.dumps([{**config, "config": {k: v for k, v in config["config"].items() if k != "learning_rate"}},
+                       recorded], sort_keys=True, default=str)
 
-    return json.dumps({**config, "config": {k: v for k, v in config["config"].items() if k != "learning_rate"}},
-                      sort_keys=True, default=str)
 
 
 def fit_rates(scene, seed, build, initial, rates, progress, compile_args, fit_args):
@@ -154,3 +198,21 @@ def fit_rates(scene, seed, build, initial, rates, progress, compile_args, fit_ar
             progress(index * len(rates) + column + 1, ends.shape[0] * len(rates))
         keras.backend.clear_session()
     return ends
+
+
+def column_rates(spec, rates):
+    """The optimizer ``spec`` (a name, config or instance) whose update of a weight [..., n]
+    takes ``rates[c]`` as the learning rate of column c: ``len(rates)`` models side by side as
+    the columns of one wide layer train as each would alone at its own rate (for an optimizer
+    that updates each weight alone, :func:`per_weight`, without weight decay, which Keras
+    scales by the one rate)."""
+    keras = load_keras()
+
+    optimizer = keras.optimizers.deserialize(optimizers.with_rate(spec, 1.0))
+    columns = keras.ops.convert_to_tensor(np.asarray(rates, dtype=np.float32))
+
+    class Columns(type(optimizer)):
+        def update_step(self, gradient, variable, learning_rate):
+            return super().update_step(gradient, variable, learning_rate * columns)
+
+    return Columns.from_config(optimizer.get_config())

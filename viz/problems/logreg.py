@@ -17,7 +17,7 @@ from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
 from viz.problems.base import Problem
-from viz.problems.fit import fit_each, masked, no_progress, per_weight
+from viz.problems.fit import column_rates, fit_each, fit_rates, masked, no_progress, per_weight
 from viz.problems.model import KerasModel, check_model_options
 from viz.sharpness import ExactCurvature
 
@@ -26,6 +26,7 @@ PARAM_NAMES = tuple(f"w_{name}" for name in FEATURES) + ("bias",)
 ROWS = 1372  # of the banknote data
 TEST_SIZE = 412  # ceil(0.3 * 1372), as train_test_split counts it
 SPLIT_SEED = 42
+COLUMNS = 64  # weight vectors evaluated together
 
 
 def load_banknotes():
@@ -61,10 +62,13 @@ def loss_and_accuracy(weights, features, target):
     """
     weights = np.asarray(weights, dtype=np.float64)
     flat = weights.reshape(-1, weights.shape[-1])
-    logits = features @ flat[:, :-1].T + flat[:, -1]  # [rows, m]
+    loss, accuracy = np.empty(len(flat)), np.empty(len(flat))
     labels = target[:, None]
-    loss = np.mean(np.logaddexp(0.0, logits) - labels * logits, axis=0)
-    accuracy = np.mean((logits > 0) == (labels == 1), axis=0)
+    for i in range(0, len(flat), COLUMNS):  # [rows, COLUMNS] at a time stays in the cache: 2-3x faster
+        part = flat[i:i + COLUMNS]
+        logits = features @ part[:, :-1].T + part[:, -1]  # [rows, m]
+        loss[i:i + COLUMNS] = np.mean(np.logaddexp(0.0, logits) - labels * logits, axis=0)
+        accuracy[i:i + COLUMNS] = np.mean((logits > 0) == (labels == 1), axis=0)
     return loss.reshape(weights.shape[:-1]), accuracy.reshape(weights.shape[:-1])
 
 
@@ -219,6 +223,40 @@ class Lesson(KerasModel):
                 paths[index, group] = np.concatenate([kernel, bias[:, None, :]], axis=1).transpose(2, 0, 1)
                 done += steps * width
         return paths
+
+    def final_losses(self, scene, seed, rates, progress=no_progress):
+        """:meth:`KerasModel.final_losses`, the rates batched as the seeds are in
+        :meth:`other_paths`: an optimizer that updates each weight alone trains once, its rates
+        as the columns of one :meth:`wide` layer, each column at its own rate
+        (:func:`~viz.problems.fit.column_rates`); any other once a rate (:func:`fit_rates`).
+
+        Returns:
+            [n_opt, n_rates], +inf where a run diverged.
+        """
+        keras = load_keras()
+        first = self.first_model(seed)
+        initial, width = first.get_weights(), len(rates)
+        wide = self.wide(width)
+        compile_args, fit_args = wide.fit_args()
+        ends = np.empty((len(scene.optimizers), width, len(PARAM_NAMES)))
+        for index, (label, spec) in enumerate(scene.optimizers.items()):
+            settings = optimizers.describe(optimizers.resolve(spec, scene.learning_rate))
+            if per_weight(settings) and not settings["config"].get("weight_decay"):
+                model = wide.build()
+                model.set_weights([np.repeat(initial[0], width, axis=1), np.repeat(initial[1], width)])
+                # as fit_rates trains: 32 batches a compiled call, the seed set just before fit
+                model.compile(optimizer=column_rates(spec, rates),
+                              **{**compile_args, "metrics": [], "steps_per_execution": 32})
+                keras.utils.set_random_seed(seed)
+                model.fit(verbose=0, **fit_args)
+                kernel, bias = model.get_weights()
+                ends[index] = np.concatenate([kernel.T, bias[:, None]], axis=1)
+                keras.backend.clear_session(free_memory=False)
+            else:
+                one = dataclasses.replace(scene, optimizers={label: spec})
+                ends[index] = fit_rates(one, seed, self.build, initial, rates, no_progress, *self.fit_args())[0]
+            progress((index + 1) * width, len(scene.optimizers) * width)
+        return self.ended(first, ends)
 
     def extras(self, first, fields):
         """The Recording's fields with what only the lesson adds: validation, the training rows."""

@@ -274,7 +274,12 @@ class KerasModel(Problem):
             [n_opt, n_rates], +inf where a run diverged.
         """
         first = self.first_model(seed)
-        ends = fit_rates(scene, seed, self.build, first.get_weights(), rates, progress, *self.fit_args())
+        return self.ended(first, fit_rates(scene, seed, self.build, first.get_weights(), rates, progress,
+                                           *self.fit_args()))
+
+    def ended(self, first, ends):
+        """The training loss at the final weights ``ends`` [n_opt, n_rates, d (+ state)] of a
+        search, +inf where a run diverged."""
         with np.errstate(all="ignore"):
             loss = self.landscape(first)(np.nan_to_num(ends).reshape(-1, ends.shape[-1])).reshape(ends.shape[:2])
         return np.where(np.isfinite(ends).all(axis=-1) & np.isfinite(loss), loss, np.inf)
