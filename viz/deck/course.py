@@ -13,7 +13,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from viz import deck, pipeline
+from viz import deck, pipeline, workers
 from viz.errors import SpecError
 from viz.render.theme import THEMES
 from viz.render.writers.html import HEAD, filled
@@ -96,7 +96,8 @@ def build(folder, site, *, workers_count=1, progress=pipeline._no_progress, say=
             folder of scene files (a course of one chapter).
         site: where the site goes: ``index.html``, ``course.json`` and a folder per chapter
             holding its decks (``<chapter>.pptx``, ``<chapter>.html``) and ``clips/``.
-        workers_count: worker processes for the renders.
+        workers_count: local worker processes for the renders (the ``executor`` option may
+            send them to a Ray cluster instead).
         progress, say: as for :meth:`viz.pipeline.Job.run`; ``say`` also tells each scene's
             stages (recorded or from the cache, rendered or reused).
         options: the ``viz slides`` keywords (:func:`viz.slides`), for every scene.
@@ -111,6 +112,7 @@ def build(folder, site, *, workers_count=1, progress=pipeline._no_progress, say=
     """
     site = Path(site)
     found, entries = chapters(folder), []
+    workers.executor(options, workers_count)  # a Ray cluster reached before anything is written
     if site.exists() and not site.is_dir():
         raise SpecError(f"{site} exists and is not a folder; a course is written into a folder")
     for chapter in found:  # every scene and option checked before anything is trained
