@@ -142,13 +142,9 @@ def _connect(address):
     :class:`~viz.errors.VizError` naming the address."""
     if address in _connected:
         return _connected[address]
-    try:
-        import ray  # the optional extra viz[ray]: only when it is asked for
-    except ImportError:
-        raise VizError("--executor ray needs Ray: pip install 'viz[ray]'") from None
     parts = urlsplit(address if "://" in address else f"//{address}")
     try:
-        host, port = parts.hostname, parts.port or 6379
+        host, port = parts.hostname, parts.port or (10001 if parts.scheme == "ray" else 6379)  # Ray's defaults
     except ValueError:
         raise OptionError("address", address, "is host:port of the Ray cluster's head, e.g. 10.0.0.5:6379") from None
     if not host:
@@ -158,6 +154,12 @@ def _connect(address):
     except OSError as error:
         raise VizError(f"cannot reach the Ray cluster at {address}: {error.strerror or error}; is Ray started there "
                        "(ray start --head)?") from None
+    if host in ("127.0.0.1", "localhost", "::1"):  # read when ray is imported: else Ray swaps 127.0.0.1 for this
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # machine's address, where it waits for minutes
+    try:
+        import ray  # the optional extra viz[ray]: only when it is asked for
+    except ImportError:
+        raise VizError("--executor ray needs Ray: pip install 'viz[ray]'") from None
     try:
         ray.init(address=address, logging_level="ERROR", log_to_driver=False)
     except Exception as error:  # Ray's own (ConnectionError, RuntimeError...): one line naming the address
