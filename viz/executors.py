@@ -11,6 +11,7 @@ running (removing its unfinished file) and leaves, and one that has not left wit
 
 import concurrent.futures
 import multiprocessing
+from concurrent.futures.process import BrokenProcessPool
 import os
 import signal
 import socket
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from viz import signals
 from viz.choices import EXECUTORS  # noqa: F401  (the names get() takes)
-from viz.errors import OptionError, VizError
+from viz.errors import OptionError, VizError, said
 
 GRACE = 30  # seconds a stopped worker has to leave (a compiled training loop finishes its call first)
 REACH = 10  # seconds to reach a Ray cluster's address before saying it cannot be reached
@@ -56,7 +57,7 @@ class Processes:
             for future in concurrent.futures.as_completed(futures):
                 try:
                     result = future.result()
-                except concurrent.futures.process.BrokenProcessPool:
+                except BrokenProcessPool:
                     raise RuntimeError("a worker process ended unexpectedly") from None
                 yield futures[future], result
         finally:
@@ -124,9 +125,9 @@ class Ray:
                 for ref in done:
                     try:
                         result = ray.get(ref)
-                    except ray.exceptions.RayError as error:
+                    except ray.exceptions.RayError as error:  # its worker died more than RETRIES times, or Ray's own
                         raise VizError(f"a task on the Ray cluster at {self.address} failed: "
-                                       f"{str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__}") from None
+                                       f"{said(error)}") from None
                     yield refs[ref], result
         finally:
             for ref in pending:
@@ -163,7 +164,7 @@ def _connect(address):
     try:
         ray.init(address=address, logging_level="ERROR", log_to_driver=False)
     except Exception as error:  # Ray's own (ConnectionError, RuntimeError...): one line naming the address
-        raise VizError(f"cannot connect to the Ray cluster at {address}: {str(error).strip().splitlines()[-1]}") from None
+        raise VizError(f"cannot connect to the Ray cluster at {address}: {said(error)}") from None
     _connected[address] = ray
     return ray
 
