@@ -157,6 +157,27 @@ def test_a_ray_worker_killed_mid_task_runs_it_again_and_the_site_is_whole(cluste
     assert not [p for p in tmp_path.rglob(".*") if p.name.endswith((".part", ".old"))]
 
 
+@pytest.mark.slow
+def test_sigterm_during_a_ray_build_is_exit_143_one_line_and_no_file(cluster, tmp_path):
+    make_course(tmp_path / "course")
+    MARKS.mkdir(exist_ok=True)
+    (MARKS / "slow-01_bowls-a").touch()
+    try:
+        build = subprocess.Popen([sys.executable, "-m", "viz", "course", "course", "-o", "site", *COURSE,
+                                  "--executor", "ray", "--address", cluster], cwd=tmp_path, env=ENV,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 600
+        while not (MARKS / "pids").exists():  # its first task runs (and waits)
+            assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+            time.sleep(0.1)
+        build.send_signal(signal.SIGTERM)
+        _, err = build.communicate(timeout=60)
+    finally:
+        shutil.rmtree(MARKS, ignore_errors=True)
+    assert build.returncode == 143 and err.splitlines() == ["Error: terminated; unfinished files were removed"]
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and "course" not in p.parts] == []
+
+
 @pytest.mark.parametrize("how", ["--address", "RAY_ADDRESS"])
 def test_an_unreachable_cluster_is_one_line_naming_it_and_writes_nothing(runner, tmp_path, outputs, how):
     from viz.cli import main

@@ -24,6 +24,7 @@ from viz.errors import OptionError, VizError, said
 GRACE = 30  # seconds a stopped worker has to leave (a compiled training loop finishes its call first)
 REACH = 10  # seconds to reach a Ray cluster's address before saying it cannot be reached
 RETRIES = 2  # times Ray runs a task again when its worker dies
+WAKE = 0.5  # seconds between looks at a signal while Ray's tasks run (Ray's wait does not return for one)
 
 
 class Here:
@@ -121,7 +122,7 @@ class Ray:
         pending = list(refs)
         try:
             while pending:
-                done, pending = ray.wait(pending, num_returns=1)
+                done, pending = ray.wait(pending, num_returns=1, timeout=WAKE)  # back in Python: a signal is seen
                 for ref in done:
                     try:
                         result = ray.get(ref)
@@ -161,10 +162,14 @@ def _connect(address):
         import ray  # the optional extra viz[ray]: only when it is asked for
     except ImportError:
         raise VizError("--executor ray needs Ray: pip install 'viz[ray]'") from None
+    ours = {signum: signal.getsignal(signum) for signum in (signal.SIGTERM, signal.SIGINT)}
     try:
         ray.init(address=address, logging_level="ERROR", log_to_driver=False)
     except Exception as error:  # Ray's own (ConnectionError, RuntimeError...): one line naming the address
         raise VizError(f"cannot connect to the Ray cluster at {address}: {said(error)}") from None
+    finally:
+        for signum, handler in ours.items():  # Ray's would print a stack and exit: SIGTERM stays viz's (exit 143)
+            signal.signal(signum, handler)
     _connected[address] = ray
     return ray
 
