@@ -46,9 +46,11 @@ def run(jobs, options, workers=1, progress=pipeline._no_progress, say=pipeline._
         job raises carries the scene's name as ``viz_scene``.
     """
     running = executor(options, workers)
-    if any(job.scene_file is None for job in jobs) or (not running.remote and (running.workers == 1 or len(jobs) < 2)):
-        for job in jobs:
-            yield job, _named(job.run, job.scene_file, job.name, progress, say)
+    if any(job.scene_file is None for job in jobs) or (not running.remote and len(jobs) < 2):
+        running = executors.Here()
+    if running.workers == 1:  # here, in order, with progress bars
+        for index, report in running.map(lambda job: _named(job.run, job.scene_file, job.name, progress, say), jobs):
+            yield jobs[index], report
         return
     if running.remote:
         yield from _away(jobs, options, running, progress, say)
