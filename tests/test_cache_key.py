@@ -77,7 +77,8 @@ OTHER_VALUES = {"format": "gif", "quality": "l", "aspect": "4:3", "size": "640x3
                 "pause_at": 2, "pause": 1.0, "events": True, "layout": "grid", "panels": "contour,curves,sharpness",
                 "features": None, "plane": "hessian", "steps": None, "seeds": 2, "tune_lr": None, "seed": 7,
                 "cache": True, "time_budget": 20, "memory_budget": "100MB", "check_a11y": True,
-                "learning_rate": 0.05, "momentum": 0.5, "batch_size": 2, "start": None, "show_title": False}  # start: a surface's
+                "learning_rate": 0.05, "momentum": 0.5, "batch_size": 2, "start": None, "show_title": False,  # start: a surface's
+                "executor": "ray", "address": "10.0.0.5:6379"}
 
 
 def test_the_options_that_change_the_recording_are_the_ones_the_table_says(tmp_path):

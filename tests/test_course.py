@@ -131,3 +131,48 @@ def test_viz_course_refuses_a_folder_without_scenes(tmp_path):
     (tmp_path / "notes" / "readme.txt").write_text("no scenes here")
     with pytest.raises(SpecError, match="holds no chapters"):
         viz.course(tmp_path / "notes", tmp_path / "site")
+
+
+LOOKS = '[[looks]]\ntheme = "light"\n\n[[looks]]\ntheme = "dark"\naspect = "4:3"\n'
+
+
+@pytest.mark.slow
+def test_a_course_toml_asks_for_several_looks_one_deck_per_chapter_per_look(tmp_path, monkeypatch):
+    from pptx import Presentation
+
+    monkeypatch.chdir(tmp_path)
+    chapter = tmp_path / "course" / "01_bowls"
+    chapter.mkdir(parents=True)
+    (chapter / "a_matyas.py").write_text(SCENE.format(doc="A", name="matyas", title="A flat bowl", surface="matyas"))
+    (tmp_path / "course" / "course.toml").write_text(LOOKS)
+    result = CliRunner().invoke(main, ["course", "course", "-o", "site", "-q", "l", "--hold", "0", "--max-frames", "3",
+                                       "--quiet"])  # no --size: the look's aspect sets it
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site" / "01_bowls"
+    decks = sorted(path.name for path in site.iterdir() if path.is_file())
+    assert decks == ["01_bowls-dark-4x3.html", "01_bowls-dark-4x3.pptx", "01_bowls-light.html", "01_bowls-light.pptx"]
+    assert sorted(p.name for p in (site / "clips").iterdir()) == ["dark-4x3", "light"]
+    assert json.loads((site / "clips" / "dark-4x3" / "a_matyas.mp4.json").read_text())["render"]["theme"] == "dark"
+    shapes = {name: (deck.slide_width, deck.slide_height) for name in ("light", "dark-4x3")
+              for deck in [Presentation(site / f"01_bowls-{name}.pptx")]}
+    assert abs(shapes["light"][0] / shapes["light"][1] - 16 / 9) < 0.01  # 854x480
+    assert abs(shapes["dark-4x3"][0] / shapes["dark-4x3"][1] - 4 / 3) < 0.01
+    index = (tmp_path / "site" / "index.html").read_text()
+    for link in ("01_bowls/01_bowls-dark-4x3.pptx", "01_bowls/clips/light/a_matyas.mp4",
+                 "01_bowls/clips/dark-4x3/a_matyas.html"):
+        assert f'href="{link}"' in index
+    assert "PowerPoint deck (dark-4x3)" in index and "MP4 (light)" in index
+
+
+@pytest.mark.parametrize("toml, message", [
+    ('[[looks]]\ncolour = "red"\n', "a look sets theme, aspect, quality, size, font_scale or its name, not 'colour'"),
+    ('looks = 3\n', "looks must be one or more [[looks]] tables"),
+    ('[[looks]]\ntheme = "sepia"\n', "look 'sepia': theme='sepia': choose one of light, dark"),
+])
+def test_a_course_toml_that_cannot_work_is_one_error_before_anything_is_built(tmp_path, toml, message):
+    write_course(tmp_path)
+    (tmp_path / "course" / "course.toml").write_text(toml)
+    with pytest.raises(SpecError) as error:
+        viz.course(tmp_path / "course", tmp_path / "site")
+    assert message in str(error.value)
+    assert not (tmp_path / "site").exists()

@@ -387,7 +387,7 @@ def test_the_readme_is_short_and_keeps_its_command_blocks():
     readme = (ROOT / "README.md").read_text()
     assert len(readme.encode()) < 8000
     for block, command in (("render-command", "pip install -e . && viz render scenes/logreg.py"),
-                           ("test-command", 'pip install -e ".[test,docs]" && python -m pytest -n 2')):
+                           ("test-command", 'pip install -e ".[test,docs,ray]" && python -m pytest -n 2')):
         inside = readme.split(f"<!-- {block} -->\n```sh\n", 1)[1].split("\n```\n<!-- /" + block + " -->")[0]
         assert inside.startswith("python3 -m venv .venv && . .venv/bin/activate && ") and inside.endswith(command)
     assert "docs/logreg.gif" in readme and "CC BY 4.0" in readme and "MIT" in readme

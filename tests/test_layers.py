@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "viz"
 LAYERS = {  # module (or package prefix) -> layer; higher imports lower, never the reverse
     "viz": 6, "viz.__main__": 6, "viz.cli": 6, "viz.api": 6,
-    "viz.pipeline": 5, "viz.checks": 5, "viz.workers": 5, "viz.deck": 5,
+    "viz.pipeline": 5, "viz.checks": 5, "viz.workers": 5, "viz.executors": 5, "viz.deck": 5,
     "viz.store": 4, "viz.render": 4, "viz.problems": 4, "viz.record": 4, "viz.scene": 4, "viz.surfaces": 4,
     "viz.tune": 4,
     "viz.recording": 3, "viz.plane": 3, "viz.events": 3, "viz.sharpness": 3, "viz.line": 3, "viz.optimizers": 3,
@@ -19,7 +19,7 @@ LAYERS = {  # module (or package prefix) -> layer; higher imports lower, never t
 }
 APART = [("viz.store", "viz.render"), ("viz.store", "viz.problems"), ("viz.problems", "viz.render"),
          ("viz.render", "viz.problems")]  # the same layer, but never importing each other
-HEAVY = ("tensorflow", "keras", "matplotlib", "mpl_toolkits", "numpy", "PIL", "imageio_ffmpeg", "pptx")
+HEAVY = ("tensorflow", "keras", "matplotlib", "mpl_toolkits", "numpy", "PIL", "imageio_ffmpeg", "pptx", "ray")
 
 
 def modules():

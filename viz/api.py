@@ -27,7 +27,8 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
            seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
-           batch_size=None, start=None, jobs=1, progress=None):
+           batch_size=None, start=None, executor="processes", address=None, jobs=1,
+           progress=None):
     """Write a scene's animation, as ``viz render`` does.
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
@@ -50,7 +51,9 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
     ``"random"`` views a model on other directions than its paths' principal ones; learning_rate,
     momentum, batch_size and start: one value in place of the scene's own, as the explorer's
     command says, e.g. ``learning_rate=0.1, start=(-1, 2)``). ``jobs``
-    renders a folder's scenes in that many worker processes (the same bytes as with one).
+    renders a folder's scenes in that many worker processes (the same bytes as with one);
+    ``executor="ray"`` runs them as tasks on the Ray cluster at ``address`` (default: the
+    ``RAY_ADDRESS`` environment variable; the same bytes again, see docs/howto/cluster.md).
 
     Args:
         scene_or_file: a :class:`~viz.Scene`, a scene file, or a folder of scene files.
@@ -77,6 +80,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
                if key not in ("scene_or_file", "output", "scene", "all", "jobs", "progress")}
     from viz import pipeline, workers  # NumPy, matplotlib: only when a door is used (import viz stays light)
 
+    workers.executor(options, jobs)  # a Ray cluster reached before anything is written
     planned = pipeline.plan(scene_or_file, output, scene=scene, every=all, say=_say, **options)
     reports = [report for _, report in workers.run(planned, options, jobs, progress or pipeline._no_progress, _say)]
     return reports if all or len(reports) > 1 else reports[0]
@@ -87,7 +91,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
            seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
-           batch_size=None, start=None, jobs=1, progress=None):
+           batch_size=None, start=None, executor="processes", address=None, jobs=1,
+           progress=None):
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
     in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
     as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
@@ -99,6 +104,7 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
         title: a title slide first, e.g. ``"Lecture 4: optimizers"``.
         scene: only this scene of a file (default: every scene).
         jobs: worker processes rendering the scenes.
+        executor, address: where the scenes' jobs run, as for :func:`render`.
         The others are :func:`render`'s keywords, for every scene, but for those that pick
         the format (it follows the deck: MP4 or the player). ``aspect`` (or ``size``) sets
         the slide's shape, ``theme="dark"`` its background.
@@ -171,7 +177,8 @@ def course(folder, site, *, quality=None, aspect="16:9", size=None, overwrite=Tr
            hold=2.0, duration=None, max_frames=600, sequence=False, time="linear", pause_at=None, pause=1.5,
            events=False, panels="contour,curves", features=None, layout="single", steps=None, seeds=1, tune_lr=None,
            seed=None, cache=True, time_budget=None, memory_budget=None, plane="pca", learning_rate=None, momentum=None,
-           batch_size=None, start=None, jobs=1, progress=None):
+           batch_size=None, start=None, executor="processes", address=None, jobs=1,
+           progress=None):
     """Build a whole course, as ``viz course`` does: one deck per chapter folder (``.pptx`` and
     ``.html``, the scenes in file-name order after a title slide with the chapter's name), every
     scene's clips, an index page and a manifest. Unchanged scenes are neither recorded nor

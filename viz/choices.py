@@ -4,6 +4,7 @@ command line's text alike and returns the checked value, or raises
 :class:`~viz.errors.OptionError` naming the option. Plain Python."""
 
 import math
+import re
 
 from viz.errors import OptionError
 
@@ -21,6 +22,7 @@ PANELS = ("contour", "curves", "boundary", "hidden", "sharpness", "rates", "line
 EXTRA_PANELS = ("sharpness", "rates", "line")  # beside the curves, in this order
 PLANES = ("pca", "hessian", "random")  # a model's 2D view (see viz.record)
 TUNINGS = ("tuned", "both")
+EXECUTORS = ("processes", "ray")  # where the jobs run: here or local processes (--jobs), or a Ray cluster
 MAX_SEEDS = 100
 LARGEST_SEED = 2**32 - 1
 MAX_FPS = 120
@@ -196,3 +198,12 @@ def read_format(value):
 def read_features(value):
     """``"variance,skewness"`` or ``"pca"`` -> a tuple of names, or None."""
     return None if value is None else names(value)
+
+
+def read_address(value):
+    """A Ray cluster's address: ``HOST:PORT`` or ``ray://HOST:PORT`` (None: ``RAY_ADDRESS``)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"(ray://)?[^\s:/]+(:\d{1,5})?", value.strip()):
+        raise OptionError("address", value, "is HOST:PORT of the Ray cluster's head, e.g. 10.0.0.5:6379")
+    return value.strip()

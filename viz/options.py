@@ -14,9 +14,9 @@ choices, limits and reader) is spelled in :mod:`viz.choices`.
 from dataclasses import dataclass, field, fields, make_dataclass
 
 from viz.choices import (
-    ASPECTS, FONT_SCALES, FORMATS, LARGEST_SEED, LAYOUTS, MAX_DURATION, MAX_FPS, MAX_HOLD, MAX_SEEDS,
+    ASPECTS, EXECUTORS, FONT_SCALES, FORMATS, LARGEST_SEED, LAYOUTS, MAX_DURATION, MAX_FPS, MAX_HOLD, MAX_SEEDS,
     MIN_FRAMES, OVERLAYS, PANELS, PLANES, QUALITIES, THEMES, TIMES, TUNINGS, VIEWS, budget, names, number,
-    one_of, pause_steps, point, read_camera, read_features, read_format, read_overlays, read_panels, read_size,
+    one_of, pause_steps, point, read_address, read_camera, read_features, read_format, read_overlays, read_panels, read_size,
 )
 
 GROUPS = ("Output", "Look", "Timing", "Layout", "Recording")
@@ -193,6 +193,12 @@ TABLE = (
            "256MB [default]; past it, every k-th step is recorded.",
            lambda value: budget(value, "memory_budget", 1e6, "is at least 1MB"), metavar="BYTES", doors=DOORS,
            records=True),
+    Option("executor", "Recording", "processes", "Where the scenes' jobs run: processes (here, or in --jobs local "
+           "worker processes) or ray (tasks on the Ray cluster at --address; pip install 'viz[ray]'). The files are "
+           "the same.", one_of("executor", EXECUTORS), EXECUTORS, doors=("render", "slides")),
+    Option("address", "Recording", None, "With --executor ray: the cluster's head, HOST:PORT or ray://HOST:PORT "
+           "[default: the RAY_ADDRESS environment variable].", read_address, metavar="HOST:PORT",
+           doors=("render", "slides")),
 )
 OPTIONS = {option.name: option for option in TABLE}
 DEFAULTS = {option.name: option.default for option in TABLE}

@@ -114,6 +114,7 @@ def render(scenes, output, scene, every, quiet, jobs, **options):
     """
     from viz import pipeline, workers  # NumPy, matplotlib: only when the command runs (--help stays light)
 
+    workers.executor(options, jobs)  # a Ray cluster reached before anything is written
     planned = pipeline.plan(scenes, output, scene=scene, every=every, say=say, **options)  # all checked before training
     progress = progress_bars(quiet or jobs > 1)  # workers draw no bars: a line per scene as each is done
     for done, (_, report) in enumerate(workers.run(planned, options, jobs, progress, say), 1):

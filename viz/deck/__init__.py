@@ -1,5 +1,6 @@
 """A lecture deck from scenes: one slide per scene, in file-name order, built from the reports
-of ordinary pipeline jobs (:func:`viz.pipeline.plan`, run by :func:`viz.workers.run`). A
+of ordinary pipeline jobs (:func:`viz.pipeline.plan`, run by :func:`viz.workers.run` where the
+``executor`` option says). A
 ``.pptx`` embeds each scene's MP4 with its last frame as the poster; an ``.html`` deck holds
 each scene's interactive player. The deck is written whole, or not at all."""
 
@@ -54,6 +55,7 @@ def build(scenes, output, *, title=None, scene=None, workers_count=1, clips=None
     if fmt is None:
         raise OptionError("output", str(output), "a deck is a .pptx (PowerPoint, Keynote, Impress) or .html file")
     options = {**options, "format": fmt}
+    workers.executor(options, workers_count)  # a Ray cluster reached before anything is written
     prepare_folder(output, options.get("overwrite", True))
     kept = nullcontext(clips) if clips is not None else tempfile.TemporaryDirectory(prefix=f".{output.name}.",
                                                                                    dir=output.parent)

@@ -13,7 +13,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from viz import deck, pipeline
+from viz import deck, pipeline, workers
 from viz.errors import SpecError
 from viz.render.theme import THEMES
 from viz.render.writers.html import HEAD, filled
@@ -22,6 +22,8 @@ from viz.store.atomic import atomic_path
 MANIFEST = "course.json"
 INDEX = "index.html"
 SETTINGS = "chapter.toml"  # a chapter's own settings: title = "..."
+COURSE_SETTINGS = "course.toml"  # the course's: [[looks]] theme = "dark", aspect = "4:3" ...
+LOOK_KEYS = ("name", "theme", "aspect", "quality", "size", "font_scale")  # what a look can set
 DECKS = (".pptx", ".html")
 
 PAGE = HEAD + """<style>
@@ -88,6 +90,34 @@ def _slug(name):
     return re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_") or "chapter"
 
 
+def looks(folder):
+    """The looks the course ``folder`` asks for in its ``course.toml`` (``[[looks]]`` tables of
+    :data:`LOOK_KEYS`), as ``(name, options)`` pairs; ``[(None, {})]`` (one deck per chapter in
+    the options' look) without one. A look's name is its ``name``, or its values joined
+    (``dark-4x3``). Raises :class:`~viz.errors.SpecError` for what the file cannot mean."""
+    settings = Path(folder) / COURSE_SETTINGS
+    if not settings.is_file():
+        return [(None, {})]
+    try:
+        asked = tomllib.loads(settings.read_text(encoding="utf-8")).get("looks")
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SpecError(f"{settings}: {error}") from None
+    if not isinstance(asked, list) or not asked or not all(isinstance(look, dict) and look for look in asked):
+        raise SpecError(f"{settings}: looks must be one or more [[looks]] tables, such as theme = \"dark\"")
+    found = []
+    for look in asked:
+        strange = sorted(set(look) - set(LOOK_KEYS))
+        if strange:
+            raise SpecError(f"{settings}: a look sets {', '.join(LOOK_KEYS[1:])} or its name, not {strange[0]!r}")
+        options = {key: value for key, value in look.items() if key != "name"}
+        name = _slug(str(look.get("name") or "-".join(str(value).replace(":", "x") for value in options.values())))
+        found.append((name, options))
+    names = [name for name, _ in found]
+    if len(set(names)) < len(names):
+        raise SpecError(f"{settings}: two looks are both named {max(names, key=names.count)!r}; give each a name")
+    return found
+
+
 def build(folder, site, *, workers_count=1, progress=pipeline._no_progress, say=pipeline._silent, **options):
     """Build the course of ``folder`` into the folder ``site``.
 
@@ -95,8 +125,11 @@ def build(folder, site, *, workers_count=1, progress=pipeline._no_progress, say=
         folder: the course: a folder of chapter folders (each a folder of scene files), or one
             folder of scene files (a course of one chapter).
         site: where the site goes: ``index.html``, ``course.json`` and a folder per chapter
-            holding its decks (``<chapter>.pptx``, ``<chapter>.html``) and ``clips/``.
-        workers_count: worker processes for the renders.
+            holding its decks (``<chapter>.pptx``, ``<chapter>.html``) and ``clips/``; with
+            looks in the course's ``course.toml``, a pair of decks per look
+            (``<chapter>-<look>.pptx``) and ``clips/<look>/``.
+        workers_count: local worker processes for the renders (the ``executor`` option may
+            send them to a Ray cluster instead).
         progress, say: as for :meth:`viz.pipeline.Job.run`; ``say`` also tells each scene's
             stages (recorded or from the cache, rendered or reused).
         options: the ``viz slides`` keywords (:func:`viz.slides`), for every scene.
@@ -111,23 +144,31 @@ def build(folder, site, *, workers_count=1, progress=pipeline._no_progress, say=
     """
     site = Path(site)
     found, entries = chapters(folder), []
+    workers.executor(options, workers_count)  # a Ray cluster reached before anything is written
     if site.exists() and not site.is_dir():
         raise SpecError(f"{site} exists and is not a folder; a course is written into a folder")
-    for chapter in found:  # every scene and option checked before anything is trained
-        for suffix in DECKS:
-            pipeline.plan(chapter.folder, every=True, folder=site / chapter.slug / "clips",
-                          **{**options, "format": deck.KINDS[suffix]})
+    chosen = looks(folder)
+    for chapter in found:  # every scene, option and look checked before anything is trained
+        for name, look in chosen:
+            for suffix in DECKS:
+                try:
+                    pipeline.plan(chapter.folder, every=True, folder=site / chapter.slug / "clips",
+                                  **{**options, **look, "format": deck.KINDS[suffix]})
+                except SpecError as error:
+                    raise SpecError(f"{Path(folder) / COURSE_SETTINGS}, look {name!r}: {error}") if name else error
     for chapter in found:
         place, clips, decks = site / chapter.slug, [], []
-        for suffix in DECKS:
-            output = place / f"{chapter.slug}{suffix}"
-            say(f"{chapter.name}: {output.relative_to(site).as_posix()}")
-            _, slides = deck.build(chapter.folder, output, title=chapter.name, workers_count=workers_count,
-                                   clips=place / "clips", progress=progress, say=say, **options)
-            decks.append(output.relative_to(site).as_posix())
-            clips += [{"scene": slide.report.scene, "title": slide.title,
-                       "file": slide.path.relative_to(site).as_posix(),
-                       "recorded": slide.report.trained, "reused": slide.report.reused} for slide in slides]
+        for name, look in chosen:
+            folder_of_clips = place / "clips" / (name or "")
+            for suffix in DECKS:
+                output = place / f"{chapter.slug}{'-' + name if name else ''}{suffix}"
+                say(f"{chapter.name}: {output.relative_to(site).as_posix()}")
+                _, slides = deck.build(chapter.folder, output, title=chapter.name, workers_count=workers_count,
+                                       clips=folder_of_clips, progress=progress, say=say, **{**options, **look})
+                decks.append(output.relative_to(site).as_posix())
+                clips += [{"scene": slide.report.scene, "title": slide.title,
+                           "file": slide.path.relative_to(site).as_posix(), **({"look": name} if name else {}),
+                           "recorded": slide.report.trained, "reused": slide.report.reused} for slide in slides]
         entries.append({"name": chapter.name, "folder": chapter.slug, "decks": decks, "clips": clips})
     course = {"title": _name(Path(folder)), "chapters": entries}
     index = site / INDEX
@@ -146,16 +187,22 @@ def _page(course, theme):
     def link(path, text):
         return f'<a href="{html.escape(path, quote=True)}">{html.escape(text)}</a>'
 
+    def look(path):  # a look's name, from the deck's or the clip's place: 01_x-dark.pptx, clips/dark/a.mp4
+        parts = Path(path).parts
+        return f" ({parts[-2]})" if len(parts) > 3 else ""
+
     parts = []
     for chapter in course["chapters"]:
-        decks = " · ".join(link(path, "PowerPoint deck" if path.endswith(".pptx") else "web deck")
+        named = {path: f" ({Path(path).stem.removeprefix(chapter['folder'] + '-')})"
+                 if Path(path).stem != chapter["folder"] else "" for path in chapter["decks"]}
+        decks = " · ".join(link(path, ("PowerPoint deck" if path.endswith(".pptx") else "web deck") + named[path])
                            for path in chapter["decks"])
-        scenes = {}  # a scene's clips (its MP4 and its player) by their common stem
+        scenes = {}  # a scene's clips (its MP4 and its player, in each look) by their common stem
         for clip in chapter["clips"]:
             scenes.setdefault(Path(clip["file"]).stem, (clip["title"], []))[1].append(clip["file"])
         items = "".join(f"<li>{html.escape(title)} <span class=\"clips\">" +
-                        " · ".join(link(path, Path(path).suffix[1:].upper()) for path in paths) + "</span></li>"
-                        for title, paths in scenes.values())
+                        " · ".join(link(path, Path(path).suffix[1:].upper() + look(path)) for path in paths) +
+                        "</span></li>" for title, paths in scenes.values())
         parts.append(f"<h2>{html.escape(chapter['name'])}</h2>\n<p>{decks}</p>\n<ul>{items}</ul>")
     colours = THEMES[theme]
     return filled(PAGE, {"SCHEME": "dark" if theme == "dark" else "light", "TITLE": html.escape(course["title"]),
