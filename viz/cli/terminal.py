@@ -34,6 +34,4 @@ def progress_bars(quiet):
     return progress
 
 
-def say(text, err=False):
-    """Print ``text``: on stderr if ``err`` (warnings, notes), else on stdout."""
-    click.echo(text, err=err)
+say = click.echo  # say(text, err=False): what the pipeline says (warnings and notes on stderr)
