@@ -34,4 +34,5 @@ def progress_bars(quiet):
     return progress
 
 
-say = click.echo  # say(text, err=False): what the pipeline says (warnings and notes on stderr)
+def say(text, err=False):
+    click.echo(text, err=err)  # what the pipeline says: warnings and notes (err) on stderr
