@@ -7,6 +7,8 @@
   text, not dropped as unknown HTML tags.
 - ``SphinxRoles``, a griffe extension for mkdocstrings: the code's docstrings write
   ``:func:`~viz.api.render``` (as Sphinx does); on the site that becomes ``render`` in code.
+- ``OptionArgs``, another: the doors' (``viz.render``, ``show``, ``slides``, ``course``)
+  option keywords listed under their ``Args:`` from the option table, as ``help()`` has them.
 """
 
 import ast
@@ -25,6 +27,20 @@ class SphinxRoles(Extension):
     def on_object(self, *, obj, **kwargs):
         if obj.docstring is not None:
             obj.docstring.value = ROLE.sub(lambda match: f"`{match.group(1).split('.')[-1]}`", obj.docstring.value)
+
+
+DOORS = {"viz.api.render": "render", "viz.api.show": "show", "viz.api.slides": "slides", "viz.api.course": "slides"}
+
+
+class OptionArgs(Extension):
+    """The doors' option keywords under their ``Args:``, written from the option table as
+    ``help()`` shows them (:func:`viz.options.documented`): one source of their help."""
+
+    def on_object(self, *, obj, **kwargs):
+        if obj.path in DOORS and obj.docstring is not None:
+            from viz.options import documented
+
+            obj.docstring.value = documented(obj.docstring.value, DOORS[obj.path])
 
 
 def _points(points):

@@ -1,8 +1,10 @@
 """The Python doors (viz.render, viz.show, viz.record) and the command are one pipeline: the
 same options, the same defaults, the same files, errors as Python exceptions."""
 
+import ast
 import inspect
 import json
+import re
 
 import click
 import pytest
@@ -13,7 +15,7 @@ from viz import pipeline
 from viz.cli import main
 from viz.errors import OptionError, SpecError
 from viz.recording import Recording
-from viz.options import defaults
+from viz.options import OPTIONS, defaults
 
 DOORS_OWN = {"scene_or_file", "scenes", "output", "scene", "all", "jobs", "progress", "title", "folder", "site"}  # not options
 DOOR_OF = {"course": "slides"}  # a course takes the slides' options
@@ -38,6 +40,28 @@ def test_the_explicit_keywords_are_the_option_table(door):
     keywords = {name: p.default for name, p in parameters.items() if name not in DOORS_OWN}
     assert keywords == defaults(DOOR_OF.get(door, door))  # the same names and defaults as the table's rows
     assert all(p.annotation is inspect.Parameter.empty for p in parameters.values())  # choices: the table's only
+
+
+def _args(doc):
+    """{name: its text} of a Google-style docstring's ``Args:`` section."""
+    block = doc.split("\nArgs:\n", 1)[1].split("\n\n", 1)[0]
+    entries = re.findall(r"^ {4}(\w+): (.*(?:\n {8}.*)*)", block, re.M)
+    return {name: " ".join(text.split()) for name, text in entries}
+
+
+@pytest.mark.parametrize("door", ["render", "show", "slides", "course"])
+def test_every_keyword_is_documented_and_the_options_help_is_the_tables(door):
+    """The doors' docstrings write their own keywords only; the options' entries are the
+    table's help, added from it (help() and the reference site read the same)."""
+    function = getattr(viz, door)
+    source = ast.get_docstring(next(node for node in ast.parse(inspect.getsource(viz.api)).body
+                                    if isinstance(node, ast.FunctionDef) and node.name == door))
+    assert set(_args(source)) <= DOORS_OWN  # no option described by hand
+    documented = _args(inspect.getdoc(function))
+    assert list(documented) == [*_args(source), *defaults(DOOR_OF.get(door, door))]
+    assert set(documented) == set(inspect.signature(function).parameters)  # every keyword, once
+    for name in defaults(DOOR_OF.get(door, door)):
+        assert " ".join(OPTIONS[name].help.split()) in documented[name], name
 
 
 @pytest.mark.parametrize("door, command", [("render", "render"), ("slides", "slides"), ("slides", "course"),

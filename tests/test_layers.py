@@ -138,3 +138,11 @@ def test_function_level_imports_defer_a_heavy_dependency_and_say_so():
             if in_function and (not deferred - loads[name] or "#" not in text):
                 wrong.append(f"{name}:{line}: {text.strip()}  (defers {sorted(deferred - loads[name])})")
     assert wrong == []
+
+
+def test_small_pieces():
+    """No module of viz/ over 400 lines, nor the command-line package as a whole (DESIGN:
+    small plain modules, a thin door)."""
+    lengths = {name: len(path.read_text().splitlines()) for name, path in modules().items()}
+    assert {name: count for name, count in lengths.items() if count > 400} == {}
+    assert sum(count for name, count in lengths.items() if name == "viz.cli" or name.startswith("viz.cli.")) <= 400

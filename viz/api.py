@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from viz.errors import OptionError
+from viz.options import documented
 from viz.store.atomic import atomic_path
 
 CONTROLS = 165  # pixels under the html player's frame: its controls in one row, its "Description and transcript"
@@ -33,27 +34,11 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
 
     Records the scene (or reads the cache under ``outputs/.cache``) and writes the output, its
     manifest ``<output>.json`` and, with ``seeds`` > 1, ``<output stem>.seeds.csv``. Every other
-    keyword is the ``viz render`` option of the same name, with the same default: the output
-    (format, quality, aspect, size, transparent, last_frame, max_size, overwrite, check_a11y; e.g.
-    ``size=(1280, 720)`` or ``"1280x720"``, ``max_size="5MB"``; ``beamer=True``: frames for
-    LaTeX's animate package, with ``NAME.tex`` beside them, one slide under 10 MB;
-    ``check_a11y=True``: a failing accessibility check is an error, not a warning), the look (theme, font_scale,
-    view, camera, overlays, trail, show_title: ``show_title=False`` leaves the title off the frame for a
-    slide that has its own, readout: ``readout=False`` leaves out the line under a model's
-    plane that says how honest the plane is), the timing (fps, hold, duration, max_frames, sequence, time),
-    the lecture's flow (pause_at, pause, events: hold these optimizer steps, e.g. ``pause_at=[50,
-    120]`` or ``"events"``, for ``pause`` seconds; ``events=True`` adds captions of what happens),
-    the layout (panels, features, layout: ``layout="grid"`` draws one contour panel per
-    optimizer; ``panels="contour,curves,sharpness,line"`` adds why the paths move, see
-    docs/howto/why.md) and the recording (steps, seeds, tune_lr, seed, cache, a
-    keras_model's time_budget and memory_budget: seconds of evaluation besides training, default
-    40, and bytes of recorded weights, default ``"256MB"``; and plane: ``plane="hessian"`` or
-    ``"random"`` views a model on other directions than its paths' principal ones; learning_rate,
-    momentum, batch_size and start: one value in place of the scene's own, as the explorer's
-    command says, e.g. ``learning_rate=0.1, start=(-1, 2)``). ``jobs``
-    renders a folder's scenes in that many worker processes (the same bytes as with one);
-    ``executor="ray"`` runs them as tasks on the Ray cluster at ``address`` (default: the
-    ``RAY_ADDRESS`` environment variable; the same bytes again, see docs/howto/cluster.md).
+    keyword is the ``viz render`` option of the same name, with the same default, listed under
+    Args from the option table (:mod:`viz.options`): e.g. ``size=(1280, 720)`` or
+    ``"1280x720"``, ``max_size="5MB"``, ``pause_at=[50, 120]`` or ``"events"``,
+    ``panels="contour,curves,sharpness,line"`` (docs/howto/why.md), ``learning_rate=0.1,
+    start=(-1, 2)`` (one value in place of the scene's own, as the explorer's command says).
 
     Args:
         scene_or_file: a :class:`~viz.Scene`, a scene file, or a folder of scene files.
@@ -61,6 +46,7 @@ def render(scene_or_file, output=None, *, scene=None, all=False, format=None, qu
             ``outputs/<file stem>[_<scene>].<format>`` (a Scene object: its title, shortened).
         scene: which scene of a file with several.
         all: every scene of the file.
+        jobs: worker processes rendering a folder's scenes (the same bytes as with one).
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
             callback, for a progress bar; None shows none.
 
@@ -96,7 +82,10 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
     """Render every scene of ``scenes`` and write them as a lecture deck, one slide per scene
     in file-name order, as ``viz slides`` does: a ``.pptx`` (each scene's MP4, its last frame
     as the poster, the scene file's docstring as speaker notes) or one self-contained ``.html``
-    (each scene's interactive player; arrows and space move, ``n`` shows the notes).
+    (each scene's interactive player; arrows and space move, ``n`` shows the notes). The other
+    keywords are :func:`render`'s, for every scene, but for those that pick the format (it
+    follows the deck: MP4 or the player); ``aspect`` (or ``size``) sets the slide's shape,
+    ``theme="dark"`` its background.
 
     Args:
         scenes: a scene file, a folder of scene files, or a :class:`~viz.Scene`.
@@ -104,10 +93,8 @@ def slides(scenes, output, *, title=None, scene=None, quality=None, aspect="16:9
         title: a title slide first, e.g. ``"Lecture 4: optimizers"``.
         scene: only this scene of a file (default: every scene).
         jobs: worker processes rendering the scenes.
-        executor, address: where the scenes' jobs run, as for :func:`render`.
-        The others are :func:`render`'s keywords, for every scene, but for those that pick
-        the format (it follows the deck: MP4 or the player). ``aspect`` (or ``size``) sets
-        the slide's shape, ``theme="dark"`` its background.
+        progress: ``progress(label)`` -> a context manager yielding a ``(done, total)``
+            callback, or None.
 
     Returns:
         The deck's path.
@@ -148,7 +135,6 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
         scene_or_file: a :class:`~viz.Scene` or a scene file.
         output: a file to keep a copy in, besides showing it; its suffix picks the format.
         scene: which scene of a file with several.
-        cache: keep the recording under ``outputs/.cache`` (and reuse it).
 
     Returns:
         An :class:`Animation` (``.data`` the file's bytes, ``.save(path)``).
@@ -364,3 +350,9 @@ def _poster(path, fmt):
         found = re.search(r'src="data:video/mp4;base64,([A-Za-z0-9+/=]+)"', path.read_text(encoding="utf-8"))
         video.write_bytes(base64.b64decode(found.group(1)))
     return poster(video)
+
+
+render.__doc__ = documented(render.__doc__, "render")  # the options' Args: from the table, one source
+show.__doc__ = documented(show.__doc__, "show")
+slides.__doc__ = documented(slides.__doc__, "slides")
+course.__doc__ = documented(course.__doc__, "slides")  # a course takes the slides' options

@@ -210,6 +210,25 @@ def defaults(door):
     return {option.name: option.door_defaults.get(door, option.default) for option in TABLE if door in option.doors}
 
 
+def documented(doc, door):
+    """``doc``, a door's docstring, with an ``Args:`` entry for each option of ``door`` (one of
+    :data:`DOORS`), written from the table after the door's own entries: the keywords' help
+    has one source, read by ``help()`` and by the reference site (``docs/hooks.py``)."""
+    lines = doc.split("\n")
+    at = next(index for index, line in enumerate(lines) if line.strip() == "Args:")
+    indent = lines[at][: len(lines[at]) - len(lines[at].lstrip())] + "    "
+    end = next((index for index in range(at + 1, len(lines)) if not lines[index].strip()), len(lines))
+    entries = []
+    for name, default in defaults(door).items():
+        option = OPTIONS[name]
+        said = all(str(choice) in option.help for choice in option.choices)  # (most help texts name them)
+        choices = "" if said else f" One of {', '.join(f'``{choice!r}``' for choice in option.choices)}."
+        off = "False: " if option.switch and option.spelled[-1].startswith("--no-") else ""  # (the help is the flag's)
+        entries.append(f"{indent}{name}: {off}{option.help}{choices} Defaults to ``{default!r}``"
+                       f" (``{'``, ``'.join(option.spelled)}``).")
+    return "\n".join(lines[:end] + entries + lines[end:])
+
+
 # one record per help group, its fields the group's rows: OutputOptions, LookOptions, ...
 GROUPED = {group: make_dataclass(f"{group}Options", [row.name for row in TABLE if row.group == group], frozen=True,
                                  namespace={"__module__": __name__})

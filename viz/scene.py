@@ -192,6 +192,15 @@ class Scene:
             raise SpecError(f"this scene compares learning rates {list(self.learning_rate)}: it has no one rate")
         return self.learning_rate
 
+    def describe(self):
+        """The scene as ``viz list`` shows it: its title, optimizers, learning rate(s) and, when
+        they differ by batch size or initializer, its paths."""
+        rate = self.learning_rate
+        rates = ", ".join(f"{r:g}" for r in rate) if isinstance(rate, tuple) else f"{rate:g}"
+        paths = self.varied in ("batch_size", "initializer")
+        return (f"{self.title}\n    optimizers: {', '.join(self.optimizers)}; learning rate {rates}"
+                + (f"\n    paths: {', '.join(path.label for path in self.paths())}" if paths else ""))
+
     def paths(self):
         """What each path of the scene runs, in path order: a :class:`ScenePath` per optimizer, or
         with a list setting per optimizer and value (optimizer-major), labelled by the value

@@ -153,3 +153,14 @@ def custom(fn, domain, start, name="custom", minima=(), minimum_value=None, leve
         A :class:`~viz.problems.surface.Surface`.
     """
     return Surface(name, fn, domain, starts=start, minima=minima, minimum_value=minimum_value, levels=levels)
+
+
+def describe(name):
+    """The surface ``name`` as ``viz surfaces`` lists it: its domain, global minima and starts."""
+    surface = get(name)
+    (x_min, x_max), (y_min, y_max) = surface.domain
+    minima = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in surface.minima) or "none (unbounded below)"
+    value = f" = {surface.minimum_value:.6g}" if surface.minimum_value is not None else ""
+    starts = ", ".join(f"({x:g}, {y:g})" for x, y in surface.suggested_starts)
+    return (f"{name}\n    domain x [{x_min:g}, {x_max:g}], y [{y_min:g}, {y_max:g}]; minima {minima}{value}\n"
+            f"    starts {starts} (default first)")

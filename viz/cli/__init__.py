@@ -18,8 +18,6 @@ from viz.optimizers import SEED_OPTIMIZERS, known_names
 from viz.options import TABLE
 
 FLAGS = {"every": "--all", "output": "--output", **{row.name: row.spelled[-1] for row in TABLE}}
-
-
 TERMINATED = "terminated; unfinished files were removed"
 
 
@@ -171,12 +169,7 @@ def list_scenes(scene_file):
     from viz.scene import load_scenes, select  # NumPy: only when the command runs
 
     for name, scene in select(load_scenes(scene_file), scene_file, every=True).items():
-        click.echo(f"{name}: {scene.title}")
-        rate = scene.learning_rate
-        rates = ", ".join(f"{r:g}" for r in rate) if isinstance(rate, tuple) else f"{rate:g}"
-        click.echo(f"    optimizers: {', '.join(scene.optimizers)}; learning rate {rates}")
-        if scene.varied in ("batch_size", "initializer"):
-            click.echo(f"    paths: {', '.join(path.label for path in scene.paths())}")
+        click.echo(f"{name}: {scene.describe()}")
 
 
 @main.command(name="surfaces")
@@ -185,13 +178,7 @@ def list_surfaces():
     from viz import surfaces  # NumPy: only when the command runs
 
     for name in surfaces.NAMES:
-        surface = surfaces.get(name)
-        (x_min, x_max), (y_min, y_max) = surface.domain
-        minima = ", ".join(f"({x:.4g}, {y:.4g})" for x, y in surface.minima) or "none (unbounded below)"
-        value = f" = {surface.minimum_value:.6g}" if surface.minimum_value is not None else ""
-        starts = ", ".join(f"({x:g}, {y:g})" for x, y in surface.suggested_starts)
-        click.echo(f"{name}\n    domain x [{x_min:g}, {x_max:g}], y [{y_min:g}, {y_max:g}]; "
-                   f"minima {minima}{value}\n    starts {starts} (default first)")
+        click.echo(surfaces.describe(name))
 
 
 @main.command(name="optimizers")

@@ -35,5 +35,4 @@ def progress_bars(quiet):
 
 
 def say(text, err=False):
-    """Print ``text``: on stderr if ``err`` (warnings, notes), else on stdout."""
-    click.echo(text, err=err)
+    click.echo(text, err=err)  # what the pipeline says: warnings and notes (err) on stderr
