@@ -26,7 +26,7 @@ def scene_files(folder):
                   if not any(part.startswith(("_", ".")) for part in path.relative_to(folder).parts))
 
 
-MAX_FRAMES = 150  # 10 s at -q l's 15 fps: keeps the committed videos to a few hundred KB each
+MAX_FRAMES = 300  # steps drawn: 10 s at the MP4's own 30 fps, 150 frames at -q l's 15 fps (a few hundred KB each)
 KINDS = {"mp4": {}, "png": {"last_frame": True}}  # the video, and its last frame as its poster
 FLAGS = {"last_frame": "-s", "quality": "-q"}
 
@@ -83,7 +83,7 @@ def page(entries, out, max_frames=MAX_FRAMES):
 
     lines = ["---", "hide:", "  - toc", "---", "", "# Gallery", "",
              f"Every scene of every file in `scenes/`, rendered small (`-q l`, 854×480, at most {max_frames} "
-             "frames) by `docs/gallery.py`: a looping MP4 (click a picture to play or pause it) whose poster is its "
+             "steps) by `docs/gallery.py`: a looping MP4 (click a picture to play or pause it) whose poster is its "
              "last frame. The commands that made each are written under it; run them from the repository's root to "
              "make them yourself (without `-o`, they go to `outputs/`). The pictures are regenerated, never edited: "
              "after changing a scene, run `python docs/gallery.py` and commit what it writes.", ""]
@@ -112,7 +112,7 @@ def main(argv=None):
     parser.add_argument("-q", "--quality", default="l", help="viz render's -q [l]")
     parser.add_argument("--size", help="WxH instead of the quality's size (tests use 160x90)")
     parser.add_argument("--max-frames", type=int, default=MAX_FRAMES,
-                        help=f"at most this many frames a scene [{MAX_FRAMES}: 10 s at 15 fps]")
+                        help=f"at most this many steps a scene [{MAX_FRAMES}: 10 s]")
     args = parser.parse_args(argv)
     scenes, out = args.scenes.resolve(), args.out.resolve()
     entries = render_all(scenes, out, args.quality, args.size, args.max_frames)

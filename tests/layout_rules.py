@@ -354,7 +354,7 @@ def rule_9(recording, said, steps):
         for path, label in enumerate(labels):
             if labels.count(label) > 1:
                 continue  # (several starts share an entry)
-            text = words[list(dict.fromkeys(labels)).index(label)]
+            text = " ".join(words[list(dict.fromkeys(labels)).index(label)].split())  # (wrapped: one line)
             dead = gone[path] is not None and step >= gone[path]
             if ("diverged at step" in text) != dead or dead and f"diverged at step {at_steps[gone[path]]}" not in text:
                 broken.append(f"frame {index} (step {step}): {text!r}, diverged at {gone[path]}")

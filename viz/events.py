@@ -130,9 +130,16 @@ def _first_leader(loss, gap, hold):
 
 
 def ranked(found, room):
-    """The events of ``found`` that matter most (:data:`RANK`: divergence, the leader, leaving
-    the view, then the rest; earlier first among equals), taken while ``room(event, taken)``
-    says there is room for one more beside those ``taken``; in step order."""
+    """The events of ``found`` that matter most: divergence, the leader, leaving the view, then
+    the rest (:data:`RANK`; earlier first among equals), each taken if there is room for it.
+
+    Args:
+        found: events (:func:`events`).
+        room: ``room(event, taken)``: whether ``event`` fits beside those ``taken`` so far.
+
+    Returns:
+        The events taken, in step order.
+    """
     taken = []
     for event in sorted(found, key=lambda event: (RANK.index(event.kind), event.step)):
         if room(event, taken):
