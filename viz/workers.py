@@ -75,7 +75,7 @@ def _run(task):
     try:
         job, = pipeline.plan(scene_file, path, scene=name, **options)
         report = _named(job.run, scene_file, name, say=lambda text, err=False: said.append((text, err)))
-    except Exception as error:  # sent back as viz words it: an error of TensorFlow's would load it here
+    except Exception as error:  # sent back in viz's words: unpickling TensorFlow's own error would load it here
         return None, said, error if isinstance(error, VizError) else SceneFailed.of(error, scene_file, name)
     return report, said, None
 
