@@ -13,7 +13,7 @@ LAYERS = {  # module (or package prefix) -> layer; higher imports lower, never t
     "viz.store": 4, "viz.render": 4, "viz.problems": 4, "viz.record": 4, "viz.scene": 4, "viz.surfaces": 4,
     "viz.tune": 4,
     "viz.recording": 3, "viz.plane": 3, "viz.events": 3, "viz.sharpness": 3, "viz.line": 3, "viz.optimizers": 3,
-    "viz.varied": 3, "viz.divergence": 3, "viz.spread": 3, "viz.words": 3,
+    "viz.varied": 3, "viz.divergence": 3, "viz.spread": 3, "viz.words": 3, "viz.sweep": 3,
     "viz.options": 2, "viz.choices": 2, "viz.settings": 2,
     "viz.errors": 1, "viz.version": 1, "viz.backend": 1, "viz.signals": 1, "viz.store.atomic": 1,  # utilities every layer uses
 }

@@ -263,3 +263,22 @@ def test_every_seeds_path_is_drawn_faint_on_one_plane_of_all_of_them(spread):
     np.testing.assert_allclose(drawn, (every[1, seed] - spread.plane.origin) @ spread.plane.basis.T, atol=1e-12)
     key = [text.get_text() for text in panel.lines[0].axes.get_legend().get_texts()]
     assert key[0] == "start, seed 3 (in front)" and "seeds 4–6" in key
+
+
+@pytest.mark.slow
+def test_the_other_seeds_trained_in_worker_processes_make_the_same_recording(small_scene):
+    from viz import executors, sweep
+
+    class Counted(executors.Processes):
+        tasks = 0
+
+        def map(self, function, tasks):
+            tasks = list(tasks)
+            Counted.tasks += len(tasks)
+            yield from super().map(function, tasks)
+
+    here = record(small_scene, seeds=5)
+    with sweep.through(Counted(2)):
+        spread = record(small_scene, seeds=5)
+    assert Counted.tasks == 2  # seeds 1-2 and 3-4, each in a worker process
+    assert spread.digest() == here.digest()

@@ -174,8 +174,11 @@ def course(folder, site, *, quality=None, aspect="16:9", size=None, overwrite=Tr
     Args:
         folder: a folder of chapter folders, each a folder of scene files (a ``chapter.toml``
             with ``title = "..."`` names a chapter; else its folder's name does).
-        site: the site's folder: ``index.html``, ``course.json`` and a folder per chapter.
+        site: the site's folder: ``index.html``, ``course.json`` and a folder per chapter
+            (a ``course.toml`` with ``[[looks]]`` asks for a pair of decks per look).
         jobs: worker processes rendering the scenes.
+        executor, address: ``executor="ray"`` runs the scenes as tasks on the Ray cluster at
+            ``address`` (default: ``RAY_ADDRESS``); the site's bytes are the same.
         progress: a ``progress(label)`` context manager yielding a ``(done, total)`` callback,
             or None.
 

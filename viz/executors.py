@@ -30,7 +30,7 @@ WAKE = 0.5  # seconds between looks at a signal while Ray's tasks run (Ray's wai
 class Here:
     """Every task here, in this process, in order."""
 
-    workers, remote = 1, False
+    workers, remote, slots = 1, False, 1
 
     def map(self, function, tasks):
         """``(index, function(task))`` for each of ``tasks``, in order."""
@@ -45,7 +45,7 @@ class Processes:
     remote = False
 
     def __init__(self, workers):
-        self.workers = workers
+        self.workers = self.slots = workers
 
     def map(self, function, tasks):
         """``(index, function(task))`` for each of ``tasks``, as each finishes. Raises
@@ -108,9 +108,14 @@ class Ray:
     remote = True
     workers = None
 
-    def __init__(self, address):
+    def __init__(self, address, ray=None):
         self.address = address
-        self.ray = _connect(address)
+        self.ray = ray or _connect(address)
+
+    @property
+    def slots(self):
+        """The cluster's CPUs: how many tasks run at once."""
+        return max(1, int(self.ray.cluster_resources().get("CPU", 1)))
 
     def map(self, function, tasks):
         """``(index, function(task))`` for each of ``tasks``, as each finishes on the cluster.
@@ -172,6 +177,13 @@ def _connect(address):
             signal.signal(signum, handler)
     _connected[address] = ray
     return ray
+
+
+def within_ray():
+    """In a Ray task, the executor of its own cluster (a task can start tasks)."""
+    import ray  # loaded already: this runs in a Ray worker
+
+    return Ray("this Ray cluster", ray)
 
 
 def get(executor="processes", workers=1, address=None):

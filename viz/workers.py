@@ -11,7 +11,7 @@ import json
 import tempfile
 from pathlib import Path
 
-from viz import executors, pipeline
+from viz import executors, pipeline, sweep
 from viz.errors import OptionError, SceneFailed, VizError
 from viz.store import manifest
 from viz.store.atomic import atomic_folder, atomic_path
@@ -45,12 +45,14 @@ def run(jobs, options, workers=1, progress=pipeline._no_progress, say=pipeline._
         ``(job, report)`` as each job finishes: in order here, else as they come. An error a
         job raises carries the scene's name as ``viz_scene``.
     """
-    running = executor(options, workers)
+    asked = running = executor(options, workers)
     if any(job.scene_file is None for job in jobs) or (not running.remote and len(jobs) < 2):
         running = executors.Here()
-    if running.workers == 1:  # here, in order, with progress bars
-        for index, report in running.map(lambda job: _named(job.run, job.scene_file, job.name, progress, say), jobs):
-            yield jobs[index], report
+    if running.workers == 1:  # here, in order, with progress bars; a job's sweeps go where asked
+        with sweep.through(asked if len(jobs) == 1 else None):
+            for index, report in running.map(lambda job: _named(job.run, job.scene_file, job.name, progress, say),
+                                             jobs):
+                yield jobs[index], report
         return
     if running.remote:
         yield from _away(jobs, options, running, progress, say)
@@ -73,7 +75,7 @@ def _run(task):
     try:
         job, = pipeline.plan(scene_file, path, scene=name, **options)
         report = _named(job.run, scene_file, name, say=lambda text, err=False: said.append((text, err)))
-    except Exception as error:  # sent back as viz words it: an error of TensorFlow's would load it here
+    except Exception as error:  # sent back in viz's words: unpickling TensorFlow's own error would load it here
         return None, said, error if isinstance(error, VizError) else SceneFailed.of(error, scene_file, name)
     return report, said, None
 
@@ -148,7 +150,8 @@ def _remote(task):
             (outputs / relative).write_bytes(data)
         try:
             job, = pipeline.plan(folder / "scenes" / file_name, folder / "made" / output_name, scene=name, **options)
-            report = _named(job.run, scene_file, name)
+            with sweep.through(executors.within_ray()):  # its seeds as tasks of their own
+                report = _named(job.run, scene_file, name)
         except Exception as error:
             return None, error if isinstance(error, VizError) else SceneFailed.of(error, scene_file, name)
         files = {path.relative_to(outputs).as_posix(): path.read_bytes() for store in STORES

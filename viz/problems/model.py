@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from viz import plane
+from viz import plane, sweep
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
 from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, stride
@@ -195,8 +195,8 @@ class KerasModel(Problem):
         spread = {}
         if seeds > 1:
             main = self.total_steps * len(scene.optimizers)
-            others = self.other_paths(scene, seed, list(range(seed + 1, seed + seeds)), every,
-                                      lambda done, total: progress(main + done, main * seeds))
+            others = sweep.spread(self.other_paths, scene, seed, list(range(seed + 1, seed + seeds)), every,
+                                  lambda done, total: progress(main + done, main * seeds))  # through the executor
             every_seed, measures = self.measured(np.concatenate([points[:, None], others], axis=1), landscape)
             spread = {"seeds": np.arange(seed, seed + seeds), "params": every_seed[..., :size], **measures}
         shown = self.state_view(first, points, along["loss"], spread, landscape) if view else None

@@ -23,7 +23,7 @@ PACKAGE = Path(__file__).parent.parent
 # the options, the events, the errors, the pipeline or the command line: editing those
 # re-renders from the cache.
 RECORDING_CODE = ("problems/*.py", "record.py", "recording.py", "optimizers.py", "surfaces.py", "scene.py",
-                  "varied.py", "plane.py", "sharpness.py", "line.py", "tune.py", "backend.py")
+                  "varied.py", "plane.py", "sharpness.py", "line.py", "tune.py", "backend.py", "sweep.py")
 
 
 def key(scene, seed, scene_file=None, seeds=1, plane="pca"):

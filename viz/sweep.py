@@ -1,0 +1,78 @@
+"""The independent trainings inside one recording (the other initializations of ``--seeds``)
+spread over the executor the door chose (:mod:`viz.executors`): local processes with
+``--jobs N``, or Ray tasks with ``--executor ray``. The problem trains each part as it would
+train the whole, and the parts are joined in order, so the recording is the same; where no
+executor is set, or the training cannot travel (a scene's own code, which another process
+cannot import), it runs here."""
+
+import copyreg
+import pickle
+import types
+from contextlib import contextmanager
+
+import numpy as np
+
+_through = [None]  # the executor sweeps go through, set by the door for the job it runs here
+
+
+def _proxy(mapping):
+    return types.MappingProxyType(mapping)
+
+
+def _mapping(proxy):
+    return _proxy, (dict(proxy),)
+
+
+copyreg.pickle(types.MappingProxyType, _mapping)  # a Scene's optimizers (read-only): pickled as a dict
+
+
+@contextmanager
+def through(executor):
+    """Within the block, :func:`spread` sends its parts through ``executor`` (None: here)."""
+    previous, _through[0] = _through[0], executor
+    try:
+        yield
+    finally:
+        _through[0] = previous
+
+
+def spread(train, scene, seed, others, every, progress):
+    """``train(scene, seed, others, every, progress)`` (an array [n_opt, len(others), ...]), in
+    parts of ``others`` through the executor set by :func:`through`, joined in order.
+
+    Args:
+        train: a problem's bound method that trains from each of ``others`` seeds.
+        scene, seed, every: as ``train`` takes them.
+        others: the seeds.
+        progress: ``progress(done, total)``; told as each part finishes when spread.
+
+    Returns:
+        What ``train`` returns for all of ``others``.
+    """
+    executor = _through[0]
+    parts = min(len(others), executor.slots) if executor is not None else 1
+    if parts < 2 or not _travels(train, scene):
+        return train(scene, seed, others, every, progress)
+    size = -(-len(others) // parts)
+    chunks = [others[start:start + size] for start in range(0, len(others), size)]
+    done, results = 0, [None] * len(chunks)
+    for index, result in executor.map(_train, [(train, scene, seed, chunk, every) for chunk in chunks]):
+        results[index] = result
+        done += len(chunks[index])
+        progress(done, len(others))
+    return np.concatenate(results, axis=1)
+
+
+def _train(task):
+    train, scene, seed, chunk, every = task
+    return train(scene, seed, chunk, every, lambda done, total: None)
+
+
+def _travels(train, scene):
+    """Whether another process can rebuild ``train`` and ``scene``: they pickle, and hold no
+    code of a scene file (loaded as ``viz_scene_<stem>``, which no other process can import)."""
+    try:
+        return b"viz_scene_" not in pickle.dumps((train, scene))
+    except Exception:  # a lambda, a local function, a live Keras object...
+        return False
+
