@@ -229,3 +229,47 @@ def test_a_larger_font_scale_at_4_3_is_taken_and_its_text_holds(small, tmp_path)
     lines, _, page = read_pdf(tmp_path / "f.pdf", 640)
     assert not rule_1(lines, page)
     assert any(line.text.startswith("skewness") for line in lines)
+
+
+def blobs_model(batch_size, epochs):
+    """A 2-2-1 network on 64 points of two blobs."""
+    import keras
+
+    from viz import problems
+
+    rng = np.random.default_rng(0)
+    x = np.concatenate([rng.normal(-1, 0.6, (32, 2)), rng.normal(1, 0.6, (32, 2))]).astype("float32")
+    y = np.repeat([0.0, 1.0], 32).astype("float32")
+
+    def build():
+        return keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="tanh"),
+                                 keras.layers.Dense(1, activation="sigmoid")])
+
+    return problems.keras_model(build, x, y, batch_size=batch_size, epochs=epochs, name="2-2-1 on two blobs")
+
+
+def _marker_left_of(line, curves, width=40):
+    """Whether a small closed shape (a legend's marker) lies just left of ``line``, level with it."""
+    x0, y0, x1, y1 = line.box
+    for curve in curves:
+        xs, ys = [x for x, _ in curve], [y for _, y in curve]
+        if 3 <= len(curve) <= 6 and 3 < np.ptp(xs) < 15 and x0 - width < max(xs) <= x0 and y0 - 4 < np.mean(ys) < y1 + 4:
+            return True
+    return False
+
+
+def test_the_key_says_what_the_keras_history_markers_are(tmp_path):
+    """Point 13: the markers (Keras History, an epoch's mean over its batches) sit off the lines
+    (the loss on all rows at a step): a key entry with the marker itself says so, in words
+    at the note's size, over the curves."""
+    import viz
+    from tests.layout_rules import read_pdf, rule_1, texts
+
+    viz.render(Scene(title="Blobs", problem=blobs_model(16, 2), optimizers={"SGD": "sgd", "Adam": "adam"}),
+               tmp_path / "k.pdf", last_frame=True, size=(640, 360), time_budget=1)
+    lines, curves, page = read_pdf(tmp_path / "k.pdf", 640)
+    assert not rule_1(lines, page)
+    said = [(words, group) for words, group in texts(lines) if "Keras History" in words]
+    assert len(said) == 1 and "Keras History: the mean over each epoch's batches" in said[0][0], said
+    assert any(_marker_left_of(line, curves) for line in said[0][1] if line.text.startswith("Keras"))
+    assert any(line.text == "all training rows, after each step" for line in lines)
