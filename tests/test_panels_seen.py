@@ -273,3 +273,64 @@ def test_the_key_says_what_the_keras_history_markers_are(tmp_path):
     assert len(said) == 1 and "Keras History: the mean over each epoch's batches" in said[0][0], said
     assert any(_marker_left_of(line, curves) for line in said[0][1] if line.text.startswith("Keras"))
     assert any(line.text == "all training rows, after each step" for line in lines)
+
+
+@pytest.mark.slow
+def test_a_full_batch_run_has_few_epoch_ticks(tmp_path):
+    """Point 11: 120 epochs of one batch each: at most 11 epoch tick labels, none touching
+    (they ran together as "1000120014001600"); no marker shape on the loss panel."""
+    import viz
+    from tests.layout_rules import NUMBER, read_pdf, rule_1
+
+    viz.render(Scene(title="Full batch", problem=blobs_model(64, 120), optimizers={"GD": "sgd"}, learning_rate=0.5),
+               tmp_path / "e.pdf", last_frame=True, size=(640, 360), time_budget=1)
+    lines, curves, page = read_pdf(tmp_path / "e.pdf", 640)
+    assert not rule_1(lines, page)
+    label = next(line for line in lines if line.text == "training loss")
+    loss = [c for c in curves if 4 <= len(c) <= 20 and 2 < np.ptp([x for x, _ in c]) < 12 and 2 < np.ptp([y for _, y in c]) < 12
+            and label.box[2] < min(x for x, _ in c) and label.box[1] - 10 < np.mean([y for _, y in c]) < label.box[3] + 10]
+    assert not loss, loss[:3]  # no marker shape beside the loss label's height (the panel's middle)
+    epoch = next(line for line in lines if line.text == "epoch")
+    ticks = [line for line in lines if NUMBER.fullmatch(line.text) and 0 < line.box[1] - epoch.box[3] < 25
+             and line.box[0] > label.box[2]]  # the curves' epoch axis, not the contours' x axis
+    assert 3 <= len(ticks) <= 11, [line.text for line in ticks]
+
+
+@pytest.mark.slow
+def test_the_digits_panel_shows_one_optimizer_large_and_marks_wrong_answers(tmp_path):
+    """Point 15: the digits' images at least 4.5% of the frame's height, the heading in ink
+    (not a path colour at 2:1), wrong answers in bold apart from right ones, and one optimizer
+    (the lowest final loss) on every frame."""
+    import dataclasses
+
+    from pdfminer.layout import LTChar, LTImage
+
+    from tests.layout_rules import pdf_page
+    from viz.render.frames import Frames
+    from viz.render.options import Options
+    from viz.scene import load_scenes
+
+    scene = load_scenes("scenes/digits_cnn.py")["digits_cnn"]
+    small = dataclasses.replace(scene.problem, x=scene.problem.x[:320], y=scene.problem.y[:320], epochs=1)
+    recording = record(dataclasses.replace(scene, problem=small, optimizers={"SGD": "sgd", "Adam": "adam"}))
+    render(recording, tmp_path / "d.pdf", "digits", size=(640, 360))
+    objects, _, (_, _, width, height) = pdf_page(tmp_path / "d.pdf")
+
+    def flat(items):
+        for item in items:
+            yield item
+            yield from flat(getattr(item, "_objs", []))
+
+    images = [o for o in flat(objects) if isinstance(o, LTImage)]
+    assert len(images) == 10 and min(image.height for image in images) >= 0.045 * height
+    chars = [o for o in flat(objects) if isinstance(o, LTChar)]
+    heading = [c for c in chars if c.get_text() == "(" and c.size > 0]
+    assert heading and all(tuple(c.graphicstate.ncolor or (0,)) in ((0,), (0, 0, 0)) for c in heading)
+    ticks = [c for c in chars if c.get_text() == "\u2713"]
+    crosses = [c for c in chars if c.get_text() == "\u2717"]
+    assert len(ticks) + len(crosses) == 10
+    assert all("Bold" not in c.fontname for c in ticks) and all("Bold" in c.fontname for c in crosses)
+    frames = Frames(recording, "digits", options=Options(size=(320, 180)))
+    panel = frames.panels[-1]
+    shown = {(frames[i], panel.heading.get_text().split(" (")[0])[1] for i in range(0, len(frames), 3)}
+    assert shown == {recording.names[int(np.argmin(recording.loss[:, -1]))]}
