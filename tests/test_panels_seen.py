@@ -68,6 +68,7 @@ def test_the_two_classes_have_colours_of_their_own(small, tmp_path, theme):
         assert min(np.linalg.norm(seen[c] - seen[other]) for c in classes for other in seen if other != c) > 24
 
 
+@pytest.mark.slow
 def test_the_rate_now_is_said_in_full_at_the_counters_size(tmp_path):
     """Point 18: each scheduled optimizer's rate now, on a line of its own under the clock, in
     the frame, at a size the back row reads (it was 7 px and cut off at 4:3)."""
@@ -137,6 +138,7 @@ def test_the_lowest_in_view_star_is_inside_the_panel(small, tmp_path):
     assert stars and all(x0 <= x <= x1 + 0.5 for star in stars for x, _ in star), (x0, x1, stars)
 
 
+@pytest.mark.slow
 def test_the_inset_says_what_it_shows_and_only_comes_when_it_shows_more(tmp_path):
     """Point 19: a zoomed view's inset is labelled "whole domain"; a view of most of the domain
     (where Nesterov flies at lr 0.01) gets none."""
@@ -196,6 +198,7 @@ def test_rosenbrocks_valley_floor_in_3d_is_not_a_comb_of_spikes(valley3d, tmp_pa
     assert bright_spikes(pixels(tmp_path / "v.png")) < 60  # (40 now: the mesh lines' crossings, the path)
 
 
+@pytest.mark.slow
 def test_the_3d_view_has_one_y_label_beside_the_curves(valley3d, tmp_path):
     """Point 20: the surface's height is said under the 3D panel, not by a turned z label that
     reads as a second y label of the curves beside it; that note and the curves' label overlap
@@ -258,6 +261,7 @@ def _marker_left_of(line, curves, width=40):
     return False
 
 
+@pytest.mark.slow
 def test_the_key_says_what_the_keras_history_markers_are(tmp_path):
     """Point 13: the markers (Keras History, an epoch's mean over its batches) sit off the lines
     (the loss on all rows at a step): a key entry with the marker itself says so, in words
