@@ -183,7 +183,7 @@ def test_the_digits_scene_shows_what_the_front_optimizer_reads():
     said = [answer.get_text() for answer in panel.answers]
     last = frames[len(frames) - 1]
     assert [answer.get_text() for answer in panel.answers] != said
-    assert panel.heading.get_text().startswith("Adam (lowest loss now)")
+    assert panel.heading.get_text().startswith("Adam (lowest final loss)")
     right = int(panel.heading.get_text().split(": ")[1].split(" of")[0])
     assert right == int((samples["predicted"][1, -1] == samples["labels"]).sum())
     assert np.abs(first.astype(int) - last.astype(int)).sum() > 0

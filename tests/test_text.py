@@ -91,7 +91,8 @@ def test_a_larger_font_scale_never_makes_the_caption_smaller(small):
 
     def caption(**options):
         figure = Frames(small, "s", options=Options(**options)).figure
-        text = next(t for t in figure.texts if t.get_text().replace("\n", " ").startswith("lines:"))
+        keys = [t for legend in figure.legends for t in legend.get_texts()]  # (the key over the curves)
+        text = next(t for t in keys if t.get_text().replace("\n", " ").startswith("all training rows"))
         return text.get_fontsize() * figure.dpi / 72  # pixels
 
     assert caption(size=(1280, 720), font_scale=1.3) >= caption(size=(1280, 720), font_scale=1.0) >= 12

@@ -103,7 +103,7 @@ TABLE = (
            switch=True, doors=("render", "show")),
     # look
     Option("theme", "Look", "light", "dark for dark slide templates.", one_of("theme", THEMES), THEMES, drawn=True),
-    Option("font_scale", "Look", 1.0, "Text size factor, 0.75 to 1.5 (larger for the back row).",
+    Option("font_scale", "Look", 1.0, "Text size factor, 0.75 to 1.5 (1.25 at 4:3; larger for the back row).",
            number("font_scale", *FONT_SCALES, optional=False), kind=float, drawn=True),
     Option("view", "Look", "2d", "For a surface scene: 3d draws f(x, y) as a 3D surface with the paths on it, "
            "instead of contours.", one_of("view", VIEWS), VIEWS, drawn=True),

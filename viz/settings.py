@@ -13,6 +13,7 @@ from viz.options import TABLE, read
 # --beamer: frames for LaTeX's animate package that keep one 16:9 slide of the lesson under 10 MB
 # (a frame of 854x480 is ~95 KB in the PDF); an option given as well wins, --max-frames only lower
 BEAMER = {"quality": "l", "fps": 10.0, "max_frames": 80}
+NARROW_FONT_SCALE = 1.25  # the largest font scale at 4:3 (the frames at 1.5 leave the contours too small)
 MIN_ASPECT = ASPECTS["4:3"]  # and wider: the contour panel is square and the curves need room beside it
 DRAWN = tuple(option.name for option in TABLE if option.drawn)  # the renderer reads them as read
 
@@ -78,9 +79,10 @@ def combine(output, keywords, writers):
         raise OptionError("fps", fps, f"a {fmt.upper()} cannot play faster than {writer.max_fps:g} fps")
     check_duration(values["duration"], rate)
     width, height = size
-    # the text's room beside the square contour panel shrinks with the width: 4:3 takes up to 1
+    # the text's room beside the square contour panel shrinks with the width: 4:3 takes up to 1.25
     low, high = FONT_SCALES
-    high = round(1 + (high - 1) * min(1.0, (width / height - MIN_ASPECT) / (ASPECTS["16:9"] - MIN_ASPECT)), 2)
+    share = min(1.0, (width / height - MIN_ASPECT) / (ASPECTS["16:9"] - MIN_ASPECT))
+    high = round(NARROW_FONT_SCALE + (high - NARROW_FONT_SCALE) * share, 2)
     if values["font_scale"] > high:
         raise OptionError("font_scale", values["font_scale"],
                           f"must be between {low:g} and {high:g} at {width}x{height}")

@@ -8,6 +8,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from viz.divergence import diverged_steps
@@ -107,7 +108,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         _inside_left(contour_ax, colorbar_ax)
     area, strip = (right, bottom, 0.97 - right, top - bottom - 0.02), []
     if recording.samples:  # an image classifier: its sample images under the curves
-        room = 0.3 * (top - bottom)
+        room = 0.38 * (top - bottom)  # images a reader makes out: 5% of the frame's height and more
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
         strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
     if options.extras:  # the curves on top, the other panels in rows below them
@@ -229,13 +230,18 @@ def curve_panels(figure, box, recording, options, theme):
         (key for key in history if key != "loss" and not key.startswith("val_")), None)
     if recording.spread and "accuracy" not in recording.spread:
         metric = None  # a model's own metric is known per epoch of the main run only: the loss alone
-    drawn = "every step" if recording.every == 1 else f"every {recording.every} steps"
-    note = f"lines: {drawn}, all training rows    markers: Keras History"
-    if "grid" in recording.meta.get("reduced", ()):  # the time budget made the loss grid coarse: say so
-        note += f"    contours: a {recording.meta['grid']}x{recording.meta['grid']} grid (time budget)"
+    drawn = "each step" if recording.every == 1 else f"every {recording.every} steps"
+    coarse = f"contours: a {recording.meta.get('grid')}x{recording.meta.get('grid')} grid (time budget)" \
+        if "grid" in recording.meta.get("reduced", ()) else ""  # the time budget made the loss grid coarse: say so
     if recording.spread:
-        note = f"lines: median of {len(recording.spread['seeds'])} initializations, bands: {BAND_LABEL}"
-    height -= _note(figure, box, note, theme)
+        height -= _note(figure, box, f"lines: median of {len(recording.spread['seeds'])} initializations, "
+                                     f"bands: {BAND_LABEL}", theme)
+    else:  # what the lines and the markers are (an epoch's mean over its batches sits above the line)
+        height -= _key(figure, box, [(Line2D([], [], color=theme.ink, linewidth=1.6),
+                                      f"all training rows, after {drawn}"),
+                                     (Line2D([], [], color=theme.ink, marker="D", markersize=6, linestyle="none"),
+                                      "Keras History: the mean over each epoch's batches"),
+                                     *([(Line2D([], [], alpha=0), coarse)] if coarse else [])], theme)
     box = (left, bottom, width, height)
     if options.extras:
         metric = None  # other panels below: the loss alone here
@@ -247,9 +253,11 @@ def curve_panels(figure, box, recording, options, theme):
     gap = 0.09 * options.font_scale if data_panel else 0.04
     half = (height - gap) / 2
     loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
-    if data_panel:
+    if data_panel:  # the data's panel the larger share: its key takes its top, its scales are equal
+        lower = (height - gap) * 0.58
+        loss_ax.set_position((left, bottom + lower + gap, width, height - gap - lower))
         loss_ax.set_xlabel("epoch", labelpad=4)  # (clear of its tick labels, in a PDF too)
-        boundary_ax = figure.add_axes((left, bottom, width, half))
+        boundary_ax = figure.add_axes((left, bottom, width, lower))
         if options.hidden:
             return [_loss_panel(loss_ax, recording, theme), HiddenPanel(boundary_ax, recording, theme)]
         return [_loss_panel(loss_ax, recording, theme),
@@ -317,17 +325,47 @@ def _inside_left(ax, *others):
             each.set_position((box.x0 + overflow / figure.bbox.width, box.y0, box.width, box.height))
 
 
+def _key(figure, box, entries, theme):
+    """A key above the curve panels' ``box``: ``entries`` [(handle, words)] side by side, or one
+    a row if they do not fit; returns how much lower the panels' top must go (see :func:`_note`)."""
+    left, bottom, width, height = box
+    renderer = figure.canvas.get_renderer()
+    line = matplotlib.rcParams["font.size"] * 0.833 * 1.25 / 72 / HEIGHT_INCHES  # one line of "small" text
+    for columns in (len(entries), 1):  # its top where a one-line note's would be: more rows go down
+        key = figure.legend(*zip(*entries), loc="upper left", bbox_to_anchor=(left, bottom + height + 0.01 + line),
+                            ncol=columns, frameon=False, fontsize="small", labelcolor=theme.ink, borderaxespad=0,
+                            borderpad=0, handlelength=1.6, handletextpad=0.5, columnspacing=1.2, labelspacing=0.2)
+        extent = key.get_window_extent(renderer)
+        if extent.width <= width * figure.bbox.width or columns == 1:
+            break
+        key.remove()
+    handles = extent.width - max(text.get_window_extent(renderer).width for text in key.get_texts())
+    for text in key.get_texts():  # one a row and still too wide: on two lines, then smaller
+        fit(text, width - handles / figure.bbox.width, max_lines=2)
+    extent = key.get_window_extent(renderer)
+    return _note_room(figure) + max(0.0, extent.height / figure.bbox.height - line)
+
+
+def _note_room(figure):
+    """How much lower than the note's own line the curve panels' top must go for their top
+    tick label (half its height above them) to keep 2 px clear of the note."""
+    tick = matplotlib.rcParams["ytick.labelsize"] / 2 / 72 / HEIGHT_INCHES + 2 / figure.bbox.height
+    return max(0.0, tick - 0.01)
+
+
 def _note(figure, box, words, theme):
     """A note above the curve panels' ``box``, wrapped onto two lines rather than shrunk; returns
-    how much lower (a fraction of the height) the panels' top must go for a second line."""
+    how much lower (a fraction of the height) the panels' top must go for a second line and
+    for their top tick label to keep clear of it."""
     left, bottom, width, height = box
     note = fit(figure.text(left, bottom + height + 0.01, words, fontsize="small", color=theme.muted, va="bottom"),
                width, max_lines=2)
+    below = _note_room(figure)
     if "\n" not in note.get_text():
-        return 0.0
+        return below
     extent = note.get_window_extent(figure.canvas.get_renderer())
     note.set_y(note.get_position()[1] - extent.height / 2 / figure.bbox.height)
-    return extent.height / 2 / figure.bbox.height
+    return extent.height / 2 / figure.bbox.height + below
 
 
 def style(options):

@@ -11,11 +11,12 @@ from viz.render.theme import LIGHT
 # Each class's (marker, colour, alpha) per theme: circles and triangles in two colours of their
 # own, chosen by a search over sRGB for the largest distance from the eight path colours and
 # from each other in normal vision and under simulated protanopia, deuteranopia and tritanopia
-# (CIE76 ΔE*ab, as viz.render.a11y measures the palette: light at least 30.9, dark 29.4) among
-# chromatic colours (channels 30% apart) at least 3:1 against the background (WCAG's contrast
-# for graphics). The data does not say which class is which (viz/data/README.md): "class 0", "class 1".
+# (CIE76 ΔE*ab, as viz.render.a11y measures the palette: light at least 30.9, dark 24.3) among
+# chromatic colours (channels 30% apart) at least 3:1 against the background as drawn (with their
+# alpha; WCAG's contrast for graphics), the two classes 1.5:1 apart in lightness too. The data
+# does not say which class is which (viz/data/README.md): "class 0", "class 1".
 CLASS_LOOKS = {"light": (("o", "#8800FF", 0.6), ("^", "#662200", 0.75)),
-               "dark": (("o", "#9900EE", 0.8), ("^", "#AA3399", 0.85))}
+               "dark": (("o", "#AA33FF", 0.85), ("^", "#BBFF88", 0.85))}
 
 
 def scatter_classes(ax, x, y, theme=LIGHT):
@@ -118,7 +119,7 @@ class LinearBoundaryPanel(Boundaries):
         low, high = shown.min(axis=0), shown.max(axis=0)  # every row inside the panel
         room = 0.05 * (high - low)
         self.view = equal_scales(ax, np.stack([low - room, high + room]))  # [[x0, y0], [x1, y1]]
-        ax.set_xlabel(labels[0], labelpad=1)
+        ax.set_xlabel(labels[0], labelpad=3)  # (clear of its tick labels, in a PDF too)
         ax.set_ylabel(labels[1])
         self.params = recording.params
         self.lines = boundary_lines(ax, recording.names, theme, linewidth=2.2)
