@@ -52,6 +52,19 @@ def test_what_changes_the_picture_renders_again(tmp_path, monkeypatch):
     assert not run(tmp_path / "bowl.py", tmp_path / "bowl.gif", cache=False).reused
 
 
+def test_a_manifest_is_the_same_from_a_fresh_recording_and_from_the_cache(tmp_path, monkeypatch):
+    """The recording's facts keep one order whether just trained or read back from the cache
+    (a local and a cluster build of the same course write the same bytes)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bowl.py").write_text(BOWL.format(more=""))
+    assert run(tmp_path / "bowl.py", tmp_path / "fresh.gif").trained
+    assert not run(tmp_path / "bowl.py", tmp_path / "cached.gif").trained
+    fresh, cached = (json.loads((tmp_path / name).read_text(), object_pairs_hook=list)
+                     for name in ("fresh.gif.json", "cached.gif.json"))
+    drop = ("output", "reused", "seconds")
+    assert [item for item in fresh if item[0] not in drop] == [item for item in cached if item[0] not in drop]
+
+
 def test_the_rendering_code_joins_the_key(tmp_path):
     package = tmp_path / "viz"
     (package / "render").mkdir(parents=True)

@@ -32,7 +32,7 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
     ``"alt"`` and ``"description"``, ``accessibility`` its section of checks
     (:func:`viz.render.wcag.section`). ``extra`` adds entries (e.g. the learning-rate search and
     the tuned recording's hash)."""
-    meta = recording.meta
+    meta = json.loads(json.dumps(recording.meta, sort_keys=True))  # as the cache reads it back
     return {
         "output": Path(output).name,
         "frames": frames,
