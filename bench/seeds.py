@@ -2,7 +2,8 @@
 
 Each command is run RUNS times in a fresh process with --no-cache (so it trains), best time
 kept: the one-seed render (the lesson as `viz render scenes/logreg.py` makes it), the 10-seed
-render, and the --tune-lr search plus its tuned render. Prints the times and the ratios to the
+render, the --tune-lr search plus its tuned render, and --tune-lr both (the scene's rate, then
+the tuned rates, in one animation). Prints the times and the ratios to the
 one-seed render (the target for 10 seeds: at most 3x).
 
     python bench/seeds.py
@@ -33,9 +34,11 @@ def main():
         one = best_time(["-o", "one.gif"], folder)
         ten = best_time(["-o", "ten.gif", "--seeds", "10"], folder)
         tuned = best_time(["-o", "tuned.gif", "--tune-lr"], folder)
+        both = best_time(["-o", "both.gif", "--tune-lr", "both"], folder)
     print(f"lesson GIF, 1 seed:            {one:6.1f} s")
     print(f"lesson GIF, 10 seeds:          {ten:6.1f} s   ratio {ten / one:.2f} (target <= 3)")
     print(f"lesson GIF, --tune-lr (9x6):   {tuned:6.1f} s   ratio {tuned / one:.2f}")
+    print(f"lesson GIF, --tune-lr both:    {both:6.1f} s   ratio {both / one:.2f} (target <= 1.5)")
     print(f"(best of {RUNS} runs each, fresh process, --no-cache: training, rendering and encoding included)")
 
 

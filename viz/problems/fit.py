@@ -64,16 +64,13 @@ class _Recorder:
         self.count = tf.Variable(0, dtype="int64", trainable=False)
         step = model.train_step
 
-        def write(row):
-            for buffer, variable in zip(self.buffers, self.variables):
-                buffer[row].assign(variable.value)
-            return row
-
         def train_step(data):
             logs = step(data)
-            count = self.count.assign_add(1)
-            tf.cond((count % every == 0) | (count == steps), lambda: write((count + every - 1) // every),
-                    lambda: count)
+            # row ceil(count / every): written at every step, last by the every-th (or the last):
+            # no branch in the compiled step
+            row = (self.count.assign_add(1) + every - 1) // every
+            for buffer, variable in zip(self.buffers, self.variables):
+                buffer[row].assign(variable.value)
             return logs
 
         model.train_step = train_step  # before fit traces it; a model fitted again keeps its trace
