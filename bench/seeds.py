@@ -7,6 +7,7 @@ the tuned rates, in one animation). Prints the times and the ratios to the
 one-seed render (the target for 10 seeds: at most 3x).
 
     python bench/seeds.py
+    python bench/seeds.py --tune    # only the one-seed render and --tune-lr both
 """
 
 import subprocess
@@ -19,9 +20,9 @@ RUNS = 2
 SCENE = Path(__file__).resolve().parent.parent / "scenes" / "logreg.py"
 
 
-def best_time(arguments, folder):
+def best_time(arguments, folder, runs=RUNS):
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "viz", "render", str(SCENE), "--no-cache", "--quiet", *arguments],
                        cwd=folder, check=True, capture_output=True)
@@ -30,6 +31,16 @@ def best_time(arguments, folder):
 
 
 def main():
+    if "--tune" in sys.argv[1:]:
+        with tempfile.TemporaryDirectory() as folder:
+            one, both = [], []
+            for _ in range(RUNS):  # alternating, so that a change of load hits both sides
+                one.append(best_time(["-o", "one.gif"], folder, 1))
+                both.append(best_time(["-o", "both.gif", "--tune-lr", "both"], folder, 1))
+        print(f"lesson GIF, 1 seed:            {min(one):6.1f} s   (all: {', '.join(f'{t:.1f}' for t in one)})")
+        print(f"lesson GIF, --tune-lr both:    {min(both):6.1f} s   (all: {', '.join(f'{t:.1f}' for t in both)})"
+              f"   ratio {min(both) / min(one):.2f} (target <= 1.5)")
+        return
     with tempfile.TemporaryDirectory() as folder:
         one = best_time(["-o", "one.gif"], folder)
         ten = best_time(["-o", "ten.gif", "--seeds", "10"], folder)
