@@ -180,8 +180,10 @@ def fit_rates(scene, seed, build, initial, rates, progress, compile_args, fit_ar
     for index, spec in enumerate(scene.optimizers.values()):
         model = build()
         optimizer = keras.optimizers.deserialize(optimizers.with_rate(spec, rates[0]))
-        # 32 batches per compiled call: the callback-free runs need no step in between
-        model.compile(optimizer=optimizer, **{**compile_args, "metrics": [], "steps_per_execution": 32})
+        # 32 batches per compiled call: the callback-free runs need no step in between (an epoch
+        # of a repeated full batch is one step: as many as that, not 32 steps of it)
+        model.compile(optimizer=optimizer, **{**compile_args, "metrics": [],
+                                              "steps_per_execution": min(32, fit_args.get("steps_per_epoch") or 32)})
         optimizer.build(model.trainable_variables)
         fresh = [variable.numpy() for variable in optimizer.variables]
         for column, rate in enumerate(rates):
