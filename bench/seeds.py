@@ -40,6 +40,8 @@ def main():
         print(f"lesson GIF, 1 seed:            {min(one):6.1f} s   (all: {', '.join(f'{t:.1f}' for t in one)})")
         print(f"lesson GIF, --tune-lr both:    {min(both):6.1f} s   (all: {', '.join(f'{t:.1f}' for t in both)})"
               f"   ratio {min(both) / min(one):.2f} (target <= 1.5)")
+        pairs = sorted(b / o for b, o in zip(both, one))  # back to back: the same load
+        print(f"ratio of each back-to-back pair: {', '.join(f'{r:.2f}' for r in pairs)}")
         return
     with tempfile.TemporaryDirectory() as folder:
         one = best_time(["-o", "one.gif"], folder)
