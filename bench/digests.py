@@ -4,10 +4,12 @@ run it before and after a change to the recording code to show that no recorded 
     python bench/digests.py > before.txt
     python bench/digests.py > after.txt && diff before.txt after.txt
 
-Prints one line per scene: its file, name, the recording's sha256 (:meth:`Recording.digest`)
-and the seconds it took (not compared).
+Prints one line per scene: its file, name, the recording's sha256 (:meth:`Recording.digest`),
+the sha256 of its paths alone (params and loss: what training made, before the curvature's
+extras), the recorded steps between sharpness points, and the seconds it took (not compared).
 """
 
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -26,7 +28,9 @@ def main(paths):
             started = time.perf_counter()
             recording = record(scene)
             seconds = time.perf_counter() - started
-            print(f"{path.relative_to(ROOT)} {name} {recording.digest()} {seconds:.1f}s", flush=True)
+            paths = hashlib.sha256(recording.params.tobytes() + recording.loss.tobytes()).hexdigest()
+            print(f"{path.relative_to(ROOT)} {name} {recording.digest()} paths {paths[:16]} "
+                  f"sharpness_every {recording.meta.get('sharpness_every')} {seconds:.1f}s", flush=True)
 
 
 if __name__ == "__main__":

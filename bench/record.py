@@ -85,6 +85,9 @@ def lesson():
     print(f"import keras + six plain model.fit: {min(fitted):6.2f} s   (all: {', '.join(f'{t:.1f}' for t in fitted)})")
     print(f"viz export --no-cache (cold):       {min(recorded):6.2f} s   (all: {', '.join(f'{t:.1f}' for t in recorded)})")
     print(f"ratio recording / plain training: {min(recorded) / min(fitted):.2f} (target <= 1.10)")
+    pairs = sorted(r / f for r, f in zip(recorded, fitted))  # each run's pair ran back to back: the same load
+    print(f"ratio of each back-to-back pair: {', '.join(f'{r:.2f}' for r in pairs)}; "
+          f"median {pairs[len(pairs) // 2]:.2f} (the fairer number on a loaded machine)")
 
 
 def surface():

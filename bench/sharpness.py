@@ -1,9 +1,12 @@
-"""What the sharpness costs: seconds per recorded point, and the recording and the whole render
-with it against without it, in one run.
+"""What the sharpness costs: seconds per recorded point, measured against the cost model's
+estimate (viz.problems.cost.sharpness_seconds, which decides how many points get one: it must
+be within 2x), and the recording and the whole render with it against without it, in one run.
 
-Two models: the moons scene's 2-16-1 MLP (65 weights, 1000 rows, 6 optimizers x 320 steps;
-scenes/moons_mlp.py) and a 2-300-300-1 MLP (91,501 weights) on 1000 rows of the same moons
-for one epoch of 32-row batches. "Without" is the problem's own recording (weights, loss,
+Three models: the moons scene's 2-16-1 MLP (65 weights, 1000 rows, 6 optimizers x 320 steps;
+scenes/moons_mlp.py), the edge-of-stability scene's 2-32-32-1 tanh MLP (1,185 weights, 200
+rows, full batch, 3 step sizes x 600 steps; scenes/edge_of_stability.py, whose whole recording
+is also timed with ``sharpness=False``: the target is at most 2x) and a 2-300-300-1 MLP
+(91,501 weights) on 1000 rows of the same moons for one epoch of 32-row batches. "Without" is the problem's own recording (weights, loss,
 gradients, the plane); "with" adds what :func:`viz.record.with_curvature` adds: the sharpness at
 every recorded point (Lanczos on batched Hessian-vector products), and the loss along the
 lines from the start. Each whole render writes the last frame only (png), so the drawing cost is
@@ -22,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from viz import Scene, SEED_OPTIMIZERS, problems  # noqa: E402
+from viz import Scene, SEED_OPTIMIZERS, problems, record  # noqa: E402
 from viz.backend import load_keras  # noqa: E402
 from viz import line  # noqa: E402
 from viz.render.animation import render  # noqa: E402
@@ -45,7 +48,7 @@ def measure(name, scene, seed=0):
     curvature = problem.curvature(seed)
     values, every = curvature.sharpness(plain.params)
     sharp = time.perf_counter() - started
-    along = line.lines(plain.params, curvature.loss, curvature.cost)
+    along = line.lines(plain.params, curvature.loss, curvature.loss_seconds, curvature.line_seconds)
     extras = time.perf_counter() - started
     full = dataclasses.replace(plain, sharpness=values, line=along, meta={**plain.meta, "sharpness_every": every})
     with tempfile.TemporaryDirectory() as folder:
@@ -62,6 +65,9 @@ def measure(name, scene, seed=0):
     print(f"  recording without sharpness: {recorded:.1f} s")
     print(f"  sharpness: {sharp:.1f} s for {points} points ({sharp / points * 1e3:.2f} ms a point"
           + (f", every {every} recorded steps: the time budget" if every > 1 else "") + ")")
+    estimate = curvature.point_seconds
+    print(f"  cost model's estimate: {estimate * 1e3:.2f} ms a point; measured / estimated "
+          f"{sharp / points / estimate:.2f} (target: within 0.5-2)")
     print(f"  lines from the start: {max(lines, 0):.1f} s")
     print(f"  recording with / without: {(recorded + extras) / recorded:.2f}"
           f" (sharpness alone: {(recorded + sharp) / recorded:.2f})")
@@ -69,9 +75,27 @@ def measure(name, scene, seed=0):
           f"{(recorded + extras + drawn_with) / (recorded + drawn_without):.2f}")
 
 
+def switched(name, scene):
+    """The whole recording (viz.record) of ``scene`` with its sharpness and with ``sharpness=False``."""
+    off = dataclasses.replace(scene, problem=dataclasses.replace(scene.problem, sharpness=False))
+    started = time.perf_counter()
+    without = record(off)
+    seconds_without = time.perf_counter() - started
+    started = time.perf_counter()
+    recording = record(scene)
+    seconds_with = time.perf_counter() - started
+    print(f"{name}: viz.record with the sharpness (every {recording.meta['sharpness_every']} recorded steps) "
+          f"{seconds_with:.1f} s, with sharpness=False {seconds_without:.1f} s ({without.meta['no_sharpness']}): "
+          f"ratio {seconds_with / seconds_without:.2f} (target <= 2)")
+
+
 def main():
-    moons = load_scenes(Path(__file__).resolve().parent.parent / "scenes" / "moons_mlp.py")["moons_mlp"]
+    scenes = Path(__file__).resolve().parent.parent / "scenes"
+    moons = load_scenes(scenes / "moons_mlp.py")["moons_mlp"]
     measure("moons MLP", moons)
+    edge = load_scenes(scenes / "edge_of_stability.py")["edge_of_stability"]
+    measure("edge of stability", edge)
+    switched("edge of stability", edge)
     x, y = moons.problem.x, moons.problem.y
     wide = Scene(title="2-300-300-1 MLP on two moons", optimizers=SEED_OPTIMIZERS, learning_rate=0.01,
                  problem=problems.keras_model(wide_mlp, x, y, batch_size=32, epochs=1, name="2-300-300-1 MLP"))

@@ -58,6 +58,28 @@ def test_recorded_weights_reproduce_the_history(fitted):
         np.testing.assert_allclose(recording.loss[path], full, rtol=2e-5)  # the curve: all rows, every step
 
 
+
+@pytest.mark.slow
+def test_full_batch_gradient_descent_is_one_step_an_epoch_from_its_history_to_its_search():
+    """All the rows, in order, one batch an epoch (given to model.fit as a repeated batch): a
+    step an epoch, each epoch's History loss the full loss before its step, and the rate search's
+    ends those of the recording."""
+    from viz.tune import tune
+
+    x, y = data()
+    problem = problems.keras_model(mlp, x, y, batch_size=ROWS, epochs=EPOCHS, shuffle=False)
+    scene = Scene("gd", problem, optimizers={"GD": "sgd"}, learning_rate=0.5)
+    recording = record(scene, seed=1)
+    assert recording.params.shape == (1, EPOCHS + 1, 17) and recording.meta["sharpness_every"] == 1
+    np.testing.assert_allclose(recording.history["loss"][0], [forward_loss(w, x, y) for w in recording.params[0, :-1]],
+                               rtol=2e-5)
+    trials = tune(scene, seed=1)["trials"]["GD"]
+    assert trials["0.5"] == pytest.approx(recording.loss[0, -1], rel=1e-6)
+    off = record(dataclasses.replace(scene, problem=dataclasses.replace(problem, sharpness=False)), seed=1)
+    assert np.isnan(off.sharpness).all() and "sharpness=False" in off.meta["no_sharpness"]
+    np.testing.assert_array_equal(off.params, recording.params)
+
+
 def test_the_plane_holds_the_models_own_loss(fitted):
     recording, x, y = fitted
     plane = recording.plane

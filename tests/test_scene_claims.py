@@ -100,3 +100,24 @@ def test_saddle_sgd_lingers_momentum_slowly_adam_rmsprop_escape_adagrad_stalls()
     assert escape("SGD") is None and escape("SGD momentum=0.3") > 200
     assert escape("Adam") < 50 and escape("RMSprop") < 50
     assert escape("Adagrad") is None and paths["Adagrad"][0][-1, 0] < -1.0  # never reached the saddle at x = 0
+
+
+@pytest.mark.slow
+def test_edge_of_stability_the_sharpness_rises_to_two_over_eta_and_hovers_while_the_loss_falls():
+    """Cohen et al. (ICLR 2021) on the shipped scene: at each step size η the sharpness reaches
+    2/η within the first half of the run and averages within 15% of 2/η over the second half,
+    recorded at least every 10 steps at the default budget; the loss falls, with spikes."""
+    from viz.sharpness import stability_limit
+
+    scene, paths, recording = recorded("edge_of_stability.py", "edge_of_stability")
+    every = recording.meta["sharpness_every"]
+    assert 1 <= every <= 10
+    half = recording.sharpness.shape[1] // 2
+    for index, label in enumerate(recording.names):
+        config = recording.meta["optimizers"][label]
+        limit = stability_limit(config, config["config"]["learning_rate"])
+        sharpness, loss = recording.sharpness[index], paths[label][1]
+        assert sharpness[0] < limit  # it starts below 2/η: it rises to it
+        assert np.nanmax(sharpness[:half]) >= limit
+        assert abs(np.nanmean(sharpness[half:]) / limit - 1) <= 0.15
+        assert loss[-1] < 0.1 * loss[0] and (np.diff(loss) > 0).any()  # falls, not monotonically

@@ -13,8 +13,10 @@ from viz.scene import load_scenes
 SCENE_FILES = sorted((Path(__file__).parent.parent / "scenes").glob("*.py"))
 MOVING_STEPS = 5
 FRAMES = 30
-# the lesson and the digits CNN are checked at their own size (test_logreg, test_model_scale)
-SCENES_BUT_THE_LESSON = [(path, name) for path in SCENE_FILES if path.stem not in ("logreg", "digits_cnn")
+# the lesson, the digits CNN and the edge of stability are checked at their own size (test_logreg,
+# test_model_scale, test_scene_claims)
+SCENES_BUT_THE_LESSON = [(path, name) for path in SCENE_FILES if path.stem not in ("logreg", "digits_cnn",
+                                                                                   "edge_of_stability")
                          for name in load_scenes(path)]
 
 

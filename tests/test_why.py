@@ -289,7 +289,7 @@ def test_lanczos_and_the_time_budget_on_known_matrices():
     """A product by fixed symmetric matrices (one per point, 80 x 80: more than Lanczos'
     iterations): the top eigenpairs within the bounds Lanczos' stopping residual gives; with little time to spare, evenly spread steps,
     with none, no steps."""
-    from viz.sharpness import ITERATIONS, PRODUCT_PASSES, TOLERANCE, ModelCurvature, lanczos
+    from viz.sharpness import TOLERANCE, ModelCurvature, lanczos
 
     rng = np.random.default_rng(4)
     d = 80
@@ -313,8 +313,8 @@ def test_lanczos_and_the_time_budget_on_known_matrices():
                                np.broadcast_to(np.eye(2), (3, 2, 2)), atol=residual.max() / 2)
     path = np.zeros((1, 41, d))
     path[0, :, 0] = 1
-    point = ITERATIONS * PRODUCT_PASSES * 0.5  # seconds a point's sharpness is estimated at
-    budget = ModelCurvature(None, product, [(d,)], 11, seconds=2.5 * point, loss_seconds=0.5)
+    point = 0.5  # seconds a point's sharpness is estimated at
+    budget = ModelCurvature(None, product, [(d,)], 11, seconds=2.5 * point, point_seconds=point)
     sharpness, every = budget.sharpness(path)
     computed = np.flatnonzero(np.isfinite(sharpness[0]))
     assert every == 40 and computed.tolist() == [0, 40]  # time for two points: the two ends
@@ -326,6 +326,8 @@ def test_lanczos_and_the_time_budget_on_known_matrices():
     assert every == 0 and np.isnan(nowhere).all()  # not even the two ends: none
     budget.seconds = 60 * point
     assert budget.sharpness(path)[1] == 1
+    off = ModelCurvature(None, product, [(d,)], 11, seconds=None, point_seconds=point)  # sharpness=False
+    assert off.off and off.sharpness(path)[1] == 0 and np.isnan(off.sharpness(path)[0]).all()
     np.testing.assert_allclose(sharpness[0, computed], 5.0, atol=residual[0] ** 2 / 2)
 
 

@@ -54,6 +54,8 @@ def with_curvature(recording, curvature, kind="pca", seed=0):
     meta = {**recording.meta, "sharpness_every": every, "plane": view.kind}
     budget = f"not computed within the time budget (time_budget={recording.meta.get('time_budget')} s): raise it"
     meta.update({key: budget for key, missing in (("no_sharpness", not every), ("no_lines", not lines)) if missing})
+    if curvature.off:
+        meta["no_sharpness"] = "switched off (keras_model(..., sharpness=False))"
     return dataclasses.replace(recording, sharpness=sharpness, plane=view, meta=meta, line=lines,
                                grads_on_plane=grads_on_plane)
 

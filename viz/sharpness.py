@@ -40,6 +40,7 @@ class Curvature:
         resolution: grid points along each axis of a plane.
         loss_seconds: the estimated seconds of one loss evaluation (0: too cheap to count).
         line_seconds: the seconds the loss along lines may take (:func:`viz.line.lines`).
+        off: the sharpness is switched off (computed nowhere, by choice rather than budget).
 
     Methods:
         loss(weights [m, d]) -> [m]: the loss the curves show.
@@ -56,6 +57,7 @@ class Curvature:
     resolution = 101
     loss_seconds = 0.0
     line_seconds = float("inf")
+    off = False
 
     def short_of(self, paths):
         """The panels ("sharpness", "line") whose values the time budget affords at no point
@@ -126,21 +128,24 @@ class ModelCurvature(Curvature):
         resolution: the plane's grid points along each axis.
         slope: flat weight vectors [m, d] -> the loss's gradient [m, d] (for the arrows on
             another plane).
-        seconds: the time budget for :meth:`sharpness`.
-        loss_seconds: the estimated seconds of one loss evaluation (from the model's cost);
-            a point's sharpness is estimated at ITERATIONS x PRODUCT_PASSES of them.
+        seconds: the time budget for :meth:`sharpness`; None switches it off.
+        loss_seconds: the estimated seconds of one loss evaluation (from the model's cost).
+        point_seconds: the estimated seconds of one point's sharpness (from the model's cost,
+            :func:`viz.problems.cost.sharpness_seconds`); 0: too cheap to count.
         line_seconds: the time budget for the loss along lines.
     """
 
     def __init__(self, loss, product, shapes, resolution, slope=None, seconds=60.0, loss_seconds=0.0,
-                 line_seconds=float("inf")):
+                 point_seconds=0.0, line_seconds=float("inf")):
         self.loss, self.product, self.slope = loss, product, slope
-        self.shapes, self.resolution, self.seconds = tuple(shapes), resolution, seconds
-        self.loss_seconds, self.line_seconds = loss_seconds, line_seconds
+        self.shapes, self.resolution, self.seconds = tuple(shapes), resolution, seconds or 0.0
+        self.loss_seconds, self.point_seconds, self.line_seconds = loss_seconds, point_seconds, line_seconds
+        self.off = seconds is None
 
     def _points(self, paths, points=2):
-        point_seconds = ITERATIONS * PRODUCT_PASSES * self.loss_seconds
-        each = int(self.seconds / (point_seconds * paths)) if point_seconds else points  # points a path affords
+        if self.off:
+            return 0
+        each = int(self.seconds / (self.point_seconds * paths)) if self.point_seconds else points  # a path affords
         return min(each, points) if min(each, points) >= min(2, points) else 0  # not even a path's start and end
 
     def sharpness(self, params):

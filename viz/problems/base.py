@@ -122,6 +122,7 @@ class Problem(ABC):
                                                   if extra in wanted]
         if short:
             why = ("this scene's problem has no curvature (Problem.curvature)" if curvature is None else
+                   "its sharpness is switched off (sharpness=False)" if curvature.off else
                    f"not computed within the time budget (time_budget={self.budgets.time} s): raise it")
             raise OptionError("panels", ",".join(("contour", "curves", *extras)), f"the {short[0]} panel: {why}")
 

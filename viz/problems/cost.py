@@ -10,11 +10,16 @@ import numpy as np
 
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
+from viz.sharpness import ITERATIONS, PRODUCT_PASSES
 
 # viz's evaluator on the 2-core machine viz is measured on (bench/models.py): operations a
 # second and seconds a weight vector besides them, for turning the time budget into points.
 THROUGHPUT = 2.5e10
 POINT_OVERHEAD = 1e-3
+# The sharpness's batched Lanczos (viz.sharpness): the Hessian-vector products of up to 256
+# points run as one call, so a point pays the arithmetic and a share of the call, plus the
+# reorthogonalization in NumPy (bench/sharpness.py measures it against this estimate).
+LANCZOS_OVERHEAD = 3e-4    # seconds a point and iteration besides the products' arithmetic
 TIME_BUDGET = 40.0         # seconds of evaluation beyond training, shared as SHARES says
 SHARES = {"grid": 0.3, "paths": 0.4, "sharpness": 0.2, "lines": 0.1}
 PATH_PASSES = 4            # a recorded point: its loss, its gradient (about two passes), the loss on the plane
@@ -63,6 +68,14 @@ def forward_cost(model):
         kernels = sum(int(np.prod(w.shape)) for w in layer.weights if len(w.shape) >= 2)
         multiply_adds += kernels * positions
     return ForwardCost(multiply_adds, activations)
+
+
+def sharpness_seconds(cost, rows):
+    """The estimated seconds of one point's sharpness for a model of ``cost`` on ``rows`` rows:
+    ITERATIONS Lanczos iterations, each a Hessian-vector product of PRODUCT_PASSES forward
+    passes' arithmetic (batched over points: no per-call overhead of its own) and
+    LANCZOS_OVERHEAD."""
+    return ITERATIONS * (PRODUCT_PASSES * rows * cost.per_row / THROUGHPUT + LANCZOS_OVERHEAD)
 
 
 @dataclass(frozen=True)

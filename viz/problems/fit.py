@@ -64,16 +64,13 @@ class _Recorder:
         self.count = tf.Variable(0, dtype="int64", trainable=False)
         step = model.train_step
 
-        def write(row):
-            for buffer, variable in zip(self.buffers, self.variables):
-                buffer[row].assign(variable.value)
-            return row
-
         def train_step(data):
             logs = step(data)
-            count = self.count.assign_add(1)
-            tf.cond((count % every == 0) | (count == steps), lambda: write((count + every - 1) // every),
-                    lambda: count)
+            # row ceil(count / every): written at every step, last by the every-th (or the last):
+            # no branch in the compiled step
+            row = (self.count.assign_add(1) + every - 1) // every
+            for buffer, variable in zip(self.buffers, self.variables):
+                buffer[row].assign(variable.value)
             return logs
 
         model.train_step = train_step  # before fit traces it; a model fitted again keeps its trace
@@ -183,8 +180,10 @@ def fit_rates(scene, seed, build, initial, rates, progress, compile_args, fit_ar
     for index, spec in enumerate(scene.optimizers.values()):
         model = build()
         optimizer = keras.optimizers.deserialize(optimizers.with_rate(spec, rates[0]))
-        # 32 batches per compiled call: the callback-free runs need no step in between
-        model.compile(optimizer=optimizer, **{**compile_args, "metrics": [], "steps_per_execution": 32})
+        # 32 batches per compiled call: the callback-free runs need no step in between (an epoch
+        # of a repeated full batch is one step: as many as that, not 32 steps of it)
+        model.compile(optimizer=optimizer, **{**compile_args, "metrics": [],
+                                              "steps_per_execution": min(32, fit_args.get("steps_per_epoch") or 32)})
         optimizer.build(model.trainable_variables)
         fresh = [variable.numpy() for variable in optimizer.variables]
         for column, rate in enumerate(rates):

@@ -10,7 +10,7 @@ import numpy as np
 from viz import plane, sweep
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
-from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, stride
+from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, sharpness_seconds, stride
 from viz.problems.digits import sample_rows
 from viz.problems.built import built_model, initialized
 from viz.problems.base import Problem
@@ -53,6 +53,7 @@ class KerasModel(Problem):
     hidden_layer: int | str = 0
     hidden_rows: tuple | None = None
     budgets: Budgets = Budgets()
+    sharpness: bool = True
 
     fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
 
@@ -119,10 +120,12 @@ class KerasModel(Problem):
         """The training loss's Hessian by Hessian-vector products (:class:`viz.sharpness.ModelCurvature`),
         its sharpness and lines within their shares of the time budget (``time_budget``)."""
         first = self.first_model(seed)
+        cost = forward_cost(first)
         return ModelCurvature(self.landscape(first), loss_evaluator(first, self.x, self.y, self.loss, gradient="hessian"),
                               [tuple(v.shape) for v in first.trainable_variables], self.grid_points(first),
-                              slope=self.landscape(first, gradient=True), seconds=self.budgets.seconds("sharpness"),
-                              loss_seconds=forward_cost(first).seconds(len(self.x)),
+                              slope=self.landscape(first, gradient=True),
+                              seconds=self.budgets.seconds("sharpness") if self.sharpness else None,
+                              loss_seconds=cost.seconds(len(self.x)), point_seconds=sharpness_seconds(cost, len(self.x)),
                               line_seconds=self.budgets.seconds("lines"))
 
     def vary(self, setting, values):
@@ -156,10 +159,19 @@ class KerasModel(Problem):
         return built_model(self)
 
     def fit_args(self):
-        """``model.compile`` and ``model.fit`` arguments."""
-        return ({"loss": self.loss, "metrics": list(self.metrics)},
-                {"x": self.x, "y": self.y, "batch_size": self.batch_size, "epochs": self.epochs,
-                 "shuffle": self.shuffle, "validation_data": self.validation})
+        """``model.compile`` and ``model.fit`` arguments. Full-batch gradient descent without
+        shuffling (one batch of all the rows, in order, an epoch) is given to ``model.fit`` as
+        that batch repeated, one step an epoch: the same steps, without the new data iterator
+        Keras makes for every epoch of arrays (most of the time of a one-step epoch)."""
+        compile_args = {"loss": self.loss, "metrics": list(self.metrics)}
+        if self.batch_size >= len(self.x) and not self.shuffle and self.validation is None:
+            import tensorflow as tf  # the Keras back end: only when training
+
+            floats = [value.astype("float32") if value.dtype == np.float64 else value for value in (self.x, self.y)]
+            return compile_args, {"x": tf.data.Dataset.from_tensors(tuple(floats)).repeat(), "steps_per_epoch": 1,
+                                  "epochs": self.epochs, "shuffle": False}
+        return compile_args, {"x": self.x, "y": self.y, "batch_size": self.batch_size, "epochs": self.epochs,
+                              "shuffle": self.shuffle, "validation_data": self.validation}
 
     def record(self, scene, seed, progress=no_progress, seeds=1):
         """Train once per optimizer with ``model.fit`` from the same initial weights and batch
@@ -376,7 +388,7 @@ def _count(variables):
 
 
 def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), batch_size=32, epochs=5,
-                validation=None, shuffle=True, name="model", hidden_layer=0, hidden_rows=None):
+                validation=None, shuffle=True, name="model", hidden_layer=0, hidden_rows=None, sharpness=True):
     """A problem made of your own Keras model.
 
     Args:
@@ -396,9 +408,12 @@ def keras_model(build, x, y, loss="binary_crossentropy", metrics=("accuracy",), 
             Defaults to the first.
         hidden_rows: ``(x, y)``, the rows that panel shows. Defaults to the validation rows,
             else the training rows.
+        sharpness: ``False`` records no sharpness (the largest Hessian eigenvalue at the
+            recorded points, within its share of the time budget): a quicker recording, no
+            sharpness panel. Defaults to ``True``.
 
     Returns:
         A :class:`KerasModel`.
     """
     return KerasModel(build, x, y, loss, metrics, batch_size, epochs, validation, shuffle, name, hidden_layer,
-                      hidden_rows)
+                      hidden_rows, sharpness=sharpness)
