@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from viz.cli.options import GroupedCommand, from_table, option
+from viz.cli.options import GroupedCommand, apply_all, from_table, option
 from viz.cli.terminal import progress_bars, say
 from viz.options import TABLE
 
@@ -18,15 +18,9 @@ OPTIONS = [
 ]
 
 
-def _options(function):
-    for decorate in reversed(OPTIONS):
-        function = decorate(function)
-    return function
-
-
 @click.command(cls=GroupedCommand)
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@_options
+@apply_all(OPTIONS)
 def course(folder, site, quiet, jobs, **options):
     """Build the course of FOLDER (a folder of chapter folders, each a folder of scene files)
     into a site: one deck per chapter, .pptx and .html, the scenes in file-name order after a

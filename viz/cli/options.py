@@ -78,7 +78,8 @@ EXPORT_OPTIONS = [
 ]
 
 
-def _apply(decorators):
+def apply_all(decorators):
+    """A decorator applying each of ``decorators`` (click options), the first outermost."""
     def apply(function):
         for decorate in reversed(decorators):
             function = decorate(function)
@@ -86,6 +87,6 @@ def _apply(decorators):
     return apply
 
 
-render_options = _apply(RENDER_OPTIONS)  # every ``viz render`` option
-deck_options = _apply(DECK_OPTIONS)  # the ``viz slides`` options: the render options, for the deck
-export_options = _apply(EXPORT_OPTIONS)  # the ``viz export`` options: the recording's
+render_options = apply_all(RENDER_OPTIONS)  # every ``viz render`` option
+deck_options = apply_all(DECK_OPTIONS)  # the ``viz slides`` options: the render options, for the deck
+export_options = apply_all(EXPORT_OPTIONS)  # the ``viz export`` options: the recording's

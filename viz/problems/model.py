@@ -11,11 +11,11 @@ from viz import plane, sweep
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
 from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, sharpness_seconds, stride
-from viz.problems.digits import sample_rows
+from viz.problems.digits import samples
 from viz.problems.built import built_model, initialized
 from viz.problems.base import Problem
-from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, output_evaluator,
-                                   why_no_hidden, why_no_regions)
+from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, why_no_hidden,
+                                   why_no_regions)
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
 from viz.problems.joined import join
 from viz.recording import Recording
@@ -358,29 +358,10 @@ class KerasModel(Problem):
             fields["hidden"] = {**hidden_outputs(first, self.hidden_layer, np.asarray(x), params),
                                 "y": np.asarray(y, dtype=np.float64).reshape(len(x), -1)[:, 0]}
         points = with_state(params, fields["state"])
-        fields["samples"] = self.samples(first, points)
+        fields["samples"] = samples(first, *(self.validation or (self.x, self.y)), points)
         fields["meta"].update(weights=params.shape[-1], every=fields["every"], no_regions=no_regions,
                               no_hidden=no_hidden)
         return fields
-    def samples(self, first, points):
-        """For an image classifier (inputs [h, w] or [h, w, channels], several class outputs,
-        integer labels): one image of each class (from the validation data if given) and every
-        path's prediction for it at each recorded point; {} for other models."""
-        x, y = self.validation if self.validation else (self.x, self.y)
-        x, y = np.asarray(x), np.asarray(y)
-        classes = int(np.prod(first.outputs[0].shape[1:]))
-        if x.ndim not in (3, 4) or classes < 2 or not np.issubdtype(y.dtype, np.integer) or y.size != len(y):
-            return {}
-        rows = sample_rows(y.reshape(-1))
-        with np.errstate(all="ignore"):
-            outputs = output_evaluator(first, x[rows])(np.nan_to_num(points.reshape(-1, points.shape[-1])))
-        outputs = outputs.reshape(*points.shape[:2], len(rows), classes)
-        finite = np.isfinite(points).all(axis=-1)[..., None]
-        return {"images": x[rows].reshape(len(rows), *x.shape[1:3]).astype(np.float32),
-                "labels": y.reshape(-1)[rows],
-                "predicted": np.where(finite, outputs.argmax(axis=-1), -1).astype(np.int8),
-                "confidence": np.where(finite, outputs.max(axis=-1), np.nan).astype(np.float16)}
-
 
 
 def _count(variables):
