@@ -62,7 +62,7 @@ def generated(seed, quick=False):
     """A scene and render keywords drawn from ``seed``: a surface (mostly) or a tiny Keras
     model, 1–8 optimizers (now and then one optimizer's learning-rate fan) labelled in several
     scripts, 16:9 or 4:3, either theme, a font scale from 0.75 to 1.5, now and then other
-    panels or the grid. ``quick``: surfaces only, at most 3 optimizers and 10 steps."""
+    panels or the grid, now and then no title. ``quick``: surfaces only, at most 3 optimizers and 10 steps."""
     from viz import Scene, surfaces
 
     rng = random.Random(seed)
@@ -82,7 +82,7 @@ def generated(seed, quick=False):
     aspect = rng.choice(["16:9", "4:3"])
     keywords = {"aspect": aspect, "size": (640, 360) if aspect == "16:9" else (640, 480),
                 "theme": rng.choice(["light", "dark"]),
-                "font_scale": round(rng.uniform(0.75, 1.5 if aspect == "16:9" else 1.0), 2)}
+                "font_scale": round(rng.uniform(0.75, 1.5 if aspect == "16:9" else 1.25), 2)}  # as --help promises
     if model:
         problem, steps = tiny_model(seed), None
         keywords["time_budget"] = 1  # a coarse loss grid: the text is what is checked
@@ -95,5 +95,6 @@ def generated(seed, quick=False):
             keywords["layout"] = "grid"
         elif chosen < 0.2:
             keywords["panels"] = rng.choice(["contour,curves,sharpness", "contour,curves,line"])
+    keywords["show_title"] = rng.random() > 0.2  # (drawn last: each seed keeps its scene of before)
     scene = Scene(title=title, problem=problem, optimizers=optimizers, learning_rate=0.01, steps=steps)
     return scene, keywords

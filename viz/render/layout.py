@@ -81,7 +81,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     readout = (options.readout and options.view == "2d" and options.layout != "grid"  # under the contours
                and has_readout(recording))
     lines = counter_words.count("\n") + 1  # the clock, and a scheduled rate now under it (one line each)
-    top = min(0.81 - 0.16 * (scale - 1), below - 0.065 * scale - 0.034 * scale * (lines - 1))
+    ceiling = 0.81 - 0.16 * (scale - 1) if title else 1  # --no-title: the panels take the title's room
+    top = min(ceiling, below - 0.065 * scale - 0.034 * scale * (lines - 1))
     bottom = (0.135 if readout else 0.09) * scale + (band.top if band else 0)  # room for the readout and captions
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
