@@ -9,6 +9,7 @@ from viz.errors import BudgetError
 from viz.choices import read_size
 from viz.settings import check_duration
 from viz.render.a11y import along_paths
+from viz.render.budget import SLACK, Sizes
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
 from viz.render.looks import looks
 from viz.render.story import build, webvtt
@@ -109,8 +110,6 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
     fit, or nearly, is rendered and measured. Returns the number of frames, the
     :class:`Options` used and what was changed, in words. Raises :class:`BudgetError` if even
     the smallest try is too big; ``path`` is then left as it was."""
-    from viz.render.budget import SLACK  # matplotlib: only when frames are drawn
-
     options = Options(**{"fmt": "gif", **options})
     tries = budget_tries(recording, options)
     first = tries[0][0]
@@ -169,8 +168,6 @@ class _Predictions:
         self.first, self.extra, self.sizes = first, extra, {}
 
     def __call__(self, attempt):
-        from viz.render.budget import Sizes  # matplotlib: only when frames are drawn
-
         own = attempt.size != self.first.size
         if attempt.size not in self.sizes:
             base = attempt if own else self.first
