@@ -153,7 +153,7 @@ def test_in_a_sequence_the_optimizers_take_turns(rosenbrock):
     options = Options(sequence=True, max_frames=15)  # 5 frames each
     steps = frame_steps(rosenbrock, options)
     assert steps.shape == (15, 6)
-    frames = Frames(rosenbrock, "sequence", steps, Options(size=SIZE))
+    frames = Frames(rosenbrock, "sequence", steps, Options(size=SIZE, fps=5))  # 5 fps: the counter says every frame
     frames[7]  # Adam's third frame
     contour, loss = frames.panels[0], frames.panels[1]
     for path in (0, 1):  # SGD, from both starts: whole paths, heads at their ends

@@ -132,3 +132,22 @@ def test_the_gif_palette_keeps_white_and_greys_exactly(recorded):
     colours, counts = np.unique(frame[..., :3].reshape(-1, 3), axis=0, return_counts=True)
     for colour in colours[counts >= 0.001 * counts.sum()]:  # the ground, the contours' fills
         assert (back[(frame[..., :3] == colour).all(axis=-1)] == colour).all(), colour
+
+
+def test_a_rendered_gif_keeps_white_white_and_grey_contours_grey(small, tmp_path):
+    """Point 25 of issue 28, on the decoded pixels of a rendered GIF: the ground stays exactly
+    white (not 252 grey) and the contours' lines and fills keep their own greys (no blue tint)."""
+    path = tmp_path / "lesson.gif"
+    render(small, path, title="lesson", size=SIZE, fps=25, hold=0)
+    drawn = Frames(small, "lesson", options=Options(size=SIZE))[small.steps][..., :3].astype(int)
+    with Image.open(path) as gif:
+        gif.seek(small.steps)
+        decoded = np.asarray(gif.convert("RGB")).astype(int)
+    white = (drawn == 255).all(axis=-1)
+    assert white.sum() > 0.2 * white.size and (decoded[white] == 255).all()
+    colours, counts = np.unique(drawn[~white], axis=0, return_counts=True)
+    for colour in colours[np.argsort(-counts)[:8]]:  # the contours' fills, each exactly
+        assert (decoded[(drawn == colour).all(axis=-1)] == colour).all(), colour
+    spread = decoded.max(axis=-1) - decoded.min(axis=-1)
+    greys = (drawn.max(axis=-1) - drawn.min(axis=-1) <= 15) & ~white  # the contours' fills and lines
+    assert (spread[greys] <= (drawn.max(axis=-1) - drawn.min(axis=-1))[greys] + 3).mean() > 0.99

@@ -9,6 +9,7 @@ from viz.errors import BudgetError
 from viz.choices import read_size
 from viz.settings import check_duration
 from viz.render.a11y import along_paths
+from viz.render.budget import SLACK, Sizes
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
 from viz.render.looks import looks
 from viz.render.story import build, webvtt
@@ -34,26 +35,13 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     every frame encoded and then measures the paths' contrast on the last one. ``stories``, if
     a list, is given the :class:`~viz.render.story.Story` of each part drawn (the manifest is
     handed them). Returns the number of frames written (without the final hold)."""
-    from viz.render.frames import Frames, Joined  # matplotlib: only when frames are drawn
-
     path = Path(path)
     options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
     theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
-    still = fmt in STILLS
-    parts = [(recording, title), *then][-1:] if still else [(recording, title), *then]
-    everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
-    built = [build(part, options, captions, pauses) for part, _ in parts]
+    frames, parts, built = drawn(recording, title, then, captions, pauses, options)
     if stories is not None:
         stories[:] = built
     stories = built
-    banded = fmt != "html"  # the player says the caption under the frame instead
-    heading = {title: title if options.show_title else ""}  # --no-title: the slide's own title says it
-    frames = Joined([Frames(part, heading.get(part_title, part_title), [part.ends] if still else story.steps, options,
-                            like=[other for other in everyone if other is not part],
-                            captions=[story.cues[i].text if i >= 0 and banded else None
-                                      for i in (story.shown[-1:] if still else story.shown)])
-                     for (part, part_title), story in zip(parts, stories)], pause=round(options.hold * fps),
-                    cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])
     offsets = np.cumsum([0] + [len(part) + frames.pause for part in frames.parts[:-1]])
     cues = [cue._replace(start=cue.start + int(offset)) for story, offset in zip(stories, offsets) for cue in story.cues]
     stops = [stop + int(offset) for story, offset in zip(stories, offsets) for stop in story.stops]
@@ -73,6 +61,26 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
         with atomic_path(transcript_path(path)) as temporary:
             temporary.write_text(context.transcript, encoding="utf-8")
     return len(frames)
+
+
+def drawn(recording, title, then, captions, pauses, options):
+    """What :func:`render` draws with ``options`` (:class:`Options`): the frames
+    (:class:`~viz.render.frames.Joined`), the (recording, title) parts and their stories."""
+    from viz.render.frames import Frames, Joined  # matplotlib: only when frames are drawn
+
+    still, fps = options.fmt in STILLS, options.frame_rate
+    parts = [(recording, title), *then][-1:] if still else [(recording, title), *then]
+    everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
+    stories = [build(part, options, captions, pauses) for part, _ in parts]
+    banded = options.fmt != "html"  # the player says the caption under the frame instead
+    heading = {title: title if options.show_title else ""}  # --no-title: the slide's own title says it
+    frames = Joined([Frames(part, heading.get(part_title, part_title), [part.ends] if still else story.steps, options,
+                            like=[other for other in everyone if other is not part],
+                            captions=[story.cues[i].text if i >= 0 and banded else None
+                                      for i in (story.shown[-1:] if still else story.shown)])
+                     for (part, part_title), story in zip(parts, stories)], pause=round(options.hold * fps),
+                    cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])
+    return frames, parts, stories
 
 
 def _paths_contrast(frames, theme):
@@ -96,11 +104,33 @@ def transcript_path(path):
 
 def render_within(recording, path, budget, title="", progress=None, then=(), captions=None, pauses=(), stories=None,
                   words=None, meter=None, **options):
-    """Render a GIF of at most ``budget`` bytes: if the first try is too big, try again with
-    fewer colours, then fewer frames, then a smaller size, in that order. Returns the number
-    of frames, the :class:`Options` used and what was changed, in words. Raises
-    :class:`BudgetError` if even the smallest try is too big; ``path`` is then left as it was."""
+    """Render a GIF of at most ``budget`` bytes: the first of these tries that fits, in this
+    order: as asked, fewer colours, then fewer frames, then a smaller size. Each try's size is
+    predicted from a few frames (:class:`viz.render.budget.Sizes`) and only a try predicted to
+    fit, or nearly, is rendered and measured. Returns the number of frames, the
+    :class:`Options` used and what was changed, in words. Raises :class:`BudgetError` if even
+    the smallest try is too big; ``path`` is then left as it was."""
     options = Options(**{"fmt": "gif", **options})
+    tries = budget_tries(recording, options)
+    first = tries[0][0]
+    predict = _Predictions(recording, title, then, captions, pauses, first, len(words.alt.encode()) if words else 0)
+    with atomic_path(path) as temporary:  # the target changes only when a try fits
+        for number, (attempt, changes) in enumerate(tries):
+            if number < len(tries) - 1 and predict(attempt) > SLACK * budget:
+                continue  # surely too big (the smallest is rendered whatever: the error says its size)
+            if meter is not None:
+                meter.restart(attempt.frame_rate)  # only the try kept counts
+            frames = render(recording, temporary, title, progress, then, captions, pauses, stories, words, meter,
+                            **vars(attempt))
+            if temporary.stat().st_size <= budget:
+                return frames, attempt, changes
+        raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "
+                          f"the budget of {budget / 1e6:g} MB; nothing was written")
+
+
+def budget_tries(recording, options):
+    """The tries of :func:`render_within` for ``options`` (GIF :class:`Options`), in order: each
+    an :class:`Options` and what it changed, in words; only those that can be rendered."""
     turns = len(set(recording.names)) if options.sequence else 1  # a sequence shows each optimizer in turn
     first = replace(options, max_frames=min(options.max_frames, (recording.steps + 1) * turns))
     tries = [(first, [])]
@@ -115,18 +145,38 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
     for factor in (0.75, 0.5):
         size = (2 * round(width * factor / 2), 2 * round(height * factor / 2))
         tries.append((replace(last[0], size=size), last[1] + [f"{size[0]}x{size[1]}"]))
-    with atomic_path(path) as temporary:  # the target changes only when a try fits
-        for attempt, changes in tries:
-            try:
-                read_size(attempt.size)
-                check_duration(attempt.duration, attempt.frame_rate)
-            except ValueError:
-                continue  # too small a size, too few frames for the duration
-            if meter is not None:
-                meter.restart(attempt.frame_rate)  # only the try kept counts
-            frames = render(recording, temporary, title, progress, then, captions, pauses, stories, words, meter,
-                            **vars(attempt))
-            if temporary.stat().st_size <= budget:
-                return frames, attempt, changes
-        raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "
-                          f"the budget of {budget / 1e6:g} MB; nothing was written")
+    return [(attempt, changes) for attempt, changes in tries if _possible(attempt)]
+
+
+def _possible(attempt):
+    """Whether a try's size and frame count can be rendered at all."""
+    try:
+        read_size(attempt.size)
+        check_duration(attempt.duration, attempt.frame_rate)
+    except ValueError:
+        return False  # too small a size, too few frames for the duration
+    return True
+
+
+class _Predictions:
+    """The predicted bytes of each try of :func:`render_within`, from one
+    :class:`~viz.render.budget.Sizes` per frame size (the first try's frames at its own size,
+    the try's own at a smaller one)."""
+
+    def __init__(self, recording, title, then, captions, pauses, first, extra):
+        self.recording, self.title, self.then, self.captions, self.pauses = recording, title, then, captions, pauses
+        self.first, self.extra, self.sizes = first, extra, {}
+
+    def __call__(self, attempt):
+        own = attempt.size != self.first.size
+        if attempt.size not in self.sizes:
+            base = attempt if own else self.first
+            colours = [attempt.colours] if own else list(dict.fromkeys([self.first.colours, 32]))
+            frames = drawn(self.recording, self.title, self.then, self.captions, self.pauses, base)[0]
+            theme = THEMES[base.theme]
+            path_colours = [look["color"] for part in [self.recording, *(p for p, _ in self.then)]
+                            for look in looks(part.names, theme).values()]
+            self.sizes[attempt.size] = Sizes(frames, colours, path_colours, base.transparent, self.extra), base
+        sizes, base = self.sizes[attempt.size]
+        share = len(frame_steps(self.recording, attempt)) / len(frame_steps(self.recording, base))
+        return sizes.predict(attempt.colours, max(2, round(sizes.count * share)))

@@ -46,6 +46,7 @@ class Frames:
         artists += [self.band.sprite] if self.band else []
         self.artists = sorted(artists, key=lambda artist: artist.get_zorder())  # as a full redraw layers them
         self.drawn = -1  # the frame drawn last
+        self.replaying = True  # False: a frame drawn out of order skips the panels' history (a size estimate's)
         self.pictures = TextPictures(self.figure)  # texts drawn once per wording, then placed as pixels
 
     def __len__(self):
@@ -94,7 +95,7 @@ class Frames:
         if not 0 <= index < len(self):
             raise IndexError(f"frame {index} of {len(self)}")
         steps = self.steps[index]
-        if not self.drawn <= index <= self.drawn + 1:  # out of order: what a panel remembers (the direct
+        if self.replaying and not self.drawn <= index <= self.drawn + 1:  # out of order: what a panel remembers (the direct
             self._replay(index)                         # labels' places) is then as the animation has it
         self.drawn = index
         self.canvas.restore_region(self.background)

@@ -128,8 +128,8 @@ class DirectLabels:
             if anchor is None or np.abs(heads[path] - anchor).max() > STILL:
                 anchor = heads[path]
             spot = self._best(path, anchor, width, height, drawn, taken, inside, others, heads[path])
-            if spot is None and anchor is not heads[path]:
-                anchor = heads[path]
+            if anchor is not heads[path] and (spot is None or spot[0] != self.choice.get(path)):
+                anchor = heads[path]  # the label's spot no longer fits where it was: placed afresh
                 spot = self._best(path, anchor, width, height, drawn, taken, inside, others, heads[path])
             self.anchors[path] = anchor
             if spot is None:

@@ -100,6 +100,23 @@ def changed_box(changed):
     return rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
 
 
+def difference(before, after):
+    """The patch that turns palette indices ``before`` into ``after`` (both [h, w]): the
+    rectangle of the pixels that changed, the others transparent, and its corner (x, y)."""
+    changed = after != before
+    top, bottom, left, right = changed_box(changed) or (0, 1, 0, 1)
+    window = np.s_[top:bottom, left:right]
+    return np.where(changed[window], after[window], TRANSPARENT), (int(left), int(top))
+
+
+def encoded(patch, offset, **params):
+    """The GIF blocks of one frame: ``patch`` (palette indices [h, w]) at ``offset`` (x, y);
+    ``params``: Pillow's (duration, transparency, disposal)."""
+    patch = np.ascontiguousarray(patch, dtype=np.uint8)
+    image = Image.frombuffer("P", patch.shape[::-1], patch, "raw", "P", 0, 1)
+    return GifImagePlugin.getdata(image, offset, **params)
+
+
 def write(frames, path, context):
     """The frames with one palette of ``context.colours`` colours (the optimizers' own kept
     exact) from the first, middle and last frame, and no dithering. After the first frame,
@@ -137,15 +154,9 @@ def write(frames, path, context):
                 window = np.s_[top:bottom, left:right]
                 now = previous[window].copy()
                 now[moved[window]] = lookup(now_keys[window][moved[window]])
-                changed = now != previous[window]
-                inner = changed_box(changed) or (0, 1, 0, 1)  # (the colours changed, the indices may not)
-                rows, cols = slice(inner[0], inner[1]), slice(inner[2], inner[3])
-                patch = np.where(changed[rows, cols], now[rows, cols], TRANSPARENT)
-                offset = (int(left + inner[2]), int(top + inner[0]))
-                params = {"transparency": TRANSPARENT, "disposal": 1}
+                patch, (x, y) = difference(previous[window], now)
+                offset, params = (int(left + x), int(top + y)), {"transparency": TRANSPARENT, "disposal": 1}
                 keys, previous[window] = now_keys, now
-            patch = np.ascontiguousarray(patch, dtype=np.uint8)
-            image = Image.frombuffer("P", patch.shape[::-1], patch, "raw", "P", 0, 1)
-            for chunk in GifImagePlugin.getdata(image, offset, duration=int(delay) * 10, **params):
+            for chunk in encoded(patch, offset, duration=int(delay) * 10, **params):
                 out.write(chunk)
         out.write(b";")
