@@ -139,7 +139,8 @@ class Frames:
 
     def save_vector(self, path, fmt, metadata=None):
         """Write the last frame as SVG or PDF, every line and letter as vectors (for Beamer and
-        print): the animated artists become ordinary ones for this one full draw. ``metadata``:
+        print; the contour fills and a 3D surface as one image at twice the frame's resolution):
+        the animated artists become ordinary ones for this one full draw. ``metadata``:
         matplotlib's ``savefig`` metadata (title, description)."""
         self[len(self) - 1]
         for artist in self.artists:
@@ -150,7 +151,8 @@ class Frames:
         # and in the frame's style, which the tick locators read again (the tick labels' size)
         with atomic_path(path) as temporary, style(self.options), \
                 matplotlib.rc_context({"svg.fonttype": "none", "pdf.fonttype": 42}):
-            self.figure.savefig(temporary, format=fmt, facecolor=self.figure.get_facecolor(), metadata=metadata)
+            self.figure.savefig(temporary, format=fmt, facecolor=self.figure.get_facecolor(), metadata=metadata,
+                                dpi=2 * self.figure.dpi)  # (the rasterized parts only)
 
     def __iter__(self):
         return (self[index] for index in range(len(self)))

@@ -91,7 +91,7 @@ def add_inset(ax, plane, view, cmap, norm, theme):
     inset = ax.inset_axes((*corner, w, h), zorder=4.5)  # under the paths (5), as blitting draws them
     step = max(1, len(plane.grid_x) // 100)
     inset.contourf(plane.grid_x[::step], plane.grid_y[::step], plane.grid_loss[::step, ::step], levels=norm.boundaries,
-                   cmap=cmap, norm=norm, extend="both")
+                   cmap=cmap, norm=norm, extend="both", rasterized=True)
     inset.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, edgecolor=theme.ink, linewidth=1.4))
     inset.set_xlim(gx0, gx1)
     inset.set_ylim(gy0, gy1)

@@ -43,7 +43,8 @@ class ContourPanel(PathPanel):
         levels = spaced_levels(grid_loss, plane.spacing) if zoomed else plane.levels  # for the loss in view
         cmap = theme.contour_cmap
         norm = BoundaryNorm(levels, cmap.N)
-        filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both")
+        filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both",
+                             rasterized=True)  # SVG, PDF: one image, not thousands of polygons (lines, text stay vector)
         ax.contour(grid_x, grid_y, grid_loss, levels=levels, colors=theme.contour_lines, linewidths=0.5)
         chosen = list(range(len(recording.names))) if paths is None else list(paths)
         starts = np.unique(plane.xy[chosen, 0][np.isfinite(plane.xy[chosen, 0]).all(axis=1)], axis=0)

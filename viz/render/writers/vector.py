@@ -1,5 +1,6 @@
-"""The last frame as SVG or PDF, every line and letter as vectors (for Beamer and print); the
-words ride along: SVG ``<title>`` and ``<desc>``, PDF title and subject."""
+"""The last frame as SVG or PDF, every line and letter as vectors (for Beamer and print; the
+contour fills as one image); the words ride along: SVG ``<title>`` and ``<desc>``, PDF title
+and subject."""
 
 import html
 
