@@ -109,7 +109,7 @@ def test_edge_of_stability_the_sharpness_rises_to_two_over_eta_and_hovers_while_
     recorded at least every 10 steps at the default budget; the loss falls, with spikes."""
     from viz.sharpness import stability_limit
 
-    scene, paths, recording = recorded("edge_of_stability.py", "edge_of_stability")
+    scene, paths, recording = shipped("edge_of_stability.py", "edge_of_stability")
     every = recording.meta["sharpness_every"]
     assert 1 <= every <= 10
     half = recording.sharpness.shape[1] // 2

@@ -219,3 +219,24 @@ def test_both_shows_a_card_between_the_halves_and_keeps_the_legend_in_place(tmp_
     boxes = [np.array([h.get_window_extent(renderer).bounds for h in legend.legend_handles]) for legend in legends]
     assert np.abs(boxes[0] - boxes[1]).max() <= 1.5  # pixels: no entry moves
     assert parts[0].with_card("Next: each optimizer at its best learning rate").shape == (720, 1280, 4)
+
+
+@pytest.mark.slow
+def test_the_search_through_worker_processes_is_the_search_here(small_scene):
+    """--tune-lr's grid goes through the executor the door chose (issue 32): the optimizers in
+    parts, one task each, the same final losses as trained here."""
+    from viz import executors, sweep
+
+    class Counted(executors.Processes):
+        tasks = 0
+
+        def map(self, function, tasks):
+            tasks = list(tasks)
+            Counted.tasks += len(tasks)
+            yield from super().map(function, tasks)
+
+    here = tune(small_scene, seed=0)
+    with sweep.through(Counted(2)):
+        spread = tune(small_scene, seed=0)
+    assert Counted.tasks == 2  # SGD's nine rates in one worker, Adam's in the other
+    assert spread == here

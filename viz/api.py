@@ -177,8 +177,6 @@ def course(folder, site, *, quality=None, aspect="16:9", size=None, overwrite=Tr
         site: the site's folder: ``index.html``, ``course.json`` and a folder per chapter
             (a ``course.toml`` with ``[[looks]]`` asks for a pair of decks per look).
         jobs: worker processes rendering the scenes.
-        executor, address: ``executor="ray"`` runs the scenes as tasks on the Ray cluster at
-            ``address`` (default: ``RAY_ADDRESS``); the site's bytes are the same.
         progress: a ``progress(label)`` context manager yielding a ``(done, total)`` callback,
             or None.
 

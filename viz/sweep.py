@@ -1,5 +1,5 @@
-"""The independent trainings inside one recording (the other initializations of ``--seeds``)
-spread over the executor the door chose (:mod:`viz.executors`): local processes with
+"""The independent trainings inside one recording (the other initializations of ``--seeds``,
+the learning-rate grid of ``--tune-lr``) spread over the executor the door chose (:mod:`viz.executors`): local processes with
 ``--jobs N``, or Ray tasks with ``--executor ray``. The problem trains each part as it would
 train the whole, and the parts are joined in order, so the recording is the same; where no
 executor is set, or the training cannot travel (a scene's own code, which another process
@@ -9,6 +9,7 @@ import copyreg
 import pickle
 import types
 from contextlib import contextmanager
+from dataclasses import replace
 
 import numpy as np
 
@@ -66,6 +67,32 @@ def spread(train, scene, seed, others, every, progress):
 def _train(task):
     train, scene, seed, chunk, every = task
     return train(scene, seed, chunk, every, lambda done, total: None)
+
+
+def spread_rates(final_losses, scene, seed, rates, progress):
+    """``final_losses(scene, seed, rates, progress)`` ([n_opt, n_rates]: a problem's search of
+    the learning ``rates``), the optimizers in parts through the executor set by
+    :func:`through`, each part a scene of those optimizers alone, joined in order: each
+    optimizer trains from the same initial weights wherever it runs, so the search is the same."""
+    executor, labels = _through[0], list(scene.optimizers)
+    parts = min(len(labels), executor.slots) if executor is not None else 1
+    if parts < 2 or not _travels(final_losses, scene):
+        return final_losses(scene, seed, rates, progress)
+    size = -(-len(labels) // parts)
+    chunks = [labels[start:start + size] for start in range(0, len(labels), size)]
+    tasks = [(final_losses, replace(scene, optimizers={label: scene.optimizers[label] for label in chunk}), seed, rates)
+             for chunk in chunks]
+    done, results = 0, [None] * len(chunks)
+    for index, result in executor.map(_search, tasks):
+        results[index] = result
+        done += len(chunks[index]) * len(rates)
+        progress(done, len(labels) * len(rates))
+    return np.concatenate(results, axis=0)
+
+
+def _search(task):
+    final_losses, scene, seed, rates = task
+    return final_losses(scene, seed, rates, lambda done, total: None)
 
 
 def _travels(train, scene):

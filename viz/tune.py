@@ -9,7 +9,7 @@ import dataclasses
 
 import numpy as np
 
-from viz import optimizers
+from viz import optimizers, sweep
 from viz.errors import SpecError
 
 GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)  # times the scene's rate: about half decades
@@ -37,7 +37,7 @@ def tune(scene, seed, progress=None):
     "trials": {label: {rate: final loss}}, "chosen": {label: rate}}``; raises
     :class:`SpecError` when an optimizer diverged at every rate."""
     rates = grid(scene.learning_rate)
-    losses = scene.problem.final_losses(scene, seed, rates, progress or (lambda done, total: None))
+    losses = sweep.spread_rates(scene.problem.final_losses, scene, seed, rates, progress or (lambda done, total: None))
     result = {"grid": rates, "criterion": "training loss after the scene's steps or epochs",
               "trials": {}, "chosen": {}}
     for label, row in zip(scene.optimizers, losses):

@@ -63,7 +63,7 @@ def build(recording, options, captions=None, pauses=()):
 
     def first_frame(step):  # the first frame at or past the optimizer step (its recorded step, rounded up)
         recorded = min(int(np.searchsorted(at, step)), recording.steps)
-        frame = int(np.searchsorted(running, recorded))
+        frame = min(int(np.searchsorted(running, recorded)), len(running) - 1)  # (past the last frame: the last)
         if steps.ndim == 1 and steps[frame] > recorded:
             steps[frame] = running[frame] = recorded
         return frame
