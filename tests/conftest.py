@@ -117,6 +117,22 @@ def assign_flat(variables, flat):
         start += size
 
 
+def counted_processes(workers):
+    """Local worker processes (:class:`viz.executors.Processes`) counting the tasks sent
+    through them in ``.tasks``."""
+    from viz import executors
+
+    class Counted(executors.Processes):
+        tasks = 0
+
+        def map(self, function, tasks):
+            tasks = list(tasks)
+            self.tasks += len(tasks)
+            yield from super().map(function, tasks)
+
+    return Counted(workers)
+
+
 def one_error_line(result):
     """The run printed exactly one line, ``Error: ...``, and no traceback; returns it."""
     lines = result.output.strip().splitlines()

@@ -13,7 +13,7 @@ from viz.render.frames import Frames
 from viz.render.panels.curves import SpreadPanel
 from viz.spread import bands, summary
 
-from conftest import mlp, one_error_line
+from conftest import counted_processes, mlp, one_error_line
 
 SEEDS = 4
 
@@ -267,18 +267,10 @@ def test_every_seeds_path_is_drawn_faint_on_one_plane_of_all_of_them(spread):
 
 @pytest.mark.slow
 def test_the_other_seeds_trained_in_worker_processes_make_the_same_recording(small_scene):
-    from viz import executors, sweep
+    from viz import sweep
 
-    class Counted(executors.Processes):
-        tasks = 0
-
-        def map(self, function, tasks):
-            tasks = list(tasks)
-            Counted.tasks += len(tasks)
-            yield from super().map(function, tasks)
-
-    here = record(small_scene, seeds=5)
-    with sweep.through(Counted(2)):
+    here, counted = record(small_scene, seeds=5), counted_processes(2)
+    with sweep.through(counted):
         spread = record(small_scene, seeds=5)
-    assert Counted.tasks == 2  # seeds 1-2 and 3-4, each in a worker process
+    assert counted.tasks == 2  # seeds 1-2 and 3-4, each in a worker process
     assert spread.digest() == here.digest()

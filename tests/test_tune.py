@@ -10,7 +10,7 @@ from viz import Scene
 from viz.surfaces import Surface
 from viz.tune import best_rate, grid, tune, tuned_scene
 
-from conftest import one_error_line
+from conftest import counted_processes, one_error_line
 
 BOWL = """
     from viz import Scene
@@ -225,18 +225,10 @@ def test_both_shows_a_card_between_the_halves_and_keeps_the_legend_in_place(tmp_
 def test_the_search_through_worker_processes_is_the_search_here(small_scene):
     """--tune-lr's grid goes through the executor the door chose (issue 32): the optimizers in
     parts, one task each, the same final losses as trained here."""
-    from viz import executors, sweep
+    from viz import sweep
 
-    class Counted(executors.Processes):
-        tasks = 0
-
-        def map(self, function, tasks):
-            tasks = list(tasks)
-            Counted.tasks += len(tasks)
-            yield from super().map(function, tasks)
-
-    here = tune(small_scene, seed=0)
-    with sweep.through(Counted(2)):
+    here, counted = tune(small_scene, seed=0), counted_processes(2)
+    with sweep.through(counted):
         spread = tune(small_scene, seed=0)
-    assert Counted.tasks == 2  # SGD's nine rates in one worker, Adam's in the other
+    assert counted.tasks == 2  # SGD's nine rates in one worker, Adam's in the other
     assert spread == here
