@@ -64,6 +64,12 @@ def handled():
         _received.clear()
 
 
+def ignore_from_now():
+    """Ignore SIGTERM from now on: for a command whose outcome is decided and said, in the
+    moments Python takes to exit (which would otherwise end it by the signal, exit -15)."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 @contextmanager
 def held():
     """SIGTERM and SIGINT wait until the block has ended: a child process started inside it is

@@ -72,6 +72,7 @@ class _Viz(click.Group):
             except signals.Terminated:
                 code = 143
                 click.echo(f"Error: {TERMINATED}", err=True)
+        signals.ignore_from_now()  # the outcome is said: a SIGTERM while Python exits changes nothing
         sys.exit(code)
 
     def _outcome(self, args, prog_name, extra):

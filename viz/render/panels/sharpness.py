@@ -82,8 +82,9 @@ class SharpnessPanel:
             notes.append("dots: limits 2/lr")
         if away:
             notes.append(f"limits 2/lr off this scale: {', '.join(away)}")
-        if free:
-            notes.append(f"not bound: {', '.join(free)}")
+        if free:  # (the names, where they fit on a line of a narrow panel)
+            names = ", ".join(free)
+            notes.append(f"not bound: {names if len(names) <= 32 else f'{len(free)} adaptive optimizers'}")
         schedules = [p["optimizer"] for p, bound in zip(paths_of(recording), bounds)
                      if bound is None and number_rate(p["learning_rate"]) is not None and
                      not isinstance(p["learning_rate"], (int, float))]
