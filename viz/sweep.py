@@ -50,23 +50,10 @@ def spread(train, scene, seed, others, every, progress):
     Returns:
         What ``train`` returns for all of ``others``.
     """
-    executor = _through[0]
-    parts = min(len(others), executor.slots) if executor is not None else 1
-    if parts < 2 or not _travels(train, scene):
+    executor = _spreading(len(others), train, scene)
+    if executor is None:
         return train(scene, seed, others, every, progress)
-    size = -(-len(others) // parts)
-    chunks = [others[start:start + size] for start in range(0, len(others), size)]
-    done, results = 0, [None] * len(chunks)
-    for index, result in executor.map(_train, [(train, scene, seed, chunk, every) for chunk in chunks]):
-        results[index] = result
-        done += len(chunks[index])
-        progress(done, len(others))
-    return np.concatenate(results, axis=1)
-
-
-def _train(task):
-    train, scene, seed, chunk, every = task
-    return train(scene, seed, chunk, every, lambda done, total: None)
+    return _joined(executor, others, lambda chunk: (train, scene, seed, chunk, every), 1, progress)
 
 
 def spread_rates(final_losses, scene, seed, rates, progress):
@@ -74,25 +61,40 @@ def spread_rates(final_losses, scene, seed, rates, progress):
     the learning ``rates``), the optimizers in parts through the executor set by
     :func:`through`, each part a scene of those optimizers alone, joined in order: each
     optimizer trains from the same initial weights wherever it runs, so the search is the same."""
-    executor, labels = _through[0], list(scene.optimizers)
-    parts = min(len(labels), executor.slots) if executor is not None else 1
-    if parts < 2 or not _travels(final_losses, scene):
+    labels = list(scene.optimizers)
+    executor = _spreading(len(labels), final_losses, scene)
+    if executor is None:
         return final_losses(scene, seed, rates, progress)
-    size = -(-len(labels) // parts)
-    chunks = [labels[start:start + size] for start in range(0, len(labels), size)]
-    tasks = [(final_losses, replace(scene, optimizers={label: scene.optimizers[label] for label in chunk}), seed, rates)
-             for chunk in chunks]
+    return _joined(executor, labels, lambda chunk: (final_losses, replace(
+        scene, optimizers={label: scene.optimizers[label] for label in chunk}), seed, rates), 0, progress, len(rates))
+
+
+def _spreading(count, function, scene):
+    """The executor to spread ``count`` independent trainings over, or None: none is set, it
+    has one slot, or ``function`` and ``scene`` cannot travel."""
+    executor = _through[0]
+    if executor is None or min(count, executor.slots) < 2 or not _travels(function, scene):
+        return None
+    return executor
+
+
+def _joined(executor, items, task, axis, progress, each=1):
+    """``items`` in parts, one per slot, each ``task(part)`` = (function, *arguments) run
+    through ``executor`` as ``function(*arguments, progress)``, joined in order along ``axis``;
+    ``progress(done, total)`` told as each part finishes (``each`` counted an item)."""
+    size = -(-len(items) // min(len(items), executor.slots))
+    chunks = [items[start:start + size] for start in range(0, len(items), size)]
     done, results = 0, [None] * len(chunks)
-    for index, result in executor.map(_search, tasks):
+    for index, result in executor.map(_quietly, [task(chunk) for chunk in chunks]):
         results[index] = result
-        done += len(chunks[index]) * len(rates)
-        progress(done, len(labels) * len(rates))
-    return np.concatenate(results, axis=0)
+        done += len(chunks[index]) * each
+        progress(done, len(items) * each)
+    return np.concatenate(results, axis=axis)
 
 
-def _search(task):
-    final_losses, scene, seed, rates = task
-    return final_losses(scene, seed, rates, lambda done, total: None)
+def _quietly(task):
+    function, *arguments = task
+    return function(*arguments, lambda done, total: None)
 
 
 def _travels(train, scene):
