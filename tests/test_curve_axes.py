@@ -47,6 +47,7 @@ def starts():
                         learning_rate=0.01, steps=60))
 
 
+@pytest.mark.slow
 def test_several_starts_get_a_curve_panel_each_numbered_as_on_the_contours(starts):
     frames = Frames(starts, "four", options=Options(size=SIZE))
     contour, by_start = frames.panels[0], frames.panels[-1]

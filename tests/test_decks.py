@@ -140,6 +140,7 @@ def test_a_failing_scene_names_itself_and_leaves_no_deck(folder, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if "lecture" in p.name] == []
 
 
+@pytest.mark.slow
 def test_frames_come_with_a_beamer_snippet(small, tmp_path):
     from viz.render.animation import render
 

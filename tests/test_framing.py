@@ -33,6 +33,7 @@ def pixels(ax):
     return ax.get_window_extent(ax.get_figure().canvas.get_renderer())
 
 
+@pytest.mark.slow
 def test_beale_is_zoomed_to_its_paths_with_the_whole_domain_in_an_inset(beale):
     frames = Frames(beale, "Beale", options=Options(size=LOW_169))
     panel, ax = contour_of(frames)

@@ -144,6 +144,7 @@ def test_the_dark_themes_momentum_and_nesterov_are_told_apart():
     assert difference(lesson["RMSprop"]["color"], "#ffffff") > 25  # not white
 
 
+@pytest.mark.slow
 def test_the_manifest_records_each_look_and_the_gif_keeps_them_exact(tmp_path):
     import viz
 

@@ -135,6 +135,7 @@ def test_arrows_are_the_scaled_gradient_and_next_step(which, request):
     assert hidden(overlay.quivers["step"]).all() and overlay.factors[1].get_text() == ""
 
 
+@pytest.mark.slow
 def test_trail_alpha_decreases_with_age(rosenbrock):
     frames = Frames(rosenbrock, "trail", options=Options(size=SIZE, trail=2))
     frames[11]
@@ -148,6 +149,7 @@ def test_trail_alpha_decreases_with_age(rosenbrock):
                                   rosenbrock.plane.xy[0, :12])  # together: the whole path, in order
 
 
+@pytest.mark.slow
 def test_in_a_sequence_the_optimizers_take_turns(rosenbrock):
     """During the second optimizer's block the first is complete, the third not drawn yet."""
     options = Options(sequence=True, max_frames=15)  # 5 frames each
@@ -235,6 +237,7 @@ def test_an_arrow_scale_does_not_flicker_between_frames():
     assert 2 <= len(changes) <= 5 and (np.diff(arrow_scales(fading, span=1.0)) >= 0).all()
 
 
+@pytest.mark.slow
 def test_frames_keep_their_arrow_scales(rosenbrock):
     frames = Frames(rosenbrock, "arrows", options=Options(size=SIZE, overlays=("gradient", "step")))
     overlay = frames.panels[1]

@@ -37,6 +37,7 @@ def fan():
                         learning_rate=[0.001, 0.003, 0.01, 0.03], steps=30))
 
 
+@pytest.mark.slow
 def test_the_rates_panel_colours_each_rate_as_its_path(fan, tmp_path):
     """Point 21: each rate's point, the best one's star included, in its path's colour; the line
     joining them in none of them."""
@@ -154,6 +155,7 @@ def test_the_inset_says_what_it_shows_and_only_comes_when_it_shows_more(tmp_path
         assert any(line.text == "whole domain" for line in lines) == expected, [line.text for line in lines]
 
 
+@pytest.mark.slow
 def test_a_head_that_left_by_the_top_does_not_cover_the_key(tmp_path):
     """Point 19: a path that diverges out of the panel's top waits on the border under the key
     ("start", "global minimum"): the key's words stay clear of its colour."""
@@ -190,6 +192,7 @@ def valley3d():
                         optimizers={"Adam": "adam"}, learning_rate=0.01, steps=4))
 
 
+@pytest.mark.slow
 def test_rosenbrocks_valley_floor_in_3d_is_not_a_comb_of_spikes(valley3d, tmp_path):
     """Point 17: under a floor the grid resolves only as single points, the narrow valley was a
     comb of one-pixel white spikes (about 100 at 640x360); the floor is now one the grid

@@ -179,6 +179,7 @@ def test_the_panel_draws_the_clipped_path(steep, frames):
     np.testing.assert_array_equal(xs[:2], steep.plane.xy[0, :2, 0])
 
 
+@pytest.mark.slow
 def test_the_camera_turns_the_view_and_needs_it(steep):
     frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(20, -30)))
     assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)

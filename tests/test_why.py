@@ -141,6 +141,7 @@ def test_the_honest_plane_against_numpy(small):
                                            rel=1e-9)
 
 
+@pytest.mark.slow
 def test_the_hessian_and_random_planes(small):
     x, y = lesson_data()[:2]
     curvature = LessonCurvature(x, y)

@@ -2,6 +2,7 @@ import struct
 
 import imageio_ffmpeg
 import numpy as np
+import pytest
 from PIL import Image, ImageColor
 
 from viz.render.animation import render
@@ -110,6 +111,7 @@ def test_mp4_is_h264_yuv420p_faststart_with_hold(recorded, tmp_path):
     assert hold_change.mean() < 1  # the hold repeats the last frame (up to H.264's refinement)
 
 
+@pytest.mark.slow
 def test_mp4_at_a_size_not_a_multiple_of_16_is_that_size(small, tmp_path):
     """160x90: ffmpeg's writer would rescale to 160x96 unless told not to."""
     path = tmp_path / "tiny.mp4"
@@ -134,6 +136,7 @@ def test_the_gif_palette_keeps_white_and_greys_exactly(recorded):
         assert (back[(frame[..., :3] == colour).all(axis=-1)] == colour).all(), colour
 
 
+@pytest.mark.slow
 def test_a_rendered_gif_keeps_white_white_and_grey_contours_grey(small, tmp_path):
     """Point 25 of issue 28, on the decoded pixels of a rendered GIF: the ground stays exactly
     white (not 252 grey) and the contours' lines and fills keep their own greys (no blue tint)."""
