@@ -14,7 +14,7 @@ from viz.varied import with_values
 ONE_VALUES = ("learning_rate", "momentum", "batch_size", "start")  # options setting one value of a scene's setting
 
 
-def checked_scene(scene, name, options, look=None):
+def checked_scene(scene, name, options, drawn=None):
     """``scene`` (named ``name``) with the options that change what is recorded (``steps``, the
     one-value options), after asking its problem whether it can do what the ``options`` (read
     by the table) and the render options ``look`` ask. Raises :class:`~viz.errors.SpecError`
@@ -28,9 +28,10 @@ def checked_scene(scene, name, options, look=None):
                 raise OptionError(keyword, options[keyword], "sets a keras_model's grid and recording stride; this "
                                   "scene's problem is small enough to be drawn in full")
             scene = dataclasses.replace(scene, problem=dataclasses.replace(scene.problem, budgets=budgets))
-        scene.problem.check(seeds=seeds, view=look.view if look else "2d", boundary=look.boundary if look else False,
-                            hidden=look.hidden if look else False,
-                            features=look.features if look and options["features"] is not None else None,
+        layout = drawn.layout if drawn else None
+        scene.problem.check(seeds=seeds, view=drawn.look.view if drawn else "2d",
+                            boundary=layout.boundary if layout else False, hidden=layout.hidden if layout else False,
+                            features=layout.features if layout and options["features"] is not None else None,
                             steps=options["steps"])
         if options["steps"] is not None:
             scene = dataclasses.replace(scene, steps=options["steps"])
@@ -38,20 +39,21 @@ def checked_scene(scene, name, options, look=None):
         values = {name: options[name] for name in ONE_VALUES if options[name] is not None}
         if values:
             scene = with_values(scene, **values)
-        beyond = [step for step in (look.pause_at if look else ()) if step != "events" and step > scene.last_step]
+        pause_at = drawn.timing.pause_at if drawn else ()
+        beyond = [step for step in pause_at if step != "events" and step > scene.last_step]
         if beyond:
-            raise OptionError("pause_at", ",".join(map(str, look.pause_at)),
+            raise OptionError("pause_at", ",".join(map(str, pause_at)),
                               f"step {beyond[0]} is past the scene's last step, {scene.last_step}")
         if first + seeds - 1 > LARGEST_SEED:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
-        _check_varied(scene, options, look)
+        _check_varied(scene, options, drawn)
         if options["plane"] != "pca":
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
-        if look is not None:
+        if drawn is not None:
             check_glyphs([scene.title, *scene.optimizers, *(scene.captions or {}).values()])
-        if look is not None:
-            scene.problem.check_panels(scene, look.extras)
-        if look is not None and "rates" in look.extras:
+        if drawn is not None:
+            scene.problem.check_panels(scene, drawn.layout.extras)
+        if drawn is not None and "rates" in drawn.layout.extras:
             from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
 
             check_scene(scene)
@@ -75,7 +77,7 @@ def model_budgets(settings):
     return Budgets(default.time if time is None else time, default.memory if memory is None else memory)
 
 
-def _check_varied(scene, options, look):
+def _check_varied(scene, options, drawn):
     """Refuse what a scene comparing a setting cannot do: tuning its rates, several
     initializations or a sequence of paths of different lengths (batch sizes)."""
     if scene.varied and options["tune_lr"]:
@@ -83,7 +85,7 @@ def _check_varied(scene, options, look):
                           f"{scene.varied.replace('_', ' ')}s across its paths")
     if scene.varied == "batch_size" and options["seeds"] > 1:
         raise OptionError("seeds", options["seeds"], "cannot be combined with a list of batch sizes yet")
-    if scene.varied == "batch_size" and look is not None and look.sequence:
+    if scene.varied == "batch_size" and drawn is not None and drawn.timing.sequence:
         raise OptionError("sequence", True, "plays optimizers in turn; this scene's batch sizes run side by side, "
                           "in epochs")
 
