@@ -39,24 +39,13 @@ def checked_scene(scene, name, options, drawn=None):
         values = {name: options[name] for name in ONE_VALUES if options[name] is not None}
         if values:
             scene = with_values(scene, **values)
-        pause_at = drawn.timing.pause_at if drawn else ()
-        beyond = [step for step in pause_at if step != "events" and step > scene.last_step]
-        if beyond:
-            raise OptionError("pause_at", ",".join(map(str, pause_at)),
-                              f"step {beyond[0]} is past the scene's last step, {scene.last_step}")
         if first + seeds - 1 > LARGEST_SEED:
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
         _check_varied(scene, options, drawn)
         if options["plane"] != "pca":
             _check_plane(scene.problem, options["plane"], options["tune_lr"])
         if drawn is not None:
-            check_glyphs([scene.title, *scene.optimizers, *(scene.captions or {}).values()])
-        if drawn is not None:
-            scene.problem.check_panels(scene, drawn.layout.extras)
-        if drawn is not None and "rates" in drawn.layout.extras:
-            from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
-
-            check_scene(scene)
+            _check_drawn(scene, drawn, seeds)
         if options["tune_lr"]:
             try:
                 for spec in scene.optimizers.values():
@@ -66,6 +55,29 @@ def checked_scene(scene, name, options, drawn=None):
     except SpecError as error:
         raise in_scene(error, name) from None
     return scene
+
+
+def _check_drawn(scene, drawn, seeds):
+    """Refuse what the render options ``drawn`` ask of ``scene`` that its recording (of
+    ``seeds`` initializations) would not hold: pauses past its last step, text its font cannot
+    draw, panels (the problem's ``check_panels``; the rates panel's two rates for each
+    optimizer), gradient arrows from a problem that records no gradients."""
+    pause_at = drawn.timing.pause_at
+    beyond = [step for step in pause_at if step != "events" and step > scene.last_step]
+    if beyond:
+        raise OptionError("pause_at", ",".join(map(str, pause_at)),
+                          f"step {beyond[0]} is past the scene's last step, {scene.last_step}")
+    check_glyphs([scene.title, *scene.optimizers, *(scene.captions or {}).values()])
+    layout = drawn.layout
+    data_panel = ("boundary",) if layout.boundary else ("hidden",) if layout.hidden else ()
+    scene.problem.check_panels(scene, (*data_panel, *layout.extras), seeds=seeds)
+    if "rates" in layout.extras:
+        from viz.render.panels.range_test import check_scene  # matplotlib: only with the rates panel
+
+        check_scene(scene)
+    if "gradient" in drawn.look.overlays and not scene.problem.records_gradients:
+        raise OptionError("overlays", ",".join(drawn.look.overlays), "draws the loss's gradient; this scene's "
+                          "problem records none (Problem.records_gradients)")
 
 
 def model_budgets(settings):

@@ -10,11 +10,11 @@ import numpy as np
 from viz import plane, sweep
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
-from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, sharpness_seconds, stride
+from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, recorded, sharpness_seconds, stride
 from viz.problems.digits import samples
 from viz.problems.built import built_model, initialized
 from viz.problems.base import Problem
-from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, why_no_hidden,
+from viz.problems.evaluate import (decision_regions, hidden_outputs, loss_evaluator, too_many, why_no_hidden,
                                    why_no_regions)
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
 from viz.problems.joined import join
@@ -56,6 +56,7 @@ class KerasModel(Problem):
     sharpness: bool = True
 
     fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
+    records_gradients = True
 
     def __post_init__(self):
         if not isinstance(self.build, type) and hasattr(self.build, "trainable_variables"):  # a model, not a maker
@@ -111,6 +112,34 @@ class KerasModel(Problem):
         if reason:  # its output and targets, before training (how many steps fit is known once recorded)
             raise OptionError("panels", "contour,curves,boundary", reason)
         self.grid_points(self.first_model(0))  # the model fits the data and loss, the grid its budgets
+
+    def check_panels(self, scene, extras, seeds=1):
+        """Also refuse the decision regions and the hidden layer's outputs (``extras``'
+        "boundary", "hidden") that a recording of ``scene``'s steps (with ``seeds``
+        initializations, so recorded at the same stride) could not keep."""
+        super().check_panels(scene, extras, seeds)
+        wanted = [panel for panel in ("boundary", "hidden") if panel in extras]
+        if not wanted:
+            return
+        first = self.first_model(0)
+        if scene.varied:  # each path recorded alone, at the stride of the longest
+            problems = [self.for_path(path) for path in scene.paths()]
+            steps = max(problem.total_steps for problem in problems)
+            points = recorded(steps, self.stride(first, steps, len(problems) * seeds))
+        else:
+            points = len(scene.optimizers) * recorded(self.total_steps, self.stride(first, self.total_steps,
+                                                                                    len(scene.optimizers) * seeds))
+        rows = len((self.hidden_rows or self.validation or (self.x,))[0])
+        reason = too_many(wanted[0], points, rows)
+        if reason:
+            raise OptionError("panels", ",".join(("contour", "curves", *extras)), f"{reason}: fewer epochs, a "
+                              "smaller memory_budget or time_budget (a longer stride) would fit")
+
+    def stride(self, first, steps, paths):
+        """Optimizer steps between recorded points for ``paths`` paths of ``steps`` steps of the
+        model ``first`` within the budgets (:func:`~viz.problems.cost.stride`)."""
+        weights = _count(first.trainable_variables) + _count(first.non_trainable_weights)
+        return stride(steps, paths, weights, self.budgets, forward_cost(first), len(self.x))
 
     def share_plane(self, recordings):
         """A keras_model's recordings keep their own planes."""
@@ -196,8 +225,7 @@ class KerasModel(Problem):
         all paths; ``reuse``: :func:`~viz.problems.fit.fit_each`'s compiled models)."""
         first = self.first_model(seed)
         size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
-        every = every or stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets,
-                                forward_cost(first), len(self.x))
+        every = every or self.stride(first, self.total_steps, len(scene.optimizers) * seeds)
         landscape = self.landscape(first)
         configs, points, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
                                             lambda done, total: progress(done, total * seeds), *self.fit_args(), every,
@@ -266,9 +294,7 @@ class KerasModel(Problem):
         paths = scene.paths()
         problems = [self.for_path(path) for path in paths]
         first = self.first_model(seed)
-        size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
-        every = stride(max(problem.total_steps for problem in problems), len(paths) * seeds, size + held, self.budgets,
-                       forward_cost(first), len(self.x))
+        every = self.stride(first, max(problem.total_steps for problem in problems), len(paths) * seeds)
         total, parts = sum(problem.total_steps for problem in problems) * seeds, []
         reuse = {} if scene.varied == "learning_rate" else None  # one compiled model per optimizer for its rates
         for path, problem in zip(paths, problems):
@@ -351,9 +377,7 @@ class KerasModel(Problem):
         no_regions = why_no_regions(first, self.x, self.y, params)
         fields["regions"] = {} if no_regions else decision_regions(first, self.x, self.y, params, self.loss)
         x, y = self.hidden_rows or self.validation or (self.x, self.y)
-        no_hidden = why_no_hidden(first, self.hidden_layer)
-        if not no_hidden and params[..., 0].size * len(x) * 2 * 4 > REGION_BUDGET:
-            no_hidden = "too many recorded steps to keep the hidden layer's outputs for every row"
+        no_hidden = why_no_hidden(first, self.hidden_layer) or too_many("hidden", params[..., 0].size, len(x))
         if not no_hidden:
             fields["hidden"] = {**hidden_outputs(first, self.hidden_layer, np.asarray(x), params),
                                 "y": np.asarray(y, dtype=np.float64).reshape(len(x), -1)[:, 0]}

@@ -195,11 +195,12 @@ def _grid(figure, recording, options, theme, box):
 
 
 def check(recording, options):
-    """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw and what
-    could not be known before it was recorded: a problem of the user's own that records no
-    gradients; a model's decision regions or hidden layer over more recorded steps than they
-    may keep; a rates panel for an optimizer that set its own one rate. (Every other refusal comes before training: the problems' ``check`` and
-    ``check_panels``, :mod:`viz.checks`.)"""
+    """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw: gradients
+    for the arrows, a model's decision regions or hidden layer, two learning rates for each
+    optimizer of the rates panel. The pipeline refuses each of these before training
+    (:mod:`viz.checks`: the problem's ``records_gradients``, ``check`` and ``check_panels``, the
+    rates panel's ``check_scene``): no check runs after training; this one guards frames made
+    directly from a recording."""
     if "gradient" in options.look.overlays and recording.gradient_on_plane() is None:
         raise OptionError("overlays", "gradient", "this recording has no gradients (its problem records none)")
     if options.layout.boundary and not (recording.regions or recording.data):
