@@ -79,3 +79,14 @@ def test_a_rates_panel_names_the_optimizer_with_one_rate(runner, scene_file, unt
     """)
     line = refused(runner, path, untrained, "--panels", "contour,curves,rates")
     assert "at least two learning rates for every optimizer (SGD, Adam has one)" in line
+
+
+def test_a_rule_between_options_alone_needs_no_scene():
+    """Options that cannot go together are refused by the options' rules (viz.settings.combine),
+    before any scene is read: a plane other than pca with --tune-lr both."""
+    from viz.errors import OptionError
+    from viz.pipeline import checked
+
+    with pytest.raises(OptionError, match="plane='hessian': with tune_lr both, the two parts share one principal"):
+        checked(plane="hessian", tune_lr="both")
+    assert checked(plane="hessian", tune_lr="tuned")[1]["plane"] == "hessian"

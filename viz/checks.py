@@ -17,7 +17,8 @@ ONE_VALUES = ("learning_rate", "momentum", "batch_size", "start")  # options set
 def checked_scene(scene, name, options, drawn=None):
     """``scene`` (named ``name``) with the options that change what is recorded (``steps``, the
     one-value options), after asking its problem whether it can do what the ``options`` (read
-    by the table) and the render options ``look`` ask. Raises :class:`~viz.errors.SpecError`
+    by the table) and the render options ``drawn`` (:class:`viz.render.options.Options`, or
+    None for a recording only) ask. Raises :class:`~viz.errors.SpecError`
     (:class:`~viz.errors.OptionError` for an option) naming the scene."""
     seeds, first = options["seeds"], scene.seed if options["seed"] is None else options["seed"]
     try:
@@ -43,7 +44,7 @@ def checked_scene(scene, name, options, drawn=None):
             raise OptionError("seeds", seeds, f"from seed {first} goes past the largest seed, 2**32 - 1")
         _check_varied(scene, options, drawn)
         if options["plane"] != "pca":
-            _check_plane(scene.problem, options["plane"], options["tune_lr"])
+            _check_plane(scene.problem, options["plane"])
         if drawn is not None:
             _check_drawn(scene, drawn, seeds)
         if options["tune_lr"]:
@@ -102,17 +103,14 @@ def _check_varied(scene, options, drawn):
                           "in epochs")
 
 
-def _check_plane(problem, kind, tune_lr):
+def _check_plane(problem, kind):
     """Refuse a ``plane`` other than pca where there is none to choose: a surface (its view
-    is the surface), the lesson on two named weights, the two parts of ``tune_lr="both"``
-    (they share one principal plane)."""
+    is the surface), the lesson on two named weights."""
     if not problem.fixed_steps:
         raise OptionError("plane", kind, "chooses a model's plane through its weights; a surface's view is "
                                          "the surface itself")
     if problem.axes:
         raise OptionError("plane", kind, "the scene's problem draws two named weights as axes (axes=...)")
-    if tune_lr == "both":
-        raise OptionError("plane", kind, "with tune_lr both, the two parts share one principal (pca) plane")
 
 
 def in_scene(error, name):

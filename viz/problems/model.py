@@ -10,12 +10,11 @@ import numpy as np
 from viz import plane, sweep
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
-from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, recorded, sharpness_seconds, stride
+from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, sharpness_seconds
 from viz.problems.digits import samples
-from viz.problems.built import built_model, initialized
+from viz.problems.built import built_model, check_kept, initialized, model_stride
 from viz.problems.base import Problem
-from viz.problems.evaluate import (decision_regions, hidden_outputs, loss_evaluator, too_many, why_no_hidden,
-                                   why_no_regions)
+from viz.problems.evaluate import decision_regions, hidden_outputs, loss_evaluator, too_many, why_no_hidden, why_no_regions
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
 from viz.problems.joined import join
 from viz.recording import Recording
@@ -109,37 +108,14 @@ class KerasModel(Problem):
             raise OptionError("panels", "contour,curves,boundary", "draws decision boundaries over two input features; this "
                                                     f"keras_model's inputs have shape {self.x.shape[1:]}")
         reason = why_no_regions(self.first_model(0), self.x, self.y, np.empty((0, 1))) if boundary else ""
-        if reason:  # its output and targets, before training (how many steps fit is known once recorded)
+        if reason:  # its output and targets (how many recorded steps it keeps: check_panels)
             raise OptionError("panels", "contour,curves,boundary", reason)
         self.grid_points(self.first_model(0))  # the model fits the data and loss, the grid its budgets
 
     def check_panels(self, scene, extras, seeds=1):
-        """Also refuse the decision regions and the hidden layer's outputs (``extras``'
-        "boundary", "hidden") that a recording of ``scene``'s steps (with ``seeds``
-        initializations, so recorded at the same stride) could not keep."""
+        """Also refuse the panels whose outputs a recording could not keep (:func:`check_kept`)."""
         super().check_panels(scene, extras, seeds)
-        wanted = [panel for panel in ("boundary", "hidden") if panel in extras]
-        if not wanted:
-            return
-        first = self.first_model(0)
-        if scene.varied:  # each path recorded alone, at the stride of the longest
-            problems = [self.for_path(path) for path in scene.paths()]
-            steps = max(problem.total_steps for problem in problems)
-            points = recorded(steps, self.stride(first, steps, len(problems) * seeds))
-        else:
-            points = len(scene.optimizers) * recorded(self.total_steps, self.stride(first, self.total_steps,
-                                                                                    len(scene.optimizers) * seeds))
-        rows = len((self.hidden_rows or self.validation or (self.x,))[0])
-        reason = too_many(wanted[0], points, rows)
-        if reason:
-            raise OptionError("panels", ",".join(("contour", "curves", *extras)), f"{reason}: fewer epochs, a "
-                              "smaller memory_budget or time_budget (a longer stride) would fit")
-
-    def stride(self, first, steps, paths):
-        """Optimizer steps between recorded points for ``paths`` paths of ``steps`` steps of the
-        model ``first`` within the budgets (:func:`~viz.problems.cost.stride`)."""
-        weights = _count(first.trainable_variables) + _count(first.non_trainable_weights)
-        return stride(steps, paths, weights, self.budgets, forward_cost(first), len(self.x))
+        check_kept(self, scene, extras, seeds)
 
     def share_plane(self, recordings):
         """A keras_model's recordings keep their own planes."""
@@ -225,7 +201,7 @@ class KerasModel(Problem):
         all paths; ``reuse``: :func:`~viz.problems.fit.fit_each`'s compiled models)."""
         first = self.first_model(seed)
         size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
-        every = every or self.stride(first, self.total_steps, len(scene.optimizers) * seeds)
+        every = every or model_stride(self, first, self.total_steps, len(scene.optimizers) * seeds)
         landscape = self.landscape(first)
         configs, points, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
                                             lambda done, total: progress(done, total * seeds), *self.fit_args(), every,
@@ -294,7 +270,7 @@ class KerasModel(Problem):
         paths = scene.paths()
         problems = [self.for_path(path) for path in paths]
         first = self.first_model(seed)
-        every = self.stride(first, max(problem.total_steps for problem in problems), len(paths) * seeds)
+        every = model_stride(self, first, max(problem.total_steps for problem in problems), len(paths) * seeds)
         total, parts = sum(problem.total_steps for problem in problems) * seeds, []
         reuse = {} if scene.varied == "learning_rate" else None  # one compiled model per optimizer for its rates
         for path, problem in zip(paths, problems):
