@@ -230,8 +230,8 @@ def test_a_larger_font_scale_at_4_3_is_taken_and_its_text_holds(small, tmp_path)
     options, _ = checked(Path("x.pdf"), size=(640, 480), font_scale=1.25, panels="contour,curves,boundary")
     with pytest.raises(OptionError, match="must be between 0.75 and 1.25 at 640x480"):
         checked(Path("x.pdf"), size=(640, 480), font_scale=1.3)
-    render(small, tmp_path / "f.pdf", "Six optimizers, one logistic regression", size=options.size,
-           font_scale=options.font_scale, boundary=options.boundary)
+    render(small, tmp_path / "f.pdf", "Six optimizers, one logistic regression", size=options.output.size,
+           font_scale=options.look.font_scale, boundary=options.layout.boundary)
     lines, _, page = read_pdf(tmp_path / "f.pdf", 640)
     assert not rule_1(lines, page)
     assert any(line.text.startswith("skewness") for line in lines)
@@ -337,7 +337,7 @@ def test_the_digits_panel_shows_one_optimizer_large_and_marks_wrong_answers(tmp_
     crosses = [c for c in chars if c.get_text() == "\u2717"]
     assert len(ticks) + len(crosses) == 10
     assert all("Bold" not in c.fontname for c in ticks) and all("Bold" in c.fontname for c in crosses)
-    frames = Frames(recording, "digits", options=Options(size=(320, 180)))
+    frames = Frames(recording, "digits", options=Options.of(size=(320, 180)))
     panel = frames.panels[-1]
     shown = {(frames[i], panel.heading.get_text().split(" (")[0])[1] for i in range(0, len(frames), 3)}
     assert shown == {recording.names[int(np.argmin(recording.loss[:, -1]))]}

@@ -91,7 +91,7 @@ def test_a_larger_font_scale_never_makes_the_caption_smaller(small):
     from viz.render.options import Options
 
     def caption(**options):
-        figure = Frames(small, "s", options=Options(**options)).figure
+        figure = Frames(small, "s", options=Options.of(**options)).figure
         keys = [t for legend in figure.legends for t in legend.get_texts()]  # (the key over the curves)
         text = next(t for t in keys if t.get_text().replace("\n", " ").startswith("all training rows"))
         return text.get_fontsize() * figure.dpi / 72  # pixels

@@ -151,7 +151,7 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
         job, = pipeline.plan(scene_or_file, Path(folder) / f"animation.{fmt}", scene=scene,
                              **{**options, "format": fmt})
         report = job.run(say=_say)
-        animation = Animation(report.path.read_bytes(), fmt, report.options.size, job.scene.title,
+        animation = Animation(report.path.read_bytes(), fmt, report.options.output.size, job.scene.title,
                               _poster(report.path, fmt), report.words)
     if output is not None:
         animation.save(output)
