@@ -13,15 +13,13 @@ from viz.varied import initializer_name
 def alone(problem, scene, seed, paths, seeds, every, progress):
     """Each of ``paths`` of ``scene`` recorded as its one-path scene on ``problem``'s
     :meth:`~viz.problems.model.KerasModel.for_path`, without a plane (:func:`join` makes one
-    of all), ``every`` step; a list of recordings. Each path's Keras objects are named as in a
-    fresh process (``sequential``, ``dense``, ``adam``...), so its recording is the same wherever
-    it is made (:func:`fresh_names`)."""
+    of all), ``every`` step; a list of recordings, the same wherever they are made (each
+    path's Keras objects named afresh: :func:`fresh_names`)."""
     problems = [problem.for_path(path) for path in paths]
     total, parts = sum(one.total_steps for one in problems) * seeds, []
     reuse = {} if scene.varied == "learning_rate" else None  # one compiled model per optimizer for its rates
     for path, one in zip(paths, problems):
         before = sum(part.steps * every for part in parts) * seeds
-        fresh_names()
         parts.append(one.plain(scene.one_path(path, one), seed,
                                lambda done, _, before=before: progress(before + done, total), seeds, every,
                                view=False, reuse=reuse))

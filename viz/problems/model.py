@@ -195,6 +195,7 @@ class KerasModel(Problem):
         recording interval, else :func:`~viz.problems.cost.stride`'s within the budgets;
         ``view`` False: no plane, and no gradients on it, yet, for :meth:`join` to make one of
         all paths; ``reuse``: :func:`~viz.problems.fit.fit_each`'s compiled models)."""
+        fresh_names()  # the weights' and optimizers' names, whatever this process built before
         first = self.first_model(seed)
         size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
         every = every or stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets,
