@@ -225,6 +225,7 @@ def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light",
 
     Raises:
         viz.errors.SpecError: a scene or option that cannot work (``OptionError`` names it).
+        viz.errors.VizError: the Ray cluster cannot be reached (nothing is written).
         viz.errors.OutputError: the page cannot be written.
 
     Examples:
