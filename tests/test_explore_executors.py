@@ -1,7 +1,8 @@
 """The explorer's grid of runs through the executor (``viz explore -j N``, issue 32): a
 keras_model whose build function is the scene file's own, its grid recorded here and in worker
-processes, the same page byte for byte; a signal while the workers train leaves no file and no
-process. (Local Ray: tests/test_ray.py, with its cluster.)"""
+processes, the same page byte for byte; its seeds and its learning-rate search too; a signal
+while the workers train leaves no file and no process. (Local Ray: tests/test_ray.py, with
+its cluster.)"""
 
 import inspect
 import os
@@ -81,6 +82,22 @@ def test_the_page_is_the_same_from_one_and_two_processes(runner, scene_file, tmp
         assert len(list((tmp_path / f"outputs-{jobs}" / ".cache").glob("*.npz"))) == len(GRIDS[grid])
     assert counted.tasks == 2  # two parts of the paths, or the two recordings, each in a worker
     assert pages["1"] == pages["2"]
+
+
+@pytest.mark.slow  # trains a keras_model's seeds and its search here, then in two worker processes
+def test_a_scene_files_own_model_spreads_its_seeds_and_its_search(scene_file):
+    """The build function is the scene file's: the tasks carry the file, the workers load it."""
+    from viz import sweep
+    from viz.record import record
+    from viz.scene import load_scenes
+    from viz.tune import tune
+
+    scene = load_scenes(scene_file(OWN_MODEL, name="own.py"))["xor"]
+    seeds, rates, counted = record(scene, seeds=3), tune(scene, seed=0), counted_processes(2)
+    with sweep.through(counted):
+        assert record(scene, seeds=3).digest() == seeds.digest()  # seeds 1 and 2, one in each worker
+        assert tune(scene, seed=0) == rates  # SGD's rates in one worker, Adam's in the other
+    assert counted.tasks == 4
 
 
 @pytest.mark.slow  # starts viz and two worker processes

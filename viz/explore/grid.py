@@ -2,7 +2,9 @@
 recorded with the pipeline's own code and cache (:meth:`viz.pipeline.Job._recording`), as
 few recordings as the settings allow: a recording per batch size and seed, holding every
 optimizer at every learning rate and momentum as the paths of one scene (recorded together:
-a surface's paths in one compiled loop), then all of them on one plane."""
+a surface's paths in one compiled loop), then all of them on one plane. Their trainings go
+through the executor the door chose: several missing recordings as tasks of their own, one
+recording's paths in parts (:func:`viz.sweep.spread_paths`)."""
 
 import dataclasses
 import itertools
@@ -11,8 +13,9 @@ import math
 import numpy as np
 
 from viz import executors, pipeline, sweep
+from viz.checks import in_scene
 from viz.divergence import diverged_steps
-from viz.errors import OptionError
+from viz.errors import OptionError, SpecError
 from viz.problems.logreg import LogReg
 from viz.record import record as viz_record
 from viz.store import cache
@@ -209,9 +212,12 @@ def _recordings(jobs, planned, executor, progress, say):
     made = {}
     if executor is not None and min(len(missing), executor.slots) >= 2 and executor.travels(_recorded, tasks[0]):
         with progress(f"recording {len(missing)} recordings of the grid") as report:
-            for index, recording in executor.map(_recorded, tasks):
-                made[missing[index]] = recording
-                report(len(made), len(missing))
+            try:
+                for index, recording in executor.map(_recorded, tasks):
+                    made[missing[index]] = recording
+                    report(len(made), len(missing))
+            except SpecError as error:  # as the pipeline says it, naming the scene
+                raise in_scene(error, jobs[missing[0]].name) from None
         for key, recording in made.items():
             if keys[key] is not None:
                 try:
@@ -231,7 +237,7 @@ def _recordings(jobs, planned, executor, progress, say):
 
 def _recorded(task):
     """One scene of the grid recorded in a worker (on Ray, its own trainings spread as tasks of
-    their own); a :class:`~viz.errors.SpecError` comes back as it is, viz's own words."""
+    their own)."""
     scene, seed, on_ray = task
     with sweep.through(executors.within_ray() if on_ray else None):
         return viz_record(scene, seed=seed)
