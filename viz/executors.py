@@ -30,9 +30,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from viz import signals
-from viz.scene import load_scenes
 from viz.choices import EXECUTORS  # noqa: F401  (the names get() takes)
 from viz.errors import OptionError, VizError, said
+from viz.scene import load_scenes
 
 GRACE = 30  # seconds a stopped worker has to leave (a compiled training loop finishes its call first)
 REACH = 10  # seconds to reach a Ray cluster's address before saying it cannot be reached
