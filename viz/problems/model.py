@@ -4,6 +4,7 @@ own ``model.fit``; the loss landscape is evaluated for many weight vectors at on
 
 import math
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from viz.problems.built import built_model, check_kept, initialized, model_strid
 from viz.problems.base import Problem
 from viz.problems.evaluate import decision_regions, hidden_outputs, loss_evaluator, too_many, why_no_hidden, why_no_regions
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
-from viz.problems.joined import join
+from viz.problems.joined import alone, fresh_names, join
 from viz.recording import Recording
 from viz.sharpness import ModelCurvature
 from viz.varied import stated_rate
@@ -199,6 +200,7 @@ class KerasModel(Problem):
         recording interval, else :func:`~viz.problems.cost.stride`'s within the budgets;
         ``view`` False: no plane, and no gradients on it, yet, for :meth:`join` to make one of
         all paths; ``reuse``: :func:`~viz.problems.fit.fit_each`'s compiled models)."""
+        fresh_names()  # the weights' and optimizers' names, whatever this process built before
         first = self.first_model(seed)
         size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
         every = every or model_stride(self, first, self.total_steps, len(scene.optimizers) * seeds)
@@ -269,15 +271,11 @@ class KerasModel(Problem):
         """
         paths = scene.paths()
         problems = [self.for_path(path) for path in paths]
+        fresh_names()  # the weights' names, whatever this process built before
         first = self.first_model(seed)
         every = model_stride(self, first, max(problem.total_steps for problem in problems), len(paths) * seeds)
-        total, parts = sum(problem.total_steps for problem in problems) * seeds, []
-        reuse = {} if scene.varied == "learning_rate" else None  # one compiled model per optimizer for its rates
-        for path, problem in zip(paths, problems):
-            before = sum(part.steps * every for part in parts) * seeds
-            parts.append(problem.plain(scene.one_path(path, problem), seed,
-                                       lambda done, _, before=before: progress(before + done, total), seeds, every,
-                                       view=False, reuse=reuse))
+        parts = sweep.spread_paths(partial(alone, self), scene, seed, paths, seeds, every, progress)  # the executor's
+        fresh_names()  # what is built next is named alike, whether the paths were trained here or not
         return join(self, scene, paths, parts, first)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
