@@ -231,8 +231,10 @@ def _inside(box, outer):
 def heads(drawn):
     """The heads of the paths among ``drawn`` (:func:`shapes`): small markers filled in a
     path's colour, the colours the legend's keys show (a key: a marker on the middle of a
-    short level line of its colour), the keys left out."""
-    small = [s for s in drawn if s.fill and s.box[2] - s.box[0] < 25 and s.box[3] - s.box[1] < 25]
+    short level line of its colour), the keys left out. A marker has an area: a tick mark (a
+    line, which a PDF reader sees as a filled shape in the ink's colour) is not a head, even
+    where a path is drawn in that colour (the light theme's seventh, black)."""
+    small = [s for s in drawn if s.fill and 1 < s.box[2] - s.box[0] < 25 and 1 < s.box[3] - s.box[1] < 25]
     lines = [s for s in drawn if s.stroke and not s.fill and len(s.pts) <= 3 and abs(s.box[1] - s.box[3]) < 0.5]
     keys = [s for s in small if any(k.stroke == s.fill and _inside(s.box, (k.box[0], k.box[1] - 1, k.box[2],
                                                                             k.box[3] + 1)) for k in lines)]

@@ -16,8 +16,6 @@ from viz.errors import SpecError
 FAST, SLOW = 20, 200
 KNOWN = {  # generated scenes that still break a rule: seed -> what (xfail, strict: fixing it must say so)
     67: "a grid of 7 cells at 640x360 and font scale 1.39: cells too small for their tick labels and titles",
-    109: "rule 4: a label 14 px from its own head, 12 px from another as read from the PDF, where the placement "
-         "kept 1.5x as far (8 optimizers at 4:3, font scale 0.76: the two disagree on where a head is)",
 }
 
 
