@@ -15,7 +15,6 @@ from viz.errors import SpecError
 
 FAST, SLOW = 20, 200
 KNOWN = {  # generated scenes that still break a rule: seed -> what (xfail, strict: fixing it must say so)
-    67: "a grid of 7 cells at 640x360 and font scale 1.39: cells too small for their tick labels and titles",
 }
 
 
