@@ -71,9 +71,11 @@ class SharpnessPanel:
                 line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
                 if not any(abs(at - other) < line for other in labelled):
                     labelled.append(at)
-                    ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
-                                xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
-                                fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
+                    said = ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
+                                       xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
+                                       fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
+                    if said.get_window_extent(ax.figure.canvas.get_renderer()).y1 > ax.bbox.y1:
+                        said.set(va="top", position=(-3, -1))  # under its line at the top: clear of the note above
         away = list(dict.fromkeys(short_number(bound) for bound in sorted(lines) if not bottom <= bound <= top))
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
