@@ -73,7 +73,7 @@ def read_pdf(path, width_px):
 
 def texts(lines):
     """The lines grouped into texts: a line drawn right after another in the same font and
-    size, aligned with it (left or centre) and just under it (or, turned, just beside it),
+    size, aligned with it (left, right or centre) and just under it (or, turned, just beside it),
     continues it. [(words, [lines])]."""
     groups = []
     for line in lines:
@@ -82,7 +82,8 @@ def texts(lines):
             x0, y0, x1, y1 = line.box
             bx0, by0, bx1, by1 = before.box
             size = (line.font, line.size) == (before.font, before.size)
-            under = (abs(x0 - bx0) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 3) and -1 < by0 - y1 < 0.6 * (by1 - by0)
+            under = (abs(x0 - bx0) < 0.5 or abs(x1 - bx1) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 3) \
+                and -1 < by0 - y1 < 0.6 * (by1 - by0)
             beside = (abs(y0 - by0) < 0.5 or abs(y0 + y1 - by0 - by1) < 3) and -1 < x0 - bx1 < 0.6 * (bx1 - bx0) \
                 and y1 - y0 > x1 - x0
             if size and (under or beside):

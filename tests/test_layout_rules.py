@@ -125,3 +125,24 @@ def test_the_checks_catch_what_breaks_the_rules(tmp_path):
     gone, = diverged_steps(recording)
     steps = np.arange(recording.steps + 1)
     assert 0 < gone < recording.steps and rule_9(recording, lambda index: [f"SGD (diverged at step {gone})"], steps)
+
+
+@pytest.mark.slow
+def test_off_scale_words_stay_in_their_panel_beside_several_starts(tmp_path):
+    """Several starts: a curve panel each, two side by side. A curve that blows up says so
+    ("↑ off scale: up to ...") within its own panel, on two lines if it must, never over the
+    panel to its left (it once ran across it, over its tick labels: it was measured while
+    hidden, so never wrapped)."""
+    from viz import Scene, surfaces
+
+    scene = Scene(title="Two starts", problem=surfaces.get("himmelblau", start=[(0.0, 0.0), (4.0, -4.0)]),
+                  optimizers={"SGD": "sgd", "SGD fast": {"class_name": "SGD", "config": {"learning_rate": 0.05}}},
+                  learning_rate=0.01, steps=10)
+    path = tmp_path / "frame.pdf"
+    viz.render(scene, path, last_frame=True, size=(640, 360))
+    lines, _, page = read_pdf(path, 640)
+    titles = sorted(line.box[0] for line in lines if line.text.startswith("from "))  # each panel's left edge
+    said = [line for line in lines if "off scale" in line.text]
+    assert len(titles) == 2 and said and rule_1(lines, page) == []
+    for line in said:  # right-aligned in its panel: the panel its right end is in
+        assert line.box[0] >= max(x for x in titles if x < line.box[2]) - 1, line

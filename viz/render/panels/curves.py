@@ -90,8 +90,8 @@ class OffScale:
                 self.trough = np.fmin.accumulate(np.where(self.values < low, self.values, np.nan), axis=1)
             self.count = 1
             words = self.words(np.full(len(self.peak), self.peak.shape[1] - 1))  # the most it says: at the end
-            if words:
-                self.text.set_text(words)
+            if words:  # (measured while shown: a hidden text has no extent)
+                self.text.set(text=words, visible=True)
                 fit(self.text, self.ax.get_position().width * 0.96, max_lines=2)  # within its panel
                 self.count = self.text.get_text().count("\n") + 1
         words = self.words(steps)
