@@ -146,3 +146,23 @@ def test_off_scale_words_stay_in_their_panel_beside_several_starts(tmp_path):
     assert len(titles) == 2 and said and rule_1(lines, page) == []
     for line in said:  # right-aligned in its panel: the panel its right end is in
         assert line.box[0] >= max(x for x in titles if x < line.box[2]) - 1, line
+
+
+@pytest.mark.slow
+def test_a_log_sharpness_axis_labels_two_powers_of_ten_or_is_plain(small, tmp_path):
+    """A sharpness from 3 to 40 (more than tenfold, under two powers of ten within the axis):
+    a log axis would label 10 alone, which gives no scale; the axis labels at least two ticks,
+    as read from the PDF (the numbers between the y label and the panel)."""
+    import dataclasses
+
+    from viz.render.animation import render
+
+    values = np.tile(np.geomspace(3, 40, small.sharpness.shape[1]), (len(small.names), 1))
+    path = tmp_path / "frame.pdf"
+    render(dataclasses.replace(small, sharpness=values), path, size=(640, 360), extras=("sharpness",))
+    lines, _, _ = read_pdf(path, 640)
+    label = next(line for line in lines if line.text == "sharpness")
+    note = next(line for line in lines if line.text.startswith(("dots:", "limits", "not bound")))
+    ticks = [line.text for line in lines if label.box[2] < line.box[0] and line.box[2] < note.box[0] + 1
+             and label.box[1] - 10 < line.box[1] < label.box[3] + 10 and any(c.isdigit() for c in line.text)]
+    assert len(ticks) >= 2, ticks

@@ -5,6 +5,8 @@ sharpness drawn is named in the note above the panel instead): a path whose shar
 above its line cannot settle there (Cohen et al. 2021, "Gradient descent on neural networks
 typically occurs at the edge of stability")."""
 
+import math
+
 import matplotlib
 import numpy as np
 
@@ -24,6 +26,12 @@ CAP = 1e4  # the axis ends this many times above the highest start value or limi
 def limits(recording):
     """Each path's stability limit (None: no line applies; see :func:`viz.sharpness.stability_limit`)."""
     return [stability_limit(optimizer_config(recording, path), path["learning_rate"]) for path in paths_of(recording)]
+
+
+def decades(low, high):
+    """How many powers of ten lie between ``low`` and ``high`` (> 0): the ticks a log axis over
+    them labels (one alone gives no scale)."""
+    return max(0, math.floor(math.log10(high)) - math.ceil(math.log10(low)) + 1)
 
 
 class SharpnessPanel:
@@ -57,7 +65,7 @@ class SharpnessPanel:
         near = [bound for bound in lines if not shown.size or shown.min() / NEAR <= bound <= shown.max() * NEAR]
         every_value = np.concatenate([shown, near]) if shown.size or near else np.array([1.0])
         low, high = every_value.min(), every_value.max()  # the data, and the limits near it
-        if low > 0 and high / low > 10:
+        if low > 0 and high / low > 10 and decades(low / 1.5, high * 1.5) >= 2:  # two labelled ticks, or plain
             ax.set_yscale("log")
             ax.set_ylim(low / 1.5, high * 1.5)
         else:
