@@ -95,7 +95,7 @@ class OffScale:
                 fit(self.text, self.ax.get_position().width * 0.96, max_lines=2)  # within its panel
                 self.count = self.text.get_text().count("\n") + 1
         words = self.words(steps)
-        self.text.set_text(lines(words, self.count))
+        self.text.set_text(lines(words, self.count) if words else "")
         self.text.set_visible(bool(words))
 
     def words(self, steps):
