@@ -129,23 +129,26 @@ def test_the_checks_catch_what_breaks_the_rules(tmp_path):
 
 @pytest.mark.slow
 def test_off_scale_words_stay_in_their_panel_beside_several_starts(tmp_path):
-    """Several starts: a curve panel each, two side by side. A curve that blows up says so
-    ("↑ off scale: up to ...") within its own panel, on two lines if it must, never over the
-    panel to its left (it once ran across it, over its tick labels: it was measured while
-    hidden, so never wrapped)."""
+    """Several starts beside a grid: a curve panel each, in rows of two. A curve that leaves its panel says so
+    ("↑ off scale: up to ...") within that panel, wrapped as far as it must, never over the
+    panel to its left nor over its own tick labels (it once ran across them: measured while
+    hidden, it was never wrapped; then its two parts were kept a line each, still too wide)."""
     from viz import Scene, surfaces
 
-    scene = Scene(title="Two starts", problem=surfaces.get("himmelblau", start=[(0.0, 0.0), (4.0, -4.0)]),
-                  optimizers={"SGD": "sgd", "SGD fast": {"class_name": "SGD", "config": {"learning_rate": 0.05}}},
-                  learning_rate=0.01, steps=10)
+    scene = Scene(title="Three starts", problem=surfaces.get("himmelblau", start=[(0.0, 0.0), (-4.0, 4.0), (4.0, -4.0)]),
+                  optimizers={"SGD": "sgd", "Adam": "adam",
+                              "SGD fast": {"class_name": "SGD", "config": {"learning_rate": 0.05}}},
+                  learning_rate=0.01, steps=20)
     path = tmp_path / "frame.pdf"
-    viz.render(scene, path, last_frame=True, size=(640, 360))
-    lines, _, page = read_pdf(path, 640)
-    titles = sorted(line.box[0] for line in lines if line.text.startswith("from "))  # each panel's left edge
+    viz.render(scene, path, last_frame=True, size=(960, 540), layout="grid")  # (the grid: a narrower column)
+    lines, _, page = read_pdf(path, 960)
+    titles = [line.box for line in lines if line.text.startswith("from ")]  # each panel's top left
     said = [line for line in lines if "off scale" in line.text]
-    assert len(titles) == 2 and said and rule_1(lines, page) == []
-    for line in said:  # right-aligned in its panel: the panel its right end is in
-        assert line.box[0] >= max(x for x in titles if x < line.box[2]) - 1, line
+    assert len(titles) == 3 and said and rule_1(lines, page) == []
+    for line in said:  # right-aligned in its panel: the one whose title is nearest above its right end
+        own = min((box for box in titles if box[0] < line.box[2] and box[1] > line.box[3] - 1),
+                  key=lambda box: (box[1] - line.box[3], -box[0]))
+        assert line.box[0] >= own[0] - 1, (line, own)
 
 
 @pytest.mark.slow
