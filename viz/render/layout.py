@@ -91,7 +91,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
     if options.layout == "grid":
-        right = 0.97 - max(2.3, 0.25 * inches) * scale / inches  # the curves: a narrower column
+        right = 0.97 - max(2.3, 0.25 * inches) * min(scale, 1) / inches  # the curves: a narrower column (the grid
+        # takes what larger text would add to it: its cells have titles to hold)
         panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
                                                              top - bottom))]
         bar = panels[0].bar
