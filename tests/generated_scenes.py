@@ -82,7 +82,7 @@ def generated(seed, quick=False):
     aspect = rng.choice(["16:9", "4:3"])
     keywords = {"aspect": aspect, "size": (640, 360) if aspect == "16:9" else (640, 480),
                 "theme": rng.choice(["light", "dark"]),
-                "font_scale": round(rng.uniform(0.75, 1.5 if aspect == "16:9" else 1.0), 2)}
+                "font_scale": round(rng.uniform(0.75, 1.5 if aspect == "16:9" else 1.25), 2)}
     if model:
         problem, steps = tiny_model(seed), None
         keywords["time_budget"] = 1  # a coarse loss grid: the text is what is checked

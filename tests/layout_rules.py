@@ -81,7 +81,7 @@ def read_pdf(path, width_px):
 
 def texts(lines):
     """The lines grouped into texts: a line drawn right after another in the same font and
-    size, aligned with it (left or centre) and just under it (or, turned, just beside it),
+    size, aligned with it (left, right or centre) and just under it (or, turned, just beside it),
     continues it. [(words, [lines])]."""
     groups = []
     for line in lines:
@@ -90,7 +90,8 @@ def texts(lines):
             x0, y0, x1, y1 = line.box
             bx0, by0, bx1, by1 = before.box
             size = (line.font, line.size) == (before.font, before.size)
-            under = (abs(x0 - bx0) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 3) and -1 < by0 - y1 < 0.6 * (by1 - by0)
+            under = (abs(x0 - bx0) < 0.5 or abs(x1 - bx1) < 0.5 or abs(x0 + x1 - bx0 - bx1) < 3) \
+                and -1 < by0 - y1 < 0.6 * (by1 - by0)
             beside = (abs(y0 - by0) < 0.5 or abs(y0 + y1 - by0 - by1) < 3) and -1 < x0 - bx1 < 0.6 * (bx1 - bx0) \
                 and y1 - y0 > x1 - x0
             if size and (under or beside):
@@ -239,8 +240,10 @@ def _inside(box, outer):
 def heads(drawn):
     """The heads of the paths among ``drawn`` (:func:`shapes`): small markers filled in a
     path's colour, the colours the legend's keys show (a key: a marker on the middle of a
-    short level line of its colour), the keys left out."""
-    small = [s for s in drawn if s.fill and s.box[2] - s.box[0] < 25 and s.box[3] - s.box[1] < 25]
+    short level line of its colour), the keys left out. A marker has an area: a tick mark (a
+    line, which a PDF reader sees as a filled shape in the ink's colour) is not a head, even
+    where a path is drawn in that colour (the light theme's seventh, black)."""
+    small = [s for s in drawn if s.fill and 1 < s.box[2] - s.box[0] < 25 and 1 < s.box[3] - s.box[1] < 25]
     lines = [s for s in drawn if s.stroke and not s.fill and len(s.pts) <= 3 and abs(s.box[1] - s.box[3]) < 0.5]
     keys = [s for s in small if any(k.stroke == s.fill and _inside(s.box, (k.box[0], k.box[1] - 1, k.box[2],
                                                                             k.box[3] + 1)) for k in lines)]

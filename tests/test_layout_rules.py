@@ -15,9 +15,6 @@ from viz.errors import SpecError
 
 FAST, SLOW = 20, 200
 KNOWN = {  # generated scenes that still break a rule: seed -> what (xfail, strict: fixing it must say so)
-    67: "a grid of 7 cells at 640x360 and font scale 1.39: cells too small for their tick labels and titles",
-    109: "rule 4: a label 14 px from its own head, 12 px from another as read from the PDF, where the placement "
-         "kept 1.5x as far (8 optimizers at 4:3, font scale 0.76: the two disagree on where a head is)",
 }
 
 
@@ -128,3 +125,47 @@ def test_the_checks_catch_what_breaks_the_rules(tmp_path):
     gone, = diverged_steps(recording)
     steps = np.arange(recording.steps + 1)
     assert 0 < gone < recording.steps and rule_9(recording, lambda index: [f"SGD (diverged at step {gone})"], steps)
+
+
+@pytest.mark.slow
+def test_off_scale_words_stay_in_their_panel_beside_several_starts(tmp_path):
+    """Several starts beside a grid: a curve panel each, in rows of two. A curve that leaves its panel says so
+    ("↑ off scale: up to ...") within that panel, wrapped as far as it must, never over the
+    panel to its left nor over its own tick labels (it once ran across them: measured while
+    hidden, it was never wrapped; then its two parts were kept a line each, still too wide)."""
+    from viz import Scene, surfaces
+
+    scene = Scene(title="Three starts", problem=surfaces.get("himmelblau", start=[(0.0, 0.0), (-4.0, 4.0), (4.0, -4.0)]),
+                  optimizers={"SGD": "sgd", "Adam": "adam",
+                              "SGD fast": {"class_name": "SGD", "config": {"learning_rate": 0.05}}},
+                  learning_rate=0.01, steps=20)
+    path = tmp_path / "frame.pdf"
+    viz.render(scene, path, last_frame=True, size=(960, 540), layout="grid")  # (the grid: a narrower column)
+    lines, _, page = read_pdf(path, 960)
+    titles = [line.box for line in lines if line.text.startswith("from ")]  # each panel's top left
+    said = [line for line in lines if "off scale" in line.text]
+    assert len(titles) == 3 and said and rule_1(lines, page) == []
+    for line in said:  # right-aligned in its panel: the one whose title is nearest above its right end
+        own = min((box for box in titles if box[0] < line.box[2] and box[1] > line.box[3] - 1),
+                  key=lambda box: (box[1] - line.box[3], -box[0]))
+        assert line.box[0] >= own[0] - 1, (line, own)
+
+
+@pytest.mark.slow
+def test_a_log_sharpness_axis_labels_two_powers_of_ten_or_is_plain(small, tmp_path):
+    """A sharpness from 3 to 40 (more than tenfold, under two powers of ten within the axis):
+    a log axis would label 10 alone, which gives no scale; the axis labels at least two ticks,
+    as read from the PDF (the numbers between the y label and the panel)."""
+    import dataclasses
+
+    from viz.render.animation import render
+
+    values = np.tile(np.geomspace(3, 40, small.sharpness.shape[1]), (len(small.names), 1))
+    path = tmp_path / "frame.pdf"
+    render(dataclasses.replace(small, sharpness=values), path, size=(640, 360), extras=("sharpness",))
+    lines, _, _ = read_pdf(path, 640)
+    label = next(line for line in lines if line.text == "sharpness")
+    note = next(line for line in lines if line.text.startswith(("dots:", "limits", "not bound")))
+    ticks = [line.text for line in lines if label.box[2] < line.box[0] and line.box[2] < note.box[0] + 1
+             and label.box[1] - 10 < line.box[1] < label.box[3] + 10 and any(c.isdigit() for c in line.text)]
+    assert len(ticks) >= 2, ticks

@@ -19,7 +19,7 @@ from viz.render.panels.caption import CaptionBand
 from viz.render.panels.contour import ContourPanel
 from viz.render.panels.curves import ByStart, CurvePanel, SpreadPanel, start_groups
 from viz.render.panels.extras import extra_grid, extra_panels, split_below
-from viz.render.panels.grid import GridPanel, grid_shape
+from viz.render.panels.grid import GridPanel, grid_shape, title_pitch
 from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
@@ -91,7 +91,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
     if options.layout.layout == "grid":
-        right = 0.97 - max(2.3, 0.25 * inches) * scale / inches  # the curves: a narrower column
+        right = 0.97 - max(2.3, 0.25 * inches) * min(scale, 1) / inches  # the curves: a narrower column (the grid
+        # takes what larger text would add to it: its cells have titles to hold)
         panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
                                                              top - bottom))]
         bar = panels[0].bar
@@ -158,8 +159,10 @@ def _grid(figure, recording, options, theme, box):
         (x0, x1), (y0, y1) = visited_view(plane, aspect)[0]
         return (x1 - x0) / (y1 - y0)
 
-    rows, columns, cell_w, cell_h = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES, gap * inches,
-                                               title * HEIGHT_INCHES, shape_of)
+    rows, columns, cell_w, cell_h, step = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES,
+                                                     gap * inches, title * HEIGHT_INCHES, shape_of,
+                                                     title_pitch(figure, recording))
+    gap = step / inches - cell_w / inches  # (wider between columns where the titles need it)
     view, _ = visited_view(plane, cell_w / cell_h)
     cell_w, cell_h = cell_w / inches, cell_h / HEIGHT_INCHES
     below = bottom + (height - rows * (cell_h + title)) / 2  # the panels' block, centred in the room
@@ -169,7 +172,8 @@ def _grid(figure, recording, options, theme, box):
         top = below + rows * (cell_h + title) - (row + 1) * title - row * cell_h
         axes.append(figure.add_axes((left + column * (cell_w + gap), top - cell_h, cell_w, cell_h)))
     first_row = axes[min(columns, len(axes)) - 1].get_position()  # the colour bar: beside its last panel
-    cax = figure.add_axes((first_row.x1 + 0.15 / inches, first_row.y0, 0.14 / inches, cell_h))
+    beside = max(first_row.x1 + 0.15 / inches, (first_row.x0 + first_row.x1 + step / inches) / 2)  # past the titles
+    cax = figure.add_axes((beside, first_row.y0, 0.14 / inches, cell_h))
     panel = GridPanel(axes, cax, recording, theme, view, options.look.trail, options.look.overlays, 1 + title / cell_h,
                       columns)
     corner = (rows - 1) * columns  # the bottom row's first: the x label, centred under the grid

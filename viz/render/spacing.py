@@ -27,11 +27,11 @@ def clear_of(figure, left, right, room=ROOM):
 
 
 def clear_corners(figure, room=2 * ROOM):
-    """Fewer ticks on an axis whose tick labels come within ``room`` pixels of each other,
-    and the y tick labels left out that would touch an x tick label of their axes (at the
-    corner both axes start from); a PDF draws text a little larger than the frame, hence the
-    wider room. 3D axes get four ticks an axis."""
-    from matplotlib.ticker import AutoLocator, FixedLocator, MaxNLocator, NullFormatter  # matplotlib: only when this runs
+    """Fewer ticks on an axis whose tick labels come within ``room`` pixels of each other (none
+    labelled if even two would), and the y tick labels left out that would touch an x tick
+    label of their axes (at the corner both axes start from); a PDF draws text a little larger
+    than the frame, hence the wider room. 3D axes get four ticks an axis."""
+    from matplotlib.ticker import MaxNLocator, NullFormatter  # matplotlib: only when this runs
 
     for ax in figure.axes:
         if ax.name == "3d":
@@ -42,33 +42,45 @@ def clear_corners(figure, room=2 * ROOM):
     for ax in figure.axes:
         if ax.name != "rectilinear":
             continue
-        for bins in (6, 4, 3, 2):
-            labels = _shown(ax.xaxis)
-            boxes = sorted((t.get_window_extent(renderer) for t in labels), key=lambda box: box.x0)
-            locator = ax.xaxis.get_major_locator()
-            if all(_apart(a, b) >= room for a, b in zip(boxes, boxes[1:])) or \
-                    type(locator) not in (AutoLocator, MaxNLocator, FixedLocator):
-                break
-            if type(locator) is FixedLocator:  # (epochs: every other, every third... of them)
-                ax.xaxis.set_major_locator(FixedLocator(locator.locs[:: 8 // bins]))
-            else:
-                ax.xaxis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
-            ax.xaxis._update_ticks()
+        _thinned(ax.xaxis, renderer, room)
         minor = [t.label1.get_window_extent(renderer) for t in ax.yaxis.get_minor_ticks()
                  if t.label1.get_visible() and t.label1.get_text()]
         every = sorted(minor + [t.get_window_extent(renderer) for t in _shown(ax.yaxis)], key=lambda box: box.y0)
         if minor and any(_apart(a, b) < room for a, b in zip(every, every[1:])):
             ax.yaxis.set_minor_formatter(NullFormatter())  # a log axis' in-between labels: only the decades
+        _thinned(ax.yaxis, renderer, room)
         xs = [t.get_window_extent(renderer) for t in _shown(ax.xaxis)]
         for label in _shown(ax.yaxis):
             if any(_apart(box, label.get_window_extent(renderer)) < room for box in xs):
                 label.set_visible(False)
 
 
+def _thinned(axis, renderer, room):
+    """Fewer ticks on ``axis`` (an x or y axis, of a plain or fixed locator) until its tick
+    labels keep ``room`` pixels apart; none labelled if even two do not (a small grid cell)."""
+    from matplotlib.ticker import AutoLocator, FixedLocator, MaxNLocator  # matplotlib: only when this runs
+
+    for bins in (6, 4, 3, 2, None):
+        boxes = sorted((t.get_window_extent(renderer) for t in _shown(axis)),
+                       key=lambda box: box.x0 if axis.axis_name == "x" else box.y0)
+        locator = axis.get_major_locator()
+        if all(_apart(a, b) >= room for a, b in zip(boxes, boxes[1:])) or \
+                type(locator) not in (AutoLocator, MaxNLocator, FixedLocator):
+            return
+        if bins is None:
+            axis.set_tick_params(label1On=False, label2On=False)
+        elif type(locator) is FixedLocator:  # (epochs, a colour bar's levels: every other... of them, or the ends)
+            locs = locator.locs
+            axis.set_major_locator(FixedLocator(locs[:: 8 // bins] if len(locs[:: 8 // bins]) > 1 else locs[[0, -1]]))
+        else:
+            axis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 2.5, 5, 10]))
+        axis._update_ticks()
+
+
 def _shown(axis):
-    """The tick labels ``axis`` shows."""
-    return [t.label1 for t in axis.get_major_ticks() if t.label1.get_visible() and t.label1.get_text()
-            and t.get_visible()]
+    """The tick labels ``axis`` shows, on either side (a colour bar's are on its right)."""
+    return [label for t in axis.get_major_ticks() if t.get_visible() for label in (t.label1, t.label2)
+            if label.get_visible() and label.get_text()]
 
 
 def clear_stacked(figure, axes, room=ROOM):

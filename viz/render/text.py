@@ -79,6 +79,11 @@ def shortened(name, others=(), limit=LONGEST_NAME):
     return short(name, limit)
 
 
+def unique(cut, name, others):
+    """Whether ``cut`` (``name`` as shortened) could be none of ``others`` but ``name``."""
+    return not any(_could_be(cut, other) for other in others if other != name)
+
+
 def _could_be(cut, name):
     """Whether ``cut`` (a name shortened with "…") could be ``name``: its pieces in order."""
     at = 0

@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.collections import PolyCollection
 
 from viz.render.panels.paths import path_styles
-from viz.render.text import fit, lines, value_words
+from viz.render.text import fit, lines, overflow, value_words
 from viz.render.theme import LIGHT
 from viz.spread import bands
 
@@ -76,7 +76,7 @@ class OffScale:
     curve first does (rule 2 of the layout)."""
 
     def __init__(self, ax, values, theme):
-        self.ax, self.values, self.peak = ax, values, None
+        self.ax, self.values, self.peak, self.gap = ax, values, None, "  "
         self.text = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
                             color=theme.ink, animated=True, zorder=3, visible=False,
                             bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "edgecolor": "none",
@@ -89,13 +89,18 @@ class OffScale:
                 self.peak = np.fmax.accumulate(np.where(self.values > high, self.values, np.nan), axis=1)
                 self.trough = np.fmin.accumulate(np.where(self.values < low, self.values, np.nan), axis=1)
             self.count = 1
-            words = self.words(np.full(len(self.peak), self.peak.shape[1] - 1))  # the most it says: at the end
-            if words:
-                self.text.set_text(words)
-                fit(self.text, self.ax.get_position().width * 0.96, max_lines=2)  # within its panel
+            last = np.full(len(self.peak), self.peak.shape[1] - 1)
+            words = self.words(last)  # the most it says: at the end
+            if words:  # (measured while shown: a hidden text has no extent)
+                width = self.ax.get_position().width * 0.96  # within its panel
+                self.text.set(text=words, visible=True)
+                if overflow(fit(self.text, width, max_lines=2), width) > 1:
+                    self.gap = " "  # a line each way still too wide: wrapped anywhere, on up to four lines
+                    self.text.set_text(self.words(last))
+                    fit(self.text, width, max_lines=4)
                 self.count = self.text.get_text().count("\n") + 1
         words = self.words(steps)
-        self.text.set_text(lines(words, self.count))
+        self.text.set_text(lines(words, self.count) if words else "")
         self.text.set_visible(bool(words))
 
     def words(self, steps):
@@ -109,7 +114,7 @@ class OffScale:
             said.append(f"\N{UPWARDS ARROW} off scale: up to {value_words(np.nanmax(peak))}")
         if np.isfinite(trough).any():
             said.append(f"\N{DOWNWARDS ARROW} off scale: down to {value_words(np.nanmin(trough))}")
-        return "  ".join(said)
+        return self.gap.join(said)
 
 
 def _crosses(ax, x, values, diverged, styles, theme):

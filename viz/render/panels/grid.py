@@ -10,17 +10,19 @@ from viz.divergence import diverged_steps
 from viz.render.panels.contour import ContourPanel
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.paths import labels_and_styles
-from viz.render.text import overflow, shortened, value_words
+from viz.render.spacing import ROOM
+from viz.render.text import overflow, shortened, unique, value_words
 
 RISE = 10  # points between a panel's top and its title: room for half a star (a minimum on the border)
 
 
-def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room: room):
-    """(rows, columns, panel width, panel height) for ``count`` panels in a ``width`` x
-    ``height`` room (inches), with ``gap_x`` between columns and ``gap_y`` above each row:
-    the arrangement whose panels are largest. ``shape_of(aspect)``: the width / height of
-    what a panel of that aspect shows (a view widened to it as far as it goes), which the
-    panel then takes (six in a wide room: 2 x 3)."""
+def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room: room, pitch=0.0):
+    """(rows, columns, panel width, panel height, distance between columns' left edges) for
+    ``count`` panels in a ``width`` x ``height`` room (inches), with at least ``gap_x``
+    between columns and ``gap_y`` above each row: the arrangement whose panels are largest,
+    of those whose columns can be ``pitch`` apart (their titles' room) if any can.
+    ``shape_of(aspect)``: the width / height of what a panel of that aspect shows (a view
+    widened to it as far as it goes), which the panel then takes (six in a wide room: 2 x 3)."""
     best = None
     for rows in range(1, count + 1):
         columns = math.ceil(count / rows)
@@ -29,9 +31,11 @@ def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room:
             continue
         shape = shape_of(room_w / room_h)
         panel_w = min(room_w, room_h * shape)
-        if best is None or panel_w * panel_w / shape > best[2] * best[3]:
-            best = (rows, columns, panel_w, panel_w / shape)
-    return best
+        step = max(panel_w + gap_x, pitch) if columns > 1 else panel_w + gap_x
+        fits = (columns - 1) * step + panel_w <= width + 1e-9
+        if best is None or (fits, panel_w * panel_w / shape) > (best[0], best[3] * best[4]):
+            best = (fits, rows, columns, panel_w, panel_w / shape, step if fits else panel_w + gap_x)
+    return best[1:]
 
 
 class GridPanel:
@@ -80,10 +84,32 @@ class GridPanel:
 def _fitted(text, name, width, labels):
     """``name`` as ``text`` shows it on one line within ``width`` (a fraction of the figure),
     at the size of every other cell's title: shortened with "…" as far as it must, never to
-    what another of ``labels`` could be."""
-    limit = len(name)
+    what another of ``labels`` could be, even where that is wider (:func:`title_pitch` keeps
+    the columns apart for it)."""
     text.set_text(name)
-    while overflow(text, width) > 1 and limit > 4:
-        limit -= 1
-        text.set_text(shortened(name, labels, limit))
+    for limit in range(len(name) - 1, 3, -1):
+        if overflow(text, width) <= 1:
+            break
+        cut = shortened(name, labels, limit)
+        if unique(cut, name, labels):
+            text.set_text(cut)
     return text.get_text()
+
+
+def title_pitch(figure, recording):
+    """The least distance (inches) between the centres of two cells side by side for their
+    titles to keep twice :data:`~viz.render.spacing.ROOM` pixels apart: the widest of each name at
+    its shortest that no other name could be, and of the loss words the cells will say."""
+    labels = list(dict.fromkeys(recording.names))
+    finite = recording.loss[np.isfinite(recording.loss)]
+    words = {f"loss {value_words(v)}" for v in (finite.min(), finite.max())} if finite.size else set()
+    for name in labels:
+        cuts = [shortened(name, labels, limit) for limit in range(4, len(name))]
+        words.add(next((cut for cut in cuts if unique(cut, name, labels)), name))
+    text = figure.text(0, 0, "", fontsize="small")
+    renderer, widest = figure.canvas.get_renderer(), 0.0
+    for each in words | {"diverged"}:
+        text.set_text(each)
+        widest = max(widest, text.get_window_extent(renderer).width)
+    text.remove()
+    return (widest + 2 * ROOM) / figure.dpi  # (twice: a PDF draws text a little wider than the frame)

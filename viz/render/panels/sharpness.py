@@ -5,6 +5,8 @@ sharpness drawn is named in the note above the panel instead): a path whose shar
 above its line cannot settle there (Cohen et al. 2021, "Gradient descent on neural networks
 typically occurs at the edge of stability")."""
 
+import math
+
 import matplotlib
 import numpy as np
 
@@ -24,6 +26,12 @@ CAP = 1e4  # the axis ends this many times above the highest start value or limi
 def limits(recording):
     """Each path's stability limit (None: no line applies; see :func:`viz.sharpness.stability_limit`)."""
     return [stability_limit(optimizer_config(recording, path), path["learning_rate"]) for path in paths_of(recording)]
+
+
+def decades(low, high):
+    """How many powers of ten lie between ``low`` and ``high`` (> 0): the ticks a log axis over
+    them labels (one alone gives no scale)."""
+    return max(0, math.floor(math.log10(high)) - math.ceil(math.log10(low)) + 1)
 
 
 class SharpnessPanel:
@@ -57,7 +65,7 @@ class SharpnessPanel:
         near = [bound for bound in lines if not shown.size or shown.min() / NEAR <= bound <= shown.max() * NEAR]
         every_value = np.concatenate([shown, near]) if shown.size or near else np.array([1.0])
         low, high = every_value.min(), every_value.max()  # the data, and the limits near it
-        if low > 0 and high / low > 10:
+        if low > 0 and high / low > 10 and decades(low / 1.5, high * 1.5) >= 2:  # two labelled ticks, or plain
             ax.set_yscale("log")
             ax.set_ylim(low / 1.5, high * 1.5)
         else:
@@ -71,9 +79,11 @@ class SharpnessPanel:
                 line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
                 if not any(abs(at - other) < line for other in labelled):
                     labelled.append(at)
-                    ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
-                                xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
-                                fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
+                    said = ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
+                                       xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
+                                       fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
+                    if said.get_window_extent(ax.figure.canvas.get_renderer()).y1 > ax.bbox.y1:
+                        said.set(va="top", position=(-3, -1))  # under its line at the top: clear of the note above
         away = list(dict.fromkeys(short_number(bound) for bound in sorted(lines) if not bottom <= bound <= top))
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
