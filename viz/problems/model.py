@@ -154,8 +154,12 @@ class KerasModel(Problem):
         return problem
 
     def first_model(self, seed):
-        """The model built with ``seed``'s initial weights."""
-        load_keras().utils.set_random_seed(seed)
+        """The model built with ``seed``'s initial weights, its layers named as in a fresh
+        process (Keras' name counters reset: the recorded weight and layer names do not depend
+        on the models built before it)."""
+        keras = load_keras()
+        keras.backend.clear_session(free_memory=False)
+        keras.utils.set_random_seed(seed)
         return built_model(self)
 
     def fit_args(self):
