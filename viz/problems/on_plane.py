@@ -9,6 +9,8 @@ from viz.backend import load_keras
 from viz.problems.cost import forward_cost
 from viz.problems.evaluate import CHUNK_FLOATS, loss_reduction, vectorizable
 
+FUSED_ACTIVATIONS = 1e6  # activations a point (all rows) past which XLA fuses the layers after the first: memory-bound
+
 
 def plane_loss_evaluator(model, x, y, loss, state=None):
     """A function ``(origin, basis, xy)`` giving the model's loss on (x, y) at each weight
@@ -66,7 +68,7 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         outputs, _, losses = rest.stateless_call(pieces, fixed, hidden, training=False, return_losses=True)
         return reduce(outputs, tf.add_n([tf.cast(loss, tf.float32) for loss in losses]) if losses else 0.0)
 
-    @tf.function(reduce_retracing=True)
+    @tf.function(reduce_retracing=True, jit_compile=len(x) * forward_cost(model).activations > FUSED_ACTIVATIONS)
     def evaluate(ab, vectors, passes):
         each = lambda pair: call(pair[0], pair[1], passes)  # noqa: E731
         if vectorizable(rest, keras):  # matrix products batch over the weight vectors
