@@ -38,7 +38,7 @@ def steep():
 def frames(steep):
     """The 3D view of ``steep`` at SIZE, laid out once for the tests that only show its frames
     (a frame drawn alone is the frame drawn in order: tests/test_frames.py)."""
-    return Frames(steep, "3d", options=Options(size=SIZE, view="3d"))
+    return Frames(steep, "3d", options=Options.of(size=SIZE, view="3d"))
 
 
 def head_pixel(frames, path, step):
@@ -179,8 +179,9 @@ def test_the_panel_draws_the_clipped_path(steep, frames):
     np.testing.assert_array_equal(xs[:2], steep.plane.xy[0, :2, 0])
 
 
+@pytest.mark.slow
 def test_the_camera_turns_the_view_and_needs_it(steep):
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(20, -30)))
+    frames = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(20, -30)))
     assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)
     with pytest.raises(ValueError, match="use it with view 3d"):
         checked(camera=(20, -30))
@@ -199,7 +200,7 @@ def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
     """Seen low from the side of the hill, part of a path lies behind it: those vertices leave
     the solid line and are on the faint dashed one instead; seen from straight above nothing
     on the surface is hidden, and a point under it is."""
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(10, 150)))
+    frames = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(10, 150)))
     panel = frames.panels[0]
     frames[STEPS]
     hidden = [panel.hidden(vertices) for vertices in whole_paths(panel)]
@@ -210,7 +211,7 @@ def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
         assert np.isnan(solid[at]).all() and np.isfinite(dashed[at]).all()
     assert behind.get_linestyle() != line.get_linestyle() and behind.get_alpha() < 1
     assert behind.get_linewidth() < line.get_linewidth()
-    top = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(90, -90))).panels[0]
+    top = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(90, -90))).panels[0]
     points = np.concatenate([vertices[np.isfinite(vertices).all(axis=1)] for vertices in whole_paths(top)])
     assert not top.hidden(points).any()
     under = points[-1] - [0, 0, 1.5]
@@ -225,7 +226,7 @@ def test_rosenbrocks_camera_shows_its_valley_floor_and_the_paths(steep):
     gx, gy = np.meshgrid(plane.grid_x, plane.grid_y)
 
     def hidden_share(camera):
-        panel = Frames(steep, "3d", options=Options(size=(854, 480), view="3d", camera=camera)).panels[0]
+        panel = Frames(steep, "3d", options=Options.of(size=(854, 480), view="3d", camera=camera)).panels[0]
         floor = plane.grid_loss < np.quantile(plane.grid_loss, 0.05)
         points = np.column_stack([gx[floor], gy[floor], panel.z(plane.grid_loss[floor])])
         path = whole_paths(panel)[1]  # Adam's: SGD's leaves the domain at once
