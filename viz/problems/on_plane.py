@@ -19,7 +19,9 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
 
     Args:
         model: a built Keras model.
-        x, y, loss: the data and the loss, as ``loss_evaluator`` takes them.
+        x: the inputs, as ``loss_evaluator`` takes them.
+        y: the targets.
+        loss: the loss (a Keras name or function).
         state: the model's non-trainable state [s] held at every point of the plane (as
             ``loss_evaluator`` takes it after the weights), or None: the model's own.
 
