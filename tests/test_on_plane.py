@@ -14,7 +14,7 @@ RNG = np.random.default_rng(0)
 
 
 def mlp():
-    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(8, activation="tanh"),
+    return keras.Sequential([keras.Input((10,)), keras.layers.Dense(8, activation="tanh"),
                              keras.layers.Dense(1, activation="sigmoid")])
 
 
@@ -26,14 +26,14 @@ def cnn():
 
 def normalized():
     """A first layer with a BatchNormalization after it: its statistics are state."""
-    return keras.Sequential([keras.Input((3,)), keras.layers.Dense(6, activation="relu"),
+    return keras.Sequential([keras.Input((10,)), keras.layers.Dense(6, activation="relu"),
                              keras.layers.BatchNormalization(), keras.layers.Dense(1, activation="sigmoid")])
 
 
-CASES = {"mlp": (mlp, RNG.normal(size=(50, 3)), (RNG.random(50) > 0.5).astype("float32"), "binary_crossentropy"),
+CASES = {"mlp": (mlp, RNG.normal(size=(50, 10)), (RNG.random(50) > 0.5).astype("float32"), "binary_crossentropy"),
          "cnn": (cnn, RNG.random((40, 8, 8, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
          "cnn fused": (cnn, RNG.random((40, 8, 8, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
-         "state": (normalized, RNG.normal(size=(30, 3)), (RNG.random(30) > 0.5).astype("float32"),
+         "state": (normalized, RNG.normal(size=(30, 10)), (RNG.random(30) > 0.5).astype("float32"),
                    "binary_crossentropy")}
 
 
@@ -60,11 +60,15 @@ def test_three_passes_equal_the_plain_evaluation(name, monkeypatch):
 
 
 def test_models_it_cannot_split_are_evaluated_plainly():
-    """A functional model or a regularized first layer: None, the caller evaluates each vector."""
-    inputs = keras.Input((3,))
+    """A functional model, a regularized first layer or one of few inputs (two: three passes
+    would cost what they save): None, the caller evaluates each vector."""
+    inputs = keras.Input((10,))
     functional = keras.Model(inputs, keras.layers.Dense(1)(inputs))
-    regularized = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, kernel_regularizer="l2"),
+    regularized = keras.Sequential([keras.Input((10,)), keras.layers.Dense(2, kernel_regularizer="l2"),
                                     keras.layers.Dense(1)])
-    x, y = np.zeros((4, 3), "float32"), np.zeros(4, "float32")
+    narrow = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16), keras.layers.Dense(1)])
+    x, y = np.zeros((4, 10), "float32"), np.zeros(4, "float32")
     assert plane_loss_evaluator(functional, x, y, "mse") is None
     assert plane_loss_evaluator(regularized, x, y, "mse") is None
+    assert plane_loss_evaluator(narrow, x[:, :2], y, "mse") is None
+    assert plane_loss_evaluator(mlp(), x, y, "mse") is not None

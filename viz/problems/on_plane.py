@@ -9,6 +9,7 @@ from viz.backend import load_keras
 from viz.problems.cost import forward_cost
 from viz.problems.evaluate import CHUNK_FLOATS, loss_reduction, vectorizable
 
+FAN_IN = 8  # inputs a first-layer output sums at least: fewer, and three passes save nothing (2 MACs an output)
 FUSED_ACTIVATIONS = 1e6  # activations a point (all rows) past which XLA fuses the layers after the first: memory-bound
 
 
@@ -29,7 +30,8 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         The function of ``origin`` [d], ``basis`` [2, d] and ``xy`` [m, 2] giving the loss [m]
         (float64 of a float32 computation); or None when the model
         is not a ``keras.Sequential`` whose first layer is a plain float32 Dense or
-        Conv1D/2D/3D (no regularizer, LoRA, quantization or state).
+        Conv1D/2D/3D (no regularizer, LoRA, quantization or state) summing at least
+        :data:`FAN_IN` inputs an output.
     """
     keras = load_keras()
     import tensorflow as tf  # TensorFlow: only when evaluating
@@ -97,7 +99,7 @@ def _three_pass(model, keras):
         return False
     first = model.layers[0]
     linear = (keras.layers.Dense, keras.layers.Conv1D, keras.layers.Conv2D, keras.layers.Conv3D)
-    return (type(first) in linear and first.trainable and not first.non_trainable_variables
+    return (type(first) in linear and first.trainable and int(np.prod(first.kernel.shape[:-1])) >= FAN_IN and not first.non_trainable_variables
             and first.compute_dtype == "float32" and not getattr(first, "lora_enabled", False)
             and getattr(first, "quantization_mode", None) is None
             and getattr(first, "data_format", "channels_last") == "channels_last"
