@@ -22,7 +22,7 @@ from viz.scene import load_scenes  # noqa: E402
 
 
 def main(paths):
-    files = [Path(p) for p in paths] or sorted([*ROOT.glob("scenes/*.py"), *ROOT.glob("scenes/chapter/*.py")])
+    files = [Path(p).resolve() for p in paths] or sorted([*ROOT.glob("scenes/*.py"), *ROOT.glob("scenes/chapter/*.py")])
     for path in files:
         for name, scene in load_scenes(path).items():
             started = time.perf_counter()

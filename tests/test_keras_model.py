@@ -263,3 +263,17 @@ def test_a_models_own_metric_is_drawn_per_epoch_as_joined_markers():
     np.testing.assert_array_equal(mark.get_ydata(), recording.history["mae"][0])
     low, high = panel.lines[0].axes.get_ylim()
     assert low <= recording.history["mae"].min() and recording.history["mae"].max() <= high
+
+
+@pytest.mark.slow  # two recordings (a few seconds)
+def test_recording_does_not_depend_on_the_models_built_before():
+    """Keras numbers layers by how many were made in the process ("dense_7"): the weight names
+    a recording keeps come from a fresh count, so a scene records the same alone or after others."""
+    x, y = data()
+    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=ROWS, epochs=2, shuffle=False),
+                  optimizers={"SGD": "sgd"}, learning_rate=0.05)
+    alone = record(scene)
+    [mlp() for _ in range(3)]  # another scene's models
+    after = record(scene)
+    assert after.param_names == alone.param_names and "sequential/dense_1/kernel[0]" in alone.param_names
+    assert after.digest() == alone.digest()

@@ -139,10 +139,10 @@ def projected_gradients(slope, points, basis, floats=2e7):
     return np.where(finite, on_plane.reshape(*points.shape[:-1], 2), np.nan)
 
 
-def project(view, params, loss_fn):
+def project(view, params, loss_fn, on_plane=None):
     """``view`` with the paths ``params`` [n, points, d] on it: their coordinates, their
     distance from the plane and the loss ``loss_fn`` gives exactly at their projections
-    (NaN where a path is)."""
+    (NaN where a path is; ``on_plane``: as :func:`plane`'s)."""
     params = np.asarray(params, dtype=np.float64)
     xy = coordinates(params, view.origin, view.basis)
     projected = view.origin + xy @ view.basis
@@ -150,7 +150,8 @@ def project(view, params, loss_fn):
     at = np.full(finite.shape, np.nan)
     if finite.any():
         with np.errstate(all="ignore"):
-            at[finite] = np.asarray(loss_fn(projected[finite]), dtype=np.float64)
+            at[finite] = np.asarray(loss_fn(projected[finite]) if on_plane is None
+                                    else on_plane(view.origin, view.basis, xy[finite]), dtype=np.float64)
     offset = np.where(finite, np.linalg.norm(params - projected, axis=-1), np.nan)
     return replace(view, xy=xy, offset=offset, loss=at)
 
@@ -193,7 +194,7 @@ def explained_share(centred, basis):
 
 
 def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=0.15, basis=None, kind="pca",
-          names=None, shown=None):
+          names=None, shown=None, on_plane=None):
     """Project ``params`` [n_opt, steps+1, d] onto a plane and evaluate ``loss_fn`` on it.
 
     Args:
@@ -210,6 +211,9 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
             "random", ``names`` their axis names), through the best end point.
         shown: the paths the plane shows (:func:`project`), if not ``params`` (several
             initializations' paths span it, the main run's are drawn on it).
+        on_plane: a function of (origin, basis, xy [m, 2]) giving ``loss_fn`` at the weights
+            ``origin + xy @ basis`` faster (a model's first layer in three passes,
+            :func:`viz.problems.on_plane.plane_loss_evaluator`), or None.
 
     Returns:
         A :class:`Plane`. The grid is a square in plane units, so with equal axis scales
@@ -243,16 +247,19 @@ def plane(params, loss, loss_fn, param_names, axes=None, resolution=101, margin=
     grid_x = np.linspace(centre[0] - half, centre[0] + half, resolution)
     grid_y = np.linspace(centre[1] - half, centre[1] + half, resolution)
     grid_xy = np.stack([g.ravel() for g in np.meshgrid(grid_x, grid_y)], axis=1)
-    chunk = max(1, int(GRID_FLOATS // origin.size))  # the grid's weight vectors a few at a time: big models
-    grid_loss = np.concatenate([np.asarray(loss_fn(origin + grid_xy[i:i + chunk] @ basis))
-                                for i in range(0, len(grid_xy), chunk)]).reshape(resolution, resolution)
+    if on_plane is not None:
+        grid_loss = np.asarray(on_plane(origin, basis, grid_xy)).reshape(resolution, resolution)
+    else:
+        chunk = max(1, int(GRID_FLOATS // origin.size))  # the grid's weight vectors a few at a time: big models
+        grid_loss = np.concatenate([np.asarray(loss_fn(origin + grid_xy[i:i + chunk] @ basis))
+                                    for i in range(0, len(grid_xy), chunk)]).reshape(resolution, resolution)
     lowest = np.unravel_index(np.nanargmin(grid_loss), grid_loss.shape)
     edge = {0, resolution - 1} & set(lowest)  # the loss still falls past the view: say so
     view = Plane(origin=origin, basis=basis, xy=np.zeros((0, 0, 2)), grid_x=grid_x, grid_y=grid_y, grid_loss=grid_loss,
                  levels=quantile_levels(grid_loss), marks=np.array([[grid_x[lowest[1]], grid_y[lowest[0]]]]),
                  marks_label="lowest in view, at edge" if edge else "lowest loss in view", axis_labels=labels,
                  kind=kind, explained=explained)
-    return project(view, params if shown is None else shown, loss_fn)
+    return project(view, params if shown is None else shown, loss_fn, on_plane)
 
 
 def share_labels(names, centred, units, explained):

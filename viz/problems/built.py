@@ -1,5 +1,5 @@
 """The model a keras_model builds: checked against its data and loss before any training, or
-built with its kernels drawn by another initializer."""
+built with its kernels drawn by another initializer; the options no model takes."""
 
 import numpy as np
 
@@ -38,6 +38,16 @@ def built_model(problem):
                         f"y of shape {problem.y.shape[1:] or '(one value per row)'}"
                         + (f": {why}" if value is None else ": it is not finite (are the labels in range?)"))
     return model
+
+
+def check_model_options(view, steps):
+    """Refuse what no model can do: a 3D view, a step count of its own (:class:`OptionError`)."""
+    if view == "3d":
+        raise OptionError("view", view, "draws a surface's f(x, y); this scene's problem is a model, whose view "
+                                        "is a plane through its many weights")
+    if steps is not None:
+        raise OptionError("steps", steps, "counts a surface's steps; a model's steps are its epochs x batches "
+                                          "(set epochs or batch_size on the problem)")
 
 
 def _first_line(error):

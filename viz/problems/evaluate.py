@@ -20,14 +20,27 @@ def loss_evaluator(model, x, y, loss, gradient=False):
     them, the model's own). ``gradient``: that loss's gradient with respect to the weights
     instead, [m, d]; ``"hessian"``: a function of weight vectors and directions [m, d] giving
     that loss's Hessian times each direction, [m, d]."""
+    return _batched(model, x, loss_reduction(model, x, y, loss), gradient)
+
+
+def loss_reduction(model, x, y, loss):
+    """``reduce(outputs, penalties)``: the mean ``loss`` of the model's outputs on ``x`` against
+    ``y`` plus the regularization ``penalties``, a float32 scalar tensor."""
     keras = load_keras()
     import tensorflow as tf  # TensorFlow: only when training or evaluating
 
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
     y = shaped_like(y, model(x[:1]))
     targets = tf.constant(y, tf.int64 if np.issubdtype(np.asarray(y).dtype, np.integer) else tf.float32)
-    return _batched(model, x, lambda outputs, penalties: tf.reduce_mean(loss_fn(targets, outputs)) + penalties,
-                    gradient)
+    return lambda outputs, penalties: tf.reduce_mean(loss_fn(targets, outputs)) + penalties
+
+
+def vectorizable(model, keras):
+    """Whether ``tf.vectorized_map`` batches the model over weight vectors: every layer with a
+    kernel is Dense (matrix products; convolutions with a kernel per vector are slower under it
+    and, for some batch sizes, wrong: its BiasAdd conversion fails)."""
+    return all(isinstance(layer, keras.layers.Dense) for layer in model._flatten_layers(include_self=False)
+               if any(len(w.shape) >= 2 for w in layer.weights))
 
 
 def shaped_like(y, outputs):
@@ -109,8 +122,7 @@ def _batched(model, inputs, reduce, gradient=False):
     fixed = [v.value for v in model.non_trainable_variables]
     inputs = tf.constant(inputs, tf.float32)
     count = sum(sizes)
-    dense = all(isinstance(layer, keras.layers.Dense) for layer in model._flatten_layers(include_self=False)
-                if any(len(w.shape) >= 2 for w in layer.weights))
+    dense = vectorizable(model, keras)
     output_shape = None if dense else [count] if gradient else reduce(model(inputs, training=False), 0.0).shape
     chunk = int(np.clip(CHUNK_FLOATS / (count + len(inputs) * forward_cost(model).activations), 1, 256))
 
@@ -142,8 +154,6 @@ def _batched(model, inputs, reduce, gradient=False):
         each = {False: lambda vector: call(vector, with_state), True: slope, "hessian": curvature}[gradient]
         if dense:  # matrix products batch over the weight vectors
             return tf.vectorized_map(each, flat)
-        # convolutions with a kernel per weight vector: vectorized_map is slower and, for some
-        # batch sizes, wrong (its BiasAdd conversion fails); one vector after another instead
         return tf.map_fn(each, flat, fn_output_signature=tf.TensorSpec(output_shape, tf.float32))
 
     def evaluated(weights, directions=None):

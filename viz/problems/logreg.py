@@ -17,8 +17,9 @@ from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
 from viz.problems.base import Problem
+from viz.problems.built import check_model_options
 from viz.problems.fit import column_rates, fit_each, fit_rates, masked, no_progress, per_weight
-from viz.problems.model import KerasModel, check_model_options
+from viz.problems.model import KerasModel
 from viz.sharpness import ExactCurvature
 
 FEATURES = ("variance", "skewness", "curtosis", "entropy")
@@ -193,8 +194,12 @@ class Lesson(KerasModel):
         """Nothing: the lesson is drawn in full."""
         return {}
 
-    def view(self, first, params, loss, landscape, shown=None):
-        return plane.plane(params, loss, landscape, PARAM_NAMES, axes=self.axes, shown=shown)
+    def on_plane(self, first, state=None):
+        """None: the lesson's analytic loss is evaluated on the plane's weight vectors."""
+        return None
+
+    def view(self, first, params, loss, landscape, shown=None, on_plane=None):
+        return plane.plane(params, loss, landscape, PARAM_NAMES, axes=self.axes, shown=shown, on_plane=on_plane)
 
     def wide(self, width):
         """This preset with ``width`` models side by side as the columns of one Dense layer,

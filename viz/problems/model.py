@@ -13,27 +13,18 @@ from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
 from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, sharpness_seconds
 from viz.problems.digits import samples
-from viz.problems.built import built_model, check_kept, initialized, model_stride
+from viz.problems.built import built_model, check_kept, check_model_options, initialized, model_stride
 from viz.problems.base import Problem
 from viz.problems.evaluate import decision_regions, hidden_outputs, loss_evaluator, too_many, why_no_hidden, why_no_regions
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
 from viz.problems.joined import alone, fresh_names, join
+from viz.problems.on_plane import plane_loss_evaluator
 from viz.recording import Recording
 from viz.sharpness import ModelCurvature
 from viz.varied import stated_rate
 
 INITIALIZERS = ("zeros", "ones", "uniform", "normal", "glorot_uniform", "glorot_normal", "he_normal",
                 "he_uniform", "lecun_normal", "lecun_uniform", "orthogonal", "truncated_normal")  # in messages
-
-
-def check_model_options(view, steps):
-    """Refuse what no model can do: a 3D view, a step count of its own (:class:`OptionError`)."""
-    if view == "3d":
-        raise OptionError("view", view, "draws a surface's f(x, y); this scene's problem is a model, whose view "
-                                        "is a plane through its many weights")
-    if steps is not None:
-        raise OptionError("steps", steps, "counts a surface's steps; a model's steps are its epochs x batches "
-                                          "(set epochs or batch_size on the problem)")
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,11 +229,11 @@ class KerasModel(Problem):
         size = _count(first.trainable_variables)
         held = points.shape[-1] - size
         on_grid = landscape
+        state = plane.best_end(points, loss)[size:] if held else None
         if held:
-            state = plane.best_end(points, loss)[size:]
             on_grid = lambda weights: landscape(np.concatenate([weights, np.broadcast_to(state, (len(weights), held))],  # noqa: E731
                                                                axis=1))
-        return self.seeds_view(first, points[..., :size], loss, spread, on_grid)
+        return self.seeds_view(first, points[..., :size], loss, spread, on_grid, self.on_plane(first, state))
 
     def gradients(self, first, points, view):
         """The loss's gradient at the recorded ``points`` for the arrows, projected on the plane
@@ -318,20 +309,25 @@ class KerasModel(Problem):
     def param_names(self, first):
         return tuple(f"{v.path}[{i}]" for v in first.trainable_variables for i in range(int(np.prod(v.shape))))
 
-    def view(self, first, params, loss, landscape, shown=None):
-        """The 2D view: the principal plane of the paths, as fine a grid as the model affords
-        (``shown``: the paths drawn on it, if not ``params``)."""
-        return plane.plane(params, loss, landscape, self.param_names(first), resolution=self.grid_points(first),
-                           shown=shown)
+    def on_plane(self, first, state=None):
+        """The loss at points of a plane, the first layer in three passes, or None
+        (:func:`~viz.problems.on_plane.plane_loss_evaluator`)."""
+        return plane_loss_evaluator(first, self.x, self.y, self.loss, state)
 
-    def seeds_view(self, first, params, loss, spread, landscape):
+    def view(self, first, params, loss, landscape, shown=None, on_plane=None):
+        """The 2D view: the principal plane of the paths, as fine a grid as the model affords
+        (``shown``: the paths drawn on it, if not ``params``; ``on_plane``: :meth:`on_plane`)."""
+        return plane.plane(params, loss, landscape, self.param_names(first), resolution=self.grid_points(first),
+                           shown=shown, on_plane=on_plane)
+
+    def seeds_view(self, first, params, loss, spread, landscape, on_plane=None):
         """:meth:`view` of the paths, or with several initializations one plane of every
         seed's paths (so each can be drawn on it), ``xy`` the main run's."""
         if not spread:
-            return self.view(first, params, loss, landscape)
+            return self.view(first, params, loss, landscape, on_plane=on_plane)
         every = spread["params"]
         return self.view(first, every.reshape(-1, *every.shape[2:]), spread["loss"].reshape(-1, every.shape[2]),
-                         landscape, shown=params)
+                         landscape, shown=params, on_plane=on_plane)
 
     def other_paths(self, scene, seed, others, every, progress):
         """The paths from each of ``others`` seeds' initial weights with ``seed``'s batch order,
