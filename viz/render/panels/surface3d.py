@@ -15,6 +15,7 @@ from viz.render.panels.clip import clipped_polyline
 from viz.render.panels.occlusion import Occlusion, split_hidden
 from viz.render.text import fit, short_number
 from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
+from viz.render.spacing import ROOM, _apart
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
@@ -141,6 +142,45 @@ def _power(z):
     return f"{value:.0e}".replace("e-0", "e-") if value < 1e-3 else short_number(value)
 
 
+def _shown(axis):
+    """The ticks ``axis`` labels, as last drawn: [(position, label)]."""
+    return [(tick.get_loc(), tick.label1) for tick in axis.get_major_ticks()
+            if tick.label1.get_visible() and tick.label1.get_text()]
+
+
+def clear_ticks(ax, room=2 * ROOM, passes=4):
+    """Keep the 3D axes' texts ``room`` pixels apart (wider than the frame needs: a PDF draws
+    text a little larger): every other tick of an axis whose tick labels come closer; an axis
+    label moved out from its tick labels; then a tick label left out that would touch another
+    axis' (where two axes meet)."""
+    figure = ax.get_figure()
+    axes = (ax.xaxis, ax.yaxis, ax.zaxis)
+    for _ in range(passes):
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+        moved = False
+        for axis in axes:
+            shown = _shown(axis)
+            boxes = [label.get_window_extent(renderer) for _, label in shown]
+            if len(shown) > 2 and any(_apart(a, b) < room for a, b in zip(boxes, boxes[1:])):
+                axis.set_major_locator(FixedLocator([at for at, _ in shown][::2]))
+                moved = True
+            title = axis.label.get_window_extent(renderer)
+            if axis.label.get_text() and any(_apart(title, box) < room for box in boxes):
+                axis.labelpad += 3
+                moved = True
+        if not moved:
+            break
+    kept = []
+    for axis in axes:
+        for _, label in _shown(axis):
+            box = label.get_window_extent(renderer)
+            if any(_apart(box, other) < room for other in kept):
+                label.set_visible(False)
+            else:
+                kept.append(box)
+
+
 class SurfacePanel3D(PathPanel):
     """A surface scene's f(x, y) as a 3D surface with the optimizers' paths on it."""
 
@@ -195,6 +235,7 @@ class SurfacePanel3D(PathPanel):
         count = len(np.unique(plane.xy[finite, 0], axis=0))
         extra = [Line2D([], [], color=theme.ink, **BEHIND, label="behind the surface")] if hides else []
         add_keys(ax, starts, "start" if count == 1 else "starts", marks, plane.marks_label, theme, extra=extra)
+        clear_ticks(ax)
         _keep_within(ax, box)
         # What the height is, under the panel: a z label would stand beside the curves' y label
         # and read as a second one of theirs ("f(x, y)" by "f along each path").
