@@ -21,8 +21,8 @@ from viz.render.theme import LIGHT
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
 CAMERAS = {
     "rosenbrock": (70, -100),  # high over the valley, along it: 1% of the paths' points hidden, not 49% at (50, -60)
-    "beale": (50, -125),
-    "himmelblau": (55, -120),
+    "beale": (70, -125),  # higher: 0% of the paths' points hidden, not 49% at (50, -125)
+    "himmelblau": (80, -110),  # from above: the minima are deep pits on the log scale (2% hidden, 61% at (55, -120))
     "saddle": (45, -30),  # down the way the paths escape: 3% of their points hidden, not 39% at (30, -120)
     "valley": (35, -60),
 }
@@ -235,6 +235,11 @@ class SurfacePanel3D(PathPanel):
         count = len(np.unique(plane.xy[finite, 0], axis=0))
         extra = [Line2D([], [], color=theme.ink, **BEHIND, label="behind the surface")] if hides else []
         add_keys(ax, starts, "start" if count == 1 else "starts", marks, plane.marks_label, theme, extra=extra)
+        rows = -(-(1 + (len(marks) > 0) + len(extra)) // 2)  # the key's rows, two entries each
+        if rows > 1:  # the layout left room for one above the panel: the axes give up the others' height
+            tall = ax.get_legend().get_window_extent(figure.canvas.get_renderer()).height / figure.bbox.height
+            position = ax.get_position()
+            ax.set_position((position.x0, position.y0, position.width, position.height - tall * (rows - 1) / rows))
         clear_ticks(ax)
         _keep_within(ax, box)
         # What the height is, under the panel: a z label would stand beside the curves' y label
