@@ -63,7 +63,7 @@ def render_baseline(recording, path, fmt, size, fps):
     """What a user would write: FuncAnimation moving the same artists, a full redraw per frame,
     saved with matplotlib's own writers."""
     matplotlib.rcParams["animation.ffmpeg_path"] = imageio_ffmpeg.get_ffmpeg_exe()
-    frames = Frames(recording, TITLE, options=Options(size=size))
+    frames = Frames(recording, TITLE, options=Options.of(size=size))
     for artist in frames.artists:
         artist.set_animated(False)
 

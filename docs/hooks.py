@@ -29,7 +29,8 @@ class SphinxRoles(Extension):
             obj.docstring.value = ROLE.sub(lambda match: f"`{match.group(1).split('.')[-1]}`", obj.docstring.value)
 
 
-DOORS = {"viz.api.render": "render", "viz.api.show": "show", "viz.api.slides": "slides", "viz.api.course": "slides"}
+DOORS = {"viz.api.render": "render", "viz.api.show": "show", "viz.api.slides": "slides", "viz.api.course": "slides",
+         "viz.api.explore": "explore"}
 
 
 class OptionArgs(Extension):

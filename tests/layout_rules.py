@@ -2,7 +2,9 @@
 boxes (pdfminer.six, one box per line of text as the PDF draws it), its drawn shapes and the
 recording's numbers, never the layout code's own (the scenes: tests/generated_scenes.py)."""
 
+import functools
 import math
+import os
 import re
 from dataclasses import dataclass
 
@@ -36,9 +38,15 @@ class _Marking(PDFPageInterpreter):
 
 
 def pdf_page(path):
-    """The first page of the PDF at ``path``: its text lines (:class:`Line`), its drawn curves
-    (pdfminer objects, in pixels as the lines) and its size (width, height) in pixels, given
-    that the frame's height in pixels is ``height``."""
+    """The first page of the PDF at ``path``, as pdfminer reads it: its objects, where each
+    text object starts among them, and its media box (in points). Parsed once per version of
+    the file (pdfminer is pure Python: a frame's contour lines take seconds)."""
+    stat = os.stat(path)
+    return _parsed(os.fspath(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path, mtime, size):
     manager = PDFResourceManager()
     device = PDFPageAggregator(manager, laparams=None)
     interpreter = _Marking(manager, device)

@@ -14,11 +14,11 @@ def test_the_prediction_picks_what_rendering_every_try_picks(small, tmp_path):
     """Budgets between the tries' measured sizes (not within 10% of one): the try kept is the
     first that fits, as rendering every try in turn finds, and the GIF is within the budget;
     each prediction is within 20% of the size measured."""
-    options = Options(fmt="gif", size=SIZE, fps=25)
+    options = Options.of(fmt="gif", size=SIZE, fps=25)
     tries = budget_tries(small, options)
     measured = []
     for number, (attempt, _) in enumerate(tries):
-        render(small, tmp_path / f"{number}.gif", "small", **vars(attempt))
+        render(small, tmp_path / f"{number}.gif", "small", options=attempt)
         measured.append((tmp_path / f"{number}.gif").stat().st_size)
     predict = _Predictions(small, "small", (), None, (), tries[0][0], 0)
     for (attempt, changes), size in zip(tries, measured):

@@ -147,7 +147,7 @@ def test_the_hidden_layer_is_the_notebooks_network_and_separates_the_classes(tmp
     side = hidden["outputs"][0, -1] @ np.array([w1, w2]) + bias > 0
     assert np.mean(side == (y_test == 1)) > 0.95  # the course: the hidden representation separates the classes
     assert frames_decode(recording, tmp_path, hidden=True) == 2
-    frames = Frames(recording, "t", [0, 210], Options(size=(480, 360), hidden=True))
+    frames = Frames(recording, "t", [0, 210], Options.of(size=(480, 360), hidden=True))
     panel = next(panel for panel in frames.panels if isinstance(panel, HiddenPanel))
     ax = panel.boundary.axes  # at 4:3 its title stands over its classes' legend (they overlapped): inside the panel's width
     renderer = frames.figure.canvas.get_renderer()

@@ -47,8 +47,9 @@ def starts():
                         learning_rate=0.01, steps=60))
 
 
+@pytest.mark.slow
 def test_several_starts_get_a_curve_panel_each_numbered_as_on_the_contours(starts):
-    frames = Frames(starts, "four", options=Options(size=SIZE))
+    frames = Frames(starts, "four", options=Options.of(size=SIZE))
     contour, by_start = frames.panels[0], frames.panels[-1]
     assert isinstance(by_start, ByStart) and len(by_start.panels) == 4
     for number, (panel, group) in enumerate(zip(by_start.panels, by_start.groups)):
@@ -67,7 +68,7 @@ def test_several_starts_get_a_curve_panel_each_numbered_as_on_the_contours(start
 def test_f_x_y_is_not_written_twice_side_by_side(starts):
     one = record(Scene(title="one", problem=surfaces.get("beale"), optimizers={"SGD": "sgd"}, learning_rate=0.01,
                        steps=20))
-    frames = Frames(one, "one", options=Options(size=SIZE))
+    frames = Frames(one, "one", options=Options.of(size=SIZE))
     bar, curves = frames.figure.axes[1], frames.panels[-1].lines[0].axes
     assert bar.get_xlabel() == "f(x, y)" and not bar.get_ylabel()  # under the bar, not beside the curves
     assert "f(x, y)" not in curves.get_ylabel() and curves.get_ylabel()

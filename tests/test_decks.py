@@ -140,6 +140,7 @@ def test_a_failing_scene_names_itself_and_leaves_no_deck(folder, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if "lecture" in p.name] == []
 
 
+@pytest.mark.slow
 def test_frames_come_with_a_beamer_snippet(small, tmp_path):
     from viz.render.animation import render
 
@@ -154,9 +155,9 @@ def test_beamer_preset_is_low_quality_frames_at_10_fps():
     from viz.pipeline import checked
 
     look, _ = checked(None, beamer=True)
-    assert (look.fmt, look.size, look.fps, look.max_frames) == ("frames", (854, 480), 10.0, 80)
+    assert (look.output.fmt, look.output.size, look.timing.fps, look.timing.max_frames) == ("frames", (854, 480), 10.0, 80)
     look, _ = checked(None, beamer=True, fps=5, size="640x360", max_frames=40)
-    assert (look.size, look.fps, look.max_frames) == ((640, 360), 5, 40)
+    assert (look.output.size, look.timing.fps, look.timing.max_frames) == ((640, 360), 5, 40)
     with pytest.raises(OptionError, match="beamer=True: writes a folder of frames"):
         checked(Path("a.gif"), beamer=True)
 
@@ -334,4 +335,4 @@ def test_the_hidden_layer_scene_is_shown_with_its_panel_on_a_slide(tmp_path):
     from viz.pipeline import plan
 
     job, = plan(Path("scenes/chapter/hidden_layer.py"), every=True, folder=tmp_path, format="mp4", show_title=False)
-    assert job.options.hidden and not job.options.show_title
+    assert job.options.layout.hidden and not job.options.look.show_title

@@ -252,7 +252,7 @@ def test_the_snippet_shrinking_reaches_every_door(small_runs):
     from viz.scene import load_scenes
 
     job, = pipeline.plan("scenes/logreg.py", seeds=10, size=(1920, 1080), tune_lr="both")
-    assert job.settings["seeds"] == 2 and job.options.size == (160, 90) and job.options.max_frames == 4
+    assert job.settings["seeds"] == 2 and job.options.output.size == (160, 90) and job.options.timing.max_frames == 4
     assert job.scene.problem.epochs * job.scene.problem.steps_per_epoch == 4 and len(job.scene.optimizers) == 2
     recording = viz.record(load_scenes("scenes/saddle.py")["saddle"])
     assert recording.steps == 12 and len(recording.names) == 2

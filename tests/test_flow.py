@@ -52,17 +52,17 @@ def test_captions_and_pauses_are_checked_before_training(small_scene):
 def test_the_story_holds_pauses_and_times_its_captions(small):
     """Frames, holds and cue times, against counting them by hand: 16 steps at 10 fps, a 1 s
     pause at step 5 (10 more frames of step 5), captions at steps 0, 7 and 15."""
-    story = build(small, Options(fmt="mp4", fps=FPS, pause=1.0), CAPTIONS, pauses=[5])
+    story = build(small, Options.of(fmt="mp4", fps=FPS, pause=1.0), CAPTIONS, pauses=[5])
     expected = np.concatenate([np.arange(6), np.full(10, 5), np.arange(6, 16)])
     assert story.steps.tolist() == expected.tolist() and story.stops == [5] and story.pauses == [5]
     assert [(cue.step, cue.start, cue.on_frame) for cue in story.cues] == [(0, 0, True), (7, 17, True), (15, 25, True)]
     assert story.shown.tolist() == [0] * 17 + [1] * 8 + [2]
-    html = build(small, Options(fmt="html", fps=FPS, pause=1.0), CAPTIONS, pauses=[5])
+    html = build(small, Options.of(fmt="html", fps=FPS, pause=1.0), CAPTIONS, pauses=[5])
     assert html.steps.tolist() == list(range(16)) and html.stops == [5]  # the player stops instead
 
 
 def test_a_caption_between_frames_moves_the_next_frame_to_its_step(small):
-    story = build(small, Options(fmt="gif", max_frames=4, fps=10, pause=0.5), {5: "here"}, pauses=[9])
+    story = build(small, Options.of(fmt="gif", max_frames=4, fps=10, pause=0.5), {5: "here"}, pauses=[9])
     assert story.steps.tolist() == [0, 5] + [9] * 6 + [15]  # from 0, 5, 10, 15: step 9 shown (held) instead of 10
     assert [cue.start for cue in story.cues] == [1]
 
@@ -87,7 +87,7 @@ def test_rosenbrock_at_a_high_rate_diverges_and_leaves_the_view():
             (xy[:, 1] >= plane.grid_y[0]) & (xy[:, 1] <= plane.grid_y[-1]))
     assert f"SGD leaves the view at step {int(out.argmax())}" in {e.text for e in found}
     assert [e.step for e in found] == sorted(e.step for e in found)
-    story = build(recording, Options(fmt="mp4", fps=FPS, events=True, pause_at=("events",), pause=0.5))
+    story = build(recording, Options.of(fmt="mp4", fps=FPS, events=True, pause_at=("events",), pause=0.5))
     assert all(not later.on_frame or later.start - earlier.start >= 0.5 * FPS  # one new caption per half second
                for earlier, later in zip([c for c in story.cues if c.on_frame], [c for c in story.cues if c.on_frame][1:]))
     assert all(cue.on_frame for cue in story.cues)  # the rest are left out, not kept off the frame
@@ -96,7 +96,7 @@ def test_rosenbrock_at_a_high_rate_diverges_and_leaves_the_view():
     first = min((e for e in found if e.kind == "diverged"), key=lambda e: e.step)
     assert chosen[0].text == first.text  # a divergence comes before an overtaking
     assert all(b.start - a.start >= EVENT_SECONDS * FPS for a, b in zip(chosen, chosen[1:]))
-    story = build(recording, Options(fmt="mp4", fps=FPS, events=True, duration=20))  # 200 frames
+    story = build(recording, Options.of(fmt="mp4", fps=FPS, events=True, duration=20))  # 200 frames
     last = max(cue.start for cue in story.cues if cue.on_frame)  # an event's caption leaves the frame after 4 s
     gone = last + round(EVENT_SECONDS * FPS)
     assert (story.shown[last:gone] >= 0).all() and (story.shown[gone:] == -1).all() and gone < len(story.shown)
@@ -116,7 +116,7 @@ def test_the_caption_is_text_in_a_pdf_and_in_a_band_under_the_panels(small, tmp_
     path = tmp_path / "last.pdf"
     render(small, path, "small", captions=CAPTIONS, size=(640, 360))
     assert "The end" in extract_text(path) and "Adam pulls" not in extract_text(path)
-    frames = Frames(small, "small", None, Options(size=(640, 360)), captions=[" ".join(["a long caption"] * 25)] * 16)
+    frames = Frames(small, "small", None, Options.of(size=(640, 360)), captions=[" ".join(["a long caption"] * 25)] * 16)
     renderer = frames.canvas.get_renderer()
     band = frames.band.artist
     frames[15]
@@ -142,7 +142,7 @@ def test_pauses_hold_steps_in_a_gif(small, tmp_path):
 def test_small_multiples_give_each_optimizer_a_moving_panel(small, tmp_path):
     """The grid decoded from a GIF: each panel (where the layout put it) changes from the
     first frame to the last, where its optimizer's head moved; the panels share one view."""
-    options = Options(size=(640, 360), layout="grid", fps=FPS, hold=0)
+    options = Options.of(size=(640, 360), layout="grid", fps=FPS, hold=0)
     frames = Frames(small, "grid", None, options)
     grid = frames.panels[0]
     assert [cell.view for cell in grid.cells] == [grid.cells[0].view] * 2
@@ -254,7 +254,7 @@ def _cue_times(vtt):
 
 def test_webvtt_cues_never_overlap(small):
     """Cues that start together become one cue; each ends by the next one's start."""
-    story = build(small, Options(fmt="mp4", fps=FPS, events=True), captions={0: "Off", 7: "Mid"})
+    story = build(small, Options.of(fmt="mp4", fps=FPS, events=True), captions={0: "Off", 7: "Mid"})
     cues = [*story.cues, story.cues[-1]._replace(text="at once", kind="scene")]  # two at one frame
     vtt = webvtt(sorted(cues, key=lambda cue: cue.start), FPS, len(story.steps) + 20)
     times = _cue_times(vtt)
@@ -267,7 +267,7 @@ def test_the_lessons_events_say_who_leads_and_pause_only_for_those(lesson):
     """Issue 28, point 24: the lesson's events are ranked (the leader first, not three times
     "X overtakes Adagrad"), one per EVENT_SECONDS, and --pause-at events holds only those; the
     WebVTT read back has no two cues at once."""
-    story = build(lesson, Options(fmt="mp4", fps=30, events=True, pause_at=("events",), pause=1.0))
+    story = build(lesson, Options.of(fmt="mp4", fps=30, events=True, pause_at=("events",), pause=1.0))
     chosen = [cue for cue in story.cues if cue.kind != "scene"]
     leader = lesson.names[int(np.argmin(lesson.loss[:, -1]))]
     assert chosen and chosen[0].kind == "lead" and any(f"{name} leads at step" in cue.text for cue in chosen

@@ -17,7 +17,7 @@ def head_pixel(frames, optimizer, step):
 
 
 def test_one_rgba_frame_per_step(small):
-    frames = Frames(small, "small", options=Options(size=SIZE))
+    frames = Frames(small, "small", options=Options.of(size=SIZE))
     assert len(frames) == small.steps + 1 == 16
     frame = frames[3]
     assert frame.shape == (360, 640, 4) and frame.dtype == np.uint8
@@ -28,14 +28,14 @@ def test_one_rgba_frame_per_step(small):
 def test_blitted_frame_equals_a_full_redraw(recorded):
     """Drawing only the moving artists over the saved background gives the same picture as
     matplotlib's full redraw of that step, pixel for pixel away from the axes' frame lines."""
-    frames = Frames(recorded, "recorded", options=Options(size=SIZE))
+    frames = Frames(recorded, "recorded", options=Options.of(size=SIZE))
     assert blit_mismatch(frames, recorded.steps // 2).tolist() == []
 
 
 def test_the_redraw_comparison_catches_a_missing_head(small):
     """The comparison above is strict enough: one head left out of the blitted frame is found,
     and found where that head belongs."""
-    frames = Frames(small, "small", options=Options(size=SIZE))
+    frames = Frames(small, "small", options=Options.of(size=SIZE))
     step = 9
     head = frames.panels[0].heads[1]  # Adam's, well inside the panel at step 9
     head.set_visible(False)
@@ -48,7 +48,7 @@ def test_the_redraw_comparison_catches_a_missing_head(small):
 
 
 def test_static_parts_stay_and_paths_move(recorded):
-    frames = Frames(recorded, "recorded", options=Options(size=SIZE))
+    frames = Frames(recorded, "recorded", options=Options.of(size=SIZE))
     last_step = recorded.steps
     first, middle, last = (frames[i].copy() for i in (0, last_step // 2, last_step))
     np.testing.assert_array_equal(first[:40], middle[:40])  # title and legend: drawn once, untouched until the
@@ -62,17 +62,17 @@ def test_static_parts_stay_and_paths_move(recorded):
 def test_schedule_spreads_evenly_or_holds_steps():
     from viz.render.options import Options, schedule
 
-    assert schedule(300, Options()).tolist() == list(range(301))
-    steps = schedule(10000, Options())
+    assert schedule(300, Options.of()).tolist() == list(range(301))
+    steps = schedule(10000, Options.of())
     assert len(steps) == 600 and steps[0] == 0 and steps[-1] == 10000
     assert set(np.diff(steps)) <= {16, 17}
-    held = schedule(15, Options(duration=2, fps=25))  # 16 steps over 50 frames
+    held = schedule(15, Options.of(duration=2, fps=25))  # 16 steps over 50 frames
     assert len(held) == 50 and held[0] == 0 and held[-1] == 15 and set(np.diff(held)) <= {0, 1}
     assert np.bincount(held).min() >= 3
 
 
 def test_a_subsampled_frame_shows_its_step(small):
-    frames = Frames(small, "small", [0, 7, 15], Options(size=SIZE, fps=5))  # 5 fps: the counter's every beat
+    frames = Frames(small, "small", [0, 7, 15], Options.of(size=SIZE, fps=5))  # 5 fps: the counter's every beat
     assert len(frames) == 3
     frames[1]
     assert frames.counter.get_text().endswith("step 7 / 15")
@@ -83,7 +83,7 @@ def test_the_counter_changes_five_times_a_second_and_says_holds_and_the_end_exac
     """At 25 fps the counter says a new step every fifth frame (a readout, not a flicker, and
     fewer GIF bytes); where the animation holds a step and on the last frame it says that step."""
     steps = [0, 1, 2, 3, 4, 5, 6, 7, 7, 7, 8, 9, 10, 11, 12, 13, 14, 15]
-    frames = Frames(small, "small", steps, Options(size=SIZE, fps=25))
+    frames = Frames(small, "small", steps, Options.of(size=SIZE, fps=25))
     said = []
     for index in range(len(frames)):
         frames[index]
@@ -106,11 +106,11 @@ def test_a_head_out_of_view_waits_where_its_path_left():
 def test_a_frame_is_the_same_drawn_in_order_or_alone(small):
     """Direct labels keep their place from frame to frame; a frame drawn alone (a still, a
     seek) shows them where the animation has them."""
-    in_order = Frames(small, "small", options=Options(size=SIZE))
+    in_order = Frames(small, "small", options=Options.of(size=SIZE))
     for index in range(len(in_order)):
         last = in_order[index].copy()
-    alone = Frames(small, "small", options=Options(size=SIZE))
+    alone = Frames(small, "small", options=Options.of(size=SIZE))
     assert np.array_equal(alone[len(alone) - 1], last)
     middle = len(alone) // 2
     alone[middle]  # back to an earlier frame, after the last
-    assert np.array_equal(alone[middle], Frames(small, "small", options=Options(size=SIZE))[middle])
+    assert np.array_equal(alone[middle], Frames(small, "small", options=Options.of(size=SIZE))[middle])

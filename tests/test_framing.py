@@ -33,8 +33,9 @@ def pixels(ax):
     return ax.get_window_extent(ax.get_figure().canvas.get_renderer())
 
 
+@pytest.mark.slow
 def test_beale_is_zoomed_to_its_paths_with_the_whole_domain_in_an_inset(beale):
-    frames = Frames(beale, "Beale", options=Options(size=LOW_169))
+    frames = Frames(beale, "Beale", options=Options.of(size=LOW_169))
     panel, ax = contour_of(frames)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     assert (x1 - x0) * (y1 - y0) < 0.25 * 9 * 9  # the paths use ~15% of the 9 x 9 domain
@@ -54,14 +55,14 @@ def test_beale_is_zoomed_to_its_paths_with_the_whole_domain_in_an_inset(beale):
 
 
 def test_at_4_3_the_contour_panel_fills_its_room(beale):
-    frames = Frames(beale, "Beale", options=Options(size=LOW_43))
+    frames = Frames(beale, "Beale", options=Options.of(size=LOW_43))
     _, ax = contour_of(frames)
     box, curves = pixels(ax), pixels(frames.panels[1].lines[0].axes)
     assert box.height > 0.95 * curves.height  # no empty bands above and below a small square
 
 
 def test_a_wide_domain_is_not_a_thin_strip(valley):
-    frames = Frames(valley, "valley", options=Options(size=LOW_169))
+    frames = Frames(valley, "valley", options=Options.of(size=LOW_169))
     _, ax = contour_of(frames)
     box = pixels(ax)
     assert box.height > 0.7 * box.width  # the 20 x 8 domain at full width would be 0.4
@@ -72,7 +73,7 @@ def test_the_minimum_on_the_border_keeps_clear_of_the_colour_bar():
     corner = surfaces.custom(lambda x, y: (x - 2) ** 2 + y**2, domain=((-2, 2), (-2, 2)), start=[(-1.8, 1.8)],
                              minima=[(2, 0)])
     recording = record(Scene(title="corner", problem=corner, optimizers={"SGD": "sgd"}, learning_rate=0.1, steps=40))
-    frames = Frames(recording, "corner", options=Options(size=LOW_169))
+    frames = Frames(recording, "corner", options=Options.of(size=LOW_169))
     panel, ax = contour_of(frames)
     assert ax.get_xlim()[1] == 2  # the minimum is on the view's border
     renderer = ax.get_figure().canvas.get_renderer()

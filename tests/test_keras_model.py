@@ -120,7 +120,7 @@ def test_a_big_model_is_recorded_every_kth_step():
     problem = dataclasses.replace(problems.keras_model(mlp, *data(), batch_size=BATCH, epochs=EPOCHS), budgets=five)
     recording = record(Scene("big", problem, optimizers={"SGD": "sgd", "Adam": "adam"}))
     assert recording.every == 3 and recording.params.shape[1] == steps // 3 + 1 == 5
-    frames = Frames(recording, "big", options=Options(size=(320, 180)))
+    frames = Frames(recording, "big", options=Options.of(size=(320, 180)))
     frames[len(frames) - 1]
     assert frames.counter.get_text().endswith(f"step {steps} / {steps}")
     assert (next(p for p in frames.panels if isinstance(p, CurvePanel)).x[:, -1] == EPOCHS).all()
@@ -163,7 +163,7 @@ def test_a_100k_weight_model_renders_and_says_what_was_subsampled(runner, scene_
 def test_the_drawn_decision_boundary_is_where_the_model_says_one_half(fitted):
     recording, x, y = fitted
     assert recording.regions["outputs"].shape == (2, recording.steps + 1, 60, 60)
-    frames = Frames(recording, "mlp", options=Options(size=(640, 360), boundary=True))
+    frames = Frames(recording, "mlp", options=Options.of(size=(640, 360), boundary=True))
     panel = frames.panels[-1]
     for index in (0, 5, recording.steps):
         frames[index]
@@ -207,7 +207,7 @@ def test_the_landscape_loss_is_the_loss_fit_minimises():
     model.compile(loss="sparse_categorical_crossentropy")
     assert recording.loss[0, 0] == pytest.approx(model.evaluate(x, labels, verbose=0, batch_size=ROWS), rel=1e-5)
     assert recording.meta["no_regions"] == "decision boundaries take a model with one output (a probability)"
-    frames = Frames(recording, "softmax", options=Options(size=(320, 180)))
+    frames = Frames(recording, "softmax", options=Options.of(size=(320, 180)))
     assert frames.panels[-1].per_epoch.shape == (1, 1)  # the History's accuracy, per epoch
 
 
@@ -237,7 +237,7 @@ def test_a_logits_model_has_its_boundary_at_zero():
     problem = problems.keras_model(logits, x, y, loss=keras.losses.BinaryCrossentropy(from_logits=True),
                                    batch_size=BATCH, epochs=1)
     recording = record(Scene("logits", problem, optimizers={"Adam": "adam"}, learning_rate=0.05), seed=1)
-    frames = Frames(recording, "logits", options=Options(size=(320, 180), boundary=True))
+    frames = Frames(recording, "logits", options=Options.of(size=(320, 180), boundary=True))
     frames[len(frames) - 1]
     points = np.column_stack(frames.panels[-1].lines[0].get_data())
     points = points[np.isfinite(points).all(axis=1)]
@@ -254,7 +254,7 @@ def test_a_models_own_metric_is_drawn_per_epoch_as_joined_markers():
     scene = Scene("mae", problems.keras_model(mlp, x, y, batch_size=BATCH, epochs=EPOCHS, metrics=("mae",)),
                   optimizers={"SGD": "sgd"}, learning_rate=0.05)
     recording = record(scene)
-    frames = Frames(recording, "mae", options=Options(size=(640, 360)))
+    frames = Frames(recording, "mae", options=Options.of(size=(640, 360)))
     frames[len(frames) - 1]
     panel = frames.panels[-1]
     assert panel.lines[0].axes.get_ylabel().replace("\n", " ") == "training mae, per epoch"  # wrapped if long

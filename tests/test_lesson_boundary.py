@@ -13,7 +13,7 @@ from conftest import one_error_line
 
 @pytest.mark.parametrize("features", [("variance", "skewness"), ("curtosis", "variance"), ("pca",)])
 def test_the_drawn_line_is_where_the_recorded_weights_say_zero(recorded, features):
-    frames = Frames(recorded, "recorded", options=Options(size=(640, 360), boundary=True, features=features))
+    frames = Frames(recorded, "recorded", options=Options.of(size=(640, 360), boundary=True, features=features))
     panel = frames.panels[-1]
     x_train = lesson_data()[0]
     axes = principal_axes(x_train) if features == ("pca",) else np.eye(4)[[FEATURES.index(f) for f in features]]
@@ -60,7 +60,7 @@ def test_cli_draws_the_boundaries_moving_in_their_panel(runner, quick, small, tm
     assert result.exit_code == 0, result.output
     pictures = sorted(folder.glob("frame_*.png"))
     assert len(pictures) == small.steps + 1
-    box = Frames(small, "Quick", options=Options(size=(640, 360), boundary=True, features=("pca",))).panels[-1].lines[0].axes.bbox
+    box = Frames(small, "Quick", options=Options.of(size=(640, 360), boundary=True, features=("pca",))).panels[-1].lines[0].axes.bbox
     inside = (slice(int(360 - box.y1) + 4, int(360 - box.y0) - 3), slice(int(box.x0) + 4, int(box.x1) - 3))
 
     def drawn(picture, index):  # pixels of the index-th optimizer's colour in the panel
@@ -90,7 +90,7 @@ def test_cli_refuses_unknown_panels_and_features(runner, quick, tmp_path, args, 
 def drawn_boundary(recording, **options):
     """The frames of ``recording`` with the boundary panel at 854x480 (``options`` added), its
     figure drawn: (frames, the loss panel's axes, the boundary panel's axes)."""
-    frames = Frames(recording, "recorded", options=Options(size=(854, 480), boundary=True, **options))
+    frames = Frames(recording, "recorded", options=Options.of(size=(854, 480), boundary=True, **options))
     frames[recording.steps]
     loss_ax, boundary_ax = ({line.axes for line in panel.lines}.pop() for panel in frames.panels[-2:])
     return frames, loss_ax, boundary_ax

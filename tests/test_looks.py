@@ -144,6 +144,7 @@ def test_the_dark_themes_momentum_and_nesterov_are_told_apart():
     assert difference(lesson["RMSprop"]["color"], "#ffffff") > 25  # not white
 
 
+@pytest.mark.slow
 def test_the_manifest_records_each_look_and_the_gif_keeps_them_exact(tmp_path):
     import viz
 
@@ -167,7 +168,7 @@ def test_heads_are_outlined_and_big_enough_at_the_smallest_preset(small, theme):
     from viz.render.frames import Frames
     from viz.render.options import Options
 
-    frames = Frames(small, "s", options=Options(size=(854, 480), theme=theme))
+    frames = Frames(small, "s", options=Options.of(size=(854, 480), theme=theme))
     picture = frames[len(frames) - 1][..., :3].astype(int)
     outline, styles = THEMES[theme].outline, looks(small.names, THEMES[theme])
     ax = frames.panels[0].lines[0].axes
@@ -191,7 +192,7 @@ def test_direct_labels_name_each_head_beside_it_and_cover_no_path(small, theme):
     from viz.render.options import Options
     from viz.render.panels.labels import dense
 
-    frames = Frames(small, "s", options=Options(size=(854, 480), theme=theme))
+    frames = Frames(small, "s", options=Options.of(size=(854, 480), theme=theme))
     contour = frames.panels[0]
     renderer = frames.figure.canvas.get_renderer()
     for index in range(len(frames)):

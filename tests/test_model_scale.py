@@ -55,7 +55,7 @@ def test_a_prime_step_count_keeps_its_last_step():
     assert thinned.optimizer_steps.tolist() == [0, 4, 8, 12, 13]
     np.testing.assert_array_equal(thinned.params, whole.params[:, [0, 4, 8, 12, 13]])
     np.testing.assert_allclose(thinned.loss, whole.loss[:, [0, 4, 8, 12, 13]], rtol=1e-6)
-    frames = Frames(thinned, "mlp", options=Options(size=(320, 180)))
+    frames = Frames(thinned, "mlp", options=Options.of(size=(320, 180)))
     frames[len(frames) - 1]
     assert frames.counter.get_text().endswith("step 13 / 13")
     assert (next(p for p in frames.panels if isinstance(p, CurvePanel)).x[:, -1] == 1.0).all()  # the curves end at epoch 1
@@ -177,7 +177,7 @@ def test_the_digits_scene_shows_what_the_front_optimizer_reads():
     recording = record(dataclasses.replace(scene, problem=small, optimizers={"SGD": "sgd", "Adam": "adam"}))
     samples = recording.samples
     assert samples["labels"].tolist() == list(range(10)) and samples["images"].shape == (10, 8, 8)
-    frames = Frames(recording, "digits", options=Options(size=(640, 360)))
+    frames = Frames(recording, "digits", options=Options.of(size=(640, 360)))
     panel = frames.panels[-1]
     first = np.array(frames[0])
     said = [answer.get_text() for answer in panel.answers]

@@ -16,7 +16,7 @@ def test_every_row_is_in_one_of_designs_groups_and_its_default_passes_its_reader
     assert GROUPS == ("Output", "Look", "Timing", "Layout", "Recording")
     assert len(OPTIONS) == len(TABLE)  # one row a name
     for row in TABLE:
-        assert row.group in GROUPS and row.help and set(row.doors) <= set(options.DOORS)
+        assert row.group in GROUPS and row.help and set(row.doors) <= set(options.ALL_DOORS)
         row.check(row.default)
 
 
@@ -56,3 +56,23 @@ def test_the_table_imports_nothing_of_the_renderer(module):
     imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
     imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names]
     assert not [name for name in imported if name.startswith(("viz.render", "numpy", "matplotlib"))]
+
+
+def test_the_render_options_are_grouped_by_the_rows_they_come_from():
+    """Each drawn row is a field of its own group in the renderer's options; the fields the
+    rules make sit in the group of the row they come from (MADE); fields go by name."""
+    from viz.render.options import FIELDS, MADE, Options
+
+    assert set(FIELDS) == {row.name for row in TABLE if row.drawn} | {name for name, _, _ in MADE}
+    for row in TABLE:
+        if row.drawn:
+            assert getattr(getattr(Options(), row.group.lower()), row.name) == row.check(row.default)
+    assert {name: FIELDS[name][0] for name, _, _ in MADE} == {name: OPTIONS[row].group for name, row, _ in MADE}
+    chosen = Options.of(size=(640, 360), theme="dark", extras=("line",), fps=10)
+    assert (chosen.output.size, chosen.look.theme, chosen.layout.extras, chosen.timing.fps) == \
+        ((640, 360), "dark", ("line",), 10)
+    assert chosen.frame_rate == 10 and Options.of(fmt="mp4").frame_rate == 30  # the format's own
+    assert chosen.replace() is chosen and chosen.replace(hold=0).look == chosen.look  # other groups kept as they are
+    assert Options.of(**chosen.flat()) == chosen
+    with pytest.raises(TypeError, match="no render option 'colour'"):
+        chosen.replace(colour="red")

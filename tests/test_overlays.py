@@ -103,7 +103,7 @@ def test_arrows_are_the_scaled_gradient_and_next_step(which, request):
     ten); the longest is at most KEEP[1] of the view. Heads at one spot with alike gradients
     show one gradient arrow: each hidden one has a shown one that near."""
     recording = request.getfixturevalue(which)
-    frames = Frames(recording, "arrows", options=Options(size=SIZE, overlays=("gradient", "step")))
+    frames = Frames(recording, "arrows", options=Options.of(size=SIZE, overlays=("gradient", "step")))
     overlay = frames.panels[1]
     plane = recording.plane
     span = plane.grid_x[-1] - plane.grid_x[0]
@@ -135,8 +135,9 @@ def test_arrows_are_the_scaled_gradient_and_next_step(which, request):
     assert hidden(overlay.quivers["step"]).all() and overlay.factors[1].get_text() == ""
 
 
+@pytest.mark.slow
 def test_trail_alpha_decreases_with_age(rosenbrock):
-    frames = Frames(rosenbrock, "trail", options=Options(size=SIZE, trail=2))
+    frames = Frames(rosenbrock, "trail", options=Options.of(size=SIZE, trail=2))
     frames[11]
     path = frames.panels[0].lines[0]
     alphas = path.get_colors()[:, 3]
@@ -148,12 +149,13 @@ def test_trail_alpha_decreases_with_age(rosenbrock):
                                   rosenbrock.plane.xy[0, :12])  # together: the whole path, in order
 
 
+@pytest.mark.slow
 def test_in_a_sequence_the_optimizers_take_turns(rosenbrock):
     """During the second optimizer's block the first is complete, the third not drawn yet."""
-    options = Options(sequence=True, max_frames=15)  # 5 frames each
+    options = Options.of(sequence=True, max_frames=15)  # 5 frames each
     steps = frame_steps(rosenbrock, options)
     assert steps.shape == (15, 6)
-    frames = Frames(rosenbrock, "sequence", steps, Options(size=SIZE, fps=5))  # 5 fps: the counter says every frame
+    frames = Frames(rosenbrock, "sequence", steps, Options.of(size=SIZE, fps=5))  # 5 fps: the counter says every frame
     frames[7]  # Adam's third frame
     contour, loss = frames.panels[0], frames.panels[1]
     for path in (0, 1):  # SGD, from both starts: whole paths, heads at their ends
@@ -208,7 +210,7 @@ def test_the_cli_rejects_bad_values_in_one_line(runner, quick, arguments, words)
 
 
 def test_blitted_frame_with_overlays_equals_a_full_redraw(small):
-    frames = Frames(small, "small", options=Options(size=SIZE, overlays=("gradient", "step"), trail=4))
+    frames = Frames(small, "small", options=Options.of(size=SIZE, overlays=("gradient", "step"), trail=4))
     assert blit_mismatch(frames, 9).tolist() == []
 
 
@@ -216,7 +218,7 @@ def test_blitted_frame_with_overlays_equals_a_full_redraw(small):
 def test_the_arrows_legend_is_readable_beside_the_lessons_curves(which, request):
     """The lesson's History markers (drawn outside their axes, empty at first) once made the
     layout think the curves started at the frame's left edge, and the legend shrank to 1 pt."""
-    frames = Frames(request.getfixturevalue(which), "lesson", options=Options(size=(1280, 720), overlays=("gradient", "step")))
+    frames = Frames(request.getfixturevalue(which), "lesson", options=Options.of(size=(1280, 720), overlays=("gradient", "step")))
     key = frames.panels[0].lines[0].axes.get_legend().get_texts()[0]  # start, minimum
     assert min(text.get_fontsize() for text in frames.panels[1].legend.get_texts()) >= 0.8 * key.get_fontsize()
 
@@ -235,8 +237,9 @@ def test_an_arrow_scale_does_not_flicker_between_frames():
     assert 2 <= len(changes) <= 5 and (np.diff(arrow_scales(fading, span=1.0)) >= 0).all()
 
 
+@pytest.mark.slow
 def test_frames_keep_their_arrow_scales(rosenbrock):
-    frames = Frames(rosenbrock, "arrows", options=Options(size=SIZE, overlays=("gradient", "step")))
+    frames = Frames(rosenbrock, "arrows", options=Options.of(size=SIZE, overlays=("gradient", "step")))
     overlay = frames.panels[1]
     texts = []
     for index in range(len(frames) - 1):
@@ -248,7 +251,7 @@ def test_frames_keep_their_arrow_scales(rosenbrock):
 def test_overlays_stay_readable_where_heads_coincide(small):
     """At the start every head is on one point with one gradient: one gradient arrow, under the
     paths; the step arrows over the heads; a trail's oldest part still clearly drawn."""
-    frames = Frames(small, "small", options=Options(size=SIZE, overlays=("gradient", "step"), trail=2))
+    frames = Frames(small, "small", options=Options.of(size=SIZE, overlays=("gradient", "step"), trail=2))
     frames[0]
     overlay, paths = frames.panels[1], frames.panels[0]
     assert (~hidden(overlay.quivers["gradient"])).sum() == 1 and (~hidden(overlay.quivers["step"])).sum() == 2

@@ -61,7 +61,7 @@ SCENES = {
 
 def along(recording, name, theme, size, tmp_path):
     """The contrasts along the paths of the last frame, read back from a PNG of it."""
-    frames = Frames(recording, name, [recording.steps], Options(fmt="png", size=size, theme=theme))
+    frames = Frames(recording, name, [recording.steps], Options.of(fmt="png", size=size, theme=theme))
     Image.fromarray(frames[0]).save(tmp_path / "last.png")
     measured = along_paths(frames, np.asarray(Image.open(tmp_path / "last.png")), THEMES[theme])
     return np.concatenate(list(measured.values())), {c: round(float(v.min()), 2) for c, v in measured.items() if len(v)}

@@ -37,6 +37,7 @@ def fan():
                         learning_rate=[0.001, 0.003, 0.01, 0.03], steps=30))
 
 
+@pytest.mark.slow
 def test_the_rates_panel_colours_each_rate_as_its_path(fan, tmp_path):
     """Point 21: each rate's point, the best one's star included, in its path's colour; the line
     joining them in none of them."""
@@ -154,6 +155,7 @@ def test_the_inset_says_what_it_shows_and_only_comes_when_it_shows_more(tmp_path
         assert any(line.text == "whole domain" for line in lines) == expected, [line.text for line in lines]
 
 
+@pytest.mark.slow
 def test_a_head_that_left_by_the_top_does_not_cover_the_key(tmp_path):
     """Point 19: a path that diverges out of the panel's top waits on the border under the key
     ("start", "global minimum"): the key's words stay clear of its colour."""
@@ -190,6 +192,7 @@ def valley3d():
                         optimizers={"Adam": "adam"}, learning_rate=0.01, steps=4))
 
 
+@pytest.mark.slow
 def test_rosenbrocks_valley_floor_in_3d_is_not_a_comb_of_spikes(valley3d, tmp_path):
     """Point 17: under a floor the grid resolves only as single points, the narrow valley was a
     comb of one-pixel white spikes (about 100 at 640x360); the floor is now one the grid
@@ -227,8 +230,8 @@ def test_a_larger_font_scale_at_4_3_is_taken_and_its_text_holds(small, tmp_path)
     options, _ = checked(Path("x.pdf"), size=(640, 480), font_scale=1.25, panels="contour,curves,boundary")
     with pytest.raises(OptionError, match="must be between 0.75 and 1.25 at 640x480"):
         checked(Path("x.pdf"), size=(640, 480), font_scale=1.3)
-    render(small, tmp_path / "f.pdf", "Six optimizers, one logistic regression", size=options.size,
-           font_scale=options.font_scale, boundary=options.boundary)
+    render(small, tmp_path / "f.pdf", "Six optimizers, one logistic regression", size=options.output.size,
+           font_scale=options.look.font_scale, boundary=options.layout.boundary)
     lines, _, page = read_pdf(tmp_path / "f.pdf", 640)
     assert not rule_1(lines, page)
     assert any(line.text.startswith("skewness") for line in lines)
@@ -334,7 +337,7 @@ def test_the_digits_panel_shows_one_optimizer_large_and_marks_wrong_answers(tmp_
     crosses = [c for c in chars if c.get_text() == "\u2717"]
     assert len(ticks) + len(crosses) == 10
     assert all("Bold" not in c.fontname for c in ticks) and all("Bold" in c.fontname for c in crosses)
-    frames = Frames(recording, "digits", options=Options(size=(320, 180)))
+    frames = Frames(recording, "digits", options=Options.of(size=(320, 180)))
     panel = frames.panels[-1]
     shown = {(frames[i], panel.heading.get_text().split(" (")[0])[1] for i in range(0, len(frames), 3)}
     assert shown == {recording.names[int(np.argmin(recording.loss[:, -1]))]}

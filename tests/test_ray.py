@@ -178,6 +178,25 @@ def test_sigterm_during_a_ray_build_is_exit_143_one_line_and_no_file(cluster, tm
     assert [p for p in tmp_path.rglob("*") if p.is_file() and "course" not in p.parts] == []
 
 
+@pytest.mark.slow
+def test_the_explorers_grid_through_ray_is_the_page_made_here(cluster, tmp_path):
+    """Two recordings of a keras_model whose build function is the scene file's own: each a
+    Ray task, its paths tasks of their own; the page and its recordings as made here."""
+    from test_explore_executors import OWN_MODEL
+
+    pages = {}
+    for where, extra in (("here", ()), ("ray", ("--executor", "ray", "--address", cluster))):
+        (tmp_path / where).mkdir()
+        (tmp_path / where / "own.py").write_text(OWN_MODEL)
+        result = subprocess.run([sys.executable, "-m", "viz", "explore", "own.py", "--vary", "learning_rate=0.01,0.1",
+                                 "--vary", "seed=0,1", "-o", "own.html", *extra], cwd=tmp_path / where, env=ENV,
+                                capture_output=True, text=True, timeout=900)
+        assert result.returncode == 0, result.stderr
+        pages[where] = (tmp_path / where / "own.html").read_bytes()
+        assert len(list((tmp_path / where / "outputs" / ".cache").glob("*.npz"))) == 2
+    assert pages["ray"] == pages["here"]
+
+
 @pytest.mark.parametrize("how", ["--address", "RAY_ADDRESS"])
 def test_an_unreachable_cluster_is_one_line_naming_it_and_writes_nothing(runner, tmp_path, outputs, how):
     from viz.cli import main

@@ -41,6 +41,7 @@ def test_an_unchanged_build_copies_the_stored_output(tmp_path, monkeypatch):
     assert len(list((tmp_path / "outputs" / ".rendered").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_what_changes_the_picture_renders_again(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "bowl.py").write_text(BOWL.format(more=""))
@@ -52,6 +53,7 @@ def test_what_changes_the_picture_renders_again(tmp_path, monkeypatch):
     assert not run(tmp_path / "bowl.py", tmp_path / "bowl.gif", cache=False).reused
 
 
+@pytest.mark.slow
 def test_a_manifest_is_the_same_from_a_fresh_recording_and_from_the_cache(tmp_path, monkeypatch):
     """The recording's facts keep one order whether just trained or read back from the cache
     (a local and a cluster build of the same course write the same bytes)."""

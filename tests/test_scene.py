@@ -102,11 +102,11 @@ def test_a_scene_says_which_panels_it_is_shown_with(tmp_path):
     scene = Scene(title="s", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"}, steps=5,
                   panels="contour,curves,line")
     job, = plan(scene, tmp_path / "s.gif")
-    assert job.options.extras == ("line",)
+    assert job.options.layout.extras == ("line",)
     job, = plan(scene, tmp_path / "s.gif", panels="contour,curves,sharpness")
-    assert job.options.extras == ("sharpness",)
+    assert job.options.layout.extras == ("sharpness",)
     job, = plan(dataclasses.replace(scene, panels=None), tmp_path / "s.gif")
-    assert job.options.extras == ()
+    assert job.options.layout.extras == ()
     for wrong in ("contour,lines", ["contour", "curves"], "curves"):
         with pytest.raises(SpecError, match="Scene panels"):
             Scene(title="s", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"}, panels=wrong)

@@ -33,6 +33,7 @@ def test_valley_sgd_zig_zags_and_creeps_while_momentum_speeds_along():
     assert all(np.isfinite(loss).all() for _, loss in paths.values())
 
 
+@pytest.mark.slow
 def test_momentum_scene_plain_sgd_is_smooth_and_momentum_swings():
     _, paths, _ = shipped("valley.py", "momentum")
     assert sign_changes(paths["SGD"][0][:, 1]) == 0  # no zig-zag at lr 0.3
@@ -69,6 +70,7 @@ def test_himmelblau_sgd_takes_a_different_minimum_from_each_start_adaptive_ones_
     assert any(switched)
 
 
+@pytest.mark.slow
 def test_rosenbrock_sgd_reaches_the_floor_and_crawls_adaptive_ones_lag():
     _, paths, _ = shipped("rosenbrock.py", "rosenbrock")
     start = np.array([-1.2, 1.0])
@@ -82,6 +84,7 @@ def test_rosenbrock_sgd_reaches_the_floor_and_crawls_adaptive_ones_lag():
     assert 0.3 < np.hypot(*(rmsprop - start)) / np.hypot(*(np.array([1.0, 1.0]) - start)) < 0.7  # about halfway
 
 
+@pytest.mark.slow
 def test_rosenbrock_too_fast_the_sgd_family_diverges_the_adaptive_ones_do_not():
     _, paths, _ = shipped("rosenbrock.py", "too_fast")
     for label in ("SGD", "SGD momentum=0.3", "SGD momentum=0.3 nesterov"):
@@ -90,6 +93,7 @@ def test_rosenbrock_too_fast_the_sgd_family_diverges_the_adaptive_ones_do_not():
         assert np.isfinite(paths[label][1]).all()
 
 
+@pytest.mark.slow
 def test_saddle_sgd_lingers_momentum_slowly_adam_rmsprop_escape_adagrad_stalls():
     _, paths, _ = shipped("saddle.py", "saddle")
 

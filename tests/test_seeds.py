@@ -78,7 +78,7 @@ def test_loss_and_accuracy_are_those_of_the_recorded_weights(spread):
 
 @pytest.mark.slow
 def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
-    frames = Frames(spread, "seeds", options=Options(size=(640, 360)))
+    frames = Frames(spread, "seeds", options=Options.of(size=(640, 360)))
     loss_panel, accuracy_panel = [panel for panel in frames.panels if isinstance(panel, SpreadPanel)]
     step = 9
     frames[step]
@@ -93,7 +93,7 @@ def test_bands_are_the_quartiles_of_the_per_seed_curves_as_they_grow(spread):
 
 @pytest.mark.slow
 def test_the_end_card_states_the_check_on_the_last_frame_only(spread):
-    frames = Frames(spread, "seeds", options=Options(size=(640, 360)))
+    frames = Frames(spread, "seeds", options=Options.of(size=(640, 360)))
     frames[5]
     assert not frames.end_card.get_visible()
     frames[len(frames) - 1]
@@ -231,7 +231,7 @@ def test_a_keras_model_from_several_initializations():
                                rtol=1e-5, atol=1e-6)
     rows = summary(recording)
     assert "accuracy_median" not in rows[0] and rows[0]["loss_median"] == pytest.approx(np.median(spread["loss"][0, :, -1]))
-    frames = Frames(recording, "mlp", options=Options(size=(640, 360)))
+    frames = Frames(recording, "mlp", options=Options.of(size=(640, 360)))
     curves = [panel for panel in frames.panels if isinstance(panel, SpreadPanel)]
     assert len(curves) == 1 and curves[0].lines[0].axes.get_ylabel() == "training loss"  # the loss alone
     frames[len(frames) - 1]
@@ -252,7 +252,7 @@ def test_every_seeds_path_is_drawn_faint_on_one_plane_of_all_of_them(spread):
     np.testing.assert_allclose(spread.plane.basis, expected.basis, atol=1e-12)
     np.testing.assert_allclose(spread.plane.xy, (spread.params - expected.origin) @ expected.basis.T, atol=1e-12)
 
-    frames = Frames(spread, "seeds", options=Options(size=(854, 480)))
+    frames = Frames(spread, "seeds", options=Options.of(size=(854, 480)))
     frames[spread.steps]
     panel = frames.panels[0]
     faint, front = panel.seeds.lines, panel.lines

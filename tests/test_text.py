@@ -84,13 +84,14 @@ def test_svg_keeps_text_as_text(tmp_path):
     assert "<text" in svg and "Kingma" in svg and "slide" in svg
 
 
+@pytest.mark.slow
 def test_a_larger_font_scale_never_makes_the_caption_smaller(small):
     """The issue's caption that shrank at --font-scale 1.3 (about 7 px tall at 4:3)."""
     from viz.render.frames import Frames
     from viz.render.options import Options
 
     def caption(**options):
-        figure = Frames(small, "s", options=Options(**options)).figure
+        figure = Frames(small, "s", options=Options.of(**options)).figure
         keys = [t for legend in figure.legends for t in legend.get_texts()]  # (the key over the curves)
         text = next(t for t in keys if t.get_text().replace("\n", " ").startswith("all training rows"))
         return text.get_fontsize() * figure.dpi / 72  # pixels
@@ -129,6 +130,7 @@ def test_dejavu_sans_draws_every_latin_character_the_glyph_check_skips():
     assert [hex(c) for c in range(0x20, COVERED) if c not in drawn and unicodedata.category(chr(c)) != "Cc"] == []
 
 
+@pytest.mark.slow
 def test_no_title_leaves_the_title_off_the_frame_and_keeps_it_in_the_words(tmp_path):
     import json
 

@@ -9,15 +9,15 @@ import pytest
 from viz.errors import OptionError
 from viz.render.frames import Frames
 from viz.pipeline import checked
-from viz.render.options import Options, frame_steps, schedule
+from viz.render.options import FIELDS, Options, frame_steps, schedule
 
 SIZE = (320, 180)
 
 
 @pytest.mark.parametrize("steps, max_frames", [(300, 600), (500, 600), (5000, 600)])
 def test_log_time_slows_the_early_steps_without_standing_still(steps, max_frames):
-    linear = schedule(steps, Options(max_frames=max_frames))
-    eased = schedule(steps, Options(max_frames=max_frames, time="log"))
+    linear = schedule(steps, Options.of(max_frames=max_frames))
+    eased = schedule(steps, Options.of(max_frames=max_frames, time="log"))
     assert len(eased) == len(linear) and eased[0] == 0 and eased[-1] == steps
     assert np.all(np.diff(eased) >= 0)
     assert np.unique(eased, return_counts=True)[1].max() <= 3  # slow motion, never a standstill
@@ -28,17 +28,17 @@ def test_log_time_slows_the_early_steps_without_standing_still(steps, max_frames
 
 
 def test_log_time_with_a_duration_and_in_a_sequence(small):
-    options = Options(fps=10, duration=6, time="log", size=SIZE)
+    options = Options.of(fps=10, duration=6, time="log", size=SIZE)
     steps = schedule(small.steps, options)
     assert len(steps) == 60 and steps[-1] == small.steps
-    turns = frame_steps(small, Options(time="log", sequence=True, size=SIZE))
+    turns = frame_steps(small, Options.of(time="log", sequence=True, size=SIZE))
     assert turns.shape[1] == len(small.names) and turns.max() == small.steps
 
 
 def test_the_counter_says_log_time(small):
-    eased = Frames(small, "small", schedule(small.steps, Options(time="log")), Options(size=SIZE, time="log"))
+    eased = Frames(small, "small", schedule(small.steps, Options.of(time="log")), Options.of(size=SIZE, time="log"))
     assert eased.counter_text(eased.steps[3]).endswith("log time")
-    plain = Frames(small, "small", options=Options(size=SIZE))
+    plain = Frames(small, "small", options=Options.of(size=SIZE))
     assert "log" not in plain.counter_text(plain.steps[3])
 
 
@@ -55,7 +55,7 @@ def test_a_quality_preset_draws_more_frames_not_a_longer_animation():
 
     def frames(quality):
         render, _ = combine(Path("x.mp4"), {"quality": quality} if quality else {}, WRITERS)
-        options = Options(**{key: value for key, value in render.items() if key in Options.__dataclass_fields__})
+        options = Options.of(**{key: value for key, value in render.items() if key in FIELDS})
         return len(schedule(300, options)), options.frame_rate
 
     (default, rate), (high, high_rate), (low, low_rate) = frames(None), frames("h"), frames("l")

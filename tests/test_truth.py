@@ -84,7 +84,7 @@ def test_divergence_is_a_finite_blow_up_too():
 @pytest.fixture(scope="module")
 def blowup_frames(blowup):
     """``blowup`` laid out once at SIZE for the tests that only show its frames."""
-    return Frames(blowup, "blowup", options=Options(size=SIZE))
+    return Frames(blowup, "blowup", options=Options.of(size=SIZE))
 
 
 def test_a_blow_up_is_called_diverged_on_the_frame_while_its_numbers_stay(blowup, blowup_frames):
@@ -135,7 +135,7 @@ def test_no_chords_between_points_outside_the_view(blowup_frames):
 
 def test_a_head_that_left_the_view_waits_on_its_border_with_a_mark_and_says_so(blowup):
     narrow = zoomed(blowup, -0.5)  # Adam heads for (0, 0): it leaves through x = -0.5
-    frames = Frames(narrow, "zoomed", options=Options(size=SIZE))
+    frames = Frames(narrow, "zoomed", options=Options.of(size=SIZE))
     last = narrow.steps
     frames[last]
     panel = frames.panels[0]

@@ -126,7 +126,7 @@ def test_padding_is_an_end_not_a_divergence_and_time_runs_in_epochs(tmp_path):
 
     recording = padded()
     assert recording.ends.tolist() == [6, 3] and diverged_steps(recording) == [None, None]
-    steps = frame_steps(recording, Options(max_frames=7))
+    steps = frame_steps(recording, Options.of(max_frames=7))
     assert steps.shape == (7, 2) and steps[-1].tolist() == [6, 3]
     clock = np.arange(7) / 3.0
     np.testing.assert_array_less(recording.epoch[1, steps[:, 1]], clock + 1e-9)  # never ahead of the clock
@@ -189,7 +189,7 @@ def test_the_players_readout_counts_epochs_as_the_frame_does(tmp_path):
     page = (tmp_path / "p.html").read_text()
     data = json.loads(re.search(r'<script type="application/json" id="viz-data">(.*?)</script>', page).group(1))
     assert data["frames"] == frames == 7 and data["lastEpoch"] == 2.0
-    counted = Frames(recording, "p", options=Options(size=(160, 90), max_frames=7))
+    counted = Frames(recording, "p", options=Options.of(size=(160, 90), max_frames=7))
     said = [counted.counter_text(row) for row in counted.steps]
     assert [f"epoch {epoch:.1f} / 2" for epoch in data["epochs"]] == said
     assert said[0] == "epoch 0.0 / 2" and said[-1] == "epoch 2.0 / 2"

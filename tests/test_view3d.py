@@ -40,7 +40,7 @@ def frames(steep):
     """The 3D view of ``steep`` at SIZE, laid out once for the tests that only show its frames
     (a frame drawn alone is the frame drawn in order: tests/test_frames.py); seen from the
     valley's open side, where Adam's 20 small steps cross the picture."""
-    return Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(50, -60)))
+    return Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(50, -60)))
 
 
 def head_pixel(frames, path, step):
@@ -181,8 +181,9 @@ def test_the_panel_draws_the_clipped_path(steep, frames):
     np.testing.assert_array_equal(xs[:2], steep.plane.xy[0, :2, 0])
 
 
+@pytest.mark.slow
 def test_the_camera_turns_the_view_and_needs_it(steep):
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(20, -30)))
+    frames = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(20, -30)))
     assert (frames.panels[0].ax.elev, frames.panels[0].ax.azim) == (20, -30)
     with pytest.raises(ValueError, match="use it with view 3d"):
         checked(camera=(20, -30))
@@ -224,7 +225,7 @@ def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
     nothing on the surface is hidden (and the key has no such entry), and a point under it is."""
     from viz.render.panels.paths import path_styles
 
-    frames = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(45, 80)))
+    frames = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(45, 80)))
     panel = frames.panels[0]
     picture = frames[STEPS].astype(int)[..., :3]
     paths = whole_paths(panel)
@@ -252,7 +253,7 @@ def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
         drawn[want] = share[(towards**2).sum(axis=-1) > 40**2].max()
     assert drawn[False] > 0.85  # in front: Adam's colour
     assert 0.25 < drawn[True] < 0.75  # behind: drawn, but only faint
-    top = Frames(steep, "3d", options=Options(size=SIZE, view="3d", camera=(90, -90))).panels[0]
+    top = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(90, -90))).panels[0]
     points = np.concatenate([vertices[np.isfinite(vertices).all(axis=1)] for vertices in whole_paths(top)])
     assert not top.hidden(points).any()
     assert "behind the surface" not in [text.get_text() for text in top.ax.get_legend().get_texts()]
@@ -269,7 +270,7 @@ def test_rosenbrocks_camera_shows_its_valley_floor_and_the_paths(steep):
     gx, gy = np.meshgrid(plane.grid_x, plane.grid_y)
 
     def hidden_share(camera):
-        panel = Frames(steep, "3d", options=Options(size=(854, 480), view="3d", camera=camera)).panels[0]
+        panel = Frames(steep, "3d", options=Options.of(size=(854, 480), view="3d", camera=camera)).panels[0]
         floor = plane.grid_loss < np.quantile(plane.grid_loss, 0.05)
         points = np.column_stack([gx[floor], gy[floor], panel.z(plane.grid_loss[floor])])
         path = whole_paths(panel)[1]  # Adam's: SGD's leaves the domain at once

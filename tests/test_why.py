@@ -141,6 +141,7 @@ def test_the_honest_plane_against_numpy(small):
                                            rel=1e-9)
 
 
+@pytest.mark.slow
 def test_the_hessian_and_random_planes(small):
     x, y = lesson_data()[:2]
     curvature = LessonCurvature(x, y)
@@ -152,7 +153,7 @@ def test_the_hessian_and_random_planes(small):
     random = with_curvature(small, curvature, "random", seed=3).plane
     assert random.kind == "random" and "random direction" in random.axis_labels[1]
     assert np.all(random.basis[:, 4] == 0)  # the bias has no direction (Li et al.)
-    said = Frames(dataclasses.replace(small, plane=random), "r", options=Options(size=SIZE)).panels[0].lines[0].axes
+    said = Frames(dataclasses.replace(small, plane=random), "r", options=Options.of(size=SIZE)).panels[0].lines[0].axes
     shares = [float(s) for s in re.findall(r"\+?(\d+\.\d)%", said.get_xlabel() + said.get_ylabel())]
     assert len(shares) == 2 and abs(sum(shares) - 100 * random.explained) <= 0.11  # shares add up (rule 8)
     assert "not at right angles" in said.get_ylabel().replace("\n", " ")
@@ -161,7 +162,7 @@ def test_the_hessian_and_random_planes(small):
     np.testing.assert_allclose(np.linalg.norm(random.basis[:, :4], axis=1), np.linalg.norm(best[:4]), rtol=1e-12)
     least = np.linalg.lstsq(random.basis.T, (small.params - random.origin).reshape(-1, 5).T, rcond=None)[0].T
     np.testing.assert_allclose(random.xy.reshape(-1, 2), least, rtol=1e-8, atol=1e-12)  # not orthonormal: least squares
-    readout = PlaneReadout(Frames(small, "h", options=Options(size=SIZE)).figure, 0.1, 0.0, 0.8,
+    readout = PlaneReadout(Frames(small, "h", options=Options.of(size=SIZE)).figure, 0.1, 0.0, 0.8,
                            dataclasses.replace(small, plane=hessian))
     readout.update(np.full(len(small.names), small.steps))
     assert hessian.explained < 0.8 and readout.text.get_text().startswith(
@@ -206,7 +207,7 @@ def _colour_pixels(picture, ax, colour, rows):
 
 @pytest.mark.slow
 def test_on_rosenbrock_at_lr_001_sgd_is_above_its_line_where_it_diverges(too_fast):
-    frames = Frames(too_fast, "t", options=Options(size=SIZE, extras=("sharpness",)))
+    frames = Frames(too_fast, "t", options=Options.of(size=SIZE, extras=("sharpness",)))
     panel = next(p for p in frames.panels if isinstance(p, SharpnessPanel))
     first, last = frames[0].copy(), frames[len(frames) - 1].copy()
     ax = panel.lines[0].axes
@@ -228,7 +229,7 @@ def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
     fan = record(scene)
     assert [path["optimizer"] for path in fan.meta["paths"]] == ["SGD"] * 3 + ["Adam"] * 3
     recording = dataclasses.replace(fan, meta={key: value for key, value in fan.meta.items() if key != "paths"})
-    frames = Frames(fan, "fan", options=Options(size=SIZE, extras=("rates",)))
+    frames = Frames(fan, "fan", options=Options.of(size=SIZE, extras=("rates",)))
     panel = next(p for p in frames.panels if isinstance(p, RangeTestPanel))
     first = frames[0].copy()
     last = frames[len(frames) - 1].copy()
@@ -243,11 +244,11 @@ def test_the_range_test_panel_marks_the_best_rate_as_it_fills_in():
     region = (slice(int(first.shape[0] - box.y1), int(first.shape[0] - box.y0)), slice(int(box.x0), int(box.x1)))
     assert np.any(first[region] != last[region])
     with pytest.raises(SpecError, match="at least two learning rates"):
-        Frames(recording, "one", options=Options(size=SIZE, extras=("rates",)))
+        Frames(recording, "one", options=Options.of(size=SIZE, extras=("rates",)))
 
 
 def test_the_line_panel_heads_are_the_recorded_points_and_move(small):
-    frames = Frames(small, "s", options=Options(size=SIZE, extras=("line",)))
+    frames = Frames(small, "s", options=Options.of(size=SIZE, extras=("line",)))
     panel = next(p for p in frames.panels if isinstance(p, LinePanel))
     step = int(small.line["steps"][-1])
     frames[len(frames) - 1]
@@ -280,7 +281,7 @@ def test_blitted_frames_with_the_new_panels_equal_a_full_redraw(small):
     fan = dataclasses.replace(small, meta={**small.meta, "paths": paths})
     from viz.render.layout import style
 
-    frames = Frames(fan, "all", options=Options(size=SIZE, extras=("sharpness", "rates", "line")))
+    frames = Frames(fan, "all", options=Options.of(size=SIZE, extras=("sharpness", "rates", "line")))
     with style(frames.options):  # as an SVG is drawn: the tick locators read the tick labels' size again
         assert len(blit_mismatch(frames, 7)) == 0
 
@@ -336,10 +337,10 @@ def test_the_plane_readout_is_drawn_unless_turned_off(small):
         return [text.get_text() for panel in frames.panels if isinstance(panel, PlaneReadout)
                 for text in panel.animated_artists]
 
-    shown = Frames(small, "on", options=Options(size=SIZE))
+    shown = Frames(small, "on", options=Options.of(size=SIZE))
     shown[len(shown) - 1]
     assert len(words(shown)) == 1 and "off this flat view" in words(shown)[0]
-    hidden = Frames(small, "off", options=Options(size=SIZE, readout=False))
+    hidden = Frames(small, "off", options=Options.of(size=SIZE, readout=False))
     hidden[len(hidden) - 1]
     assert words(hidden) == []
     texts = [text.get_text() for text in hidden.figure.texts]
@@ -352,7 +353,7 @@ def test_stability_limits_look_like_no_path_and_say_their_value(small):
     from viz.render.looks import DASHES
     from viz.render.panels.sharpness import LIMIT_DASH
 
-    frames = Frames(small, "s", options=Options(size=SIZE, extras=("sharpness",)))
+    frames = Frames(small, "s", options=Options.of(size=SIZE, extras=("sharpness",)))
     panel = next(p for p in frames.panels if isinstance(p, SharpnessPanel))
     ax = panel.lines[0].axes
     bounds = [bound for bound in limits(small) if bound is not None]

@@ -153,6 +153,7 @@ def test_a_flash_is_counted_per_second_on_the_frames():
     assert meter.flashes == 0
 
 
+@pytest.mark.slow
 def test_the_manifest_checks_accessibility_and_the_flag_makes_a_failure_an_error(runner, scene_file, tmp_path):
     from viz.cli import main
 

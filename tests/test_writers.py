@@ -2,6 +2,7 @@ import struct
 
 import imageio_ffmpeg
 import numpy as np
+import pytest
 from PIL import Image, ImageColor
 
 from viz.render.animation import render
@@ -58,7 +59,7 @@ def test_gif_frames_size_timing_and_one_palette(recorded, tmp_path):
         palette = {tuple(entry) for entry in np.reshape(gif.getpalette(), (-1, 3)).tolist()}
         gif.seek(last_step)
         last = np.asarray(gif.convert("RGB"))
-    frames = Frames(recorded, "lesson", options=Options(size=SIZE))
+    frames = Frames(recorded, "lesson", options=Options.of(size=SIZE))
     expected = frames[last_step][..., :3].astype(int)
     # one palette of 255 colours, no dithering: every pixel close to what was drawn
     assert np.percentile(np.abs(last.astype(int) - expected).max(axis=-1), 99) < 40
@@ -100,7 +101,7 @@ def test_mp4_is_h264_yuv420p_faststart_with_hold(recorded, tmp_path):
     assert len(decoded) == count + 30
     data = path.read_bytes()
     assert data.index(b"moov") < data.index(b"mdat")  # the index comes first: plays while loading
-    frames = Frames(recorded, "lesson", options=Options(size=SIZE))
+    frames = Frames(recorded, "lesson", options=Options.of(size=SIZE))
     first, last = frames[0][..., :3].astype(int), frames[last_step][..., :3].astype(int)
     moved = np.abs(first - last).max(axis=-1) > 60  # where the paths and curves were drawn
     assert moved.sum() > 200
@@ -110,6 +111,7 @@ def test_mp4_is_h264_yuv420p_faststart_with_hold(recorded, tmp_path):
     assert hold_change.mean() < 1  # the hold repeats the last frame (up to H.264's refinement)
 
 
+@pytest.mark.slow
 def test_mp4_at_a_size_not_a_multiple_of_16_is_that_size(small, tmp_path):
     """160x90: ffmpeg's writer would rescale to 160x96 unless told not to."""
     path = tmp_path / "tiny.mp4"
@@ -126,7 +128,7 @@ def test_the_gif_palette_keeps_white_and_greys_exactly(recorded):
     from viz.render.options import Options
     from viz.render.writers.gif import indices, palette
 
-    frame = Frames(recorded, "gif", options=Options(size=(320, 180)))[0].copy()
+    frame = Frames(recorded, "gif", options=Options.of(size=(320, 180)))[0].copy()
     table = palette([frame], ["#0072b2"])
     back = np.reshape(table.getpalette(), (-1, 3))[indices(np.ascontiguousarray(frame[..., :3]), table)]
     colours, counts = np.unique(frame[..., :3].reshape(-1, 3), axis=0, return_counts=True)
@@ -134,12 +136,13 @@ def test_the_gif_palette_keeps_white_and_greys_exactly(recorded):
         assert (back[(frame[..., :3] == colour).all(axis=-1)] == colour).all(), colour
 
 
+@pytest.mark.slow
 def test_a_rendered_gif_keeps_white_white_and_grey_contours_grey(small, tmp_path):
     """Point 25 of issue 28, on the decoded pixels of a rendered GIF: the ground stays exactly
     white (not 252 grey) and the contours' lines and fills keep their own greys (no blue tint)."""
     path = tmp_path / "lesson.gif"
     render(small, path, title="lesson", size=SIZE, fps=25, hold=0)
-    drawn = Frames(small, "lesson", options=Options(size=SIZE))[small.steps][..., :3].astype(int)
+    drawn = Frames(small, "lesson", options=Options.of(size=SIZE))[small.steps][..., :3].astype(int)
     with Image.open(path) as gif:
         gif.seek(small.steps)
         decoded = np.asarray(gif.convert("RGB")).astype(int)

@@ -151,7 +151,7 @@ def show(scene_or_file, output=None, *, scene=None, format=None, quality=None, a
         job, = pipeline.plan(scene_or_file, Path(folder) / f"animation.{fmt}", scene=scene,
                              **{**options, "format": fmt})
         report = job.run(say=_say)
-        animation = Animation(report.path.read_bytes(), fmt, report.options.size, job.scene.title,
+        animation = Animation(report.path.read_bytes(), fmt, report.options.output.size, job.scene.title,
                               _poster(report.path, fmt), report.words)
     if output is not None:
         animation.save(output)
@@ -200,8 +200,8 @@ def course(folder, site, *, quality=None, aspect="16:9", size=None, overwrite=Tr
     return index
 
 
-def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light", steps=None, cache=True,
-            overwrite=True, progress=None):
+def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light", steps=None, overwrite=True,
+            jobs=1, progress=None, cache=True, executor="processes", address=None):
     """Record every combination of the ``vary`` values for one scene and write the "What if?"
     explorer page, as ``viz explore`` does; with no ``output``, return it for Jupyter to show
     inline (nothing written but the recording cache).
@@ -215,8 +215,8 @@ def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light",
             models batch_size and seed; ``a:b:n`` is n rates from a to b spaced in log).
         theme: "light" or "dark".
         steps: a surface scene's steps instead of its own.
-        cache: reuse the recordings cached under ``outputs/.cache``.
         overwrite: replace an existing page.
+        jobs: worker processes training the grid's runs (the same page as with one).
         progress: ``progress(label)`` -> a context manager yielding a ``(done, total)`` callback.
 
     Returns:
@@ -225,6 +225,7 @@ def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light",
 
     Raises:
         viz.errors.SpecError: a scene or option that cannot work (``OptionError`` names it).
+        viz.errors.VizError: the Ray cluster cannot be reached (nothing is written).
         viz.errors.OutputError: the page cannot be written.
 
     Examples:
@@ -232,12 +233,13 @@ def explore(scene_or_file, output=None, *, scene=None, vary=None, theme="light",
     """
     from viz.explore import build  # PIL, numpy: only when this runs
 
+    where = {"cache": cache, "executor": executor, "address": address, "jobs": jobs}
     if output is not None:
-        return build(scene_or_file, output, scene=scene, vary=vary, theme=theme, steps=steps, cache=cache,
-                     overwrite=overwrite, progress=progress, say=_say)
+        return build(scene_or_file, output, scene=scene, vary=vary, theme=theme, steps=steps, overwrite=overwrite,
+                     progress=progress, say=_say, **where)
     with tempfile.TemporaryDirectory() as folder:
         made = build(scene_or_file, Path(folder) / "explore.html", scene=scene, vary=vary, theme=theme, steps=steps,
-                     cache=cache, progress=progress, say=_say)
+                     progress=progress, say=_say, **where)
         text = made.path.read_bytes()
     return Animation(text, "html", (1000, 900), "explorer")
 
@@ -357,3 +359,4 @@ render.__doc__ = documented(render.__doc__, "render")  # the options' Args: from
 show.__doc__ = documented(show.__doc__, "show")
 slides.__doc__ = documented(slides.__doc__, "slides")
 course.__doc__ = documented(course.__doc__, "slides")  # a course takes the slides' options
+explore.__doc__ = documented(explore.__doc__, "explore")

@@ -5,21 +5,34 @@ for all: :meth:`map` calls a module-level function on each task and yields ``(in
 result)`` as each finishes. The functions return their errors as data instead of raising
 them (see :mod:`viz.workers`), so what crosses a process is always viz's own.
 
+A task may hold code of a scene file (a ``keras_model``'s build function, a surface's own
+function): a scene file is loaded as the module ``viz_scene_<stem>``, which no other process
+can import. So each task travels with the ``.py`` files of the folders its code comes from,
+and the worker loads those scene files (as viz loads any, :func:`viz.scene.load_scenes`)
+before it unpickles the task (:func:`travels`, :func:`_carried`).
+
 Ctrl-C and SIGTERM stop every worker: a local worker gets SIGTERM, unwinds the job it is
 running (removing its unfinished file) and leaves, and one that has not left within
 :data:`GRACE` seconds is killed; Ray tasks still running are cancelled."""
 
 import concurrent.futures
+import io
 import multiprocessing
-from concurrent.futures.process import BrokenProcessPool
 import os
+import pickle
 import signal
 import socket
+import sys
+import tempfile
+import types
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from viz import signals
 from viz.choices import EXECUTORS  # noqa: F401  (the names get() takes)
 from viz.errors import OptionError, VizError, said
+from viz.scene import load_scenes
 
 GRACE = 30  # seconds a stopped worker has to leave (a compiled training loop finishes its call first)
 REACH = 10  # seconds to reach a Ray cluster's address before saying it cannot be reached
@@ -38,7 +51,15 @@ class Here:
             yield index, function(task)
 
 
-class Processes:
+class _Elsewhere:
+    """What runs tasks in other processes."""
+
+    def travels(self, function, task):
+        """Whether ``function(task)`` can run in another process (see :func:`travels`)."""
+        return travels(function, task)
+
+
+class Processes(_Elsewhere):
     """Tasks in ``workers`` local processes, started with 'spawn' (TensorFlow does not survive
     a fork); each process takes one task at a time."""
 
@@ -54,7 +75,8 @@ class Processes:
         pool = concurrent.futures.ProcessPoolExecutor(min(self.workers, len(tasks)) or 1, initializer=_worker,
                                                       mp_context=multiprocessing.get_context("spawn"))
         try:
-            futures = {pool.submit(_guarded, function, task): index for index, task in enumerate(tasks)}
+            futures = {pool.submit(_guarded, _carried, _packed(function, task)): index
+                       for index, task in enumerate(tasks)}
             for future in concurrent.futures.as_completed(futures):
                 try:
                     result = future.result()
@@ -100,7 +122,7 @@ def _guarded(function, task):
     os._exit(0)
 
 
-class Ray:
+class Ray(_Elsewhere):
     """Tasks on the Ray cluster at ``address`` (``host:port`` of its head, or ``ray://host:port``
     for Ray's client), connected once per process. A task whose worker dies is run again
     (:data:`RETRIES` times)."""
@@ -122,8 +144,8 @@ class Ray:
         Raises :class:`~viz.errors.VizError` if a task cannot be run (its worker died again and
         again)."""
         ray = self.ray
-        remote = ray.remote(max_retries=RETRIES)(function)
-        refs = {remote.remote(task): index for index, task in enumerate(tasks)}
+        remote = ray.remote(max_retries=RETRIES)(_carried)
+        refs = {remote.remote(_packed(function, task)): index for index, task in enumerate(tasks)}
         pending = list(refs)
         try:
             while pending:
@@ -138,6 +160,85 @@ class Ray:
         finally:
             for ref in pending:
                 ray.cancel(ref, force=True)
+
+
+SCENE_MODULE = "viz_scene_"  # how viz.scene.load_scenes names a scene file's module
+
+
+class _Finder(pickle.Pickler):
+    """A pickler that notes the modules of the functions and classes it pickles by name."""
+
+    def __init__(self, file):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.modules = set()
+
+    def persistent_id(self, obj):
+        if isinstance(obj, (types.FunctionType, type)):
+            self.modules.add(obj.__module__)
+        return None  # pickled as usual
+
+
+def travels(function, task):
+    """Whether ``function(task)`` can run in another process: it pickles, and its code is
+    importable there or comes from a scene file (a notebook's or a script's own cannot)."""
+    return _packed(function, task, strict=False) is not None
+
+
+def _packed(function, task, strict=True):
+    """``(function, task)`` pickled, with the folders of the scene files their code comes from:
+    (({file name: bytes}, scene files to load), ...), bytes. Not ``strict``: None if it cannot
+    travel."""
+    buffer = io.BytesIO()
+    finder = _Finder(buffer)
+    try:
+        finder.dump((function, task))
+    except Exception:  # a lambda, a local function, a live Keras object...
+        if strict:
+            raise
+        return None
+    if "__main__" in finder.modules and not strict:
+        return None
+    scene_folders = {Path(module.__file__).parent for name, module in list(sys.modules.items())
+                     if name.startswith(SCENE_MODULE) and getattr(module, "__file__", None)}
+    folders = {}
+    for name in sorted(finder.modules):
+        file = getattr(sys.modules.get(name), "__file__", None)
+        if file and Path(file).parent in scene_folders:  # a scene file, or a module beside one
+            folders.setdefault(Path(file).parent, []).extend([Path(file).name] if name.startswith(SCENE_MODULE) else [])
+    sources = tuple(({path.name: path.read_bytes() for path in sorted(folder.glob("*.py"))}, tuple(scenes))
+                    for folder, scenes in folders.items())
+    return sources, buffer.getvalue()
+
+
+def _carried(packed):
+    """A task from :func:`_packed`, run in a worker: its folders written to a temporary one (on
+    ``sys.path``, for modules beside a scene file), their scene files loaded, the task unpickled
+    and run; then the modules it loaded are forgotten (a Ray worker runs other commands' tasks)."""
+    sources, data = packed
+    before = dict(sys.modules)
+    with tempfile.TemporaryDirectory(prefix="viz-code-") as temporary:
+        inside = (temporary, os.path.realpath(temporary))  # a scene module's file is the resolved path
+        folders = [Path(temporary) / str(index) for index in range(len(sources))]
+        try:
+            for folder, (files, scenes) in zip(folders, sources):
+                folder.mkdir()
+                for name, content in files.items():
+                    (folder / name).write_bytes(content)
+                sys.path.insert(0, str(folder))
+                for name in scenes:
+                    load_scenes(folder / name)
+            function, task = pickle.loads(data)
+            return function(task)
+        finally:
+            for folder in folders:
+                if str(folder) in sys.path:
+                    sys.path.remove(str(folder))
+            for name in [name for name, module in sys.modules.items() if before.get(name) is not module
+                         and str(getattr(module, "__file__", None) or "").startswith(inside)]:
+                if name in before:
+                    sys.modules[name] = before[name]
+                else:
+                    del sys.modules[name]
 
 
 _connected = {}  # address -> the ray module, connected to it

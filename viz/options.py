@@ -21,6 +21,7 @@ from viz.choices import (
 
 GROUPS = ("Output", "Look", "Timing", "Layout", "Recording")
 DOORS = ("render", "show", "slides", "export")
+ALL_DOORS = (*DOORS, "explore")  # the explorer's page takes the few rows that name it
 DRAWING = ("render", "show", "slides")  # the doors that draw
 
 
@@ -42,7 +43,7 @@ class Option:
         flags: the command-line spelling, e.g. ``("-q", "--quality")``.
         switch: True for an on/off flag (``--events``); with a ``--no-...`` flag, it turns off.
         metavar: the placeholder in ``--help``.
-        doors: where it is offered, of :data:`DOORS`.
+        doors: where it is offered, of :data:`ALL_DOORS`.
         records: whether it changes the recording (and so the recording cache's key).
         drawn: whether the renderer reads it as read (a field of the render options).
         door_defaults: {door: default} where a door's default differs.
@@ -184,7 +185,7 @@ TABLE = (
            number("seed", 0, LARGEST_SEED, int, words=f"is a whole number from 0 to {LARGEST_SEED}"), kind=int,
            doors=DOORS, records=True),
     Option("cache", "Recording", True, "Train again instead of reusing the recording cached in outputs/.cache.",
-           flags=("--no-cache",), switch=True, doors=DOORS, door_defaults={"show": False}),
+           flags=("--no-cache",), switch=True, doors=ALL_DOORS, door_defaults={"show": False}),
     Option("time_budget", "Recording", None, "A keras_model's evaluation besides training (loss grid, recorded "
            "points, sharpness, lines): about this many seconds at most [default: 40].",
            number("time_budget", 0, None, low_open=True, words=_seconds), metavar="SECONDS", doors=DOORS,
@@ -195,10 +196,10 @@ TABLE = (
            records=True),
     Option("executor", "Recording", "processes", "Where the scenes' jobs run: processes (here, or in --jobs local "
            "worker processes) or ray (tasks on the Ray cluster at --address; pip install 'viz[ray]'). The files are "
-           "the same.", one_of("executor", EXECUTORS), EXECUTORS, doors=("render", "slides")),
+           "the same.", one_of("executor", EXECUTORS), EXECUTORS, doors=("render", "slides", "explore")),
     Option("address", "Recording", None, "With --executor ray: the cluster's head, HOST:PORT or ray://HOST:PORT "
            "[default: the RAY_ADDRESS environment variable].", read_address, metavar="HOST:PORT",
-           doors=("render", "slides")),
+           doors=("render", "slides", "explore")),
 )
 OPTIONS = {option.name: option for option in TABLE}
 DEFAULTS = {option.name: option.default for option in TABLE}
@@ -206,7 +207,7 @@ DECKS_DECIDE = tuple(option.name for option in TABLE if "slides" not in option.d
 
 
 def defaults(door):
-    """The options of ``door`` (one of :data:`DOORS`) and their defaults there."""
+    """The options of ``door`` (one of :data:`ALL_DOORS`) and their defaults there."""
     return {option.name: option.door_defaults.get(door, option.default) for option in TABLE if door in option.doors}
 
 

@@ -29,7 +29,7 @@ from viz.render.theme import THEMES
 from viz.render.wcag import enforce, section
 from viz.render.writers import WRITERS
 from viz.scene import Scene, load_scenes, select
-from viz.settings import combine
+from viz.settings import combine, panel_fields
 from viz.store import cache, manifest, rendered
 from viz.store.outputs import cannot_write, distinct, prepare_folder
 from viz.tune import tune, tuned_scene
@@ -73,14 +73,14 @@ class Report:
     reused: bool = False  # the rendered output was copied from the store (viz.store.rendered), not drawn
 
     def __str__(self):
-        width, height = self.options.size
+        width, height = self.options.output.size
         what = f"{self.path}: {width}x{height}"
-        if self.options.fmt in STILLS:
+        if self.options.output.fmt in STILLS:
             return f"{what}, the last frame (step {self.steps})"
         points = self.points
         shown = (f" (subsampled from {points})" if self.frames < points else
                  f" (showing {points} steps)" if self.frames > points else "")
-        if self.options.sequence:
+        if self.options.timing.sequence:
             shown = f" ({self.turns} optimizers in turn, {self.frames // self.turns} frames each, of {points} steps)"
         size = (sum(f.stat().st_size for f in self.path.iterdir()) if self.path.is_dir()
                 else self.path.stat().st_size)
@@ -97,8 +97,8 @@ class Job:
     name: str
     scene: Scene
     path: Path
-    options: object  # viz.render.options.Options
-    settings: dict   # the recording options: seed, seeds, tune_lr, cache, budget, overwrite
+    options: object  # viz.render.options.Options: how it is drawn
+    settings: object  # the options as read, by name (viz.options.Options): seed, seeds, tune_lr, cache, overwrite, ...
 
     def run(self, progress=_no_progress, say=_silent):
         """Record (or read the cache), render, write the manifest and summaries. ``progress(label)``
@@ -119,7 +119,7 @@ class Job:
         recorded = time.perf_counter()
         budget = self.settings["max_size"]
         try:
-            still = self.options.fmt in STILLS
+            still = self.options.output.fmt in STILLS
             shown = -1 if still else 0  # a still shows the last part
             words = describe(drawn[shown][0], self.scene.title, self.scene.alt, self.scene.description)
             output_key = self._output_key(drawn, extra)
@@ -161,13 +161,13 @@ class Job:
             stories = []
             if budget is None:
                 frames = render(drawn[0][0], self.path, drawn[0][1], report, then=drawn[1:], **story,
-                                stories=stories, **dataclasses.asdict(self.options))
+                                stories=stories, options=self.options)
             else:
                 frames, used, changes = render_within(drawn[0][0], self.path, budget, drawn[0][1], report,
                                                       then=drawn[1:], **story, stories=stories,
-                                                      **dataclasses.asdict(self.options))
-        video = used.fmt in ("mp4", "webm")
-        styles = {label: as_json(style) for label, style in looks(described.names, THEMES[used.theme]).items()}
+                                                      options=self.options)
+        video = used.output.fmt in ("mp4", "webm")
+        styles = {label: as_json(style) for label, style in looks(described.names, THEMES[used.look.theme]).items()}
         told = {"story": stories[0], "looks": styles, "still": still, "words": words,
                 "captions_file": captions_path(self.path).name if video else None,
                 "transcript_file": transcript_path(self.path).name if video else None,
@@ -179,7 +179,7 @@ class Job:
     def _output_key(self, drawn, extra):
         """The rendered output's key (:func:`viz.store.rendered.key`), or None when it is not
         kept: no cache, a frames folder, several initializations (their tables are written too)."""
-        if not self.settings["cache"] or self.options.fmt == "frames" or self.settings["seeds"] > 1:
+        if not self.settings["cache"] or self.options.output.fmt == "frames" or self.settings["seeds"] > 1:
             return None
         return rendered.key([part for part, _ in drawn], [title for _, title in drawn], self.scene, self.options,
                             (self.name, self.path.name), self.settings["max_size"], extra)
@@ -257,13 +257,13 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, sa
     chosen = _chosen(scene_or_file, scene, every)
     if output is not None and len(chosen) > 1:
         raise OptionError("output", str(output), "names one file, but several scenes were asked for")
-    looks = [scene_look(look, picked, output, options) for _, _, picked, _ in chosen]
+    looks = [scene_look(look, picked, settings) for _, _, picked, _ in chosen]
     jobs, scenes = [], [(scene_file, name, checked_scene(picked, name, settings, own), n_scenes)
                         for (scene_file, name, picked, n_scenes), own in zip(chosen, looks)]
-    paths = [output or default_output(scene_file, name, n_scenes, picked, look.fmt, folder)
+    paths = [output or default_output(scene_file, name, n_scenes, picked, look.output.fmt, folder)
              for scene_file, name, picked, n_scenes in scenes]
-    for (scene_file, name, picked, _), path, look in zip(scenes, distinct(paths, look.fmt, say), looks):
-        prepare_folder(path, settings["overwrite"], folder=look.fmt == "frames")
+    for (scene_file, name, picked, _), path, look in zip(scenes, distinct(paths, look.output.fmt, say), looks):
+        prepare_folder(path, settings["overwrite"], folder=look.output.fmt == "frames")
         if settings["seeds"] > 1 and not settings["overwrite"]:
             for table in (seeds_table(path, tuned) for tuned in _parts(settings["tune_lr"])):
                 if table.exists():
@@ -272,21 +272,22 @@ def plan(scene_or_file, output=None, *, scene=None, every=False, folder=None, sa
     return jobs
 
 
-def scene_look(look, scene, output, options):
+def scene_look(look, scene, settings):
     """The render options ``look`` for ``scene``: with the scene's own ``panels`` where the
-    ``options`` ask for no panels beyond the contour and curves."""
-    if scene.panels is None or read_panels(options.get("panels") or "contour,curves") != (None, ()):
+    options as read (``settings``) ask for no panels beyond the contour and curves."""
+    if scene.panels is None or settings["panels"] != (None, ()):
         return look
-    return checked(output, **{**options, "panels": scene.panels})[0]
+    return look.replace(**panel_fields(read_panels(scene.panels)))
 
 
 def checked(output=None, **options):
-    """The render :class:`~viz.render.options.Options` and the recording settings of the
-    keywords ``options`` (the table's; missing ones take their default) for the ``output``
-    path (its suffix picks the format), every option and rule between them checked (see
+    """The render :class:`~viz.render.options.Options` and every option as read
+    (:class:`viz.options.Options`, the recording's among them) of the keywords ``options``
+    (the table's; missing ones take their default) for the ``output`` path (its suffix picks
+    the format), every option and rule between them checked (see
     :func:`viz.settings.combine`). Raises :class:`~viz.errors.OptionError`."""
     drawn, settings = combine(output, options, WRITERS)
-    return Options(**drawn), settings
+    return Options.of(**drawn), settings
 
 
 def export(scene_or_file, output=None, *, scene=None, progress=_no_progress, say=_silent, **options):
@@ -310,7 +311,7 @@ def export(scene_or_file, output=None, *, scene=None, progress=_no_progress, say
     picked = checked_scene(picked, name, settings)
     path = output or default_output(scene_file, name, n_scenes, picked, "npz")
     prepare_folder(path)
-    job = Job(scene_file, name, picked, path, None, {**settings, "max_size": None})
+    job = Job(scene_file, name, picked, path, None, settings)
     recording, _ = job._recording(picked, progress, say)
     _notes(recording, name, say)
     try:
@@ -367,8 +368,8 @@ def _as_options(options, drawn):
     def tupled(value):
         return tuple(map(tupled, value)) if isinstance(value, list) else value
 
-    return dataclasses.replace(options, **{name: tupled(value) for name, value in drawn.items()
-                                           if tupled(value) != getattr(options, name)})
+    flat = options.flat()
+    return options.replace(**{name: tupled(value) for name, value in drawn.items() if tupled(value) != flat[name]})
 
 
 def _notes(recording, name, say):

@@ -52,13 +52,14 @@ def check_duration(duration, fps):
 
 
 def combine(output, keywords, writers):
-    """Every option read by its row (:func:`viz.options.read`) and then the rules between them:
-    the render fields (``fmt``, ``size``, ``fps``, the data panel and the others, the options
-    the renderer reads as they are) and the settings of the recording (the recording group's
-    options, ``overwrite``, ``max_size`` in bytes and ``features``). ``output`` is the path
-    asked for (its suffix picks the format) or None; ``writers`` maps each format to its
-    writer's facts (``still``, ``transparent``, ``fps``, ``max_fps``). Raises
-    :class:`OptionError` naming what cannot work."""
+    """Every option read by its row (:func:`viz.options.read`) and then the rules between them
+    (options alone: a scene's are :mod:`viz.checks`'). Returns the render fields by name
+    (``fmt``, ``size``, ``fps``, the panels' flags and the options the renderer reads as they
+    are: :class:`viz.render.options.Options`' fields) and every option as read
+    (:class:`viz.options.Options`: the recording's, ``overwrite``, ``max_size`` in bytes, ...).
+    ``output`` is the path asked for (its suffix picks the format) or None; ``writers`` maps
+    each format to its writer's facts (``still``, ``transparent``, ``fps``, ``max_fps``).
+    Raises :class:`OptionError` naming what cannot work."""
     values = read(keywords)
     fmt = output_format(output, values["format"] or ("frames" if values["beamer"] and output is None else None),
                         values["last_frame"], writers)
@@ -90,24 +91,28 @@ def combine(output, keywords, writers):
         clear = [name for name, each in writers.items() if each.transparent]
         raise OptionError("transparent", True, f"{fmt.upper()} video has no transparency; use "
                           f"{', '.join(clear[:-1])} or {clear[-1]}")
-    data_panel, extras = values["panels"]
-    if values["features"] is not None and data_panel != "boundary":
-        raise OptionError("features", ",".join(values["features"]), "sets the boundary panel's axes: add the "
-                          "boundary panel (panels contour,curves,boundary)")
+    panels = panel_fields(values["panels"], values["features"])
     if values["max_size"] is not None and fmt != "gif":
         raise OptionError("max_size", keywords["max_size"], f"is a GIF budget; {fmt} is not a GIF")
-    _check_look(values)
+    _check_pairs(values)
     drawn = {name: values[name] for name in DRAWN}
-    render = {**drawn, "fmt": fmt, "size": size, "fps": fps, "pace": pace, "max_frames": max_frames,
-              "boundary": data_panel == "boundary", "hidden": data_panel == "hidden", "extras": extras,
-              **({"features": values["features"]} if values["features"] else {})}
-    settings = {**values.group("recording"), "overwrite": values["overwrite"], "max_size": values["max_size"],
-                "features": values["features"], "check_a11y": values["check_a11y"]}
-    return render, settings
+    return {**drawn, "fmt": fmt, "size": size, "fps": fps, "pace": pace, "max_frames": max_frames, **panels}, values
 
 
-def _check_look(values):
-    """The rules between the look's, the layout's and the timing's options."""
+def panel_fields(panels, features=None):
+    """The render fields of ``panels`` (as :func:`viz.choices.read_panels` reads them: the data
+    panel and the extras) and the boundary panel's ``features`` (None: its default). Raises
+    :class:`OptionError` for features without the boundary panel."""
+    data_panel, extras = panels
+    if features is not None and data_panel != "boundary":
+        raise OptionError("features", ",".join(features), "sets the boundary panel's axes: add the boundary panel "
+                          "(panels contour,curves,boundary)")
+    return {"boundary": data_panel == "boundary", "hidden": data_panel == "hidden", "extras": extras,
+            **({"features": features} if features else {})}
+
+
+def _check_pairs(values):
+    """The rules between the look's, the layout's, the timing's and the recording's options."""
     view, camera = values["view"], values["camera"]
     if camera is not None and view != "3d":
         raise OptionError("camera", f"{camera[0]:g},{camera[1]:g}", "turns the 3D view: use it with view 3d")
@@ -117,3 +122,5 @@ def _check_look(values):
         raise OptionError("layout", "grid", "the grid is of contour panels: use it with the 2d view")
     if "events" in values["pause_at"] and not values["events"]:
         raise OptionError("pause_at", ",".join(map(str, values["pause_at"])), "pauses at events: turn events on too")
+    if values["plane"] != "pca" and values["tune_lr"] == "both":
+        raise OptionError("plane", values["plane"], "with tune_lr both, the two parts share one principal (pca) plane")

@@ -28,7 +28,7 @@ def write(slides, path, title, theme):
 
     colours = THEMES[theme]
     deck = Presentation()
-    width, height = slides[0].report.options.size
+    width, height = slides[0].report.options.output.size
     deck.slide_height = Emu(HEIGHT)
     deck.slide_width = Emu(round(HEIGHT * width / height))
     if title:
@@ -49,7 +49,7 @@ def write(slides, path, title, theme):
         heading.text_frame.paragraphs[0].runs[0].font.size = Pt(TITLE_POINTS)
         _colour(page, colours)
         box_width, box_height = deck.slide_width - 2 * MARGIN, HEIGHT - TITLE - MARGIN
-        w, h = slide.report.options.size
+        w, h = slide.report.options.output.size
         scale = min(box_width / w, box_height / h)
         movie_width, movie_height = round(w * scale), round(h * scale)
         movie = page.shapes.add_movie(str(slide.path), Emu((deck.slide_width - movie_width) // 2), Emu(TITLE),

@@ -10,7 +10,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
-from viz import pipeline
+from viz import executors, pipeline
 from viz.checks import checked_scene
 from viz.errors import OptionError
 from viz.explore import grid, page
@@ -47,9 +47,11 @@ class Explorer:
 
 
 def build(scene_or_file, output=None, *, scene=None, vary=None, theme="light", steps=None, cache=True,
-          overwrite=True, progress=None, say=None):
+          overwrite=True, progress=None, say=None, executor="processes", address=None, jobs=1):
     """Record the grid of ``vary`` for one scene and write the explorer page to ``output``
-    (default ``outputs/<file stem>[_<scene>].explore.html``).
+    (default ``outputs/<file stem>[_<scene>].explore.html``). The grid's trainings run where
+    ``executor`` says (:mod:`viz.executors`: ``jobs`` local processes, or the Ray cluster at
+    ``address``); the page is the same.
 
     Returns:
         An :class:`Explorer`.
@@ -57,12 +59,16 @@ def build(scene_or_file, output=None, *, scene=None, vary=None, theme="light", s
     Raises:
         viz.errors.SpecError: a scene or option that cannot work (``OptionError`` names it),
             found before anything is trained.
+        viz.errors.VizError: the Ray cluster cannot be reached (nothing is written).
         viz.errors.OutputError: the page cannot be written.
     """
     values = grid.parse(vary)
+    if type(jobs) is not int or jobs < 1:
+        raise OptionError("jobs", jobs, "is a whole number of worker processes, at least 1")
     if theme not in THEMES:
         raise OptionError("theme", theme, f"is one of {', '.join(THEMES)}")
-    options = {**read({"cache": cache, "steps": steps}).group("recording"), "overwrite": overwrite}
+    read_options = read({"cache": cache, "steps": steps, "executor": executor, "address": address})
+    options = {**read_options.group("recording"), "overwrite": overwrite}
     chosen = pipeline._chosen(scene_or_file, scene, False)
     if len(chosen) > 1:
         raise OptionError("scene", scene, "explores one scene: name it")
@@ -73,11 +79,12 @@ def build(scene_or_file, output=None, *, scene=None, vary=None, theme="light", s
         pipeline.default_output(scene_file, name, n_scenes, picked, "explore.html")
     if output.suffix.lower() != ".html":
         raise OptionError("output", str(output), "is the explorer's page: an .html file")
+    running = executors.get(options["executor"], jobs, options["address"])  # a cluster reached before any file
     prepare_folder(output, overwrite)
     job = pipeline.Job(scene_file, name, picked, output, None,
                        {"seed": None, "seeds": 1, "tune_lr": None, "cache": cache, "plane": "pca", "max_size": None})
     begun = time.perf_counter()
-    recorded = grid.record(job, values, progress or pipeline._no_progress, say or pipeline._silent)
+    recorded = grid.record(job, values, progress or pipeline._no_progress, say or pipeline._silent, running)
     seconds = time.perf_counter() - begun
     problem = picked.problem
     surface = problem.name if isinstance(problem, Surface) and problem.own_code is None and problem.name in NAMES \

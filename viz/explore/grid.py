@@ -2,7 +2,9 @@
 recorded with the pipeline's own code and cache (:meth:`viz.pipeline.Job._recording`), as
 few recordings as the settings allow: a recording per batch size and seed, holding every
 optimizer at every learning rate and momentum as the paths of one scene (recorded together:
-a surface's paths in one compiled loop), then all of them on one plane."""
+a surface's paths in one compiled loop), then all of them on one plane. Their trainings go
+through the executor the door chose: several missing recordings as tasks of their own, one
+recording's paths in parts (:func:`viz.sweep.spread_paths`)."""
 
 import dataclasses
 import itertools
@@ -10,9 +12,13 @@ import math
 
 import numpy as np
 
+from viz import executors, pipeline, sweep
+from viz.checks import in_scene
 from viz.divergence import diverged_steps
-from viz.errors import OptionError
+from viz.errors import OptionError, SpecError
 from viz.problems.logreg import LogReg
+from viz.record import record as viz_record
+from viz.store import cache
 from viz.varied import with_momentum, with_values
 
 SETTINGS = ("learning_rate", "momentum", "batch_size", "seed")
@@ -142,9 +148,10 @@ def scenes(scene, values):
     return planned
 
 
-def record(job, values, progress, say):
+def record(job, values, progress, say, executor=None):
     """Every combination of ``values`` for ``job``'s scene (a :class:`viz.pipeline.Job`,
-    whose settings say whether to use the cache), on one plane.
+    whose settings say whether to use the cache), on one plane, trained through ``executor``
+    (:mod:`viz.executors`; None: here).
 
     Returns:
         The :class:`Grid`.
@@ -152,11 +159,10 @@ def record(job, values, progress, say):
 
     scene = job.scene
     planned = scenes(scene, values)
-    recordings, trained = {}, False
-    for (batch, seed), one in planned.items():
-        settings = dict(job.settings, seed=seed if seed is not None else job.settings["seed"])
-        recordings[batch, seed], fresh = dataclasses.replace(job, settings=settings)._recording(one, progress, say)
-        trained = trained or fresh
+    jobs = {(batch, seed): dataclasses.replace(job, settings=dict(job.settings, seed=job.settings["seed"]
+                                                                  if seed is None else seed))
+            for batch, seed in planned}
+    recordings, trained = _recordings(jobs, planned, executor, progress, say)
     ordered = list(recordings.values())
     xy = _one_plane(scene.problem, ordered, job)
     starts = len(getattr(scene.problem, "starts", ())) or 1  # a surface's paths: each optimizer from each start
@@ -192,6 +198,49 @@ def record(job, values, progress, say):
     return Grid(values, labels, tuple(optimizers), runs, flat["xy"], flat["loss"], flat["accuracy"], flat["steps"], diverged,
                 flat["left"], configs, first.plane if len(ordered) == 1 else xy.plane, ordered,
                 first.steps_per_epoch, trained)
+
+
+def _recordings(jobs, planned, executor, progress, say):
+    """{(batch, seed): recording} of the ``planned`` scenes, from the cache or trained, and
+    whether any was trained. Where several are to be trained and ``executor`` has room, each is
+    a task of its own; else they are trained here one after the other, each spreading its
+    independent trainings (the paths of its learning rates and momenta) over ``executor``."""
+    folder = pipeline.OUTPUT_FOLDER / pipeline.CACHE
+    keys = {key: jobs[key]._cache_key(one) for key, one in planned.items()}
+    missing = [key for key in planned if keys[key] is None or not (folder / f"{keys[key]}.npz").is_file()]
+    tasks = [(planned[key], jobs[key]._seed, executor is not None and executor.remote) for key in missing]
+    made = {}
+    if executor is not None and min(len(missing), executor.slots) >= 2 and executor.travels(_recorded, tasks[0]):
+        with progress(f"recording {len(missing)} recordings of the grid") as report:
+            try:
+                for index, recording in executor.map(_recorded, tasks):
+                    made[missing[index]] = recording
+                    report(len(made), len(missing))
+            except SpecError as error:  # as the pipeline says it, naming the scene
+                raise in_scene(error, jobs[missing[0]].name) from None
+        for key, recording in made.items():
+            if keys[key] is not None:
+                try:
+                    cache.store(folder, keys[key], recording)
+                except OSError as error:
+                    say(f"warning: cannot cache the recording in {folder}: {error.strerror}", err=True)
+    recordings, trained = {}, bool(made)
+    with sweep.through(executor):
+        for key, one in planned.items():
+            if key in made:
+                recordings[key] = made[key]
+                continue
+            recordings[key], fresh = jobs[key]._recording(one, progress, say)
+            trained = trained or fresh
+    return recordings, trained
+
+
+def _recorded(task):
+    """One scene of the grid recorded in a worker (on Ray, its own trainings spread as tasks of
+    their own)."""
+    scene, seed, on_ray = task
+    with sweep.through(executors.within_ray() if on_ray else None):
+        return viz_record(scene, seed=seed)
 
 
 @dataclasses.dataclass

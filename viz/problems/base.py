@@ -25,6 +25,10 @@ class Problem(ABC):
         budgets: a :class:`~viz.problems.cost.Budgets` of evaluation time and recorded
             memory, for problems that take the ``time_budget`` and ``memory_budget`` options
             (``keras_model``); None: the problem is drawn in full. Default None.
+        records_gradients: True when its recordings carry the loss's gradient at every
+            point (a :class:`~viz.recording.Recording`'s ``grads`` or ``grads_on_plane``), for
+            the gradient arrows; without it, ``overlays="gradient"`` is refused before
+            training. Default False.
     """
 
     fixed_steps = False
@@ -32,6 +36,7 @@ class Problem(ABC):
     steps_per_epoch = None
     axes = None
     budgets = None
+    records_gradients = False
 
     @property
     def own_code(self):
@@ -109,11 +114,13 @@ class Problem(ABC):
         :class:`viz.sharpness.Curvature`; None (the default) records no sharpness."""
         return None
 
-    def check_panels(self, scene, extras):
+    def check_panels(self, scene, extras, seeds=1):
         """Raise :class:`~viz.errors.OptionError` before training when the recording of
-        ``scene`` would hold nothing for a panel of ``extras`` ("sharpness", "line"): the
-        problem has no :meth:`curvature`, or its time budget affords not one point (the
-        recording decides from the same estimate). Default: asks :meth:`curvature`."""
+        ``scene`` (with ``seeds`` initializations) would hold nothing for a panel of
+        ``extras``, the panels asked for besides the contour and curves ("boundary" or
+        "hidden", "sharpness", "rates", "line"). Default: the sharpness and line panels
+        where the problem has no :meth:`curvature`, or its time budget affords not one
+        point (the recording decides from the same estimate)."""
         wanted = [extra for extra in extras if extra in ("sharpness", "line")]
         if not wanted:
             return

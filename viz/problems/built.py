@@ -4,8 +4,9 @@ built with its kernels drawn by another initializer."""
 import numpy as np
 
 from viz.backend import load_keras
-from viz.errors import SpecError
-from viz.problems.evaluate import shaped_like
+from viz.errors import OptionError, SpecError
+from viz.problems.cost import forward_cost, recorded, stride
+from viz.problems.evaluate import shaped_like, too_many
 
 
 def built_model(problem):
@@ -57,3 +58,32 @@ def initialized(build, initializer):
         return model
 
     return build_initialized
+
+
+def model_stride(problem, first, steps, paths):
+    """Optimizer steps between recorded points for ``paths`` paths of ``steps`` steps of
+    ``problem``'s model ``first`` (weights and state) within its budgets
+    (:func:`~viz.problems.cost.stride`)."""
+    weights = sum(int(np.prod(v.shape)) for v in [*first.trainable_variables, *first.non_trainable_weights])
+    return stride(steps, paths, weights, problem.budgets, forward_cost(first), len(problem.x))
+
+
+def check_kept(problem, scene, extras, seeds=1):
+    """Refuse (:class:`OptionError`) the decision regions or the hidden layer's outputs
+    (``extras``' "boundary", "hidden") that ``problem``'s recording of ``scene`` (with ``seeds``
+    initializations: the same stride) would hold too many recorded steps to keep."""
+    wanted = [panel for panel in ("boundary", "hidden") if panel in extras]
+    if not wanted:
+        return
+    first = problem.first_model(0)
+    if scene.varied:  # each path recorded alone, at the stride of the longest
+        problems = [problem.for_path(path) for path in scene.paths()]
+        steps = max(each.total_steps for each in problems)
+        points = recorded(steps, model_stride(problem, first, steps, len(problems) * seeds))
+    else:
+        paths = len(scene.optimizers)
+        points = paths * recorded(problem.total_steps, model_stride(problem, first, problem.total_steps, paths * seeds))
+    reason = too_many(wanted[0], points, len((problem.hidden_rows or problem.validation or (problem.x,))[0]))
+    if reason:
+        raise OptionError("panels", ",".join(("contour", "curves", *extras)), f"{reason}: fewer epochs, or a smaller "
+                          "memory_budget or time_budget (a longer stride), would fit")

@@ -117,6 +117,12 @@ def full_grid(rows, weights):
     return min(max(15, math.isqrt(int(SMALL_MODEL_GRID / (weights * rows)))), GRID_LIMITS[1])
 
 
+def recorded(steps, every):
+    """The points a recording of ``steps`` steps keeps at every ``every``-th step: the start,
+    each every-th step and the last."""
+    return steps // every + 1 + (steps % every > 0)
+
+
 def stride(steps, paths, weights, budgets, cost=None, rows=0):
     """Optimizer steps between recorded points so that the weights (float64) of ``paths``
     paths at every recorded point fit ``budgets.memory`` and (given the model's ``cost`` on

@@ -67,6 +67,17 @@ def decision_regions(model, x, y, params, loss, resolution=REGION_RESOLUTION):
             "level": np.array(boundary_level(loss))}
 
 
+def too_many(panel, points, rows=0):
+    """Why a recording of ``points`` weight vectors (all paths) cannot keep what ``panel``
+    draws within :data:`REGION_BUDGET`, or "": "boundary", the model's outputs on the decision
+    regions' grid; "hidden", the hidden layer's two outputs for each of ``rows`` rows."""
+    if panel == "boundary" and points * REGION_RESOLUTION**2 * 2 > REGION_BUDGET:
+        return "too many recorded steps to keep the model's outputs for decision boundaries"
+    if panel == "hidden" and points * rows * 2 * 4 > REGION_BUDGET:
+        return "too many recorded steps to keep the hidden layer's outputs for every row"
+    return ""
+
+
 def why_no_regions(model, x, y, params):
     """Why a model's decision regions cannot be drawn, or "" if they can."""
     if x.ndim != 2 or x.shape[1] != 2:
@@ -75,9 +86,7 @@ def why_no_regions(model, x, y, params):
         return "decision boundaries take a model with one output (a probability)"
     if not np.isin(y, (0, 1)).all():
         return "decision boundaries take binary targets, 0 and 1"
-    if params[..., 0].size * REGION_RESOLUTION**2 * 2 > REGION_BUDGET:
-        return "too many recorded steps to keep the model's outputs for decision boundaries"
-    return ""
+    return too_many("boundary", params[..., 0].size)
 
 
 def _batched(model, inputs, reduce, gradient=False):

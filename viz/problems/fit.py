@@ -7,6 +7,7 @@ import numpy as np
 
 from viz import optimizers
 from viz.backend import load_keras
+from viz.problems.cost import recorded
 
 # Optimizers that update each weight from its own gradient and state alone (no norms across
 # weights): models side by side as the columns of one wide layer then train as separate models.
@@ -59,7 +60,7 @@ class _Recorder:
         import tensorflow as tf  # the Keras back end: only when training
 
         self.variables = [*model.trainable_variables, *model.non_trainable_weights]
-        rows = steps // every + 1 + (steps % every > 0)
+        rows = recorded(steps, every)
         self.buffers = [tf.Variable(tf.zeros((rows, *v.shape), v.dtype), trainable=False) for v in self.variables]
         self.count = tf.Variable(0, dtype="int64", trainable=False)
         step = model.train_step

@@ -1,11 +1,36 @@
 """A scene that compares a setting (learning rates, batch sizes, initializers) as one
-recording: its paths, each recorded as its own one-path scene, joined on one plane."""
+recording: its paths, each recorded as its own one-path scene (:func:`alone`, in parts through
+the executor: :func:`viz.sweep.spread_paths`), joined on one plane."""
 
 import numpy as np
 
+from viz.backend import load_keras
 from viz.problems.fit import with_state
 from viz.recording import Recording
 from viz.varied import initializer_name
+
+
+def alone(problem, scene, seed, paths, seeds, every, progress):
+    """Each of ``paths`` of ``scene`` recorded as its one-path scene on ``problem``'s
+    :meth:`~viz.problems.model.KerasModel.for_path`, without a plane (:func:`join` makes one
+    of all), ``every`` step; a list of recordings, the same wherever they are made (each
+    path's Keras objects named afresh: :func:`fresh_names`)."""
+    problems = [problem.for_path(path) for path in paths]
+    total, parts = sum(one.total_steps for one in problems) * seeds, []
+    reuse = {} if scene.varied == "learning_rate" else None  # one compiled model per optimizer for its rates
+    for path, one in zip(paths, problems):
+        before = sum(part.steps * every for part in parts) * seeds
+        parts.append(one.plain(scene.one_path(path, one), seed,
+                               lambda done, _, before=before: progress(before + done, total), seeds, every,
+                               view=False, reuse=reuse))
+    return parts
+
+
+def fresh_names():
+    """Keras names its objects from counters of the process (``dense_7``): start them again, so
+    that names (kept in a recording's weight names and optimizer configs) do not depend on what
+    the process built before."""
+    load_keras().backend.clear_session(free_memory=False)
 
 
 def join(problem, scene, paths, parts, first):

@@ -153,6 +153,11 @@ class Lesson(KerasModel):
             raise OptionError("features", ",".join(features), "the lesson's boundary panel takes two different "
                               f"names of {', '.join(FEATURES)} (e.g. variance,skewness), or pca")
 
+    def check_panels(self, scene, extras, seeds=1):
+        """The lesson's boundary panel draws its rows and its line, not the model's outputs on a
+        grid: only :class:`Problem`'s checks (the sharpness and line panels)."""
+        Problem.check_panels(self, scene, extras, seeds)
+
     def share_plane(self, recordings):
         """Recordings of one lesson scene (e.g. at the same rate and at tuned rates) on the
         plane of all their paths together, so that the parts of one animation share their axes."""
@@ -289,6 +294,7 @@ class LogReg(Problem):
     axes: tuple | None = None
 
     fixed_steps = True
+    records_gradients = True
     own_code = None
 
     def __post_init__(self):

@@ -4,20 +4,20 @@ own ``model.fit``; the loss landscape is evaluated for many weight vectors at on
 
 import math
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
 from viz import plane, sweep
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError, unknown
-from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, sharpness_seconds, stride
+from viz.problems.cost import Budgets, forward_cost, full_grid, grid_points, sharpness_seconds
 from viz.problems.digits import samples
-from viz.problems.built import built_model, initialized
+from viz.problems.built import built_model, check_kept, initialized, model_stride
 from viz.problems.base import Problem
-from viz.problems.evaluate import (REGION_BUDGET, decision_regions, hidden_outputs, loss_evaluator, why_no_hidden,
-                                   why_no_regions)
+from viz.problems.evaluate import decision_regions, hidden_outputs, loss_evaluator, too_many, why_no_hidden, why_no_regions
 from viz.problems.fit import finite_prefix, fit_each, fit_rates, no_progress, with_state
-from viz.problems.joined import join
+from viz.problems.joined import alone, fresh_names, join
 from viz.recording import Recording
 from viz.sharpness import ModelCurvature
 from viz.varied import stated_rate
@@ -56,6 +56,7 @@ class KerasModel(Problem):
     sharpness: bool = True
 
     fixed_steps = True  # its steps are epochs x batches: a scene's ``steps`` does not apply
+    records_gradients = True
 
     def __post_init__(self):
         if not isinstance(self.build, type) and hasattr(self.build, "trainable_variables"):  # a model, not a maker
@@ -108,9 +109,14 @@ class KerasModel(Problem):
             raise OptionError("panels", "contour,curves,boundary", "draws decision boundaries over two input features; this "
                                                     f"keras_model's inputs have shape {self.x.shape[1:]}")
         reason = why_no_regions(self.first_model(0), self.x, self.y, np.empty((0, 1))) if boundary else ""
-        if reason:  # its output and targets, before training (how many steps fit is known once recorded)
+        if reason:  # its output and targets (how many recorded steps it keeps: check_panels)
             raise OptionError("panels", "contour,curves,boundary", reason)
         self.grid_points(self.first_model(0))  # the model fits the data and loss, the grid its budgets
+
+    def check_panels(self, scene, extras, seeds=1):
+        """Also refuse the panels whose outputs a recording could not keep (:func:`check_kept`)."""
+        super().check_panels(scene, extras, seeds)
+        check_kept(self, scene, extras, seeds)
 
     def share_plane(self, recordings):
         """A keras_model's recordings keep their own planes."""
@@ -194,10 +200,10 @@ class KerasModel(Problem):
         recording interval, else :func:`~viz.problems.cost.stride`'s within the budgets;
         ``view`` False: no plane, and no gradients on it, yet, for :meth:`join` to make one of
         all paths; ``reuse``: :func:`~viz.problems.fit.fit_each`'s compiled models)."""
+        fresh_names()  # the weights' and optimizers' names, whatever this process built before
         first = self.first_model(seed)
         size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
-        every = every or stride(self.total_steps, len(scene.optimizers) * seeds, size + held, self.budgets,
-                                forward_cost(first), len(self.x))
+        every = every or model_stride(self, first, self.total_steps, len(scene.optimizers) * seeds)
         landscape = self.landscape(first)
         configs, points, history = fit_each(scene, seed, self.build, first.get_weights(), self.total_steps,
                                             lambda done, total: progress(done, total * seeds), *self.fit_args(), every,
@@ -265,17 +271,11 @@ class KerasModel(Problem):
         """
         paths = scene.paths()
         problems = [self.for_path(path) for path in paths]
+        fresh_names()  # the weights' names, whatever this process built before
         first = self.first_model(seed)
-        size, held = _count(first.trainable_variables), _count(first.non_trainable_weights)
-        every = stride(max(problem.total_steps for problem in problems), len(paths) * seeds, size + held, self.budgets,
-                       forward_cost(first), len(self.x))
-        total, parts = sum(problem.total_steps for problem in problems) * seeds, []
-        reuse = {} if scene.varied == "learning_rate" else None  # one compiled model per optimizer for its rates
-        for path, problem in zip(paths, problems):
-            before = sum(part.steps * every for part in parts) * seeds
-            parts.append(problem.plain(scene.one_path(path, problem), seed,
-                                       lambda done, _, before=before: progress(before + done, total), seeds, every,
-                                       view=False, reuse=reuse))
+        every = model_stride(self, first, max(problem.total_steps for problem in problems), len(paths) * seeds)
+        parts = sweep.spread_paths(partial(alone, self), scene, seed, paths, seeds, every, progress)  # the executor's
+        fresh_names()  # what is built next is named alike, whether the paths were trained here or not
         return join(self, scene, paths, parts, first)
 
     def final_losses(self, scene, seed, rates, progress=no_progress):
@@ -351,9 +351,7 @@ class KerasModel(Problem):
         no_regions = why_no_regions(first, self.x, self.y, params)
         fields["regions"] = {} if no_regions else decision_regions(first, self.x, self.y, params, self.loss)
         x, y = self.hidden_rows or self.validation or (self.x, self.y)
-        no_hidden = why_no_hidden(first, self.hidden_layer)
-        if not no_hidden and params[..., 0].size * len(x) * 2 * 4 > REGION_BUDGET:
-            no_hidden = "too many recorded steps to keep the hidden layer's outputs for every row"
+        no_hidden = why_no_hidden(first, self.hidden_layer) or too_many("hidden", params[..., 0].size, len(x))
         if not no_hidden:
             fields["hidden"] = {**hidden_outputs(first, self.hidden_layer, np.asarray(x), params),
                                 "y": np.asarray(y, dtype=np.float64).reshape(len(x), -1)[:, 0]}

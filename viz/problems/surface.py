@@ -75,6 +75,7 @@ class Surface(Problem):
         object.__setattr__(self, "domain", ((float(x_min), float(x_max)), (float(y_min), float(y_max))))
 
     fixed_steps = False  # a scene's ``steps`` sets how far the optimizers go
+    records_gradients = True
 
     @property
     def own_code(self):

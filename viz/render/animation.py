@@ -1,6 +1,5 @@
 """Recording -> frames -> file."""
 
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +19,10 @@ from viz.words import transcript
 
 
 def render(recording, path, title="", progress=None, then=(), captions=None, pauses=(), stories=None, words=None,
-           meter=None, **options):
-    """Animate ``recording`` into ``path``; ``options`` are :class:`Options` fields (the
-    format defaults to the path's suffix). Stills (png, svg, pdf) are the last frame; the
+           meter=None, options=None, **fields):
+    """Animate ``recording`` into ``path`` with the render ``options`` (:class:`Options`; None:
+    the defaults, in the format of the path's suffix), changed by ``fields`` (by name, e.g.
+    ``size=(640, 360)``). Stills (png, svg, pdf) are the last frame; the
     last frame of an animation is held for ``hold`` seconds (not in html: its player stops
     there). ``then`` holds more ``(recording, title)`` pairs played after it in the same file,
     each after the one before has been held (e.g. the same rate for all, then tuned rates).
@@ -36,8 +36,8 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     a list, is given the :class:`~viz.render.story.Story` of each part drawn (the manifest is
     handed them). Returns the number of frames written (without the final hold)."""
     path = Path(path)
-    options = Options(**{"fmt": path.suffix.lstrip(".").lower() or "frames", **options})
-    theme, fmt, fps = THEMES[options.theme], options.fmt, options.frame_rate
+    options = (options or Options.of(fmt=path.suffix.lstrip(".").lower() or "frames")).replace(**fields)
+    theme, fmt, fps = THEMES[options.look.theme], options.output.fmt, options.frame_rate
     frames, parts, built = drawn(recording, title, then, captions, pauses, options)
     if stories is not None:
         stories[:] = built
@@ -46,7 +46,7 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
     cues = [cue._replace(start=cue.start + int(offset)) for story, offset in zip(stories, offsets) for cue in story.cues]
     stops = [stop + int(offset) for story, offset in zip(stories, offsets) for stop in story.stops]
     last = parts[-1][0]
-    context = Context(fmt, fps, options.hold, options.transparent, options.colours, title, theme,
+    context = Context(fmt, fps, options.timing.hold, options.output.transparent, options.output.colours, title, theme,
                       tuple(look["color"] for part, _ in parts for look in looks(part.names, theme).values()),
                       recording.optimizer_steps, last.optimizer_steps[-1], progress, tuple(cues), tuple(stops),
                       recording.clock, words,
@@ -56,7 +56,7 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
         meter.paths = _paths_contrast(frames.parts[-1], theme)
     if fmt in ("mp4", "webm") and cues:
         with atomic_path(captions_path(path)) as temporary:
-            temporary.write_text(webvtt(cues, fps, len(frames) + round(options.hold * fps)), encoding="utf-8")
+            temporary.write_text(webvtt(cues, fps, len(frames) + round(options.timing.hold * fps)), encoding="utf-8")
     if fmt in ("mp4", "webm") and words:
         with atomic_path(transcript_path(path)) as temporary:
             temporary.write_text(context.transcript, encoding="utf-8")
@@ -68,17 +68,17 @@ def drawn(recording, title, then, captions, pauses, options):
     (:class:`~viz.render.frames.Joined`), the (recording, title) parts and their stories."""
     from viz.render.frames import Frames, Joined  # matplotlib: only when frames are drawn
 
-    still, fps = options.fmt in STILLS, options.frame_rate
+    still, fps = options.output.fmt in STILLS, options.frame_rate
     parts = [(recording, title), *then][-1:] if still else [(recording, title), *then]
     everyone = [recording, *(part for part, _ in then)]  # every part's legend laid out alike: no reflow
     stories = [build(part, options, captions, pauses) for part, _ in parts]
-    banded = options.fmt != "html"  # the player says the caption under the frame instead
-    heading = {title: title if options.show_title else ""}  # --no-title: the slide's own title says it
+    banded = options.output.fmt != "html"  # the player says the caption under the frame instead
+    heading = {title: title if options.look.show_title else ""}  # --no-title: the slide's own title says it
     frames = Joined([Frames(part, heading.get(part_title, part_title), [part.ends] if still else story.steps, options,
                             like=[other for other in everyone if other is not part],
                             captions=[story.cues[i].text if i >= 0 and banded else None
                                       for i in (story.shown[-1:] if still else story.shown)])
-                     for (part, part_title), story in zip(parts, stories)], pause=round(options.hold * fps),
+                     for (part, part_title), story in zip(parts, stories)], pause=round(options.timing.hold * fps),
                     cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])
     return frames, parts, stories
 
@@ -103,14 +103,15 @@ def transcript_path(path):
 
 
 def render_within(recording, path, budget, title="", progress=None, then=(), captions=None, pauses=(), stories=None,
-                  words=None, meter=None, **options):
+                  words=None, meter=None, options=None, **fields):
     """Render a GIF of at most ``budget`` bytes: the first of these tries that fits, in this
-    order: as asked, fewer colours, then fewer frames, then a smaller size. Each try's size is
-    predicted from a few frames (:class:`viz.render.budget.Sizes`) and only a try predicted to
-    fit, or nearly, is rendered and measured. Returns the number of frames, the
+    order: as asked (``options`` changed by ``fields``, as :func:`render` takes them), fewer
+    colours, then fewer frames, then a smaller size. Each try's size is predicted from a few
+    frames (:class:`viz.render.budget.Sizes`) and only a try predicted to fit, or nearly, is
+    rendered and measured. Returns the number of frames, the
     :class:`Options` used and what was changed, in words. Raises :class:`BudgetError` if even
     the smallest try is too big; ``path`` is then left as it was."""
-    options = Options(**{"fmt": "gif", **options})
+    options = (options or Options.of(fmt="gif")).replace(**fields)  # (a GIF's)
     tries = budget_tries(recording, options)
     first = tries[0][0]
     predict = _Predictions(recording, title, then, captions, pauses, first, len(words.alt.encode()) if words else 0)
@@ -121,7 +122,7 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
             if meter is not None:
                 meter.restart(attempt.frame_rate)  # only the try kept counts
             frames = render(recording, temporary, title, progress, then, captions, pauses, stories, words, meter,
-                            **vars(attempt))
+                            attempt)
             if temporary.stat().st_size <= budget:
                 return frames, attempt, changes
         raise BudgetError(f"even with {', '.join(changes)} the GIF is {temporary.stat().st_size / 1e6:.2f} MB, over "
@@ -131,28 +132,28 @@ def render_within(recording, path, budget, title="", progress=None, then=(), cap
 def budget_tries(recording, options):
     """The tries of :func:`render_within` for ``options`` (GIF :class:`Options`), in order: each
     an :class:`Options` and what it changed, in words; only those that can be rendered."""
-    turns = len(set(recording.names)) if options.sequence else 1  # a sequence shows each optimizer in turn
-    first = replace(options, max_frames=min(options.max_frames, (recording.steps + 1) * turns))
+    turns = len(set(recording.names)) if options.timing.sequence else 1  # a sequence shows each optimizer in turn
+    first = options.replace(max_frames=min(options.timing.max_frames, (recording.steps + 1) * turns))
     tries = [(first, [])]
-    tries += [(replace(first, colours=colours), [f"{colours} colours"]) for colours in (128, 64, 32)]
+    tries += [(first.replace(colours=colours), [f"{colours} colours"]) for colours in (128, 64, 32)]
     for share in (2, 4, 8):
-        if first.duration is None:
-            fewer = replace(first, colours=32, max_frames=max(MIN_FRAMES, first.max_frames // share))
+        if first.timing.duration is None:
+            fewer = first.replace(colours=32, max_frames=max(MIN_FRAMES, first.timing.max_frames // share))
         else:  # the same duration at a lower frame rate
-            fewer = replace(first, colours=32, fps=max(1.0, first.frame_rate / share))
+            fewer = first.replace(colours=32, fps=max(1.0, first.frame_rate / share))
         tries.append((fewer, ["32 colours", f"{len(frame_steps(recording, fewer))} frames"]))
-    (width, height), last = first.size, tries[-1]
+    (width, height), last = first.output.size, tries[-1]
     for factor in (0.75, 0.5):
         size = (2 * round(width * factor / 2), 2 * round(height * factor / 2))
-        tries.append((replace(last[0], size=size), last[1] + [f"{size[0]}x{size[1]}"]))
+        tries.append((last[0].replace(size=size), last[1] + [f"{size[0]}x{size[1]}"]))
     return [(attempt, changes) for attempt, changes in tries if _possible(attempt)]
 
 
 def _possible(attempt):
     """Whether a try's size and frame count can be rendered at all."""
     try:
-        read_size(attempt.size)
-        check_duration(attempt.duration, attempt.frame_rate)
+        read_size(attempt.output.size)
+        check_duration(attempt.timing.duration, attempt.frame_rate)
     except ValueError:
         return False  # too small a size, too few frames for the duration
     return True
@@ -168,15 +169,16 @@ class _Predictions:
         self.first, self.extra, self.sizes = first, extra, {}
 
     def __call__(self, attempt):
-        own = attempt.size != self.first.size
-        if attempt.size not in self.sizes:
+        own = attempt.output.size != self.first.output.size
+        if attempt.output.size not in self.sizes:
             base = attempt if own else self.first
-            colours = [attempt.colours] if own else list(dict.fromkeys([self.first.colours, 32]))
+            colours = [attempt.output.colours] if own else list(dict.fromkeys([self.first.output.colours, 32]))
             frames = drawn(self.recording, self.title, self.then, self.captions, self.pauses, base)[0]
-            theme = THEMES[base.theme]
+            theme = THEMES[base.look.theme]
             path_colours = [look["color"] for part in [self.recording, *(p for p, _ in self.then)]
                             for look in looks(part.names, theme).values()]
-            self.sizes[attempt.size] = Sizes(frames, colours, path_colours, base.transparent, self.extra), base
-        sizes, base = self.sizes[attempt.size]
+            self.sizes[attempt.output.size] = (Sizes(frames, colours, path_colours, base.output.transparent, self.extra),
+                                               base)
+        sizes, base = self.sizes[attempt.output.size]
         share = len(frame_steps(self.recording, attempt)) / len(frame_steps(self.recording, base))
-        return sizes.predict(attempt.colours, max(2, round(sizes.count * share)))
+        return sizes.predict(attempt.output.colours, max(2, round(sizes.count * share)))

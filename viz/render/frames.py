@@ -31,7 +31,7 @@ class Frames:
         steps = np.arange(recording.steps + 1) if steps is None else np.asarray(steps, dtype=int)
         self.steps = steps if steps.ndim == 2 else np.repeat(steps[:, None], len(recording.names), axis=1)
         self.recording, self.options = recording, options
-        self.eased = options.time == "log"
+        self.eased = options.timing.time == "log"
         self.rates = scheduled_rates(recording)  # the rate now, for optimizers following a schedule
         longest = max(map(self.counter_text, self.steps), key=len)
         self.captions = list(captions) if captions is not None else [None] * len(self.steps)
@@ -128,7 +128,7 @@ class Frames:
         self[len(self) - 1]
         if not hasattr(self, "card"):
             self.card = self.figure.text(0.5, 0.5, "", ha="center", va="center", animated=True, zorder=20,
-                                         fontsize=20 * self.options.font_scale, fontweight="bold", wrap=False,
+                                         fontsize=20 * self.options.look.font_scale, fontweight="bold", wrap=False,
                                          color=self.counter.get_color(), multialignment="center",
                                          bbox={"boxstyle": "round,pad=0.8", "facecolor": self.figure.get_facecolor(),
                                                "edgecolor": self.counter.get_color(), "linewidth": 1.5})

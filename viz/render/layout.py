@@ -57,7 +57,7 @@ def lay_out(recording, title, options, counter_words, like=(), captions=()):
     longest it will say); the legend is laid out as for the recordings ``like`` too (the other
     parts of one animation); under everything a band for the ``captions`` (texts), if any."""
     check(recording, options)
-    width, height = options.size
+    width, height = options.output.size
     dpi = height / HEIGHT_INCHES
     figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
     FigureCanvasAgg(figure)
@@ -70,7 +70,7 @@ def lay_out(recording, title, options, counter_words, like=(), captions=()):
 def _place(figure, recording, title, options, counter_words, like=(), captions=()):
     """The panels, title, legend, counter, end card and caption band on ``figure`` (see
     :func:`lay_out`)."""
-    theme, scale, inches = THEMES[options.theme], options.font_scale, figure.get_figwidth()
+    theme, scale, inches = THEMES[options.look.theme], options.look.font_scale, figure.get_figwidth()
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
     heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
                               fontweight="bold", linespacing=1.1), 0.96, max_lines=2, floor=13)
@@ -78,7 +78,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
     band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
-    readout = (options.readout and options.view == "2d" and options.layout != "grid"  # under the contours
+    readout = (options.look.readout and options.look.view == "2d" and options.layout.layout != "grid"  # under the contours
                and has_readout(recording))
     lines = counter_words.count("\n") + 1  # the clock, and a scheduled rate now under it (one line each)
     ceiling = 0.81 - 0.16 * (scale - 1) if title else 1  # --no-title: the panels take the title's room
@@ -87,21 +87,21 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     left, gap = 0.77 * scale, 2.37 * scale
     tall = (top - bottom) * HEIGHT_INCHES
     side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
-    side *= 1 - 0.15 * max(len(options.extras) - 1, 0)  # two or three panels below the curves: room for them
+    side *= 1 - 0.15 * max(len(options.layout.extras) - 1, 0)  # two or three panels below the curves: room for them
     box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
     right = (left + side + gap) / inches
-    if options.layout == "grid":
+    if options.layout.layout == "grid":
         right = 0.97 - max(2.3, 0.25 * inches) * scale / inches  # the curves: a narrower column
         panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
                                                              top - bottom))]
         bar = panels[0].bar
-    elif options.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
+    elif options.look.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
-                                 recording, theme, options.camera)]
+                                 recording, theme, options.look.camera)]
     else:
         contour_ax = figure.add_axes(box)
         colorbar_ax = figure.add_axes((box[0] + box[2] + 0.15 / inches, box[1], 0.14 / inches, box[3]))
-        panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, options.trail)]
+        panels = [ContourPanel(contour_ax, colorbar_ax, recording, theme, options.look.trail)]
         bar = colorbar_ax
         for ax in (contour_ax, colorbar_ax):  # long axis labels (the plane's) within their panel
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
@@ -112,30 +112,30 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         room = 0.38 * (top - bottom)  # images a reader makes out: 5% of the frame's height and more
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
         strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
-    if options.extras:  # the curves on top, the other panels in rows below them
-        columns, rows = extra_grid(figure, area, len(options.extras), scale)
+    if options.layout.extras:  # the curves on top, the other panels in rows below them
+        columns, rows = extra_grid(figure, area, len(options.layout.extras), scale)
         area, row = split_below(area, scale, rows)
     curves = curve_panels(figure, area, recording, options, theme)
     for panel in curves:  # long axis labels (a boundary panel's) within their panel
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
     panels += curves + strip
-    if options.extras:
-        panels += extra_panels(figure, row, recording, options.extras, theme, scale, columns)
+    if options.layout.extras:
+        panels += extra_panels(figure, row, recording, options.layout.extras, theme, scale, columns)
     column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
-    if options.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
+    if options.look.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
         clear_of(figure, [bar], column)
     clear_stacked(figure, column)
     if readout:
         box = contour_ax.get_position()
-        panels.insert(2 if options.overlays else 1,  # the curves stay last, the overlays second
+        panels.insert(2 if options.look.overlays else 1,  # the curves stay last, the overlays second
                       PlaneReadout(figure, box.x0, 0.012 + (band.top if band else 0),
-                                   0.97 - box.x0 if not options.extras else right - box.x0, recording, theme))
-    if options.overlays and options.layout != "grid":  # placed once the curves are: its legend keeps clear of them
-        panels.insert(1, OverlayPanel(contour_ax, recording, options.overlays, theme))
+                                   0.97 - box.x0 if not options.layout.extras else right - box.x0, recording, theme))
+    if options.look.overlays and options.layout.layout != "grid":  # placed once the curves are: its legend keeps clear of them
+        panels.insert(1, OverlayPanel(contour_ax, recording, options.look.overlays, theme))
     counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
     end_card = (_end_card(contour_ax, recording, theme)  # the lesson: always 2D
-                if recording.spread and options.layout != "grid" else None)
+                if recording.spread and options.layout.layout != "grid" else None)
     counter.set_text(counter_words)
     if lines == 1:
         fit(counter, 0.98 - right)
@@ -149,7 +149,7 @@ def _grid(figure, recording, options, theme, box):
     """Small multiples in ``box`` (fractions of the figure): a contour panel per optimizer on
     one view (widened to the panels' shape), their titles above them, the key above the
     first, tick labels on the outer panels only, the colour bar beside the first row's last."""
-    scale, inches = options.font_scale, figure.get_figwidth()
+    scale, inches = options.look.font_scale, figure.get_figwidth()
     left, bottom, width, height = box
     title, gap = (0.5 * scale + 0.14) / HEIGHT_INCHES, 0.4 * scale / inches  # a title's two lines; between columns
     labels, plane = list(dict.fromkeys(recording.names)), recording.plane
@@ -170,7 +170,7 @@ def _grid(figure, recording, options, theme, box):
         axes.append(figure.add_axes((left + column * (cell_w + gap), top - cell_h, cell_w, cell_h)))
     first_row = axes[min(columns, len(axes)) - 1].get_position()  # the colour bar: beside its last panel
     cax = figure.add_axes((first_row.x1 + 0.15 / inches, first_row.y0, 0.14 / inches, cell_h))
-    panel = GridPanel(axes, cax, recording, theme, view, options.trail, options.overlays, 1 + title / cell_h,
+    panel = GridPanel(axes, cax, recording, theme, view, options.look.trail, options.look.overlays, 1 + title / cell_h,
                       columns)
     corner = (rows - 1) * columns  # the bottom row's first: the x label, centred under the grid
     for k, ax in enumerate(axes):
@@ -195,27 +195,28 @@ def _grid(figure, recording, options, theme, box):
 
 
 def check(recording, options):
-    """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw and what
-    could not be known before it was recorded: a problem of the user's own that records no
-    gradients; a model's decision regions or hidden layer over more recorded steps than they
-    may keep; a rates panel for an optimizer that set its own one rate. (Every other refusal comes before training: the problems' ``check`` and
-    ``check_panels``, :mod:`viz.checks`.)"""
-    if "gradient" in options.overlays and recording.gradient_on_plane() is None:
+    """Raise :class:`SpecError` if ``recording`` lacks what ``options`` ask to draw: gradients
+    for the arrows, a model's decision regions or hidden layer, two learning rates for each
+    optimizer of the rates panel. The pipeline refuses each of these before training
+    (:mod:`viz.checks`: the problem's ``records_gradients``, ``check`` and ``check_panels``, the
+    rates panel's ``check_scene``): no check runs after training; this one guards frames made
+    directly from a recording."""
+    if "gradient" in options.look.overlays and recording.gradient_on_plane() is None:
         raise OptionError("overlays", "gradient", "this recording has no gradients (its problem records none)")
-    if options.boundary and not (recording.regions or recording.data):
+    if options.layout.boundary and not (recording.regions or recording.data):
         raise SpecError(recording.meta.get("no_regions") or
                         "decision boundaries take the lesson or a keras_model with two inputs")
-    if options.hidden and not recording.hidden:
+    if options.layout.hidden and not recording.hidden:
         raise SpecError(recording.meta.get("no_hidden") or "the hidden-layer panel takes a keras_model whose chosen "
                         "layer has two units")
-    reason = refusal(fans(recording)) if "rates" in options.extras else ""
+    reason = refusal(fans(recording)) if "rates" in options.layout.extras else ""
     if reason:  # (a scene of fewer than two rates is refused before training: an optimizer setting its own, here)
         raise SpecError(reason)
 
 
 def curve_panels(figure, box, recording, options, theme):
     """The loss and a metric (the lesson's accuracy) against epochs, the loss and decision
-    boundaries (``options.boundary``), or the loss per step on a surface."""
+    boundaries (``options.layout.boundary``), or the loss per step on a surface."""
     left, bottom, width, height = box
     if not recording.steps_per_epoch:
         diverged = diverged_steps(recording)
@@ -244,14 +245,14 @@ def curve_panels(figure, box, recording, options, theme):
                                       "Keras History: the mean over each epoch's batches"),
                                      *([(Line2D([], [], alpha=0), coarse)] if coarse else [])], theme)
     box = (left, bottom, width, height)
-    if options.extras:
+    if options.layout.extras:
         metric = None  # other panels below: the loss alone here
-    if metric is None and not (options.boundary or options.hidden):
+    if metric is None and not (options.layout.boundary or options.layout.hidden):
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")
         return [_loss_panel(loss_ax, recording, theme)]
-    data_panel = options.boundary or options.hidden  # a panel with axes of its own below the loss: room for "epoch"
-    gap = 0.09 * options.font_scale if data_panel else 0.04
+    data_panel = options.layout.boundary or options.layout.hidden  # a panel with axes of its own below the loss: room for "epoch"
+    gap = 0.09 * options.look.font_scale if data_panel else 0.04
     half = (height - gap) / 2
     loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
     if data_panel:  # the data's panel the larger share: its key takes its top, its scales are equal
@@ -259,11 +260,11 @@ def curve_panels(figure, box, recording, options, theme):
         loss_ax.set_position((left, bottom + lower + gap, width, height - gap - lower))
         loss_ax.set_xlabel("epoch", labelpad=4)  # (clear of its tick labels, in a PDF too)
         boundary_ax = figure.add_axes((left, bottom, width, lower))
-        if options.hidden:
+        if options.layout.hidden:
             return [_loss_panel(loss_ax, recording, theme), HiddenPanel(boundary_ax, recording, theme)]
         return [_loss_panel(loss_ax, recording, theme),
                 BoundaryPanel(boundary_ax, recording, theme) if recording.regions
-                else LinearBoundaryPanel(boundary_ax, recording, options.features, theme)]
+                else LinearBoundaryPanel(boundary_ax, recording, options.layout.features, theme)]
     lower_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
     loss_ax.tick_params(labelbottom=False)
     lower_ax.set_xlabel("epoch")
@@ -372,11 +373,11 @@ def _note(figure, box, words, theme):
 def style(options):
     """matplotlib settings to lay out and draw the static part in: the theme's colours, text
     sizes times the font scale, and a see-through background if transparent."""
-    scale, clear = options.font_scale, (0, 0, 0, 0)
+    scale, clear = options.look.font_scale, (0, 0, 0, 0)
     return matplotlib.rc_context({
-        **THEMES[options.theme].rc(),
+        **THEMES[options.look.theme].rc(),
         **({"figure.facecolor": clear, "axes.facecolor": clear, "savefig.facecolor": clear}
-           if options.transparent else {}),
+           if options.output.transparent else {}),
         "font.size": 13 * scale, "axes.labelsize": 13 * scale, "xtick.labelsize": 12 * scale,
         "ytick.labelsize": 12 * scale, "legend.fontsize": 13 * scale,
         "axes.spines.top": False, "axes.spines.right": False,

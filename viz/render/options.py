@@ -1,13 +1,14 @@
-"""How to draw and encode an animation: the render options (checked before they are made, by
-:mod:`viz.settings` from the option table), and which recorded step each frame shows."""
+"""How to draw and encode an animation: the render options, grouped as the option table's
+help groups are (checked before they are made, by :mod:`viz.settings` from the table), and
+which recorded step each frame shows."""
 
 import math
-from dataclasses import field, make_dataclass, replace
+from dataclasses import dataclass, field, fields, make_dataclass, replace
 
 import numpy as np
 
 from viz.choices import MIN_FRAMES
-from viz.options import TABLE
+from viz.options import GROUPS, OPTIONS, TABLE
 from viz.render.writers import MAX_COLOURS, WRITERS
 
 FORMATS = tuple(WRITERS)
@@ -16,33 +17,71 @@ CLEAR_FORMATS = tuple(fmt for fmt, writer in WRITERS.items() if writer.transpare
 DEFAULT_FPS = {fmt: writer.fps for fmt, writer in WRITERS.items() if not writer.still}
 DEFAULT_SIZE = (1280, 720)
 
+# the fields the rules between options make (viz.settings.combine): (name, the table's row it
+# comes from, which gives its group, default)
+MADE = (("fmt", "format", "gif"), ("size", "size", DEFAULT_SIZE), ("colours", "max_size", MAX_COLOURS),
+        ("fps", "fps", None), ("pace", "fps", None), ("boundary", "panels", False), ("hidden", "panels", False),
+        ("extras", "panels", ()), ("features", "features", ("variance", "skewness")))
+# every field the renderer reads -> (its group, its default): the table's drawn rows and the made ones
+FIELDS = {**{row.name: (row.group, row.check(row.default)) for row in TABLE if row.drawn},
+          **{name: (OPTIONS[row].group, default) for name, row, default in MADE}}
+Output, Look, Timing, Layout = (
+    make_dataclass(group, [(name, object, field(default=default)) for name, (where, default) in FIELDS.items()
+                           if where == group], frozen=True, namespace={"__module__": __name__})
+    for group in GROUPS if group != "Recording")  # the recording's options are the pipeline's (viz.options.read)
 
-def _frame_rate(self):
-    """Frames per second: ``fps``, or the format's default (stills: irrelevant, 1)."""
-    return DEFAULT_FPS.get(self.fmt, 1) if self.fps is None else self.fps
 
+@dataclass(frozen=True)
+class Options:
+    """How to draw and encode an animation: everything but the recording and the file, in the
+    option table's groups (:data:`viz.options.GROUPS`), each field in the group of the row it
+    comes from: ``options.look.theme``, ``options.timing.hold``.
 
-Options = make_dataclass("Options", [
-    ("fmt", str, "gif"), ("size", tuple, DEFAULT_SIZE), ("fps", float | None, None), ("pace", float | None, None),
-    ("colours", int, MAX_COLOURS),  # the GIF palette's size
-    ("boundary", bool, False), ("hidden", bool, False), ("extras", tuple, ()),
-    ("features", tuple, ("variance", "skewness")),
-    *[(option.name, object, field(default=option.check(option.default))) for option in TABLE if option.drawn],
-], frozen=True, namespace={"frame_rate": property(_frame_rate), "__module__": __name__})
-Options.__doc__ = """How to draw and encode an animation: everything but the recording and the file.
+    Every field of a group is an option of the table (:data:`viz.options.TABLE`, its drawn
+    rows) that the renderer reads as it was read, with the table's default, or one the rules
+    between options make (:data:`MADE`): the output's ``fmt``, ``size`` and ``colours`` (the
+    GIF palette's size); the timing's ``fps`` (None: the format's default) and ``pace`` (when
+    the fps is a quality preset's, the format's own fps, at which the steps move: the
+    animation lasts as long at every quality); the layout's ``boundary`` (decision boundaries
+    instead of the accuracy: a two-input model's, or the lesson's on ``features``, two feature
+    names or ``("pca",)``), ``hidden`` (a model's two hidden units' outputs for its rows) and
+    ``extras`` (the panels under the curves: "sharpness", "rates", "line"). Made once by the
+    pipeline when every option has been checked; made directly (:meth:`of`, in tests), it is
+    taken as given.
+    """
 
-``fmt``, ``size`` and ``fps`` (None: the format's default) are the output's; ``pace``, when
-the fps is a quality preset's, the format's own fps, at which the steps move (the animation
-lasts as long at every quality: the preset draws more or fewer frames); ``colours`` is
-the GIF palette's size; ``boundary`` shows decision boundaries instead of the accuracy (a
-two-input model's, or the lesson's on ``features``: two feature names, or ``("pca",)`` for the
-principal components); ``hidden`` shows a model's two hidden units' outputs for its rows
-instead; ``extras`` are the panels drawn under the curves ("sharpness", "rates", "line").
-Every other field is an option of the table (:data:`viz.options.TABLE`) that the renderer
-reads as it was read, with the table's default: the look (theme, font_scale, view, camera,
-overlays, trail, readout), the timing (hold, duration, max_frames, sequence, time, pause_at,
-pause, events) and the layout. Made by the pipeline once every option has been checked;
-made directly (in tests), it is taken as given."""
+    output: Output = field(default_factory=Output)
+    look: Look = field(default_factory=Look)
+    timing: Timing = field(default_factory=Timing)
+    layout: Layout = field(default_factory=Layout)
+
+    @classmethod
+    def of(cls, **values):
+        """The defaults with ``values`` (fields by name, e.g. ``size=(640, 360)``), each in its group."""
+        return cls().replace(**values)
+
+    def replace(self, **values):
+        """These options with ``values`` (fields by name), each in its group. Raises
+        ``TypeError`` for a name that is no field."""
+        if not values:
+            return self
+        unknown = set(values) - set(FIELDS)
+        if unknown:
+            raise TypeError(f"no render option {sorted(unknown)[0]!r}")
+        groups = {}
+        for name, value in values.items():
+            groups.setdefault(FIELDS[name][0].lower(), {})[name] = value
+        return replace(self, **{group: replace(getattr(self, group), **changed) for group, changed in groups.items()})
+
+    def flat(self):
+        """Every field by name (as the manifest's ``"render"`` entry keeps them)."""
+        return {each.name: getattr(part, each.name) for part in (getattr(self, group.name) for group in fields(self))
+                for each in fields(part)}
+
+    @property
+    def frame_rate(self):
+        """Frames per second: ``fps``, or the format's default (stills: irrelevant, 1)."""
+        return DEFAULT_FPS.get(self.output.fmt, 1) if self.timing.fps is None else self.timing.fps
 
 
 def schedule(steps, options):
@@ -51,12 +90,14 @@ def schedule(steps, options):
     each shown for several frames, more are subsampled. Always from step 0 to the last.
     ``time`` "log": as many frames, spread by :func:`eased`. With a ``pace`` (a quality
     preset's fps) and no ``duration``, the duration one frame per step at that pace takes."""
-    if options.duration is None and options.pace and options.pace != options.frame_rate:
-        options = replace(options, duration=min(steps + 1, options.max_frames) / options.pace)
-    count = options.max_frames if options.duration is None else max(MIN_FRAMES, round(options.duration * options.frame_rate))
-    if options.time == "log":
-        return eased(count if options.duration is not None else min(count, steps + 1), steps)
-    if options.duration is not None and steps + 1 < count:
+    timing, rate = options.timing, options.frame_rate
+    duration = timing.duration
+    if duration is None and timing.pace and timing.pace != rate:
+        duration = min(steps + 1, timing.max_frames) / timing.pace
+    count = timing.max_frames if duration is None else max(MIN_FRAMES, round(duration * rate))
+    if timing.time == "log":
+        return eased(count if duration is not None else min(count, steps + 1), steps)
+    if duration is not None and steps + 1 < count:
         return np.minimum(np.arange(count) * (steps + 1) // (count - 1), steps)
     if steps + 1 <= count:
         return np.arange(steps + 1)
@@ -91,13 +132,14 @@ def frame_steps(recording, options):
     seconds (at least 2 frames), so there are labels x that many frames."""
     if recording.epoch is not None:  # paths of different lengths: time in epochs
         return in_epochs(recording, schedule(recording.steps, options))
-    if not options.sequence:
+    if not options.timing.sequence:
         return schedule(recording.steps, options)
     from viz.render.panels.overlays import sequence_steps  # a panel module: matplotlib, only for sequences
 
     labels = len(set(recording.names))
-    share = replace(options, max_frames=max(MIN_FRAMES, options.max_frames // labels),
-                    duration=None if options.duration is None else options.duration / labels)
+    timing = options.timing
+    share = options.replace(max_frames=max(MIN_FRAMES, timing.max_frames // labels),
+                            duration=None if timing.duration is None else timing.duration / labels)
     return sequence_steps(recording.names, schedule(recording.steps, share))
 
 

@@ -43,10 +43,10 @@ class Story(NamedTuple):
 
 def build(recording, options, captions=None, pauses=()):
     """The timeline of ``recording`` drawn with the render ``options``: the scene's
-    ``captions`` ({optimizer step: text}) and, with ``options.events``, the recording's events
+    ``captions`` ({optimizer step: text}) and, with ``options.timing.events``, the recording's events
     that matter most (:func:`viz.events.events`, ranked: one per :data:`EVENT_SECONDS`); the
-    scene's ``pauses`` and ``options.pause_at`` (optimizer steps; "events": each of those
-    events') each held ``options.pause`` seconds, except in html (the player stops there
+    scene's ``pauses`` and ``options.timing.pause_at`` (optimizer steps; "events": each of those
+    events') each held ``options.timing.pause`` seconds, except in html (the player stops there
     instead, at ``stops``). A caption or pause at a step between two frames' steps moves the
     first frame after it back to that step. Events appear on the frame at most one per
     :data:`SPACING` seconds, and never within it before a scene caption."""
@@ -55,10 +55,10 @@ def build(recording, options, captions=None, pauses=()):
     steps = np.array(frame_steps(recording, options))
     running = _running(steps)
     found = _chosen(events(recording), running, [first for first, _, _ in said], recording, fps) \
-        if options.events else []
+        if options.timing.events else []
     said += [(int(at[event.step]), event.text, event.kind) for event in found]
-    held = {*pauses, *(step for step in options.pause_at if step != "events")}
-    if "events" in options.pause_at:
+    held = {*pauses, *(step for step in options.timing.pause_at if step != "events")}
+    if "events" in options.timing.pause_at:
         held |= {int(at[event.step]) for event in found}
 
     def first_frame(step):  # the first frame at or past the optimizer step (its recorded step, rounded up)
@@ -71,8 +71,8 @@ def build(recording, options, captions=None, pauses=()):
     starts = [first_frame(step) for step, _, _ in said]
     stops = sorted({first_frame(step) for step in held})
     extra = np.zeros(len(steps), dtype=int)
-    if options.fmt != "html":
-        extra[stops] = round(options.pause * fps)
+    if options.output.fmt != "html":
+        extra[stops] = round(options.timing.pause * fps)
     before = np.concatenate([[0], np.cumsum(extra)[:-1]])  # frames of holds before each frame
     steps = np.repeat(steps, 1 + extra, axis=0)
     stops = [int(frame + before[frame]) for frame in stops]

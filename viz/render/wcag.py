@@ -26,7 +26,7 @@ def section(options, looks, words, meter, frames):
         ``{"standard", "passed", "checks": [{"check", "criterion", "value", "pass", "note"?}]}``.
     """
 
-    theme, fmt = THEMES[options.theme], options.fmt
+    theme, fmt = THEMES[options.look.theme], options.output.fmt
     colours = list(dict.fromkeys(look["color"] for look in looks.values()))
     checks = [_words(words, fmt)]
     cues = {(look["marker"], str(look["linestyle"])) for look in looks.values()}
@@ -47,7 +47,7 @@ def section(options, looks, words, meter, frames):
     text = min(float(contrast(colour, theme.background)) for colour in (theme.ink, theme.muted))
     checks.append(_check("text against the background (at least 4.5:1)", "1.4.3 Contrast (Minimum)", round(text, 2),
                          text >= TEXT, "measured on the theme's background: a transparent output takes the slide's"
-                         if options.transparent else None))
+                         if options.output.transparent else None))
     if fmt not in STILLS:
         checks += _motion(options, meter, frames)
     return {"standard": "WCAG 2.1 AA", "passed": all(check["pass"] for check in checks), "checks": checks}
@@ -88,8 +88,8 @@ def _words(words, fmt):
 
 def _motion(options, meter, frames):
     """2.2.2 and 2.3.1 for an animation."""
-    fmt = options.fmt
-    seconds = round(frames / options.frame_rate + (0 if fmt == "html" else options.hold), 2)
+    fmt = options.output.fmt
+    seconds = round(frames / options.frame_rate + (0 if fmt == "html" else options.timing.hold), 2)
     loops, control = fmt in ("gif", "frames"), fmt in ("html", "frames", *VIDEOS)
     moving = _check(f"moving for more than {MOVING_SECONDS} s needs a way to pause it", "2.2.2 Pause, Stop, Hide",
                     {"seconds": seconds, "loops": loops, "pause_control": control},

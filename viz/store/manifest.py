@@ -2,7 +2,6 @@
 a year later (versions, the scene file's hash, every optimizer's full config, seed, steps, the
 render options and the recording's hash)."""
 
-import dataclasses
 import hashlib
 import json
 import platform
@@ -52,7 +51,7 @@ def build(output, scene_file, scene_name, scene, recording, options, frames, cha
             label: spec if isinstance(spec, (str, dict)) else repr(spec) for label, spec in scene.optimizers.items()},
         "diverged": diverged_by_label(recording),  # optimizer step or None, as viz.divergence decides
         "looks": looks,
-        "render": dataclasses.asdict(options),
+        "render": options.flat(),
         "budget_changes": list(changes),
         "recording_sha256": recording.digest(),
         **_story(story, options.frame_rate, still, captions_file),

@@ -37,10 +37,16 @@ def refusal(groups):
 
 
 def check_scene(scene):
-    """Refuse (:class:`SpecError`) a scene with fewer than two learning rates, before training."""
-    rates = scene.learning_rate if isinstance(scene.learning_rate, (list, tuple)) else [scene.learning_rate]
-    if len({repr(rate) for rate in rates}) < 2:  # (a schedule is a dict: not hashable)
-        raise SpecError(refusal({"the scene": [rates]}))
+    """Refuse (:class:`SpecError`), before training, a scene whose optimizers do not each run at
+    two learning rates or more: the fans :func:`fans` would find in its recording, from the
+    scene's paths (each at its own rate, else the scene's)."""
+    groups = {}
+    for path in scene.paths():
+        rate = scene.learning_rate if path.learning_rate is None else path.learning_rate
+        groups.setdefault(path.optimizer, {})[repr(rate)] = None  # (a schedule is a dict: not hashable)
+    reason = refusal({label: list(rates) for label, rates in groups.items()})
+    if reason:
+        raise SpecError(reason)
 
 
 class RangeTestPanel:
