@@ -98,3 +98,38 @@ def generated(seed, quick=False):
     keywords["show_title"] = rng.random() > 0.2  # (drawn last: each seed keeps its scene of before)
     scene = Scene(title=title, problem=problem, optimizers=optimizers, learning_rate=0.01, steps=steps)
     return scene, keywords
+
+
+def generated_3d(seed):
+    """A surface scene in the 3D view (``view="3d"``), drawn from ``seed``: a surface of
+    :data:`SURFACES`, 1–8 optimizers labelled as :func:`generated` labels them (now and then a
+    fan), 16:9 or 4:3, either theme, a font scale up to what the aspect allows, now and then
+    a camera of its own, the sharpness or line panel, or no title; 6–12 steps."""
+    from viz import Scene, surfaces
+
+    rng = random.Random(f"3d {seed}")  # (its own draws: seeds of generated() keep their scenes)
+    count = rng.randint(1, 8)
+    optimizers = {}
+    if count >= 3 and rng.random() < 0.2:
+        kind = rng.choice(OPTIMIZERS[:4])
+        for rate in sorted(rng.sample([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], min(count, 6))):
+            optimizers[f"{_label(rng, kind, optimizers).split()[0]} lr {rate:g}"] = _spec(kind, rate)
+    else:
+        for _ in range(count):
+            kind = rng.choice(OPTIMIZERS)
+            optimizers[_label(rng, kind, optimizers)] = _spec(kind, rng.choice([1e-3, 1e-2, 0.05]))
+    script = rng.choice(list(WORDS)[:-1])
+    title = " ".join(rng.choices(WORDS[script], k=rng.randint(1, 14)))
+    aspect = rng.choice(["16:9", "4:3"])
+    keywords = {"aspect": aspect, "size": (640, 360) if aspect == "16:9" else (640, 480), "view": "3d",
+                "theme": rng.choice(["light", "dark"]),
+                "font_scale": round(rng.uniform(0.75, 1.5 if aspect == "16:9" else 1.25), 2),
+                "show_title": rng.random() > 0.2}
+    chosen = rng.random()
+    if chosen < 0.25:
+        keywords["camera"] = (rng.randint(15, 75), rng.randint(-180, 180))
+    elif chosen < 0.4:
+        keywords["panels"] = rng.choice(["contour,curves,sharpness", "contour,curves,line"])
+    scene = Scene(title=title, problem=surfaces.get(rng.choice(SURFACES)), optimizers=optimizers,
+                  learning_rate=0.01, steps=rng.randint(6, 12))
+    return scene, keywords

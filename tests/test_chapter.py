@@ -147,8 +147,13 @@ def test_the_hidden_layer_is_the_notebooks_network_and_separates_the_classes(tmp
     side = hidden["outputs"][0, -1] @ np.array([w1, w2]) + bias > 0
     assert np.mean(side == (y_test == 1)) > 0.95  # the course: the hidden representation separates the classes
     assert frames_decode(recording, tmp_path, hidden=True) == 2
-    frames = Frames(recording, "t", [0, 210], Options.of(size=(640, 360), hidden=True))
+    frames = Frames(recording, "t", [0, 210], Options.of(size=(480, 360), hidden=True))
     panel = next(panel for panel in frames.panels if isinstance(panel, HiddenPanel))
+    ax = panel.boundary.axes  # at 4:3 its title stands over its classes' legend (they overlapped): inside the panel's width
+    renderer = frames.figure.canvas.get_renderer()
+    title, keys = panel.title.get_window_extent(renderer), ax.get_legend().get_texts()
+    assert panel.title.get_text().startswith("RMSprop: hidden layer") and ax.get_window_extent().x0 <= title.x0
+    assert all(title.y0 >= key.get_window_extent(renderer).y1 for key in keys)
     x0, y0, x1, y1 = panel.boundary.axes.get_window_extent().extents.astype(int)
     first = frames[0][360 - y1:360 - y0, x0:x1].copy()
     assert sum(len(points.get_xdata()) for points in panel.points) == 412

@@ -3,6 +3,7 @@
 import json
 
 import imageio_ffmpeg
+import matplotlib.colors
 import numpy as np
 import pytest
 from conftest import blit_mismatch, one_error_line, redraw_mismatch
@@ -37,8 +38,9 @@ def steep():
 @pytest.fixture(scope="module")
 def frames(steep):
     """The 3D view of ``steep`` at SIZE, laid out once for the tests that only show its frames
-    (a frame drawn alone is the frame drawn in order: tests/test_frames.py)."""
-    return Frames(steep, "3d", options=Options.of(size=SIZE, view="3d"))
+    (a frame drawn alone is the frame drawn in order: tests/test_frames.py); seen from the
+    valley's open side, where Adam's 20 small steps cross the picture."""
+    return Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(50, -60)))
 
 
 def head_pixel(frames, path, step):
@@ -195,33 +197,75 @@ def whole_paths(panel):
             for (shown, _), (behind, _) in zip(panel.polylines, panel.behind)]
 
 
-@pytest.mark.slow
+def pixel(frames, point):
+    """(row, column) in the picture of the 3D data point ``point``, as the 3D axes project it."""
+    ax = frames.panels[0].ax
+    column, row = ax.transData.transform(proj3d.proj_transform(*point, ax.get_proj())[:2])
+    return int(round(frames.figure.bbox.height - row)), int(round(column))
+
+
+def isolated(frames, vertices, hidden, want, room=8):
+    """The index of a vertex of ``vertices`` whose hidden flag is ``want`` (as are both its
+    neighbours') and whose pixel is ``room`` pixels from those whose flag is not."""
+    others = vertices[(hidden != want) & np.isfinite(vertices).all(axis=1)]
+    far = np.array([pixel(frames, point) for point in others])
+    for k in range(1, len(vertices) - 1):
+        if hidden[k - 1:k + 2].tolist() == [want] * 3 and np.isfinite(vertices[k - 1:k + 2]).all():
+            at = np.array(pixel(frames, vertices[k]))
+            if np.abs(far - at).max(axis=1).min() >= room:
+                return k
+    raise AssertionError(f"no isolated vertex with hidden={want}")
+
+
+@pytest.mark.slow  # lays out two more views of the module's recording
 def test_a_path_the_surface_hides_is_drawn_dashed_and_faint(steep):
-    """Seen low from the side of the hill, part of a path lies behind it: those vertices leave
-    the solid line and are on the faint dashed one instead; seen from straight above nothing
-    on the surface is hidden, and a point under it is."""
-    frames = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(10, 150)))
+    """Seen across the valley, the end of Adam's path lies behind its near wall: where it is
+    hidden the picture holds its colour only faint (blended with the surface), where it is in
+    front the colour itself; the key says what the faint dashes are. Seen from straight above
+    nothing on the surface is hidden (and the key has no such entry), and a point under it is."""
+    from viz.render.panels.paths import path_styles
+
+    frames = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(45, 80)))
     panel = frames.panels[0]
-    frames[STEPS]
-    hidden = [panel.hidden(vertices) for vertices in whole_paths(panel)]
-    assert sum(h.sum() for h in hidden) > 0
+    picture = frames[STEPS].astype(int)[..., :3]
+    paths = whole_paths(panel)
+    hidden = [panel.hidden(vertices) for vertices in paths]
     for path, (line, behind) in enumerate(zip(panel.lines, panel.behind_lines)):
         solid, dashed = np.column_stack(line.get_data_3d()), np.column_stack(behind.get_data_3d())
         at = hidden[path][: len(solid)]
         assert np.isnan(solid[at]).all() and np.isfinite(dashed[at]).all()
     assert behind.get_linestyle() != line.get_linestyle() and behind.get_alpha() < 1
     assert behind.get_linewidth() < line.get_linewidth()
+    assert "behind the surface" in [text.get_text() for text in panel.ax.get_legend().get_texts()]
+    adam = (panel.lines[1], panel.behind_lines[1], panel.heads[1])
+    for artist in adam:
+        artist.set_visible(False)
+    under = frames[STEPS].astype(int)[..., :3]  # the picture without Adam's path
+    for artist in adam:
+        artist.set_visible(True)
+    colour = np.array(matplotlib.colors.to_rgb(path_styles(steep.names)[1]["color"])) * 255
+    drawn = {}  # how far each is from what lies under it towards Adam's colour, at most (1: the colour)
+    for want in (True, False):
+        row, column = pixel(frames, paths[1][isolated(frames, paths[1], hidden[1], want)])
+        window = (slice(row - 3, row + 4), slice(column - 3, column + 4))
+        towards = colour - under[window]
+        share = ((picture[window] - under[window]) * towards).sum(axis=-1) / (towards**2).sum(axis=-1)
+        drawn[want] = share[(towards**2).sum(axis=-1) > 40**2].max()
+    assert drawn[False] > 0.85  # in front: Adam's colour
+    assert 0.25 < drawn[True] < 0.75  # behind: drawn, but only faint
     top = Frames(steep, "3d", options=Options.of(size=SIZE, view="3d", camera=(90, -90))).panels[0]
     points = np.concatenate([vertices[np.isfinite(vertices).all(axis=1)] for vertices in whole_paths(top)])
     assert not top.hidden(points).any()
+    assert "behind the surface" not in [text.get_text() for text in top.ax.get_legend().get_texts()]
     under = points[-1] - [0, 0, 1.5]
     assert top.hidden(under)[0]
 
 
 @pytest.mark.slow
 def test_rosenbrocks_camera_shows_its_valley_floor_and_the_paths(steep):
-    """The chosen camera hides less of the valley floor (the lowest 5% of the grid) and of
-    the paths than the one that looked at the front wing."""
+    """The chosen camera, high over the valley and along it, hides less of the valley floor
+    (the lowest 5% of the grid) and of the paths than the one that looked into the valley's
+    open side (its near wall hid most of the floor)."""
     plane = steep.plane
     gx, gy = np.meshgrid(plane.grid_x, plane.grid_y)
 
@@ -232,5 +276,5 @@ def test_rosenbrocks_camera_shows_its_valley_floor_and_the_paths(steep):
         path = whole_paths(panel)[1]  # Adam's: SGD's leaves the domain at once
         return panel.hidden(points).mean(), panel.hidden(path[np.isfinite(path).all(axis=1)]).mean()
 
-    chosen, front = hidden_share(None), hidden_share((35, -120))
-    assert chosen[0] < 0.5 and chosen[0] < front[0] and chosen[1] <= 0.1  # (the floor flat at 1: its walls hide it)
+    chosen, side = hidden_share(None), hidden_share((50, -60))
+    assert chosen[0] < 0.5 and chosen[0] < side[0] and chosen[1] <= 0.1

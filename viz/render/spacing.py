@@ -33,11 +33,7 @@ def clear_corners(figure, room=2 * ROOM):
     than the frame, hence the wider room. 3D axes get four ticks an axis."""
     from matplotlib.ticker import MaxNLocator, NullFormatter  # matplotlib: only when this runs
 
-    for ax in figure.axes:
-        if ax.name == "3d":
-            for axis in (ax.xaxis, ax.yaxis):
-                axis.set_major_locator(MaxNLocator(4))
-    figure.draw_without_rendering()
+    figure.draw_without_rendering()  # (3D axes pick their own ticks: surface3d.inner_ticks)
     renderer = figure.canvas.get_renderer()
     for ax in figure.axes:
         if ax.name != "rectilinear":

@@ -5,7 +5,30 @@ import numpy as np
 
 from viz.render.panels.boundary import clip_line, scatter_classes
 from viz.render.panels.paths import path_styles
+from viz.render.text import short
 from viz.render.theme import LIGHT
+
+
+def title_over_legend(ax, name, rows):
+    """The panel's title as the title of its classes' legend (above the panel's right end),
+    left-aligned over it, in the first of several wordings, each shorter, that fits the panel's
+    width (a narrow panel drops the row count, then shortens the name); the axes give up the
+    title's height at their top, as they gave up the legend's. Returns the title's text."""
+    figure = ax.get_figure()
+    renderer = figure.canvas.get_renderer()
+    legend = ax.get_legend()
+    before = legend.get_window_extent(renderer).height
+    width = ax.get_window_extent(renderer).width
+    for words in (f"{name}: hidden layer, {rows} rows", f"{name}: hidden layer", f"{short(name, 12)}: hidden layer",
+                  "hidden layer"):
+        legend.set_title(words, prop={"size": "small"})
+        if legend.get_window_extent(renderer).width <= width:
+            break
+    legend.set_alignment("left")
+    box = ax.get_position()
+    taller = (legend.get_window_extent(renderer).height - before) / figure.bbox.height
+    ax.set_position((box.x0, box.y0, box.width, box.height - taller))
+    return legend.get_title()
 
 
 class HiddenPanel:
@@ -31,7 +54,7 @@ class HiddenPanel:
         ax.set_ylim(*self.view[:, 1])
         ax.set_xlabel("hidden unit 1", labelpad=1)  # Keras' layer names change from run to run: not shown
         ax.set_ylabel("hidden unit 2")
-        ax.set_title(f"{recording.names[path]}: hidden layer, {len(y)} rows", fontsize="small", loc="left", pad=2)
+        self.title = title_over_legend(ax, recording.names[path], len(y))
         style = path_styles(recording.names, theme)[path]
         self.boundary, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=2.2,
                                  animated=True)

@@ -8,25 +8,29 @@ giving f itself, and values below a floor lie on it (see :class:`ZScale`)."""
 
 import numpy as np
 from matplotlib.colors import LightSource, LinearSegmentedColormap, Normalize
+from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
-from mpl_toolkits.mplot3d import proj3d
 
 from viz.render.panels.clip import clipped_polyline
+from viz.render.panels.occlusion import Occlusion, split_hidden
 from viz.render.text import fit, short_number
 from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
+from viz.render.spacing import ROOM, _apart
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
 CAMERAS = {
-    "rosenbrock": (50, -60),  # into the valley's open side, from above its walls: few floor and path points hidden
-    "beale": (50, -125),
-    "himmelblau": (55, -120),
-    "saddle": (30, -120),
+    "rosenbrock": (70, -100),  # high over the valley, along it: 1% of the paths' points hidden, not 49% at (50, -60)
+    "beale": (70, -125),  # higher: 0% of the paths' points hidden, not 49% at (50, -125)
+    "himmelblau": (80, -110),  # from above: the minima are deep pits on the log scale (2% hidden, 61% at (55, -120))
+    "saddle": (45, -30),  # down the way the paths escape: 3% of their points hidden, not 39% at (30, -120)
     "valley": (35, -60),
 }
 DEFAULT_CAMERA = (45, -115)
 GRID_CELLS = 200  # surface polygons along each axis (the plane's grid): narrow valleys too; drawn once
 MESH_LINES = 21  # mesh lines along each axis, to show the shape
+BEHIND = {"linestyle": (0, (2, 2)), "linewidth": 1.3, "alpha": 0.6}  # a path's part the surface hides
+BEHIND_HEAD = 0.45  # the opacity of a head the surface hides
 
 
 class ZScale:
@@ -124,62 +128,57 @@ def _keep_within(ax, box):
         ax.set_position((position.x0 + left, position.y0, position.width - left - right, position.height))
 
 
-class Occlusion:
-    """Which points the surface hides from the camera of ``ax``: a depth buffer of the surface's
-    grid points [rows, columns] each, projected as matplotlib projects them; a point is hidden
-    where the surface is nearer the camera in its cell by more than ``tolerance`` of the
-    surface's depth (a point on the surface does not hide itself)."""
-
-    CELLS = 160  # along each screen axis
-
-    def __init__(self, ax, gx, gy, gz, tolerance=0.02):
-        self.projection = ax.get_proj()
-        finite = np.isfinite(gz)
-        sx, sy, depth = proj3d.proj_transform(gx[finite], gy[finite], gz[finite], self.projection)
-        self.low, self.span = np.array([sx.min(), sy.min()]), np.array([np.ptp(sx), np.ptp(sy)])
-        cells = np.ravel_multi_index(self._cells(sx, sy), (self.CELLS, self.CELLS))
-        order = np.lexsort((depth, cells))  # by cell, nearest first
-        first = order[np.r_[True, np.diff(cells[order]) != 0]]
-        self.nearest = np.full(self.CELLS**2, np.inf)
-        self.nearest[cells[first]] = depth[first]
-        self.owner = np.full((self.CELLS**2, 2), np.nan)  # (x, y) of each cell's nearest surface point
-        self.owner[cells[first]] = np.column_stack([gx[finite], gy[finite]])[first]
-        self.margin = tolerance * np.ptp(depth)
-        self.near = 3 * max(np.ptp(gx) / gx.shape[1], np.ptp(gy) / gy.shape[0])  # the point's own patch
-
-    def _cells(self, sx, sy):
-        scaled = (np.column_stack([sx, sy]) - self.low) / self.span * self.CELLS
-        return tuple(np.clip(scaled.astype(int), 0, self.CELLS - 1).T[::-1])
-
-    def __call__(self, points):
-        """Whether each of ``points`` [n, 3] is hidden (NaN: no): a part of the surface other
-        than the point's own patch is nearer the camera in its cell."""
-        points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
-        hidden = np.zeros(len(points), dtype=bool)
-        finite = np.isfinite(points).all(axis=1)
-        if finite.any():
-            sx, sy, depth = proj3d.proj_transform(*points[finite].T, self.projection)
-            cells = np.ravel_multi_index(self._cells(sx, sy), (self.CELLS, self.CELLS))
-            elsewhere = np.abs(self.owner[cells] - points[finite, :2]).max(axis=1) > self.near
-            hidden[finite] = (self.nearest[cells] < depth - self.margin) & elsewhere
-        return hidden
-
-
-def split_hidden(polyline, hidden):
-    """A clipped polyline (vertices [m, 3], counts) as two of the same length: its visible part
-    and the part the surface hides (with the segments into and out of it), NaN elsewhere."""
-    vertices, counts = polyline
-    behind = hidden.copy()
-    behind[1:] |= hidden[:-1]
-    behind[:-1] |= hidden[1:]
-    return ((np.where(hidden[:, None], np.nan, vertices), counts),
-            (np.where(behind[:, None], vertices, np.nan), counts))
+def inner_ticks(low, high):
+    """At most four round tick positions strictly between ``low`` and ``high``: none at the
+    box's corners, where the labels of two axes would meet."""
+    ticks = MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    margin = 0.02 * (high - low)
+    return ticks[(ticks > low + margin) & (ticks < high - margin)]
 
 
 def _power(z):
     """10**z as a short number: 0.01, 1, 100, 10,000; 1e-05 below 0.001."""
     value = 10.0**z
     return f"{value:.0e}".replace("e-0", "e-") if value < 1e-3 else short_number(value)
+
+
+def _shown(axis):
+    """The ticks ``axis`` labels, as last drawn: [(position, label)]."""
+    return [(tick.get_loc(), tick.label1) for tick in axis.get_major_ticks()
+            if tick.label1.get_visible() and tick.label1.get_text()]
+
+
+def clear_ticks(ax, room=2 * ROOM, passes=4):
+    """Keep the 3D axes' texts ``room`` pixels apart (wider than the frame needs: a PDF draws
+    text a little larger): every other tick of an axis whose tick labels come closer; an axis
+    label moved out from its tick labels; then a tick label left out that would touch another
+    axis' (where two axes meet)."""
+    figure = ax.get_figure()
+    axes = (ax.xaxis, ax.yaxis, ax.zaxis)
+    for _ in range(passes):
+        figure.draw_without_rendering()
+        renderer = figure.canvas.get_renderer()
+        moved = False
+        for axis in axes:
+            shown = _shown(axis)
+            boxes = [label.get_window_extent(renderer) for _, label in shown]
+            if len(shown) > 2 and any(_apart(a, b) < room for a, b in zip(boxes, boxes[1:])):
+                axis.set_major_locator(FixedLocator([at for at, _ in shown][::2]))
+                moved = True
+            title = axis.label.get_window_extent(renderer)
+            if axis.label.get_text() and any(_apart(title, box) < room for box in boxes):
+                axis.labelpad += 3
+                moved = True
+        if not moved:
+            break
+    kept = []
+    for axis in axes:
+        for _, label in _shown(axis):
+            box = label.get_window_extent(renderer)
+            if any(_apart(box, other) < room for other in kept):
+                label.set_visible(False)
+            else:
+                kept.append(box)
 
 
 class SurfacePanel3D(PathPanel):
@@ -203,8 +202,8 @@ class SurfacePanel3D(PathPanel):
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_zlim(*z.limits)
-        ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10], prune="both"))  # no label at a corner,
-        ax.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10], prune="both"))  # where x's and y's meet
+        for axis, (low, high) in ((ax.xaxis, (x0, x1)), (ax.yaxis, (y0, y1))):  # no label at a corner,
+            axis.set_major_locator(FixedLocator(inner_ticks(low, high)))  # where x's, y's and z's meet
         ticks, formatter = z.ticks()
         if ticks is not None:
             ax.zaxis.set_major_locator(FixedLocator(ticks))
@@ -218,12 +217,30 @@ class SurfacePanel3D(PathPanel):
         for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
             axis.set_pane_color((0, 0, 0, 0))  # the grid lines (the theme's grid colour) without grey walls
 
+        self.plane, self.path_z = plane, z(recording.loss)
+        box_low, box_high = (x0, y0, z.limits[0]), (x1, y1, z.limits[1])
+        polylines = [clipped_polyline(np.column_stack([xy, path_z]), box_low, box_high)
+                     for xy, path_z in zip(plane.xy, self.path_z)]
+        # mplot3d draws each line whole over the surface, so a path behind a hill would show
+        # through it: where the surface hides a path it is drawn thin, dashed and faint (and its
+        # head faint), and the key says so.
+        self.hidden = Occlusion(ax, plane.grid_x, plane.grid_y, grid_z)
+        shown, self.behind = zip(*(split_hidden(line, self.hidden(line[0])) for line in polylines))
+        hides = any(np.isfinite(vertices).any() for vertices, _ in self.behind)
+
         start_z = z(recording.loss[:, 0])
         finite = np.isfinite(start_z)
         starts = np.column_stack([plane.xy[finite, 0], start_z[finite]])
         marks = np.column_stack([plane.marks, z(_nearest(plane, plane.marks))])  # on the floor of a log scale
         count = len(np.unique(plane.xy[finite, 0], axis=0))
-        add_keys(ax, starts, "start" if count == 1 else "starts", marks, plane.marks_label, theme)
+        extra = [Line2D([], [], color=theme.ink, **BEHIND, label="behind the surface")] if hides else []
+        add_keys(ax, starts, "start" if count == 1 else "starts", marks, plane.marks_label, theme, extra=extra)
+        rows = -(-(1 + (len(marks) > 0) + len(extra)) // 2)  # the key's rows, two entries each
+        if rows > 1:  # the layout left room for one above the panel: the axes give up the others' height
+            tall = ax.get_legend().get_window_extent(figure.canvas.get_renderer()).height / figure.bbox.height
+            position = ax.get_position()
+            ax.set_position((position.x0, position.y0, position.width, position.height - tall * (rows - 1) / rows))
+        clear_ticks(ax)
         _keep_within(ax, box)
         # What the height is, under the panel: a z label would stand beside the curves' y label
         # and read as a second one of theirs ("f(x, y)" by "f along each path").
@@ -232,17 +249,8 @@ class SurfacePanel3D(PathPanel):
         fit(figure.text(box[0] + 0.01, 0.015, height, fontsize="small", color=theme.muted, va="bottom"),
             width=box[2] - 0.01, max_lines=2)
 
-        self.plane, self.path_z = plane, z(recording.loss)
-        box_low, box_high = (x0, y0, z.limits[0]), (x1, y1, z.limits[1])
-        polylines = [clipped_polyline(np.column_stack([xy, path_z]), box_low, box_high)
-                     for xy, path_z in zip(plane.xy, self.path_z)]
-        # Lines drawn over the surface would show through a hill in front of them: where the
-        # surface hides a path it is drawn thin, dashed and faint (and its head faint).
-        self.hidden = Occlusion(ax, gx, gy, grid_z)
-        shown, self.behind = zip(*(split_hidden(line, self.hidden(line[0])) for line in polylines))
         self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3, polylines=list(shown))
-        self.behind_lines = [ax.plot([], [], [], color=style["color"], linestyle=(0, (2, 2)), linewidth=1.3,
-                                     alpha=0.6, zorder=4, animated=True)[0]
+        self.behind_lines = [ax.plot([], [], [], color=style["color"], zorder=4, animated=True, **BEHIND)[0]
                              for style in path_styles(recording.names, theme)]
 
     @property
@@ -253,7 +261,7 @@ class SurfacePanel3D(PathPanel):
         super().update(steps)
         for path, (line, head, step) in enumerate(zip(self.behind_lines, self.heads, steps)):
             _place(line, self.behind[path][0][: len(self.points(path, step))])
-            head.set_alpha(0.45 if step >= 0 and self.hidden(self.head(path, step))[0] else 1.0)
+            head.set_alpha(BEHIND_HEAD if step >= 0 and self.hidden(self.head(path, step))[0] else 1.0)
 
     def head(self, path, step):
         """Where the path's head is drawn at ``step``: its last finite point, or, out of the

@@ -1,0 +1,47 @@
+"""The layout rules hold on generated scenes in the 3D view (tests/generated_scenes.py's
+``generated_3d``): each is rendered to a PDF still (its last frame) and checked from the PDF's
+text boxes and the recording's numbers, as tests/test_layout_rules.py checks the 2D ones.
+3 scenes in the fast tier, 30 more in the slow one."""
+
+import pytest
+
+import viz
+from tests.generated_scenes import generated_3d
+from tests.layout_rules import finals, read_pdf, rule_1, rule_3, rule_5, rule_7, rule_8
+from viz import pipeline
+from viz.errors import SpecError
+
+FAST, SLOW = 3, 30
+
+
+def check(seed, tmp_path, monkeypatch):
+    """Render ``generated_3d(seed)``'s last frame as a PDF and check rules 1, 3, 5, 7 and 8 on
+    it, or, where a label is in a script the font lacks, that it is refused (rule 6) (rule 4 is about direct labels, which the 3D view does not draw; rule 9 about the
+    legend, which is the 2D view's: tests/test_view3d.py checks it in 3D)."""
+    scene, keywords = generated_3d(seed)
+    cjk = sorted({c for text in [scene.title, *scene.optimizers] for c in text if "\u3040" <= c <= "\u9fff"})
+    if cjk:  # rule 6: refused before training, naming the characters
+        with pytest.raises(SpecError) as error:
+            viz.render(scene, tmp_path / "frame.pdf", last_frame=True, **keywords)
+        assert all(f"{c} (U+{ord(c):04X})" in str(error.value).splitlines()[-1] for c in cjk[:8])
+        return
+    path, seen = tmp_path / "frame.pdf", []
+    notes = pipeline._notes
+    monkeypatch.setattr(pipeline, "_notes", lambda recording, *rest: (seen.append(recording), notes(recording, *rest)))
+    viz.render(scene, path, last_frame=True, **keywords)
+    lines, _, page = read_pdf(path, keywords["size"][0])
+    labels = list(seen[-1].names)
+    broken = rule_1(lines, page) + rule_3(lines, labels, finals(seen[-1])) + rule_5(lines, labels) \
+        + rule_7(lines, labels) + rule_8(lines)
+    assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
+
+
+@pytest.mark.parametrize("seed", range(FAST))
+def test_rules_hold_in_3d(seed, tmp_path, monkeypatch):
+    check(seed, tmp_path, monkeypatch)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", range(FAST, FAST + SLOW))
+def test_rules_hold_in_3d_on_many(seed, tmp_path, monkeypatch):
+    check(seed, tmp_path, monkeypatch)
