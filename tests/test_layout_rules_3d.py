@@ -11,7 +11,7 @@ from tests.layout_rules import finals, read_pdf, rule_1, rule_3, rule_5, rule_7,
 from viz import pipeline
 from viz.errors import SpecError
 
-FAST, SLOW = 3, 30
+FAST, SLOW = 2, 30
 
 
 def check(seed, tmp_path, monkeypatch):

@@ -30,7 +30,7 @@ def clear_corners(figure, room=2 * ROOM):
     """Fewer ticks on an axis whose tick labels come within ``room`` pixels of each other (none
     labelled if even two would), and the y tick labels left out that would touch an x tick
     label of their axes (at the corner both axes start from); a PDF draws text a little larger
-    than the frame, hence the wider room. 3D axes get four ticks an axis."""
+    than the frame, hence the wider room."""
     from matplotlib.ticker import MaxNLocator, NullFormatter  # matplotlib: only when this runs
 
     figure.draw_without_rendering()  # (3D axes pick their own ticks: surface3d.inner_ticks)
