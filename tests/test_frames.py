@@ -114,3 +114,19 @@ def test_a_frame_is_the_same_drawn_in_order_or_alone(small):
     middle = len(alone) // 2
     alone[middle]  # back to an earlier frame, after the last
     assert np.array_equal(alone[middle], Frames(small, "small", options=Options(size=SIZE))[middle])
+
+
+def test_the_key_over_the_paths_is_drawn_once_while_nothing_beneath_it_changes(small, monkeypatch):
+    """The contour panel's key (start, minimum) is drawn with the animated artists, over the
+    heads; its pixels are kept and placed again while what lies beneath it is unchanged, and
+    the frames stay those of a full redraw."""
+    from matplotlib.legend import Legend
+
+    frames = Frames(small, "small", options=Options(size=SIZE))
+    key, drawn = frames.panels[0].key, []
+    real = Legend.draw
+    monkeypatch.setattr(Legend, "draw", lambda self, renderer: (drawn.append(self), real(self, renderer)))
+    for index in range(len(frames)):
+        frames[index]
+    assert key is not None and drawn.count(key) == 1
+    assert blit_mismatch(frames, small.steps // 2).tolist() == []
