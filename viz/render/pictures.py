@@ -34,7 +34,7 @@ class TextPictures:
             return
         texts = [artist] if isinstance(artist, Text) else getattr(artist, "shown", None)
         if not (isinstance(texts, list) and all(isinstance(text, Text) for text in texts)):
-            self.figure.draw_artist(artist)
+            artist.draw(renderer)  # (as Figure.draw_artist does, without asking the canvas for its renderer again)
             return
         if artist.get_visible():
             for text in texts:
