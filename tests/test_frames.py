@@ -130,3 +130,15 @@ def test_the_key_over_the_paths_is_drawn_once_while_nothing_beneath_it_changes(s
         frames[index]
     assert key is not None and drawn.count(key) == 1
     assert blit_mismatch(frames, small.steps // 2).tolist() == []
+
+
+@pytest.mark.parametrize("scale", [0.75, 1.5])
+def test_the_colour_bar_spans_the_contour_panel_when_wide_tick_labels_move_them_right(small, scale):
+    """Wide y tick labels move the contour panel and its colour bar right together; the bar
+    keeps the panel's height (laid out from where they were placed, not from where a draw had
+    left the bar, shortened for its extensions: it was shortened twice)."""
+    frames = Frames(small, "small", options=Options(size=SIZE, font_scale=scale))
+    ax = frames.panels[0].lines[0].axes
+    panel, bar = ax.get_position(original=True), frames.figure.axes[1].get_position(original=True)
+    assert panel.x0 * frames.figure.get_figwidth() > 0.77 * scale  # moved right
+    assert (bar.y0, bar.height) == pytest.approx((panel.y0, panel.height), abs=1e-4)
