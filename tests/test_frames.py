@@ -116,6 +116,7 @@ def test_a_frame_is_the_same_drawn_in_order_or_alone(small):
     assert np.array_equal(alone[middle], Frames(small, "small", options=Options(size=SIZE))[middle])
 
 
+@pytest.mark.slow
 def test_the_key_over_the_paths_is_drawn_once_while_nothing_beneath_it_changes(small, monkeypatch):
     """The contour panel's key (start, minimum) is drawn with the animated artists, over the
     heads; its pixels are kept and placed again while what lies beneath it is unchanged, and
@@ -132,8 +133,7 @@ def test_the_key_over_the_paths_is_drawn_once_while_nothing_beneath_it_changes(s
     assert blit_mismatch(frames, small.steps // 2).tolist() == []
 
 
-@pytest.mark.parametrize("scale", [0.75, 1.5])
-def test_the_colour_bar_spans_the_contour_panel_when_wide_tick_labels_move_them_right(small, scale):
+def test_the_colour_bar_spans_the_contour_panel_when_wide_tick_labels_move_them_right(small, scale=1.5):
     """Wide y tick labels move the contour panel and its colour bar right together; the bar
     keeps the panel's height (laid out from where they were placed, not from where a draw had
     left the bar, shortened for its extensions: it was shortened twice)."""
