@@ -17,6 +17,7 @@ beside the measured values; it is a report, not a test.
 
     python bench/render.py            # a few minutes
     python bench/render.py --quick    # 60 steps, a smoke run
+    python bench/render.py --no-memory  # the four renders and their ratios only (no 1000-frame renders)
 
 ``--cli`` measures as a reviewer does, each a whole command in a fresh process (start-up
 included), in a fresh folder: the lesson (``scenes/logreg.py``, 1280x720) rendered cold (training
@@ -216,6 +217,9 @@ def main():
               "no hold; each render in its own subprocess; peak MiB: the Python process's, ffmpeg's apart\n")
         print(f"{'render':<28}{'frames':>7}{'seconds':>9}{'bytes':>12}{'peak MiB':>10}{'ffmpeg MiB':>12}")
         ratios, every = compare(npz, folder)
+        if "--no-memory" in sys.argv:
+            _verdicts(ratios)
+            return
         print(f"\npeak memory, {long_steps + 1} / {short_steps + 1} frames (PillowWriter keeps every frame):")
         short_npz, long_npz = record_npz(short_steps, folder), record_npz(long_steps, folder)
         memory = {}
@@ -227,13 +231,18 @@ def main():
             print(f"{'  peak MiB ratio':<56}{memory[side, fmt]:10.3f}")
             every += [short, long]
     print(f"TensorFlow imported in a render subprocess: {'yes' if any(r['tensorflow'] for r in every) else 'no'}")
-    print(f"\n{'target':<40}{'measured':>9}   target   (CPU-time ratio)")
-    verdict("MP4 time, viz / baseline", ratios["mp4"][0], TARGETS["mp4_time"], ratios["mp4"][3])
-    verdict("GIF time, viz / baseline", ratios["gif"][0], TARGETS["gif_time"], ratios["gif"][3])
-    verdict("GIF bytes, viz / baseline", ratios["gif"][1], TARGETS["gif_bytes"])
+    _verdicts(ratios)
     for fmt in FORMATS:
         verdict(f"viz {fmt.upper()} peak memory, {long_steps + 1} / {short_steps + 1} frames",
                 memory["viz", fmt], TARGETS["memory"])
+
+
+def _verdicts(ratios):
+    """The time and bytes targets against the ratios of :func:`compare`, with the load now."""
+    print(f"\nload now {os.getloadavg()[0]:.1f}\n{'target':<40}{'measured':>9}   target   (CPU-time ratio)")
+    verdict("MP4 time, viz / baseline", ratios["mp4"][0], TARGETS["mp4_time"], ratios["mp4"][3])
+    verdict("GIF time, viz / baseline", ratios["gif"][0], TARGETS["gif_time"], ratios["gif"][3])
+    verdict("GIF bytes, viz / baseline", ratios["gif"][1], TARGETS["gif_bytes"])
 
 
 def timed(command, cwd):

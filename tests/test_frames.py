@@ -114,3 +114,31 @@ def test_a_frame_is_the_same_drawn_in_order_or_alone(small):
     middle = len(alone) // 2
     alone[middle]  # back to an earlier frame, after the last
     assert np.array_equal(alone[middle], Frames(small, "small", options=Options.of(size=SIZE))[middle])
+
+
+@pytest.mark.slow
+def test_the_key_over_the_paths_is_drawn_once_while_nothing_beneath_it_changes(small, monkeypatch):
+    """The contour panel's key (start, minimum) is drawn with the animated artists, over the
+    heads; its pixels are kept and placed again while what lies beneath it is unchanged, and
+    the frames stay those of a full redraw."""
+    from matplotlib.legend import Legend
+
+    frames = Frames(small, "small", options=Options.of(size=SIZE))
+    key, drawn = frames.panels[0].key, []
+    real = Legend.draw
+    monkeypatch.setattr(Legend, "draw", lambda self, renderer: (drawn.append(self), real(self, renderer)))
+    for index in range(len(frames)):
+        frames[index]
+    assert key is not None and drawn.count(key) == 1
+    assert blit_mismatch(frames, small.steps // 2).tolist() == []
+
+
+def test_the_colour_bar_spans_the_contour_panel_when_wide_tick_labels_move_them_right(small, scale=1.5):
+    """Wide y tick labels move the contour panel and its colour bar right together; the bar
+    keeps the panel's height (laid out from where they were placed, not from where a draw had
+    left the bar, shortened for its extensions: it was shortened twice)."""
+    frames = Frames(small, "small", options=Options.of(size=SIZE, font_scale=scale))
+    ax = frames.panels[0].lines[0].axes
+    panel, bar = ax.get_position(original=True), frames.figure.axes[1].get_position(original=True)
+    assert panel.x0 * frames.figure.get_figwidth() > 0.77 * scale  # moved right
+    assert (bar.y0, bar.height) == pytest.approx((panel.y0, panel.height), abs=1e-4)

@@ -53,6 +53,11 @@ def luminance(colour):
     return linear(rgb(colour)) @ np.array([0.2126, 0.7152, 0.0722])
 
 
+# each channel's share of the relative luminance, for each of its 256 values (a frame's pixels
+# looked up rather than computed: the flash meter sees every frame)
+LEVELS = linear(np.arange(256) / 255.0)[None, :] * np.array([0.2126, 0.7152, 0.0722])[:, None]
+
+
 def contrast(a, b):
     """WCAG's contrast ratio (1 to 21) between colours ``a`` and ``b`` (elementwise)."""
     la, lb = luminance(a), luminance(b)
@@ -103,8 +108,9 @@ class Meter:
         self.fps, self.frames, self.previous, self.changes, self.paths = fps, 0, None, [], {}
 
     def see(self, frame):
-        """Take the next frame (RGBA or RGB array)."""
-        level = luminance(np.asarray(frame)[::self.STRIDE, ::self.STRIDE, :3] / 255.0)
+        """Take the next frame (RGBA or RGB uint8 array)."""
+        red, green, blue = (np.asarray(frame)[::self.STRIDE, ::self.STRIDE, k] for k in range(3))
+        level = LEVELS[0][red] + LEVELS[1][green] + LEVELS[2][blue]  # luminance(), looked up
         if self.previous is not None:
             change, darker = level - self.previous, np.minimum(level, self.previous) < 0.8
             for sign in (1, -1):

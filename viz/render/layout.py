@@ -322,12 +322,12 @@ def _inside_left(ax, *others):
     figure's left edge."""
     figure = ax.get_figure()
     renderer = figure.canvas.get_renderer()
-    figure.draw_without_rendering()  # the ticks as drawn (their labels can change from the first guess)
     margin = 4 + 0.3 * ax.yaxis.label.get_fontsize() * figure.dpi / 72  # a reader's box of a letter is its font's
-    overflow = margin - ax.get_tightbbox(renderer, bbox_extra_artists=[]).x0  # whole height (decorations only)
+    # whole height, the decorations only; get_tightbbox sets the ticks as drawn: no draw pass here
+    overflow = margin - ax.get_tightbbox(renderer, bbox_extra_artists=[]).x0
     if overflow > 0:
-        for each in (ax, *others):
-            box = each.get_position()
+        for each in (ax, *others):  # as placed, not as a draw left them (a colour bar shortened for its
+            box = each.get_position(original=True)  # extensions would be shortened twice)
             each.set_position((box.x0 + overflow / figure.bbox.width, box.y0, box.width, box.height))
 
 

@@ -1,10 +1,12 @@
 """Text drawn once per wording: the animated texts of a frame (the counter, the readouts, the
-legend's words) are drawn onto the canvas, and the pixels of the rectangle they were drawn in,
-before and after, are kept with what decides them. A later frame that says the same in the same
-place over the same pixels gets the kept pixels back: exactly what drawing it again would give,
-for the cost of a copy. Laying out and rasterizing text costs more than anything else in a frame."""
+legend's words) and the keys drawn over the paths (a legend that does not change once laid
+out) are drawn onto the canvas, and the pixels of the rectangle they were drawn in, before and
+after, are kept with what decides them. A later frame that says the same in the same place over
+the same pixels gets the kept pixels back: exactly what drawing it again would give, for the
+cost of a copy. Laying out and rasterizing text costs more than anything else in a frame."""
 
 import numpy as np
+from matplotlib.legend import Legend
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
@@ -22,12 +24,17 @@ class TextPictures:
         self.kept = {}  # id(text) -> {state: (rectangle, pixels beneath, pixels drawn)}
 
     def draw(self, artist, renderer):
-        """Draw ``artist``: a :class:`~matplotlib.text.Text` as above; an artist whose ``draw``
-        draws only the texts of its ``shown`` list (the live legend's), each of those as above;
-        any other as itself."""
+        """Draw ``artist``: a :class:`~matplotlib.text.Text` or a
+        :class:`~matplotlib.legend.Legend` as above; an artist whose ``draw`` draws only the
+        texts of its ``shown`` list (the live legend's), each of those as above; any other as
+        itself."""
+        if isinstance(artist, Legend):
+            if artist.get_visible():
+                self._draw(artist, renderer)
+            return
         texts = [artist] if isinstance(artist, Text) else getattr(artist, "shown", None)
         if not (isinstance(texts, list) and all(isinstance(text, Text) for text in texts)):
-            self.figure.draw_artist(artist)
+            artist.draw(renderer)  # (as Figure.draw_artist does, without asking the canvas for its renderer again)
             return
         if artist.get_visible():
             for text in texts:
@@ -37,7 +44,7 @@ class TextPictures:
     def _draw(self, text, renderer):
         canvas = np.asarray(self.figure.canvas.buffer_rgba())
         kept = self.kept.setdefault(id(text), {})
-        state = _state(text)
+        state = _legend_state(text) if isinstance(text, Legend) else _state(text)
         if state in kept:
             (top, bottom, left, right), beneath, drawn = kept[state]
             if np.array_equal(canvas[top:bottom, left:right], beneath):
@@ -52,10 +59,10 @@ class TextPictures:
 
 
 def _rectangle(text, renderer, shape):
-    """The rows and columns (top, bottom, left, right; ends exclusive) that drawing ``text``
-    can change: its box and its frame's, with :data:`MARGIN` around."""
+    """The rows and columns (top, bottom, left, right; ends exclusive) that drawing ``text`` (or
+    a legend) can change: its box and its frame's, with :data:`MARGIN` around."""
     box = text.get_window_extent(renderer)
-    patch = text.get_bbox_patch()
+    patch = None if isinstance(text, Legend) else text.get_bbox_patch()
     if patch is not None:
         text.update_bbox_position_size(renderer)
         frame = patch.get_window_extent(renderer)
@@ -75,3 +82,11 @@ def _state(text):
     return (text.get_text(), tuple(np.round(anchor, 3)), str(text.get_color()), text.get_alpha(),
             text.get_fontproperties(), text.get_horizontalalignment(), text.get_verticalalignment(),
             text.get_rotation(), text._get_multialignment(), text._linespacing, box)
+
+
+def _legend_state(legend):
+    """What decides a legend's pixels, beside what lies beneath it: its words, where it is
+    anchored and its frame (its handles and fonts are set when it is made)."""
+    frame = legend.get_frame()
+    return (tuple(text.get_text() for text in legend.get_texts()), legend.get_bbox_to_anchor().bounds, legend._loc,
+            frame.get_visible(), tuple(frame.get_facecolor()), legend.get_alpha())

@@ -20,7 +20,8 @@ def palette(sample, exact=(), size=MAX_COLOURS):
     among them, repeat entry 0, so no pixel is mapped to them."""
     exact = [ImageColor.getrgb(colour)[:3] for colour in dict.fromkeys(exact)]
     stacked = np.concatenate([frame[..., :3] for frame in sample], axis=0)
-    packed = (stacked.astype(np.uint32) << np.array([16, 8, 0], np.uint32)).sum(axis=-1).ravel()
+    keys = np.concatenate([colour_keys(np.ascontiguousarray(frame)).ravel() for frame in sample])  # 0xBBGGRR
+    packed = ((keys & 0xFF) << 16) | (keys & 0xFF00) | (keys >> 16)  # 0xRRGGBB
     values, counts = np.unique(packed, return_counts=True)
     common = values[np.argsort(-counts, kind="stable")][: size // 2]
     common = common[np.sort(counts)[::-1][: len(common)] >= 0.0005 * packed.size]  # each over 0.05% of the pixels
