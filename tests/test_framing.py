@@ -103,3 +103,19 @@ def test_the_lowest_band_is_not_the_background_s_colour(theme):
     background = np.round(np.array(to_rgb(frames.figure.get_facecolor())) * 255)
     assert len(rows) > 100
     assert not np.any(np.abs(edge - background).max(axis=1) <= 2)
+
+
+def test_the_start_ring_shows_whole_over_the_paths_leaving_it(valley):
+    frames = Frames(valley, "valley", options=Options.of(size=LOW_169))
+    _, ax = contour_of(frames)
+    picture = frames[len(frames) - 1][..., :3].astype(int)
+    ring = next(line for line in ax.lines if line.get_marker() == "o" and line.get_label().startswith("start"))
+    x, y = ax.transData.transform(ring.get_xydata()[0])
+    radius = ring.get_markersize() / 2 * frames.figure.dpi / 72
+    ink = np.round(np.array(to_rgb(ring.get_markeredgecolor())) * 255)
+    on_ring = []
+    for angle in np.linspace(0, 2 * np.pi, 24, endpoint=False):  # all round, the paths' side too
+        column, row = int(round(x + radius * np.cos(angle))), picture.shape[0] - int(round(y + radius * np.sin(angle)))
+        near = picture[row - 1:row + 2, column - 1:column + 2].reshape(-1, 3)
+        on_ring.append(np.abs(near - ink).max(axis=1).min() < 60)
+    assert all(on_ring)

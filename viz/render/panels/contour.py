@@ -59,8 +59,11 @@ class ContourPanel(PathPanel):
             per_point = max(np.ptp(self.view[0]) / (room.width * figure.get_figwidth()),  # equal scales: the larger
                             np.ptp(self.view[1]) / (room.height * figure.get_figheight())) / 72
             marks = np.clip(marks, low + STAR_HALF * per_point, high - STAR_HALF * per_point)
+        before = len(ax.lines)
         add_keys(ax, starts, label, marks, marks_label, theme, clip=False,
                  extra=[self.seeds.key] if self.seeds else (), at=keys_at)
+        self.rings = ax.lines[before]  # over the paths leaving them (their halos hid all but its top), under the heads
+        self.rings.set(zorder=5.5, animated=True)
         self.key = ax.get_legend() if keys_at is not None else None
         if self.key:  # over the heads: a head that left the view by the top does not cover the key's words
             self.key.set(zorder=7, animated=True)
@@ -119,7 +122,7 @@ class ContourPanel(PathPanel):
 
     @property
     def animated_artists(self):
-        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
+        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists, self.rings,
                 *(self.labels.animated_artists if self.labels else ()), *([self.key] if self.key else [])]
 
     def as_vector(self):
