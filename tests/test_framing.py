@@ -4,6 +4,7 @@ drawn axes."""
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgb
 
 from viz import SEED_OPTIMIZERS, Scene, record, surfaces
 from viz.render.frames import Frames
@@ -80,3 +81,41 @@ def test_the_minimum_on_the_border_keeps_clear_of_the_colour_bar():
     star = next(line for line in ax.lines if line.get_marker() == "*").get_window_extent(renderer)
     bar = frames.figure.axes[1].get_window_extent(renderer)
     assert star.x1 + 2 < bar.x0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_lowest_band_is_not_the_background_s_colour(theme):
+    """The minimum on the right border: the lowest band reaches the axes' right edge and is drawn
+    tinted, not in the background's colour (which reads as a band the contours do not cover)."""
+    corner = surfaces.custom(lambda x, y: (x - 2) ** 2 + y**2, domain=((-2, 2), (-2, 2)), start=[(-1.8, 1.8)],
+                             minima=[(2, 0)])
+    recording = record(Scene(title="corner", problem=corner, optimizers={"SGD": "sgd"}, learning_rate=0.1, steps=5))
+    frames = Frames(recording, "corner", options=Options.of(size=LOW_169, theme=theme))
+    _, ax = contour_of(frames)
+    picture = frames[len(frames) - 1][..., :3].astype(int)
+    renderer = ax.get_figure().canvas.get_renderer()
+    box = pixels(ax)
+    star = next(line for line in ax.lines if line.get_marker() == "*").get_window_extent(renderer)
+    height = picture.shape[0]
+    rows = [height - y for y in range(int(box.y0) + 3, int(box.y1) - 3) if not star.y0 - 2 <= y <= star.y1 + 2]
+    edge = picture[rows, int(box.x1) - 3]  # a column just inside the axes' right edge
+    background = np.round(np.array(to_rgb(frames.figure.get_facecolor())) * 255)
+    assert len(rows) > 100
+    assert not np.any(np.abs(edge - background).max(axis=1) <= 2)
+
+
+def test_the_start_ring_shows_whole_over_the_paths_leaving_it(valley):
+    frames = Frames(valley, "valley", options=Options.of(size=LOW_169))
+    _, ax = contour_of(frames)
+    picture = frames[len(frames) - 1][..., :3].astype(int)
+    ring = next(line for line in ax.lines if line.get_marker() == "o" and line.get_label().startswith("start"))
+    x, y = ax.transData.transform(ring.get_xydata()[0])
+    radius = ring.get_markersize() / 2 * frames.figure.dpi / 72
+    ink = np.round(np.array(to_rgb(ring.get_markeredgecolor())) * 255)
+    on_ring = []
+    for angle in np.linspace(0, 2 * np.pi, 24, endpoint=False):  # all round, the paths' side too
+        column, row = int(round(x + radius * np.cos(angle))), picture.shape[0] - int(round(y + radius * np.sin(angle)))
+        near = picture[row - 1:row + 2, column - 1:column + 2].reshape(-1, 3)
+        on_ring.append(np.abs(near - ink).max(axis=1).min() < 60)
+    assert all(on_ring)

@@ -2,7 +2,7 @@
 paths growing over them."""
 
 import numpy as np
-from matplotlib.colors import BoundaryNorm
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, to_rgb
 
 from viz.plane import spaced_levels
 from viz.render.framing import add_inset, grid_view, visited_view, wants_inset, within
@@ -16,6 +16,7 @@ from viz.render.theme import LIGHT
 
 STAR_HALF = 10  # points from a star's centre to its tips (its marker is 18 points, edge included)
 STAR_ROOM = 0.3  # inches between the panel and its colour bar: a star on the border stays clear of it
+FLOOR = 0.15  # the lowest band's share of the way up the theme's ramp: not the background, which reads as no data
 
 
 class ContourPanel(PathPanel):
@@ -41,7 +42,7 @@ class ContourPanel(PathPanel):
         grid_x, grid_y, grid_loss = within(plane, self.view) if zoomed else (plane.grid_x, plane.grid_y,
                                                                              plane.grid_loss)
         levels = spaced_levels(grid_loss, plane.spacing) if zoomed else plane.levels  # for the loss in view
-        cmap = theme.contour_cmap
+        cmap = fill_cmap(theme)
         norm = BoundaryNorm(levels, cmap.N)
         filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both",
                              rasterized=True)  # SVG, PDF: one image, not thousands of polygons (lines, text stay vector)
@@ -58,8 +59,11 @@ class ContourPanel(PathPanel):
             per_point = max(np.ptp(self.view[0]) / (room.width * figure.get_figwidth()),  # equal scales: the larger
                             np.ptp(self.view[1]) / (room.height * figure.get_figheight())) / 72
             marks = np.clip(marks, low + STAR_HALF * per_point, high - STAR_HALF * per_point)
+        before = len(ax.lines)
         add_keys(ax, starts, label, marks, marks_label, theme, clip=False,
                  extra=[self.seeds.key] if self.seeds else (), at=keys_at)
+        self.rings = ax.lines[before]  # over the paths leaving them (their halos hid all but its top), under the heads
+        self.rings.set(zorder=5.5, animated=True)
         self.key = ax.get_legend() if keys_at is not None else None
         if self.key:  # over the heads: a head that left the view by the top does not cover the key's words
             self.key.set(zorder=7, animated=True)
@@ -118,7 +122,7 @@ class ContourPanel(PathPanel):
 
     @property
     def animated_artists(self):
-        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists,
+        return [*(self.seeds.animated_artists if self.seeds else ()), *super().animated_artists, self.rings,
                 *(self.labels.animated_artists if self.labels else ()), *([self.key] if self.key else [])]
 
     def as_vector(self):
@@ -138,6 +142,13 @@ class ContourPanel(PathPanel):
         super().update(steps)
         if self.labels:
             self.labels.update(steps)
+
+
+def fill_cmap(theme):
+    """The contour fill's colour map: ``theme``'s ramp from :data:`FLOOR` of the way up, so
+    the lowest loss in view (where the star is) is tinted, not a band of the background's colour."""
+    low, high = np.array(to_rgb(theme.contour_low)), np.array(to_rgb(theme.contour_high))
+    return LinearSegmentedColormap.from_list(f"viz_{theme.name}_fill", [low + FLOOR * (high - low), high])
 
 
 def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
