@@ -15,7 +15,8 @@ class Theme:
     muted: str        # notes under the panels
     grid: str
     paths: tuple
-    contour_low: str  # the contour ramp runs from the lowest loss to the highest
+    contour_low: str  # the contour ramp runs from the lowest loss to the highest; the lowest is tinted, never
+    # the background's colour (a band of it reads as no data, the lowest-loss star seemingly outside the fill)
     contour_high: str
     contour_lines: str
     halo: str         # the edge around markers on the curves, to lift them off the lines
@@ -48,12 +49,12 @@ class Theme:
 LIGHT = Theme(
     name="light", background="#ffffff", ink="#000000", muted="#555555", grid="#dddddd",
     paths=("#0064AA", "#BE5000", "#009669", "#C373A0", "#C88200", "#0F9BD2", "#000000", "#A0913C"),
-    contour_low="#ffffff", contour_high="#9ea3ad", contour_lines="#7f8288", halo="#ffffff",
+    contour_low="#f0f1f3", contour_high="#9ea3ad", contour_lines="#7f8288", halo="#ffffff",
 )
 DARK = Theme(
     name="dark", background="#16181d", ink="#e8e8e8", muted="#a8a8a8", grid="#3a3d45",
     paths=("#87C3FA", "#E6A000", "#3CD7A5", "#EB91C8", "#F0E646", "#AA9BFF", "#FA6450", "#D2A573"),
-    contour_low="#16181d", contour_high="#5b606b", contour_lines="#6f7480", halo="#16181d",
+    contour_low="#202329", contour_high="#5b606b", contour_lines="#6f7480", halo="#16181d",
     outline="#050608",
 )
 THEMES = {theme.name: theme for theme in (LIGHT, DARK)}

@@ -2,7 +2,7 @@
 paths growing over them."""
 
 import numpy as np
-from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap, to_rgb
+from matplotlib.colors import BoundaryNorm
 
 from viz.plane import spaced_levels
 from viz.render.framing import add_inset, grid_view, visited_view, wants_inset, within
@@ -16,7 +16,6 @@ from viz.render.theme import LIGHT
 
 STAR_HALF = 10  # points from a star's centre to its tips (its marker is 18 points, edge included)
 STAR_ROOM = 0.3  # inches between the panel and its colour bar: a star on the border stays clear of it
-FLOOR = 0.15  # the lowest band's share of the way up the theme's ramp: not the background, which reads as no data
 
 
 class ContourPanel(PathPanel):
@@ -42,7 +41,7 @@ class ContourPanel(PathPanel):
         grid_x, grid_y, grid_loss = within(plane, self.view) if zoomed else (plane.grid_x, plane.grid_y,
                                                                              plane.grid_loss)
         levels = spaced_levels(grid_loss, plane.spacing) if zoomed else plane.levels  # for the loss in view
-        cmap = fill_cmap(theme)
+        cmap = theme.contour_cmap
         norm = BoundaryNorm(levels, cmap.N)
         filled = ax.contourf(grid_x, grid_y, grid_loss, levels=levels, cmap=cmap, norm=norm, extend="both",
                              rasterized=True)  # SVG, PDF: one image, not thousands of polygons (lines, text stay vector)
@@ -142,13 +141,6 @@ class ContourPanel(PathPanel):
         super().update(steps)
         if self.labels:
             self.labels.update(steps)
-
-
-def fill_cmap(theme):
-    """The contour fill's colour map: ``theme``'s ramp from :data:`FLOOR` of the way up, so
-    the lowest loss in view (where the star is) is tinted, not a band of the background's colour."""
-    low, high = np.array(to_rgb(theme.contour_low)), np.array(to_rgb(theme.contour_high))
-    return LinearSegmentedColormap.from_list(f"viz_{theme.name}_fill", [low + FLOOR * (high - low), high])
 
 
 def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
