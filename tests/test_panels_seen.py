@@ -341,3 +341,26 @@ def test_the_digits_panel_shows_one_optimizer_large_and_marks_wrong_answers(tmp_
     panel = frames.panels[-1]
     shown = {(frames[i], panel.heading.get_text().split(" (")[0])[1] for i in range(0, len(frames), 3)}
     assert shown == {recording.names[int(np.argmin(recording.loss[:, -1]))]}
+
+
+@pytest.mark.slow
+def test_the_zeros_start_is_said_once_inside_its_own_grid_cell(tmp_path):
+    """Issue 28 (contact sheet): initializers in a grid say "all weights 0" only in the zeros
+    cell (it was in every cell), inside it and clear of the PC2 label (it ran across the border)."""
+    from viz import problems
+    from tests.layout_rules import read_pdf, rule_1
+
+    scene = Scene(title="Initializations", problem=problems.logreg(epochs=1, batch_size=160),
+                  optimizers={"RMSprop": "rmsprop"}, learning_rate=0.001,
+                  initializer=["zeros", "uniform", "normal", "he_normal", "lecun_uniform"])
+    render(record(scene), tmp_path / "g.pdf", "Initializations", size=(854, 480), layout="grid")
+    lines, _, page = read_pdf(tmp_path / "g.pdf", 854)
+    assert not rule_1(lines, page)
+    said = [line for line in lines if "all weights 0" in line.text]
+    assert len(said) == 1, [line.text for line in lines]
+    box = said[0].box
+    zeros, uniform, below = (next(line for line in lines if line.text == name)
+                             for name in ("zeros", "uniform", "he_normal"))
+    pc2 = next(line for line in lines if line.text.startswith("PC2"))
+    assert pc2.box[2] < box[0] and box[2] < uniform.box[0], (box, pc2.box, uniform.box)  # its column
+    assert below.box[3] < box[1] and box[3] < zeros.box[1], (box, zeros.box, below.box)  # its row
