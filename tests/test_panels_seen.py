@@ -341,3 +341,48 @@ def test_the_digits_panel_shows_one_optimizer_large_and_marks_wrong_answers(tmp_
     panel = frames.panels[-1]
     shown = {(frames[i], panel.heading.get_text().split(" (")[0])[1] for i in range(0, len(frames), 3)}
     assert shown == {recording.names[int(np.argmin(recording.loss[:, -1]))]}
+
+
+@pytest.mark.slow
+def test_the_zeros_start_is_said_once_inside_its_own_grid_cell(tmp_path):
+    """Issue 28 (contact sheet): initializers in a grid say "all weights 0" only in the zeros
+    cell (it was in every cell), inside it and clear of the PC2 label (it ran across the border)."""
+    from viz import problems
+    from tests.layout_rules import read_pdf, rule_1
+
+    scene = Scene(title="Initializations", problem=problems.logreg(epochs=1, batch_size=160),
+                  optimizers={"RMSprop": "rmsprop"}, learning_rate=0.001,
+                  initializer=["zeros", "uniform", "normal", "he_normal", "lecun_uniform"])
+    render(record(scene), tmp_path / "g.pdf", "Initializations", size=(854, 480), layout="grid")
+    lines, _, page = read_pdf(tmp_path / "g.pdf", 854)
+    assert not rule_1(lines, page)
+    said = [line for line in lines if "all weights 0" in line.text]
+    assert len(said) == 1, [line.text for line in lines]
+    box = said[0].box
+    zeros, uniform, below = (next(line for line in lines if line.text == name)
+                             for name in ("zeros", "uniform", "he_normal"))
+    pc2 = next(line for line in lines if line.text.startswith("PC2"))
+    assert pc2.box[2] < box[0] and box[2] < uniform.box[0], (box, pc2.box, uniform.box)  # its column
+    assert below.box[3] < box[1] and box[3] < zeros.box[1], (box, zeros.box, below.box)  # its row
+
+
+@pytest.mark.slow
+def test_several_starts_beside_a_grid_at_4_3_keep_their_cells_and_texts_apart(tmp_path):
+    """Issue 28 (contact sheet): Himmelblau's four starts beside a grid at 4:3. The right-hand
+    cells of the curves were squeezed to a sliver (their left neighbours' titles counted as a
+    panel above them), so the "↓ off scale" words of neighbouring cells touched (rule 1); the
+    cells' titles stay on one line each, one size, clear of each other."""
+    from viz import SEED_OPTIMIZERS
+    from tests.layout_rules import read_pdf, rule_1
+
+    problem = surfaces.get("himmelblau", start=[(-0.3, 0.3), (-1.0, -0.6), (0.4, -1.2), (0.8, 0.0)])
+    scene = Scene(title="Himmelblau's four minima, four starts (lr 0.01)", problem=problem,
+                  optimizers=SEED_OPTIMIZERS, learning_rate=0.01, steps=120)
+    render(record(scene), tmp_path / "h.pdf", "Himmelblau", size=(480, 360), layout="grid")
+    lines, _, page = read_pdf(tmp_path / "h.pdf", 480)
+    assert not rule_1(lines, page)
+    titles = [next(line for line in lines if line.text.startswith(f"from {n} ")) for n in (1, 2, 3, 4)]
+    assert abs(titles[0].box[1] - titles[1].box[1]) < 0.5 and abs(titles[2].box[1] - titles[3].box[1]) < 0.5, \
+        [title.box for title in titles]  # cells side by side start at one height
+    assert len({title.size for title in titles}) == 1, [title.size for title in titles]
+    assert sum("off scale" in line.text for line in lines) == 4, [line.text for line in lines]

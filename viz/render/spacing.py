@@ -81,11 +81,14 @@ def _shown(axis):
 
 def clear_stacked(figure, axes, room=ROOM):
     """Lower the tops of the ``axes`` stacked in one column until each keeps ``room`` pixels
-    below the labels of the one above it (its x tick labels, its x label)."""
+    below the labels of the one above it (its x tick labels, its x label); axes side by side in
+    one row (several starts' curves) are not above one another."""
     figure.draw_without_rendering()
     renderer = figure.canvas.get_renderer()
     ordered = sorted(axes, key=lambda ax: -ax.get_position().y1)
-    for upper, lower in zip(ordered, ordered[1:]):
+    for upper, lower in ((upper, lower) for at, lower in enumerate(ordered) for upper in ordered[:at]):
+        if lower.get_position().y1 > upper.get_position().y0 + 1e-9:
+            continue  # beside it: a title running over its neighbour's columns is not a reason to shrink it
         high, low = upper.get_tightbbox(renderer, bbox_extra_artists=[]), lower.get_tightbbox(renderer,
                                                                                               bbox_extra_artists=[])
         short = (low.y1 + room - high.y0) / figure.bbox.height

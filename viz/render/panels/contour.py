@@ -69,9 +69,9 @@ class ContourPanel(PathPanel):
             self.key.get_frame().set(visible=True, facecolor=theme.background, edgecolor="none", alpha=1.0)
         named = [path.get("initializer") for path in recording.meta.get("paths", [])]
         if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
-            ax.annotate("zeros: all weights 0", plane.xy[named.index("zeros"), 0], xytext=(-8, -8),
-                        textcoords="offset points", ha="right", va="top", fontsize="small", fontweight="bold",
-                        color=theme.ink, zorder=4)
+            if named.index("zeros") in chosen:  # a grid: only in its own cell, whose title already says "zeros"
+                _say_zeros(ax, plane.xy[named.index("zeros"), 0], self.view, "all weights 0" if cell else
+                           "zeros: all weights 0", theme)
         elif len(starts) > 1 and not recording.spread and not cell:  # numbered as the curves' panels are, one per start
             for number, group in enumerate(start_groups(recording)):
                 start = plane.xy[group[0], 0]
@@ -158,6 +158,17 @@ def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
     (x0, x1), (y0, y1) = view
     inside = (marks[:, 0] >= x0) & (marks[:, 0] <= x1) & (marks[:, 1] >= y0) & (marks[:, 1] <= y1)
     return marks[inside], plane.marks_label
+
+
+def _say_zeros(ax, start, view, words, theme):
+    """``words`` beside the all-zeros ``start``, towards the middle of the ``view``, so that they
+    stay inside the panel (in a grid's cell, clear of its neighbours and of the axis labels)."""
+    (x0, x1), (y0, y1) = view
+    right = (start[0] - x0) / (x1 - x0) < 0.5  # near the left edge: the words run right
+    below = (start[1] - y0) / (y1 - y0) > 0.3  # near the bottom edge: the words go above
+    ax.annotate(words, start, xytext=(8 if right else -8, -8 if below else 8), textcoords="offset points",
+                ha="left" if right else "right", va="top" if below else "bottom", fontsize="small",
+                fontweight="bold", color=theme.ink, zorder=4)
 
 
 def distinct_ticks(levels):

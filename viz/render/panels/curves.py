@@ -247,20 +247,24 @@ class ByStart:
         rows = -(-len(self.groups) // columns)
         gap_x, gap_y = 0.025, 0.06
         cell_w, cell_h = (width - gap_x * (columns - 1)) / columns, (height - gap_y * (rows - 1)) / rows
-        self.panels, first = [], None
+        self.panels, titles, first = [], [], None
         for number, group in enumerate(self.groups):
             row, column = divmod(number, columns)
             ax = figure.add_axes((left + column * (cell_w + gap_x), bottom + (rows - 1 - row) * (cell_h + gap_y),
                                   cell_w, cell_h), sharey=first)
             first = first or ax
             x, y = recording.params[group[0], 0]
-            ax.set_title(f"from {number + 1}  ({x:.3g}, {y:.3g})", fontsize="small", loc="left", pad=3)
+            title = ax.set_title(f"from {number + 1}  ({x:.3g}, {y:.3g})", fontsize="small", loc="left", pad=3)
+            titles.append(fit(title, cell_w + gap_x / 2))  # one line, not over the title of the cell to its right
             self.panels.append(CurvePanel(ax, [recording.names[i] for i in group], recording.loss[group],
                                           ylabel if column == 0 else "", theme=theme,
                                           diverged=[diverged[i] for i in group]))
             ax.set_xlabel("step" if row == rows - 1 else "")
             ax.tick_params(labelleft=column == 0, labelbottom=row == rows - 1)
         _auto_range(first, recording.loss)  # one y axis for all starts
+        size = min(title.get_fontsize() for title in titles)  # the cells' titles keep one size
+        for title in titles:
+            title.set_fontsize(size)
 
     @property
     def lines(self):
