@@ -58,6 +58,21 @@ def tiny_model(seed):
     return problems.keras_model(build, x, y, batch_size=32, epochs=2, name="2-2-1 on two blobs")
 
 
+def _optimizers(rng, count):
+    """``count`` optimizers drawn from ``rng``, labelled in several scripts; now and then
+    (3 or more) one optimizer's learning-rate fan: "SGD lr 0.01", "SGD lr 0.1", ..."""
+    optimizers = {}
+    if count >= 3 and rng.random() < 0.2:
+        kind = rng.choice(OPTIMIZERS[:4])
+        for rate in sorted(rng.sample([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], min(count, 6))):
+            optimizers[f"{_label(rng, kind, optimizers).split()[0]} lr {rate:g}"] = _spec(kind, rate)
+    else:
+        for _ in range(count):
+            kind = rng.choice(OPTIMIZERS)
+            optimizers[_label(rng, kind, optimizers)] = _spec(kind, rng.choice([1e-3, 1e-2, 0.05]))
+    return optimizers
+
+
 def generated(seed, quick=False):
     """A scene and render keywords drawn from ``seed``: a surface (mostly) or a tiny Keras
     model, 1–8 optimizers (now and then one optimizer's learning-rate fan) labelled in several
@@ -68,15 +83,7 @@ def generated(seed, quick=False):
     rng = random.Random(seed)
     model = not quick and rng.random() < 0.04  # (a model costs seconds an optimizer to trace)
     count = rng.randint(1, 3 if model or quick else 8)
-    optimizers = {}
-    if count >= 3 and rng.random() < 0.2:  # a fan: "SGD lr 0.01", "SGD lr 0.1", ...
-        kind = rng.choice(OPTIMIZERS[:4])
-        for rate in sorted(rng.sample([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], min(count, 6))):
-            optimizers[f"{_label(rng, kind, optimizers).split()[0]} lr {rate:g}"] = _spec(kind, rate)
-    else:
-        for _ in range(count):
-            kind = rng.choice(OPTIMIZERS)
-            optimizers[_label(rng, kind, optimizers)] = _spec(kind, rng.choice([1e-3, 1e-2, 0.05]))
+    optimizers = _optimizers(rng, count)
     script = rng.choice(list(WORDS)[:-1] * 6 + ["japanese"])
     title = " ".join(rng.choices(WORDS[script], k=rng.randint(1, 14)))
     aspect = rng.choice(["16:9", "4:3"])
@@ -109,15 +116,7 @@ def generated_3d(seed):
 
     rng = random.Random(f"3d {seed}")  # (its own draws: seeds of generated() keep their scenes)
     count = rng.randint(1, 8)
-    optimizers = {}
-    if count >= 3 and rng.random() < 0.2:
-        kind = rng.choice(OPTIMIZERS[:4])
-        for rate in sorted(rng.sample([0.001, 0.003, 0.01, 0.03, 0.1, 0.3], min(count, 6))):
-            optimizers[f"{_label(rng, kind, optimizers).split()[0]} lr {rate:g}"] = _spec(kind, rate)
-    else:
-        for _ in range(count):
-            kind = rng.choice(OPTIMIZERS)
-            optimizers[_label(rng, kind, optimizers)] = _spec(kind, rng.choice([1e-3, 1e-2, 0.05]))
+    optimizers = _optimizers(rng, count)
     script = rng.choice(list(WORDS)[:-1])
     title = " ".join(rng.choices(WORDS[script], k=rng.randint(1, 14)))
     aspect = rng.choice(["16:9", "4:3"])

@@ -385,3 +385,20 @@ def finals(recording, step=None):
         values = recording.loss[path]
         out[label] = float("nan") if gone is not None else float(values[np.isfinite(values)][-1])
     return out
+
+
+def rule_6(scene, keywords, path):
+    """Rule 6 where ``scene``'s title or labels hold characters of a script the font lacks
+    (Japanese, Chinese, Korean): rendering it to ``path`` is refused before training, the
+    error's last line naming the characters. True if it was such a scene (and was refused)."""
+    import pytest
+
+    import viz
+    from viz.errors import SpecError
+
+    cjk = sorted({c for text in [scene.title, *scene.optimizers] for c in text if "\u3040" <= c <= "\u9fff"})
+    if cjk:
+        with pytest.raises(SpecError) as error:
+            viz.render(scene, path, last_frame=True, **keywords)
+        assert all(f"{c} (U+{ord(c):04X})" in str(error.value).splitlines()[-1] for c in cjk[:8])
+    return bool(cjk)
