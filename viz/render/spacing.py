@@ -5,7 +5,7 @@ out where it would touch the other axis' first one."""
 ROOM = 4  # pixels kept between two texts
 
 
-def _apart(a, b):
+def apart(a, b):
     """The room between boxes ``a`` and ``b`` in pixels (negative: they overlap)."""
     return max(b.x0 - a.x1, a.x0 - b.x1, b.y0 - a.y1, a.y0 - b.y1)
 
@@ -42,12 +42,12 @@ def clear_corners(figure, room=2 * ROOM):
         minor = [t.label1.get_window_extent(renderer) for t in ax.yaxis.get_minor_ticks()
                  if t.label1.get_visible() and t.label1.get_text()]
         every = sorted(minor + [t.get_window_extent(renderer) for t in _shown(ax.yaxis)], key=lambda box: box.y0)
-        if minor and any(_apart(a, b) < room for a, b in zip(every, every[1:])):
+        if minor and any(apart(a, b) < room for a, b in zip(every, every[1:])):
             ax.yaxis.set_minor_formatter(NullFormatter())  # a log axis' in-between labels: only the decades
         _thinned(ax.yaxis, renderer, room)
         xs = [t.get_window_extent(renderer) for t in _shown(ax.xaxis)]
         for label in _shown(ax.yaxis):
-            if any(_apart(box, label.get_window_extent(renderer)) < room for box in xs):
+            if any(apart(box, label.get_window_extent(renderer)) < room for box in xs):
                 label.set_visible(False)
 
 
@@ -60,7 +60,7 @@ def _thinned(axis, renderer, room):
         boxes = sorted((t.get_window_extent(renderer) for t in _shown(axis)),
                        key=lambda box: box.x0 if axis.axis_name == "x" else box.y0)
         locator = axis.get_major_locator()
-        if all(_apart(a, b) >= room for a, b in zip(boxes, boxes[1:])) or \
+        if all(apart(a, b) >= room for a, b in zip(boxes, boxes[1:])) or \
                 type(locator) not in (AutoLocator, MaxNLocator, FixedLocator):
             return
         if bins is None:

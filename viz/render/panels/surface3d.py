@@ -15,7 +15,7 @@ from viz.render.panels.clip import clipped_polyline
 from viz.render.panels.occlusion import Occlusion, split_hidden
 from viz.render.text import fit, short_number
 from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
-from viz.render.spacing import ROOM, _apart
+from viz.render.spacing import ROOM, apart
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
@@ -162,11 +162,11 @@ def clear_ticks(ax, room=2 * ROOM, passes=4):
         for axis in axes:
             shown = _shown(axis)
             boxes = [label.get_window_extent(renderer) for _, label in shown]
-            if len(shown) > 2 and any(_apart(a, b) < room for a, b in zip(boxes, boxes[1:])):
+            if len(shown) > 2 and any(apart(a, b) < room for a, b in zip(boxes, boxes[1:])):
                 axis.set_major_locator(FixedLocator([at for at, _ in shown][::2]))
                 moved = True
             title = axis.label.get_window_extent(renderer)
-            if axis.label.get_text() and any(_apart(title, box) < room for box in boxes):
+            if axis.label.get_text() and any(apart(title, box) < room for box in boxes):
                 axis.labelpad += 3
                 moved = True
         if not moved:
@@ -175,7 +175,7 @@ def clear_ticks(ax, room=2 * ROOM, passes=4):
     for axis in axes:
         for _, label in _shown(axis):
             box = label.get_window_extent(renderer)
-            if any(_apart(box, other) < room for other in kept):
+            if any(apart(box, other) < room for other in kept):
                 label.set_visible(False)
             else:
                 kept.append(box)
