@@ -28,7 +28,7 @@ from viz.render.panels.notes import key_above, note_above
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
-from viz.render.room import PLANS, least, side_by_side, smallest
+from viz.render.room import PLANS, least, plans, side_by_side, smallest
 from viz.render.spacing import clear_corners, clear_of, clear_stacked
 from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
@@ -64,18 +64,18 @@ def lay_out(recording, title, options, counter_words, like=(), captions=()):
     figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
     FigureCanvasAgg(figure)
     with style(options):
-        sizes = []  # each plan's smallest panel, until one keeps every panel its least size (rule 10)
-        for plan in PLANS[:1] if options.layout.layout == "grid" else PLANS:
+        tried, sizes = plans(options), []  # each plan's smallest panel, until one keeps every panel its least size
+        for plan in tried:
             figure.clear()
             layout = _place(figure, recording, title, options, counter_words, like, captions, plan)
             sizes.append(smallest(figure))
             if sizes[-1] >= least(options.look.font_scale):
                 break
-        else:
-            if len(sizes) > 1 and max(sizes) > sizes[-1]:  # none does: the one whose smallest panel is largest
+        else:  # none does: the first whose smallest panel is within a pixel of the largest
+            best = next(k for k, size in enumerate(sizes) if size >= max(sizes) - 1 / figure.bbox.height)
+            if best != len(sizes) - 1:
                 figure.clear()
-                layout = _place(figure, recording, title, options, counter_words, like, captions,
-                                PLANS[sizes.index(max(sizes))])
+                layout = _place(figure, recording, title, options, counter_words, like, captions, tried[best])
         figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
 

@@ -23,6 +23,15 @@ PLANS = (Plan(), Plan(beside=True), Plan(beside=True, contour=0.8), Plan(below=T
          Plan(beside=True, contour=0.62))
 
 
+def plans(options):
+    """The plans worth trying for the render ``options``, in order: the usual one alone for the
+    grid (its cells share the room their own way); a row along the foot only for the sharpness,
+    line or rates panels."""
+    if options.layout.layout == "grid":
+        return PLANS[:1]
+    return [plan for plan in PLANS if options.layout.extras or not plan.below]
+
+
 def least(scale):
     """A panel's least height and width at font scale ``scale`` (a fraction of the frame's height)."""
     return LEAST * max(1.0, scale)
