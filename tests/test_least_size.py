@@ -68,3 +68,19 @@ def test_four_starts_with_the_sharpness_and_line_panels_fit_at_480x360(tmp_path)
     assert [each for each in rule_1(lines, page) if not each.startswith(("'1'", "'2'", "'3'"))] == []  # (the
     # contour's start numbers "1".."4" close together are the paths panel's to place)
     assert len([box for box in panels(path, 480) if box[1] < 100]) == 2  # the two panels along the foot
+
+
+@pytest.mark.slow
+def test_the_hidden_layer_panel_keeps_its_size_at_font_scale_1_5(tmp_path):
+    """The hidden-layer panel under the loss at font scale 1.5 was 6-25 px high (the chapter's
+    hidden_layer: 6, this one: 19); now beside the loss, both at least 68 px each way, no text over another."""
+    from tests.generated_scenes import tiny_model
+    from viz import Scene
+
+    scene = Scene(title="A hidden layer of two units learns to separate the blobs (SGD, batch 32)",
+                  problem=tiny_model(0), optimizers={"SGD": "sgd"}, learning_rate=0.05)
+    path = tmp_path / "frame.pdf"
+    viz.render(scene, path, last_frame=True, size=(640, 360), font_scale=1.5, panels="contour,curves,hidden",
+               time_budget=1)
+    lines, _, page = read_pdf(path, 640)
+    assert rule_10(path, (640, 360), 1.5) == [] and rule_1(lines, page) == []
