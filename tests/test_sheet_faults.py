@@ -1,0 +1,49 @@
+"""Faults the contact sheet (docs/contact_sheet.py) showed inside panels, pinned on what a
+render wrote: the PDF's text boxes (tests/layout_rules.py) or the decoded pixels of a PNG."""
+
+import dataclasses
+import re
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tests.layout_rules import apart, read_pdf
+from viz import record
+from viz.render.a11y import contrast
+from viz.render.animation import render
+from viz.render.theme import THEMES
+
+
+def pixels(path):
+    """The RGB pixels [height, width, 3] of the PNG at ``path`` (ints)."""
+    return np.asarray(Image.open(path).convert("RGB")).astype(int)
+
+
+@pytest.mark.slow
+def test_the_digits_heading_is_readable_and_the_answers_apart_at_4_3_dark(tmp_path):
+    """digits_cnn, dark at 4:3 (480x360): the predictions' heading was shrunk to 9 points, under
+    the answers' size, and three wrong answers side by side ("8 ✗ (2)") touched. The heading is
+    at the axis labels' size, at least 4.5:1 against the background (WCAG AA), and any two
+    answers at least 2 px apart."""
+    from viz.scene import load_scenes
+
+    scene = load_scenes("scenes/digits_cnn.py")["digits_cnn"]
+    small = dataclasses.replace(scene.problem, x=scene.problem.x[:320], y=scene.problem.y[:320], epochs=1)
+    recording = record(dataclasses.replace(scene, problem=small, optimizers={
+        "SGD momentum=0.3 nesterov": {"class_name": "SGD", "config": {"momentum": 0.3, "nesterov": True}},
+        "RMSprop": "rmsprop"}))
+    render(recording, tmp_path / "d.pdf", "digits", size=(480, 360), theme="dark")
+    render(recording, tmp_path / "d.png", "digits", size=(480, 360), theme="dark")
+    lines, _, (_, height) = read_pdf(tmp_path / "d.pdf", 480)
+    heading = [line for line in lines if line.text.endswith(" right") or line.text.startswith("RMSprop (")]
+    epoch = next(line for line in lines if line.text == "epoch")
+    assert heading and all(line.size >= epoch.size for line in heading), [(line.text, line.size) for line in lines]
+    answers = [line for line in lines if re.fullmatch(r"\d \u2713|\d \u2717( \(\d\))?|\(\d\)", line.text)]
+    assert len(answers) >= 10
+    assert all(apart(a.box, b.box) >= 2 for i, a in enumerate(answers) for b in answers[i + 1:]), \
+        [(a.text, [round(v) for v in a.box]) for a in answers]
+    x0, y0, x1, y1 = (round(v) for v in heading[0].box)
+    inked = pixels(tmp_path / "d.png")[round(height) - y1:round(height) - y0, x0:x1].reshape(-1, 3)
+    ground = THEMES["dark"].background
+    assert contrast(inked, ground).max() >= 4.5
