@@ -47,3 +47,19 @@ def test_the_digits_heading_is_readable_and_the_answers_apart_at_4_3_dark(tmp_pa
     inked = pixels(tmp_path / "d.png")[round(height) - y1:round(height) - y0, x0:x1].reshape(-1, 3)
     ground = THEMES["dark"].background
     assert contrast(inked, ground).max() >= 4.5
+
+
+@pytest.mark.slow
+def test_a_colour_bar_says_0_where_the_lowest_level_is_zero_but_for_rounding(tmp_path):
+    """Generated scene 218 (Ackley, dark 4:3, font scale 1.21): its colour bar's lowest tick read
+    "3.55e−15" under 1.79 (rule 7: numbers rounded for people). It says 0, and no tick has an
+    exponent."""
+    import viz
+    from tests.generated_scenes import generated
+
+    scene, keywords = generated(218)
+    viz.render(scene, tmp_path / "s.pdf", last_frame=True, **keywords)
+    lines, _, _ = read_pdf(tmp_path / "s.pdf", keywords["size"][0])
+    step = next(line for line in lines if line.text == "1.79")  # the colour bar's second tick
+    ticks = [line.text for line in lines if abs(line.box[0] - step.box[0]) < 0.5]
+    assert "0" in ticks and not any("e" in tick for tick in ticks), ticks

@@ -110,7 +110,8 @@ class ContourPanel(PathPanel):
         cax.set_position((box.x1 + offset, box.y0, bar.width, box.height))
         tall = box.height * figure.get_figheight() * 72 / cax.yaxis.get_ticklabels()[0].get_fontsize()  # in lines
         room = max(3, min(int(12 * box.height / bar.height), int(tall / 2.2)))  # tick labels that fit the bar
-        colorbar.set_ticks(distinct_ticks(levels[:: -(-len(levels) // room)]))
+        ticks, words = distinct_ticks(levels[:: -(-len(levels) // room)])
+        colorbar.set_ticks(ticks, labels=words)
 
     def ax_pixels(self, path, step):
         """The path drawn up to ``step``, in the panel's pixels."""
@@ -172,9 +173,13 @@ def _say_zeros(ax, start, view, words, theme):
 
 
 def distinct_ticks(levels):
-    """``levels`` without those whose tick label (:func:`short_number`, three significant
-    digits) repeats an earlier one's: levels a hair apart (0.1391, 0.1393) would read 0.139 twice."""
+    """The colour bar's ticks among ``levels`` and the words each says: three significant digits
+    (:func:`short_number`), 0 for a level that is zero but for rounding (3.55e-15 beside 1.79:
+    under a thousandth of the step to its neighbour), and no words twice (levels a hair apart,
+    0.1391 and 0.1393, would read 0.139 twice: the first is kept). Returns (ticks, words)."""
     said = {}
-    for level in levels:
-        said.setdefault(short_number(level), level)
-    return list(said.values())
+    for k, level in enumerate(levels):
+        neighbour = levels[k + 1] if k + 1 < len(levels) else levels[k - 1] if k else level
+        zero = level and abs(level) < 1e-3 * abs(neighbour - level)
+        said.setdefault("0" if zero else short_number(level), level)
+    return list(said.values()), list(said)
