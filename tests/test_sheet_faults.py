@@ -63,3 +63,28 @@ def test_a_colour_bar_says_0_where_the_lowest_level_is_zero_but_for_rounding(tmp
     step = next(line for line in lines if line.text == "1.79")  # the colour bar's second tick
     ticks = [line.text for line in lines if abs(line.box[0] - step.box[0]) < 0.5]
     assert "0" in ticks and not any("e" in tick for tick in ticks), ticks
+
+
+@pytest.mark.slow
+def test_the_sharpness_heads_are_whole_at_the_panels_right_edge():
+    """The sharpness panel's head at the last step sits on the panel's right edge: it was cut in
+    half there. A quadratic's sharpness is flat, so the head's pixels off its line's rows are
+    as many on the last frame as in the middle of the run."""
+    from viz import Scene, surfaces
+    from viz.render.frames import Frames
+    from viz.render.options import Options
+
+    recording = record(Scene(title="flat", problem=surfaces.get("valley"), optimizers={"SGD": "sgd"},
+                             learning_rate=0.01, steps=20))
+    frames = Frames(recording, "flat", options=Options.of(size=(960, 540), extras=("sharpness",)))
+
+    def inked(index):
+        """The pixels of the sharpness panel (lower right) off the rows of its (level) line that
+        are not the background: the axes' and the head's."""
+        panel = np.asarray(frames[index])[270:, 600:, :3].astype(int)
+        inked = (255 - panel).max(axis=-1) > 100
+        line = inked.sum(axis=1) >= 30  # the line's rows (and the x axis')
+        return int(inked[~(line | np.roll(line, 1) | np.roll(line, -1))].sum())
+
+    middle, last = inked(len(frames) // 2), inked(len(frames) - 1)
+    assert last >= middle > 0, (middle, last)

@@ -114,7 +114,8 @@ class SharpnessPanel:
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=6,
                             markeredgecolor=theme.outline, markeredgewidth=0.8, linestyle="none", animated=True,
-                            zorder=2.1)  # over every line, in a full redraw (svg, pdf) as in the animation
+                            zorder=2.1, clip_on=False)  # whole at the last step (on the right edge); over every
+            # line, in a full redraw (svg, pdf) as in the animation
             self.lines.append(line)
             self.heads.append(head)
 
@@ -128,4 +129,6 @@ class SharpnessPanel:
         for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
             done = self.computed[path][self.computed[path] <= min(step, self.diverged[path])]
             line.set_data(self.x[path, done], self.values[path, done])
-            head.set_data(self.x[path, done[-1:]], self.values[path, done[-1:]])
+            low, high = sorted(head.axes.get_ylim())
+            shown = done[-1:][(low <= self.values[path, done[-1:]]) & (self.values[path, done[-1:]] <= high)]
+            head.set_data(self.x[path, shown], self.values[path, shown])  # (unclipped: none off the axis)
