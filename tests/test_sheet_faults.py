@@ -88,3 +88,27 @@ def test_the_sharpness_heads_are_whole_at_the_panels_right_edge():
 
     middle, last = inked(len(frames) // 2), inked(len(frames) - 1)
     assert last >= middle > 0, (middle, last)
+
+
+@pytest.mark.slow
+def test_a_diverged_cross_covers_no_title_of_a_start_s_curve_panel(tmp_path):
+    """Two starts of Himmelblau (a curve panel each, titled "from 1 …"), SGD diverging from both:
+    its crosses were placed at the panels' top before the shared y axis was set, and drawn over
+    the edge, over the titles. They sit inside the panels, clear of every text."""
+    from tests.layout_rules import shapes
+    from viz import Scene, surfaces
+    from viz.render.looks import looks
+
+    recording = record(Scene(title="Two starts", problem=surfaces.get("himmelblau", start=[(-0.3, 0.3), (0.8, 0.0)]),
+                             optimizers={"SGD": "sgd", "Adam": "adam"}, learning_rate=0.05, steps=30))
+    assert not np.isfinite(recording.loss[:2]).all()  # SGD diverges from both starts
+    render(recording, tmp_path / "x.pdf", "x", size=(640, 360))
+    lines, _, _ = read_pdf(tmp_path / "x.pdf", 640)
+    titles = [line for line in lines if line.text.startswith("from ")]
+    sgd = tuple(round(int(c, 16) / 255, 3) for c in (lambda h: (h[1:3], h[3:5], h[5:7]))(
+        looks(["SGD", "Adam"], THEMES["light"])["SGD"]["color"]))
+    crosses = [s for s in shapes(tmp_path / "x.pdf", 640) if s.fill == sgd and s.box[0] > 0.6 * 640
+               and s.box[2] - s.box[0] < 20]  # on the curves' side
+    assert len(titles) == 2 and len(crosses) == 2, ([line.text for line in lines], [s.box for s in crosses])
+    assert all(apart(cross.box, line.box) > 0 for cross in crosses for line in lines), \
+        [(line.text, line.box, cross.box) for cross in crosses for line in lines if apart(cross.box, line.box) <= 0]
