@@ -283,8 +283,10 @@ class ByStart:
             ax.tick_params(labelleft=column == 0, labelbottom=row == rows - 1)
         _auto_range(first, recording.loss)  # one y axis for all starts
         size = min(title.get_fontsize() for title in titles)  # the cells' titles keep one size
-        for title in titles:
+        for title, panel in zip(titles, self.panels):
             title.set_fontsize(size)
+            panel.off.text.set_fontsize(size)  # the cells' "off scale" words: the cell's size, not the frame's
+        self.sized = False
 
     @property
     def lines(self):
@@ -300,3 +302,8 @@ class ByStart:
         steps = np.asarray(steps)
         for panel, group in zip(self.panels, self.groups):
             panel.update(steps[group])
+        if not self.sized:  # each cell's "off scale" words fitted to it on the first frame: then one size
+            self.sized = True
+            size = min(panel.off.text.get_fontsize() for panel in self.panels)
+            for panel in self.panels:
+                panel.off.text.set_fontsize(size)
