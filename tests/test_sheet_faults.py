@@ -118,17 +118,22 @@ def test_a_diverged_cross_covers_no_title_of_a_start_s_curve_panel(tmp_path):
 def test_the_off_scale_words_of_the_starts_cells_take_one_size_the_cells(tmp_path):
     """Himmelblau's four starts beside a grid at 4:3: each cell's "off scale" words were sized
     for the frame ("small") and shrunk on their own, so a short one ("down to 0") stood larger
-    than its neighbours and crowded its cell. They take the cells' titles' size, one for all."""
+    than its neighbours and crowded its cell. They take the cells' titles' size, one for all,
+    and keep clear of the titles however short the cells."""
     from viz import SEED_OPTIMIZERS, Scene, surfaces
     from tests.layout_rules import rule_1
 
     problem = surfaces.get("himmelblau", start=[(-0.3, 0.3), (-1.0, -0.6), (0.4, -1.2), (0.8, 0.0)])
     scene = Scene(title="Himmelblau's four minima, four starts (lr 0.01)", problem=problem,
                   optimizers=SEED_OPTIMIZERS, learning_rate=0.01, steps=300)
-    render(record(scene), tmp_path / "h.pdf", "Himmelblau", size=(480, 360), layout="grid")
+    recording = record(scene)
+    render(recording, tmp_path / "h.pdf", "Himmelblau", size=(480, 360), layout="grid")
     lines, _, page = read_pdf(tmp_path / "h.pdf", 480)
     assert not rule_1(lines, page)
     titles = {line.size for line in lines if line.text.startswith("from ")}
     off = [line for line in lines if "off scale" in line.text or line.text.startswith("down to")]
     assert len(titles) == 1 and len(off) >= 4, [(line.text, line.size) for line in lines]
     assert {line.size for line in off} == titles, [(line.text, line.size) for line in off]
+    render(recording, tmp_path / "s.pdf", "Himmelblau", size=(640, 360), extras=("sharpness", "line"))
+    lines, _, page = read_pdf(tmp_path / "s.pdf", 640)  # cells squeezed over two more panels: the words
+    assert not rule_1(lines, page)  # were on the cell's title ("3% of the cell" below its top)

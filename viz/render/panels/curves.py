@@ -77,7 +77,8 @@ class OffScale:
 
     def __init__(self, ax, values, theme):
         self.ax, self.values, self.peak, self.gap = ax, values, None, "  "
-        self.text = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
+        below_top = ScaledTranslation(0, -4 / 72, ax.figure.dpi_scale_trans)  # (a share of a small cell: on its title)
+        self.text = ax.text(0.99, 1, "", transform=ax.transAxes + below_top, ha="right", va="top", fontsize="small",
                             color=theme.ink, animated=True, zorder=3, visible=False,
                             bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "edgecolor": "none",
                                   "alpha": 0.85})
