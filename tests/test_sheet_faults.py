@@ -137,3 +137,17 @@ def test_the_off_scale_words_of_the_starts_cells_take_one_size_the_cells(tmp_pat
     render(recording, tmp_path / "s.pdf", "Himmelblau", size=(640, 360), extras=("sharpness", "line"))
     lines, _, page = read_pdf(tmp_path / "s.pdf", 640)  # cells squeezed over two more panels: the words
     assert not rule_1(lines, page)  # were on the cell's title ("3% of the cell" below its top)
+
+
+@pytest.mark.slow
+def test_the_starts_numbers_keep_apart_at_font_scale_1_5(tmp_path):
+    """Himmelblau's four starts at font scale 1.5: each number stood on the side away from its
+    paths, where two touched (rule 1); a number takes the nearest side clear of the others."""
+    import viz
+    from tests.layout_rules import rule_1
+
+    viz.render("scenes/himmelblau.py", tmp_path / "h.pdf", last_frame=True, size=(640, 360), font_scale=1.5)
+    lines, _, page = read_pdf(tmp_path / "h.pdf", 640)
+    numbers = [line for line in lines if line.text in ("1", "2", "3", "4") and line.box[0] > 60]  # (not y ticks)
+    assert sorted(line.text for line in numbers) == ["1", "2", "3", "4"], [line.text for line in lines]
+    assert not rule_1(lines, page)
