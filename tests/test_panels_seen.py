@@ -339,7 +339,7 @@ def test_the_digits_panel_shows_one_optimizer_large_and_marks_wrong_answers(tmp_
     assert all("Bold" not in c.fontname for c in ticks) and all("Bold" in c.fontname for c in crosses)
     frames = Frames(recording, "digits", options=Options.of(size=(320, 180)))
     panel = frames.panels[-1]
-    shown = {(frames[i], panel.heading.get_text().split(" (")[0])[1] for i in range(0, len(frames), 3)}
+    shown = {(frames[i], panel.heading.get_text().split(":")[0].split(" (")[0])[1] for i in range(0, len(frames), 3)}
     assert shown == {recording.names[int(np.argmin(recording.loss[:, -1]))]}
 
 

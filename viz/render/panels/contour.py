@@ -3,6 +3,7 @@ paths growing over them."""
 
 import numpy as np
 from matplotlib.colors import BoundaryNorm
+from matplotlib.font_manager import FontProperties
 
 from viz.plane import spaced_levels
 from viz.render.framing import add_inset, grid_view, visited_view, wants_inset, within
@@ -72,13 +73,6 @@ class ContourPanel(PathPanel):
             if named.index("zeros") in chosen:  # a grid: only in its own cell, whose title already says "zeros"
                 _say_zeros(ax, plane.xy[named.index("zeros"), 0], self.view, "all weights 0" if cell else
                            "zeros: all weights 0", theme)
-        elif len(starts) > 1 and not recording.spread and not cell:  # numbered as the curves' panels are, one per start
-            for number, group in enumerate(start_groups(recording)):
-                start = plane.xy[group[0], 0]
-                away = np.nan_to_num(np.nanmean(plane.xy[group, 1:20] - start, axis=(0, 1)))  # where its paths go
-                away = -away / (np.hypot(*away) or 1.0)  # the number on the other side, off the paths
-                ax.annotate(str(number + 1), start, xytext=tuple(11 * away), textcoords="offset points", ha="center",
-                            va="center", fontsize="small", fontweight="bold", color=theme.ink, zorder=4)
         ax.set_aspect("equal", adjustable="box")  # equal scales: distances and angles are true
         ax.set_xlim(*self.view[0])
         ax.set_ylim(*self.view[1])
@@ -86,11 +80,41 @@ class ContourPanel(PathPanel):
         ax.set_ylabel(plane.axis_labels[1])
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
+        if len(starts) > 1 and "zeros" not in named and not recording.spread and not cell:
+            self._number_starts(ax, plane, recording, theme)  # numbered as the curves' panels are, one per start
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
             if zoomed and not cell and wants_inset(plane, self.view) else None
         self.add_paths(ax, recording, theme, self.view, trail=trail, clip=False)
         self.shown_paths = chosen
         self.labels = DirectLabels(self, recording, theme) if not cell else None
+
+    @staticmethod
+    def _number_starts(ax, plane, recording, theme, gap=11):
+        """Each start's number, ``gap`` points off it on the side away from its paths or, where
+        that touches a number already placed or another start, the nearest side clear of them
+        (and of the paths, where one is)."""
+        ax.apply_aspect()
+        groups = start_groups(recording)
+        pixels = ax.transData.transform(plane.xy[[group[0] for group in groups], 0])
+        paths = ax.transData.transform(plane.xy.reshape(-1, 2)[np.isfinite(plane.xy.reshape(-1, 2)).all(axis=1)])
+        per_point = ax.figure.dpi / 72
+        room = 1.1 * FontProperties(size="small").get_size_in_points() * per_point  # between two numbers' middles
+        taken = []
+        for number, group in enumerate(groups):
+            start = plane.xy[group[0], 0]
+            away = np.nan_to_num(np.nanmean(plane.xy[group, 1:20] - start, axis=(0, 1)))  # where its paths go
+            away = -away / (np.hypot(*away) or 1.0)  # the number on the other side, off the paths
+            turns = [away @ [[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]] for a in np.radians(
+                [0, 45, -45, 90, -90, 135, -135, 180])]
+            marks = np.array([*taken, *np.delete(pixels, number, axis=0)]).reshape(-1, 2)
+            at = [pixels[number] + gap * per_point * side for side in turns]
+            apart = [np.hypot(*(marks - spot).T).min(initial=np.inf) >= room for spot in at]
+            clear = [np.hypot(*(paths - spot).T).min(initial=np.inf) >= 0.6 * room for spot in at]
+            side = next((s for s, a, c in zip(turns, apart, clear) if a and c), None)
+            side = next((s for s, a in zip(turns, apart) if a), away) if side is None else side
+            taken.append(pixels[number] + gap * per_point * side)
+            ax.annotate(str(number + 1), start, xytext=tuple(gap * side), textcoords="offset points", ha="center",
+                        va="center", fontsize="small", fontweight="bold", color=theme.ink, zorder=4)
 
     @staticmethod
     def _colour_bar(ax, cax, filled, levels, recording):
@@ -110,7 +134,8 @@ class ContourPanel(PathPanel):
         cax.set_position((box.x1 + offset, box.y0, bar.width, box.height))
         tall = box.height * figure.get_figheight() * 72 / cax.yaxis.get_ticklabels()[0].get_fontsize()  # in lines
         room = max(3, min(int(12 * box.height / bar.height), int(tall / 2.2)))  # tick labels that fit the bar
-        colorbar.set_ticks(distinct_ticks(levels[:: -(-len(levels) // room)]))
+        ticks, words = distinct_ticks(levels[:: -(-len(levels) // room)])
+        colorbar.set_ticks(ticks, labels=words)
 
     def ax_pixels(self, path, step):
         """The path drawn up to ``step``, in the panel's pixels."""
@@ -172,9 +197,13 @@ def _say_zeros(ax, start, view, words, theme):
 
 
 def distinct_ticks(levels):
-    """``levels`` without those whose tick label (:func:`short_number`, three significant
-    digits) repeats an earlier one's: levels a hair apart (0.1391, 0.1393) would read 0.139 twice."""
+    """The colour bar's ticks among ``levels`` and the words each says: three significant digits
+    (:func:`short_number`), 0 for a level that is zero but for rounding (3.55e-15 beside 1.79:
+    under a thousandth of the step to its neighbour), and no words twice (levels a hair apart,
+    0.1391 and 0.1393, would read 0.139 twice: the first is kept). Returns (ticks, words)."""
     said = {}
-    for level in levels:
-        said.setdefault(short_number(level), level)
-    return list(said.values())
+    for k, level in enumerate(levels):
+        neighbour = levels[k + 1] if k + 1 < len(levels) else levels[k - 1] if k else level
+        zero = level and abs(level) < 1e-3 * abs(neighbour - level)
+        said.setdefault("0" if zero else short_number(level), level)
+    return list(said.values()), list(said)

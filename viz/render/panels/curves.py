@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 from matplotlib.collections import PolyCollection
+from matplotlib.transforms import ScaledTranslation
 
 from viz.render.panels.paths import path_styles
 from viz.render.text import fit, lines, overflow, value_words
@@ -36,7 +37,7 @@ class CurvePanel:
         before = np.array([np.arange(points) < (points if step is None else step) for step in self.diverged])
         _curve_axes(ax, np.nanmax(self.x, axis=0), ylabel, steps_per_epoch, unit_range,
                     per_epoch if by_epoch else np.where(before, per_step, np.nan), theme)
-        self.crosses = _crosses(ax, self.x, per_step, self.diverged, path_styles(names, theme), theme)
+        self.crosses = Crosses(ax, self.x, per_step, self.diverged, path_styles(names, theme), theme)
         self.off = OffScale(ax, np.where(before, per_step if not by_epoch else np.nan, np.nan), theme)
         self.lines, self.marks = [], []
         for style in path_styles(names, theme):
@@ -58,8 +59,7 @@ class CurvePanel:
         self.off.update(steps)
         for path, (line, step) in enumerate(zip(self.lines, steps)):
             line.set_data(self.x[path, : step + 1], self.per_step[path, : step + 1])
-        for path, cross in self.crosses.items():
-            cross.set_visible(bool(steps[path] >= self.diverged[path]))
+        self.crosses.show(steps)
         every = max(1, math.ceil(self.per_epoch.shape[1] / MARKS)) if self.marks else 1
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
             epochs_done = int(np.floor(self.x[path, step] + 1e-9)) if step >= 0 else 0
@@ -77,7 +77,8 @@ class OffScale:
 
     def __init__(self, ax, values, theme):
         self.ax, self.values, self.peak, self.gap = ax, values, None, "  "
-        self.text = ax.text(0.99, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize="small",
+        below_top = ScaledTranslation(0, -4 / 72, ax.figure.dpi_scale_trans)  # (a share of a small cell: on its title)
+        self.text = ax.text(0.99, 1, "", transform=ax.transAxes + below_top, ha="right", va="top", fontsize="small",
                             color=theme.ink, animated=True, zorder=3, visible=False,
                             bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "edgecolor": "none",
                                   "alpha": 0.85})
@@ -117,20 +118,40 @@ class OffScale:
         return self.gap.join(said)
 
 
-def _crosses(ax, x, values, diverged, styles, theme):
-    """A cross per diverged path at its divergence step, at its value or, off the panel, on
-    its edge: {path: artist}."""
-    low, high = ax.get_ylim()
-    crosses = {}
-    for path, (style, step) in enumerate(zip(styles, diverged)):
-        if step is None:
-            continue
-        value = values[path, step]
-        at = high if not np.isfinite(value) or value > high else max(value, low)
-        crosses[path], = ax.plot([x[path, step]], [at], marker="X", markersize=9, color=style["color"],
-                                 markeredgecolor=theme.ink, linestyle="none", clip_on=False, zorder=2.2,
-                                 animated=True, visible=False)
-    return crosses
+class Crosses(dict):
+    """A cross per diverged path at its divergence step, at its value or, off the panel, on its
+    edge, inside it (over the edge it would cover the title above): {path: artist}. Placed on
+    the first frame, when the panel's y limits are final (panels sharing them set them later)."""
+
+    def __init__(self, ax, x, values, diverged, styles, theme):
+        super().__init__()
+        self.diverged, self.placed = diverged, False
+        for path, (style, step) in enumerate(zip(styles, diverged)):
+            if step is not None:
+                self[path], = ax.plot([x[path, step]], [values[path, step]], marker="X", markersize=9,
+                                      color=style["color"], markeredgecolor=theme.ink, linestyle="none",
+                                      clip_on=False, zorder=2.2, animated=True, visible=False)
+
+    def show(self, steps):
+        """Show each path's cross from its divergence step on."""
+        if not self.placed:
+            self.placed = True
+            for cross in self.values():
+                self.place(cross)
+        for path, cross in self.items():
+            cross.set_visible(bool(steps[path] >= self.diverged[path]))
+
+    @staticmethod
+    def place(cross):
+        """Move ``cross`` from its value, if off its panel (or not finite), to the edge, inside."""
+        ax, value = cross.axes, cross.get_ydata()[0]
+        low, high = sorted(ax.get_ylim())
+        if low <= value <= high:
+            return
+        top = not value < low  # (not finite: a blow-up, at the top)
+        half = (cross.get_markersize() / 2 + cross.get_markeredgewidth() + 1) / 72  # inches, and a point clear
+        cross.set(ydata=[high if top else low], transform=ax.transData + ScaledTranslation(
+            0, -half if top else half, ax.figure.dpi_scale_trans))
 
 
 def _curve_axes(ax, x, ylabel, epochs, unit_range, values, theme):
@@ -263,8 +284,10 @@ class ByStart:
             ax.tick_params(labelleft=column == 0, labelbottom=row == rows - 1)
         _auto_range(first, recording.loss)  # one y axis for all starts
         size = min(title.get_fontsize() for title in titles)  # the cells' titles keep one size
-        for title in titles:
+        for title, panel in zip(titles, self.panels):
             title.set_fontsize(size)
+            panel.off.text.set_fontsize(size)  # the cells' "off scale" words: the cell's size, not the frame's
+        self.sized = False
 
     @property
     def lines(self):
@@ -280,3 +303,8 @@ class ByStart:
         steps = np.asarray(steps)
         for panel, group in zip(self.panels, self.groups):
             panel.update(steps[group])
+        if not self.sized:  # each cell's "off scale" words fitted to it on the first frame: then one size
+            self.sized = True
+            size = min(panel.off.text.get_fontsize() for panel in self.panels)
+            for panel in self.panels:
+                panel.off.text.set_fontsize(size)

@@ -4,10 +4,9 @@ for a wrong one (symbols, not colour alone, tell them apart)."""
 
 import math
 
-import matplotlib
 import numpy as np
 
-from viz.render.text import fit, short
+from viz.render.text import fit, lines, overflow, short
 from viz.render.theme import LIGHT
 
 
@@ -26,28 +25,61 @@ class PredictionsPanel:
         rows = math.ceil(count / columns)
         left, bottom, width, height = box
         wide, tall = figure.get_figwidth(), figure.get_figheight()  # inches: the images stay square
-        points = matplotlib.rcParams["font.size"]
-        heading_room = 1.5 * points / 72 / tall  # a line of "medium" text
-        answer_room = 1.3 * 0.833 * points / 72 / tall  # a line of "small" text under each image
-        cell_w, cell_h = width / columns, (height - heading_room) / rows
+        cell_w = width / columns
         self.shown = self.best(recording.loss)
         self.heading = figure.text(left, bottom + height, "", fontsize="medium", va="top", color=theme.ink,
                                    animated=True)  # (ink: the path colours are for lines, not words)
         self.heading.set_text(self.said(self.shown, count))
-        fit(self.heading, width, max_lines=1)  # the font size that fits the longest heading it will show
+        self.full = overflow(self.heading, width) <= 1  # why this optimizer, where one line has room for it
+        self.heading.set_text(self.said(self.shown, count, self.full))
+        fit(self.heading, width, max_lines=2)  # the longest heading it shows: on two lines before smaller
+        self.heading_lines = self.heading.get_text().count("\n") + 1
+        heading_room = self.room(self.heading) * 1.25
         self.heading.set_text("")
+        self.answers = [figure.text(0, 0, "", ha="center", va="top", fontsize="small", color=theme.ink,
+                                    animated=True) for _ in range(count)]
+        self.wrapped = self.answers_fit(cell_w * 0.88)
+        answer_room = self.room(self.answers[0]) * 1.1
+        for answer in self.answers:
+            answer.set_text("")
+        cell_h = (height - heading_room) / rows
         side = max(min(cell_w * 0.8 * wide, (cell_h - answer_room) * 0.92 * tall), 0.05)  # inches
-        self.answers = []
-        for index, image in enumerate(samples["images"]):
+        for index, (image, answer) in enumerate(zip(samples["images"], self.answers)):
             row, column = divmod(index, columns)
             x0, top = left + column * cell_w, bottom + height - heading_room - row * cell_h
             ax = figure.add_axes((x0 + (cell_w - side / wide) / 2, top - side / tall, side / wide, side / tall))
             ax.imshow(image, cmap="gray_r" if theme.name == "light" else "gray", vmin=0, vmax=1,
                       interpolation="nearest")
             ax.set_axis_off()
-            self.answers.append(figure.text(x0 + cell_w / 2, top - side / tall, "", ha="center", va="top",
-                                            fontsize="small", color=theme.ink, animated=True))
+            answer.set_position((x0 + cell_w / 2, top - side / tall))
         self.ink, self.muted = theme.ink, theme.muted
+
+    @staticmethod
+    def room(text):
+        """The height of ``text`` as drawn, a fraction of the figure's."""
+        figure = text.get_figure()
+        return text.get_window_extent(figure.canvas.get_renderer()).height / figure.bbox.height
+
+    def answers_fit(self, width):
+        """Size the answers so that the widest one ("8 \u2717 (3)" in bold) fits ``width`` (a
+        fraction of the figure), and two side by side never touch: smaller down to the least
+        size, then on two lines ("8 \u2717" over "(3)"). Returns whether they are on two lines."""
+        classes = [str(value) for value in np.unique(np.concatenate([self.labels, self.predicted.ravel()]))]
+        widest = max(classes, key=len)
+        probe = self.answers[0]
+        probe.set(fontweight="bold", text=self.answer(widest, widest, False))
+        fit(probe, width)
+        for answer in self.answers:
+            answer.set(fontsize=probe.get_fontsize(), text=probe.get_text())
+        return "\n" in probe.get_text()
+
+    @staticmethod
+    def answer(guess, label, right, wrapped=False):
+        """What an image's answer says: "3 \u2713" when ``right``, else "8 \u2717 (3)" (on two
+        lines if ``wrapped``)."""
+        if right:
+            return f"{guess} \u2713"
+        return f"{guess} \u2717" + ("\n" if wrapped else " ") + f"({label})"
 
     @staticmethod
     def best(loss):
@@ -55,9 +87,10 @@ class PredictionsPanel:
         last = [values[np.isfinite(values)][-1] if np.isfinite(values).any() else np.inf for values in loss]
         return int(np.argmin(last))
 
-    def said(self, path, right):
-        """The heading: whose readings are shown, and how many are right."""
-        return f"{short(self.names[path], 22)} (lowest final loss): {right} of {len(self.labels)} right"
+    def said(self, path, right, full=True):
+        """The heading: whose readings are shown (and, if ``full``, why them), and how many are right."""
+        why = " (lowest final loss)" if full else ""
+        return f"{short(self.names[path], 22)}{why}: {right} of {len(self.labels)} right"
 
     @property
     def animated_artists(self):
@@ -72,8 +105,8 @@ class PredictionsPanel:
             return
         guesses = self.predicted[path, step]
         right = int((guesses == self.labels).sum())
-        self.heading.set_text(self.said(path, right))
+        self.heading.set_text(lines(self.said(path, right, self.full), self.heading_lines))
         for answer, guess, label in zip(self.answers, guesses, self.labels):
             correct = guess == label
-            answer.set_text(f"{guess} \u2713" if correct else f"{guess} \u2717 ({label})")
+            answer.set_text(self.answer(guess, label, correct, self.wrapped))
             answer.set(color=self.muted if correct else self.ink, fontweight="normal" if correct else "bold")

@@ -11,7 +11,7 @@ import matplotlib
 import numpy as np
 
 from viz.divergence import diverged_steps
-from viz.render.panels.curves import _crosses
+from viz.render.panels.curves import Crosses
 from viz.render.panels.paths import path_styles
 from viz.render.path_info import number_rate, optimizer_config, paths_of
 from viz.render.text import fit, short_number
@@ -108,13 +108,14 @@ class SharpnessPanel:
                 width=ax.get_position().width, max_lines=len(notes))
         self.computed = [np.flatnonzero(np.isfinite(row)) for row in values]
         self.diverged = diverged
-        self.crosses = _crosses(ax, self.x, values, found, styles, theme)
+        self.crosses = Crosses(ax, self.x, values, found, styles, theme)
         self.lines, self.heads = [], []
         for style in styles:
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6, animated=True)
             head, = ax.plot([], [], color=style["color"], marker=style["marker"], markersize=6,
                             markeredgecolor=theme.outline, markeredgewidth=0.8, linestyle="none", animated=True,
-                            zorder=2.1)  # over every line, in a full redraw (svg, pdf) as in the animation
+                            zorder=2.1, clip_on=False)  # whole at the last step (on the right edge); over every
+            # line, in a full redraw (svg, pdf) as in the animation
             self.lines.append(line)
             self.heads.append(head)
 
@@ -123,9 +124,10 @@ class SharpnessPanel:
         return [*self.lines, *self.heads, *self.crosses.values()]
 
     def update(self, steps):
-        for path, cross in self.crosses.items():
-            cross.set_visible(bool(steps[path] >= self.diverged[path]))
+        self.crosses.show(steps)
         for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
             done = self.computed[path][self.computed[path] <= min(step, self.diverged[path])]
             line.set_data(self.x[path, done], self.values[path, done])
-            head.set_data(self.x[path, done[-1:]], self.values[path, done[-1:]])
+            low, high = sorted(head.axes.get_ylim())
+            shown = done[-1:][(low <= self.values[path, done[-1:]]) & (self.values[path, done[-1:]] <= high)]
+            head.set_data(self.x[path, shown], self.values[path, shown])  # (unclipped: none off the axis)
