@@ -153,27 +153,29 @@ class DirectLabels:
         last moved; lower-left corner in pixels): inside the panel, over no path point, head
         or label, clearly nearer its own ``head`` than any of the ``others`` [n, 2]
         (:data:`CLEAR`); the last frame's if it is still free, else the first in
-        :func:`_candidates`' order. None if there is none."""
-        x, y = anchor
-        candidates = list(enumerate(_candidates()))
+        :data:`CANDIDATES`' order. None if there is none. Every candidate is tested at once,
+        but for the path points, which only those that pass the other tests are checked
+        against, in order."""
+        order = np.arange(len(CANDIDATES))
         if path in self.choice:  # the last frame's spot first: kept while it stays free
-            candidates.insert(0, candidates[self.choice[path]])
-        for index, (dx, dy, distance) in candidates:
-            reach = self.radius + GAP + (distance - 1) * self.radius * 2
-            x0 = x + dx * reach - (width if dx < 0 else 0 if dx > 0 else width / 2)
-            y0 = y + dy * reach - (height if dy < 0 else 0 if dy > 0 else height / 2)
-            x1, y1 = x0 + width, y0 + height
-            if x0 < inside.x0 or x1 > inside.x1 or y0 < inside.y0 or y1 > inside.y1:
-                continue
-            if any(x0 < bx1 + APART and bx0 < x1 + APART and y0 < by1 + APART and by0 < y1 + APART
-                   for bx0, by0, bx1, by1 in taken):  # a gap from every other label and head
-                continue
-            own = _reach(np.array([head]), (x0, y0, x1, y1))[0]
-            if len(others) and _reach(others, (x0, y0, x1, y1)).min() <= CLEAR * own + APART:
-                continue  # not clearly nearer its own head than another: it could name that one
-            if not np.any((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
-                          (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)):
-                return index, (x0, y0)
+            order = np.concatenate([[self.choice[path]], order])
+        dx, dy, distance = CANDIDATES[order].T
+        reach = self.radius + GAP + (distance - 1) * self.radius * 2
+        x0 = anchor[0] + dx * reach - np.where(dx < 0, width, np.where(dx > 0, 0, width / 2))
+        y0 = anchor[1] + dy * reach - np.where(dy < 0, height, np.where(dy > 0, 0, height / 2))
+        x1, y1 = x0 + width, y0 + height
+        free = ~((x0 < inside.x0) | (x1 > inside.x1) | (y0 < inside.y0) | (y1 > inside.y1))
+        boxes = np.reshape(taken, (-1, 4))  # a gap from every other label and head
+        free &= ~((x0[:, None] < boxes[:, 2] + APART) & (boxes[:, 0] < x1[:, None] + APART) &
+                  (y0[:, None] < boxes[:, 3] + APART) & (boxes[:, 1] < y1[:, None] + APART)).any(axis=1)
+        if len(others):  # clearly nearer its own head than another: else it could name that one
+            own = _reach(np.array([head]), (x0[:, None], y0[:, None], x1[:, None], y1[:, None]))[:, 0]
+            nearest = _reach(others, (x0[:, None], y0[:, None], x1[:, None], y1[:, None])).min(axis=1)
+            free &= ~(nearest <= CLEAR * own + APART)
+        for at in np.flatnonzero(free):
+            if not np.any((drawn[:, 0] > x0[at] - 1) & (drawn[:, 0] < x1[at] + 1) &
+                          (drawn[:, 1] > y0[at] - 1) & (drawn[:, 1] < y1[at] + 1)):
+                return int(order[at]), (float(x0[at]), float(y0[at]))
         return None
 
 
@@ -199,7 +201,8 @@ class Sprite(Artist):
 
 
 def _reach(points, box):
-    """How far each of ``points`` [n, 2] is from ``box`` (x0, y0, x1, y1), in pixels."""
+    """How far each of ``points`` [n, 2] is from ``box`` (x0, y0, x1, y1), in pixels; with
+    the box's corners as columns [m, 1], from each of m boxes: [m, n]."""
     x0, y0, x1, y1 = box
     return np.hypot(np.maximum(np.maximum(x0 - points[:, 0], points[:, 0] - x1), 0),
                     np.maximum(np.maximum(y0 - points[:, 1], points[:, 1] - y1), 0))
@@ -230,8 +233,7 @@ def dense_prefixes(points):
     return samples, upto[np.concatenate([[0], np.cumsum(finite)])]
 
 
-def _candidates():
-    """(dx, dy, distance) of the spots tried around a head: right, left, above, below, the
-    diagonals, near and then farther."""
-    around = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
-    return [(dx, dy, distance) for distance in (NEAR, FAR) for dx, dy in around]
+CANDIDATES = np.array([(dx, dy, distance) for distance in (NEAR, FAR)  # (dx, dy, distance) of the spots
+                       for dx, dy in [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]])
+"""The spots tried around a head, in order: right, left, above, below, the diagonals, near and
+then farther."""
