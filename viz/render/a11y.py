@@ -108,18 +108,21 @@ class Meter:
         self.fps, self.frames, self.previous, self.changes, self.paths = fps, 0, None, [], {}
 
     def see(self, frame):
-        """Take the next frame (RGBA or RGB uint8 array)."""
-        red, green, blue = (np.asarray(frame)[::self.STRIDE, ::self.STRIDE, k] for k in range(3))
-        level = LEVELS[0][red] + LEVELS[1][green] + LEVELS[2][blue]  # luminance(), looked up
-        if self.previous is not None:
-            change, darker = level - self.previous, np.minimum(level, self.previous) < 0.8
-            for sign in (1, -1):
-                moved = (sign * change >= 0.1) & darker
-                half = np.array(moved.shape) // 2
-                tiles = [moved[r:r + half[0], c:c + half[1]] for r in (0, half[0]) for c in (0, half[1])]
-                if any(tile.size and tile.mean() >= 0.25 for tile in tiles):
-                    self.changes.append((self.frames, sign))
-        self.previous, self.frames = level, self.frames + 1
+        """Take the next frame (RGBA or RGB uint8 array). Its luminance is looked at only when
+        enough pixels changed since the frame before to fill a quarter of one quarter."""
+        pixels = np.ascontiguousarray(np.asarray(frame)[::self.STRIDE, ::self.STRIDE, :3])
+        before, self.previous, self.frames = self.previous, pixels, self.frames + 1
+        half = np.array(pixels.shape[:2]) // 2
+        if before is None or np.count_nonzero((pixels != before).any(axis=-1)) < 0.25 * half.prod():
+            return
+        before, now = (LEVELS[0][rgb[..., 0]] + LEVELS[1][rgb[..., 1]] + LEVELS[2][rgb[..., 2]]  # luminance()
+                       for rgb in (before, pixels))
+        change, darker = now - before, np.minimum(now, before) < 0.8
+        for sign in (1, -1):
+            moved = (sign * change >= 0.1) & darker
+            tiles = [moved[r:r + half[0], c:c + half[1]] for r in (0, half[0]) for c in (0, half[1])]
+            if any(tile.size and tile.mean() >= 0.25 for tile in tiles):
+                self.changes.append((self.frames - 1, sign))
 
     @property
     def flashes(self):
