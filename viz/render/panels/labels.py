@@ -54,7 +54,7 @@ class DirectLabels:
         self.sprites = [ax.figure.add_artist(Sprite()) for _ in self.texts]
         self.drawn = {}  # wording -> its sprite, RGBA
         self.pixels = None  # each path's points in pixels, densely, and how many cover its first k vertices
-        self.blocked = []  # boxes no label covers (the overview inset with its words), in pixels
+        self.blocked = []  # boxes no label covers (start rings, the minimum, the overview inset), in pixels
         plane = recording.plane  # the start rings and the minimum's star stay uncovered too
         self.keys = np.concatenate([plane.xy[:, 0], np.reshape(plane.marks, (-1, 2))]).reshape(-1, 2)
 
@@ -108,14 +108,16 @@ class DirectLabels:
             box = np.array([[inside.x0, inside.y0], [inside.x1, inside.y1]]) + [[-50], [50]]  # far: at the border
             self.pixels = [dense_prefixes(np.clip(to_pixels(vertices), *box)) for vertices, _ in self.paths.polylines]
             renderer = self.ax.figure.canvas.get_renderer()  # the overview inset and its words stay uncovered
-            self.blocked = [tuple(inset.get_tightbbox(renderer).extents) for inset in self.ax.child_axes]
+            keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
+            self.blocked = [(x - self.radius, y - self.radius, x + self.radius, y + self.radius) for x, y in keys]
+            self.blocked += [tuple(inset.get_tightbbox(renderer).extents) for inset in self.ax.child_axes]
         drawn = [samples[: upto[self.paths.shown(path, step)]]
                  for path, ((samples, upto), step) in enumerate(zip(self.pixels, steps))]
         drawn = np.concatenate(drawn) if drawn else np.empty((0, 2))
-        heads = {path: to_pixels(self.paths.head(path, steps[path]))[None][0] for path in self.first if steps[path] >= 0}
-        keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
+        shown = [path for path in self.first if steps[path] >= 0]
+        heads = dict(zip(shown, to_pixels(np.reshape([self.paths.head(path, steps[path]) for path in shown], (-1, 2)))))
         taken = [(x - self.radius, y - self.radius, x + self.radius, y + self.radius)
-                 for x, y in [*heads.values(), *keys]] + self.blocked
+                 for x, y in heads.values()] + self.blocked
         tries, rows = [], {}  # each label's anchors: where it was placed from (if its head moved little), its head
         for path, text in zip(self.first, self.texts):
             if path in heads:
