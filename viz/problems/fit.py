@@ -12,6 +12,10 @@ from viz.problems.cost import recorded
 # Optimizers that update each weight from its own gradient and state alone (no norms across
 # weights): models side by side as the columns of one wide layer then train as separate models.
 PER_WEIGHT = {"SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion"}
+# Batches a recording's compiled training call runs (an epoch's, if fewer): the same steps, bit
+# for bit, as one call a batch, with a tenth of the calls from Python into TensorFlow for a small
+# model (the lesson: one call an epoch); progress is reported once a call.
+EXECUTION = 64
 
 
 def no_progress(done, total):
@@ -110,7 +114,7 @@ def _batches_reported(report, steps_per_epoch, steps):
 def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_args, every=1, reuse=None):
     """``model.fit`` once per optimizer of ``scene`` on a fresh ``build()`` set to the
     ``initial`` weights, with the same seed (so the same batch order) for each, recording every
-    ``every``-th of the ``steps`` steps and the last.
+    ``every``-th of the ``steps`` steps and the last, :data:`EXECUTION` batches a compiled call.
 
     ``reuse`` (a dict kept by the caller across calls): an optimizer that differs from one
     fitted before only by its learning rate trains that compiled model again, its weights,
@@ -141,7 +145,8 @@ def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_arg
             keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
             model = build()
             model.set_weights(initial)
-            model.compile(optimizer=optimizer, **compile_args)
+            model.compile(optimizer=optimizer, steps_per_execution=min(EXECUTION, steps // fit_args["epochs"]),
+                          **compile_args)
             recorder = _Recorder(model, steps, every)
             if key is not None:
                 optimizer.build(model.trainable_variables)
