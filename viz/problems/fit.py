@@ -96,8 +96,9 @@ def _batches_reported(report, steps_per_epoch, steps):
     keras = load_keras()
 
     class Batches(keras.callbacks.Callback):
-        """``report(batches_done)`` as each batch begins and when training ends: a batch-begin
-        hook, which Keras calls without waiting for the previous batch to finish."""
+        """``report(batches_done)`` as each compiled call of batches (:data:`EXECUTION`) begins
+        and when training ends: a batch-begin hook, which Keras calls without waiting for the
+        previous call to finish."""
 
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
