@@ -18,7 +18,7 @@ THROUGHPUT = 2.5e10
 POINT_OVERHEAD = 1e-3
 # The sharpness's batched Lanczos (viz.sharpness), calibrated on the shipped models
 # (bench/sharpness.py: moons 2-16-1, the edge of stability's 2-32-32-1, the digits CNN, a 2-300-300-1
-# MLP; measured / estimated 0.8-1.1 in CPU seconds): a point's Hessian-vector product costs
+# MLP; measured / estimated 0.65-1.02 in CPU seconds): a point's Hessian-vector product costs
 # PRODUCT_PASSES forward passes' multiply-adds at THROUGHPUT plus PRODUCT_ACTIVATION seconds an
 # activation and row (its elementwise work, most of a small model's: the moons MLP's 19
 # activations on 1000 rows take ~0.6 ms a product); each iteration adds LANCZOS_OVERHEAD and

@@ -13,8 +13,8 @@ from viz.problems.cost import recorded
 # weights): models side by side as the columns of one wide layer then train as separate models.
 PER_WEIGHT = {"SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion"}
 # Batches a recording's compiled training call runs (an epoch's, if fewer): the same steps, bit
-# for bit, as one call a batch, with a tenth of the calls from Python into TensorFlow for a small
-# model (the lesson: one call an epoch); progress is reported once a call.
+# for bit, as one call a batch, with far fewer calls from Python into TensorFlow (the lesson: one
+# call an epoch of 60 batches); progress is reported once a call.
 EXECUTION = 64
 
 
