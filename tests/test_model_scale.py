@@ -23,6 +23,9 @@ from conftest import assign_flat, mlp
 keras = load_keras()
 
 
+ROWS = 2048  # the budget tests' rows: enough that a point's sharpness costs more than 4 loss evaluations
+
+
 def xor(rows):
     x = np.random.default_rng(3).normal(size=(rows, 2)).astype("float32")
     return x, (x[:, 0] * x[:, 1] > 0).astype("float32")
@@ -112,17 +115,18 @@ def test_batchnorm_state_is_recorded_and_the_loss_is_what_evaluate_says(batchnor
 
 @pytest.mark.slow
 def test_the_budgets_change_the_grid_and_the_manifest_says_so(tmp_path):
-    x, y = xor(64)
-    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1),
+    x, y = xor(ROWS)
+    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=ROWS // 4, epochs=1),
                   optimizers={"SGD": "sgd"}, learning_rate=0.05)
     # 2-4-1: 12 multiply-adds a row (2x4 + 4x1) and 7 values (2 in, 4 hidden, 1 out), counted by hand
     assert (cost.forward_cost(mlp()).multiply_adds, cost.forward_cost(mlp()).activations) == (12, 7)
     # a budget whose grid share affords 3.5² of the model's estimated points (whatever the machine's calibration):
-    # a 3x3 grid; the paths' share 4 points at 4 passes each, for the 4 steps (64 rows, 16 a batch): every 2nd;
-    # the sharpness' share not one point's 20 Lanczos products, the lines' share not one line's 40 points
-    point = cost.forward_cost(mlp()).seconds(64)
+    # a 3x3 grid; the paths' share 4 points at 4 passes each, for the 4 steps (a quarter of the rows a batch):
+    # every 2nd; the sharpness' share not a path's two points, the lines' share not one line's 40 points
+    point = cost.forward_cost(mlp()).seconds(ROWS)
     budget = 3.5**2 * point / cost.SHARES["grid"]
     assert int(cost.SHARES["paths"] * budget / (cost.PATH_PASSES * point)) == 4
+    assert cost.SHARES["sharpness"] * budget < 2 * cost.sharpness_seconds(cost.forward_cost(mlp()), ROWS, 17)
     report = viz.render(scene, tmp_path / "mlp.png", size=(320, 180), time_budget=budget, memory_budget="1MB")
     problem = json.loads(report.manifest.read_text())["problem"]
     assert problem["grid"] == 3 and problem["every"] == 2 and problem["reduced"] == ["grid", "stride"]
@@ -143,10 +147,10 @@ def test_panels_the_budget_cannot_fill_are_refused_before_training(monkeypatch, 
     anything is trained (the recording decides from the same estimate: tests/test_why.py)."""
     from viz import pipeline
 
-    x, y = xor(64)
-    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=16, epochs=1), optimizers={"SGD": "sgd"},
+    x, y = xor(ROWS)
+    scene = Scene("mlp", problems.keras_model(mlp, x, y, batch_size=ROWS // 4, epochs=1), optimizers={"SGD": "sgd"},
                   learning_rate=0.05)
-    budget = 3.5**2 * cost.forward_cost(mlp()).seconds(64) / cost.SHARES["grid"]  # a 3x3 grid, no sharpness, no lines
+    budget = 3.5**2 * cost.forward_cost(mlp()).seconds(ROWS) / cost.SHARES["grid"]  # a 3x3 grid, no sharpness, no lines
     monkeypatch.setattr(pipeline, "record", lambda *args, **kwargs: pytest.fail("trained before refusing"))
     for panel in ("sharpness", "line"):
         with pytest.raises(OptionError, match=f"the {panel} panel: not computed within the time budget "

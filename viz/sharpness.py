@@ -17,7 +17,7 @@ from viz.line import affordable
 TOLERANCE = 1e-3  # Lanczos stops when the top Ritz value's residual is this share of it
 MAX_ITERATIONS = 60
 CHUNK = 256       # points whose Lanczos iterations run together (one batched product a step)
-ITERATIONS = 20   # Lanczos iterations a point is expected to take, for the time estimate
+ITERATIONS = 10   # Lanczos iterations a point is expected to take, for the time estimate (7-15 measured)
 PRODUCT_PASSES = 4  # a Hessian-vector product costs about this many loss evaluations
 MEMORY = 256e6    # bytes of Lanczos vectors held at once (points iterating together x iterations x weights)
 
@@ -148,14 +148,21 @@ class ModelCurvature(Curvature):
         each = int(self.seconds / (self.point_seconds * paths)) if self.point_seconds else points  # a path affords
         return min(each, points) if min(each, points) >= min(2, points) else 0  # not even a path's start and end
 
+    def every(self, paths, points):
+        """The recorded steps between the points of ``paths`` paths of ``points`` points each
+        whose sharpness the budget affords: 1 (all), more, or 0 (none)."""
+        affordable = self._points(paths, points)
+        if not affordable:
+            return 0
+        return 1 if affordable == points else int(np.ceil((points - 1) / (affordable - 1)))
+
     def sharpness(self, params):
         params = np.asarray(params, dtype=np.float64)
         n, points, _ = params.shape
         values = np.full((n, points), np.nan)
-        affordable = self._points(n, points)
-        if not affordable:
+        every = self.every(n, points)
+        if not every:
             return values, 0
-        every = 1 if affordable == points else int(np.ceil((points - 1) / (affordable - 1)))
         chosen = list(range(0, points, every)) + ([points - 1] if (points - 1) % every else [])  # the last always
         values[:, chosen] = self._top(params[:, chosen])
         return values, every

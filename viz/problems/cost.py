@@ -16,10 +16,16 @@ from viz.sharpness import ITERATIONS, PRODUCT_PASSES
 # second and seconds a weight vector besides them, for turning the time budget into points.
 THROUGHPUT = 2.5e10
 POINT_OVERHEAD = 1e-3
-# The sharpness's batched Lanczos (viz.sharpness): the Hessian-vector products of up to 256
-# points run as one call, so a point pays the arithmetic and a share of the call, plus the
-# reorthogonalization in NumPy (bench/sharpness.py measures it against this estimate).
-LANCZOS_OVERHEAD = 3e-4    # seconds a point and iteration besides the products' arithmetic
+# The sharpness's batched Lanczos (viz.sharpness), calibrated on the shipped models
+# (bench/sharpness.py: moons 2-16-1, the edge of stability's 2-32-32-1, the digits CNN, a 2-300-300-1
+# MLP; measured / estimated 0.65-1.02 in CPU seconds): a point's Hessian-vector product costs
+# PRODUCT_PASSES forward passes' multiply-adds at THROUGHPUT plus PRODUCT_ACTIVATION seconds an
+# activation and row (its elementwise work, most of a small model's: the moons MLP's 19
+# activations on 1000 rows take ~0.6 ms a product); each iteration adds LANCZOS_OVERHEAD and
+# LANCZOS_WEIGHT a weight (the reorthogonalization in NumPy).
+PRODUCT_ACTIVATION = 3e-8
+LANCZOS_OVERHEAD = 1e-4
+LANCZOS_WEIGHT = 4e-8
 TIME_BUDGET = 40.0         # seconds of evaluation beyond training, shared as SHARES says
 SHARES = {"grid": 0.3, "paths": 0.4, "sharpness": 0.2, "lines": 0.1}
 PATH_PASSES = 4            # a recorded point: its loss, its gradient (about two passes), the loss on the plane
@@ -70,12 +76,14 @@ def forward_cost(model):
     return ForwardCost(multiply_adds, activations)
 
 
-def sharpness_seconds(cost, rows):
-    """The estimated seconds of one point's sharpness for a model of ``cost`` on ``rows`` rows:
-    ITERATIONS Lanczos iterations, each a Hessian-vector product of PRODUCT_PASSES forward
-    passes' arithmetic (batched over points: no per-call overhead of its own) and
-    LANCZOS_OVERHEAD."""
-    return ITERATIONS * (PRODUCT_PASSES * rows * cost.per_row / THROUGHPUT + LANCZOS_OVERHEAD)
+def sharpness_seconds(cost, rows, weights):
+    """The estimated seconds of one point's sharpness for a model of ``cost`` and ``weights``
+    weights on ``rows`` rows: ITERATIONS Lanczos iterations, each a Hessian-vector product
+    (PRODUCT_PASSES forward passes' multiply-adds, PRODUCT_ACTIVATION an activation and row;
+    batched over points: no per-call overhead of its own), LANCZOS_OVERHEAD and LANCZOS_WEIGHT
+    a weight. A constant of the model and the data, never a clock: the same points everywhere."""
+    product = rows * (PRODUCT_PASSES * cost.multiply_adds / THROUGHPUT + cost.activations * PRODUCT_ACTIVATION)
+    return ITERATIONS * (product + LANCZOS_OVERHEAD + weights * LANCZOS_WEIGHT)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ from viz.problems.cost import recorded
 # Optimizers that update each weight from its own gradient and state alone (no norms across
 # weights): models side by side as the columns of one wide layer then train as separate models.
 PER_WEIGHT = {"SGD", "Adam", "AdamW", "Adagrad", "RMSprop", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion"}
+# Batches a recording's compiled training call runs (an epoch's, if fewer): the same steps, bit
+# for bit, as one call a batch, with far fewer calls from Python into TensorFlow (the lesson: one
+# call an epoch of 60 batches); progress is reported once a call.
+EXECUTION = 64
 
 
 def no_progress(done, total):
@@ -92,8 +96,9 @@ def _batches_reported(report, steps_per_epoch, steps):
     keras = load_keras()
 
     class Batches(keras.callbacks.Callback):
-        """``report(batches_done)`` as each batch begins and when training ends: a batch-begin
-        hook, which Keras calls without waiting for the previous batch to finish."""
+        """``report(batches_done)`` as each compiled call of batches (:data:`EXECUTION`) begins
+        and when training ends: a batch-begin hook, which Keras calls without waiting for the
+        previous call to finish."""
 
         def on_epoch_begin(self, epoch, logs=None):
             self.epoch = epoch
@@ -110,7 +115,7 @@ def _batches_reported(report, steps_per_epoch, steps):
 def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_args, every=1, reuse=None):
     """``model.fit`` once per optimizer of ``scene`` on a fresh ``build()`` set to the
     ``initial`` weights, with the same seed (so the same batch order) for each, recording every
-    ``every``-th of the ``steps`` steps and the last.
+    ``every``-th of the ``steps`` steps and the last, :data:`EXECUTION` batches a compiled call.
 
     ``reuse`` (a dict kept by the caller across calls): an optimizer that differs from one
     fitted before only by its learning rate trains that compiled model again, its weights,
@@ -141,7 +146,8 @@ def fit_each(scene, seed, build, initial, steps, progress, compile_args, fit_arg
             keras.utils.set_random_seed(seed)  # the same batch order for every optimizer
             model = build()
             model.set_weights(initial)
-            model.compile(optimizer=optimizer, **compile_args)
+            model.compile(optimizer=optimizer, steps_per_execution=min(EXECUTION, steps // fit_args["epochs"]),
+                          **compile_args)
             recorder = _Recorder(model, steps, every)
             if key is not None:
                 optimizer.build(model.trainable_variables)

@@ -124,12 +124,20 @@ class LessonCurvature(ExactCurvature):
         return loss_and_accuracy(weights, self.x, self.y)[0]
 
     def hessians(self, weights):
-        """The Hessian at each weight vector [m, 5] -> [m, 5, 5]."""
+        """The Hessian at each weight vector [m, 5] -> [m, 5, 5]: each entry below the diagonal
+        summed over the rows in order (as ``einsum("ri,rm,rj->mij")`` sums it, bit for bit),
+        mirrored above it (the eigensolvers read the lower triangle): half the work."""
         weights = np.nan_to_num(np.asarray(weights, dtype=np.float64).reshape(-1, self.rows.shape[1]))
         logits = self.rows @ weights.T  # [rows, m]
         p = 0.5 * (1 + np.tanh(logits / 2))
         curve = p * (1 - p) / len(self.rows)
-        return np.einsum("ri,rm,rj->mij", self.rows, curve, self.rows)
+        size = self.rows.shape[1]
+        hessians = np.empty((len(weights), size, size))
+        for i in range(size):
+            scaled = self.rows[:, i, None] * curve  # [rows, m]
+            for j in range(i + 1):
+                hessians[:, i, j] = hessians[:, j, i] = np.add.reduce(scaled * self.rows[:, j, None], axis=0)
+        return hessians
 
 
 @dataclass(frozen=True, eq=False)

@@ -122,7 +122,8 @@ class KerasModel(Problem):
                               [tuple(v.shape) for v in first.trainable_variables], self.grid_points(first),
                               slope=self.landscape(first, gradient=True),
                               seconds=self.budgets.seconds("sharpness") if self.sharpness else None,
-                              loss_seconds=cost.seconds(len(self.x)), point_seconds=sharpness_seconds(cost, len(self.x)),
+                              loss_seconds=cost.seconds(len(self.x)),
+                              point_seconds=sharpness_seconds(cost, len(self.x), _count(first.trainable_variables)),
                               line_seconds=self.budgets.seconds("lines"))
 
     def vary(self, setting, values):
