@@ -7,6 +7,7 @@ import pytest
 
 import viz
 from tests.generated_scenes import generated
+from tests.least_size import rule_10
 from tests.layout_rules import (changes, finals, read_pdf, rule_1, rule_3, rule_4, rule_5, rule_6, rule_7, rule_8,
                                 rule_9, shapes)
 from viz import pipeline
@@ -37,7 +38,7 @@ def check(seed, tmp_path, monkeypatch, quick=False):
     labels = list(recording.names)
     broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_4(lines, shapes(
         tmp_path / "frame.pdf", keywords["size"][0])) + rule_5(lines, labels) + rule_7(lines, labels) \
-        + rule_8(lines) + told(scene, keywords, recording, tmp_path)
+        + rule_8(lines) + told(scene, keywords, recording, tmp_path) + rule_10(tmp_path / "frame.pdf", keywords["size"], keywords["font_scale"])
     assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
 
 

@@ -7,6 +7,7 @@ import pytest
 
 import viz
 from tests.generated_scenes import generated_3d
+from tests.least_size import rule_10
 from tests.layout_rules import finals, read_pdf, rule_1, rule_3, rule_5, rule_6, rule_7, rule_8
 from viz import pipeline
 
@@ -27,7 +28,7 @@ def check(seed, tmp_path, monkeypatch):
     lines, _, page = read_pdf(path, keywords["size"][0])
     labels = list(seen[-1].names)
     broken = rule_1(lines, page) + rule_3(lines, labels, finals(seen[-1])) + rule_5(lines, labels) \
-        + rule_7(lines, labels) + rule_8(lines)
+        + rule_7(lines, labels) + rule_8(lines) + rule_10(path, keywords["size"], keywords["font_scale"])
     assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
 
 

@@ -153,6 +153,25 @@ def test_a_flash_is_counted_per_second_on_the_frames():
     assert meter.flashes == 0
 
 
+def test_the_flash_meter_reads_rgb_and_rgba_frames_alike_and_skips_only_small_changes():
+    """The meter compares sampled pixels before it computes any luminance: a change over a
+    quarter of one quarter is still measured, whatever the frames' opacity or channels."""
+    from viz.render.a11y import Meter
+
+    frames = []
+    for index in range(12):  # a quarter blinking, the rest still; its opacity changing too
+        frame = np.full((40, 48, 4), 90, np.uint8)
+        frame[:20, :24, :3] = 250 if index % 2 else 10
+        frame[..., 3] = 255 - index
+        frames.append(frame)
+    rgba, rgb = Meter(25), Meter(25)
+    for frame in frames:
+        rgba.see(frame)
+        rgb.see(frame[..., :3])
+    assert rgba.changes == rgb.changes == [(index, 1 if index % 2 else -1) for index in range(1, 12)]
+    assert rgba.flashes == 5
+
+
 @pytest.mark.slow
 def test_the_manifest_checks_accessibility_and_the_flag_makes_a_failure_an_error(runner, scene_file, tmp_path):
     from viz.cli import main

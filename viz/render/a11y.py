@@ -108,18 +108,21 @@ class Meter:
         self.fps, self.frames, self.previous, self.changes, self.paths = fps, 0, None, [], {}
 
     def see(self, frame):
-        """Take the next frame (RGBA or RGB uint8 array)."""
-        red, green, blue = (np.asarray(frame)[::self.STRIDE, ::self.STRIDE, k] for k in range(3))
-        level = LEVELS[0][red] + LEVELS[1][green] + LEVELS[2][blue]  # luminance(), looked up
-        if self.previous is not None:
-            change, darker = level - self.previous, np.minimum(level, self.previous) < 0.8
-            for sign in (1, -1):
-                moved = (sign * change >= 0.1) & darker
-                half = np.array(moved.shape) // 2
-                tiles = [moved[r:r + half[0], c:c + half[1]] for r in (0, half[0]) for c in (0, half[1])]
-                if any(tile.size and tile.mean() >= 0.25 for tile in tiles):
-                    self.changes.append((self.frames, sign))
-        self.previous, self.frames = level, self.frames + 1
+        """Take the next frame (RGBA or RGB uint8 array). Its luminance is looked at only when
+        enough pixels changed since the frame before to fill a quarter of one quarter."""
+        pixels = _sampled(frame, self.STRIDE)
+        before, self.previous, self.frames = self.previous, pixels, self.frames + 1
+        half = np.array(pixels.shape) // 2
+        if before is None or np.count_nonzero(pixels != before) < 0.25 * half.prod():
+            return
+        before, now = (LEVELS[0][keys & 255] + LEVELS[1][(keys >> 8) & 255] + LEVELS[2][(keys >> 16) & 255]
+                       for keys in (before, pixels))  # luminance(), looked up
+        change, darker = now - before, np.minimum(now, before) < 0.8
+        for sign in (1, -1):
+            moved = (sign * change >= 0.1) & darker
+            tiles = [moved[r:r + half[0], c:c + half[1]] for r in (0, half[0]) for c in (0, half[1])]
+            if any(tile.size and tile.mean() >= 0.25 for tile in tiles):
+                self.changes.append((self.frames - 1, sign))
 
     @property
     def flashes(self):
@@ -130,6 +133,16 @@ class Meter:
             turns = sum(1 for a, b in zip(signs, signs[1:]) if a != b)
             most = max(most, (turns + 1) // 2 if turns else 0)
         return most
+
+
+def _sampled(frame, stride):
+    """Every ``stride``-th pixel of every ``stride``-th row of ``frame`` (RGBA or RGB uint8
+    [h, w, 4 or 3]), each as one number: 0xBBGGRR, and its opacity above that."""
+    frame = np.asarray(frame)
+    if frame.shape[-1] == 4 and frame.flags.c_contiguous:
+        return frame.view("<u4")[::stride, ::stride, 0].copy()
+    rgb = frame[::stride, ::stride, :3].astype(np.uint32)
+    return rgb[..., 0] | rgb[..., 1] << 8 | rgb[..., 2] << 16
 
 
 def along_paths(frames, image, theme, grey=16):

@@ -112,15 +112,18 @@ class Frames:
         return np.asarray(self.canvas.buffer_rgba())
 
     def _replay(self, index):
-        """Let the panels see every frame before ``index`` (drawing nothing): on from the frame
-        drawn last if ``index`` comes after it, else from the start."""
+        """Let the panels that remember earlier frames (those with ``rewind`` and ``remember``)
+        see every frame before ``index``, drawing nothing: on from the frame drawn last if
+        ``index`` comes after it, else from the start. The others draw a frame from its steps
+        alone."""
         start = self.drawn + 1 if index > self.drawn else 0
+        remembering = [panel for panel in self.panels if getattr(panel, "remember", None)]
         if start == 0:
-            for panel in self.panels:
-                getattr(panel, "rewind", lambda: None)()
+            for panel in remembering:
+                panel.rewind()
         for earlier in self.steps[start:index]:
-            for panel in self.panels:
-                panel.update(earlier)
+            for panel in remembering:
+                panel.remember(earlier)
 
     def with_card(self, words):
         """The last frame with a card saying ``words`` over its middle (between two parts of one

@@ -24,9 +24,11 @@ from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.legend import place_legend
+from viz.render.panels.notes import key_above, note_above
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
+from viz.render.room import PLANS, least, plans, side_by_side, smallest
 from viz.render.spacing import clear_corners, clear_of, clear_stacked
 from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
@@ -62,14 +64,25 @@ def lay_out(recording, title, options, counter_words, like=(), captions=()):
     figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
     FigureCanvasAgg(figure)
     with style(options):
-        layout = _place(figure, recording, title, options, counter_words, like, captions)
+        tried, sizes = plans(options), []  # each plan's smallest panel, until one keeps every panel its least size
+        for plan in tried:
+            figure.clear()
+            layout = _place(figure, recording, title, options, counter_words, like, captions, plan)
+            sizes.append(smallest(figure))
+            if sizes[-1] >= least(options.look.font_scale):
+                break
+        else:  # none does: the first whose smallest panel is within a pixel of the largest
+            best = next(k for k, size in enumerate(sizes) if size >= max(sizes) - 1 / figure.bbox.height)
+            if best != len(sizes) - 1:
+                figure.clear()
+                layout = _place(figure, recording, title, options, counter_words, like, captions, tried[best])
         figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
 
 
-def _place(figure, recording, title, options, counter_words, like=(), captions=()):
+def _place(figure, recording, title, options, counter_words, like=(), captions=(), plan=PLANS[0]):
     """The panels, title, legend, counter, end card and caption band on ``figure`` (see
-    :func:`lay_out`)."""
+    :func:`lay_out`), shared as ``plan`` says (:class:`viz.render.room.Plan`)."""
     theme, scale, inches = THEMES[options.look.theme], options.look.font_scale, figure.get_figwidth()
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
     heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
@@ -85,10 +98,16 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     top = min(ceiling, below - 0.065 * scale - 0.034 * scale * (lines - 1))
     bottom = (0.135 if readout else 0.09) * scale + (band.top if band else 0)  # room for the readout and captions
     left, gap = 0.77 * scale, 2.37 * scale
+    extras, foot = options.layout.extras, None
+    if extras and plan.below:  # the other panels in a row along the frame's foot, under the rest
+        foot = (left / inches, bottom, 0.97 - left / inches, 1.2 * least(scale))  # (room for a line's label in it)
+        bottom += foot[3] + 0.14 * scale  # (the x labels above, their titles)
     tall = (top - bottom) * HEIGHT_INCHES
     side = min(tall, 0.97 * inches - left - gap - 0.3 * inches)  # the contour panel's width: at most square
-    side *= 1 - 0.15 * max(len(options.layout.extras) - 1, 0)  # two or three panels below the curves: room for them
-    box = (left / inches, bottom, side / inches, tall / HEIGHT_INCHES)  # its view fills it (see framing)
+    side *= (1 - 0.15 * max(len(extras) - 1, 0) * (foot is None)) * plan.contour  # panels below the curves: room
+    high = min(tall, side) if plan.contour < 1 else tall  # (narrowed for room: square, centred in its height)
+    box = (left / inches, bottom + (tall - high) / 2 / HEIGHT_INCHES, side / inches, high / HEIGHT_INCHES)  # its view
+    # fills it (see framing)
     right = (left + side + gap) / inches
     if options.layout.layout == "grid":
         right = 0.97 - max(2.3, 0.25 * inches) * min(scale, 1) / inches  # the curves: a narrower column (the grid
@@ -113,20 +132,29 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         room = 0.38 * (top - bottom)  # images a reader makes out: 5% of the frame's height and more
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
         strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
-    if options.layout.extras:  # the curves on top, the other panels in rows below them
+    if foot:
+        columns, row = len(extras), foot
+    elif extras and plan.beside:  # the other panels a column each, beside the curves
+        columns = len(extras)
+        area, *row = side_by_side(area, columns + 1, 0.85 * scale / inches)
+    elif extras:  # the curves on top, the other panels in rows below them
         columns, rows = extra_grid(figure, area, len(options.layout.extras), scale)
         area, row = split_below(area, scale, rows)
-    curves = curve_panels(figure, area, recording, options, theme)
-    for panel in curves:  # long axis labels (a boundary panel's) within their panel
+    curves = curve_panels(figure, area, recording, options, theme, plan.beside)
+    if extras and plan.beside and not foot:  # their tops level with the curves' (the notes above them)
+        top_of = max(ax.get_position().y1 for panel in curves for ax in {line.axes for line in panel.lines})
+        row = (row[0][0], row[0][1], row[-1][0] + row[-1][2] - row[0][0], top_of - row[0][1])
+    for panel in curves:  # long axis labels (a boundary panel's) within their panel, or the frame's right margin
         for ax in {line.axes for line in panel.lines}:
             fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
+            fit(ax.xaxis.label, width=ax.get_position().width + 0.05, max_lines=2)
     panels += curves + strip
     if options.layout.extras:
-        panels += extra_panels(figure, row, recording, options.layout.extras, theme, scale, columns)
+        panels += extra_panels(figure, row, recording, extras, theme, scale, columns, 1.3 if foot else 0.85)
     column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
     if options.look.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
         clear_of(figure, [bar], column)
-    clear_stacked(figure, column)
+    clear_stacked(figure, [ax for ax in figure.axes if ax.name == "rectilinear"] if foot else column)  # (the foot's too)
     if readout:
         box = contour_ax.get_position()
         panels.insert(2 if options.look.overlays else 1,  # the curves stay last, the overlays second
@@ -218,13 +246,14 @@ def check(recording, options):
         raise SpecError(reason)
 
 
-def curve_panels(figure, box, recording, options, theme):
+def curve_panels(figure, box, recording, options, theme, beside=False):
     """The loss and a metric (the lesson's accuracy) against epochs, the loss and decision
-    boundaries (``options.layout.boundary``), or the loss per step on a surface."""
+    boundaries (``options.layout.boundary``), or the loss per step on a surface; the loss and
+    the other side by side if ``beside``, else the loss above it."""
     left, bottom, width, height = box
     if not recording.steps_per_epoch:
         diverged = diverged_steps(recording)
-        height -= _note(figure, box, "the value at each step's point", theme)
+        height -= note_above(figure, box, "the value at each step's point", theme)
         if len(start_groups(recording)) > 1:  # several starts: a panel each, numbered as on the contours
             return [ByStart(figure, (left, bottom, width, height - 0.03), recording, PATH_VALUE, theme, diverged)]
         ax = figure.add_axes((left, bottom, width, height))
@@ -240,10 +269,10 @@ def curve_panels(figure, box, recording, options, theme):
     coarse = f"contours: a {recording.meta.get('grid')}x{recording.meta.get('grid')} grid (time budget)" \
         if "grid" in recording.meta.get("reduced", ()) else ""  # the time budget made the loss grid coarse: say so
     if recording.spread:
-        height -= _note(figure, box, f"lines: median of {len(recording.spread['seeds'])} initializations, "
+        height -= note_above(figure, box, f"lines: median of {len(recording.spread['seeds'])} initializations, "
                                      f"bands: {BAND_LABEL}", theme)
     else:  # what the lines and the markers are (an epoch's mean over its batches sits above the line)
-        height -= _key(figure, box, [(Line2D([], [], color=theme.ink, linewidth=1.6),
+        height -= key_above(figure, box, [(Line2D([], [], color=theme.ink, linewidth=1.6),
                                       f"all training rows, after {drawn}"),
                                      (Line2D([], [], color=theme.ink, marker="D", markersize=6, linestyle="none"),
                                       "Keras History: the mean over each epoch's batches"),
@@ -258,20 +287,27 @@ def curve_panels(figure, box, recording, options, theme):
     data_panel = options.layout.boundary or options.layout.hidden  # a panel with axes of its own below the loss: room for "epoch"
     gap = 0.09 * options.look.font_scale if data_panel else 0.04
     half = (height - gap) / 2
-    loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
+    if beside:  # the loss on the left, the other panel on the right (room between them for its y label)
+        loss_box, other_box = side_by_side(box, 2, 0.85 * options.look.font_scale / figure.get_figwidth())
+        loss_ax = figure.add_axes(loss_box)
+    else:
+        loss_ax = figure.add_axes((left, bottom + half + gap, width, half))
     if data_panel:  # the data's panel the larger share: its key takes its top, its scales are equal
         lower = (height - gap) * 0.58
-        loss_ax.set_position((left, bottom + lower + gap, width, height - gap - lower))
+        if not beside:
+            loss_ax.set_position((left, bottom + lower + gap, width, height - gap - lower))
         loss_ax.set_xlabel("epoch", labelpad=4)  # (clear of its tick labels, in a PDF too)
-        boundary_ax = figure.add_axes((left, bottom, width, lower))
-        if options.layout.hidden:
-            return [_loss_panel(loss_ax, recording, theme), HiddenPanel(boundary_ax, recording, theme)]
-        return [_loss_panel(loss_ax, recording, theme),
-                BoundaryPanel(boundary_ax, recording, theme) if recording.regions
-                else LinearBoundaryPanel(boundary_ax, recording, options.layout.features, theme)]
-    lower_ax = figure.add_axes((left, bottom, width, half), sharex=loss_ax)
-    loss_ax.tick_params(labelbottom=False)
+        boundary_ax = figure.add_axes(other_box if beside else (left, bottom, width, lower))
+        data = (HiddenPanel(boundary_ax, recording, theme) if options.layout.hidden
+                else BoundaryPanel(boundary_ax, recording, theme) if recording.regions
+                else LinearBoundaryPanel(boundary_ax, recording, options.layout.features, theme))
+        boundary_ax.xaxis.labelpad = max(boundary_ax.xaxis.labelpad, 4)  # (its x label clear of its tick labels)
+        return [_loss_panel(loss_ax, recording, theme), data]
+    lower_ax = figure.add_axes(other_box if beside else (left, bottom, width, half), sharex=loss_ax)
+    loss_ax.tick_params(labelbottom=beside)
     lower_ax.set_xlabel("epoch")
+    if beside:
+        loss_ax.set_xlabel("epoch")
     if recording.spread:
         return [_loss_panel(loss_ax, recording, theme),
                 SpreadPanel(lower_ax, recording.names, recording.spread["accuracy"], "training accuracy", spe, True,
@@ -329,49 +365,6 @@ def _inside_left(ax, *others):
         for each in (ax, *others):  # as placed, not as a draw left them (a colour bar shortened for its
             box = each.get_position(original=True)  # extensions would be shortened twice)
             each.set_position((box.x0 + overflow / figure.bbox.width, box.y0, box.width, box.height))
-
-
-def _key(figure, box, entries, theme):
-    """A key above the curve panels' ``box``: ``entries`` [(handle, words)] side by side, or one
-    a row if they do not fit; returns how much lower the panels' top must go (see :func:`_note`)."""
-    left, bottom, width, height = box
-    renderer = figure.canvas.get_renderer()
-    line = matplotlib.rcParams["font.size"] * 0.833 * 1.25 / 72 / HEIGHT_INCHES  # one line of "small" text
-    for columns in (len(entries), 1):  # its top where a one-line note's would be: more rows go down
-        key = figure.legend(*zip(*entries), loc="upper left", bbox_to_anchor=(left, bottom + height + 0.01 + line),
-                            ncol=columns, frameon=False, fontsize="small", labelcolor=theme.ink, borderaxespad=0,
-                            borderpad=0, handlelength=1.6, handletextpad=0.5, columnspacing=1.2, labelspacing=0.2)
-        extent = key.get_window_extent(renderer)
-        if extent.width <= width * figure.bbox.width or columns == 1:
-            break
-        key.remove()
-    handles = extent.width - max(text.get_window_extent(renderer).width for text in key.get_texts())
-    for text in key.get_texts():  # one a row and still too wide: on two lines, then smaller
-        fit(text, width - handles / figure.bbox.width, max_lines=2)
-    extent = key.get_window_extent(renderer)
-    return _note_room(figure) + max(0.0, extent.height / figure.bbox.height - line)
-
-
-def _note_room(figure):
-    """How much lower than the note's own line the curve panels' top must go for their top
-    tick label (half its height above them) to keep 2 px clear of the note."""
-    tick = matplotlib.rcParams["ytick.labelsize"] / 2 / 72 / HEIGHT_INCHES + 2 / figure.bbox.height
-    return max(0.0, tick - 0.01)
-
-
-def _note(figure, box, words, theme):
-    """A note above the curve panels' ``box``, wrapped onto two lines rather than shrunk; returns
-    how much lower (a fraction of the height) the panels' top must go for a second line and
-    for their top tick label to keep clear of it."""
-    left, bottom, width, height = box
-    note = fit(figure.text(left, bottom + height + 0.01, words, fontsize="small", color=theme.muted, va="bottom"),
-               width, max_lines=2)
-    below = _note_room(figure)
-    if "\n" not in note.get_text():
-        return below
-    extent = note.get_window_extent(figure.canvas.get_renderer())
-    note.set_y(note.get_position()[1] - extent.height / 2 / figure.bbox.height)
-    return extent.height / 2 / figure.bbox.height + below
 
 
 def style(options):

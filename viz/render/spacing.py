@@ -41,12 +41,12 @@ def clear_corners(figure, room=2 * ROOM):
         _thinned(ax.xaxis, renderer, room)
         minor = [t.label1.get_window_extent(renderer) for t in ax.yaxis.get_minor_ticks()
                  if t.label1.get_visible() and t.label1.get_text()]
-        every = sorted(minor + [t.get_window_extent(renderer) for t in _shown(ax.yaxis)], key=lambda box: box.y0)
-        if minor and any(apart(a, b) < room for a, b in zip(every, every[1:])):
+        every = sorted(minor + [t.get_window_extent(renderer) for _, t in shown(ax.yaxis)], key=lambda box: box.y0)
+        if minor and crowded(every, room):
             ax.yaxis.set_minor_formatter(NullFormatter())  # a log axis' in-between labels: only the decades
         _thinned(ax.yaxis, renderer, room)
-        xs = [t.get_window_extent(renderer) for t in _shown(ax.xaxis)]
-        for label in _shown(ax.yaxis):
+        xs = [t.get_window_extent(renderer) for _, t in shown(ax.xaxis)]
+        for _, label in shown(ax.yaxis):
             if any(apart(box, label.get_window_extent(renderer)) < room for box in xs):
                 label.set_visible(False)
 
@@ -57,10 +57,10 @@ def _thinned(axis, renderer, room):
     from matplotlib.ticker import AutoLocator, FixedLocator, MaxNLocator  # matplotlib: only when this runs
 
     for bins in (6, 4, 3, 2, None):
-        boxes = sorted((t.get_window_extent(renderer) for t in _shown(axis)),
+        boxes = sorted((t.get_window_extent(renderer) for _, t in shown(axis)),
                        key=lambda box: box.x0 if axis.axis_name == "x" else box.y0)
         locator = axis.get_major_locator()
-        if all(apart(a, b) >= room for a, b in zip(boxes, boxes[1:])) or \
+        if not crowded(boxes, room) or \
                 type(locator) not in (AutoLocator, MaxNLocator, FixedLocator):
             return
         if bins is None:
@@ -73,10 +73,18 @@ def _thinned(axis, renderer, room):
         axis._update_ticks()
 
 
-def _shown(axis):
-    """The tick labels ``axis`` shows, on either side (a colour bar's are on its right)."""
-    return [label for t in axis.get_major_ticks() if t.get_visible() for label in (t.label1, t.label2)
+def shown(axis):
+    """The tick labels ``axis`` shows, on either side (a colour bar's are on its right), as last
+    drawn (a 3D axis places them when drawn): [(the tick's position, its label)]."""
+    return [(t.get_loc(), label) for t in axis.get_major_ticks() if t.get_visible() for label in (t.label1, t.label2)
             if label.get_visible() and label.get_text()]
+
+
+def crowded(boxes, room):
+    """Whether two neighbours of ``boxes`` (tick labels' boxes in their order along the axis)
+    come within ``room`` pixels: the test both the 2D axes' thinning (:func:`clear_corners`) and
+    the 3D panel's (:func:`viz.render.panels.surface3d.clear_ticks`) thin by."""
+    return any(apart(a, b) < room for a, b in zip(boxes, boxes[1:]))
 
 
 def clear_stacked(figure, axes, room=ROOM):

@@ -159,12 +159,17 @@ class ContourPanel(PathPanel):
             self.labels.choice.clear()
             self.labels.anchors.clear()
 
+    def remember(self, steps):
+        """See the frame at ``steps`` without drawing it (the frames before one drawn out of
+        order): only the direct labels remember where they were."""
+        if self.labels:
+            self.labels.update(steps)
+
     def update(self, steps):
         if self.seeds:
             self.seeds.update(steps)
         super().update(steps)
-        if self.labels:
-            self.labels.update(steps)
+        self.remember(steps)
 
 
 def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):

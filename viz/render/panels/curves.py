@@ -40,6 +40,7 @@ class CurvePanel:
         self.crosses = Crosses(ax, self.x, per_step, self.diverged, path_styles(names, theme), theme)
         self.off = OffScale(ax, np.where(before, per_step if not by_epoch else np.nan, np.nan), theme)
         self.lines, self.marks = [], []
+        self.marked = {}  # each mark line's (epochs, y limits) as last set: a line given data is recached when drawn
         for style in path_styles(names, theme):
             line, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.6,
                             animated=True)
@@ -63,8 +64,11 @@ class CurvePanel:
         every = max(1, math.ceil(self.per_epoch.shape[1] / MARKS)) if self.marks else 1
         for path, (mark, step) in enumerate(zip(self.marks, steps)):
             epochs_done = int(np.floor(self.x[path, step] + 1e-9)) if step >= 0 else 0
-            values = self.per_epoch[path, :epochs_done]
             low, high = mark.axes.get_ylim()  # a marker off the axis is not drawn over what lies beyond it
+            if self.marked.get(path) == (epochs_done, low, high):
+                continue  # (set only when an epoch ends)
+            self.marked[path] = epochs_done, low, high
+            values = self.per_epoch[path, :epochs_done]
             shown = np.where((values >= low) & (values <= high), values, np.nan)
             epochs = np.arange(1, epochs_done + 1)
             mark.set_data(epochs[every - 1::every], shown[every - 1::every])  # at most MARKS of them

@@ -31,13 +31,13 @@ def split_below(area, scale, rows=1):
     return (left, bottom + lower + room, width, height - lower - room), (left, bottom, width, lower)
 
 
-def extra_panels(figure, box, recording, names, theme, scale=1.0, columns=None):
+def extra_panels(figure, box, recording, names, theme, scale=1.0, columns=None, apart=0.85):
     """The panels ``names`` (sharpness, rates, line) in ``box``, ``columns`` side by side (all
-    by default), in rows from the top."""
+    by default), in rows from the top, ``apart`` inches (times ``scale``) between columns."""
     left, bottom, width, height = box
     columns = columns or len(names)
     rows = math.ceil(len(names) / columns)
-    gap = 0.85 * scale / figure.get_figwidth()  # inches for the tick labels and y label
+    gap = apart * scale / figure.get_figwidth()  # inches for the tick labels and y label
     room = 0.12 * scale if rows > 1 else 0.0  # between rows: the x label above, the title below
     each = (width - gap * (columns - 1)) / columns
     tall = (height - room * (rows - 1)) / rows

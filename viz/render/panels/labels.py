@@ -54,7 +54,7 @@ class DirectLabels:
         self.sprites = [ax.figure.add_artist(Sprite()) for _ in self.texts]
         self.drawn = {}  # wording -> its sprite, RGBA
         self.pixels = None  # each path's points in pixels, densely, and how many cover its first k vertices
-        self.blocked = []  # boxes no label covers (the overview inset with its words), in pixels
+        self.blocked = []  # boxes no label covers (start rings, the minimum, the overview inset), in pixels
         plane = recording.plane  # the start rings and the minimum's star stay uncovered too
         self.keys = np.concatenate([plane.xy[:, 0], np.reshape(plane.marks, (-1, 2))]).reshape(-1, 2)
 
@@ -108,39 +108,44 @@ class DirectLabels:
             box = np.array([[inside.x0, inside.y0], [inside.x1, inside.y1]]) + [[-50], [50]]  # far: at the border
             self.pixels = [dense_prefixes(np.clip(to_pixels(vertices), *box)) for vertices, _ in self.paths.polylines]
             renderer = self.ax.figure.canvas.get_renderer()  # the overview inset and its words stay uncovered
-            self.blocked = [tuple(inset.get_tightbbox(renderer).extents) for inset in self.ax.child_axes]
+            keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
+            self.blocked = [(x - self.radius, y - self.radius, x + self.radius, y + self.radius) for x, y in keys]
+            self.blocked += [tuple(inset.get_tightbbox(renderer).extents) for inset in self.ax.child_axes]
         drawn = [samples[: upto[self.paths.shown(path, step)]]
                  for path, ((samples, upto), step) in enumerate(zip(self.pixels, steps))]
         drawn = np.concatenate(drawn) if drawn else np.empty((0, 2))
-        heads = {path: to_pixels(self.paths.head(path, steps[path]))[None][0] for path in self.first if steps[path] >= 0}
-        keys = to_pixels(self.keys[np.isfinite(self.keys).all(axis=1)]) if len(self.keys) else []
+        shown = [path for path in self.first if steps[path] >= 0]
+        heads = dict(zip(shown, to_pixels(np.reshape([self.paths.head(path, steps[path]) for path in shown], (-1, 2)))))
         taken = [(x - self.radius, y - self.radius, x + self.radius, y + self.radius)
-                 for x, y in [*heads.values(), *keys]] + self.blocked
+                 for x, y in heads.values()] + self.blocked
+        tries, rows = [], {}  # each label's anchors: where it was placed from (if its head moved little), its head
+        for path, text in zip(self.first, self.texts):
+            if path in heads:
+                anchor = self.anchors.get(path)
+                moved = anchor is None or np.abs(heads[path] - anchor).max() > STILL
+                text.set_text(self.words(path, steps[path]))
+                rows[path] = range(len(tries), len(tries) + 2 - moved)
+                tries += [(path, heads[path] if moved else anchor)] + ([] if moved else [(path, heads[path])])
+        spots = self._spots(tries, heads, taken, inside)
+        placed = []  # the boxes of the labels placed so far in this frame
         for path, text, sprite in zip(self.first, self.texts, self.sprites):
             text.set_visible(path in heads)
             sprite.set_visible(False)
             if path not in heads:
                 continue
-            words = self.words(path, steps[path])
-            text.set_text(words)
-            width, height, digit = self.sizes[self.first.index(path)]
-            width += (len(words) - len(text.name) - 7) * digit  # the number's characters past five
-            pad = 0.2 * text.get_fontsize() * self.ax.figure.dpi / 72
-            others = np.array([xy for other, xy in heads.items() if other != path]).reshape(-1, 2)
-            anchor = self.anchors.get(path)
-            if anchor is None or np.abs(heads[path] - anchor).max() > STILL:
-                anchor = heads[path]
-            spot = self._best(path, anchor, width, height, drawn, taken, inside, others, heads[path])
-            if anchor is not heads[path] and (spot is None or spot[0] != self.choice.get(path)):
-                anchor = heads[path]  # the label's spot no longer fits where it was: placed afresh
-                spot = self._best(path, anchor, width, height, drawn, taken, inside, others, heads[path])
-            self.anchors[path] = anchor
+            first, *afresh = rows[path]
+            spot = self._first(path, spots, first, placed, drawn)
+            if afresh and (spot is None or spot[0] != self.choice.get(path)):
+                first = afresh[0]  # the label's spot no longer fits where it was: placed afresh
+                spot = self._first(path, spots, first, placed, drawn)
+            self.anchors[path] = tries[first][1]
             if spot is None:
                 text.set_visible(False)
                 continue
             self.choice[path] = spot[0]
             x0, y0 = spot[1]
-            taken.append((x0, y0, x0 + width, y0 + height))
+            placed.append(spot[2])
+            pad = 0.2 * text.get_fontsize() * self.ax.figure.dpi / 72
             text.set_transform(IdentityTransform())  # pixels
             text.set_position((x0 + pad, y0 + pad))
             text.set_horizontalalignment("left")
@@ -148,32 +153,56 @@ class DirectLabels:
             picture, dx, dy = self.sprite(text)
             sprite.place(picture, round(x0 + pad + dx), round(y0 + pad + dy))
 
-    def _best(self, path, anchor, width, height, drawn, taken, inside, others, head):
-        """The free spot (candidate around ``anchor``, the head's place when the label was
-        last moved; lower-left corner in pixels): inside the panel, over no path point, head
-        or label, clearly nearer its own ``head`` than any of the ``others`` [n, 2]
-        (:data:`CLEAR`); the last frame's if it is still free, else the first in
-        :func:`_candidates`' order. None if there is none."""
-        x, y = anchor
-        candidates = list(enumerate(_candidates()))
-        if path in self.choice:  # the last frame's spot first: kept while it stays free
-            candidates.insert(0, candidates[self.choice[path]])
-        for index, (dx, dy, distance) in candidates:
-            reach = self.radius + GAP + (distance - 1) * self.radius * 2
-            x0 = x + dx * reach - (width if dx < 0 else 0 if dx > 0 else width / 2)
-            y0 = y + dy * reach - (height if dy < 0 else 0 if dy > 0 else height / 2)
-            x1, y1 = x0 + width, y0 + height
-            if x0 < inside.x0 or x1 > inside.x1 or y0 < inside.y0 or y1 > inside.y1:
+    def _spots(self, tries, heads, taken, inside):
+        """The candidate spots (:data:`CANDIDATES`) around each of ``tries`` ((path, anchor):
+        a label around where its head was when it was last moved, or around its head), all at
+        once: their corners in pixels (x0, y0, x1, y1), [tries, candidates] each, and whether
+        each is free but for the labels placed in this frame and the drawn paths (see
+        :meth:`_first`): inside the panel, a gap from every box in ``taken`` (the heads, the
+        marks, the inset), clearly nearer its own head than any other of ``heads``
+        (:data:`CLEAR`)."""
+        paths = [path for path, _ in tries]
+        anchors = np.reshape([anchor for _, anchor in tries], (-1, 2))
+        width, height = np.zeros((2, len(tries), 1))
+        for row, path in enumerate(paths):
+            text = self.texts[self.first.index(path)]
+            wide, height[row], digit = self.sizes[self.first.index(path)]
+            width[row] = wide + (len(text.get_text()) - len(text.name) - 7) * digit  # the number's characters past five
+        dx, dy, distance = CANDIDATES.T
+        reach = self.radius + GAP + (distance - 1) * self.radius * 2
+        x0 = anchors[:, :1] + dx * reach - np.where(dx < 0, width, np.where(dx > 0, 0, width / 2))
+        y0 = anchors[:, 1:] + dy * reach - np.where(dy < 0, height, np.where(dy > 0, 0, height / 2))
+        x1, y1 = x0 + width, y0 + height
+        free = ~((x0 < inside.x0) | (x1 > inside.x1) | (y0 < inside.y0) | (y1 > inside.y1))
+        boxes = np.reshape(taken, (-1, 4))
+        corners = (x0[..., None], y0[..., None], x1[..., None], y1[..., None])
+        free &= ~((corners[0] < boxes[:, 2] + APART) & (boxes[:, 0] < corners[2] + APART) &
+                  (corners[1] < boxes[:, 3] + APART) & (boxes[:, 1] < corners[3] + APART)).any(axis=-1)
+        if len(heads) > 1:  # clearly nearer its own head than another: else it could name that one
+            far = _reach(np.array(list(heads.values())), corners)  # [tries, candidates, heads]
+            rows, own = np.arange(len(tries)), np.array([list(heads).index(path) for path in paths], dtype=int)
+            mine = far[rows, :, own]
+            far[rows, :, own] = np.inf
+            free &= ~(far.min(axis=-1) <= CLEAR * mine + APART)
+        return x0, y0, x1, y1, free
+
+    def _first(self, path, spots, row, placed, drawn):
+        """Where in row ``row`` of :meth:`_spots` ``path``'s label goes: the last frame's spot
+        if it is still free, else the first free one in :data:`CANDIDATES`' order, a gap from
+        every box ``placed`` (the labels placed in this frame) and over no ``drawn`` path
+        point [n, 2]. Its index, lower-left corner and box; None if there is none."""
+        x0, y0, x1, y1, free = (spot[row] for spot in spots)
+        order = np.flatnonzero(free).tolist()
+        if path in self.choice and free[self.choice[path]]:
+            order.insert(0, self.choice[path])
+        for at in order:
+            box = x0[at], y0[at], x1[at], y1[at]
+            if any(box[0] < bx1 + APART and bx0 < box[2] + APART and box[1] < by1 + APART and by0 < box[3] + APART
+                   for bx0, by0, bx1, by1 in placed):
                 continue
-            if any(x0 < bx1 + APART and bx0 < x1 + APART and y0 < by1 + APART and by0 < y1 + APART
-                   for bx0, by0, bx1, by1 in taken):  # a gap from every other label and head
-                continue
-            own = _reach(np.array([head]), (x0, y0, x1, y1))[0]
-            if len(others) and _reach(others, (x0, y0, x1, y1)).min() <= CLEAR * own + APART:
-                continue  # not clearly nearer its own head than another: it could name that one
-            if not np.any((drawn[:, 0] > x0 - 1) & (drawn[:, 0] < x1 + 1) &
-                          (drawn[:, 1] > y0 - 1) & (drawn[:, 1] < y1 + 1)):
-                return index, (x0, y0)
+            if not np.any((drawn[:, 0] > box[0] - 1) & (drawn[:, 0] < box[2] + 1) &
+                          (drawn[:, 1] > box[1] - 1) & (drawn[:, 1] < box[3] + 1)):
+                return at, (float(box[0]), float(box[1])), box
         return None
 
 
@@ -199,7 +228,8 @@ class Sprite(Artist):
 
 
 def _reach(points, box):
-    """How far each of ``points`` [n, 2] is from ``box`` (x0, y0, x1, y1), in pixels."""
+    """How far each of ``points`` [n, 2] is from ``box`` (x0, y0, x1, y1), in pixels; with
+    the box's corners as arrays [..., 1], from each of those boxes: [..., n]."""
     x0, y0, x1, y1 = box
     return np.hypot(np.maximum(np.maximum(x0 - points[:, 0], points[:, 0] - x1), 0),
                     np.maximum(np.maximum(y0 - points[:, 1], points[:, 1] - y1), 0))
@@ -230,8 +260,7 @@ def dense_prefixes(points):
     return samples, upto[np.concatenate([[0], np.cumsum(finite)])]
 
 
-def _candidates():
-    """(dx, dy, distance) of the spots tried around a head: right, left, above, below, the
-    diagonals, near and then farther."""
-    around = [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]
-    return [(dx, dy, distance) for distance in (NEAR, FAR) for dx, dy in around]
+CANDIDATES = np.array([(dx, dy, distance) for distance in (NEAR, FAR)  # (dx, dy, distance) of the spots
+                       for dx, dy in [(1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1)]])
+"""The spots tried around a head, in order: right, left, above, below, the diagonals, near and
+then farther."""

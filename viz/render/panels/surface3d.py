@@ -15,7 +15,7 @@ from viz.render.panels.clip import clipped_polyline
 from viz.render.panels.occlusion import Occlusion, split_hidden
 from viz.render.text import fit, short_number
 from viz.render.panels.paths import PathPanel, _place, add_keys, path_styles
-from viz.render.spacing import ROOM, apart
+from viz.render.spacing import ROOM, apart, crowded, shown
 from viz.render.theme import LIGHT
 
 # (elevation, azimuth) in degrees, per surface: the paths and the valley floor in view.
@@ -142,12 +142,6 @@ def _power(z):
     return f"{value:.0e}".replace("e-0", "e-") if value < 1e-3 else short_number(value)
 
 
-def _shown(axis):
-    """The ticks ``axis`` labels, as last drawn: [(position, label)]."""
-    return [(tick.get_loc(), tick.label1) for tick in axis.get_major_ticks()
-            if tick.label1.get_visible() and tick.label1.get_text()]
-
-
 def clear_ticks(ax, room=2 * ROOM, passes=4):
     """Keep the 3D axes' texts ``room`` pixels apart (wider than the frame needs: a PDF draws
     text a little larger): every other tick of an axis whose tick labels come closer; an axis
@@ -160,10 +154,10 @@ def clear_ticks(ax, room=2 * ROOM, passes=4):
         renderer = figure.canvas.get_renderer()
         moved = False
         for axis in axes:
-            shown = _shown(axis)
-            boxes = [label.get_window_extent(renderer) for _, label in shown]
-            if len(shown) > 2 and any(apart(a, b) < room for a, b in zip(boxes, boxes[1:])):
-                axis.set_major_locator(FixedLocator([at for at, _ in shown][::2]))
+            labels = shown(axis)
+            boxes = [label.get_window_extent(renderer) for _, label in labels]
+            if len(labels) > 2 and crowded(boxes, room):
+                axis.set_major_locator(FixedLocator([at for at, _ in labels][::2]))
                 moved = True
             title = axis.label.get_window_extent(renderer)
             if axis.label.get_text() and any(apart(title, box) < room for box in boxes):
@@ -173,7 +167,7 @@ def clear_ticks(ax, room=2 * ROOM, passes=4):
             break
     kept = []
     for axis in axes:
-        for _, label in _shown(axis):
+        for _, label in shown(axis):
             box = label.get_window_extent(renderer)
             if any(apart(box, other) < room for other in kept):
                 label.set_visible(False)
@@ -225,7 +219,7 @@ class SurfacePanel3D(PathPanel):
         # through it: where the surface hides a path it is drawn thin, dashed and faint (and its
         # head faint), and the key says so.
         self.hidden = Occlusion(ax, plane.grid_x, plane.grid_y, grid_z)
-        shown, self.behind = zip(*(split_hidden(line, self.hidden(line[0])) for line in polylines))
+        in_front, self.behind = zip(*(split_hidden(line, self.hidden(line[0])) for line in polylines))
         hides = any(np.isfinite(vertices).any() for vertices, _ in self.behind)
 
         start_z = z(recording.loss[:, 0])
@@ -249,7 +243,7 @@ class SurfacePanel3D(PathPanel):
         fit(figure.text(box[0] + 0.01, 0.015, height, fontsize="small", color=theme.muted, va="bottom"),
             width=box[2] - 0.01, max_lines=2)
 
-        self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3, polylines=list(shown))
+        self.add_paths(ax, recording, theme, ((x0, x1), (y0, y1)), dims=3, polylines=list(in_front))
         self.behind_lines = [ax.plot([], [], [], color=style["color"], zorder=4, animated=True, **BEHIND)[0]
                              for style in path_styles(recording.names, theme)]
 

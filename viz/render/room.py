@@ -1,0 +1,57 @@
+"""A panel's least size (rule 10 of the layout): the arrangements a frame tries, from the usual
+one to those that give the panels more room, and how small its smallest panel is."""
+
+from typing import NamedTuple
+
+LEAST = 1 / 8  # of the frame's height, times the font scale if larger: a panel's least height and width (45 px
+# at 360p and up to font scale 1, 68 px at 1.5): its tick labels and a curve between them
+
+
+class Plan(NamedTuple):
+    """How the panels share the frame: ``beside``, the panels under the curves (sharpness, line,
+    a model's accuracy or boundaries) go beside them instead, in columns of the full height;
+    ``contour``, the contour panel's share of its usual width (less: the curves' column wider);
+    ``below``, the sharpness, line or rates panels in a row along the frame's foot, under the
+    contours and the curves."""
+
+    beside: bool = False
+    contour: float = 1.0
+    below: bool = False
+
+
+PLANS = (Plan(), Plan(beside=True), Plan(beside=True, contour=0.8), Plan(below=True), Plan(below=True, beside=True),
+         Plan(beside=True, contour=0.62))
+
+
+def plans(options):
+    """The plans worth trying for the render ``options``, in order: the usual one alone for the
+    grid (its cells share the room their own way); a row along the foot only for the sharpness,
+    line or rates panels."""
+    if options.layout.layout == "grid":
+        return PLANS[:1]
+    return [plan for plan in PLANS if options.layout.extras or not plan.below]
+
+
+def least(scale):
+    """A panel's least height and width at font scale ``scale`` (a fraction of the frame's height)."""
+    return LEAST * max(1.0, scale)
+
+
+def smallest(figure):
+    """The smallest height or width of the plotting areas on ``figure`` (a fraction of its
+    height): each axes with a left and a bottom spine (not a colour bar, an image, a 3D panel)
+    that is not inside another (an inset)."""
+    ratio = figure.get_figwidth() / figure.get_figheight()
+    boxes = [ax.get_position() for ax in figure.axes if ax.name == "rectilinear" and ax.axison
+             and ax.spines["left"].get_visible() and ax.spines["bottom"].get_visible()]
+    panels = [box for box in boxes if not any(other.contains(box.x0, box.y0) and other.contains(box.x1, box.y1)
+                                              for other in boxes if other is not box)]  # (not an inset)
+    return min((side for box in panels for side in (box.height, box.width * ratio)), default=1.0)
+
+
+def side_by_side(box, count, gap):
+    """``box`` (left, bottom, width, height) cut into ``count`` boxes side by side, ``gap``
+    (a fraction of the width) between them for a panel's tick labels and y label."""
+    left, bottom, width, height = box
+    each = (width - gap * (count - 1)) / count
+    return [(left + k * (each + gap), bottom, each, height) for k in range(count)]
