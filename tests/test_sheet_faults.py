@@ -151,3 +151,24 @@ def test_the_starts_numbers_keep_apart_at_font_scale_1_5(tmp_path):
     numbers = [line for line in lines if line.text in ("1", "2", "3", "4") and line.box[0] > 60]  # (not y ticks)
     assert sorted(line.text for line in numbers) == ["1", "2", "3", "4"], [line.text for line in lines]
     assert not rule_1(lines, page)
+
+
+@pytest.mark.slow
+def test_the_zeros_words_stay_inside_their_grid_cell_at_16_9(tmp_path):
+    """Initializers in a grid at 640x360: the zeros cell's "all weights 0" ran left over the
+    cell's border (towards the middle, but wider than the room there). No ink of the words
+    lies left of the cell's y axis (found where its tick marks end, in the PDF)."""
+    import viz
+    from tests.layout_rules import shapes
+
+    for suffix in ("pdf", "png"):
+        viz.render("scenes/chapter/initializers.py", tmp_path / f"g.{suffix}", last_frame=True, size=(640, 360),
+                   layout="grid")
+    lines, _, (_, height) = read_pdf(tmp_path / "g.pdf", 640)
+    words = next(line for line in lines if line.text == "all weights 0")
+    ticks = [s for s in shapes(tmp_path / "g.pdf", 640) if len(s.pts) == 2 and abs(s.box[1] - s.box[3]) < 0.5
+             and 1 < s.box[2] - s.box[0] < 8 and s.box[2] < words.box[0] + 20 and abs(s.box[1] - words.box[1]) < 60]
+    spine = int(max(tick.box[2] for tick in ticks))  # the pixel column left of the axis line
+    rows = slice(round(height - words.box[3]), round(height - words.box[1]))
+    left = pixels(tmp_path / "g.png")[rows, spine - 3:spine].min(axis=-1)
+    assert (left > 100).all(), left

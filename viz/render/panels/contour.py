@@ -69,10 +69,6 @@ class ContourPanel(PathPanel):
             self.key.set(zorder=7, animated=True)
             self.key.get_frame().set(visible=True, facecolor=theme.background, edgecolor="none", alpha=1.0)
         named = [path.get("initializer") for path in recording.meta.get("paths", [])]
-        if "zeros" in named:  # initializers compared: the all-zeros start said (the others are their paths' colours)
-            if named.index("zeros") in chosen:  # a grid: only in its own cell, whose title already says "zeros"
-                _say_zeros(ax, plane.xy[named.index("zeros"), 0], self.view, "all weights 0" if cell else
-                           "zeros: all weights 0", theme)
         ax.set_aspect("equal", adjustable="box")  # equal scales: distances and angles are true
         ax.set_xlim(*self.view[0])
         ax.set_ylim(*self.view[1])
@@ -80,7 +76,10 @@ class ContourPanel(PathPanel):
         ax.set_ylabel(plane.axis_labels[1])
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
-        if len(starts) > 1 and "zeros" not in named and not recording.spread and not cell:
+        if "zeros" in named and named.index("zeros") in chosen:  # initializers compared: the all-zeros start said
+            _say_zeros(ax, plane.xy[named.index("zeros"), 0], self.view,  # (the others are their paths' colours;
+                       "all weights 0" if cell else "zeros: all weights 0", theme)  # a grid: only in its own cell)
+        elif len(starts) > 1 and not recording.spread and not cell:
             self._number_starts(ax, plane, recording, theme)  # numbered as the curves' panels are, one per start
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
             if zoomed and not cell and wants_inset(plane, self.view) else None
@@ -196,9 +195,13 @@ def _say_zeros(ax, start, view, words, theme):
     (x0, x1), (y0, y1) = view
     right = (start[0] - x0) / (x1 - x0) < 0.5  # near the left edge: the words run right
     below = (start[1] - y0) / (y1 - y0) > 0.3  # near the bottom edge: the words go above
-    ax.annotate(words, start, xytext=(8 if right else -8, -8 if below else 8), textcoords="offset points",
-                ha="left" if right else "right", va="top" if below else "bottom", fontsize="small",
-                fontweight="bold", color=theme.ink, zorder=4)
+    said = ax.annotate(words, start, xytext=(8 if right else -8, -8 if below else 8), textcoords="offset points",
+                       ha="left" if right else "right", va="top" if below else "bottom", fontsize="small",
+                       fontweight="bold", color=theme.ink, zorder=4)
+    ax.apply_aspect()  # (the panel's final box) wider than the room on its side: moved back inside
+    extent, box = said.get_window_extent(ax.figure.canvas.get_renderer()), ax.get_window_extent()
+    inside = max(box.x0 + 2 - extent.x0, 0) + min(box.x1 - 2 - extent.x1, 0)  # pixels
+    said.xyann = (said.xyann[0] + inside * 72 / ax.figure.dpi, said.xyann[1])
 
 
 def distinct_ticks(levels):
