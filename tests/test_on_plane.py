@@ -81,7 +81,8 @@ def test_three_passes_equal_the_plain_evaluation(name, monkeypatch):
     plain = loss_evaluator(model, x, y, loss)(
         origin + xy @ basis if state is None else np.concatenate([origin + xy @ basis, np.tile(state, (29, 1))], 1))
     fast = plane_loss_evaluator(model, x, y, loss, state)(origin, basis, xy)
-    assert (on_plane._folded_pooling(model, keras) is not None) == (name not in ("mlp", "state", "gelu tiled", "two convs"))
+    folded = name not in ("mlp", "state", "gelu tiled", "two convs")
+    assert (on_plane._folded_pooling(model, keras) is not None) == folded
     assert np.ptp(plain) > 0.1  # the points differ: a wrong coefficient would show
     np.testing.assert_allclose(fast, plain, rtol=0, atol=1e-5 * np.max(np.abs(plain)))
 

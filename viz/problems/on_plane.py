@@ -69,7 +69,8 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
     chunk = int(np.clip(CHUNK_FLOATS / (len(weights) + tile * activations), 1, 256))
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
     targets = np.asarray(shaped_like(y, model(x[:1])))
-    targets = tf.constant(_tiled(targets, tile, tiles), tf.int64 if np.issubdtype(targets.dtype, np.integer) else tf.float32)
+    targets = tf.constant(_tiled(targets, tile, tiles),
+                          tf.int64 if np.issubdtype(targets.dtype, np.integer) else tf.float32)
     valid = tf.constant(_tiled(np.ones(rows, bool), tile, tiles))
     activation = first.activation or (lambda value: value)
     dense = vectorizable(rest, keras)
@@ -102,8 +103,8 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         """[the point's loss summed on the tile's rows / all rows, its penalties]."""
         losses = []
         if rest.layers:
-            pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, [int(np.prod(s)) for s in shapes]),
-                                                                       shapes)]
+            pieces = [tf.reshape(piece, shape)
+                      for piece, shape in zip(tf.split(vector, [int(np.prod(s)) for s in shapes]), shapes)]
             outputs, _, losses = rest.stateless_call(pieces, fixed, outputs, training=False, return_losses=True)
         values = loss_fn(tile_targets, outputs)
         kept = tf.where(tf.reshape(tile_valid, [-1] + [1] * (len(values.shape) - 1)), values, tf.zeros_like(values))
