@@ -88,15 +88,18 @@ def test_three_passes_equal_the_plain_evaluation(name, monkeypatch):
 
 
 def test_models_it_cannot_split_are_evaluated_plainly():
-    """A functional model, a regularized first layer or one of few inputs (two: three passes
-    would cost what they save): None, the caller evaluates each vector."""
+    """A functional model, a regularized or grouped first layer or one of few inputs (two: three
+    passes would cost what they save): None, the caller evaluates each vector."""
     inputs = keras.Input((10,))
     functional = keras.Model(inputs, keras.layers.Dense(1)(inputs))
     regularized = keras.Sequential([keras.Input((10,)), keras.layers.Dense(2, kernel_regularizer="l2"),
                                     keras.layers.Dense(1)])
     narrow = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16), keras.layers.Dense(1)])
+    grouped = keras.Sequential([keras.Input((4, 4, 4)), keras.layers.Conv2D(4, 3, groups=2), keras.layers.Flatten(),
+                                keras.layers.Dense(1)])
     x, y = np.zeros((4, 10), "float32"), np.zeros(4, "float32")
     assert plane_loss_evaluator(functional, x, y, "mse") is None
     assert plane_loss_evaluator(regularized, x, y, "mse") is None
     assert plane_loss_evaluator(narrow, x[:, :2], y, "mse") is None
+    assert plane_loss_evaluator(grouped, np.zeros((4, 4, 4, 4), "float32"), y, "mse") is None
     assert plane_loss_evaluator(mlp(), x, y, "mse") is not None

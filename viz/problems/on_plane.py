@@ -39,7 +39,7 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         The function of ``origin`` [d], ``basis`` [2, d] and ``xy`` [m, 2] giving the loss [m]
         (float64 of a float32 computation); or None when the model
         is not a ``keras.Sequential`` whose first layer is a plain float32 Dense or
-        Conv1D/2D/3D (no regularizer, LoRA, quantization or state) summing at least
+        ungrouped Conv1D/2D/3D (no regularizer, LoRA, quantization or state) summing at least
         :data:`FAN_IN` inputs an output, or a layer after it adds a loss that depends on the rows
         (an activity regularizer).
     """
@@ -152,6 +152,7 @@ def _three_pass(model, keras):
             and first.compute_dtype == "float32" and not getattr(first, "lora_enabled", False)
             and getattr(first, "quantization_mode", None) is None
             and getattr(first, "data_format", "channels_last") == "channels_last"
+            and getattr(first, "groups", 1) == 1  # the three passes' kernels side by side: one group of outputs
             and all(getattr(first, name, None) is None
                     for name in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"))
             and all(getattr(layer, "activity_regularizer", None) is None for layer in model.layers[1:]))
