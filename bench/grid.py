@@ -1,10 +1,12 @@
 """The loss grid on a plane of weights, against the machine (issue 29, point 6): a compute-bound
-grid (bench/models.py's 87,306-weight CNN on 4,000 images) in the model's multiply-adds a second
-against the float32 matrix-product rate measured in the same run (target >= 50%), and an
-overhead-bound one (a 2-16-16-1 MLP on 1,000 rows) against a ``model.evaluate`` loop (target
->= 100x); the CNN with the first layer in three passes (viz) and without (every weight vector
-evaluated whole), and how far apart the two are (the MLP's first layer sums two inputs: viz
-evaluates its vectors whole).
+grid (bench/models.py's 87,306-weight CNN on 4,000 images, on the grid a render draws for it at
+the default budget) in the plain model's multiply-adds a second (a forward pass's multiply-adds a
+row x rows x grid points / seconds, whatever viz saves) against the float32 matrix-product rate
+measured right before and right after it (target >= 50%), and an overhead-bound one (a 2-16-16-1
+MLP on 1,000 rows) against a ``model.evaluate`` loop (target >= 100x); the CNN with the first
+layer in three passes (viz) and without (every weight vector evaluated whole, timed on the first
+PLAIN points of the grid), and how far apart the two are (the MLP's first layer sums two inputs:
+viz evaluates its vectors whole).
 
     python bench/grid.py
 """
@@ -21,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from models import cnn_100k, images  # noqa: E402
 
 from viz.backend import load_keras  # noqa: E402
-from viz.problems.cost import forward_cost  # noqa: E402
+from viz.problems.cost import Budgets, forward_cost, grid_points  # noqa: E402
 from viz.problems.evaluate import loss_evaluator  # noqa: E402
 from viz.problems.on_plane import plane_loss_evaluator  # noqa: E402
 
-CNN_GRID, MLP_GRID, LOOPED = 6, 80, 40  # points along each axis; model.evaluate calls timed
+MLP_GRID, LOOPED, PLAIN = 80, 40, 16  # MLP points along each axis; model.evaluate calls; CNN points plainly
 
 
 def matmul_rate(size=1024, repeats=20):
@@ -60,18 +62,28 @@ def timed(function, *args):
     return result, time.perf_counter() - began
 
 
-def grid(model, x, y, loss, side, rng):
-    """Seconds of the whole grid: plain (every vector whole) and with three passes; their gap."""
+def grid(model, x, y, loss, side, rng, plain_points=None):
+    """Seconds of the whole grid: plain (every vector whole; on its first ``plain_points`` points,
+    scaled to the grid, if given) and with three passes (between two measures of the
+    matrix-product rate); their gap."""
     origin, basis, xy = plane_of(model, side, rng)
-    plain, plain_seconds = timed(loss_evaluator(model, x, y, loss), origin + xy @ basis)
+    some = slice(0, plain_points)
+    plain, plain_seconds = timed(loss_evaluator(model, x, y, loss), origin + xy[some] @ basis)
+    found = {"points": len(xy), "plain": plain_seconds * len(xy) / len(plain), "values": plain, "gap": 0.0,
+             "origin": origin, "basis": basis, "xy": xy}
     three = plane_loss_evaluator(model, x, y, loss)
     if three is None:  # viz evaluates whole vectors for this model
-        return {"points": len(xy), "plain": plain_seconds, "values": plain, "gap": 0.0, "origin": origin,
-                "basis": basis, "xy": xy}
-    fast, fast_seconds = timed(three, origin, basis, xy)
-    return {"points": len(xy), "plain": plain_seconds, "three_pass": fast_seconds, "values": fast,
-            "gap": float(np.max(np.abs(fast - plain)) / np.max(np.abs(plain))), "origin": origin, "basis": basis,
-            "xy": xy}
+        return found
+    began = time.perf_counter()
+    three(origin, basis, xy)  # traced and compiled for its chunks
+    cold = time.perf_counter() - began
+    before = matmul_rate()
+    began = time.perf_counter()
+    fast = three(origin, basis, xy)
+    fast_seconds = time.perf_counter() - began
+    rates = (before, matmul_rate())
+    return {**found, "three_pass": fast_seconds, "cold": cold, "values": fast, "rates": rates,
+            "gap": float(np.max(np.abs(fast[some] - plain)) / np.max(np.abs(plain)))}
 
 
 def evaluate_loop(model, x, y, loss, weights):
@@ -90,20 +102,23 @@ def evaluate_loop(model, x, y, loss, weights):
 def main():
     keras = load_keras()
     rng = np.random.default_rng(0)
-    rate = matmul_rate()
-    print(f"float32 matrix products (1024^2 @ 1024^2): {rate / 1e9:.1f} G multiply-adds/s")
-
     keras.utils.set_random_seed(0)
     cnn = cnn_100k()
     x, y = images()
-    one = grid(cnn, x, y, "sparse_categorical_crossentropy", CNN_GRID, rng)
-    work = len(x) * forward_cost(cnn).multiply_adds * one["points"]
+    cost = forward_cost(cnn)
+    side = grid_points(cost, len(x), cnn.count_params(), Budgets())
+    one = grid(cnn, x, y, "sparse_categorical_crossentropy", side, rng, PLAIN)
+    work = len(x) * cost.multiply_adds * one["points"]
+    rate = np.mean(one["rates"])
+    print(f"float32 matrix products right before and after the CNN's grid: "
+          f"{' and '.join(f'{r / 1e9:.1f}' for r in one['rates'])} G multiply-adds/s")
     for how in ("plain", "three_pass"):
-        print(f"CNN, 87,306 weights, {len(x)} rows, {one['points']} grid points, {how}: {one[how]:.2f} s, "
-              f"{work / one[how] / 1e9:.2f} G of the model's multiply-adds/s = {work / one[how] / rate:.1%} of the "
+        print(f"CNN, 87,306 weights, {len(x)} rows, {side}x{side} grid (a render's at the default budget), {how}"
+              f"{f' (timed on {PLAIN} points)' if how == 'plain' else ''}: {one[how]:.2f} s, {work / one[how] / 1e9:.2f} G "
+              f"of the model's multiply-adds/s ({cost.multiply_adds:,} a row) = {work / one[how] / rate:.1%} of the "
               f"matrix-product rate (target >= 50%)")
-    print(f"CNN three passes / plain: {one['plain'] / one['three_pass']:.2f}x faster; largest gap {one['gap']:.1e} "
-          "of the loss scale")
+    print(f"CNN three passes / plain: {one['plain'] / one['three_pass']:.2f}x faster (the first call, tracing and "
+          f"compiling: {one['cold']:.2f} s); largest gap {one['gap']:.1e} of the loss scale")
 
     keras.utils.set_random_seed(0)
     mlp = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="relu"),

@@ -1,16 +1,25 @@
 """A Keras model's loss on a plane of weights θ = c + a·u + b·v with its first layer in three
 passes: a Dense or convolution layer is linear in its weights, so its pre-activations at every
 point of the plane are c's plus a·(u's) plus b·(v's). The layer runs three times for the whole
-grid instead of once a point, and only the layers after it run per point."""
+grid instead of once a point, and only the layers after it run per point.
+
+Combining the three passes is memory-bound (three reads an activation a point), so the rows go
+through in tiles whose passes stay in the cache while a batch of points reads them, compiled by
+XLA for a big model. A max pooling right after the first layer (its windows not overlapping)
+is folded in: the passes are kept window by window, so that a point's pooled activations are
+the elementwise maximum of its combined windows, activated once after pooling (the activation
+being non-decreasing, it commutes with the maximum)."""
 
 import numpy as np
 
 from viz.backend import load_keras
 from viz.problems.cost import forward_cost
-from viz.problems.evaluate import CHUNK_FLOATS, loss_reduction, vectorizable
+from viz.problems.evaluate import CHUNK_FLOATS, shaped_like, vectorizable
 
 FAN_IN = 8  # inputs a first-layer output sums at least: fewer, and three passes save nothing (2 MACs an output)
-FUSED_ACTIVATIONS = 1e6  # activations a point (all rows) past which XLA fuses the layers after the first: memory-bound
+FUSED_ACTIVATIONS = 1e6  # activations a point (all rows) past which XLA compiles the tiles: memory-bound
+TILE_BYTES = 8e6  # the three passes' bytes on a tile of rows (read by every point of a batch: kept in the cache)
+NON_DECREASING = ("linear", "relu", "relu6", "sigmoid", "tanh", "elu", "selu", "softplus")  # commute with max
 
 
 def plane_loss_evaluator(model, x, y, loss, state=None):
@@ -30,16 +39,18 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         The function of ``origin`` [d], ``basis`` [2, d] and ``xy`` [m, 2] giving the loss [m]
         (float64 of a float32 computation); or None when the model
         is not a ``keras.Sequential`` whose first layer is a plain float32 Dense or
-        Conv1D/2D/3D (no regularizer, LoRA, quantization or state) summing at least
-        :data:`FAN_IN` inputs an output.
+        ungrouped Conv1D/2D/3D (no regularizer, LoRA, quantization or state) summing at least
+        :data:`FAN_IN` inputs an output, or a layer after it adds a loss that depends on the rows
+        (an activity regularizer).
     """
     keras = load_keras()
     import tensorflow as tf  # TensorFlow: only when evaluating
 
     if not _three_pass(model, keras):
         return None
-    first = model.layers[0]
-    rest = keras.Sequential([keras.Input(first.output.shape[1:]), *model.layers[1:]])
+    first, pool = model.layers[0], _folded_pooling(model, keras)
+    after = model.layers[2 if pool else 1:]
+    rest = keras.Sequential([keras.Input((pool or first).output.shape[1:]), *after])
     count = sum(int(np.prod(v.shape)) for v in model.trainable_variables)
     where = _slices(model.trainable_variables, 0, [True] * len(model.trainable_variables))
     held = _slices(model.non_trainable_variables, 0,
@@ -52,38 +63,76 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
              tf.constant(np.asarray(state)[slice(*held[id(v)])].reshape(v.shape), tf.float32)
              for v in rest.non_trainable_variables]
     inputs = tf.constant(x, tf.float32)
-    reduce = loss_reduction(model, x, y, loss)
+    rows, activations = len(x), forward_cost(model).activations
+    tile = int(np.clip(TILE_BYTES / (3 * 4 * np.prod(first.output.shape[1:])), 1, rows))
+    tiles = -(-rows // tile)
+    chunk = int(np.clip(CHUNK_FLOATS / (len(weights) + tile * activations), 1, 256))
+    loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
+    targets = np.asarray(shaped_like(y, model(x[:1])))
+    targets = tf.constant(_tiled(targets, tile, tiles),
+                          tf.int64 if np.issubdtype(targets.dtype, np.integer) else tf.float32)
+    valid = tf.constant(_tiled(np.ones(rows, bool), tile, tiles))
     activation = first.activation or (lambda value: value)
-    chunk = int(np.clip(CHUNK_FLOATS / (len(weights) + len(x) * forward_cost(model).activations), 1, 256))
+    dense = vectorizable(rest, keras)
+    fused = rows * activations > FUSED_ACTIVATIONS
 
-    def pre_activations(vector):
-        """The first layer's outputs before its activation, for the weights ``vector``."""
-        kernel_value = tf.constant(vector[kernel].reshape(first.kernel.shape), tf.float32)
-        out = tf.matmul(inputs, kernel_value) if isinstance(first, keras.layers.Dense) \
-            else first.convolution_op(inputs, kernel_value)
-        return out if bias is None else out + tf.constant(vector[bias], tf.float32)  # channels last
+    @tf.function(jit_compile=fused)  # one compiled pass: the tiling and windows copy every output
+    def pre_activations(kernels, biases):
+        """The first layer's outputs before its activation for the kernels and biases of c, u and v
+        side by side (output channels [3 x channels]): tiled [3, tiles, tile, *outputs], or with a
+        pooling folded in [3, tiles, windows, tile, pooled]."""
+        out = tf.matmul(inputs, kernels) if isinstance(first, keras.layers.Dense) \
+            else first.convolution_op(inputs, kernels)
+        out = tf.pad(out + biases, [[0, tiles * tile - rows]] + [[0, 0]] * (len(out.shape) - 1))  # channels last
+        out = tf.reshape(out, (tiles, tile, *out.shape[1:-1], 3, out.shape[-1] // 3))
+        if pool is None:
+            return tf.transpose(out, (len(out.shape) - 2, *range(len(out.shape) - 2), len(out.shape) - 1))
+        return _windows(out, pool.pool_size)
 
-    def call(ab, vector, passes):
-        hidden = activation(passes[0] + ab[0] * passes[1] + ab[1] * passes[2])
-        if not rest.layers:
-            return reduce(hidden, 0.0)
-        pieces = [tf.reshape(piece, shape) for piece, shape in zip(tf.split(vector, [int(np.prod(s)) for s in shapes]),
-                                                                   shapes)]
-        outputs, _, losses = rest.stateless_call(pieces, fixed, hidden, training=False, return_losses=True)
-        return reduce(outputs, tf.add_n([tf.cast(loss, tf.float32) for loss in losses]) if losses else 0.0)
+    def hidden(ab, c, u, v):
+        """The first layer's activated outputs (pooled, if folded) at the points ``ab`` [p, 2] on a tile."""
+        a, b = (tf.reshape(ab[:, i], [-1] + [1] * (len(c.shape) - (pool is not None))) for i in (0, 1))
+        if pool is None:
+            return activation(c + a * u + b * v)
+        top = c[0] + a * u[0] + b * v[0]
+        for k in range(1, c.shape[0]):  # the windows' elementwise maximum
+            top = tf.maximum(top, c[k] + a * u[k] + b * v[k])
+        return tf.reshape(activation(top), (-1, c.shape[1], *rest.inputs[0].shape[1:]))
 
-    @tf.function(reduce_retracing=True, jit_compile=len(x) * forward_cost(model).activations > FUSED_ACTIVATIONS)
+    def call(outputs, vector, tile_targets, tile_valid):
+        """[the point's loss summed on the tile's rows / all rows, its penalties]."""
+        losses = []
+        if rest.layers:
+            pieces = [tf.reshape(piece, shape)
+                      for piece, shape in zip(tf.split(vector, [int(np.prod(s)) for s in shapes]), shapes)]
+            outputs, _, losses = rest.stateless_call(pieces, fixed, outputs, training=False, return_losses=True)
+        values = loss_fn(tile_targets, outputs)
+        kept = tf.where(tf.reshape(tile_valid, [-1] + [1] * (len(values.shape) - 1)), values, tf.zeros_like(values))
+        penalty = tf.add_n([tf.cast(loss, tf.float32) for loss in losses]) if losses else tf.constant(0.0)
+        return tf.stack([tf.reduce_sum(kept) / (rows * int(np.prod(values.shape[1:]))), penalty])
+
+    @tf.function(reduce_retracing=True, jit_compile=fused)
     def evaluate(ab, vectors, passes):
-        each = lambda pair: call(pair[0], pair[1], passes)  # noqa: E731
-        if vectorizable(rest, keras):  # matrix products batch over the weight vectors
-            return tf.vectorized_map(each, (ab, vectors))
-        return tf.map_fn(each, (ab, vectors), fn_output_signature=tf.TensorSpec((), tf.float32))
+        total = penalty = tf.zeros(tf.shape(ab)[:1])
+        for t in tf.range(tiles):
+            each = lambda pair: call(pair[0], pair[1], targets[t], valid[t])  # noqa: E731, B023
+            points = hidden(ab, passes[0, t], passes[1, t], passes[2, t])
+            if dense:  # matrix products batch over the weight vectors
+                found = tf.vectorized_map(each, (points, vectors))
+            else:
+                found = tf.map_fn(each, (points, vectors), fn_output_signature=tf.TensorSpec((2,), tf.float32))
+            total, penalty = total + found[:, 0], found[:, 1]
+        return total + penalty
 
     def evaluated(origin, basis, xy):
         origin, basis, xy = (np.asarray(a, dtype=np.float64) for a in (origin, basis, xy))
         if origin.shape[-1] != count:
             raise ValueError(f"a plane of {origin.shape[-1]} values for a model of {count} weights")
-        passes = [pre_activations(vector) for vector in (origin, *basis)]
+        kernels = np.stack([vector[kernel].reshape(first.kernel.shape) for vector in (origin, *basis)], -2)
+        biases = np.zeros(3 * first.kernel.shape[-1]) if bias is None else np.concatenate(
+            [vector[bias] for vector in (origin, *basis)])
+        passes = pre_activations(tf.constant(kernels.reshape(*first.kernel.shape[:-1], -1), tf.float32),
+                                 tf.constant(biases, tf.float32))
         values = []
         for i in range(0, len(xy), chunk):
             vectors = (origin[weights] + xy[i:i + chunk] @ basis[:, weights]).astype(np.float32)
@@ -103,8 +152,48 @@ def _three_pass(model, keras):
             and first.compute_dtype == "float32" and not getattr(first, "lora_enabled", False)
             and getattr(first, "quantization_mode", None) is None
             and getattr(first, "data_format", "channels_last") == "channels_last"
+            and getattr(first, "groups", 1) == 1  # the three passes' kernels side by side: one group of outputs
             and all(getattr(first, name, None) is None
-                    for name in ("kernel_regularizer", "bias_regularizer", "activity_regularizer")))
+                    for name in ("kernel_regularizer", "bias_regularizer", "activity_regularizer"))
+            and all(getattr(layer, "activity_regularizer", None) is None for layer in model.layers[1:]))
+
+
+def _folded_pooling(model, keras):
+    """The max pooling right after the first layer that its passes fold in (windows that do not
+    overlap, a non-decreasing activation before it), or None."""
+    if len(model.layers) < 2:
+        return None
+    first, pool = model.layers[:2]
+    kinds = (keras.layers.MaxPooling1D, keras.layers.MaxPooling2D, keras.layers.MaxPooling3D)
+    monotone = [keras.activations.get(name) for name in NON_DECREASING]
+    if (type(pool) in kinds and tuple(pool.strides) == tuple(pool.pool_size) and pool.padding == "valid"
+            and pool.data_format == "channels_last" and len(first.output.shape) == len(pool.pool_size) + 2
+            and any((first.activation or monotone[0]) is f for f in monotone)):
+        return pool
+    return None
+
+
+def _windows(out, sizes):
+    """Tiled outputs of the three passes [tiles, tile, d1..dn, 3, channels] as [3, tiles, windows,
+    tile, pooled]: window offset k of every pooled position together (cropped to whole windows,
+    as valid pooling does)."""
+    import tensorflow as tf  # as the caller
+
+    spatial = [int(d) // k for d, k in zip(out.shape[2:-2], sizes)]
+    out = out[(slice(None), slice(None), *[slice(0, m * k) for m, k in zip(spatial, sizes)])]
+    split = [dim for m, k in zip(spatial, sizes) for dim in (m, k)]
+    out = tf.reshape(out, (*out.shape[:2], *split, *out.shape[-2:]))
+    n = len(sizes)
+    out = tf.transpose(out, (2 + 2 * n, 0, *[3 + 2 * i for i in range(n)], 1, *[2 + 2 * i for i in range(n)],
+                             3 + 2 * n))
+    return tf.reshape(out, (3, out.shape[1], int(np.prod(sizes)), out.shape[2 + n], -1))
+
+
+def _tiled(values, tile, tiles):
+    """``values`` [rows, ...] padded with zeros to ``tiles`` x ``tile`` rows, as [tiles, tile, ...]."""
+    padded = np.zeros((tiles * tile, *values.shape[1:]), values.dtype)
+    padded[:len(values)] = values
+    return padded.reshape(tiles, tile, *values.shape[1:])
 
 
 def _slices(variables, start, chosen):
