@@ -15,6 +15,7 @@ Ctrl-C and SIGTERM stop every worker: a local worker gets SIGTERM, unwinds the j
 running (removing its unfinished file) and leaves, and one that has not left within
 :data:`GRACE` seconds is killed; Ray tasks still running are cancelled."""
 
+import atexit
 import concurrent.futures
 import io
 import multiprocessing
@@ -61,7 +62,11 @@ class _Elsewhere:
 
 class Processes(_Elsewhere):
     """Tasks in ``workers`` local processes, started with 'spawn' (TensorFlow does not survive
-    a fork); each process takes one task at a time."""
+    a fork); each process takes one task at a time. The processes stay warm after a map that
+    finished, for the next map of this process with as many workers, the same working folder
+    and environment (a job's seeds after its learning-rate search, a notebook's next render):
+    each costs seconds to start (TensorFlow's import). They are stopped when a map fails or is
+    stopped, when other workers are kept instead, and when this process ends."""
 
     remote = False
 
@@ -72,8 +77,14 @@ class Processes(_Elsewhere):
         """``(index, function(task))`` for each of ``tasks``, as each finishes. Raises
         ``RuntimeError`` if a worker process dies (killed from outside)."""
         tasks = list(tasks)
-        pool = concurrent.futures.ProcessPoolExecutor(min(self.workers, len(tasks)) or 1, initializer=_worker,
-                                                      mp_context=multiprocessing.get_context("spawn"))
+        key = (self.workers, os.getcwd(), tuple(sys.path), tuple(sorted(os.environ.items())))
+        pool = _kept.pop(key, None)
+        if pool is None or pool._broken:  # (the standard library's flag: a worker died while idle)
+            if pool is not None:
+                _stop(pool)
+            pool = concurrent.futures.ProcessPoolExecutor(self.workers, initializer=_worker,  # started as tasks come
+                                                          mp_context=multiprocessing.get_context("spawn"))
+        finished = False
         try:
             futures = {pool.submit(_guarded, _carried, _packed(function, task)): index
                        for index, task in enumerate(tasks)}
@@ -83,8 +94,26 @@ class Processes(_Elsewhere):
                 except BrokenProcessPool:
                     raise RuntimeError("a worker process ended unexpectedly") from None
                 yield futures[future], result
+            finished = True
         finally:
-            _stop(pool)
+            if finished:
+                close()
+                _kept[key] = pool
+            else:
+                _stop(pool)
+
+
+_kept = {}  # the warm workers of the last map that finished: {(workers, folder, path, environment): pool}
+
+
+def close():
+    """Stop the warm worker processes kept for the next map (see :class:`Processes`); also
+    when this process ends."""
+    while _kept:
+        _stop(_kept.popitem()[1])
+
+
+atexit.register(close)
 
 
 def _stop(pool):
