@@ -62,11 +62,12 @@ class _Elsewhere:
 
 class Processes(_Elsewhere):
     """Tasks in ``workers`` local processes, started with 'spawn' (TensorFlow does not survive
-    a fork); each process takes one task at a time. The processes stay warm after a map that
-    finished, for the next map of this process with as many workers, the same working folder
-    and environment (a job's seeds after its learning-rate search, a notebook's next render):
-    each costs seconds to start (TensorFlow's import). They are stopped when a map fails or is
-    stopped, when other workers are kept instead, and when this process ends."""
+    a fork); each process takes one task at a time, with this process's environment variables.
+    The processes stay warm after a map that finished, for the next map of this process with
+    as many workers from the same working folder and ``sys.path`` (a job's seeds after its
+    learning-rate search, a notebook's next render): each costs seconds to start
+    (TensorFlow's import). They are stopped when a map fails or is stopped, when other
+    workers are kept instead, and when this process ends."""
 
     remote = False
 
@@ -77,7 +78,7 @@ class Processes(_Elsewhere):
         """``(index, function(task))`` for each of ``tasks``, as each finishes. Raises
         ``RuntimeError`` if a worker process dies (killed from outside)."""
         tasks = list(tasks)
-        key = (self.workers, os.getcwd(), tuple(sys.path), tuple(sorted(os.environ.items())))
+        key = (self.workers, os.getcwd(), tuple(sys.path))
         pool = _kept.pop(key, None)
         if pool is None or pool._broken:  # (the standard library's flag: a worker died while idle)
             if pool is not None:
@@ -86,7 +87,7 @@ class Processes(_Elsewhere):
                                                           mp_context=multiprocessing.get_context("spawn"))
         finished = False
         try:
-            futures = {pool.submit(_guarded, _carried, _packed(function, task)): index
+            futures = {pool.submit(_guarded, _carried, _packed(function, task), dict(os.environ)): index
                        for index, task in enumerate(tasks)}
             for future in concurrent.futures.as_completed(futures):
                 try:
@@ -103,7 +104,7 @@ class Processes(_Elsewhere):
                 _stop(pool)
 
 
-_kept = {}  # the warm workers of the last map that finished: {(workers, folder, path, environment): pool}
+_kept = {}  # the warm workers of the last map that finished: {(workers, folder, sys.path): pool}
 
 
 def close():
@@ -139,10 +140,12 @@ def _worker():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _guarded(function, task):
-    """``function(task)`` in a worker, SIGTERM unwinding it (so its unfinished file is removed);
-    then the worker leaves at once, without the interpreter's shutdown (TensorFlow's threads can
-    hang it after a signal)."""
+def _guarded(function, task, environment):
+    """``function(task)`` in a worker, with the main process's ``environment`` variables set
+    (a warm worker started before some were), SIGTERM unwinding it (so its unfinished file is
+    removed); then the worker leaves at once, without the interpreter's shutdown
+    (TensorFlow's threads can hang it after a signal)."""
+    os.environ.update(environment)
     with signals.handled():
         try:
             return function(task)
