@@ -15,7 +15,6 @@ Ctrl-C and SIGTERM stop every worker: a local worker gets SIGTERM, unwinds the j
 running (removing its unfinished file) and leaves, and one that has not left within
 :data:`GRACE` seconds is killed; Ray tasks still running are cancelled."""
 
-import atexit
 import concurrent.futures
 import io
 import multiprocessing
@@ -25,6 +24,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import types
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -114,7 +114,7 @@ def close():
         _stop(_kept.popitem()[1])
 
 
-atexit.register(close)
+threading._register_atexit(close)  # at exit, before the standard library's own hook waits for idle workers to leave
 
 
 def _stop(pool):
