@@ -109,17 +109,17 @@ _kept = {}  # the warm workers of the last map that finished: {(workers, folder,
 
 def close():
     """Stop the warm worker processes kept for the next map (see :class:`Processes`); also
-    when this process ends."""
+    when this process ends. They are idle, with no unfinished file to remove: not waited for."""
     while _kept:
-        _stop(_kept.popitem()[1])
+        _stop(_kept.popitem()[1], grace=0)
 
 
 threading._register_atexit(close)  # at exit, before the standard library's own hook waits for idle workers to leave
 
 
-def _stop(pool):
+def _stop(pool, grace=GRACE):
     """Stop the pool's processes (SIGTERM: a busy one deletes its unfinished file, an idle one
-    just leaves), kill any that has not left within :data:`GRACE` seconds, then the pool.
+    just leaves), kill any that has not left within ``grace`` seconds, then the pool.
     ``_processes`` is the pool's own table: the standard library (before 3.14) has no public
     way to stop a running worker."""
     processes = list((pool._processes or {}).values())
@@ -127,7 +127,7 @@ def _stop(pool):
         if process.is_alive():
             process.terminate()
     for process in processes:
-        process.join(GRACE)
+        process.join(grace)
         if process.is_alive():
             process.kill()
             process.join()
