@@ -43,3 +43,41 @@ def test_a_scene_failing_in_a_worker_is_named_once(tmp_path, jobs):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [f"Error: {folder / 'b_broken.py'}, scene 'broken': NameError: name "
                                           "'undefined_name' is not defined (add --debug for the traceback)"]
+
+
+def _pid(task):
+    return os.getpid()
+
+
+def _said(name):
+    return os.environ.get(name)
+
+
+def _ended(pid):
+    return not Path(f"/proc/{pid}").exists() or "State:\tZ" in Path(f"/proc/{pid}/status").read_text()
+
+
+@pytest.mark.slow  # starts worker processes
+def test_workers_stay_warm_for_the_next_map_until_one_is_stopped(tmp_path, monkeypatch):
+    """A finished map keeps its worker processes for the next one (a search then seeds: one
+    start of TensorFlow, not two), its tasks seeing the environment variables set since; a
+    map stopped part way, another working folder or :func:`viz.executors.close` stops them."""
+    from viz import executors
+
+    processes = executors.Processes(2)
+    first = {pid for _, pid in processes.map(_pid, range(2))}
+    assert first and os.getpid() not in first and not any(map(_ended, first))
+    assert {pid for _, pid in executors.Processes(2).map(_pid, range(2))} <= first  # warm: no new process
+    monkeypatch.setenv("VIZ_TEST_WARM", "set since")
+    assert [said for _, said in processes.map(_said, ["VIZ_TEST_WARM"])] == ["set since"]
+    monkeypatch.chdir(tmp_path)  # a relative path in a task means another file there: new workers
+    moved = {pid for _, pid in processes.map(_pid, range(2))}
+    assert not moved & first and all(map(_ended, first))  # (one set kept at a time)
+    stopped = processes.map(_pid, range(2))
+    next(stopped)
+    stopped.close()  # as a failing job or Ctrl-C leaves the loop
+    assert all(map(_ended, moved))
+    again = {pid for _, pid in processes.map(_pid, range(2))}
+    assert not again & moved
+    executors.close()
+    assert all(map(_ended, again)) and executors._kept == {}

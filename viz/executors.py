@@ -24,6 +24,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import types
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -61,7 +62,12 @@ class _Elsewhere:
 
 class Processes(_Elsewhere):
     """Tasks in ``workers`` local processes, started with 'spawn' (TensorFlow does not survive
-    a fork); each process takes one task at a time."""
+    a fork); each process takes one task at a time, with this process's environment variables.
+    The processes stay warm after a map that finished, for the next map of this process with
+    as many workers from the same working folder and ``sys.path`` (a job's seeds after its
+    learning-rate search, a notebook's next render): each costs seconds to start
+    (TensorFlow's import). They are stopped when a map fails or is stopped, when other
+    workers are kept instead, and when this process ends."""
 
     remote = False
 
@@ -72,10 +78,16 @@ class Processes(_Elsewhere):
         """``(index, function(task))`` for each of ``tasks``, as each finishes. Raises
         ``RuntimeError`` if a worker process dies (killed from outside)."""
         tasks = list(tasks)
-        pool = concurrent.futures.ProcessPoolExecutor(min(self.workers, len(tasks)) or 1, initializer=_worker,
-                                                      mp_context=multiprocessing.get_context("spawn"))
+        key = (self.workers, os.getcwd(), tuple(sys.path))
+        pool = _kept.pop(key, None)
+        if pool is None or pool._broken:  # (the standard library's flag: a worker died while idle)
+            if pool is not None:
+                _stop(pool)
+            pool = concurrent.futures.ProcessPoolExecutor(self.workers, initializer=_worker,  # started as tasks come
+                                                          mp_context=multiprocessing.get_context("spawn"))
+        finished = False
         try:
-            futures = {pool.submit(_guarded, _carried, _packed(function, task)): index
+            futures = {pool.submit(_guarded, _carried, _packed(function, task), dict(os.environ)): index
                        for index, task in enumerate(tasks)}
             for future in concurrent.futures.as_completed(futures):
                 try:
@@ -83,13 +95,31 @@ class Processes(_Elsewhere):
                 except BrokenProcessPool:
                     raise RuntimeError("a worker process ended unexpectedly") from None
                 yield futures[future], result
+            finished = True
         finally:
-            _stop(pool)
+            if finished:
+                close()
+                _kept[key] = pool
+            else:
+                _stop(pool)
 
 
-def _stop(pool):
+_kept = {}  # the warm workers of the last map that finished: {(workers, folder, sys.path): pool}
+
+
+def close():
+    """Stop the warm worker processes kept for the next map (see :class:`Processes`); also
+    when this process ends. They are idle, with no unfinished file to remove: not waited for."""
+    while _kept:
+        _stop(_kept.popitem()[1], grace=0)
+
+
+threading._register_atexit(close)  # at exit, before the standard library's own hook waits for idle workers to leave
+
+
+def _stop(pool, grace=GRACE):
     """Stop the pool's processes (SIGTERM: a busy one deletes its unfinished file, an idle one
-    just leaves), kill any that has not left within :data:`GRACE` seconds, then the pool.
+    just leaves), kill any that has not left within ``grace`` seconds, then the pool.
     ``_processes`` is the pool's own table: the standard library (before 3.14) has no public
     way to stop a running worker."""
     processes = list((pool._processes or {}).values())
@@ -97,7 +127,7 @@ def _stop(pool):
         if process.is_alive():
             process.terminate()
     for process in processes:
-        process.join(GRACE)
+        process.join(grace)
         if process.is_alive():
             process.kill()
             process.join()
@@ -110,10 +140,12 @@ def _worker():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _guarded(function, task):
-    """``function(task)`` in a worker, SIGTERM unwinding it (so its unfinished file is removed);
-    then the worker leaves at once, without the interpreter's shutdown (TensorFlow's threads can
-    hang it after a signal)."""
+def _guarded(function, task, environment):
+    """``function(task)`` in a worker, with the main process's ``environment`` variables set
+    (a warm worker started before some were), SIGTERM unwinding it (so its unfinished file is
+    removed); then the worker leaves at once, without the interpreter's shutdown
+    (TensorFlow's threads can hang it after a signal)."""
+    os.environ.update(environment)
     with signals.handled():
         try:
             return function(task)
