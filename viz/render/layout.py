@@ -100,6 +100,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     left, gap = 0.77 * scale, 2.37 * scale
     extras, foot = options.layout.extras, None
     if extras and plan.below:  # the other panels in a row along the frame's foot, under the rest
+        bottom += 0.04 * scale if options.look.view == "3d" else 0  # (over the 3D view's note)
         foot = (left / inches, bottom, 0.97 - left / inches, 1.2 * least(scale))  # (room for a line's label in it)
         bottom += foot[3] + 0.14 * scale  # (the x labels above, their titles)
     tall = (top - bottom) * HEIGHT_INCHES
