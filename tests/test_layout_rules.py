@@ -15,10 +15,7 @@ from viz.divergence import diverged_steps
 
 FAST, SLOW = 20, 200
 KNOWN = {  # generated scenes that still break a rule: seed -> what (xfail, strict: fixing it must say so)
-    66: "rule 10: a grid of 7 at 640x480, font scale 1.2: cells 49 x 42 px (72 the least)",
     67: "rule 10: a grid of 7 at 640x360, font scale 1.39: cells 40 x 40 px (63 the least)",
-    77: "rule 10: a grid of 6 at 640x480, font scale 1.21: cells 88 x 48 px (73 the least)",
-    168: "rule 10: a grid of 6 at 640x480, font scale 1.14: cells 54 x 84 px (68 the least)",
 }
 
 

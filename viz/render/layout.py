@@ -110,9 +110,11 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     box = (left / inches, bottom + (tall - high) / 2 / HEIGHT_INCHES, side / inches, high / HEIGHT_INCHES)  # its view
     # fills it (see framing)
     right = (left + side + gap) / inches
+    alone = not plan.curves and not recording.samples  # the grid without the curves' column (see room.plans)
     if options.layout.layout == "grid":
         right = 0.97 - max(2.3, 0.25 * inches) * min(scale, 1) / inches  # the curves: a narrower column (the grid
         # takes what larger text would add to it: its cells have titles to hold)
+        right = 0.97 + (gap - 0.9 * scale) / inches if alone else right  # (alone: room for the colour bar)
         panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
                                                              top - bottom))]
         bar = panels[0].bar
@@ -141,7 +143,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     elif extras:  # the curves on top, the other panels in rows below them
         columns, rows = extra_grid(figure, area, len(options.layout.extras), scale)
         area, row = split_below(area, scale, rows)
-    curves = curve_panels(figure, area, recording, options, theme, plan.beside)
+    curves = [] if alone else curve_panels(figure, area, recording, options, theme, plan.beside)
     if extras and plan.beside and not foot:  # their tops level with the curves' (the notes above them)
         top_of = max(ax.get_position().y1 for panel in curves for ax in {line.axes for line in panel.lines})
         row = (row[0][0], row[0][1], row[-1][0] + row[-1][2] - row[0][0], top_of - row[0][1])
@@ -163,14 +165,16 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
                                    0.97 - box.x0 if not options.layout.extras else right - box.x0, recording, theme))
     if options.look.overlays and options.layout.layout != "grid":  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.look.overlays, theme))
-    counter = figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True)
+    counter = (figure.text(0.97, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", ha="right", animated=True)
+               if alone else figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True))
     end_card = (_end_card(contour_ax, recording, theme)  # the lesson: always 2D
                 if recording.spread and options.layout.layout != "grid" else None)
     counter.set_text(counter_words)
+    room = 0.35 if alone else 0.98 - right  # (the grid alone: at the right, the key at the left)
     if lines == 1:
-        fit(counter, 0.98 - right)
+        fit(counter, room)
     for _ in range(3):  # the rates' lines as they are, smaller if they must be (their labels are cut short)
-        counter.set_fontsize(counter.get_fontsize() / max(1.0, overflow(counter, 0.98 - right)))
+        counter.set_fontsize(counter.get_fontsize() / max(1.0, overflow(counter, room)))
     clear_corners(figure)
     return Layout(figure, panels, counter, end_card, band, legend)
 

@@ -12,11 +12,13 @@ class Plan(NamedTuple):
     a model's accuracy or boundaries) go beside them instead, in columns of the full height;
     ``contour``, the contour panel's share of its usual width (less: the curves' column wider);
     ``below``, the sharpness, line or rates panels in a row along the frame's foot, under the
-    contours and the curves."""
+    contours and the curves; ``curves``, False: a grid alone, its cells the whole width (their
+    titles say each loss now), without the curves' column."""
 
     beside: bool = False
     contour: float = 1.0
     below: bool = False
+    curves: bool = True
 
 
 PLANS = (Plan(), Plan(beside=True), Plan(beside=True, contour=0.8), Plan(below=True), Plan(below=True, beside=True),
@@ -24,11 +26,12 @@ PLANS = (Plan(), Plan(beside=True), Plan(beside=True, contour=0.8), Plan(below=T
 
 
 def plans(options):
-    """The plans worth trying for the render ``options``, in order: the usual one alone for the
-    grid (its cells share the room their own way); a row along the foot only for the sharpness,
-    line or rates panels."""
+    """The plans worth trying for the render ``options``, in order: for the grid the usual one,
+    then, with no other panel beside the curves, the grid alone (its cells share the room their
+    own way); a row along the foot only for the sharpness, line or rates panels."""
     if options.layout.layout == "grid":
-        return PLANS[:1]
+        alone = not (options.layout.extras or options.layout.boundary or options.layout.hidden)
+        return [PLANS[0], Plan(curves=False)] if alone else PLANS[:1]
     return [plan for plan in PLANS if options.layout.extras or not plan.below]
 
 
