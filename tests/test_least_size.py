@@ -84,3 +84,21 @@ def test_the_hidden_layer_panel_keeps_its_size_at_font_scale_1_5(tmp_path):
                time_budget=1)
     lines, _, page = read_pdf(path, 640)
     assert rule_10(path, (640, 360), 1.5) == [] and rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+def test_a_grid_of_seven_at_4_3_and_font_scale_1_2_drops_the_curves_for_its_cells(tmp_path):
+    """Seven optimizers in a grid at 640x480 and font scale 1.2 were 3 x 3 cells of 49 x 42 px
+    beside the curves (72 the least): now the grid alone takes the width (its titles say each
+    loss now), every cell at least its least size, no text over another, the counter in the frame."""
+    from viz import Scene, surfaces
+
+    names = ["Lion", "Adam step", "RMSprop", "Adamw", "Lion slow step", "Adamw baseline", "Adamw slow"]
+    scene = Scene(title="Seven optimizers, one valley", problem=surfaces.get("booth"), learning_rate=0.05, steps=8,
+                  optimizers=dict(zip(names, ["lion", "adam", "rmsprop", "adamw", "lion", "adamw", "adamw"])))
+    path = tmp_path / "frame.pdf"
+    viz.render(scene, path, last_frame=True, size=(640, 480), font_scale=1.2, layout="grid")
+    lines, _, page = read_pdf(path, 640)
+    assert rule_10(path, (640, 480), 1.2) == [] and rule_1(lines, page) == []
+    assert len(panels(path, 640)) == 7  # the cells alone: no curves panel
+    assert any(line.text.startswith("step 8") for line in lines)
