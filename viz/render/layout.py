@@ -165,12 +165,12 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
                                    0.97 - box.x0 if not options.layout.extras else right - box.x0, recording, theme))
     if options.look.overlays and options.layout.layout != "grid":  # placed once the curves are: its legend keeps clear of them
         panels.insert(1, OverlayPanel(contour_ax, recording, options.look.overlays, theme))
-    counter = (figure.text(0.97, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", ha="right", animated=True)
-               if alone else figure.text(right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom", animated=True))
+    counter = figure.text(0.97 if alone else right, top + 0.025 * scale, "", fontsize=14 * scale, va="bottom",
+                          ha="right" if alone else "left", animated=True)  # (the grid alone: at the right)
     end_card = (_end_card(contour_ax, recording, theme)  # the lesson: always 2D
                 if recording.spread and options.layout.layout != "grid" else None)
     counter.set_text(counter_words)
-    room = 0.35 if alone else 0.98 - right  # (the grid alone: at the right, the key at the left)
+    room = 0.35 if alone else 0.98 - right  # (the grid alone: the key at the left)
     if lines == 1:
         fit(counter, room)
     for _ in range(3):  # the rates' lines as they are, smaller if they must be (their labels are cut short)
