@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from tests.layout_rules import read_pdf, rule_1
+from tests.layout_rules import apart, read_pdf, rule_1
 from viz import record
 from viz.render.animation import render
 
@@ -30,4 +30,22 @@ def test_the_line_panels_title_stays_on_the_frame_beside_the_curves(digits, tmp_
     lines, _, page = read_pdf(tmp_path / "d.pdf", 960)
     title = [line for line in lines if "head" in line.text or "exact" in line.text]
     assert title, [line.text for line in lines]
+    assert rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("keywords", [{"size": (640, 360)}, {"size": (480, 360), "aspect": "4:3", "theme": "dark"},
+                                      {"size": (640, 360), "font_scale": 1.5}], ids=["default", "dark-4:3", "x1.5"])
+def test_the_hidden_panels_x_label_keeps_clear_of_its_tick_labels(keywords, tmp_path):
+    """scenes/chapter/hidden_layer.py as the contact sheet renders it: "hidden unit 1" sat a
+    labelpad of 4 points (2.8 px at 360p) under its tick labels, seen touching them on the
+    sheet. It keeps the room the layout keeps between texts (spacing.ROOM) from every text."""
+    import viz
+    from viz.render.spacing import ROOM
+
+    viz.render("scenes/chapter/hidden_layer.py", tmp_path / "h.pdf", last_frame=True, **keywords)
+    lines, _, page = read_pdf(tmp_path / "h.pdf", keywords["size"][0])
+    label = next(line for line in lines if line.text == "hidden unit 1")
+    near = min((apart(label.box, line.box), line.text) for line in lines if line is not label)
+    assert near[0] >= ROOM, near
     assert rule_1(lines, page) == []
