@@ -49,3 +49,21 @@ def test_the_hidden_panels_x_label_keeps_clear_of_its_tick_labels(keywords, tmp_
     near = min((apart(label.box, line.box), line.text) for line in lines if line is not label)
     assert near[0] >= ROOM, near
     assert rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+def test_a_full_batch_counter_says_whole_epochs():
+    """scenes/edge_of_stability.py (one batch an epoch) said "epoch 600.0 / 600": where an
+    epoch is one step, the counter says whole epochs."""
+    import numpy as np
+
+    from viz.render.frames import Frames
+    from viz.scene import load_scenes
+
+    scene = load_scenes("scenes/edge_of_stability.py")["edge_of_stability"]
+    small = dataclasses.replace(scene.problem, x=scene.problem.x[:40], y=scene.problem.y[:40], batch_size=40, epochs=4)
+    recording = record(dataclasses.replace(scene, problem=small, optimizers={"GD": "sgd"}))
+    assert recording.steps_per_epoch == 1
+    frames = Frames(recording, "full batch")
+    assert [frames.counter_text(np.array([step])) for step in (0, 3, 4)] == [
+        "epoch 0 / 4    step 0 / 4", "epoch 3 / 4    step 3 / 4", "epoch 4 / 4    step 4 / 4"]
