@@ -72,7 +72,8 @@ class Frames:
         elif not spe:
             words = said
         else:
-            words = f"epoch {step / spe:.1f} / {total / spe:.{0 if total % spe == 0 else 1}f}    {said}"
+            digits = 0 if spe == 1 else 1  # full batch (an epoch a step): whole epochs, "epoch 600 / 600"
+            words = f"epoch {step / spe:.{digits}f} / {total / spe:.{0 if total % spe == 0 else 1}f}    {said}"
         now = {label: rates[max(steps[self.recording.names.index(label)], 0)] for label, rates in self.rates.items()}
         if len(now) == 1:
             words += f"\nlr now {next(iter(now.values())):.3g}"

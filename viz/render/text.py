@@ -14,48 +14,74 @@ LONGEST_NAME = 18  # characters of a name before it is shortened with "…"
 
 def lines(words, count):
     """``words`` on at most ``count`` lines of about equal length (balanced, not greedy); words
-    set apart by a wide gap ("lines: ...    markers: ...") break there first."""
+    set apart by a wide gap ("lines: ...    markers: ...") break there first (and, given more
+    lines than parts, each part is wrapped too)."""
     if count <= 1:
         return words
     parts = re.split(r" {2,}", words)
-    if 1 < len(parts) <= count:
-        return "\n".join(parts)
+    parts = parts if 1 < len(parts) <= count else [words]  # more lines than parts: the parts wrapped too
     width = math.ceil(len(words) / count)
     while True:
-        wrapped = textwrap.wrap(words, width, break_long_words=False, break_on_hyphens=False)
+        wrapped = [line for part in parts for line in textwrap.wrap(part, width, break_long_words=False,
+                                                                    break_on_hyphens=False)]
         if len(wrapped) <= count or width > len(words):
             return "\n".join(wrapped)
         width += 1
 
 
-def overflow(text, width=None, height=None):
+def overflow(text, width=None, height=None, renderer=None):
     """How many times too wide or too high ``text`` is for ``width`` and ``height``
-    (fractions of the figure); at most 1 if it fits."""
+    (fractions of the figure) as ``renderer`` (by default the canvas') draws it; at most 1 if
+    it fits."""
     figure = text.get_figure()
-    extent = text.get_window_extent(figure.canvas.get_renderer())
+    extent = text.get_window_extent(renderer or figure.canvas.get_renderer())
     return max(extent.width / figure.bbox.width / width if width else 0,
                extent.height / figure.bbox.height / height if height else 0)
 
 
-def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS):
-    """Make ``text`` at most ``width`` wide and ``height`` high (fractions of the figure): on up
-    to ``max_lines`` lines first, then smaller, but not below ``floor`` points (or its own size,
-    if already smaller); past that, on as many more lines as it takes."""
+def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS, renderer=None):
+    """Make ``text`` at most ``width`` wide and ``height`` high (fractions of the figure) as
+    ``renderer`` (by default the canvas') draws it: on up to ``max_lines`` lines first, then
+    smaller, but not below ``floor`` points (or its own size, if already smaller); past that, on
+    as many more lines as it takes."""
     words = re.sub(r" *\n *", " ", text.get_text())
     floor = min(floor, text.get_fontsize())
     for count in range(1, max_lines + 1):
         text.set_text(lines(words, count))
-        if overflow(text, width, height) <= 1:
+        if overflow(text, width, height, renderer) <= 1:
             return text
     for _ in range(3):  # text width is not quite proportional to the font size: again until it fits
-        share = overflow(text, width, height)
+        share = overflow(text, width, height, renderer)
         if share > 1:
             text.set_fontsize(max(floor, text.get_fontsize() / share))
     count = max_lines
-    while overflow(text, width, height) > 1 and count < len(words.split()):
+    while overflow(text, width, height, renderer) > 1 and count < len(words.split()):
         count += 1
         text.set_text(lines(words, count))
     return text
+
+
+def fit_when_drawn(text, max_lines=1):
+    """Fit ``text`` (an axes' title) to its axes' width each time it is drawn (:func:`fit`): the
+    layout may move or narrow the axes after the text is made.
+
+    Args:
+        text: a matplotlib ``Text`` of an axes, left-aligned at the axes' left edge.
+        max_lines: lines it may take before it is made smaller.
+
+    Returns:
+        ``text``, fitted to the axes as they are now.
+    """
+    words, size, draw = text.get_text(), text.get_fontsize(), text.draw
+
+    def fitted(renderer):
+        text.set_text(words)  # from its own words and size: narrowed axes, then wider ones, fit again
+        text.set_fontsize(size)
+        fit(text, width=text.axes.get_position().width, max_lines=max_lines, renderer=renderer)
+        draw(renderer)
+
+    text.draw = fitted
+    return fit(text, width=text.axes.get_position().width, max_lines=max_lines)
 
 
 def short(name, limit=LONGEST_NAME):

@@ -7,7 +7,7 @@ import numpy as np
 from viz.divergence import diverged_steps
 from viz.line import HEAD
 from viz.render.panels.paths import path_styles
-from viz.render.text import fit
+from viz.render.text import fit_when_drawn
 from viz.render.theme import LIGHT
 
 CAP = 1e4  # losses this many times the highest start value are off the panel
@@ -48,8 +48,8 @@ class LinePanel:
         ax.set_ylabel("loss on the line")
         ax.grid(True, color=theme.grid, linewidth=0.8)
         counted = f"    at {len(self.steps)} of {params.shape[1]} steps" if len(self.steps) < params.shape[1] else ""
-        fit(ax.set_title(f"start → head → 1.3×, exact{counted}", fontsize="x-small", loc="left", pad=3,
-                         color=theme.muted), width=ax.get_position().width, max_lines=2)
+        fit_when_drawn(ax.set_title(f"start → head → 1.3×, exact{counted}", fontsize="x-small", loc="left", pad=3,
+                                    color=theme.muted), max_lines=2)  # fitted as the layout leaves the panel
         self.lines, self.heads = [], []
         for style in path_styles(recording.names, theme):
             curve, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.5, animated=True)

@@ -1,0 +1,69 @@
+"""Three small faults the contact sheet showed, pinned on what a render wrote: the PDF's text
+boxes (tests/layout_rules.py) or the counter's words."""
+
+import dataclasses
+
+import pytest
+
+from tests.layout_rules import apart, read_pdf, rule_1
+from viz import record
+from viz.render.animation import render
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """digits_cnn on 320 rows for 3 epochs: its six optimizers (the legend's two rows)."""
+    from viz.scene import load_scenes
+
+    scene = load_scenes("scenes/digits_cnn.py")["digits_cnn"]
+    small = dataclasses.replace(scene.problem, x=scene.problem.x[:320], y=scene.problem.y[:320], epochs=3)
+    return record(dataclasses.replace(scene, problem=small))
+
+
+@pytest.mark.slow
+def test_the_line_panels_title_stays_on_the_frame_beside_the_curves(digits, tmp_path):
+    """digits_cnn with the sharpness and line panels: the line panel's title, fitted when the
+    panel was made, ran off the frame's right edge once the layout had narrowed the panel
+    (rule 1). It is fitted as drawn, inside the frame and clear of every other text."""
+    render(digits, tmp_path / "d.pdf", "Six optimizers train a small CNN to read handwritten digits (lr 0.01, "
+           "batch 32)", size=(960, 540), extras=("sharpness", "line"))
+    lines, _, page = read_pdf(tmp_path / "d.pdf", 960)
+    title = [line for line in lines if "head" in line.text or "exact" in line.text]
+    assert title, [line.text for line in lines]
+    assert rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("keywords", [{"size": (640, 360)}, {"size": (480, 360), "aspect": "4:3", "theme": "dark"},
+                                      {"size": (640, 360), "font_scale": 1.5}], ids=["default", "dark-4:3", "x1.5"])
+def test_the_hidden_panels_x_label_keeps_clear_of_its_tick_labels(keywords, tmp_path):
+    """scenes/chapter/hidden_layer.py as the contact sheet renders it: "hidden unit 1" sat a
+    labelpad of 4 points (2.8 px at 360p) under its tick labels, seen touching them on the
+    sheet. It keeps the room the layout keeps between texts (spacing.ROOM) from every text."""
+    import viz
+    from viz.render.spacing import ROOM
+
+    viz.render("scenes/chapter/hidden_layer.py", tmp_path / "h.pdf", last_frame=True, **keywords)
+    lines, _, page = read_pdf(tmp_path / "h.pdf", keywords["size"][0])
+    label = next(line for line in lines if line.text == "hidden unit 1")
+    near = min((apart(label.box, line.box), line.text) for line in lines if line is not label)
+    assert near[0] >= ROOM, near
+    assert rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+def test_a_full_batch_counter_says_whole_epochs():
+    """scenes/edge_of_stability.py (one batch an epoch) said "epoch 600.0 / 600": where an
+    epoch is one step, the counter says whole epochs."""
+    import numpy as np
+
+    from viz.render.frames import Frames
+    from viz.scene import load_scenes
+
+    scene = load_scenes("scenes/edge_of_stability.py")["edge_of_stability"]
+    small = dataclasses.replace(scene.problem, x=scene.problem.x[:40], y=scene.problem.y[:40], batch_size=40, epochs=4)
+    recording = record(dataclasses.replace(scene, problem=small, optimizers={"GD": "sgd"}))
+    assert recording.steps_per_epoch == 1
+    frames = Frames(recording, "full batch")
+    assert [frames.counter_text(np.array([step])) for step in (0, 3, 4)] == [
+        "epoch 0 / 4    step 0 / 4", "epoch 3 / 4    step 3 / 4", "epoch 4 / 4    step 4 / 4"]
