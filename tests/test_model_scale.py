@@ -23,7 +23,7 @@ from conftest import assign_flat, mlp
 keras = load_keras()
 
 
-ROWS = 2048  # the budget tests' rows: enough that a point's sharpness costs more than 4 loss evaluations
+ROWS = 4096  # the budget tests' rows: enough that a point's sharpness costs more than 4 loss evaluations
 
 
 def xor(rows):

@@ -21,9 +21,9 @@ POINT_OVERHEAD = 1e-3
 # MLP; measured / estimated 0.65-1.02 in CPU seconds): a point's Hessian-vector product costs
 # PRODUCT_PASSES forward passes' multiply-adds at THROUGHPUT plus PRODUCT_ACTIVATION seconds an
 # activation and row (its elementwise work, most of a small model's: the moons MLP's 19
-# activations on 1000 rows take ~0.6 ms a product); each iteration adds LANCZOS_OVERHEAD and
+# activations on 1000 rows take ~0.3-0.5 ms a product); each iteration adds LANCZOS_OVERHEAD and
 # LANCZOS_WEIGHT a weight (the reorthogonalization in NumPy).
-PRODUCT_ACTIVATION = 3e-8
+PRODUCT_ACTIVATION = 2e-8
 LANCZOS_OVERHEAD = 1e-4
 LANCZOS_WEIGHT = 4e-8
 TIME_BUDGET = 40.0         # seconds of evaluation beyond training, shared as SHARES says
