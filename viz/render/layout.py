@@ -23,7 +23,7 @@ from viz.render.panels.grid import GridPanel, grid_shape, title_pitch
 from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
-from viz.render.panels.legend import place_legend
+from viz.render.panels.legend import NoLegend, place_legend
 from viz.render.panels.notes import key_above, note_above
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
@@ -87,7 +87,11 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
     heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
                               fontweight="bold", linespacing=1.1), 0.96, max_lines=2, floor=13)
-    below, legend = place_legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
+    alone = not plan.curves and not recording.samples  # the grid without the curves' column (see room.plans)
+    if alone:  # its cells' titles name each optimizer and say its loss: a legend would repeat them (its rows: cells')
+        below, legend = _bottom(heading) - 0.012, NoLegend()
+    else:
+        below, legend = place_legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
     band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
@@ -110,13 +114,17 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     box = (left / inches, bottom + (tall - high) / 2 / HEIGHT_INCHES, side / inches, high / HEIGHT_INCHES)  # its view
     # fills it (see framing)
     right = (left + side + gap) / inches
-    alone = not plan.curves and not recording.samples  # the grid without the curves' column (see room.plans)
     if options.layout.layout == "grid":
         right = 0.97 - max(2.3, 0.25 * inches) * min(scale, 1) / inches  # the curves: a narrower column (the grid
         # takes what larger text would add to it: its cells have titles to hold)
         right = 0.97 + (gap - 0.9 * scale) / inches if alone else right  # (alone: room for the colour bar)
-        panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
-                                                             top - bottom))]
+        grid = (left / inches, bottom, right - gap / inches - left / inches, top - bottom)
+        panels = [_grid(figure, recording, options, theme, grid)]
+        past = _past_right(panels[0].bar)
+        if past > 0:  # the colour bar's tick labels past the frame's edge: the grid again, narrower
+            for ax in list(figure.axes):
+                ax.remove()
+            panels = [_grid(figure, recording, options, theme, (grid[0], grid[1], grid[2] - past, grid[3]))]
         bar = panels[0].bar
     elif options.look.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),
@@ -356,6 +364,13 @@ def _end_card(ax, recording, theme):
     if share > 0.94:  # the box, frame and padding included, within the panel
         card.set_fontsize(card.get_fontsize() * 0.94 / share)
     return card
+
+
+def _past_right(cax):
+    """How far (a fraction of the width) colour bar ``cax``'s tick labels and label reach past 98%
+    of the frame's width (0 if not)."""
+    figure = cax.get_figure()
+    return max(0.0, cax.get_tightbbox(figure.canvas.get_renderer()).x1 / figure.bbox.width - 0.98)
 
 
 def _inside_left(ax, *others):
