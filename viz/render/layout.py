@@ -28,7 +28,7 @@ from viz.render.panels.notes import key_above, note_above
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
-from viz.render.room import PLANS, least, plans, side_by_side, smallest
+from viz.render.room import PLANS, least, past_right, plans, side_by_side, smallest
 from viz.render.spacing import clear_corners, clear_of, clear_stacked
 from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
@@ -120,7 +120,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         right = 0.97 + (gap - 0.9 * scale) / inches if alone else right  # (alone: room for the colour bar)
         grid = (left / inches, bottom, right - gap / inches - left / inches, top - bottom)
         panels = [_grid(figure, recording, options, theme, grid)]
-        past = _past_right(panels[0].bar)
+        past = past_right(panels[0].bar)
         if past > 0:  # the colour bar's tick labels past the frame's edge: the grid again, narrower
             for ax in list(figure.axes):
                 ax.remove()
@@ -364,13 +364,6 @@ def _end_card(ax, recording, theme):
     if share > 0.94:  # the box, frame and padding included, within the panel
         card.set_fontsize(card.get_fontsize() * 0.94 / share)
     return card
-
-
-def _past_right(cax):
-    """How far (a fraction of the width) colour bar ``cax``'s tick labels and label reach past 98%
-    of the frame's width (0 if not)."""
-    figure = cax.get_figure()
-    return max(0.0, cax.get_tightbbox(figure.canvas.get_renderer()).x1 / figure.bbox.width - 0.98)
 
 
 def _inside_left(ax, *others):
