@@ -187,8 +187,16 @@ def rule_3(lines, labels, finals):
         names = _names(line.text, labels)
         if len(names) == 1 and ": " in line.text and says_value(line.text.split(": ", 1)[1], finals[names[0]]):
             stated.add(names[0])
+        if len(names) == 1 and any(says_value(other.text, finals[names[0]]) for other in _under(line, lines)):
+            stated.add(names[0])  # (a shortened name with its value centred under it: a grid cell's title)
     return [f"{label!r}'s final value {finals[label]:.3g} is on neither its label nor the legend"
             for label in labels if label not in stated]
+
+
+def _under(line, lines):
+    """The lines centred just under ``line`` (drawn apart from it: not one of :func:`texts`)."""
+    x0, y0, x1, y1 = line.box
+    return [o for o in lines if abs(o.box[0] + o.box[2] - x0 - x1) < 3 and -1 < y0 - o.box[3] < 0.6 * (y1 - y0)]
 
 
 def rule_5(lines, labels):
@@ -288,9 +296,10 @@ def rule_7(lines, labels):
     too, as a y axis' are) at most 3 significant digits, none repeated, and the paths' values (after "label: ") all in one format
     (the same significant digits): a list of what breaks it."""
     broken, columns = [], {}
-    for line in lines:
-        if NUMBER.fullmatch(line.text):
-            columns.setdefault(round(line.box[0]), []).append(line)
+    numbers = [line for line in lines if NUMBER.fullmatch(line.text)]
+    for line in numbers:
+        if not any(abs(o.box[1] - line.box[1]) < 0.5 and abs(o.box[0] - line.box[0]) > 0.5 for o in numbers):
+            columns.setdefault(round(line.box[0]), []).append(line)  # (not in a row: an axis' x tick labels)
     for column in columns.values():
         said = [line.text for line in column]
         right = max(line.box[2] for line in column) - min(line.box[2] for line in column) < 0.5

@@ -23,12 +23,12 @@ from viz.render.panels.grid import GridPanel, grid_shape, title_pitch
 from viz.render.panels.hidden import HiddenPanel
 from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
-from viz.render.panels.legend import place_legend
+from viz.render.panels.legend import NoLegend, place_legend
 from viz.render.panels.notes import key_above, note_above
 from viz.render.panels.predictions import PredictionsPanel
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
-from viz.render.room import PLANS, least, plans, side_by_side, smallest
+from viz.render.room import PLANS, least, past_right, plans, side_by_side, smallest
 from viz.render.spacing import clear_corners, clear_of, clear_stacked
 from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
@@ -87,7 +87,11 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     figure.set_facecolor(matplotlib.rcParams["figure.facecolor"])
     heading = fit(figure.text(0.5, 1 - 0.013 * scale, title, ha="center", va="top", fontsize=19 * scale,
                               fontweight="bold", linespacing=1.1), 0.96, max_lines=2, floor=13)
-    below, legend = place_legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
+    alone = not plan.curves and not recording.samples  # the grid without the curves' column (see room.plans)
+    if alone:  # its cells' titles name each optimizer and say its loss: a legend would repeat them (its rows: cells')
+        below, legend = _bottom(heading) - 0.012, NoLegend()
+    else:
+        below, legend = place_legend(figure, recording, theme, scale, _bottom(heading) - 0.012, like)
     # Vertically, fractions of the height; horizontally, inches of room that the text needs
     # (left of the contours, and between them and the curves), so any aspect ratio works.
     band = CaptionBand(figure, captions, scale, theme.ink) if captions else None
@@ -110,13 +114,17 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     box = (left / inches, bottom + (tall - high) / 2 / HEIGHT_INCHES, side / inches, high / HEIGHT_INCHES)  # its view
     # fills it (see framing)
     right = (left + side + gap) / inches
-    alone = not plan.curves and not recording.samples  # the grid without the curves' column (see room.plans)
     if options.layout.layout == "grid":
         right = 0.97 - max(2.3, 0.25 * inches) * min(scale, 1) / inches  # the curves: a narrower column (the grid
         # takes what larger text would add to it: its cells have titles to hold)
         right = 0.97 + (gap - 0.9 * scale) / inches if alone else right  # (alone: room for the colour bar)
-        panels = [_grid(figure, recording, options, theme, (left / inches, bottom, right - gap / inches - left / inches,
-                                                             top - bottom))]
+        grid = (left / inches, bottom, right - gap / inches - left / inches, top - bottom)
+        panels = [_grid(figure, recording, options, theme, grid)]
+        past = past_right(panels[0].bar)
+        if past > 0:  # the colour bar's tick labels past the frame's edge: the grid again, narrower
+            for ax in list(figure.axes):
+                ax.remove()
+            panels = [_grid(figure, recording, options, theme, (grid[0], grid[1], grid[2] - past, grid[3]))]
         bar = panels[0].bar
     elif options.look.view == "3d":  # the surface in 3D, over the contour panel's room and its colour bar's
         panels = [SurfacePanel3D(figure, (0.1 * scale / inches, bottom, right - 1.2 * scale / inches, top - bottom),

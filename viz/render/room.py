@@ -58,3 +58,10 @@ def side_by_side(box, count, gap):
     left, bottom, width, height = box
     each = (width - gap * (count - 1)) / count
     return [(left + k * (each + gap), bottom, each, height) for k in range(count)]
+
+
+def past_right(cax):
+    """How far (a fraction of the width) colour bar ``cax``'s tick labels and label reach past 98%
+    of the frame's width (0 if not)."""
+    figure = cax.get_figure()
+    return max(0.0, cax.get_tightbbox(figure.canvas.get_renderer()).x1 / figure.bbox.width - 0.98)

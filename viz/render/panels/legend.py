@@ -119,6 +119,15 @@ class LiveLegend:
             text.set_text(self.words.setdefault(words, lines(words, count)))
 
 
+class NoLegend:
+    """No legend: the grid alone, whose cells' titles name each optimizer and say its loss."""
+
+    animated_artists, said = (), ()
+
+    def update(self, steps):
+        """Nothing to word."""
+
+
 class _Texts(Artist):
     """Texts drawn over a legend's own ``texts`` (which stay hidden, saying what the legend is
     laid out for, so that a full redraw puts its columns where the first did): the same
