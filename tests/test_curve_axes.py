@@ -90,6 +90,7 @@ def test_a_curve_off_its_panel_is_said_with_its_value():
     spike[0, 2] = 40.0
     ax = FigureCanvasAgg(Figure()).figure.add_subplot()
     panel = CurvePanel(ax, ["glorot", "he_normal"], spike, "training loss", steps_per_epoch=12, unit_range=True)
+    panel.after_layout(ax.figure.canvas.get_renderer())  # (as the layout does, once the panel's box is final)
     panel.update([1, 1])
     assert not panel.off.text.get_visible()  # not yet: nothing tells the future
     panel.update([60, 60])
@@ -107,6 +108,7 @@ def test_long_runs_thin_the_history_markers():
     assert panel.marks == []
     ax = FigureCanvasAgg(Figure()).figure.add_subplot()
     panel = CurvePanel(ax, ["SGD"], loss[:, :1001], "training loss", steps_per_epoch=5, per_epoch=loss[:, 5:1001:5])
+    panel.after_layout(ax.figure.canvas.get_renderer())
     panel.update([1000])
     epochs = panel.marks[0].get_xdata()
     assert len(epochs) == MARKS and list(epochs[:2]) == [5, 10]

@@ -61,22 +61,20 @@ def lay_out(recording, title, options, counter_words, like=(), captions=()):
     check(recording, options)
     width, height = options.output.size
     dpi = height / HEIGHT_INCHES
-    figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
-    FigureCanvasAgg(figure)
     with style(options):
-        tried, sizes = plans(options), []  # each plan's smallest panel, until one keeps every panel its least size
-        for plan in tried:
-            figure.clear()
-            layout = _place(figure, recording, title, options, counter_words, like, captions, plan)
+        placed, sizes = [], []  # each plan's figure and smallest panel, until one keeps every panel its least size
+        for plan in plans(options):
+            figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
+            FigureCanvasAgg(figure)
+            placed.append(_place(figure, recording, title, options, counter_words, like, captions, plan))
             sizes.append(smallest(figure))
             if sizes[-1] >= least(options.look.font_scale):
+                layout = placed[-1]
                 break
-        else:  # none does: the first whose smallest panel is within a pixel of the largest
-            best = next(k for k, size in enumerate(sizes) if size >= max(sizes) - 1 / figure.bbox.height)
-            if best != len(sizes) - 1:
-                figure.clear()
-                layout = _place(figure, recording, title, options, counter_words, like, captions, tried[best])
-        figure.canvas.draw()  # the static part, once: animated artists are skipped
+        else:  # none does: the first whose smallest panel is within a pixel of the largest (kept, not placed again)
+            pixel = 1 / placed[0].figure.bbox.height
+            layout = next(layout for layout, size in zip(placed, sizes) if size >= max(sizes) - pixel)
+        layout.figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
 
 
@@ -122,7 +120,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         panels = [_grid(figure, recording, options, theme, grid)]
         past = past_right(panels[0].bar)
         if past > 0:  # the colour bar's tick labels past the frame's edge: the grid again, narrower
-            for ax in list(figure.axes):
+            for ax in panels[0].axes:  # (its own: the cells and the colour bar)
                 ax.remove()
             panels = [_grid(figure, recording, options, theme, (grid[0], grid[1], grid[2] - past, grid[3]))]
         bar = panels[0].bar
@@ -165,6 +163,10 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
     if options.look.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
         clear_of(figure, [bar], column)
+    renderer = figure.canvas.get_renderer()
+    for panel in panels:  # the boxes' widths are final: words placed and sized to them, once
+        if hasattr(panel, "after_layout"):
+            panel.after_layout(renderer)
     clear_stacked(figure, [ax for ax in figure.axes if ax.name == "rectilinear"] if foot else column)  # (the foot's too)
     if readout:
         box = contour_ax.get_position()

@@ -15,8 +15,7 @@ def clear_of(figure, left, right, room=ROOM):
     their labels keep ``room`` pixels from everything ``left`` draws (a colour bar's label)."""
     if not left or not right:
         return
-    figure.draw_without_rendering()
-    renderer = figure.canvas.get_renderer()
+    renderer = figure.canvas.get_renderer()  # get_tightbbox sets each axes as a draw would: no draw pass
     reach = max(ax.get_tightbbox(renderer, bbox_extra_artists=[]).x1 for ax in left)  # its decorations only
     start = min(ax.get_tightbbox(renderer, bbox_extra_artists=[]).x0 for ax in right)
     shift = (reach + room - start) / figure.bbox.width
@@ -33,11 +32,11 @@ def clear_corners(figure, room=2 * ROOM):
     than the frame, hence the wider room."""
     from matplotlib.ticker import MaxNLocator, NullFormatter  # matplotlib: only when this runs
 
-    figure.draw_without_rendering()  # (3D axes pick their own ticks: surface3d.inner_ticks)
     renderer = figure.canvas.get_renderer()
     for ax in figure.axes:
-        if ax.name != "rectilinear":
+        if ax.name != "rectilinear":  # (3D axes pick their own ticks: surface3d.clear_ticks)
             continue
+        ticked(ax, renderer)
         _thinned(ax.xaxis, renderer, room)
         minor = [t.label1.get_window_extent(renderer) for t in ax.yaxis.get_minor_ticks()
                  if t.label1.get_visible() and t.label1.get_text()]
@@ -49,6 +48,15 @@ def clear_corners(figure, room=2 * ROOM):
         for _, label in shown(ax.yaxis):
             if any(apart(box, label.get_window_extent(renderer)) < room for box in xs):
                 label.set_visible(False)
+
+
+def ticked(ax, renderer):
+    """Set ``ax`` (2D axes) as a draw would before its tick labels are measured, without drawing:
+    its box (its aspect, a colour bar's locator) and its ticks, labels and positions."""
+    locator = ax.get_axes_locator()
+    ax.apply_aspect(locator(ax, renderer) if locator else None)
+    ax.xaxis._update_ticks()
+    ax.yaxis._update_ticks()
 
 
 def _thinned(axis, renderer, room):
@@ -91,8 +99,7 @@ def clear_stacked(figure, axes, room=ROOM):
     """Lower the tops of the ``axes`` stacked in one column until each keeps ``room`` pixels
     below the labels of the one above it (its x tick labels, its x label); axes side by side in
     one row (several starts' curves) are not above one another."""
-    figure.draw_without_rendering()
-    renderer = figure.canvas.get_renderer()
+    renderer = figure.canvas.get_renderer()  # get_tightbbox sets each axes as a draw would: no draw pass
     ordered = sorted(axes, key=lambda ax: -ax.get_position().y1)
     for upper, lower in ((upper, lower) for at, lower in enumerate(ordered) for upper in ordered[:at]):
         if lower.get_position().y1 > upper.get_position().y0 + 1e-9:

@@ -61,29 +61,6 @@ def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS, renderer=N
     return text
 
 
-def fit_when_drawn(text, max_lines=1):
-    """Fit ``text`` (an axes' title) to its axes' width each time it is drawn (:func:`fit`): the
-    layout may move or narrow the axes after the text is made.
-
-    Args:
-        text: a matplotlib ``Text`` of an axes, left-aligned at the axes' left edge.
-        max_lines: lines it may take before it is made smaller.
-
-    Returns:
-        ``text``, fitted to the axes as they are now.
-    """
-    words, size, draw = text.get_text(), text.get_fontsize(), text.draw
-
-    def fitted(renderer):
-        text.set_text(words)  # from its own words and size: narrowed axes, then wider ones, fit again
-        text.set_fontsize(size)
-        fit(text, width=text.axes.get_position().width, max_lines=max_lines, renderer=renderer)
-        draw(renderer)
-
-    text.draw = fitted
-    return fit(text, width=text.axes.get_position().width, max_lines=max_lines)
-
-
 def short(name, limit=LONGEST_NAME):
     """``name`` cut to ``limit`` characters, with "…" where it was cut."""
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

@@ -76,16 +76,28 @@ class ContourPanel(PathPanel):
         ax.set_ylabel(plane.axis_labels[1])
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
+        self.ax, self.recording, self.theme, self.zeros = ax, recording, theme, None
         if "zeros" in named and named.index("zeros") in chosen:  # initializers compared: the all-zeros start said
-            _say_zeros(ax, plane.xy[named.index("zeros"), 0], self.view,  # (the others are their paths' colours;
-                       "all weights 0" if cell else "zeros: all weights 0", theme)  # a grid: only in its own cell)
-        elif len(starts) > 1 and not recording.spread and not cell:
-            self._number_starts(ax, plane, recording, theme)  # numbered as the curves' panels are, one per start
+            self.zeros = (plane.xy[named.index("zeros"), 0],  # (the others are their paths' colours;
+                          "all weights 0" if cell else "zeros: all weights 0")  # a grid: only in its own cell)
+        self.numbered = self.zeros is None and len(starts) > 1 and not recording.spread and not cell
         self.inset = add_inset(ax, plane, self.view, cmap, BoundaryNorm(plane.levels, cmap.N), theme) \
             if zoomed and not cell and wants_inset(plane, self.view) else None
         self.add_paths(ax, recording, theme, self.view, trail=trail, clip=False)
         self.shown_paths = chosen
         self.labels = DirectLabels(self, recording, theme) if not cell else None
+
+    def after_layout(self, renderer):
+        """Words placed once the panel's box is final: the all-zeros start's, or each start's number
+        (numbered as the curves' panels are, one per start).
+
+        Args:
+            renderer: the figure's renderer, to measure the words with.
+        """
+        if self.zeros is not None:
+            _say_zeros(self.ax, *self.zeros, self.view, self.theme, renderer)
+        elif self.numbered:
+            self._number_starts(self.ax, self.recording.plane, self.recording, self.theme)
 
     @staticmethod
     def _number_starts(ax, plane, recording, theme, gap=11):
@@ -189,9 +201,10 @@ def _marks_in_view(plane, view, grid_x, grid_y, grid_loss):
     return marks[inside], plane.marks_label
 
 
-def _say_zeros(ax, start, view, words, theme):
+def _say_zeros(ax, start, words, view, theme, renderer):
     """``words`` beside the all-zeros ``start``, towards the middle of the ``view``, so that they
-    stay inside the panel (in a grid's cell, clear of its neighbours and of the axis labels)."""
+    stay inside the panel (in a grid's cell, clear of its neighbours and of the axis labels), as
+    ``renderer`` measures them."""
     (x0, x1), (y0, y1) = view
     right = (start[0] - x0) / (x1 - x0) < 0.5  # near the left edge: the words run right
     below = (start[1] - y0) / (y1 - y0) > 0.3  # near the bottom edge: the words go above
@@ -199,7 +212,7 @@ def _say_zeros(ax, start, view, words, theme):
                        ha="left" if right else "right", va="top" if below else "bottom", fontsize="small",
                        fontweight="bold", color=theme.ink, zorder=4)
     ax.apply_aspect()  # (the panel's final box) wider than the room on its side: moved back inside
-    extent, box = said.get_window_extent(ax.figure.canvas.get_renderer()), ax.get_window_extent()
+    extent, box = said.get_window_extent(renderer), ax.get_window_extent()
     inside = max(box.x0 + 2 - extent.x0, 0) + min(box.x1 - 2 - extent.x1, 0)  # pixels
     said.xyann = (said.xyann[0] + inside * 72 / ax.figure.dpi, said.xyann[1])
 

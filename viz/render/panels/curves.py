@@ -56,6 +56,14 @@ class CurvePanel:
     def animated_artists(self):
         return [*self.lines, *self.marks, *self.crosses.values(), self.off.text]
 
+    def after_layout(self, renderer):
+        """The "off scale" words sized to the panel as the layout leaves it (see :class:`OffScale`).
+
+        Args:
+            renderer: the figure's renderer, to measure the words with.
+        """
+        self.off.place(renderer)
+
     def update(self, steps):
         self.off.update(steps)
         for path, (line, step) in enumerate(zip(self.lines, steps)):
@@ -87,23 +95,28 @@ class OffScale:
                             bbox={"boxstyle": "round,pad=0.2", "facecolor": theme.background, "edgecolor": "none",
                                   "alpha": 0.85})
 
+    def place(self, renderer):
+        """What the text will say, from the panel's limits as the layout leaves them (several panels
+        may share them: set later), on as few lines as fit the panel's width, as ``renderer``
+        measures them: called once, before the first :meth:`update`."""
+        low, high = self.ax.get_ylim()
+        with np.errstate(invalid="ignore"):
+            self.peak = np.fmax.accumulate(np.where(self.values > high, self.values, np.nan), axis=1)
+            self.trough = np.fmin.accumulate(np.where(self.values < low, self.values, np.nan), axis=1)
+        self.count = 1
+        last = np.full(len(self.peak), self.peak.shape[1] - 1)
+        words = self.words(last)  # the most it says: at the end
+        if words:  # (measured while shown: a hidden text has no extent)
+            width = self.ax.get_position().width * 0.96  # within its panel
+            self.text.set(text=words, visible=True)
+            if overflow(fit(self.text, width, max_lines=2, renderer=renderer), width, renderer=renderer) > 1:
+                self.gap = " "  # a line each way still too wide: wrapped anywhere, on up to four lines
+                self.text.set_text(self.words(last))
+                fit(self.text, width, max_lines=4, renderer=renderer)
+            self.count = self.text.get_text().count("\n") + 1
+            self.text.set_visible(False)  # (shown from the step a curve first runs off)
+
     def update(self, steps):
-        if self.peak is None:  # the panel's limits as drawn (several panels may share them: set later)
-            low, high = self.ax.get_ylim()
-            with np.errstate(invalid="ignore"):
-                self.peak = np.fmax.accumulate(np.where(self.values > high, self.values, np.nan), axis=1)
-                self.trough = np.fmin.accumulate(np.where(self.values < low, self.values, np.nan), axis=1)
-            self.count = 1
-            last = np.full(len(self.peak), self.peak.shape[1] - 1)
-            words = self.words(last)  # the most it says: at the end
-            if words:  # (measured while shown: a hidden text has no extent)
-                width = self.ax.get_position().width * 0.96  # within its panel
-                self.text.set(text=words, visible=True)
-                if overflow(fit(self.text, width, max_lines=2), width) > 1:
-                    self.gap = " "  # a line each way still too wide: wrapped anywhere, on up to four lines
-                    self.text.set_text(self.words(last))
-                    fit(self.text, width, max_lines=4)
-                self.count = self.text.get_text().count("\n") + 1
         words = self.words(steps)
         self.text.set_text(lines(words, self.count) if words else "")
         self.text.set_visible(bool(words))
@@ -291,7 +304,6 @@ class ByStart:
         for title, panel in zip(titles, self.panels):
             title.set_fontsize(size)
             panel.off.text.set_fontsize(size)  # the cells' "off scale" words: the cell's size, not the frame's
-        self.sized = False
 
     @property
     def lines(self):
@@ -303,12 +315,20 @@ class ByStart:
     def animated_artists(self):
         return [artist for panel in self.panels for artist in panel.animated_artists]
 
+    def after_layout(self, renderer):
+        """Each cell's "off scale" words fitted to it (see :meth:`CurvePanel.after_layout`), then
+        all at the smallest of their sizes.
+
+        Args:
+            renderer: the figure's renderer, to measure the words with.
+        """
+        for panel in self.panels:
+            panel.after_layout(renderer)
+        size = min(panel.off.text.get_fontsize() for panel in self.panels)
+        for panel in self.panels:
+            panel.off.text.set_fontsize(size)
+
     def update(self, steps):
         steps = np.asarray(steps)
         for panel, group in zip(self.panels, self.groups):
             panel.update(steps[group])
-        if not self.sized:  # each cell's "off scale" words fitted to it on the first frame: then one size
-            self.sized = True
-            size = min(panel.off.text.get_fontsize() for panel in self.panels)
-            for panel in self.panels:
-                panel.off.text.set_fontsize(size)

@@ -48,7 +48,7 @@ class GridPanel:
     def __init__(self, axes, cax, recording, theme, view, trail=None, overlays=(), keys_at=1.0, columns=1):
         labels, label_of = labels_and_styles(recording.names)
         label_of = np.asarray(label_of)
-        self.cells, self.overlays, self.titles, self.bar = [], [], [], cax
+        self.cells, self.overlays, self.titles, self.bar, self.axes = [], [], [], cax, [*axes, cax]
         self.loss, self.diverged = recording.loss, diverged_steps(recording)
         self.first = [int(np.flatnonzero(label_of == k)[0]) for k in range(len(labels))]
         for ax in axes:
@@ -70,6 +70,16 @@ class GridPanel:
     @property
     def animated_artists(self):
         return [artist for part in (*self.cells, *self.overlays) for artist in part.animated_artists] + self.titles
+
+    def after_layout(self, renderer):
+        """Each cell's words placed once the cells' boxes are final (see
+        :meth:`ContourPanel.after_layout`).
+
+        Args:
+            renderer: the figure's renderer, to measure the words with.
+        """
+        for cell in self.cells:
+            cell.after_layout(renderer)
 
     def update(self, steps):
         for part in (*self.cells, *self.overlays):

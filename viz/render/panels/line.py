@@ -7,7 +7,7 @@ import numpy as np
 from viz.divergence import diverged_steps
 from viz.line import HEAD
 from viz.render.panels.paths import path_styles
-from viz.render.text import fit_when_drawn
+from viz.render.text import fit
 from viz.render.theme import LIGHT
 
 CAP = 1e4  # losses this many times the highest start value are off the panel
@@ -48,8 +48,8 @@ class LinePanel:
         ax.set_ylabel("loss on the line")
         ax.grid(True, color=theme.grid, linewidth=0.8)
         counted = f"    at {len(self.steps)} of {params.shape[1]} steps" if len(self.steps) < params.shape[1] else ""
-        fit_when_drawn(ax.set_title(f"start → head → 1.3×, exact{counted}", fontsize="x-small", loc="left", pad=3,
-                                    color=theme.muted), max_lines=2)  # fitted as the layout leaves the panel
+        self.title = ax.set_title(f"start → head → 1.3×, exact{counted}", fontsize="x-small", loc="left", pad=3,
+                                  color=theme.muted)  # fitted once the layout has left the panel its width
         self.lines, self.heads = [], []
         for style in path_styles(recording.names, theme):
             curve, = ax.plot([], [], color=style["color"], linestyle=style["linestyle"], linewidth=1.5, animated=True)
@@ -61,6 +61,14 @@ class LinePanel:
     @property
     def animated_artists(self):
         return [*self.lines, *self.heads]
+
+    def after_layout(self, renderer):
+        """The title within the panel's width as the layout leaves it (two lines, then smaller).
+
+        Args:
+            renderer: the figure's renderer, to measure the title with.
+        """
+        fit(self.title, width=self.title.axes.get_position().width, max_lines=2, renderer=renderer)
 
     def update(self, steps):
         for path, (curve, head, step) in enumerate(zip(self.lines, self.heads, steps)):
