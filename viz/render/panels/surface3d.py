@@ -149,9 +149,10 @@ def clear_ticks(ax, room=2 * ROOM, passes=4):
     axis' (where two axes meet)."""
     figure = ax.get_figure()
     axes = (ax.xaxis, ax.yaxis, ax.zaxis)
+    renderer = figure.canvas.get_renderer()
     for _ in range(passes):
-        figure.draw_without_rendering()
-        renderer = figure.canvas.get_renderer()
+        with renderer._draw_disabled():  # the 3D axes place their ticks when drawn: these axes alone, not shown
+            ax.draw(renderer)
         moved = False
         for axis in axes:
             labels = shown(axis)
