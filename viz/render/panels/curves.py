@@ -57,12 +57,14 @@ class CurvePanel:
         return [*self.lines, *self.marks, *self.crosses.values(), self.off.text]
 
     def after_layout(self, renderer):
-        """The "off scale" words sized to the panel as the layout leaves it (see :class:`OffScale`).
+        """The "off scale" words sized to the panel as the layout leaves it (see :class:`OffScale`),
+        the crosses of values off it moved onto its edge (see :class:`Crosses`).
 
         Args:
             renderer: the figure's renderer, to measure the words with.
         """
         self.off.place(renderer)
+        self.crosses.place_all()
 
     def update(self, steps):
         self.off.update(steps)
@@ -137,24 +139,26 @@ class OffScale:
 
 class Crosses(dict):
     """A cross per diverged path at its divergence step, at its value or, off the panel, on its
-    edge, inside it (over the edge it would cover the title above): {path: artist}. Placed on
-    the first frame, when the panel's y limits are final (panels sharing them set them later)."""
+    edge, inside it (over the edge it would cover the title above): {path: artist}. Placed by
+    :meth:`place_all` once the panel's y limits are final (panels sharing them set them later)."""
 
     def __init__(self, ax, x, values, diverged, styles, theme):
         super().__init__()
-        self.diverged, self.placed = diverged, False
+        self.diverged = diverged
         for path, (style, step) in enumerate(zip(styles, diverged)):
             if step is not None:
                 self[path], = ax.plot([x[path, step]], [values[path, step]], marker="X", markersize=9,
                                       color=style["color"], markeredgecolor=theme.ink, linestyle="none",
                                       clip_on=False, zorder=2.2, animated=True, visible=False)
 
+    def place_all(self):
+        """Each cross moved onto its panel's edge if its value is off the panel (see :meth:`place`):
+        called once, when the layout is final."""
+        for cross in self.values():
+            self.place(cross)
+
     def show(self, steps):
         """Show each path's cross from its divergence step on."""
-        if not self.placed:
-            self.placed = True
-            for cross in self.values():
-                self.place(cross)
         for path, cross in self.items():
             cross.set_visible(bool(steps[path] >= self.diverged[path]))
 

@@ -123,6 +123,14 @@ class SharpnessPanel:
     def animated_artists(self):
         return [*self.lines, *self.heads, *self.crosses.values()]
 
+    def after_layout(self, renderer):
+        """The crosses of values off the panel moved onto its edge, once its limits are final.
+
+        Args:
+            renderer: the figure's renderer (unused: nothing here is measured).
+        """
+        self.crosses.place_all()
+
     def update(self, steps):
         self.crosses.show(steps)
         for path, (line, head, step) in enumerate(zip(self.lines, self.heads, steps)):
