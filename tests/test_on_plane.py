@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from viz.backend import load_keras
+from viz.problems.cost import forward_cost
 from viz.problems.evaluate import loss_evaluator
 from viz.problems import on_plane
 from viz.problems.on_plane import plane_loss_evaluator
@@ -54,6 +55,7 @@ CASES = {"mlp": (mlp, RNG.normal(size=(50, 10)), (RNG.random(50) > 0.5).astype("
          "cnn": (cnn, RNG.random((40, 8, 8, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
          "cnn fused": (cnn, RNG.random((40, 8, 8, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
          "cnn tiled": (cnn, RNG.random((40, 8, 8, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
+         "cnn blocks": (cnn, RNG.random((40, 8, 8, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
          "gelu tiled": (cnn_gelu, RNG.random((40, 9, 9, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
          "1d": (cnn_1d, RNG.random((40, 9, 3)), RNG.normal(size=40), "mse"),
          "two convs": (two_convs, RNG.random((40, 8, 8, 1)), RNG.integers(0, 3, 40), "sparse_categorical_crossentropy"),
@@ -65,10 +67,14 @@ CASES = {"mlp": (mlp, RNG.normal(size=(50, 10)), (RNG.random(50) > 0.5).astype("
 @pytest.mark.parametrize("name", CASES)
 def test_three_passes_equal_the_plain_evaluation(name, monkeypatch):
     build, x, y, loss = CASES[name]
-    if name in ("cnn fused", "cnn tiled", "gelu tiled"):  # as a big model's are: compiled by XLA
+    if name in ("cnn fused", "cnn tiled", "cnn blocks", "gelu tiled"):  # as a big model's are: compiled by XLA
         monkeypatch.setattr(on_plane, "FUSED_ACTIVATIONS", 0)
     if name.endswith("tiled"):  # tiles of 7 rows: 40 rows end in a tile of 5 (and 2 rows of padding)
         monkeypatch.setattr(on_plane, "TILE_BYTES", 7 * 3 * 4 * (6 * 6 * 4 if name == "cnn tiled" else 7 * 7 * 4))
+    if name == "cnn blocks":  # tiles of 7 rows; batches of 4 points, blocks of 12: 29 points = 12 + 12 + 5 (3 padded)
+        monkeypatch.setattr(on_plane, "TILE_BYTES", 7 * 3 * 4 * 6 * 6 * 4)
+        monkeypatch.setattr(on_plane, "CHUNK_FLOATS", 4 * (111 + 7 * forward_cost(cnn()).activations))
+        monkeypatch.setattr(on_plane, "BLOCK_FLOATS", 12 * 111)
     keras.utils.set_random_seed(1)
     model = build()
     x = x.astype("float32")

@@ -4,11 +4,12 @@ point of the plane are c's plus a·(u's) plus b·(v's). The layer runs three tim
 grid instead of once a point, and only the layers after it run per point.
 
 Combining the three passes is memory-bound (three reads an activation a point), so the rows go
-through in tiles whose passes stay in the cache while a batch of points reads them, compiled by
-XLA for a big model. A max pooling right after the first layer (its windows not overlapping)
-is folded in: the passes are kept window by window, so that a point's pooled activations are
-the elementwise maximum of its combined windows, activated once after pooling (the activation
-being non-decreasing, it commutes with the maximum)."""
+through in tiles whose passes stay in the cache while a block of points (batch after batch)
+reads them, compiled by XLA for a big model: the passes stream from memory once a block of
+points, not once a batch. A max pooling right after the first layer (its windows not
+overlapping) is folded in: the passes are kept window by window, so that a point's pooled
+activations are the elementwise maximum of its combined windows, activated once after pooling
+(the activation being non-decreasing, it commutes with the maximum)."""
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from viz.problems.evaluate import CHUNK_FLOATS, shaped_like, vectorizable
 FAN_IN = 8  # inputs a first-layer output sums at least: fewer, and three passes save nothing (2 MACs an output)
 FUSED_ACTIVATIONS = 1e6  # activations a point (all rows) past which XLA compiles the tiles: memory-bound
 TILE_BYTES = 8e6  # the three passes' bytes on a tile of rows (read by every point of a batch: kept in the cache)
+BLOCK_FLOATS = 2.5e7  # the points' weights that go through the tiles together (each tile read once for them all)
 NON_DECREASING = ("linear", "relu", "relu6", "sigmoid", "tanh", "elu", "selu", "softplus")  # commute with max
 
 
@@ -67,6 +69,7 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
     tile = int(np.clip(TILE_BYTES / (3 * 4 * np.prod(first.output.shape[1:])), 1, rows))
     tiles = -(-rows // tile)
     chunk = int(np.clip(CHUNK_FLOATS / (len(weights) + tile * activations), 1, 256))
+    block = chunk * max(1, int(BLOCK_FLOATS / (chunk * max(len(weights), 1))))
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
     targets = np.asarray(shaped_like(y, model(x[:1])))
     targets = tf.constant(_tiled(targets, tile, tiles),
@@ -113,16 +116,21 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
 
     @tf.function(reduce_retracing=True, jit_compile=fused)
     def evaluate(ab, vectors, passes):
-        total = penalty = tf.zeros(tf.shape(ab)[:1])
+        """The loss at the points ``ab`` [batches, chunk, 2] (weights ``vectors`` [batches, chunk, w]):
+        tile by tile, every batch reading the tile while it is in the cache."""
+        total = tf.zeros(tf.shape(ab)[:2])
+        penalty = total
         for t in tf.range(tiles):
-            each = lambda pair: call(pair[0], pair[1], targets[t], valid[t])  # noqa: E731, B023
-            points = hidden(ab, passes[0, t], passes[1, t], passes[2, t])
-            if dense:  # matrix products batch over the weight vectors
-                found = tf.vectorized_map(each, (points, vectors))
-            else:
-                found = tf.map_fn(each, (points, vectors), fn_output_signature=tf.TensorSpec((2,), tf.float32))
-            total, penalty = total + found[:, 0], found[:, 1]
-        return total + penalty
+            for i in tf.range(tf.shape(ab)[0]):
+                each = lambda pair: call(pair[0], pair[1], targets[t], valid[t])  # noqa: E731, B023
+                points = hidden(ab[i], passes[0, t], passes[1, t], passes[2, t])
+                if dense:  # matrix products batch over the weight vectors
+                    found = tf.vectorized_map(each, (points, vectors[i]))
+                else:
+                    found = tf.map_fn(each, (points, vectors[i]), fn_output_signature=tf.TensorSpec((2,), tf.float32))
+                total = tf.tensor_scatter_nd_add(total, [[i]], found[None, :, 0])
+                penalty = tf.tensor_scatter_nd_update(penalty, [[i]], found[None, :, 1])
+        return tf.reshape(total + penalty, [-1])
 
     def evaluated(origin, basis, xy):
         origin, basis, xy = (np.asarray(a, dtype=np.float64) for a in (origin, basis, xy))
@@ -134,9 +142,15 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         passes = pre_activations(tf.constant(kernels.reshape(*first.kernel.shape[:-1], -1), tf.float32),
                                  tf.constant(biases, tf.float32))
         values = []
-        for i in range(0, len(xy), chunk):
-            vectors = (origin[weights] + xy[i:i + chunk] @ basis[:, weights]).astype(np.float32)
-            values.append(evaluate(tf.constant(xy[i:i + chunk], tf.float32), tf.constant(vectors), passes).numpy())
+        for i in range(0, len(xy), block):
+            part = xy[i:i + block]
+            size = min(chunk, len(part))  # points a batch; the last batch padded with the plane's origin
+            ab = np.zeros((-(-len(part) // size) * size, 2))
+            ab[:len(part)] = part
+            vectors = (origin[weights] + ab @ basis[:, weights]).astype(np.float32)
+            found = evaluate(tf.constant(ab.reshape(-1, size, 2), tf.float32),
+                             tf.constant(vectors.reshape(-1, size, len(weights))), passes)
+            values.append(found.numpy()[:len(part)])
         return np.concatenate(values).astype(np.float64)
 
     return evaluated
