@@ -6,7 +6,8 @@ grid instead of once a point, and only the layers after it run per point.
 Combining the three passes is memory-bound (three reads an activation a point), so the rows go
 through in tiles whose passes stay in the cache while a block of points (batch after batch)
 reads them, compiled by XLA for a big model: the passes stream from memory once a block of
-points, not once a batch. A max pooling right after the first layer (its windows not
+points, not once a batch. A block's weight vectors (float32, made inside the compiled loop) are
+at most :data:`viz.plane.GRID_FLOATS` values, as many as the plain grid makes at once. A max pooling right after the first layer (its windows not
 overlapping) is folded in: the passes are kept window by window, so that a point's pooled
 activations are the elementwise maximum of its combined windows, activated once after pooling
 (the activation being non-decreasing, it commutes with the maximum)."""
@@ -14,13 +15,13 @@ activations are the elementwise maximum of its combined windows, activated once 
 import numpy as np
 
 from viz.backend import load_keras
+from viz.plane import GRID_FLOATS
 from viz.problems.cost import forward_cost
 from viz.problems.evaluate import CHUNK_FLOATS, shaped_like, vectorizable
 
 FAN_IN = 8  # inputs a first-layer output sums at least: fewer, and three passes save nothing (2 MACs an output)
 FUSED_ACTIVATIONS = 1e6  # activations a point (all rows) past which XLA compiles the tiles: memory-bound
 TILE_BYTES = 8e6  # the three passes' bytes on a tile of rows (read by every point of a batch: kept in the cache)
-BLOCK_FLOATS = 2.5e7  # the points' weights that go through the tiles together (each tile read once for them all)
 NON_DECREASING = ("linear", "relu", "relu6", "sigmoid", "tanh", "elu", "selu", "softplus")  # commute with max
 
 
@@ -69,7 +70,6 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
     tile = int(np.clip(TILE_BYTES / (3 * 4 * np.prod(first.output.shape[1:])), 1, rows))
     tiles = -(-rows // tile)
     chunk = int(np.clip(CHUNK_FLOATS / (len(weights) + tile * activations), 1, 256))
-    block = chunk * max(1, int(BLOCK_FLOATS / (chunk * max(len(weights), 1))))
     loss_fn = keras.losses.get(loss) if isinstance(loss, str) else loss
     targets = np.asarray(shaped_like(y, model(x[:1])))
     targets = tf.constant(_tiled(targets, tile, tiles),
@@ -115,9 +115,11 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         return tf.stack([tf.reduce_sum(kept) / (rows * int(np.prod(values.shape[1:]))), penalty])
 
     @tf.function(reduce_retracing=True, jit_compile=fused)
-    def evaluate(ab, vectors, passes):
-        """The loss at the points ``ab`` [batches, chunk, 2] (weights ``vectors`` [batches, chunk, w]):
-        tile by tile, every batch reading the tile while it is in the cache."""
+    def evaluate(ab, origin, basis, passes):
+        """The loss at the points ``ab`` [batches, chunk, 2] of the plane through the weights
+        ``origin`` [w] along ``basis`` [2, w] (the layers after the first): tile by tile, every
+        batch reading the tile while it is in the cache."""
+        vectors = origin + tf.matmul(ab, basis)
         total = tf.zeros(tf.shape(ab)[:2])
         penalty = total
         for t in tf.range(tiles):
@@ -141,19 +143,25 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
             [vector[bias] for vector in (origin, *basis)])
         passes = pre_activations(tf.constant(kernels.reshape(*first.kernel.shape[:-1], -1), tf.float32),
                                  tf.constant(biases, tf.float32))
+        after = [tf.constant(part[..., weights], tf.float32) for part in (origin, basis)]
         values = []
-        for i in range(0, len(xy), block):
-            part = xy[i:i + block]
+        for part in _blocks(xy, chunk, len(weights)):
             size = min(chunk, len(part))  # points a batch; the last batch padded with the plane's origin
             ab = np.zeros((-(-len(part) // size) * size, 2))
             ab[:len(part)] = part
-            vectors = (origin[weights] + ab @ basis[:, weights]).astype(np.float32)
-            found = evaluate(tf.constant(ab.reshape(-1, size, 2), tf.float32),
-                             tf.constant(vectors.reshape(-1, size, len(weights))), passes)
-            values.append(found.numpy()[:len(part)])
+            values.append(evaluate(tf.constant(ab.reshape(-1, size, 2), tf.float32), *after, passes).numpy()[:len(part)])
         return np.concatenate(values).astype(np.float64)
 
     return evaluated
+
+
+def _blocks(xy, chunk, weights):
+    """The points ``xy`` [m, 2] in blocks of about equal size, whole batches of ``chunk`` points
+    (but the last), each block's weight vectors (``weights`` values a point) at most
+    :data:`GRID_FLOATS` values, or one batch when even that is more."""
+    most = max(1, int(GRID_FLOATS // max(weights, 1)) // chunk) * chunk
+    size = -(-len(xy) // -(-len(xy) // most) // chunk) * chunk if len(xy) > most else len(xy)
+    return [xy[i:i + size] for i in range(0, len(xy), max(size, 1))]
 
 
 def _three_pass(model, keras):
