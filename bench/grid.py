@@ -156,9 +156,9 @@ def main():
     work = len(x) * cost.multiply_adds * one["points"]
     what = f"CNN, 87,306 weights, {len(x)} rows, {side}x{side} grid (a render's at the default budget)"
     rates = np.array(one["rates"]["viz"])
-    print(f"float32 matrix products around the three-pass grids, {args.turns} turns, load {spread(one['loads'], '.1f')}: "
-          f"{spread(rates[:, 0] / 1e9, '.1f')} G multiply-adds a wall second, {spread(rates[:, 1] / 1e9, '.1f')} G a "
-          "CPU second")
+    print(f"float32 matrix products around the three-pass grids, {args.turns} turns, load "
+          f"{spread(one['loads'], '.1f')}: {spread(rates[:, 0] / 1e9, '.1f')} G multiply-adds a wall second, "
+          f"{spread(rates[:, 1] / 1e9, '.1f')} G a CPU second")
     plain_rate = work / one["plain"] / np.median(rates[:, 0])
     print(f"{what}, plain (timed on {PLAIN} points): {one['plain']:.2f} s, {work / one['plain'] / 1e9:.2f} G of the "
           f"model's multiply-adds/s ({cost.multiply_adds:,} a row) = {plain_rate:.1%} of the matrix-product rate")
@@ -167,7 +167,8 @@ def main():
         share = work / seconds / rate
         print(f"{what}, three passes ({name}{f': {args.against}' if name == 'against' else ''}): "
               f"{spread(seconds[:, 0], '.2f')} s = {spread(share[:, 0], '.1%')} of the matrix-product rate a wall "
-              f"second, {spread(seconds[:, 1], '.2f')} CPU s = {spread(share[:, 1], '.1%')} a CPU second (target >= 50%); "
+              f"second, {spread(seconds[:, 1], '.2f')} CPU s = {spread(share[:, 1], '.1%')} a CPU second "
+              f"(target >= 50%); "
               f"{one['plain'] / np.median(seconds[:, 0]):.2f}x faster than plain; the first call (tracing, compiling) "
               f"{one['cold'][name]:.2f} s; {one['apart'][name]:.1e} of the loss scale from viz's")
     if "against" in one["seconds"]:

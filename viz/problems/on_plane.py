@@ -7,10 +7,12 @@ Combining the three passes is memory-bound (three reads an activation a point), 
 through in tiles whose passes stay in the cache while a block of points (batch after batch)
 reads them, compiled by XLA for a big model: the passes stream from memory once a block of
 points, not once a batch. A block's weight vectors (float32, made inside the compiled loop) are
-at most :data:`viz.plane.GRID_FLOATS` values, as many as the plain grid makes at once. A max pooling right after the first layer (its windows not
-overlapping) is folded in: the passes are kept window by window, so that a point's pooled
-activations are the elementwise maximum of its combined windows, activated once after pooling
-(the activation being non-decreasing, it commutes with the maximum)."""
+at most :data:`viz.plane.GRID_FLOATS` values, as many as the plain grid makes at once.
+
+A max pooling right after the first layer (its windows not overlapping) is folded in: the
+passes are kept window by window, so that a point's pooled activations are the elementwise
+maximum of its combined windows, activated once after pooling (the activation being
+non-decreasing, it commutes with the maximum)."""
 
 import numpy as np
 
@@ -149,7 +151,8 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
             size = min(chunk, len(part))  # points a batch; the last batch padded with the plane's origin
             ab = np.zeros((-(-len(part) // size) * size, 2))
             ab[:len(part)] = part
-            values.append(evaluate(tf.constant(ab.reshape(-1, size, 2), tf.float32), *after, passes).numpy()[:len(part)])
+            found = evaluate(tf.constant(ab.reshape(-1, size, 2), tf.float32), *after, passes)
+            values.append(found.numpy()[:len(part)])
         return np.concatenate(values).astype(np.float64)
 
     return evaluated
@@ -159,9 +162,11 @@ def _blocks(xy, chunk, weights):
     """The points ``xy`` [m, 2] in blocks of about equal size, whole batches of ``chunk`` points
     (but the last), each block's weight vectors (``weights`` values a point) at most
     :data:`GRID_FLOATS` values, or one batch when even that is more."""
-    most = max(1, int(GRID_FLOATS // max(weights, 1)) // chunk) * chunk
-    size = -(-len(xy) // -(-len(xy) // most) // chunk) * chunk if len(xy) > most else len(xy)
-    return [xy[i:i + size] for i in range(0, len(xy), max(size, 1))]
+    most = max(1, int(GRID_FLOATS // max(weights, 1)) // chunk) * chunk  # whole batches within the budget
+    if len(xy) <= most:
+        return [xy]
+    size = -(-len(xy) // (-(-len(xy) // most) * chunk)) * chunk  # as many blocks as needed, as equal as batches allow
+    return [xy[i:i + size] for i in range(0, len(xy), size)]
 
 
 def _three_pass(model, keras):
