@@ -4,15 +4,20 @@ point of the plane are c's plus a·(u's) plus b·(v's). The layer runs three tim
 grid instead of once a point, and only the layers after it run per point.
 
 Combining the three passes is memory-bound (three reads an activation a point), so the rows go
-through in tiles whose passes stay in the cache while a batch of points reads them, compiled by
-XLA for a big model. A max pooling right after the first layer (its windows not overlapping)
-is folded in: the passes are kept window by window, so that a point's pooled activations are
-the elementwise maximum of its combined windows, activated once after pooling (the activation
-being non-decreasing, it commutes with the maximum)."""
+through in tiles whose passes stay in the cache while a block of points (batch after batch)
+reads them, compiled by XLA for a big model: the passes stream from memory once a block of
+points, not once a batch. A block's weight vectors (float32, made inside the compiled loop) are
+at most :data:`viz.plane.GRID_FLOATS` values, as many as the plain grid makes at once.
+
+A max pooling right after the first layer (its windows not overlapping) is folded in: the
+passes are kept window by window, so that a point's pooled activations are the elementwise
+maximum of its combined windows, activated once after pooling (the activation being
+non-decreasing, it commutes with the maximum)."""
 
 import numpy as np
 
 from viz.backend import load_keras
+from viz.plane import GRID_FLOATS
 from viz.problems.cost import forward_cost
 from viz.problems.evaluate import CHUNK_FLOATS, shaped_like, vectorizable
 
@@ -112,17 +117,24 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
         return tf.stack([tf.reduce_sum(kept) / (rows * int(np.prod(values.shape[1:]))), penalty])
 
     @tf.function(reduce_retracing=True, jit_compile=fused)
-    def evaluate(ab, vectors, passes):
-        total = penalty = tf.zeros(tf.shape(ab)[:1])
+    def evaluate(ab, origin, basis, passes):
+        """The loss at the points ``ab`` [batches, chunk, 2] of the plane through the weights
+        ``origin`` [w] along ``basis`` [2, w] (the layers after the first): tile by tile, every
+        batch reading the tile while it is in the cache."""
+        vectors = origin + tf.matmul(ab, basis)
+        total = tf.zeros(tf.shape(ab)[:2])
+        penalty = total
         for t in tf.range(tiles):
-            each = lambda pair: call(pair[0], pair[1], targets[t], valid[t])  # noqa: E731, B023
-            points = hidden(ab, passes[0, t], passes[1, t], passes[2, t])
-            if dense:  # matrix products batch over the weight vectors
-                found = tf.vectorized_map(each, (points, vectors))
-            else:
-                found = tf.map_fn(each, (points, vectors), fn_output_signature=tf.TensorSpec((2,), tf.float32))
-            total, penalty = total + found[:, 0], found[:, 1]
-        return total + penalty
+            for i in tf.range(tf.shape(ab)[0]):
+                each = lambda pair: call(pair[0], pair[1], targets[t], valid[t])  # noqa: E731, B023
+                points = hidden(ab[i], passes[0, t], passes[1, t], passes[2, t])
+                if dense:  # matrix products batch over the weight vectors
+                    found = tf.vectorized_map(each, (points, vectors[i]))
+                else:
+                    found = tf.map_fn(each, (points, vectors[i]), fn_output_signature=tf.TensorSpec((2,), tf.float32))
+                total = tf.tensor_scatter_nd_add(total, [[i]], found[None, :, 0])
+                penalty = tf.tensor_scatter_nd_update(penalty, [[i]], found[None, :, 1])
+        return tf.reshape(total + penalty, [-1])
 
     def evaluated(origin, basis, xy):
         origin, basis, xy = (np.asarray(a, dtype=np.float64) for a in (origin, basis, xy))
@@ -133,13 +145,28 @@ def plane_loss_evaluator(model, x, y, loss, state=None):
             [vector[bias] for vector in (origin, *basis)])
         passes = pre_activations(tf.constant(kernels.reshape(*first.kernel.shape[:-1], -1), tf.float32),
                                  tf.constant(biases, tf.float32))
+        after = [tf.constant(part[..., weights], tf.float32) for part in (origin, basis)]
         values = []
-        for i in range(0, len(xy), chunk):
-            vectors = (origin[weights] + xy[i:i + chunk] @ basis[:, weights]).astype(np.float32)
-            values.append(evaluate(tf.constant(xy[i:i + chunk], tf.float32), tf.constant(vectors), passes).numpy())
+        for part in _blocks(xy, chunk, len(weights)):
+            size = min(chunk, len(part))  # points a batch; the last batch padded with the plane's origin
+            ab = np.zeros((-(-len(part) // size) * size, 2))
+            ab[:len(part)] = part
+            found = evaluate(tf.constant(ab.reshape(-1, size, 2), tf.float32), *after, passes)
+            values.append(found.numpy()[:len(part)])
         return np.concatenate(values).astype(np.float64)
 
     return evaluated
+
+
+def _blocks(xy, chunk, weights):
+    """The points ``xy`` [m, 2] in blocks of about equal size, whole batches of ``chunk`` points
+    (but the last), each block's weight vectors (``weights`` values a point) at most
+    :data:`GRID_FLOATS` values, or one batch when even that is more."""
+    most = max(1, int(GRID_FLOATS // max(weights, 1)) // chunk) * chunk  # whole batches within the budget
+    if len(xy) <= most:
+        return [xy]
+    size = -(-len(xy) // (-(-len(xy) // most) * chunk)) * chunk  # as many blocks as needed, as equal as batches allow
+    return [xy[i:i + size] for i in range(0, len(xy), size)]
 
 
 def _three_pass(model, keras):
