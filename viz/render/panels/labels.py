@@ -135,8 +135,12 @@ class DirectLabels:
         labels, choice, anchors = taken
         for text, sprite, (shown, words, transform, position, ha, va, visible, picture, x, y) in zip(
                 self.texts, self.sprites, labels):
-            text.set(visible=shown, text=words, transform=transform, position=position,
-                     horizontalalignment=ha, verticalalignment=va)
+            text.set_visible(shown)  # (one setter each: Artist.set is several times dearer)
+            text.set_text(words)
+            text.set_transform(transform)
+            text.set_position(position)
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
             sprite.picture, sprite.x, sprite.y = picture, x, y
             sprite.set_visible(visible)
         self.choice, self.anchors = dict(choice), dict(anchors)
