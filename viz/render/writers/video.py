@@ -38,8 +38,10 @@ def encode(frames, path, fps, hold_seconds, fmt):
     frames = iter(frames)
     frame = next(frames)
     height, width = frame.shape[:2]
+    held = round(hold_seconds * fps)  # the last frame repeated by ffmpeg, converted once: not sent again and again
+    hold = ["-vf", f"format=yuv420p,tpad=stop_mode=clone:stop={held}"] if held else []
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{width}x{height}",
-               "-pix_fmt", "rgba", "-r", str(Fraction(fps).limit_denominator()), "-i", "-", "-an",
+               "-pix_fmt", "rgba", "-r", str(Fraction(fps).limit_denominator()), "-i", "-", "-an", *hold,
                "-vcodec", codec, "-pix_fmt", "yuv420p", "-v", "error", *output_params, str(path)]
     with tempfile.TemporaryFile("w+") as log:
         open(path, "wb").close()  # an unwritable folder fails here, in one line, not inside ffmpeg
@@ -52,8 +54,6 @@ def encode(frames, path, fps, hold_seconds, fmt):
             try:
                 ffmpeg.stdin.write(frame)
                 for frame in frames:
-                    ffmpeg.stdin.write(frame)
-                for _ in range(round(hold_seconds * fps)):
                     ffmpeg.stdin.write(frame)
                 ffmpeg.stdin.close()
             except BrokenPipeError:  # ffmpeg stopped reading: its log says why
