@@ -10,6 +10,11 @@ from PIL import Image
 
 from viz import signals
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
 PIPE_BYTES = 1 << 20  # Linux's usual most for a pipe (/proc/sys/fs/pipe-max-size)
 
 CODECS = {
@@ -74,10 +79,8 @@ def _widen(pipe):
     goes to ffmpeg in a few writes, not some sixty of 64 KiB, each a switch between the two
     processes (8,400 switches fewer for 150 frames at 1280x720; a tenth of the wall time)."""
     try:
-        import fcntl  # (not on Windows)
-
         fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)  # (Linux only: elsewhere no such name)
-    except (ImportError, AttributeError, OSError):  # another system, a smaller limit: the default size
+    except (AttributeError, OSError):  # another system, a smaller limit: the default size
         pass
 
 
