@@ -116,6 +116,7 @@ def test_a_frame_is_the_same_drawn_in_order_or_alone(small):
     assert np.array_equal(alone[middle], Frames(small, "small", options=Options.of(size=SIZE))[middle])
 
 
+@pytest.mark.slow
 def test_labels_placed_once_a_frame_when_a_sample_is_drawn_first(small, monkeypatch):
     """The GIF writer draws its palette's sample (first, middle, last frame) before every frame
     in order: the frames are those drawn in order alone, and the direct labels are placed once
