@@ -117,6 +117,24 @@ def test_a_frame_is_the_same_drawn_in_order_or_alone(small):
 
 
 @pytest.mark.slow
+def test_labels_placed_once_a_frame_when_a_sample_is_drawn_first(small, monkeypatch):
+    """The GIF writer draws its palette's sample (first, middle, last frame) before every frame
+    in order: the frames are those drawn in order alone, and the direct labels are placed once
+    a frame (the second time round as logged)."""
+    from viz.render.panels.labels import DirectLabels
+
+    in_order = [frame.copy() for frame in Frames(small, "small", options=Options.of(size=SIZE))]
+    placed = []
+    real = DirectLabels._place
+    monkeypatch.setattr(DirectLabels, "_place", lambda self, steps: (placed.append(1), real(self, steps)))
+    frames = Frames(small, "small", options=Options.of(size=SIZE))
+    for index in (0, len(frames) // 2, len(frames) - 1):
+        frames[index]
+    assert all(np.array_equal(frames[index], frame) for index, frame in enumerate(in_order))
+    assert frames.panels[0].labels.texts and len(placed) == len(frames)
+
+
+@pytest.mark.slow
 def test_the_key_over_the_paths_is_drawn_once_while_nothing_beneath_it_changes(small, monkeypatch):
     """The contour panel's key (start, minimum) is drawn with the animated artists, over the
     heads; its pixels are kept and placed again while what lies beneath it is unchanged, and

@@ -1,4 +1,6 @@
+import os
 import struct
+import sys
 
 import imageio_ffmpeg
 import numpy as np
@@ -154,3 +156,18 @@ def test_a_rendered_gif_keeps_white_white_and_grey_contours_grey(small, tmp_path
     spread = decoded.max(axis=-1) - decoded.min(axis=-1)
     greys = (drawn.max(axis=-1) - drawn.min(axis=-1) <= 15) & ~white  # the contours' fills and lines
     assert (spread[greys] <= (drawn.max(axis=-1) - drawn.min(axis=-1))[greys] + 3).mean() > 0.99
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pipe sizes are Linux's")
+def test_the_pipe_to_ffmpeg_holds_a_megabyte_where_linux_allows():
+    import fcntl
+    from pathlib import Path
+
+    from viz.render.writers.video import PIPE_BYTES, _widen
+
+    reading, writing = os.pipe()
+    with os.fdopen(reading, "rb") as _, os.fdopen(writing, "wb") as pipe:
+        before = fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ)
+        _widen(pipe)
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) == (PIPE_BYTES if limit >= PIPE_BYTES else before)

@@ -79,7 +79,9 @@ def _state(text):
     patch = text.get_bbox_patch()
     box = (tuple(patch.get_facecolor()), tuple(patch.get_edgecolor()), patch.get_linewidth(),
            str(patch.get_boxstyle())) if patch is not None else None
-    return (text.get_text(), tuple(np.round(anchor, 3)), str(text.get_color()), text.get_alpha(),
+    colour = text.get_color()  # (a string, or an array: its numbers, not their printout, which is slow)
+    colour = colour if isinstance(colour, str) else tuple(np.ravel(colour).tolist())
+    return (text.get_text(), tuple(np.round(anchor, 3)), colour, text.get_alpha(),
             text.get_fontproperties(), text.get_horizontalalignment(), text.get_verticalalignment(),
             text.get_rotation(), text._get_multialignment(), text._linespacing, box)
 

@@ -168,8 +168,7 @@ class ContourPanel(PathPanel):
     def rewind(self):
         """Forget the direct labels' places (frames are drawn again from the first)."""
         if self.labels:
-            self.labels.choice.clear()
-            self.labels.anchors.clear()
+            self.labels.rewind()
 
     def remember(self, steps):
         """See the frame at ``steps`` without drawing it (the frames before one drawn out of

@@ -53,6 +53,7 @@ class DirectLabels:
         self.radius = paths.heads[0].get_markersize() * ax.figure.dpi / 72 / 2 if self.texts else 0
         self.sprites = [ax.figure.add_artist(Sprite()) for _ in self.texts]
         self.drawn = {}  # wording -> its sprite, RGBA
+        self.log, self.seen = [], 0  # each frame's steps and placements since the first, and how many seen since then
         self.pixels = None  # each path's points in pixels, densely, and how many cover its first k vertices
         self.blocked = []  # boxes no label covers (start rings, the minimum, the overview inset), in pixels
         plane = recording.plane  # the start rings and the minimum's star stay uncovered too
@@ -99,9 +100,52 @@ class DirectLabels:
         name = self.texts[self.first.index(path)].name
         return f"{name}: {value_words(value)}" if np.isfinite(value) else name
 
+    def rewind(self):
+        """Forget where the labels were: frames are seen again from the first (as before:
+        the placements logged are given again while the frames' steps are the same)."""
+        self.choice.clear()
+        self.anchors.clear()
+        self.seen = 0
+
     def update(self, steps):
+        """Place the labels for the frame at ``steps``: as logged if the frames since the first
+        are those seen before (the GIF's palette sample draws frames out of order, then all in
+        order), else afresh."""
         if not self.texts:
             return
+        key = np.asarray(steps).tobytes()
+        if self.seen < len(self.log) and self.log[self.seen][0] == key:
+            self._give(self.log[self.seen][1])
+        else:
+            del self.log[self.seen:]
+            self._place(steps)
+            self.log.append((key, self._taken()))
+        self.seen += 1
+
+    def _taken(self):
+        """What :meth:`_place` decided: each label's text and sprite as set, where each label
+        was placed from."""
+        return ([(text.get_visible(), text.get_text(), text.get_transform(), text.get_position(),
+                  text.get_horizontalalignment(), text.get_verticalalignment(), sprite.get_visible(), sprite.picture,
+                  sprite.x, sprite.y) for text, sprite in zip(self.texts, self.sprites)],
+                dict(self.choice), dict(self.anchors))
+
+    def _give(self, taken):
+        """Set the labels as :meth:`_taken` kept them."""
+        labels, choice, anchors = taken
+        for text, sprite, (shown, words, transform, position, ha, va, visible, picture, x, y) in zip(
+                self.texts, self.sprites, labels):
+            text.set_visible(shown)  # (one setter each: Artist.set is several times dearer)
+            text.set_text(words)
+            text.set_transform(transform)
+            text.set_position(position)
+            text.set_horizontalalignment(ha)
+            text.set_verticalalignment(va)
+            sprite.picture, sprite.x, sprite.y = picture, x, y
+            sprite.set_visible(visible)
+        self.choice, self.anchors = dict(choice), dict(anchors)
+
+    def _place(self, steps):
         to_pixels = self.ax.transData.transform
         inside = self.ax.bbox
         if self.pixels is None:  # the paths in pixels, once: they only grow from frame to frame

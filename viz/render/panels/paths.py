@@ -71,10 +71,15 @@ class HeadLooks:
         self.index = np.minimum(last_finite(recording.loss), ends[:, None])  # [n_paths, steps+1]: the point shown
         self.markers = [style["marker"] for style in path_styles(recording.names, theme)]
         self.edges = (theme.outline, theme.ink)  # a head's edge, and a diverged head's
+        self.given = {}  # head -> whether it was last given the diverged look
 
     def apply(self, head, path, step):
-        """Give ``head`` the marker and edge of ``path`` at ``step``."""
+        """Give ``head`` the marker and edge of ``path`` at ``step`` (when they change: a new
+        marker is a new object matplotlib prepares again)."""
         diverged = self.diverged_at[path] is not None and step >= self.diverged_at[path]
+        if self.given.get(head) == diverged:
+            return
+        self.given[head] = diverged
         head.set_marker("X" if diverged else self.markers[path])
         head.set_markeredgecolor(self.edges[1 if diverged else 0])
 
