@@ -11,7 +11,7 @@ import numpy as np
 
 from viz.backend import load_keras
 
-KEPT = 64  # idle compiled steppers kept per process (the least recently used go first)
+KEPT = 128  # idle compiled steppers kept per process, about 2 MB each (the least recently used go first)
 
 _idle = OrderedDict()  # key -> [Stepper], the most recently used key last
 _lock = threading.Lock()
