@@ -61,17 +61,16 @@ class Stepper:
 def _key(fn, optimizer, kept):
     """What a stepper's compiled steps depend on: the function, the optimizer's class and its
     config but a plain learning rate (a variable, set at each start), or None when it is not
-    ``kept`` (a function of the user's may read globals they change between recordings);
-    and that rate, or None for a schedule."""
+    ``kept`` (a function of the user's may read globals they change between recordings) or
+    the optimizer or its schedule is not Keras' own; and that rate, or None for a schedule."""
     keras = load_keras()
-    config = optimizer.get_config()
-    rate = None
-    if isinstance(optimizer._learning_rate, keras.Variable):
-        rate = np.float32(optimizer._learning_rate.numpy())
+    config, rate, learning_rate = optimizer.get_config(), None, optimizer._learning_rate
+    if isinstance(learning_rate, keras.Variable):
+        rate = np.float32(learning_rate.numpy())
         config.pop("learning_rate")
     config.pop("name", None)  # (variables' names only)
-    if not kept or not type(optimizer).__module__.startswith("keras."):
-        return None, rate
+    if not kept or not all(type(own).__module__.startswith("keras.") for own in (optimizer, learning_rate)):
+        return None, rate  # (a schedule of the user's, or a function, is not all in its config)
     return (fn, type(optimizer), json.dumps(config, sort_keys=True, default=repr)), rate
 
 
