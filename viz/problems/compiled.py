@@ -58,6 +58,16 @@ class Stepper:
         return self.run_compiled(tf.constant(count)).numpy()  # a tensor argument: traced once
 
 
+def fresh_names():
+    """Keras names the next optimizers as in a new process ("adam", "adam_1", ...: their
+    configs, and so the recordings' digests, do not depend on what was recorded before).
+    Keras' ``clear_session`` would do it too, but it also drops TensorFlow's instantiated
+    functions: each kept stepper would then be optimised again at its next call (30 ms)."""
+    from keras.src.backend.common import global_state  # Keras' own counters (no public way to reset them alone)
+
+    global_state.set_global_attribute("object_name_uids", None)
+
+
 def _key(fn, optimizer, kept):
     """What a stepper's compiled steps depend on: the function, the optimizer's class and its
     config but a plain learning rate (a variable, set at each start), or None when it is not
