@@ -40,6 +40,7 @@ def test_a_reused_step_records_what_a_new_one_records(built):
     assert again.digest() == new.digest()  # the paths, and the optimizers' configs named as in a new process
 
 
+@pytest.mark.slow  # (one second; the fast tier keeps the reuse above)
 def test_a_path_does_not_depend_on_its_neighbours(built):
     """SGD from two equal starts gives two equal paths beside Adam's, and the same path as SGD
     alone (in one graph for all paths, the second copy once differed in its last bits)."""
