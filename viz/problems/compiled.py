@@ -19,7 +19,7 @@ _lock = threading.Lock()
 
 class Stepper:
     """``optimizer`` on ``fn``: a float64 point and the optimizer's variables, its steps in one
-    ``tf.function``; :meth:`run` starts it afresh (the optimizer's variables as built, its rate
+    ``tf.function``; :meth:`start` sets it afresh (the optimizer's variables as built, its rate
     set), so a reused stepper takes exactly the steps a new one would."""
 
     def __init__(self, fn, optimizer):
