@@ -3,6 +3,7 @@ line naming the file and the scene, and nothing else on stderr (no TensorFlow st
 from a main process that loaded TensorFlow only to read a worker's error)."""
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -81,3 +82,22 @@ def test_workers_stay_warm_for_the_next_map_until_one_is_stopped(tmp_path, monke
     assert not again & moved
     executors.close()
     assert all(map(_ended, again)) and executors._kept == {}
+
+
+@pytest.mark.slow  # starts a worker process
+def test_an_idle_worker_leaves_on_sigterm_when_the_main_process_ignores_it():
+    """The ``viz`` door ignores SIGTERM once its outcome is said, and an ignored signal stays
+    ignored in a process started afterwards (a program or a test calling the door, then
+    rendering with workers): its workers still take SIGTERM (once, ignoring it, each idle
+    worker was waited for GRACE seconds, then killed)."""
+    from viz import executors
+
+    previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        pids = {pid for _, pid in executors.Processes(1).map(_pid, [0])}
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    ignored = [int(line.split()[1], 16) for pid in pids for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+               if line.startswith("SigIgn:")]
+    executors.close()
+    assert ignored and not any(mask & 1 << (signal.SIGTERM - 1) for mask in ignored)

@@ -9,6 +9,7 @@ import numpy as np
 from viz import optimizers, plane
 from viz.backend import load_keras
 from viz.errors import OptionError, SpecError
+from viz.problems import compiled
 from viz.problems.base import Problem
 from viz.problems.cost import MEMORY_BUDGET
 from viz.problems.fit import finite_prefix, masked, no_progress
@@ -189,41 +190,29 @@ def _duration(seconds):
 
 
 def _compiled_steps(surface, optimizer_list, starts, steps, progress):
-    """Run every (optimizer, start) pair for ``steps`` steps inside one ``tf.function``:
-    float64 variables, Keras computing the gradients and applying the updates. Returns the
-    points after each step, [n_paths, steps, 2]."""
-    keras = load_keras()
-    import tensorflow as tf  # the compiled loop is a tf.function: Keras runs on TensorFlow here
-
-    variables = [keras.Variable(start, dtype="float64") for start in starts]
-    for optimizer, variable in zip(optimizer_list, variables):
-        optimizer.build([variable])
-
-    @tf.function
-    def run(count):
-        points = tf.TensorArray(tf.float64, size=count)
-        for step in tf.range(count):
-            for optimizer, variable in zip(optimizer_list, variables):
-                with tf.GradientTape() as tape:
-                    value = surface(variable[0], variable[1])
-                optimizer.apply([tape.gradient(value, variable.value)], [variable])
-            points = points.write(step, tf.stack([variable.value for variable in variables]))
-        return points.stack()
-
-    chunks = []
-    for done in range(0, steps, CHUNK_STEPS):
-        count = min(CHUNK_STEPS, steps - done)
-        chunks.append(run(tf.constant(count)).numpy())  # a tensor argument: traced once
-        progress(done + count, steps)
-    return np.transpose(np.concatenate(chunks), (1, 0, 2))
+    """Run every (optimizer, start) pair for ``steps`` steps, each in its own compiled loop
+    (:mod:`viz.problems.compiled`: kept for the next recording in this process unless the
+    function is the user's; a path's numbers do not depend on the other paths): float64
+    variables, Keras computing the gradients and applying the updates. Returns the points
+    after each step, [n_paths, steps, 2]."""
+    kept = surface.own_code is None
+    taken = [compiled.acquire(surface.fn, optimizer, start, kept) for optimizer, start in zip(optimizer_list, starts)]
+    try:
+        chunks = []
+        for done in range(0, steps, CHUNK_STEPS):
+            count = min(CHUNK_STEPS, steps - done)
+            chunks.append(np.stack([stepper.run(count) for _, stepper in taken]))
+            progress(done + count, steps)
+    finally:
+        for key, stepper in taken:
+            compiled.release(key, stepper)
+    return np.concatenate(chunks, axis=1)
 
 
 def _paths(surface, scene, progress):
     """Every path of the scene (:meth:`~viz.scene.Scene.paths`) from every start of the surface
-    in one compiled loop: the path labels, the paths [n_paths, steps+1, 2], f along them (NaN
-    after a divergence), the configs by label and ``meta["paths"]``."""
-    keras = load_keras()
-
+    each in its compiled loop: the path labels, the paths [n_paths, steps+1, 2], f along them
+    (NaN after a divergence), the configs by label and ``meta["paths"]``."""
     names, optimizer_list, starts, configs, described = [], [], [], {}, []
     for path in scene.paths():
         for start in surface.starts:
@@ -240,7 +229,7 @@ def _paths(surface, scene, progress):
     with np.errstate(all="ignore"):
         loss = surface.values(params[..., 0], params[..., 1])
     params, loss = finite_prefix(params, loss)
-    keras.backend.clear_session()
+    compiled.fresh_names()
     return names, params, loss, configs, described
 
 
