@@ -51,10 +51,12 @@ def test_the_hidden_panels_x_label_keeps_clear_of_its_tick_labels(keywords, tmp_
     assert rule_1(lines, page) == []
 
 
-@pytest.mark.slow
-def test_a_full_batch_counter_says_whole_epochs():
-    """scenes/edge_of_stability.py (one batch an epoch) said "epoch 600.0 / 600": where an
-    epoch is one step, the counter says whole epochs."""
+@pytest.mark.slow  # (a recording: seconds, most of them importing Keras)
+def test_a_full_batch_counter_and_key_say_only_what_is_drawn():
+    """scenes/edge_of_stability.py (one batch an epoch) said "epoch 600 / 600    step 600 / 600",
+    the same number twice, and its curves' key explained History's diamonds, which the curves
+    draw for no full batch's loss (its line says it). The counter says the epoch once; the key
+    lists the line alone."""
     import numpy as np
 
     from viz.render.frames import Frames
@@ -65,5 +67,7 @@ def test_a_full_batch_counter_says_whole_epochs():
     recording = record(dataclasses.replace(scene, problem=small, optimizers={"GD": "sgd"}))
     assert recording.steps_per_epoch == 1
     frames = Frames(recording, "full batch")
-    assert [frames.counter_text(np.array([step])) for step in (0, 3, 4)] == [
-        "epoch 0 / 4    step 0 / 4", "epoch 3 / 4    step 3 / 4", "epoch 4 / 4    step 4 / 4"]
+    assert [frames.counter_text(np.array([step])) for step in (0, 3, 4)] == ["epoch 0 / 4", "epoch 3 / 4", "epoch 4 / 4"]
+    keys = [[text.get_text() for text in key.get_texts()] for key in frames.figure.legends]
+    assert ["all training rows, after each step"] in keys, keys
+    assert not any(panel.marks for panel in frames.panels if hasattr(panel, "marks"))

@@ -283,18 +283,21 @@ def curve_panels(figure, box, recording, options, theme, beside=False):
     drawn = "each step" if recording.every == 1 else f"every {recording.every} steps"
     coarse = f"contours: a {recording.meta.get('grid')}x{recording.meta.get('grid')} grid (time budget)" \
         if "grid" in recording.meta.get("reduced", ()) else ""  # the time budget made the loss grid coarse: say so
+    if options.layout.extras:
+        metric = None  # other panels below: the loss alone here
+    # History's markers: at epoch ends, or on a metric known per epoch only (not for a full batch's loss: its line says it)
+    marked = spe != 1 or (metric is not None and recording.accuracy is None
+                          and not (options.layout.boundary or options.layout.hidden))
     if recording.spread:
         height -= note_above(figure, box, f"lines: median of {len(recording.spread['seeds'])} initializations, "
                                      f"bands: {BAND_LABEL}", theme)
     else:  # what the lines and the markers are (an epoch's mean over its batches sits above the line)
         height -= key_above(figure, box, [(Line2D([], [], color=theme.ink, linewidth=1.6),
                                       f"all training rows, after {drawn}"),
-                                     (Line2D([], [], color=theme.ink, marker="D", markersize=6, linestyle="none"),
-                                      "Keras History: the mean over each epoch's batches"),
+                                     *([(Line2D([], [], color=theme.ink, marker="D", markersize=6, linestyle="none"),
+                                         "Keras History: the mean over each epoch's batches")] if marked else []),
                                      *([(Line2D([], [], alpha=0), coarse)] if coarse else [])], theme)
     box = (left, bottom, width, height)
-    if options.layout.extras:
-        metric = None  # other panels below: the loss alone here
     if metric is None and not (options.layout.boundary or options.layout.hidden):
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")
