@@ -71,3 +71,17 @@ def test_a_full_batch_counter_and_key_say_only_what_is_drawn():
     keys = [[text.get_text() for text in key.get_texts()] for key in frames.figure.legends]
     assert ["all training rows, after each step"] in keys, keys
     assert not any(panel.marks for panel in frames.panels if hasattr(panel, "marks"))
+
+
+@pytest.mark.slow
+def test_digits_at_font_scale_one_and_a_half_keep_every_panel_and_image_its_least_size(digits, tmp_path):
+    """digits_cnn at font scale 1.5: its sample images were 10 px and its curves 131 px of a
+    720 px frame (rule 10): the images, in one row as high as they need, keep their least side
+    and the curves theirs, and no text meets another (rule 1)."""
+    from tests.least_size import rule_10
+
+    render(digits, tmp_path / "d.pdf", "Six optimizers train a small CNN to read handwritten digits (lr 0.01, "
+           "batch 32)", size=(1280, 720), font_scale=1.5)  # (at 360p its text floors leave no room)
+    assert rule_10(tmp_path / "d.pdf", (1280, 720), 1.5) == []
+    lines, _, page = read_pdf(tmp_path / "d.pdf", 1280)
+    assert rule_1(lines, page) == []

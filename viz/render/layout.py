@@ -25,10 +25,10 @@ from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.legend import NoLegend, place_legend
 from viz.render.panels.notes import key_above, note_above
-from viz.render.panels.predictions import PredictionsPanel
+from viz.render.panels.predictions import under_curves
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
-from viz.render.room import PLANS, least, past_right, plans, side_by_side, smallest
+from viz.render.room import PLANS, fits, least, past_right, plans, side_by_side
 from viz.render.spacing import clear_corners, clear_of, clear_stacked
 from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
@@ -62,17 +62,17 @@ def lay_out(recording, title, options, counter_words, like=(), captions=()):
     width, height = options.output.size
     dpi = height / HEIGHT_INCHES
     with style(options):
-        placed, sizes = [], []  # each plan's figure and smallest panel, until one keeps every panel its least size
-        for plan in plans(options):
+        placed, sizes = [], []  # each plan's figure and how it keeps the least sizes, until one keeps them all
+        for plan in plans(options, bool(recording.samples)):
             figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
             FigureCanvasAgg(figure)
             placed.append(_place(figure, recording, title, options, counter_words, like, captions, plan))
-            sizes.append(smallest(figure))
-            if sizes[-1] >= least(options.look.font_scale):
+            sizes.append(fits(figure, options.look.font_scale))
+            if sizes[-1] >= 1:
                 layout = placed[-1]
                 break
-        else:  # none does: the first whose smallest panel is within a pixel of the largest (kept, not placed again)
-            pixel = 1 / placed[0].figure.bbox.height
+        else:  # none does: the first within a pixel of the one that comes nearest (kept, not placed again)
+            pixel = 1 / placed[0].figure.bbox.height / least(options.look.font_scale)
             layout = next(layout for layout, size in zip(placed, sizes) if size >= max(sizes) - pixel)
         layout.figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
@@ -138,9 +138,9 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         _inside_left(contour_ax, colorbar_ax)
     area, strip = (right, bottom, 0.97 - right, top - bottom - 0.02), []
     if recording.samples:  # an image classifier: its sample images under the curves
-        room = 0.38 * (top - bottom)  # images a reader makes out: 5% of the frame's height and more
+        strip, room = under_curves(figure, recording, theme, (right, bottom, 0.97 - right, top - bottom), scale,
+                                   plan.strip)
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
-        strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
     if foot:
         columns, row = len(extras), foot
     elif extras and plan.beside:  # the other panels a column each, beside the curves
