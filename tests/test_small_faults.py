@@ -85,3 +85,26 @@ def test_digits_at_font_scale_one_and_a_half_keep_every_panel_and_image_its_leas
     assert rule_10(tmp_path / "d.pdf", (1280, 720), 1.5) == []
     lines, _, page = read_pdf(tmp_path / "d.pdf", 1280)
     assert rule_1(lines, page) == []
+
+
+def test_a_grid_of_tall_views_keeps_its_cells_least_width():
+    """Generated seed 251 (seven tall views, the grid alone at 640x480): the largest cells by
+    area were seven in a row, 0.77 in (51 px) wide; where area breaks the least size (0.9 in
+    here) the arrangement whose smaller side is largest wins: two rows of four."""
+    from viz.render.panels.grid import grid_shape
+
+    tall = dict(gap_x=0.38, gap_y=0.62, shape_of=lambda aspect: min(aspect, 21.2))
+    assert grid_shape(7, 7.71, 5.26, **tall)[:2] == (1, 7)  # by area alone
+    rows, columns, wide, high, _ = grid_shape(7, 7.71, 5.26, **tall, least=0.9)
+    assert (rows, columns) == (2, 4) and min(wide, high) >= 0.9
+    assert grid_shape(7, 7.71, 5.26, **tall, least=3.0)[:2] == (2, 4)  # none keeps it: the largest smaller side
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [251, 253])
+def test_generated_grids_keep_their_cells_least_size(seed, tmp_path, monkeypatch):
+    """Generated seeds 251 and 253 (grids of seven tall views) broke rule 10, every cell
+    51 x 309 px of a 480 px frame; every rule holds on them now."""
+    from tests.test_layout_rules import check
+
+    check(seed, tmp_path, monkeypatch)

@@ -204,7 +204,7 @@ def _grid(figure, recording, options, theme, box):
 
     rows, columns, cell_w, cell_h, step = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES,
                                                      gap * inches, title * HEIGHT_INCHES, shape_of,
-                                                     title_pitch(figure, recording))
+                                                     title_pitch(figure, recording), least(scale) * HEIGHT_INCHES)
     gap = step / inches - cell_w / inches  # (wider between columns where the titles need it)
     view, _ = visited_view(plane, cell_w / cell_h)
     cell_w, cell_h = cell_w / inches, cell_h / HEIGHT_INCHES
