@@ -3,6 +3,8 @@ boxes (tests/layout_rules.py) or the counter's words."""
 
 import dataclasses
 
+import numpy as np
+
 import pytest
 
 from tests.layout_rules import apart, read_pdf, rule_1
@@ -57,7 +59,6 @@ def test_a_full_batch_counter_and_key_say_only_what_is_drawn():
     the same number twice, and its curves' key explained History's diamonds, which the curves
     draw for no full batch's loss (its line says it). The counter says the epoch once; the key
     lists the line alone."""
-    import numpy as np
 
     from viz.render.frames import Frames
     from viz.scene import load_scenes
@@ -108,3 +109,30 @@ def test_generated_grids_keep_their_cells_least_size(seed, tmp_path, monkeypatch
     from tests.test_layout_rules import check
 
     check(seed, tmp_path, monkeypatch)
+
+
+def _runs_through(box, curve):
+    """Whether the polyline ``curve`` ([(x, y)] pixels) comes into ``box`` (x0, y0, x1, y1),
+    each segment followed in half-pixel steps."""
+    for (xa, ya), (xb, yb) in zip(curve, curve[1:]):
+        for t in np.linspace(0, 1, max(2, int(2 * max(abs(xb - xa), abs(yb - ya))) + 1)):
+            x, y = xa + t * (xb - xa), ya + t * (yb - ya)
+            if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                return True
+    return False
+
+
+@pytest.mark.slow
+def test_the_sharpness_limits_words_are_written_where_no_curve_runs(tmp_path):
+    """rosenbrock's too_fast with the sharpness panel: "2/lr 200", at its line's right end, was
+    written across RMSprop's curve. Each limit's words go where no curve (a path's line, of
+    three or more points: not the limits' own dotted lines) runs."""
+    import viz
+
+    viz.render("scenes/rosenbrock.py", tmp_path / "r.pdf", scene="too_fast", last_frame=True,
+               panels="contour,curves,sharpness")
+    lines, curves, _ = read_pdf(tmp_path / "r.pdf", 1280)
+    said = [line for line in lines if line.text.startswith("2/lr")]
+    assert [line.text for line in said] == ["2/lr 200"]
+    crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(said[0].box, curve)]
+    assert not crossed, crossed

@@ -73,10 +73,11 @@ class SharpnessPanel:
             room = 0.08 * (high - low) or 0.1 * abs(high) or 1.0
             ax.set_ylim(low - room, high + room)
         labelled, bottom, top = [], *ax.get_ylim()
-        self.said = []  # each limit's words: placed where no curve runs once the panel's size is final
+        self.said, self.dotted = [], []  # each limit's words (placed where no curve runs by after_layout), lines
         for style, bound in zip(styles, bounds):
             if bound is not None and bottom <= bound <= top:  # thin and sparsely dotted: no path's style
                 ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
+                self.dotted.append(bound)
                 at = ax.transData.transform((0, bound))[1]  # a value a line of text from another's: unsaid
                 line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
                 if not any(abs(at - other) < line for other in labelled):
@@ -137,8 +138,11 @@ class SharpnessPanel:
             done = self.computed[path][self.computed[path] <= self.diverged[path]]
             points = line.axes.transData.transform(np.c_[self.x[path, done], self.values[path, done]])
             runs.append(points[np.isfinite(points).all(axis=1)])
-        for said in self.said:
-            place_limit(said, runs, renderer)
+        (left, right), to_pixels = self.lines[0].axes.bbox.intervalx, self.lines[0].axes.transData.transform
+        for said in self.said:  # clear of the other limits' dots too, if it can be
+            dots = [np.array([[left, y], [right, y]]) for bound in self.dotted if bound != said.xy[1]
+                    for y in to_pixels([(0, bound)])[:, 1]]
+            place_limit(said, runs, renderer, dots)
 
     def update(self, steps):
         self.crosses.show(steps)
@@ -150,20 +154,23 @@ class SharpnessPanel:
             head.set_data(self.x[path, shown], self.values[path, shown])  # (unclipped: none off the axis)
 
 
-def place_limit(said, runs, renderer):
+def place_limit(said, runs, renderer, dots=()):
     """Move limit words ``said`` (an annotation at the right end of its line, above it) to the
     rightmost spot along the line, above or under it, whose box keeps :data:`ROOM` pixels from
-    every curve of ``runs`` (each [n, 2] pixels, x increasing) and lies inside the panel; left
-    at the right end, above (under at the top), if none does."""
+    every curve of ``runs`` (each [n, 2] pixels, x increasing), and if one can, from the other
+    limits' ``dots`` too (as runs), and lies inside the panel; left at the right end, above
+    (under at the top), if none does."""
     panel = said.axes.bbox
-    for where in np.linspace(1, 0.1, 19):  # from the right end leftwards
-        for va, rise in (("bottom", 1), ("top", -1)):
-            said.set(va=va, position=(-3, rise))
-            said.xy = (where, said.xy[1])
-            box = said.get_window_extent(renderer).padded(ROOM)
-            inside = panel.x0 <= box.x0 and box.x1 <= panel.x1 + ROOM and panel.y0 <= box.y0 and box.y1 <= panel.y1
-            if inside and not any(runs_through(box, run) for run in runs):
-                return
+    for kept in ([*runs, *dots], runs) if len(dots) else (runs,):
+        for where in np.linspace(1, 0.1, 19):  # from the right end leftwards
+            for va, rise in (("bottom", 1), ("top", -1)):
+                said.set(va=va, position=(-3, rise))
+                said.xy = (where, said.xy[1])
+                box = said.get_window_extent(renderer).padded(ROOM)
+                inside = (panel.x0 <= box.x0 and box.x1 <= panel.x1 + ROOM and panel.y0 <= box.y0
+                          and box.y1 <= panel.y1)
+                if inside and not any(runs_through(box, run) for run in kept):
+                    return
     said.xy = (1, said.xy[1])
     said.set(va="bottom", position=(-3, 1))
     if said.get_window_extent(renderer).y1 > panel.y1:
