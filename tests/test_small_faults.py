@@ -136,3 +136,47 @@ def test_the_sharpness_limits_words_are_written_where_no_curve_runs(tmp_path):
     assert [line.text for line in said] == ["2/lr 200"]
     crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(said[0].box, curve)]
     assert not crossed, crossed
+
+
+@pytest.fixture(scope="module")
+def full_batch():
+    """edge_of_stability's network on 40 of its points, full batch, for 4 epochs, at its three step sizes."""
+    from viz.scene import load_scenes
+
+    scene = load_scenes("scenes/edge_of_stability.py")["edge_of_stability"]
+    small = dataclasses.replace(scene.problem, x=scene.problem.x[:40], y=scene.problem.y[:40], batch_size=40, epochs=4)
+    return record(dataclasses.replace(scene, problem=small))
+
+
+@pytest.mark.slow
+def test_the_colour_bars_label_and_the_curves_read_as_two(full_batch, tmp_path):
+    """edge_of_stability, dark, 960x720 at font scale 0.75: the colour bar's "training loss on
+    this plane" and the curves' "training loss" stood 6 px apart, side by side, and read as one
+    label of two lines. They keep a letter's width (twice spacing.ROOM and more) apart."""
+    from tests.layout_rules import apart
+    from viz.render.spacing import ROOM
+
+    render(full_batch, tmp_path / "e.pdf", "edge of stability", size=(960, 720), theme="dark", font_scale=0.75)
+    lines, _, page = read_pdf(tmp_path / "e.pdf", 960)
+    bar = next(line for line in lines if line.text == "training loss on this plane")
+    curves = next(line for line in lines if line.text == "training loss")
+    assert apart(bar.box, curves.box) >= 2 * ROOM, (bar, curves)
+    assert rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+def test_the_insets_words_keep_clear_of_the_tick_labels(tmp_path):
+    """saddle at 640x360, font scale 1.5: the inset's "whole domain", centred under it, stood
+    2 px from the y tick label "1.0". On two lines under the inset, it keeps spacing.ROOM from
+    every other text."""
+    import viz
+    from tests.layout_rules import apart, texts
+    from viz.render.spacing import ROOM
+
+    viz.render("scenes/saddle.py", tmp_path / "s.pdf", last_frame=True, size=(640, 360), font_scale=1.5)
+    lines, _, page = read_pdf(tmp_path / "s.pdf", 640)
+    words, group = next((words, group) for words, group in texts(lines) if "whole" in words)
+    assert words == "whole domain"
+    near = min((apart(mine.box, line.box), line.text) for line in lines if line not in group for mine in group)
+    assert near[0] >= ROOM, near
+    assert rule_1(lines, page) == []

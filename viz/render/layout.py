@@ -29,7 +29,7 @@ from viz.render.panels.predictions import under_curves
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
 from viz.render.room import PLANS, fits, least, past_right, plans, side_by_side
-from viz.render.spacing import clear_corners, clear_of, clear_stacked
+from viz.render.spacing import ROOM, clear_corners, clear_of, clear_stacked
 from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
@@ -161,8 +161,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     if options.layout.extras:
         panels += extra_panels(figure, row, recording, extras, theme, scale, columns, 1.3 if foot else 0.85)
     column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
-    if options.look.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
-        clear_of(figure, [bar], column)
+    if options.look.view == "2d":  # the curves' labels a letter's width from the colour bar's: nearer, the two
+        clear_of(figure, [bar], column, max(ROOM, bar.yaxis.label.get_fontsize() * figure.dpi / 72))  # read as one
     renderer = figure.canvas.get_renderer()
     for panel in panels:  # the boxes' widths are final: words placed and sized to them, once
         if hasattr(panel, "after_layout"):
