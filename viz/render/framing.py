@@ -112,8 +112,9 @@ def add_inset(ax, plane, view, cmap, norm, theme):
 
 def keep_label_in(ax, inset, renderer):
     """Put ``inset``'s label (see :func:`add_inset`) on two lines and, if that is not enough,
-    slide it along its side, as little as it takes, until it keeps 1.5 :data:`~viz.render.spacing.ROOM` pixels from ``ax``'s y tick labels beside
-    it and from ``ax``'s right edge. Call once ``ax``'s box is final.
+    slide it along its side, as little as it takes, until it keeps 1.5 times
+    :data:`~viz.render.spacing.ROOM` pixels from ``ax``'s y tick labels beside it and from
+    ``ax``'s right edge. Call once ``ax``'s box is final.
 
     Args:
         ax: the panel the inset is in.

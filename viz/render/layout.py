@@ -285,7 +285,7 @@ def curve_panels(figure, box, recording, options, theme, beside=False):
         if "grid" in recording.meta.get("reduced", ()) else ""  # the time budget made the loss grid coarse: say so
     if options.layout.extras:
         metric = None  # other panels below: the loss alone here
-    # History's markers: at epoch ends, or on a metric known per epoch only (not for a full batch's loss: its line says it)
+    # History's markers: at epoch ends, or on a metric known per epoch only (a full batch's loss: its line says it)
     marked = spe != 1 or (metric is not None and recording.accuracy is None
                           and not (options.layout.boundary or options.layout.hidden))
     if recording.spread:

@@ -13,11 +13,20 @@ from viz.render.theme import LIGHT
 
 
 def under_curves(figure, recording, theme, column, scale, one_row=False):
-    """The :class:`PredictionsPanel` of ``recording`` at the foot of the curves' ``column``
-    (left, bottom, width, height: the curves' room, their x labels under its bottom) at font
-    scale ``scale``: two rows over 38% of it, or, ``one_row``, one row as high as images of
-    1.2 times their least side need, from just over the readout. Returns the panel and how
-    much higher the curves' bottom goes."""
+    """The sample images of ``recording`` at the foot of the curves' room.
+
+    Args:
+        figure: the frame's figure.
+        recording: an image classifier's recording (with ``samples``).
+        theme: the frame's theme.
+        column: (left, bottom, width, height) of the curves' room (their x labels under its bottom).
+        scale: the font scale.
+        one_row: ten images a row, as high as images of 1.2 times their least side need, from
+            just over the readout; else two rows of five over 38% of the room.
+
+    Returns:
+        ([the :class:`PredictionsPanel`], how much higher the curves' bottom goes).
+    """
     left, bottom, width, height = column
     count = len(recording.samples["labels"])
     if not one_row:
@@ -25,7 +34,8 @@ def under_curves(figure, recording, theme, column, scale, one_row=False):
         return [PredictionsPanel(figure, (left, bottom - 0.06 * scale, width, room - 0.035), recording, theme)], room
     line = matplotlib.rcParams["font.size"] * 1.2 / 72 / figure.get_figheight()  # a line of "medium" text
     columns = min(count, 10)
-    high = line * 1.25 + math.ceil(count / columns) * (1.2 * LEAST_IMAGE / 0.92 + 0.833 * line * 1.1)  # (__init__'s sizing)
+    each = 1.2 * LEAST_IMAGE / 0.92 + 0.833 * line * 1.1  # a row: an image and its answer, as __init__ sizes them
+    high = line * 1.25 + math.ceil(count / columns) * each  # (and the heading)
     return [PredictionsPanel(figure, (left, bottom - 0.085 * scale, width, high), recording, theme, columns)], high
 
 
