@@ -3,6 +3,8 @@ boxes (tests/layout_rules.py) or the counter's words."""
 
 import dataclasses
 
+import numpy as np
+
 import pytest
 
 from tests.layout_rules import apart, read_pdf, rule_1
@@ -51,11 +53,12 @@ def test_the_hidden_panels_x_label_keeps_clear_of_its_tick_labels(keywords, tmp_
     assert rule_1(lines, page) == []
 
 
-@pytest.mark.slow
-def test_a_full_batch_counter_says_whole_epochs():
-    """scenes/edge_of_stability.py (one batch an epoch) said "epoch 600.0 / 600": where an
-    epoch is one step, the counter says whole epochs."""
-    import numpy as np
+@pytest.mark.slow  # (a recording: seconds, most of them importing Keras)
+def test_a_full_batch_counter_and_key_say_only_what_is_drawn():
+    """scenes/edge_of_stability.py (one batch an epoch) said "epoch 600 / 600    step 600 / 600",
+    the same number twice, and its curves' key explained History's diamonds, which the curves
+    draw for no full batch's loss (its line says it). The counter says the epoch once; the key
+    lists the line alone."""
 
     from viz.render.frames import Frames
     from viz.scene import load_scenes
@@ -65,5 +68,115 @@ def test_a_full_batch_counter_says_whole_epochs():
     recording = record(dataclasses.replace(scene, problem=small, optimizers={"GD": "sgd"}))
     assert recording.steps_per_epoch == 1
     frames = Frames(recording, "full batch")
-    assert [frames.counter_text(np.array([step])) for step in (0, 3, 4)] == [
-        "epoch 0 / 4    step 0 / 4", "epoch 3 / 4    step 3 / 4", "epoch 4 / 4    step 4 / 4"]
+    assert [frames.counter_text(np.array([step])) for step in (0, 3, 4)] == ["epoch 0 / 4", "epoch 3 / 4", "epoch 4 / 4"]
+    keys = [[text.get_text() for text in key.get_texts()] for key in frames.figure.legends]
+    assert ["all training rows, after each step"] in keys, keys
+    assert not any(panel.marks for panel in frames.panels if hasattr(panel, "marks"))
+
+
+@pytest.mark.slow
+def test_digits_at_font_scale_one_and_a_half_keep_every_panel_and_image_its_least_size(digits, tmp_path):
+    """digits_cnn at font scale 1.5: its sample images were 10 px and its curves 131 px of a
+    720 px frame (rule 10): the images, in one row as high as they need, keep their least side
+    and the curves theirs, and no text meets another (rule 1)."""
+    from tests.least_size import rule_10
+
+    render(digits, tmp_path / "d.pdf", "Six optimizers train a small CNN to read handwritten digits (lr 0.01, "
+           "batch 32)", size=(1280, 720), font_scale=1.5)  # (at 360p its text floors leave no room)
+    assert rule_10(tmp_path / "d.pdf", (1280, 720), 1.5) == []
+    lines, _, page = read_pdf(tmp_path / "d.pdf", 1280)
+    assert rule_1(lines, page) == []
+
+
+def test_a_grid_of_tall_views_keeps_its_cells_least_width():
+    """Generated seed 251 (seven tall views, the grid alone at 640x480): the largest cells by
+    area were seven in a row, 0.77 in (51 px) wide; where area breaks the least size (0.9 in
+    here) the arrangement whose smaller side is largest wins: two rows of four."""
+    from viz.render.panels.grid import grid_shape
+
+    tall = dict(gap_x=0.38, gap_y=0.62, shape_of=lambda aspect: min(aspect, 21.2))
+    assert grid_shape(7, 7.71, 5.26, **tall)[:2] == (1, 7)  # by area alone
+    rows, columns, wide, high, _ = grid_shape(7, 7.71, 5.26, **tall, least=0.9)
+    assert (rows, columns) == (2, 4) and min(wide, high) >= 0.9
+    assert grid_shape(7, 7.71, 5.26, **tall, least=3.0)[:2] == (2, 4)  # none keeps it: the largest smaller side
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [251, 253])
+def test_generated_grids_keep_their_cells_least_size(seed, tmp_path, monkeypatch):
+    """Generated seeds 251 and 253 (grids of seven tall views) broke rule 10, every cell
+    51 x 309 px of a 480 px frame; every rule holds on them now."""
+    from tests.test_layout_rules import check
+
+    check(seed, tmp_path, monkeypatch)
+
+
+def _runs_through(box, curve):
+    """Whether the polyline ``curve`` ([(x, y)] pixels) comes into ``box`` (x0, y0, x1, y1),
+    each segment followed in half-pixel steps."""
+    for (xa, ya), (xb, yb) in zip(curve, curve[1:]):
+        for t in np.linspace(0, 1, max(2, int(2 * max(abs(xb - xa), abs(yb - ya))) + 1)):
+            x, y = xa + t * (xb - xa), ya + t * (yb - ya)
+            if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                return True
+    return False
+
+
+@pytest.mark.slow
+def test_the_sharpness_limits_words_are_written_where_no_curve_runs(tmp_path):
+    """rosenbrock's too_fast with the sharpness panel: "2/lr 200", at its line's right end, was
+    written across RMSprop's curve. Each limit's words go where no curve (a path's line, of
+    three or more points: not the limits' own dotted lines) runs."""
+    import viz
+
+    viz.render("scenes/rosenbrock.py", tmp_path / "r.pdf", scene="too_fast", last_frame=True,
+               panels="contour,curves,sharpness")
+    lines, curves, _ = read_pdf(tmp_path / "r.pdf", 1280)
+    said = [line for line in lines if line.text.startswith("2/lr")]
+    assert [line.text for line in said] == ["2/lr 200"]
+    crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(said[0].box, curve)]
+    assert not crossed, crossed
+
+
+@pytest.fixture(scope="module")
+def full_batch():
+    """edge_of_stability's network on 40 of its points, full batch, for 4 epochs, at its three step sizes."""
+    from viz.scene import load_scenes
+
+    scene = load_scenes("scenes/edge_of_stability.py")["edge_of_stability"]
+    small = dataclasses.replace(scene.problem, x=scene.problem.x[:40], y=scene.problem.y[:40], batch_size=40, epochs=4)
+    return record(dataclasses.replace(scene, problem=small))
+
+
+@pytest.mark.slow
+def test_the_colour_bars_label_and_the_curves_read_as_two(full_batch, tmp_path):
+    """edge_of_stability, dark, 960x720 at font scale 0.75: the colour bar's "training loss on
+    this plane" and the curves' "training loss" stood 6 px apart, side by side, and read as one
+    label of two lines. They keep a letter's width (twice spacing.ROOM and more) apart."""
+    from tests.layout_rules import apart
+    from viz.render.spacing import ROOM
+
+    render(full_batch, tmp_path / "e.pdf", "edge of stability", size=(960, 720), theme="dark", font_scale=0.75)
+    lines, _, page = read_pdf(tmp_path / "e.pdf", 960)
+    bar = next(line for line in lines if line.text == "training loss on this plane")
+    curves = next(line for line in lines if line.text == "training loss")
+    assert apart(bar.box, curves.box) >= 2 * ROOM, (bar, curves)
+    assert rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+def test_the_insets_words_keep_clear_of_the_tick_labels(tmp_path):
+    """saddle at 640x360, font scale 1.5: the inset's "whole domain", centred under it, stood
+    2 px from the y tick label "1.0". On two lines under the inset, it keeps spacing.ROOM from
+    every other text."""
+    import viz
+    from tests.layout_rules import apart, texts
+    from viz.render.spacing import ROOM
+
+    viz.render("scenes/saddle.py", tmp_path / "s.pdf", last_frame=True, size=(640, 360), font_scale=1.5)
+    lines, _, page = read_pdf(tmp_path / "s.pdf", 640)
+    words, group = next((words, group) for words, group in texts(lines) if "whole" in words)
+    assert words == "whole domain"
+    near = min((apart(mine.box, line.box), line.text) for line in lines if line not in group for mine in group)
+    assert near[0] >= ROOM, near
+    assert rule_1(lines, page) == []

@@ -54,7 +54,8 @@ class Frames:
 
     def counter_text(self, steps):
         """The counter's words at ``steps`` (one per path): "epoch 2.5 / 5    step 150 / 300"
-        (epochs as the curves' axis counts them) or "step 150 / 300"; when the paths are at
+        (epochs as the curves' axis counts them), "epoch 150 / 300" (full batch: a step an epoch)
+        or "step 150 / 300"; when the paths are at
         different steps (a sequence), the last optimizer shown and its step: "Adam: step 150 /
         300" (its epoch is where its curve ends). Then the rate now of an optimizer following a
         schedule, on a line of its own under the clock: "lr now 0.225" (several: "lr now:", then one
@@ -63,17 +64,17 @@ class Frames:
         steps = np.atleast_1d(steps)
         last, step = running(steps)
         step, total = int(at[max(step, 0)]), int(at[-1])
-        said = f"step {step} / {total}" + (", log time" if self.eased else "")  # early steps slowed: say so
+        unit = "epoch" if spe == 1 else "step"  # full batch (an epoch a step): the one number, said once
+        said = f"{unit} {step} / {total}" + (", log time" if self.eased else "")  # early steps slowed: say so
         if self.recording.epoch is not None:  # paths of different batch sizes: time in epochs
             clock = self.recording.clock
             words = f"epoch {clock[max(int(steps.max()), 0)]:.1f} / {np.nanmax(clock):g}"
         elif not (steps == steps[0]).all():
             words = f"{short(self.recording.names[last], 24)}: {said}"
-        elif not spe:
+        elif spe in (0, 1):
             words = said
         else:
-            digits = 0 if spe == 1 else 1  # full batch (an epoch a step): whole epochs, "epoch 600 / 600"
-            words = f"epoch {step / spe:.{digits}f} / {total / spe:.{0 if total % spe == 0 else 1}f}    {said}"
+            words = f"epoch {step / spe:.1f} / {total / spe:.{0 if total % spe == 0 else 1}f}    {said}"
         now = {label: rates[max(steps[self.recording.names.index(label)], 0)] for label, rates in self.rates.items()}
         if len(now) == 1:
             words += f"\nlr now {next(iter(now.values())):.3g}"

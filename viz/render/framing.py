@@ -7,6 +7,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from viz.plane import grid_view
+from viz.render.spacing import ROOM
 
 MARGIN = 0.08  # room around the visited region, as a share of its larger side
 SMALLEST = 0.04  # the view spans at least this share of the grid on each side
@@ -107,3 +108,31 @@ def add_inset(ax, plane, view, cmap, norm, theme):
                color=theme.ink, bbox={"boxstyle": "round,pad=0.15", "facecolor": theme.background,
                                       "edgecolor": "none", "alpha": 0.85})
     return inset
+
+
+def keep_label_in(ax, inset, renderer):
+    """Put ``inset``'s label (see :func:`add_inset`) on two lines and, if that is not enough,
+    slide it along its side, as little as it takes, until it keeps 1.5 times
+    :data:`~viz.render.spacing.ROOM` pixels from ``ax``'s y tick labels beside it and from
+    ``ax``'s right edge. Call once ``ax``'s box is final.
+
+    Args:
+        ax: the panel the inset is in.
+        inset: the inset's axes.
+        renderer: the figure's renderer, to measure the label with.
+    """
+    ax.apply_aspect()
+    inset.apply_aspect(inset.get_axes_locator()(inset, renderer))  # where a draw puts it
+    label, room = inset.texts[0], 1.5 * ROOM  # (a PDF draws text a little wider than the frame)
+    ticks = [tick.label1.get_window_extent(renderer) for tick in ax.yaxis.get_major_ticks()
+             if tick.label1.get_visible() and tick.label1.get_text()]
+
+    def shift():
+        box = label.get_window_extent(renderer)
+        reach = max((tick.x1 for tick in ticks if tick.y0 < box.y1 + room and box.y0 - room < tick.y1),
+                    default=-np.inf)
+        return max(0.0, reach + room - box.x0) or min(0.0, ax.bbox.x1 - room - box.x1)
+
+    if shift():  # on two lines, narrower, before it slides towards the paths
+        label.set_text(label.get_text().replace(" ", "\n", 1))
+    label.set_x(label.get_position()[0] + shift() / inset.bbox.width)

@@ -25,11 +25,11 @@ from viz.render.panels.honesty import PlaneReadout, has_readout
 from viz.render.panels.overlays import OverlayPanel
 from viz.render.panels.legend import NoLegend, place_legend
 from viz.render.panels.notes import key_above, note_above
-from viz.render.panels.predictions import PredictionsPanel
+from viz.render.panels.predictions import under_curves
 from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
-from viz.render.room import PLANS, least, past_right, plans, side_by_side, smallest
-from viz.render.spacing import clear_corners, clear_of, clear_stacked
+from viz.render.room import PLANS, fits, least, past_right, plans, side_by_side
+from viz.render.spacing import ROOM, clear_corners, clear_of, clear_stacked
 from viz.render.text import fit, overflow
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
@@ -62,17 +62,17 @@ def lay_out(recording, title, options, counter_words, like=(), captions=()):
     width, height = options.output.size
     dpi = height / HEIGHT_INCHES
     with style(options):
-        placed, sizes = [], []  # each plan's figure and smallest panel, until one keeps every panel its least size
-        for plan in plans(options):
+        placed, sizes = [], []  # each plan's figure and how it keeps the least sizes, until one keeps them all
+        for plan in plans(options, bool(recording.samples)):
             figure = Figure(figsize=(width / dpi, HEIGHT_INCHES), dpi=dpi)
             FigureCanvasAgg(figure)
             placed.append(_place(figure, recording, title, options, counter_words, like, captions, plan))
-            sizes.append(smallest(figure))
-            if sizes[-1] >= least(options.look.font_scale):
+            sizes.append(fits(figure, options.look.font_scale))
+            if sizes[-1] >= 1:
                 layout = placed[-1]
                 break
-        else:  # none does: the first whose smallest panel is within a pixel of the largest (kept, not placed again)
-            pixel = 1 / placed[0].figure.bbox.height
+        else:  # none does: the first within a pixel of the one that comes nearest (kept, not placed again)
+            pixel = 1 / placed[0].figure.bbox.height / least(options.look.font_scale)
             layout = next(layout for layout, size in zip(placed, sizes) if size >= max(sizes) - pixel)
         layout.figure.canvas.draw()  # the static part, once: animated artists are skipped
     return layout
@@ -138,9 +138,9 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         _inside_left(contour_ax, colorbar_ax)
     area, strip = (right, bottom, 0.97 - right, top - bottom - 0.02), []
     if recording.samples:  # an image classifier: its sample images under the curves
-        room = 0.38 * (top - bottom)  # images a reader makes out: 5% of the frame's height and more
+        strip, room = under_curves(figure, recording, theme, (right, bottom, 0.97 - right, top - bottom), scale,
+                                   plan.strip)
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
-        strip = [PredictionsPanel(figure, (right, bottom - 0.06 * scale, 0.97 - right, room - 0.035), recording, theme)]
     if foot:
         columns, row = len(extras), foot
     elif extras and plan.beside:  # the other panels a column each, beside the curves
@@ -161,8 +161,8 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     if options.layout.extras:
         panels += extra_panels(figure, row, recording, extras, theme, scale, columns, 1.3 if foot else 0.85)
     column = [ax for ax in figure.axes if ax.get_position().x0 >= right - 1e-9]
-    if options.look.view == "2d":  # the curves' labels clear of the colour bar's, and of the panel above
-        clear_of(figure, [bar], column)
+    if options.look.view == "2d":  # the curves' labels a letter's width from the colour bar's: nearer, the two
+        clear_of(figure, [bar], column, max(ROOM, bar.yaxis.label.get_fontsize() * figure.dpi / 72))  # read as one
     renderer = figure.canvas.get_renderer()
     for panel in panels:  # the boxes' widths are final: words placed and sized to them, once
         if hasattr(panel, "after_layout"):
@@ -204,7 +204,7 @@ def _grid(figure, recording, options, theme, box):
 
     rows, columns, cell_w, cell_h, step = grid_shape(len(labels), width * inches, height * HEIGHT_INCHES,
                                                      gap * inches, title * HEIGHT_INCHES, shape_of,
-                                                     title_pitch(figure, recording))
+                                                     title_pitch(figure, recording), least(scale) * HEIGHT_INCHES)
     gap = step / inches - cell_w / inches  # (wider between columns where the titles need it)
     view, _ = visited_view(plane, cell_w / cell_h)
     cell_w, cell_h = cell_w / inches, cell_h / HEIGHT_INCHES
@@ -283,18 +283,21 @@ def curve_panels(figure, box, recording, options, theme, beside=False):
     drawn = "each step" if recording.every == 1 else f"every {recording.every} steps"
     coarse = f"contours: a {recording.meta.get('grid')}x{recording.meta.get('grid')} grid (time budget)" \
         if "grid" in recording.meta.get("reduced", ()) else ""  # the time budget made the loss grid coarse: say so
+    if options.layout.extras:
+        metric = None  # other panels below: the loss alone here
+    # History's markers: at epoch ends, or on a metric known per epoch only (a full batch's loss: its line says it)
+    marked = spe != 1 or (metric is not None and recording.accuracy is None
+                          and not (options.layout.boundary or options.layout.hidden))
     if recording.spread:
         height -= note_above(figure, box, f"lines: median of {len(recording.spread['seeds'])} initializations, "
                                      f"bands: {BAND_LABEL}", theme)
     else:  # what the lines and the markers are (an epoch's mean over its batches sits above the line)
         height -= key_above(figure, box, [(Line2D([], [], color=theme.ink, linewidth=1.6),
                                       f"all training rows, after {drawn}"),
-                                     (Line2D([], [], color=theme.ink, marker="D", markersize=6, linestyle="none"),
-                                      "Keras History: the mean over each epoch's batches"),
+                                     *([(Line2D([], [], color=theme.ink, marker="D", markersize=6, linestyle="none"),
+                                         "Keras History: the mean over each epoch's batches")] if marked else []),
                                      *([(Line2D([], [], alpha=0), coarse)] if coarse else [])], theme)
     box = (left, bottom, width, height)
-    if options.layout.extras:
-        metric = None  # other panels below: the loss alone here
     if metric is None and not (options.layout.boundary or options.layout.hidden):
         loss_ax = figure.add_axes(box)
         loss_ax.set_xlabel("epoch")

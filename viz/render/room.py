@@ -5,6 +5,7 @@ from typing import NamedTuple
 
 LEAST = 1 / 8  # of the frame's height, times the font scale if larger: a panel's least height and width (45 px
 # at 360p and up to font scale 1, 68 px at 1.5): its tick labels and a curve between them
+LEAST_IMAGE = 0.05  # of the frame's height: a sample image's least side (18 px at 360p), a digit a reader makes out
 
 
 class Plan(NamedTuple):
@@ -13,26 +14,41 @@ class Plan(NamedTuple):
     ``contour``, the contour panel's share of its usual width (less: the curves' column wider);
     ``below``, the sharpness, line or rates panels in a row along the frame's foot, under the
     contours and the curves; ``curves``, False: a grid alone, its cells the whole width (their
-    titles say each loss now), without the curves' column."""
+    titles say each loss now), without the curves' column; ``strip``, an image classifier's
+    sample images in one row under the curves, as tall as their least size needs (the rest to
+    the curves), not in rows over a share of the column."""
 
     beside: bool = False
     contour: float = 1.0
     below: bool = False
     curves: bool = True
+    strip: bool = False
 
 
 PLANS = (Plan(), Plan(beside=True), Plan(beside=True, contour=0.8), Plan(below=True), Plan(below=True, beside=True),
          Plan(beside=True, contour=0.62))
 
 
-def plans(options):
+def plans(options, samples=False):
     """The plans worth trying for the render ``options``, in order: for the grid the usual one,
     then, with no other panel beside the curves, the grid alone (its cells share the room their
-    own way); a row along the foot only for the sharpness, line or rates panels."""
+    own way); a row along the foot only for the sharpness, line or rates panels; with
+    ``samples`` (an image classifier's), last, each of those with the images in one row."""
     if options.layout.layout == "grid":
         alone = not (options.layout.extras or options.layout.boundary or options.layout.hidden)
         return [PLANS[0], Plan(curves=False)] if alone else PLANS[:1]
-    return [plan for plan in PLANS if options.layout.extras or not plan.below]
+    usual = [plan for plan in PLANS if options.layout.extras or not plan.below]
+    return usual + [plan._replace(strip=True) for plan in usual if samples]
+
+
+def fits(figure, scale):
+    """How ``figure`` keeps the least sizes at font scale ``scale``: its smallest panel over
+    :func:`least`, or its smallest sample image over :data:`LEAST_IMAGE` if that is less (1 or
+    more: every one is kept)."""
+    images = [ax.get_position() for ax in figure.axes if ax.images and not ax.axison]
+    ratio = figure.get_figwidth() / figure.get_figheight()
+    image = min((side for box in images for side in (box.height, box.width * ratio)), default=1.0)
+    return min(smallest(figure) / least(scale), image / LEAST_IMAGE)
 
 
 def least(scale):

@@ -57,6 +57,15 @@ class Boundaries:
     def animated_artists(self):
         return self.lines
 
+    def after_layout(self, renderer):
+        """One scale on both axes again, on the panel's final box (the layout may have moved
+        its column off a colour bar's label, narrowing it).
+
+        Args:
+            renderer: the figure's renderer (unused: nothing here is measured).
+        """
+        self.view = equal_scales(self.lines[0].axes, self.wanted)
+
     def update(self, steps):
         for path, (line, step) in enumerate(zip(self.lines, steps)):
             points = self.boundary(path, step)
@@ -82,7 +91,8 @@ class BoundaryPanel(Boundaries):
         self.level = float(regions["level"])
         self.finite = np.isfinite(recording.loss)
         scatter_classes(ax, regions["data_x"], regions["data_y"], theme)
-        equal_scales(ax, np.array([[self.grid_x[0], self.grid_y[0]], [self.grid_x[-1], self.grid_y[-1]]]))
+        self.wanted = np.array([[self.grid_x[0], self.grid_y[0]], [self.grid_x[-1], self.grid_y[-1]]])
+        self.view = equal_scales(ax, self.wanted)
         ax.set_xlabel("feature 1")
         ax.set_ylabel("feature 2")
         self.lines = boundary_lines(ax, recording.names, theme, linewidth=2.0)
@@ -118,7 +128,8 @@ class LinearBoundaryPanel(Boundaries):
         scatter_classes(ax, shown, data["y"], theme)
         low, high = shown.min(axis=0), shown.max(axis=0)  # every row inside the panel
         room = 0.05 * (high - low)
-        self.view = equal_scales(ax, np.stack([low - room, high + room]))  # [[x0, y0], [x1, y1]]
+        self.wanted = np.stack([low - room, high + room])  # [[x0, y0], [x1, y1]]: every row, with room
+        self.view = equal_scales(ax, self.wanted)
         ax.set_xlabel(labels[0], labelpad=3)  # (clear of its tick labels, in a PDF too)
         ax.set_ylabel(labels[1])
         self.params = recording.params

@@ -6,7 +6,7 @@ from matplotlib.colors import BoundaryNorm
 from matplotlib.font_manager import FontProperties
 
 from viz.plane import spaced_levels
-from viz.render.framing import add_inset, grid_view, visited_view, wants_inset, within
+from viz.render.framing import add_inset, grid_view, keep_label_in, visited_view, wants_inset, within
 from viz.render.panels.curves import start_groups
 from viz.render.panels.labels import DirectLabels
 from viz.render.panels.paths import PathPanel, add_keys
@@ -88,12 +88,14 @@ class ContourPanel(PathPanel):
         self.labels = DirectLabels(self, recording, theme) if not cell else None
 
     def after_layout(self, renderer):
-        """Words placed once the panel's box is final: the all-zeros start's, or each start's number
-        (numbered as the curves' panels are, one per start).
+        """Words placed once the panel's box is final: the inset's label inside the panel, the
+        all-zeros start's, or each start's number (numbered as the curves' panels are, one per start).
 
         Args:
             renderer: the figure's renderer, to measure the words with.
         """
+        if self.inset is not None:
+            keep_label_in(self.ax, self.inset, renderer)
         if self.zeros is not None:
             _say_zeros(self.ax, *self.zeros, self.view, self.theme, renderer)
         elif self.numbered:

@@ -16,11 +16,13 @@ from viz.render.text import overflow, shortened, unique, value_words
 RISE = 10  # points between a panel's top and its title: room for half a star (a minimum on the border)
 
 
-def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room: room, pitch=0.0):
+def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room: room, pitch=0.0, least=0.0):
     """(rows, columns, panel width, panel height, distance between columns' left edges) for
     ``count`` panels in a ``width`` x ``height`` room (inches), with at least ``gap_x``
     between columns and ``gap_y`` above each row: the arrangement whose panels are largest,
-    of those whose columns can be ``pitch`` apart (their titles' room) if any can.
+    of those whose columns can be ``pitch`` apart (their titles' room) if any can, and of those
+    whose panels are ``least`` high and wide if any are (else the one whose smaller side is
+    largest: seven tall views in a row are larger, but too narrow to read, than two rows of four).
     ``shape_of(aspect)``: the width / height of what a panel of that aspect shows (a view
     widened to it as far as it goes), which the panel then takes (six in a wide room: 2 x 3)."""
     best = None
@@ -33,8 +35,10 @@ def grid_shape(count, width, height, gap_x=0.0, gap_y=0.0, shape_of=lambda room:
         panel_w = min(room_w, room_h * shape)
         step = max(panel_w + gap_x, pitch) if columns > 1 else panel_w + gap_x
         fits = (columns - 1) * step + panel_w <= width + 1e-9
-        if best is None or (fits, panel_w * panel_w / shape) > (best[0], best[3] * best[4]):
-            best = (fits, rows, columns, panel_w, panel_w / shape, step if fits else panel_w + gap_x)
+        side = min(panel_w, panel_w / shape)
+        score = (fits, side >= least, panel_w * panel_w / shape if side >= least else side)
+        if best is None or score > best[0]:
+            best = (score, rows, columns, panel_w, panel_w / shape, step if fits else panel_w + gap_x)
     return best[1:]
 
 

@@ -4,10 +4,39 @@ for a wrong one (symbols, not colour alone, tell them apart)."""
 
 import math
 
+import matplotlib
 import numpy as np
 
+from viz.render.room import LEAST_IMAGE
 from viz.render.text import fit, lines, overflow, short
 from viz.render.theme import LIGHT
+
+
+def under_curves(figure, recording, theme, column, scale, one_row=False):
+    """The sample images of ``recording`` at the foot of the curves' room.
+
+    Args:
+        figure: the frame's figure.
+        recording: an image classifier's recording (with ``samples``).
+        theme: the frame's theme.
+        column: (left, bottom, width, height) of the curves' room (their x labels under its bottom).
+        scale: the font scale.
+        one_row: ten images a row, as high as images of 1.2 times their least side need, from
+            just over the readout; else two rows of five over 38% of the room.
+
+    Returns:
+        ([the :class:`PredictionsPanel`], how much higher the curves' bottom goes).
+    """
+    left, bottom, width, height = column
+    count = len(recording.samples["labels"])
+    if not one_row:
+        room = 0.38 * height
+        return [PredictionsPanel(figure, (left, bottom - 0.06 * scale, width, room - 0.035), recording, theme)], room
+    line = matplotlib.rcParams["font.size"] * 1.2 / 72 / figure.get_figheight()  # a line of "medium" text
+    columns = min(count, 10)
+    each = 1.2 * LEAST_IMAGE / 0.92 + 0.833 * line * 1.1  # a row: an image and its answer, as __init__ sizes them
+    high = line * 1.25 + math.ceil(count / columns) * each  # (and the heading)
+    return [PredictionsPanel(figure, (left, bottom - 0.085 * scale, width, high), recording, theme, columns)], high
 
 
 class PredictionsPanel:
@@ -16,12 +45,12 @@ class PredictionsPanel:
     same on every frame) and, under each image, its prediction: a right one in the muted
     colour, a wrong one in bold ink."""
 
-    def __init__(self, figure, box, recording, theme=LIGHT):
+    def __init__(self, figure, box, recording, theme=LIGHT, columns=None):
         samples = recording.samples
         self.labels, self.predicted = samples["labels"], samples["predicted"]
         self.loss, self.names = recording.loss, recording.names
         count = len(self.labels)
-        columns = min(count, 10 if box[2] / box[3] > 4 else 5)
+        columns = columns or min(count, 10 if box[2] / box[3] > 4 else 5)  # (images a row: given, or by the box)
         rows = math.ceil(count / columns)
         left, bottom, width, height = box
         wide, tall = figure.get_figwidth(), figure.get_figheight()  # inches: the images stay square

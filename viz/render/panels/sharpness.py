@@ -14,6 +14,7 @@ from viz.divergence import diverged_steps
 from viz.render.panels.curves import Crosses
 from viz.render.panels.paths import path_styles
 from viz.render.path_info import number_rate, optimizer_config, paths_of
+from viz.render.spacing import ROOM
 from viz.render.text import fit, short_number
 from viz.render.theme import LIGHT
 from viz.sharpness import PRECONDITIONED, stability_limit
@@ -72,9 +73,11 @@ class SharpnessPanel:
             room = 0.08 * (high - low) or 0.1 * abs(high) or 1.0
             ax.set_ylim(low - room, high + room)
         labelled, bottom, top = [], *ax.get_ylim()
+        self.said, self.dotted = [], []  # each limit's words (placed where no curve runs by after_layout), lines
         for style, bound in zip(styles, bounds):
             if bound is not None and bottom <= bound <= top:  # thin and sparsely dotted: no path's style
                 ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
+                self.dotted.append(bound)
                 at = ax.transData.transform((0, bound))[1]  # a value a line of text from another's: unsaid
                 line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
                 if not any(abs(at - other) < line for other in labelled):
@@ -82,8 +85,7 @@ class SharpnessPanel:
                     said = ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
                                        xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
                                        fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
-                    if said.get_window_extent(ax.figure.canvas.get_renderer()).y1 > ax.bbox.y1:
-                        said.set(va="top", position=(-3, -1))  # under its line at the top: clear of the note above
+                    self.said.append(said)
         away = list(dict.fromkeys(short_number(bound) for bound in sorted(lines) if not bottom <= bound <= top))
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
@@ -124,12 +126,23 @@ class SharpnessPanel:
         return [*self.lines, *self.heads, *self.crosses.values()]
 
     def after_layout(self, renderer):
-        """The crosses of values off the panel moved onto its edge, once its limits are final.
+        """The crosses of values off the panel moved onto its edge, once its limits are final,
+        and each limit's words where no curve runs (see :meth:`place_limit`).
 
         Args:
-            renderer: the figure's renderer (unused: nothing here is measured).
+            renderer: the figure's renderer, to measure the words.
         """
         self.crosses.place_all()
+        runs = []  # each path's whole curve in pixels, as its last frame draws it
+        for path, line in enumerate(self.lines):
+            done = self.computed[path][self.computed[path] <= self.diverged[path]]
+            points = line.axes.transData.transform(np.c_[self.x[path, done], self.values[path, done]])
+            runs.append(points[np.isfinite(points).all(axis=1)])
+        (left, right), to_pixels = self.lines[0].axes.bbox.intervalx, self.lines[0].axes.transData.transform
+        for said in self.said:  # clear of the other limits' dots too, if it can be
+            dots = [np.array([[left, y], [right, y]]) for bound in self.dotted if bound != said.xy[1]
+                    for y in to_pixels([(0, bound)])[:, 1]]
+            place_limit(said, runs, renderer, dots)
 
     def update(self, steps):
         self.crosses.show(steps)
@@ -139,3 +152,38 @@ class SharpnessPanel:
             low, high = sorted(head.axes.get_ylim())
             shown = done[-1:][(low <= self.values[path, done[-1:]]) & (self.values[path, done[-1:]] <= high)]
             head.set_data(self.x[path, shown], self.values[path, shown])  # (unclipped: none off the axis)
+
+
+def place_limit(said, runs, renderer, dots=()):
+    """Move limit words ``said`` (an annotation at the right end of its line, above it) to the
+    rightmost spot along the line, above or under it, whose box keeps :data:`ROOM` pixels from
+    every curve of ``runs`` (each [n, 2] pixels, x increasing), and if one can, from the other
+    limits' ``dots`` too (as runs), and lies inside the panel; left at the right end, above
+    (under at the top), if none does."""
+    panel = said.axes.bbox
+    for kept in ([*runs, *dots], runs) if len(dots) else (runs,):
+        for where in np.linspace(1, 0.1, 19):  # from the right end leftwards
+            for va, rise in (("bottom", 1), ("top", -1)):
+                said.set(va=va, position=(-3, rise))
+                said.xy = (where, said.xy[1])
+                box = said.get_window_extent(renderer).padded(ROOM)
+                inside = (panel.x0 <= box.x0 and box.x1 <= panel.x1 + ROOM and panel.y0 <= box.y0
+                          and box.y1 <= panel.y1)
+                if inside and not any(runs_through(box, run) for run in kept):
+                    return
+    said.xy = (1, said.xy[1])
+    said.set(va="bottom", position=(-3, 1))
+    if said.get_window_extent(renderer).y1 > panel.y1:
+        said.set(va="top", position=(-3, -1))  # under its line at the top: clear of the note above
+
+
+def runs_through(box, run):
+    """Whether the polyline ``run`` ([n, 2] pixels, x increasing) passes through ``box``: the
+    values it takes over the box's width (its points there and where it crosses the box's
+    sides) reach the box's height (a line takes every value between)."""
+    if len(run) == 0:
+        return False
+    xs, ys = run[:, 0], run[:, 1]
+    sides = np.interp([box.x0, box.x1], xs, ys, left=np.nan, right=np.nan)
+    seen = np.concatenate([ys[(xs >= box.x0) & (xs <= box.x1)], sides[np.isfinite(sides)]])
+    return bool(seen.size) and seen.min() <= box.y1 and seen.max() >= box.y0
