@@ -14,6 +14,22 @@ SMALL_SIZE = (320, 180)
 LESSON_SEED = 0
 
 
+# The order the two xdist workers take tests in (`-n 2` hands them out in collection order): the
+# longest files first (processes, Ray, whole renders: 15-60 s a test), the generated scenes' many
+# 1-3 s checks last, so the two workers end within a few seconds of each other.
+FIRST = ("test_ray.py", "test_explore_executors.py", "test_signals.py", "test_explore.py", "test_course.py",
+         "test_scene_claims.py", "test_scenes.py", "test_small_faults.py")
+LAST = ("test_layout_rules.py", "test_layout_rules_3d.py")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        name = item.path.name
+        return 0 if name in FIRST else 2 if name in LAST else 1
+
+    items.sort(key=rank)  # (stable: each file's own order kept)
+
+
 @pytest.fixture(scope="session")
 def lesson_scene():
     """The lesson as the course ran it (and as scenes/logreg.py defines it)."""
