@@ -7,7 +7,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from viz.plane import grid_view
-from viz.render.spacing import ROOM
+from viz.render.spacing import ROOM, ticked
 
 MARGIN = 0.08  # room around the visited region, as a share of its larger side
 SMALLEST = 0.04  # the view spans at least this share of the grid on each side
@@ -121,8 +121,8 @@ def keep_label_in(ax, inset, renderer):
         inset: the inset's axes.
         renderer: the figure's renderer, to measure the label with.
     """
-    ax.apply_aspect()
-    inset.apply_aspect(inset.get_axes_locator()(inset, renderer))  # where a draw puts it
+    ticked(ax, renderer)  # the panel and the inset where a draw puts them, the panel's tick labels too
+    ticked(inset, renderer)
     label, room = inset.texts[0], 1.5 * ROOM  # (a PDF draws text a little wider than the frame)
     ticks = [tick.label1.get_window_extent(renderer) for tick in ax.yaxis.get_major_ticks()
              if tick.label1.get_visible() and tick.label1.get_text()]
