@@ -5,6 +5,7 @@ import matplotlib
 
 from viz.render.text import fit
 
+
 def key_above(figure, box, entries, theme):
     """A key above the curve panels' ``box``: ``entries`` [(handle, words)] side by side, or one
     a row if they do not fit; returns how much lower the panels' top must go (see :func:`note_above`)."""
