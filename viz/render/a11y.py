@@ -89,9 +89,9 @@ def palette(colours):
 
 class Meter:
     """What a render measures for its accessibility report, fed as frames are encoded
-    (:meth:`see`): the most flashes within any one second (WCAG 2.3.1), and, set after the
-    render, each path's contrast along its line on the last frame (``paths``: colour -> the
-    smallest, see :func:`along_paths`).
+    (:meth:`see`): the most flashes within any one second (WCAG 2.3.1), and, once the last
+    frame is drawn, each path's contrast along its line on it (:meth:`see_paths`; ``paths``:
+    colour -> the smallest, see :func:`along_paths`; None until measured).
 
     A flash is a pair of opposing changes of relative luminance by at least 0.1 (the darker
     below 0.8) from one frame to the next, over at least a quarter of one quarter of the frame
@@ -105,13 +105,36 @@ class Meter:
 
     def restart(self, fps):
         """Forget every frame seen (a render tried again, at ``fps``)."""
-        self.fps, self.frames, self.previous, self.changes, self.paths = fps, 0, None, [], {}
+        self.fps, self.frames, self.previous, self.changes, self.paths = fps, 0, None, [], None
+        self.first = None  # the first frame seen, sampled: where a meter of the frames before it goes on (join)
 
     def see(self, frame):
         """Take the next frame (RGBA or RGB uint8 array). Its luminance is looked at only when
         enough pixels changed since the frame before to fill a quarter of one quarter."""
         pixels = _sampled(frame, self.STRIDE)
+        if self.first is None:
+            self.first = pixels
         before, self.previous, self.frames = self.previous, pixels, self.frames + 1
+        self._compare(before, pixels, self.frames - 1)
+
+    def join(self, later):
+        """Take in what ``later``, a meter of the frames right after these (drawn by another
+        process), saw: the change from this meter's last frame to its first, then its own."""
+        if later.first is None:
+            return
+        self._compare(self.previous, later.first, self.frames)
+        self.changes += [(index + self.frames, sign) for index, sign in later.changes]
+        self.frames, self.previous = self.frames + later.frames, later.previous
+        self.paths = later.paths if later.paths is not None else self.paths
+
+    def see_paths(self, frames, image, theme):
+        """Measure :attr:`paths` on ``image``, the last frame of ``frames`` (a
+        :class:`~viz.render.frames.Frames`, as it drew that frame; its 2D panels' path lines)."""
+        self.paths = {colour: float(found.min()) for colour, found in along_paths(frames, image, theme).items()
+                      if found.size}
+
+    def _compare(self, before, pixels, index):
+        """Note the flashes from ``before`` to ``pixels`` (sampled frames), the latter frame ``index``."""
         half = np.array(pixels.shape) // 2
         if before is None or np.count_nonzero(pixels != before) < 0.25 * half.prod():
             return
@@ -122,7 +145,7 @@ class Meter:
             moved = (sign * change >= 0.1) & darker
             tiles = [moved[r:r + half[0], c:c + half[1]] for r in (0, half[0]) for c in (0, half[1])]
             if any(tile.size and tile.mean() >= 0.25 for tile in tiles):
-                self.changes.append((self.frames - 1, sign))
+                self.changes.append((index, sign))
 
     @property
     def flashes(self):

@@ -7,7 +7,6 @@ import numpy as np
 from viz.errors import BudgetError
 from viz.choices import read_size
 from viz.settings import check_duration
-from viz.render.a11y import along_paths
 from viz.render.budget import SLACK, Sizes
 from viz.render.options import MIN_FRAMES, STILLS, Options, frame_steps
 from viz.render.looks import looks
@@ -52,8 +51,9 @@ def render(recording, path, title="", progress=None, then=(), captions=None, pau
                       recording.clock, words,
                       transcript(words, [(cue.start / fps, cue.text) for cue in cues], title) if words else "", meter)
     write(frames, path, context)
-    if meter is not None:
-        meter.paths = _paths_contrast(frames.parts[-1], theme)
+    if meter is not None and meter.paths is None:  # (a still: its writer draws its one frame without the meter)
+        last = frames.parts[-1]
+        meter.see_paths(last, last[len(last) - 1].copy(), theme)
     if fmt in ("mp4", "webm") and cues:
         with atomic_path(captions_path(path)) as temporary:
             temporary.write_text(webvtt(cues, fps, len(frames) + round(options.timing.hold * fps)), encoding="utf-8")
@@ -81,14 +81,6 @@ def drawn(recording, title, then, captions, pauses, options):
                      for (part, part_title), story in zip(parts, stories)], pause=round(options.timing.hold * fps),
                     cards=[f"Next: {title[:1].lower()}{title[1:]}" for _, title in parts[1:]])
     return frames, parts, stories
-
-
-def _paths_contrast(frames, theme):
-    """Each path's smallest contrast along its line on the last frame of ``frames`` (2D
-    panels; see :func:`viz.render.a11y.along_paths`)."""
-
-    image = frames[len(frames) - 1].copy()
-    return {colour: float(found.min()) for colour, found in along_paths(frames, image, theme).items() if found.size}
 
 
 def captions_path(path):

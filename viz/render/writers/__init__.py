@@ -70,12 +70,17 @@ class Context:
     transcript: str = ""  # viz.words.transcript: the captions and events with their times (the html player's)
     meter: object = None  # viz.render.a11y.Meter: sees every frame as it is encoded (flashes)
 
-    def stream(self, frames):
-        """``frames`` in order, each reported to ``progress`` once it has been taken."""
-        for done, frame in enumerate(frames, 1):
+    def stream(self, frames, start=0, stop=None):
+        """``frames[start:stop]`` in order, each seen by the meter and reported to ``progress``
+        (as the count done of these, of all the frames) once it has been taken. The meter
+        measures the paths on the last frame of all as it is drawn."""
+        for done, index in enumerate(range(start, len(frames) if stop is None else stop), 1):
+            frame = frames[index]
             if self.meter:
                 self.meter.see(frame)
             yield frame
+            if self.meter and index == len(frames) - 1:
+                self.meter.see_paths(frames.parts[-1], frame, self.theme)
             if self.progress:
                 self.progress(done, len(frames))
 

@@ -1,9 +1,12 @@
 """An endlessly looping GIF with one palette for all frames, written frame by frame."""
 
+import shutil
 import struct
 
 import numpy as np
 from PIL import GifImagePlugin, Image, ImageColor
+
+from viz.render.writers import halves
 
 GIF_MAX_FPS = 50  # GIF delays are whole 1/100 s; browsers slow delays under 2/100 s to 1/10 s
 TRANSPARENT = 255  # GIF palette index kept free to mean "unchanged since the last frame" (or "clear")
@@ -125,12 +128,14 @@ def write(frames, path, context):
     the file stays small and frames are written as they come; only the pixels that changed
     since the frame before are looked up in the palette. ``context.transparent``: pixels
     under half opaque are clear; as a moving head must be able to clear a pixel again, every
-    frame is then stored whole."""
+    frame is then stored whole. The later frames' blocks may be made by a second process
+    (:mod:`~viz.render.writers.halves`): the bytes are the same."""
     sample = [frames[i].copy() for i in (0, len(frames) // 2, len(frames) - 1)]
     table = palette(sample, context.path_colours, context.colours)
     lookup = Indexer(table)
     height, width = sample[0].shape[:2]
     timing = delays(len(frames), context.fps, context.hold)
+    cut = halves.cut(len(frames))
     with open(path, "wb") as out:
         out.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + bytes(table.getpalette()))
         out.write(b"!\xff\x0bNETSCAPE2.0\x03\x01\x00\x00\x00")  # loop forever
@@ -138,26 +143,47 @@ def write(frames, path, context):
             text = context.words.alt.encode("utf-8")
             out.write(b"!\xfe" + b"".join(bytes([len(text[i:i + 255])]) + text[i:i + 255]
                                            for i in range(0, len(text), 255)) + b"\x00")
-        keys = previous = None  # the frame before: its colours (colour_keys) and palette indices
-        for frame, delay in zip(context.stream(frames), timing):
-            frame = np.asarray(frame)
-            if context.transparent:
-                patch = np.where(frame[..., 3] < 128, TRANSPARENT, lookup(colour_keys(frame)))
-                offset, params = (0, 0), {"transparency": TRANSPARENT, "disposal": 2}
-            elif previous is None:
-                keys = colour_keys(frame)
-                previous = lookup(keys)
-                patch, offset, params = previous, (0, 0), {}
-            else:
-                now_keys = colour_keys(frame)
-                moved = now_keys != keys
-                top, bottom, left, right = changed_box(moved) or (0, 1, 0, 1)
-                window = np.s_[top:bottom, left:right]
-                now = previous[window].copy()
-                now[moved[window]] = lookup(now_keys[window][moved[window]])
-                patch, (x, y) = difference(previous[window], now)
-                offset, params = (int(left + x), int(top + y)), {"transparency": TRANSPARENT, "disposal": 1}
-                keys, previous[window] = now_keys, now
-            for chunk in encoded(patch, offset, duration=int(delay) * 10, **params):
-                out.write(chunk)
+        if cut is None:
+            _blocks(frames, 0, len(frames), out, context, lookup, timing)
+        else:
+            def later(part, own):
+                with open(part, "wb") as file:
+                    _blocks(frames, cut, len(frames), file, own, lookup, timing)
+
+            with halves.Second(later, context, ".gif") as second:
+                _blocks(frames, 0, cut, out, second.context, lookup, timing)
+                with open(second.join(lambda done: context.progress and context.progress(cut + done, len(frames))),
+                          "rb") as part:
+                    shutil.copyfileobj(part, out)
         out.write(b";")
+
+
+def _blocks(frames, start, stop, out, context, lookup, timing):
+    """Write the blocks of frames ``start`` to ``stop`` (exclusive) to ``out``: each the
+    change from the frame before (from frame ``start - 1``, drawn again here, if ``start``),
+    the first frame whole."""
+    keys = previous = None  # the frame before: its colours (colour_keys) and palette indices
+    if start and not context.transparent:
+        keys = colour_keys(np.asarray(frames[start - 1]))
+        previous = lookup(keys)
+    for frame, delay in zip(context.stream(frames, start, stop), timing[start:stop]):
+        frame = np.asarray(frame)
+        if context.transparent:
+            patch = np.where(frame[..., 3] < 128, TRANSPARENT, lookup(colour_keys(frame)))
+            offset, params = (0, 0), {"transparency": TRANSPARENT, "disposal": 2}
+        elif previous is None:
+            keys = colour_keys(frame)
+            previous = lookup(keys)
+            patch, offset, params = previous, (0, 0), {}
+        else:
+            now_keys = colour_keys(frame)
+            moved = now_keys != keys
+            top, bottom, left, right = changed_box(moved) or (0, 1, 0, 1)
+            window = np.s_[top:bottom, left:right]
+            now = previous[window].copy()
+            now[moved[window]] = lookup(now_keys[window][moved[window]])
+            patch, (x, y) = difference(previous[window], now)
+            offset, params = (int(left + x), int(top + y)), {"transparency": TRANSPARENT, "disposal": 1}
+            keys, previous[window] = now_keys, now
+        for chunk in encoded(patch, offset, duration=int(delay) * 10, **params):
+            out.write(chunk)
