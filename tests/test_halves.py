@@ -160,7 +160,7 @@ def test_an_error_in_the_second_process_is_raised_and_leaves_no_file(long, tmp_p
 
 def test_an_interrupted_render_stops_the_second_process(long, tmp_path, seconds, forks):
     def interrupt(done, total):
-        if done == 10:
+        if done >= 10:  # (both parts' frames counted: it may pass 10 by more than one)
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):

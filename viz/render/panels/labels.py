@@ -2,6 +2,8 @@
 current loss beside its head, where there is room: inside the panel, over no drawn path, no
 head and no other label. Where there is none the label is left out (the legend says it)."""
 
+import functools
+
 import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import RendererAgg
@@ -127,13 +129,13 @@ class DirectLabels:
         was placed from."""
         return ([(text.get_visible(), text.get_text(), text.get_transform(), text.get_position(),
                   text.get_horizontalalignment(), text.get_verticalalignment(), sprite.get_visible(), sprite.picture,
-                  sprite.x, sprite.y) for text, sprite in zip(self.texts, self.sprites)],
+                  sprite.drawing, sprite.x, sprite.y) for text, sprite in zip(self.texts, self.sprites)],
                 dict(self.choice), dict(self.anchors))
 
     def _give(self, taken):
         """Set the labels as :meth:`_taken` kept them."""
         labels, choice, anchors = taken
-        for text, sprite, (shown, words, transform, position, ha, va, visible, picture, x, y) in zip(
+        for text, sprite, (shown, words, transform, position, ha, va, visible, picture, drawing, x, y) in zip(
                 self.texts, self.sprites, labels):
             text.set_visible(shown)  # (one setter each: Artist.set is several times dearer)
             text.set_text(words)
@@ -141,7 +143,7 @@ class DirectLabels:
             text.set_position(position)
             text.set_horizontalalignment(ha)
             text.set_verticalalignment(va)
-            sprite.picture, sprite.x, sprite.y = picture, x, y
+            sprite.picture, sprite.drawing, sprite.x, sprite.y = picture, drawing, x, y
             sprite.set_visible(visible)
         self.choice, self.anchors = dict(choice), dict(anchors)
 
@@ -194,8 +196,7 @@ class DirectLabels:
             text.set_position((x0 + pad, y0 + pad))
             text.set_horizontalalignment("left")
             text.set_verticalalignment("bottom")
-            picture, dx, dy = self.sprite(text)
-            sprite.place(picture, round(x0 + pad + dx), round(y0 + pad + dy))
+            sprite.place_drawn(functools.partial(self.sprite, text), x0 + pad, y0 + pad)  # (drawn if shown)
 
     def _spots(self, tries, heads, taken, inside):
         """The candidate spots (:data:`CANDIDATES`) around each of ``tries`` ((path, anchor):
@@ -258,13 +259,23 @@ class Sprite(Artist):
         super().__init__()
         self.set_animated(True)
         self.set_zorder(7)
-        self.picture, self.x, self.y = None, 0, 0
+        self.picture, self.drawing, self.x, self.y = None, None, 0, 0
 
     def place(self, picture, x, y):
-        self.picture, self.x, self.y = picture, x, y
+        self.picture, self.drawing, self.x, self.y = picture, None, x, y
+        self.set_visible(True)
+
+    def place_drawn(self, drawing, x, y):
+        """Show the picture ``drawing()`` gives, with its corner's offset from (x, y): (picture,
+        dx, dy); it is called only when the sprite is drawn (a frame seen but not drawn costs
+        no picture)."""
+        self.picture, self.drawing, self.x, self.y = None, drawing, x, y
         self.set_visible(True)
 
     def draw(self, renderer):
+        if self.get_visible() and self.drawing is not None:
+            self.picture, dx, dy = self.drawing()
+            self.drawing, self.x, self.y = None, round(self.x + dx), round(self.y + dy)
         if self.get_visible() and self.picture is not None:
             gc = renderer.new_gc()
             renderer.draw_image(gc, self.x, self.y, self.picture[::-1])  # (rows from the bottom up)
