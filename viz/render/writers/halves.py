@@ -25,12 +25,12 @@ STOPPING = 5  # seconds a copy told to stop has to remove its ffmpeg before it i
 
 def cut(count, share=0.5):
     """The first of ``count`` frames that a second process draws (this one draws ``share`` of
-    them), or None when this one draws them all: too few frames, one core, no ``fork`` on this
-    system, or other Python threads running here (a copy would hold only this one)."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if count < LEAST or cores < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+    them), or None when this one draws them all: too few frames, one core, a system other than
+    Linux (macOS's system libraries are not safe to use in a forked copy; Windows has no fork),
+    or other Python threads running here (a copy would hold only this one)."""
+    if count < LEAST or not sys.platform.startswith("linux") or threading.active_count() > 1:
         return None
-    return round(count * share)
+    return round(count * share) if len(os.sched_getaffinity(0)) > 1 else None
 
 
 class Second:
