@@ -169,6 +169,22 @@ def test_an_interrupted_render_stops_the_second_process(long, tmp_path, seconds,
     assert not os.path.exists(seconds[0].path) and list(tmp_path.iterdir()) == []
 
 
+def test_without_a_second_process_the_first_draws_both_parts(long, tmp_path, monkeypatch, seconds):
+    def refused():
+        raise BlockingIOError(11, "Resource temporarily unavailable")  # fork's EAGAIN: a limit on processes
+
+    monkeypatch.setattr(halves.os, "fork", refused)
+    meter, said = Meter(25), []
+    render(long, tmp_path / "two.gif", title="long", size=SIZE, meter=meter, progress=lambda done, total: said.append(done))
+    one_process(monkeypatch)
+    alone = Meter(25)
+    render(long, tmp_path / "one.gif", title="long", size=SIZE, meter=alone)
+    assert len(seconds) == 1 and seconds[0].pid is None  # the part was drawn here
+    assert (tmp_path / "two.gif").read_bytes() == (tmp_path / "one.gif").read_bytes()
+    assert meter.frames == alone.frames and meter.paths == alone.paths and said[-1] == long.steps + 1
+    assert not os.path.exists(seconds[0].path)
+
+
 def test_few_frames_or_another_thread_keep_the_drawing_in_one_process():
     assert halves.cut(halves.LEAST - 1) is None
     assert halves.cut(100) == 50 and halves.cut(100, 0.55) == 55

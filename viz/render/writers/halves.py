@@ -42,7 +42,7 @@ class Second:
 
     def __init__(self, work, context, suffix=""):
         self.work, self.outer, self.suffix = work, context, suffix
-        self.pid, self.counted = None, 0
+        self.pid, self.counted, self.path = None, 0, None
 
     @property
     def context(self):
@@ -57,12 +57,16 @@ class Second:
         os.close(handle)
         self.result = tempfile.TemporaryFile()
         self.reading, telling = os.pipe()
-        with signals.held(), warnings.catch_warnings():  # the copy is in hand before a signal can unwind
-            warnings.simplefilter("ignore", DeprecationWarning)  # (3.12: other threads are native ones, BLAS's,
-            self.pid = os.fork()                                  # which the copy never calls)
-            if self.pid == 0:
-                _copy(self.work, self.outer, self.path, telling, self.result)  # (never returns)
-        os.close(telling)
+        try:
+            with signals.held(), warnings.catch_warnings():  # the copy is in hand before a signal can unwind
+                warnings.simplefilter("ignore", DeprecationWarning)  # (3.12: other threads are native ones,
+                self.pid = os.fork()                                  # BLAS's, which the copy never calls)
+                if self.pid == 0:
+                    _copy(self.work, self.outer, self.path, telling, self.result)  # (never returns)
+        except OSError:  # no copy now (memory, a limit on processes): :meth:`join` draws the part here
+            self.pid = None
+        finally:
+            os.close(telling)
         os.set_blocking(self.reading, False)
         return self
 
@@ -77,7 +81,23 @@ class Second:
     def join(self, progress=None):
         """Wait for the copy, saying its frames to ``progress(frames written by the copy)`` as
         they come; then the path of its part. Its meter is joined to this process's. An error
-        of the copy's is raised here."""
+        of the copy's is raised here. Without a copy (none could be forked), the part is drawn
+        here, now."""
+        if self.pid is None:
+            meter = Meter(self.outer.meter.fps) if self.outer.meter is not None else None
+            self.work(self.path, dataclasses.replace(self.outer, meter=meter,
+                                                     progress=lambda done, total: progress and progress(done)))
+            outcome, value = "done", meter
+        else:
+            outcome, value = self._waited(progress)
+        if outcome == "failed":
+            raise value
+        if self.outer.meter is not None:
+            self.outer.meter.join(value)
+        return self.path
+
+    def _waited(self, progress):
+        """The copy's outcome ("done" and its meter, or "failed" and its error), once it has ended."""
         os.set_blocking(self.reading, True)
         while chunk := os.read(self.reading, 1 << 16):
             self.counted += len(chunk)
@@ -87,15 +107,10 @@ class Second:
         self.pid = None
         self.result.seek(0)
         try:
-            outcome, value = pickle.load(self.result)
+            return pickle.load(self.result)
         except (EOFError, pickle.UnpicklingError):
             code = os.waitstatus_to_exitcode(status)
             raise OSError(f"the process drawing the later frames ended ({_ended(code)})") from None
-        if outcome == "failed":
-            raise value
-        if self.outer.meter is not None:
-            self.outer.meter.join(value)
-        return self.path
 
     def __exit__(self, *exception):
         if self.pid is not None:  # left early: the copy removes its ffmpeg and goes, or is killed
