@@ -64,3 +64,18 @@ def test_a_schedule_restarts_with_the_step_count(built):
     spec = {"Adam": keras.optimizers.Adam(decay)}
     first, second = (record(scene(0.01, (1.0, 1.5), spec, steps=6)) for _ in range(2))
     assert len(built) == 1 and first.params.tobytes() == second.params.tobytes()
+
+
+def test_steppers_taken_are_handed_back_when_a_later_one_cannot_be_had(built, monkeypatch):
+    acquire, calls = compiled.acquire, []
+
+    def second_fails(*args):
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("no stepper")
+        return acquire(*args)
+
+    monkeypatch.setattr(compiled, "acquire", second_fails)
+    with pytest.raises(RuntimeError, match="no stepper"):
+        record(scene(0.01, (1.0, 1.0)))
+    assert [len(idle) for idle in compiled._idle.values()] == [1]  # the first one, idle for the next recording

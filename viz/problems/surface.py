@@ -195,9 +195,10 @@ def _compiled_steps(surface, optimizer_list, starts, steps, progress):
     function is the user's; a path's numbers do not depend on the other paths): float64
     variables, Keras computing the gradients and applying the updates. Returns the points
     after each step, [n_paths, steps, 2]."""
-    kept = surface.own_code is None
-    taken = [compiled.acquire(surface.fn, optimizer, start, kept) for optimizer, start in zip(optimizer_list, starts)]
-    try:
+    kept, taken = surface.own_code is None, []
+    try:  # (the steppers taken are handed back even if a later one cannot be had)
+        for optimizer, start in zip(optimizer_list, starts):
+            taken.append(compiled.acquire(surface.fn, optimizer, start, kept))
         chunks = []
         for done in range(0, steps, CHUNK_STEPS):
             count = min(CHUNK_STEPS, steps - done)
