@@ -11,7 +11,10 @@ ffmpeg of imageio-ffmpeg) or ``PillowWriter``.
 
 The scene is recorded once; every render then runs in a fresh subprocess that loads the
 recording (no TensorFlow there), so each time and peak memory is that render's alone (peak
-RSS of the Python process; ffmpeg's apart). Also: peak memory of a 1000-frame render over a
+RSS of the Python process; ffmpeg's apart). These renders stay in one process (the memory
+watcher is a second thread, and viz forks a second drawing process only when none runs), so
+they measure the frame loop and the writer themselves; ``--cli`` measures the commands as a
+lecturer runs them, two processes drawing where the machine has two cores. Also: peak memory of a 1000-frame render over a
 100-frame one, and how far apart the last frames of the two sides are. Prints the targets
 beside the measured values; it is a report, not a test.
 
