@@ -5,6 +5,7 @@ import matplotlib
 import numpy as np
 
 from viz.render.layout import lay_out, style
+from viz.render.lines import Lines
 from viz.render.options import Options
 from viz.render.pictures import TextPictures
 from viz.render.rates import scheduled_rates
@@ -48,6 +49,7 @@ class Frames:
         self.drawn = -1  # the frame drawn last
         self.replaying = True  # False: a frame drawn out of order skips the panels' history (a size estimate's)
         self.pictures = TextPictures(self.figure)  # texts drawn once per wording, then placed as pixels
+        self.lines = Lines()  # plain lines drawn without Line2D's bookkeeping
 
     def __len__(self):
         return len(self.steps)
@@ -110,7 +112,8 @@ class Frames:
             self.band.show(self.captions[index])
         renderer = self.canvas.get_renderer()
         for artist in self.artists:
-            self.pictures.draw(artist, renderer)
+            if not self.lines.draw(artist, renderer):
+                self.pictures.draw(artist, renderer)
         return np.asarray(self.canvas.buffer_rgba())
 
     def _replay(self, index):
