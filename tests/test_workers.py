@@ -86,10 +86,9 @@ def test_workers_stay_warm_for_the_next_map_until_one_is_stopped(tmp_path, monke
 
 @pytest.mark.slow  # starts a worker process
 def test_an_idle_worker_leaves_on_sigterm_when_the_main_process_ignores_it():
-    """The ``viz`` door ignores SIGTERM once its outcome is said, and an ignored signal stays
-    ignored in a process started afterwards (a program or a test calling the door, then
-    rendering with workers): its workers still take SIGTERM (once, ignoring it, each idle
-    worker was waited for GRACE seconds, then killed)."""
+    """An ignored signal stays ignored in a process started afterwards (a program that ignores
+    SIGTERM, then renders with workers): its workers still take SIGTERM (once, ignoring it,
+    each idle worker was waited for GRACE seconds, then killed)."""
     from viz import executors
 
     previous = signal.signal(signal.SIGTERM, signal.SIG_IGN)

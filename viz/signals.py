@@ -65,8 +65,9 @@ def handled():
 
 
 def ignore_from_now():
-    """Ignore SIGTERM from now on: for a command whose outcome is decided and said, in the
-    moments Python takes to exit (which would otherwise end it by the signal, exit -15)."""
+    """Ignore SIGTERM from now on: for a process whose command's outcome is decided and said, in
+    the moments Python takes to exit (which would otherwise end it by the signal, exit -15).
+    Never in a program that goes on after the command: it could no longer be stopped."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 

@@ -51,7 +51,12 @@ class _Viz(click.Group):
         except VizError as error:
             raise _as_click(error) from error
 
-    def main(self, args=None, prog_name=None, **extra):
+    def main(self, args=None, prog_name=None, standalone_mode=True, **extra):
+        """Run the command and exit with its code; with ``standalone_mode=False``, return the code.
+        Only a run of the process's own command line (``args`` None: ``viz``, ``python -m viz``)
+        ignores SIGTERM once its outcome is said: a program that calls the door in-process
+        (click's CliRunner, a script, a notebook) keeps its own SIGTERM handler."""
+        own = args is None  # the process's own command line: the process ends with the command
         args = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in args
         args = [arg for arg in args if arg != "--debug"]
@@ -72,7 +77,10 @@ class _Viz(click.Group):
             except signals.Terminated:
                 code = 143
                 click.echo(f"Error: {TERMINATED}", err=True)
-        signals.ignore_from_now()  # the outcome is said: a SIGTERM while Python exits changes nothing
+        if not standalone_mode:
+            return code
+        if own:
+            signals.ignore_from_now()  # the outcome is said: a SIGTERM while Python exits changes nothing
         sys.exit(code)
 
     def _outcome(self, args, prog_name, extra):
