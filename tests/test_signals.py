@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -164,3 +165,17 @@ def test_a_sigterm_while_the_command_exits_changes_nothing(tmp_path, args, code)
     result = subprocess.run([sys.executable, "-m", "viz", *args], cwd=tmp_path, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == code, result.stderr
+
+
+def test_the_door_runs_in_a_thread_of_the_program():
+    """A program may run a command in a thread of its own (a notebook's widget, a web app):
+    signal handlers are the main thread's, so the door leaves them alone there."""
+    from click.testing import CliRunner
+
+    from viz.cli import main
+
+    results = []
+    thread = threading.Thread(target=lambda: results.append(CliRunner().invoke(main, ["surfaces"])))
+    thread.start()
+    thread.join()
+    assert results[0].exit_code == 0 and "rosenbrock" in results[0].output, results[0].exception
