@@ -112,7 +112,8 @@ def _fails_or_waits(task):
     if index == 1:
         time.sleep(60)
         return os.getpid()
-    while not (Path(folder) / "1.pid").exists():
+    deadline = time.monotonic() + 60
+    while not (Path(folder) / "1.pid").exists() and time.monotonic() < deadline:
         time.sleep(0.01)
     raise ValueError("the job failed")
 
