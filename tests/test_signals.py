@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -130,3 +131,51 @@ def test_a_sigterm_lost_in_a_finalizer_still_stops_the_commit(tmp_path):
                 Finalized()  # dropped at once: __del__ runs, its exception goes to sys.unraisablehook
         assert signals.received()
     assert target.read_text() == "previous" and leftovers(tmp_path) == []
+
+
+def _ours(signum, frame):
+    """A program's own SIGTERM handler (never called)."""
+
+
+@pytest.mark.parametrize("args, code", [(["surfaces"], 0), (["render", "no_such_file.py"], 2)])
+def test_the_door_called_in_process_leaves_sigterm_as_it_was(args, code):
+    """A program that calls the door (CliRunner, a script, a notebook) can still be stopped by
+    SIGTERM afterwards, and what it starts does not inherit an ignored SIGTERM."""
+    from click.testing import CliRunner
+
+    from viz.cli import main
+
+    previous = signal.signal(signal.SIGTERM, _ours)
+    try:
+        assert CliRunner().invoke(main, args).exit_code == code
+        assert main(args, standalone_mode=False) == code  # the code returned, not exited with
+        assert signal.getsignal(signal.SIGTERM) is _ours
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.slow  # a subprocess
+@pytest.mark.parametrize("args, code", [(["surfaces"], 0), (["render", "no_such_file.py"], 2)])
+def test_a_sigterm_while_the_command_exits_changes_nothing(tmp_path, args, code):
+    """``python -m viz``: a SIGTERM after the outcome is said, while Python exits (here from the
+    last exit hook to run), leaves the command's own exit code (not -15)."""
+    (tmp_path / "sitecustomize.py").write_text("import atexit, os, signal\n"
+                                               "atexit.register(os.kill, os.getpid(), signal.SIGTERM)\n")
+    env = {**ENV, "PYTHONPATH": os.pathsep.join([str(tmp_path), ENV["PYTHONPATH"]])}
+    result = subprocess.run([sys.executable, "-m", "viz", *args], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == code, result.stderr
+
+
+def test_the_door_runs_in_a_thread_of_the_program():
+    """A program may run a command in a thread of its own (a notebook's widget, a web app):
+    signal handlers are the main thread's, so the door leaves them alone there."""
+    from click.testing import CliRunner
+
+    from viz.cli import main
+
+    results = []
+    thread = threading.Thread(target=lambda: results.append(CliRunner().invoke(main, ["surfaces"])))
+    thread.start()
+    thread.join()
+    assert results[0].exit_code == 0 and "rosenbrock" in results[0].output, results[0].exception

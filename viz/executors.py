@@ -137,8 +137,7 @@ def _stop(pool, grace=GRACE):
 def _worker():
     """A local worker's start: Ctrl-C is left to the main process, which stops the workers with
     SIGTERM; SIGTERM ends an idle worker at once, even when the main process ignores it (a
-    signal ignored there stays ignored in a process it starts: the ``viz`` door ignores it
-    once its outcome is said, and a program may call the door more than once)."""
+    signal ignored there stays ignored in a process it starts)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 

@@ -10,6 +10,7 @@ while a child process is started."""
 
 import signal
 import sys
+import threading
 from contextlib import contextmanager
 
 
@@ -52,7 +53,12 @@ def _quiet(hook):
 @contextmanager
 def handled():
     """Within the block, SIGTERM raises :class:`Terminated`; a stop signal that surfaces in a
-    finalizer is not printed. What :func:`received` knows is forgotten when the block ends."""
+    finalizer is not printed. What :func:`received` knows is forgotten when the block ends.
+    Outside the main thread (a program running a command in a thread of its own) nothing
+    changes: Python runs signal handlers in the main thread only, and sets them only there."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     _received.clear()
     previous, hook = signal.signal(signal.SIGTERM, _terminate), sys.unraisablehook
     sys.unraisablehook = _quiet(hook)
@@ -65,8 +71,9 @@ def handled():
 
 
 def ignore_from_now():
-    """Ignore SIGTERM from now on: for a command whose outcome is decided and said, in the
-    moments Python takes to exit (which would otherwise end it by the signal, exit -15)."""
+    """Ignore SIGTERM from now on: for a process whose command's outcome is decided and said, in
+    the moments Python takes to exit (which would otherwise end it by the signal, exit -15).
+    Never in a program that goes on after the command: it could no longer be stopped."""
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 

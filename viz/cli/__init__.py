@@ -51,13 +51,12 @@ class _Viz(click.Group):
         except VizError as error:
             raise _as_click(error) from error
 
-    def main(self, args=None, prog_name=None, **extra):
-        args = list(sys.argv[1:] if args is None else args)
-        debug = "--debug" in args
-        args = [arg for arg in args if arg != "--debug"]
+    def main(self, args=None, prog_name=None, standalone_mode=True, **extra):
+        given = list(sys.argv[1:] if args is None else args)
+        debug, given = "--debug" in given, [arg for arg in given if arg != "--debug"]
         with signals.handled():  # until the last word: a SIGTERM at any moment ends in exit 143
             try:
-                code, message, failure = self._outcome(args, prog_name, extra)
+                code, message, failure = self._outcome(given, prog_name, extra)
                 signals.check()  # a SIGTERM whose exception surfaced where it was lost (a finalizer)
             except signals.Terminated as error:
                 code, message, failure = 143, TERMINATED, error
@@ -72,8 +71,9 @@ class _Viz(click.Group):
             except signals.Terminated:
                 code = 143
                 click.echo(f"Error: {TERMINATED}", err=True)
-        signals.ignore_from_now()  # the outcome is said: a SIGTERM while Python exits changes nothing
-        sys.exit(code)
+        if standalone_mode and args is None:  # the process's own command line (viz, python -m viz): it ends now,
+            signals.ignore_from_now()  # a SIGTERM as Python exits changes nothing; a program calling in keeps its own
+        return sys.exit(code) if standalone_mode else code  # standalone_mode=False: the exit code returned
 
     def _outcome(self, args, prog_name, extra):
         """Run the command: (exit code, the ``Error:`` message or None, the error behind it)."""
