@@ -84,10 +84,9 @@ class Second:
         of the copy's is raised here. Without a copy (none could be forked), the part is drawn
         here, now."""
         if self.pid is None:
-            meter = Meter(self.outer.meter.fps) if self.outer.meter is not None else None
-            self.work(self.path, dataclasses.replace(self.outer, meter=meter,
-                                                     progress=lambda done, total: progress and progress(done)))
-            outcome, value = "done", meter
+            own = _later(self.outer, lambda done: progress and progress(done))
+            self.work(self.path, own)
+            outcome, value = "done", own.meter
         else:
             outcome, value = self._waited(progress)
         if outcome == "failed":
@@ -136,9 +135,9 @@ def _copy(work, context, path, telling, result):
         signal.signal(signal.SIGTERM, _leave)  # unwind: the part's ffmpeg is stopped on the way
         signal.signal(signal.SIGINT, _leave)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
-        meter = Meter(context.meter.fps) if context.meter is not None else None
-        work(path, dataclasses.replace(context, meter=meter, progress=lambda done, total: os.write(telling, b".")))
-        pickle.dump(("done", meter), result)
+        own = _later(context, lambda done: os.write(telling, b"."))
+        work(path, own)
+        pickle.dump(("done", own.meter), result)
         status = 0
     except BaseException as error:  # (the caller sees it)
         try:
@@ -150,6 +149,13 @@ def _copy(work, context, path, telling, result):
             result.flush()
         finally:
             os._exit(status)
+
+
+def _later(context, told):
+    """The writer's ``context`` for the later part: a meter of its own (joined afterwards), each
+    frame done said to ``told(frames done)``."""
+    meter = Meter(context.meter.fps) if context.meter is not None else None
+    return dataclasses.replace(context, meter=meter, progress=lambda done, total: told(done))
 
 
 def _leave(signum, frame):
