@@ -90,14 +90,16 @@ class Interpreter(PDFPageInterpreter):
 
     def execute(self, streams):
         streams = [stream_value(stream) for stream in streams]
-        if any(stream.objid is None or stream.objid in self.parent_stream_ids for stream in streams):
+        parents = getattr(self, "parent_stream_ids", set())  # (pdfminer.six since 2025: circular forms refused)
+        if any(stream.objid is None or stream.objid in parents for stream in streams):
             return super().execute(streams)  # (pdfminer's own refusals)
         try:
             objects = content(b"\n".join(stream.get_data() for stream in streams))
         except Unknown:
             return super().execute(streams)
-        self.stream_ids.clear()
-        self.stream_ids.update(stream.objid for stream in streams)
+        if hasattr(self, "stream_ids"):
+            self.stream_ids.clear()
+            self.stream_ids.update(stream.objid for stream in streams)
         operators = {}
         for obj in objects:
             if not isinstance(obj, PSKeyword):
