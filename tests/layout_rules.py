@@ -2,17 +2,14 @@
 boxes (pdfminer.six, one box per line of text as the PDF draws it), its drawn shapes and the
 recording's numbers, never the layout code's own (the scenes: tests/generated_scenes.py)."""
 
-import functools
 import math
-import os
 import re
 from dataclasses import dataclass
 
 import numpy as np
-from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTCurve
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
+
+from tests.pdf_page import pdf_page
 
 GAP_PX = 2  # the least room between two texts, in pixels of the frame
 
@@ -27,35 +24,6 @@ class Line:
     box: tuple
     size: float
     font: str
-
-
-class _Marking(PDFPageInterpreter):
-    """The PDF's interpreter, noting where each text object (BT ... ET) starts."""
-
-    def do_BT(self):
-        self.starts.append(len(self.device.cur_item._objs))
-        super().do_BT()
-
-
-def pdf_page(path):
-    """The first page of the PDF at ``path``, as pdfminer reads it: its objects, where each
-    text object starts among them, and its media box (in points). Parsed once per version of
-    the file (pdfminer is pure Python: a frame's contour lines take seconds)."""
-    stat = os.stat(path)
-    return _parsed(os.fspath(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=4)
-def _parsed(path, mtime, size):
-    manager = PDFResourceManager()
-    device = PDFPageAggregator(manager, laparams=None)
-    interpreter = _Marking(manager, device)
-    interpreter.starts = []
-    with open(path, "rb") as file:
-        page = next(PDFPage.get_pages(file))
-        interpreter.process_page(page)
-    objects = device.get_result()._objs
-    return objects, interpreter.starts, page.mediabox
 
 
 def read_pdf(path, width_px):

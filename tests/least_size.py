@@ -5,7 +5,7 @@ tests/layout_rules.py)."""
 
 from pdfminer.layout import LTCurve, LTFigure, LTImage
 
-from tests.layout_rules import pdf_page
+from tests.pdf_page import pdf_page
 
 LEAST = 1 / 8  # of the frame's height, times the font scale above 1: a panel's least height and width
 LEAST_IMAGE = 0.05  # of the frame's height: a sample image's least side (18 px at 360p)

@@ -18,48 +18,61 @@ KNOWN = {  # generated scenes that still break a rule: seed -> what (xfail, stri
 }
 
 
-def rendered(seed, tmp_path, monkeypatch, quick=False):
-    """A generated scene's last frame as a PDF: its text lines, curves, page size and the
-    recording it drew (as the pipeline passed it on: the render is not told)."""
-    scene, keywords = generated(seed, quick)
-    path, seen = tmp_path / "frame.pdf", []
-    notes = pipeline._notes
+def still(scene, path, monkeypatch, **keywords):
+    """Render ``scene``'s last frame to ``path``: the recording it drew (as the pipeline passed
+    it on: the render is not told) and the frames (:class:`~viz.render.frames.Frames`) that drew it."""
+    from viz.render import animation
+
+    seen, kept = [], []
+    notes, drawn = pipeline._notes, animation.drawn
+
+    def drawing(*args):  # (the still's frames, kept)
+        out = drawn(*args)
+        kept.append(out[0].parts[-1])
+        return out
+
     monkeypatch.setattr(pipeline, "_notes", lambda recording, *rest: (seen.append(recording), notes(recording, *rest)))
+    monkeypatch.setattr(animation, "drawn", drawing)
     viz.render(scene, path, last_frame=True, **keywords)
-    lines, curves, page = read_pdf(path, keywords["size"][0])
-    return scene, keywords, seen[-1], lines, curves, page
+    return seen[-1], kept[-1]
+
+
+def rendered(seed, tmp_path, monkeypatch, quick=False):
+    """A generated scene's last frame as a PDF: its text lines, curves, page size, the
+    recording it drew and the frames that drew it (see :func:`still`)."""
+    scene, keywords = generated(seed, quick)
+    recording, frames = still(scene, tmp_path / "frame.pdf", monkeypatch, **keywords)
+    lines, curves, page = read_pdf(tmp_path / "frame.pdf", keywords["size"][0])
+    return scene, keywords, recording, frames, lines, curves, page
 
 
 def check(seed, tmp_path, monkeypatch, quick=False):
     scene, keywords = generated(seed, quick)
     if rule_6(scene, keywords, tmp_path / "frame.pdf"):  # refused before training, naming the characters
         return
-    scene, keywords, recording, lines, curves, page = rendered(seed, tmp_path, monkeypatch, quick)
+    scene, keywords, recording, frames, lines, curves, page = rendered(seed, tmp_path, monkeypatch, quick)
     labels = list(recording.names)
     broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_4(lines, shapes(
         tmp_path / "frame.pdf", keywords["size"][0])) + rule_5(lines, labels) + rule_7(lines, labels) \
-        + rule_8(lines) + told(scene, keywords, recording, tmp_path) + rule_10(tmp_path / "frame.pdf", keywords["size"], keywords["font_scale"])
+        + rule_8(lines) + told(recording, frames) \
+        + rule_10(tmp_path / "frame.pdf", keywords["size"], keywords["font_scale"])
     assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
 
 
-def told(scene, keywords, recording, tmp_path):
+def told(recording, frames):
     """Rule 9 on the frames around each divergence and each head leaving or coming back, as
-    the legend words them frame by frame (the frames drawn as the render draws them); none
-    where nothing happens (the fast tier stays cheap)."""
-    from viz.render.frames import Frames
-
-    if not changes(recording)[1]:
-        return []
-    options = pipeline.checked(tmp_path / "frame.pdf", last_frame=True, **keywords)[0]
-    frames = Frames(recording, scene.title, options=options)
-    if not frames.legend.animated_artists:  # no legend (the grid alone): its cells' titles say each loss
-        return []
+    the legend words them frame by frame: the render's own legend (``frames``, which drew the
+    still), given each recorded step as a frame of the animation gives it; none where nothing
+    happens."""
+    if not changes(recording)[1] or not frames.legend.animated_artists:  # no legend (the grid alone): its cells'
+        return []                                                            # titles say each loss
+    steps = np.arange(recording.steps + 1)  # (the animation's frames: one a recorded step)
 
     def said(index):
-        frames[index]
+        frames.legend.update(np.full(len(recording.names), steps[index]))
         return frames.legend.said
 
-    return rule_9(recording, said, frames.steps[:, 0])
+    return rule_9(recording, said, steps)
 
 
 @pytest.mark.parametrize("seed", range(FAST))
@@ -88,10 +101,11 @@ def test_text_the_font_cannot_draw_is_refused_before_training(tmp_path, monkeypa
     assert "最 (U+6700)" in last and "適 (U+9069)" in last and "化 (U+5316)" in last and "Ö" not in last
 
 
-def test_the_checks_catch_what_breaks_the_rules(tmp_path):
+def test_the_checks_catch_what_breaks_the_rules(tmp_path, monkeypatch):
     """The checks of rules 4, 7, 8 and 9 fail on frames that break them: heads' colours swapped
     (each label then beside another's head), a colour bar reading 0.139 twice, axes' shares of
-    103%, a legend that says at step 1 what happens at step 2."""
+    103%, a legend that says at step 1 what happens at step 2 (read as :func:`told` reads a
+    render's legend, too)."""
     import dataclasses
 
     from tests.layout_rules import Line, heads
@@ -116,11 +130,15 @@ def test_the_checks_catch_what_breaks_the_rules(tmp_path):
     axes = [Line("PC1  (33.3% of the paths' variance)", (0, 0, 90, 8), 8.0, "D"),
             Line("PC2  (70.0% of the paths' variance)", (0, 100, 90, 108), 8.0, "D")]
     assert rule_8(axes)
-    recording = viz.record(Scene(title="d", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"},
-                                 learning_rate=5.0, steps=6))
+    recording, frames = still(Scene(title="d", problem=surfaces.get("booth"), optimizers={"SGD": "sgd"},
+                                    learning_rate=5.0, steps=6), tmp_path / "d.png", monkeypatch)
     gone, = diverged_steps(recording)
     steps = np.arange(recording.steps + 1)
     assert 0 < gone < recording.steps and rule_9(recording, lambda index: [f"SGD (diverged at step {gone})"], steps)
+    assert told(recording, frames) == []
+    ahead = f"SGD (diverged at step {recording.optimizer_steps[gone]})"  # (from the first frame on)
+    monkeypatch.setattr(frames.legend, "say", lambda entry, at: ahead)
+    assert told(recording, frames)
 
 
 @pytest.mark.slow

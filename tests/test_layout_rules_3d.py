@@ -5,11 +5,10 @@ text boxes and the recording's numbers, as tests/test_layout_rules.py checks the
 
 import pytest
 
-import viz
 from tests.generated_scenes import generated_3d
 from tests.least_size import rule_10
 from tests.layout_rules import finals, read_pdf, rule_1, rule_3, rule_5, rule_6, rule_7, rule_8
-from viz import pipeline
+from tests.test_layout_rules import still
 
 FAST, SLOW = 2, 30
 
@@ -21,13 +20,11 @@ def check(seed, tmp_path, monkeypatch):
     scene, keywords = generated_3d(seed)
     if rule_6(scene, keywords, tmp_path / "frame.pdf"):  # refused before training, naming the characters
         return
-    path, seen = tmp_path / "frame.pdf", []
-    notes = pipeline._notes
-    monkeypatch.setattr(pipeline, "_notes", lambda recording, *rest: (seen.append(recording), notes(recording, *rest)))
-    viz.render(scene, path, last_frame=True, **keywords)
+    path = tmp_path / "frame.pdf"
+    recording, _ = still(scene, path, monkeypatch, **keywords)
     lines, _, page = read_pdf(path, keywords["size"][0])
-    labels = list(seen[-1].names)
-    broken = rule_1(lines, page) + rule_3(lines, labels, finals(seen[-1])) + rule_5(lines, labels) \
+    labels = list(recording.names)
+    broken = rule_1(lines, page) + rule_3(lines, labels, finals(recording)) + rule_5(lines, labels) \
         + rule_7(lines, labels) + rule_8(lines) + rule_10(path, keywords["size"], keywords["font_scale"])
     assert not broken, f"seed {seed} ({keywords}, {labels}):\n" + "\n".join(broken)
 
