@@ -122,20 +122,43 @@ def _runs_through(box, curve):
     return False
 
 
+def _dotted_lines(path, width_px):
+    """The horizontal dotted lines (two points, a dash pattern) of the PDF frame at ``path``:
+    [(x0, x1, y)] in pixels of a frame ``width_px`` wide (not the grid's lines: solid)."""
+    from pdfminer.layout import LTCurve
+
+    from tests.layout_rules import pdf_page
+
+    objects, _, (_, _, width, _) = pdf_page(path)
+    scale = width_px / width
+    return [(scale * min(x for x, _ in o.pts), scale * max(x for x, _ in o.pts), scale * o.pts[0][1])
+            for o in objects if isinstance(o, LTCurve) and len(o.pts) == 2 and o.dashing_style
+            and o.dashing_style[0] and abs(o.pts[0][1] - o.pts[1][1]) < 1e-6]
+
+
 @pytest.mark.slow
-def test_the_sharpness_limits_words_are_written_where_no_curve_runs(tmp_path):
-    """rosenbrock's too_fast with the sharpness panel: "2/lr 200", at its line's right end, was
-    written across RMSprop's curve. Each limit's words go where no curve (a path's line, of
-    three or more points: not the limits' own dotted lines) runs."""
+@pytest.mark.parametrize("font_scale", [1.0, 1.5])
+def test_the_sharpness_limits_words_are_written_where_no_curve_and_no_limit_runs(font_scale, tmp_path):
+    """rosenbrock's too_fast with the sharpness panel: its three limits (Nesterov 162, SGD 200,
+    momentum 260) lie ~8 px apart; "2/lr 200" was written across RMSprop's curve, then between
+    the other two limits' dotted lines, which crossed it, and the two limits went unsaid. Limits
+    a line of text apart are named together ("limits 162-260") beyond the outermost of them,
+    where no curve (a path's line, of three or more points) and no dotted line runs, at the
+    default size and at font scale 1.5."""
     import viz
 
     viz.render("scenes/rosenbrock.py", tmp_path / "r.pdf", scene="too_fast", last_frame=True,
-               panels="contour,curves,sharpness")
-    lines, curves, _ = read_pdf(tmp_path / "r.pdf", 1280)
-    said = [line for line in lines if line.text.startswith("2/lr")]
-    assert [line.text for line in said] == ["2/lr 200"]
-    crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(said[0].box, curve)]
+               panels="contour,curves,sharpness", font_scale=font_scale)
+    lines, curves, page = read_pdf(tmp_path / "r.pdf", 1280)
+    said = [line for line in lines if "2/lr" in line.text and "dots" not in line.text or line.text.startswith("limits")]
+    assert [line.text for line in said] == ["limits 162\u2013260"]
+    box = said[0].box
+    crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(box, curve)]
     assert not crossed, crossed
+    dots = _dotted_lines(tmp_path / "r.pdf", 1280)
+    assert len(dots) == 3, dots
+    assert not [(x0, x1, y) for x0, x1, y in dots if box[1] <= y <= box[3] and x0 <= box[2] and box[0] <= x1], (box, dots)
+    assert rule_1(lines, page) == []
 
 
 @pytest.fixture(scope="module")

@@ -72,20 +72,26 @@ class SharpnessPanel:
         else:
             room = 0.08 * (high - low) or 0.1 * abs(high) or 1.0
             ax.set_ylim(low - room, high + room)
-        labelled, bottom, top = [], *ax.get_ylim()
-        self.said, self.dotted = [], []  # each limit's words (placed where no curve runs by after_layout), lines
+        bottom, top = ax.get_ylim()
+        self.said, self.dotted = [], []  # the limits' words (placed where no curve runs by after_layout), lines
+        colours = {}
         for style, bound in zip(styles, bounds):
             if bound is not None and bottom <= bound <= top:  # thin and sparsely dotted: no path's style
                 ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
                 self.dotted.append(bound)
-                at = ax.transData.transform((0, bound))[1]  # a value a line of text from another's: unsaid
-                line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
-                if not any(abs(at - other) < line for other in labelled):
-                    labelled.append(at)
-                    said = ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
-                                       xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
-                                       fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
-                    self.said.append(said)
+                colours.setdefault(bound, set()).add(style["color"])
+        line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13  # a line of text, in pixels
+        if colours:  # a line of words' room under the lowest limit, where no curve runs by if none goes under
+            bottom = under_room(ax, min(colours), 1.3 * line + 3 * ROOM)
+        for group in close_groups(sorted(colours), lambda bound: ax.transData.transform((0, bound))[1], line):
+            named = {short_number(bound) for bound in group}
+            words = (f"2/lr {short_number(group[0])}" if len(named) == 1 else
+                     f"limits {short_number(group[0])}\u2013{short_number(group[-1])}")
+            shades = set().union(*(colours[bound] for bound in group))
+            said = ax.annotate(words, (1, group[-1]), xycoords=("axes fraction", "data"), xytext=(-3, 1),
+                               textcoords="offset points", va="bottom", ha="right", fontsize="x-small",
+                               color=shades.pop() if len(shades) == 1 else theme.muted)  # over the top line's end
+            self.said.append((said, (group[-1], group[0])))
         away = list(dict.fromkeys(short_number(bound) for bound in sorted(lines) if not bottom <= bound <= top))
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
@@ -138,11 +144,10 @@ class SharpnessPanel:
             done = self.computed[path][self.computed[path] <= self.diverged[path]]
             points = line.axes.transData.transform(np.c_[self.x[path, done], self.values[path, done]])
             runs.append(points[np.isfinite(points).all(axis=1)])
-        (left, right), to_pixels = self.lines[0].axes.bbox.intervalx, self.lines[0].axes.transData.transform
-        for said in self.said:  # clear of the other limits' dots too, if it can be
-            dots = [np.array([[left, y], [right, y]]) for bound in self.dotted if bound != said.xy[1]
-                    for y in to_pixels([(0, bound)])[:, 1]]
-            place_limit(said, runs, renderer, dots)
+        to_pixels = self.lines[0].axes.transData.transform
+        dots = [to_pixels((0, bound))[1] for bound in self.dotted]
+        for said, (highest, lowest) in self.said:  # clear of the other limits' dots too, if it can be
+            place_limit(said, runs, renderer, dots, (highest, lowest))
 
     def update(self, steps):
         self.crosses.show(steps)
@@ -154,27 +159,61 @@ class SharpnessPanel:
             head.set_data(self.x[path, shown], self.values[path, shown])  # (unclipped: none off the axis)
 
 
-def place_limit(said, runs, renderer, dots=()):
-    """Move limit words ``said`` (an annotation at the right end of its line, above it) to the
-    rightmost spot along the line, above or under it, whose box keeps :data:`ROOM` pixels from
-    every curve of ``runs`` (each [n, 2] pixels, x increasing), and if one can, from the other
-    limits' ``dots`` too (as runs), and lies inside the panel; left at the right end, above
-    (under at the top), if none does."""
+def under_room(ax, value, room):
+    """Lower the y axis' bottom of ``ax`` (log or linear) until ``value`` stands at least ``room``
+    pixels above it; the new bottom."""
+    bottom, top = ax.get_ylim()
+    scale = np.log10 if ax.get_yscale() == "log" else (lambda y: y)
+    high = ax.bbox.height
+    now = high * (scale(value) - scale(bottom)) / (scale(top) - scale(bottom))
+    if now < room < high:
+        wanted = room * (scale(top) - scale(value)) / (high - room)  # from value down to the new bottom
+        bottom = value / 10 ** wanted if ax.get_yscale() == "log" else value - wanted
+        ax.set_ylim(bottom, top)
+    return bottom
+
+
+def close_groups(values, pixel, apart):
+    """``values`` (increasing) in runs whose neighbours' ``pixel`` positions lie less than
+    ``apart`` pixels from each other: the limits one set of words names together."""
+    groups = []
+    for value in values:
+        if groups and abs(pixel(value) - pixel(groups[-1][-1])) < apart:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return groups
+
+
+def place_limit(said, runs, renderer, dots=(), ends=None):
+    """Move limit words ``said`` (an annotation at the right end of the line it names) to the
+    rightmost spot along its lines, above the highest of ``ends`` (the values of the highest and
+    lowest line it names; its own line's if not given) or under the lowest, whose box keeps
+    :data:`ROOM` pixels from every curve of ``runs`` (each [n, 2] pixels, x increasing), and if
+    one can, from the limits' dotted lines at heights ``dots`` (pixels) beyond the line it
+    stands on, and lies inside the panel; left at the right end, above (under at the top), if
+    none does."""
     panel = said.axes.bbox
-    for kept in ([*runs, *dots], runs) if len(dots) else (runs,):
+    highest, lowest = ends or (said.xy[1], said.xy[1])
+    sides = ((highest, "bottom", 1), (lowest, "top", -1))
+    for with_dots in (True, False) if len(dots) else (False,):
         for where in np.linspace(1, 0.1, 19):  # from the right end leftwards
-            for va, rise in (("bottom", 1), ("top", -1)):
+            for end, va, rise in sides:
                 said.set(va=va, position=(-3, rise))
-                said.xy = (where, said.xy[1])
+                said.xy = (where, end)
+                at = said.axes.transData.transform((0, end))[1]
+                beyond = [y for y in dots if (y - at) * rise > 0] if with_dots else []
+                kept = [*runs, *(np.array([[panel.x0, y], [panel.x1, y]]) for y in beyond)]
                 box = said.get_window_extent(renderer).padded(ROOM)
                 inside = (panel.x0 <= box.x0 and box.x1 <= panel.x1 + ROOM and panel.y0 <= box.y0
                           and box.y1 <= panel.y1)
                 if inside and not any(runs_through(box, run) for run in kept):
                     return
-    said.xy = (1, said.xy[1])
+    said.xy = (1, highest)
     said.set(va="bottom", position=(-3, 1))
     if said.get_window_extent(renderer).y1 > panel.y1:
-        said.set(va="top", position=(-3, -1))  # under its line at the top: clear of the note above
+        said.xy = (1, lowest)
+        said.set(va="top", position=(-3, -1))  # under the lowest line at the top: clear of the note above
 
 
 def runs_through(box, run):
