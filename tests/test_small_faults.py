@@ -88,6 +88,22 @@ def test_digits_at_font_scale_one_and_a_half_keep_every_panel_and_image_its_leas
     assert rule_1(lines, page) == []
 
 
+@pytest.mark.slow
+def test_digits_at_640x360_and_font_scale_one_and_a_half_leave_the_images_out_and_say_so(digits, tmp_path):
+    """digits_cnn at 640x360, font scale 1.5: no plan kept both its sample images and its curves
+    their least sizes, and the nearest squeezed the curves to 48 px of the least 68 (rule 10).
+    The images are left out, a note says so, and every panel keeps its least size."""
+    from tests.least_size import images, rule_10
+
+    render(digits, tmp_path / "d.pdf", "Six optimizers train a small CNN to read handwritten digits (lr 0.01, "
+           "batch 32)", size=(640, 360), font_scale=1.5)
+    assert rule_10(tmp_path / "d.pdf", (640, 360), 1.5) == []
+    lines, _, page = read_pdf(tmp_path / "d.pdf", 640)
+    assert "sample images left out: no room for them at this size" in " ".join(line.text for line in lines)
+    assert [box for box in images(tmp_path / "d.pdf", 640) if box[0] > 320] == []  # (none under the curves)
+    assert rule_1(lines, page) == []
+
+
 def test_a_grid_of_tall_views_keeps_its_cells_least_width():
     """Generated seed 251 (seven tall views, the grid alone at 640x480): the largest cells by
     area were seven in a row, 0.77 in (51 px) wide; where area breaks the least size (0.9 in

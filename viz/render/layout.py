@@ -139,7 +139,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     area, strip = (right, bottom, 0.97 - right, top - bottom - 0.02), []
     if recording.samples:  # an image classifier: its sample images under the curves
         strip, room = under_curves(figure, recording, theme, (right, bottom, 0.97 - right, top - bottom), scale,
-                                   plan.strip)
+                                   plan.strip, plan.samples)
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
     if foot:
         columns, row = len(extras), foot
