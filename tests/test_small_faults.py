@@ -104,6 +104,22 @@ def test_digits_at_640x360_and_font_scale_one_and_a_half_leave_the_images_out_an
     assert rule_1(lines, page) == []
 
 
+@pytest.mark.slow
+def test_the_accuracy_label_keeps_the_loss_labels_size_at_640x360(digits, tmp_path):
+    """digits_cnn at 640x360 (the contact sheet's tile): "training accuracy, per epoch" did not
+    fit its panel's height on two lines and shrank to the floor, half the loss label's size,
+    unreadable on a projector. Where it would shrink it drops ", per epoch" (the key says that
+    History's values are per epoch) and keeps the loss label's size."""
+    from tests.layout_rules import texts
+
+    render(digits, tmp_path / "d.pdf", "digits", size=(640, 360))
+    lines, _, page = read_pdf(tmp_path / "d.pdf", 640)
+    said = {words: group for words, group in texts(lines)}
+    assert "training accuracy" in said and "training loss" in said, list(said)
+    assert {line.size for line in said["training accuracy"]} == {line.size for line in said["training loss"]}
+    assert rule_1(lines, page) == []
+
+
 def test_a_grid_of_tall_views_keeps_its_cells_least_width():
     """Generated seed 251 (seven tall views, the grid alone at 640x480): the largest cells by
     area were seven in a row, 0.77 in (51 px) wide; where area breaks the least size (0.9 in
