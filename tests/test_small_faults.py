@@ -169,27 +169,36 @@ def _dotted_lines(path, width_px):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("font_scale", [1.0, 1.5])
-def test_the_sharpness_limits_words_are_written_where_no_curve_and_no_limit_runs(font_scale, tmp_path):
+@pytest.mark.parametrize("scene, size, font_scale, extras, words", [
+    ("rosenbrock/too_fast", (1280, 720), 1.0, "", ["limits 162\u2013260"]),
+    ("rosenbrock/too_fast", (1280, 720), 1.5, "", ["limits 162\u2013260"]),
+    ("valley/valley", (640, 360), 1.0, ",line", ["2/lr 3.25", "limits 2.03\u20132.5"])],
+    ids=["too_fast", "too_fast-x1.5", "valley"])
+def test_the_sharpness_limits_words_are_written_where_no_curve_and_no_limit_runs(scene, size, font_scale, extras,
+                                                                                  words, tmp_path):
     """rosenbrock's too_fast with the sharpness panel: its three limits (Nesterov 162, SGD 200,
     momentum 260) lie ~8 px apart; "2/lr 200" was written across RMSprop's curve, then between
     the other two limits' dotted lines, which crossed it, and the two limits went unsaid. Limits
     a line of text apart are named together ("limits 162-260") beyond the outermost of them,
     where no curve (a path's line, of three or more points) and no dotted line runs, at the
-    default size and at font scale 1.5."""
+    default size and at font scale 1.5; words with no such place (valley with the line panel
+    too at 640x360, the contact sheet's tile: "2/lr 2.03" on the flat curves at 2) name the
+    nearer group's limits too."""
     import viz
 
-    viz.render("scenes/rosenbrock.py", tmp_path / "r.pdf", scene="too_fast", last_frame=True,
-               panels="contour,curves,sharpness", font_scale=font_scale)
-    lines, curves, page = read_pdf(tmp_path / "r.pdf", 1280)
+    file, name = scene.split("/")
+    viz.render(f"scenes/{file}.py", tmp_path / "r.pdf", scene=name, last_frame=True, size=size,
+               panels="contour,curves,sharpness" + extras, font_scale=font_scale)
+    lines, curves, page = read_pdf(tmp_path / "r.pdf", size[0])
     said = [line for line in lines if "2/lr" in line.text and "dots" not in line.text or line.text.startswith("limits")]
-    assert [line.text for line in said] == ["limits 162\u2013260"]
-    box = said[0].box
-    crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(box, curve)]
-    assert not crossed, crossed
-    dots = _dotted_lines(tmp_path / "r.pdf", 1280)
+    assert sorted(line.text for line in said) == words
+    dots = _dotted_lines(tmp_path / "r.pdf", size[0])
     assert len(dots) == 3, dots
-    assert not [(x0, x1, y) for x0, x1, y in dots if box[1] <= y <= box[3] and x0 <= box[2] and box[0] <= x1], (box, dots)
+    for box in (line.box for line in said):
+        crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(box, curve)]
+        assert not crossed, crossed
+        assert not [(x0, x1, y) for x0, x1, y in dots if box[1] <= y <= box[3] and x0 <= box[2] and box[0] <= x1], \
+            (box, dots)
     assert rule_1(lines, page) == []
 
 

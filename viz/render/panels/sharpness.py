@@ -84,14 +84,12 @@ class SharpnessPanel:
         if colours:  # a line of words' room under the lowest limit, where no curve runs by if none goes under
             bottom = under_room(ax, min(colours), 1.3 * line + 3 * ROOM)
         for group in close_groups(sorted(colours), lambda bound: ax.transData.transform((0, bound))[1], line):
-            named = {short_number(bound) for bound in group}
-            words = (f"2/lr {short_number(group[0])}" if len(named) == 1 else
-                     f"limits {short_number(group[0])}\u2013{short_number(group[-1])}")
             shades = set().union(*(colours[bound] for bound in group))
-            said = ax.annotate(words, (1, group[-1]), xycoords=("axes fraction", "data"), xytext=(-3, 1),
+            said = ax.annotate(limit_words(group), (1, group[-1]), xycoords=("axes fraction", "data"), xytext=(-3, 1),
                                textcoords="offset points", va="bottom", ha="right", fontsize="x-small",
-                               color=shades.pop() if len(shades) == 1 else theme.muted)  # over the top line's end
-            self.said.append((said, (group[-1], group[0])))
+                               color=next(iter(shades)) if len(shades) == 1 else theme.muted)  # over the top line's end
+            self.said.append((said, group, shades))
+        self.muted = theme.muted
         away = list(dict.fromkeys(short_number(bound) for bound in sorted(lines) if not bottom <= bound <= top))
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
@@ -146,8 +144,20 @@ class SharpnessPanel:
             runs.append(points[np.isfinite(points).all(axis=1)])
         to_pixels = self.lines[0].axes.transData.transform
         dots = [to_pixels((0, bound))[1] for bound in self.dotted]
-        for said, (highest, lowest) in self.said:  # clear of the other limits' dots too, if it can be
-            place_limit(said, runs, renderer, dots, (highest, lowest))
+        said = list(self.said)
+        while True:  # words with no clear place name their neighbours' limits too (the nearer group's), as one
+            missed = [k for k, (words, group, _) in enumerate(said)
+                      if not place_limit(words, runs, renderer, dots, (group[-1], group[0]))]
+            if not missed or len(said) == 1:
+                break
+            k = missed[0]
+            j = min((j for j in (k - 1, k + 1) if 0 <= j < len(said)),
+                    key=lambda j: abs(to_pixels((0, said[j][1][0]))[1] - to_pixels((0, said[k][1][0]))[1]))
+            (first, low, one), (other, high, two) = said[min(j, k)], said[max(j, k)]
+            other.remove()
+            first.set(text=limit_words(low + high), color=next(iter(one | two)) if len(one | two) == 1 else self.muted)
+            said[min(j, k):max(j, k) + 1] = [(first, low + high, one | two)]
+        self.said = said
 
     def update(self, steps):
         self.crosses.show(steps)
@@ -173,6 +183,12 @@ def under_room(ax, value, room):
     return bottom
 
 
+def limit_words(group):
+    """The words naming the limits ``group`` (increasing): "2/lr 200", or "limits 162\u2013260"."""
+    low, high = short_number(group[0]), short_number(group[-1])
+    return f"2/lr {low}" if low == high else f"limits {low}\u2013{high}"
+
+
 def close_groups(values, pixel, apart):
     """``values`` (increasing) in runs whose neighbours' ``pixel`` positions lie less than
     ``apart`` pixels from each other: the limits one set of words names together."""
@@ -192,7 +208,7 @@ def place_limit(said, runs, renderer, dots=(), ends=None):
     :data:`ROOM` pixels from every curve of ``runs`` (each [n, 2] pixels, x increasing), and if
     one can, from the limits' dotted lines at heights ``dots`` (pixels) beyond the line it
     stands on, and lies inside the panel; left at the right end, above (under at the top), if
-    none does."""
+    none does. Returns whether the words keep clear of the curves and the dots."""
     panel = said.axes.bbox
     highest, lowest = ends or (said.xy[1], said.xy[1])
     sides = ((highest, "bottom", 1), (lowest, "top", -1))
@@ -208,12 +224,13 @@ def place_limit(said, runs, renderer, dots=(), ends=None):
                 inside = (panel.x0 <= box.x0 and box.x1 <= panel.x1 + ROOM and panel.y0 <= box.y0
                           and box.y1 <= panel.y1)
                 if inside and not any(runs_through(box, run) for run in kept):
-                    return
+                    return with_dots or not len(dots)
     said.xy = (1, highest)
     said.set(va="bottom", position=(-3, 1))
     if said.get_window_extent(renderer).y1 > panel.y1:
         said.xy = (1, lowest)
         said.set(va="top", position=(-3, -1))  # under the lowest line at the top: clear of the note above
+    return False
 
 
 def runs_through(box, run):
