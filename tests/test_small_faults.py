@@ -172,8 +172,9 @@ def _dotted_lines(path, width_px):
 @pytest.mark.parametrize("scene, size, font_scale, extras, words", [
     ("rosenbrock/too_fast", (1280, 720), 1.0, "", ["limits 162\u2013260"]),
     ("rosenbrock/too_fast", (1280, 720), 1.5, "", ["limits 162\u2013260"]),
-    ("valley/valley", (640, 360), 1.0, ",line", ["2/lr 3.25", "limits 2.03\u20132.5"])],
-    ids=["too_fast", "too_fast-x1.5", "valley"])
+    ("valley/valley", (640, 360), 1.0, ",line", ["2/lr 3.25", "limits 2.03\u20132.5"]),
+    ("himmelblau/himmelblau", (640, 360), 1.0, ",line", ["limits 162\u2013260"])],
+    ids=["too_fast", "too_fast-x1.5", "valley", "himmelblau"])
 def test_the_sharpness_limits_words_are_written_where_no_curve_and_no_limit_runs(scene, size, font_scale, extras,
                                                                                   words, tmp_path):
     """rosenbrock's too_fast with the sharpness panel: its three limits (Nesterov 162, SGD 200,
@@ -183,7 +184,8 @@ def test_the_sharpness_limits_words_are_written_where_no_curve_and_no_limit_runs
     where no curve (a path's line, of three or more points) and no dotted line runs, at the
     default size and at font scale 1.5; words with no such place (valley with the line panel
     too at 640x360, the contact sheet's tile: "2/lr 2.03" on the flat curves at 2) name the
-    nearer group's limits too."""
+    nearer group's limits too; a line of room is kept over the highest limit as under the
+    lowest (himmelblau's short sharpness row: its words lay on the curves under the limits)."""
     import viz
 
     file, name = scene.split("/")
@@ -193,7 +195,7 @@ def test_the_sharpness_limits_words_are_written_where_no_curve_and_no_limit_runs
     said = [line for line in lines if "2/lr" in line.text and "dots" not in line.text or line.text.startswith("limits")]
     assert sorted(line.text for line in said) == words
     dots = _dotted_lines(tmp_path / "r.pdf", size[0])
-    assert len(dots) == 3, dots
+    assert len({round(y, 1) for _, _, y in dots}) == 3, dots  # (each start's SGD family draws its own)
     for box in (line.box for line in said):
         crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(box, curve)]
         assert not crossed, crossed

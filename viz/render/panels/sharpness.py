@@ -81,8 +81,10 @@ class SharpnessPanel:
                 self.dotted.append(bound)
                 colours.setdefault(bound, set()).add(style["color"])
         line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13  # a line of text, in pixels
-        if colours:  # a line of words' room under the lowest limit, where no curve runs by if none goes under
-            bottom = under_room(ax, min(colours), 1.3 * line + 3 * ROOM)
+        if colours:  # a line of words' room under the lowest limit and over the highest: no curve runs there if none
+            # goes beyond them
+            bottom, top = room_beyond(ax, min(colours), 1.3 * line + 3 * ROOM)
+            bottom, top = room_beyond(ax, max(colours), 1.3 * line + 3 * ROOM, above=True)
         for group in close_groups(sorted(colours), lambda bound: ax.transData.transform((0, bound))[1], line):
             shades = set().union(*(colours[bound] for bound in group))
             said = ax.annotate(limit_words(group), (1, group[-1]), xycoords=("axes fraction", "data"), xytext=(-3, 1),
@@ -169,18 +171,21 @@ class SharpnessPanel:
             head.set_data(self.x[path, shown], self.values[path, shown])  # (unclipped: none off the axis)
 
 
-def under_room(ax, value, room):
-    """Lower the y axis' bottom of ``ax`` (log or linear) until ``value`` stands at least ``room``
-    pixels above it; the new bottom."""
+def room_beyond(ax, value, room, above=False):
+    """Move the y axis' bottom of ``ax`` (log or linear) down, or with ``above`` its top up,
+    until ``value`` stands at least ``room`` pixels from it; the new (bottom, top)."""
     bottom, top = ax.get_ylim()
-    scale = np.log10 if ax.get_yscale() == "log" else (lambda y: y)
+    log = ax.get_yscale() == "log"
+    scale = np.log10 if log else (lambda y: y)
+    near, far = (top, bottom) if above else (bottom, top)  # the end to move, the one that stays
     high = ax.bbox.height
-    now = high * (scale(value) - scale(bottom)) / (scale(top) - scale(bottom))
-    if now < room < high:
-        wanted = room * (scale(top) - scale(value)) / (high - room)  # from value down to the new bottom
-        bottom = value / 10 ** wanted if ax.get_yscale() == "log" else value - wanted
+    if high * abs(scale(value) - scale(near)) / (scale(top) - scale(bottom)) < room < high:
+        wanted = room * abs(scale(far) - scale(value)) / (high - room)  # from value to the moved end
+        near = (value * 10 ** wanted if above else value / 10 ** wanted) if log else \
+            (value + wanted if above else value - wanted)
+        bottom, top = (bottom, near) if above else (near, top)
         ax.set_ylim(bottom, top)
-    return bottom
+    return bottom, top
 
 
 def limit_words(group):
