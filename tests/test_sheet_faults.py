@@ -172,3 +172,23 @@ def test_the_zeros_words_stay_inside_their_grid_cell_at_16_9(tmp_path):
     rows = slice(round(height - words.box[3]), round(height - words.box[1]))
     left = pixels(tmp_path / "g.png")[rows, spine - 3:spine].min(axis=-1)
     assert (left > 100).all(), left
+
+
+@pytest.mark.slow
+def test_the_insets_words_leave_the_minimums_star_whole(tmp_path):
+    """rosenbrock at 640x360, font scale 1.5: the inset's "whole domain", under it in the top
+    right corner, covered the global minimum's star at (1, 1) (the minimum unmarked). The words
+    slide beside the star, keeping clear of it."""
+    import viz
+    from tests.layout_rules import texts
+    from viz.render.spacing import ROOM
+
+    viz.render("scenes/rosenbrock.py", tmp_path / "r.pdf", scene="rosenbrock", last_frame=True, size=(640, 360),
+               font_scale=1.5)
+    lines, curves, _ = read_pdf(tmp_path / "r.pdf", 640)
+    words = next(group for text, group in texts(lines) if "whole" in text)
+    stars = [(min(x for x, _ in c), min(y for _, y in c), max(x for x, _ in c), max(y for _, y in c))
+             for c in curves if len(c) == 11 and c[0] == c[-1]]  # (a star: five tips, five notches, closed)
+    stars = [box for box in stars if 8 < box[2] - box[0] < 20 and 8 < box[3] - box[1] < 20]
+    assert len(stars) == 2, stars  # the key's and the minimum's
+    assert min(apart(star, line.box) for star in stars for line in words) >= ROOM, (stars, words)  # (and its box)

@@ -88,6 +88,38 @@ def test_digits_at_font_scale_one_and_a_half_keep_every_panel_and_image_its_leas
     assert rule_1(lines, page) == []
 
 
+@pytest.mark.slow
+def test_digits_at_640x360_and_font_scale_one_and_a_half_leave_the_images_out_and_say_so(digits, tmp_path):
+    """digits_cnn at 640x360, font scale 1.5: no plan kept both its sample images and its curves
+    their least sizes, and the nearest squeezed the curves to 48 px of the least 68 (rule 10).
+    The images are left out, a note says so, and every panel keeps its least size."""
+    from tests.least_size import images, rule_10
+
+    render(digits, tmp_path / "d.pdf", "Six optimizers train a small CNN to read handwritten digits (lr 0.01, "
+           "batch 32)", size=(640, 360), font_scale=1.5)
+    assert rule_10(tmp_path / "d.pdf", (640, 360), 1.5) == []
+    lines, _, page = read_pdf(tmp_path / "d.pdf", 640)
+    assert "sample images left out: no room for them at this size" in " ".join(line.text for line in lines)
+    assert [box for box in images(tmp_path / "d.pdf", 640) if box[0] > 320] == []  # (none under the curves)
+    assert rule_1(lines, page) == []
+
+
+@pytest.mark.slow
+def test_the_accuracy_label_keeps_the_loss_labels_size_at_640x360(digits, tmp_path):
+    """digits_cnn at 640x360 (the contact sheet's tile): "training accuracy, per epoch" did not
+    fit its panel's height on two lines and shrank to the floor, half the loss label's size,
+    unreadable on a projector. Where it would shrink it drops ", per epoch" (the key says that
+    History's values are per epoch) and keeps the loss label's size."""
+    from tests.layout_rules import texts
+
+    render(digits, tmp_path / "d.pdf", "digits", size=(640, 360))
+    lines, _, page = read_pdf(tmp_path / "d.pdf", 640)
+    said = {words: group for words, group in texts(lines)}
+    assert "training accuracy" in said and "training loss" in said, list(said)
+    assert {line.size for line in said["training accuracy"]} == {line.size for line in said["training loss"]}
+    assert rule_1(lines, page) == []
+
+
 def test_a_grid_of_tall_views_keeps_its_cells_least_width():
     """Generated seed 251 (seven tall views, the grid alone at 640x480): the largest cells by
     area were seven in a row, 0.77 in (51 px) wide; where area breaks the least size (0.9 in
@@ -122,20 +154,54 @@ def _runs_through(box, curve):
     return False
 
 
+def _dotted_lines(path, width_px):
+    """The horizontal dotted lines (two points, a dash pattern) of the PDF frame at ``path``:
+    [(x0, x1, y)] in pixels of a frame ``width_px`` wide (not the grid's lines: solid)."""
+    from pdfminer.layout import LTCurve
+
+    from tests.layout_rules import pdf_page
+
+    objects, _, (_, _, width, _) = pdf_page(path)
+    scale = width_px / width
+    return [(scale * min(x for x, _ in o.pts), scale * max(x for x, _ in o.pts), scale * o.pts[0][1])
+            for o in objects if isinstance(o, LTCurve) and len(o.pts) == 2 and o.dashing_style
+            and o.dashing_style[0] and abs(o.pts[0][1] - o.pts[1][1]) < 1e-6]
+
+
 @pytest.mark.slow
-def test_the_sharpness_limits_words_are_written_where_no_curve_runs(tmp_path):
-    """rosenbrock's too_fast with the sharpness panel: "2/lr 200", at its line's right end, was
-    written across RMSprop's curve. Each limit's words go where no curve (a path's line, of
-    three or more points: not the limits' own dotted lines) runs."""
+@pytest.mark.parametrize("scene, size, font_scale, extras, words", [
+    ("rosenbrock/too_fast", (1280, 720), 1.0, "", ["limits 162\u2013260"]),
+    ("rosenbrock/too_fast", (1280, 720), 1.5, "", ["limits 162\u2013260"]),
+    ("valley/valley", (640, 360), 1.0, ",line", ["2/lr 3.25", "limits 2.03\u20132.5"]),
+    ("himmelblau/himmelblau", (640, 360), 1.0, ",line", ["limits 162\u2013260"])],
+    ids=["too_fast", "too_fast-x1.5", "valley", "himmelblau"])
+def test_the_sharpness_limits_words_are_written_where_no_curve_and_no_limit_runs(scene, size, font_scale, extras,
+                                                                                  words, tmp_path):
+    """rosenbrock's too_fast with the sharpness panel: its three limits (Nesterov 162, SGD 200,
+    momentum 260) lie ~8 px apart; "2/lr 200" was written across RMSprop's curve, then between
+    the other two limits' dotted lines, which crossed it, and the two limits went unsaid. Limits
+    a line of text apart are named together ("limits 162-260") beyond the outermost of them,
+    where no curve (a path's line, of three or more points) and no dotted line runs, at the
+    default size and at font scale 1.5; words with no such place (valley with the line panel
+    too at 640x360, the contact sheet's tile: "2/lr 2.03" on the flat curves at 2) name the
+    nearer group's limits too; a line of room is kept over the highest limit as under the
+    lowest (himmelblau's short sharpness row: its words lay on the curves under the limits)."""
     import viz
 
-    viz.render("scenes/rosenbrock.py", tmp_path / "r.pdf", scene="too_fast", last_frame=True,
-               panels="contour,curves,sharpness")
-    lines, curves, _ = read_pdf(tmp_path / "r.pdf", 1280)
-    said = [line for line in lines if line.text.startswith("2/lr")]
-    assert [line.text for line in said] == ["2/lr 200"]
-    crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(said[0].box, curve)]
-    assert not crossed, crossed
+    file, name = scene.split("/")
+    viz.render(f"scenes/{file}.py", tmp_path / "r.pdf", scene=name, last_frame=True, size=size,
+               panels="contour,curves,sharpness" + extras, font_scale=font_scale)
+    lines, curves, page = read_pdf(tmp_path / "r.pdf", size[0])
+    said = [line for line in lines if "2/lr" in line.text and "dots" not in line.text or line.text.startswith("limits")]
+    assert sorted(line.text for line in said) == words
+    dots = _dotted_lines(tmp_path / "r.pdf", size[0])
+    assert len({round(y, 1) for _, _, y in dots}) == 3, dots  # (each start's SGD family draws its own)
+    for box in (line.box for line in said):
+        crossed = [curve for curve in curves if len(curve) > 2 and _runs_through(box, curve)]
+        assert not crossed, crossed
+        assert not [(x0, x1, y) for x0, x1, y in dots if box[1] <= y <= box[3] and x0 <= box[2] and box[0] <= x1], \
+            (box, dots)
+    assert rule_1(lines, page) == []
 
 
 @pytest.fixture(scope="module")

@@ -110,16 +110,19 @@ def add_inset(ax, plane, view, cmap, norm, theme):
     return inset
 
 
-def keep_label_in(ax, inset, renderer):
+def keep_label_in(ax, inset, renderer, marks=(), half=0.0):
     """Put ``inset``'s label (see :func:`add_inset`) on two lines and, if that is not enough,
     slide it along its side, as little as it takes, until it keeps 1.5 times
     :data:`~viz.render.spacing.ROOM` pixels from ``ax``'s y tick labels beside it and from
-    ``ax``'s right edge. Call once ``ax``'s box is final.
+    ``ax``'s right edge; then, if it covers one of the ``marks``, slide it off the mark (to the
+    nearer side where it stays clear of the rest). Call once ``ax``'s box is final.
 
     Args:
         ax: the panel the inset is in.
         inset: the inset's axes.
         renderer: the figure's renderer, to measure the label with.
+        marks: the marked points (minima) of ``ax``, [k, 2] in its data.
+        half: a mark's half-width in pixels (its star's centre to its tips).
     """
     ticked(ax, renderer)  # the panel and the inset where a draw puts them, the panel's tick labels too
     ticked(inset, renderer)
@@ -136,3 +139,12 @@ def keep_label_in(ax, inset, renderer):
     if shift():  # on two lines, narrower, before it slides towards the paths
         label.set_text(label.get_text().replace(" ", "\n", 1))
     label.set_x(label.get_position()[0] + shift() / inset.bbox.width)
+    box, clear = label.get_window_extent(renderer), half + room
+    spots = ax.transData.transform(np.reshape(np.asarray(marks, dtype=float), (-1, 2)))
+    under = spots[(np.abs(spots[:, 1] - (box.y0 + box.y1) / 2) < box.height / 2 + clear)
+                  & (spots[:, 0] > box.x0 - clear) & (spots[:, 0] < box.x1 + clear)]
+    if len(under):  # a minimum under the words: beside it instead, where they keep clear of the ticks and the edge
+        moves = [under[:, 0].min() - clear - box.x1, under[:, 0].max() + clear - box.x0]
+        label.set_x(label.get_position()[0] + min(moves, key=abs) / inset.bbox.width)
+        if shift():
+            label.set_x(label.get_position()[0] + (max(moves, key=abs) - min(moves, key=abs)) / inset.bbox.width)

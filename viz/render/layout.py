@@ -30,7 +30,7 @@ from viz.render.panels.range_test import fans, refusal
 from viz.render.panels.surface3d import SurfacePanel3D
 from viz.render.room import PLANS, fits, least, past_right, plans, side_by_side
 from viz.render.spacing import ROOM, clear_corners, clear_of, clear_stacked
-from viz.render.text import fit, overflow
+from viz.render.text import fit, fit_or_drop, overflow
 from viz.render.theme import THEMES
 from viz.spread import BAND_LABEL, claims, summary
 
@@ -139,7 +139,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
     area, strip = (right, bottom, 0.97 - right, top - bottom - 0.02), []
     if recording.samples:  # an image classifier: its sample images under the curves
         strip, room = under_curves(figure, recording, theme, (right, bottom, 0.97 - right, top - bottom), scale,
-                                   plan.strip)
+                                   plan.strip, plan.samples)
         area = (right, bottom + room, 0.97 - right, top - bottom - 0.02 - room)
     if foot:
         columns, row = len(extras), foot
@@ -155,7 +155,7 @@ def _place(figure, recording, title, options, counter_words, like=(), captions=(
         row = (row[0][0], row[0][1], row[-1][0] + row[-1][2] - row[0][0], top_of - row[0][1])
     for panel in curves:  # long axis labels (a boundary panel's) within their panel, or the frame's right margin
         for ax in {line.axes for line in panel.lines}:
-            fit(ax.yaxis.label, height=ax.get_position().height, max_lines=2)
+            fit_or_drop(ax.yaxis.label, ax.get_position().height, ", per epoch")  # (the key says History's per epoch)
             fit(ax.xaxis.label, width=ax.get_position().width + 0.05, max_lines=2)
     panels += curves + strip
     if options.layout.extras:

@@ -16,13 +16,15 @@ class Plan(NamedTuple):
     contours and the curves; ``curves``, False: a grid alone, its cells the whole width (their
     titles say each loss now), without the curves' column; ``strip``, an image classifier's
     sample images in one row under the curves, as tall as their least size needs (the rest to
-    the curves), not in rows over a share of the column."""
+    the curves), not in rows over a share of the column; ``samples``, False: no sample images, a
+    note saying so (where neither way of showing them leaves the curves their least size)."""
 
     beside: bool = False
     contour: float = 1.0
     below: bool = False
     curves: bool = True
     strip: bool = False
+    samples: bool = True
 
 
 PLANS = (Plan(), Plan(beside=True), Plan(beside=True, contour=0.8), Plan(below=True), Plan(below=True, beside=True),
@@ -33,12 +35,14 @@ def plans(options, samples=False):
     """The plans worth trying for the render ``options``, in order: for the grid the usual one,
     then, with no other panel beside the curves, the grid alone (its cells share the room their
     own way); a row along the foot only for the sharpness, line or rates panels; with
-    ``samples`` (an image classifier's), last, each of those with the images in one row."""
+    ``samples`` (an image classifier's), then each of those with the images in one row, and last
+    each without the images (a note in their place)."""
     if options.layout.layout == "grid":
         alone = not (options.layout.extras or options.layout.boundary or options.layout.hidden)
         return [PLANS[0], Plan(curves=False)] if alone else PLANS[:1]
     usual = [plan for plan in PLANS if options.layout.extras or not plan.below]
-    return usual + [plan._replace(strip=True) for plan in usual if samples]
+    return usual + [plan._replace(**change) for change in ({"strip": True}, {"samples": False}) for plan in usual
+                    if samples]
 
 
 def fits(figure, scale):

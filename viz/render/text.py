@@ -61,6 +61,19 @@ def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS, renderer=N
     return text
 
 
+
+def fit_or_drop(text, height, spare, max_lines=2):
+    """:func:`fit` ``text`` to ``height`` on up to ``max_lines`` lines; where that takes a
+    smaller size or more lines, without the words ``spare`` (a qualifier the frame says
+    elsewhere too, e.g. in the key) instead, fitted the same way."""
+    size, words = text.get_fontsize(), re.sub(r" *\n *", " ", text.get_text())
+    fit(text, height=height, max_lines=max_lines)
+    if spare in words and (text.get_fontsize() < size or text.get_text().count("\n") >= max_lines):
+        text.set_fontsize(size)
+        text.set_text(words.replace(spare, ""))
+        fit(text, height=height, max_lines=max_lines)
+    return text
+
 def short(name, limit=LONGEST_NAME):
     """``name`` cut to ``limit`` characters, with "…" where it was cut."""
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"

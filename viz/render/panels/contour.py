@@ -76,7 +76,7 @@ class ContourPanel(PathPanel):
         ax.set_ylabel(plane.axis_labels[1])
         if cax is not None:
             self._colour_bar(ax, cax, filled, levels, recording)
-        self.ax, self.recording, self.theme, self.zeros = ax, recording, theme, None
+        self.ax, self.recording, self.theme, self.zeros, self.minima = ax, recording, theme, None, marks
         if "zeros" in named and named.index("zeros") in chosen:  # initializers compared: the all-zeros start said
             self.zeros = (plane.xy[named.index("zeros"), 0],  # (the others are their paths' colours;
                           "all weights 0" if cell else "zeros: all weights 0")  # a grid: only in its own cell)
@@ -95,7 +95,7 @@ class ContourPanel(PathPanel):
             renderer: the figure's renderer, to measure the words with.
         """
         if self.inset is not None:
-            keep_label_in(self.ax, self.inset, renderer)
+            keep_label_in(self.ax, self.inset, renderer, self.minima, STAR_HALF * self.ax.figure.dpi / 72)
         if self.zeros is not None:
             _say_zeros(self.ax, *self.zeros, self.view, self.theme, renderer)
         elif self.numbered:

@@ -12,8 +12,9 @@ from viz.render.text import fit, lines, overflow, short
 from viz.render.theme import LIGHT
 
 
-def under_curves(figure, recording, theme, column, scale, one_row=False):
-    """The sample images of ``recording`` at the foot of the curves' room.
+def under_curves(figure, recording, theme, column, scale, one_row=False, shown=True):
+    """The sample images of ``recording`` at the foot of the curves' room (or, not ``shown``, a
+    note there saying they were left out: no room for them).
 
     Args:
         figure: the frame's figure.
@@ -23,12 +24,18 @@ def under_curves(figure, recording, theme, column, scale, one_row=False):
         scale: the font scale.
         one_row: ten images a row, as high as images of 1.2 times their least side need, from
             just over the readout; else two rows of five over 38% of the room.
+        shown: False: no images, only a muted note in their place, so that the curves keep their
+            least size where the images and the curves cannot both have theirs.
 
     Returns:
         ([the :class:`PredictionsPanel`], how much higher the curves' bottom goes).
     """
     left, bottom, width, height = column
     count = len(recording.samples["labels"])
+    if not shown:
+        note = fit(figure.text(left, bottom - 0.085 * scale, "sample images left out: no room for them at this size",
+                               fontsize="small", color=theme.muted, va="bottom"), width, max_lines=2)
+        return [], note.get_window_extent(figure.canvas.get_renderer()).height / figure.bbox.height
     if not one_row:
         room = 0.38 * height
         return [PredictionsPanel(figure, (left, bottom - 0.06 * scale, width, room - 0.035), recording, theme)], room

@@ -72,20 +72,26 @@ class SharpnessPanel:
         else:
             room = 0.08 * (high - low) or 0.1 * abs(high) or 1.0
             ax.set_ylim(low - room, high + room)
-        labelled, bottom, top = [], *ax.get_ylim()
-        self.said, self.dotted = [], []  # each limit's words (placed where no curve runs by after_layout), lines
+        bottom, top = ax.get_ylim()
+        self.said, self.dotted = [], []  # the limits' words (placed where no curve runs by after_layout), lines
+        colours = {}
         for style, bound in zip(styles, bounds):
             if bound is not None and bottom <= bound <= top:  # thin and sparsely dotted: no path's style
                 ax.axhline(bound, color=style["color"], linestyle=LIMIT_DASH, linewidth=1.0, zorder=1.5)
                 self.dotted.append(bound)
-                at = ax.transData.transform((0, bound))[1]  # a value a line of text from another's: unsaid
-                line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13
-                if not any(abs(at - other) < line for other in labelled):
-                    labelled.append(at)
-                    said = ax.annotate(f"2/lr {short_number(bound)}", (1, bound), xycoords=("axes fraction", "data"),
-                                       xytext=(-3, 1), textcoords="offset points", va="bottom", ha="right",
-                                       fontsize="x-small", color=style["color"])  # inside its panel, over its line's end
-                    self.said.append(said)
+                colours.setdefault(bound, set()).add(style["color"])
+        line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13  # a line of text, in pixels
+        if colours:  # a line of words' room under the lowest limit and over the highest: no curve runs there if none
+            # goes beyond them
+            bottom, top = room_beyond(ax, min(colours), 1.3 * line + 3 * ROOM)
+            bottom, top = room_beyond(ax, max(colours), 1.3 * line + 3 * ROOM, above=True)
+        for group in close_groups(sorted(colours), lambda bound: ax.transData.transform((0, bound))[1], line):
+            shades = set().union(*(colours[bound] for bound in group))
+            said = ax.annotate(limit_words(group), (1, group[-1]), xycoords=("axes fraction", "data"), xytext=(-3, 1),
+                               textcoords="offset points", va="bottom", ha="right", fontsize="x-small",
+                               color=next(iter(shades)) if len(shades) == 1 else theme.muted)  # over the top line's end
+            self.said.append((said, group, shades))
+        self.muted = theme.muted
         away = list(dict.fromkeys(short_number(bound) for bound in sorted(lines) if not bottom <= bound <= top))
         free = list(dict.fromkeys(path["optimizer"] for path in paths_of(recording)
                                   if optimizer_config(recording, path).get("class_name") in PRECONDITIONED))
@@ -138,11 +144,22 @@ class SharpnessPanel:
             done = self.computed[path][self.computed[path] <= self.diverged[path]]
             points = line.axes.transData.transform(np.c_[self.x[path, done], self.values[path, done]])
             runs.append(points[np.isfinite(points).all(axis=1)])
-        (left, right), to_pixels = self.lines[0].axes.bbox.intervalx, self.lines[0].axes.transData.transform
-        for said in self.said:  # clear of the other limits' dots too, if it can be
-            dots = [np.array([[left, y], [right, y]]) for bound in self.dotted if bound != said.xy[1]
-                    for y in to_pixels([(0, bound)])[:, 1]]
-            place_limit(said, runs, renderer, dots)
+        to_pixels = self.lines[0].axes.transData.transform
+        dots = [to_pixels((0, bound))[1] for bound in self.dotted]
+        said = list(self.said)
+        while True:  # words with no clear place name their neighbours' limits too (the nearer group's), as one
+            missed = [k for k, (words, group, _) in enumerate(said)
+                      if not place_limit(words, runs, renderer, dots, (group[-1], group[0]))]
+            if not missed or len(said) == 1:
+                break
+            k = missed[0]
+            j = min((j for j in (k - 1, k + 1) if 0 <= j < len(said)),
+                    key=lambda j: abs(to_pixels((0, said[j][1][0]))[1] - to_pixels((0, said[k][1][0]))[1]))
+            (first, low, one), (other, high, two) = said[min(j, k)], said[max(j, k)]
+            other.remove()
+            first.set(text=limit_words(low + high), color=next(iter(one | two)) if len(one | two) == 1 else self.muted)
+            said[min(j, k):max(j, k) + 1] = [(first, low + high, one | two)]
+        self.said = said
 
     def update(self, steps):
         self.crosses.show(steps)
@@ -154,27 +171,71 @@ class SharpnessPanel:
             head.set_data(self.x[path, shown], self.values[path, shown])  # (unclipped: none off the axis)
 
 
-def place_limit(said, runs, renderer, dots=()):
-    """Move limit words ``said`` (an annotation at the right end of its line, above it) to the
-    rightmost spot along the line, above or under it, whose box keeps :data:`ROOM` pixels from
-    every curve of ``runs`` (each [n, 2] pixels, x increasing), and if one can, from the other
-    limits' ``dots`` too (as runs), and lies inside the panel; left at the right end, above
-    (under at the top), if none does."""
+def room_beyond(ax, value, room, above=False):
+    """Move the y axis' bottom of ``ax`` (log or linear) down, or with ``above`` its top up,
+    until ``value`` stands at least ``room`` pixels from it; the new (bottom, top)."""
+    bottom, top = ax.get_ylim()
+    log = ax.get_yscale() == "log"
+    scale = np.log10 if log else (lambda y: y)
+    near, far = (top, bottom) if above else (bottom, top)  # the end to move, the one that stays
+    high = ax.bbox.height
+    if high * abs(scale(value) - scale(near)) / (scale(top) - scale(bottom)) < room < high:
+        wanted = room * abs(scale(far) - scale(value)) / (high - room)  # from value to the moved end
+        near = (value * 10 ** wanted if above else value / 10 ** wanted) if log else \
+            (value + wanted if above else value - wanted)
+        bottom, top = (bottom, near) if above else (near, top)
+        ax.set_ylim(bottom, top)
+    return bottom, top
+
+
+def limit_words(group):
+    """The words naming the limits ``group`` (increasing): "2/lr 200", or "limits 162\u2013260"."""
+    low, high = short_number(group[0]), short_number(group[-1])
+    return f"2/lr {low}" if low == high else f"limits {low}\u2013{high}"
+
+
+def close_groups(values, pixel, apart):
+    """``values`` (increasing) in runs whose neighbours' ``pixel`` positions lie less than
+    ``apart`` pixels from each other: the limits one set of words names together."""
+    groups = []
+    for value in values:
+        if groups and abs(pixel(value) - pixel(groups[-1][-1])) < apart:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    return groups
+
+
+def place_limit(said, runs, renderer, dots=(), ends=None):
+    """Move limit words ``said`` (an annotation at the right end of the line it names) to the
+    rightmost spot along its lines, above the highest of ``ends`` (the values of the highest and
+    lowest line it names; its own line's if not given) or under the lowest, whose box keeps
+    :data:`ROOM` pixels from every curve of ``runs`` (each [n, 2] pixels, x increasing), and if
+    one can, from the limits' dotted lines at heights ``dots`` (pixels) beyond the line it
+    stands on, and lies inside the panel; left at the right end, above (under at the top), if
+    none does. Returns whether the words keep clear of the curves and the dots."""
     panel = said.axes.bbox
-    for kept in ([*runs, *dots], runs) if len(dots) else (runs,):
+    highest, lowest = ends or (said.xy[1], said.xy[1])
+    sides = ((highest, "bottom", 1), (lowest, "top", -1))
+    for with_dots in (True, False) if len(dots) else (False,):
         for where in np.linspace(1, 0.1, 19):  # from the right end leftwards
-            for va, rise in (("bottom", 1), ("top", -1)):
+            for end, va, rise in sides:
                 said.set(va=va, position=(-3, rise))
-                said.xy = (where, said.xy[1])
+                said.xy = (where, end)
+                at = said.axes.transData.transform((0, end))[1]
+                beyond = [y for y in dots if (y - at) * rise > 0] if with_dots else []
+                kept = [*runs, *(np.array([[panel.x0, y], [panel.x1, y]]) for y in beyond)]
                 box = said.get_window_extent(renderer).padded(ROOM)
                 inside = (panel.x0 <= box.x0 and box.x1 <= panel.x1 + ROOM and panel.y0 <= box.y0
                           and box.y1 <= panel.y1)
                 if inside and not any(runs_through(box, run) for run in kept):
-                    return
-    said.xy = (1, said.xy[1])
+                    return with_dots or not len(dots)
+    said.xy = (1, highest)
     said.set(va="bottom", position=(-3, 1))
     if said.get_window_extent(renderer).y1 > panel.y1:
-        said.set(va="top", position=(-3, -1))  # under its line at the top: clear of the note above
+        said.xy = (1, lowest)
+        said.set(va="top", position=(-3, -1))  # under the lowest line at the top: clear of the note above
+    return False
 
 
 def runs_through(box, run):
