@@ -196,3 +196,12 @@ def test_few_frames_or_another_thread_keep_the_drawing_in_one_process():
     finally:
         stop.set()
         other.join()
+
+
+def test_both_gives_each_result_in_its_place_and_the_copys_error(monkeypatch, forks):
+    assert halves.both(lambda: os.getpid(), lambda: os.getpid()) == (os.getpid(), forks[0])  # the second by the copy
+    with pytest.raises(ZeroDivisionError):
+        halves.both(lambda: 1, lambda: 1 / 0)
+    assert len(forks) == 2 and all(gone(pid) for pid in forks)
+    monkeypatch.setattr(halves, "forkable", lambda: False)
+    assert halves.both(lambda: "here", lambda: os.getpid()) == ("here", os.getpid()) and len(forks) == 2

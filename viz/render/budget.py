@@ -4,6 +4,7 @@ fit is rendered (then measured: the budget is kept whatever the prediction said)
 
 import numpy as np
 
+from viz.render.writers import halves
 from viz.render.writers.gif import TRANSPARENT, Indexer, colour_keys, difference, encoded, palette
 
 PLACES = 8  # runs of frames drawn, spread over the animation
@@ -30,16 +31,10 @@ class Sizes:
         gaps = [gap for gap in GAPS if gap < count] or [1]
         ends = np.linspace(0, max(count - 1 - gaps[-1], 0), PLACES + 1)
         starts = np.unique(((ends[:-1] + ends[1:]) / 2).astype(int))  # each in the middle of its share
-        self.bytes = {(c, gap): [] for c in colours for gap in gaps}
-        for start in starts:  # every pair of a run's frames that are a gap apart, from its first frame on
-            run = {c: [] for c in colours}
-            for index in range(start, min(start + gaps[-1], count - 1) + 1):
-                keys = colour_keys(np.asarray(frames[index]))
-                for c, lookup in lookups.items():
-                    run[c].append(lookup(keys))
-                    for gap in gaps:
-                        if len(run[c]) > gap and (len(run[c]) - 1) % gap == 0:
-                            self.bytes[c, gap].append(_size(run[c][-1], transparent, run[c][-1 - gap]))
+        half = len(starts) // 2  # (the later runs drawn by a second process, where one can be)
+        first, later = halves.both(lambda: _runs(frames, starts[:half], gaps, lookups, transparent),
+                                   lambda: _runs(frames, starts[half:], gaps, lookups, transparent))
+        self.bytes = {key: first[key] + later[key] for key in first}  # in the runs' order: one process's sums
         for part in frames.parts:
             part.replaying = True
         self.gaps = gaps
@@ -52,6 +47,32 @@ class Sizes:
             np.log2(max(gap, 1)), np.log2(self.gaps), [np.mean(self.bytes[c, g] or [0.0]) for g in self.gaps]))
             for c in known]
         return float(np.interp(np.log2(colours), np.log2(known), at))  # bytes fall about evenly as colours halve
+
+
+def _runs(frames, starts, gaps, lookups, transparent):
+    """The bytes of each frame a gap apart in the runs of ``frames`` from ``starts`` ({(colours,
+    gap): [bytes]}), through each palette's ``lookups``."""
+    sizes = {(c, gap): [] for c in lookups for gap in gaps}
+    for start in starts:  # every pair of a run's frames that are a gap apart, from its first frame on
+        run, before = {c: [] for c in lookups}, None
+        for index in range(start, min(start + gaps[-1], len(frames) - 1) + 1):
+            keys = colour_keys(np.asarray(frames[index]))
+            moved = None if before is None else keys != before  # (only those pixels looked up again)
+            for c, lookup in lookups.items():
+                run[c].append(lookup(keys) if moved is None else _looked_up(lookup, keys, moved, run[c][-1]))
+                for gap in gaps:
+                    if len(run[c]) > gap and (len(run[c]) - 1) % gap == 0:
+                        sizes[c, gap].append(_size(run[c][-1], transparent, run[c][-1 - gap]))
+            before = keys
+    return sizes
+
+
+def _looked_up(lookup, keys, moved, before):
+    """The palette indices of colours ``keys`` (:func:`colour_keys`) through ``lookup``, given
+    ``before``, those of a frame that differs from it only where ``moved``."""
+    indexed = before.copy()
+    indexed[moved] = lookup(keys[moved])
+    return indexed
 
 
 def _size(indexed, transparent, before=None):
