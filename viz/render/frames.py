@@ -111,6 +111,7 @@ class Frames:
         if self.band:
             self.band.show(self.captions[index])
         renderer = self.canvas.get_renderer()
+        self.lines.begin()
         for artist in self.artists:
             if not self.lines.draw(artist, renderer):
                 self.pictures.draw(artist, renderer)

@@ -20,6 +20,11 @@ class Lines:
 
     def __init__(self):
         self.kept = {}  # (id(line), "line" or "markers") -> (the look it was set up for, what was set up)
+        self.affines = {}  # id(transform) -> its affine part, for this frame: lines on one axes share it
+
+    def begin(self):
+        """A new frame: transforms are read afresh."""
+        self.affines.clear()
 
     def draw(self, artist, renderer):
         """Draw ``artist`` if it is a :class:`~matplotlib.lines.Line2D` drawn as a stroked path
@@ -36,7 +41,9 @@ class Lines:
             return True
         transform = artist.get_transform()
         path = Path(np.column_stack(np.broadcast_arrays(x, y)).astype(float))
-        affine = transform.get_affine().frozen()
+        affine = self.affines.get(id(transform))
+        if affine is None:
+            affine = self.affines[id(transform)] = transform.get_affine().frozen()
         if Line2D._lineStyles[artist.get_linestyle()] != "_draw_nothing":
             self._stroke(artist, renderer, transform.transform_path_non_affine(path), affine)
         if artist.get_marker() not in (None, "None", "", " ") and artist.get_markersize() > 0:
@@ -67,7 +74,8 @@ class Lines:
             look += (line.get_marker(), line.get_fillstyle(), line.get_markersize(), line.get_markeredgewidth(),
                      line.get_markeredgecolor(), line.get_markerfacecolor(), line.get_markerfacecoloralt(),
                      renderer.points_to_pixels(1.0))
-        look = repr(look)  # (colours and markers may be arrays: compared as text, every digit)
+        look = tuple(value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+                     for value in look)  # (colours and markers may be arrays: those compared as text, every digit)
         kept = self.kept.get((id(line), part))
         if kept is None or kept[0] != look:
             kept = self.kept[id(line), part] = look, make(line, renderer)
