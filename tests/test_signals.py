@@ -179,3 +179,21 @@ def test_the_door_runs_in_a_thread_of_the_program():
     thread.start()
     thread.join()
     assert results[0].exit_code == 0 and "rosenbrock" in results[0].output, results[0].exception
+
+
+def test_the_command_ends_the_process_after_what_python_runs_at_exit(tmp_path):
+    """viz's own entry ends the process without taking the interpreter apart, but only after
+    the exit hooks (atexit, threads') have run and what was said is flushed."""
+    code = ("import atexit, sys, threading\n"
+            "ran = sys.argv[1]\n"
+            "atexit.register(lambda: open(ran, 'a').write('atexit '))\n"
+            "threading._register_atexit(lambda: open(ran, 'a').write('threads '))\n"
+            "from viz.__main__ import command\n"
+            "sys.argv[1:] = ['--help']\n"
+            "sys.stdout.write('said first; ')\n"
+            "command()\n"
+            "print('never reached')\n")
+    ran = tmp_path / "ran.txt"
+    result = subprocess.run([sys.executable, "-c", code, str(ran)], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("said first; ") and "render" in result.stdout
+    assert "never reached" not in result.stdout and ran.read_text() == "threads atexit "

@@ -71,8 +71,6 @@ class _Viz(click.Group):
             except signals.Terminated:
                 code = 143
                 click.echo(f"Error: {TERMINATED}", err=True)
-        if standalone_mode and args is None:  # the process's own command line (viz, python -m viz): it ends now,
-            signals.ignore_from_now()  # a SIGTERM as Python exits changes nothing; a program calling in keeps its own
         return sys.exit(code) if standalone_mode else code  # standalone_mode=False: the exit code returned
 
     def _outcome(self, args, prog_name, extra):
