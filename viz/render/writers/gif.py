@@ -150,10 +150,9 @@ def write(frames, path, context):
                 with open(part, "wb") as file:
                     _blocks(frames, cut, len(frames), file, own, lookup, timing)
 
-            with halves.Second(later, context, ".gif") as second:
+            with halves.Second(later, context, cut, len(frames), ".gif") as second:
                 _blocks(frames, 0, cut, out, second.context, lookup, timing)
-                with open(second.join(lambda done: context.progress and context.progress(cut + done, len(frames))),
-                          "rb") as part:
+                with open(second.join(), "rb") as part:
                     shutil.copyfileobj(part, out)
         out.write(b";")
 

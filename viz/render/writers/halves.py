@@ -122,13 +122,14 @@ class Copy:
 
 class Second(Copy):
     """``work(path, context)`` run by a forked copy of this process (a :class:`Copy`): the
-    output's later part written to ``path`` (a new temporary file), ``context`` the writer's
-    own with a meter of its own (joined to the writer's) and its progress said to this process.
-    :meth:`join` gives the part's path; it is gone after the block. :attr:`context` is the one
-    for this process's part: its progress counts the copy's frames too."""
+    output's later part, frames ``cut`` to ``count``, written to ``path`` (a new temporary
+    file), ``context`` the writer's own with a meter of its own (joined to the writer's) and its
+    progress said to this process. :meth:`join` gives the part's path; it is gone after the
+    block. :attr:`context` is the one for this process's part: its progress counts the copy's
+    frames too."""
 
-    def __init__(self, work, context, suffix=""):
-        self.outer, self.suffix = context, suffix
+    def __init__(self, work, context, cut, count, suffix=""):
+        self.outer, self.cut, self.count, self.suffix = context, cut, count, suffix
         super().__init__(lambda tell: _later(work, self.path, context, tell))
 
     def __enter__(self):
@@ -148,9 +149,11 @@ class Second(Copy):
             return self.outer
         return dataclasses.replace(self.outer, progress=lambda done, total: progress(done + self.done(), total))
 
-    def join(self, progress=None):
-        """Wait for the copy (see :meth:`Copy.join`); its meter joined to the writer's, the path of its part."""
-        meter = super().join(progress)
+    def join(self):
+        """Wait for the copy (see :meth:`Copy.join`), its frames said to the writer's progress as
+        they come; its meter joined to the writer's, the path of its part."""
+        progress = self.outer.progress
+        meter = super().join(progress and (lambda done: progress(self.cut + done, self.count)))
         if self.outer.meter is not None:
             self.outer.meter.join(meter)
         return self.path

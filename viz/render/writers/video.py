@@ -46,10 +46,10 @@ def write(frames, path, context):
 
     open(path, "wb").close()  # an unwritable folder fails now, not after every frame is drawn
     suffix = f".{context.fmt}"
-    with halves.Second(later, context, suffix) as second, tempfile.NamedTemporaryFile(suffix=suffix) as first:
+    with halves.Second(later, context, cut, len(frames), suffix) as second, \
+            tempfile.NamedTemporaryFile(suffix=suffix) as first:
         encode(second.context.stream(frames, 0, cut), first.name, context.fps, 0, context.fmt, THREADS)
-        joined = second.join(lambda done: context.progress and context.progress(cut + done, len(frames)))
-        concatenate([first.name, joined], path, context.fmt)
+        concatenate([first.name, second.join()], path, context.fmt)
 
 
 def encode(frames, path, fps, hold_seconds, fmt, threads=0):
@@ -68,7 +68,8 @@ def encode(frames, path, fps, hold_seconds, fmt, threads=0):
     hold = ["-vf", f"format=yuv420p,tpad=stop_mode=clone:stop={held}"] if held else []
     command = [imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-f", "rawvideo", "-vcodec", "rawvideo", "-s", f"{width}x{height}",
                "-pix_fmt", "rgba", "-r", str(Fraction(fps).limit_denominator()), "-i", "-", "-an", *hold,
-               "-vcodec", codec, "-threads", str(threads), "-pix_fmt", "yuv420p", "-v", "error", *output_params, *CONTAINERS[fmt], str(path)]
+               "-vcodec", codec, "-threads", str(threads), "-pix_fmt", "yuv420p", "-v", "error", *output_params,
+               *CONTAINERS[fmt], str(path)]
     _ffmpeg(command, path, [frame], frames)
 
 
