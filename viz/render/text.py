@@ -61,7 +61,6 @@ def fit(text, width=None, height=None, max_lines=1, floor=MIN_POINTS, renderer=N
     return text
 
 
-
 def fit_or_drop(text, height, spare, max_lines=2):
     """:func:`fit` ``text`` to ``height`` on up to ``max_lines`` lines; where that takes a
     smaller size or more lines, without the words ``spare`` (a qualifier the frame says
@@ -73,6 +72,7 @@ def fit_or_drop(text, height, spare, max_lines=2):
         text.set_text(words.replace(spare, ""))
         fit(text, height=height, max_lines=max_lines)
     return text
+
 
 def short(name, limit=LONGEST_NAME):
     """``name`` cut to ``limit`` characters, with "…" where it was cut."""

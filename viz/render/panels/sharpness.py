@@ -81,9 +81,8 @@ class SharpnessPanel:
                 self.dotted.append(bound)
                 colours.setdefault(bound, set()).add(style["color"])
         line = 1.6 * 9 * ax.figure.dpi / 72 * matplotlib.rcParams["font.size"] / 13  # a line of text, in pixels
-        if colours:  # a line of words' room under the lowest limit and over the highest: no curve runs there if none
-            # goes beyond them
-            bottom, top = room_beyond(ax, min(colours), 1.3 * line + 3 * ROOM)
+        if colours:  # a line of words' room under the lowest limit and over the highest (no curve runs past them)
+            room_beyond(ax, min(colours), 1.3 * line + 3 * ROOM)
             bottom, top = room_beyond(ax, max(colours), 1.3 * line + 3 * ROOM, above=True)
         for group in close_groups(sorted(colours), lambda bound: ax.transData.transform((0, bound))[1], line):
             shades = set().union(*(colours[bound] for bound in group))
